@@ -1,0 +1,39 @@
+# hoctap: `make run` (app + demo data on SQLite) and `make test` (SQLite, then PostgreSQL if one answers).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test venv migrate demo worker bench clean
+
+$(STAMP): requirements.lock
+	@PYTHON_BIN=$$(scripts/find-python.sh) || exit 1; \
+	  [ -x $(PY) ] || $$PYTHON_BIN -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+# The embedded set-up: SQLite under var/, DEBUG on, a development signing key, demo data.
+run: export DEBUG = 1
+run: venv
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_territories
+	$(MANAGE) load_demo
+	$(MANAGE) ensure_dev_keys
+	@echo "Mở http://$(HOST):$(PORT)/ (Ctrl+C để dừng; tiến trình nền chạy cùng)."
+	@trap 'kill 0' EXIT; $(MANAGE) db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	  $(MANAGE) runserver $(HOST):$(PORT)
+
+test: venv
+	@scripts/run-tests.sh
+
+bench: venv
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,68 @@
+"""Roles and what each may do. Data, not code paths: views ask `can(capability)`."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hoctap.territory.models import Level
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Công dân")
+    VILLAGE_OFFICER = "village_officer", _("Cán bộ thôn, tổ dân phố")
+    COMMUNE_OFFICER = "commune_officer", _("Cán bộ xã")
+    COMMUNE_APPROVER = "commune_approver", _("Lãnh đạo xã (ký công nhận)")
+    PROVINCE_OFFICER = "province_officer", _("Cán bộ tỉnh")
+    PROVINCE_APPROVER = "province_approver", _("Lãnh đạo tỉnh (ký công nhận)")
+    CENTRAL_ADMIN = "central_admin", _("Quản trị trung ương")
+    VIEWER = "viewer", _("Xem (sở, ngành phối hợp)")
+
+
+class Capability(models.TextChoices):
+    VIEW = "view", _("xem")
+    EDIT_REGISTRY = "edit_registry", _("cập nhật sổ theo dõi")
+    VIEW_ID_NUMBERS = "view_id_numbers", _("xem số định danh đầy đủ")
+    REVIEW = "review", _("thẩm định")
+    RECOGNISE = "recognise", _("ký công nhận")
+    MANAGE_ACCOUNTS = "manage_accounts", _("quản lý tài khoản")
+    MANAGE_CRITERIA = "manage_criteria", _("quản lý bộ tiêu chí")
+    MANAGE_TERRITORY = "manage_territory", _("quản lý thôn, tổ dân phố")
+    REPORT = "report", _("lập báo cáo")
+
+
+C = Capability
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.CITIZEN: frozenset({C.VIEW}),
+    Role.VILLAGE_OFFICER: frozenset({C.VIEW, C.EDIT_REGISTRY}),
+    Role.COMMUNE_OFFICER: frozenset(
+        {C.VIEW, C.EDIT_REGISTRY, C.VIEW_ID_NUMBERS, C.REVIEW, C.MANAGE_ACCOUNTS, C.MANAGE_TERRITORY, C.REPORT}
+    ),
+    Role.COMMUNE_APPROVER: frozenset({C.VIEW, C.VIEW_ID_NUMBERS, C.REVIEW, C.RECOGNISE, C.REPORT}),
+    Role.PROVINCE_OFFICER: frozenset(
+        {C.VIEW, C.EDIT_REGISTRY, C.REVIEW, C.MANAGE_ACCOUNTS, C.MANAGE_CRITERIA, C.MANAGE_TERRITORY, C.REPORT}
+    ),
+    Role.PROVINCE_APPROVER: frozenset({C.VIEW, C.REVIEW, C.RECOGNISE, C.REPORT, C.MANAGE_CRITERIA}),
+    Role.CENTRAL_ADMIN: frozenset(set(Capability.values)),
+    Role.VIEWER: frozenset({C.VIEW}),
+}
+
+# The level of unit a role is assigned at; an assignment at another level is refused.
+ROLE_LEVELS: dict[str, set[str]] = {
+    Role.CITIZEN: {Level.COMMUNE, Level.VILLAGE},
+    Role.VILLAGE_OFFICER: {Level.VILLAGE},
+    Role.COMMUNE_OFFICER: {Level.COMMUNE},
+    Role.COMMUNE_APPROVER: {Level.COMMUNE},
+    Role.PROVINCE_OFFICER: {Level.PROVINCE},
+    Role.PROVINCE_APPROVER: {Level.PROVINCE},
+    Role.CENTRAL_ADMIN: {Level.NATION},
+    Role.VIEWER: {Level.NATION, Level.PROVINCE, Level.COMMUNE},
+}
+
+# Which roles an account manager may hand out: never a role above their own reach.
+GRANTABLE_BY: dict[str, set[str]] = {
+    Role.COMMUNE_OFFICER: {Role.CITIZEN, Role.VILLAGE_OFFICER, Role.COMMUNE_OFFICER, Role.COMMUNE_APPROVER, Role.VIEWER},
+    Role.PROVINCE_OFFICER: {
+        Role.CITIZEN, Role.VILLAGE_OFFICER, Role.COMMUNE_OFFICER, Role.COMMUNE_APPROVER,
+        Role.PROVINCE_OFFICER, Role.PROVINCE_APPROVER, Role.VIEWER,
+    },
+    Role.CENTRAL_ADMIN: set(Role.values),
+}

@@ -1,0 +1,174 @@
+"""The one scoping layer: it turns a user into the records they may see and change.
+
+Every view, export and API route asks a `Scope` for its querysets and objects. A model takes
+part by naming, as class attributes, where its territory is:
+
+    scope_path_lookup = "village__path"        # the unit path the record lives under
+    scope_owner_lookup = "person__account"     # optional: what a citizen may see of their own
+    scope_multivalued = True                   # optional: the lookup crosses a to-many relation
+
+A model without `scope_path_lookup` cannot be scoped and raises ImproperlyConfigured, so a new
+model cannot slip through unscoped. A record outside the scope answers 404, never 403: its
+existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import models, transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from hoctap.territory.models import Era, Level, Unit
+
+from .models import RoleAssignment
+from .roles import CAPABILITIES, GRANTABLE_BY, Capability, Role
+
+
+class OutOfScope(PermissionDenied):
+    """A write would leave the record outside the writer's territory."""
+
+
+class Scope:
+    def __init__(self, user):
+        self.user = user
+        if user is not None and user.is_authenticated and user.is_active:
+            self.assignments = list(
+                RoleAssignment.objects.active().filter(user=user).select_related("unit")
+            )
+        else:
+            self.assignments = []
+
+    # -- who may do what, where -------------------------------------------------------------
+    def _assignments_with(self, capability: str, *, include_citizen: bool = False):
+        for assignment in self.assignments:
+            if assignment.role == Role.CITIZEN and not include_citizen:
+                continue
+            if capability in CAPABILITIES[assignment.role]:
+                yield assignment
+
+    def paths(self, capability: str = Capability.VIEW) -> list[str]:
+        return sorted({a.unit.path for a in self._assignments_with(capability)})
+
+    def is_national(self, capability: str = Capability.VIEW) -> bool:
+        return any(a.unit.level == Level.NATION for a in self._assignments_with(capability))
+
+    def can(self, capability: str, unit: Unit | None = None) -> bool:
+        """May the user do `capability` somewhere (unit=None) or at/under `unit`?"""
+        for assignment in self._assignments_with(capability):
+            if unit is None or unit.path.startswith(assignment.unit.path):
+                return True
+        return False
+
+    def require(self, capability: str, unit: Unit | None = None) -> None:
+        if not self.can(capability, unit):
+            raise Http404
+
+    @property
+    def roles(self) -> set[str]:
+        return {a.role for a in self.assignments}
+
+    @property
+    def is_citizen_only(self) -> bool:
+        return bool(self.assignments) and self.roles == {Role.CITIZEN}
+
+    def home_units(self) -> list[Unit]:
+        """The units the user works on, broadest first, for navigation."""
+        units = {a.unit.pk: a.unit for a in self.assignments}
+        return sorted(units.values(), key=lambda u: (u.path.count("/"), u.sort_key))
+
+    def grantable_roles(self) -> set[str]:
+        granted: set[str] = set()
+        for assignment in self._assignments_with(Capability.MANAGE_ACCOUNTS):
+            granted |= GRANTABLE_BY.get(assignment.role, set())
+        return granted
+
+    # -- querysets --------------------------------------------------------------------------
+    def filter(self, queryset: models.QuerySet, capability: str = Capability.VIEW) -> models.QuerySet:
+        model = queryset.model
+        if model is Unit:
+            return self._filter_units(queryset, capability)
+        lookup = getattr(model, "scope_path_lookup", None)
+        if lookup is None:
+            raise ImproperlyConfigured(f"{model.__name__} has no scope_path_lookup: it cannot be scoped.")
+        if self.is_national(capability):
+            return queryset
+        condition = Q(pk__in=[])
+        for path in self.paths(capability):
+            condition |= Q(**{f"{lookup}__startswith": path})
+        owner_lookup = getattr(model, "scope_owner_lookup", None)
+        if owner_lookup and any(True for _ in self._citizen_assignments(capability)):
+            condition |= Q(**{owner_lookup: self.user})
+        if getattr(model, "scope_multivalued", False):
+            return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
+        return queryset.filter(condition)
+
+    def _citizen_assignments(self, capability):
+        return (a for a in self.assignments if a.role == Role.CITIZEN and capability in CAPABILITIES[a.role])
+
+    def _filter_units(self, queryset, capability):
+        """Units: those under an assigned unit, their ancestors (for navigation), and the
+        old-map units they were formed from (lineage), with those units' ancestors."""
+        if self.is_national(capability):
+            return queryset
+        paths = sorted({a.unit.path for a in self.assignments if capability in CAPABILITIES[a.role]})
+        if not paths:
+            return queryset.none()
+        under = Q(pk__in=[])
+        for path in paths:
+            under |= Q(path__startswith=path)
+        predecessor_paths = list(
+            Unit.objects.filter(era=Era.LEGACY)
+            .filter(pk__in=Unit.objects.filter(under).values("predecessor_links__old_unit"))
+            .values_list("path", flat=True)
+        )
+        ancestor_ids = {int(part) for path in paths + predecessor_paths for part in path.strip("/").split("/") if part}
+        condition = under | Q(pk__in=ancestor_ids)
+        for path in predecessor_paths:
+            condition |= Q(path__startswith=path)
+        return queryset.filter(condition)
+
+    def get_or_404(self, queryset: models.QuerySet, capability: str = Capability.VIEW, **lookup):
+        try:
+            return self.filter(queryset, capability).get(**lookup)
+        except (queryset.model.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+
+    def contains(self, obj: models.Model, capability: str = Capability.VIEW) -> bool:
+        return self.filter(type(obj)._default_manager.filter(pk=obj.pk), capability).exists()
+
+    # -- writes -----------------------------------------------------------------------------
+    def save(self, obj: models.Model, capability: str = Capability.EDIT_REGISTRY, **save_kwargs) -> models.Model:
+        """Save `obj` and re-check, inside the same transaction, that it is still in scope.
+
+        A form could point a record at another territory (a different village, a foreign key
+        to another commune's household); the check runs on what the database now holds, so the
+        write is rolled back whatever field moved it.
+        """
+        with transaction.atomic():
+            obj.save(**save_kwargs)
+            if not self.contains(obj, capability):
+                raise OutOfScope(_("Bản ghi nằm ngoài địa bàn bạn được giao."))
+        return obj
+
+    def delete(self, obj: models.Model, capability: str = Capability.EDIT_REGISTRY) -> None:
+        with transaction.atomic():
+            if not self.contains(obj, capability):
+                raise Http404
+            obj.delete()
+
+    def assert_unit(self, unit: Unit, capability: str) -> Unit:
+        """For create forms: the unit chosen must lie in scope for `capability`."""
+        if unit is None or not self.can(capability, unit):
+            raise OutOfScope(_("Đơn vị đã chọn nằm ngoài địa bàn bạn được giao."))
+        return unit
+
+
+def scope_for(request) -> Scope:
+    """The request's scope, computed once per request."""
+    scope = getattr(request, "_hoctap_scope", None)
+    if scope is None or scope.user is not request.user:
+        scope = Scope(request.user)
+        request._hoctap_scope = scope
+    return scope

@@ -1,0 +1,42 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .forms import AccountForm
+from .models import RoleAssignment, User
+from .roles import Capability
+from .scoping import scope_for
+from .services import create_account
+
+
+@login_required
+def user_list(request):
+    scope = scope_for(request)
+    scope.require(Capability.MANAGE_ACCOUNTS)
+    assignments = scope.filter(
+        RoleAssignment.objects.select_related("user", "unit"), Capability.MANAGE_ACCOUNTS
+    ).order_by("unit__sort_key", "user__username")
+    page = Paginator(assignments, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page})
+
+
+@login_required
+def user_create(request):
+    scope = scope_for(request)
+    scope.require(Capability.MANAGE_ACCOUNTS)
+    form = AccountForm(request.POST or None, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        user = create_account(scope, **form.cleaned_data)
+        messages.success(request, _("Đã tạo tài khoản %(name)s.") % {"name": user})
+        return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@login_required
+def user_detail(request, user_id):
+    scope = scope_for(request)
+    account = scope.get_or_404(User.objects.all(), Capability.MANAGE_ACCOUNTS, pk=user_id)
+    assignments = account.assignments.select_related("unit").order_by("-valid_from")
+    return render(request, "accounts/user_detail.html", {"account": account, "assignments": assignments})

@@ -1,0 +1,141 @@
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hoctap.core.text import fold, normalise, sort_key
+
+REFORM_DATE = datetime.date(2025, 7, 1)
+LAST_LEGACY_DAY = datetime.date(2025, 6, 30)
+
+
+class Era(models.TextChoices):
+    CURRENT = "current", _("Từ 01/07/2025 (2 cấp)")
+    LEGACY = "legacy", _("Đến 30/06/2025 (3 cấp)")
+
+
+class Level(models.TextChoices):
+    NATION = "nation", _("Toàn quốc")
+    PROVINCE = "province", _("Tỉnh, thành phố")
+    DISTRICT = "district", _("Quận, huyện, thị xã")
+    COMMUNE = "commune", _("Xã, phường, đặc khu")
+    VILLAGE = "village", _("Thôn, bản, ấp, tổ dân phố")
+
+
+class UnitQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(era=Era.CURRENT)
+
+    def legacy(self):
+        return self.filter(era=Era.LEGACY)
+
+    def search(self, query: str):
+        """Case- and diacritic-insensitive name search; identical on SQLite and PostgreSQL."""
+        folded = fold(query)
+        return self.filter(name_folded__contains=folded) if folded else self
+
+    def in_order(self):
+        return self.order_by("sort_key", "code")
+
+
+class Unit(models.Model):
+    """One administrative unit of one era: the nation, a province, a district (legacy only),
+    a commune, or a village that commune officers create under a current commune.
+
+    `path` is the chain of ids from the nation down ("/1/5/88/"), so "everything under this unit"
+    is one indexed prefix match; the scoping layer relies on it.
+    """
+
+    era = models.CharField(_("thời kỳ"), max_length=8, choices=Era.choices)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    code = models.CharField(_("mã"), max_length=20, help_text=_("Mã đơn vị hành chính (Tổng cục Thống kê)"))
+    name = models.CharField(_("tên"), max_length=200)
+    short_name = models.CharField(_("tên ngắn"), max_length=200)
+    division_type = models.CharField(_("loại"), max_length=40)
+    is_centrally_run = models.BooleanField(_("thành phố trực thuộc trung ương"), default=False)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    name_folded = models.CharField(max_length=200, db_index=True, editable=False)
+    sort_key = models.CharField(max_length=600, editable=False)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    has_no_source = models.BooleanField(
+        _("không có đơn vị cũ tương ứng"), default=False,
+        help_text=_("Đặc khu hình thành từ đơn vị không có trong danh mục cũ."),
+    )
+
+    objects = UnitQuerySet.as_manager()
+    scope_path_lookup = "path"
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        constraints = [
+            models.UniqueConstraint(fields=["era", "level", "code"], name="unit_unique_code_per_era_level"),
+        ]
+        indexes = [models.Index(fields=["era", "level", "sort_key"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = normalise(self.name)
+        self.short_name = normalise(self.short_name or self.name)
+        self.name_folded = fold(self.name)
+        self.sort_key = sort_key(self.short_name)
+        is_new = self.pk is None
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if path != self.path:
+            # Paths hold ids, so they are known only after the first insert.
+            self.path = path
+            Unit.objects.filter(pk=self.pk).update(path=path)
+            if not is_new:
+                self._repath_descendants()
+
+    def _repath_descendants(self):
+        for child in self.children.all():
+            child.save()
+
+    @property
+    def is_current(self):
+        return self.era == Era.CURRENT
+
+    def ancestors(self):
+        ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        by_id = Unit.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def predecessors(self):
+        """Units of the old map that this unit was formed from."""
+        return (
+            Unit.objects.filter(successor_links__new_unit=self)
+            .annotate(is_partial=models.F("successor_links__is_partial"))
+            .in_order()
+        )
+
+    def successors(self):
+        """Units of the current map that this unit became (several if it was split)."""
+        return (
+            Unit.objects.filter(predecessor_links__old_unit=self)
+            .annotate(is_partial=models.F("predecessor_links__is_partial"))
+            .in_order()
+        )
+
+
+class UnitLineage(models.Model):
+    """An old unit (legacy era) that became, wholly or partly, a new unit (current era)."""
+
+    old_unit = models.ForeignKey(Unit, models.CASCADE, related_name="successor_links")
+    new_unit = models.ForeignKey(Unit, models.CASCADE, related_name="predecessor_links")
+    is_partial = models.BooleanField(
+        _("một phần"), default=False, help_text=_("Chỉ một phần đơn vị cũ nhập vào đơn vị mới.")
+    )
+    effective_on = models.DateField(_("hiệu lực"), default=REFORM_DATE)
+
+    class Meta:
+        verbose_name = _("kế thừa đơn vị")
+        constraints = [models.UniqueConstraint(fields=["old_unit", "new_unit"], name="lineage_unique_pair")]
+
+    def __str__(self):
+        return f"{self.old_unit} → {self.new_unit}"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "territory"
+urlpatterns = [
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
+    path("units/<int:unit_id>/villages/new/", views.village_create, name="village_create"),
+]

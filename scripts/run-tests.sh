@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set or a server answers
+# on 127.0.0.1:5432. Exit non-zero if any run fails; "no tests collected" (pytest exit 5) is a failure.
+set -u
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export HOCTAP_ALLOW_INSECURE_KEY=1
+export DJANGO_ALLOW_ASYNC_UNSAFE=true   # Playwright's sync API runs an event loop in the test thread
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing Debian's chromium for the browser tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
+      || { echo "could not install chromium: the browser tests will fail"; }
+  else
+    echo "== /usr/bin/chromium is missing: install Debian's 'chromium' package; the browser tests will fail without it"
+  fi
+fi
+
+declare -a names results
+overall=0
+run() {
+  local name=$1; shift
+  echo "== tests on $name"
+  env "$@" "$PY" -m pytest "${PYTEST_ARGS[@]}"
+  local code=$?
+  if [ $code -eq 5 ]; then echo "== $name: no tests were collected, which is a failure"; code=1; fi
+  names+=("$name"); results+=("$code")
+  [ $code -eq 0 ] || overall=1
+}
+
+PYTEST_ARGS=("$@")
+[ ${#PYTEST_ARGS[@]} -gt 0 ] || PYTEST_ARGS=(-q)
+
+run sqlite DATABASE_URL=
+
+PG_URL=${DATABASE_URL:-}
+if [ -z "$PG_URL" ] && "$PY" -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2).close()" 2>/dev/null; then
+  PG_URL=postgres://postgres@127.0.0.1:5432/hoctap
+fi
+if [ -n "$PG_URL" ]; then
+  run postgresql DATABASE_URL="$PG_URL"
+else
+  echo "== PostgreSQL: no DATABASE_URL and nothing answers on 127.0.0.1:5432; skipped that run"
+fi
+
+echo "== databases run:"
+for i in "${!names[@]}"; do
+  status=passed; [ "${results[$i]}" -eq 0 ] || status="FAILED (exit ${results[$i]})"
+  echo "   ${names[$i]}: $status"
+done
+exit $overall

@@ -1,0 +1,19 @@
+"""Test settings: production settings with fast hashing and unhashed static files."""
+
+import os
+
+os.environ.setdefault("HOCTAP_ALLOW_INSECURE_KEY", "1")
+
+from hoctap.settings import *  # noqa: E402,F403
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+DEV_SIGNING_KEY_FILE = VAR_DIR / "test-signing-key"  # noqa: F405
