@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "hoctap.territory",
     "hoctap.accounts",
     "hoctap.audit",
+    "hoctap.criteria",
     "hoctap.web",
     "hoctap.demo",
 ]

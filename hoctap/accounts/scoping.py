@@ -6,6 +6,7 @@ part by naming, as class attributes, where its territory is:
     scope_path_lookup = "village__path"        # the unit path the record lives under
     scope_owner_lookup = "person__account"     # optional: what a citizen may see of their own
     scope_multivalued = True                   # optional: the lookup crosses a to-many relation
+    scope_shared = Q(province__isnull=True)    # optional: records every signed-in user may read
 
 A model without `scope_path_lookup` cannot be scoped and raises ImproperlyConfigured, so a new
 model cannot slip through unscoped. A record outside the scope answers 404, never 403: its
@@ -95,6 +96,9 @@ class Scope:
         if self.is_national(capability):
             return queryset
         condition = Q(pk__in=[])
+        shared = getattr(model, "scope_shared", None)
+        if shared is not None and capability == Capability.VIEW and self.assignments:
+            condition |= shared
         for path in self.paths(capability):
             condition |= Q(**{f"{lookup}__startswith": path})
         owner_lookup = getattr(model, "scope_owner_lookup", None)
