@@ -6,6 +6,7 @@ import pytest
 
 from hoctap.accounts.models import RoleAssignment, User
 from hoctap.accounts.roles import Role
+from hoctap.territory.loader import load_territories
 from hoctap.territory.models import Era, Level, Unit, UnitLineage
 
 
@@ -68,3 +69,32 @@ def central_admin(small_map):
 def client_a(client, officer_a):
     client.force_login(officer_a)
     return client
+
+# --- the real map of both eras, loaded once per session ---------------------------------------
+# `loaded_map` loads the map into the test database outside any test transaction, so it stays for
+# the whole session; tests that use it must be `@pytest.mark.django_db` (transaction rolled back
+# after each test), not `transaction=True`, which would flush it. It is removed at the end of the
+# session so a reused database (`--reuse-db`) starts empty.
+#
+# While it is loaded, fixtures that create units with real codes (the hand-made `small_map` of
+# this file: "VN", "33", "34", "336", ...) would collide with it on the unique
+# (era, level, code) constraint, so the hook below runs every test that uses `loaded_map` after all
+# the others. (With xdist each worker loads its own copy.)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Tests that need the real map run last (stable order otherwise)."""
+    items[:] = sorted(items, key=lambda item: "loaded_map" in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(scope="session")
+def loaded_map(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        result = load_territories()
+    yield result
+    with django_db_blocker.unblock():
+        # Plain DELETEs, children first: the ORM's delete() fetches and signals every one of the
+        # ~14,000 units (6 s); nothing else refers to them once every test has rolled back.
+        UnitLineage.objects.all()._raw_delete(UnitLineage.objects.db)
+        for level in (Level.VILLAGE, Level.COMMUNE, Level.DISTRICT, Level.PROVINCE, Level.NATION):
+            Unit.objects.filter(level=level)._raw_delete(Unit.objects.db)
