@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -105,10 +105,7 @@ def _selection_branch(value: Any) -> str:
 # Either the word ``all`` or an explicit list of codes. The tagged union keeps error paths free of
 # pydantic's per-branch noise; the loader drops segments written in angle brackets.
 Selection = Annotated[
-    Union[
-        Annotated[tuple[Code, ...], Tag("<codes>")],
-        Annotated[Literal["all"], Tag("<all>")],
-    ],
+    Annotated[tuple[Code, ...], Tag("<codes>")] | Annotated[Literal["all"], Tag("<all>")],
     Discriminator(_selection_branch),
 ]
 
@@ -399,7 +396,7 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _number(value: Any) -> Decimal | None | object:
+def _number(value: Any) -> Decimal | object | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -416,7 +413,7 @@ def _number(value: Any) -> Decimal | None | object:
     return number if number.is_finite() else _BROKEN
 
 
-def _date(value: Any) -> datetime.date | None | object:
+def _date(value: Any) -> datetime.date | object | None:
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
@@ -597,11 +594,12 @@ def _check_criteria_totals(check: _Checker, data: Mapping[str, Any]) -> Decimal 
         criterion = _mapping(criterion)
         subtotal: Decimal | None = Decimal(0)
         for indicator in _items(criterion.get("indicators")):
-            points = _number(_mapping(indicator).get("max_points"))
+            indicator = _mapping(indicator)
+            points = _number(indicator.get("max_points"))
             if isinstance(points, Decimal) and subtotal is not None:
                 subtotal += points
-            elif points is _BROKEN:
-                subtotal = None
+            elif points is _BROKEN or indicator.get("kind", "points") == "points":
+                subtotal = None  # a points indicator without a usable maximum: the sum is unknown
         if subtotal is None or max_total is None:
             max_total = None
         else:
