@@ -47,6 +47,12 @@ INSTALLED_APPS = [
     "hoctap.territory",
     "hoctap.accounts",
     "hoctap.audit",
+    "hoctap.registry",
+    "hoctap.assessments",
+    "hoctap.stats",
+    "hoctap.reports",
+    "hoctap.inspections",
+    "hoctap.awards",
     "hoctap.criteria",
     "hoctap.web",
     "hoctap.demo",
@@ -213,6 +219,8 @@ LOGGING = {
         # Django's request logger prints full URLs with query strings; ours logs without them.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hoctap.api.service import api
+from hoctap.assessments.urls import public_urlpatterns as assessment_public_urls
 from hoctap.web import views as web_views
 
 urlpatterns = [
@@ -13,4 +14,12 @@ urlpatterns = [
     path("", include("hoctap.territory.urls")),
     path("", include("hoctap.accounts.urls")),
     path("", include("hoctap.audit.urls")),
+    path("", include("hoctap.criteria.urls")),
+    path("registry/", include("hoctap.registry.urls")),
+    path("", include("hoctap.assessments.urls")),
+    path("", include("hoctap.stats.urls")),
+    path("", include("hoctap.reports.urls")),
+    path("", include("hoctap.inspections.urls")),
+    path("", include("hoctap.awards.urls")),
+    *assessment_public_urls,
 ]

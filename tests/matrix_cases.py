@@ -7,7 +7,135 @@ the records your app owns.
 
 
 def build_world(small_map, officer_a, officer_b):
-    return {**small_map, "officer_a": officer_a, "officer_b": officer_b}
+    world = {**small_map, "officer_a": officer_a, "officer_b": officer_b}
+    _registry_world(world)
+    _stats_world(world)
+    _reporting_world(world)
+    _assessments_world(world)
+    return world
+
+
+def _registry_world(world):
+    """The registry (hoctap.registry): commune B's household with a member, clan branch,
+    organisation, declared totals and an import job of B's officer."""
+    from hoctap.registry.models import ClanBranch, DeclaredTotals, Household, ImportJob, Organisation, Person
+
+    clan = ClanBranch.objects.create(name="Họ Bình Minh", branch="Chi 1", commune=world["commune_b"])
+    household = Household.objects.create(code="HB-1", village=world["village_b"], address="Thôn Đoài",
+                                         clan_branch=clan)
+    organisation = Organisation.objects.create(name="Trường Bình Minh", kind="school", unit=world["commune_b"])
+    person = Person.objects.create(full_name="Lê Bình Minh", sex="male", birth_year=1980, household=household,
+                                   employer=organisation, id_number="034080009999", occupation_group="farmer")
+    household.head = person
+    household.save()
+    world.update(
+        household_b=household, person_b=person, clan_b=clan, organisation_b=organisation,
+        totals_b=DeclaredTotals.objects.create(commune=world["commune_b"], year=2025, households=10),
+        import_job_b=ImportJob.objects.create(template="households", file="imports/b.xlsx",
+                                              original_name="Bình Minh.xlsx", uploaded_by=world["officer_b"],
+                                              unit=world["commune_b"], errors=[{"row": 2, "value": "Bình Minh"}],
+                                              error_count=1, status=ImportJob.Status.INVALID),
+    )
+
+
+def _assessments_world(world):
+    """The yearly cycle (hoctap.assessments): commune B's open family assessment with evidence, a
+    certified citizen with its decision and certificate, a citizen sign-up, and a campaign of
+    another province."""
+    import datetime
+
+    from hoctap.accounts.roles import Role
+    from hoctap.accounts.scoping import Scope
+    from hoctap.assessments import citizens, workflow
+    from hoctap.assessments.campaigns import campaign_for, create_campaign
+    from hoctap.assessments.decisions import issue_certificates, issue_decision
+    from hoctap.assessments.models import Evidence, EvidenceFile
+    from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+    from hoctap.criteria.titles import Title
+    from hoctap.registry.models import Household, OccupationGroup, Person, Sex
+    from hoctap.territory.models import Level, Unit
+    from tests.conftest import make_user
+
+    publish_shipped_sets(log=lambda *args: None)
+    for title in (Title.FAMILY, Title.CITIZEN):
+        campaign_for(title, 2025, None) or create_campaign(title, 2025)
+    officer_b = Scope(world["officer_b"])
+    household = Household.objects.create(code="MATRIX-B", village=world["village_b"])
+    world["assessment_b"] = workflow.register(officer_b, Title.FAMILY, household, 2025)
+    stored = EvidenceFile.objects.create(sha256="b" * 64, content_type="image/jpeg", size=1, width=1, height=1)
+    world["evidence_b"] = Evidence.objects.create(
+        assessment=world["assessment_b"], file=stored, original_name="b.jpg", effective_date=datetime.date(2025, 5, 1))
+    person = Person.objects.create(full_name="Công Dân Bình Minh", sex=Sex.FEMALE, birth_year=1985,
+                                   unit=world["village_b"], occupation_group=OccupationGroup.FARMER)
+    citizen = workflow.register(officer_b, Title.CITIZEN, person, 2025)
+    answers = {i.code: True if i.kind == "pass_fail" else format(i.max_points, "f")
+               for i in citizen.criteria_set.definition.indicators}
+    citizen = workflow.transition(officer_b, citizen, "start")
+    citizen = workflow.transition(officer_b, citizen, "submit", answers=answers)
+    approver_b = Scope(make_user("matrix_approver_b", Role.COMMUNE_APPROVER, world["commune_b"]))
+    citizen = workflow.transition(approver_b, citizen, "start_review")
+    citizen = workflow.transition(approver_b, citizen, "propose")
+    world["decision_b"] = issue_decision(approver_b, citizen.campaign, [citizen], issuer=world["commune_b"],
+                                         issued_on=datetime.date(2025, 12, 1), signer_name="Bình Minh")
+    [world["certificate_b"]] = issue_certificates(approver_b, world["decision_b"])
+    world["signup_b"] = citizens.sign_up(
+        username="matrix_citizen_b", password="mat-khau-rat-dai-2025", full_name="Người Bình Minh",
+        birth_year=1991, sex=Sex.MALE, commune=world["commune_b"])
+    other_province = Unit.objects.create(era=world["province"].era, level=Level.PROVINCE, code="99",
+                                         name="Tỉnh Khác", short_name="Khác", division_type="tỉnh",
+                                         parent=world["nation"])
+    world["campaign_elsewhere"] = create_campaign(Title.FAMILY, 2025, province=other_province)
+    world["campaign_national"] = campaign_for(Title.FAMILY, 2025, None)
+
+
+def _stats_world(world):
+    """Statistics: a target and an association-capacity row of commune B (hoctap.stats)."""
+    from hoctap.stats.models import AssociationCapacity, Target
+
+    world["stats_target_b"] = Target.objects.create(
+        indicator="family", year=2026, unit=world["commune_b"], value=75, source="Bình Minh")
+    world["stats_capacity_b"] = AssociationCapacity.objects.create(
+        unit=world["commune_b"], year=2026, officers=2, officers_and_members=10)
+
+
+def _reporting_world(world):
+    """Reports, exports, inspections, awards: commune B's report, export file, inspection finding,
+    emulation self-report, nomination and award."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from hoctap.accounts.roles import Role
+    from hoctap.accounts.scoping import Scope
+    from hoctap.awards import services as awards
+    from hoctap.inspections import services as inspections
+    from hoctap.reports.loader import load_schedules
+    from hoctap.reports.models import ExportJob, ExportStatus, Report, ReportType
+    from tests.conftest import make_user
+    from tests.reports import builders
+
+    load_schedules()
+    world["report_b"] = Report.objects.create(
+        report_type=ReportType.objects.get(code="annual"), year=2025, unit=world["commune_b"])
+    job = ExportJob.objects.create(kind="households", unit=world["commune_b"], year=2025, status=ExportStatus.DONE,
+                                   progress=100, filename="b.xlsx", requested_by=world["officer_b"])
+    job.file.save("matrix-b.xlsx", ContentFile(b"PK"), save=True)
+    world["export_b"] = job
+    inspector = make_user("matrix_inspector", Role.PROVINCE_OFFICER, world["province"])
+    builders.recognised_citizens(world["officer_b"], world["village_b"], 1)
+    world["inspection_b"] = inspections.plan(
+        Scope(inspector), province=world["province"], year=2025, communes=[world["commune_b"]], name="Kiểm tra",
+        sample_size=1, actor=inspector)
+    world["finding_b"] = world["inspection_b"].findings.get()
+    scope_b = Scope(world["officer_b"])
+    world["self_report_b"] = awards.save_self_report(
+        scope_b, year=2025, body="commune_association", body_name="Hội xã", unit=world["commune_b"], answers={})
+    world["nomination_b"] = awards.create_nomination(
+        scope_b, occasion="congress-2025", nominee_kind="family", nominee_name="Gia đình", unit=world["village_b"],
+        achievements="Học tập", actor=world["officer_b"])
+    world["award_b"] = awards.record_award(
+        scope_b, kind="giay_khen", issuer="Hội", decision_number="1/QĐ", decision_date=datetime.date(2025, 1, 2),
+        recipient_name="Gia đình", recipient_kind="family", unit=world["commune_b"], actor=world["officer_b"])
 
 
 OBJECT_ROUTES = {
@@ -19,18 +147,165 @@ OBJECT_ROUTES = {
         {"model_label": "accounts.user", "object_id": w["officer_b"].pk},
     ],
     "api:unit_detail": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
+    # hoctap.registry: commune B's household, person, clan branch, organisation, totals, import job
+    "registry:household_detail": lambda w: [{"household_id": w["household_b"].pk}],
+    "registry:household_edit": lambda w: [{"household_id": w["household_b"].pk}],
+    "registry:person_detail": lambda w: [{"person_id": w["person_b"].pk}],
+    "registry:person_edit": lambda w: [{"person_id": w["person_b"].pk}],
+    "registry:person_reveal_id": lambda w: [{"person_id": w["person_b"].pk}],
+    "registry:clan_detail": lambda w: [{"clan_id": w["clan_b"].pk}],
+    "registry:clan_edit": lambda w: [{"clan_id": w["clan_b"].pk}],
+    "registry:organisation_detail": lambda w: [{"organisation_id": w["organisation_b"].pk}],
+    "registry:organisation_edit": lambda w: [{"organisation_id": w["organisation_b"].pk}],
+    "registry:totals_edit": lambda w: [{"commune_id": w["commune_b"].pk, "year": 2025}],
+    "registry:import_job": lambda w: [{"job_id": w["import_job_b"].pk}],
+    "registry:import_progress": lambda w: [{"job_id": w["import_job_b"].pk}],
+    "registry:import_commit": lambda w: [{"job_id": w["import_job_b"].pk}],
+    "registry:import_report": lambda w: [{"job_id": w["import_job_b"].pk}],
+    "api:registry_household_detail": lambda w: [{"household_id": w["household_b"].pk}],
+    "api:registry_household_update": lambda w: [{"household_id": w["household_b"].pk}],
+    "api:registry_person_detail": lambda w: [{"person_id": w["person_b"].pk}],
+    "api:registry_person_update": lambda w: [{"person_id": w["person_b"].pk}],
+    "api:registry_clan_detail": lambda w: [{"clan_id": w["clan_b"].pk}],
+    "api:registry_clan_update": lambda w: [{"clan_id": w["clan_b"].pk}],
+    "api:registry_organisation_detail": lambda w: [{"organisation_id": w["organisation_b"].pk}],
+    "api:registry_organisation_update": lambda w: [{"organisation_id": w["organisation_b"].pk}],
+    "api:registry_denominators": lambda w: [{"commune_id": w["commune_b"].pk, "year": 2025}],
+    # hoctap.stats: dashboards of B's commune and village, their exports, B's capacity and target
+    "stats:dashboard": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
+    "stats:export": lambda w: [{"unit_id": w["commune_b"].pk, "table": t} for t in ("indicators", "children", "series")],
+    "stats:capacity_edit": lambda w: [{"unit_id": w["commune_b"].pk, "year": 2026}],
+    "stats:target_edit": lambda w: [{"target_id": w["stats_target_b"].pk}],
+    "api:stats_unit": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
+    # hoctap.reports, hoctap.inspections, hoctap.awards: commune B's records
+    "reports:detail": lambda w: [{"report_id": w["report_b"].pk}],
+    "reports:transition": lambda w: [{"report_id": w["report_b"].pk}],
+    "reports:differences": lambda w: [{"report_id": w["report_b"].pk}],
+    "reports:table_xlsx": lambda w: [{"report_id": w["report_b"].pk}],
+    "reports:pdf": lambda w: [{"report_id": w["report_b"].pk}],
+    "reports:export_detail": lambda w: [{"job_id": w["export_b"].pk}],
+    "reports:export_download": lambda w: [{"job_id": w["export_b"].pk}],
+    "inspections:detail": lambda w: [{"inspection_id": w["inspection_b"].pk}],
+    "inspections:report": lambda w: [{"inspection_id": w["inspection_b"].pk}],
+    "inspections:finding": lambda w: [{"finding_id": w["finding_b"].pk}],
+    "inspections:follow_up": lambda w: [{"finding_id": w["finding_b"].pk}],
+    "awards:self_report": lambda w: [{"report_id": w["self_report_b"].pk}],
+    "awards:nomination": lambda w: [{"nomination_id": w["nomination_b"].pk}],
+    "api:report_detail": lambda w: [{"report_id": w["report_b"].pk}],
+    "api:update_report": lambda w: [{"report_id": w["report_b"].pk}],
+    "api:report_transition": lambda w: [{"report_id": w["report_b"].pk}],
+    "api:report_differences": lambda w: [{"report_id": w["report_b"].pk}],
+    "api:export_detail": lambda w: [{"job_id": w["export_b"].pk}],
+    "api:export_download": lambda w: [{"job_id": w["export_b"].pk}],
+    "api:inspection_detail": lambda w: [{"inspection_id": w["inspection_b"].pk}],
+    "api:finding_detail": lambda w: [{"finding_id": w["finding_b"].pk}],
+    "api:score_finding": lambda w: [{"finding_id": w["finding_b"].pk}],
+    "api:finding_follow_up": lambda w: [{"finding_id": w["finding_b"].pk}],
+    "api:self_report_detail": lambda w: [{"report_id": w["self_report_b"].pk}],
+    "api:update_self_report": lambda w: [{"report_id": w["self_report_b"].pk}],
+    "api:submit_self_report": lambda w: [{"report_id": w["self_report_b"].pk}],
+    "api:self_report_submission": lambda w: [{"report_id": w["self_report_b"].pk}],
+    "api:report_history": lambda w: [{"report_id": w["report_b"].pk}],
+    "api:nomination_decisions": lambda w: [{"nomination_id": w["nomination_b"].pk}],
+    "api:finding_scoring": lambda w: [{"finding_id": w["finding_b"].pk}],
+    "api:finding_follow_up_actions": lambda w: [{"finding_id": w["finding_b"].pk}],
+    "api:nomination_detail": lambda w: [{"nomination_id": w["nomination_b"].pk}],
+    "api:nomination_decide": lambda w: [{"nomination_id": w["nomination_b"].pk}],
+    "api:award_detail": lambda w: [{"award_id": w["award_b"].pk}],
+    # hoctap.assessments: a campaign of another province; commune B's units, assessment, evidence,
+    # decision, certificate and citizen sign-up
+    "assessments:campaign_detail": lambda w: [{"campaign_id": w["campaign_elsewhere"].pk}],
+    "assessments:register_subjects": lambda w: _campaign_units(w),
+    "assessments:review_board": lambda w: _campaign_units(w),
+    "assessments:decision_create": lambda w: [{"campaign_id": w["campaign_elsewhere"].pk},
+                                              {"campaign_id": w["campaign_national"].pk}],
+    "assessments:assessment_detail": lambda w: _assessments_b(w),
+    "assessments:self_assessment": lambda w: _assessments_b(w),
+    "assessments:assessment_transition": lambda w: _assessments_b(w),
+    "assessments:evidence_upload": lambda w: _assessments_b(w),
+    "assessments:review_row": lambda w: _assessments_b(w),
+    "assessments:evidence_file": lambda w: [{"evidence_id": w["evidence_b"].pk}],
+    "assessments:evidence_thumbnail": lambda w: [{"evidence_id": w["evidence_b"].pk, "size": "small"}],
+    "assessments:decision_detail": lambda w: [{"decision_id": w["decision_b"].pk}],
+    "assessments:decision_pdf": lambda w: [{"decision_id": w["decision_b"].pk}],
+    "assessments:decision_certificates_pdf": lambda w: [{"decision_id": w["decision_b"].pk}],
+    "assessments:certificate_pdf": lambda w: [{"certificate_id": w["certificate_b"].pk}],
+    "assessments:signup_link": lambda w: [{"signup_id": w["signup_b"].pk}],
+    "api:campaign_detail": lambda w: [{"campaign_id": w["campaign_elsewhere"].pk}],
+    "api:assessment_detail": lambda w: _assessments_b(w),
+    "api:assessment_transition": lambda w: _assessments_b(w),
+    "api:evidence_upload": lambda w: _assessments_b(w),
+    "api:assessment_steps": lambda w: _assessments_b(w),
+    "api:evidence_list": lambda w: _assessments_b(w),
+    "api:decision_certificates": lambda w: [{"decision_id": w["decision_b"].pk}],
+    "api:decision_detail": lambda w: [{"decision_id": w["decision_b"].pk}],
+    "api:issue_certificates": lambda w: [{"decision_id": w["decision_b"].pk}],
 }
+# Histories of commune B's assessments, decision and evidence go through the same scope.
+_history_cases = OBJECT_ROUTES["audit:history"]
+OBJECT_ROUTES["audit:history"] = lambda w: _history_cases(w) + [
+    {"model_label": "assessments.assessment", "object_id": w["assessment_b"].pk},
+    {"model_label": "assessments.assessment", "object_id": w["certificate_b"].assessment_id},
+    {"model_label": "assessments.decision", "object_id": w["decision_b"].pk},
+    {"model_label": "assessments.evidence", "object_id": w["evidence_b"].pk},
+    {"model_label": "registry.household", "object_id": w["household_b"].pk},
+    {"model_label": "registry.person", "object_id": w["person_b"].pk},
+    {"model_label": "registry.clanbranch", "object_id": w["clan_b"].pk},
+    {"model_label": "registry.organisation", "object_id": w["organisation_b"].pk},
+    {"model_label": "registry.declaredtotals", "object_id": w["totals_b"].pk},
+]
+
+
+def _assessments_b(world):
+    return [{"assessment_id": world["assessment_b"].pk}, {"assessment_id": world["certificate_b"].assessment_id}]
+
+
+def _campaign_units(world):
+    return [
+        {"campaign_id": campaign.pk, "unit_id": unit.pk}
+        for campaign in (world["campaign_national"], world["campaign_elsewhere"])
+        for unit in (world["commune_b"], world["village_b"])
+    ]
 
 # Routes whose parameter is not a record (nothing to scope).
 PUBLIC_ROUTES = {
     "set_language",
+    # A province's public summary: aggregates only, no personal data, no login (hoctap.stats).
+    "stats:public_province",
+    # Public certificate verification: the code is checked by signature, not by scope (hoctap.assessments).
+    "verify",
+    "api:verify_certificate",
+    # A downloadable import template: the parameter names a template, not a record (hoctap.registry).
+    "registry:import_template",
 }
 
 # Parameterless routes that are not pages to read (redirects, POST-only endpoints, the API schema).
-NON_PAGE_ROUTES = {"logout", "set_language", "api:api-root", "api:openapi-json", "api:openapi-view"}
+NON_PAGE_ROUTES = {"logout", "set_language", "api:api-root", "api:openapi-json", "api:openapi-view",
+                   "reports:start",
+                   # hoctap.registry: streamed exports (their scoping is tested in tests/registry/test_exports.py)
+                   "registry:household_export", "registry:person_export", "registry:clan_export",
+                   "registry:organisation_export"}
 
 # Extra query strings for lists, so filters and searches are walked too.
 LIST_QUERIES = {
     "territory:unit_list": ["", "?q=binh", "?level=village", "?level=commune&era=current"],
     "api:list_units": ["", "?q=binh", "?level=village", "?era=legacy"],
+    "stats:target_list": ["", "?indicator=family"],
+    "api:stats_targets": ["", "?indicator=family&year=2026"],
+    "reports:board": ["", "?report_type=annual&year=2025"],
+    "api:list_reports": ["", "?year=2025", "?state=draft"],
+    "api:list_nominations": ["", "?occasion=congress-2025"],
+    "assessments:assessment_list": ["", "?q=binh", "?state=registered", "?title=citizen&year=2025"],
+    "api:list_assessments": ["", "?state=registered", "?title=citizen&year=2025"],
+    "api:list_decisions": ["", "?year=2025"],
+    "api:list_campaigns": ["", "?year=2025"],
+    "registry:household_list": ["", "?q=binh", "?q=HB-1"],
+    "registry:person_list": ["", "?q=binh", "?occupation_group=farmer&working_age=on"],
+    "registry:clan_list": ["", "?q=binh"],
+    "registry:organisation_list": ["", "?q=binh", "?kind=school"],
+    "registry:totals_list": ["", "?year=2025"],
+    "api:registry_household_list": ["", "?q=binh", "?q=hb-1"],
+    "api:registry_person_list": ["", "?q=binh"],
+    "api:registry_clan_list": ["", "?q=binh"],
+    "api:registry_organisation_list": ["", "?q=binh", "?kind=school"],
 }

@@ -7,6 +7,15 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from hoctap.accounts.api import router as accounts_router
 from hoctap.accounts.scoping import OutOfScope
+from hoctap.assessments.api import assessments_router, campaigns_router, decisions_router, verification_router
+from hoctap.assessments.models import StaleAssessment
+from hoctap.assessments.workflow import TransitionRefused
+from hoctap.awards.api import router as awards_router
+from hoctap.criteria.api import router as criteria_router
+from hoctap.inspections.api import router as inspections_router
+from hoctap.registry.api import router as registry_router
+from hoctap.reports.api import exports_router, router as reports_router
+from hoctap.stats.api import router as stats_router
 from hoctap.territory.api import router as territory_router
 
 from .auth import API_AUTH
@@ -37,6 +46,27 @@ def invalid(request, exc):
     return api.create_response(request, {"detail": "Dữ liệu không hợp lệ.", "errors": errors}, status=422)
 
 
+# A refused transition: 422 when the input is at fault (with its field), 403 when the user may not
+# act, 409 when the record is not in a state for it (or changed since it was read).
+REFUSAL_STATUS = {"no_capability": 403, "own_assessment": 403, "wrong_state": 409, "already_registered": 409}
+
+
+@api.exception_handler(TransitionRefused)
+def refused(request, exc):
+    body = {"detail": exc.text, "code": exc.code}
+    if exc.field:
+        body["errors"] = [{"field": exc.field, "message": exc.text}]
+        body["errors"] += [{"field": f"answers.{code}", "message": message}
+                           for code, message in getattr(exc, "problems", {}).items()]
+    return api.create_response(request, body, status=REFUSAL_STATUS.get(exc.code, 422))
+
+
+@api.exception_handler(StaleAssessment)
+def stale(request, exc):
+    body = {"detail": " ".join(exc.messages), "code": "stale", "current_version": exc.current_version}
+    return api.create_response(request, body, status=409)
+
+
 @api.exception_handler(NinjaValidationError)
 def invalid_request(request, exc):
     errors = [
@@ -48,5 +78,14 @@ def invalid_request(request, exc):
 
 api.add_router("/me", accounts_router)
 api.add_router("/units", territory_router)
-
-
+api.add_router("/criteria", criteria_router)
+api.add_router("/registry", registry_router)
+api.add_router("/campaigns", campaigns_router)
+api.add_router("/assessments", assessments_router)
+api.add_router("/decisions", decisions_router)
+api.add_router("/verify", verification_router)
+api.add_router("/reports", reports_router)
+api.add_router("/exports", exports_router)
+api.add_router("/inspections", inspections_router)
+api.add_router("/awards", awards_router)
+api.add_router("/stats", stats_router)

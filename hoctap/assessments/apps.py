@@ -9,3 +9,20 @@ class AssessmentsConfig(AppConfig):
     name = "hoctap.assessments"
     label = "assessments"
     verbose_name = _("Đánh giá, công nhận")
+
+    def ready(self):
+        from hoctap.audit.tracking import track
+        from hoctap.web import navigation
+
+        from .models import Assessment, Campaign, Certificate, CitizenSignup, Decision, Evidence
+
+        track(Campaign, m2m_fields=("criteria_sets",))
+        track(Assessment)
+        track(Evidence)
+        track(Decision)
+        track(Certificate)
+        track(CitizenSignup, mask_fields=("id_number",))
+        navigation.register("assessments:assessment_list", _("Hồ sơ đánh giá"), "view")
+        navigation.register("assessments:campaign_list", _("Đợt đánh giá"), "review")
+        navigation.register("assessments:decision_list", _("Quyết định công nhận"), "review")
+        navigation.register("assessments:signup_list", _("Công dân đăng ký"), "edit_registry")

@@ -1,14 +1,16 @@
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.accounts.roles import Role
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
+from hoctap.registry.models import Sex
 from hoctap.territory.models import Unit
 
-from .states import State
+from .states import FROZEN_STATES, State
 
 
 class Campaign(models.Model):
@@ -39,6 +41,7 @@ class Campaign(models.Model):
     class Meta:
         verbose_name = _("đợt đánh giá")
         verbose_name_plural = _("đợt đánh giá")
+        ordering = ["-year", "title", "province_id"]
         constraints = [
             models.UniqueConstraint(fields=["year", "title", "province"], name="campaign_unique_year_title_province"),
             models.UniqueConstraint(
@@ -49,6 +52,15 @@ class Campaign(models.Model):
     def __str__(self):
         where = self.province.short_name if self.province_id else _("toàn quốc")
         return f"{self.get_title_display()} {self.year} · {where}"
+
+    def clean(self):
+        order = ["registration_opens", "registration_closes", "self_assessment_deadline", "review_deadline",
+                 "recognition_deadline"]
+        for earlier, later in zip(order, order[1:]):
+            if getattr(self, earlier) and getattr(self, later) and getattr(self, earlier) > getattr(self, later):
+                raise ValidationError(
+                    {later: _("Các mốc phải theo thứ tự: mở đăng ký, hạn đăng ký, hạn tự đánh giá, hạn thẩm định, hạn công nhận.")}
+                )
 
 
 class SubjectKind(models.TextChoices):
@@ -69,6 +81,34 @@ SUBJECT_OF_TITLE = {
     Title.UNIT: SubjectKind.ORGANISATION,
     Title.CITIZEN: SubjectKind.PERSON,
 }
+
+
+class StaleAssessment(ValidationError):
+    """Someone else saved the assessment since it was loaded."""
+
+    def __init__(self, current_version: int, loaded_version: int):
+        self.current_version = current_version
+        super().__init__(
+            _("Hồ sơ đã được người khác cập nhật (phiên bản %(current)s, bạn đang sửa phiên bản %(loaded)s). "
+              "Hãy tải lại trang để xem thay đổi rồi làm lại."),
+            code="stale", params={"current": current_version, "loaded": loaded_version},
+        )
+
+
+class ImmutableAssessment(ValidationError):
+    """A recognised (or finally refused) assessment is a record of a decision and never changes."""
+
+    def __init__(self):
+        super().__init__(
+            _("Hồ sơ đã có kết quả công nhận nên không thể sửa. Muốn điều chỉnh, hãy thu hồi "
+              "(ghi lý do và số quyết định) rồi lập hồ sơ mới."),
+            code="immutable",
+        )
+
+
+# The only changes a frozen row accepts: its certificate being issued and its revocation.
+FROZEN_MOVES = {(State.RECOGNISED, State.CERTIFIED), (State.RECOGNISED, State.REVOKED), (State.CERTIFIED, State.REVOKED)}
+FIELDS_CHANGED_BY_FROZEN_MOVES = {"state", "version", "revoked_at", "revocation_reason", "revocation_reference"}
 
 
 class Assessment(models.Model):
@@ -114,7 +154,21 @@ class Assessment(models.Model):
     submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
     recognised_at = models.DateTimeField(_("ngày công nhận"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    # Whoever submitted the self-assessment may not review or recognise it.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người nộp")
+    )
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    decision = models.ForeignKey(
+        "Decision", models.PROTECT, null=True, blank=True, related_name="assessments", verbose_name=_("quyết định công nhận")
+    )
+    revoked_at = models.DateTimeField(_("ngày thu hồi"), null=True, blank=True)
+    revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    revocation_reference = models.CharField(_("quyết định thu hồi"), max_length=120, blank=True)
+    replaces = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="replaced_by",
+        verbose_name=_("thay cho hồ sơ đã thu hồi"),
+    )
     # Optimistic concurrency: every save checks and bumps it, so a stale edit is refused.
     version = models.PositiveIntegerField(default=1)
 
@@ -125,22 +179,13 @@ class Assessment(models.Model):
         verbose_name = _("hồ sơ đánh giá")
         verbose_name_plural = _("hồ sơ đánh giá")
         indexes = [models.Index(fields=["campaign", "state"]), models.Index(fields=["unit", "title", "state"])]
+        # One live assessment per subject and campaign; a revoked one may be replaced by a new one.
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "household"], condition=Q(household__isnull=False), name="one_assessment_per_household"
-            ),
-            models.UniqueConstraint(
-                fields=["campaign", "clan_branch"], condition=Q(clan_branch__isnull=False), name="one_assessment_per_clan"
-            ),
-            models.UniqueConstraint(
-                fields=["campaign", "organisation"], condition=Q(organisation__isnull=False), name="one_assessment_per_org"
-            ),
-            models.UniqueConstraint(
-                fields=["campaign", "person"], condition=Q(person__isnull=False), name="one_assessment_per_person"
-            ),
-            models.UniqueConstraint(
-                fields=["campaign", "community"], condition=Q(community__isnull=False), name="one_assessment_per_community"
-            ),
+                fields=["campaign", field], condition=Q(**{f"{field}__isnull": False}) & ~Q(state=State.REVOKED),
+                name=f"one_live_assessment_per_{field}",
+            )
+            for field in ("household", "clan_branch", "organisation", "person", "community")
         ]
 
     def __str__(self):
@@ -153,3 +198,220 @@ class Assessment(models.Model):
     @property
     def year(self) -> int:
         return self.campaign.year
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state in FROZEN_STATES
+
+    def save(self, *args, **kwargs):
+        """Check the version this copy was loaded at and that a frozen row only moves as allowed.
+
+        The stored row is read under a row lock, so two writers never both pass the check.
+        """
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        names = [field.attname for field in self._meta.concrete_fields]
+        with transaction.atomic(using=kwargs.get("using")):
+            stored = type(self)._default_manager.select_for_update().filter(pk=self.pk).values(*names).first()
+            if stored is None:
+                return super().save(*args, **kwargs)
+            if stored["version"] != self.version:
+                raise StaleAssessment(stored["version"], self.version)
+            if stored["state"] in FROZEN_STATES:
+                changed = {name for name in names if stored[name] != getattr(self, name)}
+                if (stored["state"], self.state) not in FROZEN_MOVES or changed - FIELDS_CHANGED_BY_FROZEN_MOVES:
+                    raise ImmutableAssessment()
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            try:
+                return super().save(*args, **kwargs)
+            except Exception:
+                self.version -= 1
+                raise
+
+    def delete(self, *args, **kwargs):
+        if type(self)._default_manager.filter(pk=self.pk, state__in=FROZEN_STATES).exists():
+            raise ImmutableAssessment()
+        return super().delete(*args, **kwargs)
+
+    def get_additional_data(self):
+        """Read by django-auditlog: the transition being saved, next to the field changes."""
+        return getattr(self, "_audit_transition", None)
+
+
+class StateChange(models.Model):
+    """One step of an assessment's path, shown as its timeline (the audit log keeps the field diffs)."""
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="state_changes")
+    from_state = models.CharField(_("từ"), max_length=16, choices=State.choices, blank=True)
+    to_state = models.CharField(_("sang"), max_length=16, choices=State.choices)
+    action = models.CharField(_("thao tác"), max_length=24)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    reason = models.TextField(_("lý do"), blank=True)
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    scope_path_lookup = "assessment__unit__path"
+    scope_owner_lookup = "assessment__person__account"
+
+    class Meta:
+        verbose_name = _("bước xử lý hồ sơ")
+        ordering = ["at", "pk"]
+
+
+def evidence_path(sha256: str) -> str:
+    return f"evidence/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+class EvidenceFile(models.Model):
+    """The bytes of an uploaded file, stored once by their SHA-256 whoever attaches them."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Reachable only through an Evidence row of an assessment in scope.
+    scope_path_lookup = "attachments__assessment__unit__path"
+    scope_owner_lookup = "attachments__assessment__person__account"
+    scope_multivalued = True
+
+    class Meta:
+        verbose_name = _("tệp minh chứng")
+
+    def __str__(self):
+        return self.sha256[:12]
+
+    @property
+    def path(self) -> str:
+        return evidence_path(self.sha256)
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class Evidence(models.Model):
+    """A file attached to an assessment as evidence for some of its indicators."""
+
+    assessment = models.ForeignKey(Assessment, models.PROTECT, related_name="evidence", verbose_name=_("hồ sơ"))
+    file = models.ForeignKey(EvidenceFile, models.PROTECT, related_name="attachments")
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    description = models.CharField(_("mô tả"), max_length=300, blank=True)
+    effective_date = models.DateField(_("ngày của minh chứng"))
+    indicator_codes = models.JSONField(_("chỉ số liên quan"), default=list, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path_lookup = "assessment__unit__path"
+    scope_owner_lookup = "assessment__person__account"
+
+    class Meta:
+        verbose_name = _("minh chứng")
+        verbose_name_plural = _("minh chứng")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Decision(models.Model):
+    """A recognition decision (quyết định công nhận), numbered per issuer and year: "12/QĐ-UBND"."""
+
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="decisions", verbose_name=_("đợt"))
+    issuer = models.ForeignKey(Unit, models.PROTECT, related_name="decisions", verbose_name=_("cơ quan ban hành"))
+    year = models.PositiveSmallIntegerField(_("năm ban hành"))
+    sequence = models.PositiveIntegerField(_("số"))
+    symbol = models.CharField(_("ký hiệu"), max_length=40, default="QĐ-UBND")
+    issued_on = models.DateField(_("ngày ký"))
+    signer_name = models.CharField(_("người ký"), max_length=200)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=120, default="Chủ tịch")
+    legal_bases = models.TextField(_("căn cứ"), help_text=_("Mỗi căn cứ một dòng."))
+    recipients = models.TextField(_("nơi nhận"), help_text=_("Mỗi nơi nhận một dòng."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path_lookup = "issuer__path"
+
+    class Meta:
+        verbose_name = _("quyết định công nhận")
+        verbose_name_plural = _("quyết định công nhận")
+        ordering = ["-issued_on", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "year", "symbol", "sequence"], name="decision_number_per_issuer_year"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"{self.sequence}/{self.symbol}"
+
+    def legal_basis_lines(self) -> list[str]:
+        return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]
+
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+class Certificate(models.Model):
+    """A signed certificate (giấy công nhận). `payload` is exactly what it shows; `signature` is
+    Ed25519 over the payload's canonical JSON, and the public code carries the certificate id and
+    the first bytes of the signature."""
+
+    assessment = models.OneToOneField(Assessment, models.PROTECT, related_name="certificate")
+    decision = models.ForeignKey(Decision, models.PROTECT, related_name="certificates")
+    payload = models.JSONField()
+    signature = models.CharField(max_length=100, help_text=_("Chữ ký Ed25519, base64."))
+    key_id = models.CharField(max_length=16)
+    # Empty only inside the transaction that issues it: the code needs the signature, which needs the id.
+    code = models.CharField(_("mã tra cứu"), max_length=40, unique=True, null=True, blank=True)
+    valid_until = models.DateField(_("hiệu lực đến"))
+    issued_at = models.DateTimeField(_("ngày cấp"), auto_now_add=True)
+
+    scope_path_lookup = "assessment__unit__path"
+    scope_owner_lookup = "assessment__person__account"
+
+    class Meta:
+        verbose_name = _("giấy công nhận")
+        verbose_name_plural = _("giấy công nhận")
+
+    def __str__(self):
+        return self.code or str(_("giấy công nhận đang cấp"))
+
+
+class CitizenSignup(models.Model):
+    """A citizen's own sign-up, until the commune links the account to a registry person."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xã xác nhận")
+        LINKED = "linked", _("Đã liên kết với sổ nhân khẩu")
+        CREATED = "created", _("Đã ghi vào sổ nhân khẩu (chờ xã xếp vào hộ)")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="citizen_signup")
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    name_folded = models.CharField(max_length=200, db_index=True, editable=False)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
+    sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices)
+    commune = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("xã, phường"))
+    id_number = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True, unique=True)
+    subject_group = models.CharField(_("nhóm đối tượng"), max_length=40, blank=True)
+    person = models.ForeignKey("registry.Person", models.PROTECT, null=True, blank=True, related_name="+")
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    linked_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path_lookup = "commune__path"
+    scope_owner_lookup = "user"
+
+    class Meta:
+        verbose_name = _("đăng ký tài khoản công dân")
+        verbose_name_plural = _("đăng ký tài khoản công dân")
+        indexes = [models.Index(fields=["commune", "name_folded", "birth_year"])]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.birth_year})"

@@ -34,6 +34,9 @@ class Action(models.TextChoices):
     REVOKE = "revoke", _("Thu hồi")
 
 
+# Creation is not a transition (there is no state before it) but is announced like one.
+REGISTER = "register"
+
 # Who acts: the subject itself (its owner account or the officer who keeps its record),
 # a reviewer, or the recognising authority. Capabilities come from accounts.roles.
 SUBJECT = "subject"

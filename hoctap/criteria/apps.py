@@ -8,3 +8,12 @@ class CriteriaConfig(AppConfig):
     name = "hoctap.criteria"
     label = "criteria"
     verbose_name = _("Bộ tiêu chí")
+
+    def ready(self):
+        from hoctap.audit.tracking import track
+        from hoctap.web import navigation
+
+        from .models import CriteriaSetVersion
+
+        track(CriteriaSetVersion)
+        navigation.register("criteria:set_list", _("Bộ tiêu chí"), "view")

@@ -1,0 +1,157 @@
+"""Campaigns: one year of one title, nationally by default, overridden by a province where it wants.
+
+A province inherits the national campaign until it creates its own (own deadlines, own pinned
+criteria sets, own recognising authority); `campaign_for` answers which one applies.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from hoctap.accounts.roles import Role
+from hoctap.criteria.models import CriteriaSetVersion
+from hoctap.criteria.titles import Title
+from hoctap.territory.models import Level, Unit
+
+from .models import Campaign
+
+# Who signs recognition unless a campaign says otherwise. Families, clans, village communities,
+# commune-managed units and citizens: the commune People's Committee chairman (criteria.md 2.2).
+# The commune learning community was recognised by the district education office under TT 25/2023;
+# that office disappeared with the districts on 01/07/2025, so the default goes to the province.
+DEFAULT_RECOGNISING_ROLE = {
+    Title.FAMILY: Role.COMMUNE_APPROVER,
+    Title.CLAN: Role.COMMUNE_APPROVER,
+    Title.COMMUNITY: Role.COMMUNE_APPROVER,
+    Title.UNIT: Role.COMMUNE_APPROVER,
+    Title.CITIZEN: Role.COMMUNE_APPROVER,
+    Title.COMMUNE_COMMUNITY: Role.PROVINCE_APPROVER,
+}
+
+
+def default_windows(title: str, year: int) -> dict[str, datetime.date]:
+    """Registration at the start of the year, assessment in November-December (the provincial plans);
+    the commune learning community's file by 28/02 and recognition by 31/03 of the next year (TT 25/2023)."""
+    if title == Title.COMMUNE_COMMUNITY:
+        return {
+            "registration_opens": datetime.date(year, 1, 1),
+            "registration_closes": datetime.date(year, 3, 31),
+            "self_assessment_deadline": datetime.date(year + 1, 1, 31),
+            "review_deadline": datetime.date(year + 1, 2, 28),
+            "recognition_deadline": datetime.date(year + 1, 3, 31),
+        }
+    return {
+        "registration_opens": datetime.date(year, 1, 1),
+        "registration_closes": datetime.date(year, 3, 31),
+        "self_assessment_deadline": datetime.date(year, 11, 30),
+        "review_deadline": datetime.date(year, 12, 15),
+        "recognition_deadline": datetime.date(year, 12, 31),
+    }
+
+
+def province_of(unit: Unit) -> int | None:
+    """The id of the province a unit lies in, read from its path (nation/province/...)."""
+    if unit.level == Level.NATION:
+        return None
+    parts = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return parts[1] if len(parts) > 1 else None
+
+
+def campaign_for(title: str, year: int, province: Unit | int | None) -> Campaign | None:
+    """The campaign that applies to `province`: its own if it made one, else the national default."""
+    province_id = province.pk if isinstance(province, Unit) else province
+    candidates = Campaign.objects.filter(title=title, year=year).filter(
+        Q(province_id=province_id) | Q(province__isnull=True)
+    )
+    by_province = {campaign.province_id: campaign for campaign in candidates}
+    return by_province.get(province_id) or by_province.get(None)
+
+
+def default_criteria_sets(title: str, year: int, province: Unit | None) -> list[CriteriaSetVersion]:
+    """The sets in force at the end of `year`; when none is (the 2016-2020 family, clan and village
+    sets are still cited until a replacement is adopted), the most recent set of the title."""
+    in_force = list(CriteriaSetVersion.objects.applicable(title, province, datetime.date(year, 12, 31)))
+    if in_force:
+        return in_force
+    latest = (
+        CriteriaSetVersion.objects.for_title(title)
+        .filter(Q(province__isnull=True) | Q(province=province))
+        .order_by("-effective_from", "-version")
+        .first()
+    )
+    return [latest] if latest else []
+
+
+@transaction.atomic
+def create_campaign(title: str, year: int, *, province: Unit | None = None, criteria_sets=None, **fields) -> Campaign:
+    """A national default (province=None) or a province's own campaign.
+
+    A province's campaign starts as a copy of the national one for the same year and title, so it
+    inherits everything it does not change. Validity and the upgrade period follow the pinned
+    sets' `recognition` unless given.
+    """
+    national = campaign_for(title, year, None) if province is not None else None
+    if national is not None:
+        inherited = {
+            name: getattr(national, name)
+            for name in (*default_windows(title, year), "recognising_role", "validity_years",
+                         "upgrade_after_months", "allow_bulk_accept")
+        }
+        sets = list(national.criteria_sets.all())
+    else:
+        inherited = {**default_windows(title, year), "recognising_role": DEFAULT_RECOGNISING_ROLE[title]}
+        sets = default_criteria_sets(title, year, province)
+    if criteria_sets is not None:
+        sets = list(criteria_sets)
+    if not sets:
+        raise ValidationError(
+            {"criteria_sets": _("Chưa có bộ tiêu chí nào cho danh hiệu %(title)s: hãy công bố bộ tiêu chí trước.")
+             % {"title": Title(title).label}}
+        )
+    wrong = [str(s) for s in sets if s.title != title]
+    if wrong:
+        raise ValidationError({"criteria_sets": _("Bộ tiêu chí không thuộc danh hiệu này: %(sets)s") % {"sets": ", ".join(wrong)}})
+    if national is None or criteria_sets is not None:
+        recognition = sets[0].definition.recognition
+        inherited.update(validity_years=recognition.validity_years, upgrade_after_months=recognition.upgrade_after_months)
+    campaign = Campaign(title=title, year=year, province=province, **{**inherited, **fields})
+    campaign.full_clean(exclude=["criteria_sets"])
+    campaign.save()
+    campaign.criteria_sets.set(sets)
+    return campaign
+
+
+def pick_criteria_set(campaign: Campaign, *, group: str = "", admin_level: str | None = None,
+                      area_class: str = "normal") -> CriteriaSetVersion:
+    """The pinned set that fits the subject: its group, its administrative level, its area class.
+
+    A province's own set wins over a national one; among equals, the most recent.
+    """
+    def fits(version: CriteriaSetVersion) -> bool:
+        applicability = version.definition.applicability
+        groups = {g.code for g in applicability.subject_groups}
+        if group and groups and group not in groups:
+            return False
+        if admin_level and applicability.admin_levels and admin_level not in applicability.admin_levels:
+            return False
+        return area_class in applicability.area_classes
+
+    fitting = [version for version in campaign.criteria_sets.all() if fits(version)]
+    if not fitting:
+        raise ValidationError(
+            _("Đợt %(campaign)s chưa gắn bộ tiêu chí phù hợp (nhóm %(group)s, cấp %(level)s, địa bàn %(area)s).")
+            % {"campaign": campaign, "group": group or "—", "level": admin_level or "—", "area": area_class},
+            code="no_criteria_set",
+        )
+    fitting.sort(key=lambda v: (v.province_id is not None, v.effective_from, v.version), reverse=True)
+    return fitting[0]
+
+
+def valid_until(campaign: Campaign) -> datetime.date:
+    """A recognition for year Y holds through 31/12 of Y + validity (1 year; 3 under TT 24/25)."""
+    return datetime.date(campaign.year + campaign.validity_years, 12, 31)

@@ -1,0 +1,116 @@
+"""Recognition decisions: numbered per issuer and year, recognising every subject they list, then
+certificates for each."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from hoctap.accounts.roles import Capability
+from hoctap.accounts.scoping import Scope
+from hoctap.criteria.titles import Title
+from hoctap.territory.models import Unit
+
+from .models import Assessment, Campaign, Certificate, Decision
+from .states import Action, State
+from .workflow import TransitionRefused, transition
+
+DEFAULT_SYMBOL = "QĐ-UBND"
+NUMBERING_ATTEMPTS = 5
+
+
+def issuer_name(issuer: Unit) -> str:
+    """"ỦY BAN NHÂN DÂN XÃ AN LẠC": the People's Committee of the issuing unit."""
+    return f"{_('Ủy ban nhân dân')} {issuer.name}".upper()
+
+
+def issuers_for(scope: Scope, campaign: Campaign) -> list[Unit]:
+    """The units where the user holds the campaign's recognising role: they may issue there."""
+    return [
+        assignment.unit for assignment in scope.assignments
+        if assignment.role == campaign.recognising_role and scope.can(Capability.RECOGNISE, assignment.unit)
+    ]
+
+
+def default_legal_bases(campaign: Campaign, issuer: Unit) -> str:
+    criteria_set = campaign.criteria_sets.order_by("-effective_from").first()
+    lines = [_("Căn cứ Luật Tổ chức chính quyền địa phương;")]
+    if criteria_set is not None:
+        definition = criteria_set.definition
+        if definition.issuing_document:
+            lines.append(_("Căn cứ %(document)s;") % {"document": definition.issuing_document})
+        lines += [_("Căn cứ %(document)s;") % {"document": document} for document in definition.related_documents]
+    lines.append(
+        _("Xét đề nghị của Hội đồng đánh giá %(title)s năm %(year)s.")
+        % {"title": Title(campaign.title).label, "year": campaign.year}
+    )
+    return "\n".join(lines)
+
+
+def default_recipients() -> str:
+    return "\n".join([_("Như Điều 3;"), _("Lưu: VT.")])
+
+
+def _next_sequence(issuer: Unit, year: int, symbol: str) -> int:
+    highest = Decision.objects.filter(issuer=issuer, year=year, symbol=symbol).aggregate(m=Max("sequence"))["m"]
+    return (highest or 0) + 1
+
+
+def issue_decision(scope: Scope, campaign: Campaign, assessments, *, issuer: Unit, issued_on: datetime.date,
+                   signer_name: str, signer_title: str = "Chủ tịch", legal_bases: str = "", recipients: str = "",
+                   symbol: str = DEFAULT_SYMBOL) -> Decision:
+    """Number a decision for `issuer` and recognise every listed (proposed) assessment under it.
+
+    All or nothing: one refused recognition cancels the decision and its number.
+    """
+    assessments = list(assessments)
+    if not assessments:
+        raise ValidationError({"assessments": _("Chọn ít nhất một hồ sơ đã được đề nghị công nhận.")})
+    if issuer not in issuers_for(scope, campaign):
+        raise TransitionRefused(
+            _("Bạn không giữ thẩm quyền công nhận của đợt này tại %(unit)s.") % {"unit": issuer.name},
+            code="no_capability",
+        )
+    if not signer_name.strip():
+        raise ValidationError({"signer_name": _("Cần ghi họ tên người ký.")})
+    for _attempt in range(NUMBERING_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                decision = Decision.objects.create(
+                    campaign=campaign, issuer=issuer, year=issued_on.year, symbol=symbol,
+                    sequence=_next_sequence(issuer, issued_on.year, symbol), issued_on=issued_on,
+                    signer_name=signer_name.strip(), signer_title=signer_title.strip() or "Chủ tịch",
+                    legal_bases=legal_bases or default_legal_bases(campaign, issuer),
+                    recipients=recipients or default_recipients(),
+                    created_by=scope.user,
+                )
+                for assessment in assessments:
+                    if assessment.state != State.PROPOSED:
+                        raise TransitionRefused(
+                            _("Hồ sơ %(id)s chưa ở trạng thái đề nghị công nhận.") % {"id": assessment.pk},
+                            code="wrong_state",
+                        )
+                    transition(scope, assessment, Action.RECOGNISE, decision=decision)
+                return decision
+        except IntegrityError:
+            continue  # another decision took the number at the same moment: take the next one
+    raise ValidationError(_("Không cấp được số quyết định, hãy thử lại."))
+
+
+def issue_certificates(scope: Scope, decision: Decision) -> list[Certificate]:
+    """A signed certificate for every subject the decision recognised that has none yet."""
+    with transaction.atomic():
+        for assessment in decision.assessments.filter(state=State.RECOGNISED).order_by("pk"):
+            transition(scope, assessment, Action.ISSUE_CERTIFICATE)
+    return list(Certificate.objects.filter(decision=decision).order_by("pk"))
+
+
+def proposed_for(scope: Scope, campaign: Campaign, issuer: Unit):
+    """Assessments of the campaign under `issuer` waiting for recognition."""
+    return scope.filter(Assessment.objects.filter(
+        campaign=campaign, state=State.PROPOSED, unit__path__startswith=issuer.path,
+    ))

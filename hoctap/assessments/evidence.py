@@ -1,0 +1,202 @@
+"""Evidence files: checked by content, stored once by SHA-256, shown downscaled, served only in scope.
+
+The declared type and the file name are ignored: an upload is a JPEG, PNG, WebP or PDF because its
+bytes say so (magic numbers, then Pillow must decode an image whole). The bytes are stored under
+MEDIA_ROOT at a path made of their SHA-256, so the same file attached twice is stored once and
+the same file attached to two different subjects can be pointed out to the reviewer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from hoctap.accounts.scoping import Scope
+from hoctap.core.uploads import UploadRejected
+
+from .models import Assessment, Evidence, EvidenceFile
+from .states import State
+from .workflow import TransitionRefused, is_subject_actor
+
+JPEG, PNG, WEBP, PDF = "image/jpeg", "image/png", "image/webp", "application/pdf"
+PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
+THUMBNAIL_SIZES = {"small": 320, "large": 1280}
+# Decoding a crafted image can ask for gigabytes; nothing a phone takes comes near this.
+MAX_IMAGE_PIXELS = 60_000_000
+OPEN_STATES = {State.REGISTERED, State.SELF_ASSESSING, State.RETURNED}
+
+
+def sniff(head: bytes) -> str | None:
+    """The content type the first bytes prove, or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head.startswith(b"%PDF-"):
+        return PDF
+    return None
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    data: bytes
+    sha256: str
+    content_type: str
+    width: int | None = None
+    height: int | None = None
+
+
+def check_upload(uploaded) -> CheckedUpload:
+    """Read and check an uploaded file; raise UploadRejected (field "file") saying what is wrong."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if uploaded.size is not None and uploaded.size > limit:
+        raise _too_big(limit)
+    data = uploaded.read(limit + 1)
+    if len(data) > limit:
+        raise _too_big(limit)
+    if not data:
+        raise UploadRejected({"file": _("Tệp rỗng.")}, code="empty")
+    content_type = sniff(data[:16])
+    if content_type is None:
+        raise UploadRejected(
+            {"file": _("Chỉ nhận ảnh JPEG, PNG, WebP hoặc tệp PDF; nội dung tệp này không phải các loại đó "
+                       "(đuôi tên tệp không được tính).")},
+            code="file_type",
+        )
+    width = height = None
+    if content_type == PDF:
+        if b"%%EOF" not in data[-2048:]:
+            raise UploadRejected({"file": _("Tệp PDF bị hỏng hoặc chưa tải lên hết.")}, code="file_broken")
+    else:
+        width, height = _check_image(data, content_type)
+    return CheckedUpload(data, hashlib.sha256(data).hexdigest(), content_type, width, height)
+
+
+def _too_big(limit: int) -> ValidationError:
+    return UploadRejected(
+        {"file": _("Tệp lớn hơn giới hạn %(mb)s MB.") % {"mb": round(limit / 1024 / 1024, 1)}}, code="file_size"
+    )
+
+
+def _check_image(data: bytes, content_type: str) -> tuple[int, int]:
+    broken = UploadRejected({"file": _("Ảnh bị hỏng hoặc không đọc được.")}, code="file_broken")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != PILLOW_FORMATS[content_type]:
+                raise broken
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise UploadRejected({"file": _("Ảnh quá lớn (quá nhiều điểm ảnh).")}, code="file_size")
+            image.verify()
+        # verify() checks structure only; decoding the pixels catches truncated data too.
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            return image.width, image.height
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise broken from None
+
+
+def store(checked: CheckedUpload) -> EvidenceFile:
+    """The stored file for these bytes, writing them once."""
+    existing = EvidenceFile.objects.filter(sha256=checked.sha256).first()
+    if existing is not None:
+        return existing
+    path = EvidenceFile(sha256=checked.sha256).path
+    if not default_storage.exists(path):
+        default_storage.save(path, ContentFile(checked.data))
+    try:
+        with transaction.atomic():
+            return EvidenceFile.objects.create(
+                sha256=checked.sha256, content_type=checked.content_type, size=len(checked.data),
+                width=checked.width, height=checked.height,
+            )
+    except IntegrityError:  # the same bytes uploaded at the same moment by someone else
+        return EvidenceFile.objects.get(sha256=checked.sha256)
+
+
+def attach(scope: Scope, assessment: Assessment, uploaded, *, effective_date: datetime.date,
+           indicator_codes: list[str] | None = None, description: str = "") -> Evidence:
+    """Attach an uploaded file to an open assessment, for some of its indicators."""
+    if not scope.contains(assessment):
+        raise Http404
+    if assessment.state not in OPEN_STATES:
+        raise TransitionRefused(
+            _("Chỉ bổ sung minh chứng khi hồ sơ chưa nộp hoặc bị trả lại (hiện: %(state)s).")
+            % {"state": assessment.get_state_display()}, code="wrong_state",
+        )
+    if not is_subject_actor(scope, assessment):
+        raise TransitionRefused(
+            _("Chỉ chính đối tượng hoặc cán bộ quản lý hồ sơ mới bổ sung minh chứng."), code="no_capability"
+        )
+    codes = list(dict.fromkeys(indicator_codes or []))
+    known = {indicator.code for indicator in assessment.criteria_set.definition.indicators}
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise ValidationError({"indicator_codes": _("Chỉ số không có trong bộ tiêu chí: %(codes)s") % {"codes": ", ".join(unknown)}})
+    if effective_date > datetime.date.today() + datetime.timedelta(days=1):
+        raise ValidationError({"effective_date": _("Ngày của minh chứng không được ở tương lai.")})
+    checked = check_upload(uploaded)
+    stored = store(checked)
+    name = (getattr(uploaded, "name", "") or stored.sha256[:12]).rsplit("/", 1)[-1][:255]
+    return Evidence.objects.create(
+        assessment=assessment, file=stored, original_name=name, description=description[:300],
+        effective_date=effective_date, indicator_codes=codes,
+        uploaded_by=scope.user if scope.user is not None and scope.user.is_authenticated else None,
+    )
+
+
+def with_shared_flag(evidence):
+    """Annotate `shared_elsewhere`: the same bytes are attached to another subject's assessment,
+    which a reviewer should look at (one photo offered as proof by two households)."""
+    other_subject = Evidence.objects.filter(file=OuterRef("file")).exclude(assessment=OuterRef("assessment")).exclude(
+        Q(assessment__household__isnull=False, assessment__household=OuterRef("assessment__household"))
+        | Q(assessment__person__isnull=False, assessment__person=OuterRef("assessment__person"))
+        | Q(assessment__clan_branch__isnull=False, assessment__clan_branch=OuterRef("assessment__clan_branch"))
+        | Q(assessment__organisation__isnull=False, assessment__organisation=OuterRef("assessment__organisation"))
+        | Q(assessment__community__isnull=False, assessment__community=OuterRef("assessment__community"))
+    )
+    return evidence.annotate(shared_elsewhere=Exists(other_subject))
+
+
+def assessments_with_shared_files(assessment_ids) -> set[int]:
+    """Of these assessments, those holding a file that another subject also attached (one query)."""
+    return set(
+        with_shared_flag(Evidence.objects.filter(assessment_id__in=list(assessment_ids)))
+        .filter(shared_elsewhere=True).values_list("assessment_id", flat=True)
+    )
+
+
+def thumbnail(stored: EvidenceFile, size: str) -> tuple[bytes, str]:
+    """A downscaled JPEG of an image, made once and cached next to the originals."""
+    edge = THUMBNAIL_SIZES[size]
+    path = f"thumbnails/{size}/{stored.sha256[:2]}/{stored.sha256}.jpg"
+    if default_storage.exists(path):
+        with default_storage.open(path, "rb") as cached:
+            return cached.read(), JPEG
+    with default_storage.open(stored.path, "rb") as original, Image.open(original) as image:
+        # Orientation from EXIF first, then drop EXIF (it may carry GPS positions).
+        image = ImageOps.exif_transpose(image).convert("RGB")
+        image.thumbnail((edge, edge))
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=82, optimize=True)
+    data = out.getvalue()
+    default_storage.save(path, ContentFile(data))
+    return data, JPEG
+
+
+def read_original(stored: EvidenceFile) -> bytes:
+    with default_storage.open(stored.path, "rb") as handle:
+        return handle.read()

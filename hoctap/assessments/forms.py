@@ -1,0 +1,163 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hoctap.accounts.roles import Role
+from hoctap.criteria.models import CriteriaSetVersion
+from hoctap.criteria.titles import Title
+from hoctap.registry.models import OccupationGroup, Sex
+from hoctap.territory.models import Era, Level, Unit
+
+from .models import Campaign
+from .states import Action, State
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "title", "year", "province", "registration_opens", "registration_closes", "self_assessment_deadline",
+            "review_deadline", "recognition_deadline", "criteria_sets", "recognising_role", "validity_years",
+            "upgrade_after_months", "allow_bulk_accept",
+        ]
+        widgets = {name: DateInput() for name in (
+            "registration_opens", "registration_closes", "self_assessment_deadline", "review_deadline",
+            "recognition_deadline")}
+
+    def __init__(self, *args, provinces, national_allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = provinces
+        self.fields["province"].required = not national_allowed
+        self.fields["criteria_sets"].queryset = CriteriaSetVersion.objects.all()
+        self.fields["criteria_sets"].required = False
+        self.fields["criteria_sets"].help_text = _("Để trống: lấy bộ tiêu chí đang hiệu lực (hoặc kế thừa đợt toàn quốc).")
+        self.fields["recognising_role"].choices = [
+            (Role.COMMUNE_APPROVER, Role.COMMUNE_APPROVER.label), (Role.PROVINCE_APPROVER, Role.PROVINCE_APPROVER.label),
+        ]
+        for name in ("registration_opens", "registration_closes", "self_assessment_deadline", "review_deadline",
+                     "recognition_deadline", "recognising_role", "validity_years"):
+            self.fields[name].required = False
+
+
+class SelfAssessmentForm(forms.Form):
+    """One fieldset per indicator: points (a number up to the maximum) or pass/fail, and a note."""
+
+    def __init__(self, *args, definition, group=None, initial_answers=None, initial_notes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        self.indicators = []
+        initial_answers, initial_notes = initial_answers or {}, initial_notes or {}
+        for criterion in definition.criteria:
+            for indicator in criterion.indicators:
+                text_vi, _text_en = indicator.text_for(group)
+                name = f"a_{indicator.code}"
+                if indicator.kind == "pass_fail":
+                    field = forms.TypedChoiceField(
+                        label=text_vi, required=False, widget=forms.RadioSelect,
+                        choices=[("true", _("Đạt")), ("false", _("Chưa đạt"))],
+                        initial={True: "true", False: "false"}.get(initial_answers.get(indicator.code)),
+                    )
+                else:
+                    field = forms.DecimalField(
+                        label=text_vi, required=False, min_value=0, max_value=indicator.max_points,
+                        decimal_places=4, initial=initial_answers.get(indicator.code),
+                        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal", "class": "big"}),
+                        help_text=_("Tối đa %(max)s điểm") % {"max": indicator.max_points}
+                        + (_("; tối thiểu %(floor)s") % {"floor": indicator.floor} if indicator.floor is not None else ""),
+                    )
+                self.fields[name] = field
+                self.fields[f"n_{indicator.code}"] = forms.CharField(
+                    label=_("Ghi chú, minh chứng"), required=False, max_length=1000,
+                    initial=initial_notes.get(indicator.code),
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+                self.indicators.append({
+                    "criterion": criterion, "indicator": indicator, "field": self[name], "note": self[f"n_{indicator.code}"],
+                })
+
+    def answers(self) -> dict:
+        result = {}
+        for item in self.indicators:
+            code = item["indicator"].code
+            value = self.cleaned_data.get(f"a_{code}")
+            if value in (None, ""):
+                continue
+            result[code] = value == "true" if item["indicator"].kind == "pass_fail" else format(value, "f")
+        return result
+
+    def notes(self) -> dict:
+        return {item["indicator"].code: self.cleaned_data.get(f"n_{item['indicator'].code}", "") for item in self.indicators}
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Tệp (ảnh JPEG, PNG, WebP hoặc PDF)"))
+    effective_date = forms.DateField(label=_("Ngày của minh chứng"), widget=DateInput())
+    indicator_codes = forms.MultipleChoiceField(label=_("Cho chỉ số"), required=False, widget=forms.CheckboxSelectMultiple)
+    description = forms.CharField(label=_("Mô tả"), required=False, max_length=300)
+
+    def __init__(self, *args, definition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator_codes"].choices = [(i.code, f"{i.code}") for i in definition.indicators]
+        self.fields["effective_date"].initial = timezone.localdate()
+        self.fields["file"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp,application/pdf"
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(choices=Action.choices)
+    reason = forms.CharField(label=_("Lý do"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    revocation_reference = forms.CharField(label=_("Số quyết định thu hồi"), required=False, max_length=120)
+    reopen = forms.BooleanField(label=_("Lập hồ sơ mới thay thế"), required=False)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DecisionForm(forms.Form):
+    issuer = forms.ModelChoiceField(label=_("Cơ quan ban hành"), queryset=Unit.objects.none())
+    issued_on = forms.DateField(label=_("Ngày ký"), widget=DateInput())
+    signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=200)
+    signer_title = forms.CharField(label=_("Chức vụ"), max_length=120, initial="Chủ tịch")
+    legal_bases = forms.CharField(label=_("Căn cứ (mỗi dòng một căn cứ)"), widget=forms.Textarea(attrs={"rows": 5}))
+    recipients = forms.CharField(label=_("Nơi nhận (mỗi dòng một nơi)"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, issuers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = Unit.objects.filter(pk__in=[u.pk for u in issuers])
+        if len(issuers) == 1:
+            self.fields["issuer"].initial = issuers[0].pk
+        self.fields["issued_on"].initial = timezone.localdate()
+
+
+class SignupForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
+    birth_year = forms.IntegerField(label=_("Năm sinh"), min_value=1900, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices)
+    province = forms.ModelChoiceField(
+        label=_("Tỉnh, thành phố"), queryset=Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE).in_order()
+    )
+    commune = forms.ModelChoiceField(label=_("Xã, phường"), queryset=Unit.objects.none())
+    id_number = forms.CharField(label=_("Số CCCD (không bắt buộc)"), required=False, max_length=12,
+                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    occupation_group = forms.ChoiceField(label=_("Nhóm đối tượng"), choices=OccupationGroup.choices)
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        province_id = self.data.get("province") or self.initial.get("province")
+        if province_id and str(province_id).isdigit():
+            self.fields["commune"].queryset = Unit.objects.filter(
+                era=Era.CURRENT, level=Level.COMMUNE, parent_id=int(province_id)
+            ).in_order()
+
+
+class AssessmentFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), required=False)
+    title = forms.ChoiceField(label=_("Danh hiệu"), required=False, choices=[("", "—"), *Title.choices])
+    state = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[("", "—"), *State.choices])
+    q = forms.CharField(label=_("Tìm tên"), required=False, max_length=100)

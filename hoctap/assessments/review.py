@@ -1,0 +1,120 @@
+"""Review at commune scale: one screen per village and campaign, a row per subject.
+
+Rows carry the self-score and the council's score side by side; a reviewer accepts self-scores
+(one row or every achieving row at once, where the campaign allows), changes a row's scores, or
+returns it with a reason. Each row action is one `workflow.transition`, so the same checks apply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from hoctap.accounts.scoping import Scope
+from hoctap.territory.models import Unit
+
+from .evidence import assessments_with_shared_files
+from .models import Assessment, Campaign, StaleAssessment
+from .states import Action, State
+from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, display_name
+from .workflow import TransitionRefused, allowed_actions, save_answers, transition
+
+REVIEWABLE_STATES = (State.SUBMITTED, State.UNDER_REVIEW)
+
+
+@dataclass
+class Row:
+    assessment: Assessment
+    name: str
+    actions: list[str]
+    shared_files: bool
+    evidence_count: int
+
+    @property
+    def self_total(self):
+        return _summary(self.assessment.self_result)
+
+    @property
+    def council_total(self):
+        return _summary(self.assessment.review_result)
+
+    @property
+    def can_accept(self) -> bool:
+        return bool(self.assessment.self_result.get("achieved")) and (
+            Action.START_REVIEW in self.actions or Action.PROPOSE in self.actions
+        )
+
+
+def _summary(result: dict) -> str:
+    if not result:
+        return "—"
+    total = result.get("total")
+    name = result.get("classification_name_vi", "")
+    return f"{total} · {name}" if total is not None else name
+
+
+def rows_for(scope: Scope, campaign: Campaign, unit: Unit) -> list[Row]:
+    """The rows of one village (or commune) for one campaign, in a fixed number of queries."""
+    assessments = list(
+        scope.filter(Assessment.objects.filter(campaign=campaign, unit__path__startswith=unit.path))
+        .select_related(*SUBJECT_RELATIONS, "campaign", "criteria_set")
+        .prefetch_related(*OWNER_PREFETCH)
+        .order_by("household__sort_key", "person__sort_key", "pk")
+    )
+    evidence_counts = dict(
+        Assessment.objects.filter(pk__in=[a.pk for a in assessments]).annotate(n=Count("evidence")).values_list("pk", "n")
+    )
+    shared = assessments_with_shared_files(a.pk for a in assessments)
+    return [
+        Row(a, display_name(a), allowed_actions(scope, a), a.pk in shared, evidence_counts.get(a.pk, 0))
+        for a in assessments
+    ]
+
+
+def accept_self_score(scope: Scope, assessment: Assessment, *, expected_version: int | None = None) -> Assessment:
+    """The council agrees with the self-assessment: take it up if needed and propose it as scored."""
+    if assessment.state == State.SUBMITTED:
+        assessment = transition(scope, assessment, Action.START_REVIEW, expected_version=expected_version)
+        expected_version = assessment.version
+    return transition(scope, assessment, Action.PROPOSE, expected_version=expected_version,
+                      answers=dict(assessment.self_answers))
+
+
+def change_scores(scope: Scope, assessment: Assessment, answers: dict, *, expected_version: int | None = None,
+                  propose: bool = True) -> Assessment:
+    """The council's own scores for a row; proposed for recognition when they achieve the title."""
+    if assessment.state == State.SUBMITTED:
+        assessment = transition(scope, assessment, Action.START_REVIEW, expected_version=expected_version)
+        expected_version = assessment.version
+    assessment = save_answers(scope, assessment, answers, expected_version=expected_version)
+    if propose:
+        return transition(scope, assessment, Action.PROPOSE, expected_version=assessment.version)
+    return assessment
+
+
+def return_row(scope: Scope, assessment: Assessment, reason: str, *, expected_version: int | None = None) -> Assessment:
+    if assessment.state == State.SUBMITTED:
+        if not reason.strip():
+            raise TransitionRefused(_("Cần ghi lý do để «%(action)s».") % {"action": Action.RETURN.label},
+                                    code="missing_reason", field="reason")
+        assessment = transition(scope, assessment, Action.START_REVIEW, expected_version=expected_version)
+        expected_version = assessment.version
+    return transition(scope, assessment, Action.RETURN, reason=reason, expected_version=expected_version)
+
+
+def accept_all(scope: Scope, campaign: Campaign, unit: Unit) -> tuple[int, list[str]]:
+    """Accept every achieving self-score of the village; report those that could not be accepted."""
+    if not campaign.allow_bulk_accept:
+        raise TransitionRefused(_("Đợt này không cho phép chấp nhận điểm tự chấm hàng loạt."), code="not_allowed")
+    accepted, refused = 0, []
+    for row in rows_for(scope, campaign, unit):
+        if row.assessment.state not in REVIEWABLE_STATES or not row.assessment.self_result.get("achieved"):
+            continue
+        try:
+            accept_self_score(scope, row.assessment, expected_version=row.assessment.version)
+            accepted += 1
+        except (TransitionRefused, StaleAssessment) as refusal:
+            refused.append(f"{row.name}: {' '.join(refusal.messages)}")
+    return accepted, refused

@@ -1,0 +1,600 @@
+"""Pages of the yearly cycle. Thin: every query goes through the scope, every change through the
+workflow, review, evidence, decisions or citizens modules."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hoctap.accounts.roles import Capability, Role
+from hoctap.accounts.scoping import scope_for
+from hoctap.core.text import fold
+from hoctap.criteria.titles import Title
+from hoctap.territory.models import Era, Level, Unit
+
+from . import certificates, citizens, decisions, documents, evidence, review, workflow
+from .campaigns import campaign_for, create_campaign, province_of
+from .forms import (
+    AssessmentFilterForm,
+    CampaignForm,
+    DecisionForm,
+    EvidenceForm,
+    SelfAssessmentForm,
+    SignupForm,
+    TransitionForm,
+)
+from .models import Assessment, Campaign, Certificate, CitizenSignup, Decision, Evidence, StaleAssessment
+from .states import Action, State
+from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, adapter_for_title, display_name
+
+PAGE_SIZE = 50
+
+
+def _refusal_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# -- campaigns ------------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request):
+    scope = scope_for(request)
+    campaigns = scope.filter(Campaign.objects.select_related("province")).annotate(
+        set_count=Count("criteria_sets", distinct=True)
+    )
+    return render(request, "assessments/campaign_list.html", {
+        "campaigns": campaigns, "can_create": scope.can(Capability.MANAGE_CRITERIA),
+    })
+
+
+def _campaign_provinces(scope):
+    return scope.filter(Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE), Capability.MANAGE_CRITERIA).in_order()
+
+
+@login_required
+def campaign_create(request):
+    scope = scope_for(request)
+    scope.require(Capability.MANAGE_CRITERIA)
+    national_allowed = scope.is_national(Capability.MANAGE_CRITERIA)
+    form = CampaignForm(request.POST or None, provinces=_campaign_provinces(scope), national_allowed=national_allowed)
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
+        sets = list(data.pop("criteria_sets", [])) or None
+        title, year, province = data.pop("title"), data.pop("year"), data.pop("province", None)
+        try:
+            campaign = create_campaign(title, year, province=province, criteria_sets=sets, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã tạo đợt %(campaign)s.") % {"campaign": campaign})
+            return redirect("assessments:campaign_detail", campaign_id=campaign.pk)
+    return render(request, "assessments/campaign_form.html", {"form": form})
+
+
+@login_required
+def campaign_detail(request, campaign_id):
+    scope = scope_for(request)
+    campaign = scope.get_or_404(Campaign.objects.select_related("province"), pk=campaign_id)
+    assessments = scope.filter(campaign.assessments.all())
+    by_state = dict(assessments.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    # The units the user works on, and their villages: where registration and review happen.
+    units = scope.filter(Unit.objects.filter(era=Era.CURRENT, level__in=[Level.COMMUNE, Level.VILLAGE]), Capability.REVIEW)
+    if campaign.province_id:
+        units = units.filter(path__startswith=campaign.province.path)
+    return render(request, "assessments/campaign_detail.html", {
+        "campaign": campaign,
+        "sets": campaign.criteria_sets.all(),
+        "states": [(State(s).label, by_state.get(s, 0)) for s in State.values],
+        "units": units.in_order()[:200],
+        "can_register": scope.can(Capability.EDIT_REGISTRY),
+        "issuers": decisions.issuers_for(scope, campaign),
+        "decisions": scope.filter(campaign.decisions.select_related("issuer")),
+    })
+
+
+@login_required
+def register_subjects(request, campaign_id, unit_id):
+    """Registration at the start of the year: tick the subjects of a village or commune."""
+    scope = scope_for(request)
+    campaign = scope.get_or_404(Campaign.objects.all(), pk=campaign_id)
+    unit = scope.get_or_404(Unit.objects.filter(era=Era.CURRENT), Capability.EDIT_REGISTRY, pk=unit_id)
+    adapter = adapter_for_title(campaign.title)
+    candidates = scope.filter(adapter.candidates(unit), Capability.EDIT_REGISTRY)
+    registered_ids = set(
+        Assessment.objects.filter(campaign__year=campaign.year, title=campaign.title,
+                                  **{f"{adapter.field}__in": candidates.values("pk")})
+        .exclude(state=State.REVOKED).values_list(adapter.field, flat=True)
+    )
+    if request.method == "POST":
+        chosen = candidates.filter(pk__in=[pk for pk in request.POST.getlist("subject") if pk.isdigit()])
+        done, refused = 0, []
+        for subject in chosen:
+            try:
+                workflow.register(scope, campaign.title, subject, campaign.year)
+                done += 1
+            except ValidationError as error:
+                refused.append(_refusal_text(error))
+        if done:
+            messages.success(request, _("Đã đăng ký %(n)s đối tượng.") % {"n": done})
+        for text in refused:
+            messages.error(request, text)
+        return redirect("assessments:register_subjects", campaign_id=campaign.pk, unit_id=unit.pk)
+    rows = [{"subject": s, "name": adapter.display_name(s), "registered": s.pk in registered_ids} for s in candidates[:500]]
+    return render(request, "assessments/register_subjects.html", {"campaign": campaign, "unit": unit, "rows": rows})
+
+
+# -- assessments ----------------------------------------------------------------------------------
+
+
+@login_required
+def assessment_list(request):
+    scope = scope_for(request)
+    form = AssessmentFilterForm(request.GET or None)
+    assessments = scope.filter(Assessment.objects.select_related(*SUBJECT_RELATIONS, "campaign"))
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["year"]:
+            assessments = assessments.filter(campaign__year=data["year"])
+        if data["title"]:
+            assessments = assessments.filter(title=data["title"])
+        if data["state"]:
+            assessments = assessments.filter(state=data["state"])
+        if data["q"]:
+            folded = fold(data["q"])
+            assessments = assessments.filter(
+                Q(household__name_folded__contains=folded) | Q(person__name_folded__contains=folded)
+                | Q(clan_branch__name_folded__contains=folded) | Q(organisation__name_folded__contains=folded)
+                | Q(community__name_folded__contains=folded)
+            )
+    page = Paginator(assessments.order_by("-campaign__year", "unit__sort_key", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"assessment": a, "name": display_name(a)} for a in page]
+    return render(request, "assessments/assessment_list.html", {"form": form, "page": page, "rows": rows})
+
+
+def _assessment(request, assessment_id, capability=Capability.VIEW):
+    return scope_for(request).get_or_404(
+        Assessment.objects.select_related(*SUBJECT_RELATIONS, "campaign", "criteria_set", "decision")
+        .prefetch_related(*OWNER_PREFETCH),
+        capability, pk=assessment_id,
+    )
+
+
+def _answer_rows(assessment):
+    definition = assessment.criteria_set.definition
+    self_by_code = {i["code"]: i for i in assessment.self_result.get("indicators", [])}
+    rows = []
+    for criterion in definition.criteria:
+        for indicator in criterion.indicators:
+            rows.append({
+                "criterion": criterion, "indicator": indicator,
+                "text": indicator.text_for(assessment.subject_group or None)[0],
+                "self": assessment.self_answers.get(indicator.code),
+                "note": assessment.self_notes.get(indicator.code, ""),
+                "council": assessment.review_answers.get(indicator.code),
+                "below_floor": self_by_code.get(indicator.code, {}).get("below_floor", False),
+            })
+    return rows
+
+
+@login_required
+def assessment_detail(request, assessment_id):
+    scope = scope_for(request)
+    assessment = _assessment(request, assessment_id)
+    attached = evidence.with_shared_flag(assessment.evidence.select_related("file"))
+    allowed = workflow.allowed_actions(scope, assessment)
+    return render(request, "assessments/assessment_detail.html", {
+        "assessment": assessment,
+        "name": display_name(assessment),
+        "rows": _answer_rows(assessment),
+        "evidence": attached,
+        "timeline": assessment.state_changes.select_related("actor"),
+        "actions": [(a, Action(a).label) for a in allowed],
+        "can_revoke": Action.REVOKE in allowed,
+        "transition_form": TransitionForm(initial={"expected_version": assessment.version}),
+        "evidence_form": EvidenceForm(definition=assessment.criteria_set.definition)
+        if assessment.state in evidence.OPEN_STATES and workflow.is_subject_actor(scope, assessment) else None,
+        "can_edit_answers": assessment.state in (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED)
+        and workflow.is_subject_actor(scope, assessment),
+        "certificate": Certificate.objects.filter(assessment=assessment).first(),
+        "replaced_by": assessment.replaced_by.all(),
+    })
+
+
+@login_required
+def self_assessment(request, assessment_id):
+    """The self-assessment sheet; one indicator per fieldset, usable on a phone."""
+    scope = scope_for(request)
+    assessment = _assessment(request, assessment_id)
+    if not workflow.is_subject_actor(scope, assessment):
+        raise Http404
+    if assessment.state not in (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED):
+        messages.info(request, _("Hồ sơ đã nộp; không sửa điểm tự chấm được nữa."))
+        return redirect("assessments:assessment_detail", assessment_id=assessment.pk)
+    definition = assessment.criteria_set.definition
+    form = SelfAssessmentForm(
+        request.POST or None, definition=definition, group=assessment.subject_group or None,
+        initial_answers=assessment.self_answers, initial_notes=assessment.self_notes,
+    )
+    if request.method == "POST" and form.is_valid():
+        version = _int(request.POST.get("expected_version"))
+        try:
+            saved = workflow.save_answers(scope, assessment, form.answers(), notes=form.notes(), expected_version=version)
+            if "submit" in request.POST:
+                workflow.transition(scope, saved, Action.SUBMIT, expected_version=saved.version)
+                messages.success(request, _("Đã nộp hồ sơ tự đánh giá."))
+                return redirect("assessments:assessment_detail", assessment_id=assessment.pk)
+            messages.success(request, _("Đã lưu."))
+            return redirect("assessments:self_assessment", assessment_id=assessment.pk)
+        except workflow.TransitionRefused as refusal:
+            for code, message in getattr(refusal, "problems", {}).items():
+                if f"a_{code}" in form.fields:
+                    form.add_error(f"a_{code}", message)
+            form.add_error(None, refusal.text)
+        except StaleAssessment as stale:
+            form.add_error(None, _refusal_text(stale))
+    return render(request, "assessments/self_assessment.html", {
+        "assessment": assessment, "name": display_name(assessment), "form": form,
+        "set_incomplete": not assessment.criteria_set.is_complete,
+    })
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def assessment_transition(request, assessment_id):
+    scope = scope_for(request)
+    assessment = _assessment(request, assessment_id)  # out of scope is a 404 whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Thao tác không hợp lệ."))
+        return redirect("assessments:assessment_detail", assessment_id=assessment.pk)
+    data = form.cleaned_data
+    try:
+        if data["action"] == Action.REVOKE and data["reopen"]:
+            new = workflow.correct(scope, assessment, reason=data["reason"], expected_version=data["expected_version"],
+                                   revocation_reference=data["revocation_reference"])
+            messages.success(request, _("Đã thu hồi và lập hồ sơ mới."))
+            return redirect("assessments:assessment_detail", assessment_id=new.pk)
+        workflow.transition(
+            scope, assessment, data["action"], reason=data["reason"], expected_version=data["expected_version"],
+            revocation_reference=data["revocation_reference"],
+        )
+        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": Action(data["action"]).label})
+    except (workflow.TransitionRefused, StaleAssessment) as refusal:
+        messages.error(request, _refusal_text(refusal))
+    return redirect("assessments:assessment_detail", assessment_id=assessment.pk)
+
+
+@login_required
+def evidence_upload(request, assessment_id):
+    scope = scope_for(request)
+    assessment = _assessment(request, assessment_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = EvidenceForm(request.POST, request.FILES, definition=assessment.criteria_set.definition)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            evidence.attach(scope, assessment, data["file"], effective_date=data["effective_date"],
+                            indicator_codes=data["indicator_codes"], description=data["description"])
+            messages.success(request, _("Đã thêm minh chứng."))
+        except ValidationError as error:
+            messages.error(request, _refusal_text(error))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    target = request.POST.get("next")
+    if target == "self":
+        return redirect("assessments:self_assessment", assessment_id=assessment.pk)
+    return redirect("assessments:assessment_detail", assessment_id=assessment.pk)
+
+
+def _evidence(request, evidence_id):
+    return scope_for(request).get_or_404(Evidence.objects.select_related("file"), pk=evidence_id)
+
+
+def _private(response):
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def evidence_file(request, evidence_id):
+    attachment = _evidence(request, evidence_id)
+    response = HttpResponse(evidence.read_original(attachment.file), content_type=attachment.file.content_type)
+    # Never rendered inline by the browser as a page of ours: downloaded or shown as a file.
+    disposition = "inline" if attachment.file.content_type != evidence.PDF else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="evidence-{attachment.pk}"'
+    return _private(response)
+
+
+@login_required
+def evidence_thumbnail(request, evidence_id, size):
+    attachment = _evidence(request, evidence_id)
+    if size not in evidence.THUMBNAIL_SIZES or not attachment.file.is_image:
+        raise Http404
+    data, content_type = evidence.thumbnail(attachment.file, size)
+    return _private(HttpResponse(data, content_type=content_type))
+
+
+# -- review ---------------------------------------------------------------------------------------
+
+
+@login_required
+def review_board(request, campaign_id, unit_id):
+    scope = scope_for(request)
+    campaign = scope.get_or_404(Campaign.objects.all(), pk=campaign_id)
+    unit = scope.get_or_404(Unit.objects.filter(era=Era.CURRENT), Capability.REVIEW, pk=unit_id)
+    if request.method == "POST" and request.POST.get("bulk") == "accept":
+        try:
+            accepted, refused = review.accept_all(scope, campaign, unit)
+            messages.success(request, _("Đã chấp nhận điểm tự chấm của %(n)s hồ sơ.") % {"n": accepted})
+            for text in refused:
+                messages.error(request, text)
+        except workflow.TransitionRefused as refusal:
+            messages.error(request, refusal.text)
+        return redirect("assessments:review_board", campaign_id=campaign.pk, unit_id=unit.pk)
+    rows = review.rows_for(scope, campaign, unit)
+    return render(request, "assessments/review_board.html", {
+        "campaign": campaign, "unit": unit, "rows": rows,
+        "bulk_allowed": campaign.allow_bulk_accept and any(r.can_accept for r in rows),
+    })
+
+
+@login_required
+def review_row(request, assessment_id):
+    """One row of the review screen (htmx): GET shows it (or its editor), POST acts on it."""
+    scope = scope_for(request)
+    assessment = _assessment(request, assessment_id, Capability.REVIEW)
+    error, editing = "", request.GET.get("edit") == "1"
+    if request.method == "POST":
+        version = _int(request.POST.get("expected_version"))
+        operation = request.POST.get("op")
+        try:
+            if operation == "accept":
+                review.accept_self_score(scope, assessment, expected_version=version)
+            elif operation == "return":
+                review.return_row(scope, assessment, request.POST.get("reason", ""), expected_version=version)
+            elif operation == "change":
+                answers = {k[2:]: v for k, v in request.POST.items() if k.startswith("a_")}
+                review.change_scores(scope, assessment, answers, expected_version=version)
+            else:
+                raise Http404
+        except (workflow.TransitionRefused, StaleAssessment) as refusal:
+            error, editing = _refusal_text(refusal), operation == "change"
+    campaign = assessment.campaign
+    unit = assessment.unit
+    rows = [row for row in review.rows_for(scope, campaign, unit) if row.assessment.pk == assessment.pk]
+    if not rows:
+        raise Http404
+    context = {"row": rows[0], "error": error, "editing": editing}
+    if editing:
+        context["indicators"] = [
+            {"indicator": i, "value": rows[0].assessment.review_answers.get(i.code, rows[0].assessment.self_answers.get(i.code))}
+            for i in rows[0].assessment.criteria_set.definition.indicators
+        ]
+    if request.headers.get("HX-Request"):
+        return render(request, "assessments/_review_row.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect("assessments:review_board", campaign_id=campaign.pk, unit_id=_village_or_commune(unit).pk)
+
+
+def _village_or_commune(unit):
+    return unit if unit.level in (Level.VILLAGE, Level.COMMUNE) else unit.parent
+
+
+# -- decisions and certificates ----------------------------------------------------------------
+
+
+@login_required
+def decision_list(request):
+    scope = scope_for(request)
+    rows = scope.filter(Decision.objects.select_related("issuer", "campaign")).annotate(n=Count("assessments"))
+    return render(request, "assessments/decision_list.html", {"decisions": rows})
+
+
+@login_required
+def decision_create(request, campaign_id):
+    scope = scope_for(request)
+    campaign = scope.get_or_404(Campaign.objects.all(), pk=campaign_id)
+    issuers = decisions.issuers_for(scope, campaign)
+    if not issuers:
+        raise Http404
+    issuer = issuers[0]
+    initial = {"legal_bases": decisions.default_legal_bases(campaign, issuer), "recipients": decisions.default_recipients(),
+               "signer_name": request.user.full_name}
+    form = DecisionForm(request.POST or None, issuers=issuers, initial=initial)
+    issuer_id = _int(request.POST.get("issuer")) if request.method == "POST" else issuer.pk
+    issuer = next((u for u in issuers if u.pk == issuer_id), issuer)
+    proposed = decisions.proposed_for(scope, campaign, issuer).select_related(*SUBJECT_RELATIONS).order_by("unit__sort_key", "pk")
+    if request.method == "POST" and form.is_valid():
+        chosen = proposed.filter(pk__in=request.POST.getlist("assessment"))
+        data = form.cleaned_data
+        try:
+            decision = decisions.issue_decision(
+                scope, campaign, list(chosen), issuer=data["issuer"], issued_on=data["issued_on"],
+                signer_name=data["signer_name"], signer_title=data["signer_title"],
+                legal_bases=data["legal_bases"], recipients=data["recipients"],
+            )
+        except (ValidationError, StaleAssessment) as error:
+            form.add_error(None, _refusal_text(error))
+        else:
+            messages.success(request, _("Đã ban hành quyết định %(number)s.") % {"number": decision.number})
+            return redirect("assessments:decision_detail", decision_id=decision.pk)
+    rows = [{"assessment": a, "name": display_name(a)} for a in proposed]
+    return render(request, "assessments/decision_form.html", {"campaign": campaign, "form": form, "rows": rows})
+
+
+def _decision(request, decision_id):
+    return scope_for(request).get_or_404(Decision.objects.select_related("issuer", "campaign"), pk=decision_id)
+
+
+@login_required
+def decision_detail(request, decision_id):
+    scope = scope_for(request)
+    decision = _decision(request, decision_id)
+    if request.method == "POST":
+        try:
+            issued = decisions.issue_certificates(scope, decision)
+            messages.success(request, _("Đã cấp %(n)s giấy công nhận.") % {"n": len(issued)})
+        except (ValidationError, StaleAssessment) as error:
+            messages.error(request, _refusal_text(error))
+        return redirect("assessments:decision_detail", decision_id=decision.pk)
+    assessments = scope.filter(decision.assessments.select_related(*SUBJECT_RELATIONS).order_by("unit__sort_key", "pk"))
+    certificate_by_assessment = {c.assessment_id: c for c in Certificate.objects.filter(decision=decision)}
+    rows = [{"assessment": a, "name": display_name(a), "certificate": certificate_by_assessment.get(a.pk)} for a in assessments]
+    return render(request, "assessments/decision_detail.html", {
+        "decision": decision, "rows": rows,
+        "can_issue": any(a.state == State.RECOGNISED for a in assessments)
+        and decision.issuer in decisions.issuers_for(scope, decision.campaign),
+        "incomplete_sets": documents.incomplete_sets(a.criteria_set_id for a in assessments),
+    })
+
+
+def _pdf(data: bytes, filename: str):
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return _private(response)
+
+
+@login_required
+def decision_pdf(request, decision_id):
+    decision = _decision(request, decision_id)
+    return _pdf(documents.decision_pdf(decision), f"quyet-dinh-{decision.sequence}-{decision.year}.pdf")
+
+
+@login_required
+def decision_certificates_pdf(request, decision_id):
+    decision = _decision(request, decision_id)
+    issued = list(scope_for(request).filter(Certificate.objects.filter(decision=decision).select_related("decision__issuer")).order_by("pk"))
+    if not issued:
+        raise Http404
+    return _pdf(documents.certificates_pdf(issued, request.build_absolute_uri("/")), f"giay-cong-nhan-{decision.sequence}-{decision.year}.pdf")
+
+
+@login_required
+def certificate_pdf(request, certificate_id):
+    certificate = scope_for(request).get_or_404(Certificate.objects.select_related("decision__issuer"), pk=certificate_id)
+    return _pdf(documents.certificates_pdf([certificate], request.build_absolute_uri("/")), f"giay-cong-nhan-{certificate.code}.pdf")
+
+
+def verify(request, code):
+    """Public: is this certificate genuine, and still valid? Shows only what the certificate shows."""
+    result = certificates.verify(code)
+    response = render(request, "assessments/verify.html", {"result": result, "code": code}, status=200 if result.is_genuine else 404)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# -- citizens -------------------------------------------------------------------------------------
+
+
+def signup(request):
+    """Public sign-up of a citizen (a signed-in user has nothing to sign up for)."""
+    if request.user.is_authenticated:
+        return redirect("assessments:mine")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("step") != "province" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = citizens.sign_up(
+                username=data["username"], password=data["password"], full_name=data["full_name"],
+                birth_year=data["birth_year"], sex=data["sex"], commune=data["commune"],
+                id_number=data["id_number"], occupation_group=data["occupation_group"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            login(request, created.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Đã tạo tài khoản."))
+            return redirect("assessments:mine")
+    if request.headers.get("HX-Request") and request.GET.get("province"):
+        return render(request, "assessments/_commune_options.html", {"form": SignupForm(initial={"province": request.GET["province"]})})
+    return render(request, "assessments/signup.html", {"form": form})
+
+
+@login_required
+def mine(request):
+    """The citizen's own page: sign-up status, their assessments, registering for this year."""
+    scope = scope_for(request)
+    person = citizens.person_of(request.user)
+    signup_record = CitizenSignup.objects.filter(user=request.user).first()
+    own = scope.filter(Assessment.objects.select_related("campaign", "criteria_set")).filter(person__account=request.user)
+    year = datetime.date.today().year
+    campaign = None
+    if person is not None:
+        campaign = campaign_for(Title.CITIZEN, year, province_of(person.unit))
+        if request.method == "POST" and campaign is not None:
+            try:
+                created = workflow.register(scope, Title.CITIZEN, person, year)
+                return redirect("assessments:self_assessment", assessment_id=created.pk)
+            except ValidationError as error:
+                messages.error(request, _refusal_text(error))
+                return redirect("assessments:mine")
+    registered = own.filter(campaign=campaign).exclude(state=State.REVOKED).exists() if campaign else True
+    certificate_of = {c.assessment_id: c for c in Certificate.objects.filter(assessment__in=own)}
+    rows = [{"a": a, "certificate": certificate_of.get(a.pk)} for a in own.order_by("-campaign__year", "-pk")]
+    return render(request, "assessments/mine.html", {
+        "person": person, "signup": signup_record, "rows": rows,
+        "campaign": campaign, "can_register": campaign is not None and not registered,
+    })
+
+
+@login_required
+def signup_list(request):
+    scope = scope_for(request)
+    scope.require(Capability.EDIT_REGISTRY)
+    pending = scope.filter(CitizenSignup.objects.select_related("commune", "person"), Capability.EDIT_REGISTRY)
+    return render(request, "assessments/signup_list.html", {
+        "pending": pending.filter(status=CitizenSignup.Status.PENDING).order_by("created_at"),
+        "recent": pending.exclude(status=CitizenSignup.Status.PENDING).order_by("-created_at")[:50],
+    })
+
+
+@login_required
+def signup_link(request, signup_id):
+    scope = scope_for(request)
+    record = scope.get_or_404(CitizenSignup.objects.select_related("commune", "user"), Capability.EDIT_REGISTRY, pk=signup_id)
+    candidates = citizens.candidates_for(scope, record)
+    if request.method == "POST":
+        person_id = request.POST.get("person")
+        person = None if person_id == "new" else candidates.filter(pk=_int(person_id)).first()
+        if person_id != "new" and person is None:
+            messages.error(request, _("Chọn một người trong danh sách hoặc tạo mới."))
+        else:
+            try:
+                citizens.link(scope, record, person)
+                messages.success(request, _("Đã liên kết tài khoản với sổ nhân khẩu."))
+                return redirect("assessments:signup_list")
+            except ValidationError as error:
+                messages.error(request, _refusal_text(error))
+    return render(request, "assessments/signup_link.html", {"signup": record, "candidates": candidates})
+
+
+def verify_home(request):
+    """Public: type the code printed on a certificate."""
+    code = request.GET.get("code", "").strip()
+    if code:
+        return redirect(reverse("verify", kwargs={"code": code}))
+    return render(request, "assessments/verify_home.html")

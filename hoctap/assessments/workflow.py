@@ -1,0 +1,430 @@
+"""The one state machine, for every title.
+
+`transition` is the only way an assessment changes state. The allowed moves and who makes them are
+data (`states.TRANSITIONS`); this module checks them against the caller's scope, scores answers
+through the pure criteria engine with facts from the subject adapter, saves under a row lock with
+the optimistic version check, records the step, and announces it (`assessment_transitioned`) inside
+the same transaction. A refusal says why, in Vietnamese.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoctap.accounts.roles import Capability, Role
+from hoctap.accounts.scoping import Scope
+from hoctap.criteria import engine
+from hoctap.criteria.schema import CriteriaSet
+from hoctap.criteria.titles import Title
+
+from . import certificates
+from .campaigns import campaign_for, pick_criteria_set, province_of
+from .models import Assessment, Decision, StaleAssessment, StateChange
+from .signals import assessment_transitioned
+from .states import REGISTER, SUBJECT, TRANSITIONS, Action, Rule, State
+from .subjects import adapter_for, adapter_for_title, subject_of
+
+
+class TransitionRefused(ValidationError):
+    """Why an action was refused. `code` tells the kind (the API maps it to a status), `field` the
+    input at fault, if any."""
+
+    def __init__(self, message, code: str, field: str | None = None):
+        self.field = field
+        super().__init__({field: [message]} if field else message, code=code)
+        self.code = code
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.messages)
+
+
+# -- who may act ----------------------------------------------------------------------------------
+
+
+def _holds_role_over(scope: Scope, role: str, assessment: Assessment) -> bool:
+    return any(
+        assignment.role == role and assessment.unit.path.startswith(assignment.unit.path)
+        for assignment in scope.assignments
+    )
+
+
+def is_subject_actor(scope: Scope, assessment: Assessment) -> bool:
+    """The subject itself (its own account, e.g. a citizen) or an officer who keeps its record."""
+    if scope.can(Capability.EDIT_REGISTRY, assessment.unit):
+        return True
+    user = scope.user
+    return (
+        user is not None and user.is_authenticated
+        and user.pk in adapter_for(assessment.subject_kind).owner_user_ids(subject_of(assessment))
+        and any(a.role == Role.CITIZEN for a in scope.assignments)
+    )
+
+
+def is_own(scope: Scope, assessment: Assessment) -> bool:
+    """Nobody reviews or recognises what they own or self-assessed."""
+    user_id = scope.user.pk if scope.user is not None else None
+    if user_id is None:
+        return False
+    return user_id == assessment.submitted_by_id or user_id in adapter_for(assessment.subject_kind).owner_user_ids(
+        subject_of(assessment)
+    )
+
+
+def _may_act(scope: Scope, assessment: Assessment, rule: Rule) -> bool:
+    if rule.actor == SUBJECT:
+        return is_subject_actor(scope, assessment)
+    if rule.actor == Capability.RECOGNISE:
+        # Recognition belongs to one authority per campaign (the commune chairman by default).
+        return scope.can(Capability.RECOGNISE, assessment.unit) and _holds_role_over(
+            scope, assessment.campaign.recognising_role, assessment
+        )
+    return scope.can(rule.actor, assessment.unit)
+
+
+def _refuse_actor(assessment: Assessment, action: str, rule: Rule):
+    label = Action(action).label
+    if rule.actor == Capability.RECOGNISE:
+        role = Role(assessment.campaign.recognising_role).label
+        return TransitionRefused(
+            _("Bạn không thể «%(action)s» hồ sơ này: việc này thuộc thẩm quyền của %(role)s phụ trách %(unit)s.")
+            % {"action": label, "role": role, "unit": assessment.unit.name},
+            code="no_capability",
+        )
+    if rule.actor == SUBJECT:
+        return TransitionRefused(
+            _("Bạn không thể «%(action)s»: chỉ chính đối tượng hoặc cán bộ quản lý hồ sơ tại %(unit)s mới làm được.")
+            % {"action": label, "unit": assessment.unit.name},
+            code="no_capability",
+        )
+    return TransitionRefused(
+        _("Bạn không có quyền %(capability)s tại %(unit)s nên không thể «%(action)s».")
+        % {"capability": Capability(rule.actor).label, "unit": assessment.unit.name, "action": label},
+        code="no_capability",
+    )
+
+
+def allowed_actions(scope: Scope, assessment: Assessment) -> list[str]:
+    """The actions the user could take now (for buttons); the transition re-checks everything."""
+    actions = []
+    for (state, action), rule in TRANSITIONS.items():
+        if state != assessment.state or not _may_act(scope, assessment, rule):
+            continue
+        if rule.actor != SUBJECT and is_own(scope, assessment):
+            continue
+        actions.append(action)
+    return actions
+
+
+# -- answers --------------------------------------------------------------------------------------
+
+
+def normalise_answers(definition: CriteriaSet, raw: dict) -> dict:
+    """Answers as stored: points as exact decimal text, pass/fail as booleans; empty ones dropped.
+
+    Raises TransitionRefused naming each unusable answer (the engine's own messages).
+    """
+    answers = {}
+    for code, value in raw.items():
+        if value is None or value == "":
+            continue
+        try:
+            indicator = definition.indicator(code)
+        except KeyError:
+            answers[code] = value  # reported below by the engine as an unknown indicator
+            continue
+        if indicator.kind == "pass_fail":
+            answers[code] = value if isinstance(value, bool) else str(value).lower() in {"1", "true", "on", "yes", "đạt"}
+        else:
+            answers[code] = value if isinstance(value, str) else format(Decimal(str(value)), "f")
+    # Score once with the unanswered indicators filled in, keeping only the problems of the given
+    # ones: the engine stays the one place that knows what a valid answer is.
+    filled = {i.code: (False if i.kind == "pass_fail" else "0") for i in definition.indicators}
+    try:
+        engine.score(definition, {**filled, **answers})
+    except engine.AnswerError as error:
+        problems = [p for p in error.problems if p.subject in answers]
+        if problems:
+            raise _invalid_answers(problems) from None
+    return {code: (value.replace(",", ".").strip() if isinstance(value, str) else value) for code, value in answers.items()}
+
+
+def _invalid_answers(problems) -> TransitionRefused:
+    refusal = TransitionRefused(" ".join(p.message_vi for p in problems), code="invalid_answers", field="answers")
+    refusal.problems = {p.subject: p.message_vi for p in problems}
+    return refusal
+
+
+def score(assessment: Assessment, answers: dict) -> dict:
+    """The engine's result for `answers`, with the facts the subject adapter computes."""
+    definition = assessment.criteria_set.definition
+    facts = adapter_for(assessment.subject_kind).facts(subject_of(assessment), assessment.campaign.year)
+    try:
+        result = engine.score(
+            definition, answers, facts, area_class=assessment.area_class, group=assessment.subject_group or None
+        )
+    except engine.AnswerError as error:
+        raise _invalid_answers(error.problems) from None
+    return result.to_dict()
+
+
+def _not_achieved(result: dict) -> TransitionRefused:
+    reasons = " ".join(
+        r["message_vi"] for r in result.get("reasons", []) if r["code"] not in {"level_reached", "band_reached"}
+    )
+    return TransitionRefused(
+        _("Kết quả thẩm định chưa đạt nên không thể đề nghị công nhận. %(reasons)s") % {"reasons": reasons},
+        code="not_achieved", field="answers",
+    )
+
+
+# -- the transition -------------------------------------------------------------------------------
+
+
+def _wrong_state(assessment: Assessment, action: str) -> TransitionRefused:
+    label = Action(action).label if action in Action.values else action
+    return TransitionRefused(
+        _("Không thể «%(action)s» khi hồ sơ đang ở trạng thái «%(state)s».")
+        % {"action": label, "state": State(assessment.state).label},
+        code="wrong_state",
+    )
+
+
+def _record(assessment: Assessment, from_state: str | None, action: str, actor, reason: str = "") -> None:
+    StateChange.objects.create(
+        assessment=assessment, from_state=from_state or "", to_state=assessment.state, action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None, reason=reason,
+    )
+    if actor is not None and actor.is_authenticated:
+        _fill_audit_actor(assessment, actor)
+    assessment_transitioned.send(
+        sender=Assessment, assessment=assessment, from_state=from_state, to_state=assessment.state,
+        action=action, actor=actor,
+    )
+
+
+def _fill_audit_actor(assessment: Assessment, actor) -> None:
+    """Outside a browser session (API tokens, commands) the audit middleware knows no actor."""
+    latest = LogEntry.objects.get_for_object(assessment).order_by("-pk").first()
+    if latest is not None and latest.actor_id is None:
+        LogEntry.objects.filter(pk=latest.pk).update(actor=actor)
+
+
+def transition(scope: Scope, assessment: Assessment, action: str, *, reason: str = "",
+               expected_version: int | None = None, answers: dict | None = None,
+               decision: Decision | None = None, revocation_reference: str = "") -> Assessment:
+    """Move `assessment` by `action` as the scope's user; return the saved assessment.
+
+    `answers` are the self-assessment (on submit) or the council's scores (on review actions);
+    `decision` is required to recognise, `revocation_reference` (the revoking decision's number)
+    to revoke. Raises TransitionRefused or StaleAssessment; an assessment outside the scope is a 404.
+    """
+    reason = (reason or "").strip()
+    actor = scope.user
+    with transaction.atomic():
+        try:
+            current = (
+                scope.filter(Assessment.objects.all())
+                .select_for_update(of=("self",))
+                .select_related("campaign", "unit", "criteria_set")
+                .get(pk=assessment.pk)
+            )
+        except Assessment.DoesNotExist:
+            raise Http404 from None
+        if expected_version is not None and current.version != expected_version:
+            raise StaleAssessment(current.version, expected_version)
+        rule = TRANSITIONS.get((current.state, action))
+        if rule is None:
+            raise _wrong_state(current, action)
+        if not _may_act(scope, current, rule):
+            raise _refuse_actor(current, action, rule)
+        if rule.actor != SUBJECT and is_own(scope, current):
+            raise TransitionRefused(
+                _("Bạn không thể thẩm định hay công nhận hồ sơ của chính mình hoặc hồ sơ do mình nộp."),
+                code="own_assessment",
+            )
+        if rule.needs_reason and not reason:
+            raise TransitionRefused(
+                _("Cần ghi lý do để «%(action)s».") % {"action": Action(action).label},
+                code="missing_reason", field="reason",
+            )
+        from_state = current.state
+        _apply(current, action, actor, reason=reason, answers=answers, decision=decision,
+               revocation_reference=revocation_reference.strip())
+        current.state = rule.to
+        current._audit_transition = {"action": action, "from": from_state, "to": rule.to, "reason": reason}
+        current.save()
+        if action == Action.ISSUE_CERTIFICATE:
+            certificates.issue(current)
+        _record(current, from_state, action, actor, reason)
+    return current
+
+
+def _apply(assessment: Assessment, action: str, actor, *, reason, answers, decision, revocation_reference) -> None:
+    """What each action changes besides the state."""
+    definition = assessment.criteria_set.definition
+    now = timezone.now()
+    if action == Action.SUBMIT:
+        if answers is not None:
+            assessment.self_answers = normalise_answers(definition, answers)
+        assessment.self_result = score(assessment, assessment.self_answers)
+        assessment.submitted_at, assessment.submitted_by = now, actor
+        assessment.return_reason = ""
+    elif action == Action.START_REVIEW:
+        assessment.reviewed_by = actor
+        if not assessment.review_answers:
+            assessment.review_answers = dict(assessment.self_answers)
+    elif action in (Action.RETURN, Action.REJECT, Action.PROPOSE):
+        if answers is not None:
+            assessment.review_answers = normalise_answers(definition, answers)
+        assessment.reviewed_by = actor
+        if action == Action.PROPOSE:
+            assessment.review_answers = assessment.review_answers or dict(assessment.self_answers)
+            result = score(assessment, assessment.review_answers)
+            if not result["achieved"]:
+                raise _not_achieved(result)
+            assessment.review_result = result
+            assessment.classification = result["classification"]
+        else:
+            assessment.return_reason = reason
+    elif action == Action.RECOGNISE:
+        if decision is None:
+            raise TransitionRefused(
+                _("Công nhận phải kèm một quyết định công nhận."), code="missing_decision", field="decision"
+            )
+        if decision.campaign_id != assessment.campaign_id or not assessment.unit.path.startswith(decision.issuer.path):
+            raise TransitionRefused(
+                _("Quyết định %(number)s không thuộc đợt hoặc địa bàn của hồ sơ này.") % {"number": decision.number},
+                code="wrong_decision", field="decision",
+            )
+        assessment.decision, assessment.recognised_at = decision, now
+    elif action == Action.DECLINE:
+        assessment.return_reason = reason
+    elif action == Action.REVOKE:
+        if not revocation_reference:
+            raise TransitionRefused(
+                _("Thu hồi cần số quyết định thu hồi."), code="missing_reason", field="revocation_reference"
+            )
+        assessment.revoked_at, assessment.revocation_reason = now, reason
+        assessment.revocation_reference = revocation_reference
+
+
+# -- drafts, registration, correction --------------------------------------------------------------
+
+
+def save_answers(scope: Scope, assessment: Assessment, answers: dict, *, expected_version: int | None = None,
+                 notes: dict | None = None) -> Assessment:
+    """Save a draft without a state change: the subject's self-assessment while it is open, or the
+    council's scores while the assessment is under review. A registered assessment starts its
+    self-assessment on the first save."""
+    if assessment.state == State.REGISTERED:
+        assessment = transition(scope, assessment, Action.START_SELF_ASSESSMENT, expected_version=expected_version)
+        expected_version = assessment.version
+    with transaction.atomic():
+        try:
+            current = scope.filter(Assessment.objects.all()).select_for_update(of=("self",)).select_related(
+                "campaign", "unit", "criteria_set").get(pk=assessment.pk)
+        except Assessment.DoesNotExist:
+            raise Http404 from None
+        if expected_version is not None and current.version != expected_version:
+            raise StaleAssessment(current.version, expected_version)
+        definition = current.criteria_set.definition
+        if current.state in (State.SELF_ASSESSING, State.RETURNED):
+            if not is_subject_actor(scope, current):
+                raise _refuse_actor(current, Action.SUBMIT, TRANSITIONS[(State.SELF_ASSESSING, Action.SUBMIT)])
+            current.self_answers = {**current.self_answers, **normalise_answers(definition, answers)}
+            if notes is not None:
+                current.self_notes = {**current.self_notes, **{k: v for k, v in notes.items() if v}}
+        elif current.state == State.UNDER_REVIEW:
+            rule = TRANSITIONS[(State.UNDER_REVIEW, Action.PROPOSE)]
+            if not _may_act(scope, current, rule):
+                raise _refuse_actor(current, Action.PROPOSE, rule)
+            if is_own(scope, current):
+                raise TransitionRefused(
+                    _("Bạn không thể thẩm định hồ sơ của chính mình hoặc hồ sơ do mình nộp."), code="own_assessment"
+                )
+            current.review_answers = {**current.review_answers, **normalise_answers(definition, answers)}
+            if notes is not None:
+                current.review_comments = {**current.review_comments, **{k: v for k, v in notes.items() if v}}
+        else:
+            raise TransitionRefused(
+                _("Hồ sơ đang ở trạng thái «%(state)s» nên không sửa điểm được.") % {"state": current.get_state_display()},
+                code="wrong_state",
+            )
+        current.save()
+    return current
+
+
+def register(scope: Scope, title: str, subject, year: int, *, group: str | None = None,
+             area_class: str = "normal") -> Assessment:
+    """Register `subject` for `title` in `year`: the campaign that applies where it lives, the
+    pinned criteria set that fits it, state REGISTERED; announced like a transition."""
+    adapter = adapter_for_title(title)
+    unit = adapter.unit(subject)
+    probe = Assessment(title=title, subject_kind=adapter.kind, unit=unit, **{adapter.field: subject})
+    if not is_subject_actor(scope, probe):
+        if not scope.can(Capability.VIEW, unit):
+            raise Http404
+        raise TransitionRefused(
+            _("Chỉ chính đối tượng hoặc cán bộ quản lý hồ sơ tại %(unit)s mới đăng ký được.") % {"unit": unit.name},
+            code="no_capability",
+        )
+    return _open(scope, title, subject, year, group=group, area_class=area_class)
+
+
+def _open(scope: Scope, title: str, subject, year: int, *, group: str | None, area_class: str,
+          replaces: Assessment | None = None) -> Assessment:
+    adapter = adapter_for_title(title)
+    unit = adapter.unit(subject)
+    campaign = campaign_for(title, year, province_of(unit))
+    if campaign is None:
+        raise TransitionRefused(
+            _("Chưa có đợt đánh giá %(title)s năm %(year)s cho địa bàn này.") % {"title": Title(title).label, "year": year},
+            code="no_campaign", field="year",
+        )
+    group = adapter.default_group(subject) if group is None else group
+    try:
+        criteria_set = pick_criteria_set(campaign, group=group, admin_level=adapter.admin_level(subject),
+                                         area_class=area_class)
+    except ValidationError as error:
+        raise TransitionRefused(" ".join(error.messages), code="no_criteria_set") from None
+    if not {g.code for g in criteria_set.definition.applicability.subject_groups}:
+        group = ""
+    user = scope.user if scope.user is not None and scope.user.is_authenticated else None
+    assessment = Assessment(
+        campaign=campaign, title=title, subject_kind=adapter.kind, unit=unit,
+        recorded_unit=adapter.recorded_unit(subject, year), criteria_set=criteria_set,
+        area_class=area_class, subject_group=group, created_by=user, replaces=replaces,
+        **{adapter.field: subject},
+    )
+    assessment._audit_transition = {"action": REGISTER, "from": None, "to": State.REGISTERED, "reason": ""}
+    try:
+        with transaction.atomic():
+            assessment.save()
+            _record(assessment, None, REGISTER, user)
+    except IntegrityError:
+        raise TransitionRefused(
+            _("%(subject)s đã đăng ký %(title)s năm %(year)s.")
+            % {"subject": adapter.display_name(subject), "title": Title(title).label, "year": year},
+            code="already_registered",
+        ) from None
+    return assessment
+
+
+def correct(scope: Scope, assessment: Assessment, *, reason: str, revocation_reference: str,
+            expected_version: int | None = None) -> Assessment:
+    """A recognised assessment is never edited: revoke it (reason and decision number) and open a
+    new one for the same subject and campaign, which then goes through the cycle again."""
+    with transaction.atomic():
+        revoked = transition(scope, assessment, Action.REVOKE, reason=reason, expected_version=expected_version,
+                             revocation_reference=revocation_reference)
+        # The revoking authority opens the new assessment on the subject's behalf.
+        return _open(scope, revoked.title, subject_of(revoked), revoked.campaign.year,
+                     group=revoked.subject_group, area_class=revoked.area_class, replaces=revoked)

@@ -1,0 +1,277 @@
+import datetime
+
+from django.http import HttpResponse
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from hoctap.accounts.roles import Capability
+from hoctap.accounts.scoping import scope_for
+from hoctap.territory.models import Unit
+
+from . import emulation, services
+from .exports import honour_list_xlsx
+from .models import Award, EmulationSelfReport, Nomination
+
+router = Router(tags=["awards"])
+
+
+class CriterionOut(Schema):
+    code: str
+    text: str
+
+
+class BodyOut(Schema):
+    code: str
+    name: str
+    territory: str
+    criteria: list[CriterionOut]
+
+
+class OccasionOut(Schema):
+    code: str
+    year: int
+    kind: str
+    name: str
+
+
+class ProgrammeOut(Schema):
+    source: str
+    bodies: list[BodyOut]
+    occasions: list[OccasionOut]
+
+
+class AnswerIn(Schema):
+    met: bool
+    note: str = ""
+
+
+class SelfReportIn(Schema):
+    year: int
+    body: str
+    body_name: str
+    unit_id: int
+    answers: dict[str, AnswerIn] = {}
+
+
+class SelfReportOut(Schema):
+    id: int
+    year: int
+    body: str
+    body_name: str
+    unit_id: int
+    answers: dict
+    state: str
+    met_count: int
+
+
+class NominationIn(Schema):
+    occasion: str
+    nominee_kind: str
+    nominee_name: str
+    unit_id: int
+    achievements: str
+
+
+class DecisionOut(Schema):
+    stage: str
+    action: str
+    reason: str
+    at: datetime.datetime
+
+
+class NominationOut(Schema):
+    id: int
+    occasion: str
+    nominee_kind: str
+    nominee_name: str
+    unit_id: int
+    unit_name: str
+    achievements: str
+    stage: str
+    status: str
+    decisions: list[DecisionOut]
+
+
+class DecisionIn(Schema):
+    action: str
+    reason: str = ""
+
+
+class AwardIn(Schema):
+    kind: str
+    issuer: str
+    decision_number: str
+    decision_date: datetime.date
+    recipient_name: str
+    recipient_kind: str
+    unit_id: int
+    nomination_id: int | None = None
+
+
+class AwardOut(Schema):
+    id: int
+    kind: str
+    issuer: str
+    decision_number: str
+    decision_date: datetime.date
+    recipient_name: str
+    recipient_kind: str
+    unit_id: int
+    nomination_id: int | None
+    occasion: str
+
+
+def _nomination_out(nomination: Nomination) -> dict:
+    return {
+        **{f: getattr(nomination, f) for f in ("id", "occasion", "nominee_kind", "nominee_name", "unit_id",
+                                                 "achievements", "stage", "status")},
+        "unit_name": nomination.unit.name,
+        "decisions": list(nomination.decisions.all()),
+    }
+
+
+def _unit(scope, unit_id: int) -> Unit:
+    return scope.get_or_404(Unit.objects.current(), pk=unit_id)
+
+
+@router.get("/programme", response=ProgrammeOut)
+def emulation_programme(request):
+    data = emulation.programme()
+    return {
+        "source": data.source,
+        "bodies": [{"code": b.code, "name": b.name, "territory": b.territory,
+                    "criteria": [{"code": c.code, "text": c.text} for c in b.criteria]} for b in data.bodies],
+        "occasions": [o.__dict__ for o in data.occasions],
+    }
+
+
+@router.get("/self-reports", response=list[SelfReportOut])
+@paginate
+def list_self_reports(request, year: int | None = None):
+    reports = scope_for(request).filter(EmulationSelfReport.objects.all()).order_by("-year", "body_name")
+    return reports.filter(year=year) if year else reports
+
+
+@router.post("/self-reports", response={201: SelfReportOut})
+def create_self_report(request, payload: SelfReportIn):
+    scope = scope_for(request)
+    report = services.save_self_report(
+        scope, year=payload.year, body=payload.body, body_name=payload.body_name, unit=_unit(scope, payload.unit_id),
+        answers={code: answer.dict() for code, answer in payload.answers.items()},
+    )
+    return Status(201, report)
+
+
+@router.get("/self-reports/{report_id}", response=SelfReportOut)
+def self_report_detail(request, report_id: int):
+    return scope_for(request).get_or_404(EmulationSelfReport.objects.all(), pk=report_id)
+
+
+@router.put("/self-reports/{report_id}", response=SelfReportOut)
+def update_self_report(request, report_id: int, payload: SelfReportIn):
+    scope = scope_for(request)
+    report = scope.get_or_404(EmulationSelfReport.objects.all(), Capability.REPORT, pk=report_id)
+    return services.save_self_report(
+        scope, year=payload.year, body=payload.body, body_name=payload.body_name, unit=_unit(scope, payload.unit_id),
+        answers={code: answer.dict() for code, answer in payload.answers.items()}, report=report,
+    )
+
+
+class SubmissionOut(Schema):
+    state: str
+    missing_criteria: list[str]
+
+
+@router.get("/self-reports/{report_id}/submission", response=SubmissionOut)
+def self_report_submission(request, report_id: int):
+    """Whether the self-report can be sent: the criteria not yet answered."""
+    report = scope_for(request).get_or_404(EmulationSelfReport.objects.all(), pk=report_id)
+    codes = emulation.body(report.body).criterion_codes()
+    return {"state": report.state, "missing_criteria": [code for code in codes if code not in report.answers]}
+
+
+@router.post("/self-reports/{report_id}/submission", response=SelfReportOut)
+def submit_self_report(request, report_id: int):
+    scope = scope_for(request)
+    report = scope.get_or_404(EmulationSelfReport.objects.all(), Capability.REPORT, pk=report_id)
+    return services.submit_self_report(scope, report, actor=request.user)
+
+
+@router.get("/nominations", response=list[NominationOut])
+@paginate
+def list_nominations(request, occasion: str = "", status: str = ""):
+    nominations = scope_for(request).filter(Nomination.objects.select_related("unit").prefetch_related("decisions"))
+    if occasion:
+        nominations = nominations.filter(occasion=occasion)
+    if status:
+        nominations = nominations.filter(status=status)
+    return [_nomination_out(n) for n in nominations.order_by("-created_at")]
+
+
+@router.post("/nominations", response={201: NominationOut})
+def create_nomination(request, payload: NominationIn):
+    scope = scope_for(request)
+    nomination = services.create_nomination(
+        scope, occasion=payload.occasion, nominee_kind=payload.nominee_kind, nominee_name=payload.nominee_name,
+        unit=_unit(scope, payload.unit_id), achievements=payload.achievements, actor=request.user,
+    )
+    return Status(201, _nomination_out(nomination))
+
+
+@router.get("/nominations/{nomination_id}", response=NominationOut)
+def nomination_detail(request, nomination_id: int):
+    return _nomination_out(scope_for(request).get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id))
+
+
+@router.get("/nominations/{nomination_id}/decisions", response=list[DecisionOut])
+def nomination_decisions(request, nomination_id: int):
+    return list(scope_for(request).get_or_404(Nomination.objects.all(), pk=nomination_id).decisions.all())
+
+
+@router.post("/nominations/{nomination_id}/decisions", response=NominationOut)
+def nomination_decide(request, nomination_id: int, payload: DecisionIn):
+    scope = scope_for(request)
+    nomination = scope.get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
+    return _nomination_out(services.decide(scope, nomination, payload.action, actor=request.user, reason=payload.reason))
+
+
+@router.get("/honours", response=list[NominationOut])
+def honour_list(request, occasion: str, stage: str, unit_id: int):
+    scope = scope_for(request)
+    return [_nomination_out(n) for n in services.honour_list(scope, occasion, stage, _unit(scope, unit_id))]
+
+
+@router.get("/honours.xlsx")
+def honour_list_xlsx_download(request, occasion: str, stage: str, unit_id: int):
+    scope = scope_for(request)
+    unit = _unit(scope, unit_id)
+    content = honour_list_xlsx(services.honour_list(scope, occasion, stage, unit), occasion_code=occasion, stage=stage, unit=unit)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="bieu-duong-{occasion}-{unit.code}.xlsx"'
+    return response
+
+
+@router.get("/records", response=list[AwardOut])
+@paginate
+def list_awards(request):
+    return scope_for(request).filter(Award.objects.all())
+
+
+@router.post("/records", response={201: AwardOut})
+def create_award(request, payload: AwardIn):
+    scope = scope_for(request)
+    nomination = None
+    if payload.nomination_id is not None:
+        nomination = scope.get_or_404(Nomination.objects.all(), pk=payload.nomination_id)
+    award = services.record_award(
+        scope, kind=payload.kind, issuer=payload.issuer, decision_number=payload.decision_number,
+        decision_date=payload.decision_date, recipient_name=payload.recipient_name,
+        recipient_kind=payload.recipient_kind, unit=_unit(scope, payload.unit_id), actor=request.user,
+        nomination=nomination,
+    )
+    return Status(201, award)
+
+
+@router.get("/records/{award_id}", response=AwardOut)
+def award_detail(request, award_id: int):
+    return scope_for(request).get_or_404(Award.objects.all(), pk=award_id)

@@ -1,0 +1,162 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoctap.accounts.roles import Capability
+from hoctap.accounts.scoping import scope_for
+
+from . import emulation, services
+from .exports import honour_list_xlsx
+from .forms import AwardForm, DecisionForm, HonourListForm, NominationForm, SelfReportForm, answers_from_post
+from .models import Award, EmulationSelfReport, Nomination
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """Put a service's field errors on the form's fields (unit_id is the form's unit)."""
+    for field, messages_ in error.message_dict.items():
+        field = "unit" if field == "unit_id" else field
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@login_required
+def index(request):
+    scope = scope_for(request)
+    occasion = request.GET.get("occasion", "")
+    nominations = scope.filter(Nomination.objects.select_related("unit")).order_by("-created_at")
+    if occasion:
+        nominations = nominations.filter(occasion=occasion)
+    return render(request, "awards/index.html", {
+        "nominations": nominations[:200],
+        "awards": scope.filter(Award.objects.select_related("unit"))[:200],
+        "self_reports": scope.filter(EmulationSelfReport.objects.select_related("unit")).order_by("-year", "body_name")[:200],
+        "occasions": emulation.programme().occasions,
+        "occasion": occasion,
+        "can_write": scope.can(Capability.REPORT),
+    })
+
+
+@login_required
+def self_report_create(request):
+    scope = scope_for(request)
+    scope.require(Capability.REPORT)
+    form = SelfReportForm(request.POST or None, scope=scope, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.save_self_report(scope, answers={}, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect("awards:self_report", report_id=report.pk)
+    return render(request, "awards/form.html", {"form": form, "heading": _("Tự đánh giá thi đua")})
+
+
+@login_required
+def self_report(request, report_id):
+    scope = scope_for(request)
+    report = scope.get_or_404(EmulationSelfReport.objects.select_related("unit"), pk=report_id)
+    body = emulation.body(report.body)
+    error = None
+    if request.method == "POST":
+        report = scope.get_or_404(EmulationSelfReport.objects.select_related("unit"), Capability.REPORT, pk=report_id)
+        try:
+            report = services.save_self_report(
+                scope, year=report.year, body=report.body, body_name=report.body_name, unit=report.unit,
+                answers=answers_from_post(body, request.POST), report=report,
+            )
+            if request.POST.get("submit"):
+                services.submit_self_report(scope, report, actor=request.user)
+                messages.success(request, _("Đã gửi bản tự đánh giá."))
+            return redirect("awards:self_report", report_id=report.pk)
+        except ValidationError as exc:
+            error = exc
+    criteria = [(c, report.answers.get(c.code, {})) for c in body.criteria]
+    return render(request, "awards/self_report.html", {
+        "report": report, "body": body, "criteria": criteria, "error": error,
+        "can_edit": report.state == "draft" and scope.can(Capability.REPORT, report.unit),
+        "source": emulation.programme().source,
+    })
+
+
+@login_required
+def nomination_create(request):
+    scope = scope_for(request)
+    scope.require(Capability.REPORT)
+    form = NominationForm(request.POST or None, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nomination = services.create_nomination(scope, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect("awards:nomination", nomination_id=nomination.pk)
+    return render(request, "awards/form.html", {"form": form, "heading": _("Đề nghị biểu dương")})
+
+
+@login_required
+def nomination(request, nomination_id):
+    scope = scope_for(request)
+    item = scope.get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide(scope, item, form.cleaned_data["action"], actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi quyết định."))
+            return redirect("awards:nomination", nomination_id=item.pk)
+    return render(request, "awards/nomination.html", {
+        "item": item, "form": form, "actions": services.available_actions(scope, item),
+        "decisions": item.decisions.select_related("actor"),
+        "awards": scope.filter(item.awards.all()),
+        "occasion": emulation.occasion(item.occasion),
+    })
+
+
+@login_required
+def award_create(request):
+    scope = scope_for(request)
+    scope.require(Capability.REPORT)
+    nomination_id = request.GET.get("nomination") or request.POST.get("nomination")
+    nomination = None
+    if nomination_id:
+        nomination = scope.get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
+    initial = {"recipient_name": nomination.nominee_name, "recipient_kind": nomination.nominee_kind,
+               "unit": nomination.unit} if nomination else {}
+    form = AwardForm(request.POST or None, scope=scope, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_award(scope, actor=request.user, nomination=nomination, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi khen thưởng."))
+            return redirect("awards:index")
+    return render(request, "awards/form.html", {
+        "form": form, "heading": _("Ghi khen thưởng"), "hidden": {"nomination": nomination.pk} if nomination else {},
+    })
+
+
+@login_required
+def honours(request):
+    scope = scope_for(request)
+    form = HonourListForm(request.GET or None, scope=scope)
+    nominations = None
+    if form.is_valid():
+        data = form.cleaned_data
+        nominations = services.honour_list(scope, data["occasion"], data["stage"], data["unit"])
+        if request.GET.get("format") == "xlsx":
+            content = honour_list_xlsx(nominations, occasion_code=data["occasion"], stage=data["stage"], unit=data["unit"])
+            response = HttpResponse(content, content_type=XLSX)
+            response["Content-Disposition"] = f'attachment; filename="bieu-duong-{data["occasion"]}-{data["unit"].code}.xlsx"'
+            return response
+    elif request.GET.get("format"):
+        raise Http404
+    return render(request, "awards/honours.html", {"form": form, "nominations": nominations})
+

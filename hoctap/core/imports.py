@@ -1,0 +1,744 @@
+"""Excel imports: check the whole file, report every error at once, then write every row or none.
+
+An app describes a spreadsheet as an `ImportTemplate` (columns plus three hooks) and registers it.
+The engine then
+
+1. refuses files it cannot trust as a whole (`FileRejected`): wrong template, missing columns,
+   merged cells, more than MAX_DATA_ROWS rows, no data;
+2. streams the rows with openpyxl's read-only reader, parses each cell by its column's kind (dates
+   typed as text, formulas, values outside a list are cell errors), and hands chunks of
+   `chunk_size` rows to `template.check()`, which resolves them against the database, records
+   errors on the rows and counts what would be created, changed or left unchanged;
+3. detects keys repeated inside the file (`template.unique_keys()`); empty rows between data rows
+   are errors too;
+4. to import, checks the whole file first and, only if it is clean, streams it again inside one
+   transaction, calling `check()` and `apply()` chunk by chunk. Any error then rolls everything back.
+
+Memory does not grow with the file's rows: a chunk is dropped once handled. What survives is the
+hash of each unique key (to name the row a duplicate repeats), what a template keeps in
+`run.state` for cross-row rules, and the error list (capped at MAX_KEPT_ERRORS; all are counted).
+openpyxl keeps the workbook's shared-string table in memory, which grows with distinct texts.
+
+Templates are always read and written in Vietnamese, whatever the interface language.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .exports import neutralise
+from .text import fold, normalise
+
+MAX_DATA_ROWS = 100_000
+MAX_KEPT_ERRORS = 20_000
+GUIDE_SHEET = "Hướng dẫn"
+LISTS_SHEET = "Danh mục"
+ERRORS_SHEET = "Lỗi"
+TEMPLATE_ID_PREFIX = "hoctap:"
+TRUE_FLAGS = {"x", "co", "1", "yes", "true", "v"}
+ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    INTEGER = "integer"
+    YEAR = "year"
+    DATE = "date"
+    CHOICE = "choice"
+    DIGITS = "digits"
+    FLAG = "flag"
+
+
+class Outcome(StrEnum):
+    CREATE = "create"
+    CHANGE = "change"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    choices: tuple = ()  # (stored value, label) pairs, as Django's TextChoices.choices
+    max_length: int = 255
+    digits: int = 0  # Kind.DIGITS: the exact number of digits
+    sensitive: bool = False  # the value is masked in error messages and reports
+    help: str = ""
+    example: str = ""
+    width: int = 18
+
+    @property
+    def choices_text(self) -> str:
+        return "; ".join(str(label) for _value, label in self.choices)
+
+
+@dataclass
+class CellError:
+    row: int
+    column: str  # spreadsheet letter, "" for a whole-row error
+    header: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "header": self.header, "value": self.value,
+                "reason": self.reason}
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be imported; nothing is read further and nothing is written."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Row:
+    """One data row: parsed values by column key, and the errors found on it."""
+
+    __slots__ = ("number", "values", "problems", "data")
+
+    def __init__(self, number: int):
+        self.number = number
+        self.values: dict[str, Any] = {}
+        self.problems: list[tuple[str | None, str]] = []
+        self.data: dict[str, Any] = {}  # what a template resolved for this row (ids, outcomes)
+
+    def __getitem__(self, key: str):
+        return self.values.get(key)
+
+    def error(self, key: str | None, reason: str) -> None:
+        self.problems.append((key, reason))
+
+    def ok(self, *keys: str) -> bool:
+        """No error recorded on any of these columns."""
+        return not any(key in keys for key, _reason in self.problems)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.problems)
+
+
+class ImportRun:
+    """One pass over a file: the template's memory between chunks, the counts and the errors."""
+
+    def __init__(self, template: ImportTemplate, scope, actor, *, committing: bool, request_id: str = ""):
+        self.template = template
+        self.scope = scope
+        self.actor = actor
+        self.committing = committing
+        self.request_id = request_id
+        self.state: dict[str, Any] = {}
+        self.counts: dict[str, Counter] = defaultdict(Counter)
+        self.errors: list[CellError] = []
+        self.error_count = 0
+        self.rows = 0
+
+    def count(self, entity: str, outcome: Outcome, n: int = 1) -> None:
+        self.counts[entity][outcome] += n
+
+    def recount(self, entity: str, before: Outcome, after: Outcome) -> None:
+        """A later row showed that a record counted earlier will change after all."""
+        self.counts[entity][before] -= 1
+        self.counts[entity][after] += 1
+
+
+class ImportTemplate:
+    """Subclass and register one per spreadsheet layout."""
+
+    code: str = ""
+    title: str = ""
+    sheet_title: str = ""
+    columns: tuple[Column, ...] = ()
+    entities: dict[str, str] = {}  # entity key → label, for the counts shown after a check
+    guide: tuple[str, ...] = ()  # lines shown at the top of the guide sheet
+    chunk_size: int = 500
+
+    def permitted(self, scope) -> bool:
+        """May this user import with this template at all? (Rows are still checked one by one.)"""
+        raise NotImplementedError
+
+    def check(self, rows: list[Row], run: ImportRun) -> None:
+        """Resolve rows against the database; `row.error()` what is wrong; `run.count()` outcomes."""
+        raise NotImplementedError
+
+    def unique_keys(self, row: Row) -> Iterable[tuple[str, Hashable, str]]:
+        """(column key, key, what it identifies) for each key that must not repeat inside the file."""
+        return ()
+
+    def apply(self, rows: list[Row], run: ImportRun) -> None:
+        """Write checked rows (inside the import's transaction)."""
+        raise NotImplementedError
+
+    def finish(self, run: ImportRun) -> None:
+        """After the last chunk is written, still inside the transaction."""
+
+    def column(self, key: str) -> Column:
+        return next(column for column in self.columns if column.key == key)
+
+
+_TEMPLATES: dict[str, ImportTemplate] = {}
+
+
+def register_template(template: ImportTemplate) -> ImportTemplate:
+    _TEMPLATES[template.code] = template
+    return template
+
+
+def get_template(code: str) -> ImportTemplate | None:
+    return _TEMPLATES.get(code)
+
+
+def all_templates() -> list[ImportTemplate]:
+    return list(_TEMPLATES.values())
+
+
+@dataclass
+class ImportResult:
+    template: str
+    rows: int = 0
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    errors: list[dict] = field(default_factory=list)
+    error_count: int = 0
+    file_error: str = ""
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and not self.error_count
+
+
+# progress(phase, rows done, rows in the file if known); phase is CHECKING or WRITING.
+Progress = Callable[[str, int, int | None], None]
+CHECKING = "check"
+WRITING = "write"
+
+
+# -- public entry points -----------------------------------------------------------------------
+
+def check_file(source, template: ImportTemplate, *, scope, actor=None, progress: Progress | None = None,
+               request_id: str = "") -> ImportResult:
+    """The dry run: every error, and how many records would be created, changed or left as they are."""
+    with translation.override("vi"):
+        run = ImportRun(template, scope, actor, committing=False, request_id=request_id)
+        try:
+            _stream(source, template, run, progress)
+        except FileRejected as rejected:
+            return ImportResult(template.code, file_error=rejected.message)
+        return _result(run)
+
+
+def import_file(source, template: ImportTemplate, *, scope, actor=None, progress: Progress | None = None,
+                request_id: str = "") -> ImportResult:
+    """Check the whole file; if it is clean, write all of it in one transaction, or nothing."""
+    checked = check_file(source, template, scope=scope, actor=actor, progress=progress, request_id=request_id)
+    if not checked.ok:
+        return checked
+    if progress:
+        progress(WRITING, 0, checked.rows)
+    with translation.override("vi"):
+        run = ImportRun(template, scope, actor, committing=True, request_id=request_id)
+        try:
+            with transaction.atomic():
+                # No progress from inside the transaction: nobody else could read it.
+                _stream(source, template, run, None)
+                if run.error_count:
+                    raise _RolledBack
+                template.finish(run)
+        except _RolledBack:
+            result = _result(run)
+            result.file_error = _("Dữ liệu trên hệ thống đã thay đổi trong lúc nhập; chưa ghi gì. "
+                                  "Hãy kiểm tra lại tệp.")
+            return result
+        except FileRejected as rejected:
+            return ImportResult(template.code, file_error=rejected.message)
+        result = _result(run)
+        result.committed = True
+        return result
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def _result(run: ImportRun) -> ImportResult:
+    counts = {
+        entity: {outcome.value: run.counts[entity][outcome] for outcome in Outcome}
+        for entity in run.template.entities
+    }
+    return ImportResult(
+        run.template.code, rows=run.rows, counts=counts, errors=[e.as_dict() for e in run.errors],
+        error_count=run.error_count,
+    )
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+def _stream(source, template: ImportTemplate, run: ImportRun, progress: Progress | None) -> None:
+    if hasattr(source, "seek"):
+        source.seek(0)
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds on a damaged archive; all mean the same here
+        raise FileRejected(_("Không đọc được tệp Excel. Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.")) from None
+    try:
+        sheet = _data_sheet(workbook, template)
+        header = _header(sheet, workbook, template)
+        merged = _merged_ranges(source, sheet)
+        if merged:
+            raise FileRejected(
+                _("Trang dữ liệu có ô gộp (%(ranges)s). Hãy bỏ gộp ô (Merge & Center → Unmerge) rồi tải lên lại.")
+                % {"ranges": ", ".join(merged[:10])}
+            )
+        total = (sheet.max_row - 1) if sheet.max_row else None
+        _read_rows(sheet, header, template, run, progress, total)
+    finally:
+        workbook.close()
+    if run.rows == 0:
+        raise FileRejected(_("Tệp không có dòng dữ liệu nào (dữ liệu bắt đầu từ dòng 2)."))
+
+
+def _data_sheet(workbook, template: ImportTemplate):
+    if template.sheet_title in workbook.sheetnames:
+        return workbook[template.sheet_title]
+    for sheet in workbook.worksheets:
+        if sheet.title not in {GUIDE_SHEET, LISTS_SHEET, ERRORS_SHEET}:
+            return sheet
+    raise FileRejected(_("Tệp không có trang dữ liệu."))
+
+
+def _header_text(value) -> str:
+    return fold(str(value)).replace("*", "").strip() if value is not None else ""
+
+
+def _header(sheet, workbook, template: ImportTemplate) -> dict[str, int]:
+    """Column key → 0-based position, from row 1; refuses a file of another template."""
+    first_row = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    positions: dict[str, int] = {}
+    for position, value in enumerate(first_row):
+        text = _header_text(value)
+        if not text:
+            continue
+        if text in positions:
+            raise FileRejected(_("Cột «%(header)s» xuất hiện hai lần ở dòng tiêu đề.") % {"header": value})
+        positions[text] = position
+    identifier = (workbook.properties.identifier or "") if workbook.properties else ""
+    declared = identifier.removeprefix(TEMPLATE_ID_PREFIX) if identifier.startswith(TEMPLATE_ID_PREFIX) else ""
+    other = get_template(declared) if declared and declared != template.code else None
+    if other is None and not _fits(template, positions):
+        other = next((t for t in all_templates() if t is not template and _fits(t, positions)), None)
+    if other is not None:
+        raise FileRejected(
+            _("Tệp này theo mẫu «%(other)s», không phải mẫu «%(this)s» đã chọn. Hãy chọn đúng mẫu hoặc tải mẫu mới.")
+            % {"other": other.title, "this": template.title}
+        )
+    known = {_header_text(column.header): column for column in template.columns}
+    if not any(text in known for text in positions):
+        raise FileRejected(
+            _("Không nhận ra mẫu: dòng 1 phải là tiêu đề cột của mẫu «%(this)s». Hãy tải mẫu và dán dữ liệu vào.")
+            % {"this": template.title}
+        )
+    missing = [str(c.header) for c in template.columns if c.required and _header_text(c.header) not in positions]
+    if missing:
+        raise FileRejected(_("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)})
+    return {column.key: positions[_header_text(column.header)]
+            for column in template.columns if _header_text(column.header) in positions}
+
+
+def _fits(template: ImportTemplate, positions: dict[str, int]) -> bool:
+    return all(_header_text(c.header) in positions for c in template.columns if c.required)
+
+
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
+
+
+def _merged_ranges(source, sheet) -> list[str]:
+    """Merged ranges of the data sheet, read from its XML in chunks (read-only sheets do not
+    expose them, and the list sits after all the rows)."""
+    # The read-only worksheet knows its part name inside the archive; nothing public exposes it.
+    part = getattr(sheet, "_worksheet_path", None)
+    if part is None:
+        return []
+    if hasattr(source, "seek"):
+        source.seek(0)
+    found: list[str] = []
+    with zipfile.ZipFile(source) as archive, archive.open(part) as stream:
+        tail = b""
+        while chunk := stream.read(1 << 20):
+            # The carried tail catches a tag cut by the chunk boundary; a range seen twice is
+            # dropped by the dict below.
+            window = tail + chunk
+            found.extend(match.decode() for match in _MERGE.findall(window))
+            tail = window[-100:]
+    return list(dict.fromkeys(found))
+
+
+def _read_rows(sheet, header: dict[str, int], template: ImportTemplate, run: ImportRun,
+               progress: Progress | None, total: int | None) -> None:
+    width = max(header.values()) + 1
+    columns = [(template.column(key), position) for key, position in header.items()]
+    choice_maps = {column.key: _choice_map(column) for column, _pos in columns if column.kind == Kind.CHOICE}
+    seen: dict[int, int] = {}
+    chunk: list[Row] = []
+    blank_from: int | None = None
+    for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=width), start=2):
+        if all(_is_blank(cell) for cell in cells):
+            if blank_from is None:
+                blank_from = number
+            continue
+        if blank_from is not None:
+            row_gap = Row(blank_from)
+            row_gap.error(None, _("Dòng trống giữa các dòng dữ liệu (dòng %(first)d đến %(last)d). Hãy xoá dòng trống.")
+                          % {"first": blank_from, "last": number - 1})
+            _keep_errors(row_gap, template, run, header)
+            blank_from = None
+        run.rows += 1
+        if run.rows > MAX_DATA_ROWS:
+            raise FileRejected(_("Tệp có quá %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp.")
+                               % {"limit": f"{MAX_DATA_ROWS:,}".replace(",", ".")})
+        chunk.append(_parse_row(number, cells, columns, choice_maps))
+        if len(chunk) >= template.chunk_size:
+            _handle_chunk(chunk, template, run, header, seen)
+            chunk = []
+            if progress:
+                progress(CHECKING, run.rows, total)
+    if chunk:
+        _handle_chunk(chunk, template, run, header, seen)
+    if progress:
+        progress(CHECKING, run.rows, run.rows)
+
+
+def _handle_chunk(chunk: list[Row], template: ImportTemplate, run: ImportRun, header, seen: dict[int, int]) -> None:
+    template.check(chunk, run)
+    for row in chunk:
+        for key_column, key, what in template.unique_keys(row):
+            # Python's hash of the key: 8 bytes per row instead of the key itself. A collision
+            # (about 1 in 10^9 for 100,000 rows) would only flag a false duplicate, never hide one.
+            digest = hash(key)
+            first = seen.setdefault(digest, row.number)
+            if first != row.number:
+                row.error(key_column, _("Trùng %(what)s với dòng %(row)d.") % {"what": what, "row": first})
+    failed = False
+    for row in chunk:
+        if row.has_errors:
+            failed = True
+            _keep_errors(row, template, run, header)
+    if run.committing and not failed and not run.error_count:
+        template.apply(chunk, run)
+
+
+def _keep_errors(row: Row, template: ImportTemplate, run: ImportRun, header: dict[str, int]) -> None:
+    for key, reason in row.problems:
+        run.error_count += 1
+        if len(run.errors) >= MAX_KEPT_ERRORS:
+            continue
+        column = template.column(key) if key else None
+        position = header.get(key) if key else None
+        raw = row.data.get("raw", {}).get(key) if key else None
+        run.errors.append(CellError(
+            row=row.number,
+            column=get_column_letter(position + 1) if position is not None else "",
+            header=str(column.header) if column else "",
+            value=_display(raw, column),
+            reason=reason,
+        ))
+
+
+def _display(raw, column: Column | None) -> str:
+    if raw is None:
+        return ""
+    text = raw.strftime("%d/%m/%Y") if isinstance(raw, (datetime.date, datetime.datetime)) else str(raw)
+    if column is not None and column.sensitive:
+        return "*" * max(len(text) - 4, 0) + text[-4:]
+    return text[:100]
+
+
+def _is_blank(cell) -> bool:
+    value = cell.value
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _choice_map(column: Column) -> dict[str, str]:
+    mapping = {}
+    for value, label in column.choices:
+        mapping[fold(str(label))] = value
+        mapping[fold(str(value))] = value
+    return mapping
+
+
+def _parse_row(number: int, cells, columns, choice_maps) -> Row:
+    row = Row(number)
+    raw_values = {}
+    for column, position in columns:
+        cell = cells[position] if position < len(cells) else None
+        raw = cell.value if cell is not None else None
+        raw_values[column.key] = raw
+        value, reason = _parse_cell(column, cell, choice_maps.get(column.key))
+        row.values[column.key] = value
+        if reason:
+            row.error(column.key, reason)
+    row.data["raw"] = raw_values
+    return row
+
+
+def _parse_cell(column: Column, cell, choice_map) -> tuple[Any, str | None]:
+    if cell is not None and cell.data_type == "f":
+        return None, _("Ô chứa công thức; hãy dán giá trị (Paste Values) thay cho công thức.")
+    if cell is not None and cell.data_type == "e":
+        return None, _("Ô báo lỗi của Excel (%(value)s).") % {"value": cell.value}
+    raw = cell.value if cell is not None else None
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if column.kind == Kind.FLAG:
+            return False, None
+        return None, (_("Cột này bắt buộc.") if column.required else None)
+    parse = _PARSERS[column.kind]
+    return parse(column, raw, choice_map)
+
+
+def _as_integer(raw) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, str) and raw.strip().isdigit():
+        return int(raw.strip())
+    return None
+
+
+def _parse_text(column: Column, raw, _choices):
+    if isinstance(raw, (datetime.date, datetime.datetime, datetime.time)):
+        return None, _("Cần chữ, không phải ngày tháng.")
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = normalise(str(raw))
+    if len(text) > column.max_length:
+        return None, _("Dài quá %(limit)d ký tự.") % {"limit": column.max_length}
+    return text, None
+
+
+def _parse_integer(column: Column, raw, _choices):
+    number = _as_integer(raw)
+    if number is None:
+        return None, _("Cần một số nguyên.")
+    return number, None
+
+
+def _parse_year(column: Column, raw, _choices):
+    year = _as_integer(raw)
+    this_year = timezone.localdate().year
+    if year is None or not 1900 <= year <= this_year:
+        return None, _("Năm phải là số từ 1900 đến %(year)d.") % {"year": this_year}
+    return year, None
+
+
+def _parse_date(column: Column, raw, _choices):
+    if isinstance(raw, datetime.datetime):
+        return raw.date(), None
+    if isinstance(raw, datetime.date):
+        return raw, None
+    if isinstance(raw, str):
+        return None, _("Ngày tháng đang ở dạng chữ; hãy nhập kiểu ngày của Excel (định dạng ô Date, ví dụ 25/03/1980).")
+    return None, _("Không phải ngày tháng.")
+
+
+def _parse_choice(column: Column, raw, choice_map):
+    value = choice_map.get(fold(str(raw)))
+    if value is None:
+        return None, _("Giá trị không có trong danh mục. Chọn một trong: %(choices)s.") % {
+            "choices": column.choices_text
+        }
+    return value, None
+
+
+def _parse_digits(column: Column, raw, _choices):
+    number = _as_integer(raw) if not isinstance(raw, str) else None
+    if number is not None:
+        # A number typed into a General-format cell loses its leading zeros (CCCDs of Hà Nội
+        # begin 001); the column's fixed length says how many there were.
+        text = str(number).zfill(column.digits) if column.digits else str(number)
+    else:
+        text = re.sub(r"[\s.]", "", str(raw))
+    if column.digits and (not text.isdigit() or len(text) != column.digits):
+        return None, _("Cần đúng %(n)d chữ số.") % {"n": column.digits}
+    if not text.isdigit():
+        return None, _("Chỉ được có chữ số.")
+    return text, None
+
+
+def _parse_flag(column: Column, raw, _choices):
+    if raw is True or fold(str(raw)) in TRUE_FLAGS:
+        return True, None
+    if raw is False or fold(str(raw)) in {"0", "khong", "no", "false"}:
+        return False, None
+    return None, _("Ghi x nếu có, để trống nếu không.")
+
+
+_PARSERS = {
+    Kind.TEXT: _parse_text,
+    Kind.INTEGER: _parse_integer,
+    Kind.YEAR: _parse_year,
+    Kind.DATE: _parse_date,
+    Kind.CHOICE: _parse_choice,
+    Kind.DIGITS: _parse_digits,
+    Kind.FLAG: _parse_flag,
+}
+
+
+# -- writing: templates and error reports ------------------------------------------------------
+
+def template_workbook(template: ImportTemplate) -> bytes:
+    """The downloadable template: a data sheet, a guide and (hidden) the lists behind the drop-downs."""
+    with translation.override("vi"):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = template.sheet_title
+        lists = workbook.create_sheet(LISTS_SHEET)
+        lists.sheet_state = "hidden"
+        list_column = 0
+        for index, column in enumerate(template.columns, start=1):
+            letter = get_column_letter(index)
+            cell = sheet.cell(row=1, column=index, value=str(column.header))
+            cell.font = Font(bold=True, color="9C0006" if column.required else "000000")
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            note = _column_note(column)
+            if note:
+                cell.comment = Comment(note, "hoctap", width=300, height=150)
+            sheet.column_dimensions[letter].width = column.width
+            if column.kind in (Kind.TEXT, Kind.DIGITS):
+                # Text format keeps codes and ID numbers as typed (leading zeros included).
+                sheet.column_dimensions[letter].number_format = "@"
+            elif column.kind == Kind.DATE:
+                sheet.column_dimensions[letter].number_format = "DD/MM/YYYY"
+            options = _options(column)
+            if options:
+                list_column += 1
+                list_letter = get_column_letter(list_column)
+                lists.cell(row=1, column=list_column, value=str(column.header))
+                for offset, option in enumerate(options, start=2):
+                    lists.cell(row=offset, column=list_column, value=option)
+                validation = DataValidation(
+                    type="list", allow_blank=True, showErrorMessage=True,
+                    formula1=f"'{LISTS_SHEET}'!${list_letter}$2:${list_letter}${len(options) + 1}",
+                    errorTitle=str(column.header), error=_("Chọn một giá trị trong danh sách."),
+                )
+                validation.add(f"{letter}2:{letter}{MAX_DATA_ROWS + 1}")
+                sheet.add_data_validation(validation)
+        sheet.freeze_panes = "A2"
+        sheet.row_dimensions[1].height = 32
+        _guide_sheet(workbook.create_sheet(GUIDE_SHEET, 1), template)
+        workbook.active = 0
+        workbook.properties.identifier = TEMPLATE_ID_PREFIX + template.code
+        workbook.properties.title = str(template.title)
+        workbook.properties.creator = "hoctap"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+
+def _options(column: Column) -> list[str]:
+    if column.kind == Kind.CHOICE:
+        return [str(label) for _value, label in column.choices]
+    if column.kind == Kind.FLAG:
+        return ["x"]
+    return []
+
+
+def _column_note(column: Column) -> str:
+    parts = [_("Bắt buộc.") if column.required else _("Không bắt buộc.")]
+    if column.help:
+        parts.append(str(column.help))
+    if column.kind == Kind.CHOICE:
+        parts.append(_("Chọn trong danh sách."))
+    if column.kind == Kind.DATE:
+        parts.append(_("Nhập kiểu ngày (dd/mm/yyyy), không gõ dạng chữ."))
+    return " ".join(parts)
+
+
+def _guide_sheet(sheet, template: ImportTemplate) -> None:
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 14
+    sheet.column_dimensions["C"].width = 70
+    sheet.column_dimensions["D"].width = 24
+    sheet.append([str(template.title)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    common = [
+        _("Nhập dữ liệu ở trang «%(sheet)s», bắt đầu từ dòng 2; giữ nguyên dòng tiêu đề.") % {"sheet": template.sheet_title},
+        _("Không gộp ô, không dùng công thức, không để dòng trống giữa các dòng dữ liệu."),
+        _("Ngày tháng nhập kiểu ngày của Excel (dd/mm/yyyy), không gõ dạng chữ."),
+        _("Tải lên cùng một tệp nhiều lần không tạo bản ghi trùng: bản ghi đã có được nhận ra và cập nhật."),
+        _("Ô để trống không xoá dữ liệu đã có trên hệ thống."),
+        _("Nếu tệp có lỗi, hệ thống không ghi gì và trả lại tệp với các ô lỗi được tô màu, kèm ghi chú."),
+    ]
+    for line in [*map(str, template.guide), *common]:
+        sheet.append(["• " + line])
+    sheet.append([])
+    sheet.append([_("Cột"), _("Bắt buộc"), _("Nội dung"), _("Ví dụ")])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for column in template.columns:
+        meaning = str(column.help)
+        if column.kind == Kind.CHOICE:
+            meaning = (meaning + " " if meaning else "") + _("Một trong: %(choices)s.") % {"choices": column.choices_text}
+        sheet.append([str(column.header), _("có") if column.required else "", meaning, str(column.example)])
+        sheet.cell(row=sheet.max_row, column=3).alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def error_report(source, template: ImportTemplate, errors: Iterable[dict]) -> bytes:
+    """The uploaded file with every bad cell filled and commented, and a sheet listing the errors.
+
+    Written with openpyxl's normal (in-memory) mode from the original: only for files that failed.
+    """
+    with translation.override("vi"):
+        if hasattr(source, "seek"):
+            source.seek(0)
+        workbook = load_workbook(source)
+        sheet = _data_sheet(workbook, template)
+        by_cell: dict[str, list[str]] = defaultdict(list)
+        listed = []
+        for error in errors:
+            reference = f"{error['column'] or 'A'}{error['row']}"
+            by_cell[reference].append(error["reason"])
+            listed.append(error)
+        for reference, reasons in by_cell.items():
+            cell = sheet[reference]
+            cell.fill = ERROR_FILL
+            cell.comment = Comment("\n".join(reasons), "hoctap", width=320, height=120)
+        if ERRORS_SHEET in workbook.sheetnames:
+            del workbook[ERRORS_SHEET]
+        report = workbook.create_sheet(ERRORS_SHEET)
+        report.append([_("Dòng"), _("Cột"), _("Tiêu đề cột"), _("Giá trị"), _("Lý do")])
+        for cell in report[1]:
+            cell.font = Font(bold=True)
+        for error in listed:
+            report.append([error["row"], error["column"], error["header"], neutralise(error["value"]), error["reason"]])
+        for letter, width in zip("ABCDE", (8, 6, 26, 26, 90)):
+            report.column_dimensions[letter].width = width
+        workbook.active = workbook.sheetnames.index(ERRORS_SHEET)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+

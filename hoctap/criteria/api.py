@@ -1,0 +1,169 @@
+"""/api/v1/criteria: published criteria sets, their YAML, scoring a sheet, and checking a file.
+
+Same scoping as the pages: national sets for every signed-in user, a province's own sets inside it;
+anything else is a 404.
+"""
+
+import datetime
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from hoctap.accounts.scoping import scope_for
+
+from . import services
+from .engine import AnswerError
+from .models import CriteriaSetVersion
+
+router = Router(tags=["criteria"])
+
+
+class CriteriaSetOut(Schema):
+    id: int
+    code: str
+    version: int
+    title: str
+    status: str
+    name_vi: str
+    name_en: str
+    effective_from: datetime.date
+    effective_to: datetime.date | None
+    province_id: int | None
+    fingerprint: str
+    published_at: datetime.datetime
+
+
+class CriteriaSetDetailOut(CriteriaSetOut):
+    max_total: str
+    required_facts: list[str]
+    classification_codes: list[str]
+    # The whole set as in docs/criteria-format.md, decimals as strings.
+    definition: dict[str, Any]
+
+
+class ScoreIn(Schema):
+    answers: dict[str, Any]
+    facts: dict[str, Any] = {}
+    area_class: str = "normal"
+    group: str | None = None
+
+
+class FieldError(Schema):
+    field: str
+    kind: str
+    message: str
+
+
+class ScoreErrorOut(Schema):
+    detail: str
+    errors: list[FieldError]
+
+
+class ValidateIn(Schema):
+    yaml: str
+    source_name: str = "api"
+
+
+class ProblemOut(Schema):
+    path: str
+    kind: str
+    message: str
+    message_vi: str
+    message_en: str
+    line: int | None
+
+
+class ValidateOut(Schema):
+    valid: bool
+    code: str | None
+    version: int | None
+    status: str | None
+    fingerprint: str | None
+    problems: list[ProblemOut]
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+@router.get("/", response=list[CriteriaSetOut], url_name="list_criteria_sets")
+@paginate
+def list_criteria_sets(request, title: str = "", status: str = "", code: str = "", province_id: int | None = None,
+                       national: bool | None = None):
+    versions = scope_for(request).filter(CriteriaSetVersion.objects.all())
+    if title:
+        versions = versions.filter(title=title)
+    if status:
+        versions = versions.filter(status=status)
+    if code:
+        versions = versions.filter(code=code)
+    if province_id is not None:
+        versions = versions.filter(province_id=province_id)
+    if national is not None:
+        versions = versions.filter(province__isnull=national)
+    return versions
+
+
+@router.post("/validate", response=ValidateOut, url_name="validate_criteria_set")
+def validate_criteria_set(request, payload: ValidateIn):
+    """Check a YAML criteria file without storing anything; every problem with its path and line."""
+    candidate = services.read_yaml_text(payload.yaml, services.safe_name(payload.source_name))
+    criteria_set = candidate.criteria_set
+    english = _english()
+    return {
+        "valid": candidate.is_valid,
+        "code": criteria_set.code if criteria_set else None,
+        "version": criteria_set.version if criteria_set else None,
+        "status": criteria_set.status if criteria_set else None,
+        "fingerprint": candidate.fingerprint or None,
+        "problems": [
+            {"path": p.path, "kind": p.kind, "message": p.message_en if english else p.message_vi,
+             "message_vi": p.message_vi, "message_en": p.message_en, "line": p.line}
+            for p in candidate.problems
+        ],
+    }
+
+
+@router.get("/{set_id}", response=CriteriaSetDetailOut, url_name="criteria_set_detail")
+def criteria_set_detail(request, set_id: int):
+    version = scope_for(request).get_or_404(CriteriaSetVersion.objects.all(), pk=set_id)
+    definition = version.definition
+    return {
+        **CriteriaSetOut.from_orm(version).dict(),
+        "max_total": format(definition.max_total, "f"),
+        "required_facts": list(definition.required_facts()),
+        "classification_codes": list(definition.classification_codes()),
+        "definition": definition.model_dump(mode="json"),
+    }
+
+
+@router.get("/{set_id}/yaml", url_name="criteria_set_yaml")
+def criteria_set_yaml(request, set_id: int):
+    """The set as published (status banner first when it is incomplete)."""
+    version = scope_for(request).get_or_404(CriteriaSetVersion.objects.all(), pk=set_id)
+    response = HttpResponse(services.export_yaml(version), content_type=services.YAML_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{services.export_filename(version, "yaml")}"'
+    return response
+
+
+@router.post("/{set_id}/score", response={200: dict[str, Any], 422: ScoreErrorOut}, url_name="score_criteria_set")
+def score_criteria_set(request, set_id: int, payload: ScoreIn):
+    """Score one sheet (docs/answers-format.md) against the set; nothing is stored."""
+    version = scope_for(request).get_or_404(CriteriaSetVersion.objects.all(), pk=set_id)
+    try:
+        result = services.score_sheet(version.definition, payload.dict())
+    except AnswerError as error:
+        english = _english()
+        return Status(422, {
+            "detail": _("Dữ liệu không hợp lệ."),
+            "errors": [
+                {"field": services.answer_problem_field(p), "kind": p.kind,
+                 "message": p.message_en if english else p.message_vi}
+                for p in error.problems
+            ],
+        })
+    return result.to_dict()

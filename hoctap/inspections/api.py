@@ -1,0 +1,196 @@
+import datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from hoctap.accounts.roles import Capability
+from hoctap.accounts.scoping import scope_for
+from hoctap.assessments.subjects import display_name
+from hoctap.territory.models import Level, Unit
+
+from . import services
+from .models import Finding, Inspection
+
+router = Router(tags=["inspections"])
+
+
+class InspectionIn(Schema):
+    province_id: int
+    year: int
+    name: str
+    commune_ids: list[int]
+    title: str = ""
+    sample_size: int | None = None
+    sample_percent: Decimal | None = None
+    seed: int | None = None
+
+
+class FindingOut(Schema):
+    id: int
+    inspection_id: int
+    position: int
+    assessment_id: int
+    subject: str
+    title: str
+    commune_id: int
+    commune_name: str
+    verdict: str
+    reasons: str
+    matches_recorded: bool | None
+    recommendation: str
+    follow_up: str
+    answers: dict
+    result: dict
+    scored_at: datetime.datetime | None
+
+
+class AgreementOut(Schema):
+    commune_id: int
+    commune_name: str
+    title: str
+    sampled: int
+    checked: int
+    agreed: int
+    disagreed: int
+    returned: int
+    revoked: int
+    rate: Decimal | None
+
+
+class InspectionOut(Schema):
+    id: int
+    province_id: int
+    year: int
+    title: str
+    name: str
+    commune_ids: list[int]
+    sample_size: int | None
+    sample_percent: Decimal | None
+    seed: int
+    population: int
+    findings: list[FindingOut]
+    agreement: list[AgreementOut]
+    total: AgreementOut
+
+
+class ScoreIn(Schema):
+    answers: dict
+    verdict: Literal["agree", "disagree"]
+    reasons: str = ""
+    recommendation: Literal["", "return", "revoke"] = ""
+
+
+class FollowUpIn(Schema):
+    action: Literal["return", "revoke"]
+    reason: str
+    revocation_reference: str = ""
+
+
+def _finding_out(finding: Finding) -> dict:
+    return {
+        **{f: getattr(finding, f) for f in ("id", "inspection_id", "position", "assessment_id", "title", "commune_id",
+                                             "verdict", "reasons", "matches_recorded", "recommendation", "follow_up",
+                                             "answers", "result", "scored_at")},
+        "subject": display_name(finding.assessment),
+        "commune_name": finding.commune.name,
+    }
+
+
+def _agreement_out(row) -> dict:
+    return {"commune_id": row.commune.pk, "commune_name": row.commune.name, "title": row.title,
+            **{f: getattr(row, f) for f in ("sampled", "checked", "agreed", "disagreed", "returned", "revoked", "rate")}}
+
+
+def _inspection_out(inspection: Inspection) -> dict:
+    rows, total = services.summary(inspection)
+    findings = inspection.findings.select_related("commune", "assessment__household__head", "assessment__clan_branch",
+                                                  "assessment__organisation", "assessment__person",
+                                                  "assessment__community")
+    return {
+        **{f: getattr(inspection, f) for f in ("id", "province_id", "year", "title", "name", "sample_size",
+                                                "sample_percent", "seed", "population")},
+        "commune_ids": list(inspection.communes.values_list("pk", flat=True)),
+        "findings": [_finding_out(f) for f in findings],
+        "agreement": [_agreement_out(r) for r in rows],
+        "total": _agreement_out(total),
+    }
+
+
+def _finding(request, finding_id: int) -> Finding:
+    return scope_for(request).get_or_404(
+        Finding.objects.select_related("inspection__province", "commune", "assessment__criteria_set",
+                                       "assessment__campaign"), pk=finding_id)
+
+
+@router.get("/", response=list[InspectionOut])
+@paginate
+def list_inspections(request, year: int | None = None):
+    inspections = scope_for(request).filter(Inspection.objects.all(), Capability.REVIEW)
+    return [_inspection_out(i) for i in (inspections.filter(year=year) if year else inspections)]
+
+
+@router.post("/", response={201: InspectionOut})
+def plan_inspection(request, payload: InspectionIn):
+    scope = scope_for(request)
+    province = scope.get_or_404(Unit.objects.current().filter(level=Level.PROVINCE), Capability.REVIEW,
+                                pk=payload.province_id)
+    communes = list(scope.filter(Unit.objects.current().filter(pk__in=payload.commune_ids), Capability.REVIEW))
+    if len(communes) != len(set(payload.commune_ids)):
+        raise ValidationError({"commune_ids": _("Có xã không tồn tại hoặc nằm ngoài địa bàn.")})
+    inspection = services.plan(
+        scope, province=province, year=payload.year, communes=communes, name=payload.name, title=payload.title,
+        sample_size=payload.sample_size, sample_percent=payload.sample_percent, seed=payload.seed, actor=request.user,
+    )
+    return Status(201, _inspection_out(inspection))
+
+
+@router.get("/{inspection_id}", response=InspectionOut)
+def inspection_detail(request, inspection_id: int):
+    return _inspection_out(scope_for(request).get_or_404(Inspection.objects.all(), Capability.REVIEW, pk=inspection_id))
+
+
+@router.get("/findings/{finding_id}", response=FindingOut)
+def finding_detail(request, finding_id: int):
+    return _finding_out(_finding(request, finding_id))
+
+
+class ScoringOut(Schema):
+    criteria_set: str
+    answers: dict
+    recorded: dict
+
+
+@router.get("/findings/{finding_id}/score", response=ScoringOut)
+def finding_scoring(request, finding_id: int):
+    """What the inspector scores against: the set, the answers to start from, the recorded result."""
+    finding = _finding(request, finding_id)
+    return {"criteria_set": finding.assessment.criteria_set.code, "answers": services.starting_answers(finding),
+            "recorded": services.recorded_outcome(finding.assessment)}
+
+
+@router.post("/findings/{finding_id}/score", response=FindingOut)
+def score_finding(request, finding_id: int, payload: ScoreIn):
+    finding = _finding(request, finding_id)
+    return _finding_out(services.rescore(
+        scope_for(request), finding, answers=payload.answers, verdict=payload.verdict, reasons=payload.reasons,
+        recommendation=payload.recommendation, actor=request.user,
+    ))
+
+
+@router.get("/findings/{finding_id}/follow-up", response=list[str])
+def finding_follow_up_actions(request, finding_id: int):
+    """The follow-up actions this user may take on the finding now (the workflow decides)."""
+    return services.follow_up_actions(scope_for(request), _finding(request, finding_id))
+
+
+@router.post("/findings/{finding_id}/follow-up", response=FindingOut)
+def finding_follow_up(request, finding_id: int, payload: FollowUpIn):
+    finding = _finding(request, finding_id)
+    return _finding_out(services.follow_up(
+        scope_for(request), finding, payload.action, reason=payload.reason,
+        revocation_reference=payload.revocation_reference,
+    ))

@@ -1,0 +1,135 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoctap.accounts.roles import Capability
+from hoctap.accounts.scoping import scope_for
+from hoctap.assessments.subjects import display_name
+
+from . import services
+from .forms import FollowUpForm, PlanForm, ScoreForm
+from .models import Finding, Inspection
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        field = field.removesuffix("_id")
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@login_required
+def inspection_list(request):
+    scope = scope_for(request)
+    scope.require(Capability.REVIEW)
+    inspections = scope.filter(Inspection.objects.select_related("province"), Capability.REVIEW)
+    return render(request, "inspections/list.html", {
+        "inspections": inspections, "can_plan": PlanForm(scope=scope).fields["province"].queryset.exists(),
+    })
+
+
+@login_required
+def inspection_create(request):
+    scope = scope_for(request)
+    scope.require(Capability.REVIEW)
+    form = PlanForm(request.POST or None, scope=scope, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = services.plan(
+                scope, province=data["province"], year=data["year"], communes=list(data["communes"]),
+                name=data["name"], title=data["title"], sample_size=data["sample_size"],
+                sample_percent=data["sample_percent"], seed=data["seed"], actor=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Đã chọn mẫu %(count)s hồ sơ.") % {"count": inspection.findings.count()})
+            return redirect("inspections:detail", inspection_id=inspection.pk)
+    return render(request, "inspections/form.html", {"form": form})
+
+
+@login_required
+def inspection_detail(request, inspection_id):
+    scope = scope_for(request)
+    inspection = scope.get_or_404(Inspection.objects.select_related("province"), Capability.REVIEW, pk=inspection_id)
+    findings = inspection.findings.select_related("commune", "assessment", "assessment__household__head",
+                                                  "assessment__clan_branch", "assessment__organisation",
+                                                  "assessment__person", "assessment__community")
+    rows, total = services.summary(inspection)
+    stored = list(findings.values_list("assessment_id", flat=True))
+    return render(request, "inspections/detail.html", {
+        "inspection": inspection, "findings": [(f, display_name(f.assessment)) for f in findings],
+        "rows": rows, "total": total, "communes": inspection.communes.in_order(),
+        "reproducible": services.redraw(inspection) == stored,
+    })
+
+
+@login_required
+def finding_detail(request, finding_id):
+    scope = scope_for(request)
+    finding = scope.get_or_404(
+        Finding.objects.select_related("inspection__province", "assessment__criteria_set", "assessment__campaign",
+                                       "commune"), pk=finding_id,
+    )
+    assessment = finding.assessment
+    is_inspector = finding.inspection.province.path in scope.paths(Capability.REVIEW)
+    form = ScoreForm(request.POST or None, initial={"verdict": finding.verdict, "reasons": finding.reasons,
+                                                    "recommendation": finding.recommendation})
+    answers = services.starting_answers(finding)
+    if request.method == "POST" and is_inspector and form.is_valid():
+        definition = assessment.criteria_set.definition
+        answers = {
+            i.code: request.POST.get(f"answer_{i.code}", "") if i.kind != "pass_fail" else f"answer_{i.code}" in request.POST
+            for i in definition.indicators
+        }
+        try:
+            services.rescore(scope, finding, answers=answers, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi kết quả kiểm tra."))
+            return redirect("inspections:finding", finding_id=finding.pk)
+    indicators = [(i, answers.get(i.code)) for i in assessment.criteria_set.definition.indicators]
+    return render(request, "inspections/finding.html", {
+        "finding": finding, "assessment": assessment, "subject": display_name(assessment), "form": form,
+        "indicators": indicators, "recorded": services.recorded_outcome(assessment), "is_inspector": is_inspector,
+        "follow_up_form": FollowUpForm(initial={"action": finding.recommendation or None}),
+        "follow_up_actions": services.follow_up_actions(scope, finding),
+    })
+
+
+@login_required
+def finding_follow_up(request, finding_id):
+    scope = scope_for(request)
+    # Looked up before the method check, so a finding outside the scope is a 404 for every method.
+    finding = scope.get_or_404(Finding.objects.select_related("assessment", "inspection"), pk=finding_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.follow_up(scope, finding, form.cleaned_data["action"], reason=form.cleaned_data["reason"],
+                               revocation_reference=form.cleaned_data["revocation_reference"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã xử lý hồ sơ theo kết luận kiểm tra."))
+    else:
+        messages.error(request, _("Cần chọn cách xử lý và ghi lý do."))
+    return redirect("inspections:finding", finding_id=finding.pk)
+
+
+@login_required
+def inspection_report(request, inspection_id):
+    scope = scope_for(request)
+    inspection = scope.get_or_404(Inspection.objects.select_related("province"), Capability.REVIEW, pk=inspection_id)
+    rows, total = services.summary(inspection)
+    disagreements = inspection.findings.filter(verdict="disagree").select_related("commune", "assessment")
+    return render(request, "inspections/report.html", {
+        "inspection": inspection, "rows": rows, "total": total,
+        "disagreements": [(f, display_name(f.assessment)) for f in disagreements],
+    })

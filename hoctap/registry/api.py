@@ -1,0 +1,419 @@
+"""/api/v1/registry/: households, people, clan branches, organisations and denominators.
+
+Writes are validated by the same Django forms as the pages (a 422 names the fields) and saved by
+the same services, through the scope. ID numbers are always masked here. Searching by ID number
+goes by POST (…/search), never in a query string.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from hoctap.accounts.roles import Capability
+from hoctap.accounts.scoping import scope_for
+from hoctap.territory.models import Level, Unit
+
+from .forms import ClanBranchForm, HouseholdForm, MemberForm, OrganisationForm, PersonForm
+from .models import ID_NUMBER_PATTERN, ClanBranch, Household, Organisation, Person, TotalKind
+from .services import (
+    clan_branches_in_scope,
+    denominator,
+    households_in_scope,
+    likely_duplicates,
+    organisations_in_scope,
+    people_in_scope,
+    registry_count,
+    save_clan_branch,
+    save_household,
+    save_organisation,
+    save_person,
+)
+
+router = Router(tags=["registry"])
+
+
+# -- schemas -----------------------------------------------------------------------------------
+
+class WarningOut(Schema):
+    reason: str
+    person_id: int
+    message: str
+
+
+class PersonOut(Schema):
+    id: int
+    full_name: str
+    sex: str
+    birth_date: datetime.date | None
+    birth_year: int
+    ethnicity: str
+    id_number: str
+    household_id: int | None
+    employer_id: int | None
+    unit_id: int
+    commune_id: int
+    occupation_group: str
+    digital_skill: str
+    is_working_age_adult: bool
+
+    @staticmethod
+    def resolve_id_number(person):
+        return person.id_number_masked
+
+
+class PersonCreated(PersonOut):
+    warnings: list[WarningOut] = []
+
+
+class PersonFields(Schema):
+    full_name: str
+    sex: str
+    birth_date: datetime.date | None = None
+    birth_year: int | None = None
+    ethnicity: str = ""
+    id_number: str | None = None
+    occupation_group: str = "other"
+    digital_skill: str = "none"
+
+
+class PersonIn(PersonFields):
+    household: int | None = None
+    employer: int | None = None
+    unit: int | None = None
+
+
+class PersonPatch(Schema):
+    full_name: str | None = None
+    sex: str | None = None
+    birth_date: datetime.date | None = None
+    birth_year: int | None = None
+    ethnicity: str | None = None
+    id_number: str | None = None
+    occupation_group: str | None = None
+    digital_skill: str | None = None
+    household: int | None = None
+    employer: int | None = None
+    unit: int | None = None
+
+
+class MemberIn(PersonFields):
+    is_head: bool = False
+
+
+class HouseholdOut(Schema):
+    id: int
+    code: str
+    village_id: int
+    village_name: str
+    commune_id: int
+    address: str
+    head_id: int | None
+    head_name: str
+    clan_branch_id: int | None
+    member_count: int
+
+    @staticmethod
+    def resolve_village_name(household):
+        return household.village.name
+
+    @staticmethod
+    def resolve_head_name(household):
+        return household.head.full_name if household.head_id else ""
+
+
+class HouseholdDetailOut(HouseholdOut):
+    members: list[PersonOut]
+
+    @staticmethod
+    def resolve_members(household):
+        # Members live in their household's village: in scope wherever the household is.
+        return household.members.in_order()
+
+
+class HouseholdCreated(HouseholdDetailOut):
+    warnings: list[WarningOut] = []
+
+
+class HouseholdIn(Schema):
+    village: int
+    code: str = ""
+    address: str = ""
+    clan_branch: int | None = None
+    members: list[MemberIn] = []
+
+
+class HouseholdPatch(Schema):
+    village: int | None = None
+    code: str | None = None
+    address: str | None = None
+    clan_branch: int | None = None
+
+
+class ClanBranchOut(Schema):
+    id: int
+    name: str
+    branch: str
+    commune_id: int
+    representative: str
+    household_count: int
+
+
+class ClanBranchIn(Schema):
+    name: str
+    branch: str = ""
+    commune: int
+    representative: str = ""
+
+
+class ClanBranchPatch(Schema):
+    name: str | None = None
+    branch: str | None = None
+    commune: int | None = None
+    representative: str | None = None
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    managing_level: str
+    unit_id: int
+    commune_id: int
+    address: str
+    staff_count: int
+
+
+class OrganisationIn(Schema):
+    name: str
+    kind: str
+    managing_level: str = "commune"
+    unit: int
+    address: str = ""
+
+
+class OrganisationPatch(Schema):
+    name: str | None = None
+    kind: str | None = None
+    managing_level: str | None = None
+    unit: int | None = None
+    address: str | None = None
+
+
+class SearchIn(Schema):
+    q: str = ""
+
+
+class DenominatorOut(Schema):
+    kind: str
+    label: str
+    value: int
+    source: str
+    registry_count: int
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+def _valid(form, prefix: str = ""):
+    """A form's errors as a 422 naming the fields (members.0.full_name for nested ones)."""
+    if not form.is_valid():
+        raise ValidationError({f"{prefix}{field}": errors for field, errors in form.errors.as_data().items()})
+    return form
+
+
+def _merged(instance, form_class, payload: Schema) -> dict:
+    """For PATCH: the record's current values overlaid with the fields sent."""
+    data = {key: value for key, value in model_to_dict(instance, fields=form_class._meta.fields).items()
+            if value is not None}
+    data.update(payload.dict(exclude_unset=True))
+    return data
+
+
+def _no_id_in_query(q: str) -> None:
+    if ID_NUMBER_PATTERN.match(q.strip()):
+        raise ValidationError({"q": [_("Tìm theo số CCCD bằng POST …/search, không ghi vào địa chỉ.")]})
+
+
+def _household(scope, household_id, capability=Capability.VIEW):
+    return scope.get_or_404(households_in_scope(scope), capability, pk=household_id)
+
+
+# -- households --------------------------------------------------------------------------------
+
+@router.get("/households", response=list[HouseholdOut], url_name="registry_household_list")
+@paginate
+def list_households(request, q: str = "", village: int | None = None):
+    _no_id_in_query(q)
+    scope = scope_for(request)
+    village_unit = Unit.objects.filter(pk=village, level=Level.VILLAGE).first() if village else None
+    return households_in_scope(scope, q=q, village=village_unit)
+
+
+@router.post("/households/search", response=list[HouseholdOut], url_name="registry_household_search")
+@paginate
+def search_households(request, search: SearchIn):
+    return households_in_scope(scope_for(request), q=search.q)
+
+
+@router.get("/households/{household_id}", response=HouseholdDetailOut, url_name="registry_household_detail")
+def get_household(request, household_id: int):
+    return _household(scope_for(request), household_id)
+
+
+@router.post("/households", response={201: HouseholdCreated}, url_name="registry_household_create")
+def create_household(request, payload: HouseholdIn):
+    scope = scope_for(request)
+    scope.require(Capability.EDIT_REGISTRY)
+    form = _valid(HouseholdForm(payload.dict(exclude={"members"}), instance=Household(), scope=scope))
+    household = form.save(commit=False)
+    members, head, warnings = [], None, []
+    for index, member in enumerate(payload.members):
+        member_form = _valid(MemberForm(member.dict(), instance=Person(household=household)), f"members.{index}.")
+        person = member_form.save(commit=False)
+        members.append(person)
+        if member.is_head:
+            if head is not None:
+                raise ValidationError({f"members.{index}.is_head": [_("Chỉ đánh dấu một chủ hộ.")]})
+            head = person
+        warnings += likely_duplicates(scope, full_name=person.full_name, birth_year=person.birth_year,
+                                      commune=household.village.parent)
+    save_household(scope, household, members, head or (members[0] if members else None))
+    created = _household(scope, household.pk)
+    created.warnings = [warning.as_dict() for warning in warnings]
+    return Status(201, created)
+
+
+@router.patch("/households/{household_id}", response=HouseholdDetailOut, url_name="registry_household_update")
+def update_household(request, household_id: int, payload: HouseholdPatch):
+    scope = scope_for(request)
+    household = scope.get_or_404(Household.objects.all(), Capability.EDIT_REGISTRY, pk=household_id)
+    form = _valid(HouseholdForm(_merged(household, HouseholdForm, payload), instance=household, scope=scope))
+    save_household(scope, form.save(commit=False))
+    return _household(scope, household.pk)
+
+
+# -- people ------------------------------------------------------------------------------------
+
+@router.get("/people", response=list[PersonOut], url_name="registry_person_list")
+@paginate
+def list_people(request, q: str = "", household: int | None = None):
+    _no_id_in_query(q)
+    people = people_in_scope(scope_for(request), q=q)
+    return people.filter(household_id=household) if household else people
+
+
+@router.post("/people/search", response=list[PersonOut], url_name="registry_person_search")
+@paginate
+def search_people(request, search: SearchIn):
+    return people_in_scope(scope_for(request), q=search.q)
+
+
+@router.get("/people/{person_id}", response=PersonOut, url_name="registry_person_detail")
+def get_person(request, person_id: int):
+    return scope_for(request).get_or_404(Person.objects.all(), pk=person_id)
+
+
+@router.post("/people", response={201: PersonCreated}, url_name="registry_person_create")
+def create_person(request, payload: PersonIn):
+    scope = scope_for(request)
+    scope.require(Capability.EDIT_REGISTRY)
+    form = _valid(PersonForm(payload.dict(), instance=Person(), scope=scope))
+    person = form.save(commit=False)
+    unit = form.cleaned_data["unit"]
+    warnings = likely_duplicates(scope, full_name=person.full_name, birth_year=person.birth_year,
+                                 commune=unit if unit.level == Level.COMMUNE else unit.parent)
+    save_person(scope, person)
+    person.warnings = [warning.as_dict() for warning in warnings]
+    return Status(201, person)
+
+
+@router.patch("/people/{person_id}", response=PersonOut, url_name="registry_person_update")
+def update_person(request, person_id: int, payload: PersonPatch):
+    scope = scope_for(request)
+    person = scope.get_or_404(Person.objects.all(), Capability.EDIT_REGISTRY, pk=person_id)
+    form = _valid(PersonForm(_merged(person, PersonForm, payload), instance=person, scope=scope))
+    return save_person(scope, form.save(commit=False))
+
+
+# -- clan branches -----------------------------------------------------------------------------
+
+@router.get("/clans", response=list[ClanBranchOut], url_name="registry_clan_list")
+@paginate
+def list_clans(request, q: str = ""):
+    return clan_branches_in_scope(scope_for(request), q=q)
+
+
+@router.get("/clans/{clan_id}", response=ClanBranchOut, url_name="registry_clan_detail")
+def get_clan(request, clan_id: int):
+    scope = scope_for(request)
+    return scope.get_or_404(clan_branches_in_scope(scope), pk=clan_id)
+
+
+@router.post("/clans", response={201: ClanBranchOut}, url_name="registry_clan_create")
+def create_clan(request, payload: ClanBranchIn):
+    scope = scope_for(request)
+    scope.require(Capability.EDIT_REGISTRY)
+    clan = save_clan_branch(scope, _valid(ClanBranchForm(payload.dict(), instance=ClanBranch(), scope=scope))
+                            .save(commit=False))
+    return Status(201, scope.get_or_404(clan_branches_in_scope(scope), pk=clan.pk))
+
+
+@router.patch("/clans/{clan_id}", response=ClanBranchOut, url_name="registry_clan_update")
+def update_clan(request, clan_id: int, payload: ClanBranchPatch):
+    scope = scope_for(request)
+    clan = scope.get_or_404(ClanBranch.objects.all(), Capability.EDIT_REGISTRY, pk=clan_id)
+    form = _valid(ClanBranchForm(_merged(clan, ClanBranchForm, payload), instance=clan, scope=scope))
+    save_clan_branch(scope, form.save(commit=False))
+    return scope.get_or_404(clan_branches_in_scope(scope), pk=clan.pk)
+
+
+# -- organisations -----------------------------------------------------------------------------
+
+@router.get("/organisations", response=list[OrganisationOut], url_name="registry_organisation_list")
+@paginate
+def list_organisations(request, q: str = "", kind: str = ""):
+    return organisations_in_scope(scope_for(request), q=q, kind=kind)
+
+
+@router.get("/organisations/{organisation_id}", response=OrganisationOut, url_name="registry_organisation_detail")
+def get_organisation(request, organisation_id: int):
+    scope = scope_for(request)
+    return scope.get_or_404(organisations_in_scope(scope), pk=organisation_id)
+
+
+@router.post("/organisations", response={201: OrganisationOut}, url_name="registry_organisation_create")
+def create_organisation(request, payload: OrganisationIn):
+    scope = scope_for(request)
+    scope.require(Capability.EDIT_REGISTRY)
+    form = _valid(OrganisationForm(payload.dict(), instance=Organisation(), scope=scope))
+    organisation = save_organisation(scope, form.save(commit=False))
+    return Status(201, scope.get_or_404(organisations_in_scope(scope), pk=organisation.pk))
+
+
+@router.patch("/organisations/{organisation_id}", response=OrganisationOut, url_name="registry_organisation_update")
+def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
+    scope = scope_for(request)
+    organisation = scope.get_or_404(Organisation.objects.all(), Capability.EDIT_REGISTRY, pk=organisation_id)
+    form = _valid(OrganisationForm(_merged(organisation, OrganisationForm, payload), instance=organisation,
+                                   scope=scope))
+    save_organisation(scope, form.save(commit=False))
+    return scope.get_or_404(organisations_in_scope(scope), pk=organisation.pk)
+
+
+# -- denominators ------------------------------------------------------------------------------
+
+@router.get("/denominators/{commune_id}/{year}", response=list[DenominatorOut], url_name="registry_denominators")
+def denominators(request, commune_id: int, year: int):
+    scope = scope_for(request)
+    commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE), pk=commune_id)
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return [
+        {"kind": kind.value, "label": str(kind.label), "value": figure.value, "source": figure.source,
+         "registry_count": registry_count(commune, year, kind)}
+        for kind in TotalKind for figure in [denominator(commune, year, kind)]
+    ]

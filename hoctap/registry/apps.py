@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    """The subjects of the titles: households and their members, clan branches, organisations and
+    their staff, the communes' declared totals, and Excel imports of all of them."""
+
+    name = "hoctap.registry"
+    label = "registry"
+    verbose_name = _("Sổ theo dõi")
+
+    def ready(self):
+        from hoctap.accounts.roles import Capability
+        from hoctap.audit.tracking import track
+        from hoctap.web.navigation import register
+
+        from . import imports  # noqa: F401  (registers the Excel templates with the import engine)
+        from .models import ClanBranch, DeclaredTotals, Household, Organisation, Person
+
+        derived = ("name_folded", "sort_key")
+        track(Household, exclude_fields=(*derived, "code_folded"))
+        track(Person, mask_fields=("id_number",), exclude_fields=derived)
+        track(ClanBranch, exclude_fields=(*derived, "branch_folded"))
+        track(Organisation, exclude_fields=derived)
+        track(DeclaredTotals)
+
+        register("registry:household_list", _("Hộ gia đình"), Capability.VIEW)
+        register("registry:person_list", _("Nhân khẩu"), Capability.VIEW)
+        register("registry:clan_list", _("Dòng họ"), Capability.VIEW)
+        register("registry:organisation_list", _("Cơ quan, đơn vị"), Capability.VIEW)
+        register("registry:totals_list", _("Số liệu khai báo"), Capability.REPORT)
+        register("registry:import_start", _("Nhập từ Excel"), Capability.EDIT_REGISTRY)

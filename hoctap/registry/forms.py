@@ -1,0 +1,293 @@
+"""Forms of the registry. Every choice of unit, household or organisation is limited to the scope."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hoctap.accounts.roles import Capability
+from hoctap.core.imports import all_templates
+from hoctap.territory.models import Level, Unit
+
+from .models import (
+    ID_NUMBER_PATTERN,
+    ClanBranch,
+    DeclaredTotals,
+    DigitalSkill,
+    Household,
+    OccupationGroup,
+    Organisation,
+    OrganisationKind,
+    Person,
+    TotalKind,
+)
+from .services import check_declared_totals
+
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        if unit.level == Level.VILLAGE and unit.parent_id:
+            return f"{unit.name} · {unit.parent.name}"
+        return unit.name
+
+
+def scoped_units(scope, capability, levels):
+    units = Unit.objects.current().filter(level__in=levels).select_related("parent")
+    return scope.filter(units, capability).order_by("parent__sort_key", "sort_key", "code")
+
+
+# -- subjects ----------------------------------------------------------------------------------
+
+class HouseholdForm(forms.ModelForm):
+    village = UnitChoiceField(queryset=Unit.objects.none(), label=_("Thôn, tổ dân phố"))
+
+    class Meta:
+        model = Household
+        fields = ["village", "code", "address", "clan_branch"]
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.fields["village"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.VILLAGE])
+        self.fields["code"].required = False
+        self.fields["clan_branch"].queryset = scope.filter(
+            ClanBranch.objects.select_related("commune"), Capability.VIEW
+        ).order_by("sort_key")
+        self.fields["clan_branch"].required = False
+        self.fields["address"].widget.attrs["autocomplete"] = "street-address"
+
+
+class BirthAndEthnicityMixin:
+    """Birth date or birth year (one is enough); ethnicity defaults to Kinh."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("birth_date") and not data.get("birth_year"):
+            data["birth_year"] = data["birth_date"].year
+        if not data.get("birth_date") and not data.get("birth_year") and "birth_year" not in self.errors:
+            self.add_error("birth_year", _("Cần ngày sinh hoặc năm sinh."))
+        if not data.get("ethnicity"):
+            data["ethnicity"] = "Kinh"
+        return data
+
+
+PERSON_WIDGETS = {
+    "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    "birth_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900}),
+    "id_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12}),
+    "full_name": forms.TextInput(attrs={"autocomplete": "off"}),
+}
+PERSON_FIELDS = ["full_name", "sex", "birth_date", "birth_year", "ethnicity", "id_number", "occupation_group",
+                 "digital_skill"]
+
+
+class MemberForm(BirthAndEthnicityMixin, forms.ModelForm):
+    """One member in the household form."""
+
+    is_head = forms.BooleanField(label=_("Chủ hộ"), required=False)
+
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        widgets = PERSON_WIDGETS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["birth_year"].required = False
+        self.fields["ethnicity"].required = False
+        self.fields["birth_year"].widget.attrs["max"] = timezone.localdate().year
+
+
+class BaseMemberFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.pk and form.instance.pk == self.instance.head_id:
+            form.initial["is_head"] = True
+        return form
+
+    def entered_forms(self):
+        return [form for form in self.forms if form.has_changed() or form.instance.pk]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        entered = self.entered_forms()
+        if not entered:
+            raise ValidationError(_("Hộ phải có ít nhất một thành viên."))
+        if sum(1 for form in entered if form.cleaned_data.get("is_head")) > 1:
+            raise ValidationError(_("Chỉ đánh dấu một chủ hộ."))
+
+    def chosen_head(self):
+        """The ticked member; the first one entered when nobody is ticked and the household has no head."""
+        entered = self.entered_forms()
+        for form in entered:
+            if form.cleaned_data.get("is_head"):
+                return form.instance
+        if not self.instance.head_id and entered:
+            return entered[0].instance
+        return None
+
+
+def member_formset(extra: int):
+    return inlineformset_factory(
+        Household, Person, form=MemberForm, formset=BaseMemberFormSet, fk_name="household",
+        extra=extra, can_delete=False,
+    )
+
+
+class PersonForm(BirthAndEthnicityMixin, forms.ModelForm):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Nơi cư trú (thôn hoặc xã)"), required=False,
+                           help_text=_("Chỉ cần khi người này không thuộc hộ nào trong sổ."))
+
+    class Meta:
+        model = Person
+        fields = [*PERSON_FIELDS, "household", "employer", "unit"]
+        widgets = PERSON_WIDGETS
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["birth_year"].required = False
+        self.fields["ethnicity"].required = False
+        self.fields["unit"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.COMMUNE, Level.VILLAGE])
+        self.fields["household"].queryset = scope.filter(
+            Household.objects.select_related("village"), Capability.EDIT_REGISTRY
+        ).order_by("sort_key", "code")
+        self.fields["household"].label_from_instance = lambda h: f"{h.code} · {h.village.name}"
+        self.fields["employer"].queryset = scope.filter(Organisation.objects.all(), Capability.VIEW).order_by("sort_key")
+
+    def clean(self):
+        data = super().clean()
+        # The record lives with its household, else with its employer, else where chosen.
+        if data.get("household"):
+            data["unit"] = data["household"].village
+        elif not data.get("unit") and data.get("employer"):
+            data["unit"] = data["employer"].unit
+        if not data.get("unit") and "unit" not in self.errors:
+            self.add_error("unit", _("Chọn hộ gia đình, cơ quan công tác hoặc nơi cư trú."))
+        return data
+
+
+class ClanBranchForm(forms.ModelForm):
+    commune = UnitChoiceField(queryset=Unit.objects.none(), label=_("Xã, phường"))
+
+    class Meta:
+        model = ClanBranch
+        fields = ["name", "branch", "commune", "representative"]
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.COMMUNE])
+
+    def validate_unique(self):
+        # The unique key is over the folded columns, filled in save(): check them here.
+        super().validate_unique()
+        self.instance.refresh_derived()
+        clash = ClanBranch.objects.filter(
+            commune_id=self.instance.commune_id, name_folded=self.instance.name_folded,
+            branch_folded=self.instance.branch_folded,
+        ).exclude(pk=self.instance.pk)
+        if self.instance.commune_id and clash.exists():
+            self.add_error("name", _("Xã đã có chi dòng họ này."))
+
+
+class OrganisationForm(forms.ModelForm):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Nơi đặt trụ sở"))
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "managing_level", "unit", "address"]
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.COMMUNE, Level.VILLAGE])
+
+    def validate_unique(self):
+        super().validate_unique()
+        self.instance.refresh_derived()
+        unit = self.cleaned_data.get("unit")
+        if unit is None:
+            return
+        commune_id = unit.pk if unit.level == Level.COMMUNE else unit.parent_id
+        clash = Organisation.objects.filter(commune_id=commune_id, name_folded=self.instance.name_folded)
+        if clash.exclude(pk=self.instance.pk).exists():
+            self.add_error("name", _("Xã đã có cơ quan, đơn vị cùng tên."))
+
+
+class DeclaredTotalsForm(forms.ModelForm):
+    class Meta:
+        model = DeclaredTotals
+        fields = [field for kind in TotalKind for field in (kind.value, f"{kind.value}_complete")]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            for field, value in data.items():
+                setattr(self.instance, field, value)
+            try:
+                check_declared_totals(self.instance)
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field, messages)
+        return data
+
+    def pairs(self):
+        """(declared figure field, registry-complete field) per kind, for the template."""
+        return [(self[kind.value], self[f"{kind.value}_complete"]) for kind in TotalKind]
+
+
+# -- lists -------------------------------------------------------------------------------------
+
+class ListFilterForm(forms.Form):
+    """Searches by name, code or ID number. The page always sends it by POST: an ID number typed
+    into a GET form would end up in the address bar and in the server's access logs."""
+
+    q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=100)
+
+    def __init__(self, *args, scope, from_url: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.from_url = from_url
+        if "village" in self.fields:
+            self.fields["village"].queryset = scoped_units(scope, Capability.VIEW, [Level.VILLAGE])
+
+    def clean_q(self):
+        query = self.cleaned_data["q"]
+        if self.from_url and ID_NUMBER_PATTERN.match(query.strip()):
+            # Refused rather than run, so that nobody learns to put ID numbers in addresses.
+            raise ValidationError(_("Tìm theo số CCCD bằng ô tìm kiếm trên trang, không ghi vào địa chỉ trang."))
+        return query
+
+
+class HouseholdFilterForm(ListFilterForm):
+    q = forms.CharField(label=_("Tìm (tên chủ hộ, mã hộ hoặc số CCCD)"), required=False, max_length=100)
+    village = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("Thôn, tổ dân phố"))
+
+
+class PersonFilterForm(ListFilterForm):
+    q = forms.CharField(label=_("Tìm (họ tên hoặc số CCCD)"), required=False, max_length=100)
+    village = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("Thôn, tổ dân phố"))
+    occupation_group = forms.ChoiceField(label=_("Nhóm nghề nghiệp"), required=False,
+                                         choices=[("", _("Tất cả"))] + OccupationGroup.choices)
+    digital_skill = forms.ChoiceField(label=_("Kỹ năng số"), required=False,
+                                      choices=[("", _("Tất cả"))] + DigitalSkill.choices)
+    working_age = forms.BooleanField(label=_("Chỉ người trong độ tuổi lao động"), required=False)
+
+
+class OrganisationFilterForm(ListFilterForm):
+    kind = forms.ChoiceField(label=_("Loại hình"), required=False, choices=[("", _("Tất cả"))] + OrganisationKind.choices)
+
+
+# -- imports -----------------------------------------------------------------------------------
+
+class ImportForm(forms.Form):
+    template = forms.ChoiceField(label=_("Mẫu"))
+    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [(t.code, t.title) for t in all_templates() if t.permitted(scope)]
+        self.fields["file"].widget.attrs["accept"] = (
+            ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )

@@ -1,0 +1,718 @@
+"""The registry's Excel templates: households with members, clan branches, organisations with
+staff, and villages. The engine (hoctap.core.imports) streams, parses and reports; these classes
+resolve rows against the database chunk by chunk, and write them.
+
+Natural keys make a re-upload change nothing: a household by its code within the commune; a
+person by ID number, else by (household or employer, folded name, birth year); an organisation by
+(commune, folded name); a clan branch by (commune, folded name, folded branch); a village by
+(commune, folded full name). A blank cell never erases what the registry holds.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hoctap.accounts.roles import Capability
+from hoctap.core.imports import Column, ImportRun, ImportTemplate, Kind, Outcome, Row, register_template
+from hoctap.core.text import fold, normalise
+from hoctap.territory.forms import VILLAGE_TYPES
+from hoctap.territory.models import Era, Level, Unit
+from hoctap.territory.services import create_village
+
+from .models import (
+    ClanBranch,
+    DigitalSkill,
+    Household,
+    ManagingLevel,
+    OccupationGroup,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Sex,
+    validate_id_number,
+)
+from .services import log_bulk_creation, log_bulk_update
+from .signals import registry_bulk_written
+
+PERSON_VALUES = (
+    "id", "full_name", "sex", "birth_date", "birth_year", "ethnicity", "id_number", "occupation_group",
+    "digital_skill", "household_id", "employer_id", "name_folded",
+)
+
+# A staff member created without an occupation group gets the group of most people in that kind of
+# organisation (most Vietnamese cooperatives are agricultural).
+DEFAULT_STAFF_GROUP = {
+    OrganisationKind.AGENCY: OccupationGroup.OFFICIAL,
+    OrganisationKind.SCHOOL: OccupationGroup.OFFICIAL,
+    OrganisationKind.KINDERGARTEN: OccupationGroup.OFFICIAL,
+    OrganisationKind.ARMED_FORCES: OccupationGroup.OFFICIAL,
+    OrganisationKind.ENTERPRISE: OccupationGroup.WORKER,
+    OrganisationKind.COOPERATIVE: OccupationGroup.FARMER,
+    OrganisationKind.OTHER: OccupationGroup.OTHER,
+}
+
+
+def _person_columns(name_key: str, name_header, *, name_required: bool) -> tuple[Column, ...]:
+    return (
+        Column(name_key, name_header, required=name_required, max_length=200, width=26, example="Nguyễn Văn An"),
+        Column("sex", gettext_lazy("Giới tính"), Kind.CHOICE, required=name_required, choices=tuple(Sex.choices),
+               width=10, example="Nam"),
+        Column("birth_date", gettext_lazy("Ngày sinh"), Kind.DATE, width=13, example="25/03/1980",
+               help=gettext_lazy("Ghi ngày sinh hoặc năm sinh.")),
+        Column("birth_year", gettext_lazy("Năm sinh"), Kind.YEAR, width=10, example="1980",
+               help=gettext_lazy("Bắt buộc nếu không có ngày sinh.")),
+        Column("ethnicity", gettext_lazy("Dân tộc"), max_length=50, width=12, example="Kinh",
+               help=gettext_lazy("Để trống: Kinh.")),
+        Column("id_number", gettext_lazy("Số CCCD"), Kind.DIGITS, digits=12, sensitive=True, width=16,
+               example="034080001234", help=gettext_lazy("12 chữ số; không bắt buộc.")),
+        Column("occupation_group", gettext_lazy("Nhóm nghề nghiệp"), Kind.CHOICE,
+               choices=tuple(OccupationGroup.choices), width=30, example=str(OccupationGroup.FARMER.label)),
+        Column("digital_skill", gettext_lazy("Kỹ năng số"), Kind.CHOICE, choices=tuple(DigitalSkill.choices),
+               width=12, example=str(DigitalSkill.BASIC.label)),
+    )
+
+
+# -- shared row logic --------------------------------------------------------------------------
+
+def _resolve_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], capability: str) -> None:
+    """row.data["unit"] := the current-map unit whose code the row names, if it lies in scope."""
+    cache = run.state.setdefault(f"units:{key}", {})
+    wanted = {row[key] for row in rows if row[key] and row.ok(key)} - cache.keys()
+    if wanted:
+        found = Unit.objects.filter(era=Era.CURRENT, level__in=levels, code__in=wanted).only(
+            "id", "code", "level", "era", "parent_id", "path", "name", "short_name"
+        )
+        for unit in found:
+            cache[unit.code] = unit
+        for code in wanted - cache.keys():
+            cache[code] = None
+    for row in rows:
+        code = row[key]
+        if not code or not row.ok(key):
+            continue
+        unit = cache[code]
+        if unit is None:
+            row.error(key, _("Không có đơn vị mã %(code)s trên bản đồ hiện hành.") % {"code": code})
+        elif not run.scope.can(capability, unit):
+            row.error(key, _("Đơn vị mã %(code)s nằm ngoài địa bàn bạn được giao.") % {"code": code})
+        else:
+            row.data["unit"] = unit
+            row.data["commune_id"] = unit.pk if unit.level == Level.COMMUNE else unit.parent_id
+
+
+def _check_person(row: Row, name_key: str) -> None:
+    birth_date, birth_year = row["birth_date"], row["birth_year"]
+    row.data["birth_year"] = birth_date.year if birth_date else birth_year
+    if row.ok("birth_date", "birth_year"):
+        if birth_date is None and birth_year is None:
+            row.error("birth_year", _("Cần ngày sinh hoặc năm sinh."))
+        elif birth_date and birth_year and birth_date.year != birth_year:
+            row.error("birth_year", _("Năm sinh khác với năm của ngày sinh."))
+        elif birth_date and birth_date > timezone.localdate():
+            row.error("birth_date", _("Ngày sinh ở tương lai."))
+    if row["id_number"] and row.ok("id_number"):
+        try:
+            validate_id_number(row["id_number"])
+        except ValidationError as error:
+            row.error("id_number", error.messages[0])
+
+
+def _person_values(row: Row, name_key: str) -> dict:
+    """The person fields the row fills in (blank cells are left out: they erase nothing)."""
+    values = {
+        "full_name": row[name_key], "sex": row["sex"], "birth_date": row["birth_date"],
+        "birth_year": row.data["birth_year"], "ethnicity": row["ethnicity"], "id_number": row["id_number"],
+        "occupation_group": row["occupation_group"], "digital_skill": row["digital_skill"],
+    }
+    return {field: value for field, value in values.items() if value not in (None, "")}
+
+
+def _people_lookup(rows: list[Row], run: ImportRun, group_field: str, group_ids: set[int]):
+    """Existing people the rows may name: by ID number anywhere, by (group, folded name, birth year)
+    within the given households or employers; and which of them the uploader may change."""
+    numbers = {row["id_number"] for row in rows if row["id_number"]}
+    by_number = {p["id_number"]: p for p in Person.objects.filter(id_number__in=numbers).values(*PERSON_VALUES)}
+    by_key = {}
+    if group_ids:
+        for person in Person.objects.filter(**{f"{group_field}__in": group_ids}).values(*PERSON_VALUES):
+            by_key[(person[group_field], person["name_folded"], person["birth_year"])] = person
+    ids = {p["id"] for p in by_number.values()} | {p["id"] for p in by_key.values()}
+    writable = set(
+        run.scope.filter(Person.objects.filter(pk__in=ids), Capability.EDIT_REGISTRY).values_list("pk", flat=True)
+    ) if ids else set()
+    return by_number, by_key, writable
+
+
+def _match_person(row: Row, name_key: str, by_number, by_key, group_pk):
+    if row["id_number"] and row["id_number"] in by_number:
+        return by_number[row["id_number"]]
+    if group_pk is None:
+        return None
+    return by_key.get((group_pk, fold(row[name_key]), row.data["birth_year"]))
+
+
+def _changed_fields(record: dict, values: dict) -> dict:
+    return {field: value for field, value in values.items() if record[field] != value}
+
+
+def _update_person(person_id: int, changes: dict, link_field: str, link_pk: int) -> None:
+    """Changes to an existing person go through save(), so the audit log records them. The link to
+    the household or employer is set to its id now (a record created earlier in this import had
+    none during the check)."""
+    person = Person.objects.get(pk=person_id)
+    for field, value in changes.items():
+        setattr(person, field, link_pk if field == link_field else value)
+    person.save()
+
+
+def _person_outcome(row: Row, run: ImportRun, record, values: dict, links: dict) -> None:
+    if record is None:
+        row.data["person_id"] = None
+        run.count("person", Outcome.CREATE)
+        return
+    changes = _changed_fields(record, values)
+    changes.update({field: pk for field, pk in links.items() if record[field] != pk or pk is None})
+    row.data["person_id"] = record["id"]
+    row.data["person_changes"] = changes
+    run.count("person", Outcome.CHANGE if changes else Outcome.UNCHANGED)
+
+
+class _Seen:
+    """What a multi-row record (a household, an organisation, a clan branch) looked like at its
+    first row; kept for the whole file, so it holds ids and short texts only."""
+
+    __slots__ = ("first_row", "unit_id", "signature", "existing_id", "created_id", "outcome", "head_row", "head_id",
+                 "extra")
+
+    def __init__(self, first_row: int, unit_id: int, signature: str):
+        self.first_row = first_row
+        self.unit_id = unit_id
+        self.signature = signature
+        self.existing_id = None
+        self.created_id = None
+        self.outcome = Outcome.CREATE
+        self.head_row = None
+        self.head_id = None
+        self.extra = None
+
+    @property
+    def pk(self):
+        return self.existing_id or self.created_id
+
+
+class RegistryTemplate(ImportTemplate):
+    capability = Capability.EDIT_REGISTRY  # needed over every row's unit, and somewhere to upload at all
+
+    def permitted(self, scope) -> bool:
+        return scope.can(self.capability)
+
+    @staticmethod
+    def written_in_bulk(run: ImportRun, rows: list[Row]) -> None:
+        run.state.setdefault("bulk_communes", set()).update(row.data["commune_id"] for row in rows)
+
+    def finish(self, run):
+        if run.state.get("bulk_communes"):
+            registry_bulk_written.send(sender=type(self), communes=set(run.state["bulk_communes"]))
+
+
+# -- households with members -------------------------------------------------------------------
+
+class HouseholdsTemplate(RegistryTemplate):
+    code = "households"
+    title = gettext_lazy("Hộ gia đình và nhân khẩu")
+    sheet_title = "Hộ gia đình"
+    entities = {"household": gettext_lazy("Hộ gia đình"), "person": gettext_lazy("Nhân khẩu")}
+    guide = (
+        gettext_lazy("Mỗi dòng là một người. Các thành viên cùng hộ ghi cùng mã hộ và cùng mã thôn."),
+        gettext_lazy("Địa chỉ của hộ ghi ở dòng đầu tiên của hộ; các dòng sau để trống hoặc ghi giống hệt."),
+        gettext_lazy("Đánh x ở cột Chủ hộ cho đúng một người của mỗi hộ."),
+        gettext_lazy("Mã thôn, tổ dân phố xem ở trang Địa bàn của xã."),
+    )
+    columns = (
+        Column("household_code", gettext_lazy("Mã hộ"), required=True, max_length=30, width=12, example="H0001",
+               help=gettext_lazy("Duy nhất trong xã.")),
+        Column("village_code", gettext_lazy("Mã thôn, tổ dân phố"), required=True, max_length=20, width=16,
+               example="12001-001"),
+        Column("address", gettext_lazy("Địa chỉ"), max_length=255, width=28, example="Xóm 3"),
+        *_person_columns("full_name", gettext_lazy("Họ và tên"), name_required=True),
+        Column("is_head", gettext_lazy("Chủ hộ"), Kind.FLAG, width=8, example="x"),
+    )
+
+    def check(self, rows, run):
+        _resolve_units(rows, run, "village_code", {Level.VILLAGE}, Capability.EDIT_REGISTRY)
+        for row in rows:
+            _check_person(row, "full_name")
+        self._check_households(rows, run)
+        self._check_members(rows, run)
+
+    def _check_households(self, rows, run):
+        seen_all: dict = run.state.setdefault("households", {})
+        for row in rows:
+            if "unit" in row.data and row.ok("household_code"):
+                row.data["household_key"] = (row.data["commune_id"], fold(row["household_code"]))
+        fresh = {row.data["household_key"] for row in rows if "household_key" in row.data} - seen_all.keys()
+        existing, writable = {}, set()
+        if fresh:
+            candidates = Household.objects.filter(
+                commune_id__in={key[0] for key in fresh}, code_folded__in={key[1] for key in fresh}
+            ).values("id", "commune_id", "code_folded", "village_id", "address", "head_id")
+            existing = {(r["commune_id"], r["code_folded"]): r for r in candidates
+                        if (r["commune_id"], r["code_folded"]) in fresh}
+            ids = [record["id"] for record in existing.values()]
+            writable = set(run.scope.filter(Household.objects.filter(pk__in=ids), Capability.EDIT_REGISTRY)
+                           .values_list("pk", flat=True))
+        for row in rows:
+            key = row.data.get("household_key")
+            if key is None:
+                continue
+            unit, address = row.data["unit"], row["address"] or ""
+            seen = seen_all.get(key)
+            if seen is None:
+                record = existing.get(key)
+                if record is not None and record["id"] not in writable:
+                    row.error("household_code", _("Mã hộ %(code)s đã được dùng cho một hộ ngoài địa bàn bạn được giao.")
+                              % {"code": row["household_code"]})
+                    del row.data["household_key"]
+                    continue
+                seen = seen_all[key] = _Seen(row.number, unit.pk, fold(address))
+                if record is not None:
+                    seen.existing_id, seen.head_id = record["id"], record["head_id"]
+                    changes = {}
+                    if record["village_id"] != unit.pk:
+                        changes["village_id"] = unit.pk
+                    if address and address != record["address"]:
+                        changes["address"] = address
+                    row.data["household_changes"] = changes
+                    seen.outcome = Outcome.CHANGE if changes else Outcome.UNCHANGED
+                run.count("household", seen.outcome)
+            elif seen.unit_id != unit.pk:
+                row.error("village_code", _("Hộ %(code)s đã được ghi ở dòng %(row)d với thôn khác.")
+                          % {"code": row["household_code"], "row": seen.first_row})
+            elif address and fold(address) != seen.signature:
+                row.error("address", _("Địa chỉ của hộ %(code)s ghi ở dòng đầu tiên của hộ (dòng %(row)d); "
+                                       "các dòng sau để trống hoặc ghi giống hệt.")
+                          % {"code": row["household_code"], "row": seen.first_row})
+            if row["is_head"]:
+                if seen.head_row is not None and seen.head_row != row.number:
+                    row.error("is_head", _("Hộ %(code)s đã có chủ hộ ở dòng %(row)d.")
+                              % {"code": row["household_code"], "row": seen.head_row})
+                else:
+                    seen.head_row = row.number
+            row.data["seen"] = seen
+
+    def _check_members(self, rows, run):
+        members = [row for row in rows if "household_key" in row.data
+                   and row.ok("full_name", "birth_date", "birth_year", "id_number")]
+        group_ids = {row.data["seen"].pk for row in members} - {None}
+        by_number, by_key, writable = _people_lookup(members, run, "household_id", group_ids)
+        for row in members:
+            seen = row.data["seen"]
+            record = _match_person(row, "full_name", by_number, by_key, seen.pk)
+            if record is not None and record["id"] not in writable:
+                row.error("id_number", _("Số CCCD này đã được ghi cho một người ngoài địa bàn bạn được giao."))
+                continue
+            _person_outcome(row, run, record, _person_values(row, "full_name"), {"household_id": seen.pk})
+            if row["is_head"] and (record is None or record["id"] != seen.head_id):
+                row.data["set_head"] = True
+                if seen.outcome == Outcome.UNCHANGED:
+                    seen.outcome = Outcome.CHANGE
+                    run.recount("household", Outcome.UNCHANGED, Outcome.CHANGE)
+
+    def unique_keys(self, row):
+        key = row.data.get("household_key")
+        if key and row["full_name"] and row.data.get("birth_year"):
+            yield ("full_name", ("person", *key, fold(row["full_name"]), row.data["birth_year"]),
+                   _("người (họ tên, năm sinh) trong hộ %(code)s") % {"code": row["household_code"]})
+        if row["id_number"]:
+            yield "id_number", ("id_number", row["id_number"]), _("số CCCD")
+
+    def apply(self, rows, run):
+        created: dict[tuple, Household] = {}
+        for row in rows:
+            seen = row.data["seen"]
+            if seen.first_row != row.number:
+                continue
+            if seen.pk is None:
+                unit = row.data["unit"]
+                household = Household(code=row["household_code"], village_id=unit.pk, commune_id=unit.parent_id,
+                                      address=row["address"] or "")
+                household.refresh_derived(head_name="")
+                created[row.data["household_key"]] = household
+            elif row.data.get("household_changes"):
+                household = Household.objects.get(pk=seen.existing_id)
+                for field, value in row.data["household_changes"].items():
+                    setattr(household, field, value)
+                household.save()
+        Household.objects.bulk_create(created.values())
+        for key, household in created.items():
+            run.state["households"][key].created_id = household.pk
+
+        new_people = []
+        for row in rows:
+            seen, unit = row.data["seen"], row.data["unit"]
+            if row.data["person_id"] is None:
+                person = Person(**_person_values(row, "full_name"), household_id=seen.pk, unit_id=unit.pk,
+                                commune_id=unit.parent_id)
+                person.refresh_derived()
+                new_people.append(person)
+                row.data["person"] = person
+            elif row.data["person_changes"]:
+                _update_person(row.data["person_id"], row.data["person_changes"], "household_id", seen.pk)
+        Person.objects.bulk_create(new_people, batch_size=500)
+
+        for row in rows:
+            if not row.data.get("set_head"):
+                continue
+            seen = row.data["seen"]
+            person_pk = row.data["person"].pk if row.data["person_id"] is None else row.data["person_id"]
+            household = created.get(row.data["household_key"])
+            if household is not None:
+                household.head_id = person_pk
+                household.refresh_derived(head_name=row["full_name"])
+            else:
+                household = Household.objects.get(pk=seen.pk)
+                household.head_id = person_pk
+                household.save()
+            seen.head_id = person_pk
+        with_head = [household for household in created.values() if household.head_id]
+        Household.objects.bulk_update(with_head, ["head", "name_folded", "sort_key"], batch_size=500)
+        log_bulk_creation(created.values(), actor=run.actor, request_id=run.request_id)
+        log_bulk_creation(new_people, actor=run.actor, request_id=run.request_id)
+        self.written_in_bulk(run, rows)
+
+
+# -- organisations with staff ------------------------------------------------------------------
+
+class OrganisationsTemplate(RegistryTemplate):
+    code = "organisations"
+    title = gettext_lazy("Cơ quan, đơn vị và cán bộ, nhân viên")
+    sheet_title = "Cơ quan, đơn vị"
+    entities = {"organisation": gettext_lazy("Cơ quan, đơn vị"), "person": gettext_lazy("Cán bộ, nhân viên")}
+    guide = (
+        gettext_lazy("Mỗi dòng là một cán bộ, nhân viên; ghi tên, loại hình, cấp quản lý và mã đơn vị giống nhau "
+                     "cho mọi người của cùng một cơ quan."),
+        gettext_lazy("Một cơ quan chưa có danh sách cán bộ: ghi một dòng, để trống các cột về cán bộ."),
+        gettext_lazy("Mã đơn vị là mã xã, phường hoặc mã thôn, tổ dân phố nơi đặt trụ sở."),
+    )
+    columns = (
+        Column("organisation_name", gettext_lazy("Tên cơ quan, đơn vị"), required=True, width=32,
+               example="Trường Tiểu học An Lạc"),
+        Column("kind", gettext_lazy("Loại hình"), Kind.CHOICE, required=True, choices=tuple(OrganisationKind.choices),
+               width=16, example=str(OrganisationKind.SCHOOL.label)),
+        Column("managing_level", gettext_lazy("Cấp quản lý"), Kind.CHOICE, choices=tuple(ManagingLevel.choices),
+               width=16, example=str(ManagingLevel.COMMUNE.label), help=gettext_lazy("Để trống: cấp xã quản lý.")),
+        Column("unit_code", gettext_lazy("Mã đơn vị nơi đặt trụ sở"), required=True, max_length=20, width=16,
+               example="12001"),
+        Column("address", gettext_lazy("Địa chỉ"), width=24),
+        *_person_columns("staff_name", gettext_lazy("Họ và tên cán bộ, nhân viên"), name_required=False),
+    )
+    staff_columns = ("sex", "birth_date", "birth_year", "id_number", "occupation_group", "digital_skill", "ethnicity")
+
+    def check(self, rows, run):
+        _resolve_units(rows, run, "unit_code", {Level.COMMUNE, Level.VILLAGE}, Capability.EDIT_REGISTRY)
+        for row in rows:
+            if row["staff_name"]:
+                if row["sex"] is None and row.ok("sex"):
+                    row.error("sex", _("Cần giới tính khi có họ tên cán bộ."))
+                _check_person(row, "staff_name")
+            elif any(row[key] not in (None, "") for key in self.staff_columns):
+                row.error("staff_name", _("Thiếu họ và tên cán bộ, nhân viên."))
+        self._check_organisations(rows, run)
+        self._check_staff(rows, run)
+
+    def _check_organisations(self, rows, run):
+        seen_all: dict = run.state.setdefault("organisations", {})
+        for row in rows:
+            if "unit" in row.data and row.ok("organisation_name", "kind", "managing_level"):
+                row.data["organisation_key"] = (row.data["commune_id"], fold(row["organisation_name"]))
+        fresh = {row.data["organisation_key"] for row in rows if "organisation_key" in row.data} - seen_all.keys()
+        existing, writable = {}, set()
+        if fresh:
+            candidates = Organisation.objects.filter(
+                commune_id__in={key[0] for key in fresh}, name_folded__in={key[1] for key in fresh}
+            ).values("id", "commune_id", "name_folded", "name", "kind", "managing_level", "unit_id", "address")
+            existing = {(r["commune_id"], r["name_folded"]): r for r in candidates
+                        if (r["commune_id"], r["name_folded"]) in fresh}
+            ids = [record["id"] for record in existing.values()]
+            writable = set(run.scope.filter(Organisation.objects.filter(pk__in=ids), Capability.EDIT_REGISTRY)
+                           .values_list("pk", flat=True))
+        for row in rows:
+            key = row.data.get("organisation_key")
+            if key is None:
+                continue
+            unit = row.data["unit"]
+            level = row["managing_level"] or ManagingLevel.COMMUNE
+            signature = f"{row['kind']}|{level}"
+            seen = seen_all.get(key)
+            if seen is None:
+                record = existing.get(key)
+                if record is not None and record["id"] not in writable:
+                    row.error("organisation_name", _("Xã đã có cơ quan, đơn vị cùng tên ngoài địa bàn bạn được giao."))
+                    del row.data["organisation_key"]
+                    continue
+                seen = seen_all[key] = _Seen(row.number, unit.pk, signature)
+                seen.extra = row["kind"]
+                if record is not None:
+                    seen.existing_id = record["id"]
+                    wanted = {"name": row["organisation_name"], "kind": row["kind"], "unit_id": unit.pk,
+                              "managing_level": row["managing_level"], "address": row["address"]}
+                    changes = _changed_fields(record, {f: v for f, v in wanted.items() if v not in (None, "")})
+                    row.data["organisation_changes"] = changes
+                    seen.outcome = Outcome.CHANGE if changes else Outcome.UNCHANGED
+                run.count("organisation", seen.outcome)
+            elif seen.unit_id != unit.pk or seen.signature != signature:
+                row.error("organisation_name", _("Cơ quan này đã được ghi ở dòng %(row)d với loại hình, cấp quản lý "
+                                                 "hoặc mã đơn vị khác.") % {"row": seen.first_row})
+            row.data["seen"] = seen
+
+    def _check_staff(self, rows, run):
+        staff = [row for row in rows if "organisation_key" in row.data and row["staff_name"]
+                 and row.ok("staff_name", "birth_date", "birth_year", "id_number")]
+        group_ids = {row.data["seen"].pk for row in staff} - {None}
+        by_number, by_key, writable = _people_lookup(staff, run, "employer_id", group_ids)
+        for row in staff:
+            seen = row.data["seen"]
+            record = _match_person(row, "staff_name", by_number, by_key, seen.pk)
+            if record is not None and record["id"] not in writable:
+                row.error("id_number", _("Số CCCD này đã được ghi cho một người ngoài địa bàn bạn được giao."))
+                continue
+            _person_outcome(row, run, record, _person_values(row, "staff_name"), {"employer_id": seen.pk})
+
+    def unique_keys(self, row):
+        key = row.data.get("organisation_key")
+        if key and row["staff_name"] and row.data.get("birth_year"):
+            yield ("staff_name", ("staff", *key, fold(row["staff_name"]), row.data["birth_year"]),
+                   _("cán bộ (họ tên, năm sinh) của %(name)s") % {"name": row["organisation_name"]})
+        if row["id_number"]:
+            yield "id_number", ("id_number", row["id_number"]), _("số CCCD")
+
+    def apply(self, rows, run):
+        created: dict[tuple, Organisation] = {}
+        for row in rows:
+            seen = row.data["seen"]
+            if seen.first_row != row.number:
+                continue
+            unit = row.data["unit"]
+            if seen.pk is None:
+                organisation = Organisation(
+                    name=row["organisation_name"], kind=row["kind"],
+                    managing_level=row["managing_level"] or ManagingLevel.COMMUNE, unit_id=unit.pk,
+                    commune_id=row.data["commune_id"], address=row["address"] or "",
+                )
+                organisation.refresh_derived()
+                created[row.data["organisation_key"]] = organisation
+            elif row.data.get("organisation_changes"):
+                organisation = Organisation.objects.get(pk=seen.existing_id)
+                for field, value in row.data["organisation_changes"].items():
+                    setattr(organisation, field, value)
+                organisation.save()
+        Organisation.objects.bulk_create(created.values())
+        for key, organisation in created.items():
+            run.state["organisations"][key].created_id = organisation.pk
+
+        new_people = []
+        for row in rows:
+            if not row["staff_name"]:
+                continue
+            seen, unit = row.data["seen"], row.data["unit"]
+            if row.data["person_id"] is None:
+                values = _person_values(row, "staff_name")
+                values.setdefault("occupation_group", DEFAULT_STAFF_GROUP[seen.extra])
+                person = Person(**values, employer_id=seen.pk, unit_id=unit.pk, commune_id=row.data["commune_id"])
+                person.refresh_derived()
+                new_people.append(person)
+            elif row.data["person_changes"]:
+                _update_person(row.data["person_id"], row.data["person_changes"], "employer_id", seen.pk)
+        Person.objects.bulk_create(new_people, batch_size=500)
+        log_bulk_creation(created.values(), actor=run.actor, request_id=run.request_id)
+        log_bulk_creation(new_people, actor=run.actor, request_id=run.request_id)
+        self.written_in_bulk(run, rows)
+
+
+# -- clan branches -----------------------------------------------------------------------------
+
+class ClanBranchesTemplate(RegistryTemplate):
+    code = "clans"
+    title = gettext_lazy("Chi dòng họ và hộ thành viên")
+    sheet_title = "Dòng họ"
+    entities = {"clan_branch": gettext_lazy("Chi dòng họ"), "membership": gettext_lazy("Hộ thành viên")}
+    guide = (
+        gettext_lazy("Mỗi dòng là một hộ thành viên của một chi; chi chưa có hộ thành viên: để trống cột Mã hộ."),
+        gettext_lazy("Hộ phải có trên hệ thống trước (nhập mẫu Hộ gia đình trước). Mỗi hộ thuộc tối đa một chi."),
+    )
+    columns = (
+        Column("clan_name", gettext_lazy("Dòng họ"), required=True, max_length=150, width=22, example="Họ Nguyễn Văn"),
+        Column("branch", gettext_lazy("Chi, ngành"), max_length=100, width=14, example="Chi 2"),
+        Column("commune_code", gettext_lazy("Mã xã, phường"), required=True, max_length=20, width=14, example="12001"),
+        Column("representative", gettext_lazy("Trưởng chi, trưởng họ"), max_length=200, width=24),
+        Column("household_code", gettext_lazy("Mã hộ thành viên"), max_length=30, width=16, example="H0001"),
+    )
+
+    def check(self, rows, run):
+        _resolve_units(rows, run, "commune_code", {Level.COMMUNE}, Capability.EDIT_REGISTRY)
+        self._check_branches(rows, run)
+        self._check_members(rows, run)
+
+    def _check_branches(self, rows, run):
+        seen_all: dict = run.state.setdefault("clans", {})
+        for row in rows:
+            if "unit" in row.data and row.ok("clan_name", "branch"):
+                row.data["clan_key"] = (row.data["commune_id"], fold(row["clan_name"]), fold(row["branch"] or ""))
+        fresh = {row.data["clan_key"] for row in rows if "clan_key" in row.data} - seen_all.keys()
+        existing = {}
+        if fresh:
+            candidates = ClanBranch.objects.filter(
+                commune_id__in={key[0] for key in fresh}, name_folded__in={key[1] for key in fresh}
+            ).values("id", "commune_id", "name_folded", "branch_folded", "representative", "name", "branch")
+            existing = {(r["commune_id"], r["name_folded"], r["branch_folded"]): r for r in candidates}
+        for row in rows:
+            key = row.data.get("clan_key")
+            if key is None:
+                continue
+            representative = row["representative"] or ""
+            seen = seen_all.get(key)
+            if seen is None:
+                seen = seen_all[key] = _Seen(row.number, row.data["unit"].pk, fold(representative))
+                record = existing.get(key)
+                if record is not None:
+                    seen.existing_id = record["id"]
+                    wanted = {"name": row["clan_name"], "branch": row["branch"], "representative": representative}
+                    changes = _changed_fields(record, {f: v for f, v in wanted.items() if v})
+                    row.data["clan_changes"] = changes
+                    seen.outcome = Outcome.CHANGE if changes else Outcome.UNCHANGED
+                run.count("clan_branch", seen.outcome)
+            elif representative and fold(representative) != seen.signature:
+                row.error("representative", _("Chi này đã ghi trưởng chi khác ở dòng %(row)d.") % {"row": seen.first_row})
+            row.data["seen"] = seen
+
+    def _check_members(self, rows, run):
+        members = [row for row in rows if "clan_key" in row.data and row["household_code"] and row.ok("household_code")]
+        wanted = {(row.data["commune_id"], fold(row["household_code"])) for row in members}
+        found = {}
+        if wanted:
+            candidates = run.scope.filter(
+                Household.objects.filter(commune_id__in={k[0] for k in wanted}, code_folded__in={k[1] for k in wanted}),
+                Capability.EDIT_REGISTRY,
+            ).values("id", "commune_id", "code_folded", "clan_branch_id", "code")
+            found = {(r["commune_id"], r["code_folded"]): r for r in candidates}
+        for row in members:
+            household = found.get((row.data["commune_id"], fold(row["household_code"])))
+            if household is None:
+                row.error("household_code", _("Trong địa bàn bạn được giao, xã không có hộ mã %(code)s "
+                                              "(hãy nhập hộ gia đình trước).") % {"code": row["household_code"]})
+                continue
+            seen = row.data["seen"]
+            row.data["household"] = household
+            if household["clan_branch_id"] is None:
+                outcome = Outcome.CREATE
+            else:
+                outcome = Outcome.UNCHANGED if seen.pk and household["clan_branch_id"] == seen.pk else Outcome.CHANGE
+            row.data["membership"] = outcome
+            run.count("membership", outcome)
+
+    def unique_keys(self, row):
+        if "clan_key" in row.data and row["household_code"]:
+            yield ("household_code", ("member", row.data["commune_id"], fold(row["household_code"])),
+                   _("hộ %(code)s (mỗi hộ thuộc tối đa một chi)") % {"code": row["household_code"]})
+
+    def apply(self, rows, run):
+        created: dict[tuple, ClanBranch] = {}
+        for row in rows:
+            seen = row.data["seen"]
+            if seen.first_row != row.number:
+                continue
+            if seen.pk is None:
+                clan = ClanBranch(name=row["clan_name"], branch=row["branch"] or "", commune_id=row.data["commune_id"],
+                                  representative=row["representative"] or "")
+                clan.refresh_derived()
+                created[row.data["clan_key"]] = clan
+            elif row.data.get("clan_changes"):
+                clan = ClanBranch.objects.get(pk=seen.existing_id)
+                for field, value in row.data["clan_changes"].items():
+                    setattr(clan, field, value)
+                clan.save()
+        ClanBranch.objects.bulk_create(created.values())
+        for key, clan in created.items():
+            run.state["clans"][key].created_id = clan.pk
+        moves: dict[int, list[dict]] = {}
+        for row in rows:
+            if row.data.get("membership") in (Outcome.CREATE, Outcome.CHANGE):
+                moves.setdefault(row.data["seen"].pk, []).append(row.data["household"])
+        audit = []
+        for clan_pk, households in moves.items():
+            Household.objects.filter(pk__in=[h["id"] for h in households]).update(clan_branch_id=clan_pk)
+            audit += [(h["id"], _("Hộ %(code)s") % {"code": h["code"]},
+                       {"clan_branch": [h["clan_branch_id"], clan_pk]}) for h in households]
+        log_bulk_creation(created.values(), actor=run.actor, request_id=run.request_id)
+        log_bulk_update(Household, audit, actor=run.actor, request_id=run.request_id)
+        self.written_in_bulk(run, rows)
+
+
+# -- villages ----------------------------------------------------------------------------------
+
+class VillagesTemplate(RegistryTemplate):
+    code = "villages"
+    title = gettext_lazy("Thôn, tổ dân phố")
+    sheet_title = "Thôn, tổ dân phố"
+    entities = {"village": gettext_lazy("Thôn, tổ dân phố")}
+    guide = (gettext_lazy("Mỗi dòng là một thôn, tổ dân phố. Để trống mã thôn để hệ thống tự cấp."),)
+    columns = (
+        Column("commune_code", gettext_lazy("Mã xã, phường"), required=True, max_length=20, width=14, example="12001"),
+        Column("division_type", gettext_lazy("Loại"), Kind.CHOICE, required=True, choices=tuple(VILLAGE_TYPES),
+               width=14, example="Thôn"),
+        Column("short_name", gettext_lazy("Tên"), required=True, max_length=150, width=24, example="Đông"),
+        Column("village_code", gettext_lazy("Mã thôn (nếu có)"), max_length=20, width=16),
+    )
+
+    capability = Capability.MANAGE_TERRITORY
+
+    def check(self, rows, run):
+        _resolve_units(rows, run, "commune_code", {Level.COMMUNE}, Capability.MANAGE_TERRITORY)
+        named = [row for row in rows if "unit" in row.data and row.ok("division_type", "short_name")]
+        for row in named:
+            row.data["village_key"] = (row.data["commune_id"], fold(f"{row['division_type']} {row['short_name']}"))
+        existing = {}
+        if named:
+            candidates = Unit.objects.filter(
+                era=Era.CURRENT, level=Level.VILLAGE, parent_id__in={row.data["commune_id"] for row in named},
+                name_folded__in={row.data["village_key"][1] for row in named},
+            ).values("id", "parent_id", "name_folded", "code")
+            existing = {(r["parent_id"], r["name_folded"]): r for r in candidates}
+        codes = {row["village_code"] for row in named if row["village_code"]}
+        taken = dict(Unit.objects.filter(era=Era.CURRENT, level=Level.VILLAGE, code__in=codes)
+                     .values_list("code", "id")) if codes else {}
+        for row in named:
+            record = existing.get(row.data["village_key"])
+            code = row["village_code"]
+            if record is not None:
+                if code and code != record["code"]:
+                    row.error("village_code", _("Thôn này đã có mã %(code)s.") % {"code": record["code"]})
+                    continue
+                row.data["outcome"] = Outcome.UNCHANGED
+            else:
+                if code and code in taken:
+                    row.error("village_code", _("Mã %(code)s đã được dùng cho thôn khác.") % {"code": code})
+                    continue
+                row.data["outcome"] = Outcome.CREATE
+            run.count("village", row.data["outcome"])
+
+    def unique_keys(self, row):
+        if "village_key" in row.data:
+            yield "short_name", ("village", *row.data["village_key"]), _("thôn, tổ dân phố")
+        if row["village_code"]:
+            yield "village_code", ("code", row["village_code"]), _("mã thôn")
+
+    def apply(self, rows, run):
+        for row in rows:
+            if row.data["outcome"] == Outcome.CREATE:
+                create_village(run.scope, row.data["unit"], division_type=row["division_type"],
+                               short_name=normalise(row["short_name"]), code=row["village_code"] or "")
+
+
+HOUSEHOLDS = register_template(HouseholdsTemplate())
+ORGANISATIONS = register_template(OrganisationsTemplate())
+CLANS = register_template(ClanBranchesTemplate())
+VILLAGES = register_template(VillagesTemplate())

@@ -1,0 +1,85 @@
+"""Import jobs: an upload is stored, checked (dry run), and imported on confirmation.
+
+Small files run inside the request; larger ones run as a Django task on the database-backed
+worker (`manage.py db_worker`), and the job page polls the job's progress with htmx. Progress is
+written while checking; the writing pass is one transaction, whose progress no other database
+connection could see, so the page then shows that it is writing.
+"""
+
+from auditlog.cid import correlation_id
+from auditlog.context import set_actor
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from hoctap.accounts.scoping import Scope
+from hoctap.core.imports import check_file, get_template, import_file
+from hoctap.core.uploads import check_xlsx, store_upload
+
+from .models import ImportJob
+
+# About 3,000 rows of the household template: checked and imported while the user waits.
+SYNC_MAX_BYTES = 256 * 1024
+
+
+def create_job(scope, user, template, uploaded, *, request_id: str = "") -> ImportJob:
+    """Check the upload's content (raises UploadRejected) and store it as a new job."""
+    check_xlsx(uploaded)
+    units = [unit for unit in scope.home_units() if scope.can(template.capability, unit)]
+    name = store_upload(uploaded, "imports")
+    return ImportJob.objects.create(
+        template=template.code, file=name, original_name=(uploaded.name or "")[:255], uploaded_by=user,
+        unit=units[0], request_id=request_id, status=ImportJob.Status.CHECKING,
+    )
+
+
+def start(job: ImportJob, *, commit: bool) -> None:
+    """Run now if the file is small, else hand the job to the worker."""
+    status = ImportJob.Status.IMPORTING if commit else ImportJob.Status.CHECKING
+    ImportJob.objects.filter(pk=job.pk).update(status=status, rows_done=0, writing=False)
+    if job.file.size <= SYNC_MAX_BYTES:
+        run_job(job.pk, commit=commit)
+    else:
+        # Enqueue only once the job row is committed, or the worker might not find it.
+        transaction.on_commit(lambda: run_import_job.enqueue(job.pk, commit))
+
+
+def run_job(job_id: int, *, commit: bool) -> ImportJob:
+    job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
+    template = get_template(job.template)
+    user = job.uploaded_by
+
+    def progress(phase, done, total):
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total, writing=phase == "write")
+
+    token = correlation_id.set(job.request_id or None)
+    try:
+        with set_actor(user), default_storage.open(job.file.name, "rb") as source:
+            run = import_file if commit else check_file
+            result = run(source, template, scope=Scope(user), actor=user, progress=progress,
+                         request_id=job.request_id)
+    finally:
+        correlation_id.reset(token)
+    job.refresh_from_db()
+    job.counts, job.errors, job.error_count = result.counts, result.errors, result.error_count
+    job.file_error = result.file_error
+    job.rows_total = job.rows_done = result.rows
+    job.writing = False
+    job.finished_at = timezone.now()
+    if result.committed:
+        job.status = ImportJob.Status.DONE
+    elif not result.ok:
+        job.status = ImportJob.Status.FAILED if commit else ImportJob.Status.INVALID
+    else:
+        job.status = ImportJob.Status.CHECKED
+    job.save()
+    if result.committed:
+        # Imported rows live in the registry now; the upload is not kept as a second copy.
+        default_storage.delete(job.file.name)
+    return job
+
+
+@task()
+def run_import_job(job_id: int, commit: bool) -> None:
+    run_job(job_id, commit=commit)

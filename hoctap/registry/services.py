@@ -1,0 +1,334 @@
+"""Domain functions of the registry. Views, the API and imports call these; writes go through the scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoctap.accounts.roles import Capability
+from hoctap.core.text import fold, normalise
+from hoctap.territory.models import Era, Level, Unit
+
+from .models import (
+    ID_NUMBER_PATTERN,
+    ClanBranch,
+    DeclaredTotals,
+    Household,
+    Organisation,
+    Person,
+    TotalKind,
+)
+
+REGISTRY = "registry"
+DECLARED = "declared"
+
+
+# -- saving subjects ---------------------------------------------------------------------------
+
+def next_household_code(commune: Unit) -> str:
+    """Households without a local code get H0001, H0002, … within their commune."""
+    taken = set(Household.objects.filter(commune=commune).values_list("code_folded", flat=True))
+    number = len(taken) + 1
+    while fold(f"H{number:04d}") in taken:
+        number += 1
+    return f"H{number:04d}"
+
+
+def save_household(scope, household: Household, members=(), head: Person | None = None) -> Household:
+    """Save a household and its members in one transaction; `head` must be one of the members
+    (or already belong to the household)."""
+    with transaction.atomic():
+        if not household.code:
+            household.code = next_household_code(household.village.parent)
+        scope.save(household, Capability.EDIT_REGISTRY)
+        for person in members:
+            person.household = household
+            scope.save(person, Capability.EDIT_REGISTRY)
+        if head is not None and household.head_id != head.pk:
+            household.head = head
+            scope.save(household, Capability.EDIT_REGISTRY)
+    return household
+
+
+def save_person(scope, person: Person) -> Person:
+    return scope.save(person, Capability.EDIT_REGISTRY)
+
+
+def save_clan_branch(scope, clan: ClanBranch) -> ClanBranch:
+    return scope.save(clan, Capability.EDIT_REGISTRY)
+
+
+def save_organisation(scope, organisation: Organisation) -> Organisation:
+    return scope.save(organisation, Capability.EDIT_REGISTRY)
+
+
+# -- duplicates --------------------------------------------------------------------------------
+
+@dataclass
+class DuplicateHint:
+    person: Person
+    reason: str  # "same_id_number" or "same_name_and_birth_year"
+
+    @property
+    def message(self) -> str:
+        person = self.person
+        where = person.household.code if person.household_id else person.unit.name
+        if self.reason == "same_id_number":
+            return _("Số CCCD đã được ghi cho %(name)s (%(year)s), %(where)s.") % {
+                "name": person.full_name, "year": person.birth_year, "where": where}
+        return _("Đã có %(name)s sinh năm %(year)s ở %(where)s: có thể trùng người.") % {
+            "name": person.full_name, "year": person.birth_year, "where": where}
+
+    def as_dict(self) -> dict:
+        return {"reason": self.reason, "person_id": self.person.pk, "message": self.message}
+
+
+def likely_duplicates(scope, *, full_name: str = "", birth_year: int | None = None,
+                      commune: Unit | None = None, id_number: str | None = None,
+                      exclude_pk: int | None = None, limit: int = 5) -> list[DuplicateHint]:
+    """People the user can see who are probably the one being entered: the same ID number
+    anywhere in scope, or the same name (without diacritics or case) and birth year in the commune."""
+    people = scope.filter(Person.objects.select_related("household", "unit"), Capability.VIEW)
+    if exclude_pk:
+        people = people.exclude(pk=exclude_pk)
+    hints: list[DuplicateHint] = []
+    if id_number:
+        hints += [DuplicateHint(p, "same_id_number") for p in people.filter(id_number=id_number)[:limit]]
+    name = fold(full_name)
+    if name and birth_year and commune is not None:
+        seen = {hint.person.pk for hint in hints}
+        same = people.filter(commune=commune, name_folded=name, birth_year=birth_year).exclude(pk__in=seen)
+        hints += [DuplicateHint(p, "same_name_and_birth_year") for p in same.in_order()[:limit]]
+    return hints
+
+
+# -- denominators ------------------------------------------------------------------------------
+
+class Denominator(NamedTuple):
+    value: int
+    source: str  # REGISTRY or DECLARED
+
+
+def registry_count(commune: Unit, year: int, kind: str) -> int:
+    """How many records of `kind` the registry holds for the commune (working age: in `year`)."""
+    if kind == TotalKind.HOUSEHOLDS:
+        return Household.objects.filter(commune=commune).count()
+    if kind == TotalKind.CLAN_BRANCHES:
+        return ClanBranch.objects.filter(commune=commune).count()
+    if kind == TotalKind.VILLAGES:
+        return Unit.objects.filter(parent=commune, level=Level.VILLAGE, era=Era.CURRENT).count()
+    if kind == TotalKind.ORGANISATIONS:
+        return Organisation.objects.filter(commune=commune).count()
+    if kind == TotalKind.WORKING_AGE_ADULTS:
+        # The learning-citizen target counts adults of the commune's households.
+        return Person.objects.filter(commune=commune, household__isnull=False).working_age_adults(year).count()
+    if kind == TotalKind.ORGANISATION_STAFF:
+        return Person.objects.filter(employer__commune=commune).count()
+    raise ValueError(f"unknown total kind {kind!r}")
+
+
+def denominator(commune: Unit, year: int, kind: str) -> Denominator:
+    """The figure a percentage of `kind` in `commune` for `year` is taken over, and where it comes from.
+
+    "registry" when the registry is complete for that kind: the commune marked it so, or declared
+    no figure; otherwise the declared figure ("declared").
+    """
+    totals = DeclaredTotals.objects.filter(commune=commune, year=year).first()
+    if totals is None or totals.is_complete(kind) or totals.declared(kind) is None:
+        return Denominator(registry_count(commune, year, kind), REGISTRY)
+    return Denominator(totals.declared(kind), DECLARED)
+
+
+def check_declared_totals(totals: DeclaredTotals) -> None:
+    """A declared figure below what the registry already counts is refused, naming the field."""
+    errors = {}
+    for kind in TotalKind:
+        declared = totals.declared(kind)
+        if declared is None:
+            continue
+        counted = registry_count(totals.commune, totals.year, kind)
+        if declared < counted:
+            errors[kind.value] = _(
+                "%(label)s khai báo (%(declared)s) nhỏ hơn số đã có trong sổ theo dõi (%(counted)s)."
+            ) % {"label": kind.label, "declared": declared, "counted": counted}
+    if errors:
+        raise ValidationError(errors)
+
+
+def save_declared_totals(scope, totals: DeclaredTotals, user) -> DeclaredTotals:
+    scope.assert_unit(totals.commune, Capability.REPORT)
+    check_declared_totals(totals)
+    totals.updated_by = user
+    return scope.save(totals, Capability.REPORT)
+
+
+# -- personal data -----------------------------------------------------------------------------
+
+def reveal_id_number(scope, person: Person, actor) -> str:
+    """The full ID number, for a role allowed to see it; every showing is an audit entry."""
+    if not person.id_number or not scope.can(Capability.VIEW_ID_NUMBERS, person.unit):
+        raise Http404
+    LogEntry.objects.log_create(
+        person, action=LogEntry.Action.ACCESS, force_log=True, actor=actor,
+        additional_data={"field": "id_number"},
+    )
+    return person.id_number
+
+
+def personal_data(scope, user, *, log_access: bool = False) -> dict:
+    """Everything the registry holds about the people linked to `user`'s account (for the
+    citizen's own page and JSON download; a download is written to the audit log)."""
+    people = scope.filter(
+        Person.objects.filter(account=user).select_related(
+            "household__village", "household__commune", "household__clan_branch", "employer", "unit", "commune"
+        ),
+        Capability.VIEW,
+    )
+    records = []
+    for person in people:
+        if log_access:
+            LogEntry.objects.log_create(person, action=LogEntry.Action.ACCESS, force_log=True, actor=user,
+                                        additional_data={"export": "personal_data"})
+        records.append({
+            "id": person.pk,
+            "full_name": person.full_name,
+            "sex": person.get_sex_display(),
+            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+            "birth_year": person.birth_year,
+            "ethnicity": person.ethnicity,
+            "id_number": person.id_number,
+            "occupation_group": person.get_occupation_group_display(),
+            "digital_skill": person.get_digital_skill_display(),
+            "place": person.unit.name,
+            "commune": person.commune.name,
+            "household": _household_facts(person.household) if person.household_id else None,
+            "employer": {"name": person.employer.name, "kind": person.employer.get_kind_display()}
+            if person.employer_id else None,
+            "created_at": person.created_at.isoformat(),
+            "updated_at": person.updated_at.isoformat(),
+            "history": [
+                {
+                    "at": entry.timestamp.isoformat(),
+                    "action": entry.get_action_display(),
+                    "changed_fields": sorted((entry.changes_dict or {}).keys()),
+                }
+                for entry in LogEntry.objects.get_for_object(person).order_by("timestamp", "pk")
+            ],
+        })
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "account": {"username": user.username, "full_name": user.full_name},
+        "people": records,
+    }
+
+
+def _household_facts(household: Household) -> dict:
+    return {
+        "code": household.code,
+        "address": household.address,
+        "village": household.village.name,
+        "commune": household.commune.name,
+        "is_head": household.head_id is not None,
+        "clan_branch": str(household.clan_branch) if household.clan_branch_id else None,
+    }
+
+
+# -- bulk writes keep their audit trail -------------------------------------------------------
+
+def log_bulk_creation(objects, *, actor, request_id: str = "") -> None:
+    """One CREATE audit entry per object written with bulk_create (which sends no signals),
+    with the same masked before/after values the signal handlers would record."""
+    entries = []
+    now = timezone.now()
+    for obj in objects:
+        entries.append(LogEntry(
+            content_type=ContentType.objects.get_for_model(type(obj)),
+            object_pk=str(obj.pk),
+            object_id=obj.pk,
+            object_repr=str(obj),
+            action=LogEntry.Action.CREATE,
+            changes=model_instance_diff(None, obj, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES),
+            actor=actor,
+            cid=request_id or None,
+            timestamp=now,
+        ))
+    LogEntry.objects.bulk_create(entries, batch_size=500)
+
+
+def log_bulk_update(model, changes: list[tuple[int, str, dict]], *, actor, request_id: str = "") -> None:
+    """One UPDATE audit entry per (pk, repr, {field: [before, after]}) written with queryset.update()."""
+    content_type = ContentType.objects.get_for_model(model)
+    now = timezone.now()
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(content_type=content_type, object_pk=str(pk), object_id=pk, object_repr=text,
+                     action=LogEntry.Action.UPDATE, changes=diff, actor=actor, cid=request_id or None,
+                     timestamp=now)
+            for pk, text, diff in changes
+        ],
+        batch_size=500,
+    )
+
+
+# -- lists -------------------------------------------------------------------------------------
+
+def _id_query(query: str) -> str | None:
+    query = normalise(query)
+    return query if ID_NUMBER_PATTERN.match(query) else None
+
+
+def households_in_scope(scope, *, q: str = "", village: Unit | None = None):
+    """Households the user can see, found by head's name, household code or a member's ID number."""
+    households = scope.filter(Household.objects.all(), Capability.VIEW)
+    if village is not None:
+        households = households.filter(village=village)
+    if id_number := _id_query(q):
+        households = households.filter(pk__in=Person.objects.filter(id_number=id_number).values("household_id"))
+    elif folded := fold(q):
+        households = households.filter(Q(name_folded__contains=folded) | Q(code_folded__contains=folded))
+    return (
+        households.select_related("village", "head", "clan_branch")
+        .annotate(member_count=Count("members"))
+        .order_by("village__sort_key", "sort_key", "code_folded")
+    )
+
+
+def people_in_scope(scope, *, q: str = "", village: Unit | None = None, occupation_group: str = "",
+                    digital_skill: str = "", working_age_year: int | None = None):
+    people = scope.filter(Person.objects.all(), Capability.VIEW).search(q)
+    if village is not None:
+        people = people.filter(unit=village)
+    if occupation_group:
+        people = people.filter(occupation_group=occupation_group)
+    if digital_skill:
+        people = people.filter(digital_skill=digital_skill)
+    if working_age_year:
+        people = people.working_age_adults(working_age_year)
+    return people.select_related("household", "unit", "employer").in_order()
+
+
+def clan_branches_in_scope(scope, *, q: str = ""):
+    clans = scope.filter(ClanBranch.objects.all(), Capability.VIEW)
+    if folded := fold(q):
+        clans = clans.filter(name_folded__contains=folded)
+    return clans.select_related("commune").annotate(household_count=Count("households")).order_by("sort_key")
+
+
+def organisations_in_scope(scope, *, q: str = "", kind: str = ""):
+    organisations = scope.filter(Organisation.objects.all(), Capability.VIEW)
+    if folded := fold(q):
+        organisations = organisations.filter(name_folded__contains=folded)
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    return organisations.select_related("unit").annotate(staff_count=Count("staff")).order_by("sort_key")

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from . import import_views, views
+
+app_name = "registry"
+urlpatterns = [
+    path("households/", views.household_list, name="household_list"),
+    path("households/export/", views.household_export, name="household_export"),
+    path("households/new/", views.household_create, name="household_create"),
+    path("households/member-form/", views.member_form, name="member_form"),
+    path("households/duplicates/", views.duplicate_hint, name="duplicate_hint"),
+    path("households/<int:household_id>/", views.household_detail, name="household_detail"),
+    path("households/<int:household_id>/edit/", views.household_edit, name="household_edit"),
+    path("people/", views.person_list, name="person_list"),
+    path("people/export/", views.person_export, name="person_export"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:person_id>/", views.person_detail, name="person_detail"),
+    path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:person_id>/id-number/", views.person_reveal_id, name="person_reveal_id"),
+    path("clans/", views.clan_list, name="clan_list"),
+    path("clans/export/", views.clan_export, name="clan_export"),
+    path("clans/new/", views.clan_create, name="clan_create"),
+    path("clans/<int:clan_id>/", views.clan_detail, name="clan_detail"),
+    path("clans/<int:clan_id>/edit/", views.clan_edit, name="clan_edit"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/export/", views.organisation_export, name="organisation_export"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:organisation_id>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:organisation_id>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("totals/", views.totals_list, name="totals_list"),
+    path("totals/<int:commune_id>/<int:year>/", views.totals_edit, name="totals_edit"),
+    path("me/", views.my_data, name="my_data"),
+    path("me/download/", views.my_data_download, name="my_data_download"),
+    path("imports/", import_views.import_start, name="import_start"),
+    path("imports/templates/<slug:code>/", import_views.import_template, name="import_template"),
+    path("imports/<int:job_id>/", import_views.import_job, name="import_job"),
+    path("imports/<int:job_id>/progress/", import_views.import_progress, name="import_progress"),
+    path("imports/<int:job_id>/commit/", import_views.import_commit, name="import_commit"),
+    path("imports/<int:job_id>/report/", import_views.import_report, name="import_report"),
+]

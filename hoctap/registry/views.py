@@ -1,0 +1,459 @@
+"""Pages of the registry. Querysets and objects come from the scope; writes from services."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoctap.accounts.roles import Capability
+from hoctap.accounts.scoping import OutOfScope, scope_for
+from hoctap.core.exports import export_response
+from hoctap.territory.models import Level, Unit
+
+from . import exports
+from .forms import (
+    ClanBranchForm,
+    DeclaredTotalsForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    ListFilterForm,
+    MemberForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    PersonFilterForm,
+    PersonForm,
+    member_formset,
+)
+from .models import ClanBranch, DeclaredTotals, Household, Organisation, Person, TotalKind
+from .services import (
+    clan_branches_in_scope,
+    denominator,
+    households_in_scope,
+    likely_duplicates,
+    organisations_in_scope,
+    people_in_scope,
+    personal_data,
+    registry_count,
+    reveal_id_number,
+    save_clan_branch,
+    save_declared_totals,
+    save_household,
+    save_organisation,
+    save_person,
+)
+
+PAGE_SIZE = 50
+EXPORT_CHUNK = 2000
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _params(request):
+    return request.POST if request.method == "POST" else request.GET
+
+
+def _filter_form(request, form_class, scope):
+    """Filters come by POST from the page's own form; by GET only from plain links."""
+    if request.method == "POST":
+        return form_class(request.POST, scope=scope)
+    return form_class(request.GET or None, scope=scope, from_url=True)
+
+
+def _filters(form) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if v} if form.is_bound and form.is_valid() else {}
+
+
+def _not_post(request):
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+def _list_page(request, *, title, form, queryset, rows_template, export_name, create_name=None, can_create=False):
+    page = Paginator(queryset, PAGE_SIZE).get_page(_params(request).get("page"))
+    context = {
+        "title": title, "form": form, "page": page, "rows_template": rows_template,
+        "export_url": reverse(export_name), "create_url": reverse(create_name) if create_name and can_create else "",
+    }
+    return render(request, rows_template if _is_htmx(request) else "registry/list_page.html", context)
+
+
+def _export(request, form_class, rows_for, columns, filename, sheet_title, filters=None):
+    scope = scope_for(request)
+    form = _filter_form(request, form_class, scope)
+    records = rows_for(scope, **(filters or _filters)(form)).iterator(chunk_size=EXPORT_CHUNK)
+    return export_response(request.GET.get("format", "xlsx"), filename, sheet_title, columns, records)
+
+
+# -- households --------------------------------------------------------------------------------
+
+@login_required
+def household_list(request):
+    scope = scope_for(request)
+    form = _filter_form(request, HouseholdFilterForm, scope)
+    return _list_page(
+        request, title=_("Hộ gia đình"), form=form, queryset=households_in_scope(scope, **_filters(form)),
+        rows_template="registry/_household_rows.html", export_name="registry:household_export",
+        create_name="registry:household_create", can_create=scope.can(Capability.EDIT_REGISTRY),
+    )
+
+
+@login_required
+def household_export(request):
+    return _export(request, HouseholdFilterForm, households_in_scope, exports.HOUSEHOLD_COLUMNS, "ho-gia-dinh",
+                   _("Hộ gia đình"))
+
+
+@login_required
+def household_detail(request, household_id):
+    scope = scope_for(request)
+    household = scope.get_or_404(
+        Household.objects.select_related("village__parent", "head", "clan_branch"), pk=household_id
+    )
+    members = scope.filter(household.members.select_related("employer"), Capability.VIEW).in_order()
+    return render(request, "registry/household_detail.html", {
+        "household": household, "members": members, "can_edit": scope.can(Capability.EDIT_REGISTRY, household.village),
+    })
+
+
+@login_required
+def household_create(request):
+    scope = scope_for(request)
+    scope.require(Capability.EDIT_REGISTRY)
+    return _household_form(request, scope, Household(), extra=1)
+
+
+@login_required
+def household_edit(request, household_id):
+    scope = scope_for(request)
+    household = scope.get_or_404(Household.objects.select_related("village"), Capability.EDIT_REGISTRY,
+                                 pk=household_id)
+    return _household_form(request, scope, household, extra=0)
+
+
+def _household_form(request, scope, household, *, extra):
+    data = request.POST if request.method == "POST" else None
+    adding_member = data is not None and "add_member" in data
+    if adding_member:
+        # Without JavaScript, "add a member" posts the form back: show it again with one more member.
+        data = data.copy()
+        data["members-TOTAL_FORMS"] = str(int(data.get("members-TOTAL_FORMS") or 0) + 1)
+    form = HouseholdForm(data, instance=household, scope=scope)
+    formset = member_formset(extra)(
+        data, instance=household, prefix="members",
+        queryset=household.members.order_by("pk") if household.pk else Person.objects.none(),
+    )
+    if data is not None and not adding_member and form.is_valid() and formset.is_valid():
+        household = form.save(commit=False)
+        new_members = [f.instance for f in formset.entered_forms() if f.has_changed()]
+        warnings = [
+            hint for person in new_members if person.pk is None
+            for hint in likely_duplicates(scope, full_name=person.full_name, birth_year=person.birth_year,
+                                          commune=household.village.parent)
+        ]
+        try:
+            save_household(scope, household, new_members, formset.chosen_head())
+        except OutOfScope as refused:
+            form.add_error(None, str(refused))
+        else:
+            for hint in warnings:
+                messages.warning(request, hint.message)
+            messages.success(request, _("Đã lưu %(household)s.") % {"household": household})
+            return redirect("registry:household_detail", household_id=household.pk)
+    return render(request, "registry/household_form.html", {"form": form, "formset": formset, "household": household})
+
+
+@login_required
+def member_form(request):
+    """One more empty member for the household form (htmx appends it and bumps the form count)."""
+    try:
+        index = max(0, min(int(request.GET.get("members-TOTAL_FORMS", "0")), 50))
+    except ValueError:
+        index = 0
+    form = MemberForm(prefix=f"members-{index}", empty_permitted=True, use_required_attribute=False)
+    form.fields["full_name"].widget.attrs["autofocus"] = True  # htmx moves the focus to the new member
+    return render(request, "registry/_member_fieldset.html", {"member": form, "index": index, "added": True,
+                                                             "total_forms": index + 1})
+
+
+@login_required
+def duplicate_hint(request):
+    """Likely duplicates of the member being typed (POST: the ID number must not travel in a URL)."""
+    if refused := _not_post(request):
+        return refused
+    scope = scope_for(request)
+    prefix = request.POST.get("prefix", "")
+
+    def field(name):
+        return (request.POST.get(f"{prefix}-{name}") or "").strip()
+
+    village_id = request.POST.get("village", "")
+    village = scope.filter(Unit.objects.filter(level=Level.VILLAGE).select_related("parent")).filter(
+        pk=village_id).first() if village_id.isdigit() else None
+    birth_year = field("birth_year") or field("birth_date")[:4]
+    exclude = field("id")
+    hints = likely_duplicates(
+        scope, full_name=field("full_name"), birth_year=int(birth_year) if birth_year.isdigit() else None,
+        commune=village.parent if village else None, id_number=field("id_number") or None,
+        exclude_pk=int(exclude) if exclude.isdigit() else None,
+    )
+    return render(request, "registry/_duplicate_hint.html", {"hints": hints})
+
+
+# -- persons -----------------------------------------------------------------------------------
+
+@login_required
+def person_list(request):
+    scope = scope_for(request)
+    form = _filter_form(request, PersonFilterForm, scope)
+    return _list_page(
+        request, title=_("Nhân khẩu"), form=form, queryset=people_in_scope(scope, **_person_filters(form)),
+        rows_template="registry/_person_rows.html", export_name="registry:person_export",
+        create_name="registry:person_create", can_create=scope.can(Capability.EDIT_REGISTRY),
+    )
+
+
+def _person_filters(form) -> dict:
+    filters = _filters(form)
+    if filters.pop("working_age", False):
+        filters["working_age_year"] = timezone.localdate().year
+    return filters
+
+
+@login_required
+def person_export(request):
+    return _export(request, PersonFilterForm, people_in_scope, exports.PERSON_COLUMNS, "nhan-khau", _("Nhân khẩu"),
+                   filters=_person_filters)
+
+
+@login_required
+def person_detail(request, person_id):
+    scope = scope_for(request)
+    person = scope.get_or_404(
+        Person.objects.select_related("household__village", "unit", "commune", "employer"), pk=person_id
+    )
+    return render(request, "registry/person_detail.html", {
+        "person": person,
+        "can_edit": scope.can(Capability.EDIT_REGISTRY, person.unit),
+        "can_reveal": bool(person.id_number) and scope.can(Capability.VIEW_ID_NUMBERS, person.unit),
+    })
+
+
+@login_required
+def person_reveal_id(request, person_id):
+    """Show the full ID number once, on request; the showing is written to the audit log."""
+    scope = scope_for(request)
+    person = scope.get_or_404(Person.objects.select_related("unit"), Capability.VIEW_ID_NUMBERS, pk=person_id)
+    if refused := _not_post(request):
+        return refused
+    number = reveal_id_number(scope, person, request.user)
+    response = render(request, "registry/_id_number.html", {"number": number, "person": person})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def person_create(request):
+    scope = scope_for(request)
+    scope.require(Capability.EDIT_REGISTRY)
+    return _person_form(request, scope, Person())
+
+
+@login_required
+def person_edit(request, person_id):
+    scope = scope_for(request)
+    person = scope.get_or_404(Person.objects.all(), Capability.EDIT_REGISTRY, pk=person_id)
+    return _person_form(request, scope, person)
+
+
+def _person_form(request, scope, person):
+    form = PersonForm(request.POST or None, instance=person, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        person = form.save(commit=False)
+        unit = form.cleaned_data["unit"]
+        hints = [] if person.pk else likely_duplicates(
+            scope, full_name=person.full_name, birth_year=person.birth_year,
+            commune=unit if unit.level == Level.COMMUNE else unit.parent,
+        )
+        try:
+            save_person(scope, person)
+        except OutOfScope as refused:
+            form.add_error(None, str(refused))
+        else:
+            for hint in hints:
+                messages.warning(request, hint.message)
+            messages.success(request, _("Đã lưu %(person)s.") % {"person": person})
+            return redirect("registry:person_detail", person_id=person.pk)
+    return render(request, "registry/subject_form.html", {
+        "form": form, "title": _("Sửa nhân khẩu") if person.pk else _("Thêm nhân khẩu"),
+        "cancel_url": reverse("registry:person_detail", args=[person.pk]) if person.pk else reverse("registry:person_list"),
+    })
+
+
+# -- clan branches -----------------------------------------------------------------------------
+
+@login_required
+def clan_list(request):
+    scope = scope_for(request)
+    form = _filter_form(request, ListFilterForm, scope)
+    return _list_page(
+        request, title=_("Chi dòng họ"), form=form, queryset=clan_branches_in_scope(scope, **_filters(form)),
+        rows_template="registry/_clan_rows.html", export_name="registry:clan_export",
+        create_name="registry:clan_create", can_create=scope.can(Capability.EDIT_REGISTRY),
+    )
+
+
+@login_required
+def clan_export(request):
+    return _export(request, ListFilterForm, clan_branches_in_scope, exports.CLAN_COLUMNS, "chi-dong-ho",
+                   _("Chi dòng họ"))
+
+
+@login_required
+def clan_detail(request, clan_id):
+    scope = scope_for(request)
+    clan = scope.get_or_404(ClanBranch.objects.select_related("commune"), pk=clan_id)
+    households = scope.filter(clan.households.select_related("village", "head"), Capability.VIEW).order_by(
+        "village__sort_key", "sort_key")
+    return render(request, "registry/clan_detail.html", {
+        "clan": clan, "households": households, "can_edit": scope.can(Capability.EDIT_REGISTRY, clan.commune),
+    })
+
+
+@login_required
+def clan_create(request):
+    scope = scope_for(request)
+    scope.require(Capability.EDIT_REGISTRY)
+    return _subject_form(request, scope, ClanBranchForm, ClanBranch(), save_clan_branch, "registry:clan_detail",
+                         "clan_id", _("Thêm chi dòng họ"), reverse("registry:clan_list"))
+
+
+@login_required
+def clan_edit(request, clan_id):
+    scope = scope_for(request)
+    clan = scope.get_or_404(ClanBranch.objects.all(), Capability.EDIT_REGISTRY, pk=clan_id)
+    return _subject_form(request, scope, ClanBranchForm, clan, save_clan_branch, "registry:clan_detail", "clan_id",
+                         _("Sửa chi dòng họ"), reverse("registry:clan_detail", args=[clan.pk]))
+
+
+def _subject_form(request, scope, form_class, instance, save, detail_name, id_name, title, cancel_url):
+    form = form_class(request.POST or None, instance=instance, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(scope, form.save(commit=False))
+        except OutOfScope as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Đã lưu %(name)s.") % {"name": saved})
+            return redirect(detail_name, **{id_name: saved.pk})
+    return render(request, "registry/subject_form.html", {"form": form, "title": title, "cancel_url": cancel_url})
+
+
+# -- organisations -----------------------------------------------------------------------------
+
+@login_required
+def organisation_list(request):
+    scope = scope_for(request)
+    form = _filter_form(request, OrganisationFilterForm, scope)
+    return _list_page(
+        request, title=_("Cơ quan, đơn vị"), form=form, queryset=organisations_in_scope(scope, **_filters(form)),
+        rows_template="registry/_organisation_rows.html", export_name="registry:organisation_export",
+        create_name="registry:organisation_create", can_create=scope.can(Capability.EDIT_REGISTRY),
+    )
+
+
+@login_required
+def organisation_export(request):
+    return _export(request, OrganisationFilterForm, organisations_in_scope, exports.ORGANISATION_COLUMNS,
+                   "co-quan-don-vi", _("Cơ quan, đơn vị"))
+
+
+@login_required
+def organisation_detail(request, organisation_id):
+    scope = scope_for(request)
+    organisation = scope.get_or_404(Organisation.objects.select_related("unit"), pk=organisation_id)
+    staff = scope.filter(organisation.staff.select_related("household"), Capability.VIEW).in_order()
+    return render(request, "registry/organisation_detail.html", {
+        "organisation": organisation, "staff": staff,
+        "can_edit": scope.can(Capability.EDIT_REGISTRY, organisation.unit),
+    })
+
+
+@login_required
+def organisation_create(request):
+    scope = scope_for(request)
+    scope.require(Capability.EDIT_REGISTRY)
+    return _subject_form(request, scope, OrganisationForm, Organisation(), save_organisation,
+                         "registry:organisation_detail", "organisation_id", _("Thêm cơ quan, đơn vị"),
+                         reverse("registry:organisation_list"))
+
+
+@login_required
+def organisation_edit(request, organisation_id):
+    scope = scope_for(request)
+    organisation = scope.get_or_404(Organisation.objects.all(), Capability.EDIT_REGISTRY, pk=organisation_id)
+    return _subject_form(request, scope, OrganisationForm, organisation, save_organisation,
+                         "registry:organisation_detail", "organisation_id", _("Sửa cơ quan, đơn vị"),
+                         reverse("registry:organisation_detail", args=[organisation.pk]))
+
+
+# -- declared totals ---------------------------------------------------------------------------
+
+def _year(request) -> int:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
+
+
+@login_required
+def totals_list(request):
+    scope = scope_for(request)
+    scope.require(Capability.REPORT)
+    year = _year(request)
+    communes = scope.filter(Unit.objects.current().filter(level=Level.COMMUNE), Capability.REPORT).in_order()
+    page = Paginator(communes, PAGE_SIZE).get_page(request.GET.get("page"))
+    declared = {t.commune_id: t for t in DeclaredTotals.objects.filter(year=year, commune__in=list(page))}
+    rows = [(commune, declared.get(commune.pk)) for commune in page]
+    return render(request, "registry/totals_list.html", {"year": year, "page": page, "rows": rows})
+
+
+@login_required
+def totals_edit(request, commune_id, year):
+    scope = scope_for(request)
+    commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE), Capability.REPORT, pk=commune_id)
+    totals = DeclaredTotals.objects.filter(commune=commune, year=year).first() or DeclaredTotals(commune=commune,
+                                                                                                   year=year)
+    form = DeclaredTotalsForm(request.POST or None, instance=totals)
+    if request.method == "POST" and form.is_valid():
+        save_declared_totals(scope, form.save(commit=False), request.user)
+        messages.success(request, _("Đã lưu số liệu khai báo năm %(year)s.") % {"year": year})
+        return redirect(f"{reverse('registry:totals_list')}?year={year}")
+    figures = [
+        (kind.label, registry_count(commune, year, kind), denominator(commune, year, kind)) for kind in TotalKind
+    ]
+    return render(request, "registry/totals_form.html", {
+        "form": form, "commune": commune, "year": year, "figures": figures,
+    })
+
+
+# -- a citizen's own data ----------------------------------------------------------------------
+
+@login_required
+def my_data(request):
+    scope = scope_for(request)
+    return render(request, "registry/my_data.html", {"data": personal_data(scope, request.user)})
+
+
+@login_required
+def my_data_download(request):
+    data = personal_data(scope_for(request), request.user, log_access=True)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="du-lieu-ca-nhan.json"'
+    response["Cache-Control"] = "no-store"
+    return response

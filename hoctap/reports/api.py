@@ -1,0 +1,282 @@
+import datetime
+from typing import Literal
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from hoctap.accounts.roles import Capability
+from hoctap.accounts.scoping import scope_for
+from hoctap.territory.models import Unit
+
+from . import jobs, services
+from .models import ExportJob, ExportStatus, Report, ReportType
+from .tables import XLSX_CONTENT_TYPE
+
+router = Router(tags=["reports"])
+exports_router = Router(tags=["exports"])
+
+
+class ScheduleOut(Schema):
+    province_id: int | None
+    year: int | None
+    level: str
+    due_day: int
+    due_month: int
+    source: str
+
+
+class ReportTypeOut(Schema):
+    code: str
+    name: str
+    heading: str
+    schedules: list[ScheduleOut]
+
+
+class ReportIn(Schema):
+    report_type: str
+    year: int
+    unit_id: int
+
+
+class NarrativeIn(Schema):
+    results: str | None = None
+    difficulties: str | None = None
+    proposals: str | None = None
+    outstanding_note: str | None = None
+    version: int | None = None
+
+
+class TransitionIn(Schema):
+    action: Literal["submit", "accept", "return"]
+    reason: str = ""
+    outstanding_note: str | None = None
+    version: int | None = None
+
+
+class OutstandingOut(Schema):
+    unit_id: int
+    name: str
+    state: str
+    label: str
+
+
+class ReportOut(Schema):
+    id: int
+    report_type: str
+    year: int
+    unit_id: int
+    unit_name: str
+    state: str
+    due_date: datetime.date | None
+    results: str
+    difficulties: str
+    proposals: str
+    outstanding_note: str
+    return_reason: str
+    first_submitted_at: datetime.datetime | None
+    submitted_at: datetime.datetime | None
+    decided_at: datetime.datetime | None
+    version: int
+    frozen: bool
+    table: dict
+    outstanding: list[OutstandingOut]
+
+
+class EventOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    actor_id: int | None
+    at: datetime.datetime
+    reason: str
+
+
+class DifferenceOut(Schema):
+    unit_id: int | None
+    unit_name: str
+    title: str
+    metric: str
+    frozen: str | int | None
+    live: str | int | None
+    delta: str | int | None
+
+
+class BoardRowOut(Schema):
+    unit_id: int
+    unit_name: str
+    is_own: bool
+    due_date: datetime.date | None
+    days_left: int | None
+    status: str
+    status_label: str
+    report_id: int | None
+
+
+class ExportIn(Schema):
+    kind: str
+    unit_id: int
+    year: int
+
+
+class ExportOut(Schema):
+    id: int
+    kind: str
+    unit_id: int
+    year: int
+    status: str
+    progress: int
+    rows_done: int
+    rows_total: int | None
+    error: str
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+    download_url: str | None
+
+
+def _report_out(report: Report) -> dict:
+    if report.snapshot:
+        outstanding = report.snapshot["outstanding"]
+    else:
+        outstanding = [
+            {"unit_id": o.unit.pk, "name": o.unit.name, "state": o.state, "label": o.label}
+            for o in services.outstanding_children(report)
+        ]
+    return {
+        **{field: getattr(report, field) for field in (
+            "id", "year", "unit_id", "state", "due_date", "results", "difficulties", "proposals", "outstanding_note",
+            "return_reason", "first_submitted_at", "submitted_at", "decided_at", "version",
+        )},
+        "due_date": report.due_date or services.due_date_for(report.report_type, report.unit, report.year),
+        "report_type": report.report_type.code,
+        "unit_name": report.unit.name,
+        "frozen": report.snapshot is not None,
+        "table": services.current_table(report),
+        "outstanding": outstanding,
+    }
+
+
+def _get(request, report_id: int) -> Report:
+    return scope_for(request).get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
+
+
+@router.get("/types", response=list[ReportTypeOut])
+def report_types(request):
+    scope = scope_for(request)
+    return [
+        {"code": t.code, "name": t.name, "heading": t.heading,
+         "schedules": list(scope.filter(t.schedules.all()))}
+        for t in ReportType.objects.prefetch_related("schedules")
+    ]
+
+
+@router.get("/board", response=list[BoardRowOut])
+def report_board(request, report_type: str, year: int, unit_id: int):
+    scope = scope_for(request)
+    unit = scope.get_or_404(Unit.objects.current(), pk=unit_id)
+    if not scope.can(Capability.VIEW, unit):
+        raise Http404
+    rows = services.status_board(scope, get_object_or_404(ReportType, code=report_type), year, unit)
+    return [
+        {"unit_id": row.unit.pk, "unit_name": row.unit.name, "is_own": row.is_own, "due_date": row.due,
+         "days_left": row.days_left, "status": row.status, "status_label": str(row.status_label),
+         "report_id": row.report.pk if row.report else None}
+        for row in rows
+    ]
+
+
+@router.get("/", response=list[ReportOut])
+@paginate
+def list_reports(request, year: int | None = None, report_type: str = "", state: str = ""):
+    reports = scope_for(request).filter(Report.objects.select_related("unit", "report_type")).order_by("-year", "unit__sort_key")
+    if year:
+        reports = reports.filter(year=year)
+    if report_type:
+        reports = reports.filter(report_type__code=report_type)
+    if state:
+        reports = reports.filter(state=state)
+    return [_report_out(r) for r in reports]
+
+
+@router.post("/", response={201: ReportOut})
+def start_report(request, payload: ReportIn):
+    scope = scope_for(request)
+    unit = scope.get_or_404(Unit.objects.current(), Capability.REPORT, pk=payload.unit_id)
+    report_type = get_object_or_404(ReportType, code=payload.report_type)
+    return Status(201, _report_out(services.start_report(scope, report_type, payload.year, unit, actor=request.user)))
+
+
+@router.get("/{report_id}", response=ReportOut)
+def report_detail(request, report_id: int):
+    return _report_out(_get(request, report_id))
+
+
+@router.patch("/{report_id}", response=ReportOut)
+def update_report(request, report_id: int, payload: NarrativeIn):
+    scope = scope_for(request)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version", None)
+    return _report_out(services.update_narrative(scope, _get(request, report_id), data, version=version))
+
+
+@router.get("/{report_id}/transitions", response=list[EventOut])
+def report_history(request, report_id: int):
+    """The report's transitions so far, oldest first."""
+    return list(_get(request, report_id).events.all())
+
+
+@router.post("/{report_id}/transitions", response=ReportOut)
+def report_transition(request, report_id: int, payload: TransitionIn):
+    scope = scope_for(request)
+    report = _get(request, report_id)
+    if payload.action == "submit":
+        report = services.submit(scope, report, actor=request.user, outstanding_note=payload.outstanding_note,
+                                 version=payload.version)
+    elif payload.action == "accept":
+        report = services.accept(scope, report, actor=request.user)
+    else:
+        report = services.return_report(scope, report, actor=request.user, reason=payload.reason)
+    return _report_out(report)
+
+
+@router.get("/{report_id}/differences", response=list[DifferenceOut])
+def report_differences(request, report_id: int):
+    return services.differences(_get(request, report_id))
+
+
+# -- export jobs ---------------------------------------------------------------------------------
+
+def _export_out(job: ExportJob) -> dict:
+    return {
+        **{f: getattr(job, f) for f in ("id", "kind", "unit_id", "year", "status", "progress", "rows_done",
+                                         "rows_total", "error", "created_at", "finished_at")},
+        "download_url": f"/api/v1/exports/{job.pk}/download" if job.status == ExportStatus.DONE else None,
+    }
+
+
+@exports_router.get("/", response=list[ExportOut])
+@paginate
+def list_exports(request):
+    return [_export_out(j) for j in scope_for(request).filter(ExportJob.objects.all(), Capability.REPORT)]
+
+
+@exports_router.post("/", response={202: ExportOut})
+def create_export(request, payload: ExportIn):
+    scope = scope_for(request)
+    unit = scope.get_or_404(Unit.objects.current(), Capability.REPORT, pk=payload.unit_id)
+    job = jobs.request_export(scope, kind=payload.kind, unit=unit, year=payload.year, actor=request.user)
+    return Status(202, _export_out(job))
+
+
+@exports_router.get("/{job_id}", response=ExportOut)
+def export_detail(request, job_id: int):
+    return _export_out(scope_for(request).get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id))
+
+
+@exports_router.get("/{job_id}/download")
+def export_download(request, job_id: int):
+    job = scope_for(request).get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE)

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """Periodic reports up the hierarchy (types and deadlines as data, frozen figures, review by the
+    level above, a status board) and the exports of their tables: xlsx, PDF and background jobs."""
+
+    name = "hoctap.reports"
+    label = "reports"
+    verbose_name = _("Báo cáo định kỳ")
+
+    def ready(self):
+        from hoctap.audit.tracking import track
+        from hoctap.web import navigation
+
+        from .models import ExportJob, Report, ReportSchedule
+
+        track(Report, exclude_fields=("version",))
+        track(ReportSchedule)
+        track(ExportJob, exclude_fields=("progress", "rows_done", "rows_total"))
+        navigation.register("reports:board", _("Báo cáo"), "report")

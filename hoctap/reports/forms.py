@@ -1,0 +1,60 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hoctap.accounts.roles import Capability
+from hoctap.territory.models import Level, Unit
+
+from .models import ExportKind, Report, ReportType
+
+
+def _this_year() -> int:
+    return timezone.localdate().year
+
+
+class BoardForm(forms.Form):
+    report_type = forms.ModelChoiceField(label=_("Loại báo cáo"), queryset=ReportType.objects.all(), to_field_name="code",
+                                         required=False)
+    year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=2100, required=False)
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scope.filter(
+            Unit.objects.current().filter(level__in=[Level.NATION, Level.PROVINCE, Level.COMMUNE])
+        ).in_order()
+
+    def values(self, default_unit):
+        data = self.cleaned_data if self.is_valid() else {}
+        return (
+            data.get("report_type") or ReportType.objects.first(),
+            data.get("year") or _this_year(),
+            data.get("unit") or default_unit,
+        )
+
+
+class NarrativeForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Report
+        fields = ["results", "difficulties", "proposals", "outstanding_note"]
+        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in fields}
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("submit", "submit"), ("accept", "accept"), ("return", "return")])
+    reason = forms.CharField(label=_("Lý do trả lại"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ExportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Dữ liệu"), choices=ExportKind.choices)
+    unit = forms.ModelChoiceField(label=_("Phạm vi"), queryset=Unit.objects.none())
+    year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=2100, initial=_this_year)
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scope.filter(
+            Unit.objects.current().filter(level__in=[Level.PROVINCE, Level.COMMUNE]), Capability.REPORT
+        ).in_order()

@@ -1,0 +1,58 @@
+"""Load report types and deadlines from `schedules.yaml` (idempotent: a second run changes nothing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.db.models import Q
+
+from hoctap.core.text import fold
+from hoctap.territory.models import Era, Level, Unit
+
+from .models import ReportLevel, ReportSchedule, ReportType
+
+DEFAULT_FILE = Path(__file__).with_name("schedules.yaml")
+
+
+def _province(name: str) -> Unit | None:
+    provinces = Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE)
+    folded = fold(name)
+    return provinces.filter(Q(name_folded=folded) | Q(name_folded__endswith=f" {folded}")).order_by("pk").first()
+
+
+def _due(text: str) -> tuple[int, int]:
+    day, month = (int(part) for part in str(text).split("/"))
+    return day, month
+
+
+@transaction.atomic
+def load_schedules(path: Path = DEFAULT_FILE, log=lambda message: None) -> dict[str, int]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    counts = {"types": 0, "schedules": 0, "skipped": 0}
+    types = {}
+    for entry in data["report_types"]:
+        report_type, _ = ReportType.objects.update_or_create(
+            code=entry["code"],
+            defaults={"name": entry["name"], "heading": entry["heading"], "order": entry.get("order", 0)},
+        )
+        types[report_type.code] = report_type
+        counts["types"] += 1
+    for entry in data["schedules"]:
+        province = None
+        if entry.get("province"):
+            province = _province(entry["province"])
+            if province is None:
+                # A map without that province (a test map, a partial load): nothing to attach to.
+                log(f"Bỏ qua hạn báo cáo của {entry['province']}: chưa có tỉnh này trên bản đồ.")
+                counts["skipped"] += 1
+                continue
+        level = ReportLevel(entry["level"])
+        day, month = _due(entry["due"])
+        ReportSchedule.objects.update_or_create(
+            report_type=types[entry["report_type"]], province=province, year=entry.get("year"), level=level,
+            defaults={"due_day": day, "due_month": month, "source": entry.get("source", "")},
+        )
+        counts["schedules"] += 1
+    return counts

@@ -1,0 +1,203 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hoctap.territory.models import Level, Unit
+
+
+class ReportType(models.Model):
+    """A kind of periodic report (annual, mid-year). Loaded from `schedules.yaml`, so a new kind of
+    report is a data change, not a code change. Reference data like the titles: not territorial, so
+    it has no scope lookup and is never handed out through the scoping layer as a record."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    heading = models.CharField(
+        _("tiêu đề biểu"), max_length=300,
+        help_text=_("Tiêu đề in trên biểu và báo cáo; {year} được thay bằng năm."),
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("loại báo cáo")
+        verbose_name_plural = _("loại báo cáo")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def heading_for(self, year: int) -> str:
+        return self.heading.replace("{year}", str(year))
+
+
+class ReportLevel(models.TextChoices):
+    """Who submits: communes report to their province, provinces to the centre."""
+
+    COMMUNE = Level.COMMUNE, _("Xã, phường, đặc khu")
+    PROVINCE = Level.PROVINCE, _("Tỉnh, thành phố")
+
+
+class ReportSchedule(models.Model):
+    """The deadline of one report type for one submitting level, in one province (or the national
+    default when province is empty), for one year (or every year when year is empty).
+
+    The most specific row wins: province and year, province every year, national and year,
+    national every year. A report type with no row for a province is not asked of it (the mid-year
+    report exists only where a province's plan asks for it).
+    """
+
+    report_type = models.ForeignKey(ReportType, models.CASCADE, related_name="schedules", verbose_name=_("loại báo cáo"))
+    province = models.ForeignKey(
+        Unit, models.CASCADE, null=True, blank=True, related_name="report_schedules", verbose_name=_("tỉnh"),
+        help_text=_("Để trống: mặc định toàn quốc."),
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True, help_text=_("Để trống: hằng năm."))
+    level = models.CharField(_("cấp báo cáo"), max_length=10, choices=ReportLevel.choices)
+    due_month = models.PositiveSmallIntegerField(_("tháng"))
+    due_day = models.PositiveSmallIntegerField(_("ngày"))
+    source = models.CharField(_("căn cứ"), max_length=300, blank=True)
+
+    scope_path_lookup = "province__path"
+    scope_shared = Q(province__isnull=True)
+
+    class Meta:
+        verbose_name = _("hạn báo cáo")
+        verbose_name_plural = _("hạn báo cáo")
+        ordering = ["report_type__order", "level", "due_month", "due_day"]
+
+    def __str__(self):
+        return f"{self.report_type} · {self.get_level_display()} · {self.due_day:02d}/{self.due_month:02d}"
+
+    def due_date(self, year: int) -> datetime.date:
+        return datetime.date(year, self.due_month, self.due_day)
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã gửi")
+    ACCEPTED = "accepted", _("Đã tiếp nhận")
+    RETURNED = "returned", _("Trả lại")
+
+
+# States in which the report is locked against edits by its authors.
+LOCKED_STATES = frozenset({ReportState.SUBMITTED, ReportState.ACCEPTED})
+
+
+class Report(models.Model):
+    """One unit's report of one type for one year.
+
+    While it is a draft its tables are computed live from the statistics; on submission they are
+    frozen into `snapshot` exactly as they were, so later changes to the tallies never alter what
+    was sent.
+    """
+
+    report_type = models.ForeignKey(ReportType, models.PROTECT, related_name="reports", verbose_name=_("loại báo cáo"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="reports", verbose_name=_("đơn vị báo cáo"))
+    state = models.CharField(_("trạng thái"), max_length=12, choices=ReportState.choices, default=ReportState.DRAFT)
+    results = models.TextField(_("kết quả thực hiện"), blank=True)
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    outstanding_note = models.TextField(
+        _("giải trình đơn vị chưa báo cáo"), blank=True,
+        help_text=_("Bắt buộc khi còn đơn vị cấp dưới chưa gửi hoặc chưa được tiếp nhận báo cáo; phải nêu tên từng đơn vị."),
+    )
+    snapshot = models.JSONField(_("số liệu đã chốt"), null=True, blank=True, editable=False)
+    due_date = models.DateField(_("hạn gửi"), null=True, blank=True, editable=False)
+    first_submitted_at = models.DateTimeField(_("gửi lần đầu"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("gửi lần cuối"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("ngày tiếp nhận / trả lại"), null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    # Optimistic concurrency: an edit made on a stale copy is refused instead of silently lost.
+    version = models.PositiveIntegerField(default=1)
+
+    scope_path_lookup = "unit__path"
+
+    class Meta:
+        verbose_name = _("báo cáo")
+        verbose_name_plural = _("báo cáo")
+        constraints = [
+            models.UniqueConstraint(fields=["report_type", "year", "unit"], name="report_unique_type_year_unit"),
+        ]
+        indexes = [models.Index(fields=["report_type", "year", "state"])]
+
+    def __str__(self):
+        return f"{self.report_type} {self.year} · {self.unit}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state in LOCKED_STATES
+
+
+class ReportEvent(models.Model):
+    """Every transition of a report, with who, when and why: the report's own history."""
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=12)
+    from_state = models.CharField(max_length=12, choices=ReportState.choices)
+    to_state = models.CharField(max_length=12, choices=ReportState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    scope_path_lookup = "report__unit__path"
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class ExportKind(models.TextChoices):
+    """Exports whose size grows with the population run as jobs; the report's own table and PDF
+    (one row per child unit) are built while the user waits."""
+
+    HOUSEHOLDS = "households", _("Danh sách hộ gia đình và kết quả đánh giá")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang xuất")
+    DONE = "done", _("Hoàn thành")
+    FAILED = "failed", _("Lỗi")
+
+
+class ExportJob(models.Model):
+    """One export run by the background worker. The web request only creates this row and enqueues
+    the task; the worker streams the file and records its progress here for the page to poll."""
+
+    kind = models.CharField(_("loại"), max_length=20, choices=ExportKind.choices)
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="export_jobs", verbose_name=_("phạm vi"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to="exports/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path_lookup = "unit__path"
+
+    class Meta:
+        verbose_name = _("yêu cầu xuất dữ liệu")
+        verbose_name_plural = _("yêu cầu xuất dữ liệu")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.unit} · {self.year}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

@@ -1,0 +1,359 @@
+"""The reporting workflow: draft → submitted (locked, figures frozen) → accepted, or returned with
+reasons by the level above and submitted again.
+
+Views and API routes stay thin: they fetch through the scope and call these functions, which
+check who may act, validate, and raise ValidationError with field names.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hoctap.accounts.roles import Capability
+from hoctap.core.text import fold
+from hoctap.territory.models import Era, Level, Unit
+
+from . import deadlines, figures
+from .models import Report, ReportEvent, ReportLevel, ReportSchedule, ReportState, ReportType
+
+NARRATIVE_FIELDS = ("results", "difficulties", "proposals")
+# The level that receives each level's reports.
+CHILD_LEVEL = {Level.NATION: Level.PROVINCE, Level.PROVINCE: Level.COMMUNE}
+
+
+# -- deadlines ---------------------------------------------------------------------------------
+
+def province_of(unit: Unit) -> Unit | None:
+    if unit.level == Level.PROVINCE:
+        return unit
+    return next((a for a in unit.ancestors() if a.level == Level.PROVINCE), None)
+
+
+def schedule_for(report_type: ReportType, unit: Unit, year: int) -> ReportSchedule | None:
+    """The most specific deadline row for `unit`'s level: province and year, province every
+    year, national and year, national every year."""
+    if unit.level not in ReportLevel.values:
+        return None
+    province = province_of(unit)
+    rows = ReportSchedule.objects.filter(report_type=report_type, level=unit.level).filter(
+        Q(year=year) | Q(year__isnull=True)
+    ).filter(Q(province=province) | Q(province__isnull=True) if province else Q(province__isnull=True))
+    return min(rows, key=lambda row: (row.province_id is None, row.year is None), default=None)
+
+
+def due_date_for(report_type: ReportType, unit: Unit, year: int) -> datetime.date | None:
+    schedule = schedule_for(report_type, unit, year)
+    return schedule.due_date(year) if schedule else None
+
+
+def required_types(unit: Unit, year: int) -> list[ReportType]:
+    return [t for t in ReportType.objects.all() if schedule_for(t, unit, year) is not None]
+
+
+# -- who acts ----------------------------------------------------------------------------------
+
+def _writes_own(scope, report: Report) -> None:
+    """A report is written and sent by its own unit: an officer of the level above may read it
+    and decide on it, but not write it on the unit's behalf."""
+    if report.unit.path not in scope.paths(Capability.REPORT):
+        raise Http404
+
+
+def is_reviewer(scope, report: Report) -> bool:
+    """The level above decides: a reviewer assigned strictly above the reporting unit."""
+    return any(
+        report.unit.path.startswith(path) and report.unit.path != path for path in scope.paths(Capability.REVIEW)
+    )
+
+
+def _reviews(scope, report: Report) -> None:
+    if not is_reviewer(scope, report):
+        raise Http404
+
+
+def can_write(scope, report: Report) -> bool:
+    return report.unit.path in scope.paths(Capability.REPORT) and not report.is_locked
+
+
+# -- the workflow ------------------------------------------------------------------------------
+
+def start_report(scope, report_type: ReportType, year: int, unit: Unit, *, actor) -> Report:
+    """The unit's report for that type and year, created as a draft on first use."""
+    if unit.era != Era.CURRENT or unit.level not in ReportLevel.values:
+        raise ValidationError({"unit_id": _("Chỉ xã, phường, đặc khu và tỉnh, thành phố lập báo cáo.")})
+    if unit.path not in scope.paths(Capability.REPORT):
+        raise Http404
+    due = due_date_for(report_type, unit, year)
+    if due is None:
+        raise ValidationError({"report_type": _("Tỉnh chưa quy định loại báo cáo này cho cấp của đơn vị.")})
+    report, _created = Report.objects.get_or_create(
+        report_type=report_type, year=year, unit=unit, defaults={"created_by": actor, "due_date": due},
+    )
+    return report
+
+
+def _locked_for_update(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("unit", "report_type").get(pk=report.pk)
+
+
+def _check_version(report: Report, version: int | None) -> None:
+    if version is not None and version != report.version:
+        raise ValidationError({"version": _("Báo cáo đã được người khác sửa; hãy tải lại trang.")})
+
+
+def update_narrative(scope, report: Report, data: dict, *, version: int | None = None) -> Report:
+    _writes_own(scope, report)
+    with transaction.atomic():
+        report = _locked_for_update(report)
+        _check_version(report, version)
+        if report.is_locked:
+            raise ValidationError({"state": _("Báo cáo đã gửi thì không sửa được.")})
+        for field in NARRATIVE_FIELDS + ("outstanding_note",):
+            if field in data:
+                setattr(report, field, data[field] or "")
+        report.version += 1
+        scope.save(report, Capability.REPORT)
+    return report
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """A child unit whose report the parent cannot yet count as received."""
+
+    unit: Unit
+    state: str
+    label: str
+
+
+def outstanding_children(report: Report) -> list[Outstanding]:
+    """Communes (for a province report) that have not submitted or whose report is not accepted."""
+    child_level = CHILD_LEVEL.get(report.unit.level)
+    if child_level is None:
+        return []
+    children = Unit.objects.filter(parent=report.unit, level=child_level, era=Era.CURRENT).in_order()
+    reports = {
+        r.unit_id: r for r in Report.objects.filter(report_type=report.report_type, year=report.year, unit__in=children)
+    }
+    missing = []
+    for child in children:
+        if schedule_for(report.report_type, child, report.year) is None:
+            continue
+        child_report = reports.get(child.pk)
+        state = child_report.state if child_report else None
+        if state == ReportState.ACCEPTED:
+            continue
+        label = ReportState(state).label if state else _("Chưa lập")
+        if state == ReportState.SUBMITTED:
+            label = _("Đã gửi, chưa tiếp nhận")
+        missing.append(Outstanding(child, state or "not_started", str(label)))
+    return missing
+
+
+def suggested_note(outstanding: list[Outstanding]) -> str:
+    return "\n".join(f"- {item.unit.name}: {item.label}" for item in outstanding)
+
+
+def _check_note_names(note: str, outstanding: list[Outstanding]) -> None:
+    """The note must name every outstanding unit, so the level above reads who is missing from the
+    note itself, not only from the attached list."""
+    if not outstanding:
+        return
+    folded = fold(note)
+    unnamed = [item.unit.name for item in outstanding if fold(item.unit.short_name) not in folded]
+    if not note.strip() or unnamed:
+        raise ValidationError({
+            "outstanding_note": _("Còn đơn vị chưa gửi hoặc chưa được tiếp nhận báo cáo; giải trình phải nêu tên: %(names)s.")
+            % {"names": ", ".join(unnamed or [item.unit.name for item in outstanding])}
+        })
+
+
+def _record(report: Report, action: str, from_state: str, actor, reason: str = "") -> None:
+    ReportEvent.objects.create(report=report, action=action, from_state=from_state, to_state=report.state,
+                               actor=actor, reason=reason)
+
+
+def submit(scope, report: Report, *, actor, outstanding_note: str | None = None, version: int | None = None,
+           now: datetime.datetime | None = None) -> Report:
+    """Send the report to the level above: its figures are frozen as they are at this moment."""
+    _writes_own(scope, report)
+    now = now or timezone.now()
+    with transaction.atomic():
+        report = _locked_for_update(report)
+        _check_version(report, version)
+        if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
+            raise ValidationError({"state": _("Báo cáo này đã được gửi.")})
+        if outstanding_note is not None:
+            report.outstanding_note = outstanding_note
+        if not report.results.strip():
+            raise ValidationError({"results": _("Phần kết quả thực hiện không được để trống.")})
+        outstanding = outstanding_children(report)
+        _check_note_names(report.outstanding_note, outstanding)
+        from_state = report.state
+        report.snapshot = {
+            "frozen_at": now.isoformat(),
+            "table": figures.table(report.unit, report.year),
+            "outstanding": [
+                {"unit_id": item.unit.pk, "name": item.unit.name, "state": item.state, "label": item.label}
+                for item in outstanding
+            ],
+        }
+        report.due_date = due_date_for(report.report_type, report.unit, report.year)
+        report.state = ReportState.SUBMITTED
+        report.submitted_at = now
+        report.first_submitted_at = report.first_submitted_at or now
+        report.submitted_by = actor
+        report.return_reason = ""
+        report.version += 1
+        scope.save(report, Capability.REPORT)
+        _record(report, "submit", from_state, actor)
+    return report
+
+
+def accept(scope, report: Report, *, actor, now: datetime.datetime | None = None) -> Report:
+    _reviews(scope, report)
+    with transaction.atomic():
+        report = _locked_for_update(report)
+        if report.state != ReportState.SUBMITTED:
+            raise ValidationError({"state": _("Chỉ tiếp nhận được báo cáo đã gửi.")})
+        report.state = ReportState.ACCEPTED
+        report.decided_at = now or timezone.now()
+        report.decided_by = actor
+        report.version += 1
+        scope.save(report, Capability.REVIEW)
+        _record(report, "accept", ReportState.SUBMITTED, actor)
+    return report
+
+
+def return_report(scope, report: Report, *, actor, reason: str, now: datetime.datetime | None = None) -> Report:
+    """Send the report back for correction; the unit edits it and submits again."""
+    _reviews(scope, report)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Phải nêu lý do trả lại.")})
+    with transaction.atomic():
+        report = _locked_for_update(report)
+        if report.state != ReportState.SUBMITTED:
+            raise ValidationError({"state": _("Chỉ trả lại được báo cáo đã gửi.")})
+        report.state = ReportState.RETURNED
+        report.return_reason = reason.strip()
+        report.decided_at = now or timezone.now()
+        report.decided_by = actor
+        report.version += 1
+        scope.save(report, Capability.REVIEW)
+        _record(report, "return", ReportState.SUBMITTED, actor, reason.strip())
+    return report
+
+
+# -- figures -----------------------------------------------------------------------------------
+
+def current_table(report: Report) -> dict:
+    """What the report shows: the frozen table once sent, the live one while it is a draft."""
+    if report.snapshot:
+        return report.snapshot["table"]
+    return figures.table(report.unit, report.year)
+
+
+def differences(report: Report) -> list[dict]:
+    """Where today's live figures differ from those frozen when the report was sent."""
+    if not report.snapshot:
+        return []
+    return figures.compare(report.snapshot["table"], figures.table(report.unit, report.year))
+
+
+# -- the status board --------------------------------------------------------------------------
+
+class BoardStatus:
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    ON_TIME = "on_time"
+    LATE = "late"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+    LABELS = {
+        NOT_STARTED: gettext_lazy("Chưa lập"),
+        DRAFT: gettext_lazy("Đang soạn"),
+        ON_TIME: gettext_lazy("Đã gửi đúng hạn"),
+        LATE: gettext_lazy("Gửi muộn"),
+        ACCEPTED: gettext_lazy("Đã tiếp nhận"),
+        RETURNED: gettext_lazy("Bị trả lại"),
+    }
+
+
+def board_status(report: Report | None, due: datetime.date | None) -> str:
+    if report is None:
+        return BoardStatus.NOT_STARTED
+    if report.state == ReportState.ACCEPTED:
+        return BoardStatus.ACCEPTED
+    if report.state == ReportState.RETURNED:
+        return BoardStatus.RETURNED
+    if report.state == ReportState.DRAFT:
+        return BoardStatus.DRAFT
+    # Timeliness is judged by the first submission: a return asks for corrections to a report that
+    # did arrive, and the unit should not be marked late for the reviewer's delay.
+    return BoardStatus.ON_TIME if deadlines.is_on_time(report.first_submitted_at, due) else BoardStatus.LATE
+
+
+@dataclass
+class BoardRow:
+    unit: Unit
+    due: datetime.date | None
+    report: Report | None
+    status: str
+    days_left: int | None
+    is_own: bool = False
+
+    @property
+    def status_label(self):
+        return BoardStatus.LABELS[self.status]
+
+    @property
+    def is_settled(self) -> bool:
+        """Sent (on time or not) or accepted: the deadline no longer counts down."""
+        return self.status in (BoardStatus.ON_TIME, BoardStatus.LATE, BoardStatus.ACCEPTED)
+
+    @property
+    def overdue_days(self) -> int:
+        if self.is_settled or self.days_left is None or self.days_left >= 0:
+            return 0
+        return -self.days_left
+
+
+def status_board(scope, report_type: ReportType, year: int, unit: Unit, *, now=None) -> list[BoardRow]:
+    """The unit's own report (if its level reports) and those of the units that report to it."""
+    now = now or timezone.now()
+    units = []
+    if unit.level in ReportLevel.values:
+        units.append((unit, True))
+    child_level = CHILD_LEVEL.get(unit.level)
+    if child_level:
+        children = scope.filter(Unit.objects.filter(parent=unit, level=child_level, era=Era.CURRENT)).in_order()
+        units.extend((child, False) for child in children)
+    reports = {
+        r.unit_id: r
+        for r in scope.filter(Report.objects.filter(report_type=report_type, year=year, unit__in=[u for u, _ in units]))
+    }
+    rows = []
+    for member, is_own in units:
+        due = due_date_for(report_type, member, year)
+        if due is None:
+            continue
+        report = reports.get(member.pk)
+        rows.append(BoardRow(member, due, report, board_status(report, due), deadlines.days_left(due, now), is_own))
+    return rows
+
+
+def board_summary(rows: list[BoardRow]) -> dict[str, int]:
+    summary = {status: 0 for status in BoardStatus.LABELS}
+    for row in rows:
+        if not row.is_own:
+            summary[row.status] += 1
+    return summary

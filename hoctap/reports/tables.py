@@ -1,0 +1,83 @@
+"""The report's statistical table as an xlsx sheet: units in rows, titles in columns, each title's
+columns under one merged header (registered, recognised, rate, target).
+
+The sheet is an administrative document, so its words are Vietnamese whatever the interface
+language is.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .issuers import issuing_bodies
+from .models import Report
+from .xlsx import AdminSheet, workbook
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+METRICS = [("registered", "Đăng ký"), ("recognised", "Được công nhận"), ("rate", "Tỷ lệ (%)"), ("target", "Chỉ tiêu (%)")]
+LEADING = ["STT", "Đơn vị"]
+
+
+def _number(value):
+    """Rates travel as decimal strings (exact); the sheet holds numbers so it can be summed."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return float(Decimal(value))
+    return value
+
+
+def vi_number(value) -> str | None:
+    """Vietnamese print: thousands with dots, decimals with a comma (1.234; 55,5)."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"{value:,}".replace(",", ".")
+
+
+def cell_values(cells: dict, titles: list[dict]) -> list:
+    values = []
+    for title in titles:
+        cell = cells.get(title["code"], {})
+        values.extend(_number(cell.get(metric)) for metric, _label in METRICS)
+    return values
+
+
+def report_table_xlsx(report: Report, table: dict) -> bytes:
+    titles = table["titles"]
+    widths = [6, 28] + [11] * (len(titles) * len(METRICS))
+    book = workbook()
+    sheet = AdminSheet(book, f"Bieu {report.year}", widths)
+    governing, issuing, place = issuing_bodies(report.unit)
+    frozen = report.snapshot is not None
+    subtitle = f"{report.unit.name} · số liệu " + (
+        f"chốt lúc gửi {timezone.localtime(report.submitted_at):%H:%M %d/%m/%Y}" if frozen else "tạm tính (báo cáo chưa gửi)"
+    )
+    sheet.header(
+        governing_body=governing, issuing_body=issuing, place=place,
+        day=timezone.localdate(report.submitted_at) if frozen else timezone.localdate(),
+        title=f"Biểu tổng hợp kết quả xây dựng các mô hình học tập năm {report.year}", subtitle=subtitle,
+    )
+    sheet.grouped_headers(LEADING, [(title["label"], [label for _metric, label in METRICS]) for title in titles])
+    formats = [None, None] + ["#,##0", "#,##0", "0.0", "0.0"] * len(titles)
+    for number, row in enumerate(table["rows"], start=1):
+        sheet.row([number, row["name"]] + cell_values(row["cells"], titles), formats=formats)
+    sheet.row(["", "Tổng cộng"] + cell_values(table["total"]["cells"], titles), bold=True, formats=formats)
+    sheet.signature(position=f"TM. {issuing}")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def grid(table: dict) -> dict:
+    """The table in title order, for templates (which cannot index a dict by a variable)."""
+    codes = [title["code"] for title in table["titles"]]
+    return {
+        "titles": table["titles"],
+        "rows": [(row["name"], [row["cells"].get(code, {}) for code in codes]) for row in table["rows"]],
+        "total": [table["total"]["cells"].get(code, {}) for code in codes],
+    }

@@ -1,0 +1,186 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hoctap.accounts.roles import Capability
+from hoctap.accounts.scoping import scope_for
+from hoctap.territory.models import Unit
+
+from . import jobs, services
+from .forms import BoardForm, ExportForm, NarrativeForm, TransitionForm
+from .models import ExportJob, ExportStatus, Report, ReportType
+from .pdf import report_pdf
+from .tables import XLSX_CONTENT_TYPE, grid, report_table_xlsx
+
+
+def _errors(error: ValidationError) -> list[str]:
+    return [message for messages_ in error.message_dict.values() for message in messages_]
+
+
+@login_required
+def board(request):
+    scope = scope_for(request)
+    form = BoardForm(request.GET or None, scope=scope)
+    home = scope.home_units()
+    report_type, year, unit = form.values(home[0] if home else None)
+    # The board shows the territory the user works on, not an ancestor seen only for navigation.
+    if unit is None or report_type is None or not scope.can(Capability.VIEW, unit):
+        raise Http404
+    rows = services.status_board(scope, report_type, year, unit)
+    return render(request, "reports/board.html", {
+        "form": form, "rows": rows, "summary": services.board_summary(rows), "report_type": report_type,
+        "year": year, "unit": unit, "labels": services.BoardStatus.LABELS,
+        "writable_paths": set(scope.paths(Capability.REPORT)),
+    })
+
+
+@login_required
+@require_POST
+def start(request):
+    scope = scope_for(request)
+    report_type = get_object_or_404(ReportType, code=request.POST.get("report_type"))
+    unit = scope.get_or_404(Unit.objects.current(), Capability.REPORT, pk=request.POST.get("unit"))
+    try:
+        year = int(request.POST.get("year", ""))
+        report = services.start_report(scope, report_type, year, unit, actor=request.user)
+    except (ValueError, ValidationError) as error:
+        messages.error(request, " ".join(_errors(error)) if isinstance(error, ValidationError) else _("Năm không hợp lệ."))
+        return redirect("reports:board")
+    return redirect("reports:detail", report_id=report.pk)
+
+
+def _detail_context(scope, report, narrative_form=None, transition_form=None):
+    outstanding = services.outstanding_children(report) if not report.is_locked else []
+    can_write = services.can_write(scope, report)
+    initial_note = report.outstanding_note or services.suggested_note(outstanding)
+    return {
+        "report": report,
+        "grid": grid(services.current_table(report)),
+        "frozen": bool(report.snapshot),
+        "outstanding": report.snapshot["outstanding"] if report.snapshot else [
+            {"unit_id": o.unit.pk, "name": o.unit.name, "label": o.label} for o in outstanding
+        ],
+        "can_write": can_write,
+        "can_review": services.is_reviewer(scope, report) and report.state == "submitted",
+        "narrative_form": narrative_form or NarrativeForm(
+            instance=report, initial={"version": report.version, "outstanding_note": initial_note}
+        ),
+        "transition_form": transition_form or TransitionForm(initial={"version": report.version}),
+        "events": report.events.select_related("actor"),
+        "due": report.due_date or services.due_date_for(report.report_type, report.unit, report.year),
+    }
+
+
+@login_required
+def detail(request, report_id):
+    scope = scope_for(request)
+    report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
+    form = None
+    if request.method == "POST":
+        form = NarrativeForm(request.POST, instance=Report.objects.get(pk=report.pk))
+        if form.is_valid():
+            try:
+                services.update_narrative(scope, report, form.cleaned_data, version=form.cleaned_data["version"])
+            except ValidationError as error:
+                for message in _errors(error):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Đã lưu báo cáo."))
+                return redirect("reports:detail", report_id=report.pk)
+    return render(request, "reports/detail.html", _detail_context(scope, report, narrative_form=form))
+
+
+@login_required
+def transition(request, report_id):
+    scope = scope_for(request)
+    # Look the report up before checking the method: a report outside the scope is a 404 whatever
+    # the method, so the answer never tells whether it exists.
+    report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        action, data = form.cleaned_data["action"], form.cleaned_data
+        try:
+            if action == "submit":
+                services.submit(scope, report, actor=request.user, version=data.get("version"),
+                                outstanding_note=request.POST.get("outstanding_note"))
+                messages.success(request, _("Đã gửi báo cáo; số liệu đã được chốt."))
+            elif action == "accept":
+                services.accept(scope, report, actor=request.user)
+                messages.success(request, _("Đã tiếp nhận báo cáo."))
+            else:
+                services.return_report(scope, report, actor=request.user, reason=data.get("reason", ""))
+                messages.success(request, _("Đã trả lại báo cáo."))
+            return redirect("reports:detail", report_id=report.pk)
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+    report.refresh_from_db()
+    return render(request, "reports/detail.html", _detail_context(scope, report, transition_form=form), status=422)
+
+
+@login_required
+def differences(request, report_id):
+    scope = scope_for(request)
+    report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
+    template = "reports/_differences.html" if request.headers.get("HX-Request") else "reports/differences.html"
+    return render(request, template, {"report": report, "differences": services.differences(report)})
+
+
+@login_required
+def table_xlsx(request, report_id):
+    scope = scope_for(request)
+    report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
+    response = HttpResponse(report_table_xlsx(report, services.current_table(report)), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="bieu-{report.report_type.code}-{report.unit.code}-{report.year}.xlsx"'
+    return response
+
+
+@login_required
+def pdf(request, report_id):
+    scope = scope_for(request)
+    report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
+    response = HttpResponse(report_pdf(report, services.current_table(report)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{report.report_type.code}-{report.unit.code}-{report.year}.pdf"'
+    return response
+
+
+# -- exports -----------------------------------------------------------------------------------
+
+@login_required
+def export_list(request):
+    scope = scope_for(request)
+    scope.require(Capability.REPORT)
+    form = ExportForm(request.POST or None, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = jobs.request_export(scope, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in _errors(error):
+                form.add_error(None, message)
+        else:
+            return redirect("reports:export_detail", job_id=job.pk)
+    exports = scope.filter(ExportJob.objects.select_related("unit"), Capability.REPORT)[:50]
+    return render(request, "reports/export_list.html", {"form": form, "jobs": exports})
+
+
+@login_required
+def export_detail(request, job_id):
+    scope = scope_for(request)
+    job = scope.get_or_404(ExportJob.objects.select_related("unit"), Capability.REPORT, pk=job_id)
+    template = "reports/_export_progress.html" if request.headers.get("HX-Request") else "reports/export_detail.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_download(request, job_id):
+    scope = scope_for(request)
+    job = scope.get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE)

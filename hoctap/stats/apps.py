@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StatsConfig(AppConfig):
+    """Live figures (counters kept in the transaction of each change), both maps, targets and
+    their projection, association capacity, dashboards with server-drawn charts, xlsx exports."""
+
+    name = "hoctap.stats"
+    label = "stats"
+    verbose_name = _("Thống kê")
+
+    def ready(self):
+        from hoctap.accounts.roles import Capability
+        from hoctap.assessments import moves
+        from hoctap.audit.tracking import track
+        from hoctap.web.navigation import register
+
+        from . import receivers
+        from .models import AssociationCapacity, Target
+
+        # Registry subjects that move take their assessments along (assessments.moves), and the
+        # counters follow (receivers): both driven by the registry's own signals.
+        moves.connect()
+        receivers.connect()
+        track(Target)
+        track(AssociationCapacity)
+        register("stats:home", _("Thống kê"), Capability.VIEW)
+        register("stats:target_list", _("Chỉ tiêu"), Capability.VIEW)

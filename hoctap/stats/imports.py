@@ -1,0 +1,111 @@
+"""Targets from Excel, through the shared engine (hoctap.core.imports): every error of the file
+first, then all rows in one transaction or none. A row is a (indicator, year, unit) target; the unit
+is a province or commune code (blank: national), on the current map unless "cũ" is chosen."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hoctap.accounts.roles import Capability
+from hoctap.core.imports import Column, ImportTemplate, Kind, Outcome, register_template
+from hoctap.territory.models import Era, Level, Unit
+
+from .indicators import Indicator
+from .models import Target
+
+ERA_CHOICES = ((Era.CURRENT, "mới"), (Era.LEGACY, "cũ"))
+
+
+def parse_percent(raw) -> Decimal | None:
+    try:
+        value = Decimal(str(raw).strip().replace(",", ".").rstrip("%").strip())
+    except (InvalidOperation, AttributeError):
+        return None
+    return value.quantize(Decimal("0.01")) if 0 <= value <= 100 else None
+
+
+class TargetsTemplate(ImportTemplate):
+    code = "targets"
+    title = gettext_lazy("Chỉ tiêu")
+    sheet_title = "Chỉ tiêu"
+    entities = {"target": gettext_lazy("Chỉ tiêu")}
+    guide = (
+        gettext_lazy("Mỗi dòng là một chỉ tiêu: tỷ lệ (%) một chỉ số cần đạt trong một năm."),
+        gettext_lazy("Để trống mã đơn vị để đặt chỉ tiêu toàn quốc (chỉ quản trị trung ương)."),
+        gettext_lazy("Mã đơn vị: mã tỉnh hoặc mã xã của Tổng cục Thống kê; bản đồ cũ (trước 01/07/2025) ghi «cũ»."),
+    )
+    columns = (
+        Column("indicator", gettext_lazy("Chỉ số"), Kind.CHOICE, required=True, choices=tuple(Indicator.choices),
+               width=40),
+        Column("year", gettext_lazy("Năm"), Kind.YEAR, required=True, example="2026", width=8),
+        Column("unit_code", gettext_lazy("Mã đơn vị"), max_length=20, example="33", width=12,
+               help=gettext_lazy("Mã tỉnh hoặc mã xã; để trống: toàn quốc.")),
+        Column("era", gettext_lazy("Bản đồ"), Kind.CHOICE, choices=ERA_CHOICES, width=10,
+               help=gettext_lazy("«mới» (mặc định) hoặc «cũ».")),
+        Column("value", gettext_lazy("Tỷ lệ (%)"), required=True, max_length=12, example="70", width=10),
+        Column("source", gettext_lazy("Văn bản"), max_length=200, example="29/KH-KHKH", width=24),
+    )
+    chunk_size = 500
+
+    def permitted(self, scope) -> bool:
+        return scope.can(Capability.REPORT)
+
+    def unique_keys(self, row):
+        yield "year", (row["indicator"], row["year"], row["era"] or Era.CURRENT, row["unit_code"] or ""), \
+            _("chỉ tiêu này")
+
+    def check(self, rows, run):
+        scope = run.scope
+        codes = {(row["era"] or Era.CURRENT, row["unit_code"]) for row in rows if row["unit_code"]}
+        units = {}
+        if codes:
+            for unit in Unit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE],
+                                            code__in=[code for _, code in codes]):
+                units[(unit.era, unit.code)] = unit
+        existing = {
+            (t.indicator, t.year, t.unit_id): t for t in Target.objects.filter(
+                year__in={row["year"] for row in rows if row["year"]},
+                indicator__in={row["indicator"] for row in rows if row["indicator"]},
+            )
+        }
+        for row in rows:
+            value = parse_percent(row["value"]) if row["value"] is not None else None
+            if row["value"] is not None and value is None:
+                row.error("value", _("Tỷ lệ phải là số từ 0 đến 100."))
+            unit = None
+            if row["unit_code"]:
+                unit = units.get((row["era"] or Era.CURRENT, row["unit_code"]))
+                if unit is None:
+                    row.error("unit_code", _("Không có tỉnh hoặc xã mang mã này trên bản đồ đã chọn."))
+                elif not scope.can(Capability.REPORT, unit):
+                    row.error("unit_code", _("Đơn vị nằm ngoài địa bàn bạn được giao."))
+            elif not scope.is_national(Capability.REPORT):
+                row.error("unit_code", _("Chỉ quản trị trung ương đặt chỉ tiêu toàn quốc; hãy ghi mã đơn vị."))
+            if row.has_errors:
+                continue
+            row.data.update(unit_id=unit.pk if unit else None, value=value)
+            current = existing.get((row["indicator"], row["year"], row.data["unit_id"]))
+            if current is None:
+                outcome = Outcome.CREATE
+            elif current.value == value and current.source == (row["source"] or current.source):
+                outcome = Outcome.UNCHANGED
+            else:
+                outcome = Outcome.CHANGE
+            row.data["outcome"] = outcome
+            run.count("target", outcome)
+
+    def apply(self, rows, run):
+        for row in rows:
+            if row.data.get("outcome") in (Outcome.CREATE, Outcome.CHANGE):
+                defaults = {"value": row.data["value"]}
+                if row["source"]:
+                    defaults["source"] = row["source"]
+                Target.objects.update_or_create(
+                    indicator=row["indicator"], year=row["year"], unit_id=row.data["unit_id"], defaults=defaults
+                )
+
+
+TARGETS = register_template(TargetsTemplate())

@@ -1,0 +1,326 @@
+"""What keeps the counters current: receivers of the assessments' and the registry's signals.
+
+All of them run inside the transaction of the change they count (Django sends model signals and
+`assessment_transitioned` inside it), so a figure and the record it counts are committed together
+or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from hoctap.assessments.models import Assessment
+from hoctap.assessments.moves import assessments_moved
+from hoctap.assessments.signals import assessment_transitioned
+from hoctap.assessments.states import HOLDING_STATES
+from hoctap.criteria.titles import Title
+from hoctap.registry.signals import registry_bulk_written
+from hoctap.registry.models import WORKING_AGE_MAX, WORKING_AGE_MIN, ClanBranch, Household, Organisation, Person
+from hoctap.territory.models import Era, Level, Unit
+
+from . import citizens
+from .models import SubjectKind
+from .tallies import Batch, Place, UnitInfo
+
+# Working-age adults are counted for each year of this window (a person is 15-60 in some of them).
+FIRST_YEAR = 2020
+
+
+def last_year() -> int:
+    return max(2030, datetime.date.today().year + 1)
+
+
+def tracked_years():
+    return range(FIRST_YEAR, last_year() + 1)
+
+
+# -- state changes ------------------------------------------------------------------------------
+
+def on_transition(sender, assessment, from_state, to_state, **kwargs):
+    units = UnitInfo()
+    batch = Batch()
+    units.load([assessment.unit_id, assessment.recorded_unit_id])
+    place = units.place(assessment.unit_id)
+    recorded = units.recorded_commune(assessment.recorded_unit_id, place)
+    year = assessment.campaign.year
+    title = assessment.title
+    batch.add_assessment(place, recorded, year, title, to_state, assessment.classification, +1)
+    batch.add_assessment(place, recorded, year, title, from_state, assessment.classification, -1)
+    if from_state is None and assessment.replaces_id:
+        # The revoked assessment this one replaces stops counting: the subject counts once.
+        old = Assessment.objects.filter(pk=assessment.replaces_id).values(
+            "unit_id", "recorded_unit_id", "state", "classification", "campaign__year", "title").first()
+        if old is not None:
+            units.load([old["unit_id"], old["recorded_unit_id"]])
+            old_place = units.place(old["unit_id"])
+            batch.add_assessment(old_place, units.recorded_commune(old["recorded_unit_id"], old_place),
+                                 old["campaign__year"], old["title"], old["state"], old["classification"], -1)
+    batch.flush()
+    was, now = from_state in HOLDING_STATES, to_state in HOLDING_STATES
+    if title in citizens.CITIZEN_TITLES and was != now and place is not None:
+        subject_id = getattr(assessment, citizens.SUBJECT_FIELD[title])
+        person_filter = {
+            Title.FAMILY: Q(household_id=subject_id),
+            Title.CLAN: Q(household__clan_branch_id=subject_id),
+            Title.COMMUNITY: Q(unit_id=subject_id),
+            Title.UNIT: Q(employer_id=subject_id),
+            Title.CITIZEN: Q(pk=subject_id),
+        }[title]
+        communes = {place.commune_id}
+        if title == Title.CITIZEN:
+            employer_unit = Person.objects.filter(pk=subject_id).values_list("employer__unit_id", flat=True).first()
+            if employer_unit is not None:
+                communes.add(units.place(employer_unit).commune_id)
+        citizens.apply_change(batch, person_filter, citizens.undo_holding(title, year, subject_id, was),
+                              communes, units=units)
+        batch.flush()
+
+
+def on_moved(sender, moved, **kwargs):
+    """Assessments that followed their subject to another village or commune."""
+    units = UnitInfo()
+    batch = Batch()
+    units.load([unit for m in moved for unit in (m.old_unit_id, m.new_unit_id, m.recorded_unit_id)])
+    for m in moved:
+        old_place, new_place = units.place(m.old_unit_id), units.place(m.new_unit_id)
+        batch.add_assessment(old_place, units.recorded_commune(m.recorded_unit_id, old_place), m.year, m.title,
+                             m.state, m.classification, -1, replaced=m.replaced)
+        batch.add_assessment(new_place, units.recorded_commune(m.recorded_unit_id, new_place), m.year, m.title,
+                             m.state, m.classification, +1, replaced=m.replaced)
+    batch.flush()
+
+
+# -- the registry -----------------------------------------------------------------------------
+
+PERSON_OLD_FIELDS = ("unit_id", "birth_year", "digital_skill", "household_id", "household__clan_branch_id",
+                     "employer_id", "employer__unit_id")
+
+
+def _person_state(row) -> dict:
+    return {
+        "unit_id": row["unit_id"], "birth_year": row["birth_year"], "digital_skill": row["digital_skill"],
+        "household_id": row["household_id"], "clan_branch_id": row["household__clan_branch_id"],
+        "employer_id": row["employer_id"], "employer_unit_id": row["employer__unit_id"],
+    }
+
+
+def _stored(model, pk, fields):
+    return model._default_manager.filter(pk=pk).values(*fields).first()
+
+
+def remember(sender, instance, raw=False, **kwargs):
+    """pre_save / pre_delete: what the record was, for the before/after difference."""
+    if raw or instance.pk is None:
+        instance._stats_old = None
+        return
+    if sender is Person:
+        row = _stored(Person, instance.pk, PERSON_OLD_FIELDS)
+        instance._stats_old = _person_state(row) if row else None
+    elif sender is Household:
+        instance._stats_old = _stored(Household, instance.pk, ("village_id", "clan_branch_id"))
+    elif sender is ClanBranch:
+        instance._stats_old = _stored(ClanBranch, instance.pk, ("commune_id",))
+    elif sender is Organisation:
+        instance._stats_old = _stored(Organisation, instance.pk, ("unit_id",))
+    elif sender is Unit:
+        instance._stats_old = _stored(Unit, instance.pk, ("parent_id", "level", "era"))
+
+
+def _working_years(birth_year):
+    return [y for y in tracked_years() if WORKING_AGE_MIN <= y - birth_year <= WORKING_AGE_MAX]
+
+
+def _person_counts(batch, units, state, sign):
+    """A person counts among the working-age adults of their village while they have a household
+    (as the registry's own count does)."""
+    if state is None or state["household_id"] is None or state["unit_id"] is None:
+        return
+    place = units.place(state["unit_id"])
+    for year in _working_years(state["birth_year"]):
+        batch.add_subjects(place, SubjectKind.WORKING_AGE_ADULTS, year, sign)
+
+
+def _communes(units, *unit_ids):
+    out = set()
+    for unit_id in unit_ids:
+        place = units.place(unit_id)
+        if place is not None:
+            out.add(place.commune_id)
+    return out
+
+
+def person_changed(sender, instance, created=False, raw=False, **kwargs):
+    if raw:
+        return
+    old = None if created else getattr(instance, "_stats_old", None)
+    row = _stored(Person, instance.pk, PERSON_OLD_FIELDS)
+    new = _person_state(row) if row else None
+    if old == new:
+        return
+    units = UnitInfo()
+    batch = Batch()
+    units.load([old and old["unit_id"], old and old["employer_unit_id"], new["unit_id"], new["employer_unit_id"]])
+    _person_counts(batch, units, old, -1)
+    _person_counts(batch, units, new, +1)
+    relevant = ("unit_id", "birth_year", "digital_skill", "household_id", "clan_branch_id", "employer_id",
+                "employer_unit_id")
+    if old is None or any(old[f] != new[f] for f in relevant):
+        communes = _communes(units, new["unit_id"], new["employer_unit_id"],
+                             old and old["unit_id"], old and old["employer_unit_id"])
+        citizens.apply_change(batch, Q(pk=instance.pk), citizens.undo_person_fields(instance.pk, old), communes,
+                              units=units)
+    batch.flush()
+    instance._stats_old = new
+
+
+def person_deleted(sender, instance, **kwargs):
+    old = getattr(instance, "_stats_old", None)
+    if old is None:
+        return
+    units = UnitInfo()
+    batch = Batch()
+    units.load([old["unit_id"], old["employer_unit_id"]])
+    _person_counts(batch, units, old, -1)
+    before = citizens.World({instance.pk: dict(old)}, citizens.load_holding([old], [instance.pk]))
+    citizens.apply_change(batch, Q(pk=instance.pk), None, _communes(units, old["unit_id"], old["employer_unit_id"]),
+                          units=units, before_world=before)
+    batch.flush()
+
+
+def household_changed(sender, instance, created=False, raw=False, **kwargs):
+    if raw:
+        return
+    old = None if created else getattr(instance, "_stats_old", None)
+    units = UnitInfo()
+    batch = Batch()
+    if created or (old and old["village_id"] != instance.village_id):
+        if old:
+            batch.add_subjects(units.place(old["village_id"]), SubjectKind.HOUSEHOLDS, 0, -1)
+        batch.add_subjects(units.place(instance.village_id), SubjectKind.HOUSEHOLDS, 0, +1)
+    if old and old["clan_branch_id"] != instance.clan_branch_id:
+        # The members' learning-clan membership changed.
+        communes = _communes(units, instance.village_id)
+        citizens.apply_change(batch, Q(household_id=instance.pk),
+                              citizens.undo_household_clan(instance.pk, old["clan_branch_id"]), communes, units=units)
+    batch.flush()
+    instance._stats_old = {"village_id": instance.village_id, "clan_branch_id": instance.clan_branch_id}
+
+
+def household_deleted(sender, instance, **kwargs):
+    batch = Batch()
+    batch.add_subjects(UnitInfo().place(instance.village_id), SubjectKind.HOUSEHOLDS, 0, -1)
+    batch.flush()
+
+
+def clan_changed(sender, instance, created=False, raw=False, **kwargs):
+    if raw:
+        return
+    old = None if created else getattr(instance, "_stats_old", None)
+    if created or (old and old["commune_id"] != instance.commune_id):
+        units = UnitInfo()
+        batch = Batch()
+        if old:
+            batch.add_subjects(units.place(old["commune_id"]), SubjectKind.CLAN_BRANCHES, 0, -1)
+        batch.add_subjects(units.place(instance.commune_id), SubjectKind.CLAN_BRANCHES, 0, +1)
+        batch.flush()
+    instance._stats_old = {"commune_id": instance.commune_id}
+
+
+def clan_deleted(sender, instance, **kwargs):
+    batch = Batch()
+    batch.add_subjects(UnitInfo().place(instance.commune_id), SubjectKind.CLAN_BRANCHES, 0, -1)
+    batch.flush()
+
+
+def organisation_changed(sender, instance, created=False, raw=False, **kwargs):
+    if raw:
+        return
+    old = None if created else getattr(instance, "_stats_old", None)
+    if created or (old and old["unit_id"] != instance.unit_id):
+        units = UnitInfo()
+        batch = Batch()
+        if old:
+            batch.add_subjects(units.place(old["unit_id"]), SubjectKind.ORGANISATIONS, 0, -1)
+        batch.add_subjects(units.place(instance.unit_id), SubjectKind.ORGANISATIONS, 0, +1)
+        if old:
+            # Its staff now count where it is.
+            citizens.apply_change(batch, Q(employer_id=instance.pk),
+                                  citizens.undo_organisation_unit(instance.pk, old["unit_id"]),
+                                  _communes(units, old["unit_id"], instance.unit_id), units=units)
+        batch.flush()
+    instance._stats_old = {"unit_id": instance.unit_id}
+
+
+def organisation_deleted(sender, instance, **kwargs):
+    batch = Batch()
+    batch.add_subjects(UnitInfo().place(instance.unit_id), SubjectKind.ORGANISATIONS, 0, -1)
+    batch.flush()
+
+
+UNIT_KIND = {Level.VILLAGE: SubjectKind.VILLAGES, Level.COMMUNE: SubjectKind.COMMUNES}
+
+
+def unit_changed(sender, instance, created=False, raw=False, **kwargs):
+    """Villages and communes of the current map are themselves subjects (learning communities)."""
+    if raw or instance.era != Era.CURRENT or instance.level not in UNIT_KIND:
+        return
+    old = None if created else getattr(instance, "_stats_old", None)
+    if created:
+        # Unit.save() writes the path after this signal: place the unit from its parent.
+        batch = Batch()
+        batch.add_subjects(_new_unit_place(instance), UNIT_KIND[instance.level], 0, +1)
+        batch.flush()
+    elif old and old["parent_id"] != instance.parent_id:
+        # A village moved to another commune (an administrative correction, rare). Unit.save()
+        # rewrites the paths after this signal, so both communes are recounted once it commits.
+        from .recompute import rebuild_units
+
+        communes = [old["parent_id"], instance.parent_id]
+        transaction.on_commit(lambda: rebuild_units(communes))
+
+
+def _new_unit_place(unit: Unit) -> Place | None:
+    if unit.parent_id is None:
+        return None
+    if unit.level == Level.COMMUNE:
+        return Place(commune_id=unit.pk, commune_parent_id=unit.parent_id)
+    grandparent = Unit.objects.filter(pk=unit.parent_id).values_list("parent_id", flat=True).first()
+    return Place(commune_id=unit.parent_id, commune_parent_id=grandparent, village_id=unit.pk) if grandparent else None
+
+
+def unit_deleted(sender, instance, **kwargs):
+    if instance.era != Era.CURRENT or instance.level not in UNIT_KIND:
+        return
+    batch = Batch()
+    batch.add_subjects(UnitInfo().place(instance.pk), UNIT_KIND[instance.level], 0, -1)
+    batch.flush()
+
+
+def bulk_written(sender, communes, **kwargs):
+    """Registry imports write with bulk_create and queryset updates (no model signals): recount
+    the communes they touched, inside the import's transaction."""
+    from .recompute import rebuild_units
+
+    rebuild_units(communes)
+
+
+def connect() -> None:
+    registry_bulk_written.connect(bulk_written, dispatch_uid="stats-registry-bulk")
+    assessment_transitioned.connect(on_transition, dispatch_uid="stats-transition")
+    assessments_moved.connect(on_moved, dispatch_uid="stats-moved")
+    for model, changed, deleted in (
+        (Person, person_changed, person_deleted),
+        (Household, household_changed, household_deleted),
+        (ClanBranch, clan_changed, clan_deleted),
+        (Organisation, organisation_changed, organisation_deleted),
+        (Unit, unit_changed, unit_deleted),
+    ):
+        pre_save.connect(remember, sender=model, dispatch_uid=f"stats-pre-{model.__name__}")
+        post_save.connect(changed, sender=model, dispatch_uid=f"stats-post-{model.__name__}")
+        if model is Person:
+            pre_delete.connect(remember, sender=model, dispatch_uid=f"stats-predel-{model.__name__}")
+        post_delete.connect(deleted, sender=model, dispatch_uid=f"stats-del-{model.__name__}")

@@ -1,0 +1,287 @@
+"""Recounting from the raw records: the recovery path and the proof that the counters are right.
+
+`expected()` counts, with a handful of GROUP BY queries over the assessments and the registry,
+what every counter row should hold; `recompute()` replaces the stored rows with it, `verify()`
+compares and lists every difference. Both can be limited to some years and to the units under one
+unit of the current map.
+
+While a recompute runs on PostgreSQL the counter tables are locked against writers (SHARE ROW
+EXCLUSIVE): a decision made meanwhile waits, then adds its delta to the recomputed figures, so
+nothing is lost or counted twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+
+from hoctap.assessments.models import Assessment
+from hoctap.assessments.states import HOLDING_STATES
+from hoctap.criteria.titles import Title
+from hoctap.registry.models import (
+    WORKING_AGE_MAX, WORKING_AGE_MIN, ClanBranch, DigitalSkill, Household, Organisation, Person,
+)
+from hoctap.territory.models import Era, Level, Unit
+
+from .models import CitizenTally, RecordedTally, SubjectCount, SubjectKind, Tally
+from .tallies import COUNTS, Batch, UnitInfo
+
+TABLES = (Tally, RecordedTally, CitizenTally, SubjectCount)
+
+
+class AllUnits(UnitInfo):
+    """Every unit's (level, path), read in one query: recounts touch most of them."""
+
+    def __init__(self, path: str | None = None):
+        super().__init__()
+        units = Unit.objects.all()
+        for pk, level, unit_path in units.values_list("pk", "level", "path").iterator(chunk_size=20000):
+            self.cache[pk] = (level, unit_path)
+
+
+def _holding(title: str, year: int, field_name: str):
+    return Assessment.objects.filter(title=title, state__in=HOLDING_STATES, campaign__year=year).values(field_name)
+
+
+def _years_with_assessments(years, path):
+    qs = Assessment.objects.all()
+    if path:
+        qs = qs.filter(unit__path__startswith=path)
+    found = set(qs.values_list("campaign__year", flat=True).distinct().order_by())
+    return sorted(found & set(years)) if years else sorted(found)
+
+
+def expected(years=None, path: str | None = None, units: UnitInfo | None = None) -> Batch:
+    """What every counter row within (years, path) should hold, as a Batch of absolute values."""
+    units = units or AllUnits()
+    batch = Batch()
+    # -- assessments ----------------------------------------------------------------------------
+    assessments = Assessment.objects.exclude(
+        pk__in=Assessment.objects.filter(replaces__isnull=False).values("replaces_id")
+    )
+    if years:
+        assessments = assessments.filter(campaign__year__in=years)
+    if path:
+        assessments = assessments.filter(unit__path__startswith=path)
+    groups = (
+        assessments.values("unit_id", "recorded_unit_id", "campaign__year", "title", "state", "classification")
+        .annotate(n=Count("pk")).order_by()
+    )
+    for row in groups.iterator(chunk_size=20000):
+        place = units.place(row["unit_id"])
+        batch.add_assessment(place, units.recorded_commune(row["recorded_unit_id"], place), row["campaign__year"],
+                             row["title"], row["state"], row["classification"], row["n"])
+    # -- learning-citizen indicators ------------------------------------------------------------
+    for year in _years_with_assessments(years, path):
+        _citizen_year(batch, units, year, path)
+    # -- registry counts ------------------------------------------------------------------------
+    _subject_counts(batch, units, path)
+    return batch
+
+
+def _citizen_year(batch: Batch, units: UnitInfo, year: int, path: str | None):
+    n = len(CitizenTally.COUNTS)
+    citizens = _holding(Title.CITIZEN, year, "person_id")
+    residents = Person.objects.all()
+    if path:
+        residents = residents.filter(unit__path__startswith=path)
+    in_group = (
+        Q(household_id__in=_holding(Title.FAMILY, year, "household_id"))
+        | Q(household__clan_branch_id__in=_holding(Title.CLAN, year, "clan_branch_id"))
+        | Q(unit_id__in=_holding(Title.COMMUNITY, year, "community_id"))
+    )
+    adults = (
+        residents.filter(birth_year__gte=year - WORKING_AGE_MAX, birth_year__lte=year - WORKING_AGE_MIN)
+        .filter(in_group).values("unit_id")
+        .annotate(n=Count("pk"), c=Count("pk", filter=Q(pk__in=citizens))).order_by()
+    )
+    for row in adults:
+        batch.add_citizen(units.place(row["unit_id"]), year, [row["n"], row["c"], 0, 0, 0, 0, 0])
+    held = (
+        residents.filter(pk__in=citizens).values("unit_id")
+        .annotate(
+            n=Count("pk"),
+            digital=Count("pk", filter=Q(digital_skill__in=[DigitalSkill.BASIC, DigitalSkill.PROFICIENT])),
+            proficient=Count("pk", filter=Q(digital_skill=DigitalSkill.PROFICIENT)),
+        ).order_by()
+    )
+    for row in held:
+        batch.add_citizen(units.place(row["unit_id"]), year, [0, 0, 0, 0, row["n"], row["digital"], row["proficient"]])
+    staff = Person.objects.filter(employer_id__in=_holding(Title.UNIT, year, "organisation_id"))
+    if path:
+        staff = staff.filter(employer__unit__path__startswith=path)
+    staff = staff.values("employer__unit_id").annotate(n=Count("pk"), c=Count("pk", filter=Q(pk__in=citizens))).order_by()
+    for row in staff:
+        batch.add_citizen(units.place(row["employer__unit_id"]), year, [0, 0, row["n"], row["c"], 0, 0, 0])
+    assert n == 7
+
+
+def _subject_counts(batch: Batch, units: UnitInfo, path: str | None):
+    from .receivers import tracked_years
+
+    def under(qs, lookup):
+        return qs.filter(**{f"{lookup}__startswith": path}) if path else qs
+
+    for row in under(Household.objects.all(), "village__path").values("village_id").annotate(n=Count("pk")).order_by():
+        batch.add_subjects(units.place(row["village_id"]), SubjectKind.HOUSEHOLDS, 0, row["n"])
+    for row in under(ClanBranch.objects.all(), "commune__path").values("commune_id").annotate(n=Count("pk")).order_by():
+        batch.add_subjects(units.place(row["commune_id"]), SubjectKind.CLAN_BRANCHES, 0, row["n"])
+    for row in under(Organisation.objects.all(), "unit__path").values("unit_id").annotate(n=Count("pk")).order_by():
+        batch.add_subjects(units.place(row["unit_id"]), SubjectKind.ORGANISATIONS, 0, row["n"])
+    for level, kind in ((Level.VILLAGE, SubjectKind.VILLAGES), (Level.COMMUNE, SubjectKind.COMMUNES)):
+        for pk in under(Unit.objects.filter(era=Era.CURRENT, level=level), "path").values_list("pk", flat=True):
+            batch.add_subjects(units.place(pk), kind, 0, 1)
+    years = list(tracked_years())
+    people = (
+        under(Person.objects.filter(household__isnull=False), "unit__path")
+        .filter(birth_year__gte=years[0] - WORKING_AGE_MAX, birth_year__lte=years[-1] - WORKING_AGE_MIN)
+        .values("unit_id", "birth_year").annotate(n=Count("pk")).order_by()
+    )
+    for row in people.iterator(chunk_size=20000):
+        place = units.place(row["unit_id"])
+        for year in years:
+            if WORKING_AGE_MIN <= year - row["birth_year"] <= WORKING_AGE_MAX:
+                batch.add_subjects(place, SubjectKind.WORKING_AGE_ADULTS, year, row["n"])
+
+
+# -- stored rows, in the same shape ------------------------------------------------------------
+
+def _in_scope(model, years, path):
+    qs = model.objects.all()
+    if path:
+        qs = qs.filter(unit__path__startswith=path)
+    if years and model is not SubjectCount:
+        qs = qs.filter(year__in=years)
+    if model is CitizenTally:
+        qs = qs.exclude(year=0)  # the per-commune lock rows hold no counts
+    return qs
+
+
+def stored(years=None, path: str | None = None) -> dict[str, dict[tuple, tuple]]:
+    out = {}
+    rows = _in_scope(Tally, years, path).values_list("unit_id", "year", "title", "classification", *COUNTS)
+    out["tally"] = {tuple(r[:4]): tuple(r[4:]) for r in rows.iterator(chunk_size=20000)}
+    rows = _in_scope(RecordedTally, years, path).values_list(
+        "recorded_unit_id", "unit_id", "year", "title", "classification", *COUNTS)
+    out["recorded"] = {tuple(r[:5]): tuple(r[5:]) for r in rows.iterator(chunk_size=20000)}
+    rows = _in_scope(CitizenTally, years, path).values_list("unit_id", "year", *CitizenTally.COUNTS)
+    out["citizen"] = {tuple(r[:2]): tuple(r[2:]) for r in rows.iterator(chunk_size=20000)}
+    rows = _in_scope(SubjectCount, years, path).values_list("unit_id", "kind", "year", "count")
+    out["subjects"] = {tuple(r[:3]): (r[3],) for r in rows.iterator(chunk_size=20000)}
+    return out
+
+
+def as_rows(batch: Batch) -> dict[str, dict[tuple, tuple]]:
+    return {
+        "tally": {k: tuple(v) for k, v in batch.tally.items() if any(v)},
+        "recorded": {k: tuple(v) for k, v in batch.recorded.items() if any(v)},
+        "citizen": {k: tuple(v) for k, v in batch.citizen.items() if any(v)},
+        "subjects": {k: (v,) for k, v in batch.subjects.items() if v},
+    }
+
+
+@dataclass
+class Difference:
+    table: str
+    key: tuple
+    live: tuple | None
+    expected: tuple | None
+
+    def __str__(self):
+        return f"{self.table} {self.key}: live {self.live} ≠ recount {self.expected}"
+
+
+@dataclass
+class Report:
+    differences: list[Difference] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+def compare(live, wanted) -> Report:
+    report = Report()
+    for table in wanted:
+        live_rows = {k: v for k, v in live[table].items() if any(v)}
+        report.rows += len(wanted[table])
+        for key in sorted(set(live_rows) | set(wanted[table]), key=repr):
+            a, b = live_rows.get(key), wanted[table].get(key)
+            if a != b:
+                report.differences.append(Difference(table, key, a, b))
+    return report
+
+
+def verify(years=None, unit: Unit | None = None) -> Report:
+    path = unit.path if unit is not None and unit.level != Level.NATION else None
+    _check_unit(unit)
+    with transaction.atomic():
+        _lock_tables(mode="SHARE")
+        wanted = as_rows(expected(years, path))
+        return compare(stored(years, path), wanted)
+
+
+def _check_unit(unit):
+    if unit is not None and unit.era != Era.CURRENT:
+        raise ValueError("recount on the current map: give a unit of the current map")
+
+
+def _lock_tables(mode: str):
+    if connection.vendor == "postgresql":
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in TABLES)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {tables} IN {mode} MODE")
+
+
+def recompute(years=None, unit: Unit | None = None) -> int:
+    """Replace the counters within (years, unit) by a recount; returns the number of rows written."""
+    _check_unit(unit)
+    path = unit.path if unit is not None and unit.level != Level.NATION else None
+    with transaction.atomic():
+        _lock_tables(mode="SHARE ROW EXCLUSIVE")
+        wanted = expected(years, path)
+        return _replace(wanted, years, path)
+
+
+def _replace(batch: Batch, years, path) -> int:
+    for model in TABLES:
+        qs = _in_scope(model, years, path)
+        if model is CitizenTally:
+            qs = qs.exclude(year=0)
+        qs.delete()
+    rows = as_rows(batch)
+    tally = [
+        Tally(unit_id=k[0], level=batch.tally_meta[k][0], parent_id=batch.tally_meta[k][1], year=k[1], title=k[2],
+              classification=k[3], **dict(zip(COUNTS, v)))
+        for k, v in rows["tally"].items()
+    ]
+    recorded = [
+        RecordedTally(recorded_unit_id=k[0], unit_id=k[1], year=k[2], title=k[3], classification=k[4],
+                      **dict(zip(COUNTS, v)))
+        for k, v in rows["recorded"].items()
+    ]
+    citizen = [
+        CitizenTally(unit_id=k[0], level=batch.citizen_meta[k][0], parent_id=batch.citizen_meta[k][1], year=k[1],
+                     **dict(zip(CitizenTally.COUNTS, v)))
+        for k, v in rows["citizen"].items()
+    ]
+    subjects = [
+        SubjectCount(unit_id=k[0], level=batch.subject_meta[k][0], parent_id=batch.subject_meta[k][1], kind=k[1],
+                     year=k[2], count=v[0])
+        for k, v in rows["subjects"].items()
+    ]
+    for model, objects in ((Tally, tally), (RecordedTally, recorded), (CitizenTally, citizen), (SubjectCount, subjects)):
+        model.objects.bulk_create(objects, batch_size=5000)
+    return len(tally) + len(recorded) + len(citizen) + len(subjects)
+
+
+def rebuild_units(unit_ids) -> None:
+    """Recount the communes given (e.g. after a village moved between them), inside the caller's
+    transaction."""
+    for unit in Unit.objects.filter(pk__in=[u for u in unit_ids if u]):
+        if unit.era == Era.CURRENT and unit.level == Level.COMMUNE:
+            recompute(None, unit)

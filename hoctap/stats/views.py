@@ -1,0 +1,203 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from hoctap.accounts.roles import Capability
+from hoctap.accounts.scoping import scope_for
+from hoctap.core import imports as engine
+from hoctap.core.exports import XLSX_CONTENT_TYPE, ExportColumn, xlsx_response
+from hoctap.territory.models import Era, Level, Unit
+
+from . import charts
+from .dashboard import FIRST_YEAR, build, status_label
+from .figures import CURRENT
+from .forms import CapacityForm, DashboardForm, ImportForm, TargetForm
+from .imports import TARGETS
+from .indicators import TITLE_INDICATORS, Indicator
+from .models import AssociationCapacity, Target
+
+EXPORT_TABLES = ("indicators", "children", "series")
+
+
+def year_choices(selected: int) -> list[int]:
+    return list(range(max(datetime.date.today().year, selected), FIRST_YEAR - 1, -1))
+
+
+def _board(request, unit):
+    form = DashboardForm(request.GET or None)
+    params = form.cleaned_data if form.is_valid() else {}
+    return build(unit, year=params.get("year"), map=params.get("map") or CURRENT, focus=params.get("focus"),
+                 scope=scope_for(request)), form
+
+
+@login_required
+def home(request):
+    scope = scope_for(request)
+    units = scope.home_units()
+    if not units:
+        raise Http404
+    return redirect("stats:dashboard", unit_id=units[0].pk)
+
+
+@login_required
+def dashboard(request, unit_id):
+    scope = scope_for(request)
+    unit = scope.get_or_404(Unit.objects.select_related("parent"), pk=unit_id)
+    board, form = _board(request, unit)
+    ancestors = [a for a in unit.ancestors() if scope.can(Capability.VIEW, a) or a.pk in _visible(scope, unit)]
+    query = request.GET.urlencode()
+    title_counts = [
+        (line.short, board.figures.title_counts(line.indicator, board.year))
+        for line in board.lines if line.indicator in TITLE_INDICATORS
+    ]
+    return render(request, "stats/dashboard.html", {
+        "board": board, "form": form, "unit": unit, "ancestors": ancestors, "query": query,
+        "year_choices": year_choices(board.year), "title_counts": title_counts,
+        "can_capacity": unit.level == Level.COMMUNE and unit.era == Era.CURRENT
+        and scope.can(Capability.REPORT, unit),
+        "status_label": status_label,
+    })
+
+
+def _visible(scope, unit):
+    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    return set(scope.filter(Unit.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+
+
+def _export_rows(board, table):
+    pct = lambda v: round(float(v), 2) if v is not None else None  # noqa: E731
+    if table == "indicators":
+        columns = [
+            ExportColumn(_("Chỉ số"), lambda l: l.label, 50),
+            ExportColumn(_("Năm"), lambda l: board.year, 8),
+            ExportColumn(_("Tử số"), lambda l: float(l.value.numerator) if l.value.numerator is not None else None),
+            ExportColumn(_("Mẫu số"), lambda l: float(l.value.denominator) if l.value.denominator else None),
+            ExportColumn(_("Nguồn mẫu số"), lambda l: l.value.source or ""),
+            ExportColumn(_("Tỷ lệ (%)"), lambda l: pct(l.rate)),
+            ExportColumn(_("Chỉ tiêu (%)"), lambda l: pct(l.target.value) if l.target else None),
+            ExportColumn(_("Hạn chỉ tiêu"), lambda l: l.target.deadline if l.target else None),
+            ExportColumn(_("Tình trạng"), lambda l: status_label(l.status)),
+            ExportColumn(_("Năm dự kiến đạt"), lambda l: l.projected),
+            ExportColumn(_("Ước tính"), lambda l: "x" if l.value.approximate else ""),
+        ]
+        return columns, board.lines
+    if table == "children":
+        columns = [
+            ExportColumn(_("Mã"), lambda c: c.unit.code, 12),
+            ExportColumn(_("Đơn vị"), lambda c: c.unit.name, 30),
+            ExportColumn(_("Chỉ số"), lambda c: str(Indicator(board.focus).label), 40),
+            ExportColumn(_("Tử số"), lambda c: float(c.value.numerator) if c.value.numerator is not None else None),
+            ExportColumn(_("Mẫu số"), lambda c: float(c.value.denominator) if c.value.denominator else None),
+            ExportColumn(_("Tỷ lệ (%)"), lambda c: pct(c.rate)),
+            ExportColumn(_("Chỉ tiêu (%)"), lambda c: pct(c.target.value) if c.target else None),
+            ExportColumn(_("Tình trạng"), lambda c: status_label(c.status)),
+            ExportColumn(_("Ước tính"), lambda c: "x" if c.value.approximate else ""),
+        ]
+        return columns, board.children
+    columns = [ExportColumn(_("Chỉ số"), lambda r: r[0].label, 50)] + [
+        ExportColumn(str(year), (lambda r, i=i: pct(r[0].series[i][1])), 9) for i, year in enumerate(board.years)
+    ]
+    return columns, [(line,) for line in board.lines]
+
+
+@login_required
+def export(request, unit_id, table):
+    scope = scope_for(request)
+    unit = scope.get_or_404(Unit.objects.all(), pk=unit_id)
+    if table not in EXPORT_TABLES:
+        raise Http404
+    board, _form = _board(request, unit)
+    columns, records = _export_rows(board, table)
+    return xlsx_response(f"thong-ke-{unit.code}-{board.year}-{table}", table, columns, records)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def capacity_edit(request, unit_id, year):
+    scope = scope_for(request)
+    commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE), Capability.REPORT, pk=unit_id)
+    if not 2000 <= year <= 2100:
+        raise Http404
+    instance = AssociationCapacity.objects.filter(unit=commune, year=year).first() or AssociationCapacity(
+        unit=commune, year=year)
+    form = CapacityForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        scope.save(form.save(commit=False), Capability.REPORT)
+        messages.success(request, _("Đã lưu số liệu năng lực Hội năm %(year)s.") % {"year": year})
+        return redirect(f"{reverse('stats:dashboard', args=[commune.pk])}?year={year}&focus=chair_in_clc")
+    return render(request, "stats/capacity_form.html", {"form": form, "unit": commune, "year": year})
+
+
+@login_required
+def target_list(request):
+    scope = scope_for(request)
+    targets = scope.filter(Target.objects.select_related("unit")).order_by("indicator", "year", "unit__sort_key")
+    indicator = request.GET.get("indicator", "")
+    if indicator in Indicator.values:
+        targets = targets.filter(indicator=indicator)
+    return render(request, "stats/target_list.html", {
+        "targets": targets[:500], "indicators": Indicator.choices, "indicator": indicator,
+        "can_edit": scope.can(Capability.REPORT),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request, target_id=None):
+    scope = scope_for(request)
+    if not scope.can(Capability.REPORT):
+        raise Http404
+    target = None
+    if target_id is not None:
+        target = scope.get_or_404(Target.objects.select_related("unit"), Capability.REPORT, pk=target_id)
+        if target.unit_id is None and not scope.is_national(Capability.REPORT):
+            raise Http404
+    form = TargetForm(request.POST or None, instance=target, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        if saved.unit_id is None:
+            saved.save()
+        else:
+            scope.save(saved, Capability.REPORT)
+        messages.success(request, _("Đã lưu chỉ tiêu."))
+        return redirect("stats:target_list")
+    return render(request, "stats/target_form.html", {"form": form, "target": target})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_import(request):
+    scope = scope_for(request)
+    if not TARGETS.permitted(scope):
+        raise Http404
+    if request.GET.get("template"):
+        response = HttpResponse(engine.template_workbook(TARGETS), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="mau-chi-tieu.xlsx"'
+        return response
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        run = engine.check_file if form.cleaned_data["dry_run"] else engine.import_file
+        result = run(upload, TARGETS, scope=scope, actor=request.user)
+        if result.committed:
+            messages.success(request, _("Đã nhập %(n)s dòng chỉ tiêu.") % {"n": result.rows})
+    return render(request, "stats/target_import.html", {"form": form, "result": result, "template": TARGETS})
+
+
+def public_province(request, code):
+    """A province's summary for everyone: aggregates only, no names of people, no login."""
+    province = get_object_or_404(Unit, era=Era.CURRENT, level=Level.PROVINCE, code=code)
+    form = DashboardForm(request.GET or None)
+    params = form.cleaned_data if form.is_valid() else {}
+    board = build(province, year=params.get("year"), map=CURRENT, focus=params.get("focus"), scope=None)
+    return render(request, "stats/public_province.html", {
+        "board": board, "year_choices": year_choices(board.year), "unit": province, "form": form, "status_label": status_label, "pct": charts.pct,
+    })
+

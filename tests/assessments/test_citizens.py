@@ -1,0 +1,113 @@
+"""Citizen self-service: sign-up with duplicate checks, the commune linking an account to the
+registry, and the citizen self-assessing their own record."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from hoctap.accounts.models import RoleAssignment
+from hoctap.accounts.roles import Role
+from hoctap.assessments import citizens, workflow
+from hoctap.assessments.models import CitizenSignup
+from hoctap.criteria.titles import Title
+from hoctap.registry.models import Person, Sex
+from tests.assessments.conftest import YEAR, full_answers, scope_of
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "mat-khau-rat-dai-2025"
+
+
+def sign_up(small_map, **overrides):
+    data = {"username": "lan.nguyen", "password": PASSWORD, "full_name": "Nguyễn Thị Lan", "birth_year": 1990,
+            "sex": Sex.FEMALE, "commune": small_map["commune_a"], "occupation_group": "farmer", **overrides}
+    return citizens.sign_up(**data)
+
+
+def test_a_new_citizen_gets_an_account_and_a_registry_person(small_map):
+    signup = sign_up(small_map)
+    assert signup.status == CitizenSignup.Status.CREATED
+    assert signup.person.account == signup.user and signup.person.commune == small_map["commune_a"]
+    assert RoleAssignment.objects.get(user=signup.user).role == Role.CITIZEN
+
+
+def test_same_folded_name_and_birth_year_in_the_commune_is_a_duplicate(small_map):
+    sign_up(small_map)
+    with pytest.raises(ValidationError) as refused:
+        sign_up(small_map, username="lan2", full_name="nguyen thi LAN")
+    assert "full_name" in refused.value.message_dict
+    sign_up(small_map, username="lan3", full_name="Nguyễn Thị Lan", commune=small_map["commune_b"])
+
+
+def test_same_id_number_is_a_duplicate(small_map):
+    sign_up(small_map, id_number="034190001234")
+    with pytest.raises(ValidationError):
+        sign_up(small_map, username="other", full_name="Người Khác", birth_year=1970, id_number="034190001234")
+
+
+def test_a_bad_id_number_and_weak_password_are_named(small_map):
+    with pytest.raises(ValidationError) as refused:
+        sign_up(small_map, id_number="12345", password="123")
+    assert {"id_number", "password"} <= set(refused.value.message_dict)
+
+
+def test_a_registry_match_waits_for_the_commune_which_links_it(small_map, people, officer_a):
+    # The spouse is in the registry of commune A's village, without an account.
+    signup = sign_up(small_map, full_name="Trần Thị Bình", birth_year=1982)
+    assert signup.status == CitizenSignup.Status.PENDING and signup.person is None
+    assert [p.pk for p in citizens.candidates_for(scope_of(officer_a), signup)] == [people["spouse"].pk]
+    citizens.link(scope_of(officer_a), signup, people["spouse"])
+    people["spouse"].refresh_from_db()
+    assert people["spouse"].account == signup.user and signup.status == CitizenSignup.Status.LINKED
+    with pytest.raises(ValidationError) as again:
+        sign_up(small_map, username="binh2", full_name="Trần Thị Bình", birth_year=1982)
+    assert "full_name" in again.value.message_dict
+
+
+def test_the_commune_may_create_the_person_instead(small_map, people, officer_a):
+    signup = sign_up(small_map, full_name="Trần Thị Bình", birth_year=1982)
+    citizens.link(scope_of(officer_a), signup, None)
+    assert Person.objects.filter(account=signup.user, unit=small_map["commune_a"]).exists()
+
+
+def test_another_commune_cannot_link(small_map, people, officer_b):
+    from django.http import Http404
+
+    signup = sign_up(small_map, full_name="Trần Thị Bình", birth_year=1982)
+    with pytest.raises(Http404):
+        citizens.link(scope_of(officer_b), signup, None)
+
+
+def test_a_citizen_registers_self_assesses_and_submits(small_map, campaigns):
+    signup = sign_up(small_map)
+    scope = scope_of(signup.user)
+    assessment = workflow.register(scope, Title.CITIZEN, signup.person, YEAR)
+    assert assessment.subject_group == "farmers"
+    assessment = workflow.save_answers(scope, assessment, {"CS1": "8"})
+    assert assessment.state == "self_assessing"
+    submitted = workflow.transition(scope, assessment, "submit", answers=full_answers(assessment.criteria_set, "9"))
+    assert submitted.state == "submitted" and submitted.self_result["achieved"]
+    with pytest.raises(workflow.TransitionRefused) as refused:
+        workflow.transition(scope, submitted, "start_review")
+    assert refused.value.code == "no_capability"
+
+
+def test_a_citizen_cannot_register_someone_else(small_map, campaigns, people):
+    from django.http import Http404
+
+    signup = sign_up(small_map)
+    with pytest.raises(Http404):
+        workflow.register(scope_of(signup.user), Title.CITIZEN, people["spouse"], YEAR)
+
+
+def test_signup_page_creates_the_account_and_signs_in(client, small_map, campaigns):
+    page = client.get("/signup/")
+    assert page.status_code == 200 and "Đăng ký tài khoản công dân" in page.content.decode()
+    communes = client.get("/signup/", {"province": small_map["province"].pk}, HTTP_HX_REQUEST="true")
+    assert "Xã An Lạc" in communes.content.decode()
+    response = client.post("/signup/", {
+        "full_name": "Nguyễn Thị Lan", "birth_year": "1990", "sex": "female", "province": small_map["province"].pk,
+        "commune": small_map["commune_a"].pk, "id_number": "", "occupation_group": "farmer",
+        "username": "lan", "password": PASSWORD,
+    })
+    assert response.status_code == 302 and response["Location"] == "/my/"
+    mine = client.get("/my/")
+    assert "Đăng ký Công dân học tập" in mine.content.decode() or "Nguyễn Thị Lan" in mine.content.decode()

@@ -1,0 +1,129 @@
+"""Evidence: type by content (an .exe renamed .jpg is refused), size limit, content-addressed
+storage, shared files flagged to the reviewer, thumbnails, served only in scope."""
+
+import datetime
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from hoctap.assessments import evidence, workflow
+from hoctap.assessments.models import EvidenceFile
+from hoctap.criteria.titles import Title
+from tests.assessments.conftest import YEAR, scope_of
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2025, 6, 1)
+
+
+def image_bytes(fmt="JPEG", size=(1600, 1200), colour=(200, 30, 30)):
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, fmt)
+    return out.getvalue()
+
+
+def upload(name, data, content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def attach(users, assessment, name, data, **kwargs):
+    return evidence.attach(scope_of(users["village_officer"]), assessment, upload(name, data),
+                           effective_date=TODAY, **kwargs)
+
+
+def test_photos_and_pdfs_are_accepted_and_stored_by_their_hash(family_assessment, users, settings):
+    photo = attach(users, family_assessment, "anh.jpg", image_bytes(), indicator_codes=["TC1.1"])
+    assert photo.file.content_type == "image/jpeg" and (photo.file.width, photo.file.height) == (1600, 1200)
+    assert (settings.MEDIA_ROOT / photo.file.path).exists()
+    assert photo.file.path.endswith(photo.file.sha256)
+    for name, data in [("a.png", image_bytes("PNG")), ("a.webp", image_bytes("WEBP")),
+                       ("a.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")]:
+        assert attach(users, family_assessment, name, data).pk
+
+
+def test_an_exe_renamed_jpg_is_refused(family_assessment, users):
+    executable = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
+    with pytest.raises(ValidationError) as refused:
+        attach(users, family_assessment, "anh-gia-dinh.jpg", executable)
+    assert refused.value.code == "file_type" if hasattr(refused.value, "code") else True
+    assert "JPEG, PNG, WebP" in " ".join(refused.value.messages)
+    assert not EvidenceFile.objects.exists()
+
+
+def test_a_jpeg_header_on_garbage_is_refused(family_assessment, users):
+    with pytest.raises(ValidationError) as refused:
+        attach(users, family_assessment, "hong.jpg", b"\xff\xd8\xff\xe0" + b"not really an image" * 50)
+    assert "hỏng" in " ".join(refused.value.messages)
+
+
+def test_a_file_over_the_limit_is_refused(family_assessment, users, settings):
+    settings.UPLOAD_MAX_BYTES = 1000
+    with pytest.raises(ValidationError) as refused:
+        attach(users, family_assessment, "lon.jpg", image_bytes())
+    assert "MB" in " ".join(refused.value.messages)
+
+
+def test_unknown_indicators_are_refused(family_assessment, users):
+    with pytest.raises(ValidationError):
+        attach(users, family_assessment, "anh.jpg", image_bytes(), indicator_codes=["KHONG-CO"])
+
+
+def test_the_same_file_for_two_subjects_is_flagged(family_assessment, users, people):
+    data = image_bytes(colour=(1, 2, 3))
+    first = attach(users, family_assessment, "anh.jpg", data)
+    assert not evidence.with_shared_flag(type(first).objects.filter(pk=first.pk)).get().shared_elsewhere
+    neighbour = workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["neighbour"], YEAR)
+    second = attach(users, neighbour, "cung-anh.jpg", data)
+    assert second.file == first.file and EvidenceFile.objects.count() == 1
+    flagged = evidence.with_shared_flag(type(first).objects.filter(pk__in=[first.pk, second.pk]))
+    assert all(e.shared_elsewhere for e in flagged)
+    assert evidence.assessments_with_shared_files([family_assessment.pk, neighbour.pk]) == {family_assessment.pk, neighbour.pk}
+
+
+def test_evidence_is_closed_once_submitted(family_assessment, users):
+    from tests.assessments.conftest import walk_to_proposed
+
+    proposed = walk_to_proposed(family_assessment, users)
+    with pytest.raises(workflow.TransitionRefused) as refused:
+        attach(users, proposed, "muon.jpg", image_bytes())
+    assert refused.value.code == "wrong_state"
+
+
+def test_thumbnails_are_downscaled_and_cached(family_assessment, users, settings):
+    photo = attach(users, family_assessment, "anh.jpg", image_bytes(size=(4000, 3000)))
+    data, content_type = evidence.thumbnail(photo.file, "small")
+    with Image.open(io.BytesIO(data)) as small:
+        assert max(small.size) == 320
+    assert content_type == "image/jpeg"
+    assert list((settings.MEDIA_ROOT / "thumbnails" / "small").rglob("*.jpg"))
+    assert evidence.thumbnail(photo.file, "small")[0] == data
+
+
+def test_files_are_served_only_in_scope(client, family_assessment, users, officer_b):
+    photo = attach(users, family_assessment, "anh.jpg", image_bytes())
+    client.force_login(users["commune_officer"])
+    response = client.get(f"/evidence/{photo.pk}/file/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert client.get(f"/evidence/{photo.pk}/thumbnail/small/").status_code == 200
+    client.force_login(officer_b)
+    assert client.get(f"/evidence/{photo.pk}/file/").status_code == 404
+    client.logout()
+    assert client.get(f"/evidence/{photo.pk}/file/").status_code == 302  # to the login page
+
+
+def test_upload_through_the_api(client, family_assessment, users):
+    from hoctap.accounts.models import ApiToken
+
+    _, token = ApiToken.issue(users["village_officer"], "t")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    url = f"/api/v1/assessments/{family_assessment.pk}/evidence"
+    good = client.post(url, {"file": upload("a.png", image_bytes("PNG")), "effective_date": "2025-05-01",
+                             "indicator_codes": "TC1.1"}, **headers)
+    assert good.status_code == 201 and good.json()["content_type"] == "image/png"
+    bad = client.post(url, {"file": upload("a.jpg", b"MZ" + b"\x00" * 100), "effective_date": "2025-05-01"}, **headers)
+    assert bad.status_code == 422 and bad.json()["errors"]["file"]
+    missing = client.post(url, {"effective_date": "2025-05-01"}, **headers)
+    assert missing.status_code == 422 and any(e["field"] == "file" for e in missing.json()["errors"])

@@ -1,0 +1,224 @@
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hoctap.accounts.models import ApiToken
+from hoctap.accounts.roles import Role
+from hoctap.accounts.scoping import Scope
+from hoctap.assessments.states import State
+from hoctap.inspections import sampling, services
+from hoctap.inspections.models import Finding, Verdict
+from tests.conftest import make_unit, make_user
+from tests.reports import builders
+
+pytestmark = pytest.mark.django_db
+
+
+# -- sampling, pure ------------------------------------------------------------------------------
+
+@given(st.sets(st.integers(min_value=1, max_value=10_000), max_size=300), st.integers(min_value=0, max_value=400),
+       st.integers(min_value=0, max_value=2**63 - 1))
+def test_a_seed_always_draws_the_same_sample_from_the_population(ids, k, seed):
+    ordered = sorted(ids)
+    sample = sampling.draw(ids, k, seed)
+    assert sample == sampling.draw(list(reversed(ordered)), k, seed)  # input order does not matter
+    assert len(sample) == min(k, len(ids)) and len(set(sample)) == len(sample)
+    assert set(sample) <= ids
+
+
+def test_sample_size_by_number_or_share():
+    assert sampling.sample_size(40, size=10) == 10
+    assert sampling.sample_size(4, size=10) == 4
+    assert sampling.sample_size(5, percent=Decimal("10")) == 1  # rounded up: a 10% sample of 5 is 1
+    assert sampling.sample_size(40, percent=Decimal("25")) == 10
+    assert sampling.sample_size(0, percent=Decimal("50")) == 0
+    with pytest.raises(ValueError):
+        sampling.sample_size(10, size=2, percent=Decimal("5"))
+
+
+# -- planning ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def third_commune(small_map):
+    commune = make_unit("commune", "12003", "Xã Cẩm Giàng", small_map["province"])
+    village = make_unit("village", "12003-001", "Thôn Trung", commune, division_type="Thôn")
+    return commune, village, make_user("officer_c", Role.COMMUNE_OFFICER, commune)
+
+
+@pytest.fixture
+def recognised(small_map, officer_a, officer_b, third_commune):
+    commune_c, village_c, officer_c = third_commune
+    return {
+        "a": builders.recognised_citizens(officer_a, small_map["village_a"], 6),
+        "b": builders.recognised_citizens(officer_b, small_map["village_b"], 4),
+        "c": builders.recognised_citizens(officer_c, village_c, 5),
+    }
+
+
+def _plan(officer, small_map, communes, **extra):
+    fields = {"province": small_map["province"], "year": 2025, "communes": communes, "name": "Kiểm tra năm 2025",
+              "actor": officer, **extra}
+    if "sample_size" not in extra and "sample_percent" not in extra:
+        fields["sample_size"] = 5
+    return services.plan(Scope(officer), **fields)
+
+
+def test_the_sample_is_reproducible_and_stays_in_the_chosen_communes(recognised, small_map, province_officer,
+                                                                      third_commune):
+    commune_c = third_commune[0]
+    chosen = [small_map["commune_a"], commune_c]
+    inspection = _plan(province_officer, small_map, chosen, seed=20251126)
+    sample = list(inspection.findings.values_list("assessment_id", flat=True))
+    assert len(sample) == 5 and inspection.population == 11 and inspection.seed == 20251126
+    allowed = {a.pk for a in recognised["a"] + recognised["c"]}
+    assert set(sample) <= allowed
+    assert set(inspection.findings.values_list("commune", flat=True)) <= {c.pk for c in chosen}
+    # The same seed over the same communes draws the same sample, in the same order.
+    again = _plan(province_officer, small_map, list(reversed(chosen)), seed=20251126)
+    assert list(again.findings.values_list("assessment_id", flat=True)) == sample
+    assert services.redraw(inspection) == sample
+    other = _plan(province_officer, small_map, chosen, seed=7)
+    assert list(other.findings.values_list("assessment_id", flat=True)) != sample
+
+
+def test_share_of_recognised_and_a_seed_chosen_by_the_system(recognised, small_map, province_officer):
+    inspection = _plan(province_officer, small_map, [small_map["commune_b"]], sample_percent=Decimal("50"))
+    assert inspection.findings.count() == 2 and inspection.population == 4
+    assert 0 <= inspection.seed < 2**63
+    assert {f.commune for f in inspection.findings.all()} == {small_map["commune_b"]}
+
+
+def test_only_recognised_assessments_are_drawn(small_map, officer_a, province_officer):
+    builders.recognised_citizens(officer_a, small_map["village_a"], 2)
+    builders.registered_citizen(officer_a, small_map["village_a"])
+    inspection = _plan(province_officer, small_map, [small_map["commune_a"]], sample_size=10)
+    assert inspection.population == 2 and inspection.findings.count() == 2
+    assert set(inspection.findings.values_list("assessment__state", flat=True)) == {State.RECOGNISED}
+
+
+def test_planning_is_validated_and_belongs_to_the_province(recognised, small_map, province_officer, officer_a):
+    with pytest.raises(ValidationError) as error:
+        _plan(province_officer, small_map, [], sample_size=None)
+    assert {"communes", "sample_size"} <= set(error.value.message_dict)
+    with pytest.raises(ValidationError) as error:
+        _plan(province_officer, small_map, [small_map["commune_a"]], sample_percent=Decimal("120"))
+    assert "sample_percent" in error.value.message_dict
+    # A commune officer reviews in the commune but does not inspect for the province.
+    with pytest.raises(Http404):
+        _plan(officer_a, small_map, [small_map["commune_a"]])
+
+
+# -- re-scoring and follow-up ---------------------------------------------------------------------
+
+@pytest.fixture
+def inspection(recognised, small_map, province_officer):
+    return _plan(province_officer, small_map, [small_map["commune_a"], small_map["commune_b"]], sample_size=10, seed=1)
+
+
+def test_rescoring_uses_the_same_criteria_and_records_agreement(inspection, province_officer):
+    finding = inspection.findings.select_related("assessment__criteria_set").first()
+    answers = services.starting_answers(finding)
+    finding = services.rescore(Scope(province_officer), finding, answers=answers, verdict="agree", actor=province_officer)
+    assert finding.matches_recorded is True
+    assert finding.result["criteria_set_code"] == finding.assessment.criteria_set.code
+    low = {code: (False if value is True else "0") for code, value in answers.items()}
+    other = inspection.findings.exclude(pk=finding.pk).first()
+    with pytest.raises(ValidationError) as error:
+        services.rescore(Scope(province_officer), other, answers=low, verdict="disagree", actor=province_officer)
+    assert "reasons" in error.value.message_dict
+    other = services.rescore(Scope(province_officer), other, answers=low, verdict="disagree",
+                             reasons="Không có minh chứng tham gia lớp học.", recommendation="revoke",
+                             actor=province_officer)
+    assert other.matches_recorded is False and other.result["achieved"] is False
+    with pytest.raises(ValidationError) as error:
+        services.rescore(Scope(province_officer), other, answers={"NOPE": 3}, verdict="agree", actor=province_officer)
+    assert "answers" in error.value.message_dict
+
+
+def test_a_disagreement_leads_to_revocation_through_the_workflow(inspection, small_map, province_officer):
+    finding = inspection.findings.filter(commune=small_map["commune_a"]).first()
+    finding = services.rescore(Scope(province_officer), finding, answers=services.starting_answers(finding),
+                               verdict="disagree", reasons="Hồ sơ khống.", recommendation="revoke",
+                               actor=province_officer)
+    # The province inspects, but revoking belongs to the authority that recognised (the commune chairman).
+    assert services.follow_up_actions(Scope(province_officer), finding) == []
+    with pytest.raises(ValidationError):
+        services.follow_up(Scope(province_officer), finding, "revoke", reason="Hồ sơ khống.",
+                           revocation_reference="5/QĐ-UBND")
+    chairman = builders.approver_for(small_map["commune_a"])
+    finding = Finding.objects.get(pk=finding.pk)
+    assert services.follow_up_actions(Scope(chairman), finding) == ["revoke"]
+    with pytest.raises(ValidationError) as error:
+        services.follow_up(Scope(chairman), finding, "revoke", reason="Hồ sơ khống.")
+    assert "revocation_reference" in error.value.message_dict
+    finding = services.follow_up(Scope(chairman), finding, "revoke", reason="Hồ sơ khống.",
+                                 revocation_reference="5/QĐ-UBND")
+    finding.assessment.refresh_from_db()
+    assert finding.follow_up == "revoke" and finding.assessment.state == State.REVOKED
+    assert finding.assessment.state_changes.filter(action="revoke").exists()
+    rows, total = services.summary(inspection)
+    assert total.revoked == 1 and total.disagreed == 1
+
+
+def test_agreement_rate_per_commune_and_title(inspection, small_map, province_officer):
+    verdicts = {}
+    for index, finding in enumerate(inspection.findings.select_related("commune")):
+        verdict = "disagree" if finding.commune == small_map["commune_b"] and index % 2 == 0 else "agree"
+        services.rescore(Scope(province_officer), finding, answers=services.starting_answers(finding), verdict=verdict,
+                         reasons="Thiếu minh chứng." if verdict == "disagree" else "", actor=province_officer)
+        verdicts.setdefault(finding.commune_id, []).append(verdict)
+    rows, total = services.summary(inspection)
+    by_commune = {row.commune.pk: row for row in rows}
+    assert {row.title for row in rows} == {"citizen"}
+    for commune_id, given_verdicts in verdicts.items():
+        row = by_commune[commune_id]
+        assert row.checked == row.sampled == len(given_verdicts)
+        agreed = given_verdicts.count("agree")
+        assert row.agreed == agreed
+        assert row.rate == (Decimal(100 * agreed) / len(given_verdicts)).quantize(Decimal("0.1"))
+    assert total.sampled == 10 and total.checked == 10
+
+
+def test_pages(client, inspection, small_map, province_officer, officer_a, officer_b):
+    client.force_login(province_officer)
+    finding = inspection.findings.filter(commune=small_map["commune_b"]).first()
+    for url in ("/inspections/", "/inspections/new/", f"/inspections/{inspection.pk}/",
+                f"/inspections/{inspection.pk}/report/", f"/inspections/findings/{finding.pk}/"):
+        assert client.get(url).status_code == 200, url
+    assert "chọn lại cho cùng mẫu" in client.get(f"/inspections/{inspection.pk}/").content.decode()
+    answers = {f"answer_{code}": "on" if value is True else value
+               for code, value in services.starting_answers(finding).items() if value is not False}
+    response = client.post(f"/inspections/findings/{finding.pk}/",
+                           {"verdict": "agree", "reasons": "", "recommendation": "", **answers})
+    assert response.status_code == 302
+    assert Finding.objects.get(pk=finding.pk).verdict == Verdict.AGREE
+    # The inspected commune sees the findings about it, not the province's plan or other communes.
+    client.force_login(officer_b)
+    assert client.get(f"/inspections/findings/{finding.pk}/").status_code == 200
+    assert client.get(f"/inspections/{inspection.pk}/").status_code == 404
+    client.force_login(officer_a)
+    assert client.get(f"/inspections/findings/{finding.pk}/").status_code == 404
+
+
+def test_api(client, recognised, small_map, province_officer):
+    _, token = ApiToken.issue(province_officer, "t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}", "content_type": "application/json"}
+    payload = {"province_id": small_map["province"].pk, "year": 2025, "name": "Kiểm tra", "seed": 99,
+               "commune_ids": [small_map["commune_a"].pk], "sample_percent": "50"}
+    created = client.post("/api/v1/inspections/", json.dumps(payload), **auth)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["seed"] == 99 and len(body["findings"]) == 3 and body["population"] == 6
+    bad = client.post("/api/v1/inspections/", json.dumps({**payload, "sample_size": 3}), **auth)
+    assert bad.status_code == 422 and "sample_size" in bad.json()["errors"]
+    finding = body["findings"][0]
+    scored = client.post(f"/api/v1/inspections/findings/{finding['id']}/score",
+                         json.dumps({"answers": {}, "verdict": "disagree"}), **auth)
+    assert scored.status_code == 422 and "reasons" in scored.json()["errors"]
+    detail = client.get(f"/api/v1/inspections/{body['id']}", HTTP_AUTHORIZATION=auth["HTTP_AUTHORIZATION"])
+    assert detail.json()["total"]["sampled"] == 3

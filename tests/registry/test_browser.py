@@ -1,0 +1,51 @@
+"""A village officer adds a household with two members on a 360×740 phone, partly by keyboard."""
+
+import re
+
+import pytest
+
+from hoctap.registry.models import Household
+from tests.browser.conftest import browser, login, phone  # noqa: F401  (the browser fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_village_officer_adds_a_household_with_two_members_on_a_phone(phone, live_server, small_map,  # noqa: F811
+                                                                        village_officer_a):
+    login(phone, live_server, "village_officer_a", "correct-horse-battery-9")
+    phone.goto(f"{live_server.url}/registry/households/new/")
+    phone.select_option("#id_village", label="Thôn Đông · Xã An Lạc")
+    phone.fill("#id_address", "Xóm 5")
+
+    phone.fill("#id_members-0-full_name", "Hoàng Văn Sơn")
+    phone.select_option("#id_members-0-sex", "male")
+    phone.fill("#id_members-0-birth_year", "1979")
+    phone.select_option("#id_members-0-occupation_group", "farmer")
+
+    phone.screenshot(path="/tmp/before-add.png", full_page=True)
+    phone.get_by_role("button", name="Thêm thành viên").click()
+    second = phone.locator("#id_members-1-full_name")
+    second.wait_for()
+    # The new member's name field has the focus: the rest is typed with the keyboard alone.
+    phone.wait_for_function("document.activeElement && document.activeElement.id === 'id_members-1-full_name'")
+    phone.keyboard.type("Vi Thị Hoa")
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.id") == "id_members-1-sex"
+    phone.keyboard.press("ArrowDown")  # the first choice after "---------": Nam
+    phone.keyboard.press("ArrowDown")  # Nữ
+    phone.keyboard.press("Tab")
+    phone.keyboard.type("1983-07-15" if phone.evaluate("document.activeElement.type") != "date" else "07151983")
+    phone.check("#id_members-1-is_head")
+    assert phone.locator("#id_members-TOTAL_FORMS").input_value() == "2"
+
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
+    phone.get_by_role("button", name="Lưu", exact=True).click()
+    phone.wait_for_url(re.compile(r"/registry/households/\d+/$"))
+
+    household = Household.objects.get()
+    assert household.head.full_name == "Vi Thị Hoa" and household.head.sex == "female"
+    assert sorted(household.members.values_list("full_name", "birth_year")) == [("Hoàng Văn Sơn", 1979),
+                                                                                 ("Vi Thị Hoa", 1983)]
+    assert phone.locator("h1").inner_text() == "Hộ H0001"
+    assert phone.locator("tbody tr").count() == 2
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
