@@ -12,6 +12,7 @@ def build_world(small_map, officer_a, officer_b):
     _stats_world(world)
     _reporting_world(world)
     _assessments_world(world)
+    _criteria_world(world)
     return world
 
 
@@ -86,6 +87,32 @@ def _assessments_world(world):
                                          parent=world["nation"])
     world["campaign_elsewhere"] = create_campaign(Title.FAMILY, 2025, province=other_province)
     world["campaign_national"] = campaign_for(Title.FAMILY, 2025, None)
+
+
+def _criteria_world(world):
+    """Criteria sets (hoctap.criteria): two versions of another province's own set, named with a
+    commune-B marker so a leak into commune A's lists is caught, and a national set to pair with."""
+    import datetime
+
+    from hoctap.criteria import loader
+    from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+    from hoctap.criteria.models import CriteriaSetVersion
+    from hoctap.territory.models import Level, Unit
+
+    publish_shipped_sets(log=lambda *args: None)
+    elsewhere = Unit.objects.create(era=world["province"].era, level=Level.PROVINCE, code="98",
+                                    name="Tỉnh Thử Nghiệm", short_name="Thử Nghiệm", division_type="tỉnh",
+                                    parent=world["nation"])
+    data = loader.load_file(loader.SHIPPED_SETS_DIR / "citizen-677-2022.yaml").model_dump(mode="python")
+    for version in (1, 2):
+        data.update(code="citizen-elsewhere", version=version, name_vi=f"Bộ tiêu chí riêng (Bình Minh) v{version}",
+                    effective_from=datetime.date(2025, version, 1))
+        definition = loader.load_mapping(data)
+        world[f"criteria_elsewhere_v{version}"] = CriteriaSetVersion.objects.create(
+            code=definition.code, version=version, title=definition.title, status=definition.status,
+            name_vi=definition.name_vi, name_en=definition.name_en, effective_from=definition.effective_from,
+            province=elsewhere, source_yaml=loader.to_yaml(definition), fingerprint=definition.fingerprint())
+    world["criteria_national"] = CriteriaSetVersion.objects.filter(province=None).first()
 
 
 def _stats_world(world):
@@ -240,6 +267,20 @@ OBJECT_ROUTES = {
     "api:decision_certificates": lambda w: [{"decision_id": w["decision_b"].pk}],
     "api:decision_detail": lambda w: [{"decision_id": w["decision_b"].pk}],
     "api:issue_certificates": lambda w: [{"decision_id": w["decision_b"].pk}],
+    # hoctap.criteria: another province's own set, alone and paired with a national one
+    "criteria:set_detail": lambda w: _criteria_elsewhere(w),
+    "criteria:sheet": lambda w: _criteria_elsewhere(w),
+    "criteria:export_yaml": lambda w: _criteria_elsewhere(w),
+    "criteria:export_xlsx": lambda w: _criteria_elsewhere(w),
+    "criteria:diff": lambda w: [
+        {"set_id": w["criteria_elsewhere_v1"].pk, "other_id": w["criteria_elsewhere_v2"].pk},
+        {"set_id": w["criteria_national"].pk, "other_id": w["criteria_elsewhere_v2"].pk},
+        {"set_id": w["criteria_elsewhere_v1"].pk, "other_id": w["criteria_national"].pk},
+    ],
+    "api:criteria_set_detail": lambda w: _criteria_elsewhere(w),
+    "api:criteria_set_yaml": lambda w: _criteria_elsewhere(w),
+    "api:score_criteria_set": lambda w: _criteria_elsewhere(w),
+    "api:criteria_score_template": lambda w: _criteria_elsewhere(w),
 }
 # Histories of commune B's assessments, decision and evidence go through the same scope.
 _history_cases = OBJECT_ROUTES["audit:history"]
@@ -253,7 +294,12 @@ OBJECT_ROUTES["audit:history"] = lambda w: _history_cases(w) + [
     {"model_label": "registry.clanbranch", "object_id": w["clan_b"].pk},
     {"model_label": "registry.organisation", "object_id": w["organisation_b"].pk},
     {"model_label": "registry.declaredtotals", "object_id": w["totals_b"].pk},
+    {"model_label": "criteria.criteriasetversion", "object_id": w["criteria_elsewhere_v1"].pk},
 ]
+
+
+def _criteria_elsewhere(world):
+    return [{"set_id": world["criteria_elsewhere_v1"].pk}, {"set_id": world["criteria_elsewhere_v2"].pk}]
 
 
 def _assessments_b(world):
@@ -284,7 +330,9 @@ NON_PAGE_ROUTES = {"logout", "set_language", "api:api-root", "api:openapi-json",
                    "reports:start",
                    # hoctap.registry: streamed exports (their scoping is tested in tests/registry/test_exports.py)
                    "registry:household_export", "registry:person_export", "registry:clan_export",
-                   "registry:organisation_export"}
+                   "registry:organisation_export",
+                   # hoctap.criteria: POST-only (publishing a checked file, checking a YAML text)
+                   "criteria:publish", "api:validate_criteria_set"}
 
 # Extra query strings for lists, so filters and searches are walked too.
 LIST_QUERIES = {
@@ -308,4 +356,6 @@ LIST_QUERIES = {
     "api:registry_person_list": ["", "?q=binh"],
     "api:registry_clan_list": ["", "?q=binh"],
     "api:registry_organisation_list": ["", "?q=binh", "?kind=school"],
+    "criteria:set_list": ["", "?q=Bình", "?title=citizen", "?status=partial", "?province=national"],
+    "api:list_criteria_sets": ["", "?title=citizen", "?code=citizen-elsewhere", "?national=false"],
 }

@@ -10,6 +10,7 @@ from django.http import Http404
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from ninja.responses import Status
 from pydantic import Field
 
 from hoctap.accounts.scoping import scope_for
@@ -124,24 +125,31 @@ class AssessmentDetailOut(AssessmentOut):
     allowed_actions: list[str]
     evidence: list[EvidenceOut]
 
+    @staticmethod
+    def resolve_certificate_code(assessment):
+        certificate = getattr(assessment, "certificate", None)
+        return certificate.code if certificate else None
 
-def _detail(request, assessment_id: int) -> dict:
+    @staticmethod
+    def resolve_allowed_actions(assessment):
+        return assessment.allowed_actions_now
+
+    @staticmethod
+    def resolve_evidence(assessment):
+        return assessment.evidence_flagged
+
+
+def _detail(request, assessment_id: int) -> Assessment:
     scope = scope_for(request)
     assessment = scope.get_or_404(
         Assessment.objects.select_related(*SUBJECT_RELATIONS, "campaign", "criteria_set", "certificate")
         .prefetch_related(*OWNER_PREFETCH),
         pk=assessment_id,
     )
-    certificate = getattr(assessment, "certificate", None)
-    return {
-        **AssessmentOut.from_orm(assessment).dict(),
-        **{name: getattr(assessment, name) for name in (
-            "subject_group", "area_class", "self_answers", "self_result", "review_answers", "review_result",
-            "return_reason", "decision_id")},
-        "certificate_code": certificate.code if certificate else None,
-        "allowed_actions": workflow.allowed_actions(scope, assessment),
-        "evidence": list(evidence.with_shared_flag(assessment.evidence.select_related("file"))),
-    }
+    # What only this user, now, may do; and the files flagged when another subject shares them.
+    assessment.allowed_actions_now = workflow.allowed_actions(scope, assessment)
+    assessment.evidence_flagged = list(evidence.with_shared_flag(assessment.evidence.select_related("file")))
+    return assessment
 
 
 @assessments_router.get("/", response=list[AssessmentOut])
@@ -171,7 +179,7 @@ def create_assessment(request, payload: RegistrationIn):
     subject = scope.get_or_404(adapter.model._default_manager.all(), pk=payload.subject_id)
     created = workflow.register(scope, payload.title, subject, payload.year, group=payload.subject_group,
                                 area_class=payload.area_class)
-    return 201, _detail(request, created.pk)
+    return Status(201, _detail(request, created.pk))
 
 
 @assessments_router.get("/{assessment_id}", response=AssessmentDetailOut)
@@ -224,7 +232,7 @@ def evidence_upload(request, assessment_id: int, file: File[UploadedFile], effec
         scope, assessment, file, effective_date=effective_date, description=description,
         indicator_codes=[code.strip() for code in indicator_codes.split(",") if code.strip()],
     )
-    return 201, evidence.with_shared_flag(Evidence.objects.select_related("file")).get(pk=attached.pk)
+    return Status(201, evidence.with_shared_flag(Evidence.objects.select_related("file")).get(pk=attached.pk))
 
 
 @assessments_router.get("/{assessment_id}/evidence", response=list[EvidenceOut])
@@ -301,7 +309,7 @@ def create_decision(request, payload: DecisionIn):
         scope, campaign, chosen, issuer=issuer, issued_on=payload.issued_on, signer_name=payload.signer_name,
         signer_title=payload.signer_title, legal_bases=payload.legal_bases, recipients=payload.recipients,
     )
-    return 201, _decisions().get(pk=decision.pk)
+    return Status(201, _decisions().get(pk=decision.pk))
 
 
 @decisions_router.post("/{decision_id}/certificates", response={201: DecisionOut})
@@ -310,7 +318,7 @@ def issue_certificates(request, decision_id: int):
     scope = scope_for(request)
     decision = scope.get_or_404(Decision.objects.select_related("campaign", "issuer"), pk=decision_id)
     decisions.issue_certificates(scope, decision)
-    return 201, _decisions().get(pk=decision.pk)
+    return Status(201, _decisions().get(pk=decision.pk))
 
 
 class CertificateOut(Schema):

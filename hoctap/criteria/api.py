@@ -150,6 +150,25 @@ def criteria_set_yaml(request, set_id: int):
     return response
 
 
+class ScoreTemplateOut(Schema):
+    answers: dict[str, None]
+    facts: dict[str, None]
+    area_classes: list[str]
+    groups: list[str]
+
+
+@router.get("/{set_id}/score", response=ScoreTemplateOut, url_name="criteria_score_template")
+def criteria_score_template(request, set_id: int):
+    """The sheet to fill for this set: every indicator code and fact name, and the options to pick."""
+    definition = scope_for(request).get_or_404(CriteriaSetVersion.objects.all(), pk=set_id).definition
+    return {
+        "answers": {indicator.code: None for indicator in definition.indicators},
+        "facts": dict.fromkeys(definition.required_facts()),
+        "area_classes": list(definition.applicability.area_classes),
+        "groups": [group.code for group in definition.applicability.subject_groups],
+    }
+
+
 @router.post("/{set_id}/score", response={200: dict[str, Any], 422: ScoreErrorOut}, url_name="score_criteria_set")
 def score_criteria_set(request, set_id: int, payload: ScoreIn):
     """Score one sheet (docs/answers-format.md) against the set; nothing is stored."""
@@ -161,7 +180,8 @@ def score_criteria_set(request, set_id: int, payload: ScoreIn):
         return Status(422, {
             "detail": _("Dữ liệu không hợp lệ."),
             "errors": [
-                {"field": services.answer_problem_field(p), "kind": p.kind,
+                # Named like the request-validation errors of the whole API (payload.<field>).
+                {"field": f"payload.{services.answer_problem_field(p)}", "kind": p.kind,
                  "message": p.message_en if english else p.message_vi}
                 for p in error.problems
             ],

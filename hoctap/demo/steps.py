@@ -150,6 +150,19 @@ def criteria_step(context, log):
     log(f"Bộ tiêu chí: {len(shipped)} bộ toàn quốc; bộ riêng của {context['province'].name} (2 phiên bản)")
 
 
+def assessments_step(context, log):
+    """The yearly cycle in the first commune: campaigns 2024-2025, assessments of every title in
+    every state, decisions with signed certificates, a correction, the demo citizen's own record."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from hoctap.assessments import demo
+
+    if not settings.CERTIFICATE_SIGNING_KEY and settings.DEBUG:
+        call_command("ensure_dev_keys")  # `make run` makes the key after the demo; certificates need it now
+    demo.load(context, log)
+
+
 def stats_step(context, log):
     """Statistics: the provincial yearly steps (Thái Bình, Cao Bằng), a commune target, association
     capacity for the demo communes, and counters recounted from whatever the steps before wrote."""
@@ -174,7 +187,196 @@ def stats_step(context, log):
     log(f"Thống kê: chỉ tiêu tỉnh Thái Bình, Cao Bằng; năng lực Hội {len(communes)} xã; {rows} dòng số liệu")
 
 
-STEPS = [territory_step, accounts_step, criteria_step, stats_step]
+REPORT_YEAR = 2025
+
+
+def _at(*args):
+    """A moment in Vietnamese time (the demo's submissions around the 01/12 deadline)."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.datetime(*args, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def reports_step(context, log):
+    """A reporting season (2025, Hưng Yên communes due 01/12): one commune on time and accepted, one
+    late, one returned with reasons, and the province's report naming the communes outstanding."""
+    import datetime
+
+    from hoctap.accounts.scoping import Scope
+    from hoctap.reports import services
+    from hoctap.reports.loader import load_schedules
+    from hoctap.reports.models import Report, ReportType
+
+    load_schedules()
+    annual = ReportType.objects.get(code="annual")
+    users, communes, logins = context["users"], context["communes"], context.setdefault("logins", [])
+    province_officer = users["province_officer"]
+    officers = [users["commune_officer"], users.get("other_commune_officer")]
+    if len(communes) > 2:
+        officers.append(_account("canboxa3", "Đinh Thị Yến", Role.COMMUNE_OFFICER, communes[2], logins))
+    season = [  # (submitted at, then: accept / return / wait)
+        (_at(REPORT_YEAR, 11, 28, 9, 30), "accept"),
+        (_at(REPORT_YEAR, 12, 3, 14, 0), "wait"),
+        (_at(REPORT_YEAR, 11, 30, 16, 45), "return"),
+    ]
+    for commune, officer, (moment, then) in zip(communes, officers, season):
+        if officer is None or Report.objects.filter(report_type=annual, year=REPORT_YEAR, unit=commune).exists():
+            continue
+        scope = Scope(officer)
+        report = services.start_report(scope, annual, REPORT_YEAR, commune, actor=officer)
+        services.update_narrative(scope, report, {
+            "results": f"{commune.name} đã tuyên truyền Chương trình tới 100% thôn, tổ dân phố; tổ chức đăng ký, "
+                       "tự đánh giá và công nhận các danh hiệu học tập theo kế hoạch.",
+            "difficulties": "Kinh phí cho Trung tâm học tập cộng đồng còn hạn chế; một số hộ chưa quen phần mềm.",
+            "proposals": "Đề nghị tỉnh mở lớp tập huấn sử dụng phần mềm cho cán bộ thôn.",
+        })
+        report = services.submit(scope, report, actor=officer, now=moment)
+        reviewer = Scope(province_officer)
+        if then == "accept":
+            services.accept(reviewer, report, actor=province_officer, now=moment + datetime.timedelta(days=1))
+        elif then == "return":
+            services.return_report(reviewer, report, actor=province_officer, now=_at(REPORT_YEAR, 12, 2, 8, 0),
+                                   reason="Biểu số liệu thiếu thôn Tổ dân phố 1; đề nghị bổ sung và gửi lại.")
+    province = context["province"]
+    if not Report.objects.filter(report_type=annual, year=REPORT_YEAR, unit=province).exists():
+        scope = Scope(province_officer)
+        report = services.start_report(scope, annual, REPORT_YEAR, province, actor=province_officer)
+        services.update_narrative(scope, report, {
+            "results": "Các xã triển khai đăng ký, đánh giá và công nhận danh hiệu học tập năm 2025 theo kế hoạch.",
+            "difficulties": "Nhiều xã mới sau sắp xếp chưa kiện toàn cán bộ phụ trách.",
+            "proposals": "Đề nghị Trung ương Hội hướng dẫn bộ tiêu chí áp dụng sau sắp xếp đơn vị hành chính.",
+        })
+        outstanding = services.outstanding_children(report)
+        note = "Các xã sau chưa gửi hoặc chưa được tiếp nhận báo cáo; tỉnh tiếp tục đôn đốc:\n"
+        services.submit(scope, report, actor=province_officer, outstanding_note=note + services.suggested_note(outstanding),
+                        now=_at(REPORT_YEAR, 12, 12, 10, 0))
+    log(f"Báo cáo năm {REPORT_YEAR}: {Report.objects.filter(year=REPORT_YEAR, report_type=annual).count()} báo cáo "
+        f"(đúng hạn, muộn, bị trả lại; báo cáo tỉnh)")
+
+
+def _recognised_for_inspection(context, year):
+    """Recognised assessments of the demo communes; a few learning citizens are put through the
+    workflow when the steps before recognised none, so the inspection has something to sample."""
+    import datetime
+
+    from hoctap.accounts.scoping import Scope
+    from hoctap.assessments import workflow
+    from hoctap.assessments.campaigns import campaign_for, create_campaign
+    from hoctap.assessments.decisions import issue_decision
+    from hoctap.assessments.states import Action
+    from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+    from hoctap.criteria.titles import Title
+    from hoctap.inspections.services import population
+    from hoctap.registry.models import OccupationGroup, Person, Sex
+
+    communes = context["communes"][:2]
+    if population(year, communes).exists():
+        return communes
+    publish_shipped_sets(log=lambda *args: None)
+    campaign_for(Title.CITIZEN, year, None) or create_campaign(Title.CITIZEN, year)
+    users, logins = context["users"], context["logins"]
+    authorities = [(users["commune_officer"], users["commune_approver"])]
+    if "other_commune_officer" in users:
+        authorities.append((users["other_commune_officer"],
+                            _account("chutichxa2", "Ngô Văn Lực", Role.COMMUNE_APPROVER, communes[1], logins)))
+    for commune, (officer, approver) in zip(communes, authorities):
+        officer_scope, approver_scope = Scope(officer), Scope(approver)
+        village = context["villages"][commune.pk][0]
+        proposed = []
+        for number, name in enumerate(["Nguyễn Thị Hằng", "Trần Văn Hùng", "Lê Thị Nga", "Phạm Văn Tâm"], start=1):
+            person = Person.objects.create(full_name=name, sex=Sex.FEMALE if number % 2 else Sex.MALE,
+                                           birth_year=1975 + number, unit=village,
+                                           occupation_group=OccupationGroup.FARMER)
+            assessment = workflow.register(officer_scope, Title.CITIZEN, person, year)
+            answers = {i.code: True if i.kind == "pass_fail" else format(i.max_points, "f")
+                       for i in assessment.criteria_set.definition.indicators}
+            assessment = workflow.transition(officer_scope, assessment, Action.START_SELF_ASSESSMENT)
+            assessment = workflow.transition(officer_scope, assessment, Action.SUBMIT, answers=answers)
+            assessment = workflow.transition(approver_scope, assessment, Action.START_REVIEW)
+            proposed.append(workflow.transition(approver_scope, assessment, Action.PROPOSE, answers=answers))
+        issue_decision(approver_scope, proposed[0].campaign, proposed, issuer=commune,
+                       issued_on=datetime.date(year, 11, 20), signer_name=approver.full_name)
+    return communes
+
+
+def inspections_step(context, log):
+    """The province inspects two communes' recognitions: a seeded sample, one finding in agreement,
+    one not (with a recommendation to revoke)."""
+    from hoctap.accounts.scoping import Scope
+    from hoctap.inspections import services
+    from hoctap.inspections.models import Inspection
+
+    inspector = context["users"]["province_officer"]
+    name = f"Kiểm tra công nhận danh hiệu năm {REPORT_YEAR}"
+    inspection = Inspection.objects.filter(province=context["province"], year=REPORT_YEAR, name=name).first()
+    if inspection is None:
+        communes = _recognised_for_inspection(context, REPORT_YEAR)
+        inspection = services.plan(Scope(inspector), province=context["province"], year=REPORT_YEAR,
+                                   communes=communes, name=name, sample_size=4, seed=20251201, actor=inspector)
+        findings = list(inspection.findings.select_related("assessment__criteria_set", "inspection__province"))
+        for finding, verdict in zip(findings, ("agree", "disagree")):
+            answers = services.starting_answers(finding)
+            if verdict == "disagree":
+                answers = {code: (False if value is True else "0") for code, value in answers.items()}
+            services.rescore(Scope(inspector), finding, answers=answers, verdict=verdict, actor=inspector,
+                             reasons="" if verdict == "agree" else "Không có minh chứng tham gia lớp học tại TTHTCĐ.",
+                             recommendation="" if verdict == "agree" else "revoke")
+    log(f"Kiểm tra: {inspection.name}, mẫu {inspection.findings.count()} hồ sơ (hạt giống {inspection.seed})")
+
+
+def awards_step(context, log):
+    """The 2025 congress: nominations from the communes, honoured at the commune and the province,
+    a Giấy khen recorded; and the commune association's emulation self-report."""
+    import datetime
+
+    from hoctap.accounts.scoping import Scope
+    from hoctap.awards import services
+    from hoctap.awards.models import Award, EmulationSelfReport, Nomination
+
+    users, communes = context["users"], context["communes"]
+    officer, province_officer = users["commune_officer"], users["province_officer"]
+    commune = communes[0]
+    nominees = [
+        ("family", "Gia đình ông Nguyễn Văn Thành", context["villages"][commune.pk][0],
+         "Ba thế hệ cùng học tập; hai con tốt nghiệp đại học, ông bà tham gia lớp tin học tại TTHTCĐ."),
+        ("clan", "Dòng họ Trần (chi 2)", commune,
+         "Quỹ khuyến học dòng họ 120 triệu đồng; 100% hộ trong chi đạt Gia đình học tập."),
+        ("citizen", "Bà Lê Thị Hoà", context["villages"][commune.pk][1],
+         "Tự học tiếng Anh và kỹ năng số ở tuổi 58, hướng dẫn 30 hội viên cài ứng dụng học tập."),
+    ]
+    for kind, name, unit, achievements in nominees:
+        if Nomination.objects.filter(occasion="congress-2025", nominee_name=name, unit=unit).exists():
+            continue
+        nomination = services.create_nomination(Scope(officer), occasion="congress-2025", nominee_kind=kind,
+                                                nominee_name=name, unit=unit, achievements=achievements, actor=officer)
+        services.decide(Scope(officer), nomination, "honour", actor=officer)
+        services.decide(Scope(officer), nomination, "propose", actor=officer)
+        if kind != "citizen":
+            services.decide(Scope(province_officer), nomination, "honour", actor=province_officer)
+    family = Nomination.objects.get(occasion="congress-2025", nominee_name=nominees[0][1])
+    if not Award.objects.filter(nomination=family).exists():
+        services.record_award(Scope(province_officer), kind="giay_khen", issuer="Chủ tịch Hội Khuyến học tỉnh Hưng Yên",
+                              decision_number="45/QĐ-HKH", decision_date=datetime.date(2025, 10, 15),
+                              recipient_name=family.nominee_name, recipient_kind="family", unit=family.unit,
+                              nomination=family, actor=province_officer)
+    body_name = f"Hội Khuyến học {commune.name}"
+    if not EmulationSelfReport.objects.filter(year=REPORT_YEAR, body="commune_association", unit=commune).exists():
+        report = services.save_self_report(
+            Scope(officer), year=REPORT_YEAR, body="commune_association", body_name=body_name, unit=commune,
+            answers={"C1": {"met": True, "note": "Nghị quyết HĐND xã về học tập suốt đời"},
+                     "C2": {"met": True, "note": "12 buổi tuyên truyền trên loa truyền thanh"},
+                     "C3": {"met": True, "note": "Mô hình «Tủ sách dòng họ»"},
+                     "C4": {"met": False, "note": "Đang hoàn thiện hồ sơ Cộng đồng học tập cấp xã"}},
+        )
+        services.submit_self_report(Scope(officer), report, actor=officer)
+    honoured = Nomination.objects.filter(occasion="congress-2025", decisions__action="honour",
+                                         decisions__stage="province").distinct().count()
+    log(f"Thi đua, khen thưởng: Đại hội 2025, {honoured} mô hình được tỉnh biểu dương")
+
+
+STEPS = [territory_step, accounts_step, criteria_step, assessments_step, stats_step, reports_step, inspections_step,
+         awards_step]
 
 
 def run_all(log=print):

@@ -26,7 +26,21 @@ from .services import check_declared_totals
 
 
 
+CHOOSE = _("— Chọn —")
+NONE = _("— Không —")
+ALL = _("— Tất cả —")
+
+
+def blank_first(field, label):
+    """Django's own blank choice is not translated into Vietnamese: name it ourselves."""
+    field.choices = [("", label), *[choice for choice in field.choices if choice[0] != ""]]
+
+
 class UnitChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", CHOOSE)
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, unit):
         if unit.level == Level.VILLAGE and unit.parent_id:
             return f"{unit.name} · {unit.parent.name}"
@@ -56,6 +70,7 @@ class HouseholdForm(forms.ModelForm):
             ClanBranch.objects.select_related("commune"), Capability.VIEW
         ).order_by("sort_key")
         self.fields["clan_branch"].required = False
+        self.fields["clan_branch"].empty_label = NONE
         self.fields["address"].widget.attrs["autocomplete"] = "street-address"
 
 
@@ -75,7 +90,7 @@ class BirthAndEthnicityMixin:
 
 PERSON_WIDGETS = {
     "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    "birth_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900}),
+    "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
     "id_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12}),
     "full_name": forms.TextInput(attrs={"autocomplete": "off"}),
 }
@@ -97,7 +112,8 @@ class MemberForm(BirthAndEthnicityMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["birth_year"].required = False
         self.fields["ethnicity"].required = False
-        self.fields["birth_year"].widget.attrs["max"] = timezone.localdate().year
+        self.fields["birth_year"].widget.attrs.update(min=1900, max=timezone.localdate().year)
+        blank_first(self.fields["sex"], CHOOSE)
 
 
 class BaseMemberFormSet(forms.BaseInlineFormSet):
@@ -140,7 +156,7 @@ def member_formset(extra: int):
 
 class PersonForm(BirthAndEthnicityMixin, forms.ModelForm):
     unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Nơi cư trú (thôn hoặc xã)"), required=False,
-                           help_text=_("Chỉ cần khi người này không thuộc hộ nào trong sổ."))
+                           empty_label=NONE, help_text=_("Chỉ cần khi người này không thuộc hộ nào trong sổ."))
 
     class Meta:
         model = Person
@@ -151,6 +167,10 @@ class PersonForm(BirthAndEthnicityMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["birth_year"].required = False
         self.fields["ethnicity"].required = False
+        self.fields["birth_year"].widget.attrs.update(min=1900, max=timezone.localdate().year)
+        blank_first(self.fields["sex"], CHOOSE)
+        self.fields["household"].empty_label = NONE
+        self.fields["employer"].empty_label = NONE
         self.fields["unit"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.COMMUNE, Level.VILLAGE])
         self.fields["household"].queryset = scope.filter(
             Household.objects.select_related("village"), Capability.EDIT_REGISTRY
@@ -203,6 +223,7 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.COMMUNE, Level.VILLAGE])
+        blank_first(self.fields["kind"], CHOOSE)
 
     def validate_unique(self):
         super().validate_unique()
@@ -262,21 +283,23 @@ class ListFilterForm(forms.Form):
 
 class HouseholdFilterForm(ListFilterForm):
     q = forms.CharField(label=_("Tìm (tên chủ hộ, mã hộ hoặc số CCCD)"), required=False, max_length=100)
-    village = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("Thôn, tổ dân phố"))
+    village = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("Thôn, tổ dân phố"),
+                              empty_label=ALL)
 
 
 class PersonFilterForm(ListFilterForm):
     q = forms.CharField(label=_("Tìm (họ tên hoặc số CCCD)"), required=False, max_length=100)
-    village = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("Thôn, tổ dân phố"))
+    village = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("Thôn, tổ dân phố"),
+                              empty_label=ALL)
     occupation_group = forms.ChoiceField(label=_("Nhóm nghề nghiệp"), required=False,
-                                         choices=[("", _("Tất cả"))] + OccupationGroup.choices)
+                                         choices=[("", ALL)] + OccupationGroup.choices)
     digital_skill = forms.ChoiceField(label=_("Kỹ năng số"), required=False,
-                                      choices=[("", _("Tất cả"))] + DigitalSkill.choices)
+                                      choices=[("", ALL)] + DigitalSkill.choices)
     working_age = forms.BooleanField(label=_("Chỉ người trong độ tuổi lao động"), required=False)
 
 
 class OrganisationFilterForm(ListFilterForm):
-    kind = forms.ChoiceField(label=_("Loại hình"), required=False, choices=[("", _("Tất cả"))] + OrganisationKind.choices)
+    kind = forms.ChoiceField(label=_("Loại hình"), required=False, choices=[("", ALL)] + OrganisationKind.choices)
 
 
 # -- imports -----------------------------------------------------------------------------------

@@ -339,36 +339,40 @@ def recorded(unit: Unit, years: list[int]) -> tuple[Node, dict[int, Node], list[
     total, children = Node(), defaultdict(Node)
 
     def place(node: Node, year: int, subject_commune: int, location):
+        """Add `node` to the total and the children with the weights its location gives them;
+        weights are summed first, so a figure shared only within one unit stays exact there."""
         year_era = era_of_year(year)
+        inside, per_child = Fraction(0), defaultdict(Fraction)
         if unit.era == year_era:
             for _, path, weight in location:
                 if path.startswith(unit.path):
-                    total.merge(node, weight)
+                    inside += weight
                     child = _ancestor_at(path, depth)
                     if child is not None:
-                        children[child].merge(node, weight)
+                        per_child[child] += weight
         elif unit.era == Era.CURRENT:
             # today's unit in an old year: the subjects living in it now, by old unit
             if not current_paths.get(subject_commune, "").startswith(unit.path):
                 return
-            total.merge(node, 1)
+            inside = Fraction(1)
             index = 1 if unit.level in (Level.NATION, Level.PROVINCE) else 3
             for _, path, weight in location:
                 child = _ancestor_at(path, index)
                 if child is not None:
-                    children[child].merge(node, weight)
+                    per_child[child] += weight
         else:
             # an old unit in a new year: each current commune shared among its old communes
             for commune_id, _, weight in location:
-                olds = on_old_map(commune_id)
-                inside = sum((w for _, path, w in olds if path.startswith(unit.path)), Fraction(0))
-                if inside:
-                    total.merge(node, weight * inside)
-                for _, path, w in olds:
+                for _, path, w in on_old_map(commune_id):
                     if path.startswith(unit.path):
+                        inside += weight * w
                         child = _ancestor_at(path, depth)
                         if child is not None:
-                            children[child].merge(node, weight * w)
+                            per_child[child] += weight * w
+        if inside:
+            total.merge(node, inside)
+        for child, weight in per_child.items():
+            children[child].merge(node, weight)
 
     rows = RecordedTally.objects.filter(unit_id__in=list(current_paths), year__in=years).values_list(
         "recorded_unit_id", "recorded_unit__era", "recorded_unit__path", "unit_id", "year", "title",

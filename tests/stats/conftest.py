@@ -94,7 +94,7 @@ class Maker:
 
     def move(self, assessment, to_state, classification=None):
         with transaction.atomic():
-            assessment = Assessment.objects.select_for_update().select_related("campaign").get(pk=assessment.pk)
+            assessment = Assessment.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=assessment.pk)
             from_state = assessment.state
             assessment.state = to_state
             if classification is not None:

@@ -1,0 +1,208 @@
+"""Demo data for the yearly cycle (called by hoctap.demo.steps.assessments_step).
+
+In the first demo commune: campaigns for 2024 and 2025 (national defaults and Hưng Yên's own),
+households, a clan branch and a school in the registry, assessments of every title in every state,
+decisions with signed certificates, a correction (revocation and a new assessment), a photo of
+evidence, the demo citizen's own record, and a sign-up waiting for the commune. Everything goes
+through the workflow, so the statistics and the audit log see what a real year produces.
+Idempotent: records are found by natural key first, and the assessments are made once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
+
+from hoctap.accounts.scoping import Scope
+from hoctap.criteria.titles import Title
+from hoctap.registry.models import ClanBranch, Household, OccupationGroup, Organisation, Person, Sex
+from hoctap.territory.models import Level
+
+from . import citizens, evidence, workflow
+from .campaigns import campaign_for, create_campaign, default_criteria_sets
+from .decisions import issue_certificates, issue_decision
+from .models import Assessment, CitizenSignup
+from .states import Action, State
+from .subjects import adapter_for_title
+
+YEARS = (2024, 2025)
+MARKER = "HT-DEMO"
+# (household code suffix, head, spouse); the head's sex decides "Hộ ông" or "Hộ bà".
+HOUSEHOLDS = [
+    ("01", ("Nguyễn Văn Thành", Sex.MALE, 1972), ("Trần Thị Mai", Sex.FEMALE, 1975)),
+    ("02", ("Lê Văn Hùng", Sex.MALE, 1980), ("Phạm Thị Hạnh", Sex.FEMALE, 1983)),
+    ("03", ("Đỗ Thị Hương", Sex.FEMALE, 1969), ("Vũ Văn Khải", Sex.MALE, 1967)),
+    ("04", ("Bùi Văn Lộc", Sex.MALE, 1985), ("Ngô Thị Yến", Sex.FEMALE, 1988)),
+    ("05", ("Hoàng Văn Minh", Sex.MALE, 1978), ("Đinh Thị Thu", Sex.FEMALE, 1979)),
+    ("06", ("Phan Văn Nghĩa", Sex.MALE, 1990), ("Lý Thị Oanh", Sex.FEMALE, 1992)),
+    ("07", ("Trịnh Văn Phúc", Sex.MALE, 1965), ("Mai Thị Quế", Sex.FEMALE, 1966)),
+    ("08", ("Đặng Văn Sơn", Sex.MALE, 1983), ("Tạ Thị Tâm", Sex.FEMALE, 1986)),
+]
+STAFF = [("Cao Thị Uyên", Sex.FEMALE, 1984), ("Lương Văn Vinh", Sex.MALE, 1979), ("Kiều Thị Xuân", Sex.FEMALE, 1990)]
+
+
+def _full_marks(assessment: Assessment, points: str | None = None) -> dict:
+    return {
+        i.code: True if i.kind == "pass_fail" else (points if points and float(points) <= float(i.max_points)
+                                                     else format(i.max_points, "f"))
+        for i in assessment.criteria_set.definition.indicators
+    }
+
+
+class Cycle:
+    """The demo's three actors, and the steps they take on an assessment."""
+
+    def __init__(self, village_officer, commune_officer, approver, commune):
+        self.village, self.commune, self.approver = Scope(village_officer), Scope(commune_officer), Scope(approver)
+        self.approver_user, self.commune_unit = approver, commune
+
+    def register(self, title, subject, year):
+        """The village officer registers what lives in the village; the commune officer the rest."""
+        in_village = adapter_for_title(title).unit(subject).level == Level.VILLAGE
+        return workflow.register(self.village if in_village else self.commune, title, subject, year)
+
+    def submit(self, assessment, points=None):
+        assessment = workflow.transition(self.village, assessment, Action.START_SELF_ASSESSMENT)
+        return workflow.transition(self.village, assessment, Action.SUBMIT, answers=_full_marks(assessment, points))
+
+    def propose(self, assessment, points=None):
+        assessment = self.submit(assessment, points)
+        assessment = workflow.transition(self.commune, assessment, Action.START_REVIEW)
+        return workflow.transition(self.commune, assessment, Action.PROPOSE)
+
+    def decide(self, assessments, year, day, *, certify=True):
+        decision = issue_decision(self.approver, assessments[0].campaign, assessments, issuer=self.commune_unit,
+                                  issued_on=datetime.date(year, 12, day), signer_name=self.approver_user.full_name)
+        if certify:
+            issue_certificates(self.approver, decision)
+        return decision
+
+
+def _campaigns(province, log):
+    for year in YEARS:
+        for title in Title.values:
+            campaign_for(title, year, None) or create_campaign(title, year)
+        # Hưng Yên's own campaigns for families and citizens: earlier deadlines (reports go up
+        # before 01/12, as the Thái Bình plan asks) and the province's own citizen set where it has one.
+        for title in (Title.FAMILY, Title.CITIZEN):
+            found = campaign_for(title, year, province)
+            if found is None or found.province_id is None:
+                create_campaign(
+                    title, year, province=province, criteria_sets=default_criteria_sets(title, year, province),
+                    self_assessment_deadline=datetime.date(year, 11, 10),
+                    review_deadline=datetime.date(year, 11, 20), recognition_deadline=datetime.date(year, 11, 30),
+                )
+    log(f"Đợt đánh giá {', '.join(map(str, YEARS))}: mặc định toàn quốc và đợt riêng của {province.name}")
+
+
+def _registry(commune, village):
+    households = []
+    for suffix, head, spouse in HOUSEHOLDS:
+        household, _created = Household.objects.get_or_create(
+            commune=commune, code_folded=f"{MARKER}-{suffix}".lower(),
+            defaults={"code": f"{MARKER}-{suffix}", "village": village},
+        )
+        members = []
+        for name, sex, year in (head, spouse):
+            person = Person.objects.filter(household=household, full_name=name).first() or Person.objects.create(
+                full_name=name, sex=sex, birth_year=year, household=household, occupation_group=OccupationGroup.FARMER)
+            members.append(person)
+        if household.head_id is None:
+            household.head = members[0]
+            household.save()
+        households.append(household)
+    clan, _created = ClanBranch.objects.get_or_create(
+        commune=commune, name_folded="ho nguyen van", branch_folded="chi 2",
+        defaults={"name": "Họ Nguyễn Văn", "branch": "Chi 2", "representative": "Nguyễn Văn Thành"},
+    )
+    Household.objects.filter(pk__in=[h.pk for h in households[:4]], clan_branch=None).update(clan_branch=clan)
+    school = Organisation.objects.filter(commune=commune, name="Trường Tiểu học xã (mẫu)").first() or \
+        Organisation.objects.create(name="Trường Tiểu học xã (mẫu)", kind="school", unit=commune)
+    for name, sex, year in STAFF:
+        if not Person.objects.filter(employer=school, full_name=name).exists():
+            Person.objects.create(full_name=name, sex=sex, birth_year=year, employer=school, unit=commune,
+                                  occupation_group=OccupationGroup.OFFICIAL)
+    return households, clan, school
+
+
+def _photo() -> SimpleUploadedFile:
+    image = Image.new("RGB", (1200, 800), (236, 244, 250))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((60, 60, 1140, 740), outline=(11, 83, 148), width=12)
+    draw.text((120, 380), "Lop hoc Trung tam hoc tap cong dong (anh minh hoa)", fill=(11, 83, 148))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return SimpleUploadedFile("lop-hoc-cong-dong.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _year(cycle: Cycle, year: int, households, clan, school, village, commune, demo_citizen):
+    people = [household.members.order_by("pk") for household in households]
+    heads = [members[0] for members in people]
+    spouses = [members[1] for members in people]
+    # Citizens first: the family title rests on the household's adults holding it.
+    recognised = [cycle.propose(cycle.register(Title.CITIZEN, person, year)) for person in heads[:6] + spouses[:2]]
+    cycle.decide(recognised, year, 1)
+    families = [cycle.propose(cycle.register(Title.FAMILY, household, year)) for household in households[:3]]
+    cycle.decide(families, year, 5)
+    if year != YEARS[-1]:
+        return
+    # 2025: every state of the cycle, across titles.
+    fourth = cycle.propose(cycle.register(Title.FAMILY, households[3], year))
+    cycle.decide([fourth], year, 8, certify=False)                           # recognised, no certificate yet
+    cycle.propose(cycle.register(Title.FAMILY, households[4], year))         # proposed
+    under_review = cycle.submit(cycle.register(Title.FAMILY, households[5], year))
+    workflow.transition(cycle.commune, under_review, Action.START_REVIEW)    # under review
+    returned = cycle.submit(cycle.register(Title.CITIZEN, spouses[2], year))
+    returned = workflow.transition(cycle.commune, returned, Action.START_REVIEW)
+    workflow.transition(cycle.commune, returned, Action.RETURN,
+                        reason="Bổ sung ảnh giấy chứng nhận lớp tin học (chỉ số CS5).")   # returned
+    rejected = cycle.submit(cycle.register(Title.CITIZEN, spouses[3], year), points="5")
+    rejected = workflow.transition(cycle.commune, rejected, Action.START_REVIEW)
+    workflow.transition(cycle.commune, rejected, Action.REJECT, reason="Tổng điểm dưới ngưỡng đạt.")  # not recognised
+    cycle.submit(cycle.register(Title.CITIZEN, spouses[4], year))            # submitted
+    self_assessing = workflow.transition(cycle.commune, cycle.register(Title.CLAN, clan, year),
+                                         Action.START_SELF_ASSESSMENT)       # self-assessing, with evidence
+    evidence.attach(cycle.commune, self_assessing, _photo(), effective_date=datetime.date(year, 9, 15),
+                    description="Buổi sinh hoạt khuyến học của dòng họ")
+    cycle.register(Title.COMMUNITY, village, year)                           # registered
+    cycle.register(Title.UNIT, school, year)
+    cycle.register(Title.COMMUNE_COMMUNITY, commune, year)
+    # A correction: a certified family revoked (with the revoking decision) and assessed again.
+    revoked = Assessment.objects.get(household=households[2], campaign__year=year, state=State.CERTIFIED)
+    workflow.correct(cycle.approver, revoked, reason="Hộ kê khai trùng minh chứng với hộ khác.",
+                     revocation_reference=f"15/QĐ-UBND ngày 20/12/{year}")
+    # The demo citizen's own record: registered, sheet half filled, to finish on a phone.
+    mine = cycle.register(Title.CITIZEN, demo_citizen, year)
+    workflow.save_answers(Scope(demo_citizen.account), mine, {"CS1": "8", "CS2": "9"})
+
+
+def load(context, log) -> None:
+    province, commune = context["province"], context["communes"][0]
+    village = context["villages"][commune.pk][0]
+    users = context["users"]
+    _campaigns(province, log)
+    households, clan, school = _registry(commune, village)
+    demo_citizen = Person.objects.filter(account=users["citizen"]).first() or Person.objects.create(
+        full_name=users["citizen"].full_name, sex=Sex.FEMALE, birth_year=1986, household=households[-1],
+        occupation_group=OccupationGroup.FARMER, account=users["citizen"])
+    cycle = Cycle(users["village_officer"], users["commune_officer"], users["commune_approver"], commune)
+    for year in YEARS:
+        if not Assessment.objects.filter(household__in=households, campaign__year=year).exists():
+            _year(cycle, year, households, clan, school, village, commune, demo_citizen)
+    # A sign-up the commune has to confirm: the registry already has someone with that name and year.
+    waiting = households[6].members.order_by("pk")[1]
+    if not CitizenSignup.objects.filter(commune=commune, name_folded=waiting.name_folded).exists():
+        citizens.sign_up(username="congdan2", password="hoctap-demo-2026", full_name=waiting.full_name,
+                         birth_year=waiting.birth_year, sex=waiting.sex, commune=commune, occupation_group="farmer")
+    counts = {State(s).label: n for s, n in _count_by_state(commune)}
+    log("Hồ sơ đánh giá: " + ", ".join(f"{label} {n}" for label, n in counts.items()))
+
+
+def _count_by_state(commune):
+    from django.db.models import Count
+
+    return (Assessment.objects.filter(unit__path__startswith=commune.path).values_list("state")
+            .annotate(n=Count("pk")).order_by("state"))
