@@ -19,6 +19,7 @@ from hoctap.criteria.titles import Title
 from hoctap.territory.models import Level, Unit
 
 from .models import Campaign
+from .sets import definition_of
 
 # Who signs recognition unless a campaign says otherwise. Families, clans, village communities,
 # commune-managed units and citizens: the commune People's Committee chairman (criteria.md 2.2).
@@ -117,7 +118,7 @@ def create_campaign(title: str, year: int, *, province: Unit | None = None, crit
     if wrong:
         raise ValidationError({"criteria_sets": _("Bộ tiêu chí không thuộc danh hiệu này: %(sets)s") % {"sets": ", ".join(wrong)}})
     if national is None or criteria_sets is not None:
-        recognition = sets[0].definition.recognition
+        recognition = definition_of(sets[0]).recognition
         inherited.update(validity_years=recognition.validity_years, upgrade_after_months=recognition.upgrade_after_months)
     campaign = Campaign(title=title, year=year, province=province, **{**inherited, **fields})
     campaign.full_clean(exclude=["criteria_sets"])
@@ -133,7 +134,7 @@ def pick_criteria_set(campaign: Campaign, *, group: str = "", admin_level: str |
     A province's own set wins over a national one; among equals, the most recent.
     """
     def fits(version: CriteriaSetVersion) -> bool:
-        applicability = version.definition.applicability
+        applicability = definition_of(version).applicability
         groups = {g.code for g in applicability.subject_groups}
         if group and groups and group not in groups:
             return False

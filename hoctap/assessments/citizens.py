@@ -9,8 +9,6 @@ the sign-up waits for the commune to confirm it is them. Two accounts for one pe
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -129,7 +127,3 @@ def link(scope: Scope, signup: CitizenSignup, person: Person | None) -> CitizenS
 def person_of(user) -> Person | None:
     """The registry person a citizen account belongs to."""
     return Person.objects.filter(account=user).select_related("unit", "commune").first()
-
-
-def current_year() -> int:
-    return datetime.date.today().year

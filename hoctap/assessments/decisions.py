@@ -16,6 +16,7 @@ from hoctap.criteria.titles import Title
 from hoctap.territory.models import Unit
 
 from .models import Assessment, Campaign, Certificate, Decision
+from .sets import definition_of
 from .states import Action, State
 from .workflow import TransitionRefused, transition
 
@@ -23,9 +24,19 @@ DEFAULT_SYMBOL = "QĐ-UBND"
 NUMBERING_ATTEMPTS = 5
 
 
+def unit_in_sentence(unit: Unit) -> str:
+    """"xã An Lạc": a unit's name inside a sentence (its kind in lower case)."""
+    return unit.name[:1].lower() + unit.name[1:]
+
+
+def issuer_body(issuer: Unit) -> str:
+    """"Ủy ban nhân dân xã An Lạc": the People's Committee of the issuing unit."""
+    return f"{_('Ủy ban nhân dân')} {unit_in_sentence(issuer)}"
+
+
 def issuer_name(issuer: Unit) -> str:
-    """"ỦY BAN NHÂN DÂN XÃ AN LẠC": the People's Committee of the issuing unit."""
-    return f"{_('Ủy ban nhân dân')} {issuer.name}".upper()
+    """"ỦY BAN NHÂN DÂN XÃ AN LẠC", as headers write it."""
+    return issuer_body(issuer).upper()
 
 
 def issuers_for(scope: Scope, campaign: Campaign) -> list[Unit]:
@@ -40,7 +51,7 @@ def default_legal_bases(campaign: Campaign, issuer: Unit) -> str:
     criteria_set = campaign.criteria_sets.order_by("-effective_from").first()
     lines = [_("Căn cứ Luật Tổ chức chính quyền địa phương;")]
     if criteria_set is not None:
-        definition = criteria_set.definition
+        definition = definition_of(criteria_set)
         if definition.issuing_document:
             lines.append(_("Căn cứ %(document)s;") % {"document": definition.issuing_document})
         lines += [_("Căn cứ %(document)s;") % {"document": document} for document in definition.related_documents]

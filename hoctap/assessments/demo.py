@@ -25,6 +25,7 @@ from . import citizens, evidence, workflow
 from .campaigns import campaign_for, create_campaign, default_criteria_sets
 from .decisions import issue_certificates, issue_decision
 from .models import Assessment, CitizenSignup
+from .sets import definition_of
 from .states import Action, State
 from .subjects import adapter_for_title
 
@@ -48,7 +49,7 @@ def _full_marks(assessment: Assessment, points: str | None = None) -> dict:
     return {
         i.code: True if i.kind == "pass_fail" else (points if points and float(points) <= float(i.max_points)
                                                      else format(i.max_points, "f"))
-        for i in assessment.criteria_set.definition.indicators
+        for i in definition_of(assessment.criteria_set).indicators
     }
 
 

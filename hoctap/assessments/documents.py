@@ -19,7 +19,7 @@ from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
 
 from .campaigns import valid_until
-from .decisions import issuer_name
+from .decisions import issuer_body, issuer_name, unit_in_sentence
 from .models import Certificate, Decision
 from .subjects import SUBJECT_RELATIONS, display_name
 
@@ -67,7 +67,9 @@ def decision_pdf(decision: Decision) -> bytes:
     return _render("assessments/pdf/decision.html", {
         "decision": decision,
         "issuer_name": issuer_name(decision.issuer),
-        "issuer_short": decision.issuer.short_name,
+        "issuer_unit_upper": decision.issuer.name.upper(),
+        "issuer_body": issuer_body(decision.issuer),
+        "issuer_in_sentence": unit_in_sentence(decision.issuer),
         "dated": vietnamese_date(decision.issuer.short_name, decision.issued_on),
         "title_label": Title(decision.campaign.title).label,
         "rows": rows,

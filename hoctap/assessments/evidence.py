@@ -27,6 +27,7 @@ from hoctap.accounts.scoping import Scope
 from hoctap.core.uploads import UploadRejected
 
 from .models import Assessment, Evidence, EvidenceFile
+from .sets import definition_of
 from .states import State
 from .workflow import TransitionRefused, is_subject_actor
 
@@ -142,7 +143,7 @@ def attach(scope: Scope, assessment: Assessment, uploaded, *, effective_date: da
             _("Chỉ chính đối tượng hoặc cán bộ quản lý hồ sơ mới bổ sung minh chứng."), code="no_capability"
         )
     codes = list(dict.fromkeys(indicator_codes or []))
-    known = {indicator.code for indicator in assessment.criteria_set.definition.indicators}
+    known = {indicator.code for indicator in definition_of(assessment.criteria_set).indicators}
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise ValidationError({"indicator_codes": _("Chỉ số không có trong bộ tiêu chí: %(codes)s") % {"codes": ", ".join(unknown)}})

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hoctap.accounts.roles import Capability, Role
+from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core.text import fold
 from hoctap.criteria.titles import Title
@@ -34,6 +34,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Assessment, Campaign, Certificate, CitizenSignup, Decision, Evidence, StaleAssessment
+from .sets import definition_of
 from .states import Action, State
 from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, adapter_for_title, display_name
 
@@ -88,16 +89,19 @@ def campaign_detail(request, campaign_id):
     campaign = scope.get_or_404(Campaign.objects.select_related("province"), pk=campaign_id)
     assessments = scope.filter(campaign.assessments.all())
     by_state = dict(assessments.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
-    # The units the user works on, and their villages: where registration and review happen.
-    units = scope.filter(Unit.objects.filter(era=Era.CURRENT, level__in=[Level.COMMUNE, Level.VILLAGE]), Capability.REVIEW)
+    # The communes and villages the user works on: where registration and review happen.
+    units = scope.filter(Unit.objects.filter(era=Era.CURRENT, level__in=[Level.COMMUNE, Level.VILLAGE]))
     if campaign.province_id:
         units = units.filter(path__startswith=campaign.province.path)
+    unit_rows = [
+        {"unit": unit, "can_register": scope.can(Capability.EDIT_REGISTRY, unit), "can_review": scope.can(Capability.REVIEW, unit)}
+        for unit in units.in_order()[:200]
+    ]
     return render(request, "assessments/campaign_detail.html", {
         "campaign": campaign,
         "sets": campaign.criteria_sets.all(),
         "states": [(State(s).label, by_state.get(s, 0)) for s in State.values],
-        "units": units.in_order()[:200],
-        "can_register": scope.can(Capability.EDIT_REGISTRY),
+        "unit_rows": [row for row in unit_rows if row["can_register"] or row["can_review"]],
         "issuers": decisions.issuers_for(scope, campaign),
         "decisions": scope.filter(campaign.decisions.select_related("issuer")),
     })
@@ -171,7 +175,7 @@ def _assessment(request, assessment_id, capability=Capability.VIEW):
 
 
 def _answer_rows(assessment):
-    definition = assessment.criteria_set.definition
+    definition = definition_of(assessment.criteria_set)
     self_by_code = {i["code"]: i for i in assessment.self_result.get("indicators", [])}
     rows = []
     for criterion in definition.criteria:
@@ -202,7 +206,7 @@ def assessment_detail(request, assessment_id):
         "actions": [(a, Action(a).label) for a in allowed],
         "can_revoke": Action.REVOKE in allowed,
         "transition_form": TransitionForm(initial={"expected_version": assessment.version}),
-        "evidence_form": EvidenceForm(definition=assessment.criteria_set.definition)
+        "evidence_form": EvidenceForm(definition=definition_of(assessment.criteria_set))
         if assessment.state in evidence.OPEN_STATES and workflow.is_subject_actor(scope, assessment) else None,
         "can_edit_answers": assessment.state in (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED)
         and workflow.is_subject_actor(scope, assessment),
@@ -221,7 +225,7 @@ def self_assessment(request, assessment_id):
     if assessment.state not in (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED):
         messages.info(request, _("Hồ sơ đã nộp; không sửa điểm tự chấm được nữa."))
         return redirect("assessments:assessment_detail", assessment_id=assessment.pk)
-    definition = assessment.criteria_set.definition
+    definition = definition_of(assessment.criteria_set)
     form = SelfAssessmentForm(
         request.POST or None, definition=definition, group=assessment.subject_group or None,
         initial_answers=assessment.self_answers, initial_notes=assessment.self_notes,
@@ -289,7 +293,7 @@ def evidence_upload(request, assessment_id):
     assessment = _assessment(request, assessment_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = EvidenceForm(request.POST, request.FILES, definition=assessment.criteria_set.definition)
+    form = EvidenceForm(request.POST, request.FILES, definition=definition_of(assessment.criteria_set))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -389,7 +393,7 @@ def review_row(request, assessment_id):
     if editing:
         context["indicators"] = [
             {"indicator": i, "value": rows[0].assessment.review_answers.get(i.code, rows[0].assessment.self_answers.get(i.code))}
-            for i in rows[0].assessment.criteria_set.definition.indicators
+            for i in definition_of(rows[0].assessment.criteria_set).indicators
         ]
     if request.headers.get("HX-Request"):
         return render(request, "assessments/_review_row.html", context)

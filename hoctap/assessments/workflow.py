@@ -27,6 +27,7 @@ from hoctap.criteria.titles import Title
 from . import certificates
 from .campaigns import campaign_for, pick_criteria_set, province_of
 from .models import Assessment, Decision, StaleAssessment, StateChange
+from .sets import definition_of
 from .signals import assessment_transitioned
 from .states import REGISTER, SUBJECT, TRANSITIONS, Action, Rule, State
 from .subjects import adapter_for, adapter_for_title, subject_of
@@ -164,7 +165,7 @@ def _invalid_answers(problems) -> TransitionRefused:
 
 def score(assessment: Assessment, answers: dict) -> dict:
     """The engine's result for `answers`, with the facts the subject adapter computes."""
-    definition = assessment.criteria_set.definition
+    definition = definition_of(assessment.criteria_set)
     facts = adapter_for(assessment.subject_kind).facts(subject_of(assessment), assessment.campaign.year)
     try:
         result = engine.score(
@@ -269,7 +270,7 @@ def transition(scope: Scope, assessment: Assessment, action: str, *, reason: str
 
 def _apply(assessment: Assessment, action: str, actor, *, reason, answers, decision, revocation_reference) -> None:
     """What each action changes besides the state."""
-    definition = assessment.criteria_set.definition
+    definition = definition_of(assessment.criteria_set)
     now = timezone.now()
     if action == Action.SUBMIT:
         if answers is not None:
@@ -335,7 +336,7 @@ def save_answers(scope: Scope, assessment: Assessment, answers: dict, *, expecte
             raise Http404 from None
         if expected_version is not None and current.version != expected_version:
             raise StaleAssessment(current.version, expected_version)
-        definition = current.criteria_set.definition
+        definition = definition_of(current.criteria_set)
         if current.state in (State.SELF_ASSESSING, State.RETURNED):
             if not is_subject_actor(scope, current):
                 raise _refuse_actor(current, Action.SUBMIT, TRANSITIONS[(State.SELF_ASSESSING, Action.SUBMIT)])
@@ -395,7 +396,7 @@ def _open(scope: Scope, title: str, subject, year: int, *, group: str | None, ar
                                          area_class=area_class)
     except ValidationError as error:
         raise TransitionRefused(" ".join(error.messages), code="no_criteria_set") from None
-    if not {g.code for g in criteria_set.definition.applicability.subject_groups}:
+    if not {g.code for g in definition_of(criteria_set).applicability.subject_groups}:
         group = ""
     user = scope.user if scope.user is not None and scope.user.is_authenticated else None
     assessment = Assessment(

@@ -105,7 +105,7 @@ def bar_chart(items: list[dict], label: str, target=None, target_label: str = ""
 
 def line_chart(points: list[tuple[int, Fraction | None]], label: str, targets=None, target_label: str = "") -> str:
     """The indicator over the years, each point labelled with its value; the targets dashed."""
-    width, height, left, right, top_pad, bottom = 320, 170, 30, 10, 16, 22
+    width, height, left, right, top_pad, bottom = 320, 170, 36, 20, 16, 22
     years = [y for y, _ in points]
     if not years:
         return _svg(width, height, label, "", "line")

@@ -56,6 +56,11 @@ class Line:
     def rate(self):
         return self.value.rate if self.value.has_data or self.value.numerator else None
 
+    @property
+    def has_any(self) -> bool:
+        """Any figure in any year shown (else the page lists it among "no data yet")."""
+        return self.rate is not None or any(rate is not None for _, rate in self.series)
+
 
 @dataclass
 class ChildLine:
@@ -82,6 +87,14 @@ class Dashboard:
     @property
     def focus_line(self) -> Line | None:
         return next((line for line in self.lines if line.indicator == self.focus), None)
+
+    @property
+    def lines_with_data(self) -> list[Line]:
+        return [line for line in self.lines if line.has_any]
+
+    @property
+    def lines_without_data(self) -> list[Line]:
+        return [line for line in self.lines if not line.has_any]
 
 
 def _line(indicator, unit, figs, targets, year, years) -> Line:

@@ -5,10 +5,19 @@ unchanged, and reported when the file differs (a published version is never rewr
 needs a new version number).
 """
 
+from functools import lru_cache
+
 from django.core.management.base import BaseCommand
 
+from hoctap.criteria.loader import load_text, shipped_set_paths
 from hoctap.criteria.models import CriteriaSetVersion
-from hoctap.criteria.loader import load_file, shipped_set_paths
+from hoctap.criteria.schema import CriteriaSet
+
+
+@lru_cache(maxsize=64)
+def _parse(text: str, name: str) -> CriteriaSet:
+    # The demo and many tests publish the same files again and again within one process.
+    return load_text(text, name)
 
 
 def publish_shipped_sets(log=print) -> list[CriteriaSetVersion]:
@@ -16,7 +25,7 @@ def publish_shipped_sets(log=print) -> list[CriteriaSetVersion]:
     stored = []
     for path in shipped_set_paths():
         text = path.read_text(encoding="utf-8-sig")
-        definition = load_file(path)
+        definition = _parse(text, path.name)
         fingerprint = definition.fingerprint()
         existing = CriteriaSetVersion.objects.filter(code=definition.code, version=definition.version).first()
         if existing is not None:

@@ -1,0 +1,20 @@
+"""Settings for the statistics benchmark: production settings on the `hoctap_bench` database,
+DEBUG off (Django would keep every query in memory otherwise), plain static files (no manifest to
+build), quiet logs."""
+
+import os
+
+os.environ.setdefault("HOCTAP_ALLOW_INSECURE_KEY", "1")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hoctap_bench")
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from hoctap.settings import *  # noqa: E402,F403
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
