@@ -96,7 +96,8 @@ def write_workbook(path: Path, rows: int) -> None:
         household, member = divmod(number, MEMBERS_PER_HOUSEHOLD)
         year = 1940 + number % 80
         sheet.append([
-            f"H{household:06d}", f"B0001-{household % VILLAGES + 1:03d}", f"Xóm {household % 30}" if member == 0 else None,
+            f"H{household:06d}", f"B0001-{household % VILLAGES + 1:03d}",
+            f"Xóm {household % 30}" if member == 0 else None,
             f"Nguyễn Văn Thử {number}", "Nam" if member % 2 == 0 else "Nữ",
             datetime.date(year, 1 + number % 12, 1 + number % 28) if number % 2 else None, year, "Kinh",
             f"034{number:09d}" if year < 2008 else None, "Nông dân và lao động nông thôn", "Cơ bản",
@@ -108,8 +109,15 @@ def write_workbook(path: Path, rows: int) -> None:
 
 # -- one measurement (child process) -----------------------------------------------------------
 
+def _remove_database(path: Path) -> None:
+    """The file and SQLite's write-ahead log beside it (a stale log would be replayed into a copy)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def measure(phase: str, rows: int, traced: bool) -> dict:
     database = BENCH_DIR / f"run-{phase}-{rows}.sqlite3"
+    _remove_database(database)
     shutil.copyfile(BASE_DB, database)
     _environment(database)
     import tracemalloc
@@ -141,7 +149,10 @@ def measure(phase: str, rows: int, traced: bool) -> dict:
     }
     if traced:
         outcome["tracemalloc_peak_mib"] = round(traced_peak, 1)
-    database.unlink()
+    from django.db import connection
+
+    connection.close()
+    _remove_database(database)
     return outcome
 
 

@@ -327,7 +327,8 @@ def machine(url):
         settings = {name: conn.execute(f"SHOW {name}").fetchone()[0]
                     for name in ("shared_buffers", "work_mem", "max_parallel_workers_per_gather")}
     return {"cores": os.cpu_count(), "memory_gb": memory, "postgresql": version, "postgresql_settings": settings,
-            "python": platform.python_version(), "platform": platform.platform()}
+            "python": platform.python_version(), "platform": platform.platform(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 
 def run(scale: str, url: str = DEFAULT_DB, log=print) -> dict:
@@ -356,6 +357,7 @@ def run(scale: str, url: str = DEFAULT_DB, log=print) -> dict:
     result["decisions"] = run_step(["decisions", "--count", "100"], env)
     log(f"[{scale}]   {json.dumps(result['decisions'], ensure_ascii=False)}")
     result["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
+    result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return result
 
 

@@ -234,7 +234,8 @@ def generate(communes, households_per_commune: int, *, with_people: bool, years,
             assessments.add([ids["assessment"], *(row[c] for c in columns)])
 
         for index, commune in enumerate(communes):
-            commune_households = max(200, int(households_per_commune * rng.uniform(0.55, 1.45)))
+            spread = rng.uniform(0.55, 1.45) if len(communes) > 1 else 1.0  # communes differ in size
+            commune_households = max(200, int(households_per_commune * spread))
             commune_villages = villages[commune.pk]
             commune_clans, commune_orgs = [], []
             if with_people:

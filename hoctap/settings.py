@@ -197,6 +197,9 @@ SECURE_CSP = {
 AUDITLOG_CID_HEADER = "x-request-id"
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Masked fields (ID numbers) keep their last four digits in the log, as on every page; auditlog's
+# default would keep half of them.
+AUDITLOG_MASK_CALLABLE = "hoctap.registry.models.mask_id_number"
 
 # Background tasks: Django 6's tasks framework with the database-backed worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

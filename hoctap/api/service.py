@@ -48,7 +48,8 @@ def invalid(request, exc):
 
 # A refused transition: 422 when the input is at fault (with its field), 403 when the user may not
 # act, 409 when the record is not in a state for it (or changed since it was read).
-REFUSAL_STATUS = {"no_capability": 403, "own_assessment": 403, "wrong_state": 409, "already_registered": 409}
+REFUSAL_STATUS = {"no_capability": 403, "own_assessment": 403, "wrong_state": 409, "already_registered": 409,
+                  "still_held": 409}
 
 
 @api.exception_handler(TransitionRefused)

@@ -23,6 +23,6 @@ class AssessmentsConfig(AppConfig):
         track(Certificate)
         track(CitizenSignup, mask_fields=("id_number",))
         navigation.register("assessments:assessment_list", _("Hồ sơ đánh giá"), "view")
-        navigation.register("assessments:campaign_list", _("Đợt đánh giá"), "review")
+        navigation.register("assessments:campaign_list", _("Đợt đánh giá"), "view")
         navigation.register("assessments:decision_list", _("Quyết định công nhận"), "review")
         navigation.register("assessments:signup_list", _("Công dân đăng ký"), "edit_registry")

@@ -57,8 +57,18 @@ def _summary(result: dict) -> str:
 
 def rows_for(scope: Scope, campaign: Campaign, unit: Unit) -> list[Row]:
     """The rows of one village (or commune) for one campaign, in a fixed number of queries."""
+    return _rows(scope, Assessment.objects.filter(campaign=campaign, unit__path__startswith=unit.path))
+
+
+def row_for(scope: Scope, assessment: Assessment) -> Row | None:
+    """One row, as the review screen shows it (for htmx updates)."""
+    rows = _rows(scope, Assessment.objects.filter(pk=assessment.pk))
+    return rows[0] if rows else None
+
+
+def _rows(scope: Scope, assessments) -> list[Row]:
     assessments = list(
-        scope.filter(Assessment.objects.filter(campaign=campaign, unit__path__startswith=unit.path))
+        scope.filter(assessments)
         .select_related(*SUBJECT_RELATIONS, "campaign", "criteria_set")
         .prefetch_related(*OWNER_PREFETCH)
         .order_by("household__sort_key", "person__sort_key", "pk")

@@ -145,7 +145,7 @@ def register_subjects(request, campaign_id, unit_id):
 def assessment_list(request):
     scope = scope_for(request)
     form = AssessmentFilterForm(request.GET or None)
-    assessments = scope.filter(Assessment.objects.select_related(*SUBJECT_RELATIONS, "campaign"))
+    assessments = scope.filter(Assessment.objects.select_related(*SUBJECT_RELATIONS, "campaign", "criteria_set"))
     if form.is_valid():
         data = form.cleaned_data
         if data["year"]:
@@ -359,6 +359,7 @@ def review_board(request, campaign_id, unit_id):
     rows = review.rows_for(scope, campaign, unit)
     return render(request, "assessments/review_board.html", {
         "campaign": campaign, "unit": unit, "rows": rows,
+        "incomplete_sets": documents.incomplete_sets(row.assessment.criteria_set_id for row in rows),
         "bulk_allowed": campaign.allow_bulk_accept and any(r.can_accept for r in rows),
     })
 
@@ -384,22 +385,21 @@ def review_row(request, assessment_id):
                 raise Http404
         except (workflow.TransitionRefused, StaleAssessment) as refusal:
             error, editing = _refusal_text(refusal), operation == "change"
-    campaign = assessment.campaign
-    unit = assessment.unit
-    rows = [row for row in review.rows_for(scope, campaign, unit) if row.assessment.pk == assessment.pk]
-    if not rows:
+    row = review.row_for(scope, assessment)
+    if row is None:
         raise Http404
-    context = {"row": rows[0], "error": error, "editing": editing}
+    context = {"row": row, "error": error, "editing": editing}
     if editing:
         context["indicators"] = [
-            {"indicator": i, "value": rows[0].assessment.review_answers.get(i.code, rows[0].assessment.self_answers.get(i.code))}
-            for i in definition_of(rows[0].assessment.criteria_set).indicators
+            {"indicator": i, "value": row.assessment.review_answers.get(i.code, row.assessment.self_answers.get(i.code))}
+            for i in definition_of(row.assessment.criteria_set).indicators
         ]
     if request.headers.get("HX-Request"):
         return render(request, "assessments/_review_row.html", context)
     if error:
         messages.error(request, error)
-    return redirect("assessments:review_board", campaign_id=campaign.pk, unit_id=_village_or_commune(unit).pk)
+    return redirect("assessments:review_board", campaign_id=assessment.campaign_id,
+                    unit_id=_village_or_commune(assessment.unit).pk)
 
 
 def _village_or_commune(unit):

@@ -9,6 +9,7 @@ the same transaction. A refusal says why, in Vietnamese.
 
 from __future__ import annotations
 
+import calendar
 from decimal import Decimal
 
 from auditlog.models import LogEntry
@@ -30,7 +31,7 @@ from .models import Assessment, Decision, StaleAssessment, StateChange
 from .sets import definition_of
 from .signals import assessment_transitioned
 from .states import REGISTER, SUBJECT, TRANSITIONS, Action, Rule, State
-from .subjects import adapter_for, adapter_for_title, subject_of
+from .subjects import adapter_for, adapter_for_title, holders, subject_of
 
 
 class TransitionRefused(ValidationError):
@@ -398,6 +399,8 @@ def _open(scope: Scope, title: str, subject, year: int, *, group: str | None, ar
         raise TransitionRefused(" ".join(error.messages), code="no_criteria_set") from None
     if not {g.code for g in definition_of(criteria_set).applicability.subject_groups}:
         group = ""
+    if replaces is None:
+        _check_still_held(adapter, subject, title, year)
     user = scope.user if scope.user is not None and scope.user.is_authenticated else None
     assessment = Assessment(
         campaign=campaign, title=title, subject_kind=adapter.kind, unit=unit,
@@ -417,6 +420,39 @@ def _open(scope: Scope, title: str, subject, year: int, *, group: str | None, ar
             code="already_registered",
         ) from None
     return assessment
+
+
+def _check_still_held(adapter, subject, title: str, year: int) -> None:
+    """A title recognised for several years (3 under TT 24/25) is not assessed again while it holds,
+    except to move up a level, and only once the campaign's upgrade period since the decision is over."""
+    held = (
+        holders(title, year).filter(**{adapter.field: subject}).exclude(campaign__year=year)
+        .select_related("campaign", "decision", "criteria_set").order_by("-campaign__year").first()
+    )
+    if held is None or held.campaign.validity_years <= 1:
+        return
+    until = held.campaign.year + held.campaign.validity_years
+    top_level = definition_of(held.criteria_set).classification_codes()[-1]
+    if held.classification == top_level:
+        raise TransitionRefused(
+            _("Đối tượng đang giữ danh hiệu ở mức cao nhất (công nhận năm %(year)s, giá trị đến hết năm %(until)s).")
+            % {"year": held.campaign.year, "until": until},
+            code="still_held",
+        )
+    months = held.campaign.upgrade_after_months
+    decided_on = held.decision.issued_on if held.decision_id else timezone.localdate(held.recognised_at)
+    if months and _add_months(decided_on, months) > timezone.localdate():
+        raise TransitionRefused(
+            _("Chỉ được đề nghị nâng mức sau %(months)s tháng kể từ quyết định công nhận ngày %(day)s.")
+            % {"months": months, "day": decided_on.strftime("%d/%m/%Y")},
+            code="still_held",
+        )
+
+
+def _add_months(day, months: int):
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def correct(scope: Scope, assessment: Assessment, *, reason: str, revocation_reference: str,

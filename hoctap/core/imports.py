@@ -685,7 +685,8 @@ def _guide_sheet(sheet, template: ImportTemplate) -> None:
     sheet.append([str(template.title)])
     sheet["A1"].font = Font(bold=True, size=13)
     common = [
-        _("Nhập dữ liệu ở trang «%(sheet)s», bắt đầu từ dòng 2; giữ nguyên dòng tiêu đề.") % {"sheet": template.sheet_title},
+        _("Nhập dữ liệu ở trang «%(sheet)s», bắt đầu từ dòng 2; giữ nguyên dòng tiêu đề.")
+        % {"sheet": template.sheet_title},
         _("Không gộp ô, không dùng công thức, không để dòng trống giữa các dòng dữ liệu."),
         _("Ngày tháng nhập kiểu ngày của Excel (dd/mm/yyyy), không gõ dạng chữ."),
         _("Tải lên cùng một tệp nhiều lần không tạo bản ghi trùng: bản ghi đã có được nhận ra và cập nhật."),
@@ -702,7 +703,8 @@ def _guide_sheet(sheet, template: ImportTemplate) -> None:
     for column in template.columns:
         meaning = str(column.help)
         if column.kind == Kind.CHOICE:
-            meaning = (meaning + " " if meaning else "") + _("Một trong: %(choices)s.") % {"choices": column.choices_text}
+            allowed = _("Một trong: %(choices)s.") % {"choices": column.choices_text}
+            meaning = f"{meaning} {allowed}" if meaning else allowed
         sheet.append([str(column.header), _("có") if column.required else "", meaning, str(column.example)])
         sheet.cell(row=sheet.max_row, column=3).alignment = Alignment(wrap_text=True, vertical="top")
 

@@ -20,9 +20,11 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import OutOfScope, Scope
@@ -147,21 +149,20 @@ def read_xlsx(data: bytes, source_name: str) -> Candidate:
 
 
 def _xlsx_locations(data: bytes) -> dict[str, dict[str, Any]]:
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(io.BytesIO(data), read_only=True)[SHEET_INFO]
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
     found = {}
-    for number, row in enumerate(sheet.iter_rows(min_row=2, max_col=1, values_only=True), start=2):
+    rows = workbook[SHEET_INFO].iter_rows(min_row=2, max_col=1, values_only=True)
+    for number, row in enumerate(rows, start=2):
         key = str(row[0]).strip() if row and row[0] is not None else ""
         if key in _LOCATED_KEYS and key not in found:
+            # Column C holds the value (A the key, B its meaning), as export_xlsx writes it.
             found[key] = {"sheet": SHEET_INFO, "row": number, "column": "C"}
+    workbook.close()
     return found
 
 
 def read_path(path) -> Candidate:
     """A file on disk, read exactly as an upload would be (the command line's `validate`)."""
-    from django.core.files import File
-
     with open(path, "rb") as handle:
         return read_upload(File(handle, name=str(path)))
 

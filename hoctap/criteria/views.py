@@ -140,7 +140,8 @@ def publish(request):
     targets = _targets_or_404(request)
     form = PublishForm(request.POST, targets=targets)
     if not form.is_valid():
-        return render(request, "criteria/import.html", {"form": ImportForm(targets=targets), "stale": True}, status=400)
+        return render(request, "criteria/import.html", {"form": ImportForm(targets=targets), "stale": True},
+                      status=400)
     data = form.cleaned_data
     try:
         version = services.publish(
@@ -148,10 +149,8 @@ def publish(request):
             source_name=data["source_name"], expected_fingerprint=data["fingerprint"],
         )
     except CriteriaFileError as error:
-        candidate = services.read_yaml_text(data["source_yaml"], data["source_name"])
-        candidate = services.Candidate(
-            candidate.source_name, candidate.source_yaml, None, error.problems, candidate.locations,
-        )
+        # Published by someone else meanwhile, or the text changed: the report, without the button.
+        candidate = services.Candidate(data["source_name"], data["source_yaml"], None, error.problems)
         return _report(request, candidate, targets, data["province"], data["target"], status=422)
     messages.success(request, _("Đã công bố %(name)s, phiên bản %(version)s.") % {
         "name": version.name_vi, "version": version.version,

@@ -150,6 +150,13 @@ def criteria_step(context, log):
     log(f"Bộ tiêu chí: {len(shipped)} bộ toàn quốc; bộ riêng của {context['province'].name} (2 phiên bản)")
 
 
+def registry_step(context, log):
+    """The registry of the demo communes, loaded through the Excel import, and declared totals."""
+    from hoctap.registry import demo
+
+    demo.load(context, log)
+
+
 def assessments_step(context, log):
     """The yearly cycle in the first commune: campaigns 2024-2025, assessments of every title in
     every state, decisions with signed certificates, a correction, the demo citizen's own record."""
@@ -375,8 +382,8 @@ def awards_step(context, log):
     log(f"Thi đua, khen thưởng: Đại hội 2025, {honoured} mô hình được tỉnh biểu dương")
 
 
-STEPS = [territory_step, accounts_step, criteria_step, assessments_step, stats_step, reports_step, inspections_step,
-         awards_step]
+STEPS = [territory_step, accounts_step, criteria_step, registry_step, assessments_step, stats_step, reports_step,
+         inspections_step, awards_step]
 
 
 def run_all(log=print):

@@ -88,6 +88,22 @@ class BirthAndEthnicityMixin:
         return data
 
 
+class IdNumberKeptMixin:
+    """The full ID number is shown only by the audited "show" action on the person's page, so an
+    edit form leaves the field empty (the masked number as a hint), and an empty field keeps the
+    number on record."""
+
+    def hide_id_number(self):
+        if self.instance.pk and self.instance.id_number:
+            field = self.fields["id_number"]
+            field.widget.attrs["placeholder"] = self.instance.id_number_masked
+            field.help_text = _("Để trống để giữ số đang có.")
+            self.initial["id_number"] = ""
+
+    def clean_id_number(self):
+        return self.cleaned_data.get("id_number") or (self.instance.id_number if self.instance.pk else None)
+
+
 PERSON_WIDGETS = {
     "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
@@ -98,7 +114,7 @@ PERSON_FIELDS = ["full_name", "sex", "birth_date", "birth_year", "ethnicity", "i
                  "digital_skill"]
 
 
-class MemberForm(BirthAndEthnicityMixin, forms.ModelForm):
+class MemberForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
     """One member in the household form."""
 
     is_head = forms.BooleanField(label=_("Chủ hộ"), required=False)
@@ -114,6 +130,7 @@ class MemberForm(BirthAndEthnicityMixin, forms.ModelForm):
         self.fields["ethnicity"].required = False
         self.fields["birth_year"].widget.attrs.update(min=1900, max=timezone.localdate().year)
         blank_first(self.fields["sex"], CHOOSE)
+        self.hide_id_number()
 
 
 class BaseMemberFormSet(forms.BaseInlineFormSet):
@@ -154,7 +171,7 @@ def member_formset(extra: int):
     )
 
 
-class PersonForm(BirthAndEthnicityMixin, forms.ModelForm):
+class PersonForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
     unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Nơi cư trú (thôn hoặc xã)"), required=False,
                            empty_label=NONE, help_text=_("Chỉ cần khi người này không thuộc hộ nào trong sổ."))
 
@@ -169,6 +186,7 @@ class PersonForm(BirthAndEthnicityMixin, forms.ModelForm):
         self.fields["ethnicity"].required = False
         self.fields["birth_year"].widget.attrs.update(min=1900, max=timezone.localdate().year)
         blank_first(self.fields["sex"], CHOOSE)
+        self.hide_id_number()
         self.fields["household"].empty_label = NONE
         self.fields["employer"].empty_label = NONE
         self.fields["unit"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.COMMUNE, Level.VILLAGE])
@@ -176,7 +194,9 @@ class PersonForm(BirthAndEthnicityMixin, forms.ModelForm):
             Household.objects.select_related("village"), Capability.EDIT_REGISTRY
         ).order_by("sort_key", "code")
         self.fields["household"].label_from_instance = lambda h: f"{h.code} · {h.village.name}"
-        self.fields["employer"].queryset = scope.filter(Organisation.objects.all(), Capability.VIEW).order_by("sort_key")
+        self.fields["employer"].queryset = scope.filter(
+            Organisation.objects.all(), Capability.VIEW
+        ).order_by("sort_key")
 
     def clean(self):
         data = super().clean()

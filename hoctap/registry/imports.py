@@ -11,6 +11,7 @@ person by ID number, else by (household or employer, folded name, birth year); a
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -330,6 +331,7 @@ class HouseholdsTemplate(RegistryTemplate):
             yield "id_number", ("id_number", row["id_number"]), _("số CCCD")
 
     def apply(self, rows, run):
+        head_names = {row.data["household_key"]: row["full_name"] for row in rows if row.data.get("set_head")}
         created: dict[tuple, Household] = {}
         for row in rows:
             seen = row.data["seen"]
@@ -339,7 +341,7 @@ class HouseholdsTemplate(RegistryTemplate):
                 unit = row.data["unit"]
                 household = Household(code=row["household_code"], village_id=unit.pk, commune_id=unit.parent_id,
                                       address=row["address"] or "")
-                household.refresh_derived(head_name="")
+                household.refresh_derived(head_name=head_names.get(row.data["household_key"], ""))
                 created[row.data["household_key"]] = household
             elif row.data.get("household_changes"):
                 household = Household.objects.get(pk=seen.existing_id)
@@ -363,6 +365,7 @@ class HouseholdsTemplate(RegistryTemplate):
                 _update_person(row.data["person_id"], row.data["person_changes"], "household_id", seen.pk)
         Person.objects.bulk_create(new_people, batch_size=500)
 
+        heads_of_new = []
         for row in rows:
             if not row.data.get("set_head"):
                 continue
@@ -371,17 +374,27 @@ class HouseholdsTemplate(RegistryTemplate):
             household = created.get(row.data["household_key"])
             if household is not None:
                 household.head_id = person_pk
-                household.refresh_derived(head_name=row["full_name"])
+                heads_of_new.append((person_pk, household.pk))
             else:
                 household = Household.objects.get(pk=seen.pk)
                 household.head_id = person_pk
                 household.save()
             seen.head_id = person_pk
-        with_head = [household for household in created.values() if household.head_id]
-        Household.objects.bulk_update(with_head, ["head", "name_folded", "sort_key"], batch_size=500)
+        _set_heads(heads_of_new)
         log_bulk_creation(created.values(), actor=run.actor, request_id=run.request_id)
         log_bulk_creation(new_people, actor=run.actor, request_id=run.request_id)
         self.written_in_bulk(run, rows)
+
+
+def _set_heads(pairs: list[tuple[int, int]]) -> None:
+    """Heads of households created in this chunk, in one prepared statement: the queryset
+    bulk_update's CASE expressions cost more than the rest of the chunk's writes."""
+    if not pairs:
+        return
+    table = connection.ops.quote_name(Household._meta.db_table)
+    column = connection.ops.quote_name(Household._meta.get_field("head").column)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE id = %s", pairs)
 
 
 # -- organisations with staff ------------------------------------------------------------------
@@ -585,7 +598,8 @@ class ClanBranchesTemplate(RegistryTemplate):
                     seen.outcome = Outcome.CHANGE if changes else Outcome.UNCHANGED
                 run.count("clan_branch", seen.outcome)
             elif representative and fold(representative) != seen.signature:
-                row.error("representative", _("Chi này đã ghi trưởng chi khác ở dòng %(row)d.") % {"row": seen.first_row})
+                row.error("representative",
+                          _("Chi này đã ghi trưởng chi khác ở dòng %(row)d.") % {"row": seen.first_row})
             row.data["seen"] = seen
 
     def _check_members(self, rows, run):

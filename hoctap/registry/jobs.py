@@ -6,21 +6,26 @@ written while checking; the writing pass is one transaction, whose progress no o
 connection could see, so the page then shows that it is writing.
 """
 
+import logging
+
 from auditlog.cid import correlation_id
 from auditlog.context import set_actor
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoctap.accounts.scoping import Scope
-from hoctap.core.imports import check_file, get_template, import_file
+from hoctap.core.imports import WRITING, ImportResult, check_file, get_template, import_file
 from hoctap.core.uploads import check_xlsx, store_upload
 
 from .models import ImportJob
 
 # About 3,000 rows of the household template: checked and imported while the user waits.
 SYNC_MAX_BYTES = 256 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 def create_job(scope, user, template, uploaded, *, request_id: str = "") -> ImportJob:
@@ -51,7 +56,7 @@ def run_job(job_id: int, *, commit: bool) -> ImportJob:
     user = job.uploaded_by
 
     def progress(phase, done, total):
-        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total, writing=phase == "write")
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total, writing=phase == WRITING)
 
     token = correlation_id.set(job.request_id or None)
     try:
@@ -59,6 +64,13 @@ def run_job(job_id: int, *, commit: bool) -> ImportJob:
             run = import_file if commit else check_file
             result = run(source, template, scope=Scope(user), actor=user, progress=progress,
                          request_id=job.request_id)
+    except Exception as error:
+        # The job must not poll forever. Only the error's type is logged: database errors quote the
+        # values they refused, and those may be ID numbers.
+        logger.error("import job %s failed: %s", job.pk, type(error).__name__)
+        result = ImportResult(template.code, file_error=_(
+            "Lỗi hệ thống khi xử lý tệp; chưa ghi gì. Hãy thử lại hoặc báo cán bộ quản trị (mã yêu cầu %(id)s)."
+        ) % {"id": job.request_id or job.pk})
     finally:
         correlation_id.reset(token)
     job.refresh_from_db()

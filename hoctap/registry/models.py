@@ -459,7 +459,7 @@ class ImportJob(models.Model):
         FAILED = "failed", _("Không nhập được, chưa ghi gì")
 
     template = models.CharField(_("mẫu"), max_length=30)
-    file = models.FileField(upload_to="imports/%Y/%m/", max_length=255)
+    file = models.FileField(upload_to="imports/", max_length=255)  # stored by core.uploads.store_upload
     original_name = models.CharField(_("tên tệp"), max_length=255)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
     # The uploader's territory at upload time: the scoping layer filters jobs by it.

@@ -143,7 +143,7 @@ def _household_form(request, scope, household, *, extra):
     if adding_member:
         # Without JavaScript, "add a member" posts the form back: show it again with one more member.
         data = data.copy()
-        data["members-TOTAL_FORMS"] = str(int(data.get("members-TOTAL_FORMS") or 0) + 1)
+        data["members-TOTAL_FORMS"] = str(_form_count(data.get("members-TOTAL_FORMS")) + 1)
     form = HouseholdForm(data, instance=household, scope=scope)
     formset = member_formset(extra)(
         data, instance=household, prefix="members",
@@ -151,14 +151,14 @@ def _household_form(request, scope, household, *, extra):
     )
     if data is not None and not adding_member and form.is_valid() and formset.is_valid():
         household = form.save(commit=False)
-        new_members = [f.instance for f in formset.entered_forms() if f.has_changed()]
+        changed_members = [f.instance for f in formset.entered_forms() if f.has_changed()]
         warnings = [
-            hint for person in new_members if person.pk is None
+            hint for person in changed_members if person.pk is None
             for hint in likely_duplicates(scope, full_name=person.full_name, birth_year=person.birth_year,
                                           commune=household.village.parent)
         ]
         try:
-            save_household(scope, household, new_members, formset.chosen_head())
+            save_household(scope, household, changed_members, formset.chosen_head())
         except OutOfScope as refused:
             form.add_error(None, str(refused))
         else:
@@ -169,13 +169,15 @@ def _household_form(request, scope, household, *, extra):
     return render(request, "registry/household_form.html", {"form": form, "formset": formset, "household": household})
 
 
+def _form_count(value) -> int:
+    """A formset's TOTAL_FORMS as sent by the browser, within what a household form needs."""
+    return max(0, min(int(value), 50)) if (value or "").isdigit() else 0
+
+
 @login_required
 def member_form(request):
     """One more empty member for the household form (htmx appends it and bumps the form count)."""
-    try:
-        index = max(0, min(int(request.GET.get("members-TOTAL_FORMS", "0")), 50))
-    except ValueError:
-        index = 0
+    index = _form_count(request.GET.get("members-TOTAL_FORMS"))
     form = MemberForm(prefix=f"members-{index}", empty_permitted=True, use_required_attribute=False)
     form.fields["full_name"].widget.attrs["autofocus"] = True  # htmx moves the focus to the new member
     return render(request, "registry/_member_fieldset.html", {"member": form, "index": index, "added": True,
@@ -292,7 +294,8 @@ def _person_form(request, scope, person):
             return redirect("registry:person_detail", person_id=person.pk)
     return render(request, "registry/subject_form.html", {
         "form": form, "title": _("Sửa nhân khẩu") if person.pk else _("Thêm nhân khẩu"),
-        "cancel_url": reverse("registry:person_detail", args=[person.pk]) if person.pk else reverse("registry:person_list"),
+        "cancel_url": (reverse("registry:person_detail", args=[person.pk]) if person.pk
+                       else reverse("registry:person_list")),
     })
 
 

@@ -127,7 +127,7 @@ def build(unit: Unit, *, year: int | None = None, map: str = CURRENT, focus: str
     focus = focus if focus in indicators else indicators[0]
     figs = figures(unit, years, map, year)
     children = figs.children
-    if scope is not None and children:
+    if scope is not None and children and not scope.is_national():
         visible = set(scope.filter(Unit.objects.filter(pk__in=[c.pk for c in children])).values_list("pk", flat=True))
         children = [c for c in children if c.pk in visible]
     targets = Targets([unit, *children])

@@ -82,41 +82,75 @@ def expected(years=None, path: str | None = None, units: UnitInfo | None = None)
     return batch
 
 
+CITIZEN_SQL = """
+WITH held AS (
+    SELECT a.title, a.household_id, a.clan_branch_id, a.community_id, a.organisation_id, a.person_id
+    FROM {assessment} a JOIN {campaign} k ON k.id = a.campaign_id
+    WHERE k.year = %s AND a.state IN ({holding}) AND a.title IN ('family', 'clan', 'community', 'unit', 'citizen')
+),
+fam AS (SELECT DISTINCT household_id AS id FROM held WHERE title = 'family'),
+clan AS (SELECT DISTINCT clan_branch_id AS id FROM held WHERE title = 'clan'),
+comm AS (SELECT DISTINCT community_id AS id FROM held WHERE title = 'community'),
+org AS (SELECT DISTINCT organisation_id AS id FROM held WHERE title = 'unit'),
+cit AS (SELECT DISTINCT person_id AS id FROM held WHERE title = 'citizen')
+"""
+RESIDENTS_SQL = """
+SELECT p.unit_id,
+    SUM(CASE WHEN {working} AND {in_group} THEN 1 ELSE 0 END),
+    SUM(CASE WHEN {working} AND {in_group} AND cit.id IS NOT NULL THEN 1 ELSE 0 END),
+    SUM(CASE WHEN cit.id IS NOT NULL THEN 1 ELSE 0 END),
+    SUM(CASE WHEN cit.id IS NOT NULL AND p.digital_skill IN ('basic', 'proficient') THEN 1 ELSE 0 END),
+    SUM(CASE WHEN cit.id IS NOT NULL AND p.digital_skill = 'proficient' THEN 1 ELSE 0 END)
+FROM {person} p
+LEFT JOIN {household} h ON h.id = p.household_id
+LEFT JOIN fam ON fam.id = p.household_id
+LEFT JOIN clan ON clan.id = h.clan_branch_id
+LEFT JOIN comm ON comm.id = p.unit_id
+LEFT JOIN cit ON cit.id = p.id
+{scope}
+WHERE fam.id IS NOT NULL OR clan.id IS NOT NULL OR comm.id IS NOT NULL OR cit.id IS NOT NULL
+GROUP BY p.unit_id
+"""
+STAFF_SQL = """
+SELECT o.unit_id, COUNT(*), SUM(CASE WHEN cit.id IS NOT NULL THEN 1 ELSE 0 END)
+FROM {person} p
+JOIN org ON org.id = p.employer_id
+JOIN {organisation} o ON o.id = p.employer_id
+LEFT JOIN cit ON cit.id = p.id
+{scope}
+GROUP BY o.unit_id
+"""
+
+
 def _citizen_year(batch: Batch, units: UnitInfo, year: int, path: str | None):
-    n = len(CitizenTally.COUNTS)
-    citizens = _holding(Title.CITIZEN, year, "person_id")
-    residents = Person.objects.all()
+    """The citizen indicators of `year` by hash joins over the registry (no per-row subqueries,
+    so a province of millions of people is counted in seconds)."""
+    quote = connection.ops.quote_name
+    tables = {
+        "assessment": quote(Assessment._meta.db_table), "campaign": quote("assessments_campaign"),
+        "person": quote(Person._meta.db_table), "household": quote(Household._meta.db_table),
+        "organisation": quote(Organisation._meta.db_table), "unit": quote(Unit._meta.db_table),
+        "holding": ", ".join(f"'{state}'" for state in sorted(HOLDING_STATES)),
+    }
+    working = f"p.birth_year BETWEEN {int(year) - WORKING_AGE_MAX} AND {int(year) - WORKING_AGE_MIN}"
+    in_group = "(fam.id IS NOT NULL OR clan.id IS NOT NULL OR comm.id IS NOT NULL)"
+    with_clause = CITIZEN_SQL.format(**tables)
+    params = [year]
+    resident_scope = staff_scope = ""
     if path:
-        residents = residents.filter(unit__path__startswith=path)
-    in_group = (
-        Q(household_id__in=_holding(Title.FAMILY, year, "household_id"))
-        | Q(household__clan_branch_id__in=_holding(Title.CLAN, year, "clan_branch_id"))
-        | Q(unit_id__in=_holding(Title.COMMUNITY, year, "community_id"))
-    )
-    adults = (
-        residents.filter(birth_year__gte=year - WORKING_AGE_MAX, birth_year__lte=year - WORKING_AGE_MIN)
-        .filter(in_group).values("unit_id")
-        .annotate(n=Count("pk"), c=Count("pk", filter=Q(pk__in=citizens))).order_by()
-    )
-    for row in adults:
-        batch.add_citizen(units.place(row["unit_id"]), year, [row["n"], row["c"], 0, 0, 0, 0, 0])
-    held = (
-        residents.filter(pk__in=citizens).values("unit_id")
-        .annotate(
-            n=Count("pk"),
-            digital=Count("pk", filter=Q(digital_skill__in=[DigitalSkill.BASIC, DigitalSkill.PROFICIENT])),
-            proficient=Count("pk", filter=Q(digital_skill=DigitalSkill.PROFICIENT)),
-        ).order_by()
-    )
-    for row in held:
-        batch.add_citizen(units.place(row["unit_id"]), year, [0, 0, 0, 0, row["n"], row["digital"], row["proficient"]])
-    staff = Person.objects.filter(employer_id__in=_holding(Title.UNIT, year, "organisation_id"))
-    if path:
-        staff = staff.filter(employer__unit__path__startswith=path)
-    staff = staff.values("employer__unit_id").annotate(n=Count("pk"), c=Count("pk", filter=Q(pk__in=citizens))).order_by()
-    for row in staff:
-        batch.add_citizen(units.place(row["employer__unit_id"]), year, [0, 0, row["n"], row["c"], 0, 0, 0])
-    assert n == 7
+        resident_scope = f"JOIN {tables['unit']} u ON u.id = p.unit_id AND u.path LIKE %s"
+        staff_scope = f"JOIN {tables['unit']} u ON u.id = o.unit_id AND u.path LIKE %s"
+    with connection.cursor() as cursor:
+        cursor.execute(with_clause + RESIDENTS_SQL.format(working=working, in_group=in_group, scope=resident_scope,
+                                                          **tables), params + ([path + "%"] if path else []))
+        for unit_id, adults, adults_citizens, held, digital, proficient in cursor.fetchall():
+            batch.add_citizen(units.place(unit_id), year,
+                              [int(adults or 0), int(adults_citizens or 0), 0, 0, int(held or 0), int(digital or 0),
+                               int(proficient or 0)])
+        cursor.execute(with_clause + STAFF_SQL.format(scope=staff_scope, **tables),
+                       params + ([path + "%"] if path else []))
+        for unit_id, staff, staff_citizens in cursor.fetchall():
+            batch.add_citizen(units.place(unit_id), year, [0, 0, int(staff), int(staff_citizens or 0), 0, 0, 0])
 
 
 def _subject_counts(batch: Batch, units: UnitInfo, path: str | None):
@@ -231,10 +265,13 @@ def _check_unit(unit):
 
 
 def _lock_tables(mode: str):
+    """Inside the recount's transaction: keep writers out (PostgreSQL; SQLite serialises writers
+    anyway), and give the big GROUP BYs and hash joins room in memory."""
     if connection.vendor == "postgresql":
         tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in TABLES)
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {tables} IN {mode} MODE")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
 
 
 def recompute(years=None, unit: Unit | None = None) -> int:

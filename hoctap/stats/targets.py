@@ -9,6 +9,7 @@ next national milestone (2025, 2030), whose year is the deadline the projection 
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -50,16 +51,17 @@ class Targets:
             elif u.era == Era.CURRENT and u.level == Level.VILLAGE:
                 communes[u.pk] = u.parent_id
         if provinces:
-            for new_province, old_province in UnitLineage.objects.filter(
-                new_unit__parent_id__in=list(provinces)
-            ).values_list("new_unit__parent_id", "old_unit__parent__parent_id").distinct():
-                self.old_provinces[new_province].add(old_province)
+            mapping = old_provinces_of_provinces()
+            for province_id in provinces:
+                self.old_provinces[province_id] |= mapping.get(province_id, set())
         if communes:
             pairs = UnitLineage.objects.filter(new_unit_id__in=set(communes.values())).values_list(
-                "new_unit_id", "old_unit__parent__parent_id").distinct()
+                "new_unit_id", "old_unit__path")
             olds = defaultdict(set)
-            for new_commune, old_province in pairs:
-                olds[new_commune].add(old_province)
+            for new_commune, old_path in pairs:
+                ids = _ids(old_path)
+                if len(ids) > 1:
+                    olds[new_commune].add(ids[1])  # nation / old province / district / commune
             for unit_id, commune_id in communes.items():
                 self.old_provinces[unit_id] |= olds.get(commune_id, set())
         ids = {i for chain in chains.values() for i in chain} | {i for s in self.old_provinces.values() for i in s}
@@ -97,6 +99,28 @@ class Targets:
             return None
         target = self.by_key[(None, indicator, milestone)]
         return Applied(target.value, milestone, target.source, "milestone")
+
+
+_LINEAGE_CACHE: dict = {}
+LINEAGE_CACHE_SECONDS = 600
+
+
+def old_provinces_of_provinces() -> dict[int, set[int]]:
+    """New province → the old provinces its communes came from. The lineage changes only when the
+    map is reloaded, so the answer is kept in memory for a few minutes (34 small sets)."""
+    now = time.monotonic()
+    cached = _LINEAGE_CACHE.get("provinces")
+    if cached and now - cached[0] < LINEAGE_CACHE_SECONDS:
+        return cached[1]
+    mapping: dict[int, set[int]] = defaultdict(set)
+    for new_province, old_path in UnitLineage.objects.filter(new_unit__level=Level.COMMUNE).values_list(
+        "new_unit__parent_id", "old_unit__path"
+    ):
+        ids = _ids(old_path)
+        if len(ids) > 1:
+            mapping[new_province].add(ids[1])
+    _LINEAGE_CACHE["provinces"] = (now, dict(mapping))
+    return _LINEAGE_CACHE["provinces"][1]
 
 
 def seed_provincial_targets() -> int:

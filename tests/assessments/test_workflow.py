@@ -208,3 +208,48 @@ def test_registration_outside_the_territory_is_404(campaigns, people, users):
 
     with pytest.raises(Http404):
         workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["household_b"], YEAR)
+
+
+def test_a_three_year_title_is_not_reassessed_while_held_except_to_move_up(campaigns, users, small_map, settings):
+    """TT 25/2023: a commune recognised at level 1 may apply for level 2 only 12 months after the
+    decision; at level 2 it holds the title until the validity runs out."""
+    from django.utils import timezone
+
+    from hoctap.assessments.campaigns import create_campaign
+    from hoctap.assessments.decisions import issue_decision
+
+    commune = small_map["commune_a"]
+    create_campaign(Title.COMMUNE_COMMUNITY, YEAR + 1)
+    officer, reviewer = scope_of(users["commune_officer"]), scope_of(users["province_officer"])
+    approver = scope_of(users["province_approver"])
+
+    def recognise_commune(year, answers, issued_on):
+        assessment = workflow.register(officer, Title.COMMUNE_COMMUNITY, commune, year)
+        assessment = workflow.transition(officer, assessment, Action.START_SELF_ASSESSMENT)
+        assessment = workflow.transition(officer, assessment, Action.SUBMIT, answers=answers(assessment))
+        assessment = workflow.transition(reviewer, assessment, Action.START_REVIEW)
+        assessment = workflow.transition(reviewer, assessment, Action.PROPOSE)
+        issue_decision(approver, assessment.campaign, [assessment], issuer=small_map["province"],
+                       issued_on=issued_on, signer_name="Hoàng Văn Nam")
+        return Assessment.objects.get(pk=assessment.pk)
+
+    def level_one(assessment):
+        answers = full_answers(assessment.criteria_set)
+        return {code: not code.startswith(("TC4", "TC5")) for code in answers}
+
+    today = timezone.localdate()
+    held = recognise_commune(YEAR, level_one, today - datetime.timedelta(days=100))
+    assert held.classification == "level_1"
+    with pytest.raises(workflow.TransitionRefused) as too_soon:
+        workflow.register(officer, Title.COMMUNE_COMMUNITY, commune, YEAR + 1)
+    assert too_soon.value.code == "still_held" and "12 tháng" in too_soon.value.text
+    held.decision.__class__.objects.filter(pk=held.decision_id).update(issued_on=today - datetime.timedelta(days=400))
+    upgraded = workflow.register(officer, Title.COMMUNE_COMMUNITY, commune, YEAR + 1)
+    assert upgraded.state == State.REGISTERED
+    upgraded.delete()
+    create_campaign(Title.COMMUNE_COMMUNITY, YEAR + 2)
+    top = recognise_commune(YEAR + 1, lambda a: full_answers(a.criteria_set), today)
+    assert top.classification == "level_2"
+    with pytest.raises(workflow.TransitionRefused) as held_at_the_top:
+        workflow.register(officer, Title.COMMUNE_COMMUNITY, commune, YEAR + 2)
+    assert "mức cao nhất" in held_at_the_top.value.text

@@ -10,7 +10,9 @@ from .conftest import SHIPPED, set_data
 
 
 def changed(old, new):
-    return {(c.section, c.key, c.kind): {f.field: (f.old, f.new) for f in c.fields} for c in diff_sets(old, new).changes}
+    return {
+        (c.section, c.key, c.kind): {f.field: (f.old, f.new) for f in c.fields} for c in diff_sets(old, new).changes
+    }
 
 
 def variant(base, edit):

@@ -155,7 +155,8 @@ def test_another_provinces_officer_gets_404_on_every_page(client, province_offic
         client.force_login(user)
         for name, args in [
             ("criteria:set_detail", [v1.pk]), ("criteria:sheet", [v1.pk]), ("criteria:export_yaml", [v1.pk]),
-            ("criteria:export_xlsx", [v1.pk]), ("criteria:diff", [v1.pk, v2.pk]), ("criteria:diff", [national.pk, v2.pk]),
+            ("criteria:export_xlsx", [v1.pk]), ("criteria:diff", [v1.pk, v2.pk]),
+            ("criteria:diff", [national.pk, v2.pk]),
             ("audit:history", ["criteria.criteriasetversion", v1.pk]),
         ]:
             assert client.get(reverse(name, args=args)).status_code == 404, (user, name)

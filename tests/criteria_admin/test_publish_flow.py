@@ -235,7 +235,9 @@ def test_malformed_workbook_points_at_sheet_row_and_column(client, central_admin
     (b"PK\x03\x04not really a zip", "bị hỏng"),
     (b"   \n", "rỗng"),
 ])
-def test_files_that_are_neither_yaml_nor_xlsx_are_refused_by_content(client, central_admin, published, content, message):
+def test_files_that_are_neither_yaml_nor_xlsx_are_refused_by_content(
+    client, central_admin, published, content, message,
+):
     client.force_login(central_admin)
     response = check(client, content, name="looks-fine.yaml")
     assert response.status_code == 200 and "file" in response.context["form"].errors

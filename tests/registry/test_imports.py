@@ -202,7 +202,8 @@ def test_an_empty_file_is_refused(small_map, scope_a):
     ([household_row("H1", VILLAGE_A, "An", birth_year=None)], None, "G", "Cần ngày sinh hoặc năm sinh"),
 ], ids=["date as text", "formula", "empty row between data", "duplicate person", "duplicate ID number",
         "unknown unit code", "two heads", "no birth"])
-def test_bad_cells_are_reported_and_nothing_is_written(small_map, officer_a, scope_a, rows, transform, column, expected):
+def test_bad_cells_are_reported_and_nothing_is_written(small_map, officer_a, scope_a, rows, transform, column,
+                                                       expected):
     result = import_file(xlsx(HOUSEHOLDS, rows, transform=transform), HOUSEHOLDS, scope=scope_a, actor=officer_a)
     assert not result.committed
     assert [(e["column"], expected in e["reason"]) for e in result.errors] == [(column, True)], result.errors
@@ -237,7 +238,8 @@ def test_the_error_report_marks_every_bad_cell(small_map, scope_a):
 
 def test_organisations_with_staff(small_map, officer_a, scope_a, household_a):
     rows = [
-        ["Trường Tiểu học An Lạc", "Trường học", None, "12001", "", "Lê Thị Mai", "Nữ", None, 1985, "", None, None, None],
+        ["Trường Tiểu học An Lạc", "Trường học", None, "12001", "", "Lê Thị Mai", "Nữ", None, 1985, "", None, None,
+         None],
         ["Trường Tiểu học An Lạc", "Trường học", None, "12001", "", "Nguyễn Văn An", "Nam", None, 1975, "",
          "034075001234", None, None],
         ["HTX Nông nghiệp Đông", "Hợp tác xã", "Cấp xã quản lý", VILLAGE_A, "", None, None, None, None, None, None,
@@ -273,7 +275,8 @@ def test_clan_branches_with_member_households(small_map, officer_a, scope_a, hou
 
 
 def test_villages_are_created_under_the_commune(small_map, officer_a, scope_a):
-    rows = [["12001", "Thôn", "Bắc", None], ["12001", "Tổ dân phố", "Số 5", "12001-050"], ["12001", "Thôn", "Đông", None]]
+    rows = [["12001", "Thôn", "Bắc", None], ["12001", "Tổ dân phố", "Số 5", "12001-050"],
+            ["12001", "Thôn", "Đông", None]]
     result = import_file(xlsx(VILLAGES, rows), VILLAGES, scope=scope_a, actor=officer_a)
     assert result.committed, result.errors
     assert result.counts == {"village": {"create": 2, "change": 0, "unchanged": 1}}
@@ -344,6 +347,20 @@ def test_large_files_go_to_the_worker_and_the_task_runs_the_job(client_a, small_
     job.refresh_from_db()
     assert job.status == ImportJob.Status.CHECKED
     assert client_a.get(f"/registry/imports/{job.pk}/progress/")["HX-Refresh"] == "true"
+
+
+def test_a_job_that_breaks_is_closed_and_logs_no_values(client_a, small_map, monkeypatch, caplog):
+    from hoctap.registry import jobs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("duplicate key value 034080001234")
+
+    monkeypatch.setattr(jobs, "check_file", broken)
+    client_a.post("/registry/imports/", {"template": "households",
+                                         "file": xlsx(HOUSEHOLDS, [household_row("H1", VILLAGE_A, "An")])})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.INVALID and "Lỗi hệ thống" in job.file_error
+    assert "RuntimeError" in caplog.text and "034080001234" not in caplog.text
 
 
 def test_templates_download_in_vietnamese(client_a):

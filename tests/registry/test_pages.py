@@ -84,7 +84,8 @@ def test_duplicate_warnings_are_shown_after_saving(client_a, small_map, househol
 # -- lists -------------------------------------------------------------------------------------
 
 def test_lists_mask_id_numbers(client_a, household_a):
-    for url in ("/registry/people/", f"/registry/households/{household_a.pk}/", f"/registry/people/{household_a.head_id}/"):
+    pages = ("/registry/people/", f"/registry/households/{household_a.pk}/", f"/registry/people/{household_a.head_id}/")
+    for url in pages:
         page = client_a.get(url).content.decode()
         assert "********1234" in page and FULL_ID not in page, url
 
@@ -212,3 +213,25 @@ def test_subject_forms(client_a, small_map):
     person = Person.objects.get()
     assert response.url == f"/registry/people/{person.pk}/"
     assert person.unit == small_map["commune_a"] and person.ethnicity == "Kinh"
+
+
+def test_edit_forms_never_show_the_full_id_number_and_keep_it_when_left_empty(client, household_a, small_map,
+                                                                             village_officer_a):
+    client.force_login(village_officer_a)
+    head = household_a.head
+    page = client.get(f"/registry/people/{head.pk}/edit/").content.decode()
+    assert FULL_ID not in page and 'placeholder="********1234"' in page
+    assert FULL_ID not in client.get(f"/registry/households/{household_a.pk}/edit/").content.decode()
+    response = client.post(f"/registry/people/{head.pk}/edit/", {
+        "full_name": "Nguyễn Văn Ân", "sex": "male", "birth_year": "1975", "ethnicity": "Kinh", "id_number": "",
+        "occupation_group": "farmer", "digital_skill": "basic", "household": household_a.pk})
+    assert response.status_code == 302
+    head.refresh_from_db()
+    assert head.id_number == FULL_ID and head.full_name == "Nguyễn Văn Ân"
+    update = LogEntry.objects.get_for_object(head).filter(action=LogEntry.Action.UPDATE).get()
+    assert "id_number" not in update.changes_dict
+
+
+def test_the_audit_log_keeps_only_the_last_four_digits(household_a):
+    created = LogEntry.objects.get_for_object(household_a.head).get(action=LogEntry.Action.CREATE)
+    assert created.changes_dict["id_number"][1] == "********1234"

@@ -42,6 +42,14 @@ def area_name(code: str) -> str:
     return en if _english() else vi
 
 
+ADMIN_LEVEL_NAMES = {"commune": _("cấp xã"), "district": _("cấp huyện"), "province": _("cấp tỉnh")}
+
+
+@register.filter
+def level_name(code: str) -> str:
+    return ADMIN_LEVEL_NAMES.get(code, code)
+
+
 @register.filter
 def shown(value) -> str:
     """Any value of a diff as short text."""

@@ -175,11 +175,18 @@ class Command(BaseCommand):
         for band in scoring.bands:
             self.stdout.write(f"{band.code}: ≥ {band.min}")
         for level in scoring.levels:
-            required = level.required_indicators if level.required_indicators == "all" else ", ".join(level.required_indicators)
+            required = level.required_indicators
+            if required != "all":
+                required = ", ".join(required)
             self.stdout.write(f"{level.code}: {required}")
         for dependency in criteria_set.dependencies:
             value = "" if dependency.value is None else f" {dependency.value}"
-            self.stdout.write(f"{dependency.code}: {dependency.fact} {dependency.op}{value}")
+            when = ""
+            if dependency.when is not None:
+                when_value = "" if dependency.when.value is None else f" {dependency.when.value}"
+                only_when = self._message("chỉ khi", "only when")
+                when = f" ({only_when} {dependency.when.fact} {dependency.when.op}{when_value})"
+            self.stdout.write(f"{dependency.code}: {dependency.fact} {dependency.op}{value}{when}")
 
     # -- score ------------------------------------------------------------------------------
     def _read_json(self, file: str):
