@@ -132,6 +132,7 @@ def measure(phase: str, rows: int, traced: bool) -> dict:
     scope = Scope(officer)
     source = BENCH_DIR / f"households-{rows}.xlsx"
     rss_before = rss_mib()
+    load_before = os.getloadavg()[0]
     if traced:
         tracemalloc.start()
     started = time.perf_counter()
@@ -144,6 +145,8 @@ def measure(phase: str, rows: int, traced: bool) -> dict:
         "wall_seconds": round(wall, 2), "rows_per_second": round(rows / wall),
         "rss_before_mib": round(rss_before, 1), "peak_rss_mib": round(peak_rss_mib(), 1),
         "peak_rss_growth_mib": round(peak_rss_mib() - rss_before, 1),
+        # Other work on the machine stretches wall time (not memory): the 1-minute load, before and after.
+        "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "errors": result.error_count, "file_error": result.file_error, "counts": result.counts,
         "written": {"households": Household.objects.count(), "people": Person.objects.count()},
     }

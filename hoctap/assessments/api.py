@@ -82,9 +82,15 @@ class AssessmentOut(Schema):
     unit_id: int
     recorded_unit_id: int | None
     criteria_set_id: int
+    # "partial" or "provisional": the set lacks official text, and results must say so.
+    criteria_set_status: str
     state: str
     version: int
     classification: str
+
+    @staticmethod
+    def resolve_criteria_set_status(assessment):
+        return assessment.criteria_set.status
 
     @staticmethod
     def resolve_year(assessment):
@@ -158,7 +164,7 @@ def list_assessments(request, campaign_id: int | None = None, year: int | None =
                      state: str = ""):
     filters = {"campaign_id": campaign_id, "campaign__year": year, "title": title, "state": state}
     return (
-        scope_for(request).filter(Assessment.objects.select_related(*SUBJECT_RELATIONS, "campaign"))
+        scope_for(request).filter(Assessment.objects.select_related(*SUBJECT_RELATIONS, "campaign", "criteria_set"))
         .filter(**{name: value for name, value in filters.items() if value not in (None, "")})
         .order_by("-campaign__year", "pk")
     )

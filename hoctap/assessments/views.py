@@ -412,8 +412,10 @@ def _village_or_commune(unit):
 @login_required
 def decision_list(request):
     scope = scope_for(request)
-    rows = scope.filter(Decision.objects.select_related("issuer", "campaign")).annotate(n=Count("assessments"))
-    return render(request, "assessments/decision_list.html", {"decisions": rows})
+    decisions_in_scope = scope.filter(Decision.objects.select_related("issuer", "campaign")).annotate(
+        n=Count("assessments"))
+    page = Paginator(decisions_in_scope.order_by("-issued_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "assessments/decision_list.html", {"page": page})
 
 
 @login_required
@@ -489,22 +491,27 @@ def decision_pdf(request, decision_id):
 @login_required
 def decision_certificates_pdf(request, decision_id):
     decision = _decision(request, decision_id)
-    issued = list(scope_for(request).filter(Certificate.objects.filter(decision=decision).select_related("decision__issuer")).order_by("pk"))
+    issued = list(scope_for(request).filter(
+        Certificate.objects.filter(decision=decision).select_related("decision__issuer")).order_by("pk"))
     if not issued:
         raise Http404
-    return _pdf(documents.certificates_pdf(issued, request.build_absolute_uri("/")), f"giay-cong-nhan-{decision.sequence}-{decision.year}.pdf")
+    pdf = documents.certificates_pdf(issued, request.build_absolute_uri("/"))
+    return _pdf(pdf, f"giay-cong-nhan-{decision.sequence}-{decision.year}.pdf")
 
 
 @login_required
 def certificate_pdf(request, certificate_id):
-    certificate = scope_for(request).get_or_404(Certificate.objects.select_related("decision__issuer"), pk=certificate_id)
-    return _pdf(documents.certificates_pdf([certificate], request.build_absolute_uri("/")), f"giay-cong-nhan-{certificate.code}.pdf")
+    certificate = scope_for(request).get_or_404(Certificate.objects.select_related("decision__issuer"),
+                                                 pk=certificate_id)
+    pdf = documents.certificates_pdf([certificate], request.build_absolute_uri("/"))
+    return _pdf(pdf, f"giay-cong-nhan-{certificate.code}.pdf")
 
 
 def verify(request, code):
     """Public: is this certificate genuine, and still valid? Shows only what the certificate shows."""
     result = certificates.verify(code)
-    response = render(request, "assessments/verify.html", {"result": result, "code": code}, status=200 if result.is_genuine else 404)
+    response = render(request, "assessments/verify.html", {"result": result, "code": code},
+                      status=200 if result.is_genuine else 404)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -534,7 +541,8 @@ def signup(request):
             messages.success(request, _("Đã tạo tài khoản."))
             return redirect("assessments:mine")
     if request.headers.get("HX-Request") and request.GET.get("province"):
-        return render(request, "assessments/_commune_options.html", {"form": SignupForm(initial={"province": request.GET["province"]})})
+        communes = SignupForm(initial={"province": request.GET["province"]})
+        return render(request, "assessments/_commune_options.html", {"form": communes})
     return render(request, "assessments/signup.html", {"form": form})
 
 

@@ -48,6 +48,8 @@ from .text import fold, normalise
 
 MAX_DATA_ROWS = 100_000
 MAX_KEPT_ERRORS = 20_000
+# Sheet names are part of the file format (a re-uploaded report must still be read), so they are
+# fixed Vietnamese strings, not translations.
 GUIDE_SHEET = "Hướng dẫn"
 LISTS_SHEET = "Danh mục"
 ERRORS_SHEET = "Lỗi"
@@ -168,7 +170,7 @@ class ImportTemplate:
 
     code: str = ""
     title: str = ""
-    sheet_title: str = ""
+    sheet_title: str = ""  # fixed, like the other sheet names: the data sheet is found by it
     columns: tuple[Column, ...] = ()
     entities: dict[str, str] = {}  # entity key → label, for the counts shown after a check
     guide: tuple[str, ...] = ()  # lines shown at the top of the guide sheet

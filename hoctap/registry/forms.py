@@ -24,8 +24,6 @@ from .models import (
 )
 from .services import check_declared_totals
 
-
-
 CHOOSE = _("— Chọn —")
 NONE = _("— Không —")
 ALL = _("— Tất cả —")
@@ -63,7 +61,6 @@ class HouseholdForm(forms.ModelForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope = scope
         self.fields["village"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.VILLAGE])
         self.fields["code"].required = False
         self.fields["clan_branch"].queryset = scope.filter(

@@ -104,7 +104,7 @@ def _resolve_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], 
             row.data["commune_id"] = unit.pk if unit.level == Level.COMMUNE else unit.parent_id
 
 
-def _check_person(row: Row, name_key: str) -> None:
+def _check_person(row: Row) -> None:
     birth_date, birth_year = row["birth_date"], row["birth_year"]
     row.data["birth_year"] = birth_date.year if birth_date else birth_year
     if row.ok("birth_date", "birth_year"):
@@ -186,7 +186,7 @@ class _Seen:
     first row; kept for the whole file, so it holds ids and short texts only."""
 
     __slots__ = ("first_row", "unit_id", "signature", "existing_id", "created_id", "outcome", "head_row", "head_id",
-                 "extra")
+                 "kind")
 
     def __init__(self, first_row: int, unit_id: int, signature: str):
         self.first_row = first_row
@@ -197,7 +197,7 @@ class _Seen:
         self.outcome = Outcome.CREATE
         self.head_row = None
         self.head_id = None
-        self.extra = None
+        self.kind = None  # an organisation's kind (its new staff's default occupation group)
 
     @property
     def pk(self):
@@ -245,7 +245,7 @@ class HouseholdsTemplate(RegistryTemplate):
     def check(self, rows, run):
         _resolve_units(rows, run, "village_code", {Level.VILLAGE}, Capability.EDIT_REGISTRY)
         for row in rows:
-            _check_person(row, "full_name")
+            _check_person(row)
         self._check_households(rows, run)
         self._check_members(rows, run)
 
@@ -430,7 +430,7 @@ class OrganisationsTemplate(RegistryTemplate):
             if row["staff_name"]:
                 if row["sex"] is None and row.ok("sex"):
                     row.error("sex", _("Cần giới tính khi có họ tên cán bộ."))
-                _check_person(row, "staff_name")
+                _check_person(row)
             elif any(row[key] not in (None, "") for key in self.staff_columns):
                 row.error("staff_name", _("Thiếu họ và tên cán bộ, nhân viên."))
         self._check_organisations(rows, run)
@@ -467,7 +467,7 @@ class OrganisationsTemplate(RegistryTemplate):
                     del row.data["organisation_key"]
                     continue
                 seen = seen_all[key] = _Seen(row.number, unit.pk, signature)
-                seen.extra = row["kind"]
+                seen.kind = row["kind"]
                 if record is not None:
                     seen.existing_id = record["id"]
                     wanted = {"name": row["organisation_name"], "kind": row["kind"], "unit_id": unit.pk,
@@ -533,7 +533,7 @@ class OrganisationsTemplate(RegistryTemplate):
             seen, unit = row.data["seen"], row.data["unit"]
             if row.data["person_id"] is None:
                 values = _person_values(row, "staff_name")
-                values.setdefault("occupation_group", DEFAULT_STAFF_GROUP[seen.extra])
+                values.setdefault("occupation_group", DEFAULT_STAFF_GROUP[seen.kind])
                 person = Person(**values, employer_id=seen.pk, unit_id=unit.pk, commune_id=row.data["commune_id"])
                 person.refresh_derived()
                 new_people.append(person)

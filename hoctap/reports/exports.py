@@ -13,10 +13,9 @@ import datetime
 from collections.abc import Callable
 from typing import BinaryIO
 
-from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
-from hoctap.assessments.models import Campaign
+from hoctap.assessments.models import Assessment
 from hoctap.assessments.states import State
 from hoctap.core.exports import neutralise
 from hoctap.criteria.titles import Title
@@ -32,31 +31,62 @@ HOUSEHOLD_COLUMNS = [
     ("STT", 8), ("Xã, phường", 24), ("Thôn, tổ dân phố", 20), ("Mã hộ", 12), ("Chủ hộ", 26),
     ("Địa chỉ", 30), ("Chi dòng họ", 22), ("Trạng thái GĐHT", 22), ("Xếp loại", 14),
 ]
+# The list is an administrative document: Vietnamese whatever the interface language.
 STATE_LABELS = {value: str(label) for value, label in State.choices}
+NOT_REGISTERED = "Chưa đăng ký"
 
 Progress = Callable[[int, int], None]
 
 
-def households(unit: Unit, year: int):
-    """Households under `unit`, each with its learning-family assessment of `year` (if any), as
-    tuples in the order of the printed list: commune, village, head's name."""
-    # An empty IN would make Django drop the whole query rather than the join; no row has id 0, so
-    # a year without a family campaign still lists every household, each without a result.
-    campaigns = list(Campaign.objects.filter(year=year, title=Title.FAMILY).values_list("pk", flat=True)) or [0]
+HOUSEHOLD_ORDER = ("commune__sort_key", "commune_id", "village__sort_key", "village_id", "sort_key", "pk")
+
+
+def households(unit: Unit):
+    """Households under `unit` in the order of the printed list (commune, village, head's name),
+    as plain tuples led by the household id."""
     return (
         Household.objects.filter(village__path__startswith=unit.path)
-        .annotate(result=FilteredRelation("assessments", condition=Q(assessments__campaign_id__in=campaigns)))
-        .order_by("commune__sort_key", "commune_id", "village__sort_key", "village_id", "sort_key", "pk")
-        .values_list(
-            "commune__name", "village__name", "code", "head__full_name", "address", "clan_branch__name",
-            "result__state", "result__classification",
-        )
+        .order_by(*HOUSEHOLD_ORDER)
+        .values_list("pk", "commune__name", "village__name", "code", "head__full_name", "address", "clan_branch__name")
     )
 
 
-def write_households(unit: Unit, year: int, out: BinaryIO, progress: Progress, *, today: datetime.date | None = None) -> int:
-    rows = households(unit, year)
-    total = rows.count()
+def family_results(unit: Unit, year: int):
+    """The learning-family assessments of `year` of those households, in the same order, as
+    (household id, state, classification).
+
+    They are read as a second ordered stream and merged in Python rather than joined: without table
+    statistics SQLite probes the join through the campaign index, once per household, which turns
+    a province into hours; each stream alone is one index scan and one sort.
+    """
+    return (
+        Assessment.objects.filter(campaign__year=year, title=Title.FAMILY, household__village__path__startswith=unit.path)
+        .order_by(*(f"household__{key}" for key in HOUSEHOLD_ORDER), "pk")
+        .values_list("household_id", "state", "classification")
+    )
+
+
+def _best(results: list[tuple[str, str]]) -> tuple[str | None, str]:
+    """A revoked assessment may have been replaced by a new one in the same campaign: show the live one."""
+    live = [result for result in results if result[0] != State.REVOKED]
+    return (live or results or [(None, "")])[-1]
+
+
+def merged(unit: Unit, year: int):
+    """Each household with its result, one row per household, in print order."""
+    results = iter(family_results(unit, year).iterator(chunk_size=BATCH))
+    pending = next(results, None)
+    for household_id, *household in households(unit).iterator(chunk_size=BATCH):
+        found = []
+        while pending is not None and pending[0] == household_id:
+            found.append(pending[1:])
+            pending = next(results, None)
+        yield household, _best(found)
+
+
+def write_households(unit: Unit, year: int, out: BinaryIO, progress: Progress, *,
+                     today: datetime.date | None = None) -> int:
+    total = households(unit).count()
     progress(0, total)
     book = workbook()
     sheet = AdminSheet(book, f"Ho gia dinh {year}", [width for _label, width in HOUSEHOLD_COLUMNS])
@@ -67,11 +97,11 @@ def write_households(unit: Unit, year: int, out: BinaryIO, progress: Progress, *
     )
     sheet.simple_headers([label for label, _width in HOUSEHOLD_COLUMNS])
     done = 0
-    for commune, village, code, head, address, clan, state, classification in rows.iterator(chunk_size=BATCH):
+    for (commune, village, code, head, address, clan), (state, classification) in merged(unit, year):
         done += 1
         sheet.ws.append((
             done, commune, village, neutralise(code), neutralise(head or ""), neutralise(address),
-            neutralise(clan or ""), STATE_LABELS.get(state, "Chưa đăng ký"), classification or "",
+            neutralise(clan or ""), STATE_LABELS.get(state, NOT_REGISTERED), classification or "",
         ))
         if done % BATCH == 0:
             progress(done, total)

@@ -230,6 +230,7 @@ def current(unit: Unit, years: list[int], nodes_for_children=True) -> tuple[Node
     )
     for child, kind, year, count in rows:
         nodes[child].registry[(kind, year)] += count
+    _communes(nodes, unit)
     rows = (
         CitizenTally.objects.filter(condition, year__in=years)
         .values_list(key, "year").annotate(*[Sum(c) for c in CITIZEN_COUNTS]).order_by()
@@ -252,6 +253,20 @@ def current(unit: Unit, years: list[int], nodes_for_children=True) -> tuple[Node
     for node in nodes.values():
         total.merge(node)
     return total, dict(nodes)
+
+
+def _communes(nodes, unit):
+    """The commune-level learning community's eligible: each commune of the current map, counted
+    from the map itself (loaded in bulk, so not kept in SubjectCount)."""
+    communes = Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE)
+    if unit.level == Level.NATION:
+        for province_id, count in communes.values_list("parent_id").annotate(n=Count("pk")).order_by():
+            nodes[province_id].registry[(SubjectKind.COMMUNES, 0)] += count
+    elif unit.level == Level.PROVINCE:
+        for commune_id in communes.filter(parent_id=unit.pk).values_list("pk", flat=True):
+            nodes[commune_id].registry[(SubjectKind.COMMUNES, 0)] += 1
+    elif unit.level == Level.COMMUNE and unit.era == Era.CURRENT:
+        nodes[unit.pk].registry[(SubjectKind.COMMUNES, 0)] += 1
 
 
 def _declared(nodes, condition, key, years):
@@ -424,6 +439,8 @@ def _per_commune_current(nodes, commune_ids, years):
     )
     for commune_id, kind, year, count in rows:
         nodes[commune_id].registry[(kind, year)] += count
+    for commune_id in commune_ids:
+        nodes[commune_id].registry[(SubjectKind.COMMUNES, 0)] += 1
     for row in DeclaredTotals.objects.filter(commune_id__in=commune_ids, year__in=years).values():
         node = nodes[row["commune_id"]]
         for kind in DECLARABLE:

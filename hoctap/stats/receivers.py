@@ -261,7 +261,10 @@ def organisation_deleted(sender, instance, **kwargs):
     batch.flush()
 
 
-UNIT_KIND = {Level.VILLAGE: SubjectKind.VILLAGES, Level.COMMUNE: SubjectKind.COMMUNES}
+# Villages (the learning-community subjects) are counted as they are created by commune officers.
+# Communes are not counted here: the map is loaded in bulk (no signals), and their number under a
+# unit is read from the map itself (stats.figures).
+UNIT_KIND = {Level.VILLAGE: SubjectKind.VILLAGES}
 
 
 def unit_changed(sender, instance, created=False, raw=False, **kwargs):

@@ -6,13 +6,14 @@ import re
 import pytest
 
 from hoctap.registry.models import Household
-from tests.browser.conftest import browser, login, phone  # noqa: F401  (the browser fixtures)
+from tests.browser.conftest import login
+from tests.registry.conftest import village_officer_a  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_village_officer_adds_a_household_with_two_members_on_a_phone(phone, live_server, small_map,  # noqa: F811
-                                                                        village_officer_a):
+def test_a_village_officer_adds_a_household_with_two_members_on_a_phone(phone, live_server, small_map,
+                                                                        village_officer_a):  # noqa: F811
     login(phone, live_server, "village_officer_a", "correct-horse-battery-9")
     phone.goto(f"{live_server.url}/registry/households/new/")
     phone.select_option("#id_village", label="Thôn Đông · Xã An Lạc")
