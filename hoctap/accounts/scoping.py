@@ -7,6 +7,8 @@ part by naming, as class attributes, where its territory is:
     scope_owner_lookup = "person__account"     # optional: what a citizen may see of their own
     scope_multivalued = True                   # optional: the lookup crosses a to-many relation
     scope_shared = Q(province__isnull=True)    # optional: records every signed-in user may read
+    scope_inherited_unit = "province"          # optional: a unit FK; records set by a level above
+                                               # (a province's criteria, campaigns) are readable below
 
 A model without `scope_path_lookup` cannot be scoped and raises ImproperlyConfigured, so a new
 model cannot slip through unscoped. A record outside the scope answers 404, never 403: its
@@ -101,6 +103,9 @@ class Scope:
             condition |= shared
         for path in self.paths(capability):
             condition |= Q(**{f"{lookup}__startswith": path})
+        inherited = getattr(model, "scope_inherited_unit", None)
+        if inherited and capability == Capability.VIEW:
+            condition |= Q(**{f"{inherited}__in": self.ancestor_ids()})
         owner_lookup = getattr(model, "scope_owner_lookup", None)
         if owner_lookup and any(True for _ in self._citizen_assignments(capability)):
             condition |= Q(**{owner_lookup: self.user})
@@ -132,6 +137,10 @@ class Scope:
         for path in predecessor_paths:
             condition |= Q(path__startswith=path)
         return queryset.filter(condition)
+
+    def ancestor_ids(self) -> set[int]:
+        """Ids of the units above (and at) every unit the user is assigned to."""
+        return {int(part) for a in self.assignments for part in a.unit.path.strip("/").split("/") if part}
 
     def get_or_404(self, queryset: models.QuerySet, capability: str = Capability.VIEW, **lookup):
         try:

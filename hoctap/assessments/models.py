@@ -37,6 +37,7 @@ class Campaign(models.Model):
 
     scope_path_lookup = "province__path"
     scope_shared = Q(province__isnull=True)
+    scope_inherited_unit = "province"
 
     class Meta:
         verbose_name = _("đợt đánh giá")

@@ -92,6 +92,7 @@ class CriteriaSetVersion(models.Model):
     # National sets are readable by every signed-in user; a province's sets inside that province.
     scope_path_lookup = "province__path"
     scope_shared = Q(province__isnull=True)
+    scope_inherited_unit = "province"
 
     class Meta:
         verbose_name = _("bộ tiêu chí")

@@ -78,3 +78,23 @@ def test_citizen_sees_units_but_no_officer_powers(small_map):
     assert scope.filter(Unit.objects.all()).filter(pk=small_map["village_a"].pk).exists()
     # accounts are personal records: a citizen sees none of them
     assert not scope.filter(User.objects.all()).exists()
+
+
+def test_records_set_by_the_level_above_are_readable_below(small_map, officer_a, officer_b):
+    """A province's own criteria set: its communes read it; another province's communes do not."""
+    from hoctap.criteria.models import CriteriaSetVersion
+    from tests.conftest import make_unit
+
+    other_province = make_unit("province", "35", "Tỉnh Hà Nam", small_map["nation"])
+    ours = CriteriaSetVersion.objects.create(
+        code="hy-citizen", version=1, title="citizen", status="provisional", name_vi="HY", name_en="HY",
+        effective_from=datetime.date(2025, 1, 1), province=small_map["province"], source_yaml="-",
+    )
+    theirs = CriteriaSetVersion.objects.create(
+        code="hn-citizen", version=1, title="citizen", status="provisional", name_vi="HN", name_en="HN",
+        effective_from=datetime.date(2025, 1, 1), province=other_province, source_yaml="-",
+    )
+    visible = set(Scope(officer_a).filter(CriteriaSetVersion.objects.all()))
+    assert ours in visible and theirs not in visible
+    # reading is not writing: the commune cannot edit the province's set
+    assert not Scope(officer_a).filter(CriteriaSetVersion.objects.all(), Capability.MANAGE_CRITERIA).exists()
