@@ -263,6 +263,7 @@ def transition(scope: Scope, assessment: Assessment, action: str, *, reason: str
         current.state = rule.to
         current._audit_transition = {"action": action, "from": from_state, "to": rule.to, "reason": reason}
         current.save()
+        del current._audit_transition  # a later save of this object is not this transition
         if action == Action.ISSUE_CERTIFICATE:
             certificates.issue(current)
         _record(current, from_state, action, actor, reason)
@@ -412,6 +413,7 @@ def _open(scope: Scope, title: str, subject, year: int, *, group: str | None, ar
     try:
         with transaction.atomic():
             assessment.save()
+            del assessment._audit_transition
             _record(assessment, None, REGISTER, user)
     except IntegrityError:
         raise TransitionRefused(

@@ -232,7 +232,8 @@ def nomination_decisions(request, nomination_id: int):
 def nomination_decide(request, nomination_id: int, payload: DecisionIn):
     scope = scope_for(request)
     nomination = scope.get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
-    return _nomination_out(services.decide(scope, nomination, payload.action, actor=request.user, reason=payload.reason))
+    decided = services.decide(scope, nomination, payload.action, actor=request.user, reason=payload.reason)
+    return _nomination_out(decided)
 
 
 @router.get("/honours", response=list[NominationOut])
@@ -245,7 +246,8 @@ def honour_list(request, occasion: str, stage: str, unit_id: int):
 def honour_list_xlsx_download(request, occasion: str, stage: str, unit_id: int):
     scope = scope_for(request)
     unit = _unit(scope, unit_id)
-    content = honour_list_xlsx(services.honour_list(scope, occasion, stage, unit), occasion_code=occasion, stage=stage, unit=unit)
+    nominations = services.honour_list(scope, occasion, stage, unit)
+    content = honour_list_xlsx(nominations, occasion_code=occasion, stage=stage, unit=unit)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="bieu-duong-{occasion}-{unit.code}.xlsx"'
     return response

@@ -26,10 +26,8 @@ class SelfReportForm(forms.Form):
 
 def answers_from_post(body: emulation.Body, data) -> dict:
     """The criteria checkboxes and notes of the self-report page, as the service expects them."""
-    return {
-        criterion.code: {"met": data.get(f"met_{criterion.code}") == "on", "note": data.get(f"note_{criterion.code}", "")}
-        for criterion in body.criteria
-    }
+    return {c.code: {"met": data.get(f"met_{c.code}") == "on", "note": data.get(f"note_{c.code}", "")}
+            for c in body.criteria}
 
 
 class NominationForm(forms.Form):

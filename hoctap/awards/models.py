@@ -22,7 +22,9 @@ class EmulationSelfReport(models.Model):
     body_name = models.CharField(_("tên tổ chức, cá nhân"), max_length=300)
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="emulation_reports", verbose_name=_("địa bàn"))
     answers = models.JSONField(_("tự đánh giá"), default=dict, blank=True)
-    state = models.CharField(_("trạng thái"), max_length=10, choices=SelfReportState.choices, default=SelfReportState.DRAFT)
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=SelfReportState.choices, default=SelfReportState.DRAFT,
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -80,7 +82,9 @@ class Nomination(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="nominations", verbose_name=_("địa bàn"))
     achievements = models.TextField(_("thành tích tiêu biểu"))
     stage = models.CharField(_("cấp đang xét"), max_length=10, choices=Stage.choices)
-    status = models.CharField(_("trạng thái"), max_length=10, choices=NominationStatus.choices, default=NominationStatus.DRAFT)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=NominationStatus.choices, default=NominationStatus.DRAFT,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
 

@@ -35,7 +35,8 @@ def _clean_answers(body: emulation.Body, answers: dict) -> dict:
     known = set(body.criterion_codes())
     unknown = sorted(set(answers) - known)
     if unknown:
-        raise ValidationError({"answers": _("Tiêu chí không thuộc đối tượng này: %(codes)s.") % {"codes": ", ".join(unknown)}})
+        message = _("Tiêu chí không thuộc đối tượng này: %(codes)s.") % {"codes": ", ".join(unknown)}
+        raise ValidationError({"answers": message})
     cleaned = {}
     for code in body.criterion_codes():
         if code not in answers:
@@ -53,7 +54,8 @@ def save_self_report(scope, *, year: int, body: str, body_name: str, unit: Unit,
     if definition is None:
         raise ValidationError({"body": _("Không có đối tượng thi đua này.")})
     if unit.era != Era.CURRENT or unit.level != definition.territory:
-        raise ValidationError({"unit_id": _("Đối tượng này tự đánh giá ở cấp %(level)s.") % {"level": Level(definition.territory).label}})
+        message = _("Đối tượng này tự đánh giá ở cấp %(level)s.") % {"level": Level(definition.territory).label}
+        raise ValidationError({"unit_id": message})
     if not body_name.strip():
         raise ValidationError({"body_name": _("Cần ghi tên tổ chức, cá nhân.")})
     scope.assert_unit(unit, Capability.REPORT)
@@ -66,14 +68,16 @@ def save_self_report(scope, *, year: int, body: str, body_name: str, unit: Unit,
     try:
         return scope.save(report, Capability.REPORT)
     except IntegrityError:
-        raise ValidationError({"body_name": _("Tổ chức này đã có bản tự đánh giá năm %(year)s.") % {"year": year}}) from None
+        message = _("Tổ chức này đã có bản tự đánh giá năm %(year)s.") % {"year": year}
+        raise ValidationError({"body_name": message}) from None
 
 
 def submit_self_report(scope, report: EmulationSelfReport, *, actor, now=None) -> EmulationSelfReport:
     definition = emulation.body(report.body)
     missing = [code for code in definition.criterion_codes() if code not in report.answers]
     if missing:
-        raise ValidationError({"answers": _("Chưa tự đánh giá các tiêu chí: %(codes)s.") % {"codes": ", ".join(missing)}})
+        message = _("Chưa tự đánh giá các tiêu chí: %(codes)s.") % {"codes": ", ".join(missing)}
+        raise ValidationError({"answers": message})
     if report.state != SelfReportState.DRAFT:
         raise ValidationError({"state": _("Bản tự đánh giá đã được gửi.")})
     report.state = SelfReportState.SUBMITTED
@@ -108,9 +112,10 @@ def available_actions(scope, nomination: Nomination) -> list[str]:
         return []
     actions = []
     status = nomination.status
-    if status in (NominationStatus.DRAFT, NominationStatus.PENDING, NominationStatus.HONOURED) and nomination.stage in NEXT_STAGE:
+    open_ = (NominationStatus.DRAFT, NominationStatus.PENDING)
+    if nomination.stage in NEXT_STAGE and status in (*open_, NominationStatus.HONOURED):
         actions.append(DecisionAction.PROPOSE)
-    if status in (NominationStatus.DRAFT, NominationStatus.PENDING):
+    if status in open_:
         actions.append(DecisionAction.HONOUR)
     if status == NominationStatus.PENDING:
         actions.append(DecisionAction.DECLINE)
@@ -153,7 +158,8 @@ def decide(scope, nomination: Nomination, action: str, *, actor, reason: str = "
         if action == DecisionAction.DECLINE and not reason.strip():
             raise ValidationError({"reason": _("Phải nêu lý do không chọn.")})
         stage = nomination.stage
-        NominationDecision.objects.create(nomination=nomination, stage=stage, action=action, reason=reason.strip(), actor=actor)
+        NominationDecision.objects.create(nomination=nomination, stage=stage, action=action, reason=reason.strip(),
+                                          actor=actor)
         if action == DecisionAction.PROPOSE:
             nomination.stage = NEXT_STAGE[stage]
             nomination.status = NominationStatus.PENDING

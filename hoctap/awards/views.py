@@ -34,7 +34,8 @@ def index(request):
     return render(request, "awards/index.html", {
         "nominations": nominations[:200],
         "awards": scope.filter(Award.objects.select_related("unit"))[:200],
-        "self_reports": scope.filter(EmulationSelfReport.objects.select_related("unit")).order_by("-year", "body_name")[:200],
+        "self_reports": scope.filter(EmulationSelfReport.objects.select_related("unit"))
+        .order_by("-year", "body_name")[:200],
         "occasions": emulation.programme().occasions,
         "occasion": occasion,
         "can_write": scope.can(Capability.REPORT),
@@ -105,7 +106,8 @@ def nomination(request, nomination_id):
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.decide(scope, item, form.cleaned_data["action"], actor=request.user, reason=form.cleaned_data["reason"])
+            services.decide(scope, item, form.cleaned_data["action"], actor=request.user,
+                            reason=form.cleaned_data["reason"])
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -152,9 +154,11 @@ def honours(request):
         data = form.cleaned_data
         nominations = services.honour_list(scope, data["occasion"], data["stage"], data["unit"])
         if request.GET.get("format") == "xlsx":
-            content = honour_list_xlsx(nominations, occasion_code=data["occasion"], stage=data["stage"], unit=data["unit"])
+            content = honour_list_xlsx(nominations, occasion_code=data["occasion"], stage=data["stage"],
+                                       unit=data["unit"])
             response = HttpResponse(content, content_type=XLSX)
-            response["Content-Disposition"] = f'attachment; filename="bieu-duong-{data["occasion"]}-{data["unit"].code}.xlsx"'
+            filename = f"bieu-duong-{data['occasion']}-{data['unit'].code}.xlsx"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
     elif request.GET.get("format"):
         raise Http404

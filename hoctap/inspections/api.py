@@ -101,8 +101,9 @@ def _finding_out(finding: Finding) -> dict:
 
 
 def _agreement_out(row) -> dict:
+    counts = ("sampled", "checked", "agreed", "disagreed", "returned", "revoked", "rate")
     return {"commune_id": row.commune.pk, "commune_name": row.commune.name, "title": row.title,
-            **{f: getattr(row, f) for f in ("sampled", "checked", "agreed", "disagreed", "returned", "revoked", "rate")}}
+            **{f: getattr(row, f) for f in counts}}
 
 
 def _inspection_out(inspection: Inspection) -> dict:

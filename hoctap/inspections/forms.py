@@ -37,6 +37,6 @@ class ScoreForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    action = forms.ChoiceField(choices=[(FollowUp.RETURN, FollowUp.RETURN.label), (FollowUp.REVOKE, FollowUp.REVOKE.label)])
+    action = forms.ChoiceField(choices=[(choice, choice.label) for choice in (FollowUp.RETURN, FollowUp.REVOKE)])
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
     revocation_reference = forms.CharField(label=_("Số quyết định thu hồi"), max_length=60, required=False)

@@ -66,7 +66,9 @@ class Finding(models.Model):
     matches_recorded = models.BooleanField(_("trùng kết quả đã công nhận"), null=True, editable=False)
     verdict = models.CharField(_("kết luận"), max_length=10, choices=Verdict.choices, default=Verdict.PENDING)
     reasons = models.TextField(_("lý do"), blank=True)
-    recommendation = models.CharField(_("kiến nghị xử lý"), max_length=8, choices=FollowUp.choices, blank=True, default="")
+    recommendation = models.CharField(
+        _("kiến nghị xử lý"), max_length=8, choices=FollowUp.choices, blank=True, default="",
+    )
     follow_up = models.CharField(_("đã xử lý"), max_length=8, choices=FollowUp.choices, blank=True, default="")
     follow_up_reason = models.TextField(blank=True)
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")

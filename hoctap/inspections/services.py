@@ -216,7 +216,8 @@ def summary(inspection: Inspection) -> tuple[list[AgreementRow], AgreementRow]:
     communes = {c.pk: c for c in inspection.communes.all()}
     total = AgreementRow(commune=inspection.province, title="")
     for finding in inspection.findings.all():
-        row = rows.setdefault((finding.commune_id, finding.title), AgreementRow(communes[finding.commune_id], finding.title))
+        key = (finding.commune_id, finding.title)
+        row = rows.setdefault(key, AgreementRow(communes[finding.commune_id], finding.title))
         for target in (row, total):
             target.sampled += 1
             if finding.verdict != Verdict.PENDING:

@@ -82,10 +82,12 @@ def finding_detail(request, finding_id):
     answers = services.starting_answers(finding)
     if request.method == "POST" and is_inspector and form.is_valid():
         definition = assessment.criteria_set.definition
-        answers = {
-            i.code: request.POST.get(f"answer_{i.code}", "") if i.kind != "pass_fail" else f"answer_{i.code}" in request.POST
-            for i in definition.indicators
-        }
+        # A ticked box is a pass; points come as typed.
+        answers = {}
+        for indicator in definition.indicators:
+            field = f"answer_{indicator.code}"
+            is_pass_fail = indicator.kind == "pass_fail"
+            answers[indicator.code] = field in request.POST if is_pass_fail else request.POST.get(field, "")
         try:
             services.rescore(scope, finding, answers=answers, actor=request.user, **form.cleaned_data)
         except ValidationError as error:

@@ -240,22 +240,30 @@ def person_detail(request, person_id):
     person = scope.get_or_404(
         Person.objects.select_related("household__village", "unit", "commune", "employer"), pk=person_id
     )
-    return render(request, "registry/person_detail.html", {
-        "person": person,
+    return render(request, "registry/person_detail.html", _person_context(scope, person))
+
+
+def _person_context(scope, person, number: str = "") -> dict:
+    return {
+        "person": person, "number": number,
         "can_edit": scope.can(Capability.EDIT_REGISTRY, person.unit),
         "can_reveal": bool(person.id_number) and scope.can(Capability.VIEW_ID_NUMBERS, person.unit),
-    })
+    }
 
 
 @login_required
 def person_reveal_id(request, person_id):
     """Show the full ID number once, on request; the showing is written to the audit log."""
     scope = scope_for(request)
-    person = scope.get_or_404(Person.objects.select_related("unit"), Capability.VIEW_ID_NUMBERS, pk=person_id)
+    person = scope.get_or_404(
+        Person.objects.select_related("household__village", "unit", "commune", "employer"),
+        Capability.VIEW_ID_NUMBERS, pk=person_id,
+    )
     if refused := _not_post(request):
         return refused
     number = reveal_id_number(scope, person, request.user)
-    response = render(request, "registry/_id_number.html", {"number": number, "person": person})
+    template = "registry/_id_number.html" if _is_htmx(request) else "registry/person_detail.html"
+    response = render(request, template, _person_context(scope, person, number))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -189,7 +189,8 @@ def report_board(request, report_type: str, year: int, unit_id: int):
 @router.get("/", response=list[ReportOut])
 @paginate
 def list_reports(request, year: int | None = None, report_type: str = "", state: str = ""):
-    reports = scope_for(request).filter(Report.objects.select_related("unit", "report_type")).order_by("-year", "unit__sort_key")
+    reports = scope_for(request).filter(Report.objects.select_related("unit", "report_type"))
+    reports = reports.order_by("-year", "unit__sort_key")
     if year:
         reports = reports.filter(year=year)
     if report_type:

@@ -60,7 +60,8 @@ def family_results(unit: Unit, year: int):
     a province into hours; each stream alone is one index scan and one sort.
     """
     return (
-        Assessment.objects.filter(campaign__year=year, title=Title.FAMILY, household__village__path__startswith=unit.path)
+        Assessment.objects.filter(campaign__year=year, title=Title.FAMILY)
+        .filter(household__village__path__startswith=unit.path)
         .order_by(*(f"household__{key}" for key in HOUSEHOLD_ORDER), "pk")
         .values_list("household_id", "state", "classification")
     )

@@ -13,8 +13,9 @@ def _this_year() -> int:
 
 
 class BoardForm(forms.Form):
-    report_type = forms.ModelChoiceField(label=_("Loại báo cáo"), queryset=ReportType.objects.all(), to_field_name="code",
-                                         required=False)
+    report_type = forms.ModelChoiceField(
+        label=_("Loại báo cáo"), queryset=ReportType.objects.all(), to_field_name="code", required=False,
+    )
     year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=2100, required=False)
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), required=False)
 

@@ -49,7 +49,9 @@ class ReportSchedule(models.Model):
     report exists only where a province's plan asks for it).
     """
 
-    report_type = models.ForeignKey(ReportType, models.CASCADE, related_name="schedules", verbose_name=_("loại báo cáo"))
+    report_type = models.ForeignKey(
+        ReportType, models.CASCADE, related_name="schedules", verbose_name=_("loại báo cáo"),
+    )
     province = models.ForeignKey(
         Unit, models.CASCADE, null=True, blank=True, related_name="report_schedules", verbose_name=_("tỉnh"),
         help_text=_("Để trống: mặc định toàn quốc."),
@@ -103,7 +105,9 @@ class Report(models.Model):
     proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
     outstanding_note = models.TextField(
         _("giải trình đơn vị chưa báo cáo"), blank=True,
-        help_text=_("Bắt buộc khi còn đơn vị cấp dưới chưa gửi hoặc chưa được tiếp nhận báo cáo; phải nêu tên từng đơn vị."),
+        help_text=_(
+            "Bắt buộc khi còn đơn vị cấp dưới chưa gửi hoặc chưa được tiếp nhận báo cáo; phải nêu tên từng đơn vị."
+        ),
     )
     snapshot = models.JSONField(_("số liệu đã chốt"), null=True, blank=True, editable=False)
     due_date = models.DateField(_("hạn gửi"), null=True, blank=True, editable=False)

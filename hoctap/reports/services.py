@@ -171,8 +171,9 @@ def _check_note_names(note: str, outstanding: list[Outstanding]) -> None:
     unnamed = [item.unit.name for item in outstanding if fold(item.unit.short_name) not in folded]
     if not note.strip() or unnamed:
         raise ValidationError({
-            "outstanding_note": _("Còn đơn vị chưa gửi hoặc chưa được tiếp nhận báo cáo; giải trình phải nêu tên: %(names)s.")
-            % {"names": ", ".join(unnamed or [item.unit.name for item in outstanding])}
+            "outstanding_note": _(
+                "Còn đơn vị chưa gửi hoặc chưa được tiếp nhận báo cáo; giải trình phải nêu tên: %(names)s."
+            ) % {"names": ", ".join(unnamed or [item.unit.name for item in outstanding])}
         })
 
 

@@ -17,7 +17,9 @@ from .models import Report
 from .xlsx import AdminSheet, workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-METRICS = [("registered", "Đăng ký"), ("recognised", "Được công nhận"), ("rate", "Tỷ lệ (%)"), ("target", "Chỉ tiêu (%)")]
+METRICS = [
+    ("registered", "Đăng ký"), ("recognised", "Được công nhận"), ("rate", "Tỷ lệ (%)"), ("target", "Chỉ tiêu (%)"),
+]
 LEADING = ["STT", "Đơn vị"]
 
 
@@ -54,9 +56,10 @@ def report_table_xlsx(report: Report, table: dict) -> bytes:
     sheet = AdminSheet(book, f"Bieu {report.year}", widths)
     governing, issuing, place = issuing_bodies(report.unit)
     frozen = report.snapshot is not None
-    subtitle = f"{report.unit.name} · số liệu " + (
-        f"chốt lúc gửi {timezone.localtime(report.submitted_at):%H:%M %d/%m/%Y}" if frozen else "tạm tính (báo cáo chưa gửi)"
-    )
+    if frozen:
+        subtitle = f"{report.unit.name} · số liệu chốt lúc gửi {timezone.localtime(report.submitted_at):%H:%M %d/%m/%Y}"
+    else:
+        subtitle = f"{report.unit.name} · số liệu tạm tính (báo cáo chưa gửi)"
     sheet.header(
         governing_body=governing, issuing_body=issuing, place=place,
         day=timezone.localdate(report.submitted_at) if frozen else timezone.localdate(),

@@ -8,6 +8,7 @@ import tempfile
 from django.core.files import File
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import Scope
@@ -35,7 +36,8 @@ def run_export(job_id: int) -> dict:
     # requester still holds the territory (an assignment can end in between).
     if not Scope(job.requested_by).can(Capability.REPORT, job.unit):
         ExportJob.objects.filter(pk=job_id).update(
-            status=ExportStatus.FAILED, error="Người yêu cầu không còn được giao địa bàn này.", finished_at=timezone.now()
+            status=ExportStatus.FAILED, error=_("Người yêu cầu không còn được giao địa bàn này."),
+            finished_at=timezone.now(),
         )
         return {"status": ExportStatus.FAILED}
     ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.RUNNING, started_at=timezone.now())

@@ -46,9 +46,13 @@ def start(request):
     unit = scope.get_or_404(Unit.objects.current(), Capability.REPORT, pk=request.POST.get("unit"))
     try:
         year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, _("Năm không hợp lệ."))
+        return redirect("reports:board")
+    try:
         report = services.start_report(scope, report_type, year, unit, actor=request.user)
-    except (ValueError, ValidationError) as error:
-        messages.error(request, " ".join(_errors(error)) if isinstance(error, ValidationError) else _("Năm không hợp lệ."))
+    except ValidationError as error:
+        messages.error(request, " ".join(_errors(error)))
         return redirect("reports:board")
     return redirect("reports:detail", report_id=report.pk)
 
@@ -132,12 +136,16 @@ def differences(request, report_id):
     return render(request, template, {"report": report, "differences": services.differences(report)})
 
 
+def _file_stem(report: Report) -> str:
+    return f"{report.report_type.code}-{report.unit.code}-{report.year}"
+
+
 @login_required
 def table_xlsx(request, report_id):
     scope = scope_for(request)
     report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
     response = HttpResponse(report_table_xlsx(report, services.current_table(report)), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="bieu-{report.report_type.code}-{report.unit.code}-{report.year}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="bieu-{_file_stem(report)}.xlsx"'
     return response
 
 
@@ -146,7 +154,7 @@ def pdf(request, report_id):
     scope = scope_for(request)
     report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
     response = HttpResponse(report_pdf(report, services.current_table(report)), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{report.report_type.code}-{report.unit.code}-{report.year}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{_file_stem(report)}.pdf"'
     return response
 
 

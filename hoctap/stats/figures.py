@@ -48,10 +48,12 @@ def era_of_year(year: int) -> str:
 
 @dataclass
 class TitleCounts:
-    registered: Fraction = Fraction(0)
-    self_assessed: Fraction = Fraction(0)
-    decided: Fraction = Fraction(0)
-    recognised: Fraction = Fraction(0)
+    """Counts are ints on the current map; on the recorded map a shared count is a Fraction."""
+
+    registered: Fraction | int = 0
+    self_assessed: Fraction | int = 0
+    decided: Fraction | int = 0
+    recognised: Fraction | int = 0
     by_class: dict = field(default_factory=dict)
 
     def add(self, values, classification="", weight=1):
@@ -94,16 +96,26 @@ class Value:
         return "registry" if self.denominator is not None else None
 
 
+def _zero_citizen():
+    return [0] * len(CITIZEN_COUNTS)
+
+
+def _zero_capacity():
+    return defaultdict(int)
+
+
 class Node:
     """The raw sums for one unit (the one asked for, or one of its children)."""
 
+    __slots__ = ("titles", "registry", "declared", "overridden", "citizen", "capacity", "approximate")
+
     def __init__(self):
         self.titles: dict[tuple[str, int], TitleCounts] = defaultdict(TitleCounts)
-        self.registry: dict[tuple[str, int], Fraction] = defaultdict(Fraction)  # (kind, year|0)
-        self.declared: dict[tuple[str, int], Fraction] = defaultdict(Fraction)  # (kind, year)
-        self.overridden: dict[tuple[str, int], Fraction] = defaultdict(Fraction)  # registry counts replaced
-        self.citizen: dict[int, list] = defaultdict(lambda: [Fraction(0)] * len(CITIZEN_COUNTS))
-        self.capacity: dict[int, dict] = defaultdict(lambda: defaultdict(Fraction))
+        self.registry: dict[tuple[str, int], Fraction | int] = defaultdict(int)  # (kind, year|0)
+        self.declared: dict[tuple[str, int], Fraction | int] = defaultdict(int)  # (kind, year)
+        self.overridden: dict[tuple[str, int], Fraction | int] = defaultdict(int)  # registry counts replaced
+        self.citizen: dict[int, list] = defaultdict(_zero_citizen)
+        self.capacity: dict[int, dict] = defaultdict(_zero_capacity)
         self.approximate: set[tuple[str, int]] = set()  # ("titles"|"eligible"|"citizen"|"capacity", year)
 
     def merge(self, other: "Node", weight=1):
@@ -171,6 +183,9 @@ class Node:
         return value
 
 
+EMPTY = Node()
+
+
 @dataclass
 class Figures:
     unit: Unit
@@ -182,11 +197,11 @@ class Figures:
     child_era: str
 
     def value(self, indicator: str, year: int, child: Unit | None = None) -> Value:
-        node = self.total if child is None else self.child_nodes.get(child.pk, Node())
+        node = self.total if child is None else self.child_nodes.get(child.pk, EMPTY)
         return node.value(indicator, year)
 
     def title_counts(self, title: str, year: int, child: Unit | None = None) -> TitleCounts:
-        node = self.total if child is None else self.child_nodes.get(child.pk, Node())
+        node = self.total if child is None else self.child_nodes.get(child.pk, EMPTY)
         return node.titles.get((title, year), TitleCounts())
 
 
@@ -214,16 +229,28 @@ def _commune_grouping(unit: Unit, field_name: str):
     return None, None
 
 
-def current(unit: Unit, years: list[int], nodes_for_children=True) -> tuple[Node, dict[int, Node]]:
+def current(unit: Unit, years: list[int], child_years=None) -> tuple[Node, dict[int, Node]]:
+    """A GROUP BY per table. Titles: the unit's total over all `years` summed by the database, the
+    children's main counts for `child_years` only (the ranking); the smaller tables by child, the
+    total summed from them (a commune's or a village's total is its own row)."""
     condition, key, own_row = _grouping(unit)
+    child_years = list(child_years or years)
     nodes: dict[int, Node] = defaultdict(Node)
+    total = Node()
+    own = Q(unit_id=unit.pk) if own_row else condition
     rows = (
-        Tally.objects.filter(condition, year__in=years)
-        .values_list(key, "year", "title", "classification")
+        Tally.objects.filter(own, year__in=years).values_list("year", "title", "classification")
         .annotate(*[Sum(c) for c in COUNTS]).order_by()
     )
-    for child, year, title, classification, *counts in rows:
-        nodes[child].titles[(title, year)].add(counts, classification)
+    for year, title, classification, *counts in rows:
+        total.titles[(title, year)].add(counts, classification)
+    children = condition & ~Q(unit_id=unit.pk) if own_row else condition
+    rows = (
+        Tally.objects.filter(children, year__in=child_years, classification="")
+        .values_list(key, "year", "title").annotate(*[Sum(c) for c in COUNTS]).order_by()
+    )
+    for child, year, title, *counts in rows:
+        nodes[child].titles[(title, year)].add(counts)
     rows = (
         SubjectCount.objects.filter(condition, year__in=[0, *years])
         .values_list(key, "kind", "year").annotate(Sum("count")).order_by()
@@ -236,7 +263,7 @@ def current(unit: Unit, years: list[int], nodes_for_children=True) -> tuple[Node
         .values_list(key, "year").annotate(*[Sum(c) for c in CITIZEN_COUNTS]).order_by()
     )
     for child, year, *counts in rows:
-        nodes[child].citizen[year] = [Fraction(c or 0) for c in counts]
+        nodes[child].citizen[year] = [int(c or 0) for c in counts]
     commune_condition, commune_key = _commune_grouping(unit, "commune")
     if commune_condition is not None:
         _declared(nodes, commune_condition, commune_key, years)
@@ -246,13 +273,25 @@ def current(unit: Unit, years: list[int], nodes_for_children=True) -> tuple[Node
     elif unit.level == Level.VILLAGE:
         pass
     if own_row:
-        total = nodes.pop(unit.pk, Node())
-        # declared totals and capacity are per commune: they are the commune's own row
+        # registry counts, declared totals, citizen indicators, capacity: the unit's own row
+        _sum_into(total, nodes.pop(unit.pk, EMPTY))
         return total, dict(nodes)
-    total = Node()
     for node in nodes.values():
-        total.merge(node)
+        _sum_into(total, node)
     return total, dict(nodes)
+
+
+def _sum_into(total: Node, node: Node) -> None:
+    """Everything but the titles (already summed while reading) into the total."""
+    for name in ("registry", "declared", "overridden"):
+        mine = getattr(total, name)
+        for key, n in getattr(node, name).items():
+            mine[key] += n
+    for year, values in node.citizen.items():
+        total.citizen[year] = [a + b for a, b in zip(total.citizen[year], values)]
+    for year, values in node.capacity.items():
+        for key, n in values.items():
+            total.capacity[year][key] += n
 
 
 def _communes(nodes, unit):
@@ -427,7 +466,7 @@ def _year_slice(node: Node, year: int) -> Node:
     if year in node.citizen:
         out.citizen[year] = list(node.citizen[year])
     if year in node.capacity:
-        out.capacity[year] = defaultdict(Fraction, node.capacity[year])
+        out.capacity[year] = defaultdict(int, node.capacity[year])
     # working-age counts of other years would leak through year 0 otherwise
     return out
 
@@ -451,7 +490,7 @@ def _per_commune_current(nodes, commune_ids, years):
     rows = CitizenTally.objects.filter(level="commune", unit_id__in=commune_ids, year__in=years).values_list(
         "unit_id", "year", *CITIZEN_COUNTS)
     for commune_id, year, *counts in rows:
-        nodes[commune_id].citizen[year] = [Fraction(c) for c in counts]
+        nodes[commune_id].citizen[year] = [int(c) for c in counts]
     _capacity(nodes, AssociationCapacity.objects.filter(unit_id__in=commune_ids, year__in=years), "unit_id")
 
 
@@ -459,6 +498,8 @@ def _per_commune_current(nodes, commune_ids, years):
 
 def figures(unit: Unit, years, map: str = CURRENT, selected_year: int | None = None) -> Figures:
     years = sorted(set(years))
+    # children for every year asked, unless one year is selected (a dashboard's ranking)
+    child_years = [selected_year] if selected_year else years
     selected_year = selected_year or years[-1]
     if map == RECORDED or unit.era == Era.LEGACY:
         total, nodes, child_ids = recorded(unit, years)
@@ -467,7 +508,7 @@ def figures(unit: Unit, years, map: str = CURRENT, selected_year: int | None = N
         era = era_of_year(selected_year) if unit.era == Era.CURRENT else Era.LEGACY
         children = [c for c in children if c.era == era or unit.era == Era.LEGACY]
         return Figures(unit, RECORDED, years, total, children, nodes, era)
-    total, nodes = current(unit, years)
+    total, nodes = current(unit, years, child_years)
     children = list(unit.children.filter(era=Era.CURRENT).exclude(level=Level.DISTRICT).in_order()) \
         if unit.level != Level.VILLAGE else []
     return Figures(unit, CURRENT, years, total, children, nodes, Era.CURRENT)

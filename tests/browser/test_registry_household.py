@@ -7,7 +7,7 @@ import pytest
 
 from hoctap.registry.models import Household
 from tests.browser.conftest import login
-from tests.registry.conftest import village_officer_a  # noqa: F401  (a fixture)
+from tests.registry.conftest import household_a, village_officer_a  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,4 +52,14 @@ def test_a_village_officer_adds_a_household_with_two_members_on_a_phone(phone, l
                                                                                  ("Vi Thị Hoa", 1983)]
     assert phone.locator("h1").inner_text() == "Hộ H0001"
     assert phone.locator("tbody tr").count() == 2
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_an_officer_shows_a_full_id_number_on_a_phone(phone, live_server, household_a, officer_a):  # noqa: F811
+    login(phone, live_server, "officer_a", "correct-horse-battery-9")
+    phone.goto(f"{live_server.url}/registry/people/{household_a.head_id}/")
+    assert phone.locator("#id-number").inner_text().startswith("********1234")
+    phone.get_by_role("button", name="Hiện số đầy đủ").click()
+    phone.wait_for_selector("#id-number:text-is('034075001234')")
+    assert phone.get_by_role("button", name="Hiện số đầy đủ").count() == 0
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360

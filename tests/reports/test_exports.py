@@ -192,3 +192,33 @@ def test_report_detail_shows_frozen_notice(client, sent_province_report, provinc
     page = client.get(f"/reports/{sent_province_report.pk}/").content.decode()
     assert "Số liệu đã chốt khi gửi báo cáo" in page and "Xã Bình Minh" in page
     assert Report.objects.get(pk=sent_province_report.pk).snapshot["outstanding"]
+
+
+def test_household_rows_carry_their_own_family_result_in_print_order(small_map, officer_a):
+    """The list and the year's results are read as two ordered streams and merged: each household
+    must get its own result, whatever order the households were created in."""
+    from hoctap.assessments import workflow
+    from hoctap.assessments.campaigns import create_campaign
+    from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+    from hoctap.criteria.titles import Title
+
+    village = small_map["village_a"]
+    heads = ["Đỗ Văn Đức", "Bùi Thị Bích", "An Văn Bình", "Cao Thị Ca"]
+    households = {}
+    for number, name in enumerate(heads, start=1):
+        household = Household.objects.create(code=f"H{number}", village=village)
+        head = Person.objects.create(full_name=name, sex=Sex.MALE, birth_year=1970, household=household, unit=village)
+        Household.objects.filter(pk=household.pk).update(head=head)
+        household.refresh_from_db()
+        household.save()  # stores the head's name, which orders the list
+        households[name] = household
+    publish_shipped_sets(log=lambda *args: None)
+    create_campaign(Title.FAMILY, 2025)
+    for name in ("Đỗ Văn Đức", "An Văn Bình"):
+        workflow.register(Scope(officer_a), Title.FAMILY, households[name], 2025)
+    rows = [(household[3], result[0]) for household, result in exports.merged(small_map["commune_a"], 2025)]
+    assert rows == [("An Văn Bình", "registered"), ("Bùi Thị Bích", None), ("Cao Thị Ca", None),
+                    ("Đỗ Văn Đức", "registered")]
+    assert [row for row in exports.merged(small_map["commune_a"], 2024)] == [
+        (household, (None, "")) for household, _result in exports.merged(small_map["commune_a"], 2025)
+    ]

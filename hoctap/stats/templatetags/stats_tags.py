@@ -33,3 +33,25 @@ def status_text(value):
 @register.filter
 def source_text(value):
     return {"registry": "sổ theo dõi", "declared": "khai báo", "mixed": "sổ + khai báo"}.get(value, "—")
+
+
+@register.simple_tag
+def children_list(board):
+    """The ranked children as links to their dashboards (one line each, built in Python: a
+    province has a hundred communes)."""
+    from django.urls import reverse
+    from django.utils.html import format_html, format_html_join
+
+    base = reverse("stats:dashboard", args=[0]).replace("/0/", "/{}/")
+    query = f"?year={board.year}&map={board.map}&focus={board.focus}"
+    return format_html(
+        '<ol class="children">{}</ol>',
+        format_html_join(
+            "", '<li><a href="{}">{}</a>: {}{} <span class="status status-{}">{}</span></li>',
+            (
+                (base.format(c.unit.pk) + query, c.unit.name, charts.pct(c.rate),
+                 " ≈" if c.value.approximate else "", c.status or "none", SYMBOLS.get(c.status, "–"))
+                for c in board.children
+            ),
+        ),
+    )
