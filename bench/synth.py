@@ -101,6 +101,11 @@ class Copier:
         if len(self.buffer) >= self.chunk:
             self.flush()
 
+    def add_text(self, line: str):
+        self.buffer.append(line)
+        if len(self.buffer) >= self.chunk:
+            self.flush()
+
     def flush(self):
         if not self.buffer:
             return
@@ -223,15 +228,27 @@ def generate(communes, households_per_commune: int, *, with_people: bool, years,
         citizen_state = _weighted(rng, CITIZEN_STATES)
         klass = _weighted(rng, CLASSES)
 
+        base = [_text(defaults[c]) for c in columns]
+        base[columns.index("registered_at")] = NOW
+        position = {c: i for i, c in enumerate(columns)}
+        at = {name: position[name] for name in ("campaign_id", "title", "subject_kind", "unit_id", "recorded_unit_id",
+                                                "criteria_set_id", "state", "classification")}
+
         def assessment(title, kind, subject_field, subject_id, unit_id, year, state, recorded):
+            """One row as text: a copy of the constant columns with the few that vary set."""
             ids["assessment"] += 1
-            row = dict(defaults)
-            row.update(campaign_id=campaigns[(title, year)], title=title, subject_kind=kind, unit_id=unit_id,
-                       recorded_unit_id=recorded, criteria_set_id=criteria_sets[title], state=state,
-                       classification=klass() if state in ("recognised", "certified", "revoked", "proposed") else "",
-                       registered_at=NOW, subject_group="")
-            row[subject_field] = subject_id
-            assessments.add([ids["assessment"], *(row[c] for c in columns)])
+            row = base.copy()
+            row[at["campaign_id"]] = str(campaigns[(title, year)])
+            row[at["title"]] = title
+            row[at["subject_kind"]] = kind
+            row[at["unit_id"]] = str(unit_id)
+            row[at["recorded_unit_id"]] = "\\N" if recorded is None else str(recorded)
+            row[at["criteria_set_id"]] = str(criteria_sets[title])
+            row[at["state"]] = state
+            if state in ("recognised", "certified", "revoked", "proposed"):
+                row[at["classification"]] = klass()
+            row[position[subject_field]] = str(subject_id)
+            assessments.add_text(f"{ids['assessment']}\t" + "\t".join(row))
 
         for index, commune in enumerate(communes):
             spread = rng.uniform(0.55, 1.45) if len(communes) > 1 else 1.0  # communes differ in size
@@ -281,8 +298,9 @@ def generate(communes, households_per_commune: int, *, with_people: bool, years,
                         if 15 <= 2025 - birth_year <= 60 and rng.random() < 0.3:
                             assessment("citizen", "person", "person_id", ids["person"], village, 2025,
                                        citizen_state(), village)
-                households.add([household_id, f"H{h + 1:05d}", village, commune.pk, "", head_id, clan,
-                                f"h{h + 1:05d}", head_folded, head_sort, NOW, NOW])
+                households.add_text(
+                    f"{household_id}\tH{h + 1:05d}\t{village}\t{commune.pk}\t\t{_text(head_id)}\t{_text(clan)}\t"
+                    f"h{h + 1:05d}\t{head_folded}\t{head_sort}\t{NOW}\t{NOW}")
                 for year in years:
                     if rng.random() < 0.88:
                         recorded = village if year >= 2025 else legacy_of.get(commune.pk)

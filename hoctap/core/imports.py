@@ -28,6 +28,7 @@ import datetime
 import io
 import re
 import zipfile
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -400,7 +401,7 @@ def _read_rows(sheet, header: dict[str, int], template: ImportTemplate, run: Imp
     width = max(header.values()) + 1
     columns = [(template.column(key), position) for key, position in header.items()]
     choice_maps = {column.key: _choice_map(column) for column, _pos in columns if column.kind == Kind.CHOICE}
-    seen: dict[int, int] = {}
+    seen = FirstRows()
     chunk: list[Row] = []
     blank_from: int | None = None
     for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=width), start=2):
@@ -430,14 +431,53 @@ def _read_rows(sheet, header: dict[str, int], template: ImportTemplate, run: Imp
         progress(CHECKING, run.rows, run.rows)
 
 
-def _handle_chunk(chunk: list[Row], template: ImportTemplate, run: ImportRun, header, seen: dict[int, int]) -> None:
+class FirstRows:
+    """The first row that had each key, for finding keys repeated in a file.
+
+    Keys are kept as Python's 64-bit hash of the key, in two flat arrays with open addressing: 12
+    bytes a slot, where a dict entry with its two int objects takes about 110 (at 200,000 keys, 6 MB
+    instead of 23). A hash collision (about 1 in 10^9 for 100,000 rows) could only report a false
+    duplicate, never hide a real one.
+    """
+
+    def __init__(self, capacity: int = 4096):
+        self._used = 0
+        self._hashes = array("q", bytes(8 * capacity))
+        self._rows = array("i", bytes(4 * capacity))  # 0: empty (data rows start at 2)
+
+    def first(self, key, row: int) -> int:
+        """Remember `row` for `key` unless the key was seen before; return the first row that had it."""
+        found = self._place(hash(key), row)
+        if found == row:
+            self._used += 1
+            if 2 * self._used > len(self._rows):
+                self._grow()
+        return found
+
+    def _place(self, key_hash: int, row: int) -> int:
+        hashes, rows, mask = self._hashes, self._rows, len(self._rows) - 1
+        slot = key_hash & mask
+        while rows[slot]:
+            if hashes[slot] == key_hash:
+                return rows[slot]
+            slot = (slot + 1) & mask
+        hashes[slot], rows[slot] = key_hash, row
+        return row
+
+    def _grow(self) -> None:
+        old = zip(self._hashes, self._rows)
+        capacity = 2 * len(self._rows)
+        self._hashes, self._rows = array("q", bytes(8 * capacity)), array("i", bytes(4 * capacity))
+        for key_hash, row in old:
+            if row:
+                self._place(key_hash, row)
+
+
+def _handle_chunk(chunk: list[Row], template: ImportTemplate, run: ImportRun, header, seen: FirstRows) -> None:
     template.check(chunk, run)
     for row in chunk:
         for key_column, key, what in template.unique_keys(row):
-            # Python's hash of the key: 8 bytes per row instead of the key itself. A collision
-            # (about 1 in 10^9 for 100,000 rows) would only flag a false duplicate, never hide one.
-            digest = hash(key)
-            first = seen.setdefault(digest, row.number)
+            first = seen.first(key, row.number)
             if first != row.number:
                 row.error(key_column, _("Trùng %(what)s với dòng %(row)d.") % {"what": what, "row": first})
     failed = False

@@ -238,8 +238,8 @@ def _no_id_in_query(q: str) -> None:
         raise ValidationError({"q": [_("Tìm theo số CCCD bằng POST …/search, không ghi vào địa chỉ.")]})
 
 
-def _household(scope, household_id, capability=Capability.VIEW):
-    return scope.get_or_404(households_in_scope(scope), capability, pk=household_id)
+def _household(scope, household_id):
+    return scope.get_or_404(households_in_scope(scope), pk=household_id)
 
 
 # -- households --------------------------------------------------------------------------------
@@ -270,10 +270,14 @@ def create_household(request, payload: HouseholdIn):
     scope.require(Capability.EDIT_REGISTRY)
     form = _valid(HouseholdForm(payload.dict(exclude={"members"}), instance=Household(), scope=scope))
     household = form.save(commit=False)
-    members, head, warnings = [], None, []
+    members, head, warnings, id_numbers = [], None, [], set()
     for index, member in enumerate(payload.members):
         member_form = _valid(MemberForm(member.dict(), instance=Person(household=household)), f"members.{index}.")
         person = member_form.save(commit=False)
+        if person.id_number:
+            if person.id_number in id_numbers:
+                raise ValidationError({f"members.{index}.id_number": [_("Số CCCD trùng với một thành viên khác.")]})
+            id_numbers.add(person.id_number)
         members.append(person)
         if member.is_head:
             if head is not None:

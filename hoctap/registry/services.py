@@ -214,7 +214,7 @@ def personal_data(scope, user, *, log_access: bool = False) -> dict:
             "digital_skill": person.get_digital_skill_display(),
             "place": person.unit.name,
             "commune": person.commune.name,
-            "household": _household_facts(person.household) if person.household_id else None,
+            "household": _household_facts(person.household, person) if person.household_id else None,
             "employer": {"name": person.employer.name, "kind": person.employer.get_kind_display()}
             if person.employer_id else None,
             "created_at": person.created_at.isoformat(),
@@ -235,13 +235,13 @@ def personal_data(scope, user, *, log_access: bool = False) -> dict:
     }
 
 
-def _household_facts(household: Household) -> dict:
+def _household_facts(household: Household, person: Person) -> dict:
     return {
         "code": household.code,
         "address": household.address,
         "village": household.village.name,
         "commune": household.commune.name,
-        "is_head": household.head_id is not None,
+        "is_head": household.head_id == person.pk,
         "clan_branch": str(household.clan_branch) if household.clan_branch_id else None,
     }
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from django.db.models import Max
 
-from hoctap.territory.models import Era, Level, Unit
+from hoctap.territory.models import Level, Unit
 
 from . import charts
 from .figures import CURRENT, RECORDED, Figures, Value, figures

@@ -12,17 +12,15 @@ nothing is lost or counted twice.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from hoctap.assessments.models import Assessment
 from hoctap.assessments.states import HOLDING_STATES
-from hoctap.criteria.titles import Title
 from hoctap.registry.models import (
-    WORKING_AGE_MAX, WORKING_AGE_MIN, ClanBranch, DigitalSkill, Household, Organisation, Person,
+    WORKING_AGE_MAX, WORKING_AGE_MIN, ClanBranch, Household, Organisation, Person,
 )
 from hoctap.territory.models import Era, Level, Unit
 

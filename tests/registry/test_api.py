@@ -66,6 +66,9 @@ def test_validation_errors_are_422_with_field_names(api, small_map, household_a)
                                        "id_number": FULL_ID, "household": household_a.pk})
     assert response.status_code == 422 and "id_number" in response.json()["errors"]
     assert api("post", "/people", {"full_name": "Z"}).status_code == 422  # schema errors name fields too
+    twins = api("post", "/households", {"village": small_map["village_a"].pk, "members": [
+        {"full_name": name, "sex": "male", "birth_year": 1990, "id_number": "034090005555"} for name in ("P", "Q")]})
+    assert twins.status_code == 422 and list(twins.json()["errors"]) == ["members.1.id_number"]
     assert Person.objects.count() == 2
 
 

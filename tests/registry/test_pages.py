@@ -48,6 +48,11 @@ def test_the_household_form_refuses_a_village_outside_the_scope_and_two_heads(cl
            "digital_skill": "none", "is_head": "on"} for name in ("A", "B")],
         village=small_map["village_a"]))
     assert "Chỉ đánh dấu một chủ hộ" in response.content.decode()
+    response = client_a.post("/registry/households/new/", members_data(
+        *[{"full_name": name, "sex": "male", "birth_year": "1980", "occupation_group": "other",
+           "digital_skill": "none", "id_number": "034080007777"} for name in ("A", "B")],
+        village=small_map["village_a"]))
+    assert "Hai thành viên không thể có cùng số CCCD" in response.content.decode()
     assert not Household.objects.exists()
 
 
@@ -172,6 +177,7 @@ def test_a_citizen_sees_and_downloads_everything_held_about_them(client, small_m
     data = json.loads(download.content)
     assert download["Content-Disposition"].startswith("attachment")
     assert data["people"][0]["id_number"] == FULL_ID and data["people"][0]["household"]["code"] == "H0001"
+    assert data["people"][0]["household"]["is_head"]
     assert data["people"][0]["history"]
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=citizen).count() == 1
     # A citizen sees no one else.

@@ -109,7 +109,11 @@ def _households(village, count, prefix="Trần Văn"):
 
 
 def run_worker():
-    """The database backend's own worker, once over every queued task (as `make run` runs it)."""
+    """The database backend's own worker, once over every queued task (as `make run` runs it).
+
+    The worker closes connections that are not in autocommit mode between tasks, as a long-running
+    process must; tests that run it therefore commit for real (`transaction=True`), or on
+    PostgreSQL the worker would close the test's own transaction under it."""
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
     try:
         call_command("db_worker", batch=True, startup_delay=False, reload=False, queue_name="*", verbosity=0)
@@ -118,6 +122,7 @@ def run_worker():
             signal.signal(sig, handler)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_household_export_runs_in_the_worker_and_reaches_100(client, small_map, province_officer, officer_a,
                                                              monkeypatch, django_capture_on_commit_callbacks):
     _households(small_map["village_a"], 7)
@@ -152,6 +157,7 @@ def test_household_export_runs_in_the_worker_and_reaches_100(client, small_map, 
     assert client.get(f"/exports/{job.pk}/").status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)
 def test_export_api_and_a_commune_scope(client, small_map, officer_a, django_capture_on_commit_callbacks):
     _households(small_map["village_a"], 2)
     _households(small_map["village_b"], 4)
@@ -175,6 +181,7 @@ def test_export_api_and_a_commune_scope(client, small_map, officer_a, django_cap
     assert len(_sheet_rows(b"".join(download.streaming_content))) > 2
 
 
+@pytest.mark.django_db(transaction=True)
 def test_an_export_whose_requester_lost_the_territory_is_not_written(small_map, officer_a,
                                                                      django_capture_on_commit_callbacks):
     from hoctap.reports.jobs import request_export

@@ -4,9 +4,10 @@ from fractions import Fraction
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from hoctap.accounts.roles import Role
+from hoctap.core.imports import template_workbook
 from hoctap.stats.figures import CURRENT, figures
 from hoctap.stats.imports import TARGETS
 from hoctap.stats.models import AssociationCapacity, Target
@@ -76,7 +77,7 @@ def test_target_form_is_scoped(client, small_map, officer_a, central_admin):
 
 
 def _workbook(rows):
-    workbook = load_workbook(io.BytesIO(__import__("hoctap.core.imports", fromlist=["x"]).template_workbook(TARGETS)))
+    workbook = load_workbook(io.BytesIO(template_workbook(TARGETS)))
     sheet = workbook[TARGETS.sheet_title]
     for row in rows:
         sheet.append(row)

@@ -1,4 +1,3 @@
-from hoctap.assessments.states import State
 from hoctap.criteria.titles import Title
 from hoctap.stats import recompute
 from hoctap.stats.models import Tally
