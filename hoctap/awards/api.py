@@ -91,6 +91,14 @@ class NominationOut(Schema):
     status: str
     decisions: list[DecisionOut]
 
+    @staticmethod
+    def resolve_unit_name(nomination):
+        return nomination.unit.name
+
+    @staticmethod
+    def resolve_decisions(nomination):
+        return list(nomination.decisions.all())
+
 
 class DecisionIn(Schema):
     action: str
@@ -119,15 +127,6 @@ class AwardOut(Schema):
     unit_id: int
     nomination_id: int | None
     occasion: str
-
-
-def _nomination_out(nomination: Nomination) -> dict:
-    return {
-        **{f: getattr(nomination, f) for f in ("id", "occasion", "nominee_kind", "nominee_name", "unit_id",
-                                                 "achievements", "stage", "status")},
-        "unit_name": nomination.unit.name,
-        "decisions": list(nomination.decisions.all()),
-    }
 
 
 def _unit(scope, unit_id: int) -> Unit:
@@ -205,7 +204,7 @@ def list_nominations(request, occasion: str = "", status: str = ""):
         nominations = nominations.filter(occasion=occasion)
     if status:
         nominations = nominations.filter(status=status)
-    return [_nomination_out(n) for n in nominations.order_by("-created_at")]
+    return nominations.order_by("-created_at", "-pk")
 
 
 @router.post("/nominations", response={201: NominationOut})
@@ -215,12 +214,12 @@ def create_nomination(request, payload: NominationIn):
         scope, occasion=payload.occasion, nominee_kind=payload.nominee_kind, nominee_name=payload.nominee_name,
         unit=_unit(scope, payload.unit_id), achievements=payload.achievements, actor=request.user,
     )
-    return Status(201, _nomination_out(nomination))
+    return Status(201, nomination)
 
 
 @router.get("/nominations/{nomination_id}", response=NominationOut)
 def nomination_detail(request, nomination_id: int):
-    return _nomination_out(scope_for(request).get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id))
+    return scope_for(request).get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
 
 
 @router.get("/nominations/{nomination_id}/decisions", response=list[DecisionOut])
@@ -233,13 +232,13 @@ def nomination_decide(request, nomination_id: int, payload: DecisionIn):
     scope = scope_for(request)
     nomination = scope.get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
     decided = services.decide(scope, nomination, payload.action, actor=request.user, reason=payload.reason)
-    return _nomination_out(decided)
+    return decided
 
 
 @router.get("/honours", response=list[NominationOut])
 def honour_list(request, occasion: str, stage: str, unit_id: int):
     scope = scope_for(request)
-    return [_nomination_out(n) for n in services.honour_list(scope, occasion, stage, _unit(scope, unit_id))]
+    return list(services.honour_list(scope, occasion, stage, _unit(scope, unit_id)).prefetch_related("decisions"))
 
 
 @router.get("/honours.xlsx")

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.accounts.roles import Capability
+from hoctap.reports.forms import workable_units
 from hoctap.territory.models import Level, Unit
 
 from . import emulation
@@ -9,7 +10,7 @@ from .models import AwardKind, NomineeKind, Stage
 
 
 def _units(scope, levels):
-    return scope.filter(Unit.objects.current().filter(level__in=levels), Capability.REPORT).in_order()
+    return workable_units(scope, levels, Capability.REPORT)
 
 
 class SelfReportForm(forms.Form):
@@ -70,6 +71,5 @@ class HonourListForm(forms.Form):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occasion"].choices = emulation.occasion_choices()
-        self.fields["unit"].queryset = scope.filter(
-            Unit.objects.current().filter(level__in=[Level.NATION, Level.PROVINCE, Level.COMMUNE])
-        ).in_order()
+        levels = [Level.NATION, Level.PROVINCE, Level.COMMUNE]
+        self.fields["unit"].queryset = workable_units(scope, levels, Capability.VIEW)

@@ -61,6 +61,18 @@ class AgreementOut(Schema):
     rate: Decimal | None
 
 
+class InspectionSummaryOut(Schema):
+    id: int
+    province_id: int
+    year: int
+    title: str
+    name: str
+    sample_size: int | None
+    sample_percent: Decimal | None
+    seed: int
+    population: int
+
+
 class InspectionOut(Schema):
     id: int
     province_id: int
@@ -127,11 +139,11 @@ def _finding(request, finding_id: int) -> Finding:
                                        "assessment__campaign"), pk=finding_id)
 
 
-@router.get("/", response=list[InspectionOut])
+@router.get("/", response=list[InspectionSummaryOut])
 @paginate
 def list_inspections(request, year: int | None = None):
     inspections = scope_for(request).filter(Inspection.objects.all(), Capability.REVIEW)
-    return [_inspection_out(i) for i in (inspections.filter(year=year) if year else inspections)]
+    return inspections.filter(year=year) if year else inspections
 
 
 @router.post("/", response={201: InspectionOut})

@@ -62,6 +62,29 @@ class OutstandingOut(Schema):
     label: str
 
 
+class ReportSummaryOut(Schema):
+    """A report in a list: its state and dates, without its tables."""
+
+    id: int
+    report_type: str
+    year: int
+    unit_id: int
+    unit_name: str
+    state: str
+    due_date: datetime.date | None
+    first_submitted_at: datetime.datetime | None
+    submitted_at: datetime.datetime | None
+    decided_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_report_type(report):
+        return report.report_type.code
+
+    @staticmethod
+    def resolve_unit_name(report):
+        return report.unit.name
+
+
 class ReportOut(Schema):
     id: int
     report_type: str
@@ -134,6 +157,10 @@ class ExportOut(Schema):
     finished_at: datetime.datetime | None
     download_url: str | None
 
+    @staticmethod
+    def resolve_download_url(job):
+        return f"/api/v1/exports/{job.pk}/download" if job.status == ExportStatus.DONE else None
+
 
 def _report_out(report: Report) -> dict:
     if report.snapshot:
@@ -186,18 +213,18 @@ def report_board(request, report_type: str, year: int, unit_id: int):
     ]
 
 
-@router.get("/", response=list[ReportOut])
+@router.get("/", response=list[ReportSummaryOut])
 @paginate
 def list_reports(request, year: int | None = None, report_type: str = "", state: str = ""):
     reports = scope_for(request).filter(Report.objects.select_related("unit", "report_type"))
-    reports = reports.order_by("-year", "unit__sort_key")
+    reports = reports.order_by("-year", "unit__sort_key", "pk")
     if year:
         reports = reports.filter(year=year)
     if report_type:
         reports = reports.filter(report_type__code=report_type)
     if state:
         reports = reports.filter(state=state)
-    return [_report_out(r) for r in reports]
+    return reports
 
 
 @router.post("/", response={201: ReportOut})
@@ -248,18 +275,10 @@ def report_differences(request, report_id: int):
 
 # -- export jobs ---------------------------------------------------------------------------------
 
-def _export_out(job: ExportJob) -> dict:
-    return {
-        **{f: getattr(job, f) for f in ("id", "kind", "unit_id", "year", "status", "progress", "rows_done",
-                                         "rows_total", "error", "created_at", "finished_at")},
-        "download_url": f"/api/v1/exports/{job.pk}/download" if job.status == ExportStatus.DONE else None,
-    }
-
-
 @exports_router.get("/", response=list[ExportOut])
 @paginate
 def list_exports(request):
-    return [_export_out(j) for j in scope_for(request).filter(ExportJob.objects.all(), Capability.REPORT)]
+    return scope_for(request).filter(ExportJob.objects.all(), Capability.REPORT)
 
 
 @exports_router.post("/", response={202: ExportOut})
@@ -267,12 +286,12 @@ def create_export(request, payload: ExportIn):
     scope = scope_for(request)
     unit = scope.get_or_404(Unit.objects.current(), Capability.REPORT, pk=payload.unit_id)
     job = jobs.request_export(scope, kind=payload.kind, unit=unit, year=payload.year, actor=request.user)
-    return Status(202, _export_out(job))
+    return Status(202, job)
 
 
 @exports_router.get("/{job_id}", response=ExportOut)
 def export_detail(request, job_id: int):
-    return _export_out(scope_for(request).get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id))
+    return scope_for(request).get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id)
 
 
 @exports_router.get("/{job_id}/download")

@@ -12,6 +12,13 @@ def _this_year() -> int:
     return timezone.localdate().year
 
 
+def workable_units(scope, levels, capability):
+    """Units the user works on for `capability`: the scope also shows ancestors for navigation,
+    which are not theirs to report on or export."""
+    visible = scope.filter(Unit.objects.current().filter(level__in=levels), capability).in_order()
+    return Unit.objects.filter(pk__in=[unit.pk for unit in visible if scope.can(capability, unit)]).in_order()
+
+
 class BoardForm(forms.Form):
     report_type = forms.ModelChoiceField(
         label=_("Loại báo cáo"), queryset=ReportType.objects.all(), to_field_name="code", required=False,
@@ -21,9 +28,8 @@ class BoardForm(forms.Form):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scope.filter(
-            Unit.objects.current().filter(level__in=[Level.NATION, Level.PROVINCE, Level.COMMUNE])
-        ).in_order()
+        levels = [Level.NATION, Level.PROVINCE, Level.COMMUNE]
+        self.fields["unit"].queryset = workable_units(scope, levels, Capability.VIEW)
 
     def values(self, default_unit):
         data = self.cleaned_data if self.is_valid() else {}
@@ -56,6 +62,4 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scope.filter(
-            Unit.objects.current().filter(level__in=[Level.PROVINCE, Level.COMMUNE]), Capability.REPORT
-        ).in_order()
+        self.fields["unit"].queryset = workable_units(scope, [Level.PROVINCE, Level.COMMUNE], Capability.REPORT)

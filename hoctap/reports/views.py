@@ -111,8 +111,12 @@ def transition(request, report_id):
         action, data = form.cleaned_data["action"], form.cleaned_data
         try:
             if action == "submit":
-                services.submit(scope, report, actor=request.user, version=data.get("version"),
-                                outstanding_note=request.POST.get("outstanding_note"))
+                # The submit button sits in the narrative form: what was typed is saved, then sent.
+                fields = (*services.NARRATIVE_FIELDS, "outstanding_note")
+                typed = {f: request.POST[f] for f in fields if f in request.POST}
+                if typed:
+                    report = services.update_narrative(scope, report, typed, version=data.get("version"))
+                services.submit(scope, report, actor=request.user, version=report.version)
                 messages.success(request, _("Đã gửi báo cáo; số liệu đã được chốt."))
             elif action == "accept":
                 services.accept(scope, report, actor=request.user)

@@ -50,7 +50,8 @@ def dashboard(request, unit_id):
     scope = scope_for(request)
     unit = scope.get_or_404(Unit.objects.select_related("parent"), pk=unit_id)
     board, form = _board(request, unit)
-    ancestors = [a for a in unit.ancestors() if scope.can(Capability.VIEW, a) or a.pk in _visible(scope, unit)]
+    visible = _visible(scope, unit)
+    ancestors = [a for a in unit.ancestors() if a.pk in visible]
     query = request.GET.urlencode()
     title_counts = [
         (line.short, board.figures.title_counts(line.indicator, board.year))

@@ -164,9 +164,14 @@ def test_pages_and_transitions(client, annual, small_map, officer_a, province_of
                                                     "outstanding_note": "", "version": report.version})
     assert saved.status_code == 302
     report.refresh_from_db()
-    response = client.post(f"/reports/{report.pk}/transition/", {"action": "submit", "version": report.version})
+    # The submit button sits in the narrative form: what was typed is saved, then sent.
+    response = client.post(f"/reports/{report.pk}/transition/", {
+        "action": "submit", "version": report.version, "results": "Kết quả tốt, đã bổ sung.", "difficulties": "",
+        "proposals": "Tập huấn.", "outstanding_note": "",
+    })
     assert response.status_code == 302
-    assert Report.objects.get(pk=report.pk).state == ReportState.SUBMITTED
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and report.results == "Kết quả tốt, đã bổ sung."
     client.force_login(province_officer)
     board = client.get(f"/reports/?report_type=annual&year=2025&unit={small_map['province'].pk}")
     assert "Xã An Lạc" in board.content.decode() and "Xã Bình Minh" in board.content.decode()
