@@ -23,8 +23,8 @@ run: venv
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_territories
-	$(MANAGE) load_demo
 	$(MANAGE) ensure_dev_keys
+	$(MANAGE) load_demo
 	@echo "Mở http://$(HOST):$(PORT)/ (Ctrl+C để dừng; tiến trình nền chạy cùng)."
 	@trap 'kill 0' EXIT; $(MANAGE) db_worker --queue-name '*' >var/worker.log 2>&1 & \
 	  $(MANAGE) runserver $(HOST):$(PORT)

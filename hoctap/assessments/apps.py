@@ -22,6 +22,7 @@ class AssessmentsConfig(AppConfig):
         track(Decision)
         track(Certificate)
         track(CitizenSignup, mask_fields=("id_number",))
+        navigation.register("assessments:mine", _("Hồ sơ của tôi"), navigation.CITIZEN_ENTRY)
         navigation.register("assessments:assessment_list", _("Hồ sơ đánh giá"), "view")
         navigation.register("assessments:campaign_list", _("Đợt đánh giá"), "view")
         navigation.register("assessments:decision_list", _("Quyết định công nhận"), "review")

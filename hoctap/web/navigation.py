@@ -2,9 +2,13 @@
 
 from django.urls import reverse
 
+from hoctap.accounts.roles import Role
 from hoctap.accounts.scoping import scope_for
 
 # (url name, label, capability needed somewhere in scope); apps append in their AppConfig.ready().
+# The capability CITIZEN_ENTRY marks pages for citizens' own records (officer capabilities
+# deliberately leave the citizen role out, see Scope._assignments_with).
+CITIZEN_ENTRY = "citizen"
 ENTRIES: list[tuple[str, object, str]] = []
 
 
@@ -19,7 +23,9 @@ def nav_items(request):
     scope = scope_for(request)
     return {
         "nav_items": [
-            {"url": reverse(name), "label": label} for name, label, capability in ENTRIES if scope.can(capability)
+            {"url": reverse(name), "label": label}
+            for name, label, capability in ENTRIES
+            if (Role.CITIZEN in scope.roles if capability == CITIZEN_ENTRY else scope.can(capability))
         ]
     }
 

@@ -63,3 +63,12 @@ def test_interface_is_vietnamese_by_default_and_english_on_request(client, offic
     assert "Địa bàn" in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert 'lang="en"' in client.get("/").content.decode()
+
+
+def test_citizen_menu_shows_own_records_only(client, small_map):
+    from tests.conftest import make_user
+
+    citizen = make_user("citizen_nav", Role.CITIZEN, small_map["village_a"])
+    client.force_login(citizen)
+    page = client.get("/").content.decode()
+    assert "Hồ sơ của tôi" in page and "Tài khoản</a>" not in page
