@@ -26,8 +26,12 @@ def inspection_list(request):
     scope = scope_for(request)
     scope.require(Capability.REVIEW)
     inspections = scope.filter(Inspection.objects.select_related("province"), Capability.REVIEW)
+    # An inspected commune sees the findings about it, without the province's plan around them.
+    findings = (scope.filter(Finding.objects.exclude(inspection__in=inspections))
+                .select_related("inspection", "commune").order_by("-inspection__year", "commune__sort_key", "position"))
     return render(request, "inspections/list.html", {
-        "inspections": inspections, "can_plan": PlanForm(scope=scope).fields["province"].queryset.exists(),
+        "inspections": inspections, "findings": findings[:200],
+        "can_plan": PlanForm(scope=scope).fields["province"].queryset.exists(),
     })
 
 

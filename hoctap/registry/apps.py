@@ -13,7 +13,7 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from hoctap.accounts.roles import Capability
         from hoctap.audit.tracking import track
-        from hoctap.web.navigation import register
+        from hoctap.web.navigation import CITIZEN_ENTRY, register
 
         from . import imports  # noqa: F401  (registers the Excel templates with the import engine)
         from .models import ClanBranch, DeclaredTotals, Household, Organisation, Person
@@ -31,3 +31,4 @@ class RegistryConfig(AppConfig):
         register("registry:organisation_list", _("Cơ quan, đơn vị"), Capability.VIEW)
         register("registry:totals_list", _("Số liệu khai báo"), Capability.REPORT)
         register("registry:import_start", _("Nhập từ Excel"), Capability.EDIT_REGISTRY)
+        register("registry:my_data", _("Dữ liệu của tôi"), CITIZEN_ENTRY)

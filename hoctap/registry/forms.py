@@ -149,9 +149,6 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
             raise ValidationError(_("Hộ phải có ít nhất một thành viên."))
         if sum(1 for form in entered if form.cleaned_data.get("is_head")) > 1:
             raise ValidationError(_("Chỉ đánh dấu một chủ hộ."))
-        numbers = [form.cleaned_data.get("id_number") for form in entered if form.cleaned_data.get("id_number")]
-        if len(numbers) != len(set(numbers)):
-            raise ValidationError(_("Hai thành viên không thể có cùng số CCCD."))
 
     def chosen_head(self):
         """The ticked member; the first one entered when nobody is ticked and the household has no head."""

@@ -343,8 +343,13 @@ def status_board(scope, report_type: ReportType, year: int, unit: Unit, *, now=N
         for r in scope.filter(Report.objects.filter(report_type=report_type, year=year, unit__in=[u for u, _ in units]))
     }
     rows = []
+    dues = {}
     for member, is_own in units:
-        due = due_date_for(report_type, member, year)
+        # The members of one board share one province (or are provinces): one lookup per province.
+        key = (member.level, member.pk if member.level == Level.PROVINCE else member.parent_id)
+        if key not in dues:
+            dues[key] = due_date_for(report_type, member, year)
+        due = dues[key]
         if due is None:
             continue
         report = reports.get(member.pk)

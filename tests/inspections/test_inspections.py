@@ -200,6 +200,7 @@ def test_pages(client, inspection, small_map, province_officer, officer_a, offic
     # The inspected commune sees the findings about it, not the province's plan or other communes.
     client.force_login(officer_b)
     assert client.get(f"/inspections/findings/{finding.pk}/").status_code == 200
+    assert f"/inspections/findings/{finding.pk}/" in client.get("/inspections/").content.decode()
     assert client.get(f"/inspections/{inspection.pk}/").status_code == 404
     client.force_login(officer_a)
     assert client.get(f"/inspections/findings/{finding.pk}/").status_code == 404
