@@ -99,8 +99,9 @@ TEMPLATES = [
 
 # Embedded default: SQLite under var/. Production: DATABASE_URL=postgres://...
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'hoctap.sqlite3'}",
+    # An empty DATABASE_URL means "not set" (the test script clears it for the SQLite run).
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'hoctap.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
