@@ -237,20 +237,31 @@ def current(unit: Unit, years: list[int], child_years=None) -> tuple[Node, dict[
     child_years = list(child_years or years)
     nodes: dict[int, Node] = defaultdict(Node)
     total = Node()
-    own = Q(unit_id=unit.pk) if own_row else condition
-    rows = (
-        Tally.objects.filter(own, year__in=years).values_list("year", "title", "classification")
-        .annotate(*[Sum(c) for c in COUNTS]).order_by()
-    )
-    for year, title, classification, *counts in rows:
-        total.titles[(title, year)].add(counts, classification)
-    children = condition & ~Q(unit_id=unit.pk) if own_row else condition
-    rows = (
-        Tally.objects.filter(children, year__in=child_years, classification="")
-        .values_list(key, "year", "title").annotate(*[Sum(c) for c in COUNTS]).order_by()
-    )
-    for child, year, title, *counts in rows:
-        nodes[child].titles[(title, year)].add(counts)
+    if unit.level == Level.NATION:
+        # 34 children: one pass by (province, year, title, class) gives both the children and the total
+        rows = (
+            Tally.objects.filter(condition, year__in=years).values_list(key, "year", "title", "classification")
+            .annotate(*[Sum(c) for c in COUNTS]).order_by()
+        )
+        for child, year, title, classification, *counts in rows:
+            total.titles[(title, year)].add(counts, classification)
+            if year in child_years and not classification:
+                nodes[child].titles[(title, year)].add(counts)
+    else:
+        own = Q(unit_id=unit.pk) if own_row else condition
+        rows = (
+            Tally.objects.filter(own, year__in=years).values_list("year", "title", "classification")
+            .annotate(*[Sum(c) for c in COUNTS]).order_by()
+        )
+        for year, title, classification, *counts in rows:
+            total.titles[(title, year)].add(counts, classification)
+        children = condition & ~Q(unit_id=unit.pk) if own_row else condition
+        rows = (
+            Tally.objects.filter(children, year__in=child_years, classification="")
+            .values_list(key, "year", "title").annotate(*[Sum(c) for c in COUNTS]).order_by()
+        )
+        for child, year, title, *counts in rows:
+            nodes[child].titles[(title, year)].add(counts)
     rows = (
         SubjectCount.objects.filter(condition, year__in=[0, *years])
         .values_list(key, "kind", "year").annotate(Sum("count")).order_by()

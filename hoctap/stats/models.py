@@ -49,7 +49,12 @@ class Tally(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "year", "title", "classification"], name="stats_tally_key"),
         ]
-        indexes = [models.Index(fields=["level", "year", "title", "parent"], name="stats_tally_rollup")]
+        indexes = [
+            models.Index(fields=["level", "year", "title", "parent"], name="stats_tally_rollup"),
+            # PostgreSQL: the national and provincial sums read this index alone (index-only scan)
+            models.Index(fields=["level", "year", "title", "classification", "parent"],
+                         include=["registered", "self_assessed", "decided", "recognised"], name="stats_tally_covering"),
+        ]
 
 
 class RecordedTally(models.Model):
@@ -150,7 +155,10 @@ class SubjectCount(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "kind", "year"], name="stats_subjectcount_key")]
-        indexes = [models.Index(fields=["level", "kind", "year", "parent"], name="stats_subjectcount_rollup")]
+        indexes = [
+            models.Index(fields=["level", "kind", "year", "parent"], name="stats_subjectcount_rollup"),
+            models.Index(fields=["level", "year", "kind", "parent"], include=["count"], name="stats_subjectcount_covering"),
+        ]
 
 
 class Target(models.Model):
