@@ -310,7 +310,7 @@ def _communes(nodes, unit):
     from the map itself (loaded in bulk, so not kept in SubjectCount)."""
     communes = Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE)
     if unit.level == Level.NATION:
-        for province_id, count in communes.values_list("parent_id").annotate(n=Count("pk")).order_by():
+        for province_id, count in communes.values_list("parent_id").annotate(n=Count("*")).order_by():
             nodes[province_id].registry[(SubjectKind.COMMUNES, 0)] += count
     elif unit.level == Level.PROVINCE:
         for commune_id in communes.filter(parent_id=unit.pk).values_list("pk", flat=True):

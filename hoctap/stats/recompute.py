@@ -314,6 +314,21 @@ def _replace(batch: Batch, years, path) -> int:
     return len(tally) + len(recorded) + len(citizen) + len(subjects)
 
 
+def tidy_after_recompute() -> None:
+    """After a recompute has committed, on PostgreSQL: VACUUM ANALYZE the counter tables.
+
+    A recompute rewrites every row it covers, so until autovacuum gets round to the tables none of
+    their pages is marked all-visible and the planner's statistics are stale: the national and
+    provincial sums then read the heap page by page instead of the covering indexes alone, and take
+    about four times as long (measured on the nation-scale benchmark: 8.6 ms against 2.2 ms for the
+    tally sum). VACUUM cannot run inside a transaction, so the caller runs this after the commit."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in TABLES)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {tables}")
+
+
 def rebuild_units(unit_ids) -> None:
     """Recount the communes given (e.g. after a village moved between them), inside the caller's
     transaction."""

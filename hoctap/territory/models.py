@@ -73,7 +73,11 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["era", "level", "code"], name="unit_unique_code_per_era_level"),
         ]
-        indexes = [models.Index(fields=["era", "level", "sort_key"])]
+        indexes = [
+            models.Index(fields=["era", "level", "sort_key"]),
+            # the units of a level per parent, counted from the index alone (e.g. communes per province)
+            models.Index(fields=["era", "level", "parent"], name="territory_unit_per_parent"),
+        ]
 
     def __str__(self):
         return self.name

@@ -42,6 +42,7 @@ class Command(BaseCommand):
             return
         if action == "recompute":
             rows = recompute.recompute(year, unit)
+            recompute.tidy_after_recompute()
             self.stdout.write(f"recomputed {where} {year or 'all years'}: {rows} rows "
                               f"in {time.perf_counter() - started:.1f} s")
             return
