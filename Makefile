@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate demo worker bench clean
+.PHONY: run test venv migrate demo worker bench messages clean
 
 $(STAMP): requirements.lock
 	@PYTHON_BIN=$$(scripts/find-python.sh) || exit 1; \
@@ -34,6 +34,11 @@ test: venv
 
 bench: venv
 	$(PY) bench/run_all.py
+
+# After changing interface strings: refresh the English catalogue, translate the new entries, compile.
+messages: venv
+	DEBUG=1 $(MANAGE) makemessages -l en --no-obsolete --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "var/*"
+	DEBUG=1 $(MANAGE) compilemessages -l en
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -7,13 +7,13 @@ PY=.venv/bin/python
 export HOCTAP_ALLOW_INSECURE_KEY=1
 export DJANGO_ALLOW_ASYNC_UNSAFE=true   # Playwright's sync API runs an event loop in the test thread
 
-if [ ! -x /usr/bin/chromium ]; then
+if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "== installing Debian's chromium for the browser tests"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
-      || { echo "could not install chromium: the browser tests will fail"; }
+    echo "== installing Debian's chromium (browser tests) and gettext (the catalogue test)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core gettext >/dev/null) \
+      || { echo "could not install chromium and gettext: the browser and catalogue tests will fail"; }
   else
-    echo "== /usr/bin/chromium is missing: install Debian's 'chromium' package; the browser tests will fail without it"
+    echo "== install Debian's 'chromium' and 'gettext' packages: the browser and catalogue tests fail without them"
   fi
 fi
 

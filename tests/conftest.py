@@ -3,11 +3,21 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from hoctap.accounts.models import RoleAssignment, User
 from hoctap.accounts.roles import Role
 from hoctap.territory.loader import load_territories
 from hoctap.territory.models import Era, Level, Unit, UnitLineage
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request in English leaves English active in the test's thread (as a server thread would
+    until its next request): every test starts and ends in the default language."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def make_unit(level, code, name, parent=None, era=Era.CURRENT, division_type=None, **extra):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -32,7 +33,7 @@ api = NinjaAPI(
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
+    return api.create_response(request, {"detail": _("Không tìm thấy.")}, status=404)
 
 
 @api.exception_handler(OutOfScope)
@@ -43,7 +44,7 @@ def out_of_scope(request, exc):
 @api.exception_handler(DjangoValidationError)
 def invalid(request, exc):
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(request, {"detail": "Dữ liệu không hợp lệ.", "errors": errors}, status=422)
+    return api.create_response(request, {"detail": _("Dữ liệu không hợp lệ."), "errors": errors}, status=422)
 
 
 # A refused transition: 422 when the input is at fault (with its field), 403 when the user may not
@@ -74,7 +75,7 @@ def invalid_request(request, exc):
         {"field": ".".join(str(part) for part in error.get("loc", [])[1:]), "message": error.get("msg", "")}
         for error in exc.errors
     ]
-    return api.create_response(request, {"detail": "Dữ liệu không hợp lệ.", "errors": errors}, status=422)
+    return api.create_response(request, {"detail": _("Dữ liệu không hợp lệ."), "errors": errors}, status=422)
 
 
 api.add_router("/me", accounts_router)

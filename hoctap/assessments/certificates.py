@@ -30,6 +30,7 @@ from nacl.encoding import Base64Encoder
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
+from hoctap.core.documents import in_official_language
 from hoctap.criteria.titles import Title
 
 from .campaigns import valid_until
@@ -117,6 +118,7 @@ def build_payload(certificate: Certificate, assessment: Assessment, verify_key: 
     }
 
 
+@in_official_language  # the signed payload is the certificate's text
 def issue(assessment: Assessment) -> Certificate:
     """Sign and store the certificate of a recognised assessment (inside the caller's transaction)."""
     key = signing_key()

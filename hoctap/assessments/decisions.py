@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import Scope
+from hoctap.core.documents import in_official_language
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Unit
 
@@ -47,6 +48,7 @@ def issuers_for(scope: Scope, campaign: Campaign) -> list[Unit]:
     ]
 
 
+@in_official_language  # the decision's own text, stored as typed
 def default_legal_bases(campaign: Campaign, issuer: Unit) -> str:
     criteria_set = campaign.criteria_sets.order_by("-effective_from").first()
     lines = [_("Căn cứ Luật Tổ chức chính quyền địa phương;")]
@@ -62,6 +64,7 @@ def default_legal_bases(campaign: Campaign, issuer: Unit) -> str:
     return "\n".join(lines)
 
 
+@in_official_language
 def default_recipients() -> str:
     return "\n".join([_("Như Điều 3;"), _("Lưu: VT.")])
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 
+from hoctap.core.documents import in_official_language
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
 
@@ -58,6 +59,7 @@ def incomplete_sets(set_ids) -> list[CriteriaSetVersion]:
     return list(CriteriaSetVersion.objects.filter(pk__in=set(set_ids)).exclude(status=CriteriaSetVersion.Status.OFFICIAL))
 
 
+@in_official_language
 def decision_pdf(decision: Decision) -> bytes:
     assessments = list(decision.assessments.select_related(*SUBJECT_RELATIONS, "criteria_set").order_by("unit__sort_key", "pk"))
     rows = [
@@ -79,6 +81,7 @@ def decision_pdf(decision: Decision) -> bytes:
     })
 
 
+@in_official_language
 def certificates_pdf(certificates: list[Certificate], verify_base: str) -> bytes:
     """One A4 landscape page per certificate; `verify_base` is the site's absolute root URL."""
     pages = []

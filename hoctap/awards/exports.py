@@ -6,6 +6,7 @@ import io
 
 from django.utils import timezone
 
+from hoctap.core.documents import in_official_language
 from hoctap.reports.issuers import issuing_bodies
 from hoctap.reports.xlsx import AdminSheet, workbook
 
@@ -15,6 +16,7 @@ from .models import Stage
 COLUMNS = [("STT", 6), ("Tên", 32), ("Loại", 14), ("Địa bàn", 26), ("Thành tích tiêu biểu", 60), ("Khen thưởng", 36)]
 
 
+@in_official_language
 def honour_list_xlsx(nominations, *, occasion_code: str, stage: str, unit) -> bytes:
     occasion = emulation.occasion(occasion_code)
     book = workbook()

@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
+from hoctap.core.documents import in_official_language
+
 from .issuers import issuing_bodies
 from .models import Report
 from .tables import METRICS, cell_values, vi_number
@@ -18,6 +20,7 @@ from .xlsx import MOTTO_LINE, MOTTO_NATION, place_and_date
 FONT_DIR = Path(getattr(settings, "REPORT_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 
 
+@in_official_language
 def report_pdf(report: Report, table: dict) -> bytes:
     governing, issuing, place = issuing_bodies(report.unit)
     day = timezone.localdate(report.submitted_at) if report.submitted_at and report.snapshot else timezone.localdate()

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from hoctap.core.documents import in_official_language
+
 from .issuers import issuing_bodies
 from .models import Report
 from .xlsx import AdminSheet, workbook
@@ -49,6 +51,7 @@ def cell_values(cells: dict, titles: list[dict]) -> list:
     return values
 
 
+@in_official_language
 def report_table_xlsx(report: Report, table: dict) -> bytes:
     titles = table["titles"]
     widths = [6, 28] + [11] * (len(titles) * len(METRICS))

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .progress import SYMBOLS
 
@@ -136,7 +137,7 @@ def line_chart(points: list[tuple[int, Fraction | None]], label: str, targets=No
                         f'stroke-dasharray="4 3"/>')
             last_year, last = known_targets[-1]
             body.append(f'<text x="{x(last_year):.1f}" y="{y(last) - 4:.1f}" font-size="10" text-anchor="end" '
-                        f'fill="{TARGET}">{escape(target_label or ("chỉ tiêu " + pct(last)))}</text>')
+                        f'fill="{TARGET}">{escape(target_label or _("chỉ tiêu %(rate)s") % {"rate": pct(last)})}</text>')
     if known:
         line = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in known)
         body.append(f'<polyline points="{line}" fill="none" stroke="{ACCENT}" stroke-width="2.5"/>')

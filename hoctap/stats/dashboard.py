@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from hoctap.territory.models import Level, Unit
 
@@ -145,8 +146,9 @@ def build(unit: Unit, *, year: int | None = None, map: str = CURRENT, focus: str
     board.bar_chart = charts.bar_chart(
         [{"label": c.unit.short_name, "value": c.rate, "status": c.status, "note": "≈" if c.value.approximate else ""}
          for c in board.children],
-        f"{SHORT_LABELS[focus]} {year}: các đơn vị trực thuộc", target.value if target else None,
-        f"chỉ tiêu {charts.pct(target.value)}" if target else "",
+        _("%(indicator)s %(year)s: các đơn vị trực thuộc") % {"indicator": SHORT_LABELS[focus], "year": year},
+        target.value if target else None,
+        _("chỉ tiêu %(rate)s") % {"rate": charts.pct(target.value)} if target else "",
     ) if board.children else ""
     target_points = [(y, (targets.applied(unit, focus, y) or _none).value) for y in years]
     board.line_chart = charts.line_chart(focus_line.series, f"{SHORT_LABELS[focus]} {unit.name} {years[0]}–{years[-1]}",

@@ -6,6 +6,8 @@ import re
 import zlib
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from hoctap.assessments import certificates, documents, workflow
 from hoctap.assessments.decisions import issue_certificates
@@ -120,3 +122,11 @@ def test_pdfs_say_when_the_criteria_set_is_not_official(certificate):
          "fonts": {}},
     )
     assert "chưa có văn bản gốc đầy đủ" in page_text
+
+
+def test_official_documents_stay_vietnamese_in_an_english_session(certificate):
+    with translation.override("en"):
+        assert _("TM. ỦY BAN NHÂN DÂN") != "TM. ỦY BAN NHÂN DÂN"  # the interface would say it in English
+        pdf = documents.decision_pdf(certificate.decision)
+    _embedded, _fonts, glyphs = _fonts_and_glyphs(pdf)
+    assert "Ủ" in glyphs and "Ị" in glyphs  # "TM. ỦY BAN NHÂN DÂN", "QUYẾT ĐỊNH": the Vietnamese text

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from hoctap.stats import charts
 from hoctap.stats.progress import SYMBOLS, Status
@@ -32,7 +33,8 @@ def status_text(value):
 
 @register.filter
 def source_text(value):
-    return {"registry": "sổ theo dõi", "declared": "khai báo", "mixed": "sổ + khai báo"}.get(value, "—")
+    labels = {"registry": _("sổ theo dõi"), "declared": _("khai báo"), "mixed": _("sổ + khai báo")}
+    return labels.get(value, "—")
 
 
 @register.simple_tag
