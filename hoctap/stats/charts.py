@@ -8,8 +8,10 @@ of its box (viewBox + width 100%) and its text stays legible on a 360-px screen.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -23,13 +25,18 @@ GRID = "#d6d6d6"
 
 
 def fmt(value, places: int = 1) -> str:
-    """65.25 → "65,3" (Vietnamese decimal comma); None → "–"."""
+    """65.25 → "65,3" in Vietnamese, "65.3" in English (trailing zeros dropped); None → "–"."""
     if value is None:
         return "–"
     text = f"{float(value):.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return number_format(Decimal(text), force_grouping=True)
+
+
+def count(value) -> str:
+    """1240 → "1.240" in Vietnamese, "1,240" in English."""
+    return number_format(int(value), force_grouping=True)
 
 
 def pct(value) -> str:

@@ -66,3 +66,18 @@ def test_an_english_session_reads_english_labels(client, officer_a):
     assert "Sign out" in page and "Đăng xuất" not in page
     dashboard = client.get(f"/stats/units/{officer_a.assignments.first().unit_id}/?year=2025").content.decode()
     assert "Learning families" in dashboard and "Gia đình học tập" not in dashboard
+
+
+def test_numbers_follow_the_interface_language():
+    from fractions import Fraction
+
+    from django.utils import translation
+
+    from hoctap.stats import charts
+
+    with translation.override("vi"):
+        assert (charts.fmt(Fraction(1306, 20)), charts.count(1240000), charts.pct(Fraction(1, 3) * 100)) == \
+            ("65,3", "1.240.000", "33,3%")
+    with translation.override("en"):
+        assert (charts.fmt(Fraction(1306, 20)), charts.count(1240000), charts.pct(Fraction(1, 3) * 100)) == \
+            ("65.3", "1,240,000", "33.3%")

@@ -18,7 +18,7 @@ def num(value):
         return "–"
     if hasattr(value, "denominator") and getattr(value, "denominator", 1) != 1:
         return charts.fmt(value, 1)
-    return f"{int(value):,}".replace(",", ".")
+    return charts.count(value)
 
 
 @register.filter
