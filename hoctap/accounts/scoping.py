@@ -68,6 +68,14 @@ class Scope:
         if not self.can(capability, unit):
             raise Http404
 
+    def holds_role(self, role: str, unit: Unit | None = None) -> bool:
+        """Does the user hold `role` itself (not merely its capabilities) somewhere (unit=None) or
+        at/above `unit`? Some acts belong to one named role: a campaign's recognising authority."""
+        return any(a.role == role and (unit is None or unit.path.startswith(a.unit.path)) for a in self.assignments)
+
+    def units_with_role(self, role: str) -> list[Unit]:
+        return [a.unit for a in self.assignments if a.role == role]
+
     @property
     def roles(self) -> set[str]:
         return {a.role for a in self.assignments}

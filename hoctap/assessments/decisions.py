@@ -42,10 +42,7 @@ def issuer_name(issuer: Unit) -> str:
 
 def issuers_for(scope: Scope, campaign: Campaign) -> list[Unit]:
     """The units where the user holds the campaign's recognising role: they may issue there."""
-    return [
-        assignment.unit for assignment in scope.assignments
-        if assignment.role == campaign.recognising_role and scope.can(Capability.RECOGNISE, assignment.unit)
-    ]
+    return [unit for unit in scope.units_with_role(campaign.recognising_role) if scope.can(Capability.RECOGNISE, unit)]
 
 
 @in_official_language  # the decision's own text, stored as typed

@@ -51,13 +51,6 @@ class TransitionRefused(ValidationError):
 # -- who may act ----------------------------------------------------------------------------------
 
 
-def _holds_role_over(scope: Scope, role: str, assessment: Assessment) -> bool:
-    return any(
-        assignment.role == role and assessment.unit.path.startswith(assignment.unit.path)
-        for assignment in scope.assignments
-    )
-
-
 def is_subject_actor(scope: Scope, assessment: Assessment) -> bool:
     """The subject itself (its own account, e.g. a citizen) or an officer who keeps its record."""
     if scope.can(Capability.EDIT_REGISTRY, assessment.unit):
@@ -66,7 +59,7 @@ def is_subject_actor(scope: Scope, assessment: Assessment) -> bool:
     return (
         user is not None and user.is_authenticated
         and user.pk in adapter_for(assessment.subject_kind).owner_user_ids(subject_of(assessment))
-        and any(a.role == Role.CITIZEN for a in scope.assignments)
+        and scope.holds_role(Role.CITIZEN)
     )
 
 
@@ -85,8 +78,8 @@ def _may_act(scope: Scope, assessment: Assessment, rule: Rule) -> bool:
         return is_subject_actor(scope, assessment)
     if rule.actor == Capability.RECOGNISE:
         # Recognition belongs to one authority per campaign (the commune chairman by default).
-        return scope.can(Capability.RECOGNISE, assessment.unit) and _holds_role_over(
-            scope, assessment.campaign.recognising_role, assessment
+        return scope.can(Capability.RECOGNISE, assessment.unit) and scope.holds_role(
+            assessment.campaign.recognising_role, assessment.unit
         )
     return scope.can(rule.actor, assessment.unit)
 

@@ -98,3 +98,13 @@ def test_records_set_by_the_level_above_are_readable_below(small_map, officer_a,
     assert ours in visible and theirs not in visible
     # reading is not writing: the commune cannot edit the province's set
     assert not Scope(officer_a).filter(CriteriaSetVersion.objects.all(), Capability.MANAGE_CRITERIA).exists()
+
+
+def test_a_named_role_is_held_at_its_unit_and_below_only(small_map, officer_a):
+    chair = make_user("chair_a", Role.COMMUNE_APPROVER, small_map["commune_a"])
+    scope = Scope(chair)
+    assert scope.holds_role(Role.COMMUNE_APPROVER) and scope.holds_role(Role.COMMUNE_APPROVER, small_map["village_a"])
+    assert not scope.holds_role(Role.COMMUNE_APPROVER, small_map["commune_b"])
+    assert not scope.holds_role(Role.COMMUNE_OFFICER, small_map["village_a"])  # another role's capabilities are not it
+    assert scope.units_with_role(Role.COMMUNE_APPROVER) == [small_map["commune_a"]]
+    assert not Scope(officer_a).holds_role(Role.COMMUNE_APPROVER) and Scope(officer_a).units_with_role(Role.COMMUNE_APPROVER) == []
