@@ -35,10 +35,11 @@ test: venv
 bench: venv
 	$(PY) bench/run_all.py
 
-# After changing interface strings: refresh the English catalogue, translate the new entries, compile.
+# After changing interface strings: refresh the English catalogue and compile it; translate the new
+# entries (tests/core/test_english.py lists them), then run it again.
 messages: venv
 	DEBUG=1 $(MANAGE) makemessages -l en --no-obsolete --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "var/*"
-	DEBUG=1 $(MANAGE) compilemessages -l en
+	DEBUG=1 $(MANAGE) compilemessages -l en --ignore ".venv/*"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

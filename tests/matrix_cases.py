@@ -334,7 +334,8 @@ NON_PAGE_ROUTES = {"logout", "set_language", "api:api-root", "api:openapi-json",
                    # hoctap.criteria: POST-only (publishing a checked file, checking a YAML text)
                    "criteria:publish", "api:validate_criteria_set"}
 
-# Extra query strings for lists, so filters and searches are walked too.
+# Extra query strings for lists, so filters and searches are walked too (a function of the world
+# when the query names one of commune B's records).
 LIST_QUERIES = {
     "territory:unit_list": ["", "?q=binh", "?level=village", "?level=commune&era=current"],
     "api:list_units": ["", "?q=binh", "?level=village", "?era=legacy"],
@@ -352,6 +353,19 @@ LIST_QUERIES = {
     "registry:clan_list": ["", "?q=binh"],
     "registry:organisation_list": ["", "?q=binh", "?kind=school"],
     "registry:totals_list": ["", "?year=2025"],
+    # The search selects' suggestions: searches that would find commune B's records, and B's record
+    # sent as the one the form holds (it must not come back either).
+    "registry:suggest_households": [
+        "", "?q=binh", "?q=hb-1", "?q=matrix",
+        lambda w: f"?q=binh&field=household&household={w['household_b'].pk}",
+        lambda w: f"?field=household&household={w['household_b'].pk}",
+    ],
+    "registry:suggest_organisations": [
+        "", "?q=binh", "?q=truong", lambda w: f"?q=binh&field=employer&employer={w['organisation_b'].pk}",
+    ],
+    "registry:suggest_clan_branches": [
+        "", "?q=binh", "?q=ho", lambda w: f"?q=binh&field=clan_branch&clan_branch={w['clan_b'].pk}",
+    ],
     "api:registry_household_list": ["", "?q=binh", "?q=hb-1"],
     "api:registry_person_list": ["", "?q=binh"],
     "api:registry_clan_list": ["", "?q=binh"],

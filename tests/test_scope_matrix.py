@@ -89,6 +89,7 @@ def test_lists_of_commune_a_never_show_commune_b(client, world, officer_a):
             continue
         url = reverse(name)
         for extra in matrix_cases.LIST_QUERIES.get(name, [""]):
+            extra = extra(world) if callable(extra) else extra
             response = client.get(url + extra, **(api_headers if "/api/" in url else {}))
             if response.status_code >= 500:
                 failures.append(f"{url}{extra} → {response.status_code}")

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.core.imports import all_templates
 from hoctap.territory.models import Level, Unit
 
+from .choices import SOURCES
 from .models import (
     ID_NUMBER_PATTERN,
     ClanBranch,
@@ -23,10 +25,24 @@ from .models import (
     TotalKind,
 )
 from .services import check_declared_totals
+from .widgets import SearchSelect
 
 CHOOSE = _("— Chọn —")
 NONE = _("— Không —")
 ALL = _("— Tất cả —")
+
+
+def search_select(kind: str, search_label) -> SearchSelect:
+    """A select that lists only the chosen record; the search box asks `views.suggest` for the rest."""
+    return SearchSelect(suggest_url=reverse_lazy(f"registry:suggest_{kind}"), search_label=search_label)
+
+
+def searched_choice(field, scope, kind: str) -> None:
+    """Point a foreign-key field at the scoped records of `kind` (choices.SOURCES), as the search does."""
+    source = SOURCES[kind]
+    field.queryset = source.queryset(scope)
+    field.label_from_instance = source.label
+    field.empty_label = NONE
 
 
 def blank_first(field, label):
@@ -58,16 +74,14 @@ class HouseholdForm(forms.ModelForm):
     class Meta:
         model = Household
         fields = ["village", "code", "address", "clan_branch"]
+        widgets = {"clan_branch": search_select("clan_branches", _("Tìm theo tên"))}
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.VILLAGE])
         self.fields["code"].required = False
-        self.fields["clan_branch"].queryset = scope.filter(
-            ClanBranch.objects.select_related("commune"), Capability.VIEW
-        ).order_by("sort_key")
+        searched_choice(self.fields["clan_branch"], scope, "clan_branches")
         self.fields["clan_branch"].required = False
-        self.fields["clan_branch"].empty_label = NONE
         self.fields["address"].widget.attrs["autocomplete"] = "street-address"
 
 
@@ -175,7 +189,11 @@ class PersonForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = [*PERSON_FIELDS, "household", "employer", "unit"]
-        widgets = PERSON_WIDGETS
+        widgets = {
+            **PERSON_WIDGETS,
+            "household": search_select("households", _("Tìm theo mã hộ hoặc tên chủ hộ")),
+            "employer": search_select("organisations", _("Tìm theo tên")),
+        }
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,16 +202,9 @@ class PersonForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
         self.fields["birth_year"].widget.attrs.update(min=1900, max=timezone.localdate().year)
         blank_first(self.fields["sex"], CHOOSE)
         self.hide_id_number()
-        self.fields["household"].empty_label = NONE
-        self.fields["employer"].empty_label = NONE
         self.fields["unit"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.COMMUNE, Level.VILLAGE])
-        self.fields["household"].queryset = scope.filter(
-            Household.objects.select_related("village"), Capability.EDIT_REGISTRY
-        ).order_by("sort_key", "code")
-        self.fields["household"].label_from_instance = lambda h: f"{h.code} · {h.village.name}"
-        self.fields["employer"].queryset = scope.filter(
-            Organisation.objects.all(), Capability.VIEW
-        ).order_by("sort_key")
+        searched_choice(self.fields["household"], scope, "households")
+        searched_choice(self.fields["employer"], scope, "organisations")
 
     def clean(self):
         data = super().clean()

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import OutOfScope, scope_for
@@ -17,7 +18,9 @@ from hoctap.core.exports import export_response
 from hoctap.territory.models import Level, Unit
 
 from . import exports
+from .choices import MAX_SUGGESTIONS, SOURCES
 from .forms import (
+    NONE,
     ClanBranchForm,
     DeclaredTotalsForm,
     HouseholdFilterForm,
@@ -206,6 +209,29 @@ def duplicate_hint(request):
         exclude_pk=int(exclude) if exclude.isdigit() else None,
     )
     return render(request, "registry/_duplicate_hint.html", {"hints": hints})
+
+
+# -- search selects ----------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def suggest(request, kind):
+    """The <option>s of a search select (widgets.SearchSelect): the empty choice, the record the form
+    holds (sent along as the parameter named by `field`), and the first matches of `q`, all from the
+    form's own scoped queryset (choices.SOURCES)."""
+    source = SOURCES[kind]
+    scope = scope_for(request)
+    current = source.current(scope, request.GET.get(request.GET.get("field", ""), ""))
+    found = source.search(scope, request.GET.get("q", ""))
+    # The current record heads the list; a match that is the current record is not repeated.
+    shown = [r for r in (found or [])[:MAX_SUGGESTIONS] if current is None or r.pk != current.pk]
+    return render(request, "registry/_suggestions.html", {
+        "none": NONE,
+        "current": (current.pk, source.label(current)) if current else None,
+        "found": [(record.pk, source.label(record)) for record in shown],
+        "nothing_found": found == [],
+        "more": found is not None and len(found) > MAX_SUGGESTIONS, "limit": MAX_SUGGESTIONS,
+    })
 
 
 # -- persons -----------------------------------------------------------------------------------

@@ -63,3 +63,28 @@ def test_an_officer_shows_a_full_id_number_on_a_phone(phone, live_server, househ
     phone.wait_for_selector("#id-number:text-is('034075001234')")
     assert phone.get_by_role("button", name="Hiện số đầy đủ").count() == 0
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_person_is_placed_in_a_household_found_by_typing_on_a_phone(phone, live_server, household_a,
+                                                                       officer_a):  # noqa: F811
+    """The household select holds no list of the commune's households: typing in the search box
+    fetches the matches, the keyboard picks one, the person is saved into it."""
+    from hoctap.registry.models import Person
+
+    login(phone, live_server, "officer_a", "correct-horse-battery-9")
+    phone.goto(f"{live_server.url}/registry/people/new/")
+    assert phone.locator("#id_household option").count() == 1  # only "— Không —" until a search
+    phone.fill("#id_full_name", "Nguyễn Thị Mai")
+    phone.select_option("#id_sex", "female")
+    phone.fill("#id_birth_year", "2001")
+    phone.focus("#id_household_search")
+    phone.keyboard.type("nguyen van")  # the head's name, without diacritics
+    phone.locator("#id_household option", has_text="H0001").wait_for(state="attached")
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.id") == "id_household"
+    phone.keyboard.press("ArrowDown")
+    assert phone.locator("#id_household").input_value() == str(household_a.pk)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.get_by_role("button", name="Lưu", exact=True).click()
+    phone.wait_for_url(re.compile(r"/registry/people/\d+/$"))
+    assert Person.objects.get(full_name="Nguyễn Thị Mai").household == household_a
