@@ -50,7 +50,7 @@ def test_the_person_form_lists_only_the_chosen_household_and_a_search_box(client
     household_options = select_options(page, "household")
     assert len(household_options) <= 2
     assert household_options[0] == '<option value="">— Không —</option>'
-    assert household_options[1] == f'<option value="{household_a.pk}" selected>H0001 · Thôn Đông</option>'
+    assert household_options[1] == f'<option value="{household_a.pk}" selected>H0001 · Nguyễn Văn An · Thôn Đông</option>'
     assert "S000" not in page and "S029" not in page
     search = re.search(r'<input type="search"[^>]*hx-get="/registry/suggest/households/"[^>]*>', page).group(0)
     assert 'aria-label="Tìm theo mã hộ hoặc tên chủ hộ"' in search
@@ -119,10 +119,10 @@ def test_households_are_found_by_code_and_by_the_head_name_without_diacritics(cl
     for query in ("nguyen van", "NGUYỄN VĂN", "van an", "h0001", "H000"):
         found = options(client_a.get(SUGGEST, {"q": query}))
         assert found[0] == '<option value="">— Không —</option>'
-        assert f'<option value="{household_a.pk}">H0001 · Thôn Đông</option>' in found, query
+        assert f'<option value="{household_a.pk}">H0001 · Nguyễn Văn An · Thôn Đông</option>' in found, query
     # The label is the form's own.
     form = PersonForm(scope=Scope(officer_a))
-    assert form.fields["household"].label_from_instance(household_a) == "H0001 · Thôn Đông"
+    assert form.fields["household"].label_from_instance(household_a) == "H0001 · Nguyễn Văn An · Thôn Đông"
 
 
 def test_suggestions_are_capped_and_in_name_order(client_a, small_map):
@@ -142,7 +142,7 @@ def test_nothing_found_says_so_and_keeps_the_current_record(client_a, small_map,
     response = client_a.get(SUGGEST, {"q": "khong co ai", "field": "household", "household": household_a.pk})
     assert options(response) == [
         '<option value="">— Không —</option>',
-        f'<option value="{household_a.pk}" selected>H0001 · Thôn Đông</option>',
+        f'<option value="{household_a.pk}" selected>H0001 · Nguyễn Văn An · Thôn Đông</option>',
         '<option value="" disabled>Không tìm thấy.</option>',
     ]
     # The current record is not repeated among the matches.
