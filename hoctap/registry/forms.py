@@ -102,7 +102,8 @@ class BirthAndEthnicityMixin:
 class IdNumberKeptMixin:
     """The full ID number is shown only by the audited "show" action on the person's page, so an
     edit form leaves the field empty (the masked number as a hint), and an empty field keeps the
-    number on record."""
+    number on record. A number on record can be removed (entered by mistake, or the person asks):
+    a tick box beside it; the change is audited like any other."""
 
     def hide_id_number(self):
         if self.instance.pk and self.instance.id_number:
@@ -110,9 +111,22 @@ class IdNumberKeptMixin:
             field.widget.attrs["placeholder"] = self.instance.id_number_masked
             field.help_text = _("Để trống để giữ số đang có.")
             self.initial["id_number"] = ""
+            self.fields["remove_id_number"] = forms.BooleanField(label=_("Xoá số CCCD đang lưu"), required=False)
+            names = [name for name in self.fields if name != "remove_id_number"]
+            names.insert(names.index("id_number") + 1, "remove_id_number")
+            self.order_fields(names)
 
     def clean_id_number(self):
         return self.cleaned_data.get("id_number") or (self.instance.id_number if self.instance.pk else None)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("remove_id_number"):
+            if self.data.get(self.add_prefix("id_number"), "").strip():
+                self.add_error("remove_id_number", _("Để trống ô số CCCD khi xoá số đang lưu."))
+            else:
+                data["id_number"] = None
+        return data
 
 
 PERSON_WIDGETS = {

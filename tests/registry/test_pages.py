@@ -1,6 +1,7 @@
 """Pages: forms, lists, search, masking of ID numbers, the audited full-ID view, a citizen's own data."""
 
 import json
+import re
 
 import pytest
 from auditlog.models import LogEntry
@@ -237,6 +238,34 @@ def test_edit_forms_never_show_the_full_id_number_and_keep_it_when_left_empty(cl
     assert head.id_number == FULL_ID and head.full_name == "Nguyễn Văn Ân"
     update = LogEntry.objects.get_for_object(head).filter(action=LogEntry.Action.UPDATE).get()
     assert "id_number" not in update.changes_dict
+
+
+def test_an_id_number_on_record_can_be_removed_and_the_removal_is_audited(client, household_a, village_officer_a):
+    client.force_login(village_officer_a)
+    head = household_a.head
+    url = f"/registry/people/{head.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert 'name="remove_id_number"' in page
+    fields = {"full_name": head.full_name, "sex": "male", "birth_year": "1975", "ethnicity": "Kinh",
+              "occupation_group": "farmer", "digital_skill": "basic", "household": household_a.pk}
+    # a new number and a removal at once: which one is meant? The form asks.
+    refused = client.post(url, {**fields, "id_number": "034075009999", "remove_id_number": "on"})
+    assert refused.status_code == 200 and "Để trống ô số CCCD khi xoá số đang lưu." in refused.content.decode()
+    head.refresh_from_db()
+    assert head.id_number == FULL_ID
+    response = client.post(url, {**fields, "id_number": "", "remove_id_number": "on"})
+    assert response.status_code == 302
+    head.refresh_from_db()
+    assert head.id_number is None
+    removal = LogEntry.objects.get_for_object(head).filter(action=LogEntry.Action.UPDATE).get()
+    assert removal.changes_dict["id_number"] == ["********1234", "None"] and FULL_ID not in str(removal.changes)
+    assert 'name="remove_id_number"' not in client.get(url).content.decode()  # nothing left to remove
+
+
+def test_a_member_id_number_is_removed_from_the_household_form(client, household_a, village_officer_a):
+    client.force_login(village_officer_a)
+    page = client.get(f"/registry/households/{household_a.pk}/edit/").content.decode()
+    assert len(re.findall(r'name="members-\d+-remove_id_number"', page)) == 1  # only the member who has a number
 
 
 def test_the_audit_log_keeps_only_the_last_four_digits(household_a):
