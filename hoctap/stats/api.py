@@ -56,6 +56,7 @@ class TitleOut(Schema):
     self_assessed: float
     decided: float
     recognised: float
+    carried: float  # holding through an earlier recognition still valid (the rate counts both)
     by_class: dict[str, float]
 
 
@@ -96,7 +97,7 @@ def stats_unit(request, unit_id: int, year: int | None = None, map: str = CURREN
             titles.append({
                 "title": line.indicator, "registered": float(counts.registered),
                 "self_assessed": float(counts.self_assessed), "decided": float(counts.decided),
-                "recognised": float(counts.recognised), "by_class": {k: float(v) for k, v in counts.by_class.items()},
+                "recognised": float(counts.recognised), "carried": float(counts.carried), "by_class": {k: float(v) for k, v in counts.by_class.items()},
             })
     return {
         "unit_id": unit.pk, "code": unit.code, "name": unit.name, "level": unit.level, "era": unit.era,

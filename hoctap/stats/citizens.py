@@ -16,7 +16,7 @@ reads, so the second reads after the first has committed (READ COMMITTED reads a
 from __future__ import annotations
 
 import copy
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db.models import Q
 
@@ -43,12 +43,14 @@ LOCK_YEAR = 0
 class World:
     """The facts the indicators read, for a set of people: their attributes and the titles held."""
 
-    def __init__(self, persons: dict[int, dict], holding: set[tuple[str, int, int]]):
+    def __init__(self, persons: dict[int, dict], holding: Counter):
         self.persons = persons
-        self.holding = holding  # (title, year, subject id)
+        # (title, year, subject id) → how many recognitions make the subject hold the title that
+        # year (a multi-year recognition holds in each year of its validity; two may overlap)
+        self.holding = holding
 
     def copy(self) -> "World":
-        return World(copy.deepcopy(self.persons), set(self.holding))
+        return World(copy.deepcopy(self.persons), Counter(self.holding))
 
     def years(self) -> set[int]:
         return {year for _, year, _ in self.holding}
@@ -70,7 +72,7 @@ def load_world(person_filter: Q) -> World:
     return World(persons, load_holding(persons.values(), persons.keys()))
 
 
-def load_holding(persons, person_ids) -> set[tuple[str, int, int]]:
+def load_holding(persons, person_ids) -> Counter:
     persons = list(persons)
     wanted = {
         Title.FAMILY: {p["household_id"] for p in persons} - {None},
@@ -84,12 +86,13 @@ def load_holding(persons, person_ids) -> set[tuple[str, int, int]]:
         if ids:
             condition |= Q(title=title, **{f"{SUBJECT_FIELD[title]}__in": ids})
     rows = Assessment.objects.filter(condition, state__in=HOLDING_STATES).values_list(
-        "title", "campaign__year", *SUBJECT_FIELD.values()
+        "title", "campaign__year", "campaign__validity_years", *SUBJECT_FIELD.values()
     )
-    holding = set()
-    for title, year, *subjects in rows:
+    holding = Counter()
+    for title, year, validity, *subjects in rows:
         subject = subjects[list(SUBJECT_FIELD).index(title)]
-        holding.add((title, year, subject))
+        for held_year in range(year, year + validity):
+            holding[(title, held_year, subject)] += 1
     return holding
 
 
@@ -164,13 +167,12 @@ def apply_change(batch: Batch, person_filter: Q, undo, communes, *, units: UnitI
 
 # -- the undo functions for each kind of change ----------------------------------------------
 
-def undo_holding(title: str, year: int, subject_id: int, was_holding: bool):
+def undo_holding(title: str, years, subject_id: int, was_holding: bool):
+    """Before the change: one recognition more (it was holding) or less, in each year it covers."""
     def undo(world: World) -> World:
-        key = (title, year, subject_id)
-        if was_holding:
-            world.holding.add(key)
-        else:
-            world.holding.discard(key)
+        for year in years:
+            world.holding[(title, year, subject_id)] += 1 if was_holding else -1
+        world.holding = +world.holding  # drop the years no recognition covers any more
         return world
     return undo
 
@@ -184,7 +186,7 @@ def undo_person_fields(person_id: int, old: dict | None):
             world.persons[person_id].update(old)
         else:
             world.persons[person_id] = dict(old)
-        world.holding |= load_holding([world.persons[person_id]], [person_id]) if old is not None else set()
+        world.holding |= load_holding([world.persons[person_id]], [person_id]) if old is not None else Counter()
         return world
     return undo
 

@@ -27,7 +27,8 @@ MAPS = (CURRENT, RECORDED)
 
 
 def default_year() -> int:
-    latest = Tally.objects.aggregate(year=Max("year"))["year"]
+    # the latest campaign year with figures (recognitions carried into later years do not make one)
+    latest = Tally.objects.filter(registered__gt=0).aggregate(year=Max("year"))["year"]
     return latest or datetime.date.today().year
 
 

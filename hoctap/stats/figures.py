@@ -54,16 +54,22 @@ class TitleCounts:
     self_assessed: Fraction | int = 0
     decided: Fraction | int = 0
     recognised: Fraction | int = 0
-    by_class: dict = field(default_factory=dict)
+    carried: Fraction | int = 0  # holding through an earlier recognition still valid
+    by_class: dict = field(default_factory=dict)  # holding (recognised + carried) per class or level
+
+    @property
+    def holding(self):
+        return self.recognised + self.carried
 
     def add(self, values, classification="", weight=1):
         if classification:
-            self.by_class[classification] = self.by_class.get(classification, 0) + weight * values[3]
+            self.by_class[classification] = self.by_class.get(classification, 0) + weight * (values[3] + values[4])
             return
         self.registered += weight * values[0]
         self.self_assessed += weight * values[1]
         self.decided += weight * values[2]
         self.recognised += weight * values[3]
+        self.carried += weight * values[4]
 
 
 @dataclass
@@ -121,7 +127,8 @@ class Node:
     def merge(self, other: "Node", weight=1):
         for key, counts in other.titles.items():
             mine = self.titles[key]
-            mine.add((counts.registered, counts.self_assessed, counts.decided, counts.recognised), "", weight)
+            mine.add((counts.registered, counts.self_assessed, counts.decided, counts.recognised, counts.carried), "",
+                     weight)
             for cls, n in counts.by_class.items():
                 mine.by_class[cls] = mine.by_class.get(cls, 0) + weight * n
         for name in ("registry", "declared", "overridden"):
@@ -155,8 +162,8 @@ class Node:
             registry, declared = self.eligible(ELIGIBLE_KIND[indicator], year)
             value.registry_part, value.declared_part = registry, declared
             value.denominator = registry + declared if (registry or declared) else None
-            value.numerator = counts.recognised if counts else 0
-            value.has_data = bool(counts and counts.decided)
+            value.numerator = counts.holding if counts else 0
+            value.has_data = bool(counts and (counts.decided or counts.carried))
             value.approximate = ("titles", year) in self.approximate or ("eligible", year) in self.approximate
         elif indicator in CITIZEN_INDICATORS:
             c = dict(zip(CITIZEN_COUNTS, self.citizen.get(year, [0] * len(CITIZEN_COUNTS))))

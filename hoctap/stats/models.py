@@ -30,6 +30,11 @@ class Tally(models.Model):
     The row with classification "" holds the state counts; a row per classification holds the
     recognitions of that class or level. `parent` is the unit's parent (the province of a commune,
     the commune of a village), copied so that a province or the nation rolls up without a join.
+
+    `carried`: subjects that hold the title during `year` through a recognition of an earlier year
+    that is still valid (3 years under TT 24/25: `assessments.subjects.holders`) and were not
+    recognised again for `year`. The rate's numerator is recognised + carried: a learning unit
+    recognised in 2024 is still one in 2025 and 2026, and is not assessed again meanwhile.
     """
 
     unit = models.ForeignKey(Unit, models.CASCADE, related_name="+")
@@ -42,6 +47,7 @@ class Tally(models.Model):
     self_assessed = models.IntegerField(default=0)
     decided = models.IntegerField(default=0)
     recognised = models.IntegerField(default=0)
+    carried = models.IntegerField(default=0)
 
     scope_path_lookup = "unit__path"
 
@@ -53,7 +59,8 @@ class Tally(models.Model):
             models.Index(fields=["level", "year", "title", "parent"], name="stats_tally_rollup"),
             # PostgreSQL: the national and provincial sums read this index alone (index-only scan)
             models.Index(fields=["level", "year", "title", "classification", "parent"],
-                         include=["registered", "self_assessed", "decided", "recognised"], name="stats_tally_covering"),
+                         include=["registered", "self_assessed", "decided", "recognised", "carried"],
+                         name="stats_tally_covering"),
         ]
 
 
@@ -72,6 +79,7 @@ class RecordedTally(models.Model):
     self_assessed = models.IntegerField(default=0)
     decided = models.IntegerField(default=0)
     recognised = models.IntegerField(default=0)
+    carried = models.IntegerField(default=0)
 
     scope_path_lookup = "unit__path"
 

@@ -22,7 +22,7 @@ from hoctap.registry.signals import registry_bulk_written
 from hoctap.registry.models import WORKING_AGE_MAX, WORKING_AGE_MIN, ClanBranch, Household, Organisation, Person
 from hoctap.territory.models import Era, Level, Unit
 
-from . import citizens
+from . import carried, citizens
 from .models import SubjectKind
 from .tallies import Batch, Place, UnitInfo
 
@@ -59,8 +59,10 @@ def on_transition(sender, assessment, from_state, to_state, **kwargs):
             old_place = units.place(old["unit_id"])
             batch.add_assessment(old_place, units.recorded_commune(old["recorded_unit_id"], old_place),
                                  old["campaign__year"], old["title"], old["state"], old["classification"], -1)
-    batch.flush()
     was, now = from_state in HOLDING_STATES, to_state in HOLDING_STATES
+    if was != now:
+        carried.on_holding_changed(batch, units, assessment, now)
+    batch.flush()
     if title in citizens.CITIZEN_TITLES and was != now and place is not None:
         subject_id = getattr(assessment, citizens.SUBJECT_FIELD[title])
         person_filter = {
@@ -75,7 +77,8 @@ def on_transition(sender, assessment, from_state, to_state, **kwargs):
             employer_unit = Person.objects.filter(pk=subject_id).values_list("employer__unit_id", flat=True).first()
             if employer_unit is not None:
                 communes.add(units.place(employer_unit).commune_id)
-        citizens.apply_change(batch, person_filter, citizens.undo_holding(title, year, subject_id, was),
+        held_years = range(year, year + assessment.campaign.validity_years)
+        citizens.apply_change(batch, person_filter, citizens.undo_holding(title, held_years, subject_id, was),
                               communes, units=units)
         batch.flush()
 
@@ -91,6 +94,7 @@ def on_moved(sender, moved, **kwargs):
                              m.state, m.classification, -1, replaced=m.replaced)
         batch.add_assessment(new_place, units.recorded_commune(m.recorded_unit_id, new_place), m.year, m.title,
                              m.state, m.classification, +1, replaced=m.replaced)
+    carried.on_moved(batch, units, moved)
     batch.flush()
 
 

@@ -24,6 +24,7 @@ from hoctap.registry.models import (
 )
 from hoctap.territory.models import Era, Level, Unit
 
+from . import carried
 from .models import CitizenTally, RecordedTally, SubjectCount, SubjectKind, Tally
 from .tallies import COUNTS, Batch, UnitInfo
 
@@ -49,6 +50,10 @@ def _years_with_assessments(years, path):
     if path:
         qs = qs.filter(unit__path__startswith=path)
     found = set(qs.values_list("campaign__year", flat=True).distinct().order_by())
+    # and the later years a multi-year recognition still holds in (see carried.py)
+    for year, validity in qs.filter(state__in=HOLDING_STATES, campaign__validity_years__gt=1).values_list(
+            "campaign__year", "campaign__validity_years").distinct().order_by():
+        found.update(range(year, year + validity))
     return sorted(found & set(years)) if years else sorted(found)
 
 
@@ -72,6 +77,7 @@ def expected(years=None, path: str | None = None, units: UnitInfo | None = None)
         place = units.place(row["unit_id"])
         batch.add_assessment(place, units.recorded_commune(row["recorded_unit_id"], place), row["campaign__year"],
                              row["title"], row["state"], row["classification"], row["n"])
+    carried.expected(batch, units, years, path)
     # -- learning-citizen indicators ------------------------------------------------------------
     for year in _years_with_assessments(years, path):
         _citizen_year(batch, units, year, path)
@@ -84,7 +90,7 @@ CITIZEN_SQL = """
 WITH held AS (
     SELECT a.title, a.household_id, a.clan_branch_id, a.community_id, a.organisation_id, a.person_id
     FROM {assessment} a JOIN {campaign} k ON k.id = a.campaign_id
-    WHERE k.year = %s AND a.state IN ({holding}) AND a.title IN ('family', 'clan', 'community', 'unit', 'citizen')
+    WHERE k.year <= %s AND k.year + k.validity_years > %s AND a.state IN ({holding}) AND a.title IN ('family', 'clan', 'community', 'unit', 'citizen')
 ),
 fam AS (SELECT DISTINCT household_id AS id FROM held WHERE title = 'family'),
 clan AS (SELECT DISTINCT clan_branch_id AS id FROM held WHERE title = 'clan'),
@@ -133,7 +139,7 @@ def _citizen_year(batch: Batch, units: UnitInfo, year: int, path: str | None):
     working = f"p.birth_year BETWEEN {int(year) - WORKING_AGE_MAX} AND {int(year) - WORKING_AGE_MIN}"
     in_group = "(fam.id IS NOT NULL OR clan.id IS NOT NULL OR comm.id IS NOT NULL)"
     with_clause = CITIZEN_SQL.format(**tables)
-    params = [year]
+    params = [year, year]  # held during `year`: recognised then, or earlier and still valid
     resident_scope = staff_scope = ""
     if path:
         resident_scope = f"JOIN {tables['unit']} u ON u.id = p.unit_id AND u.path LIKE %s"

@@ -17,22 +17,50 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from hoctap.assessments.states import FROZEN_STATES, HOLDING_STATES, SELF_ASSESSED_STATES, State
-from hoctap.territory.models import Level, Unit
+from hoctap.territory.models import REFORM_DATE, Level, Unit
 
 from .models import CitizenTally, RecordedTally, SubjectCount, Tally
 
-COUNTS = ("registered", "self_assessed", "decided", "recognised")
-ZERO = (0, 0, 0, 0)
+COUNTS = ("registered", "self_assessed", "decided", "recognised", "carried")
+ZERO = (0, 0, 0, 0, 0)
+CARRIED = (0, 0, 0, 0, 1)
 
 
-def state_vector(state: str | None) -> tuple[int, int, int, int]:
-    """What one assessment in `state` adds to (registered, self_assessed, decided, recognised).
+def state_vector(state: str | None) -> tuple[int, int, int, int, int]:
+    """What one assessment in `state` adds to (registered, self_assessed, decided, recognised, carried):
+    nothing to `carried`, which `carried_years` gives.
 
     A revoked assessment that a new one replaces counts no more: the subject counts once, through
     its replacement (see `Batch.add_assessment(replaced=...)`)."""
     if state is None:
         return ZERO
-    return (1, int(state in SELF_ASSESSED_STATES), int(state in FROZEN_STATES), int(state in HOLDING_STATES))
+    return (1, int(state in SELF_ASSESSED_STATES), int(state in FROZEN_STATES), int(state in HOLDING_STATES), 0)
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One assessment of a subject in a holding state: its campaign's year and validity."""
+
+    id: int
+    year: int
+    validity_years: int
+
+
+def carried_years(holdings: list[Holding]) -> dict[int, list[int]]:
+    """For the holding assessments of one subject and title: the later years each one carries.
+
+    A recognition of year Y with a validity of v years holds during Y .. Y+v-1
+    (`assessments.subjects.holders`). In a year covered by several, the subject counts once, by the
+    most recent recognition covering it; in its own year that is always itself (counted as
+    `recognised`), so only the later years are "carried"."""
+    carried: dict[int, list[int]] = {}
+    latest = sorted(holdings, key=lambda h: (h.year, h.id), reverse=True)
+    years = {y for h in holdings for y in range(h.year + 1, h.year + h.validity_years)}
+    for year in sorted(years):
+        owner = next((h for h in latest if h.year <= year < h.year + h.validity_years), None)
+        if owner is not None and owner.year < year:
+            carried.setdefault(owner.id, []).append(year)
+    return carried
 
 
 @dataclass(frozen=True)
@@ -88,6 +116,17 @@ class UnitInfo:
         self.load([unit_id])
         return place_of(*self.cache[unit_id]) if unit_id in self.cache else None
 
+    def carried_recorded_commune(self, recorded_unit_id: int | None, place: Place | None, assessment_year: int,
+                                 year: int) -> int | None:
+        """Where a recognition carried into `year` counts on the map in force that year: where it
+        was recorded while the map is the same, else (an old-map recognition carried past the
+        2025 reform) the commune the subject lives in now."""
+        if place is None:
+            return None
+        if (assessment_year >= REFORM_DATE.year) != (year >= REFORM_DATE.year):
+            return place.commune_id
+        return self.recorded_commune(recorded_unit_id, place)
+
     def recorded_commune(self, recorded_unit_id: int | None, place: Place | None) -> int | None:
         """The commune on the map in force when the subject was recorded; the current commune when
         the assessment names none (e.g. a commune formed from several old ones)."""
@@ -106,9 +145,9 @@ class Batch:
     """Deltas for the tally tables, merged by key and written sorted in `flush()`."""
 
     def __init__(self):
-        self.tally: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        self.tally: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
         self.tally_meta: dict[tuple, tuple[str, int]] = {}
-        self.recorded: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        self.recorded: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
         self.citizen: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(CitizenTally.COUNTS))
         self.citizen_meta: dict[tuple, tuple[str, int]] = {}
         self.subjects: dict[tuple, int] = defaultdict(int)
@@ -124,13 +163,32 @@ class Batch:
         for unit_id, level, parent_id in place.rows():
             self._add(self.tally, (unit_id, year, title, ""), vector, sign)
             self.tally_meta[(unit_id, year, title, "")] = (level, parent_id)
-            if vector[3] and classification:
-                self._add(self.tally, (unit_id, year, title, classification), (0, 0, 0, 1), sign)
+            if (vector[3] or vector[4]) and classification:
+                self._add(self.tally, (unit_id, year, title, classification), (0, 0, 0, vector[3], vector[4]), sign)
                 self.tally_meta[(unit_id, year, title, classification)] = (level, parent_id)
         key = (recorded_commune_id, place.commune_id, year, title, "")
         self._add(self.recorded, key, vector, sign)
-        if vector[3] and classification:
-            self._add(self.recorded, key[:4] + (classification,), (0, 0, 0, 1), sign)
+        if (vector[3] or vector[4]) and classification:
+            self._add(self.recorded, key[:4] + (classification,), (0, 0, 0, vector[3], vector[4]), sign)
+
+    def add_carried(self, place: Place | None, recorded_commune_id: int | None, year: int, title: str,
+                    classification: str, sign: int = 1):
+        """One subject holding `title` during `year` through an earlier recognition (see
+        `carried_years`)."""
+        if place is None:
+            return
+        vector = CARRIED
+        classification = classification or ""
+        for unit_id, level, parent_id in place.rows():
+            self._add(self.tally, (unit_id, year, title, ""), vector, sign)
+            self.tally_meta[(unit_id, year, title, "")] = (level, parent_id)
+            if classification:
+                self._add(self.tally, (unit_id, year, title, classification), vector, sign)
+                self.tally_meta[(unit_id, year, title, classification)] = (level, parent_id)
+        key = (recorded_commune_id or place.commune_id, place.commune_id, year, title, "")
+        self._add(self.recorded, key, vector, sign)
+        if classification:
+            self._add(self.recorded, key[:4] + (classification,), vector, sign)
 
     @staticmethod
     def _add(table, key, vector, sign):
@@ -208,4 +266,4 @@ def _upsert(model, key_columns, conflict_columns, count_columns, rows, refresh=(
             )
 
 
-__all__ = ["Batch", "Place", "UnitInfo", "place_of", "state_vector", "State"]
+__all__ = ["Batch", "Holding", "Place", "UnitInfo", "carried_years", "place_of", "state_vector", "State"]

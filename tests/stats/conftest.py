@@ -23,6 +23,7 @@ SUBJECT_FIELD = {
     Title.UNIT: ("organisation", SubjectKind.ORGANISATION),
     Title.CITIZEN: ("person", SubjectKind.PERSON),
 }
+MULTI_YEAR = {Title.UNIT, Title.COMMUNE_COMMUNITY}
 # A path through the states, as the workflow walks it.
 PATH = [State.REGISTERED, State.SELF_ASSESSING, State.SUBMITTED, State.UNDER_REVIEW, State.PROPOSED,
         State.RECOGNISED]
@@ -50,6 +51,8 @@ class Maker:
                 registration_closes=datetime.date(year, 3, 31),
                 self_assessment_deadline=datetime.date(year, 11, 30),
                 review_deadline=datetime.date(year, 12, 15), recognition_deadline=datetime.date(year, 12, 31),
+                # as TT 24/25: learning units and commune learning communities hold for 3 years
+                validity_years=3 if title in MULTI_YEAR else 1,
             )
         return self.campaigns[key]
 

@@ -26,7 +26,7 @@ def test_verify_prints_each_difference_and_exits_non_zero_then_recompute_repairs
         call_command("stats", "verify", "--year", "2025")
     assert exited.value.code == 1
     out = capsys.readouterr().out
-    assert "tally" in out and "live (1, 1, 1, 7)" in out and "recount (1, 1, 1, 1)" in out
+    assert "tally" in out and "live (1, 1, 1, 7, 0)" in out and "recount (1, 1, 1, 1, 0)" in out
     call_command("stats", "recompute", "--unit", small_map["province"].code)
     call_command("stats", "verify", "--unit", str(small_map["commune_a"].pk))
     assert "equal a recount" in capsys.readouterr().out

@@ -1,0 +1,121 @@
+"""Recognitions carried into later years: a title recognised for several years (3 under TT 24/25)
+counts as held in each of them (`assessments.subjects.holders`), once per subject.
+
+Which later years a recognition carries depends on the subject's other holding recognitions of
+the title (`tallies.carried_years`: the most recent one covering a year counts it), so every
+change is computed per subject: its holding assessments as they are now, and as they were just
+before (one changed assessment added or taken away); the difference goes into the batch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Q
+
+from hoctap.assessments.models import Assessment
+from hoctap.assessments.states import HOLDING_STATES
+
+from .tallies import Batch, Holding, UnitInfo, carried_years
+
+SUBJECT_FIELDS = ("household_id", "clan_branch_id", "community_id", "organisation_id", "person_id")
+FIELDS = ("pk", "title", "campaign__year", "campaign__validity_years", "unit_id", "recorded_unit_id",
+          "classification", *SUBJECT_FIELDS)
+
+
+def subject_key(row: dict) -> tuple:
+    return (row["title"], *(row[f] for f in SUBJECT_FIELDS))
+
+
+def holdings_of(rows: list[dict]) -> list[dict]:
+    """Every holding assessment of the subjects (and titles) of `rows`: one query, a condition per
+    (title, subject field)."""
+    wanted = defaultdict(set)
+    for row in rows:
+        for name in SUBJECT_FIELDS:
+            if row[name] is not None:
+                wanted[(row["title"], name)].add(row[name])
+    if not wanted:
+        return []
+    condition = Q()
+    for (title, name), ids in wanted.items():
+        condition |= Q(title=title, **{f"{name}__in": sorted(ids)})
+    return list(Assessment.objects.filter(condition, state__in=HOLDING_STATES).values(*FIELDS))
+
+
+def contributions(rows: list[dict]) -> set[tuple[int, int]]:
+    """{(assessment id, year carried into)} for the holding assessments `rows` (any subjects)."""
+    by_subject = defaultdict(list)
+    for row in rows:
+        by_subject[subject_key(row)].append(Holding(row["pk"], row["campaign__year"], row["campaign__validity_years"]))
+    out = set()
+    for holdings in by_subject.values():
+        for pk, years in carried_years(holdings).items():
+            out |= {(pk, year) for year in years}
+    return out
+
+
+def add(batch: Batch, units: UnitInfo, row: dict, year: int, sign: int, unit_id: int | None = None) -> None:
+    """One carried year of the assessment `row`, counted where `unit_id` (default: its unit) is."""
+    units.load([unit_id or row["unit_id"], row["recorded_unit_id"]])
+    place = units.place(unit_id or row["unit_id"])
+    recorded = units.carried_recorded_commune(row["recorded_unit_id"], place, row["campaign__year"], year)
+    batch.add_carried(place, recorded, year, row["title"], row["classification"], sign)
+
+
+def on_holding_changed(batch: Batch, units: UnitInfo, assessment: Assessment, now_holding: bool) -> None:
+    """`assessment` (saved) just entered (now_holding) or left a holding state: adjust the years
+    its subject's recognitions carry."""
+    mine = _row(assessment)
+    others = [row for row in holdings_of([mine]) if row["pk"] != assessment.pk]
+    before, after = (others, [*others, mine]) if now_holding else ([*others, mine], others)
+    _apply_difference(batch, units, before, after)
+
+
+def on_moved(batch: Batch, units: UnitInfo, moved) -> None:
+    """Assessments that followed their subject: the years their recognitions carry move with them."""
+    old_unit = {m.id: m.old_unit_id for m in moved}
+    rows = list(Assessment.objects.filter(pk__in=list(old_unit), state__in=HOLDING_STATES).values(*FIELDS))
+    holdings = holdings_of(rows)
+    by_pk = {row["pk"]: row for row in holdings}
+    for pk, year in contributions(holdings):
+        if pk in old_unit:
+            add(batch, units, by_pk[pk], year, -1, unit_id=old_unit[pk])
+            add(batch, units, by_pk[pk], year, +1)
+
+
+def _apply_difference(batch: Batch, units: UnitInfo, before: list[dict], after: list[dict]) -> None:
+    then, now = contributions(before), contributions(after)
+    rows = {row["pk"]: row for row in [*before, *after]}
+    for pk, year in then - now:
+        add(batch, units, rows[pk], year, -1)
+    for pk, year in now - then:
+        add(batch, units, rows[pk], year, +1)
+
+
+def _row(assessment: Assessment) -> dict:
+    return {
+        "pk": assessment.pk, "title": assessment.title, "campaign__year": assessment.campaign.year,
+        "campaign__validity_years": assessment.campaign.validity_years, "unit_id": assessment.unit_id,
+        "recorded_unit_id": assessment.recorded_unit_id, "classification": assessment.classification,
+        **{f: getattr(assessment, f) for f in SUBJECT_FIELDS},
+    }
+
+
+def expected(batch: Batch, units: UnitInfo, years=None, path: str | None = None) -> None:
+    """The carried years of every subject holding a multi-year recognition (within `path`), as
+    absolute values, for `recompute.expected`."""
+    multi_year = Assessment.objects.filter(state__in=HOLDING_STATES, campaign__validity_years__gt=1)
+    if path:
+        multi_year = multi_year.filter(unit__path__startswith=path)
+    seeds = list(multi_year.values(*FIELDS).iterator(chunk_size=20000))
+    holdings = holdings_of(seeds)
+    by_pk = {row["pk"]: row for row in holdings}
+    for pk, year in sorted(contributions(holdings)):
+        if years and year not in years:
+            continue
+        row = by_pk[pk]
+        units.load([row["unit_id"]])
+        if path and not units.cache.get(row["unit_id"], ("", ""))[1].startswith(path):
+            continue
+        add(batch, units, row, year, +1)
