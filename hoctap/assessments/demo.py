@@ -149,6 +149,7 @@ def _year(cycle: Cycle, year: int, households, clan, school, village, commune, d
     families = [cycle.propose(cycle.register(Title.FAMILY, household, year)) for household in households[:3]]
     cycle.decide(families, year, 5)
     if year != YEARS[-1]:
+        _commune_community(cycle, commune, year)
         return
     # 2025: every state of the cycle, across titles.
     fourth = cycle.propose(cycle.register(Title.FAMILY, households[3], year))
@@ -170,7 +171,7 @@ def _year(cycle: Cycle, year: int, households, clan, school, village, commune, d
                     description="Buổi sinh hoạt khuyến học của dòng họ")
     cycle.register(Title.COMMUNITY, village, year)                           # registered
     cycle.register(Title.UNIT, school, year)
-    cycle.register(Title.COMMUNE_COMMUNITY, commune, year)
+    # (the commune learning community recognised in 2024 holds for 3 years: not assessed in 2025)
     # A correction: a certified family revoked (with the revoking decision) and assessed again.
     revoked = Assessment.objects.get(household=households[2], campaign__year=year, state=State.CERTIFIED)
     workflow.correct(cycle.approver, revoked, reason="Hộ kê khai trùng minh chứng với hộ khác.",
@@ -178,6 +179,20 @@ def _year(cycle: Cycle, year: int, households, clan, school, village, commune, d
     # The demo citizen's own record: registered, sheet half filled, to finish on a phone.
     mine = cycle.register(Title.CITIZEN, demo_citizen, year)
     workflow.save_answers(Scope(demo_citizen.account), mine, {"CS1": "8", "CS2": "9"})
+
+
+def _commune_community(cycle: Cycle, commune, year: int) -> None:
+    """The commune as a learning community (TT 25/2023): its file reviewed and recognised by the
+    province; valid 3 years, so the statistics of the next two years still count it."""
+    assessment = workflow.register(cycle.commune, Title.COMMUNE_COMMUNITY, commune, year)
+    assessment = workflow.transition(cycle.commune, assessment, Action.START_SELF_ASSESSMENT)
+    assessment = workflow.transition(cycle.commune, assessment, Action.SUBMIT, answers=_full_marks(assessment))
+    assessment = workflow.transition(cycle.province, assessment, Action.START_REVIEW)
+    assessment = workflow.transition(cycle.province, assessment, Action.PROPOSE)
+    decision = issue_decision(cycle.province_approver, assessment.campaign, [assessment], issuer=commune.parent,
+                              issued_on=datetime.date(year + 1, 3, 20),
+                              signer_name=cycle.province_approver.user.full_name)
+    issue_certificates(cycle.province_approver, decision)
 
 
 def load(context, log) -> None:
@@ -190,6 +205,7 @@ def load(context, log) -> None:
         full_name=users["citizen"].full_name, sex=Sex.FEMALE, birth_year=1986, household=households[-1],
         occupation_group=OccupationGroup.FARMER, account=users["citizen"])
     cycle = Cycle(users["village_officer"], users["commune_officer"], users["commune_approver"], commune)
+    cycle.province, cycle.province_approver = Scope(users["province_officer"]), Scope(users["province_approver"])
     for year in YEARS:
         if not Assessment.objects.filter(household__in=households, campaign__year=year).exists():
             _year(cycle, year, households, clan, school, village, commune, demo_citizen)
