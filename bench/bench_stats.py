@@ -254,6 +254,8 @@ def step_decisions(count):
     django_setup()
     import datetime
 
+    from django.db.models import Max
+
     from hoctap.accounts.models import RoleAssignment, User
     from hoctap.accounts.roles import Role
     from hoctap.accounts.scoping import Scope
@@ -265,13 +267,16 @@ def step_decisions(count):
 
     province = _province()
     commune = Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, parent=province).order_by("pk").first()
-    user = User.objects.create_user("bench_approver", password="bench-password-123", full_name="Chủ tịch")
-    RoleAssignment.objects.create(user=user, role=Role.COMMUNE_APPROVER, unit=commune)
+    # get_or_create: the step can run again on the same database (e.g. after a code change)
+    user = User.objects.filter(username="bench_approver").first() or User.objects.create_user(
+        "bench_approver", password="bench-password-123", full_name="Chủ tịch")
+    RoleAssignment.objects.get_or_create(user=user, role=Role.COMMUNE_APPROVER, unit=commune)
     scope = Scope(user)
     proposed = list(Assessment.objects.filter(title="family", campaign__year=YEAR, state="proposed",
                                               unit__path__startswith=commune.path).order_by("pk")[: 2 * count + 10])
     campaign = proposed[0].campaign
-    decision = Decision.objects.create(campaign=campaign, issuer=commune, year=YEAR, sequence=1,
+    sequence = 1 + (Decision.objects.filter(issuer=commune, year=YEAR).aggregate(n=Max("sequence"))["n"] or 0)
+    decision = Decision.objects.create(campaign=campaign, issuer=commune, year=YEAR, sequence=sequence,
                                        issued_on=datetime.date(YEAR, 12, 20), signer_name="Phạm Văn Đức",
                                        legal_bases="Luật Giáo dục", recipients="Lưu VT")
     with_tallies, without = [], []
