@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q
-
 from hoctap.assessments.models import Assessment
 from hoctap.assessments.states import HOLDING_STATES
 
 from .tallies import Batch, Holding, UnitInfo, carried_years
 
+CHUNK = 5000
 SUBJECT_FIELDS = ("household_id", "clan_branch_id", "community_id", "organisation_id", "person_id")
 FIELDS = ("pk", "title", "campaign__year", "campaign__validity_years", "unit_id", "recorded_unit_id",
           "classification", *SUBJECT_FIELDS)
@@ -28,19 +27,20 @@ def subject_key(row: dict) -> tuple:
 
 
 def holdings_of(rows: list[dict]) -> list[dict]:
-    """Every holding assessment of the subjects (and titles) of `rows`: one query, a condition per
-    (title, subject field)."""
+    """Every holding assessment of the subjects (and titles) of `rows`: a query per (title, subject
+    field), one for a single decision."""
     wanted = defaultdict(set)
     for row in rows:
         for name in SUBJECT_FIELDS:
             if row[name] is not None:
                 wanted[(row["title"], name)].add(row[name])
-    if not wanted:
-        return []
-    condition = Q()
+    rows = []
     for (title, name), ids in wanted.items():
-        condition |= Q(title=title, **{f"{name}__in": sorted(ids)})
-    return list(Assessment.objects.filter(condition, state__in=HOLDING_STATES).values(*FIELDS))
+        ids = sorted(ids)
+        for start in range(0, len(ids), CHUNK):  # a recount may ask for many: SQLite caps the parameters
+            rows += Assessment.objects.filter(title=title, state__in=HOLDING_STATES,
+                                              **{f"{name}__in": ids[start:start + CHUNK]}).values(*FIELDS)
+    return rows
 
 
 def contributions(rows: list[dict]) -> set[tuple[int, int]]:
