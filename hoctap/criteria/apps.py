@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CriteriaConfig(AppConfig):
@@ -16,4 +17,4 @@ class CriteriaConfig(AppConfig):
         from .models import CriteriaSetVersion
 
         track(CriteriaSetVersion)
-        navigation.register("criteria:set_list", _("Bộ tiêu chí"), "view")
+        navigation.register("criteria:set_list", pgettext_lazy("menu", "Bộ tiêu chí"), "view")

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InspectionsConfig(AppConfig):
@@ -19,4 +20,4 @@ class InspectionsConfig(AppConfig):
 
         track(Inspection, m2m_fields=("communes",))
         track(Finding)
-        navigation.register("inspections:list", _("Kiểm tra"), "review")
+        navigation.register("inspections:list", pgettext_lazy("menu", "Kiểm tra"), "review")

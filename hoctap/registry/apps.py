@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegistryConfig(AppConfig):
@@ -25,10 +26,10 @@ class RegistryConfig(AppConfig):
         track(Organisation, exclude_fields=derived)
         track(DeclaredTotals)
 
-        register("registry:household_list", _("Hộ gia đình"), Capability.VIEW)
+        register("registry:household_list", pgettext_lazy("menu", "Hộ gia đình"), Capability.VIEW)
         register("registry:person_list", _("Nhân khẩu"), Capability.VIEW)
-        register("registry:clan_list", _("Dòng họ"), Capability.VIEW)
-        register("registry:organisation_list", _("Cơ quan, đơn vị"), Capability.VIEW)
+        register("registry:clan_list", pgettext_lazy("menu", "Dòng họ"), Capability.VIEW)
+        register("registry:organisation_list", pgettext_lazy("menu", "Cơ quan, đơn vị"), Capability.VIEW)
         register("registry:totals_list", _("Số liệu khai báo"), Capability.REPORT)
         register("registry:import_start", _("Nhập từ Excel"), Capability.EDIT_REGISTRY)
         register("registry:my_data", _("Dữ liệu của tôi"), CITIZEN_ENTRY)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StatsConfig(AppConfig):
@@ -26,4 +27,4 @@ class StatsConfig(AppConfig):
         track(Target)
         track(AssociationCapacity)
         register("stats:home", _("Thống kê"), Capability.VIEW)
-        register("stats:target_list", _("Chỉ tiêu"), Capability.VIEW)
+        register("stats:target_list", pgettext_lazy("menu", "Chỉ tiêu"), Capability.VIEW)
