@@ -9,7 +9,10 @@ before (one changed assessment added or taken away); the difference goes into th
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
+
+from django.db import connection
 
 from hoctap.assessments.models import Assessment
 from hoctap.assessments.states import HOLDING_STATES
@@ -17,6 +20,7 @@ from hoctap.assessments.states import HOLDING_STATES
 from .tallies import Batch, Holding, UnitInfo, carried_years
 
 CHUNK = 5000
+LOCK_NAMESPACE = 0x4854  # "HT": hoctap's advisory locks, apart from other applications' keys
 SUBJECT_FIELDS = ("household_id", "clan_branch_id", "community_id", "organisation_id", "person_id")
 FIELDS = ("pk", "title", "campaign__year", "campaign__validity_years", "unit_id", "recorded_unit_id",
           "classification", *SUBJECT_FIELDS)
@@ -67,6 +71,7 @@ def on_holding_changed(batch: Batch, units: UnitInfo, assessment: Assessment, no
     """`assessment` (saved) just entered (now_holding) or left a holding state: adjust the years
     its subject's recognitions carry."""
     mine = _row(assessment)
+    _lock_subject(mine)
     others = [row for row in holdings_of([mine]) if row["pk"] != assessment.pk]
     before, after = (others, [*others, mine]) if now_holding else ([*others, mine], others)
     _apply_difference(batch, units, before, after)
@@ -82,6 +87,20 @@ def on_moved(batch: Batch, units: UnitInfo, moved) -> None:
         if pk in old_unit:
             add(batch, units, by_pk[pk], year, -1, unit_id=old_unit[pk])
             add(batch, units, by_pk[pk], year, +1)
+
+
+def _lock_subject(row: dict) -> None:
+    """Two decisions on one subject's assessments at once (a level raised while the first is
+    recognised) must not both read the subject's recognitions without the other: on PostgreSQL the
+    second waits for the first's commit on a lock of the subject (a transaction-level advisory
+    lock: it touches no row, so it cannot deadlock with the row locks the workflow takes). SQLite
+    runs one writer at a time."""
+    if connection.vendor != "postgresql":
+        return
+    key = zlib.crc32(repr(subject_key(row)).encode())  # unsigned 32 bits; PostgreSQL wants a signed int4
+    signed = key - (1 << 32) if key >= 1 << 31 else key
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, signed])
 
 
 def _apply_difference(batch: Batch, units: UnitInfo, before: list[dict], after: list[dict]) -> None:

@@ -85,3 +85,57 @@ def test_concurrent_decisions_in_one_commune(small_map):
         24, 24, 24)
     report = recompute.verify()
     assert report.ok, "\n".join(map(str, report.differences))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_unit_recognised_twice_at_once_counts_once_in_the_years_both_cover(small_map):
+    """Two decisions on one organisation (2024, and its raised level in 2025, each valid 3 years)
+    made at the same moment by different threads: the years both cover count it once."""
+    from hoctap.registry.models import Organisation
+
+    make = Maker()
+    organisations, work = [], [[] for _ in range(THREADS)]
+    for index in range(THREADS // 2):
+        org = make.organisation(small_map["village_a"])
+        organisations.append(org)
+        for offset, year in enumerate((2024, 2025)):
+            assessment = make.register(Title.UNIT, org, year)
+            for state in (State.SELF_ASSESSING, State.SUBMITTED, State.UNDER_REVIEW, State.PROPOSED):
+                assessment = make.move(assessment, state, "level_1" if state == State.PROPOSED else None)
+            work[2 * index + offset].append(assessment.pk)
+    errors = []
+
+    def run(items, barrier=None):
+        from hoctap.assessments.models import Assessment
+
+        try:
+            if barrier is not None:
+                barrier.wait(timeout=30)
+            for pk in items:
+                make.move(Assessment.objects.get(pk=pk), State.RECOGNISED)
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            if barrier is not None:
+                connections.close_all()
+
+    if connection.vendor == "postgresql":
+        barrier = threading.Barrier(THREADS)
+        threads = [threading.Thread(target=run, args=(items, barrier)) for items in work]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
+    else:
+        for items in work:
+            run(items)
+
+    assert not errors, errors
+    rows = {row.year: (row.recognised, row.carried) for row in Tally.objects.filter(
+        unit=small_map["commune_a"], title="unit", classification="")}
+    n = len(organisations)
+    assert rows == {2024: (n, 0), 2025: (n, 0), 2026: (0, n), 2027: (0, n)}
+    assert Organisation.objects.count() == n
+    report = recompute.verify()
+    assert report.ok, "\n".join(map(str, report.differences))
