@@ -39,7 +39,7 @@ bench: venv
 # entries (tests/core/test_english.py lists them), then run it again.
 messages: venv
 	DEBUG=1 $(MANAGE) makemessages -l en --no-obsolete --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "var/*"
-	DEBUG=1 $(MANAGE) compilemessages -l en --ignore ".venv/*"
+	DEBUG=1 $(MANAGE) compilemessages -l en -l vi --ignore ".venv/*"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
