@@ -25,7 +25,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 BENCH_DIR = REPO / "var" / "bench"
-RESULT_FILE = REPO / "bench" / "results" / "export.json"
+RESULTS = REPO / "bench" / "results"
+
+
+def result_file(vendor: str) -> Path:
+    """export.json for SQLite (the embedded default), export-postgresql.json for PostgreSQL."""
+    return RESULTS / ("export.json" if vendor == "sqlite" else f"export-{vendor}.json")
 
 COMMUNES = 100
 VILLAGES_PER_COMMUNE = 8
@@ -83,7 +88,9 @@ def build() -> dict:
     call_command("migrate", verbosity=0)
     province = Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE, code="BENCH").first()
     expected = COMMUNES * VILLAGES_PER_COMMUNE * HOUSEHOLDS_PER_VILLAGE
-    built_file = BENCH_DIR / "export-build.json"
+    from django.db import connection
+
+    built_file = BENCH_DIR / f"export-build-{connection.vendor}.json"
     if province and Household.objects.filter(commune__parent=province).count() == expected and built_file.exists():
         return {**json.loads(built_file.read_text()), "province_id": province.pk, "reused": True}
     if province:
@@ -244,12 +251,13 @@ def main() -> None:
         "machine": {"cpu_cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    RESULT_FILE.parent.mkdir(parents=True, exist_ok=True)
-    RESULT_FILE.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = result_file(connection.vendor)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{report['households']} rows in {whole_province['seconds']} s ({whole_province['cpu_seconds']} s CPU), "
           f"peak {whole_province['peak_rss_mib']} MiB "
           f"(one commune: {one_commune['rows']} rows, peak {one_commune['peak_rss_mib']} MiB) → "
-          f"{RESULT_FILE.relative_to(REPO)}")
+          f"{out.relative_to(REPO)}")
 
 
 if __name__ == "__main__":
