@@ -24,7 +24,9 @@ def browser():
 
 
 @pytest.fixture
-def phone(browser):
+def phone(browser, live_server):
+    """A phone's page. It depends on the live server so that it closes first: a page left open
+    (an htmx poll) must not reach the server while the test database is being torn down."""
     context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
     page = context.new_page()
     yield page
