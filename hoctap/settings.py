@@ -235,6 +235,11 @@ NINJA_PAGINATION_PER_PAGE = 50
 # `make run` generates a development key under var/ (ensure_dev_keys).
 DEV_SIGNING_KEY_FILE = VAR_DIR / "dev-signing-key"
 CERTIFICATE_SIGNING_KEY = os.environ.get("CERTIFICATE_SIGNING_KEY", "")
+# After a key rotation, the public (verify) keys of the retired signing keys, base64, comma-separated:
+# the certificates they signed keep verifying (`python manage.py certificate_keys` prints them).
+CERTIFICATE_RETIRED_VERIFY_KEYS = [
+    key.strip() for key in os.environ.get("CERTIFICATE_RETIRED_VERIFY_KEYS", "").split(",") if key.strip()
+]
 
 # The statistics counters carry covering indexes (INCLUDE columns) for PostgreSQL; SQLite ignores the
 # extra columns, which is fine for the embedded set-up.

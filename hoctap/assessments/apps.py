@@ -11,8 +11,14 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Đánh giá, công nhận")
 
     def ready(self):
+        from django.core import checks
+
         from hoctap.audit.tracking import track
         from hoctap.web import navigation
+
+        from .certificates import check_retired_keys
+
+        checks.register(check_retired_keys)
 
         from .models import Assessment, Campaign, Certificate, CitizenSignup, Decision, Evidence
 

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from nacl.encoding import Base64Encoder
-from nacl.exceptions import BadSignatureError
+from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.signing import SigningKey, VerifyKey
 
 from hoctap.core.documents import in_official_language
@@ -65,6 +66,42 @@ def signing_key() -> SigningKey:
 
 def key_id(verify_key: VerifyKey) -> str:
     return hashlib.sha256(bytes(verify_key)).hexdigest()[:16]
+
+
+def public_key(verify_key: VerifyKey) -> str:
+    return verify_key.encode(encoder=Base64Encoder).decode()
+
+
+def retired_verify_keys() -> list[VerifyKey]:
+    """The public keys of retired signing keys (settings.CERTIFICATE_RETIRED_VERIFY_KEYS)."""
+    keys = []
+    for index, text in enumerate(settings.CERTIFICATE_RETIRED_VERIFY_KEYS, start=1):
+        try:
+            key = VerifyKey(text.encode(), encoder=Base64Encoder)
+        except (binascii.Error, ValueError, TypeError, CryptoError):
+            raise ImproperlyConfigured(
+                f"CERTIFICATE_RETIRED_VERIFY_KEYS, key {index}: not a base64 Ed25519 public key") from None
+        keys.append(key)
+    return keys
+
+
+def check_retired_keys(app_configs=None, **kwargs):
+    """System check (every manage.py command, the server's start): a malformed retired key is
+    named before the public verification page meets it."""
+    try:
+        retired_verify_keys()
+    except ImproperlyConfigured as error:
+        return [checks.Error(str(error), id="hoctap.E001")]
+    return []
+
+
+def verify_keys() -> dict[str, VerifyKey]:
+    """Every key a genuine certificate may be signed with, by id: the current one and the retired
+    ones, so that certificates issued before a key rotation still verify."""
+    keys = {key_id(key): key for key in retired_verify_keys()}
+    current = signing_key().verify_key
+    keys[key_id(current)] = current
+    return keys
 
 
 def canonical(payload: dict) -> bytes:
@@ -180,9 +217,9 @@ def verify(code: str, today: datetime.date | None = None) -> Verification:
         return Verification(Status.INVALID)
     if not hmac.compare_digest(signature[:TAG_BYTES], tag):
         return Verification(Status.INVALID)
-    verify_key = signing_key().verify_key
     payload = certificate.payload
-    if payload.get("key") != key_id(verify_key) or payload.get("id") != certificate.pk:
+    verify_key = verify_keys().get(payload.get("key"))
+    if verify_key is None or payload.get("id") != certificate.pk:
         return Verification(Status.INVALID)
     try:
         verify_key.verify(canonical(payload), signature)

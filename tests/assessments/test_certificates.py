@@ -130,3 +130,44 @@ def test_official_documents_stay_vietnamese_in_an_english_session(certificate):
         pdf = documents.decision_pdf(certificate.decision)
     _embedded, _fonts, glyphs = _fonts_and_glyphs(pdf)
     assert "Ủ" in glyphs and "Ị" in glyphs  # "TM. ỦY BAN NHÂN DÂN", "QUYẾT ĐỊNH": the Vietnamese text
+
+
+def test_certificates_signed_before_a_key_rotation_still_verify(certificate, settings):
+    from nacl.encoding import Base64Encoder
+    from nacl.signing import SigningKey
+
+    old_public = certificates.public_key(certificates.signing_key().verify_key)
+    settings.CERTIFICATE_SIGNING_KEY = SigningKey.generate().encode(encoder=Base64Encoder).decode()
+    # rotated without keeping the old public key: a genuine certificate would look forged
+    assert certificates.verify(certificate.code, today=datetime.date(2025, 12, 31)).status == certificates.Status.INVALID
+    settings.CERTIFICATE_RETIRED_VERIFY_KEYS = [old_public]
+    assert certificates.verify(certificate.code, today=datetime.date(2025, 12, 31)).status == certificates.Status.VALID
+    # a certificate signed afterwards carries the new key's id
+    new_id = certificates.key_id(certificates.signing_key().verify_key)
+    assert new_id != certificate.payload["key"] and new_id in certificates.verify_keys()
+
+
+def test_a_malformed_retired_key_is_named(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from django.core import checks
+
+    settings.CERTIFICATE_RETIRED_VERIFY_KEYS = ["not-a-key"]
+    with pytest.raises(ImproperlyConfigured, match="key 1"):
+        certificates.verify_keys()
+    assert [error.id for error in checks.run_checks() if error.id.startswith("hoctap.")] == ["hoctap.E001"]
+
+
+def test_the_key_command_prints_public_keys_and_a_new_key(certificate, settings, capsys):
+    from django.core.management import call_command
+    from nacl.encoding import Base64Encoder
+    from nacl.signing import SigningKey
+
+    call_command("certificate_keys")
+    current = certificates.signing_key().verify_key
+    assert f"current: id {certificates.key_id(current)}, public key {certificates.public_key(current)}" in \
+        capsys.readouterr().out
+    call_command("certificate_keys", "--new")
+    line = capsys.readouterr().out.splitlines()[0]
+    assert line.startswith("CERTIFICATE_SIGNING_KEY=")
+    SigningKey(line.split("=", 1)[1].encode(), encoder=Base64Encoder)  # a usable key
