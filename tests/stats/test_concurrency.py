@@ -20,6 +20,38 @@ from tests.stats.conftest import Maker
 THREADS = 8
 
 
+def run_together(work: list[list[tuple]], act) -> list[str]:
+    """`act(*item)` for each thread's items: on PostgreSQL in THREADS threads with their own
+    connections, released together; on SQLite (one writer at a time) one list after another.
+    Returns the errors (a deadlock or a lost update shows up here or in the counts)."""
+    errors = []
+
+    def run(items, barrier=None):
+        try:
+            if barrier is not None:
+                barrier.wait(timeout=30)
+            for item in items:
+                act(*item)
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            if barrier is not None:
+                connections.close_all()
+
+    if connection.vendor == "postgresql":
+        barrier = threading.Barrier(len(work))
+        threads = [threading.Thread(target=run, args=(items, barrier)) for items in work]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
+    else:
+        for items in work:
+            run(items)
+    return errors
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_decisions_in_one_commune(small_map):
     make = Maker()
@@ -43,37 +75,16 @@ def test_concurrent_decisions_in_one_commune(small_map):
         work[index].append(("register", extra[index].pk))
     make.campaign(Title.FAMILY, 2026)
 
-    errors = []
-
-    def run(items, barrier=None):
+    def act(kind, pk):
         from hoctap.assessments.models import Assessment
         from hoctap.registry.models import Household
 
-        try:
-            if barrier is not None:
-                barrier.wait(timeout=30)
-            for kind, pk in items:
-                if kind == "decide":
-                    make.move(Assessment.objects.get(pk=pk), State.RECOGNISED)
-                else:
-                    make.register(Title.FAMILY, Household.objects.get(pk=pk), 2026)
-        except Exception as error:  # a deadlock or a lost update shows up here or in the counts
-            errors.append(repr(error))
-        finally:
-            if barrier is not None:
-                connections.close_all()
+        if kind == "decide":
+            make.move(Assessment.objects.get(pk=pk), State.RECOGNISED)
+        else:
+            make.register(Title.FAMILY, Household.objects.get(pk=pk), 2026)
 
-    if connection.vendor == "postgresql":
-        barrier = threading.Barrier(THREADS)
-        threads = [threading.Thread(target=run, args=(items, barrier)) for items in work]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
-    else:
-        for items in work:
-            run(items)
+    errors = run_together(work, act)
 
     assert not errors, errors
     commune = Tally.objects.get(unit=small_map["commune_a"], year=2026, title="family", classification="")
@@ -103,33 +114,12 @@ def test_a_unit_recognised_twice_at_once_counts_once_in_the_years_both_cover(sma
             for state in (State.SELF_ASSESSING, State.SUBMITTED, State.UNDER_REVIEW, State.PROPOSED):
                 assessment = make.move(assessment, state, "level_1" if state == State.PROPOSED else None)
             work[2 * index + offset].append(assessment.pk)
-    errors = []
-
-    def run(items, barrier=None):
+    def act(pk):
         from hoctap.assessments.models import Assessment
 
-        try:
-            if barrier is not None:
-                barrier.wait(timeout=30)
-            for pk in items:
-                make.move(Assessment.objects.get(pk=pk), State.RECOGNISED)
-        except Exception as error:
-            errors.append(repr(error))
-        finally:
-            if barrier is not None:
-                connections.close_all()
+        make.move(Assessment.objects.get(pk=pk), State.RECOGNISED)
 
-    if connection.vendor == "postgresql":
-        barrier = threading.Barrier(THREADS)
-        threads = [threading.Thread(target=run, args=(items, barrier)) for items in work]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
-    else:
-        for items in work:
-            run(items)
+    errors = run_together([[(pk,) for pk in items] for items in work], act)
 
     assert not errors, errors
     rows = {row.year: (row.recognised, row.carried) for row in Tally.objects.filter(
