@@ -134,7 +134,6 @@ def expected(batch: Batch, units: UnitInfo, years=None, path: str | None = None)
         if years and year not in years:
             continue
         row = by_pk[pk]
-        units.load([row["unit_id"]])
-        if path and not units.cache.get(row["unit_id"], ("", ""))[1].startswith(path):
+        if path and not units.path(row["unit_id"]).startswith(path):
             continue
         add(batch, units, row, year, +1)

@@ -110,6 +110,10 @@ class UnitInfo:
             for pk, level, path in Unit.objects.filter(pk__in=missing).values_list("pk", "level", "path"):
                 self.cache[pk] = (level, path)
 
+    def path(self, unit_id: int) -> str:
+        self.load([unit_id])
+        return self.cache[unit_id][1] if unit_id in self.cache else ""
+
     def place(self, unit_id: int | None) -> Place | None:
         if unit_id is None:
             return None
@@ -156,39 +160,31 @@ class Batch:
     # -- assessments ------------------------------------------------------------------------
     def add_assessment(self, place: Place | None, recorded_commune_id: int, year: int, title: str, state: str | None,
                        classification: str, sign: int = 1, replaced: bool = False):
-        vector = ZERO if replaced else state_vector(state)
-        if vector == ZERO or place is None:
-            return
-        classification = classification or ""
-        for unit_id, level, parent_id in place.rows():
-            self._add(self.tally, (unit_id, year, title, ""), vector, sign)
-            self.tally_meta[(unit_id, year, title, "")] = (level, parent_id)
-            if (vector[3] or vector[4]) and classification:
-                self._add(self.tally, (unit_id, year, title, classification), (0, 0, 0, vector[3], vector[4]), sign)
-                self.tally_meta[(unit_id, year, title, classification)] = (level, parent_id)
-        key = (recorded_commune_id, place.commune_id, year, title, "")
-        self._add(self.recorded, key, vector, sign)
-        if (vector[3] or vector[4]) and classification:
-            self._add(self.recorded, key[:4] + (classification,), (0, 0, 0, vector[3], vector[4]), sign)
+        self._add_counts(place, recorded_commune_id, year, title, classification,
+                         ZERO if replaced else state_vector(state), sign)
 
     def add_carried(self, place: Place | None, recorded_commune_id: int | None, year: int, title: str,
                     classification: str, sign: int = 1):
         """One subject holding `title` during `year` through an earlier recognition (see
         `carried_years`)."""
-        if place is None:
+        self._add_counts(place, recorded_commune_id, year, title, classification, CARRIED, sign)
+
+    def _add_counts(self, place, recorded_commune_id, year, title, classification, vector, sign):
+        """`vector` to the rows of the place (commune, village) and of the recorded map; the holding
+        part (recognised, carried) also to the rows of the classification."""
+        if vector == ZERO or place is None:
             return
-        vector = CARRIED
-        classification = classification or ""
+        by_class = (0, 0, 0, vector[3], vector[4]) if (vector[3] or vector[4]) and classification else None
         for unit_id, level, parent_id in place.rows():
             self._add(self.tally, (unit_id, year, title, ""), vector, sign)
             self.tally_meta[(unit_id, year, title, "")] = (level, parent_id)
-            if classification:
-                self._add(self.tally, (unit_id, year, title, classification), vector, sign)
+            if by_class:
+                self._add(self.tally, (unit_id, year, title, classification), by_class, sign)
                 self.tally_meta[(unit_id, year, title, classification)] = (level, parent_id)
         key = (recorded_commune_id or place.commune_id, place.commune_id, year, title, "")
         self._add(self.recorded, key, vector, sign)
-        if classification:
-            self._add(self.recorded, key[:4] + (classification,), vector, sign)
+        if by_class:
+            self._add(self.recorded, key[:4] + (classification,), by_class, sign)
 
     @staticmethod
     def _add(table, key, vector, sign):
