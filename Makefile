@@ -38,7 +38,7 @@ bench: venv
 # After changing interface strings: refresh the English catalogue and compile it; translate the new
 # entries (tests/core/test_english.py lists them), then run it again.
 messages: venv
-	DEBUG=1 $(MANAGE) makemessages -l en --no-obsolete --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "var/*"
+	DEBUG=1 $(MANAGE) makemessages -l en --no-obsolete --no-location --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "var/*"
 	DEBUG=1 $(MANAGE) compilemessages -l en -l vi --ignore ".venv/*"
 
 clean:
