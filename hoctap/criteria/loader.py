@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
@@ -35,8 +36,71 @@ SHIPPED_SETS_DIR = Path(__file__).resolve().parent / "sets"
 # --- YAML reading -------------------------------------------------------------------------------
 
 
+# A criteria file is a few hundred nodes, seven or eight levels deep, 4-13 KB (the shipped sets).
+# The limits leave room for twenty times that and stop what a hostile file could cost: a 350-byte
+# "billion laughs" of anchors and aliases expanded to 1.6 GB and 20 s of CPU before they existed.
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 16
+MAX_NODES = 10_000
+MAX_SECONDS = 2.0
+
+
+class _LimitRefused(Exception):
+    def __init__(self, kind: str, message_vi: str, message_en: str, line: int | None = None):
+        super().__init__(kind)
+        self.problem = (kind, message_vi, message_en, line)
+
+
 class _DecimalSafeLoader(yaml.SafeLoader):
-    """SafeLoader that reads floats as Decimal, so 84.99 in a file is exactly 84.99 in memory."""
+    """SafeLoader that reads floats as Decimal, so 84.99 in a file is exactly 84.99 in memory, and
+    composes within the limits above: no anchors or aliases at all (a criteria file never needs
+    them, and expanding them is what makes a small file huge), bounded depth, node count and time."""
+
+    def __init__(self, stream: str):
+        self._depth = 0
+        self._nodes = 0
+        self._deadline = time.monotonic() + MAX_SECONDS
+        super().__init__(stream)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _LimitRefused(
+                "yaml_alias",
+                "Tệp dùng neo hoặc bí danh YAML (&, *), không được nhận trong bộ tiêu chí. "
+                "Hãy viết đầy đủ từng giá trị.",
+                "The file uses YAML anchors or aliases (&, *), which criteria files may not use. "
+                "Write each value out in full.",
+                line,
+            )
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _LimitRefused(
+                "too_many_nodes",
+                f"Tệp có quá nhiều mục (giới hạn {MAX_NODES}).",
+                f"The file has too many entries (the limit is {MAX_NODES}).",
+                line,
+            )
+        if self._depth >= MAX_DEPTH:
+            raise _LimitRefused(
+                "too_deep",
+                f"Tệp lồng nhau quá sâu (giới hạn {MAX_DEPTH} cấp).",
+                f"The file is nested too deeply (the limit is {MAX_DEPTH} levels).",
+                line,
+            )
+        if time.monotonic() > self._deadline:
+            raise _LimitRefused(
+                "too_slow",
+                "Tệp quá phức tạp, không đọc xong trong thời gian cho phép.",
+                "The file is too complex to read in the time allowed.",
+                line,
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str:
@@ -87,10 +151,25 @@ def _line_for(path: str, lines: Mapping[str, int]) -> int | None:
 
 def load_text(text: str, source_name: str = "<text>") -> CriteriaSet:
     """Parse and validate a YAML criteria document; raise CriteriaFileError listing every problem."""
-    loader = _DecimalSafeLoader(text)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        raise CriteriaFileError([
+            Problem(
+                source_name, "", "too_large",
+                f"Tệp quá lớn ({size // 1024} KB); bộ tiêu chí tối đa {MAX_BYTES // 1024} KB.",
+                f"The file is too large ({size // 1024} KB); a criteria set may be at most {MAX_BYTES // 1024} KB.",
+            )
+        ])
+    loader: _DecimalSafeLoader | None = None
     try:
+        # The reader checks for control characters as soon as it is built: inside the try, so they
+        # are a syntax problem like any other, not an unexpected error.
+        loader = _DecimalSafeLoader(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except _LimitRefused as refused:
+        kind, message_vi, message_en, line = refused.problem
+        raise CriteriaFileError([Problem(source_name, "", kind, message_vi, message_en, line=line)]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         detail = str(error).replace("\n", " ")
@@ -102,7 +181,8 @@ def load_text(text: str, source_name: str = "<text>") -> CriteriaSet:
             )
         ]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
     lines: dict[str, int] = {}
     duplicates: list[tuple[str, int]] = []
