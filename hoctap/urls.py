@@ -7,6 +7,7 @@ from hoctap.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
+    path("public/", web_views.public_stats, name="public_stats"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,6 +6,13 @@ the records your app owns.
 """
 
 
+def _token_of(user):
+    """A user's API tokens are their own: another user's token id answers 404."""
+    from hoctap.accounts.models import ApiToken
+
+    return ApiToken.issue(user, "B")[0].pk
+
+
 def build_world(small_map, officer_a, officer_b):
     world = {**small_map, "officer_a": officer_a, "officer_b": officer_b}
     _registry_world(world)
@@ -169,6 +176,7 @@ OBJECT_ROUTES = {
     "territory:unit_detail": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
     "territory:village_create": lambda w: [{"unit_id": w["commune_b"].pk}],
     "accounts:user_detail": lambda w: [{"user_id": w["officer_b"].pk}],
+    "accounts:token_revoke": lambda w: [{"token_id": _token_of(w["officer_b"])}],
     "audit:history": lambda w: [
         {"model_label": "territory.unit", "object_id": w["commune_b"].pk},
         {"model_label": "accounts.user", "object_id": w["officer_b"].pk},

@@ -49,3 +49,11 @@ class AssignmentForm(forms.ModelForm):
     class Meta:
         model = RoleAssignment
         fields = ["role", "unit", "valid_from", "valid_to"]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Tên gợi nhớ (dùng ở đâu)"), max_length=100)
+    expires_on = forms.DateField(
+        label=_("Hết hạn vào ngày"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Tối đa một năm. Hết hạn, mã không dùng được nữa; cấp mã mới khi cần."),
+    )

@@ -18,6 +18,7 @@ from hoctap.registry.api import router as registry_router
 from hoctap.reports.api import exports_router, router as reports_router
 from hoctap.stats.api import router as stats_router
 from hoctap.territory.api import router as territory_router
+from hoctap.web.api import router as todo_router
 
 from .auth import API_AUTH
 
@@ -91,3 +92,4 @@ api.add_router("/exports", exports_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/awards", awards_router)
 api.add_router("/stats", stats_router)
+api.add_router("/todo", todo_router)

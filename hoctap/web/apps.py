@@ -6,3 +6,8 @@ class WebConfig(AppConfig):
 
     name = "hoctap.web"
     label = "web"
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register_shell_entries()

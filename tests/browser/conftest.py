@@ -39,3 +39,9 @@ def login(page, live_server, username, password):
     page.fill("#id_password", password)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def open_menu(page):
+    """The menu sits behind one button on every screen (a <details>)."""
+    if not page.locator("details.menu").evaluate("menu => menu.open"):
+        page.click("details.menu > summary")

@@ -6,7 +6,7 @@ import pytest
 
 from hoctap.accounts.roles import Role
 from hoctap.criteria.titles import Title
-from tests.browser.conftest import login
+from tests.browser.conftest import login, open_menu
 from tests.conftest import make_user
 from tests.stats.conftest import Maker
 
@@ -25,6 +25,7 @@ def test_province_dashboard_on_a_phone_drills_down_to_a_village(phone, live_serv
                 if index < recognised - (year == 2024):
                     make.recognise(assessment)
     login(phone, live_server, "tinh", "correct-horse-battery-9")
+    open_menu(phone)
     phone.get_by_role("link", name="Thống kê").first.click()
     phone.wait_for_selector("h1:has-text('Tỉnh Hưng Yên')")
 

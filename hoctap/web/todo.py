@@ -1,0 +1,221 @@
+"""The work waiting for a user now: the home page and `GET /api/v1/todo` read the same queue.
+
+Every item is one query through the scoping layer, whatever the data size (a province officer's
+list costs what a village officer's does; asserted in tests/web/test_home.py). An item a role has
+no capability for is not asked at all. The items read other apps' models, which is why this lives
+in the `web` shell on top of them, never inside an app.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _, ngettext
+
+from hoctap.accounts.roles import Capability, Role
+from hoctap.accounts.scoping import Scope
+from hoctap.assessments.models import Assessment, Campaign, CitizenSignup
+from hoctap.assessments.states import State
+from hoctap.registry.models import ImportJob
+from hoctap.reports.models import ExportJob, ExportStatus, Report, ReportState
+
+# How far ahead a deadline counts as "coming", and how long a finished job stays on the list.
+DEADLINE_DAYS = 7
+RECENT_JOB_DAYS = 7
+# The longest list of villages shown under one item; the rest are behind "see all".
+MAX_LINES = 8
+
+WAITING_FOR_REVIEW = (State.SUBMITTED, State.UNDER_REVIEW)
+OWN_OPEN = (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED)
+CAMPAIGN_DEADLINES = ("registration_closes", "self_assessment_deadline", "review_deadline", "recognition_deadline")
+
+
+@dataclass
+class Line:
+    """One row under an item: a village with its count, a deadline, a finished file."""
+
+    text: str
+    url: str
+    count: int | None = None
+    date: datetime.date | None = None
+
+
+@dataclass
+class Item:
+    key: str
+    title: str
+    count: int
+    url: str
+    lines: list[Line] = field(default_factory=list)
+    more: int = 0  # lines left off under MAX_LINES
+
+
+def todo_for(scope: Scope, today: datetime.date | None = None) -> list[Item]:
+    """The user's queue, most pressing first; empty items are left out."""
+    today = today or timezone.localdate()
+    items: list[Item | None] = []
+    if scope.can(Capability.REVIEW):
+        items += [_to_review(scope), _reports_to_review(scope)]
+    if scope.can(Capability.RECOGNISE):
+        items.append(_to_recognise(scope))
+    if scope.can(Capability.EDIT_REGISTRY):
+        items += [_signups(scope), _returned_dossiers(scope)]
+    if scope.can(Capability.REPORT):
+        items.append(_returned_reports(scope))
+    if scope.roles:
+        items.append(_own_dossiers(scope))
+        items.append(_deadlines(scope, today))
+    if scope.can(Capability.VIEW):
+        items.append(_finished_jobs(scope, today))
+    return [item for item in items if item and item.count]
+
+
+def _assessment_list(**query) -> str:
+    return f"{reverse('assessments:assessment_list')}?{urlencode(query)}"
+
+
+def _to_review(scope: Scope) -> Item | None:
+    """Dossiers sent in and not yet decided by the council, per village (or commune) and campaign."""
+    groups = list(
+        scope.filter(Assessment.objects.filter(state__in=WAITING_FOR_REVIEW), Capability.REVIEW)
+        .values("campaign_id", "campaign__title", "campaign__year", "unit_id", "unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "unit__name", "campaign_id")
+    )
+    if not groups:
+        return None
+    from hoctap.criteria.titles import Title
+
+    lines = [
+        Line(
+            text=f"{group['unit__name']} · {Title(group['campaign__title']).label} {group['campaign__year']}",
+            url=reverse("assessments:review_board", args=[group["campaign_id"], group["unit_id"]]),
+            count=group["n"],
+        )
+        for group in groups
+    ]
+    total = sum(group["n"] for group in groups)
+    return Item("review", _("Hồ sơ chờ thẩm định"), total, _assessment_list(state=State.SUBMITTED),
+                lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+
+
+def _to_recognise(scope: Scope) -> Item | None:
+    count = scope.filter(Assessment.objects.filter(state=State.PROPOSED), Capability.RECOGNISE).count()
+    return Item("recognise", _("Hồ sơ được đề nghị, chờ ký công nhận"), count,
+                reverse("assessments:decision_list"))
+
+
+def _signups(scope: Scope) -> Item:
+    count = scope.filter(
+        CitizenSignup.objects.filter(status=CitizenSignup.Status.PENDING), Capability.EDIT_REGISTRY
+    ).count()
+    return Item("signups", _("Công dân đăng ký chờ liên kết với sổ nhân khẩu"), count,
+                reverse("assessments:signup_list"))
+
+
+def _returned_dossiers(scope: Scope) -> Item:
+    count = scope.filter(Assessment.objects.filter(state=State.RETURNED), Capability.EDIT_REGISTRY).count()
+    return Item("returned", _("Hồ sơ bị trả lại, cần bổ sung"), count, _assessment_list(state=State.RETURNED))
+
+
+def _own_dossiers(scope: Scope) -> Item | None:
+    """A citizen's own dossiers still to fill in or send again (returned ones first)."""
+    if Role.CITIZEN not in scope.roles:
+        return None
+    own = list(
+        scope.filter(Assessment.objects.filter(person__account=scope.user, state__in=OWN_OPEN))
+        .select_related("campaign")
+        .order_by("-campaign__year", "pk")[: MAX_LINES + 1]
+    )
+    lines = [
+        Line(
+            text=f"{assessment.campaign.get_title_display()} {assessment.campaign.year} · {assessment.get_state_display()}",
+            url=reverse("assessments:assessment_detail", args=[assessment.pk]),
+        )
+        for assessment in own
+    ]
+    return Item("mine", _("Hồ sơ của tôi cần hoàn thành"), len(own), reverse("assessments:mine"),
+                lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+
+
+def _reports_to_review(scope: Scope) -> Item:
+    """Reports sent up by the units below, waiting for this level to accept or return them."""
+    own_paths = scope.paths(Capability.REVIEW)
+    count = (
+        scope.filter(Report.objects.filter(state=ReportState.SUBMITTED), Capability.REVIEW)
+        .exclude(unit__path__in=own_paths)
+        .count()
+    )
+    return Item("reports_to_review", _("Báo cáo cấp dưới gửi lên, chờ tiếp nhận"), count, reverse("reports:board"))
+
+
+def _returned_reports(scope: Scope) -> Item | None:
+    reports = list(
+        scope.filter(Report.objects.filter(state=ReportState.RETURNED), Capability.REPORT)
+        .filter(unit__path__in=scope.paths(Capability.REPORT))
+        .select_related("report_type", "unit")
+        .order_by("due_date", "pk")[: MAX_LINES + 1]
+    )
+    lines = [Line(text=str(report), url=reverse("reports:detail", args=[report.pk])) for report in reports]
+    return Item("returned_reports", _("Báo cáo bị trả lại"), len(reports), reverse("reports:board"),
+                lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+
+
+def _deadlines(scope: Scope, today: datetime.date) -> Item | None:
+    """Campaign milestones and this unit's reports falling due within a week."""
+    until = today + datetime.timedelta(days=DEADLINE_DAYS)
+    # A citizen's milestones end with the self-assessment; the council's come after it.
+    names = CAMPAIGN_DEADLINES if scope.can(Capability.REVIEW) else CAMPAIGN_DEADLINES[:2]
+    soon = Q()
+    for name in names:
+        soon |= Q(**{f"{name}__range": (today, until)})
+    lines = []
+    campaigns = scope.filter(Campaign.objects.filter(soon).select_related("province"))
+    labels = {name: Campaign._meta.get_field(name).verbose_name for name in names}
+    for campaign in campaigns:
+        for name in names:
+            day = getattr(campaign, name)
+            if today <= day <= until:
+                lines.append(Line(text=f"{str(labels[name]).capitalize()}: {campaign}",
+                                  url=reverse("assessments:campaign_detail", args=[campaign.pk]), date=day))
+    if scope.can(Capability.REPORT):
+        reports = (
+            scope.filter(Report.objects.filter(state__in=(ReportState.DRAFT, ReportState.RETURNED)), Capability.REPORT)
+            .filter(unit__path__in=scope.paths(Capability.REPORT), due_date__range=(today, until))
+            .select_related("report_type", "unit")
+        )
+        lines += [Line(text=_("Hạn gửi báo cáo: %(report)s") % {"report": report},
+                       url=reverse("reports:detail", args=[report.pk]), date=report.due_date)
+                  for report in reports]
+    lines.sort(key=lambda line: (line.date, line.text))
+    return Item("deadlines", ngettext("Hạn trong %(days)d ngày tới", "Hạn trong %(days)d ngày tới", DEADLINE_DAYS)
+                % {"days": DEADLINE_DAYS}, len(lines), lines[0].url if lines else "",
+                lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+
+
+def _finished_jobs(scope: Scope, today: datetime.date) -> Item | None:
+    """The user's own imports and exports finished this week (one query each, newest first)."""
+    since = timezone.now() - datetime.timedelta(days=RECENT_JOB_DAYS)
+    finished_imports = (ImportJob.Status.INVALID, ImportJob.Status.CHECKED, ImportJob.Status.DONE,
+                        ImportJob.Status.FAILED)
+    lines = [
+        Line(text=f"{job.original_name} · {job.get_status_display()}",
+             url=reverse("registry:import_job", args=[job.pk]), date=timezone.localdate(job.created_at))
+        for job in scope.filter(ImportJob.objects.filter(uploaded_by=scope.user, status__in=finished_imports,
+                                                         created_at__gte=since)).order_by("-created_at")[:MAX_LINES]
+    ]
+    lines += [
+        Line(text=f"{job} · {job.get_status_display()}",
+             url=reverse("reports:export_detail", args=[job.pk]), date=timezone.localdate(job.finished_at))
+        for job in scope.filter(ExportJob.objects.filter(requested_by=scope.user, finished_at__gte=since,
+                                                         status__in=(ExportStatus.DONE, ExportStatus.FAILED)))
+        .select_related("unit").order_by("-finished_at")[:MAX_LINES]
+    ]
+    lines.sort(key=lambda line: line.date, reverse=True)
+    return Item("jobs", _("Tệp nhập, xuất đã xong"), len(lines), lines[0].url if lines else "", lines[:MAX_LINES],
+                max(0, len(lines) - MAX_LINES))

@@ -1,0 +1,3 @@
+from tests.assessments.conftest import (  # noqa: F401  (fixtures)
+    campaigns, people, private_media, published, users,
+)
