@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "hoctap.audit",
     "hoctap.registry",
     "hoctap.assessments",
+    "hoctap.openrosa",
     "hoctap.stats",
     "hoctap.reports",
     "hoctap.inspections",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("hoctap.criteria.urls")),
     path("registry/", include("hoctap.registry.urls")),
     path("", include("hoctap.assessments.urls")),
+    path("", include("hoctap.openrosa.urls")),
     path("", include("hoctap.stats.urls")),
     path("", include("hoctap.reports.urls")),
     path("", include("hoctap.inspections.urls")),

@@ -20,6 +20,7 @@ def build_world(small_map, officer_a, officer_b):
     _reporting_world(world)
     _assessments_world(world)
     _criteria_world(world)
+    _openrosa_world(world)
     return world
 
 
@@ -120,6 +121,14 @@ def _criteria_world(world):
             name_vi=definition.name_vi, name_en=definition.name_en, effective_from=definition.effective_from,
             province=elsewhere, source_yaml=loader.to_yaml(definition), fingerprint=definition.fingerprint())
     world["criteria_national"] = CriteriaSetVersion.objects.filter(province=None).first()
+
+
+def _openrosa_world(world):
+    """ODK Collect (hoctap.openrosa): commune B's officer's phone; B's form is the one of B's open
+    family assessment."""
+    from hoctap.openrosa.models import DeviceCredential
+
+    world["device_b"], _secret = DeviceCredential.issue(world["officer_b"], "Điện thoại Bình Minh")
 
 
 def _stats_world(world):
@@ -275,6 +284,11 @@ OBJECT_ROUTES = {
     "api:decision_certificates": lambda w: [{"decision_id": w["decision_b"].pk}],
     "api:decision_detail": lambda w: [{"decision_id": w["decision_b"].pk}],
     "api:issue_certificates": lambda w: [{"decision_id": w["decision_b"].pk}],
+    # hoctap.openrosa: the form, manifest and subject list of commune B's open assessment; B's phone
+    "openrosa:form_xml": lambda w: _odk_form_b(w),
+    "openrosa:manifest": lambda w: _odk_form_b(w),
+    "openrosa:subjects": lambda w: _odk_form_b(w),
+    "openrosa:device_revoke": lambda w: [{"device_id": w["device_b"].pk}],
     # hoctap.criteria: another province's own set, alone and paired with a national one
     "criteria:set_detail": lambda w: _criteria_elsewhere(w),
     "criteria:sheet": lambda w: _criteria_elsewhere(w),
@@ -312,6 +326,10 @@ def _criteria_elsewhere(world):
 
 def _assessments_b(world):
     return [{"assessment_id": world["assessment_b"].pk}, {"assessment_id": world["certificate_b"].assessment_id}]
+
+
+def _odk_form_b(world):
+    return [{"campaign_id": world["assessment_b"].campaign_id, "set_id": world["assessment_b"].criteria_set_id}]
 
 
 def _campaign_units(world):

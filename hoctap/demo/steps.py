@@ -170,6 +170,13 @@ def assessments_step(context, log):
     demo.load(context, log)
 
 
+def openrosa_step(context, log):
+    """ODK Collect: a device credential for the demo commune officer (hoctap.openrosa)."""
+    from hoctap.openrosa import demo
+
+    demo.load(context, log)
+
+
 def stats_step(context, log):
     """Statistics: the provincial yearly steps (Thái Bình, Cao Bằng), a commune target, association
     capacity for the demo communes, and counters recounted from whatever the steps before wrote."""
@@ -382,8 +389,8 @@ def awards_step(context, log):
     log(f"Thi đua, khen thưởng: Đại hội 2025, {honoured} mô hình được tỉnh biểu dương")
 
 
-STEPS = [territory_step, accounts_step, criteria_step, registry_step, assessments_step, stats_step, reports_step,
-         inspections_step, awards_step]
+STEPS = [territory_step, accounts_step, criteria_step, registry_step, assessments_step, openrosa_step, stats_step,
+         reports_step, inspections_step, awards_step]
 
 
 def run_all(log=print):
