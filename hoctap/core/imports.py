@@ -155,10 +155,16 @@ class ImportRun:
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.errors: list[CellError] = []
         self.error_count = 0
+        self.notes: list[dict] = []  # hints to check that refuse nothing (e.g. namesakes)
         self.rows = 0
 
     def count(self, entity: str, outcome: Outcome, n: int = 1) -> None:
         self.counts[entity][outcome] += n
+
+    def note(self, row: int, text: str) -> None:
+        """A hint for the person importing, shown with the result; it refuses nothing."""
+        if len(self.notes) < MAX_KEPT_ERRORS:
+            self.notes.append({"row": row, "text": text})
 
     def recount(self, entity: str, before: Outcome, after: Outcome) -> None:
         """A later row showed that a record counted earlier will change after all."""
@@ -225,6 +231,7 @@ class ImportResult:
     error_count: int = 0
     file_error: str = ""
     committed: bool = False
+    notes: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -291,7 +298,7 @@ def _result(run: ImportRun) -> ImportResult:
     }
     return ImportResult(
         run.template.code, rows=run.rows, counts=counts, errors=[e.as_dict() for e in run.errors],
-        error_count=run.error_count,
+        error_count=run.error_count, notes=run.notes,
     )
 
 

@@ -10,16 +10,37 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 
+# Letters that look like Đ/đ but are other code points: the Icelandic eth (Ð U+00D0, ð U+00F0), which
+# Windows-1258 keyboards and old fonts produce for Đ, and the African D (Ɖ U+0189, ɖ U+0256). No
+# Vietnamese word uses them, so they are read as Đ/đ: "ÐỨC" is stored, searched and sorted as "ĐỨC".
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110", "\u0256": "\u0111"})
+
 
 def normalise(text: str) -> str:
-    """NFC with single spaces: the form every stored name takes."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+    """NFC with single spaces and look-alike letters replaced: the form every stored name takes."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "").translate(_LOOKALIKES)).strip()
 
 
 def fold(text: str) -> str:
-    """Lowercase, no diacritics, đ→d: "ĐỨC", "đức" and "duc" all fold to "duc"."""
+    """Lowercase, no diacritics, đ→d: "ĐỨC", "ÐỨC" (eth), "đức" and "duc" all fold to "duc"."""
     decomposed = unicodedata.normalize("NFD", normalise(text).lower().replace("đ", "d"))
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+# Characters a reader cannot see: the bidirectional embeddings and overrides (U+202A–U+202E), isolates
+# (U+2066–U+2069), marks (U+200E, U+200F, U+061C), zero-width spaces and joiners (U+200B–U+200D,
+# U+2060, U+FEFF), soft hyphens — every "format" character (Unicode category Cf) — and control
+# characters other than the spaces `normalise` collapses. In a name they make two records that look the
+# same compare different, or make a name print backwards on a certificate.
+_SPACE_CONTROLS = {"\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85"}
+
+
+def invisible_characters(text: str) -> list[int]:
+    """1-based positions of the characters of `text` that nobody can see (see above)."""
+    return [
+        position for position, ch in enumerate(unicodedata.normalize("NFC", text or ""), start=1)
+        if unicodedata.category(ch) == "Cf" or (unicodedata.category(ch) == "Cc" and ch not in _SPACE_CONTROLS)
+    ]
 
 
 # The Vietnamese alphabet in dictionary order; f, j, w, z sort where the Latin alphabet puts them.
@@ -31,7 +52,7 @@ _LETTER_MARKS = {"\u0306": "ă", "\u0302": "â", "\u031b": "ơ"}  # breve, circu
 
 def _letters(text: str):
     """Yield (base letter or other char, tone) for each character of `text`."""
-    for ch in unicodedata.normalize("NFC", text.lower()):
+    for ch in unicodedata.normalize("NFC", text.translate(_LOOKALIKES).lower()):
         decomposed = unicodedata.normalize("NFD", ch)
         base, marks = decomposed[0], decomposed[1:]
         tone = 0

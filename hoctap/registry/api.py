@@ -284,7 +284,7 @@ def create_household(request, payload: HouseholdIn):
                 raise ValidationError({f"members.{index}.is_head": [_("Chỉ đánh dấu một chủ hộ.")]})
             head = person
         warnings += likely_duplicates(scope, full_name=person.full_name, birth_year=person.birth_year,
-                                      commune=household.village.parent)
+                                      commune=household.village.parent, id_number=person.id_number)
     save_household(scope, household, members, head or (members[0] if members else None))
     created = _household(scope, household.pk)
     created.warnings = [warning.as_dict() for warning in warnings]
@@ -329,7 +329,8 @@ def create_person(request, payload: PersonIn):
     person = form.save(commit=False)
     unit = form.cleaned_data["unit"]
     warnings = likely_duplicates(scope, full_name=person.full_name, birth_year=person.birth_year,
-                                 commune=unit if unit.level == Level.COMMUNE else unit.parent)
+                                 commune=unit if unit.level == Level.COMMUNE else unit.parent,
+                                 id_number=person.id_number)
     save_person(scope, person)
     person.warnings = [warning.as_dict() for warning in warnings]
     return Status(201, person)

@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy
 from hoctap.accounts.roles import Capability
 from hoctap.core.imports import Column, ImportRun, ImportTemplate, Kind, Outcome, Row, register_template
 from hoctap.core.text import fold, normalise
-from hoctap.territory.forms import VILLAGE_TYPES
+from hoctap.core.validators import check_visible_text
 from hoctap.territory.models import Era, Level, Unit
 from hoctap.territory.services import create_village
+from hoctap.territory.village_kinds import village_kind_choices
 
 from .models import (
     ClanBranch,
@@ -104,6 +105,16 @@ def _resolve_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], 
             row.data["commune_id"] = unit.pk if unit.level == Level.COMMUNE else unit.parent_id
 
 
+def _check_names(row: Row, template: ImportTemplate, *keys: str) -> None:
+    """Names with characters nobody can see are refused, as in the forms (core.validators)."""
+    for key in keys:
+        if row[key] and row.ok(key):
+            try:
+                check_visible_text(row[key], template.column(key).header)
+            except ValidationError as error:
+                row.error(key, error.messages[0])
+
+
 def _check_person(row: Row) -> None:
     birth_date, birth_year = row["birth_date"], row["birth_year"]
     row.data["birth_year"] = birth_date.year if birth_date else birth_year
@@ -136,23 +147,51 @@ def _people_lookup(rows: list[Row], run: ImportRun, group_field: str, group_ids:
     within the given households or employers; and which of them the uploader may change."""
     numbers = {row["id_number"] for row in rows if row["id_number"]}
     by_number = {p["id_number"]: p for p in Person.objects.filter(id_number__in=numbers).values(*PERSON_VALUES)}
-    by_key = {}
+    by_key: dict[tuple, list[dict]] = {}
     if group_ids:
-        for person in Person.objects.filter(**{f"{group_field}__in": group_ids}).values(*PERSON_VALUES):
-            by_key[(person[group_field], person["name_folded"], person["birth_year"])] = person
-    ids = {p["id"] for p in by_number.values()} | {p["id"] for p in by_key.values()}
+        people = Person.objects.filter(**{f"{group_field}__in": group_ids}).order_by("pk").values(*PERSON_VALUES)
+        for person in people:
+            by_key.setdefault((person[group_field], person["name_folded"], person["birth_year"]), []).append(person)
+    ids = {p["id"] for p in by_number.values()} | {p["id"] for same in by_key.values() for p in same}
     writable = set(
         run.scope.filter(Person.objects.filter(pk__in=ids), Capability.EDIT_REGISTRY).values_list("pk", flat=True)
     ) if ids else set()
     return by_number, by_key, writable
 
 
-def _match_person(row: Row, name_key: str, by_number, by_key, group_pk):
-    if row["id_number"] and row["id_number"] in by_number:
-        return by_number[row["id_number"]]
+def _match_person(row: Row, run: ImportRun, name_key: str, by_number, by_key, group_pk):
+    """The existing person a row names: by ID number; else, in the same household or organisation,
+    someone with the same name and birth year whose ID number does not differ from the row's (two
+    valid ID numbers that differ are two people). Same-named people match rows in the order of
+    their records, each at most once per file, so a re-upload of two namesakes changes nothing."""
+    claimed: set = run.state.setdefault("claimed_people", set())
+    number = row["id_number"]
+    if number and number in by_number:
+        claimed.add(by_number[number]["id"])
+        return by_number[number]
     if group_pk is None:
         return None
-    return by_key.get((group_pk, fold(row[name_key]), row.data["birth_year"]))
+    namesakes = by_key.get((group_pk, fold(row[name_key]), row.data["birth_year"]), ())
+    for person in namesakes:
+        if person["id"] in claimed or (number and person["id_number"] and person["id_number"] != number):
+            continue
+        claimed.add(person["id"])
+        return person
+    if namesakes and number:
+        run.note(row.number, _("Đã có %(name)s (%(year)s) với số CCCD khác: đã ghi là một người khác.")
+                 % {"name": row[name_key], "year": row.data["birth_year"]})
+    return None
+
+
+def _namesake_note(row: Row, run: ImportRun, name_key: str, group_key, where: str) -> None:
+    """Same name and birth year in one household or organisation: a hint to check, never a refusal."""
+    seen: dict = run.state.setdefault("namesakes", {})
+    key = (group_key, fold(row[name_key]), row.data["birth_year"])
+    first = seen.setdefault(key, row.number)
+    if first != row.number:
+        run.note(row.number, _("%(name)s (%(year)s) trùng họ tên và năm sinh với dòng %(row)d trong %(where)s: "
+                               "đã ghi là hai người; nếu là một người, hãy xoá một dòng.")
+                 % {"name": row[name_key], "year": row.data["birth_year"], "row": first, "where": where})
 
 
 def _changed_fields(record: dict, values: dict) -> dict:
@@ -245,6 +284,7 @@ class HouseholdsTemplate(RegistryTemplate):
     def check(self, rows, run):
         _resolve_units(rows, run, "village_code", {Level.VILLAGE}, Capability.EDIT_REGISTRY)
         for row in rows:
+            _check_names(row, self, "full_name")
             _check_person(row)
         self._check_households(rows, run)
         self._check_members(rows, run)
@@ -311,7 +351,9 @@ class HouseholdsTemplate(RegistryTemplate):
         by_number, by_key, writable = _people_lookup(members, run, "household_id", group_ids)
         for row in members:
             seen = row.data["seen"]
-            record = _match_person(row, "full_name", by_number, by_key, seen.pk)
+            record = _match_person(row, run, "full_name", by_number, by_key, seen.pk)
+            _namesake_note(row, run, "full_name", row.data["household_key"],
+                           _("hộ %(code)s") % {"code": row["household_code"]})
             if record is not None and record["id"] not in writable:
                 row.error("id_number", _("Số CCCD này đã được ghi cho một người ngoài địa bàn bạn được giao."))
                 continue
@@ -323,10 +365,7 @@ class HouseholdsTemplate(RegistryTemplate):
                     run.recount("household", Outcome.UNCHANGED, Outcome.CHANGE)
 
     def unique_keys(self, row):
-        key = row.data.get("household_key")
-        if key and row["full_name"] and row.data.get("birth_year"):
-            yield ("full_name", ("person", *key, fold(row["full_name"]), row.data["birth_year"]),
-                   _("người (họ tên, năm sinh) trong hộ %(code)s") % {"code": row["household_code"]})
+        # The same name and birth year twice in a household is not refused (see _namesake_note).
         if row["id_number"]:
             yield "id_number", ("id_number", row["id_number"]), _("số CCCD")
 
@@ -427,6 +466,7 @@ class OrganisationsTemplate(RegistryTemplate):
     def check(self, rows, run):
         _resolve_units(rows, run, "unit_code", {Level.COMMUNE, Level.VILLAGE}, Capability.EDIT_REGISTRY)
         for row in rows:
+            _check_names(row, self, "organisation_name", "staff_name")
             if row["staff_name"]:
                 if row["sex"] is None and row.ok("sex"):
                     row.error("sex", _("Cần giới tính khi có họ tên cán bộ."))
@@ -488,17 +528,14 @@ class OrganisationsTemplate(RegistryTemplate):
         by_number, by_key, writable = _people_lookup(staff, run, "employer_id", group_ids)
         for row in staff:
             seen = row.data["seen"]
-            record = _match_person(row, "staff_name", by_number, by_key, seen.pk)
+            record = _match_person(row, run, "staff_name", by_number, by_key, seen.pk)
+            _namesake_note(row, run, "staff_name", row.data["organisation_key"], row["organisation_name"])
             if record is not None and record["id"] not in writable:
                 row.error("id_number", _("Số CCCD này đã được ghi cho một người ngoài địa bàn bạn được giao."))
                 continue
             _person_outcome(row, run, record, _person_values(row, "staff_name"), {"employer_id": seen.pk})
 
     def unique_keys(self, row):
-        key = row.data.get("organisation_key")
-        if key and row["staff_name"] and row.data.get("birth_year"):
-            yield ("staff_name", ("staff", *key, fold(row["staff_name"]), row.data["birth_year"]),
-                   _("cán bộ (họ tên, năm sinh) của %(name)s") % {"name": row["organisation_name"]})
         if row["id_number"]:
             yield "id_number", ("id_number", row["id_number"]), _("số CCCD")
 
@@ -566,6 +603,8 @@ class ClanBranchesTemplate(RegistryTemplate):
 
     def check(self, rows, run):
         _resolve_units(rows, run, "commune_code", {Level.COMMUNE}, Capability.EDIT_REGISTRY)
+        for row in rows:
+            _check_names(row, self, "clan_name", "branch", "representative")
         self._check_branches(rows, run)
         self._check_members(rows, run)
 
@@ -675,7 +714,7 @@ class VillagesTemplate(RegistryTemplate):
     guide = (gettext_lazy("Mỗi dòng là một thôn, tổ dân phố. Để trống mã thôn để hệ thống tự cấp."),)
     columns = (
         Column("commune_code", gettext_lazy("Mã xã, phường"), required=True, max_length=20, width=14, example="12001"),
-        Column("division_type", gettext_lazy("Loại"), Kind.CHOICE, required=True, choices=tuple(VILLAGE_TYPES),
+        Column("division_type", gettext_lazy("Loại"), Kind.CHOICE, required=True, choices=tuple(village_kind_choices()),
                width=14, example="Thôn"),
         Column("short_name", gettext_lazy("Tên"), required=True, max_length=150, width=24, example="Đông"),
         Column("village_code", gettext_lazy("Mã thôn (nếu có)"), max_length=20, width=16),
@@ -685,6 +724,8 @@ class VillagesTemplate(RegistryTemplate):
 
     def check(self, rows, run):
         _resolve_units(rows, run, "commune_code", {Level.COMMUNE}, Capability.MANAGE_TERRITORY)
+        for row in rows:
+            _check_names(row, self, "short_name")
         named = [row for row in rows if "unit" in row.data and row.ok("division_type", "short_name")]
         for row in named:
             row.data["village_key"] = (row.data["commune_id"], fold(f"{row['division_type']} {row['short_name']}"))

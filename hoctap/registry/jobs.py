@@ -75,6 +75,7 @@ def run_job(job_id: int, *, commit: bool) -> ImportJob:
         correlation_id.reset(token)
     job.refresh_from_db()
     job.counts, job.errors, job.error_count = result.counts, result.errors, result.error_count
+    job.notes = result.notes
     job.file_error = result.file_error
     job.rows_total = job.rows_done = result.rows
     job.writing = False

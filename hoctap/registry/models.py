@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.core.text import fold, normalise, sort_key
+from hoctap.core.validators import VisibleText
 from hoctap.territory.models import Era, Level, Unit
 
 # Working age for the learning-citizen denominators: 15 to 60 inclusive in the reference year.
@@ -98,13 +99,16 @@ def _check_current_unit(unit: Unit | None, levels: set[str], field: str, message
 class ClanBranch(models.Model):
     """A clan branch (chi, ngành of a dòng họ) in one commune; national statistics count branches."""
 
-    name = models.CharField(_("dòng họ"), max_length=150, help_text=_("Ví dụ: Họ Nguyễn Văn"))
-    branch = models.CharField(_("chi, ngành"), max_length=100, blank=True, help_text=_("Ví dụ: Chi 2"))
+    name = models.CharField(_("dòng họ"), max_length=150, help_text=_("Ví dụ: Họ Nguyễn Văn"),
+                            validators=[VisibleText(_("dòng họ"))])
+    branch = models.CharField(_("chi, ngành"), max_length=100, blank=True, help_text=_("Ví dụ: Chi 2"),
+                              validators=[VisibleText(_("chi, ngành"))])
     commune = models.ForeignKey(
         Unit, models.PROTECT, related_name="clan_branches", verbose_name=_("xã, phường"),
         limit_choices_to={"level": Level.COMMUNE, "era": Era.CURRENT},
     )
-    representative = models.CharField(_("trưởng chi, trưởng họ"), max_length=200, blank=True)
+    representative = models.CharField(_("trưởng chi, trưởng họ"), max_length=200, blank=True,
+                                      validators=[VisibleText(_("trưởng chi, trưởng họ"))])
     name_folded = models.CharField(max_length=150, db_index=True, editable=False)
     branch_folded = models.CharField(max_length=100, editable=False)
     sort_key = models.CharField(max_length=800, editable=False)
@@ -145,7 +149,7 @@ class ClanBranch(models.Model):
 class Organisation(models.Model):
     """An agency, school, enterprise, cooperative or armed-forces unit that can become a learning unit."""
 
-    name = models.CharField(_("tên"), max_length=255)
+    name = models.CharField(_("tên"), max_length=255, validators=[VisibleText(_("tên cơ quan, đơn vị"))])
     kind = models.CharField(_("loại hình"), max_length=20, choices=OrganisationKind.choices)
     managing_level = models.CharField(
         _("cấp quản lý"), max_length=10, choices=ManagingLevel.choices, default=ManagingLevel.COMMUNE
@@ -282,7 +286,7 @@ class PersonQuerySet(models.QuerySet):
 class Person(models.Model):
     """A person: a household member, an organisation's staff member, or both."""
 
-    full_name = models.CharField(_("họ và tên"), max_length=200)
+    full_name = models.CharField(_("họ và tên"), max_length=200, validators=[VisibleText(_("họ và tên"))])
     sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), db_index=True)
@@ -471,6 +475,7 @@ class ImportJob(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
+    notes = models.JSONField(default=list, blank=True)  # hints that refuse nothing (namesakes)
     file_error = models.TextField(blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

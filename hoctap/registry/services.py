@@ -99,8 +99,9 @@ class DuplicateHint:
 def likely_duplicates(scope, *, full_name: str = "", birth_year: int | None = None,
                       commune: Unit | None = None, id_number: str | None = None,
                       exclude_pk: int | None = None, limit: int = 5) -> list[DuplicateHint]:
-    """People the user can see who are probably the one being entered: the same ID number
-    anywhere in scope, or the same name (without diacritics or case) and birth year in the commune."""
+    """People the user can see who may be the one being entered: the same ID number anywhere in
+    scope, or the same name (folded: no diacritics, case or look-alike letters) and birth year in the
+    commune. A hint to confirm, never a refusal: namesakes born the same year are common."""
     people = scope.filter(Person.objects.select_related("household", "unit"), Capability.VIEW)
     if exclude_pk:
         people = people.exclude(pk=exclude_pk)
@@ -111,6 +112,9 @@ def likely_duplicates(scope, *, full_name: str = "", birth_year: int | None = No
     if name and birth_year and commune is not None:
         seen = {hint.person.pk for hint in hints}
         same = people.filter(commune=commune, name_folded=name, birth_year=birth_year).exclude(pk__in=seen)
+        if id_number:
+            # Two different valid ID numbers are two different people: no hint between them.
+            same = same.filter(Q(id_number__isnull=True) | Q(id_number=id_number))
         hints += [DuplicateHint(p, "same_name_and_birth_year") for p in same.in_order()[:limit]]
     return hints
 

@@ -158,7 +158,7 @@ def _household_form(request, scope, household, *, extra):
         warnings = [
             hint for person in changed_members if person.pk is None
             for hint in likely_duplicates(scope, full_name=person.full_name, birth_year=person.birth_year,
-                                          commune=household.village.parent)
+                                          commune=household.village.parent, id_number=person.id_number)
         ]
         try:
             save_household(scope, household, changed_members, formset.chosen_head())
@@ -315,7 +315,7 @@ def _person_form(request, scope, person):
         unit = form.cleaned_data["unit"]
         hints = [] if person.pk else likely_duplicates(
             scope, full_name=person.full_name, birth_year=person.birth_year,
-            commune=unit if unit.level == Level.COMMUNE else unit.parent,
+            commune=unit if unit.level == Level.COMMUNE else unit.parent, id_number=person.id_number,
         )
         try:
             save_person(scope, person)

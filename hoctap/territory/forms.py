@@ -2,13 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.core.text import fold, normalise
+from hoctap.core.validators import check_visible_text
 
 from .models import Era, Level, Unit
-
-VILLAGE_TYPES = [
-    ("Thôn", "Thôn"), ("Bản", "Bản"), ("Ấp", "Ấp"), ("Tổ dân phố", "Tổ dân phố"),
-    ("Khu phố", "Khu phố"), ("Buôn", "Buôn"), ("Làng", "Làng"), ("Xóm", "Xóm"), ("Khóm", "Khóm"),
-]
+from .village_kinds import village_kind_choices
 
 
 class UnitFilterForm(forms.Form):
@@ -29,7 +26,7 @@ class UnitFilterForm(forms.Form):
 
 
 class VillageForm(forms.Form):
-    division_type = forms.ChoiceField(label=_("Loại"), choices=VILLAGE_TYPES)
+    division_type = forms.ChoiceField(label=_("Loại"), choices=village_kind_choices)
     short_name = forms.CharField(label=_("Tên"), max_length=150)
     code = forms.CharField(
         label=_("Mã thôn (nếu có)"), max_length=20, required=False,
@@ -41,6 +38,7 @@ class VillageForm(forms.Form):
         self.commune = commune
 
     def clean_short_name(self):
+        check_visible_text(self.cleaned_data["short_name"], _("tên thôn, tổ dân phố"))
         name = normalise(self.cleaned_data["short_name"])
         if not name:
             raise forms.ValidationError(_("Tên không được để trống."))
