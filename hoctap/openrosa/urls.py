@@ -14,4 +14,7 @@ urlpatterns = [
     path("openrosa/devices/", views.devices, name="devices"),
     path("openrosa/devices/<int:device_id>/revoke/", views.device_revoke, name="device_revoke"),
     path("openrosa/guide/", views.guide, name="guide"),
+    # The installable offline pages: the worker at the root (its scope is the whole site).
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
 ]

@@ -10,13 +10,15 @@ status, always with an `<OpenRosaResponse>` message that Collect shows as it is.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -36,6 +38,7 @@ RESPONSE_NS = "http://openrosa.org/http/response"
 # Collect splits a larger submission into several posts; a phone's photos of one assessment, scaled
 # to the form's max-pixels, stay far below this.
 ACCEPT_CONTENT_LENGTH = 50 * 1024 * 1024
+SERVICE_WORKER = Path(__file__).parent / "static" / "openrosa" / "sw.js"
 
 
 def _openrosa_headers(response):
@@ -213,3 +216,29 @@ def device_revoke(request, device_id):
 @login_required
 def guide(request):
     return render(request, "openrosa/guide.html", {"debug": settings.DEBUG})
+
+
+# -- the installable offline pages (self-assessment, village review) ------------------------------
+
+
+def service_worker(request):
+    """The service worker, served from the site's root so that it may keep pages anywhere on it."""
+    response = HttpResponse(SERVICE_WORKER.read_bytes(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"  # a new worker reaches phones at their next visit
+    return response
+
+
+def web_manifest(request):
+    manifest = {
+        "name": "hoctap · " + _("Học tập suốt đời"),
+        "short_name": "hoctap",
+        "lang": "vi",
+        "start_url": reverse("home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1f5f99",
+        "icons": [{"src": static(f"openrosa/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+                  for size in (192, 512)],
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
