@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "django_tasks_db",
+    # For its templates and static files: the API docs page serves Swagger UI from here, not a CDN
+    # (the content-security policy allows scripts from our own origin only).
+    "ninja",
     "hoctap.core",
     "hoctap.territory",
     "hoctap.accounts",
@@ -230,7 +233,8 @@ LOGGING = {
     },
 }
 
-NINJA_PAGINATION_PER_PAGE = 50
+# API lists page through hoctap.api.pagination: 50 by default, at most 200 (core/limits.py).
+NINJA_PAGINATION_CLASS = "hoctap.api.pagination.BoundedLimitOffsetPagination"
 
 # Certificates are signed with Ed25519. Production sets CERTIFICATE_SIGNING_KEY (base64 seed);
 # `make run` generates a development key under var/ (ensure_dev_keys).

@@ -1,6 +1,9 @@
 """/api/v1/: one NinjaAPI; each app contributes a router from its own api.py."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError as DjangoValidationError
+from django.db import DataError
+from django.http.multipartparser import MultiPartParserError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -29,12 +32,44 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    # The docs page and the schema it reads are for signed-in users only (a signed-in browser can
+    # try the API with its session).
+    docs_decorator=login_required,
 )
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": _("Không tìm thấy.")}, status=404)
+
+
+@api.exception_handler(MultiPartParserError)
+def malformed_multipart(request, exc):
+    # A multipart body without a boundary (or cut short) cannot be read: the client's fault.
+    return api.create_response(request, {"detail": _("Không đọc được nội dung gửi lên (thiếu ranh giới giữa các phần). Hãy gửi lại.")}, status=400)
+
+
+@api.exception_handler(SuspiciousOperation)
+def suspicious(request, exc):
+    if isinstance(exc, RequestDataTooBig):
+        return api.create_response(request, {"detail": _("Nội dung gửi lên quá lớn.")}, status=413)
+    return api.create_response(request, {"detail": _("Yêu cầu không hợp lệ.")}, status=400)
+
+
+@api.exception_handler(OverflowError)
+def number_too_large(request, exc):
+    # Parameters are range-checked (hoctap.core.limits); this is the net under a number that slipped
+    # through to the database driver (SQLite raises OverflowError beyond 64 bits).
+    return api.create_response(request, {"detail": _("Số quá lớn.")}, status=422)
+
+
+@api.exception_handler(DataError)
+def database_refused_value(request, exc):
+    # PostgreSQL's "numeric value out of range" (22003) and its kin (class 22: data exceptions) are
+    # a value the client sent that the column cannot hold; anything else stays a server error.
+    if (getattr(exc.__cause__, "sqlstate", None) or "").startswith("22"):
+        return api.create_response(request, {"detail": _("Giá trị vượt quá giới hạn cho phép.")}, status=422)
+    raise exc
 
 
 @api.exception_handler(OutOfScope)
@@ -73,7 +108,8 @@ def stale(request, exc):
 @api.exception_handler(NinjaValidationError)
 def invalid_request(request, exc):
     errors = [
-        {"field": ".".join(str(part) for part in error.get("loc", [])[1:]), "message": error.get("msg", "")}
+        {"field": ".".join(str(part) for part in error.get("loc", [])[1:]), "kind": error.get("type", "invalid"),
+         "message": error.get("msg", "")}
         for error in exc.errors
     ]
     return api.create_response(request, {"detail": _("Dữ liệu không hợp lệ."), "errors": errors}, status=422)

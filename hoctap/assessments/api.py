@@ -1,8 +1,6 @@
 """/api/v1/ routes of the yearly cycle: campaigns, assessments and their transitions, evidence,
 decisions, and the public certificate verification. The same scope and workflow as the pages."""
 
-from __future__ import annotations
-
 import datetime
 from typing import Any
 
@@ -13,6 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
+from hoctap.core.limits import Count, Id, Year
 from hoctap.accounts.scoping import scope_for
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Unit
@@ -54,7 +53,7 @@ class CampaignOut(Schema):
 
 @campaigns_router.get("/", response=list[CampaignOut])
 @paginate
-def list_campaigns(request, year: int | None = None, title: str = ""):
+def list_campaigns(request, year: Year | None = None, title: str = ""):
     campaigns = scope_for(request).filter(Campaign.objects.prefetch_related("criteria_sets"))
     if year:
         campaigns = campaigns.filter(year=year)
@@ -64,7 +63,7 @@ def list_campaigns(request, year: int | None = None, title: str = ""):
 
 
 @campaigns_router.get("/{campaign_id}", response=CampaignOut)
-def campaign_detail(request, campaign_id: int):
+def campaign_detail(request, campaign_id: Id):
     return scope_for(request).get_or_404(Campaign.objects.prefetch_related("criteria_sets"), pk=campaign_id)
 
 
@@ -145,7 +144,7 @@ class AssessmentDetailOut(AssessmentOut):
         return assessment.evidence_flagged
 
 
-def _detail(request, assessment_id: int) -> Assessment:
+def _detail(request, assessment_id: Id) -> Assessment:
     scope = scope_for(request)
     assessment = scope.get_or_404(
         Assessment.objects.select_related(*SUBJECT_RELATIONS, "campaign", "criteria_set", "certificate")
@@ -160,7 +159,7 @@ def _detail(request, assessment_id: int) -> Assessment:
 
 @assessments_router.get("/", response=list[AssessmentOut])
 @paginate
-def list_assessments(request, campaign_id: int | None = None, year: int | None = None, title: str = "",
+def list_assessments(request, campaign_id: Id | None = None, year: Year | None = None, title: str = "",
                      state: str = ""):
     filters = {"campaign_id": campaign_id, "campaign__year": year, "title": title, "state": state}
     return (
@@ -172,8 +171,8 @@ def list_assessments(request, campaign_id: int | None = None, year: int | None =
 
 class RegistrationIn(Schema):
     title: Title
-    subject_id: int
-    year: int = Field(ge=2000, le=2100)
+    subject_id: Id
+    year: Year
     subject_group: str | None = None
     area_class: str = "normal"
 
@@ -189,20 +188,20 @@ def create_assessment(request, payload: RegistrationIn):
 
 
 @assessments_router.get("/{assessment_id}", response=AssessmentDetailOut)
-def assessment_detail(request, assessment_id: int):
+def assessment_detail(request, assessment_id: Id):
     return _detail(request, assessment_id)
 
 
 class TransitionIn(Schema):
     action: Action
     reason: str = ""
-    expected_version: int | None = None
+    expected_version: Count | None = None
     answers: dict[str, Any] | None = None
     revocation_reference: str = ""
 
 
 @assessments_router.post("/{assessment_id}/transitions", response=AssessmentDetailOut)
-def assessment_transition(request, assessment_id: int, payload: TransitionIn):
+def assessment_transition(request, assessment_id: Id, payload: TransitionIn):
     """Move an assessment. Recognition happens by issuing a decision (POST /decisions/)."""
     scope = scope_for(request)
     assessment = scope.get_or_404(Assessment.objects.all(), pk=assessment_id)
@@ -223,13 +222,13 @@ class StepOut(Schema):
 
 
 @assessments_router.get("/{assessment_id}/transitions", response=list[StepOut])
-def assessment_steps(request, assessment_id: int):
+def assessment_steps(request, assessment_id: Id):
     """The assessment's path so far, oldest first."""
     return scope_for(request).get_or_404(Assessment.objects.all(), pk=assessment_id).state_changes.all()
 
 
 @assessments_router.post("/{assessment_id}/evidence", response={201: EvidenceOut})
-def evidence_upload(request, assessment_id: int, file: File[UploadedFile], effective_date: Form[datetime.date],
+def evidence_upload(request, assessment_id: Id, file: File[UploadedFile], effective_date: Form[datetime.date],
                     indicator_codes: Form[str] = "", description: Form[str] = ""):
     """Attach a photo (JPEG, PNG, WebP) or PDF; `indicator_codes` is comma-separated."""
     scope = scope_for(request)
@@ -242,7 +241,7 @@ def evidence_upload(request, assessment_id: int, file: File[UploadedFile], effec
 
 
 @assessments_router.get("/{assessment_id}/evidence", response=list[EvidenceOut])
-def evidence_list(request, assessment_id: int):
+def evidence_list(request, assessment_id: Id):
     assessment = scope_for(request).get_or_404(Assessment.objects.all(), pk=assessment_id)
     return evidence.with_shared_flag(assessment.evidence.select_related("file"))
 
@@ -281,23 +280,23 @@ def _decisions():
 
 @decisions_router.get("/", response=list[DecisionOut])
 @paginate
-def list_decisions(request, year: int | None = None):
+def list_decisions(request, year: Year | None = None):
     found = scope_for(request).filter(_decisions())
     return found.filter(year=year) if year else found
 
 
 @decisions_router.get("/{decision_id}", response=DecisionOut)
-def decision_detail(request, decision_id: int):
+def decision_detail(request, decision_id: Id):
     return scope_for(request).get_or_404(_decisions(), pk=decision_id)
 
 
 class DecisionIn(Schema):
-    campaign_id: int
-    issuer_id: int
+    campaign_id: Id
+    issuer_id: Id
     issued_on: datetime.date
     signer_name: str = Field(min_length=1, max_length=200)
     signer_title: str = "Chủ tịch"
-    assessment_ids: list[int] = Field(min_length=1)
+    assessment_ids: list[Id] = Field(min_length=1)
     legal_bases: str = ""
     recipients: str = ""
 
@@ -319,7 +318,7 @@ def create_decision(request, payload: DecisionIn):
 
 
 @decisions_router.post("/{decision_id}/certificates", response={201: DecisionOut})
-def issue_certificates(request, decision_id: int):
+def issue_certificates(request, decision_id: Id):
     """Sign a certificate for every subject the decision recognised."""
     scope = scope_for(request)
     decision = scope.get_or_404(Decision.objects.select_related("campaign", "issuer"), pk=decision_id)
@@ -336,7 +335,7 @@ class CertificateOut(Schema):
 
 
 @decisions_router.get("/{decision_id}/certificates", response=list[CertificateOut])
-def decision_certificates(request, decision_id: int):
+def decision_certificates(request, decision_id: Id):
     decision = scope_for(request).get_or_404(Decision.objects.all(), pk=decision_id)
     return decision.certificates.order_by("pk")
 

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoctap.core.limits import FIRST_BIRTH_YEAR
 from hoctap.accounts.models import RoleAssignment, User
 from hoctap.accounts.roles import Capability, Role
 from hoctap.accounts.scoping import Scope
@@ -79,7 +80,7 @@ def sign_up(*, username: str, password: str, full_name: str, birth_year: int, se
     if commune.level != Level.COMMUNE or commune.era != Era.CURRENT:
         errors["commune"] = [_("Chọn một xã, phường trên bản đồ hiện hành.")]
     this_year = timezone.localdate().year
-    if not 1900 <= birth_year <= this_year:
+    if not FIRST_BIRTH_YEAR <= birth_year <= this_year:
         errors["birth_year"] = [_("Năm sinh phải từ 1900 đến %(year)s.") % {"year": this_year}]
     if id_number:
         try:

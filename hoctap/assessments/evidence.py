@@ -34,8 +34,12 @@ from .workflow import TransitionRefused, is_subject_actor
 JPEG, PNG, WEBP, PDF = "image/jpeg", "image/png", "image/webp", "application/pdf"
 PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
 THUMBNAIL_SIZES = {"small": 320, "large": 1280}
-# Decoding a crafted image can ask for gigabytes; nothing a phone takes comes near this.
-MAX_IMAGE_PIXELS = 60_000_000
+# Decoding an image holds every pixel in memory (3-4 bytes each): a 7740 x 7740 PNG of a few
+# kilobytes cost 227 MB. 25 million pixels (a 20 MP camera's 5472 x 3648, a phone's 12 MP with room)
+# caps that near 100 MB; the size is read from the header before anything is decoded. Pillow's own
+# bomb check is set to the same number, so no other path (thumbnails) decodes more.
+MAX_IMAGE_PIXELS = 25_000_000
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 OPEN_STATES = {State.REGISTERED, State.SELF_ASSESSING, State.RETURNED}
 
 
@@ -95,18 +99,26 @@ def _too_big(limit: int) -> ValidationError:
 
 def _check_image(data: bytes, content_type: str) -> tuple[int, int]:
     broken = UploadRejected({"file": _("Ảnh bị hỏng hoặc không đọc được.")}, code="file_broken")
+    too_large = UploadRejected(
+        {"file": _("Ảnh quá lớn (hơn %(million)s triệu điểm ảnh). Hãy thu nhỏ ảnh hoặc chụp ở độ phân giải "
+                   "thấp hơn rồi tải lên lại.") % {"million": MAX_IMAGE_PIXELS // 1_000_000}},
+        code="file_size",
+    )
     try:
+        # Image.open reads only the header: width and height are known before any pixel is decoded.
         with Image.open(io.BytesIO(data)) as image:
             if image.format != PILLOW_FORMATS[content_type]:
                 raise broken
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise UploadRejected({"file": _("Ảnh quá lớn (quá nhiều điểm ảnh).")}, code="file_size")
+                raise too_large
             image.verify()
         # verify() checks structure only; decoding the pixels catches truncated data too.
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             return image.width, image.height
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise broken from None
 
 
@@ -188,6 +200,8 @@ def thumbnail(stored: EvidenceFile, size: str) -> tuple[bytes, str]:
         with default_storage.open(path, "rb") as cached:
             return cached.read(), JPEG
     with default_storage.open(stored.path, "rb") as original, Image.open(original) as image:
+        # A JPEG decodes straight at 1/2-1/8 scale when that is still larger than the thumbnail.
+        image.draft("RGB", (edge, edge))
         # Orientation from EXIF first, then drop EXIF (it may carry GPS positions).
         image = ImageOps.exif_transpose(image).convert("RGB")
         image.thumbnail((edge, edge))

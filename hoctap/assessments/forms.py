@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.limits import FIRST_BIRTH_YEAR, FIRST_YEAR, LAST_YEAR, MAX_COUNT
 from hoctap.accounts.roles import Role
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
@@ -114,7 +115,7 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     revocation_reference = forms.CharField(label=_("Số quyết định thu hồi"), required=False, max_length=120)
     reopen = forms.BooleanField(label=_("Lập hồ sơ mới thay thế"), required=False)
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_COUNT)
 
 
 class DecisionForm(forms.Form):
@@ -135,7 +136,7 @@ class DecisionForm(forms.Form):
 
 class SignupForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
-    birth_year = forms.IntegerField(label=_("Năm sinh"), min_value=1900, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    birth_year = forms.IntegerField(label=_("Năm sinh"), min_value=FIRST_BIRTH_YEAR, max_value=LAST_YEAR, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices)
     province = forms.ModelChoiceField(
         label=_("Tỉnh, thành phố"), queryset=Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE).in_order()
@@ -157,7 +158,7 @@ class SignupForm(forms.Form):
 
 
 class AssessmentFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Năm"), required=False)
+    year = forms.IntegerField(label=_("Năm"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
     title = forms.ChoiceField(label=_("Danh hiệu"), required=False, choices=[("", "—"), *Title.choices])
     state = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[("", "—"), *State.choices])
     q = forms.CharField(label=_("Tìm tên"), required=False, max_length=100)

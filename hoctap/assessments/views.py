@@ -608,5 +608,10 @@ def verify_home(request):
     """Public: type the code printed on a certificate."""
     code = request.GET.get("code", "").strip()
     if code:
-        return redirect(reverse("verify", kwargs={"code": code}))
+        parsed = certificates.parse_code(code)
+        if parsed is None:
+            # Not a code at all ("a/b" cannot even be put in the address): the same "not genuine"
+            # answer as /verify/<code> gives, without a redirect.
+            return verify(request, code)
+        return redirect(reverse("verify", kwargs={"code": certificates.make_code(*parsed)}))
     return render(request, "assessments/verify_home.html")

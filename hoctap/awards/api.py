@@ -4,13 +4,14 @@ from django.http import HttpResponse
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from hoctap.core.limits import Id, Year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.territory.models import Unit
 
 from . import emulation, services
 from .exports import honour_list_xlsx
-from .models import Award, EmulationSelfReport, Nomination
+from .models import Award, EmulationSelfReport, Nomination, Stage
 
 router = Router(tags=["awards"])
 
@@ -46,10 +47,10 @@ class AnswerIn(Schema):
 
 
 class SelfReportIn(Schema):
-    year: int
+    year: Year
     body: str
     body_name: str
-    unit_id: int
+    unit_id: Id
     answers: dict[str, AnswerIn] = {}
 
 
@@ -68,11 +69,11 @@ class NominationIn(Schema):
     occasion: str
     nominee_kind: str
     nominee_name: str
-    unit_id: int
+    unit_id: Id
     achievements: str
 
 
-class DecisionOut(Schema):
+class NominationDecisionOut(Schema):
     stage: str
     action: str
     reason: str
@@ -89,7 +90,7 @@ class NominationOut(Schema):
     achievements: str
     stage: str
     status: str
-    decisions: list[DecisionOut]
+    decisions: list[NominationDecisionOut]
 
     @staticmethod
     def resolve_unit_name(nomination):
@@ -100,7 +101,7 @@ class NominationOut(Schema):
         return list(nomination.decisions.all())
 
 
-class DecisionIn(Schema):
+class NominationDecisionIn(Schema):
     action: str
     reason: str = ""
 
@@ -112,8 +113,8 @@ class AwardIn(Schema):
     decision_date: datetime.date
     recipient_name: str
     recipient_kind: str
-    unit_id: int
-    nomination_id: int | None = None
+    unit_id: Id
+    nomination_id: Id | None = None
 
 
 class AwardOut(Schema):
@@ -129,7 +130,7 @@ class AwardOut(Schema):
     occasion: str
 
 
-def _unit(scope, unit_id: int) -> Unit:
+def _unit(scope, unit_id: Id) -> Unit:
     return scope.get_or_404(Unit.objects.current(), pk=unit_id)
 
 
@@ -146,7 +147,7 @@ def emulation_programme(request):
 
 @router.get("/self-reports", response=list[SelfReportOut])
 @paginate
-def list_self_reports(request, year: int | None = None):
+def list_self_reports(request, year: Year | None = None):
     reports = scope_for(request).filter(EmulationSelfReport.objects.all()).order_by("-year", "body_name")
     return reports.filter(year=year) if year else reports
 
@@ -162,12 +163,12 @@ def create_self_report(request, payload: SelfReportIn):
 
 
 @router.get("/self-reports/{report_id}", response=SelfReportOut)
-def self_report_detail(request, report_id: int):
+def self_report_detail(request, report_id: Id):
     return scope_for(request).get_or_404(EmulationSelfReport.objects.all(), pk=report_id)
 
 
 @router.put("/self-reports/{report_id}", response=SelfReportOut)
-def update_self_report(request, report_id: int, payload: SelfReportIn):
+def update_self_report(request, report_id: Id, payload: SelfReportIn):
     scope = scope_for(request)
     report = scope.get_or_404(EmulationSelfReport.objects.all(), Capability.REPORT, pk=report_id)
     return services.save_self_report(
@@ -182,7 +183,7 @@ class SubmissionOut(Schema):
 
 
 @router.get("/self-reports/{report_id}/submission", response=SubmissionOut)
-def self_report_submission(request, report_id: int):
+def self_report_submission(request, report_id: Id):
     """Whether the self-report can be sent: the criteria not yet answered."""
     report = scope_for(request).get_or_404(EmulationSelfReport.objects.all(), pk=report_id)
     codes = emulation.body(report.body).criterion_codes()
@@ -190,7 +191,7 @@ def self_report_submission(request, report_id: int):
 
 
 @router.post("/self-reports/{report_id}/submission", response=SelfReportOut)
-def submit_self_report(request, report_id: int):
+def submit_self_report(request, report_id: Id):
     scope = scope_for(request)
     report = scope.get_or_404(EmulationSelfReport.objects.all(), Capability.REPORT, pk=report_id)
     return services.submit_self_report(scope, report, actor=request.user)
@@ -218,17 +219,17 @@ def create_nomination(request, payload: NominationIn):
 
 
 @router.get("/nominations/{nomination_id}", response=NominationOut)
-def nomination_detail(request, nomination_id: int):
+def nomination_detail(request, nomination_id: Id):
     return scope_for(request).get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
 
 
-@router.get("/nominations/{nomination_id}/decisions", response=list[DecisionOut])
-def nomination_decisions(request, nomination_id: int):
+@router.get("/nominations/{nomination_id}/decisions", response=list[NominationDecisionOut])
+def nomination_decisions(request, nomination_id: Id):
     return list(scope_for(request).get_or_404(Nomination.objects.all(), pk=nomination_id).decisions.all())
 
 
 @router.post("/nominations/{nomination_id}/decisions", response=NominationOut)
-def nomination_decide(request, nomination_id: int, payload: DecisionIn):
+def nomination_decide(request, nomination_id: Id, payload: NominationDecisionIn):
     scope = scope_for(request)
     nomination = scope.get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
     decided = services.decide(scope, nomination, payload.action, actor=request.user, reason=payload.reason)
@@ -236,13 +237,13 @@ def nomination_decide(request, nomination_id: int, payload: DecisionIn):
 
 
 @router.get("/honours", response=list[NominationOut])
-def honour_list(request, occasion: str, stage: str, unit_id: int):
+def honour_list(request, occasion: str, stage: Stage, unit_id: Id):
     scope = scope_for(request)
     return list(services.honour_list(scope, occasion, stage, _unit(scope, unit_id)).prefetch_related("decisions"))
 
 
 @router.get("/honours.xlsx")
-def honour_list_xlsx_download(request, occasion: str, stage: str, unit_id: int):
+def honour_list_xlsx_download(request, occasion: str, stage: Stage, unit_id: Id):
     scope = scope_for(request)
     unit = _unit(scope, unit_id)
     nominations = services.honour_list(scope, occasion, stage, unit)
@@ -274,5 +275,5 @@ def create_award(request, payload: AwardIn):
 
 
 @router.get("/records/{award_id}", response=AwardOut)
-def award_detail(request, award_id: int):
+def award_detail(request, award_id: Id):
     return scope_for(request).get_or_404(Award.objects.all(), pk=award_id)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.limits import LAST_YEAR
 from hoctap.accounts.roles import Capability
 from hoctap.reports.forms import workable_units
 from hoctap.territory.models import Level, Unit
@@ -14,7 +15,7 @@ def _units(scope, levels):
 
 
 class SelfReportForm(forms.Form):
-    year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=2100)
+    year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=LAST_YEAR)
     body = forms.ChoiceField(label=_("Đối tượng thi đua"))
     body_name = forms.CharField(label=_("Tên tổ chức, cá nhân"), max_length=300)
     unit = forms.ModelChoiceField(label=_("Địa bàn"), queryset=Unit.objects.none())

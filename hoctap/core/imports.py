@@ -47,6 +47,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .exports import neutralise
 from .text import fold, normalise
 
+from hoctap.core.limits import FIRST_BIRTH_YEAR
+
 MAX_DATA_ROWS = 100_000
 MAX_KEPT_ERRORS = 20_000
 # Sheet names are part of the file format (a re-uploaded report must still be read), so they are
@@ -597,7 +599,7 @@ def _parse_integer(column: Column, raw, _choices):
 def _parse_year(column: Column, raw, _choices):
     year = _as_integer(raw)
     this_year = timezone.localdate().year
-    if year is None or not 1900 <= year <= this_year:
+    if year is None or not FIRST_BIRTH_YEAR <= year <= this_year:
         return None, _("Năm phải là số từ 1900 đến %(year)d.") % {"year": this_year}
     return year, None
 

@@ -84,7 +84,7 @@ def sort_key(text: str) -> str:
     for base, tone in _letters(normalise(text)):
         if base == " ":
             primary.append(_code(1))
-        elif base.isdigit():
+        elif "0" <= base <= "9":  # not str.isdigit(): "²" is a digit to it and int() refuses it
             primary.append(_code(2 + int(base)))
         elif base in _ALPHABET:
             primary.append(_code(12 + _ALPHABET.index(base)))

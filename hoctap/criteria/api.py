@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from hoctap.core.limits import Id
 from hoctap.accounts.scoping import scope_for
 
 from . import services
@@ -92,7 +93,7 @@ def _english() -> bool:
 
 @router.get("/", response=list[CriteriaSetOut], url_name="list_criteria_sets")
 @paginate
-def list_criteria_sets(request, title: str = "", status: str = "", code: str = "", province_id: int | None = None,
+def list_criteria_sets(request, title: str = "", status: str = "", code: str = "", province_id: Id | None = None,
                        national: bool | None = None):
     versions = scope_for(request).filter(CriteriaSetVersion.objects.all())
     if title:
@@ -129,7 +130,7 @@ def validate_criteria_set(request, payload: ValidateIn):
 
 
 @router.get("/{set_id}", response=CriteriaSetDetailOut, url_name="criteria_set_detail")
-def criteria_set_detail(request, set_id: int):
+def criteria_set_detail(request, set_id: Id):
     version = scope_for(request).get_or_404(CriteriaSetVersion.objects.all(), pk=set_id)
     definition = version.definition
     return {
@@ -142,7 +143,7 @@ def criteria_set_detail(request, set_id: int):
 
 
 @router.get("/{set_id}/yaml", url_name="criteria_set_yaml")
-def criteria_set_yaml(request, set_id: int):
+def criteria_set_yaml(request, set_id: Id):
     """The set as published (status banner first when it is incomplete)."""
     version = scope_for(request).get_or_404(CriteriaSetVersion.objects.all(), pk=set_id)
     response = HttpResponse(services.export_yaml(version), content_type=services.YAML_CONTENT_TYPE)
@@ -158,7 +159,7 @@ class ScoreTemplateOut(Schema):
 
 
 @router.get("/{set_id}/score", response=ScoreTemplateOut, url_name="criteria_score_template")
-def criteria_score_template(request, set_id: int):
+def criteria_score_template(request, set_id: Id):
     """The sheet to fill for this set: every indicator code and fact name, and the options to pick."""
     definition = scope_for(request).get_or_404(CriteriaSetVersion.objects.all(), pk=set_id).definition
     return {
@@ -170,7 +171,7 @@ def criteria_score_template(request, set_id: int):
 
 
 @router.post("/{set_id}/score", response={200: dict[str, Any], 422: ScoreErrorOut}, url_name="score_criteria_set")
-def score_criteria_set(request, set_id: int, payload: ScoreIn):
+def score_criteria_set(request, set_id: Id, payload: ScoreIn):
     """Score one sheet (docs/answers-format.md) against the set; nothing is stored."""
     version = scope_for(request).get_or_404(CriteriaSetVersion.objects.all(), pk=set_id)
     try:

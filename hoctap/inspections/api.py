@@ -4,9 +4,10 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from hoctap.core.limits import Count, Id, Year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.assessments.subjects import display_name
@@ -19,14 +20,14 @@ router = Router(tags=["inspections"])
 
 
 class InspectionIn(Schema):
-    province_id: int
-    year: int
+    province_id: Id
+    year: Year
     name: str
-    commune_ids: list[int]
+    commune_ids: list[Id]
     title: str = ""
-    sample_size: int | None = None
-    sample_percent: Decimal | None = None
-    seed: int | None = None
+    sample_size: Count | None = None
+    sample_percent: Decimal | None = Field(None, ge=0, le=100, max_digits=7)
+    seed: Count | None = None
 
 
 class FindingOut(Schema):
@@ -89,7 +90,7 @@ class InspectionOut(Schema):
     total: AgreementOut
 
 
-class ScoreIn(Schema):
+class FindingScoreIn(Schema):
     answers: dict
     verdict: Literal["agree", "disagree"]
     reasons: str = ""
@@ -133,7 +134,7 @@ def _inspection_out(inspection: Inspection) -> dict:
     }
 
 
-def _finding(request, finding_id: int) -> Finding:
+def _finding(request, finding_id: Id) -> Finding:
     return scope_for(request).get_or_404(
         Finding.objects.select_related("inspection__province", "commune", "assessment__criteria_set",
                                        "assessment__campaign"), pk=finding_id)
@@ -141,7 +142,7 @@ def _finding(request, finding_id: int) -> Finding:
 
 @router.get("/", response=list[InspectionSummaryOut])
 @paginate
-def list_inspections(request, year: int | None = None):
+def list_inspections(request, year: Year | None = None):
     inspections = scope_for(request).filter(Inspection.objects.all(), Capability.REVIEW)
     return inspections.filter(year=year) if year else inspections
 
@@ -162,12 +163,12 @@ def plan_inspection(request, payload: InspectionIn):
 
 
 @router.get("/{inspection_id}", response=InspectionOut)
-def inspection_detail(request, inspection_id: int):
+def inspection_detail(request, inspection_id: Id):
     return _inspection_out(scope_for(request).get_or_404(Inspection.objects.all(), Capability.REVIEW, pk=inspection_id))
 
 
 @router.get("/findings/{finding_id}", response=FindingOut)
-def finding_detail(request, finding_id: int):
+def finding_detail(request, finding_id: Id):
     return _finding_out(_finding(request, finding_id))
 
 
@@ -178,7 +179,7 @@ class ScoringOut(Schema):
 
 
 @router.get("/findings/{finding_id}/score", response=ScoringOut)
-def finding_scoring(request, finding_id: int):
+def finding_scoring(request, finding_id: Id):
     """What the inspector scores against: the set, the answers to start from, the recorded result."""
     finding = _finding(request, finding_id)
     return {"criteria_set": finding.assessment.criteria_set.code, "answers": services.starting_answers(finding),
@@ -186,7 +187,7 @@ def finding_scoring(request, finding_id: int):
 
 
 @router.post("/findings/{finding_id}/score", response=FindingOut)
-def score_finding(request, finding_id: int, payload: ScoreIn):
+def score_finding(request, finding_id: Id, payload: FindingScoreIn):
     finding = _finding(request, finding_id)
     return _finding_out(services.rescore(
         scope_for(request), finding, answers=payload.answers, verdict=payload.verdict, reasons=payload.reasons,
@@ -195,13 +196,13 @@ def score_finding(request, finding_id: int, payload: ScoreIn):
 
 
 @router.get("/findings/{finding_id}/follow-up", response=list[str])
-def finding_follow_up_actions(request, finding_id: int):
+def finding_follow_up_actions(request, finding_id: Id):
     """The follow-up actions this user may take on the finding now (the workflow decides)."""
     return services.follow_up_actions(scope_for(request), _finding(request, finding_id))
 
 
 @router.post("/findings/{finding_id}/follow-up", response=FindingOut)
-def finding_follow_up(request, finding_id: int, payload: FollowUpIn):
+def finding_follow_up(request, finding_id: Id, payload: FollowUpIn):
     finding = _finding(request, finding_id)
     return _finding_out(services.follow_up(
         scope_for(request), finding, payload.action, reason=payload.reason,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from hoctap.core.limits import BirthYear, Id, Year, is_year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.territory.models import Level, Unit
@@ -74,7 +75,7 @@ class PersonFields(Schema):
     full_name: str
     sex: str
     birth_date: datetime.date | None = None
-    birth_year: int | None = None
+    birth_year: BirthYear | None = None
     ethnicity: str = ""
     id_number: str | None = None
     occupation_group: str = "other"
@@ -82,23 +83,23 @@ class PersonFields(Schema):
 
 
 class PersonIn(PersonFields):
-    household: int | None = None
-    employer: int | None = None
-    unit: int | None = None
+    household: Id | None = None
+    employer: Id | None = None
+    unit: Id | None = None
 
 
 class PersonPatch(Schema):
     full_name: str | None = None
     sex: str | None = None
     birth_date: datetime.date | None = None
-    birth_year: int | None = None
+    birth_year: BirthYear | None = None
     ethnicity: str | None = None
     id_number: str | None = None
     occupation_group: str | None = None
     digital_skill: str | None = None
-    household: int | None = None
-    employer: int | None = None
-    unit: int | None = None
+    household: Id | None = None
+    employer: Id | None = None
+    unit: Id | None = None
 
 
 class MemberIn(PersonFields):
@@ -140,18 +141,18 @@ class HouseholdCreated(HouseholdDetailOut):
 
 
 class HouseholdIn(Schema):
-    village: int
+    village: Id
     code: str = ""
     address: str = ""
-    clan_branch: int | None = None
+    clan_branch: Id | None = None
     members: list[MemberIn] = []
 
 
 class HouseholdPatch(Schema):
-    village: int | None = None
+    village: Id | None = None
     code: str | None = None
     address: str | None = None
-    clan_branch: int | None = None
+    clan_branch: Id | None = None
 
 
 class ClanBranchOut(Schema):
@@ -166,14 +167,14 @@ class ClanBranchOut(Schema):
 class ClanBranchIn(Schema):
     name: str
     branch: str = ""
-    commune: int
+    commune: Id
     representative: str = ""
 
 
 class ClanBranchPatch(Schema):
     name: str | None = None
     branch: str | None = None
-    commune: int | None = None
+    commune: Id | None = None
     representative: str | None = None
 
 
@@ -192,7 +193,7 @@ class OrganisationIn(Schema):
     name: str
     kind: str
     managing_level: str = "commune"
-    unit: int
+    unit: Id
     address: str = ""
 
 
@@ -200,7 +201,7 @@ class OrganisationPatch(Schema):
     name: str | None = None
     kind: str | None = None
     managing_level: str | None = None
-    unit: int | None = None
+    unit: Id | None = None
     address: str | None = None
 
 
@@ -260,7 +261,7 @@ def search_households(request, search: SearchIn):
 
 
 @router.get("/households/{household_id}", response=HouseholdDetailOut, url_name="registry_household_detail")
-def get_household(request, household_id: int):
+def get_household(request, household_id: Id):
     return _household(scope_for(request), household_id)
 
 
@@ -292,7 +293,7 @@ def create_household(request, payload: HouseholdIn):
 
 
 @router.patch("/households/{household_id}", response=HouseholdDetailOut, url_name="registry_household_update")
-def update_household(request, household_id: int, payload: HouseholdPatch):
+def update_household(request, household_id: Id, payload: HouseholdPatch):
     scope = scope_for(request)
     household = scope.get_or_404(Household.objects.all(), Capability.EDIT_REGISTRY, pk=household_id)
     form = _valid(HouseholdForm(_merged(household, HouseholdForm, payload), instance=household, scope=scope))
@@ -317,7 +318,7 @@ def search_people(request, search: SearchIn):
 
 
 @router.get("/people/{person_id}", response=PersonOut, url_name="registry_person_detail")
-def get_person(request, person_id: int):
+def get_person(request, person_id: Id):
     return scope_for(request).get_or_404(Person.objects.all(), pk=person_id)
 
 
@@ -337,7 +338,7 @@ def create_person(request, payload: PersonIn):
 
 
 @router.patch("/people/{person_id}", response=PersonOut, url_name="registry_person_update")
-def update_person(request, person_id: int, payload: PersonPatch):
+def update_person(request, person_id: Id, payload: PersonPatch):
     scope = scope_for(request)
     person = scope.get_or_404(Person.objects.all(), Capability.EDIT_REGISTRY, pk=person_id)
     form = _valid(PersonForm(_merged(person, PersonForm, payload), instance=person, scope=scope))
@@ -353,7 +354,7 @@ def list_clans(request, q: str = ""):
 
 
 @router.get("/clans/{clan_id}", response=ClanBranchOut, url_name="registry_clan_detail")
-def get_clan(request, clan_id: int):
+def get_clan(request, clan_id: Id):
     scope = scope_for(request)
     return scope.get_or_404(clan_branches_in_scope(scope), pk=clan_id)
 
@@ -368,7 +369,7 @@ def create_clan(request, payload: ClanBranchIn):
 
 
 @router.patch("/clans/{clan_id}", response=ClanBranchOut, url_name="registry_clan_update")
-def update_clan(request, clan_id: int, payload: ClanBranchPatch):
+def update_clan(request, clan_id: Id, payload: ClanBranchPatch):
     scope = scope_for(request)
     clan = scope.get_or_404(ClanBranch.objects.all(), Capability.EDIT_REGISTRY, pk=clan_id)
     form = _valid(ClanBranchForm(_merged(clan, ClanBranchForm, payload), instance=clan, scope=scope))
@@ -385,7 +386,7 @@ def list_organisations(request, q: str = "", kind: str = ""):
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, url_name="registry_organisation_detail")
-def get_organisation(request, organisation_id: int):
+def get_organisation(request, organisation_id: Id):
     scope = scope_for(request)
     return scope.get_or_404(organisations_in_scope(scope), pk=organisation_id)
 
@@ -400,7 +401,7 @@ def create_organisation(request, payload: OrganisationIn):
 
 
 @router.patch("/organisations/{organisation_id}", response=OrganisationOut, url_name="registry_organisation_update")
-def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
+def update_organisation(request, organisation_id: Id, payload: OrganisationPatch):
     scope = scope_for(request)
     organisation = scope.get_or_404(Organisation.objects.all(), Capability.EDIT_REGISTRY, pk=organisation_id)
     form = _valid(OrganisationForm(_merged(organisation, OrganisationForm, payload), instance=organisation,
@@ -412,10 +413,10 @@ def update_organisation(request, organisation_id: int, payload: OrganisationPatc
 # -- denominators ------------------------------------------------------------------------------
 
 @router.get("/denominators/{commune_id}/{year}", response=list[DenominatorOut], url_name="registry_denominators")
-def denominators(request, commune_id: int, year: int):
+def denominators(request, commune_id: Id, year: Year):
     scope = scope_for(request)
     commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE), pk=commune_id)
-    if not 2000 <= year <= 2100:
+    if not is_year(year):
         raise Http404
     return [
         {"kind": kind.value, "label": str(kind.label), "value": figure.value, "source": figure.source,

@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.limits import FIRST_BIRTH_YEAR
 from hoctap.accounts.roles import Capability
 from hoctap.core.imports import all_templates
 from hoctap.territory.models import Level, Unit
@@ -153,7 +154,7 @@ class MemberForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["birth_year"].required = False
         self.fields["ethnicity"].required = False
-        self.fields["birth_year"].widget.attrs.update(min=1900, max=timezone.localdate().year)
+        self.fields["birth_year"].widget.attrs.update(min=FIRST_BIRTH_YEAR, max=timezone.localdate().year)
         blank_first(self.fields["sex"], CHOOSE)
         self.hide_id_number()
 
@@ -213,7 +214,7 @@ class PersonForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["birth_year"].required = False
         self.fields["ethnicity"].required = False
-        self.fields["birth_year"].widget.attrs.update(min=1900, max=timezone.localdate().year)
+        self.fields["birth_year"].widget.attrs.update(min=FIRST_BIRTH_YEAR, max=timezone.localdate().year)
         blank_first(self.fields["sex"], CHOOSE)
         self.hide_id_number()
         self.fields["unit"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.COMMUNE, Level.VILLAGE])

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.limits import FIRST_BIRTH_YEAR
 from hoctap.core.text import fold, normalise, sort_key
 from hoctap.core.validators import VisibleText
 from hoctap.territory.models import Era, Level, Unit
@@ -382,7 +383,7 @@ class Person(models.Model):
             errors["birth_date"] = _("Ngày sinh không được ở tương lai.")
         if self.birth_date and self.birth_year and self.birth_date.year != self.birth_year:
             errors["birth_year"] = _("Năm sinh khác với năm của ngày sinh.")
-        if self.birth_year and not 1900 <= self.birth_year <= today.year:
+        if self.birth_year and not FIRST_BIRTH_YEAR <= self.birth_year <= today.year:
             errors["birth_year"] = _("Năm sinh phải từ 1900 đến %(year)s.") % {"year": today.year}
         if self.household is None and not self.unit_id and not self.employer_id:
             errors["unit"] = _("Chọn hộ gia đình, cơ quan công tác hoặc nơi cư trú (thôn hoặc xã).")

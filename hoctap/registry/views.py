@@ -5,13 +5,14 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from hoctap.core.limits import ascii_int, is_year, parse_year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import OutOfScope, scope_for
 from hoctap.core.exports import export_response
@@ -174,7 +175,7 @@ def _household_form(request, scope, household, *, extra):
 
 def _form_count(value) -> int:
     """A formset's TOTAL_FORMS as sent by the browser, within what a household form needs."""
-    return max(0, min(int(value), 50)) if (value or "").isdigit() else 0
+    return min(ascii_int(value) or 0, 50)
 
 
 @login_required
@@ -443,8 +444,7 @@ def organisation_edit(request, organisation_id):
 # -- declared totals ---------------------------------------------------------------------------
 
 def _year(request) -> int:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
+    return parse_year(request.GET.get("year")) or timezone.localdate().year
 
 
 @login_required
@@ -463,6 +463,8 @@ def totals_list(request):
 def totals_edit(request, commune_id, year):
     scope = scope_for(request)
     commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE), Capability.REPORT, pk=commune_id)
+    if not is_year(year):
+        raise Http404
     totals = DeclaredTotals.objects.filter(commune=commune, year=year).first() or DeclaredTotals(commune=commune,
                                                                                                    year=year)
     form = DeclaredTotalsForm(request.POST or None, instance=totals)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from hoctap.core.limits import Count, Id, Year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.territory.models import Unit
@@ -36,8 +37,8 @@ class ReportTypeOut(Schema):
 
 class ReportIn(Schema):
     report_type: str
-    year: int
-    unit_id: int
+    year: Year
+    unit_id: Id
 
 
 class NarrativeIn(Schema):
@@ -45,14 +46,14 @@ class NarrativeIn(Schema):
     difficulties: str | None = None
     proposals: str | None = None
     outstanding_note: str | None = None
-    version: int | None = None
+    version: Count | None = None
 
 
-class TransitionIn(Schema):
+class ReportTransitionIn(Schema):
     action: Literal["submit", "accept", "return"]
     reason: str = ""
     outstanding_note: str | None = None
-    version: int | None = None
+    version: Count | None = None
 
 
 class OutstandingOut(Schema):
@@ -139,8 +140,8 @@ class BoardRowOut(Schema):
 
 class ExportIn(Schema):
     kind: str
-    unit_id: int
-    year: int
+    unit_id: Id
+    year: Year
 
 
 class ExportOut(Schema):
@@ -184,7 +185,7 @@ def _report_out(report: Report) -> dict:
     }
 
 
-def _get(request, report_id: int) -> Report:
+def _get(request, report_id: Id) -> Report:
     return scope_for(request).get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
 
 
@@ -199,7 +200,7 @@ def report_types(request):
 
 
 @router.get("/board", response=list[BoardRowOut])
-def report_board(request, report_type: str, year: int, unit_id: int):
+def report_board(request, report_type: str, year: Year, unit_id: Id):
     scope = scope_for(request)
     unit = scope.get_or_404(Unit.objects.current(), pk=unit_id)
     if not scope.can(Capability.VIEW, unit):
@@ -215,7 +216,7 @@ def report_board(request, report_type: str, year: int, unit_id: int):
 
 @router.get("/", response=list[ReportSummaryOut])
 @paginate
-def list_reports(request, year: int | None = None, report_type: str = "", state: str = ""):
+def list_reports(request, year: Year | None = None, report_type: str = "", state: str = ""):
     reports = scope_for(request).filter(Report.objects.select_related("unit", "report_type"))
     reports = reports.order_by("-year", "unit__sort_key", "pk")
     if year:
@@ -236,12 +237,12 @@ def start_report(request, payload: ReportIn):
 
 
 @router.get("/{report_id}", response=ReportOut)
-def report_detail(request, report_id: int):
+def report_detail(request, report_id: Id):
     return _report_out(_get(request, report_id))
 
 
 @router.patch("/{report_id}", response=ReportOut)
-def update_report(request, report_id: int, payload: NarrativeIn):
+def update_report(request, report_id: Id, payload: NarrativeIn):
     scope = scope_for(request)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version", None)
@@ -249,13 +250,13 @@ def update_report(request, report_id: int, payload: NarrativeIn):
 
 
 @router.get("/{report_id}/transitions", response=list[EventOut])
-def report_history(request, report_id: int):
+def report_history(request, report_id: Id):
     """The report's transitions so far, oldest first."""
     return list(_get(request, report_id).events.all())
 
 
 @router.post("/{report_id}/transitions", response=ReportOut)
-def report_transition(request, report_id: int, payload: TransitionIn):
+def report_transition(request, report_id: Id, payload: ReportTransitionIn):
     scope = scope_for(request)
     report = _get(request, report_id)
     if payload.action == "submit":
@@ -269,7 +270,7 @@ def report_transition(request, report_id: int, payload: TransitionIn):
 
 
 @router.get("/{report_id}/differences", response=list[DifferenceOut])
-def report_differences(request, report_id: int):
+def report_differences(request, report_id: Id):
     return services.differences(_get(request, report_id))
 
 
@@ -290,12 +291,12 @@ def create_export(request, payload: ExportIn):
 
 
 @exports_router.get("/{job_id}", response=ExportOut)
-def export_detail(request, job_id: int):
+def export_detail(request, job_id: Id):
     return scope_for(request).get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id)
 
 
 @exports_router.get("/{job_id}/download")
-def export_download(request, job_id: int):
+def export_download(request, job_id: Id):
     job = scope_for(request).get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id)
     if job.status != ExportStatus.DONE or not job.file:
         raise Http404

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.limits import LAST_YEAR, MAX_COUNT
 from hoctap.accounts.roles import Capability
 from hoctap.territory.models import Level, Unit
 
@@ -23,7 +24,7 @@ class BoardForm(forms.Form):
     report_type = forms.ModelChoiceField(
         label=_("Loại báo cáo"), queryset=ReportType.objects.all(), to_field_name="code", required=False,
     )
-    year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=2100, required=False)
+    year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=LAST_YEAR, required=False)
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), required=False)
 
     def __init__(self, *args, scope, **kwargs):
@@ -41,7 +42,7 @@ class BoardForm(forms.Form):
 
 
 class NarrativeForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_COUNT)
 
     class Meta:
         model = Report
@@ -52,13 +53,13 @@ class NarrativeForm(forms.ModelForm):
 class TransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[("submit", "submit"), ("accept", "accept"), ("return", "return")])
     reason = forms.CharField(label=_("Lý do trả lại"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0, max_value=MAX_COUNT)
 
 
 class ExportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Dữ liệu"), choices=ExportKind.choices)
     unit = forms.ModelChoiceField(label=_("Phạm vi"), queryset=Unit.objects.none())
-    year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=2100, initial=_this_year)
+    year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=LAST_YEAR, initial=_this_year)
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hoctap.core.limits import is_year
 from hoctap.accounts.roles import Capability
 from hoctap.territory.models import Era, Level, Unit
 
@@ -21,7 +22,7 @@ def request_export(scope, *, kind: str, unit: Unit, year: int, actor) -> ExportJ
         errors["kind"] = _("Loại dữ liệu xuất không hợp lệ.")
     if unit.era != Era.CURRENT or unit.level not in EXPORT_LEVELS:
         errors["unit_id"] = _("Chọn tỉnh, xã hoặc thôn trên bản đồ hiện hành.")
-    if not 2000 <= year <= 2100:
+    if not is_year(year):
         errors["year"] = _("Năm không hợp lệ.")
     if errors:
         raise ValidationError(errors)

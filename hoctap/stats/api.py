@@ -2,6 +2,7 @@
 
 from ninja import Router, Schema
 
+from hoctap.core.limits import Id, Year
 from hoctap.accounts.scoping import scope_for
 from hoctap.territory.models import Unit
 
@@ -84,7 +85,7 @@ class TargetOut(Schema):
 
 
 @router.get("/units/{unit_id}", response=DashboardOut)
-def stats_unit(request, unit_id: int, year: int | None = None, map: str = CURRENT, focus: str = ""):
+def stats_unit(request, unit_id: Id, year: Year | None = None, map: str = CURRENT, focus: str = ""):
     """One unit's indicators (actual, target, status, projection, series) and its children ranked
     on `focus`, on the current map or the map in force when recorded (`map=recorded`)."""
     scope = scope_for(request)
@@ -129,7 +130,7 @@ def stats_unit(request, unit_id: int, year: int | None = None, map: str = CURREN
 
 
 @router.get("/targets", response=list[TargetOut])
-def stats_targets(request, indicator: str = "", year: int | None = None):
+def stats_targets(request, indicator: str = "", year: Year | None = None):
     """Targets readable in scope: the national ones and those of units in the user's territory."""
     targets = scope_for(request).filter(Target.objects.all())
     if indicator in Indicator.values:

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.limits import FIRST_YEAR, LAST_YEAR
 from hoctap.accounts.roles import Capability
 from hoctap.territory.models import Era, Level, Unit
 
@@ -12,7 +13,7 @@ from .models import AssociationCapacity, Target
 
 
 class DashboardForm(forms.Form):
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100, required=False)
+    year = forms.IntegerField(label=_("Năm"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
     map = forms.ChoiceField(
         label=_("Bản đồ"), required=False,
         choices=[(CURRENT, _("Địa giới hiện hành")), (RECORDED, _("Địa giới khi ghi nhận"))],

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.limits import is_year
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Unit
 
@@ -206,7 +207,7 @@ class Target(models.Model):
         errors = {}
         if self.value is not None and not 0 <= self.value <= 100:
             errors["value"] = _("Tỷ lệ phải từ 0 đến 100.")
-        if self.year is not None and not 2000 <= self.year <= 2100:
+        if self.year is not None and not is_year(self.year):
             errors["year"] = _("Năm không hợp lệ.")
         if self.unit_id and self.unit.level not in ("province", "commune"):
             errors["unit"] = _("Chỉ tiêu đặt cho tỉnh hoặc xã.")

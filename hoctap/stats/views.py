@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from hoctap.core.limits import is_year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core import imports as engine
@@ -123,7 +124,7 @@ def export(request, unit_id, table):
 def capacity_edit(request, unit_id, year):
     scope = scope_for(request)
     commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE), Capability.REPORT, pk=unit_id)
-    if not 2000 <= year <= 2100:
+    if not is_year(year):
         raise Http404
     instance = AssociationCapacity.objects.filter(unit=commune, year=year).first() or AssociationCapacity(
         unit=commune, year=year)

@@ -1,6 +1,7 @@
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from hoctap.core.limits import Id
 from hoctap.accounts.scoping import scope_for
 
 from .models import Era, Unit
@@ -35,7 +36,7 @@ class UnitDetailOut(UnitOut):
 
 @router.get("/", response=list[UnitOut])
 @paginate
-def list_units(request, q: str = "", era: str = Era.CURRENT, level: str = "", parent_id: int | None = None):
+def list_units(request, q: str = "", era: str = Era.CURRENT, level: str = "", parent_id: Id | None = None):
     units = scope_for(request).filter(Unit.objects.all()).filter(era=era)
     if level:
         units = units.filter(level=level)
@@ -45,7 +46,7 @@ def list_units(request, q: str = "", era: str = Era.CURRENT, level: str = "", pa
 
 
 @router.get("/{unit_id}", response=UnitDetailOut)
-def unit_detail(request, unit_id: int):
+def unit_detail(request, unit_id: Id):
     scope = scope_for(request)
     unit = scope.get_or_404(Unit.objects.all(), pk=unit_id)
     return {

@@ -33,8 +33,19 @@ def test_me(api_a):
     assert body["assignments"][0]["role"] == "commune_officer"
 
 
-def test_openapi_schema_is_served(client):
-    assert client.get("/api/v1/openapi.json").status_code == 200
+def test_openapi_schema_and_docs_need_sign_in(client, officer_a):
+    assert client.get("/api/v1/openapi.json").status_code == 302
+    assert client.get("/api/v1/docs").status_code == 302
+    client.force_login(officer_a)
+    schema = client.get("/api/v1/openapi.json").json()
+    # Schemas once shared a name across apps and the docs showed one app's fields for the other's.
+    names = set(schema["components"]["schemas"])
+    assert {"ReportTransitionIn", "TransitionIn", "FindingScoreIn", "ScoreIn", "NominationDecisionIn",
+            "DecisionIn", "NominationDecisionOut", "DecisionOut"} <= names
+    transition = schema["paths"]["/api/v1/reports/{report_id}/transitions"]["post"]
+    assert transition["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/ReportTransitionIn")
+    page = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page and "cdn" not in page
 
 
 def test_only_the_token_digest_is_stored(officer_a):

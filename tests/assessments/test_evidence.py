@@ -127,3 +127,41 @@ def test_upload_through_the_api(client, family_assessment, users):
     assert bad.status_code == 422 and bad.json()["errors"]["file"]
     missing = client.post(url, {"effective_date": "2025-05-01"}, **headers)
     assert missing.status_code == 422 and any(e["field"] == "file" for e in missing.json()["errors"])
+
+
+def _png_header_of_a_huge_image(side: int) -> bytes:
+    """A valid PNG of side x side black pixels, written row by row so making it costs nothing: the
+    file is ~60 KB for 7740 x 7740 and decoding it would hold 60 million pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    compressor = zlib.compressobj(9)
+    row = b"\x00" * (side + 1)  # filter byte + one grey byte per pixel
+    idat = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("side", [7740, 12000])
+def test_an_image_with_too_many_pixels_is_refused_from_its_header(side):
+    """The probe: a 7740 x 7740 PNG cost 227 MB to check; now its header alone refuses it."""
+    import resource
+
+    data = _png_header_of_a_huge_image(side)
+    assert len(data) < 2 * 1024 * 1024
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ValidationError) as refused:
+        evidence.check_upload(SimpleUploadedFile("big.png", data))
+    assert "thu nhỏ ảnh" in " ".join(refused.value.messages)
+    # Peak memory of the test process grew by less than 40 MB (decoding would have taken 60-400 MB).
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 40 * 1024
+    assert Image.MAX_IMAGE_PIXELS == evidence.MAX_IMAGE_PIXELS
+
+
+def test_a_large_image_within_the_limit_is_accepted():
+    side = int(evidence.MAX_IMAGE_PIXELS ** 0.5) // 4  # small enough to decode quickly in a test
+    checked = evidence.check_upload(SimpleUploadedFile("ok.png", _png_header_of_a_huge_image(side)))
+    assert (checked.width, checked.height) == (side, side)
