@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoctap.core.limits import FIRST_BIRTH_YEAR, FIRST_YEAR, LAST_YEAR, MAX_COUNT
+from hoctap.core.limits import FIRST_BIRTH_YEAR, FIRST_YEAR, LAST_YEAR, MAX_COUNT, ascii_int
 from hoctap.accounts.roles import Role
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
@@ -150,8 +150,8 @@ class SignupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        province_id = self.data.get("province") or self.initial.get("province")
-        if province_id and str(province_id).isdigit():
+        province_id = ascii_int(str(self.data.get("province") or self.initial.get("province") or ""))
+        if province_id:
             self.fields["commune"].queryset = Unit.objects.filter(
                 era=Era.CURRENT, level=Level.COMMUNE, parent_id=int(province_id)
             ).in_order()

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hoctap.core.limits import ascii_int
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core.text import fold
@@ -121,7 +122,7 @@ def register_subjects(request, campaign_id, unit_id):
         .exclude(state=State.REVOKED).values_list(adapter.field, flat=True)
     )
     if request.method == "POST":
-        chosen = candidates.filter(pk__in=[pk for pk in request.POST.getlist("subject") if pk.isdigit()])
+        chosen = candidates.filter(pk__in=[pk for pk in map(ascii_int, request.POST.getlist("subject")) if pk])
         done, refused = 0, []
         for subject in chosen:
             try:

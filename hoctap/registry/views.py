@@ -199,15 +199,15 @@ def duplicate_hint(request):
     def field(name):
         return (request.POST.get(f"{prefix}-{name}") or "").strip()
 
-    village_id = request.POST.get("village", "")
+    village_id = ascii_int(request.POST.get("village"))
     village = scope.filter(Unit.objects.filter(level=Level.VILLAGE).select_related("parent")).filter(
-        pk=village_id).first() if village_id.isdigit() else None
+        pk=village_id).first() if village_id else None
     birth_year = field("birth_year") or field("birth_date")[:4]
     exclude = field("id")
     hints = likely_duplicates(
-        scope, full_name=field("full_name"), birth_year=int(birth_year) if birth_year.isdigit() else None,
+        scope, full_name=field("full_name"), birth_year=ascii_int(birth_year, maximum=9999),
         commune=village.parent if village else None, id_number=field("id_number") or None,
-        exclude_pk=int(exclude) if exclude.isdigit() else None,
+        exclude_pk=ascii_int(exclude),
     )
     return render(request, "registry/_duplicate_hint.html", {"hints": hints})
 

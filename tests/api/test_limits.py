@@ -126,6 +126,10 @@ def test_superscript_digits_in_names_sort_and_sign_up(client, small_map):
         "password": "correct-horse-battery-9",
     })
     assert response.status_code in (200, 302)
+    # Anonymous visitors choosing a province "²" (the probe's 500 at /signup/): the form just asks again.
+    for province in ("²", "١", "99999999999999999999999"):
+        again = client.post(reverse("signup"), {"province": province, "step": "province"})
+        assert again.status_code == 200 and again.context["form"]["commune"].field.queryset.count() == 0
     # A year typed as "²⁰²⁵" is no year at all, whatever str.isdigit() thinks.
     assert parse_year("²⁰²⁵") is None and parse_year("2025") == 2025 and ascii_int("٣") is None
 
