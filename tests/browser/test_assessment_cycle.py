@@ -42,6 +42,8 @@ def test_a_household_from_registration_to_certificate(browser, live_server, head
     page.goto(f"{live_server.url}/assessments/")
     page.get_by_role("link", name="Hộ ông Nguyễn Văn An").click()
     page.get_by_role("link", name="Tự đánh giá").click()
+    page.wait_for_url("**/self-assessment/")  # .all() does not wait: it would read the previous page
+    page.wait_for_selector("input[type=number]")
     for field in page.locator("input[type=number]").all():
         maximum = float(field.get_attribute("max"))
         field.fill(str(int(maximum * 0.9)))
