@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from hoctap.accounts import reset_views
 from hoctap.api.service import api
 from hoctap.assessments.urls import public_urlpatterns as assessment_public_urls
 from hoctap.web import views as web_views
@@ -10,6 +11,13 @@ urlpatterns = [
     path("public/", web_views.public_stats, name="public_stats"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/reset/", reset_views.password_reset_start, name="password_reset"),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(
+        template_name="registration/password_reset_sent.html"), name="password_reset_done"),
+    path("password/reset/code/", reset_views.password_reset_code, name="password_reset_code"),
+    path("password/reset/<uidb64>/<token>/", reset_views.EmailResetConfirm.as_view(), name="password_reset_confirm"),
+    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(
+        template_name="registration/password_reset_done.html"), name="password_reset_complete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("hoctap.territory.urls")),

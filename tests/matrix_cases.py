@@ -186,6 +186,7 @@ OBJECT_ROUTES = {
     "territory:village_create": lambda w: [{"unit_id": w["commune_b"].pk}],
     "accounts:user_detail": lambda w: [{"user_id": w["officer_b"].pk}],
     "accounts:token_revoke": lambda w: [{"token_id": _token_of(w["officer_b"])}],
+    "accounts:reset_code": lambda w: [{"user_id": w["officer_b"].pk}],
     "audit:history": lambda w: [
         {"model_label": "territory.unit", "object_id": w["commune_b"].pk},
         {"model_label": "accounts.user", "object_id": w["officer_b"].pk},
@@ -342,6 +343,8 @@ def _campaign_units(world):
 # Routes whose parameter is not a record (nothing to scope).
 PUBLIC_ROUTES = {
     "set_language",
+    # The e-mailed reset link: the signed token decides, not a scope (Django's PasswordResetConfirmView).
+    "password_reset_confirm",
     # A province's public summary: aggregates only, no personal data, no login (hoctap.stats).
     "stats:public_province",
     # Public certificate verification: the code is checked by signature, not by scope (hoctap.assessments).

@@ -91,3 +91,28 @@ class ApiToken(models.Model):
     def issue(cls, user, name: str) -> tuple["ApiToken", str]:
         token = secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, digest=cls.hash(token), prefix=token[:8]), token
+
+
+class PasswordResetCode(models.Model):
+    """A one-time code an officer of the level above gives a user who cannot reset by e-mail.
+
+    Only its SHA-256 is stored; it works once, for RESET_CODE_HOURS, and dies after
+    RESET_CODE_ATTEMPTS wrong tries. Audited (who issued it for whom, when it was used)."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="reset_codes", verbose_name=_("người dùng"))
+    digest = models.CharField(max_length=64, editable=False)
+    issued_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+", verbose_name=_("người cấp"))
+    created_at = models.DateTimeField(_("cấp lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    used_at = models.DateTimeField(_("dùng lúc"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần nhập sai"), default=0)
+
+    scope_path_lookup = "user__assignments__unit__path"
+    scope_multivalued = True
+
+    class Meta:
+        verbose_name = _("mã đặt lại mật khẩu")
+        verbose_name_plural = _("mã đặt lại mật khẩu")
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,4 +1,6 @@
 import datetime
+import hmac
+import secrets
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -7,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ApiToken, RoleAssignment, User
-from .roles import Capability
+from .models import ApiToken, PasswordResetCode, RoleAssignment, User
+from .roles import Capability, Role
 from .scoping import OutOfScope
 
 
@@ -62,3 +64,75 @@ def change_password(user: User, new_password: str) -> int:
         user.save(update_fields=["password"])
         revoked, _by_model = ApiToken.objects.filter(user=user).delete()
     return revoked
+
+
+# -- password reset through an officer of the level above --------------------------------------
+
+RESET_CODE_HOURS = 24
+RESET_CODE_ATTEMPTS = 5
+# Read aloud over the phone: no 0/O, 1/I/L, no U/V pair confusion; two groups of five.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+
+
+def reset_refusal(scope, account: User) -> str | None:
+    """Why this officer may not give `account` a reset code, or None when they may.
+
+    An officer resets passwords of the level below: every unit the account works on lies strictly
+    under a unit where the officer manages accounts (a citizen or a viewer of the officer's own
+    commune counts as below it). Nobody resets their own password this way."""
+    if account.pk == scope.user.pk:
+        return _("Bạn tự đổi mật khẩu của mình ở trang Đổi mật khẩu.")
+    managed = scope.paths(Capability.MANAGE_ACCOUNTS)
+    assignments = list(RoleAssignment.objects.active().filter(user=account).select_related("unit"))
+    if not managed or not assignments:
+        return _("Tài khoản này không thuộc cấp dưới của bạn; cán bộ cấp trên của tài khoản sẽ cấp mã.")
+    for assignment in assignments:
+        path = assignment.unit.path
+        below = any(path.startswith(mine) and path != mine for mine in managed)
+        same_unit_member = assignment.role in (Role.CITIZEN, Role.VIEWER) and path in managed
+        if not (below or same_unit_member):
+            return _("Tài khoản này không thuộc cấp dưới của bạn; cán bộ cấp trên của tài khoản sẽ cấp mã.")
+    return None
+
+
+def issue_reset_code(scope, account: User) -> str:
+    """A new one-time code for `account` (earlier unused ones stop working); returns its text."""
+    refusal = reset_refusal(scope, account)
+    if refusal:
+        raise OutOfScope(refusal)
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _n in range(10))
+    with transaction.atomic():
+        PasswordResetCode.objects.filter(user=account, used_at__isnull=True).update(expires_at=timezone.now())
+        PasswordResetCode.objects.create(
+            user=account, digest=ApiToken.hash(raw), issued_by=scope.user,
+            expires_at=timezone.now() + datetime.timedelta(hours=RESET_CODE_HOURS),
+        )
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def normalise_code(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def reset_with_code(username: str, code: str, new_password: str) -> User | None:
+    """Set a new password with a one-time code; None (and one more wrong try counted) when the
+    name, the code or its time does not fit. A success revokes sessions and tokens as a change does."""
+    digest = ApiToken.hash(normalise_code(code))
+    with transaction.atomic():
+        live = (
+            PasswordResetCode.objects.select_for_update()
+            .filter(user__username__iexact=username.strip(), user__is_active=True, used_at__isnull=True,
+                    expires_at__gt=timezone.now(), attempts__lt=RESET_CODE_ATTEMPTS)
+            .select_related("user")
+        )
+        codes = list(live)
+        match = next((c for c in codes if hmac.compare_digest(c.digest, digest)), None)
+        if match is None:
+            for wrong in codes:
+                wrong.attempts += 1
+                wrong.save(update_fields=["attempts"])
+            return None
+        match.used_at = timezone.now()
+        match.save(update_fields=["used_at"])
+        change_password(match.user, new_password)
+    return match.user
