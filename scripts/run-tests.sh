@@ -7,13 +7,13 @@ PY=.venv/bin/python
 export HOCTAP_ALLOW_INSECURE_KEY=1
 export DJANGO_ALLOW_ASYNC_UNSAFE=true   # Playwright's sync API runs an event loop in the test thread
 
-if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null; then
+if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null || ! command -v pdftotext >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "== installing Debian's chromium (browser tests) and gettext (the catalogue test)"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core gettext >/dev/null) \
-      || { echo "could not install chromium and gettext: the browser and catalogue tests will fail"; }
+    echo "== installing Debian's chromium (browser tests), gettext (the catalogue test), poppler-utils (PDF tests)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core gettext poppler-utils >/dev/null) \
+      || { echo "could not install chromium, gettext and poppler-utils: the browser, catalogue and PDF tests will fail"; }
   else
-    echo "== install Debian's 'chromium' and 'gettext' packages: the browser and catalogue tests fail without them"
+    echo "== install Debian's 'chromium', 'gettext' and 'poppler-utils' packages: the browser, catalogue and PDF tests fail without them"
   fi
 fi
 

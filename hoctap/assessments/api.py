@@ -346,13 +346,17 @@ def decision_certificates(request, decision_id: Id):
 class VerificationOut(Schema):
     status: str
     label: str
+    code: str | None  # as printed, when what was asked is a code
     certificate: dict[str, Any] | None
     revoked_on: datetime.date | None
+    revocation_reference: str
+    revocation_reason: str
 
 
 @verification_router.get("/{code}", response=VerificationOut)
 def verify_certificate(request, code: str):
     """Public, no sign-in: is the certificate genuine and still valid? Only what it shows is returned."""
     result = certificates.verify(code)
-    return {"status": result.status, "label": str(result.label), "certificate": result.payload,
-            "revoked_on": result.revoked_on}
+    return {"status": result.status, "label": str(result.label), "code": result.code,
+            "certificate": result.payload, "revoked_on": result.revoked_on,
+            "revocation_reference": result.revocation_reference, "revocation_reason": result.revocation_reason}

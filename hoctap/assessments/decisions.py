@@ -8,26 +8,22 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import Scope
 from hoctap.core.documents import in_official_language
-from hoctap.criteria.titles import Title
+from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.territory.models import Unit
 
+from .legal_bases import legal_basis_lines, unit_in_sentence
 from .models import Assessment, Campaign, Certificate, Decision
-from .sets import definition_of
 from .states import Action, State
 from .workflow import TransitionRefused, transition
 
 DEFAULT_SYMBOL = "QĐ-UBND"
 NUMBERING_ATTEMPTS = 5
-
-
-def unit_in_sentence(unit: Unit) -> str:
-    """"xã An Lạc": a unit's name inside a sentence (its kind in lower case)."""
-    return unit.name[:1].lower() + unit.name[1:]
 
 
 def issuer_body(issuer: Unit) -> str:
@@ -46,24 +42,26 @@ def issuers_for(scope: Scope, campaign: Campaign) -> list[Unit]:
 
 
 @in_official_language  # the decision's own text, stored as typed
-def default_legal_bases(campaign: Campaign, issuer: Unit) -> str:
-    criteria_set = campaign.criteria_sets.order_by("-effective_from").first()
-    lines = [_("Căn cứ Luật Tổ chức chính quyền địa phương;")]
-    if criteria_set is not None:
-        definition = definition_of(criteria_set)
-        if definition.issuing_document:
-            lines.append(_("Căn cứ %(document)s;") % {"document": definition.issuing_document})
-        lines += [_("Căn cứ %(document)s;") % {"document": document} for document in definition.related_documents]
-    lines.append(
-        _("Xét đề nghị của Hội đồng đánh giá %(title)s năm %(year)s.")
-        % {"title": Title(campaign.title).label, "year": campaign.year}
-    )
-    return "\n".join(lines)
+def default_legal_bases(campaign: Campaign, issuer: Unit, issued_on: datetime.date | None = None,
+                        criteria_sets=None) -> str:
+    """The "Căn cứ" lines for a decision of `issuer` signed on `issued_on` (today by default), citing
+    the documents behind `criteria_sets` (the campaign's pinned sets by default)."""
+    sets = list(campaign.criteria_sets.all() if criteria_sets is None else criteria_sets)
+    return "\n".join(legal_basis_lines(campaign.title, campaign.year, issuer,
+                                        issued_on or timezone.localdate(), sets))
 
 
 @in_official_language
-def default_recipients() -> str:
-    return "\n".join([_("Như Điều 3;"), _("Lưu: VT.")])
+def default_recipients(issuer: Unit | None = None) -> str:
+    """"Như Điều 3; Hội Khuyến học of the level above (để báo cáo); Lưu: VT."."""
+    lines = [_("Như Điều 3;")]
+    parent = issuer.parent if issuer is not None else None
+    if parent is not None and parent.parent_id is not None:
+        lines.append(_("Hội Khuyến học %(unit)s (để báo cáo);") % {"unit": unit_in_sentence(parent)})
+    elif parent is not None:
+        lines.append(_("Trung ương Hội Khuyến học Việt Nam (để báo cáo);"))
+    lines.append(_("Lưu: VT."))
+    return "\n".join(lines)
 
 
 def _next_sequence(issuer: Unit, year: int, symbol: str) -> int:
@@ -95,8 +93,10 @@ def issue_decision(scope: Scope, campaign: Campaign, assessments, *, issuer: Uni
                     campaign=campaign, issuer=issuer, year=issued_on.year, symbol=symbol,
                     sequence=_next_sequence(issuer, issued_on.year, symbol), issued_on=issued_on,
                     signer_name=signer_name.strip(), signer_title=signer_title.strip() or "Chủ tịch",
-                    legal_bases=legal_bases or default_legal_bases(campaign, issuer),
-                    recipients=recipients or default_recipients(),
+                    legal_bases=legal_bases or default_legal_bases(
+                        campaign, issuer, issued_on,
+                        CriteriaSetVersion.objects.filter(pk__in={a.criteria_set_id for a in assessments})),
+                    recipients=recipients or default_recipients(issuer),
                     created_by=scope.user,
                 )
                 for assessment in assessments:

@@ -1,48 +1,41 @@
 """PDFs in the Vietnamese administrative layout (decision, certificates), rendered with WeasyPrint.
 
-Fonts are DejaVu from Debian's fonts-dejavu-core, embedded through @font-face, so every Vietnamese
-glyph is in the file whatever the reader has installed.
+They carry official content only: what the law and the decision say. Where a criteria set came from
+(its code, whether its text is complete) is in the record, on the decision's page and on /verify/,
+never on the paper. The typeface is the repository's Liberation Serif (Times New Roman metrics,
+every Vietnamese letter), embedded in the file (`hoctap.core.documents`).
 """
 
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import segno
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
-from hoctap.core.documents import in_official_language
+from hoctap.core.documents import font_faces, in_official_language, write_pdf
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
+from hoctap.territory.models import Level
 
 from .campaigns import valid_until
 from .decisions import issuer_body, issuer_name, unit_in_sentence
+from .legal_bases import day_in_words
 from .models import Certificate, Decision
 from .subjects import SUBJECT_RELATIONS, display_name
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONTS = {
-    "serif": FONT_DIR / "DejaVuSerif.ttf",
-    "serif_bold": FONT_DIR / "DejaVuSerif-Bold.ttf",
-    "serif_italic": FONT_DIR / "DejaVuSerif-Italic.ttf",
-    "serif_bold_italic": FONT_DIR / "DejaVuSerif-BoldItalic.ttf",
-}
 
 
 def vietnamese_date(place: str, day: datetime.date) -> str:
     """"An Lạc, ngày 05 tháng 12 năm 2024", as administrative documents date themselves."""
-    return _("%(place)s, ngày %(day)02d tháng %(month)02d năm %(year)d") % {
-        "place": place, "day": day.day, "month": day.month, "year": day.year,
-    }
+    return f"{place}, {day_in_words(day)}"
 
 
-def signature_block(decision: Decision) -> list[str]:
-    """"TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", or "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" for a deputy."""
-    title = decision.signer_title.strip().upper()
+def signature_block(signer_title: str) -> list[str]:
+    """"TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", or "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    for a deputy."""
+    title = signer_title.strip().upper()
     lines = [_("TM. ỦY BAN NHÂN DÂN")]
     if title.startswith("PHÓ"):
         lines.append(_("KT. CHỦ TỊCH"))
@@ -50,18 +43,28 @@ def signature_block(decision: Decision) -> list[str]:
 
 
 def _render(template: str, context: dict) -> bytes:
-    html = render_to_string(template, {**context, "fonts": {k: v.as_uri() for k, v in FONTS.items()}})
-    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    return write_pdf(render_to_string(template, {**context, "font_faces": font_faces()}))
 
 
 def incomplete_sets(set_ids) -> list[CriteriaSetVersion]:
-    """The criteria sets among these that are partial or provisional: documents must say so."""
+    """The criteria sets among these that are partial or provisional: the record and the pages say
+    so (the paper does not)."""
     return list(CriteriaSetVersion.objects.filter(pk__in=set(set_ids)).exclude(status=CriteriaSetVersion.Status.OFFICIAL))
+
+
+def article_3(issuer) -> str:
+    """Who carries the decision out: a commune's office, association and villages; a province's
+    office, association and the units named."""
+    if issuer.level == Level.PROVINCE:
+        return _("Văn phòng Ủy ban nhân dân, Hội Khuyến học %(issuer)s và các đơn vị có tên tại Điều 1 "
+                 "chịu trách nhiệm thi hành Quyết định này.") % {"issuer": unit_in_sentence(issuer)}
+    return _("Văn phòng Ủy ban nhân dân, Hội Khuyến học %(issuer)s, các thôn, tổ dân phố và các đối tượng "
+             "có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.") % {"issuer": unit_in_sentence(issuer)}
 
 
 @in_official_language
 def decision_pdf(decision: Decision) -> bytes:
-    assessments = list(decision.assessments.select_related(*SUBJECT_RELATIONS, "criteria_set").order_by("unit__sort_key", "pk"))
+    assessments = list(decision.assessments.select_related(*SUBJECT_RELATIONS).order_by("unit__sort_key", "pk"))
     rows = [
         {"name": display_name(a), "place": a.unit.name, "classification": (a.review_result or {}).get("classification_name_vi", "")}
         for a in assessments
@@ -71,13 +74,12 @@ def decision_pdf(decision: Decision) -> bytes:
         "issuer_name": issuer_name(decision.issuer),
         "issuer_unit_upper": decision.issuer.name.upper(),
         "issuer_body": issuer_body(decision.issuer),
-        "issuer_in_sentence": unit_in_sentence(decision.issuer),
         "dated": vietnamese_date(decision.issuer.short_name, decision.issued_on),
         "title_label": Title(decision.campaign.title).label,
         "rows": rows,
         "valid_until": valid_until(decision.campaign),
-        "signature_lines": signature_block(decision),
-        "incomplete_sets": incomplete_sets(a.criteria_set_id for a in assessments),
+        "article_3": article_3(decision.issuer),
+        "signature_lines": signature_block(decision.signer_title),
     })
 
 
@@ -94,9 +96,9 @@ def certificates_pdf(certificates: list[Certificate], verify_base: str) -> bytes
             "url": url,
             "qr": segno.make(url, error="m").svg_data_uri(scale=3, border=1),
             "issuer_name": issuer_name(decision.issuer),
+            "issuer_body": issuer_body(decision.issuer),
             "dated": vietnamese_date(decision.issuer.short_name, decision.issued_on),
-            "signature_lines": signature_block(decision),
+            "signature_lines": signature_block(decision.signer_title),
             "signer_name": decision.signer_name,
-            "incomplete": certificate.payload.get("criteria_set_status") != CriteriaSetVersion.Status.OFFICIAL,
         })
     return _render("assessments/pdf/certificates.html", {"pages": pages})

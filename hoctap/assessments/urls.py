@@ -31,6 +31,7 @@ urlpatterns = [
 # Public pages, outside the namespace so their addresses stay short on paper: /verify/<code>.
 public_urlpatterns = [
     path("verify/", views.verify_home, name="verify_home"),
-    path("verify/<str:code>", views.verify, name="verify"),
+    # <path:…>: a code typed with a slash still reaches the page that says it is not one.
+    path("verify/<path:code>", views.verify, name="verify"),
     path("signup/", views.signup, name="signup"),
 ]

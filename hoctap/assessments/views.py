@@ -427,7 +427,7 @@ def decision_create(request, campaign_id):
     if not issuers:
         raise Http404
     issuer = issuers[0]
-    initial = {"legal_bases": decisions.default_legal_bases(campaign, issuer), "recipients": decisions.default_recipients(),
+    initial = {"legal_bases": decisions.default_legal_bases(campaign, issuer), "recipients": decisions.default_recipients(issuer),
                "signer_name": request.user.full_name}
     form = DecisionForm(request.POST or None, issuers=issuers, initial=initial)
     issuer_id = _int(request.POST.get("issuer")) if request.method == "POST" else issuer.pk
@@ -509,9 +509,13 @@ def certificate_pdf(request, certificate_id):
 
 
 def verify(request, code):
-    """Public: is this certificate genuine, and still valid? Shows only what the certificate shows."""
-    result = certificates.verify(code)
-    response = render(request, "assessments/verify.html", {"result": result, "code": code},
+    """Public: is this certificate genuine, and still valid? Shows only what the certificate shows,
+    the criteria set it was judged by and, if revoked, the revoking decision and its reason."""
+    return _verification_page(request, certificates.verify(code))
+
+
+def _verification_page(request, result, **form):
+    response = render(request, "assessments/verify.html", {"result": result, **form},
                       status=200 if result.is_genuine else 404)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
@@ -606,13 +610,14 @@ def signup_link(request, signup_id):
 
 
 def verify_home(request):
-    """Public: type the code printed on a certificate."""
-    code = request.GET.get("code", "").strip()
-    if code:
-        parsed = certificates.parse_code(code)
-        if parsed is None:
-            # Not a code at all ("a/b" cannot even be put in the address): the same "not genuine"
-            # answer as /verify/<code> gives, without a redirect.
-            return verify(request, code)
-        return redirect(reverse("verify", kwargs={"code": certificates.make_code(*parsed)}))
+    """Public: type the code printed on a certificate (or paste its address); a code in any
+    accepted spelling goes to its page as printed. Anything else ("a/b" cannot even be put in the
+    address) gets the same "not genuine" answer as /verify/<code>, naming it as not a code, with the
+    form to type it again."""
+    typed = request.GET.get("code", "")
+    if typed.strip():
+        printed = certificates.canonical_code(typed)
+        if printed is not None:
+            return redirect(reverse("verify", kwargs={"code": printed}))
+        return _verification_page(request, certificates.verify(typed), typed=typed, not_a_code=True)
     return render(request, "assessments/verify_home.html")

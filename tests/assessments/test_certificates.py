@@ -2,8 +2,6 @@
 certificate do not pass as valid; the decision and certificate PDFs carry the Vietnamese text."""
 
 import datetime
-import re
-import zlib
 
 import pytest
 from django.utils import translation
@@ -13,6 +11,7 @@ from hoctap.assessments import certificates, documents, workflow
 from hoctap.assessments.decisions import issue_certificates
 from hoctap.assessments.models import Certificate
 from tests.assessments.conftest import recognise, scope_of, walk_to_proposed
+from tests.pdfs import pdf_fonts, pdf_page_size, pdf_text, save_png
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +45,7 @@ def test_a_guessed_code_fails(certificate):
     assert certificates.verify(guessed).status == certificates.Status.INVALID
     assert certificates.verify("KHONG-PHAI-MA").status == certificates.Status.INVALID
     assert certificates.verify(certificates.make_code(certificate.pk + 1000, b"\x01" * 64)).status == "invalid"
+    assert certificates.verify(certificates.make_legacy_code(certificate.pk, b"\x00" * 64)).status == "invalid"
 
 
 def test_a_re_signed_payload_with_another_key_fails(certificate, settings):
@@ -61,6 +61,7 @@ def test_a_revoked_certificate_says_so(certificate, users):
                         reason="Kê khai không đúng", revocation_reference="7/QĐ-UBND")
     result = certificates.verify(certificate.code)
     assert result.status == certificates.Status.REVOKED and result.revoked_on is not None
+    assert (result.revocation_reference, result.revocation_reason) == ("7/QĐ-UBND", "Kê khai không đúng")
 
 
 def test_the_public_page_and_api_show_only_what_the_certificate_shows(client, certificate):
@@ -74,62 +75,73 @@ def test_the_public_page_and_api_show_only_what_the_certificate_shows(client, ce
     assert api["status"] == "valid" and set(api["certificate"]) == set(certificate.payload)
 
 
-def _inflate(pdf: bytes) -> bytes:
-    """The file with every compressed stream inflated (objects may sit in object streams)."""
-    parts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            parts.append(zlib.decompress(stream))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
-
-
-def _fonts_and_glyphs(pdf: bytes) -> tuple[bool, set[str], str]:
-    """Whether a TrueType font is embedded, the embedded font names, and every character the
-    ToUnicode maps can produce (no PDF library needed)."""
-    inflated = _inflate(pdf)
-    fonts = {name.decode() for name in re.findall(rb"/FontName\s*/[A-Z]{6}\+([\w-]+)", inflated)}
-    glyphs = "".join(chr(int(code, 16)) for code in re.findall(rb"<([0-9A-Fa-f]{4})>", inflated))
-    return b"/FontFile2" in inflated, fonts, glyphs
-
-
-def test_the_decision_pdf_embeds_dejavu_with_vietnamese_glyphs(certificate):
+def test_the_decision_pdf_embeds_liberation_serif(certificate):
     pdf = documents.decision_pdf(certificate.decision)
-    embedded, fonts, glyphs = _fonts_and_glyphs(pdf)
-    assert pdf.startswith(b"%PDF") and embedded
-    assert any("DejaVu" in name for name in fonts), fonts
-    for letter in "ỦỘĐộạđếệảơườ":
-        assert letter in glyphs, letter
+    fonts = pdf_fonts(pdf)
+    assert fonts and all(font.embedded for font in fonts)
+    assert {font.name for font in fonts} >= {"Liberation-Serif", "Liberation-Serif-Bold", "Liberation-Serif-Italic"}
+    text = pdf_text(pdf)
+    for phrase in ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "QUYẾT ĐỊNH",
+                   "An Lạc, ngày 20 tháng 12 năm 2025", "Phạm Văn Đức", "Hộ ông Nguyễn Văn An"):
+        assert phrase in text, phrase
 
 
-def test_the_certificate_pdf_is_landscape_with_a_qr_code(certificate):
+def test_the_decision_cites_legal_bases_not_explanations(certificate):
+    """The provisional family set has no official text: the decision rests on the law and the
+    programme decision, and says nothing of where the criteria came from."""
+    text = pdf_text(documents.decision_pdf(certificate.decision))
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16 tháng 6 năm 2025;" in text
+    assert "Căn cứ Quyết định số 387/QĐ-TTg ngày 25 tháng 3 năm 2022 của Thủ tướng Chính phủ" in text
+    assert "Xét đề nghị của Hội đồng đánh giá, công nhận “Gia đình học tập” xã An Lạc năm 2025." in text
+    for provenance in ("Ghi chú", "tạm thời", "chưa có văn bản", "family-provisional", "giao Hội Khuyến học",
+                       "677/QĐ-TTg"):
+        assert provenance not in text, provenance
+
+
+def test_the_certificate_shows_what_the_paper_should_show(certificate):
     pdf = documents.certificates_pdf([certificate], "https://hoctap.example.vn/")
-    embedded, _fonts, glyphs = _fonts_and_glyphs(pdf)
-    assert embedded
-    width, height = map(float, re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", _inflate(pdf)).groups())
+    width, height = pdf_page_size(pdf)
     assert width > height  # A4 landscape
-    for letter in "ẤỘĐộậạ":
-        assert letter in glyphs, letter
+    assert {font.name for font in pdf_fonts(pdf)} >= {"Liberation-Serif", "Liberation-Serif-Bold"}
+    text = pdf_text(pdf)
+    for phrase in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ AN LẠC", "GIẤY CÔNG NHẬN", "“GIA ĐÌNH HỌC TẬP”", "Năm 2025",
+        "Công nhận: Hộ ông Nguyễn Văn An", "Thôn Đông, xã An Lạc, tỉnh Hưng Yên",
+        "Theo Quyết định số 2/QĐ-UBND ngày 20/12/2025 của Chủ tịch Ủy ban nhân dân xã An Lạc.",
+        "Có giá trị đến hết ngày 31/12/2026.", "An Lạc, ngày 20 tháng 12 năm 2025",
+        "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Phạm Văn Đức", f"Mã tra cứu: {certificate.code}",
+        f"https://hoctap.example.vn/verify/{certificate.code}",
+    ):
+        assert phrase in text, phrase
+    # the criteria set and its provenance live on /verify/ and in the record, not on the paper
+    for internal in ("family-provisional", "bộ tiêu chí", "Bộ tiêu chí", "văn bản gốc", "tạm thời", " v1"):
+        assert internal not in text, internal
+    assert "Xếp loại" not in text  # a pass-only set has nothing to classify
 
 
-def test_pdfs_say_when_the_criteria_set_is_not_official(certificate):
-    assert certificate.payload["criteria_set_status"] in ("partial", "provisional")
-    page_text = documents.render_to_string(
-        "assessments/pdf/certificates.html",
-        {"pages": [{"certificate": certificate, "payload": certificate.payload, "incomplete": True,
-                    "url": "u", "qr": "", "issuer_name": "", "dated": "", "signature_lines": [], "signer_name": ""}],
-         "fonts": {}},
-    )
-    assert "chưa có văn bản gốc đầy đủ" in page_text
+def test_a_classified_certificate_prints_its_level_in_words(certificate):
+    certificate.payload = {**certificate.payload, "classification": "Mức độ 2"}  # as a TT 25 commune's would say
+    text = pdf_text(documents.certificates_pdf([certificate], "https://hoctap.example.vn/"))
+    assert "Xếp loại: Mức độ 2" in text
 
 
 def test_official_documents_stay_vietnamese_in_an_english_session(certificate):
     with translation.override("en"):
         assert _("TM. ỦY BAN NHÂN DÂN") != "TM. ỦY BAN NHÂN DÂN"  # the interface would say it in English
-        pdf = documents.decision_pdf(certificate.decision)
-    _embedded, _fonts, glyphs = _fonts_and_glyphs(pdf)
-    assert "Ủ" in glyphs and "Ị" in glyphs  # "TM. ỦY BAN NHÂN DÂN", "QUYẾT ĐỊNH": the Vietnamese text
+        decision = pdf_text(documents.decision_pdf(certificate.decision))
+        paper = pdf_text(documents.certificates_pdf([certificate], "https://hoctap.example.vn/"))
+    assert "TM. ỦY BAN NHÂN DÂN" in decision and "QUYẾT ĐỊNH" in decision
+    assert "GIẤY CÔNG NHẬN" in paper and "Có giá trị đến hết ngày" in paper
+
+
+def test_look_at_the_papers(certificate, tmp_path):
+    """The pages as a printer would render them (pdftoppm): one A4 decision page plus its annex,
+    one landscape certificate."""
+    decision = save_png(documents.decision_pdf(certificate.decision), tmp_path / "decision")
+    paper = save_png(documents.certificates_pdf([certificate], "https://hoctap.example.vn/"), tmp_path / "paper")
+    assert len(decision) == 2 and len(paper) == 1
+    assert all(path.stat().st_size > 10_000 for path in decision + paper)
 
 
 def test_certificates_signed_before_a_key_rotation_still_verify(certificate, settings):
