@@ -82,8 +82,9 @@ def _assessments_world(world):
     citizen = workflow.transition(officer_b, citizen, "start")
     citizen = workflow.transition(officer_b, citizen, "submit", answers=answers)
     approver_b = Scope(make_user("matrix_approver_b", Role.COMMUNE_APPROVER, world["commune_b"]))
-    citizen = workflow.transition(approver_b, citizen, "start_review")
-    citizen = workflow.transition(approver_b, citizen, "propose")
+    reviewer_b = Scope(make_user("matrix_reviewer_b", Role.COMMUNE_OFFICER, world["commune_b"]))
+    citizen = workflow.transition(reviewer_b, citizen, "start_review")
+    citizen = workflow.transition(reviewer_b, citizen, "propose")
     world["decision_b"] = issue_decision(approver_b, citizen.campaign, [citizen], issuer=world["commune_b"],
                                          issued_on=datetime.date(2025, 12, 1), signer_name="Bình Minh")
     [world["certificate_b"]] = issue_certificates(approver_b, world["decision_b"])

@@ -6,6 +6,7 @@ from hoctap.territory.models import Unit
 
 from .models import RoleAssignment, User
 from .roles import ROLE_LEVELS, Role
+from .services import grant_refusal
 
 
 class AccountForm(forms.Form):
@@ -37,6 +38,8 @@ class AccountForm(forms.Form):
         role, unit = data.get("role"), data.get("unit")
         if role and unit and unit.level not in ROLE_LEVELS[role]:
             self.add_error("unit", _("Vai trò này không được giao ở cấp đơn vị đã chọn."))
+        elif role and unit and (refusal := grant_refusal(self.scope, role, unit)):
+            self.add_error("role", refusal)
         if data.get("password"):
             try:
                 validate_password(data["password"], User(username=data.get("username", ""), full_name=data.get("full_name", "")))

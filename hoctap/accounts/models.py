@@ -14,10 +14,16 @@ from .roles import ROLE_LEVELS, Role
 
 class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
+    # Who made the account: separation of duties follows this tie (scoping.accountable_ids).
+    created_by = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người tạo tài khoản")
+    )
 
-    # Officers see the accounts that hold a role inside their territory.
+    # Account managers see the accounts that hold a role inside their territory; reading an account
+    # (its page, its audit history) needs the same capability as managing it.
     scope_path_lookup = "assignments__unit__path"
     scope_multivalued = True
+    scope_read_capability = "manage_accounts"
 
     class Meta:
         verbose_name = _("người dùng")
@@ -44,11 +50,14 @@ class RoleAssignment(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="assignments", verbose_name=_("địa bàn"))
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
-    granted_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+    granted_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người phân quyền")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
     scope_path_lookup = "unit__path"
+    scope_read_capability = "manage_accounts"
 
     class Meta:
         verbose_name = _("phân quyền")

@@ -57,12 +57,26 @@ ROLE_LEVELS: dict[str, set[str]] = {
     Role.VIEWER: {Level.NATION, Level.PROVINCE, Level.COMMUNE},
 }
 
-# Which roles an account manager may hand out: never a role above their own reach.
-GRANTABLE_BY: dict[str, set[str]] = {
-    Role.COMMUNE_OFFICER: {Role.CITIZEN, Role.VILLAGE_OFFICER, Role.COMMUNE_OFFICER, Role.COMMUNE_APPROVER, Role.VIEWER},
-    Role.PROVINCE_OFFICER: {
-        Role.CITIZEN, Role.VILLAGE_OFFICER, Role.COMMUNE_OFFICER, Role.COMMUNE_APPROVER,
-        Role.PROVINCE_OFFICER, Role.PROVINCE_APPROVER, Role.VIEWER,
+# Which roles an account manager may hand out, and where relative to the unit of their own
+# assignment: at that unit itself (SAME) or strictly under it (BELOW). An approver (the one who signs
+# recognitions) is always granted by a level above the unit it signs for, so a commune cannot make
+# its own signer; no role is ever granted above the granter's reach.
+SAME, BELOW = "same", "below"
+ANYWHERE = frozenset({SAME, BELOW})
+GRANTS: dict[str, dict[str, frozenset[str]]] = {
+    Role.COMMUNE_OFFICER: {
+        Role.CITIZEN: ANYWHERE,
+        Role.VILLAGE_OFFICER: frozenset({BELOW}),
+        Role.COMMUNE_OFFICER: frozenset({SAME}),
+        Role.VIEWER: frozenset({SAME}),
     },
-    Role.CENTRAL_ADMIN: set(Role.values),
+    Role.PROVINCE_OFFICER: {
+        Role.CITIZEN: frozenset({BELOW}),
+        Role.VILLAGE_OFFICER: frozenset({BELOW}),
+        Role.COMMUNE_OFFICER: frozenset({BELOW}),
+        Role.COMMUNE_APPROVER: frozenset({BELOW}),
+        Role.PROVINCE_OFFICER: frozenset({SAME}),
+        Role.VIEWER: ANYWHERE,
+    },
+    Role.CENTRAL_ADMIN: {role: ANYWHERE for role in Role.values},
 }

@@ -9,6 +9,8 @@ part by naming, as class attributes, where its territory is:
     scope_shared = Q(province__isnull=True)    # optional: records every signed-in user may read
     scope_inherited_unit = "province"          # optional: a unit FK; records set by a level above
                                                # (a province's criteria, campaigns) are readable below
+    scope_read_capability = "manage_accounts"  # optional: reading needs more than `view` (accounts:
+                                               # their pages, histories, anything that lists them)
 
 A model without `scope_path_lookup` cannot be scoped and raises ImproperlyConfigured, so a new
 model cannot slip through unscoped. A record outside the scope answers 404, never 403: its
@@ -25,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from hoctap.territory.models import Era, Level, Unit
 
-from .models import RoleAssignment
-from .roles import CAPABILITIES, GRANTABLE_BY, Capability, Role
+from .models import RoleAssignment, User
+from .roles import BELOW, CAPABILITIES, GRANTS, SAME, Capability, Role
 
 
 class OutOfScope(PermissionDenied):
@@ -42,6 +44,7 @@ class Scope:
             )
         else:
             self.assignments = []
+        self._accountable_ids = None
 
     # -- who may do what, where -------------------------------------------------------------
     def _assignments_with(self, capability: str, *, include_citizen: bool = False):
@@ -90,10 +93,30 @@ class Scope:
         return sorted(units.values(), key=lambda u: (u.path.count("/"), u.sort_key))
 
     def grantable_roles(self) -> set[str]:
+        """The roles the user may hand out somewhere (`may_grant` says where)."""
         granted: set[str] = set()
         for assignment in self._assignments_with(Capability.MANAGE_ACCOUNTS):
-            granted |= GRANTABLE_BY.get(assignment.role, set())
+            granted |= set(GRANTS.get(assignment.role, {}))
         return granted
+
+    def may_grant(self, role: str, unit: Unit) -> bool:
+        """May the user give `role` over `unit`? `roles.GRANTS` says which roles each manager hands
+        out at their own unit and which only below it (approvers come from the level above)."""
+        for assignment in self._assignments_with(Capability.MANAGE_ACCOUNTS):
+            where = GRANTS.get(assignment.role, {}).get(role, frozenset())
+            if unit.pk == assignment.unit_id and SAME in where:
+                return True
+            if unit.pk != assignment.unit_id and unit.path.startswith(assignment.unit.path) and BELOW in where:
+                return True
+        return False
+
+    def accountable_ids(self) -> frozenset[int]:
+        """The user and everyone who stands behind the account: who created it and who granted its
+        roles, and in turn who created and granted theirs. Separation of duties looks at all of them,
+        so an officer cannot act through an account they made (computed once per scope)."""
+        if self._accountable_ids is None:
+            self._accountable_ids = accountable_ids(self.user)
+        return self._accountable_ids
 
     # -- querysets --------------------------------------------------------------------------
     def filter(self, queryset: models.QuerySet, capability: str = Capability.VIEW) -> models.QuerySet:
@@ -103,6 +126,8 @@ class Scope:
         lookup = getattr(model, "scope_path_lookup", None)
         if lookup is None:
             raise ImproperlyConfigured(f"{model.__name__} has no scope_path_lookup: it cannot be scoped.")
+        if capability == Capability.VIEW:
+            capability = getattr(model, "scope_read_capability", capability)
         if self.is_national(capability):
             return queryset
         condition = Q(pk__in=[])
@@ -184,6 +209,23 @@ class Scope:
         if unit is None or not self.can(capability, unit):
             raise OutOfScope(_("Đơn vị đã chọn nằm ngoài địa bàn bạn được giao."))
         return unit
+
+
+def accountable_ids(user) -> frozenset[int]:
+    """`user`'s id and, transitively, the creators of the account and the granters of its roles
+    (every assignment, past ones too: a role handed over once is a lasting tie)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    found: set[int] = {user.pk}
+    frontier = {user.pk}
+    while frontier:
+        above = set(User.objects.filter(pk__in=frontier, created_by__isnull=False).values_list("created_by", flat=True))
+        above |= set(
+            RoleAssignment.objects.filter(user__in=frontier, granted_by__isnull=False).values_list("granted_by", flat=True)
+        )
+        frontier = above - found
+        found |= frontier
+    return frozenset(found)
 
 
 def scope_for(request) -> Scope:

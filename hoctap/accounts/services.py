@@ -14,13 +14,26 @@ from .roles import Capability, Role
 from .scoping import OutOfScope
 
 
+def grant_refusal(scope, role: str, unit) -> str | None:
+    """Why the scope's user may not give `role` over `unit` (None when they may). One rule for the
+    form and the service: `roles.GRANTS` through `Scope.may_grant`."""
+    if scope.may_grant(role, unit):
+        return None
+    if role in scope.grantable_roles():
+        return _("Bạn không thể giao vai trò «%(role)s» tại %(unit)s: vai trò này do cấp trên giao. "
+                 "Hãy đề nghị cấp trên tạo tài khoản này.") % {"role": Role(role).label, "unit": unit.name}
+    return _("Bạn không được giao vai trò «%(role)s». Hãy chọn một vai trò trong danh sách.") % {"role": Role(role).label}
+
+
 def create_account(scope, *, username, full_name, password, role, unit, valid_to=None) -> User:
-    """An account with one role over a unit inside the creator's territory."""
-    if role not in scope.grantable_roles():
-        raise OutOfScope("role")
+    """An account with one role over a unit inside the creator's territory, recording who made it
+    and who granted the role (separation of duties follows both)."""
     scope.assert_unit(unit, Capability.MANAGE_ACCOUNTS)
+    refusal = grant_refusal(scope, role, unit)
+    if refusal:
+        raise OutOfScope(refusal)
     with transaction.atomic():
-        user = User(username=username, full_name=full_name)
+        user = User(username=username, full_name=full_name, created_by=scope.user)
         user.set_password(password)
         user.save()
         assignment = RoleAssignment(user=user, role=role, unit=unit, valid_to=valid_to, granted_by=scope.user)

@@ -37,6 +37,6 @@ def user_create(request):
 @login_required
 def user_detail(request, user_id):
     scope = scope_for(request)
-    account = scope.get_or_404(User.objects.all(), Capability.MANAGE_ACCOUNTS, pk=user_id)
-    assignments = account.assignments.select_related("unit").order_by("-valid_from")
+    account = scope.get_or_404(User.objects.select_related("created_by"), Capability.MANAGE_ACCOUNTS, pk=user_id)
+    assignments = account.assignments.select_related("unit", "granted_by").order_by("-valid_from")
     return render(request, "accounts/user_detail.html", {"account": account, "assignments": assignments})

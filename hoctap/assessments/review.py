@@ -70,7 +70,7 @@ def _rows(scope: Scope, assessments) -> list[Row]:
     assessments = list(
         scope.filter(assessments)
         .select_related(*SUBJECT_RELATIONS, "campaign", "criteria_set")
-        .prefetch_related(*OWNER_PREFETCH)
+        .prefetch_related(*OWNER_PREFETCH, "state_changes")
         .order_by("household__sort_key", "person__sort_key", "pk")
     )
     evidence_counts = dict(

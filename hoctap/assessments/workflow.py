@@ -63,14 +63,35 @@ def is_subject_actor(scope: Scope, assessment: Assessment) -> bool:
     )
 
 
-def is_own(scope: Scope, assessment: Assessment) -> bool:
-    """Nobody reviews or recognises what they own or self-assessed."""
-    user_id = scope.user.pk if scope.user is not None else None
-    if user_id is None:
+# Review actions, and the decisions after review: a reviewer may not decide what they reviewed.
+REVIEW_ACTIONS = frozenset({Action.START_REVIEW, Action.RETURN, Action.PROPOSE, Action.REJECT})
+DECIDING_ACTIONS = frozenset({Action.RECOGNISE, Action.DECLINE, Action.ISSUE_CERTIFICATE})
+
+
+def handlers(assessment: Assessment) -> tuple[set[int], set[int]]:
+    """Who submitted and who reviewed the dossier over its whole path (a returned dossier may have
+    been submitted or reviewed by several). Reads `state_changes.all()`, which lists prefetch."""
+    submitted, reviewed = {assessment.submitted_by_id}, {assessment.reviewed_by_id}
+    for change in assessment.state_changes.all():
+        if change.action == Action.SUBMIT:
+            submitted.add(change.actor_id)
+        elif change.action in REVIEW_ACTIONS:
+            reviewed.add(change.actor_id)
+    return submitted - {None}, reviewed - {None}
+
+
+def is_own(scope: Scope, assessment: Assessment, action: str | None = None) -> bool:
+    """Nobody reviews, proposes, recognises or certifies what they own or submitted, nor decides
+    (recognises, declines, certifies) what they reviewed: neither directly nor through an account
+    they created or whose role they granted (`Scope.accountable_ids`)."""
+    behind = scope.accountable_ids()
+    if not behind:
         return False
-    return user_id == assessment.submitted_by_id or user_id in adapter_for(assessment.subject_kind).owner_user_ids(
-        subject_of(assessment)
-    )
+    submitted, reviewed = handlers(assessment)
+    conflicting = submitted | set(adapter_for(assessment.subject_kind).owner_user_ids(subject_of(assessment)))
+    if action in DECIDING_ACTIONS:
+        conflicting |= reviewed
+    return not behind.isdisjoint(conflicting)
 
 
 def _may_act(scope: Scope, assessment: Assessment, rule: Rule) -> bool:
@@ -112,7 +133,7 @@ def allowed_actions(scope: Scope, assessment: Assessment) -> list[str]:
     for (state, action), rule in TRANSITIONS.items():
         if state != assessment.state or not _may_act(scope, assessment, rule):
             continue
-        if rule.actor != SUBJECT and is_own(scope, assessment):
+        if rule.actor != SUBJECT and is_own(scope, assessment, action):
             continue
         actions.append(action)
     return actions
@@ -240,9 +261,11 @@ def transition(scope: Scope, assessment: Assessment, action: str, *, reason: str
             raise _wrong_state(current, action)
         if not _may_act(scope, current, rule):
             raise _refuse_actor(current, action, rule)
-        if rule.actor != SUBJECT and is_own(scope, current):
+        if rule.actor != SUBJECT and is_own(scope, current, action):
             raise TransitionRefused(
-                _("Bạn không thể thẩm định hay công nhận hồ sơ của chính mình hoặc hồ sơ do mình nộp."),
+                _("Bạn không thể thẩm định, công nhận hay cấp giấy cho hồ sơ của chính mình, hồ sơ do mình nộp "
+                  "hoặc đã thẩm định, kể cả qua tài khoản do mình tạo hay phân quyền. Hãy để cán bộ khác "
+                  "có thẩm quyền xử lý."),
                 code="own_assessment",
             )
         if rule.needs_reason and not reason:
@@ -342,7 +365,7 @@ def save_answers(scope: Scope, assessment: Assessment, answers: dict, *, expecte
             rule = TRANSITIONS[(State.UNDER_REVIEW, Action.PROPOSE)]
             if not _may_act(scope, current, rule):
                 raise _refuse_actor(current, Action.PROPOSE, rule)
-            if is_own(scope, current):
+            if is_own(scope, current, Action.PROPOSE):
                 raise TransitionRefused(
                     _("Bạn không thể thẩm định hồ sơ của chính mình hoặc hồ sơ do mình nộp."), code="own_assessment"
                 )

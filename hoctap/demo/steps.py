@@ -290,12 +290,15 @@ def _recognised_for_inspection(context, year):
     publish_shipped_sets(log=lambda *args: None)
     campaign_for(Title.CITIZEN, year, None) or create_campaign(Title.CITIZEN, year)
     users, logins = context["users"], context["logins"]
-    authorities = [(users["commune_officer"], users["commune_approver"])]
+    # Separation of duties: a village officer submits, a commune officer reviews, the chairman decides.
+    authorities = [(users["village_officer"], users["commune_officer"], users["commune_approver"])]
     if "other_commune_officer" in users:
-        authorities.append((users["other_commune_officer"],
+        other_village = context["villages"][communes[1].pk][0]
+        authorities.append((_account("canbothon2", "Đinh Thị Yến", Role.VILLAGE_OFFICER, other_village, logins),
+                            users["other_commune_officer"],
                             _account("chutichxa2", "Ngô Văn Lực", Role.COMMUNE_APPROVER, communes[1], logins)))
-    for commune, (officer, approver) in zip(communes, authorities):
-        officer_scope, approver_scope = Scope(officer), Scope(approver)
+    for commune, (submitter, reviewer, approver) in zip(communes, authorities):
+        officer_scope, reviewer_scope, approver_scope = Scope(submitter), Scope(reviewer), Scope(approver)
         village = context["villages"][commune.pk][0]
         proposed = []
         for number, name in enumerate(["Nguyễn Thị Hằng", "Trần Văn Hùng", "Lê Thị Nga", "Phạm Văn Tâm"], start=1):
@@ -307,8 +310,8 @@ def _recognised_for_inspection(context, year):
                        for i in assessment.criteria_set.definition.indicators}
             assessment = workflow.transition(officer_scope, assessment, Action.START_SELF_ASSESSMENT)
             assessment = workflow.transition(officer_scope, assessment, Action.SUBMIT, answers=answers)
-            assessment = workflow.transition(approver_scope, assessment, Action.START_REVIEW)
-            proposed.append(workflow.transition(approver_scope, assessment, Action.PROPOSE, answers=answers))
+            assessment = workflow.transition(reviewer_scope, assessment, Action.START_REVIEW)
+            proposed.append(workflow.transition(reviewer_scope, assessment, Action.PROPOSE, answers=answers))
         issue_decision(approver_scope, proposed[0].campaign, proposed, issuer=commune,
                        issued_on=datetime.date(year, 11, 20), signer_name=approver.full_name)
     return communes

@@ -40,6 +40,15 @@ def approver_for(commune):
     return User.objects.filter(username=username).first() or make_user(username, Role.COMMUNE_APPROVER, commune)
 
 
+def reviewer_for(commune):
+    """A commune officer who reviews: the approver who decides may not have reviewed (separation of
+    duties), and the officer who submits may not review."""
+    username = f"reviewer_{commune.code}"
+    from hoctap.accounts.models import User
+
+    return User.objects.filter(username=username).first() or make_user(username, Role.COMMUNE_OFFICER, commune)
+
+
 def registered_citizen(officer, village, year: int = 2025, name: str | None = None):
     person = Person.objects.create(
         full_name=name or f"Nguyễn Văn Mẫu {next(_names)}", sex=Sex.MALE, birth_year=1980, unit=village,
@@ -53,15 +62,15 @@ def recognised_citizens(officer, village, count: int, year: int = 2025):
     campaign(year)
     commune = village.parent
     approver = approver_for(commune)
-    officer_scope, approver_scope = Scope(officer), Scope(approver)
+    officer_scope, approver_scope, reviewer_scope = Scope(officer), Scope(approver), Scope(reviewer_for(commune))
     proposed = []
     for _ in range(count):
         assessment = registered_citizen(officer, village, year)
         answers = full_marks(assessment.criteria_set.definition)
         assessment = workflow.transition(officer_scope, assessment, Action.START_SELF_ASSESSMENT)
         assessment = workflow.transition(officer_scope, assessment, Action.SUBMIT, answers=answers)
-        assessment = workflow.transition(approver_scope, assessment, Action.START_REVIEW)
-        proposed.append(workflow.transition(approver_scope, assessment, Action.PROPOSE, answers=answers))
+        assessment = workflow.transition(reviewer_scope, assessment, Action.START_REVIEW)
+        proposed.append(workflow.transition(reviewer_scope, assessment, Action.PROPOSE, answers=answers))
     if proposed:
         issue_decision(approver_scope, proposed[0].campaign, proposed, issuer=commune,
                        issued_on=datetime.date(year, 11, 10), signer_name="Phạm Văn Đức")
