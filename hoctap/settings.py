@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "hoctap.accounts",
     "hoctap.audit",
     "hoctap.registry",
+    "hoctap.funds",
     "hoctap.assessments",
     "hoctap.openrosa",
     "hoctap.stats",

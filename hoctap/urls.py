@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("hoctap.reports.urls")),
     path("", include("hoctap.inspections.urls")),
     path("", include("hoctap.awards.urls")),
+    path("", include("hoctap.funds.urls")),
     *assessment_public_urls,
 ]

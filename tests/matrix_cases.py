@@ -21,7 +21,19 @@ def build_world(small_map, officer_a, officer_b):
     _assessments_world(world)
     _criteria_world(world)
     _openrosa_world(world)
+    _funds_world(world)
     return world
+
+
+def _funds_world(world):
+    """Study-promotion funds (hoctap.funds): commune B's fund with a receipt."""
+    import datetime
+
+    from hoctap.funds.models import Fund, FundEntry
+
+    world["fund_b"] = Fund.objects.create(unit=world["commune_b"], name="Quỹ khuyến học Bình Minh")
+    world["fund_entry_b"] = FundEntry.objects.create(fund=world["fund_b"], kind="receipt", amount=1_000_000,
+                                                     date=datetime.date(2025, 3, 1), party="Bình Minh")
 
 
 def _registry_world(world):
@@ -235,6 +247,11 @@ OBJECT_ROUTES = {
     "inspections:report": lambda w: [{"inspection_id": w["inspection_b"].pk}],
     "inspections:finding": lambda w: [{"finding_id": w["finding_b"].pk}],
     "inspections:follow_up": lambda w: [{"finding_id": w["finding_b"].pk}],
+    "funds:detail": lambda w: [{"fund_id": w["fund_b"].pk}],
+    "funds:receipt": lambda w: [{"fund_id": w["fund_b"].pk}],
+    "funds:payment": lambda w: [{"fund_id": w["fund_b"].pk}],
+    "funds:reverse": lambda w: [{"entry_id": w["fund_entry_b"].pk}],
+    "funds:summary": lambda w: [{"unit_id": w["commune_b"].pk}],
     "awards:self_report": lambda w: [{"report_id": w["self_report_b"].pk}],
     "awards:nomination": lambda w: [{"nomination_id": w["nomination_b"].pk}],
     "api:report_detail": lambda w: [{"report_id": w["report_b"].pk}],

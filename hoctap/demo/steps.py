@@ -157,6 +157,13 @@ def registry_step(context, log):
     demo.load(context, log)
 
 
+def funds_step(context, log):
+    """Study-promotion funds: a year of receipts and scholarships in each demo commune."""
+    from hoctap.funds import demo
+
+    demo.load(context, log)
+
+
 def assessments_step(context, log):
     """The yearly cycle in the first commune: campaigns 2024-2025, assessments of every title in
     every state, decisions with signed certificates, a correction, the demo citizen's own record."""
@@ -392,7 +399,7 @@ def awards_step(context, log):
     log(f"Thi đua, khen thưởng: Đại hội 2025, {honoured} mô hình được tỉnh biểu dương")
 
 
-STEPS = [territory_step, accounts_step, criteria_step, registry_step, assessments_step, openrosa_step, stats_step,
+STEPS = [territory_step, accounts_step, criteria_step, registry_step, funds_step, assessments_step, openrosa_step, stats_step,
          reports_step, inspections_step, awards_step]
 
 

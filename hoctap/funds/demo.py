@@ -1,0 +1,65 @@
+"""Demo funds: each demo commune's study-promotion fund with a full year of receipts (cash and in
+kind) and scholarships, one receipt corrected by reversal, and a clan fund; the year is last year,
+so it is complete whatever today's date. Idempotent: a fund that already has entries is left alone."""
+
+import datetime
+
+from django.utils import timezone
+
+from hoctap.accounts.scoping import Scope
+
+from . import services
+from .models import EntryKind, Fund, OwnerKind
+
+DONORS = [
+    ("Công ty TNHH May Hưng Long", 15_000_000, 1, 12),
+    ("Ông Nguyễn Văn Hảo (con em quê hương tại Hà Nội)", 5_000_000, 2, 3),
+    ("Hội viên chi hội Thôn Đông đóng góp", 3_250_000, 3, 20),
+    ("Quỹ tín dụng nhân dân xã", 10_000_000, 8, 15),
+]
+SCHOLARSHIPS = [
+    ("Em Lê Thu Trang", "scholarship", "Học sinh nghèo vượt khó, lớp 8", 2_000_000),
+    ("Em Phạm Minh Khôi", "scholarship", "Học sinh nghèo vượt khó, lớp 5", 1_500_000),
+    ("Em Nguyễn Hải Yến", "award", "Đạt giải Nhì học sinh giỏi cấp tỉnh", 1_000_000),
+    ("Em Trần Đức Anh", "award", "Đỗ đại học thủ khoa khối A", 3_000_000),
+    ("Em Vũ Ngọc Ánh", "scholarship", "Học sinh dân tộc thiểu số, lớp 10", 2_000_000),
+]
+
+
+def load(context, log):
+    year = timezone.localdate().year - 1
+    admin = Scope(context["users"]["central_admin"])
+    recorder = context["users"]["commune_officer"]
+    made = 0
+    for index, commune in enumerate(context["communes"]):
+        fund, _created = Fund.objects.get_or_create(unit=commune, name=f"Quỹ khuyến học {commune.name}",
+                                                    defaults={"owner_kind": OwnerKind.COMMUNE})
+        if fund.entries.exists():
+            continue
+        for party, amount, month, day in DONORS[: 3 + (index == 0)]:
+            services.record(admin, fund, kind=EntryKind.RECEIPT, date=datetime.date(year, month, day),
+                            amount=amount + 250_000 * index, party=party, user=recorder)
+        services.record(admin, fund, kind=EntryKind.RECEIPT, date=datetime.date(year, 4, 2), amount=4_000_000,
+                        party="Nhà sách Phương Nam", in_kind=True, goods="80 bộ sách giáo khoa lớp 1-5", user=recorder)
+        wrong = services.record(admin, fund, kind=EntryKind.RECEIPT, date=datetime.date(year, 5, 6),
+                                amount=20_000_000, party="Hộ ông Đặng Văn Lực", user=recorder)
+        services.reverse(admin, wrong, reason="Ghi nhầm: số đúng là 2.000.000 đ", date=datetime.date(year, 5, 7),
+                         user=recorder)
+        services.record(admin, fund, kind=EntryKind.RECEIPT, date=datetime.date(year, 5, 7), amount=2_000_000,
+                        party="Hộ ông Đặng Văn Lực", user=recorder)
+        for number, (party, purpose, reason, amount) in enumerate(SCHOLARSHIPS[: 4 + index % 2], start=1):
+            services.record(admin, fund, kind=EntryKind.PAYMENT, date=datetime.date(year, 9, 5), amount=amount,
+                            party=party, purpose=purpose, reason=reason,
+                            decision=f"{number:02d}/QĐ-HKH", user=recorder)
+        made += 1
+    clan, _created = Fund.objects.get_or_create(
+        unit=context["communes"][0], name="Quỹ khuyến học dòng họ Nguyễn Văn", defaults={"owner_kind": OwnerKind.CLAN})
+    if not clan.entries.exists():
+        services.record(admin, clan, kind=EntryKind.RECEIPT, date=datetime.date(year, 2, 10), amount=6_500_000,
+                        party="Con cháu trong họ đóng góp dịp đầu xuân", user=recorder)
+        services.record(admin, clan, kind=EntryKind.PAYMENT, date=datetime.date(year, 8, 20), amount=500_000,
+                        party="Cháu Nguyễn Văn Nam", purpose="award", reason="Đỗ vào lớp 10 trường chuyên",
+                        user=recorder)
+    totals = services.figures(context["province"], year).total
+    log(f"Quỹ khuyến học năm {year}: {made} quỹ xã mới; huy động {totals.mobilised:,} đ, chi {totals.paid:,} đ, "
+        f"{totals.beneficiaries} lượt nhận")
