@@ -399,7 +399,8 @@ def awards_step(context, log):
     log(f"Thi đua, khen thưởng: Đại hội 2025, {honoured} mô hình được tỉnh biểu dương")
 
 
-STEPS = [territory_step, accounts_step, criteria_step, registry_step, funds_step, assessments_step, openrosa_step, stats_step,
+STEPS = [territory_step, accounts_step, criteria_step, registry_step, funds_step, assessments_step, openrosa_step,
+         stats_step,
          reports_step, inspections_step, awards_step]
 
 

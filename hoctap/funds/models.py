@@ -41,8 +41,8 @@ class Fund(models.Model):
 
 
 class EntryKind(models.TextChoices):
-    RECEIPT = "receipt", _("Thu")
-    PAYMENT = "payment", _("Chi")
+    RECEIPT = "receipt", _("Khoản thu")
+    PAYMENT = "payment", _("Khoản chi")
 
 
 class Purpose(models.TextChoices):
