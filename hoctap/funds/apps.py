@@ -20,4 +20,4 @@ class FundsConfig(AppConfig):
 
         track(Fund)
         track(FundEntry)
-        navigation.register("funds:index", _("Quỹ khuyến học"), "view")
+        navigation.register("funds:index", _("Quỹ khuyến học"), "view", navigation.REGISTERS)
