@@ -84,6 +84,10 @@ class Value:
     declared_part: Fraction | int = 0
     approximate: bool = False
     has_data: bool = False
+    # Declared figures (association capacity): how many communes reported out of how many there are
+    # ("3/104 xã đã báo cáo"); None for figures counted from the records themselves.
+    covered: Fraction | int | None = None
+    expected: Fraction | int | None = None
 
     @property
     def rate(self) -> Fraction | None:
@@ -176,10 +180,15 @@ class Node:
             value.has_data = bool(value.denominator)
             value.approximate = ("citizen", year) in self.approximate
         elif indicator in CAPACITY_INDICATORS:
+            # The honest-coverage rule (docs/architecture.md): a share of communes counts every
+            # commune, a commune that has not reported being not known to meet it; a share of people
+            # is over the communes that reported, and always says how many did.
             c = self.capacity.get(year, {})
+            communes = self.registry.get((SubjectKind.COMMUNES, 0), 0)
+            value.covered, value.expected = c.get("reporting", 0), communes or None
             value.numerator, value.denominator = {
-                Indicator.CHAIR_IN_CLC: (c.get("chair", 0), c.get("reporting", 0)),
-                Indicator.OFFICERS_IT: (c.get("officers_in_clc_it_trained", 0), c.get("officers_in_clc", 0)),
+                Indicator.CHAIR_IN_CLC: (c.get("chair", 0), communes),
+                Indicator.OFFICERS_IT: (c.get("officers_in_clc_it_trained", 0), c.get("officers", 0)),
                 Indicator.BRIEFED: (c.get("briefed", 0), c.get("officers_and_members", 0)),
                 Indicator.BRIEFED_CITIZEN: (c.get("briefed_citizen", 0), c.get("officers_and_members", 0)),
             }[indicator]
