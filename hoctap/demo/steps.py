@@ -400,8 +400,7 @@ def awards_step(context, log):
 
 
 STEPS = [territory_step, accounts_step, criteria_step, registry_step, funds_step, assessments_step, openrosa_step,
-         stats_step,
-         reports_step, inspections_step, awards_step]
+         stats_step, reports_step, inspections_step, awards_step]
 
 
 def run_all(log=print):
