@@ -134,7 +134,7 @@ def xlsform(definition: CriteriaSet, *, form_id: str, title: str, version: str) 
         {"list_name": "gui", "name": SUBMIT, "label": "Nộp hồ sơ tự đánh giá để xét"},
     ]
     settings = [{"form_title": title, "form_id": form_id, "version": version,
-                 "instance_name": "concat('Hồ sơ ', ${subject})"}]
+                 "instance_name": f"instance('{SUBJECTS_FILE[:-4]}')/root/item[name=${{subject}}]/label"}]
     return {"survey": survey, "choices": choices, "settings": settings}
 
 

@@ -161,3 +161,37 @@ def test_the_form_carries_floors_of_a_provincial_set():
 def _device(user):
     credential, secret = DeviceCredential.issue(user, "Máy thử")
     return credential.login, secret
+
+
+def test_the_saved_form_is_named_after_its_subject():
+    definition = loader.load_file(loader.SHIPPED_SETS_DIR / "family-448-2015.yaml")
+    result = xform.convert(xform.xlsform(definition, form_id="hoctap_1_2", title="T", version="1.1"), form_name="data")
+    binds = _binds(ET.fromstring(result.xform))
+    assert binds["instanceName"].get("calculate") == "instance('subjects')/root/item[name= /data/subject ]/label"
+
+
+def test_the_form_list_and_subject_list_cost_the_same_queries_for_two_or_twenty_subjects(
+        client, people, users, campaigns, device, small_map):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    village = Scope(users["village_officer"])
+    workflow.register(village, Title.FAMILY, people["household"], 2025)
+    workflow.register(village, Title.CITIZEN, people["head"], 2025)
+    collect = Collect(client, device[0].login, device[1])
+
+    def cost():
+        with CaptureQueriesContext(connection) as listing:
+            items = collect.form_list()
+        with CaptureQueriesContext(connection) as subjects:
+            for item in items:
+                collect.get(item["downloadUrl"].replace("form.xml", "subjects.csv"))
+        return len(listing), len(subjects)
+
+    cost()  # the credential's first use is written once
+    before = cost()
+    for n in range(20):
+        person = Person.objects.create(full_name=f"Người thứ {n}", sex=Sex.MALE, birth_year=1970 + n,
+                                       unit=small_map["village_a"])
+        workflow.register(village, Title.CITIZEN, person, 2025)
+    assert cost() == before
