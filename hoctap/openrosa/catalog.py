@@ -24,6 +24,11 @@ from hoctap.criteria.models import CriteriaSetVersion
 from . import xform
 
 
+# Answers and results are not needed to name a subject: 8,000 rows read faster without them.
+HEAVY_FIELDS = ("self_answers", "self_notes", "self_result", "review_answers", "review_comments", "review_result",
+                "return_reason", "revocation_reason")
+
+
 def open_assessments(scope: Scope):
     """Assessments the account may fill in now."""
     return scope.filter(Assessment.objects.filter(state__in=OPEN_STATES), Capability.EDIT_REGISTRY)
@@ -50,7 +55,7 @@ def subjects_csv(scope: Scope, campaign_id: int, set_id: int) -> bytes:
     version the device starts from)."""
     rows = (
         open_assessments(scope).filter(campaign_id=campaign_id, criteria_set_id=set_id)
-        .select_related(*SUBJECT_RELATIONS).order_by("unit__sort_key", "pk")
+        .select_related(*SUBJECT_RELATIONS).defer(*HEAVY_FIELDS).order_by("unit__sort_key", "pk")
     )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -38,6 +39,7 @@ RESPONSE_NS = "http://openrosa.org/http/response"
 # Collect splits a larger submission into several posts; a phone's photos of one assessment, scaled
 # to the form's max-pixels, stay far below this.
 ACCEPT_CONTENT_LENGTH = 50 * 1024 * 1024
+SUBJECTS_CACHE_SECONDS = 120
 SERVICE_WORKER = Path(__file__).parent / "static" / "openrosa" / "sw.js"
 
 
@@ -121,11 +123,17 @@ def form_xml(request, campaign_id, set_id):
     return response
 
 
+def _subjects_key(request, campaign_id, set_id) -> str:
+    return f"openrosa:subjects:{request.user.pk}:{campaign_id}:{set_id}"
+
+
 @openrosa()
 def manifest(request, campaign_id, set_id):
     scope = scope_for(request)
     catalog.form_or_404(scope, campaign_id, set_id)
     subjects = catalog.subjects_csv(scope, campaign_id, set_id)
+    # Collect fetches the list right after the manifest when its hash changed: serve those very bytes.
+    cache.set(_subjects_key(request, campaign_id, set_id), subjects, SUBJECTS_CACHE_SECONDS)
     url = _absolute(request, "openrosa:subjects", campaign_id=campaign_id, set_id=set_id)
     body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<manifest xmlns="{MANIFEST_NS}"><mediaFile>'
             f"<filename>{xform.SUBJECTS_FILE}</filename><hash>md5:{catalog.md5(subjects)}</hash>"
@@ -137,7 +145,8 @@ def manifest(request, campaign_id, set_id):
 def subjects(request, campaign_id, set_id):
     scope = scope_for(request)
     catalog.form_or_404(scope, campaign_id, set_id)
-    response = HttpResponse(catalog.subjects_csv(scope, campaign_id, set_id), content_type="text/csv; charset=utf-8")
+    data = cache.get(_subjects_key(request, campaign_id, set_id)) or catalog.subjects_csv(scope, campaign_id, set_id)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{xform.SUBJECTS_FILE}"'
     return response
 
