@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO))
 
 from bench import bench_stats  # noqa: E402
 
-OTHERS = ["bench_engine.py", "bench_import.py", "bench_export.py"]
+OTHERS = ["bench_engine.py", "bench_import.py", "bench_export.py", "bench_openrosa.py"]
 
 
 def main(argv=None):

@@ -13,6 +13,7 @@ import functools
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -169,7 +170,9 @@ def submission(request):
     if instance.size > submissions.MAX_XML_BYTES:
         return _message(413, _("Tệp dữ liệu của bản gửi quá lớn."), accept_length=True)
     try:
-        outcome = submissions.receive(scope_for(request), request.device_credential, instance.read(), request.FILES)
+        # The audit log's actor is the officer the phone belongs to (the middleware saw no session).
+        with set_actor(request.user, remote_addr=request.META.get("REMOTE_ADDR")):
+            outcome = submissions.receive(scope_for(request), request.device_credential, instance.read(), request.FILES)
     except submissions.Refused as refusal:
         return _message(refusal.status, refusal.message, accept_length=True)
     return _message(outcome.status, outcome.message, accept_length=True)

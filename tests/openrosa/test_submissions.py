@@ -210,3 +210,14 @@ def test_an_officer_without_edit_rights_cannot_fill_in(citizen_form, client, use
     reply = approver.send(*approver.fill(form, assessment.pk, {}))
     assert reply.status == 404
     assert _written() == before
+
+
+def test_the_audit_log_names_the_officer_behind_the_phone(citizen_form, collect, users):
+    from auditlog.models import LogEntry
+
+    assessment, form = citizen_form
+    code = assessment.criteria_set.definition.indicators[0].code
+    assert collect.send(*collect.fill(form, assessment.pk, {code: "5"}, photos={code: ("e.jpg", jpeg())})).status == 201
+    attached = Evidence.objects.get()
+    assert LogEntry.objects.get_for_object(attached).get().actor == users["village_officer"]
+    assert LogEntry.objects.get_for_object(assessment).latest("pk").actor == users["village_officer"]
