@@ -62,7 +62,13 @@
   }
 
   async function enqueue(form, submitter) {
-    const data = new FormData(form, submitter || null);
+    let data;
+    try {
+      data = new FormData(form, submitter || null);
+    } catch (error) { // browsers before 2023 take no submitter: add the pressed button by hand
+      data = new FormData(form);
+      if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    }
     const fields = [];
     let hasFile = false;
     for (const [name, value] of data.entries()) {
