@@ -133,3 +133,24 @@ def test_the_review_board_accepts_a_row_offline_and_sends_it_when_back(browser, 
     assert Assessment.objects.get(pk=assessment.pk).state == State.PROPOSED
     page.wait_for_selector("tr:has-text('Nguyễn Văn An') >> text=Đề nghị công nhận")
     context.close()
+
+
+def test_two_open_tabs_send_a_queued_photo_once(browser, live_server, people, users, campaigns, tmp_path):
+    assessment = workflow.register(Scope(users["village_officer"]), Title.CITIZEN, people["head"], 2025)
+    context, page = _phone(browser, live_server, "village_officer_a")
+    url = f"{live_server.url}/assessments/{assessment.pk}/self-assessment/"
+    page.goto(url)
+    _ready(page)
+    other = context.new_page()
+    other.goto(url)
+    context.set_offline(True)
+    page.locator("#ev-file").set_input_files(str(_photo(tmp_path)))
+    page.locator("#ev-date").fill("2025-06-01")
+    page.get_by_role("button", name="Tải lên").click()
+    page.locator("#offline-queue li").first.wait_for()
+    context.set_offline(False)  # both tabs hear "online" and try to send
+    expect(page.locator("#offline-queue li")).to_have_count(0)
+    other.reload()
+    expect(other.locator("#offline-queue li")).to_have_count(0)
+    assert Evidence.objects.filter(assessment=assessment).count() == 1
+    context.close()

@@ -130,9 +130,16 @@
   async function flush() {
     if (flushing || !navigator.onLine) return;
     flushing = true;
+    // One tab sends at a time (two open tabs must not send the same photo twice).
+    if (navigator.locks) return navigator.locks.request("hoctap-offline-send", sendAll);
+    return sendAll();
+  }
+
+  async function sendAll() {
     try {
       for (const item of await all()) {
         if (item.conflict) continue;
+        if (!(await run("readonly", (store) => store.get(item.id)))) continue; // sent from another tab
         let outcome;
         try {
           outcome = await send(item);
