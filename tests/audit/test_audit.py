@@ -56,3 +56,24 @@ def test_creation_entries_are_never_purged(small_map):
     entry = LogEntry.objects.get_for_object(small_map["commune_a"]).get(action=LogEntry.Action.CREATE)
     with pytest.raises(CreationEntryIsPermanent):
         entry.delete()
+
+
+def test_history_shows_values_as_people_read_them(small_map, officer_a, client):
+    client.force_login(officer_a)
+    client.post(f"/units/{small_map['commune_a'].pk}/villages/new/", {"division_type": "Thôn", "short_name": "Hạ"})
+    village = small_map["commune_a"].children.get(short_name="Hạ")
+    page = client.get(f"/history/territory.unit/{village.pk}/").content.decode()
+    table = page.split("<tbody>", 1)[1]
+    assert "<td>Xã An Lạc</td>" in table  # the parent by name, not its id
+    assert "<td>village</td>" not in table and "<td>current</td>" not in table  # choices by their label
+
+
+def test_structured_values_and_flags_are_not_shown_raw():
+    from hoctap.assessments.models import Assessment
+    from hoctap.audit.history import _display
+
+    answers = Assessment._meta.get_field("self_answers")
+    assert _display("{'F1': 9, 'F2': True}", answers) == "2 mục"
+    assert _display('{"F1": 9}', answers) == "1 mục"
+    assert _display("2026-12-05 09:30:00+00:00", Assessment._meta.get_field("revoked_at")) == "05/12/2026 16:30"
+    assert _display("submitted", Assessment._meta.get_field("state")) == "Đã nộp"

@@ -57,3 +57,11 @@ def children_list(board):
             ),
         ),
     )
+
+
+@register.filter
+def class_label(code):
+    """A class or level code ("level_2") as its name in the criteria sets ("Mức 2")."""
+    from hoctap.criteria.labels import classification_label
+
+    return classification_label(code)
