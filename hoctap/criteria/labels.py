@@ -8,6 +8,7 @@ the code."""
 from __future__ import annotations
 
 import threading
+import time
 
 from django.utils.translation import get_language, gettext as _
 
@@ -16,6 +17,10 @@ from .schema import ACHIEVED, NOT_ACHIEVED
 _names: dict[str, tuple[str, str]] = {}
 _lock = threading.Lock()
 _loaded_fingerprints: set[str] = set()
+# Codes no set names (yet): looked up again after a while, not on every page (a dashboard costs a
+# constant number of queries).
+_misses: dict[str, float] = {}
+MISS_SECONDS = 300
 
 
 def _add(definition) -> None:
@@ -54,9 +59,19 @@ def classification_label(code: str) -> str:
     with _lock:
         if not _names:
             _load_shipped()
-        if code not in _names:
+        if code not in _names and time.monotonic() - _misses.get(code, -MISS_SECONDS) >= MISS_SECONDS:
             _load_published()
+            if code not in _names:
+                _misses[code] = time.monotonic()
     names = _names.get(code)
     if names is None:
         return code
     return names[1] if (get_language() or "vi").startswith("en") else names[0]
+
+
+def forget() -> None:
+    """Drop what was read (tests that count queries start each count from the same state)."""
+    with _lock:
+        _names.clear()
+        _loaded_fingerprints.clear()
+        _misses.clear()
