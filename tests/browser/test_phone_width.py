@@ -24,3 +24,27 @@ def test_every_menu_page_fits_a_phone(phone, live_server, small_map, officer_a, 
         if width > 360:
             too_wide[href] = width
     assert too_wide == {}
+
+
+def test_account_and_landing_pages_fit_a_phone(phone, live_server, small_map, officer_a):
+    """The pages of issue 12 §1 and §6: landing, forgotten password, the to-do home, one's password
+    and API tokens (with a token just issued), the officer's one-time code."""
+    too_wide = {}
+
+    def check(path):
+        assert phone.goto(f"{live_server.url}{path}").ok, path
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            too_wide[path] = width
+
+    for path in ("/", "/login/", "/password/reset/", "/password/reset/code/"):
+        check(path)
+    login(phone, live_server, "officer_a", "correct-horse-battery-9")
+    for path in ("/", "/account/password/", "/account/tokens/"):
+        check(path)
+    phone.fill("#id_name", "Phần mềm thống kê của xã An Lạc")
+    phone.get_by_role("button", name="Cấp mã").click()
+    phone.wait_for_selector("#new-token")
+    if phone.evaluate("document.documentElement.scrollWidth") > 360:
+        too_wide["token issued"] = phone.evaluate("document.documentElement.scrollWidth")
+    assert too_wide == {}
