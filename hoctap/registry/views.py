@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 from django.views.decorators.http import require_GET
 
 from hoctap.core.limits import ascii_int, is_year, parse_year
@@ -110,7 +110,7 @@ def household_list(request):
 
 @login_required
 def household_export(request):
-    return _export(request, HouseholdFilterForm, households_in_scope, exports.HOUSEHOLD_COLUMNS, "ho-gia-dinh",
+    return _export(request, HouseholdFilterForm, households_in_scope, exports.HOUSEHOLD_COLUMNS, pgettext("file name", "ho-gia-dinh"),
                    _("Hộ gia đình"))
 
 
@@ -257,7 +257,7 @@ def _person_filters(form) -> dict:
 
 @login_required
 def person_export(request):
-    return _export(request, PersonFilterForm, people_in_scope, exports.PERSON_COLUMNS, "nhan-khau", _("Nhân khẩu"),
+    return _export(request, PersonFilterForm, people_in_scope, exports.PERSON_COLUMNS, pgettext("file name", "nhan-khau"), _("Nhân khẩu"),
                    filters=_person_filters)
 
 
@@ -349,7 +349,7 @@ def clan_list(request):
 
 @login_required
 def clan_export(request):
-    return _export(request, ListFilterForm, clan_branches_in_scope, exports.CLAN_COLUMNS, "chi-dong-ho",
+    return _export(request, ListFilterForm, clan_branches_in_scope, exports.CLAN_COLUMNS, pgettext("file name", "chi-dong-ho"),
                    _("Chi dòng họ"))
 
 
@@ -409,7 +409,7 @@ def organisation_list(request):
 @login_required
 def organisation_export(request):
     return _export(request, OrganisationFilterForm, organisations_in_scope, exports.ORGANISATION_COLUMNS,
-                   "co-quan-don-vi", _("Cơ quan, đơn vị"))
+                   pgettext("file name", "co-quan-don-vi"), _("Cơ quan, đơn vị"))
 
 
 @login_required

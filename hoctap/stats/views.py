@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 from django.views.decorators.http import require_http_methods
 
 from hoctap.core.limits import is_year
@@ -116,7 +116,14 @@ def export(request, unit_id, table):
         raise Http404
     board, _form = _board(request, unit)
     columns, records = _export_rows(board, table)
-    return xlsx_response(f"thong-ke-{unit.code}-{board.year}-{table}", table, columns, records)
+    # Sheet and file names in the reader's language, never the table's internal code.
+    sheet, stem = {
+        "indicators": (_("Chỉ số"), pgettext("file name", "chi-so")),
+        "children": (_("Đơn vị trực thuộc"), pgettext("file name", "don-vi-truc-thuoc")),
+        "series": (_("Theo năm"), pgettext("file name", "theo-nam")),
+    }[table]
+    prefix = pgettext("file name", "thong-ke")
+    return xlsx_response(f"{prefix}-{unit.code}-{board.year}-{stem}", sheet, columns, records)
 
 
 @login_required

@@ -112,3 +112,27 @@ def test_dashboard_counts_per_class_read_as_names(client, small_map, officer_a):
     page = client.get(f"/stats/units/{small_map['commune_a'].pk}/?year=2025").content.decode()
     classes = re.findall(r'<span class="small muted">([^<]*)</span>', page)
     assert classes == [f"{band.name_vi}: 1"]
+
+
+@pytest.mark.parametrize("language, households, sheet, stats_file, stats_sheet", [
+    ("vi", "ho-gia-dinh", "Hộ gia đình", "thong-ke-12001-2025-chi-so", "Chỉ số"),
+    ("en", "households", "Household", "statistics-12001-2025-indicators", "Indicator"),
+])
+def test_spreadsheet_sheet_and_file_names_follow_the_language(client, small_map, officer_a, language, households,
+                                                               sheet, stats_file, stats_sheet):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(officer_a)
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+
+    def read(url):
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return response["Content-Disposition"], load_workbook(io.BytesIO(body), read_only=True).sheetnames
+
+    disposition, sheets = read("/registry/households/export/?format=xlsx")
+    assert f"{households}" in disposition and sheets == [sheet]
+    disposition, sheets = read(f"/stats/units/{small_map['commune_a'].pk}/export/indicators.xlsx?year=2025")
+    assert stats_file in disposition and sheets == [stats_sheet]
