@@ -53,7 +53,8 @@ def test_every_operation_answers_without_5xx_and_as_documented(tokens, client, p
     assert len(operations) > 80
     for operation in operations:
         for username, token in tokens.items():
-            headers = {"Authorization": f"Bearer {token}"}
+            # identity: schemathesis's in-process WSGI transport does not gunzip the compressed answers
+            headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"}
             strategy = st.one_of(
                 operation.as_strategy(GenerationMode.POSITIVE, headers=headers),
                 operation.as_strategy(GenerationMode.NEGATIVE, headers=headers),
