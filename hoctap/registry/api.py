@@ -19,6 +19,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.territory.models import Level, Unit
 
+from .ethnicity import resolve_ethnicity
 from .forms import ClanBranchForm, HouseholdForm, MemberForm, OrganisationForm, PersonForm
 from .models import ID_NUMBER_PATTERN, ClanBranch, Household, Organisation, Person, TotalKind
 from .services import (
@@ -52,7 +53,8 @@ class PersonOut(Schema):
     sex: str
     birth_date: datetime.date | None
     birth_year: int
-    ethnicity: str
+    ethnicity: str  # the GSO code (QĐ 1019/QĐ-TCTK), "" when not recorded
+    ethnicity_name: str
     id_number: str
     household_id: int | None
     employer_id: int | None
@@ -65,6 +67,10 @@ class PersonOut(Schema):
     @staticmethod
     def resolve_id_number(person):
         return person.id_number_masked
+
+    @staticmethod
+    def resolve_ethnicity_name(person):
+        return person.get_ethnicity_display()
 
 
 class PersonCreated(PersonOut):
@@ -220,7 +226,11 @@ class DenominatorOut(Schema):
 # -- helpers -----------------------------------------------------------------------------------
 
 def _valid(form, prefix: str = ""):
-    """A form's errors as a 422 naming the fields (members.0.full_name for nested ones)."""
+    """A form's errors as a 422 naming the fields (members.0.full_name for nested ones). An ethnicity
+    may be sent as its GSO code or by name ("Tày", "H'Mông"): names become codes here."""
+    value = form.data.get("ethnicity") if hasattr(form.data, "get") else None
+    if value and (code := resolve_ethnicity(value)):
+        form.data = {**form.data, "ethnicity": code}
     if not form.is_valid():
         raise ValidationError({f"{prefix}{field}": errors for field, errors in form.errors.as_data().items()})
     return form

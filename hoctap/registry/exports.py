@@ -18,7 +18,7 @@ PERSON_COLUMNS = (
     ExportColumn(_("Giới tính"), lambda p: p.get_sex_display(), 10),
     ExportColumn(_("Ngày sinh"), lambda p: p.birth_date, 12),
     ExportColumn(_("Năm sinh"), lambda p: p.birth_year, 10),
-    ExportColumn(_("Dân tộc"), lambda p: p.ethnicity, 10),
+    ExportColumn(_("Dân tộc"), lambda p: p.get_ethnicity_display(), 12),
     ExportColumn(_("Số CCCD"), lambda p: p.id_number_masked, 16),
     ExportColumn(_("Mã hộ"), lambda p: p.household.code if p.household_id else "", 12),
     ExportColumn(_("Thôn hoặc xã"), lambda p: p.unit.name, 20),

@@ -87,7 +87,7 @@ class HouseholdForm(forms.ModelForm):
 
 
 class BirthAndEthnicityMixin:
-    """Birth date or birth year (one is enough); ethnicity defaults to Kinh."""
+    """Birth date or birth year (one is enough); ethnicity may stay "not recorded" (never Kinh by default)."""
 
     def clean(self):
         data = super().clean()
@@ -95,8 +95,6 @@ class BirthAndEthnicityMixin:
             data["birth_year"] = data["birth_date"].year
         if not data.get("birth_date") and not data.get("birth_year") and "birth_year" not in self.errors:
             self.add_error("birth_year", _("Cần ngày sinh hoặc năm sinh."))
-        if not data.get("ethnicity"):
-            data["ethnicity"] = "Kinh"
         return data
 
 

@@ -24,6 +24,7 @@ from hoctap.territory.models import Era, Level, Unit
 from hoctap.territory.services import create_village
 from hoctap.territory.village_kinds import village_kind_choices
 
+from .ethnicity import ethnicity_name, from_1979_code, resolve_ethnicity
 from .models import (
     ClanBranch,
     DigitalSkill,
@@ -66,8 +67,9 @@ def _person_columns(name_key: str, name_header, *, name_required: bool) -> tuple
                help=gettext_lazy("Ghi ngày sinh hoặc năm sinh.")),
         Column("birth_year", gettext_lazy("Năm sinh"), Kind.YEAR, width=10, example="1980",
                help=gettext_lazy("Bắt buộc nếu không có ngày sinh.")),
-        Column("ethnicity", gettext_lazy("Dân tộc"), max_length=50, width=12, example="Kinh",
-               help=gettext_lazy("Để trống: Kinh.")),
+        Column("ethnicity", gettext_lazy("Dân tộc"), max_length=50, width=12, example="Tày",
+               help=gettext_lazy("Tên dân tộc (ví dụ Tày, H'Mông, Dao) hoặc mã 2 chữ số theo danh mục của "
+                                 "Tổng cục Thống kê (QĐ 1019/QĐ-TCTK); để trống: chưa ghi nhận.")),
         Column("id_number", gettext_lazy("Số CCCD"), Kind.DIGITS, digits=12, sensitive=True, width=16,
                example="034080001234", help=gettext_lazy("12 chữ số; không bắt buộc.")),
         Column("occupation_group", gettext_lazy("Nhóm nghề nghiệp"), Kind.CHOICE,
@@ -115,7 +117,36 @@ def _check_names(row: Row, template: ImportTemplate, *keys: str) -> None:
                 row.error(key, error.messages[0])
 
 
+ETHNICITY_1979 = Column(
+    "ethnicity_1979", gettext_lazy("Mã dân tộc cũ (danh mục 1979)"), max_length=2, width=14,
+    help=gettext_lazy("Chỉ dùng cho hồ sơ cũ ghi mã theo QĐ 121-TCTK/PPCĐ năm 1979; để trống nếu đã ghi cột Dân tộc."),
+)
+
+
+def _check_ethnicity(row: Row) -> None:
+    """row.data["ethnicity"] := the 2008 code the row names (a name, a 2008 code or a 1979 code), or ""."""
+    code = ""
+    if row["ethnicity"] and row.ok("ethnicity"):
+        code = resolve_ethnicity(row["ethnicity"])
+        if code is None:
+            row.error("ethnicity", _("Không có trong danh mục 54 dân tộc; ghi tên dân tộc (ví dụ Tày, H'Mông) "
+                                     "hoặc mã 2 chữ số, hoặc để trống nếu chưa biết."))
+            return
+    if row["ethnicity_1979"] and row.ok("ethnicity_1979"):
+        old = from_1979_code(row["ethnicity_1979"])
+        if old is None:
+            row.error("ethnicity_1979", _("Mã dân tộc cũ phải từ 01 đến 54."))
+            return
+        if code and code != old:
+            row.error("ethnicity_1979", _("Mã cũ %(old)s là dân tộc %(name)s, khác cột Dân tộc.")
+                      % {"old": row["ethnicity_1979"], "name": ethnicity_name(old)})
+            return
+        code = old
+    row.data["ethnicity"] = code
+
+
 def _check_person(row: Row) -> None:
+    _check_ethnicity(row)
     birth_date, birth_year = row["birth_date"], row["birth_year"]
     row.data["birth_year"] = birth_date.year if birth_date else birth_year
     if row.ok("birth_date", "birth_year"):
@@ -136,7 +167,7 @@ def _person_values(row: Row, name_key: str) -> dict:
     """The person fields the row fills in (blank cells are left out: they erase nothing)."""
     values = {
         "full_name": row[name_key], "sex": row["sex"], "birth_date": row["birth_date"],
-        "birth_year": row.data["birth_year"], "ethnicity": row["ethnicity"], "id_number": row["id_number"],
+        "birth_year": row.data["birth_year"], "ethnicity": row.data.get("ethnicity"), "id_number": row["id_number"],
         "occupation_group": row["occupation_group"], "digital_skill": row["digital_skill"],
     }
     return {field: value for field, value in values.items() if value not in (None, "")}
@@ -279,6 +310,7 @@ class HouseholdsTemplate(RegistryTemplate):
         Column("address", gettext_lazy("Địa chỉ"), max_length=255, width=28, example="Xóm 3"),
         *_person_columns("full_name", gettext_lazy("Họ và tên"), name_required=True),
         Column("is_head", gettext_lazy("Chủ hộ"), Kind.FLAG, width=8, example="x"),
+        ETHNICITY_1979,
     )
 
     def check(self, rows, run):
@@ -460,8 +492,10 @@ class OrganisationsTemplate(RegistryTemplate):
                example="12001"),
         Column("address", gettext_lazy("Địa chỉ"), width=24),
         *_person_columns("staff_name", gettext_lazy("Họ và tên cán bộ, nhân viên"), name_required=False),
+        ETHNICITY_1979,
     )
-    staff_columns = ("sex", "birth_date", "birth_year", "id_number", "occupation_group", "digital_skill", "ethnicity")
+    staff_columns = ("sex", "birth_date", "birth_year", "id_number", "occupation_group", "digital_skill", "ethnicity",
+                     "ethnicity_1979")
 
     def check(self, rows, run):
         _resolve_units(rows, run, "unit_code", {Level.COMMUNE, Level.VILLAGE}, Capability.EDIT_REGISTRY)

@@ -19,6 +19,7 @@ from hoctap.core.text import fold, normalise, sort_key
 from hoctap.core.validators import VisibleText
 from hoctap.territory.models import Era, Level, Unit
 
+from .ethnicity import ethnicity_choices
 # Working age for the learning-citizen denominators: 15 to 60 inclusive in the reference year.
 # 15 is where the Labour Code 2019 (Bộ luật Lao động, art. 3) starts working age; 15-60 is the band
 # of the literacy standard (Nghị định 20/2014/NĐ-CP) that the commune learning-community criteria
@@ -291,7 +292,8 @@ class Person(models.Model):
     sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), db_index=True)
-    ethnicity = models.CharField(_("dân tộc"), max_length=50, default="Kinh")
+    # The GSO code (registry/ethnicity.py); "" = not recorded, never assumed Kinh.
+    ethnicity = models.CharField(_("dân tộc"), max_length=2, blank=True, default="", choices=ethnicity_choices)
     id_number = models.CharField(
         _("số CCCD"), max_length=ID_NUMBER_LENGTH, null=True, blank=True, unique=True,
         validators=[validate_id_number], help_text=_("12 chữ số; không bắt buộc."),
@@ -349,7 +351,7 @@ class Person(models.Model):
     def refresh_derived(self):
         """Text columns and the birth year; bulk imports set unit and commune themselves."""
         self.full_name = normalise(self.full_name)
-        self.ethnicity = normalise(self.ethnicity) or "Kinh"
+        self.ethnicity = (self.ethnicity or "").strip()
         self.id_number = (self.id_number or "").strip() or None
         self.name_folded = fold(self.full_name)
         self.sort_key = sort_key(self.full_name)

@@ -212,7 +212,7 @@ def personal_data(scope, user, *, log_access: bool = False) -> dict:
             "sex": person.get_sex_display(),
             "birth_date": person.birth_date.isoformat() if person.birth_date else None,
             "birth_year": person.birth_year,
-            "ethnicity": person.ethnicity,
+            "ethnicity": person.get_ethnicity_display(),
             "id_number": person.id_number,
             "occupation_group": person.get_occupation_group_display(),
             "digital_skill": person.get_digital_skill_display(),
