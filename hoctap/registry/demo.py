@@ -58,7 +58,9 @@ def _household_rows(context):
                     serial += 1
                     adult = year <= 2010
                     rows.append([
-                        code, village.code, f"Xóm {h + 1}" if m == 0 else None, name, sex, None, year, None,
+                        # Ethnicity as the commune recorded it; some children's not recorded yet (shown so).
+                        code, village.code, f"Xóm {h + 1}" if m == 0 else None, name, sex, None, year,
+                        None if m == 2 and h % 3 == 0 else "Kinh",
                         _id_number(sex, year, serial) if adult else None,
                         OCCUPATIONS[(index + m) % len(OCCUPATIONS)] if adult else "Khác",
                         SKILLS[(index + m) % len(SKILLS)], "x" if m == 0 else None,

@@ -220,7 +220,7 @@ def test_subject_forms(client_a, small_map):
                                                        "employer": organisation.pk})
     person = Person.objects.get()
     assert response.url == f"/registry/people/{person.pk}/"
-    assert person.unit == small_map["commune_a"] and person.ethnicity == "Kinh"
+    assert person.unit == small_map["commune_a"] and person.ethnicity == ""  # not recorded, never Kinh by default
 
 
 def test_edit_forms_never_show_the_full_id_number_and_keep_it_when_left_empty(client, household_a, small_map,
