@@ -19,7 +19,6 @@ from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.territory.models import Level, Unit
 
-from .ethnicity import resolve_ethnicity
 from .forms import ClanBranchForm, HouseholdForm, MemberForm, OrganisationForm, PersonForm
 from .models import ID_NUMBER_PATTERN, ClanBranch, Household, Organisation, Person, TotalKind
 from .services import (
@@ -226,11 +225,7 @@ class DenominatorOut(Schema):
 # -- helpers -----------------------------------------------------------------------------------
 
 def _valid(form, prefix: str = ""):
-    """A form's errors as a 422 naming the fields (members.0.full_name for nested ones). An ethnicity
-    may be sent as its GSO code or by name ("Tày", "H'Mông"): names become codes here."""
-    value = form.data.get("ethnicity") if hasattr(form.data, "get") else None
-    if value and (code := resolve_ethnicity(value)):
-        form.data = {**form.data, "ethnicity": code}
+    """A form's errors as a 422 naming the fields (members.0.full_name for nested ones)."""
     if not form.is_valid():
         raise ValidationError({f"{prefix}{field}": errors for field, errors in form.errors.as_data().items()})
     return form

@@ -13,6 +13,7 @@ from hoctap.core.imports import all_templates
 from hoctap.territory.models import Level, Unit
 
 from .choices import SOURCES
+from .ethnicity import resolve_ethnicity
 from .models import (
     ID_NUMBER_PATTERN,
     ClanBranch,
@@ -87,7 +88,16 @@ class HouseholdForm(forms.ModelForm):
 
 
 class BirthAndEthnicityMixin:
-    """Birth date or birth year (one is enough); ethnicity may stay "not recorded" (never Kinh by default)."""
+    """Birth date or birth year (one is enough); ethnicity may stay "not recorded" (never Kinh by default)
+    and may be sent as its GSO code or by name ("Tày", "H'Mông": the API and old bookmarks do)."""
+
+    def full_clean(self):
+        key = self.add_prefix("ethnicity")
+        value = self.data.get(key) if self.is_bound else None
+        if value and (code := resolve_ethnicity(value)) and code != value:
+            self.data = self.data.copy()
+            self.data[key] = code
+        super().full_clean()
 
     def clean(self):
         data = super().clean()
