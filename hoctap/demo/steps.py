@@ -251,6 +251,7 @@ def reports_step(context, log):
                        "tự đánh giá và công nhận các danh hiệu học tập theo kế hoạch.",
             "difficulties": "Kinh phí cho Trung tâm học tập cộng đồng còn hạn chế; một số hộ chưa quen phần mềm.",
             "proposals": "Đề nghị tỉnh mở lớp tập huấn sử dụng phần mềm cho cán bộ thôn.",
+            "signer_name": "Nguyễn Văn Hùng",
         })
         report = services.submit(scope, report, actor=officer, now=moment)
         reviewer = Scope(province_officer)
@@ -267,6 +268,7 @@ def reports_step(context, log):
             "results": "Các xã triển khai đăng ký, đánh giá và công nhận danh hiệu học tập năm 2025 theo kế hoạch.",
             "difficulties": "Nhiều xã mới sau sắp xếp chưa kiện toàn cán bộ phụ trách.",
             "proposals": "Đề nghị Trung ương Hội hướng dẫn bộ tiêu chí áp dụng sau sắp xếp đơn vị hành chính.",
+            "signer_name": "Trần Thị Lan",
         })
         outstanding = services.outstanding_children(report)
         note = "Các xã sau chưa gửi hoặc chưa được tiếp nhận báo cáo; tỉnh tiếp tục đôn đốc:\n"

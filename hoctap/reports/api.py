@@ -46,6 +46,12 @@ class NarrativeIn(Schema):
     difficulties: str | None = None
     proposals: str | None = None
     outstanding_note: str | None = None
+    number: str | None = None
+    place: str | None = None
+    dated: datetime.date | None = None
+    signer_title: str | None = None
+    signer_name: str | None = None
+    recipients: str | None = None
     version: Count | None = None
 
 
@@ -98,6 +104,12 @@ class ReportOut(Schema):
     difficulties: str
     proposals: str
     outstanding_note: str
+    number: str
+    place: str
+    dated: datetime.date | None
+    signer_title: str
+    signer_name: str
+    recipients: str
     return_reason: str
     first_submitted_at: datetime.datetime | None
     submitted_at: datetime.datetime | None
@@ -174,7 +186,7 @@ def _report_out(report: Report) -> dict:
     return {
         **{field: getattr(report, field) for field in (
             "id", "year", "unit_id", "state", "due_date", "results", "difficulties", "proposals", "outstanding_note",
-            "return_reason", "first_submitted_at", "submitted_at", "decided_at", "version",
+            "number", "place", "dated", "signer_title", "signer_name", "recipients", "return_reason", "first_submitted_at", "submitted_at", "decided_at", "version",
         )},
         "due_date": report.due_date or services.due_date_for(report.report_type, report.unit, report.year),
         "report_type": report.report_type.code,

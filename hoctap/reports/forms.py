@@ -46,8 +46,14 @@ class NarrativeForm(forms.ModelForm):
 
     class Meta:
         model = Report
-        fields = ["results", "difficulties", "proposals", "outstanding_note"]
-        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in fields}
+        fields = ["results", "difficulties", "proposals", "outstanding_note",
+                  "number", "place", "dated", "signer_title", "signer_name", "recipients"]
+        widgets = {
+            **{name: forms.Textarea(attrs={"rows": 6}) for name in ("results", "difficulties", "proposals",
+                                                                   "outstanding_note")},
+            "dated": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class TransitionForm(forms.Form):

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.validators import VisibleText
 from hoctap.territory.models import Level, Unit
 
 
@@ -109,6 +110,30 @@ class Report(models.Model):
             "Bắt buộc khi còn đơn vị cấp dưới chưa gửi hoặc chưa được tiếp nhận báo cáo; phải nêu tên từng đơn vị."
         ),
     )
+    # The document itself (Nghị định 30/2020/NĐ-CP): number, place and date, signer, recipients.
+    # Set by the reporting officer, defaulted when the report is started and completed on
+    # submission; the rules are `services.check_document` (pages and API alike).
+    number = models.CharField(
+        _("số văn bản"), max_length=40, blank=True,
+        help_text=_("Ví dụ: 15/BC-HKH. Để trống: khi gửi, hệ thống cấp số tiếp theo của đơn vị trong năm."),
+    )
+    place = models.CharField(
+        _("địa danh"), max_length=100, blank=True, validators=[VisibleText(_("địa danh"))],
+        help_text=_("Ghi ở dòng ngày tháng, ví dụ: Cao Bằng."),
+    )
+    dated = models.DateField(
+        _("ngày báo cáo"), null=True, blank=True, help_text=_("Để trống: ngày gửi báo cáo."),
+    )
+    signer_title = models.CharField(
+        _("chức vụ người ký"), max_length=120, default="Chủ tịch", validators=[VisibleText(_("chức vụ người ký"))],
+    )
+    signer_name = models.CharField(
+        _("người ký"), max_length=200, blank=True, validators=[VisibleText(_("người ký"))],
+        help_text=_("Họ và tên người ký; bắt buộc khi gửi."),
+    )
+    recipients = models.TextField(
+        _("nơi nhận"), blank=True, help_text=_("Mỗi nơi nhận một dòng; dòng cuối là nơi lưu, ví dụ: Lưu: VT."),
+    )
     snapshot = models.JSONField(_("số liệu đã chốt"), null=True, blank=True, editable=False)
     due_date = models.DateField(_("hạn gửi"), null=True, blank=True, editable=False)
     first_submitted_at = models.DateTimeField(_("gửi lần đầu"), null=True, blank=True, editable=False)
@@ -138,6 +163,9 @@ class Report(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.state in LOCKED_STATES
+
+    def recipient_lines(self) -> list[str]:
+        return [line.strip().lstrip("-–").strip() for line in self.recipients.splitlines() if line.strip().lstrip("-–").strip()]
 
 
 class ReportEvent(models.Model):

@@ -8,6 +8,7 @@ check who may act, validate, and raise ValidationError with field names.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -19,13 +20,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hoctap.accounts.roles import Capability
+from hoctap.assessments.legal_bases import unit_in_sentence
+from hoctap.core.documents import in_official_language
 from hoctap.core.text import fold
+from hoctap.core.validators import check_visible_text
 from hoctap.territory.models import Era, Level, Unit
 
 from . import deadlines, figures
+from .issuers import issuing_bodies
 from .models import Report, ReportEvent, ReportLevel, ReportSchedule, ReportState, ReportType
 
 NARRATIVE_FIELDS = ("results", "difficulties", "proposals")
+# What the paper carries besides its content (Nghị định 30/2020/NĐ-CP): set on the same form.
+DOCUMENT_FIELDS = ("number", "place", "dated", "signer_title", "signer_name", "recipients")
+EDITABLE_FIELDS = NARRATIVE_FIELDS + ("outstanding_note",) + DOCUMENT_FIELDS
+# A report of the Study Promotion Association: "15/BC-HKH" (số thứ tự / ký hiệu báo cáo - cơ quan).
+NUMBER_SYMBOL = "BC-HKH"
+NUMBER_PATTERN = re.compile(r"^([1-9][0-9]{0,5})/(BC(?:-[0-9A-ZĐ]+)+)$")
+ARCHIVE_LINE = "Lưu: VT."
 # The level that receives each level's reports.
 CHILD_LEVEL = {Level.NATION: Level.PROVINCE, Level.PROVINCE: Level.COMMUNE}
 
@@ -84,6 +96,108 @@ def can_write(scope, report: Report) -> bool:
     return report.unit.path in scope.paths(Capability.REPORT) and not report.is_locked
 
 
+# -- the document: number, place and date, signer, recipients ---------------------------------
+
+@in_official_language  # the paper's own text, stored as typed
+def default_recipients(unit: Unit) -> str:
+    """The association of the level above (the central association for a province), then the
+    archive line."""
+    parent = unit.parent
+    if parent is None or parent.level == Level.NATION:
+        above = _("Trung ương Hội Khuyến học Việt Nam (để báo cáo);")
+    else:
+        above = _("Hội Khuyến học %(unit)s (để báo cáo);") % {"unit": unit_in_sentence(parent)}
+    return "\n".join([above, ARCHIVE_LINE])
+
+
+def document_defaults(unit: Unit) -> dict:
+    """What a new report's paper says until the officer changes it."""
+    return {"place": issuing_bodies(unit)[2], "recipients": default_recipients(unit), "signer_title": "Chủ tịch"}
+
+
+def _number_year(report: Report, day: datetime.date | None = None) -> int:
+    return (day or report.dated or timezone.localdate()).year
+
+
+def _numbers_taken(report: Report, year: int) -> dict[str, Report]:
+    """The numbers the unit's other reports dated in `year` carry (numbering restarts each year)."""
+    others = Report.objects.filter(unit_id=report.unit_id).exclude(pk=report.pk).exclude(number="")
+    return {
+        other.number: other for other in others.select_related("report_type")
+        if _number_year(other, other.dated or (other.submitted_at and timezone.localdate(other.submitted_at))) == year
+    }
+
+
+def next_number(report: Report, day: datetime.date) -> str:
+    taken = _numbers_taken(report, day.year)
+    highest = max((int(NUMBER_PATTERN.match(n).group(1)) for n in taken if NUMBER_PATTERN.match(n)), default=0)
+    return f"{highest + 1}/{NUMBER_SYMBOL}"
+
+
+def _as_date(value) -> datetime.date | None:
+    if not value:
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError({"dated": _("Ngày báo cáo không hợp lệ; hãy chọn ngày trên lịch.")}) from None
+
+
+def check_document(report: Report, *, sending: bool = False, today: datetime.date | None = None) -> None:
+    """The one rule for what the paper says, for pages and API alike. A draft may leave things out;
+    `sending` asks for everything the paper needs. Raises ValidationError by field, each message
+    saying what to write instead."""
+    errors: dict[str, str] = {}
+    today = today or timezone.localdate()
+    report.number = (report.number or "").strip().upper().replace(" ", "")
+    if report.number:
+        if not NUMBER_PATTERN.match(report.number):
+            errors["number"] = _("Số văn bản viết như 15/BC-HKH: số thứ tự, dấu gạch chéo, rồi ký hiệu bắt đầu bằng "
+                                 "BC-. Để trống thì hệ thống cấp số khi gửi.")
+        else:
+            other = _numbers_taken(report, _number_year(report)).get(report.number)
+            if other is not None:
+                errors["number"] = _("Số %(number)s đã dùng cho báo cáo «%(other)s» trong năm; hãy chọn số khác "
+                                     "hoặc để trống để hệ thống cấp số.") % {
+                    "number": report.number, "other": f"{other.report_type} {other.year}"}
+    if report.dated is not None:
+        if report.dated < datetime.date(report.year, 1, 1):
+            errors["dated"] = _("Báo cáo năm %(year)d không thể ghi ngày trước 01/01/%(year)d; hãy sửa ngày hoặc "
+                                "để trống (ngày gửi).") % {"year": report.year}
+        elif sending and report.dated > today:
+            errors["dated"] = _("Ngày báo cáo %(day)s chưa đến; hãy ghi ngày hôm nay hoặc để trống.") % {
+                "day": report.dated.strftime("%d/%m/%Y")}
+    report.place = (report.place or "").strip()
+    report.signer_title = (report.signer_title or "").strip()
+    report.signer_name = (report.signer_name or "").strip()
+    for field in ("number", "place", "signer_title", "signer_name"):
+        limit = Report._meta.get_field(field).max_length
+        if len(getattr(report, field)) > limit:
+            errors[field] = _("Tối đa %(n)d ký tự.") % {"n": limit}
+    for field in ("place", "signer_title", "signer_name", "recipients"):
+        try:
+            check_visible_text(getattr(report, field), Report._meta.get_field(field).verbose_name)
+        except ValidationError as error:
+            errors[field] = error.messages[0]
+    lines = report.recipient_lines()
+    if sending:
+        if not report.place:
+            errors["place"] = _("Hãy ghi địa danh của dòng ngày tháng (ví dụ: Cao Bằng).")
+        if not report.signer_title:
+            errors["signer_title"] = _("Hãy ghi chức vụ người ký (ví dụ: Chủ tịch).")
+        if not report.signer_name:
+            errors["signer_name"] = _("Hãy ghi họ và tên người ký báo cáo.")
+        if not [line for line in lines if not fold(line).startswith("luu")]:
+            errors["recipients"] = _("Hãy ghi ít nhất một nơi nhận, ví dụ Hội Khuyến học cấp trên (để báo cáo).")
+    if lines and not fold(lines[-1]).startswith("luu"):
+        lines.append(ARCHIVE_LINE)  # every administrative document ends its list with where it is filed
+    report.recipients = "\n".join(lines)
+    if errors:
+        raise ValidationError(errors)
+
+
 # -- the workflow ------------------------------------------------------------------------------
 
 def start_report(scope, report_type: ReportType, year: int, unit: Unit, *, actor) -> Report:
@@ -96,7 +210,8 @@ def start_report(scope, report_type: ReportType, year: int, unit: Unit, *, actor
     if due is None:
         raise ValidationError({"report_type": _("Tỉnh chưa quy định loại báo cáo này cho cấp của đơn vị.")})
     report, _created = Report.objects.get_or_create(
-        report_type=report_type, year=year, unit=unit, defaults={"created_by": actor, "due_date": due},
+        report_type=report_type, year=year, unit=unit,
+        defaults={"created_by": actor, "due_date": due, **document_defaults(unit)},
     )
     return report
 
@@ -117,9 +232,10 @@ def update_narrative(scope, report: Report, data: dict, *, version: int | None =
         _check_version(report, version)
         if report.is_locked:
             raise ValidationError({"state": _("Báo cáo đã gửi thì không sửa được.")})
-        for field in NARRATIVE_FIELDS + ("outstanding_note",):
+        for field in EDITABLE_FIELDS:
             if field in data:
-                setattr(report, field, data[field] or "")
+                setattr(report, field, _as_date(data[field]) if field == "dated" else (data[field] or ""))
+        check_document(report)
         report.version += 1
         scope.save(report, Capability.REPORT)
     return report
@@ -198,6 +314,11 @@ def submit(scope, report: Report, *, actor, outstanding_note: str | None = None,
             raise ValidationError({"results": _("Phần kết quả thực hiện không được để trống.")})
         outstanding = outstanding_children(report)
         _check_note_names(report.outstanding_note, outstanding)
+        # The unit's row serialises its submissions, so two reports sent at once never share a number.
+        list(Unit.objects.select_for_update().filter(pk=report.unit_id).values_list("pk"))
+        report.dated = report.dated or timezone.localdate(now)
+        check_document(report, sending=True, today=timezone.localdate(now))
+        report.number = report.number or next_number(report, report.dated)
         from_state = report.state
         report.snapshot = {
             "frozen_at": now.isoformat(),

@@ -112,7 +112,7 @@ def transition(request, report_id):
         try:
             if action == "submit":
                 # The submit button sits in the narrative form: what was typed is saved, then sent.
-                fields = (*services.NARRATIVE_FIELDS, "outstanding_note")
+                fields = services.EDITABLE_FIELDS
                 typed = {f: request.POST[f] for f in fields if f in request.POST}
                 if typed:
                     report = services.update_narrative(scope, report, typed, version=data.get("version"))

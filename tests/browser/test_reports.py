@@ -22,6 +22,7 @@ def test_a_report_goes_up_is_returned_and_accepted_on_a_phone(phone, live_server
     phone.fill("#id_results", "Tuyên truyền sâu rộng; 2 công dân học tập được công nhận.")
     phone.fill("#id_difficulties", "Thiếu kinh phí.")
     phone.fill("#id_proposals", "Tập huấn phần mềm.")
+    phone.fill("#id_signer_name", "Nông Văn Dền")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.get_by_role("button", name="Gửi báo cáo lên cấp trên").click()
     phone.wait_for_load_state()

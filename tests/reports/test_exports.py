@@ -1,10 +1,14 @@
+import datetime
 import io
+import os
 import json
 import re
 import signal
 import zlib
+from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
@@ -12,11 +16,13 @@ from openpyxl import load_workbook
 from hoctap.accounts.models import ApiToken
 from hoctap.accounts.scoping import Scope
 from hoctap.reports import exports, services
-from hoctap.reports.models import ExportJob, ExportStatus, Report
+from hoctap.reports.models import ExportJob, ExportStatus, Report, ReportSchedule, ReportType
 from hoctap.reports.pdf import report_pdf
 from hoctap.reports.tables import METRICS, report_table_xlsx
 from hoctap.reports.xlsx import MOTTO_LINE, MOTTO_NATION
 from hoctap.registry.models import Household, Person, Sex
+from tests.pdfs import pdf_fonts as pdf_fonts_embedded
+from tests.pdfs import pdf_lines, pdf_text, save_png
 from tests.reports import builders
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +38,7 @@ def sent_province_report(annual, small_map, officer_a, officer_b, province_offic
         "results": "Toàn tỉnh có 4 công dân học tập được công nhận.\nCác xã triển khai đúng kế hoạch.",
         "difficulties": "Một số thôn chưa có Trung tâm học tập cộng đồng.",
         "proposals": "Đề nghị Trung ương Hội hỗ trợ tập huấn.",
+        "signer_name": "Nguyễn Thị Hoa",
     })
     return services.submit(Scope(province_officer), report, actor=province_officer,
                            outstanding_note="Xã An Lạc và xã Bình Minh chưa gửi báo cáo năm.")
@@ -79,25 +86,69 @@ def test_table_xlsx_download_is_scoped(client, sent_province_report, officer_a, 
     assert response.status_code == 200 and response.content[:2] == b"PK"
 
 
-def pdf_fonts(content: bytes) -> set[str]:
-    """Font names embedded in a PDF (WeasyPrint puts them inside compressed object streams)."""
-    fonts = set()
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
-        try:
-            data = zlib.decompress(match.group(1))
-        except zlib.error:
-            continue
-        fonts |= {name.decode().split("+")[-1] for name in re.findall(rb"/BaseFont\s*/([A-Za-z+\-]+)", data)}
-    return fonts
-
-
-def test_pdf_carries_vietnamese_text_in_dejavu(client, sent_province_report, province_officer):
-    content = report_pdf(sent_province_report, sent_province_report.snapshot["table"])
-    assert content.startswith(b"%PDF")
-    assert {"DejaVu-Serif", "DejaVu-Serif-Bold", "DejaVu-Sans"} <= pdf_fonts(content)
+def test_pdf_is_an_administrative_document_in_liberation_serif(client, sent_province_report, province_officer):
+    report = sent_province_report
+    content = report_pdf(report, report.snapshot["table"])
+    fonts = pdf_fonts_embedded(content)
+    assert {font.name for font in fonts} <= {"Liberation-Serif", "Liberation-Serif-Bold", "Liberation-Serif-Italic",
+                                             "Liberation-Serif-Bold-Italic"}
+    assert fonts and all(font.embedded for font in fonts)
+    lines = pdf_lines(content)
+    # The national heading on one line, beside the issuing body; the motto under it.
+    heading = next(line for line in lines if "CỘNG HÒA" in line)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in heading and heading.startswith("TRUNG ƯƠNG HỘI KHUYẾN")
+    assert any("Độc lập - Tự do - Hạnh phúc" in line for line in lines)
+    text = pdf_text(content)
+    if os.environ.get("HOCTAP_SAVE_PDF_PNG"):
+        save_png(content, Path(os.environ["HOCTAP_SAVE_PDF_PNG"]))
+    # Number, place and date (Nghị định 30: months from March on without a leading zero), title.
+    assert f"Số: {report.number}" in text and report.number == "1/BC-HKH"
+    assert f"Hưng Yên, ngày {report.dated.day:02d} tháng" in text and f"năm {report.dated.year}" in text
+    assert "BÁO CÁO Kết quả xây dựng xã hội học tập năm 2025" in text
+    # Recipients beside the signature block, then the signer's name.
+    foot = " ".join(line.strip() for line in lines[next(i for i, line in enumerate(lines) if "Nơi nhận:" in line):])
+    assert re.search(r"Nơi nhận:\s+TM\. BAN CHẤP HÀNH .*- Trung ương Hội Khuyến học Việt Nam \(để báo\s+CHỦ TỊCH"
+                     r"\s+cáo\);\s+- Lưu: VT\.\s+Nguyễn Thị Hoa", foot), foot[:300]
     client.force_login(province_officer)
-    response = client.get(f"/reports/{sent_province_report.pk}/report.pdf")
+    response = client.get(f"/reports/{report.pk}/report.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_the_paper_is_set_on_the_report_and_checked_in_one_place(annual, small_map, officer_a):
+    scope = Scope(officer_a)
+    report = services.start_report(scope, annual, 2025, small_map["commune_a"], actor=officer_a)
+    # Defaults: the place of the unit, the association of the level above, the chair signs.
+    assert report.place == "An Lạc" and report.signer_title == "Chủ tịch"
+    assert report.recipient_lines() == ["Hội Khuyến học tỉnh Hưng Yên (để báo cáo);", "Lưu: VT."]
+    for data, field in (({"number": "15/QĐ-UBND"}, "number"), ({"number": "15 BC"}, "number"),
+                        ({"dated": datetime.date(2024, 12, 31)}, "dated"), ({"dated": "31/12/2025"}, "dated"),
+                        ({"signer_name": "Nông Văn\u200bDền"}, "signer_name"), ({"place": "x" * 101}, "place")):
+        with pytest.raises(ValidationError) as error:
+            services.update_narrative(scope, report, data)
+        assert field in error.value.message_dict, data
+    report.refresh_from_db()
+    report = services.update_narrative(scope, report, {"results": "Đạt kế hoạch.", "signer_name": "",
+                                                       "recipients": "", "dated": ""})
+    with pytest.raises(ValidationError) as error:
+        services.submit(scope, report, actor=officer_a)
+    assert {"signer_name", "recipients"} <= set(error.value.message_dict)
+    # A recipient list without its archive line gets one; the number is the unit's next.
+    report = services.update_narrative(scope, report, {
+        "signer_name": "Nông Văn Dền", "signer_title": "Phó Chủ tịch",
+        "recipients": "- Hội Khuyến học tỉnh Hưng Yên (để báo cáo);\nỦy ban nhân dân xã An Lạc;"})
+    assert report.recipient_lines()[-1] == "Lưu: VT."
+    report = services.submit(scope, report, actor=officer_a)
+    assert report.number == "1/BC-HKH" and report.dated == datetime.date.today()
+    mid = ReportType.objects.create(code="mid", name="Sơ kết", heading="Báo cáo sơ kết {year}")
+    ReportSchedule.objects.create(report_type=mid, level="commune", due_month=6, due_day=20)
+    other = services.start_report(scope, mid, 2025, small_map["commune_a"], actor=officer_a)
+    with pytest.raises(ValidationError) as error:
+        services.update_narrative(scope, other, {"number": "1/bc-hkh"})
+    assert "1/BC-HKH" in error.value.message_dict["number"][0]
+    other = services.update_narrative(scope, other, {"results": "Sơ kết.", "signer_name": "Nông Văn Dền"})
+    assert services.submit(scope, other, actor=officer_a).number == "2/BC-HKH"
+    lines = pdf_lines(report_pdf(report, report.snapshot["table"]))
+    assert any("KT. CHỦ TỊCH" in line for line in lines) and any("PHÓ CHỦ TỊCH" in line for line in lines)
 
 
 def _households(village, count, prefix="Trần Văn"):

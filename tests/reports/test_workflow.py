@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 def _draft(officer, annual, unit, results="Tuyên truyền sâu rộng; 2 công dân học tập được công nhận."):
     report = services.start_report(Scope(officer), annual, 2025, unit, actor=officer)
     return services.update_narrative(Scope(officer), report, {"results": results, "difficulties": "Thiếu kinh phí.",
-                                                              "proposals": "Tập huấn phần mềm."})
+                                                              "proposals": "Tập huấn phần mềm.",
+                                                              "signer_name": "Nông Văn Dền"})
 
 
 def test_draft_submit_accept(annual, small_map, officer_a, province_officer):
@@ -160,14 +161,16 @@ def test_pages_and_transitions(client, annual, small_map, officer_a, province_of
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
     page = client.get(f"/reports/{report.pk}/")
     assert page.status_code == 200 and "Gửi báo cáo lên cấp trên" in page.content.decode()
+    paper = {"number": "", "place": "An Lạc", "dated": "", "signer_title": "Chủ tịch", "signer_name": "Nông Văn Dền",
+             "recipients": report.recipients}
     saved = client.post(f"/reports/{report.pk}/", {"results": "Kết quả tốt.", "difficulties": "", "proposals": "",
-                                                    "outstanding_note": "", "version": report.version})
+                                                    "outstanding_note": "", "version": report.version, **paper})
     assert saved.status_code == 302
     report.refresh_from_db()
     # The submit button sits in the narrative form: what was typed is saved, then sent.
     response = client.post(f"/reports/{report.pk}/transition/", {
         "action": "submit", "version": report.version, "results": "Kết quả tốt, đã bổ sung.", "difficulties": "",
-        "proposals": "Tập huấn.", "outstanding_note": "",
+        "proposals": "Tập huấn.", "outstanding_note": "", **paper,
     })
     assert response.status_code == 302
     report.refresh_from_db()
@@ -199,6 +202,9 @@ def test_api_transitions_and_field_errors(client, annual, small_map, officer_a, 
     bad = call(officer_a, "post", f"/api/v1/reports/{report_id}/transitions", {"action": "publish"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "payload.action"
     call(officer_a, "patch", f"/api/v1/reports/{report_id}", {"results": "Đạt kế hoạch."})
+    unsigned = call(officer_a, "post", f"/api/v1/reports/{report_id}/transitions", {"action": "submit"})
+    assert unsigned.status_code == 422 and "signer_name" in unsigned.json()["errors"]
+    call(officer_a, "patch", f"/api/v1/reports/{report_id}", {"signer_name": "Nông Văn Dền"})
     sent = call(officer_a, "post", f"/api/v1/reports/{report_id}/transitions", {"action": "submit"})
     assert sent.status_code == 200 and sent.json()["state"] == "submitted" and sent.json()["frozen"]
     no_reason = call(province_officer, "post", f"/api/v1/reports/{report_id}/transitions", {"action": "return"})
