@@ -242,15 +242,22 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "hoctap.core.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "hoctap.core.middleware.RequestIdLogFilter"},
+        # Credentials never reach a log: Authorization values, passwords, API tokens (core/logging.py).
+        "redact": {"()": "hoctap.core.logging.RedactSecretsFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id", "redact"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers for "django" (console in DEBUG, mail_admins) lack the redaction
+        # filter: replaced by ours (django-ninja logs a wrongly-schemed Authorization header there).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Django's request logger prints full URLs with query strings; ours logs without them.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},

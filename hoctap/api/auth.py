@@ -7,6 +7,14 @@ from hoctap.accounts.models import ApiToken
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`; only the token's SHA-256 is stored."""
 
+    def __call__(self, request):
+        # django-ninja's HttpBearer logs the whole header when the scheme is not Bearer (in DEBUG):
+        # a token sent as "Token …" or a Basic user:password would land in the log. Refuse quietly.
+        scheme, _, token = request.headers.get(self.header, "").partition(" ")
+        if scheme.lower() != self.openapi_scheme or not token:
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request, token):
         try:
             api_token = ApiToken.objects.select_related("user").get(digest=ApiToken.hash(token))
