@@ -78,7 +78,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # django-auditlog's middleware, plus: an entry's actor is the request's user when the entry is
+    # written (API tokens authenticate inside the view).
+    "hoctap.audit.middleware.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -226,7 +228,9 @@ SECURE_CSP = {
 }
 
 # Audit log (django-auditlog): the request id travels as the correlation id.
-AUDITLOG_CID_HEADER = "x-request-id"
+# The correlation id of an entry is the server's request id (or a command's or job's own id), never a
+# value a client sent (core/middleware.py, audit/context.py).
+AUDITLOG_CID_GETTER = "hoctap.core.middleware.audit_request_id"
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Masked fields (ID numbers) keep their last four digits in the log, as on every page; auditlog's

@@ -8,8 +8,6 @@ connection could see, so the page then shows that it is writing.
 
 import logging
 
-from auditlog.cid import correlation_id
-from auditlog.context import set_actor
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.tasks import task
@@ -17,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.scoping import Scope
+from hoctap.audit.context import acting_as
 from hoctap.core.imports import WRITING, ImportResult, check_file, get_template, import_file
 from hoctap.core.uploads import check_xlsx, store_upload
 
@@ -58,9 +57,10 @@ def run_job(job_id: int, *, commit: bool) -> ImportJob:
     def progress(phase, done, total):
         ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total, writing=phase == WRITING)
 
-    token = correlation_id.set(job.request_id or None)
     try:
-        with set_actor(user), default_storage.open(job.file.name, "rb") as source:
+        # Audited as the uploader, under the id of the request that uploaded the file.
+        with acting_as(user, job=f"import {job.pk}", request_id=job.request_id or None), \
+                default_storage.open(job.file.name, "rb") as source:
             run = import_file if commit else check_file
             result = run(source, template, scope=Scope(user), actor=user, progress=progress,
                          request_id=job.request_id)
@@ -71,8 +71,6 @@ def run_job(job_id: int, *, commit: bool) -> ImportJob:
         result = ImportResult(template.code, file_error=_(
             "Lỗi hệ thống khi xử lý tệp; chưa ghi gì. Hãy thử lại hoặc báo cán bộ quản trị (mã yêu cầu %(id)s)."
         ) % {"id": job.request_id or job.pk})
-    finally:
-        correlation_id.reset(token)
     job.refresh_from_db()
     job.counts, job.errors, job.error_count = result.counts, result.errors, result.error_count
     job.notes = result.notes

@@ -31,7 +31,7 @@ def test_create_update_delete_are_recorded_with_who_and_before_after(small_map, 
     assert LogEntry.objects.filter(object_pk=str(village_pk), action=LogEntry.Action.DELETE).exists()
 
 
-def test_request_id_is_stamped_on_entries_made_during_a_request(small_map, officer_a, client):
+def test_the_server_request_id_is_stamped_on_entries_and_the_clients_kept_beside_it(small_map, officer_a, client):
     client.force_login(officer_a)
     response = client.post(
         f"/units/{small_map['commune_a'].pk}/villages/new/",
@@ -40,8 +40,19 @@ def test_request_id_is_stamped_on_entries_made_during_a_request(small_map, offic
     )
     assert response.status_code == 302
     entry = LogEntry.objects.filter(action=LogEntry.Action.CREATE, object_repr="Thôn Hạ").get()
-    assert entry.cid == "req-0123456789"
+    assert entry.cid == response["X-Request-Id"] != "req-0123456789"
+    assert entry.additional_data["client_request_id"] == "req-0123456789"
     assert entry.actor == officer_a
+
+
+def test_an_unsafe_client_request_id_is_dropped(small_map, officer_a, client):
+    client.force_login(officer_a)
+    response = client.post(f"/units/{small_map['commune_a'].pk}/villages/new/",
+                           {"division_type": "Thôn", "short_name": "Hạ", "code": ""},
+                           HTTP_X_REQUEST_ID="<script>alert(1)</script>")
+    entry = LogEntry.objects.filter(action=LogEntry.Action.CREATE, object_repr="Thôn Hạ").get()
+    assert entry.cid == response["X-Request-Id"] and len(entry.cid) == 32
+    assert "client_request_id" not in (entry.additional_data or {})
 
 
 def test_history_page_reads_in_vietnamese(small_map, officer_a, client):
