@@ -118,6 +118,7 @@ class PasswordResetCode(models.Model):
 
     scope_path_lookup = "user__assignments__unit__path"
     scope_multivalued = True
+    scope_read_capability = "manage_accounts"  # as the account page where codes are issued
 
     class Meta:
         verbose_name = _("mã đặt lại mật khẩu")
