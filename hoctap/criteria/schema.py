@@ -157,6 +157,9 @@ class Indicator(_Model):
     placeholder: bool = False
     evidence_hints: tuple[Text, ...] = ()
     evidence_code_pattern: str | None = None
+    # This indicator says whether its holder has digital skills (the 677/QĐ-TTg target "learning
+    # citizens with digital skills"): a reviewed score at or above this counts (stats/digital.py).
+    digital_skills_from: Points | None = None
     group_texts: tuple[GroupText, ...] = ()
     tag: ProvenanceTag
     sources: tuple[SourceId, ...] = ()
@@ -518,11 +521,28 @@ def _check_indicators(check: _Checker, data: Mapping[str, Any]) -> None:
     group_codes = {
         _mapping(g).get("code") for g in _items(_mapping(data.get("applicability")).get("subject_groups"))
     }
+    digital = [path for path, indicator in _walk_indicators(data) if indicator.get("digital_skills_from") is not None]
+    for path in digital[1:]:
+        check.add(
+            f"{path}.digital_skills_from", "second_digital_skills_indicator",
+            "Chỉ một chỉ số của bộ tiêu chí được ghi là chỉ số kỹ năng số (digital_skills_from).",
+            "Only one indicator of a set may be marked as the digital-skills indicator (digital_skills_from).",
+        )
     for path, indicator in _walk_indicators(data):
         code = indicator.get("code", "?")
         kind = indicator.get("kind", "points")
         max_points = _number(indicator.get("max_points"))
         floor = _number(indicator.get("floor"))
+        digital_from = _number(indicator.get("digital_skills_from"))
+        if digital_from is not None and (kind != "points" or (
+                isinstance(max_points, Decimal) and isinstance(digital_from, Decimal) and digital_from > max_points)):
+            check.add(
+                f"{path}.digital_skills_from", "digital_skills_from_out_of_range",
+                f"Mức tính kỹ năng số của chỉ số {code} phải là một số điểm không quá điểm tối đa của chỉ số "
+                "tính điểm.",
+                f"The digital-skills mark of indicator {code} must be a score no higher than the maximum of a "
+                "points indicator.",
+            )
         if kind == "points":
             if max_points is None:
                 check.add(

@@ -44,7 +44,10 @@ CRITERION_HEADERS = (
 INDICATOR_HEADERS = (
     "Mã chỉ số", "Nội dung chỉ số", "Nội dung chỉ số (tiếng Anh)", "Loại chỉ số", "Điểm tối đa",
     "Điểm sàn", "Bắt buộc", "Giữ chỗ", "Gợi ý minh chứng", "Mẫu mã minh chứng", "Mức tin cậy", "Nguồn",
+    "Tính kỹ năng số từ (điểm)",
 )
+# Columns added after workbooks were already in use: a workbook without them still reads.
+OPTIONAL_HEADERS = frozenset({"Tính kỹ năng số từ (điểm)"})
 GROUP_TEXT_HEADERS = ("Mã chỉ số", "Mã nhóm", "Nội dung", "Nội dung (tiếng Anh)", "Mức tin cậy")
 CLASSIFICATION_HEADERS = (
     "Loại", "Mã", "Tên", "Tên (tiếng Anh)", "Điểm tối thiểu", "Loại địa bàn", "Chỉ số phải đạt",
@@ -193,7 +196,7 @@ _INDICATOR_COLUMNS: _Columns = {
     "mandatory": ("Bắt buộc", _boolean), "placeholder": ("Giữ chỗ", _boolean),
     "evidence_hints": ("Gợi ý minh chứng", _lines),
     "evidence_code_pattern": ("Mẫu mã minh chứng", _text), "tag": ("Mức tin cậy", _text),
-    "sources": ("Nguồn", _codes),
+    "sources": ("Nguồn", _codes), "digital_skills_from": ("Tính kỹ năng số từ (điểm)", _number),
 }
 _GROUP_TEXT_COLUMNS: _Columns = {
     "group": ("Mã nhóm", _text), "text_vi": ("Nội dung", _text), "text_en": ("Nội dung (tiếng Anh)", _text),
@@ -348,6 +351,8 @@ class _Reader:
         self.locations[path] = _Location(row.sheet, row.number)
         entry: dict[str, Any] = {}
         for key, (header, reader) in columns.items():
+            if header in OPTIONAL_HEADERS and header not in row.values:
+                continue
             self.locations[f"{path}.{key}"] = self.cell(row, header)
             value = reader(row.values[header])
             if value is not None:
@@ -388,7 +393,7 @@ class _Reader:
                                  f"Column '{header}' appears twice.")
                 found[header] = cell.column
             for header in HEADERS[title]:
-                if header not in found:
+                if header not in found and header not in OPTIONAL_HEADERS:
                     self.problem(
                         _Location(title, 1), "missing_column",
                         f"Trang «{title}» thiếu cột «{header}» ở dòng 1.",
@@ -404,6 +409,8 @@ class _Reader:
             by_column = {cell.column: cell for cell in cells}
             values: dict[str, Any] = {}
             for header in HEADERS[title]:
+                if header not in positions:
+                    continue  # an optional column the workbook predates
                 cell = by_column.get(positions[header])
                 values[header] = cell.value if cell is not None else None
                 if cell is not None and cell.data_type == "f":
@@ -414,7 +421,8 @@ class _Reader:
                     )
                     values[header] = None
             if any(_text(value) is not None for value in values.values()):
-                columns = {header: get_column_letter(positions[header]) for header in HEADERS[title]}
+                columns = {header: get_column_letter(positions[header]) for header in HEADERS[title]
+                           if header in positions}
                 rows.append(_Row(title, cells[0].row, values, columns))
         return rows
 

@@ -25,6 +25,7 @@ from hoctap.assessments.states import HOLDING_STATES
 from hoctap.criteria.titles import Title
 from hoctap.registry.models import WORKING_AGE_MAX, WORKING_AGE_MIN, DigitalSkill, Person
 
+from . import digital
 from .models import CitizenTally
 from .tallies import Batch, UnitInfo, _upsert
 
@@ -38,6 +39,9 @@ SUBJECT_FIELD = {
 }
 N = len(CitizenTally.COUNTS)
 LOCK_YEAR = 0
+# In World.holding beside the titles: (DIGITAL, year, person id) counts the person's learning-citizen
+# recognitions holding that year whose digital-skills indicator reached its mark (digital.py).
+DIGITAL = "citizen_digital"
 
 
 class World:
@@ -86,13 +90,20 @@ def load_holding(persons, person_ids) -> Counter:
         if ids:
             condition |= Q(title=title, **{f"{SUBJECT_FIELD[title]}__in": ids})
     rows = Assessment.objects.filter(condition, state__in=HOLDING_STATES).values_list(
-        "title", "campaign__year", "campaign__validity_years", *SUBJECT_FIELD.values()
+        "title", "campaign__year", "campaign__validity_years", "criteria_set_id", "review_answers", "self_answers",
+        *SUBJECT_FIELD.values()
     )
     holding = Counter()
-    for title, year, validity, *subjects in rows:
+    rows = list(rows)
+    rules = digital.rules_of_sets(row[3] for row in rows if row[0] == Title.CITIZEN)
+    for title, year, validity, set_id, review_answers, self_answers, *subjects in rows:
         subject = subjects[list(SUBJECT_FIELD).index(title)]
+        shows_digital = title == Title.CITIZEN and digital.answers_show(rules.get(set_id), review_answers,
+                                                                         self_answers)
         for held_year in range(year, year + validity):
             holding[(title, held_year, subject)] += 1
+            if shows_digital:
+                holding[(DIGITAL, held_year, subject)] += 1
     return holding
 
 
@@ -117,7 +128,7 @@ def contributions(world: World, units: UnitInfo, years) -> dict[tuple[int, int],
                 if citizen:
                     row = row or out[(p["unit_id"], year)]
                     row[4] += 1
-                    row[5] += p["digital_skill"] in (DigitalSkill.BASIC, DigitalSkill.PROFICIENT)
+                    row[5] += digital.has_digital_skills(p["digital_skill"], (DIGITAL, year, person_id) in held)
                     row[6] += p["digital_skill"] == DigitalSkill.PROFICIENT
             if p["employer_id"] is not None and (Title.UNIT, year, p["employer_id"]) in held:
                 row = out[(p["employer_unit_id"], year)]
@@ -167,11 +178,14 @@ def apply_change(batch: Batch, person_filter: Q, undo, communes, *, units: UnitI
 
 # -- the undo functions for each kind of change ----------------------------------------------
 
-def undo_holding(title: str, years, subject_id: int, was_holding: bool):
-    """Before the change: one recognition more (it was holding) or less, in each year it covers."""
+def undo_holding(title: str, years, subject_id: int, was_holding: bool, shows_digital: bool = False):
+    """Before the change: one recognition more (it was holding) or less, in each year it covers
+    (and, for a learning citizen whose scores show digital skills, that too)."""
     def undo(world: World) -> World:
         for year in years:
             world.holding[(title, year, subject_id)] += 1 if was_holding else -1
+            if shows_digital:
+                world.holding[(DIGITAL, year, subject_id)] += 1 if was_holding else -1
         world.holding = +world.holding  # drop the years no recognition covers any more
         return world
     return undo

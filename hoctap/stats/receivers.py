@@ -22,7 +22,7 @@ from hoctap.registry.signals import registry_bulk_written
 from hoctap.registry.models import WORKING_AGE_MAX, WORKING_AGE_MIN, ClanBranch, Household, Organisation, Person
 from hoctap.territory.models import Era, Level, Unit
 
-from . import carried, citizens
+from . import carried, citizens, digital
 from .models import SubjectKind
 from .tallies import Batch, Place, UnitInfo
 
@@ -78,8 +78,9 @@ def on_transition(sender, assessment, from_state, to_state, **kwargs):
             if employer_unit is not None:
                 communes.add(units.place(employer_unit).commune_id)
         held_years = range(year, year + assessment.campaign.validity_years)
-        citizens.apply_change(batch, person_filter, citizens.undo_holding(title, held_years, subject_id, was),
-                              communes, units=units)
+        undo = citizens.undo_holding(title, held_years, subject_id, was,
+                                     shows_digital=digital.assessment_shows(assessment))
+        citizens.apply_change(batch, person_filter, undo, communes, units=units)
         batch.flush()
 
 

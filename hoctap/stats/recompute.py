@@ -25,6 +25,7 @@ from hoctap.registry.models import (
 from hoctap.territory.models import Era, Level, Unit
 
 from . import carried
+from . import digital as digital_rule
 from .models import CitizenTally, RecordedTally, SubjectCount, SubjectKind, Tally
 from .tallies import COUNTS, Batch, UnitInfo
 
@@ -151,6 +152,10 @@ def _citizen_year(batch: Batch, units: UnitInfo, year: int, path: str | None):
             batch.add_citizen(units.place(unit_id), year,
                               [int(adults or 0), int(adults_citizens or 0), 0, 0, int(held or 0), int(digital or 0),
                                int(proficient or 0)])
+        # The registry's half of the digital-skills rule is in RESIDENTS_SQL; the assessment's half
+        # (digital.py) adds the citizens whom only their scores show to have digital skills.
+        for unit_id, count in digital_rule.assessment_only_counts(year, path).items():
+            batch.add_citizen(units.place(unit_id), year, [0, 0, 0, 0, 0, count, 0])
         cursor.execute(with_clause + STAFF_SQL.format(scope=staff_scope, **tables),
                        params + ([path + "%"] if path else []))
         for unit_id, staff, staff_citizens in cursor.fetchall():
