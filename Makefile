@@ -25,6 +25,7 @@ run: venv
 	$(MANAGE) load_territories
 	$(MANAGE) ensure_dev_keys
 	$(MANAGE) load_demo
+	$(MANAGE) recover_jobs
 	@echo "Mở http://$(HOST):$(PORT)/ (Ctrl+C để dừng; tiến trình nền chạy cùng)."
 	@trap 'kill 0' EXIT; $(MANAGE) db_worker --queue-name '*' >var/worker.log 2>&1 & \
 	  $(MANAGE) runserver $(HOST):$(PORT)

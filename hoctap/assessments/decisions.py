@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import Scope
+from hoctap.core.crashpoints import crash_point
 from hoctap.core.documents import in_official_language
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.territory.models import Unit
@@ -106,6 +107,7 @@ def issue_decision(scope: Scope, campaign: Campaign, assessments, *, issuer: Uni
                             code="wrong_state",
                         )
                     transition(scope, assessment, Action.RECOGNISE, decision=decision)
+                crash_point("decision.before_commit")  # tests/crash: killed here, nothing is decided
                 return decision
         except IntegrityError:
             continue  # another decision took the number at the same moment: take the next one

@@ -44,6 +44,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .crashpoints import crash_point
 from .exports import neutralise
 from .text import fold, normalise
 
@@ -277,6 +278,7 @@ def import_file(source, template: ImportTemplate, *, scope, actor=None, progress
                 if run.error_count:
                     raise _RolledBack
                 template.finish(run)
+                crash_point("import.before_commit")  # tests/crash: killed here, nothing is written
         except _RolledBack:
             result = _result(run)
             result.file_error = _("Dữ liệu trên hệ thống đã thay đổi trong lúc nhập; chưa ghi gì. "

@@ -30,10 +30,11 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _job(request, job_id):
-    """Only the uploader sees a job (its error list quotes their file)."""
-    return scope_for(request).get_or_404(
+    """Only the uploader sees a job (its error list quotes their file). A job whose process died is
+    marked failed here, so its page never waits for it."""
+    return jobs.recover_if_abandoned(scope_for(request).get_or_404(
         ImportJob.objects.filter(uploaded_by=request.user).select_related("unit"), pk=job_id
-    )
+    ))
 
 
 @login_required

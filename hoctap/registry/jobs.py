@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.scoping import Scope
 from hoctap.audit.context import acting_as
+from hoctap.core import liveness
 from hoctap.core.imports import WRITING, ImportResult, check_file, get_template, import_file
 from hoctap.core.uploads import check_xlsx, store_upload
 
@@ -41,7 +42,7 @@ def create_job(scope, user, template, uploaded, *, request_id: str = "") -> Impo
 def start(job: ImportJob, *, commit: bool) -> None:
     """Run now if the file is small, else hand the job to the worker."""
     status = ImportJob.Status.IMPORTING if commit else ImportJob.Status.CHECKING
-    ImportJob.objects.filter(pk=job.pk).update(status=status, rows_done=0, writing=False)
+    ImportJob.objects.filter(pk=job.pk).update(status=status, rows_done=0, writing=False, worker="")
     if job.file.size <= SYNC_MAX_BYTES:
         run_job(job.pk, commit=commit)
     else:
@@ -50,6 +51,14 @@ def start(job: ImportJob, *, commit: bool) -> None:
 
 
 def run_job(job_id: int, *, commit: bool) -> ImportJob:
+    # The process holds the job while it runs, so that a process that dies is seen as dead
+    # (`recover_abandoned`) and its job is not left "running" for ever.
+    with liveness.holding("import", job_id) as worker:
+        ImportJob.objects.filter(pk=job_id).update(worker=worker)
+        return _run_job(job_id, commit=commit)
+
+
+def _run_job(job_id: int, *, commit: bool) -> ImportJob:
     job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
     template = get_template(job.template)
     user = job.uploaded_by
@@ -77,6 +86,7 @@ def run_job(job_id: int, *, commit: bool) -> ImportJob:
     job.file_error = result.file_error
     job.rows_total = job.rows_done = result.rows
     job.writing = False
+    job.worker = ""
     job.finished_at = timezone.now()
     if result.committed:
         job.status = ImportJob.Status.DONE
@@ -94,3 +104,36 @@ def run_job(job_id: int, *, commit: bool) -> ImportJob:
 @task()
 def run_import_job(job_id: int, commit: bool) -> None:
     run_job(job_id, commit=commit)
+
+
+RUNNING = (ImportJob.Status.CHECKING, ImportJob.Status.IMPORTING)
+
+
+def abandoned_message() -> str:
+    return _("Việc xử lý tệp đã dừng giữa chừng vì máy chủ bị tắt hoặc khởi động lại; chưa ghi gì vào sổ. "
+             "Hãy tải tệp lên lại để kiểm tra và nhập.")
+
+
+def recover_if_abandoned(job: ImportJob) -> ImportJob:
+    """A job whose process died is marked failed (nothing was written: the import is one
+    transaction, which died with it) and says so to its uploader. Returns the job as it is now."""
+    if job.status not in RUNNING or not job.worker:
+        return job
+    with liveness.if_abandoned("import", job.pk, job.worker) as dead:
+        if dead:
+            ImportJob.objects.filter(pk=job.pk, status__in=RUNNING, worker=job.worker).update(
+                status=ImportJob.Status.FAILED, writing=False, worker="", file_error=abandoned_message(),
+                finished_at=timezone.now(),
+            )
+            logger.warning("import job %s: its process died; marked failed", job.pk)
+            job.refresh_from_db()
+    return job
+
+
+def recover_abandoned() -> list[int]:
+    """Every import whose process died: marked failed. Returns their ids."""
+    recovered = []
+    for job in ImportJob.objects.filter(status__in=RUNNING).exclude(worker="").order_by("pk"):
+        if recover_if_abandoned(job).status == ImportJob.Status.FAILED:
+            recovered.append(job.pk)
+    return recovered

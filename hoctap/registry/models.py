@@ -481,6 +481,8 @@ class ImportJob(models.Model):
     notes = models.JSONField(default=list, blank=True)  # hints that refuse nothing (namesakes)
     file_error = models.TextField(blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # The process running it now ("host:pid:start", core.liveness); "" while queued or finished.
+    worker = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -304,7 +304,8 @@ def create_export(request, payload: ExportIn):
 
 @exports_router.get("/{job_id}", response=ExportOut)
 def export_detail(request, job_id: Id):
-    return scope_for(request).get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id)
+    return jobs.recover_if_abandoned(
+        scope_for(request).get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id))
 
 
 @exports_router.get("/{job_id}/download")

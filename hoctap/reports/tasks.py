@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import Scope
 from hoctap.audit.context import acting_as
+from hoctap.core import liveness
+from hoctap.core.crashpoints import crash_point
 
 from .exports import WRITERS, filename_for
 from .models import ExportJob, ExportStatus
@@ -24,19 +26,25 @@ def _progress(job_id: int):
     def record(done: int, total: int) -> None:
         percent = 100 if total == 0 else min(99, done * 100 // total)
         ExportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total, progress=percent)
+        crash_point("export.progress")  # tests/crash: the worker is killed with the job running
 
     return record
+
+
+def failure_message() -> str:
+    return _("Lỗi hệ thống khi tạo tệp. Hãy yêu cầu xuất lại; nếu vẫn lỗi, báo cán bộ quản trị.")
 
 
 @task()
 def run_export(job_id: int) -> dict:
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
-    # Whatever the job writes is audited as the user who asked for it, under an id of its own.
-    with acting_as(job.requested_by, job=f"export {job_id}"):
-        return _run_export(job_id)
+    # Whatever the job writes is audited as the user who asked for it, under an id of its own; the
+    # worker holds the job while it runs: if it dies, `jobs.recover_if_abandoned` sees it.
+    with acting_as(job.requested_by, job=f"export {job_id}"), liveness.holding("export", job_id) as worker:
+        return _run_export(job_id, worker)
 
 
-def _run_export(job_id: int) -> dict:
+def _run_export(job_id: int, worker: str) -> dict:
     job = ExportJob.objects.select_related("unit", "requested_by").get(pk=job_id)
     if job.status != ExportStatus.QUEUED:
         return {"status": job.status}
@@ -48,7 +56,10 @@ def _run_export(job_id: int) -> dict:
             finished_at=timezone.now(),
         )
         return {"status": ExportStatus.FAILED}
-    ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.RUNNING, started_at=timezone.now())
+    started = ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING, started_at=timezone.now(), worker=worker)
+    if not started:  # marked failed meanwhile (a crash recovery that saw it half-started)
+        return {"status": ExportJob.objects.get(pk=job_id).status}
     name = filename_for(job.kind, job.unit, job.year)
     try:
         with tempfile.TemporaryFile(suffix=".xlsx") as spool:
@@ -61,7 +72,7 @@ def _run_export(job_id: int) -> dict:
         # traceback is kept with the task's result by the worker, for whoever runs the server.
         logger.error("export job %s failed: %s", job_id, type(error).__name__)
         ExportJob.objects.filter(pk=job_id).update(
-            status=ExportStatus.FAILED, error=type(error).__name__, finished_at=timezone.now()
+            status=ExportStatus.FAILED, error=failure_message(), finished_at=timezone.now()
         )
         raise
     ExportJob.objects.filter(pk=job_id).update(

@@ -185,6 +185,7 @@ def export_list(request):
 def export_detail(request, job_id):
     scope = scope_for(request)
     job = scope.get_or_404(ExportJob.objects.select_related("unit"), Capability.REPORT, pk=job_id)
+    job = jobs.recover_if_abandoned(job)  # a job whose worker died is failed here, not polled for ever
     template = "reports/_export_progress.html" if request.headers.get("HX-Request") else "reports/export_detail.html"
     return render(request, template, {"job": job})
 
