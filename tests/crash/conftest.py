@@ -79,8 +79,10 @@ class LiveDatabase:
         return env
 
     def run(self, *args: str, check: bool = True, **env) -> subprocess.CompletedProcess:
-        """Run `python <args>` (a manage.py command or a script of tests/crash) to its end."""
-        done = subprocess.run([sys.executable, *args], cwd=ROOT, env=self.env(**env), capture_output=True,
+        """Run `python <args>` (a manage.py command or a script of tests/crash) to its end; a first
+        argument ending in .sh is run with bash instead."""
+        program = ["bash"] if args[0].endswith(".sh") else [sys.executable]
+        done = subprocess.run([*program, *args], cwd=ROOT, env=self.env(**env), capture_output=True,
                               text=True, timeout=STEP_TIMEOUT)
         if check:
             assert done.returncode == 0, f"{args} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
