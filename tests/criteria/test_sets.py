@@ -72,8 +72,10 @@ def test_citizen_set():
     assert worded == {"CS2", "CS5", "CS6"}
     assert all(len(citizen.indicator(code).group_texts) == 3 for code in worded)
     assert citizen.recognition.validity_years == 1
-    assert citizen.issued_on == datetime.date(2022, 7, 28) and "244/QĐ-KHVN" in citizen.issuing_document
-    assert any("324/QĐ-KHVN" in document for document in citizen.related_documents)
+    # The basis is the decision TT 24/2023 cites; its date is unknown, so none is recorded.
+    assert citizen.issuing_document.startswith("QĐ 324/QĐ-KHVN") and citizen.issued_on is None
+    assert not any("244/QĐ-KHVN" in document for document in (citizen.issuing_document, *citizen.related_documents))
+    assert citizen.version == 2
     assert citizen.status == "partial"
     assert any("[I]" in gap.text_en and "10 points" in gap.text_en for gap in citizen.gaps)
 
@@ -83,8 +85,12 @@ def test_tt22_set():
     assert [c.max_points for c in tt22.criteria] == [30, 30, 40]
     assert [(b.code, b.min) for b in tt22.scoring.bands] == [("tot", 85), ("kha", 70), ("trung_binh", 50)]
     assert (tt22.effective_from, tt22.effective_to) == (datetime.date(2020, 9, 21), datetime.date(2023, 12, 31))
-    second_item = tt22.indicator("TC3.2")
-    assert (second_item.max_points, second_item.placeholder, second_item.tag) == (15, True, "I")
+    # Criterion 3 as Khoản 3 Điều 5 states it (criteria-sources.md §6): 25 + 10 + 5, no placeholder left.
+    assert [(i.code, i.max_points, i.tag) for i in tt22.criteria[2].indicators] == [
+        ("TC3.1", 25, "V"), ("TC3.2", 10, "V"), ("TC3.3", 5, "V")]
+    assert "Tập thể lao động tiên tiến" in tt22.indicator("TC3.2").text_vi
+    assert tt22.indicator("TC3.3").text_vi == "Góp phần tạo lập môi trường chia sẻ tri thức với các đơn vị khác."
+    assert not any(i.placeholder for i in tt22.indicators) and tt22.version == 2
     assert tt22.status == "partial"
 
 

@@ -45,7 +45,7 @@ def test_yaml_export(client, officer_a, published):
     response = client.get(f"/api/v1/criteria/{version.pk}/yaml", **bearer(officer_a))
     assert response["Content-Type"].startswith("application/yaml")
     assert response.content.decode().startswith("# hoctap-status: CẢNH BÁO")
-    assert 'filename="citizen-677-2022-v1-partial.yaml"' in response["Content-Disposition"]
+    assert 'filename="citizen-677-2022-v2-partial.yaml"' in response["Content-Disposition"]
 
 
 def test_score(client, officer_a, published):
@@ -91,7 +91,7 @@ def test_validate(client, officer_a):
     bad = client.post("/api/v1/criteria/validate", {"yaml": yaml_of().replace("status: partial", "status: x")},
                       content_type="application/json", HTTP_ACCEPT_LANGUAGE="en", **bearer(officer_a)).json()
     [problem] = bad["problems"]
-    assert not bad["valid"] and problem["path"] == "status" and problem["line"] == 13
+    assert not bad["valid"] and problem["path"] == "status" and problem["line"] == 11
     assert problem["message"] == problem["message_en"]
     assert client.post("/api/v1/criteria/validate", {}, content_type="application/json",
                        **bearer(officer_a)).status_code == 422

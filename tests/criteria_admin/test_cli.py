@@ -136,8 +136,8 @@ def test_list_and_show_read_the_database(published, small_map):
 def test_score_prefers_the_published_version(published, tmp_path):
     from .conftest import store
 
-    store("citizen-677-2022", 2, name_vi="Bản 2")
+    store("citizen-677-2022", 3, name_vi="Bản 3")  # the shipped file is version 2
     sheet = tmp_path / "sheet.json"
     sheet.write_text(json.dumps(SHEET), encoding="utf-8")
-    assert json.loads(_call("score", "citizen-677-2022", str(sheet)))["criteria_set_version"] == 2
-    assert json.loads(_call("score", "citizen-677-2022", str(sheet), "--version", "1"))["criteria_set_version"] == 1
+    assert json.loads(_call("score", "citizen-677-2022", str(sheet)))["criteria_set_version"] == 3
+    assert json.loads(_call("score", "citizen-677-2022", str(sheet), "--version", "2"))["criteria_set_version"] == 2

@@ -61,7 +61,7 @@ def test_detail_shows_status_gaps_versions_and_next_step(client, central_admin, 
     version = published["citizen-677-2022"]
     html = page(client, "criteria:set_detail", version.pk)
     assert "status-banner" in html and version.definition.gaps[0].text_vi in html
-    assert "version: 2" in html  # how to make the next version
+    assert "version: 3" in html  # how to make the next version (the shipped file is version 2)
     v1, v2 = own_sets
     html = page(client, "criteria:set_detail", v2.pk)
     assert reverse("criteria:diff", args=[v1.pk, v2.pk]) in html
@@ -115,7 +115,7 @@ def test_yaml_export_carries_a_fresh_status_banner(client, officer_a, published)
     citizen = published["citizen-677-2022"]
     response = client.get(reverse("criteria:export_yaml", args=[citizen.pk]))
     text = response.content.decode()
-    assert response["Content-Disposition"] == 'attachment; filename="citizen-677-2022-v1-partial.yaml"'
+    assert response["Content-Disposition"] == 'attachment; filename="citizen-677-2022-v2-partial.yaml"'
     assert text.startswith(services.BANNER_PREFIX) and citizen.definition.gaps[-1].text_vi in text
     assert text.endswith(citizen.source_yaml)  # the stored text itself, comments included
     assert loader.load_text(text) == citizen.definition
@@ -129,7 +129,7 @@ def test_xlsx_export_states_status_and_gaps(client, officer_a, published):
     client.force_login(officer_a)
     citizen = published["citizen-677-2022"]
     response = client.get(reverse("criteria:export_xlsx", args=[citizen.pk]))
-    assert response["Content-Disposition"] == 'attachment; filename="citizen-677-2022-v1-partial.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="citizen-677-2022-v2-partial.xlsx"'
     info = load_workbook(io.BytesIO(response.content))["Thông tin"]
     values = {row[0]: row[2] for row in info.iter_rows(min_row=2, values_only=True) if row[0] != "gap"}
     gaps = [row[2] for row in info.iter_rows(min_row=2, values_only=True) if row[0] == "gap"]

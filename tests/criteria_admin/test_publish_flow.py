@@ -103,14 +103,15 @@ def test_problems_follow_the_language_switch(client, central_admin, published):
 
 def test_version_must_be_the_next_one_and_is_located(client, central_admin, published):
     client.force_login(central_admin)
-    text = yaml_of(code="citizen-677-2022", version=3)
+    # The shipped file is version 2, so 4 skips a number and 3 is next.
+    text = yaml_of(code="citizen-677-2022", version=4)
     report = check(client, text)
     [problem] = report.context["candidate"].problems
     assert problem.kind == "version_not_next" and problem.path == "version"
-    assert text.splitlines()[problem.line - 1].startswith("version: 3")
-    assert "version: 2" in problem.message_vi
-    # The next number passes, and the report shows what changed against version 1.
-    report = check(client, yaml_of(code="citizen-677-2022", version=2, name_vi="Tên mới"))
+    assert text.splitlines()[problem.line - 1].startswith("version: 4")
+    assert "version: 3" in problem.message_vi
+    # The next number passes, and the report shows what changed against version 2.
+    report = check(client, yaml_of(code="citizen-677-2022", version=3, name_vi="Tên mới"))
     assert report.context["candidate"].is_valid
     assert [c.key for c in report.context["diff"].changes] == ["citizen-677-2022"]
 
@@ -123,7 +124,7 @@ def test_a_new_code_starts_at_version_one(client, central_admin, published):
 
 def test_unchanged_content_is_not_a_new_version(client, central_admin, published):
     client.force_login(central_admin)
-    [problem] = check(client, yaml_of(version=2)).context["candidate"].problems
+    [problem] = check(client, yaml_of(version=3)).context["candidate"].problems
     assert problem.kind == "unchanged"
 
 
@@ -184,21 +185,22 @@ def _edited_export(content: bytes, **info) -> bytes:
 
 
 def test_xlsx_upload_round_trip(client, central_admin, published):
-    """Export v1 as a workbook, edit it in Excel (new version, new name), upload, publish: the same
-    set as v1 but for those two cells; and v2 exports to a workbook that reads back equal."""
+    """Export the shipped version (2) as a workbook, edit it in Excel (new version, new name), upload,
+    publish: the same set but for those two cells; and version 3 exports to a workbook that reads back equal."""
     client.force_login(central_admin)
     v1 = published["citizen-677-2022"]
+    assert v1.version == 2
     exported = client.get(reverse("criteria:export_xlsx", args=[v1.pk]))
     assert exported.status_code == 200 and exported.content.startswith(b"PK")
 
-    report = check(client, _edited_export(exported.content, version=2, name="Bộ tiêu chí đã sửa"), name="citizen.xlsx")
+    report = check(client, _edited_export(exported.content, version=3, name="Bộ tiêu chí đã sửa"), name="citizen.xlsx")
     assert report.context["candidate"].is_valid, report.context["problems"]
     [change] = report.context["diff"].changes
     assert [f.field for f in change.fields] == ["name_vi"]
     client.post(reverse("criteria:publish"), publish_form_data(report))
 
-    v2 = CriteriaSetVersion.objects.get(code=v1.code, version=2)
-    assert v2.definition == v1.definition.model_copy(update={"version": 2, "name_vi": "Bộ tiêu chí đã sửa"})
+    v2 = CriteriaSetVersion.objects.get(code=v1.code, version=3)
+    assert v2.definition == v1.definition.model_copy(update={"version": 3, "name_vi": "Bộ tiêu chí đã sửa"})
     again = client.get(reverse("criteria:export_xlsx", args=[v2.pk]))
     assert import_xlsx(again.content, "v2.xlsx") == v2.definition
 
@@ -207,7 +209,7 @@ def test_unchanged_workbook_is_refused_at_the_version_cell(client, central_admin
     client.force_login(central_admin)
     v1 = published["citizen-677-2022"]
     exported = client.get(reverse("criteria:export_xlsx", args=[v1.pk])).content
-    report = check(client, _edited_export(exported, version=2), name="same.xlsx")
+    report = check(client, _edited_export(exported, version=3), name="same.xlsx")
     [problem] = report.context["candidate"].problems
     assert problem.kind == "unchanged"
     assert (problem.sheet, problem.row, problem.column) == (SHEET_INFO, 4, "C")
