@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import resource
+import secrets
 import subprocess
 import sys
 import threading
@@ -43,7 +44,7 @@ def _environment() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{BENCH_DIR / 'export.sqlite3'}")
     os.environ.setdefault("MEDIA_ROOT", str(BENCH_DIR / "media"))
-    os.environ.setdefault("HOCTAP_ALLOW_INSECURE_KEY", "1")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # throwaway: DEBUG is off, nothing outlives the run
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory: it would measure Django, not the export
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoctap.settings")

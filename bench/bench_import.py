@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import resource
+import secrets
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,7 @@ BASE_DB = BENCH_DIR / "base.sqlite3"
 def _environment(database: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ.setdefault("MEDIA_ROOT", str(BENCH_DIR / "media"))
-    os.environ.setdefault("HOCTAP_ALLOW_INSECURE_KEY", "1")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # throwaway: DEBUG is off, nothing outlives the run
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory: it would measure Django, not the import
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoctap.settings")

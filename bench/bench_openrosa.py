@@ -41,7 +41,6 @@ def setup_django():
     database = BENCH_DIR / "openrosa.sqlite3"
     database.unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ.setdefault("HOCTAP_ALLOW_INSECURE_KEY", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     import django
 

@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import secrets
 import statistics
 import subprocess
 import sys
@@ -40,7 +41,8 @@ def environment() -> dict:
         "DATABASE_URL": f"sqlite:///{BENCH_DIR / 'pages.sqlite3'}",
         "HOCTAP_VAR_DIR": str(BENCH_DIR / "pages-var"),
         "STATIC_ROOT": str(BENCH_DIR / "pages-static"),
-        "HOCTAP_ALLOW_INSECURE_KEY": "1",
+        # DEBUG is off: a throwaway key for this run (the public development key is refused).
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "SECURE_COOKIES": "0",  # plain http on 127.0.0.1
         "LOG_LEVEL": "WARNING",
         "DEBUG": "0",

@@ -3,8 +3,9 @@ DEBUG off (Django would keep every query in memory otherwise), plain static file
 build), quiet logs."""
 
 import os
+import secrets
 
-os.environ.setdefault("HOCTAP_ALLOW_INSECURE_KEY", "1")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # throwaway: DEBUG is off, nothing outlives the run
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hoctap_bench")
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("LOG_LEVEL", "WARNING")

@@ -22,13 +22,20 @@ def env_bool(name: str, default: bool = False) -> bool:
 # DEBUG is off unless asked for: `make run` asks, production never does.
 DEBUG = env_bool("DEBUG", False)
 
+# The development key is public (it is written here): it signs sessions, CSRF tokens and reset links
+# only with DEBUG on (`make run`). With DEBUG off it is refused whatever else is set; tests and
+# benchmarks make a throwaway key per run (tests/settings.py).
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-only-for-make-run"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not env_bool("HOCTAP_ALLOW_INSECURE_KEY"):
-        from django.core.exceptions import ImproperlyConfigured
+if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-only-for-make-run-and-tests"
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a secret random value when DEBUG is off, for example "
+        "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'). The public development "
+        "key is used only with DEBUG=1 (make run); HOCTAP_ALLOW_INSECURE_KEY no longer allows it."
+    )
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]

@@ -4,7 +4,8 @@
 set -u
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-export HOCTAP_ALLOW_INSECURE_KEY=1
+# No SECRET_KEY needed: tests/settings.py makes a throwaway one per run (the public development key
+# is refused whenever DEBUG is off).
 export DJANGO_ALLOW_ASYNC_UNSAFE=true   # Playwright's sync API runs an event loop in the test thread
 
 if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null || ! command -v pdftotext >/dev/null; then

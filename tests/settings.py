@@ -1,8 +1,11 @@
 """Test settings: production settings with fast hashing and unhashed static files."""
 
 import os
+import secrets
 
-os.environ.setdefault("HOCTAP_ALLOW_INSECURE_KEY", "1")
+# Tests run with DEBUG off, where the public development key is refused: a throwaway key for this run
+# (subprocesses started by a test inherit it through the environment).
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 from hoctap.settings import *  # noqa: E402,F403
 

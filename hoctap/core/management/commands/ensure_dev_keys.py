@@ -11,7 +11,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("Chỉ dùng khi DEBUG bật; môi trường thật đặt CERTIFICATE_SIGNING_KEY.")
+            raise CommandError(
+                "Khoá phát triển chỉ dùng khi DEBUG=1 (make run). Môi trường thật đặt CERTIFICATE_SIGNING_KEY "
+                "bằng khoá do `python manage.py certificate_keys --new` tạo."
+            )
         path = settings.DEV_SIGNING_KEY_FILE
         if path.exists():
             self.stdout.write(f"Khoá phát triển đã có: {path}")
