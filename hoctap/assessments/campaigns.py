@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Role
+from hoctap.core.limits import is_year
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Level, Unit
@@ -63,29 +64,79 @@ def province_of(unit: Unit) -> int | None:
     return parts[1] if len(parts) > 1 else None
 
 
-def campaign_for(title: str, year: int, province: Unit | int | None) -> Campaign | None:
-    """The campaign that applies to `province`: its own if it made one, else the national default."""
+def campaign_for(title: str, year: int, province: Unit | int | None, *, create: bool = True) -> Campaign | None:
+    """The campaign that applies to `province`: its own if it made one, else the national default.
+
+    Every year works without anyone preparing it: when neither exists and `year` is one the system
+    records, the national default is created here, on first need (`ensure_national_campaign`).
+    None only when no criteria set of the title is published yet (or `create` is False)."""
     province_id = province.pk if isinstance(province, Unit) else province
     candidates = Campaign.objects.filter(title=title, year=year).filter(
         Q(province_id=province_id) | Q(province__isnull=True)
     )
     by_province = {campaign.province_id: campaign for campaign in candidates}
-    return by_province.get(province_id) or by_province.get(None)
+    found = by_province.get(province_id) or by_province.get(None)
+    if found is None and create:
+        found = ensure_national_campaign(title, year)
+    return found
+
+
+def ensure_national_campaign(title: str, year: int) -> Campaign | None:
+    """The national default campaign of `title` for `year`, created with the default windows and the
+    sets in force when it does not exist yet. Race-safe: two requests creating it at once meet the
+    unique constraint (`campaign_unique_national_default`); the loser reads the winner's row.
+    None when `year` is outside the recorded years or no set of the title is published."""
+    if not is_year(year) or title not in Title.values:
+        return None
+    existing = Campaign.objects.filter(title=title, year=year, province__isnull=True).first()
+    if existing is not None:
+        return existing
+    if not default_criteria_sets(title, year, None):
+        return None
+    try:
+        with transaction.atomic():
+            return create_campaign(title, year)
+    except IntegrityError:
+        return Campaign.objects.get(title=title, year=year, province__isnull=True)
+    except ValidationError as error:
+        # Two requests at once: full_clean's uniqueness check saw the other one's committed row.
+        if Campaign.objects.filter(title=title, year=year, province__isnull=True).exists():
+            return Campaign.objects.get(title=title, year=year, province__isnull=True)
+        raise error
+
+
+def ensure_national_campaigns(year: int) -> list[Campaign]:
+    """Every title's national default for `year` (the yearly task `manage.py open_year` runs this)."""
+    return [campaign for title in Title.values if (campaign := ensure_national_campaign(title, year))]
 
 
 def default_criteria_sets(title: str, year: int, province: Unit | None) -> list[CriteriaSetVersion]:
-    """The sets in force at the end of `year`; when none is (the 2016-2020 family, clan and village
-    sets are still cited until a replacement is adopted), the most recent set of the title."""
+    """The sets in force at the end of `year`; for an administrative level no set in force covers
+    (the 2016-2020 family, clan and village sets are still cited until a replacement is adopted; the
+    provisional 2021-2030 sets end with the programme), the most recent set that covers it."""
     in_force = list(CriteriaSetVersion.objects.applicable(title, province, datetime.date(year, 12, 31)))
-    if in_force:
+
+    def levels(version):
+        return set(definition_of(version).applicability.admin_levels) or {"*"}
+
+    covered = set().union(*(levels(version) for version in in_force))
+    if "*" in covered:
         return in_force
-    latest = (
+    recent = (
         CriteriaSetVersion.objects.for_title(title)
         .filter(Q(province__isnull=True) | Q(province=province))
         .order_by("-effective_from", "-version")
-        .first()
     )
-    return [latest] if latest else []
+    year_end = datetime.date(year, 12, 31)
+    for version in recent:
+        if version in in_force or (covered and version.effective_from > year_end):
+            continue
+        if not (levels(version) & covered) and (not covered or "*" not in levels(version)):
+            in_force.append(version)
+            covered |= levels(version)
+        if "*" in covered:
+            break
+    return in_force
 
 
 @transaction.atomic
@@ -97,6 +148,11 @@ def create_campaign(title: str, year: int, *, province: Unit | None = None, crit
     sets' `recognition` unless given.
     """
     national = campaign_for(title, year, None) if province is not None else None
+    if province is None and Campaign.objects.filter(title=title, year=year, province__isnull=True).exists():
+        raise ValidationError(
+            _("Đã có đợt mặc định toàn quốc %(title)s năm %(year)s; tỉnh điều chỉnh bằng đợt riêng của tỉnh.")
+            % {"title": Title(title).label, "year": year}, code="exists",
+        )
     if national is not None:
         inherited = {
             name: getattr(national, name)
@@ -121,6 +177,7 @@ def create_campaign(title: str, year: int, *, province: Unit | None = None, crit
         recognition = definition_of(sets[0]).recognition
         inherited.update(validity_years=recognition.validity_years, upgrade_after_months=recognition.upgrade_after_months)
     campaign = Campaign(title=title, year=year, province=province, **{**inherited, **fields})
+    campaign.fit_windows(given={name for name, value in fields.items() if value is not None})
     campaign.full_clean(exclude=["criteria_sets"])
     campaign.save()
     campaign.criteria_sets.set(sets)

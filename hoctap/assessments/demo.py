@@ -1,7 +1,9 @@
 """Demo data for the yearly cycle (called by hoctap.demo.steps.assessments_step).
 
-In the first demo commune: campaigns for 2024 and 2025 (national defaults and Hưng Yên's own),
-households, a clan branch and a school in the registry, assessments of every title in every state,
+In the first demo commune, for the demo years (`hoctap.core.demo.demo_years`: the current year and
+the two before, so the demo never goes stale): campaigns (national defaults and Hưng Yên's own),
+households, a clan branch and a school in the registry, the two earlier years complete, and
+assessments of every title in every state in the current year,
 decisions with signed certificates, a correction (revocation and a new assessment), a photo of
 evidence, the demo citizen's own record, and a sign-up waiting for the commune. Everything goes
 through the workflow, so the statistics and the audit log see what a real year produces.
@@ -17,32 +19,33 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from hoctap.accounts.scoping import Scope
+from hoctap.core.demo import demo_years, not_after_today
 from hoctap.criteria.titles import Title
 from hoctap.registry.models import ClanBranch, Household, OccupationGroup, Organisation, Person, Sex
 from hoctap.territory.models import Level
 
 from . import citizens, evidence, workflow
-from .campaigns import campaign_for, create_campaign, default_criteria_sets
+from .campaigns import campaign_for, create_campaign, default_criteria_sets, ensure_national_campaigns
 from .decisions import issue_certificates, issue_decision
 from .models import Assessment, CitizenSignup
 from .sets import definition_of
 from .states import Action, State
 from .subjects import adapter_for_title
 
-YEARS = (2024, 2025)
 MARKER = "HT-DEMO"
-# (household code suffix, head, spouse); the head's sex decides "Hộ ông" or "Hộ bà".
+# (household code suffix, head, spouse) with their ages this year (not birth years, so the demo
+# never ages out of working age); the head's sex decides "Hộ ông" or "Hộ bà".
 HOUSEHOLDS = [
-    ("01", ("Nguyễn Văn Thành", Sex.MALE, 1972), ("Trần Thị Mai", Sex.FEMALE, 1975)),
-    ("02", ("Lê Văn Hùng", Sex.MALE, 1980), ("Phạm Thị Hạnh", Sex.FEMALE, 1983)),
-    ("03", ("Đỗ Thị Hương", Sex.FEMALE, 1969), ("Vũ Văn Khải", Sex.MALE, 1967)),
-    ("04", ("Bùi Văn Lộc", Sex.MALE, 1985), ("Ngô Thị Yến", Sex.FEMALE, 1988)),
-    ("05", ("Hoàng Văn Minh", Sex.MALE, 1978), ("Đinh Thị Thu", Sex.FEMALE, 1979)),
-    ("06", ("Phan Văn Nghĩa", Sex.MALE, 1990), ("Lý Thị Oanh", Sex.FEMALE, 1992)),
-    ("07", ("Trịnh Văn Phúc", Sex.MALE, 1965), ("Mai Thị Quế", Sex.FEMALE, 1966)),
-    ("08", ("Đặng Văn Sơn", Sex.MALE, 1983), ("Tạ Thị Tâm", Sex.FEMALE, 1986)),
+    ("01", ("Nguyễn Văn Thành", Sex.MALE, 54), ("Trần Thị Mai", Sex.FEMALE, 51)),
+    ("02", ("Lê Văn Hùng", Sex.MALE, 46), ("Phạm Thị Hạnh", Sex.FEMALE, 43)),
+    ("03", ("Đỗ Thị Hương", Sex.FEMALE, 57), ("Vũ Văn Khải", Sex.MALE, 59)),
+    ("04", ("Bùi Văn Lộc", Sex.MALE, 41), ("Ngô Thị Yến", Sex.FEMALE, 38)),
+    ("05", ("Hoàng Văn Minh", Sex.MALE, 48), ("Đinh Thị Thu", Sex.FEMALE, 47)),
+    ("06", ("Phan Văn Nghĩa", Sex.MALE, 36), ("Lý Thị Oanh", Sex.FEMALE, 34)),
+    ("07", ("Trịnh Văn Phúc", Sex.MALE, 61), ("Mai Thị Quế", Sex.FEMALE, 60)),
+    ("08", ("Đặng Văn Sơn", Sex.MALE, 43), ("Tạ Thị Tâm", Sex.FEMALE, 40)),
 ]
-STAFF = [("Cao Thị Uyên", Sex.FEMALE, 1984), ("Lương Văn Vinh", Sex.MALE, 1979), ("Kiều Thị Xuân", Sex.FEMALE, 1990)]
+STAFF = [("Cao Thị Uyên", Sex.FEMALE, 42), ("Lương Văn Vinh", Sex.MALE, 47), ("Kiều Thị Xuân", Sex.FEMALE, 36)]
 
 
 def _full_marks(assessment: Assessment, points: str | None = None) -> dict:
@@ -76,16 +79,16 @@ class Cycle:
 
     def decide(self, assessments, year, day, *, certify=True):
         decision = issue_decision(self.approver, assessments[0].campaign, assessments, issuer=self.commune_unit,
-                                  issued_on=datetime.date(year, 12, day), signer_name=self.approver_user.full_name)
+                                  issued_on=not_after_today(datetime.date(year, 12, day)),
+                                  signer_name=self.approver_user.full_name)
         if certify:
             issue_certificates(self.approver, decision)
         return decision
 
 
 def _campaigns(province, log):
-    for year in YEARS:
-        for title in Title.values:
-            campaign_for(title, year, None) or create_campaign(title, year)
+    for year in demo_years():
+        ensure_national_campaigns(year)
         # Hưng Yên's own campaigns for families and citizens: earlier deadlines (reports go up
         # before 01/12, as the Thái Bình plan asks) and the province's own citizen set where it has one.
         for title in (Title.FAMILY, Title.CITIZEN):
@@ -96,10 +99,11 @@ def _campaigns(province, log):
                     self_assessment_deadline=datetime.date(year, 11, 10),
                     review_deadline=datetime.date(year, 11, 20), recognition_deadline=datetime.date(year, 11, 30),
                 )
-    log(f"Đợt đánh giá {', '.join(map(str, YEARS))}: mặc định toàn quốc và đợt riêng của {province.name}")
+    log(f"Đợt đánh giá {', '.join(map(str, demo_years()))}: mặc định toàn quốc và đợt riêng của {province.name}")
 
 
 def _registry(commune, village):
+    this_year = demo_years()[-1]
     households = []
     for suffix, head, spouse in HOUSEHOLDS:
         household, _created = Household.objects.get_or_create(
@@ -107,9 +111,10 @@ def _registry(commune, village):
             defaults={"code": f"{MARKER}-{suffix}", "village": village},
         )
         members = []
-        for name, sex, year in (head, spouse):
+        for name, sex, age in (head, spouse):
             person = Person.objects.filter(household=household, full_name=name).first() or Person.objects.create(
-                full_name=name, sex=sex, birth_year=year, household=household, occupation_group=OccupationGroup.FARMER)
+                full_name=name, sex=sex, birth_year=this_year - age, household=household,
+                occupation_group=OccupationGroup.FARMER)
             members.append(person)
         if household.head_id is None:
             household.head = members[0]
@@ -122,9 +127,9 @@ def _registry(commune, village):
     Household.objects.filter(pk__in=[h.pk for h in households[:4]], clan_branch=None).update(clan_branch=clan)
     school = Organisation.objects.filter(commune=commune, name="Trường Tiểu học xã (mẫu)").first() or \
         Organisation.objects.create(name="Trường Tiểu học xã (mẫu)", kind="school", unit=commune)
-    for name, sex, year in STAFF:
+    for name, sex, age in STAFF:
         if not Person.objects.filter(employer=school, full_name=name).exists():
-            Person.objects.create(full_name=name, sex=sex, birth_year=year, employer=school, unit=commune,
+            Person.objects.create(full_name=name, sex=sex, birth_year=this_year - age, employer=school, unit=commune,
                                   occupation_group=OccupationGroup.OFFICIAL)
     return households, clan, school
 
@@ -148,10 +153,11 @@ def _year(cycle: Cycle, year: int, households, clan, school, village, commune, d
     cycle.decide(recognised, year, 1)
     families = [cycle.propose(cycle.register(Title.FAMILY, household, year)) for household in households[:3]]
     cycle.decide(families, year, 5)
-    if year != YEARS[-1]:
-        _commune_community(cycle, commune, year)
+    if year != demo_years()[-1]:
+        if year == demo_years()[0]:
+            _commune_community(cycle, commune, year)
         return
-    # 2025: every state of the cycle, across titles.
+    # The current year: every state of the cycle, across titles.
     fourth = cycle.propose(cycle.register(Title.FAMILY, households[3], year))
     cycle.decide([fourth], year, 8, certify=False)                           # recognised, no certificate yet
     cycle.propose(cycle.register(Title.FAMILY, households[4], year))         # proposed
@@ -167,15 +173,15 @@ def _year(cycle: Cycle, year: int, households, clan, school, village, commune, d
     cycle.submit(cycle.register(Title.CITIZEN, spouses[4], year))            # submitted
     self_assessing = workflow.transition(cycle.commune, cycle.register(Title.CLAN, clan, year),
                                          Action.START_SELF_ASSESSMENT)       # self-assessing, with evidence
-    evidence.attach(cycle.commune, self_assessing, _photo(), effective_date=datetime.date(year, 9, 15),
+    evidence.attach(cycle.commune, self_assessing, _photo(), effective_date=not_after_today(datetime.date(year, 9, 15)),
                     description="Buổi sinh hoạt khuyến học của dòng họ")
     cycle.register(Title.COMMUNITY, village, year)                           # registered
     cycle.register(Title.UNIT, school, year)
-    # (the commune learning community recognised in 2024 holds for 3 years: not assessed in 2025)
+    # (the commune learning community recognised two years ago holds for 3 years: not assessed again)
     # A correction: a certified family revoked (with the revoking decision) and assessed again.
     revoked = Assessment.objects.get(household=households[2], campaign__year=year, state=State.CERTIFIED)
     workflow.correct(cycle.approver, revoked, reason="Hộ kê khai trùng minh chứng với hộ khác.",
-                     revocation_reference=f"15/QĐ-UBND ngày 20/12/{year}")
+                     revocation_reference=f"15/QĐ-UBND ngày {not_after_today(datetime.date(year, 12, 20)):%d/%m/%Y}")
     # The demo citizen's own record: registered, sheet half filled, to finish on a phone.
     mine = cycle.register(Title.CITIZEN, demo_citizen, year)
     workflow.save_answers(Scope(demo_citizen.account), mine, {"CS1": "8", "CS2": "9"})
@@ -202,11 +208,11 @@ def load(context, log) -> None:
     _campaigns(province, log)
     households, clan, school = _registry(commune, village)
     demo_citizen = Person.objects.filter(account=users["citizen"]).first() or Person.objects.create(
-        full_name=users["citizen"].full_name, sex=Sex.FEMALE, birth_year=1986, household=households[-1],
+        full_name=users["citizen"].full_name, sex=Sex.FEMALE, birth_year=demo_years()[-1] - 40, household=households[-1],
         occupation_group=OccupationGroup.FARMER, account=users["citizen"])
     cycle = Cycle(users["village_officer"], users["commune_officer"], users["commune_approver"], commune)
     cycle.province, cycle.province_approver = Scope(users["province_officer"]), Scope(users["province_approver"])
-    for year in YEARS:
+    for year in demo_years():
         if not Assessment.objects.filter(household__in=households, campaign__year=year).exists():
             _year(cycle, year, households, clan, school, village, commune, demo_citizen)
     # A sign-up the commune has to confirm: the registry already has someone with that name and year.

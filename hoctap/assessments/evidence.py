@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -159,7 +160,7 @@ def attach(scope: Scope, assessment: Assessment, uploaded, *, effective_date: da
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise ValidationError({"indicator_codes": _("Chỉ số không có trong bộ tiêu chí: %(codes)s") % {"codes": ", ".join(unknown)}})
-    if effective_date > datetime.date.today() + datetime.timedelta(days=1):
+    if effective_date > timezone.localdate() + datetime.timedelta(days=1):
         raise ValidationError({"effective_date": _("Ngày của minh chứng không được ở tương lai.")})
     checked = check_upload(uploaded)
     stored = store(checked)

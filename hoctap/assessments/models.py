@@ -54,9 +54,36 @@ class Campaign(models.Model):
         where = self.province.short_name if self.province_id else _("toàn quốc")
         return f"{self.get_title_display()} {self.year} · {where}"
 
+    WINDOWS = ("registration_opens", "registration_closes", "self_assessment_deadline", "review_deadline",
+               "recognition_deadline")
+
+    def fit_windows(self, given: set[str]) -> None:
+        """Milestones nobody typed follow the ones typed: an inherited or default date that would fall
+        before a given earlier milestone moves up to it, one after a given later milestone moves back
+        to it. So leaving optional dates blank never makes a date-order error on a field nobody
+        touched; only milestones the user gave can be out of order (and `clean` names those)."""
+        order = self.WINDOWS
+        for index, name in enumerate(order):
+            if name in given or getattr(self, name) is None:
+                continue
+            floor = [getattr(self, e) for e in order[:index] if e in given and getattr(self, e)]
+            ceiling = [getattr(self, e) for e in order[index + 1:] if e in given and getattr(self, e)]
+            value = getattr(self, name)
+            if floor and value < max(floor):
+                value = max(floor)
+            if ceiling and value > min(ceiling):
+                value = min(ceiling)
+            setattr(self, name, value)
+        # Untouched dates between two moved ones keep the order among themselves.
+        previous = None
+        for name in order:
+            value = getattr(self, name)
+            if name not in given and previous is not None and value is not None and value < previous:
+                setattr(self, name, previous)
+            previous = getattr(self, name) or previous
+
     def clean(self):
-        order = ["registration_opens", "registration_closes", "self_assessment_deadline", "review_deadline",
-                 "recognition_deadline"]
+        order = self.WINDOWS
         for earlier, later in zip(order, order[1:]):
             if getattr(self, earlier) and getattr(self, later) and getattr(self, earlier) > getattr(self, later):
                 raise ValidationError(

@@ -3,8 +3,6 @@ workflow, review, evidence, decisions or citizens modules."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -16,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hoctap.core.limits import ascii_int
+from hoctap.core.limits import ascii_int, current_year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core.text import fold
@@ -24,7 +22,7 @@ from hoctap.criteria.titles import Title
 from hoctap.territory.models import Era, Level, Unit
 
 from . import certificates, citizens, decisions, documents, evidence, review, workflow
-from .campaigns import campaign_for, create_campaign, province_of
+from .campaigns import campaign_for, create_campaign, ensure_national_campaigns, province_of
 from .forms import (
     AssessmentFilterForm,
     CampaignForm,
@@ -52,11 +50,13 @@ def _refusal_text(error: ValidationError) -> str:
 @login_required
 def campaign_list(request):
     scope = scope_for(request)
+    # This year's national defaults open on first need: nobody has to prepare a year.
+    ensure_national_campaigns(current_year())
     campaigns = scope.filter(Campaign.objects.select_related("province")).annotate(
         set_count=Count("criteria_sets", distinct=True)
     )
     return render(request, "assessments/campaign_list.html", {
-        "campaigns": campaigns, "can_create": scope.can(Capability.MANAGE_CRITERIA),
+        "campaigns": campaigns, "can_create": scope.can(Capability.MANAGE_CRITERIA), "year": current_year(),
     })
 
 
@@ -360,6 +360,7 @@ def review_board(request, campaign_id, unit_id):
     rows = review.rows_for(scope, campaign, unit)
     return render(request, "assessments/review_board.html", {
         "campaign": campaign, "unit": unit, "rows": rows,
+        "can_register": scope.can(Capability.EDIT_REGISTRY, unit),
         "incomplete_sets": documents.incomplete_sets(row.assessment.criteria_set_id for row in rows),
         "bulk_allowed": campaign.allow_bulk_accept and any(r.can_accept for r in rows),
     })
@@ -558,7 +559,7 @@ def mine(request):
     person = citizens.person_of(request.user)
     signup_record = CitizenSignup.objects.filter(user=request.user).first()
     own = scope.filter(Assessment.objects.select_related("campaign", "criteria_set")).filter(person__account=request.user)
-    year = datetime.date.today().year
+    year = current_year()
     campaign = None
     if person is not None:
         campaign = campaign_for(Title.CITIZEN, year, province_of(person.unit))
@@ -574,7 +575,7 @@ def mine(request):
     rows = [{"a": a, "certificate": certificate_of.get(a.pk)} for a in own.order_by("-campaign__year", "-pk")]
     return render(request, "assessments/mine.html", {
         "person": person, "signup": signup_record, "rows": rows,
-        "campaign": campaign, "can_register": campaign is not None and not registered,
+        "campaign": campaign, "can_register": campaign is not None and not registered, "year": year,
     })
 
 

@@ -405,7 +405,9 @@ def _open(scope: Scope, title: str, subject, year: int, *, group: str | None, ar
     campaign = campaign_for(title, year, province_of(unit))
     if campaign is None:
         raise TransitionRefused(
-            _("Chưa có đợt đánh giá %(title)s năm %(year)s cho địa bàn này.") % {"title": Title(title).label, "year": year},
+            _("Chưa có đợt đánh giá %(title)s năm %(year)s: đợt mặc định toàn quốc tự mở khi đã công bố bộ tiêu chí "
+              "của danh hiệu này. Hãy đề nghị cán bộ tỉnh hoặc quản trị Trung ương công bố bộ tiêu chí (mục Bộ tiêu chí).")
+            % {"title": Title(title).label, "year": year},
             code="no_campaign", field="year",
         )
     group = adapter.default_group(subject) if group is None else group

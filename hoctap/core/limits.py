@@ -31,6 +31,14 @@ Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 BirthYear = Annotated[int, Field(ge=FIRST_BIRTH_YEAR, le=LAST_YEAR)]
 
 
+def current_year() -> int:
+    """The year it is now in Vietnam (settings.TIME_ZONE), not on the server's clock: what decides
+    "this year" for campaigns, dashboards and the demo."""
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
 def is_year(value: int | None) -> bool:
     return value is not None and FIRST_YEAR <= value <= LAST_YEAR
 

@@ -1,4 +1,7 @@
-"""The demo year in the demo province: Hưng Yên on the current map (it absorbed Thái Bình).
+"""The demo years in the demo province: Hưng Yên on the current map (it absorbed Thái Bình).
+
+The years are relative to today (`hoctap.core.demo.demo_years`: the current year and the two
+before), so the demo never goes stale: no step names a fixed year.
 
 Each capability adds a step here, in data-flow order, so `make run` always shows everything the
 product does. Every step is idempotent: it looks records up by natural key before creating them.
@@ -6,6 +9,7 @@ product does. Every step is idempotent: it looks records up by natural key befor
 
 from hoctap.accounts.models import RoleAssignment, User
 from hoctap.accounts.roles import Role
+from hoctap.core.demo import demo_years, not_after_today
 from hoctap.core.text import fold
 from hoctap.territory.models import Era, Level, Unit
 from hoctap.territory.services import next_village_code
@@ -104,13 +108,14 @@ def _provincial_citizen_set(version: int) -> str:
 
     from hoctap.criteria import loader
 
+    _first, last_year, this_year = demo_years()
     national = loader.load_file(loader.SHIPPED_SETS_DIR / "citizen-677-2022.yaml")
     data = national.model_dump(mode="python", exclude_defaults=True)
     data.update(
         code=DEMO_PROVINCIAL_SET, version=version, status="provisional",
         name_vi="Bộ tiêu chí Công dân học tập tỉnh Hưng Yên (bản mẫu)",
         name_en="Hưng Yên Learning Citizen criteria (sample)",
-        effective_from=datetime.date(2025, 7, 1) if version == 1 else datetime.date(2026, 1, 1),
+        effective_from=datetime.date(last_year, 7, 1) if version == 1 else datetime.date(this_year, 1, 1),
         gaps=[{
             "text_vi": "Bản mẫu của dữ liệu demo, phỏng theo bộ toàn quốc citizen-677-2022; không phải văn bản của tỉnh.",
             "text_en": "Demo sample adapted from the national set citizen-677-2022; not a provincial document.",
@@ -165,7 +170,7 @@ def funds_step(context, log):
 
 
 def assessments_step(context, log):
-    """The yearly cycle in the first commune: campaigns 2024-2025, assessments of every title in
+    """The yearly cycle in the first commune: campaigns of the demo years, assessments of every title in
     every state, decisions with signed certificates, a correction, the demo citizen's own record."""
     from django.conf import settings
     from django.core.management import call_command
@@ -193,22 +198,25 @@ def stats_step(context, log):
 
     seed_provincial_targets()
     communes = context["communes"]
-    Target.objects.update_or_create(indicator="family", year=2026, unit=communes[0],
+    years = demo_years()
+    Target.objects.update_or_create(indicator="family", year=years[-1], unit=communes[0],
                                     defaults={"value": 75, "source": "Nghị quyết HĐND xã (mẫu)"})
     for index, commune in enumerate(communes):
-        for year in (2024, 2025, 2026):
+        for step, year in enumerate(years):
             officers = 9 + index
             AssociationCapacity.objects.update_or_create(unit=commune, year=year, defaults={
-                "chair_manages_clc": year >= 2025 or index == 0, "officers": officers,
-                "officers_in_clc": 5, "officers_in_clc_it_trained": min(5, year - 2022 + index),
-                "officers_and_members": 420 + 40 * index, "briefed": 300 + 30 * (year - 2024),
-                "briefed_citizen": 250 + 40 * (year - 2024),
+                "chair_manages_clc": step >= 1 or index == 0, "officers": officers,
+                "officers_in_clc": 5, "officers_in_clc_it_trained": min(5, 2 + step + index),
+                "officers_and_members": 420 + 40 * index, "briefed": 300 + 30 * step,
+                "briefed_citizen": 250 + 40 * step,
             })
     rows = recompute.recompute(None, context["province"])
     log(f"Thống kê: chỉ tiêu tỉnh Thái Bình, Cao Bằng; năng lực Hội {len(communes)} xã; {rows} dòng số liệu")
 
 
-REPORT_YEAR = 2025
+def report_year() -> int:
+    """The last complete reporting season: last year (its 01/12 deadline has passed)."""
+    return demo_years()[1]
 
 
 def _at(*args):
@@ -220,8 +228,9 @@ def _at(*args):
 
 
 def reports_step(context, log):
-    """A reporting season (2025, Hưng Yên communes due 01/12): one commune on time and accepted, one
+    """Last year's reporting season (Hưng Yên communes due 01/12): one commune on time and accepted, one
     late, one returned with reasons, and the province's report naming the communes outstanding."""
+    REPORT_YEAR = report_year()
     import datetime
 
     from hoctap.accounts.scoping import Scope
@@ -265,7 +274,7 @@ def reports_step(context, log):
         scope = Scope(province_officer)
         report = services.start_report(scope, annual, REPORT_YEAR, province, actor=province_officer)
         services.update_narrative(scope, report, {
-            "results": "Các xã triển khai đăng ký, đánh giá và công nhận danh hiệu học tập năm 2025 theo kế hoạch.",
+            "results": f"Các xã triển khai đăng ký, đánh giá và công nhận danh hiệu học tập năm {REPORT_YEAR} theo kế hoạch.",
             "difficulties": "Nhiều xã mới sau sắp xếp chưa kiện toàn cán bộ phụ trách.",
             "proposals": "Đề nghị Trung ương Hội hướng dẫn bộ tiêu chí áp dụng sau sắp xếp đơn vị hành chính.",
             "signer_name": "Trần Thị Lan",
@@ -285,7 +294,7 @@ def _recognised_for_inspection(context, year):
 
     from hoctap.accounts.scoping import Scope
     from hoctap.assessments import workflow
-    from hoctap.assessments.campaigns import campaign_for, create_campaign
+    from hoctap.assessments.campaigns import campaign_for
     from hoctap.assessments.decisions import issue_decision
     from hoctap.assessments.states import Action
     from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
@@ -297,7 +306,7 @@ def _recognised_for_inspection(context, year):
     if population(year, communes).exists():
         return communes
     publish_shipped_sets(log=lambda *args: None)
-    campaign_for(Title.CITIZEN, year, None) or create_campaign(Title.CITIZEN, year)
+    campaign_for(Title.CITIZEN, year, None)  # opens the national default if nobody has
     users, logins = context["users"], context["logins"]
     # Separation of duties: a village officer submits, a commune officer reviews, the chairman decides.
     authorities = [(users["village_officer"], users["commune_officer"], users["commune_approver"])]
@@ -312,7 +321,7 @@ def _recognised_for_inspection(context, year):
         proposed = []
         for number, name in enumerate(["Nguyễn Thị Hằng", "Trần Văn Hùng", "Lê Thị Nga", "Phạm Văn Tâm"], start=1):
             person = Person.objects.create(full_name=name, sex=Sex.FEMALE if number % 2 else Sex.MALE,
-                                           birth_year=1975 + number, unit=village,
+                                           birth_year=year - 51 + number, unit=village,
                                            occupation_group=OccupationGroup.FARMER)
             assessment = workflow.register(officer_scope, Title.CITIZEN, person, year)
             answers = {i.code: True if i.kind == "pass_fail" else format(i.max_points, "f")
@@ -333,13 +342,15 @@ def inspections_step(context, log):
     from hoctap.inspections import services
     from hoctap.inspections.models import Inspection
 
+    REPORT_YEAR = report_year()
     inspector = context["users"]["province_officer"]
     name = f"Kiểm tra công nhận danh hiệu năm {REPORT_YEAR}"
     inspection = Inspection.objects.filter(province=context["province"], year=REPORT_YEAR, name=name).first()
     if inspection is None:
         communes = _recognised_for_inspection(context, REPORT_YEAR)
         inspection = services.plan(Scope(inspector), province=context["province"], year=REPORT_YEAR,
-                                   communes=communes, name=name, sample_size=4, seed=20251201, actor=inspector)
+                                   communes=communes, name=name, sample_size=4, seed=REPORT_YEAR * 10000 + 1201,
+                                   actor=inspector)
         findings = list(inspection.findings.select_related("assessment__criteria_set", "inspection__province"))
         for finding, verdict in zip(findings, ("agree", "disagree")):
             answers = services.starting_answers(finding)
@@ -351,14 +362,26 @@ def inspections_step(context, log):
     log(f"Kiểm tra: {inspection.name}, mẫu {inspection.findings.count()} hồ sơ (hạt giống {inspection.seed})")
 
 
+def _congress():
+    """The latest congress (Đại hội biểu dương) up to this year, from the programme's occasions."""
+    from hoctap.awards import emulation
+
+    this_year = demo_years()[-1]
+    congresses = [o for o in emulation.programme().occasions if o.kind == "congress" and o.year <= this_year]
+    return max(congresses, key=lambda o: o.year)
+
+
 def awards_step(context, log):
-    """The 2025 congress: nominations from the communes, honoured at the commune and the province,
-    a Giấy khen recorded; and the commune association's emulation self-report."""
+    """The latest congress: nominations from the communes, honoured at the commune and the province,
+    a Giấy khen recorded; and the commune association's emulation self-report of last year."""
     import datetime
 
     from hoctap.accounts.scoping import Scope
     from hoctap.awards import services
     from hoctap.awards.models import Award, EmulationSelfReport, Nomination
+
+    REPORT_YEAR = report_year()
+    congress = _congress()
 
     users, communes = context["users"], context["communes"]
     officer, province_officer = users["commune_officer"], users["province_officer"]
@@ -372,18 +395,18 @@ def awards_step(context, log):
          "Tự học tiếng Anh và kỹ năng số ở tuổi 58, hướng dẫn 30 hội viên cài ứng dụng học tập."),
     ]
     for kind, name, unit, achievements in nominees:
-        if Nomination.objects.filter(occasion="congress-2025", nominee_name=name, unit=unit).exists():
+        if Nomination.objects.filter(occasion=congress.code, nominee_name=name, unit=unit).exists():
             continue
-        nomination = services.create_nomination(Scope(officer), occasion="congress-2025", nominee_kind=kind,
+        nomination = services.create_nomination(Scope(officer), occasion=congress.code, nominee_kind=kind,
                                                 nominee_name=name, unit=unit, achievements=achievements, actor=officer)
         services.decide(Scope(officer), nomination, "honour", actor=officer)
         services.decide(Scope(officer), nomination, "propose", actor=officer)
         if kind != "citizen":
             services.decide(Scope(province_officer), nomination, "honour", actor=province_officer)
-    family = Nomination.objects.get(occasion="congress-2025", nominee_name=nominees[0][1])
+    family = Nomination.objects.get(occasion=congress.code, nominee_name=nominees[0][1])
     if not Award.objects.filter(nomination=family).exists():
         services.record_award(Scope(province_officer), kind="giay_khen", issuer="Chủ tịch Hội Khuyến học tỉnh Hưng Yên",
-                              decision_number="45/QĐ-HKH", decision_date=datetime.date(2025, 10, 15),
+                              decision_number="45/QĐ-HKH", decision_date=not_after_today(datetime.date(congress.year, 10, 15)),
                               recipient_name=family.nominee_name, recipient_kind="family", unit=family.unit,
                               nomination=family, actor=province_officer)
     body_name = f"Hội Khuyến học {commune.name}"
@@ -396,9 +419,9 @@ def awards_step(context, log):
                      "C4": {"met": False, "note": "Đang hoàn thiện hồ sơ Cộng đồng học tập cấp xã"}},
         )
         services.submit_self_report(Scope(officer), report, actor=officer)
-    honoured = Nomination.objects.filter(occasion="congress-2025", decisions__action="honour",
+    honoured = Nomination.objects.filter(occasion=congress.code, decisions__action="honour",
                                          decisions__stage="province").distinct().count()
-    log(f"Thi đua, khen thưởng: Đại hội 2025, {honoured} mô hình được tỉnh biểu dương")
+    log(f"Thi đua, khen thưởng: {congress.name}, {honoured} mô hình được tỉnh biểu dương")
 
 
 STEPS = [territory_step, accounts_step, criteria_step, registry_step, funds_step, assessments_step, openrosa_step,

@@ -4,9 +4,8 @@ so it is complete whatever today's date. Idempotent: a fund that already has ent
 
 import datetime
 
-from django.utils import timezone
-
 from hoctap.accounts.scoping import Scope
+from hoctap.core.demo import demo_years
 
 from . import services
 from .models import EntryKind, Fund, OwnerKind
@@ -27,7 +26,7 @@ SCHOLARSHIPS = [
 
 
 def load(context, log):
-    year = timezone.localdate().year - 1
+    year = demo_years()[1]
     admin = Scope(context["users"]["central_admin"])
     recorder = context["users"]["commune_officer"]
     made = 0

@@ -1,24 +1,25 @@
 """The registry's demo step: the demo communes' households, organisations and clan branches,
 loaded the way a commune loads them, through the Excel import (so a second run changes nothing),
-and the first commune's declared totals for the demo year."""
+and the first commune's declared totals for the current year (the demo's years are relative to today)."""
 
 import io
 
 from openpyxl import load_workbook
 
 from hoctap.accounts.scoping import Scope
+from hoctap.core.demo import demo_years
 from hoctap.core.imports import import_file, template_workbook
 
 from .imports import CLANS, HOUSEHOLDS, ORGANISATIONS
 from .models import DeclaredTotals, TotalKind
 from .services import registry_count, save_declared_totals
 
-DEMO_YEAR = 2025
 HOUSEHOLDS_PER_VILLAGE = 6
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 MEN = ["Văn Hùng", "Văn Dũng", "Đức Minh", "Quang Huy", "Văn Thắng", "Mạnh Cường"]
 WOMEN = ["Thị Hương", "Thị Lan", "Thị Thu", "Thị Mai", "Ngọc Anh", "Thu Hà"]
-CHILDREN = [("Minh Khôi", "Nam", 2012), ("Bảo Ngọc", "Nữ", 2015), ("Gia Huy", "Nam", 2019)]
+# Children's ages (not birth years), so they stay children whatever the year.
+CHILDREN = [("Minh Khôi", "Nam", 14), ("Bảo Ngọc", "Nữ", 11), ("Gia Huy", "Nam", 7)]
 OCCUPATIONS = ["Nông dân và lao động nông thôn", "Công nhân, thợ thủ công, lao động tự do",
                "Cán bộ, công chức, viên chức, người lao động trong cơ quan, tổ chức"]
 SKILLS = ["Chưa có", "Cơ bản", "Thành thạo"]
@@ -43,6 +44,7 @@ def _workbook(template, rows) -> io.BytesIO:
 
 
 def _household_rows(context):
+    this_year = demo_years()[-1]
     rows, serial = [], 0
     for c, commune in enumerate(context["communes"]):
         for v, village in enumerate(context["villages"][commune.pk]):
@@ -50,13 +52,13 @@ def _household_rows(context):
                 index = c * 100 + v * 10 + h
                 surname = SURNAMES[index % len(SURNAMES)]
                 code = f"DEMO-{v + 1}{h + 1:02d}"
-                husband = (f"{surname} {MEN[index % len(MEN)]}", "Nam", 1960 + index % 30)
-                wife = (f"{SURNAMES[(index + 3) % len(SURNAMES)]} {WOMEN[index % len(WOMEN)]}", "Nữ", 1963 + index % 30)
+                husband = (f"{surname} {MEN[index % len(MEN)]}", "Nam", this_year - 66 + index % 30)
+                wife = (f"{SURNAMES[(index + 3) % len(SURNAMES)]} {WOMEN[index % len(WOMEN)]}", "Nữ", this_year - 63 + index % 30)
                 child = CHILDREN[index % len(CHILDREN)]
-                members = [husband, wife, (f"{surname} {child[0]}", child[1], child[2])]
+                members = [husband, wife, (f"{surname} {child[0]}", child[1], this_year - child[2])]
                 for m, (name, sex, year) in enumerate(members):
                     serial += 1
-                    adult = year <= 2010
+                    adult = this_year - year >= 15
                     rows.append([
                         # Ethnicity as the commune recorded it; some children's not recorded yet (shown so).
                         code, village.code, f"Xóm {h + 1}" if m == 0 else None, name, sex, None, year,
@@ -69,15 +71,16 @@ def _household_rows(context):
 
 
 def _organisation_rows(context):
+    this_year = demo_years()[-1]
     rows = []
     for commune in context["communes"]:
         rows += [
             ["UBND " + commune.name, "Cơ quan", "Cấp xã quản lý", commune.code, None,
-             "Lương Văn Khoa", "Nam", None, 1978, None, None, None, "Thành thạo"],
+             "Lương Văn Khoa", "Nam", None, this_year - 48, None, None, None, "Thành thạo"],
             ["UBND " + commune.name, "Cơ quan", "Cấp xã quản lý", commune.code, None,
-             "Đinh Thị Nga", "Nữ", None, 1985, None, None, None, "Thành thạo"],
+             "Đinh Thị Nga", "Nữ", None, this_year - 41, None, None, None, "Thành thạo"],
             ["Trường THCS " + commune.short_name, "Trường học", "Cấp xã quản lý", commune.code, None,
-             "Tạ Văn Bình", "Nam", None, 1980, None, None, None, "Cơ bản"],
+             "Tạ Văn Bình", "Nam", None, this_year - 46, None, None, None, "Cơ bản"],
             ["Hợp tác xã Nông nghiệp " + commune.short_name, "Hợp tác xã", "Cấp xã quản lý",
              context["villages"][commune.pk][0].code, None, None, None, None, None, None, None, None, None],
         ]
@@ -105,6 +108,7 @@ def load(context, log) -> None:
         created = sum(outcomes["create"] for outcomes in result.counts.values())
         summary.append(f"{template.title} {result.rows} dòng ({created} bản ghi mới)")
     commune = context["communes"][0]
+    DEMO_YEAR = demo_years()[-1]
     if not DeclaredTotals.objects.filter(commune=commune, year=DEMO_YEAR).exists():
         # The registry holds part of the commune: the commune declares its totals until it is complete.
         totals = DeclaredTotals(commune=commune, year=DEMO_YEAR, villages_complete=True, organisations_complete=True)

@@ -6,7 +6,7 @@ The number of queries does not depend on the unit's level or on how many childre
 
 from __future__ import annotations
 
-import datetime
+from django.utils import timezone
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -29,7 +29,7 @@ MAPS = (CURRENT, RECORDED)
 def default_year() -> int:
     # the latest campaign year with figures (recognitions carried into later years do not make one)
     latest = Tally.objects.filter(registered__gt=0).aggregate(year=Max("year"))["year"]
-    return latest or datetime.date.today().year
+    return latest or timezone.localdate().year
 
 
 def years_up_to(year: int) -> list[int]:

@@ -7,7 +7,7 @@ or not at all.
 
 from __future__ import annotations
 
-import datetime
+from django.utils import timezone
 
 from django.db import transaction
 from django.db.models import Q
@@ -31,7 +31,7 @@ FIRST_YEAR = 2020
 
 
 def last_year() -> int:
-    return max(2030, datetime.date.today().year + 1)
+    return max(2030, timezone.localdate().year + 1)
 
 
 def tracked_years():

@@ -1,4 +1,4 @@
-import datetime
+from django.utils import timezone
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,7 +27,7 @@ EXPORT_TABLES = ("indicators", "children", "series")
 
 
 def year_choices(selected: int) -> list[int]:
-    return list(range(max(datetime.date.today().year, selected), FIRST_YEAR - 1, -1))
+    return list(range(max(timezone.localdate().year, selected), FIRST_YEAR - 1, -1))
 
 
 def _board(request, unit):

@@ -98,3 +98,16 @@ def test_two_reviewers_on_two_rows_both_keep_their_scores(under_review, users, p
     assert all(isinstance(r, Assessment) for r in results), results
     assert Assessment.objects.get(pk=under_review.pk).review_answers[first_code] == "8"
     assert Assessment.objects.get(pk=other.pk).review_answers[first_code] == "7"
+
+
+def test_two_requests_open_the_same_years_national_default_at_once(published):
+    """A year nobody prepared, asked for by two requests at once: one national default is made
+    (the unique constraint holds), both get it."""
+    from hoctap.assessments.campaigns import campaign_for
+    from hoctap.assessments.models import Campaign
+    from hoctap.criteria.titles import Title
+
+    results = run_together(lambda: campaign_for(Title.FAMILY, 2033, None), lambda: campaign_for(Title.FAMILY, 2033, None))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert Campaign.objects.filter(year=2033, title=Title.FAMILY).count() == 1
+    assert results[0].pk == results[1].pk

@@ -2,6 +2,7 @@
 
 import pytest
 
+from hoctap.core.demo import demo_years
 from hoctap.awards.models import Award, EmulationSelfReport, Nomination
 from hoctap.demo.steps import run_all
 from hoctap.inspections.models import Finding, Inspection
@@ -17,7 +18,7 @@ def test_demo_reporting_season(loaded_map):
     assert [model.objects.count() for model in (Report, Inspection, Finding, Nomination, Award,
                                                 EmulationSelfReport)] == counts
     communes = context["communes"]
-    reports = {r.unit_id: r for r in Report.objects.filter(year=2025)}
+    reports = {r.unit_id: r for r in Report.objects.filter(year=demo_years()[1])}
     board = {services.board_status(reports[c.pk], reports[c.pk].due_date) for c in communes}
     assert board == {services.BoardStatus.ACCEPTED, services.BoardStatus.LATE, services.BoardStatus.RETURNED}
     province_report = reports[context["province"].pk]
