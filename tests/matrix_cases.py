@@ -235,6 +235,9 @@ OBJECT_ROUTES = {
     "stats:capacity_edit": lambda w: [{"unit_id": w["commune_b"].pk, "year": 2026}],
     "stats:target_edit": lambda w: [{"target_id": w["stats_target_b"].pk}],
     "api:stats_unit": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
+    "stats:ethnicity": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
+    "stats:ethnicity_export": lambda w: [{"unit_id": w["commune_b"].pk}],
+    "api:stats_unit_ethnicity": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
     # hoctap.reports, hoctap.inspections, hoctap.awards: commune B's records
     "reports:detail": lambda w: [{"report_id": w["report_b"].pk}],
     "reports:transition": lambda w: [{"report_id": w["report_b"].pk}],

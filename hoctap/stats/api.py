@@ -1,12 +1,14 @@
 """/api/v1/stats/: the dashboards' figures as JSON, through the same scope as the pages."""
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from hoctap.core.limits import Id, Year
 from hoctap.accounts.scoping import scope_for
 from hoctap.territory.models import Unit
 
-from .dashboard import build
+from . import by_ethnicity
+from .dashboard import build, default_year
 from .figures import CURRENT
 from .indicators import Indicator
 from .models import Target
@@ -126,6 +128,53 @@ def stats_unit(request, unit_id: Id, year: Year | None = None, map: str = CURREN
             }
             for c in board.children
         ],
+    }
+
+
+class EthnicRowOut(Schema):
+    ethnicity: str  # the General Statistics Office's code (QĐ 1019/QĐ-TCTK); "" = not recorded
+    label: str
+    # None where the cell is hidden (1 to 4 people, or hidden so that it cannot be subtracted out)
+    adults: int | None
+    citizens: int | None
+    digital: int | None
+    proficient: int | None
+    citizens_share: float | None
+    digital_share: float | None
+    proficient_share: float | None
+    hidden: list[str]
+
+
+class EthnicCutOut(Schema):
+    unit_id: int
+    year: int
+    small_cell: int
+    note: str
+    rows: list[EthnicRowOut]
+    total: EthnicRowOut
+
+
+def _ethnic_row(row) -> dict:
+    return {
+        "ethnicity": row.code, "label": row.label,
+        **{column: row.shown(column) for column in by_ethnicity.COLUMNS},
+        **{name: _num(row.share(name)) for name in by_ethnicity.SHARES},
+        "hidden": sorted(row.hidden),
+    }
+
+
+@router.get("/units/{unit_id}/ethnicity", response=EthnicCutOut)
+def stats_unit_ethnicity(request, unit_id: Id, year: Year | None = None):
+    """The learning-citizen indicators of a unit of the current map cut by ethnic group, small
+    cells hidden (personal-data protection)."""
+    unit = scope_for(request).get_or_404(Unit.objects.current(), pk=unit_id)
+    cut = by_ethnicity.cut(unit, year or default_year())
+    return {
+        "unit_id": unit.pk, "year": cut.year, "small_cell": by_ethnicity.SMALL_CELL,
+        "note": _("Ô dưới 5 người bị ẩn (null) để bảo vệ dữ liệu cá nhân; khi một cột chỉ có một ô bị ẩn, ô nhỏ "
+                  "tiếp theo cũng bị ẩn."),
+        "rows": [_ethnic_row(row) for row in cut.rows],
+        "total": {**_ethnic_row(cut.total), "label": _("Tổng số")},
     }
 
 

@@ -132,10 +132,10 @@ def holding_in(year: int):
     ).annotate(until=F("campaign__year") + F("campaign__validity_years")).filter(until__gt=year)
 
 
-def shown_by_assessments(assessments) -> Iterable[tuple[int, int | None]]:
-    """(person id, person's unit id) of the assessments among `assessments` (learning citizens) whose
-    digital-skills indicator reached its mark: one query per criteria-set version in use, reading
-    only that indicator's answer."""
+def shown_by_assessments(assessments, fields=("person_id", "person__unit_id")) -> Iterable[tuple]:
+    """`fields` (by default the person id and the person's unit id) of the assessments among
+    `assessments` (learning citizens) whose digital-skills indicator reached its mark: one query per
+    criteria-set version in use, reading only that indicator's answer."""
     rules = rules_of_sets(assessments.order_by().values_list("criteria_set_id", flat=True).distinct())
     for set_id, rule in rules.items():
         if rule is None:
@@ -143,10 +143,10 @@ def shown_by_assessments(assessments) -> Iterable[tuple[int, int | None]]:
         code, mark = rule
         rows = assessments.filter(criteria_set_id=set_id).annotate(
             reviewed=KeyTextTransform(code, "review_answers"), selfscored=KeyTextTransform(code, "self_answers"),
-        ).values_list("person_id", "person__unit_id", "reviewed", "selfscored")
-        for person_id, unit_id, reviewed, selfscored in rows.iterator(chunk_size=5000):
+        ).values_list("reviewed", "selfscored", *fields)
+        for reviewed, selfscored, *values in rows.iterator(chunk_size=5000):
             if score_reaches(reviewed if reviewed is not None else selfscored, mark):
-                yield person_id, unit_id
+                yield tuple(values)
 
 
 def assessment_only_counts(year: int, path: str | None = None) -> dict[int, int]:

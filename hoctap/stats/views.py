@@ -15,8 +15,8 @@ from hoctap.core import imports as engine
 from hoctap.core.exports import XLSX_CONTENT_TYPE, ExportColumn, xlsx_response
 from hoctap.territory.models import Era, Level, Unit
 
-from . import charts
-from .dashboard import FIRST_YEAR, build, status_label
+from . import by_ethnicity, charts
+from .dashboard import FIRST_YEAR, build, default_year, status_label
 from .figures import CURRENT
 from .forms import CapacityForm, DashboardForm, ImportForm, TargetForm
 from .imports import TARGETS
@@ -124,6 +124,61 @@ def export(request, unit_id, table):
     }[table]
     prefix = pgettext("file name", "thong-ke")
     return xlsx_response(f"{prefix}-{unit.code}-{board.year}-{stem}", sheet, columns, records)
+
+
+def _ethnicity_cut(request, unit_id):
+    """The cut of one unit of the current map, for the year asked (the dashboard's default year)."""
+    scope = scope_for(request)
+    unit = scope.get_or_404(Unit.objects.current().select_related("parent"), pk=unit_id)
+    form = DashboardForm(request.GET or None)
+    year = (form.cleaned_data.get("year") if form.is_valid() else None) or default_year()
+    return scope, unit, by_ethnicity.cut(unit, year)
+
+
+@login_required
+def ethnicity(request, unit_id):
+    scope, unit, cut = _ethnicity_cut(request, unit_id)
+    visible = _visible(scope, unit)
+    return render(request, "stats/ethnicity.html", {
+        "cut": cut, "unit": unit, "ancestors": [a for a in unit.ancestors() if a.pk in visible],
+        "year_choices": year_choices(cut.year), "small_cell": by_ethnicity.SMALL_CELL,
+    })
+
+
+@login_required
+def ethnicity_export(request, unit_id):
+    _scope, unit, cut = _ethnicity_cut(request, unit_id)
+
+    note = str(_("“<5”: dưới 5 người, không hiển thị để bảo vệ dữ liệu cá nhân; “—”: không tính được "
+                 "hoặc tính từ ô bị ẩn."))
+
+    def count(column):
+        def value(row):
+            if isinstance(row, str):
+                return ""
+            return row.shown(column) if row.shown(column) is not None else by_ethnicity.HIDDEN
+        return value
+
+    def share(name):
+        def value(row):
+            if isinstance(row, str):
+                return ""
+            return round(float(row.share(name)) * 100, 2) if row.share(name) is not None else by_ethnicity.NOT_SHOWN
+        return value
+
+    columns = [
+        ExportColumn(_("Dân tộc"), lambda row: row if isinstance(row, str) else (row.label or _("Tổng số")), 24),
+        ExportColumn(_("Người trong độ tuổi lao động"), count("adults")),
+        ExportColumn(_("Công dân học tập"), count("citizens")),
+        ExportColumn(_("Tỷ lệ Công dân học tập (%)"), share("citizens_share")),
+        ExportColumn(_("Có kỹ năng số"), count("digital")),
+        ExportColumn(_("Tỷ lệ có kỹ năng số (%)"), share("digital_share")),
+        ExportColumn(_("Thành thạo"), count("proficient")),
+        ExportColumn(_("Tỷ lệ thành thạo (%)"), share("proficient_share")),
+    ]
+    prefix, stem = pgettext("file name", "thong-ke"), pgettext("file name", "cdht-theo-dan-toc")
+    return xlsx_response(f"{prefix}-{unit.code}-{cut.year}-{stem}", _("Theo dân tộc"), columns,
+                         [*cut.rows, cut.total, note])
 
 
 @login_required
