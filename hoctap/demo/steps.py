@@ -162,6 +162,14 @@ def registry_step(context, log):
     demo.load(context, log)
 
 
+def mountain_step(context, log):
+    """A mountain commune of Cao Bằng (Xã Bảo Lâm, zone III): bản and xóm, Tày, H'Mông and Dao
+    households, an elderly household, a clan, a province-managed upper-secondary school, officers."""
+    from hoctap.demo import mountain
+
+    mountain.load(context, log)
+
+
 def funds_step(context, log):
     """Study-promotion funds: a year of receipts and scholarships in each demo commune."""
     from hoctap.funds import demo
@@ -424,8 +432,8 @@ def awards_step(context, log):
     log(f"Thi đua, khen thưởng: {congress.name}, {honoured} mô hình được tỉnh biểu dương")
 
 
-STEPS = [territory_step, accounts_step, criteria_step, registry_step, funds_step, assessments_step, openrosa_step,
-         stats_step, reports_step, inspections_step, awards_step]
+STEPS = [territory_step, accounts_step, criteria_step, registry_step, mountain_step, funds_step, assessments_step,
+         openrosa_step, stats_step, reports_step, inspections_step, awards_step]
 
 
 def run_all(log=print):
