@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Role
 from hoctap.core.limits import is_year
+from hoctap.criteria import validity
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Level, Unit
@@ -211,5 +212,5 @@ def pick_criteria_set(campaign: Campaign, *, group: str = "", admin_level: str |
 
 
 def valid_until(campaign: Campaign) -> datetime.date:
-    """A recognition for year Y holds through 31/12 of Y + validity (1 year; 3 under TT 24/25)."""
-    return datetime.date(campaign.year + campaign.validity_years, 12, 31)
+    """The last day a recognition of this campaign holds (`criteria.validity`, the one rule)."""
+    return validity.last_valid_day(campaign.year, campaign.validity_years)

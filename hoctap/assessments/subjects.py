@@ -13,6 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
+from hoctap.criteria import validity
 from hoctap.criteria.titles import Title
 from hoctap.registry.models import (
     ClanBranch,
@@ -42,10 +43,10 @@ EDUCATIONAL_KINDS = {"school", "kindergarten"}
 
 def holders(title: str, year: int) -> QuerySet:
     """Assessments whose title is held during `year`: recognised in a campaign of that year, or of
-    an earlier year whose recognition is still valid (3 years under TT 24/25)."""
+    an earlier year whose recognition still holds (`criteria.validity`: Y .. Y + validity)."""
     return Assessment.objects.filter(
         title=title, state__in=HOLDING_STATES, campaign__year__lte=year,
-        campaign__year__gt=year - F("campaign__validity_years"),
+        campaign__year__gte=year - F("campaign__validity_years") - validity.LAST_YEAR_SHIFT,
     )
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability, Role
 from hoctap.accounts.scoping import Scope
-from hoctap.criteria import engine
+from hoctap.criteria import engine, validity
 from hoctap.criteria.schema import CriteriaSet
 from hoctap.criteria.titles import Title
 
@@ -451,7 +451,7 @@ def _check_still_held(adapter, subject, title: str, year: int) -> None:
     )
     if held is None or held.campaign.validity_years <= 1:
         return
-    until = held.campaign.year + held.campaign.validity_years
+    until = validity.last_year(held.campaign.year, held.campaign.validity_years)
     top_level = definition_of(held.criteria_set).classification_codes()[-1]
     if held.classification == top_level:
         raise TransitionRefused(

@@ -1,5 +1,6 @@
-"""Recognitions carried into later years: a title recognised for several years (3 under TT 24/25)
-counts as held in each of them (`assessments.subjects.holders`), once per subject.
+"""Recognitions carried into later years: a recognition holds in the years after its own that
+`criteria.validity` gives (the one rule, also read by `assessments.subjects.holders` and the
+certificate) and counts as held in each of them, once per subject.
 
 Which later years a recognition carries depends on the subject's other holding recognitions of
 the title (`tallies.carried_years`: the most recent one covering a year counts it), so every
@@ -122,12 +123,12 @@ def _row(assessment: Assessment) -> dict:
 
 
 def expected(batch: Batch, units: UnitInfo, years=None, path: str | None = None) -> None:
-    """The carried years of every subject holding a multi-year recognition (within `path`), as
-    absolute values, for `recompute.expected`."""
-    multi_year = Assessment.objects.filter(state__in=HOLDING_STATES, campaign__validity_years__gt=1)
+    """The carried years of every subject holding a recognition (within `path`), as absolute
+    values, for `recompute.expected`."""
+    holding = Assessment.objects.filter(state__in=HOLDING_STATES)
     if path:
-        multi_year = multi_year.filter(unit__path__startswith=path)
-    seeds = list(multi_year.values(*FIELDS).iterator(chunk_size=20000))
+        holding = holding.filter(unit__path__startswith=path)
+    seeds = list(holding.values(*FIELDS).iterator(chunk_size=20000))
     holdings = holdings_of(seeds)
     by_pk = {row["pk"]: row for row in holdings}
     for pk, year in sorted(contributions(holdings)):

@@ -22,6 +22,7 @@ from django.db.models import Q
 
 from hoctap.assessments.models import Assessment
 from hoctap.assessments.states import HOLDING_STATES
+from hoctap.criteria import validity as validity_rule
 from hoctap.criteria.titles import Title
 from hoctap.registry.models import WORKING_AGE_MAX, WORKING_AGE_MIN, DigitalSkill, Person
 
@@ -100,7 +101,7 @@ def load_holding(persons, person_ids) -> Counter:
         subject = subjects[list(SUBJECT_FIELD).index(title)]
         shows_digital = title == Title.CITIZEN and digital.answers_show(rules.get(set_id), review_answers,
                                                                          self_answers)
-        for held_year in range(year, year + validity):
+        for held_year in validity_rule.held_years(year, validity):
             holding[(title, held_year, subject)] += 1
             if shows_digital:
                 holding[(DIGITAL, held_year, subject)] += 1

@@ -19,6 +19,7 @@ from django.db.models import Count
 
 from hoctap.assessments.models import Assessment
 from hoctap.assessments.states import HOLDING_STATES
+from hoctap.criteria import validity
 from hoctap.registry.models import (
     WORKING_AGE_MAX, WORKING_AGE_MIN, ClanBranch, Household, Organisation, Person,
 )
@@ -51,10 +52,10 @@ def _years_with_assessments(years, path):
     if path:
         qs = qs.filter(unit__path__startswith=path)
     found = set(qs.values_list("campaign__year", flat=True).distinct().order_by())
-    # and the later years a multi-year recognition still holds in (see carried.py)
-    for year, validity in qs.filter(state__in=HOLDING_STATES, campaign__validity_years__gt=1).values_list(
+    # and the later years a recognition still holds in (`criteria.validity`, see carried.py)
+    for year, validity_years in qs.filter(state__in=HOLDING_STATES).values_list(
             "campaign__year", "campaign__validity_years").distinct().order_by():
-        found.update(range(year, year + validity))
+        found.update(validity.held_years(year, validity_years))
     return sorted(found & set(years)) if years else sorted(found)
 
 
@@ -91,7 +92,7 @@ CITIZEN_SQL = """
 WITH held AS (
     SELECT a.title, a.household_id, a.clan_branch_id, a.community_id, a.organisation_id, a.person_id
     FROM {assessment} a JOIN {campaign} k ON k.id = a.campaign_id
-    WHERE k.year <= %s AND k.year + k.validity_years > %s AND a.state IN ({holding}) AND a.title IN ('family', 'clan', 'community', 'unit', 'citizen')
+    WHERE {held} AND a.state IN ({holding}) AND a.title IN ('family', 'clan', 'community', 'unit', 'citizen')
 ),
 fam AS (SELECT DISTINCT household_id AS id FROM held WHERE title = 'family'),
 clan AS (SELECT DISTINCT clan_branch_id AS id FROM held WHERE title = 'clan'),
@@ -139,8 +140,9 @@ def _citizen_year(batch: Batch, units: UnitInfo, year: int, path: str | None):
     }
     working = f"p.birth_year BETWEEN {int(year) - WORKING_AGE_MAX} AND {int(year) - WORKING_AGE_MIN}"
     in_group = "(fam.id IS NOT NULL OR clan.id IS NOT NULL OR comm.id IS NOT NULL)"
-    with_clause = CITIZEN_SQL.format(**tables)
-    params = [year, year]  # held during `year`: recognised then, or earlier and still valid
+    with_clause = CITIZEN_SQL.format(held=validity.held_sql("k.year", "k.validity_years"), **tables)
+    # held during `year`: recognised then, or earlier and still valid (the one rule)
+    params = validity.held_sql_params(year)
     resident_scope = staff_scope = ""
     if path:
         resident_scope = f"JOIN {tables['unit']} u ON u.id = p.unit_id AND u.path LIKE %s"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from hoctap.assessments.states import FROZEN_STATES, HOLDING_STATES, SELF_ASSESSED_STATES, State
+from hoctap.criteria import validity
 from hoctap.territory.models import REFORM_DATE, Level, Unit
 
 from .models import CitizenTally, RecordedTally, SubjectCount, Tally
@@ -49,15 +50,15 @@ class Holding:
 def carried_years(holdings: list[Holding]) -> dict[int, list[int]]:
     """For the holding assessments of one subject and title: the later years each one carries.
 
-    A recognition of year Y with a validity of v years holds during Y .. Y+v-1
-    (`assessments.subjects.holders`). In a year covered by several, the subject counts once, by the
-    most recent recognition covering it; in its own year that is always itself (counted as
-    `recognised`), so only the later years are "carried"."""
+    A recognition of year Y holds in the years `criteria.validity.held_years` gives (the one rule,
+    also read by `assessments.subjects.holders` and the certificate). In a year covered by several,
+    the subject counts once, by the most recent recognition covering it; in its own year that is
+    always itself (counted as `recognised`), so only the later years are "carried"."""
     carried: dict[int, list[int]] = {}
     latest = sorted(holdings, key=lambda h: (h.year, h.id), reverse=True)
-    years = {y for h in holdings for y in range(h.year + 1, h.year + h.validity_years)}
+    years = {y for h in holdings for y in validity.carried_years(h.year, h.validity_years)}
     for year in sorted(years):
-        owner = next((h for h in latest if h.year <= year < h.year + h.validity_years), None)
+        owner = next((h for h in latest if validity.holds(h.year, h.validity_years, year)), None)
         if owner is not None and owner.year < year:
             carried.setdefault(owner.id, []).append(year)
     return carried

@@ -182,14 +182,16 @@ def test_recognition_belongs_to_the_campaigns_recognising_role(family_assessment
 
 
 def test_facts_come_from_the_subject_adapter(campaigns, people, users, request):
-    """A household's adults holding the citizen title that year feed adults_citizen_share."""
+    """A household's adults holding the citizen title that year feed adults_citizen_share; a title
+    recognised in YEAR still holds in YEAR + 1 (`criteria.validity`), as its certificate says."""
     from hoctap.assessments.subjects import adapter_for_title
 
     adapter = adapter_for_title(Title.FAMILY)
     assert adapter.facts(people["household"], YEAR) == {"adults_citizen_share": Decimal("0")}
     request.getfixturevalue("head_is_citizen")
     assert adapter.facts(people["household"], YEAR) == {"adults_citizen_share": Decimal("0.5")}
-    assert adapter.facts(people["household"], YEAR + 1) == {"adults_citizen_share": Decimal("0")}
+    assert adapter.facts(people["household"], YEAR + 1) == {"adults_citizen_share": Decimal("0.5")}
+    assert adapter.facts(people["household"], YEAR + 2) == {"adults_citizen_share": Decimal("0")}
 
 
 def test_citizen_group_comes_from_the_registry(campaigns, people, users):

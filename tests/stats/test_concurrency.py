@@ -125,7 +125,7 @@ def test_a_unit_recognised_twice_at_once_counts_once_in_the_years_both_cover(sma
     rows = {row.year: (row.recognised, row.carried) for row in Tally.objects.filter(
         unit=small_map["commune_a"], title="unit", classification="")}
     n = len(organisations)
-    assert rows == {2024: (n, 0), 2025: (n, 0), 2026: (0, n), 2027: (0, n)}
+    assert rows == {2024: (n, 0), 2025: (n, 0), 2026: (0, n), 2027: (0, n), 2028: (0, n)}
     assert Organisation.objects.count() == n
     report = recompute.verify()
     assert report.ok, "\n".join(map(str, report.differences))
