@@ -89,6 +89,7 @@ MIDDLEWARE = [
     # written (API tokens authenticate inside the view).
     "hoctap.audit.middleware.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
+    "hoctap.accounts.ratelimits.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "hoctap.urls"
@@ -178,6 +179,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Rate limits per client address, counted in the database (accounts/ratelimits.py): at most `limit`
+# in each window of `seconds`. Sign-ups; failed sign-ins across usernames (password spraying);
+# certificate checks; criteria validation (YAML parsing is the costliest thing a user can ask for).
+HOCTAP_RATE_LIMITS = {
+    "signup": {"limit": int(os.environ.get("HOCTAP_SIGNUP_LIMIT", "20")), "seconds": 3600},
+    "login_failures": {"limit": int(os.environ.get("HOCTAP_LOGIN_FAILURE_LIMIT", "30")), "seconds": 900},
+    "verify": {"limit": int(os.environ.get("HOCTAP_VERIFY_LIMIT", "60")), "seconds": 600},
+    "validate": {"limit": int(os.environ.get("HOCTAP_VALIDATE_LIMIT", "30")), "seconds": 600},
+    # ID numbers refused as "cannot be used here" for one officer (registry forms, API, imports).
+    "id_numbers": {"limit": int(os.environ.get("HOCTAP_ID_NUMBER_LIMIT", "20")), "seconds": 86400},
+}
 
 # Vietnamese first, English available.
 LANGUAGE_CODE = "vi"

@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     name = "hoctap.accounts"
     label = "accounts"
     verbose_name = _("Tài khoản")
+
+    def ready(self):
+        from . import ratelimits  # noqa: F401  (connects the failed-login counter)
