@@ -278,7 +278,7 @@ def create_household(request, payload: HouseholdIn):
     household = form.save(commit=False)
     members, head, warnings, id_numbers = [], None, [], set()
     for index, member in enumerate(payload.members):
-        member_form = _valid(MemberForm(member.dict(), instance=Person(household=household)), f"members.{index}.")
+        member_form = _valid(MemberForm(member.dict(), instance=Person(household=household), scope=scope), f"members.{index}.")
         person = member_form.save(commit=False)
         if person.id_number:
             if person.id_number in id_numbers:

@@ -26,7 +26,7 @@ from .models import (
     Person,
     TotalKind,
 )
-from .services import check_declared_totals
+from .services import check_declared_totals, id_number_not_usable, id_number_refusal
 from .widgets import SearchSelect
 
 CHOOSE = _("— Chọn —")
@@ -128,6 +128,20 @@ class IdNumberKeptMixin:
     def clean_id_number(self):
         return self.cleaned_data.get("id_number") or (self.instance.id_number if self.instance.pk else None)
 
+    def validate_unique(self):
+        """The ID number's uniqueness is answered by `services.id_number_refusal`, which never says
+        whether or where a number is registered outside the user's territory."""
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions() | {"id_number"})
+        except ValidationError as error:
+            self._update_errors(error)
+        number = self.cleaned_data.get("id_number")
+        if number and "id_number" not in self.errors and number != (self.instance.id_number if self.instance.pk else None):
+            refusal = id_number_refusal(self.scope, number, exclude_pk=self.instance.pk) if self.scope else (
+                id_number_not_usable() if Person.objects.filter(id_number=number).exists() else None)
+            if refusal:
+                self.add_error("id_number", refusal)
+
     def clean(self):
         data = super().clean()
         if data.get("remove_id_number"):
@@ -158,8 +172,9 @@ class MemberForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
         fields = PERSON_FIELDS
         widgets = PERSON_WIDGETS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = scope
         self.fields["birth_year"].required = False
         self.fields["ethnicity"].required = False
         self.fields["birth_year"].widget.attrs.update(min=FIRST_BIRTH_YEAR, max=timezone.localdate().year)
@@ -220,6 +235,7 @@ class PersonForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = scope
         self.fields["birth_year"].required = False
         self.fields["ethnicity"].required = False
         self.fields["birth_year"].widget.attrs.update(min=FIRST_BIRTH_YEAR, max=timezone.localdate().year)

@@ -37,7 +37,13 @@ from .models import (
     Sex,
     validate_id_number,
 )
-from .services import log_bulk_creation, log_bulk_update
+from .services import (
+    count_refused_id_number,
+    id_number_not_usable,
+    log_bulk_creation,
+    log_bulk_update,
+    probe_budget_refusal,
+)
 from .signals import registry_bulk_written
 
 PERSON_VALUES = (
@@ -214,6 +220,27 @@ def _match_person(row: Row, run: ImportRun, name_key: str, by_number, by_key, gr
     return None
 
 
+def _id_number_refused(row: Row, run: ImportRun, record, by_number, writable) -> bool:
+    """Refuse the row when its person is outside the uploader's territory. A number held outside
+    gets the one "cannot be used here" answer (services.id_number_refusal), counted against the
+    uploader's daily allowance; once that is spent, every number not already on record in their
+    territory is refused alike, so a file of 100,000 numbers cannot map who is registered where."""
+    if record is not None and record["id"] in writable:
+        return False
+    number = row["id_number"]
+    held_outside = number in by_number and by_number[number]["id"] not in writable if number else False
+    if held_outside:
+        row.error("id_number", count_refused_id_number(run.scope) or id_number_not_usable())
+        return True
+    if record is not None:  # a namesake outside the territory (its household or employer is refused already)
+        row.error("id_number", id_number_not_usable())
+        return True
+    if number and (spent := probe_budget_refusal(run.scope)):
+        row.error("id_number", spent)
+        return True
+    return False
+
+
 def _namesake_note(row: Row, run: ImportRun, name_key: str, group_key, where: str) -> None:
     """Same name and birth year in one household or organisation: a hint to check, never a refusal."""
     seen: dict = run.state.setdefault("namesakes", {})
@@ -386,8 +413,7 @@ class HouseholdsTemplate(RegistryTemplate):
             record = _match_person(row, run, "full_name", by_number, by_key, seen.pk)
             _namesake_note(row, run, "full_name", row.data["household_key"],
                            _("hộ %(code)s") % {"code": row["household_code"]})
-            if record is not None and record["id"] not in writable:
-                row.error("id_number", _("Số CCCD này đã được ghi cho một người ngoài địa bàn bạn được giao."))
+            if _id_number_refused(row, run, record, by_number, writable):
                 continue
             _person_outcome(row, run, record, _person_values(row, "full_name"), {"household_id": seen.pk})
             if row["is_head"] and (record is None or record["id"] != seen.head_id):
@@ -564,8 +590,7 @@ class OrganisationsTemplate(RegistryTemplate):
             seen = row.data["seen"]
             record = _match_person(row, run, "staff_name", by_number, by_key, seen.pk)
             _namesake_note(row, run, "staff_name", row.data["organisation_key"], row["organisation_name"])
-            if record is not None and record["id"] not in writable:
-                row.error("id_number", _("Số CCCD này đã được ghi cho một người ngoài địa bàn bạn được giao."))
+            if _id_number_refused(row, run, record, by_number, writable):
                 continue
             _person_outcome(row, run, record, _person_values(row, "staff_name"), {"employer_id": seen.pk})
 

@@ -119,6 +119,61 @@ def likely_duplicates(scope, *, full_name: str = "", birth_year: int | None = No
     return hints
 
 
+# -- ID numbers --------------------------------------------------------------------------------
+
+def id_number_not_usable() -> str:
+    """The one answer for an ID number held outside the user's own territory: it says neither where
+    nor whether the number is registered, only what to do next."""
+    return _("Số định danh này không dùng được ở đây. Hãy kiểm tra lại từng chữ số; nếu số đúng, hãy "
+             "đề nghị người này liên hệ xã, phường nơi họ đang cư trú (hoặc xã, phường đó liên hệ "
+             "bạn) để chuyển hồ sơ về đây.")
+
+
+def id_number_refusal(scope, id_number: str | None, *, exclude_pk: int | None = None) -> str | None:
+    """Why the user may not record `id_number` on a person (None: they may). The one rule for the
+    forms, the API and imports (imports ask `probe_budget_refusal` themselves, a file at a time).
+
+    Held by a person the user can see: that person is named (the duplicate hint of their own
+    territory). Held anywhere else: "cannot be used here", the same answer as for any number once
+    the user's daily allowance of such answers (`HOCTAP_RATE_LIMITS["id_numbers"]`) is spent, so
+    that trying numbers one by one cannot map who is registered where."""
+    if not id_number:
+        return None
+    holders = Person.objects.filter(id_number=id_number)
+    if exclude_pk:
+        holders = holders.exclude(pk=exclude_pk)
+    visible = scope.filter(holders.select_related("household", "unit"), Capability.VIEW).first()
+    if visible is not None:
+        return DuplicateHint(visible, "same_id_number").message
+    spent = probe_budget_refusal(scope)
+    if spent is not None:
+        return spent
+    if holders.exists():
+        return count_refused_id_number(scope) or id_number_not_usable()
+    return None
+
+
+def _probe_key(scope) -> str:
+    return f"user:{scope.user.pk}"
+
+
+def probe_budget_refusal(scope) -> str | None:
+    """Once the user's allowance of "cannot be used here" answers is spent, every ID number they
+    have not already got on record is refused with when to try again, whether it exists or not."""
+    from hoctap.accounts import ratelimits
+
+    refusal = ratelimits.check("id_numbers", _probe_key(scope))
+    return refusal.message if refusal else None
+
+
+def count_refused_id_number(scope) -> str | None:
+    """Count one "cannot be used here" answer; the refusal message if this one goes over the limit."""
+    from hoctap.accounts import ratelimits
+
+    refusal = ratelimits.hit("id_numbers", _probe_key(scope))
+    return refusal.message if refusal else None
+
+
 # -- denominators ------------------------------------------------------------------------------
 
 class Denominator(NamedTuple):

@@ -150,7 +150,7 @@ def _household_form(request, scope, household, *, extra):
         data["members-TOTAL_FORMS"] = str(_form_count(data.get("members-TOTAL_FORMS")) + 1)
     form = HouseholdForm(data, instance=household, scope=scope)
     formset = member_formset(extra)(
-        data, instance=household, prefix="members",
+        data, instance=household, prefix="members", form_kwargs={"scope": scope},
         queryset=household.members.order_by("pk") if household.pk else Person.objects.none(),
     )
     if data is not None and not adding_member and form.is_valid() and formset.is_valid():
