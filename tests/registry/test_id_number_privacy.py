@@ -66,3 +66,20 @@ def test_probing_is_limited_and_then_every_number_answers_alike(officer_a, held_
     spent = id_number_refusal(scope, NUMBER)
     assert "thử lại sau" in spent
     assert id_number_refusal(scope, FREE) == spent  # a free number now answers exactly the same
+
+
+def test_an_import_answers_cannot_be_used_here_and_stops_probing(officer_a, small_map, held_in_b, settings):
+    from hoctap.accounts.scoping import Scope
+    from hoctap.core.imports import check_file
+    from hoctap.registry.imports import HOUSEHOLDS
+    from tests.registry.conftest import household_row, xlsx
+
+    settings.HOCTAP_RATE_LIMITS = {**settings.HOCTAP_RATE_LIMITS, "id_numbers": {"limit": 1, "seconds": 86400}}
+    rows = [household_row("H1", "12001-001", "Lò Văn Khác", id_number=NUMBER, head=True),
+            household_row("H1", "12001-001", "Lò Thị Mới", id_number=FREE)]
+    result = check_file(xlsx(HOUSEHOLDS, rows), HOUSEHOLDS, scope=Scope(officer_a))
+    reasons = {e["row"]: e["reason"] for e in result.errors}
+    assert reasons[2] == id_number_not_usable()
+    assert "Bình" not in reasons[2] and "Đoài" not in reasons[2]
+    # the allowance is spent: the next number, free though it is, answers "try again later"
+    assert "thử lại sau" in reasons[3]
