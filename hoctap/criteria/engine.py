@@ -343,20 +343,37 @@ def _holds(condition: Condition | Dependency, value: Any) -> bool:
             return number == threshold
 
 
-def _requirement(condition: Condition | Dependency) -> tuple[str, str]:
-    if condition.op == "is_true":
-        return "đúng", "true"
-    assert condition.value is not None
-    sign = _OPERATOR_SIGNS[condition.op]
-    return f"{sign} {_vi(condition.value)}", f"{sign} {_en(condition.value)}"
+def dependency_met(dependency: Dependency, value: Any) -> bool:
+    """Whether a fact's value meets a dependency rule (the comparison `score` makes)."""
+    return _holds(dependency, value)
 
 
-def _shown(value: Any) -> tuple[str, str]:
-    if isinstance(value, bool):
-        return ("đúng", "true") if value else ("sai", "false")
+# How a person reads a rule's comparison: "ít nhất 40 %", never "≥ 0,40".
+_PLAIN_OPERATORS = {">=": ("ít nhất", "at least"), ">": ("trên", "more than"), "<=": ("nhiều nhất", "at most"),
+                    "<": ("dưới", "less than"), "==": ("đúng", "exactly")}
+
+
+def _plain_number(fact: str, value: Any) -> tuple[str, str]:
+    """A fact's value as a person reads it: a share (`…_share`, 0…1) as a percentage."""
     number = _as_decimal(value)
     assert number is not None
+    if fact.endswith("_share"):
+        text = format(number * 100, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return f"{text.replace('.', ',')} %", f"{text} %"
     return _vi(number), _en(number)
+
+
+def _plain_requirement(dependency: Dependency, value: Any) -> tuple[str, str]:
+    """"(hiện là 0 %, cần ít nhất 40 %)" — no fact name, no raw fraction."""
+    if dependency.op == "is_true":
+        return "", ""
+    assert dependency.value is not None
+    op_vi, op_en = _PLAIN_OPERATORS[dependency.op]
+    now_vi, now_en = _plain_number(dependency.fact, value)
+    need_vi, need_en = _plain_number(dependency.fact, dependency.value)
+    return f" (hiện là {now_vi}, cần {op_vi} {need_vi})", f" (now {now_en}, needs {op_en} {need_en})"
 
 
 def _evaluate_dependency(
@@ -374,10 +391,10 @@ def _evaluate_dependency(
         if facts.get(when.fact) is None:
             reasons.append(Reason(
                 "fact_missing",
-                f"Điều kiện {dependency.code} chưa đạt: thiếu dữ kiện «{when.fact}» nên không xác "
-                f"định được điều kiện có áp dụng hay không ({dependency.text_vi}).",
-                f"Condition {dependency.code} is not met: fact '{when.fact}' is missing, so whether "
-                f"the condition applies cannot be told ({dependency.text_en}).",
+                f"Điều kiện chưa đạt vì chưa có số liệu để biết điều kiện có áp dụng hay không: "
+                f"{dependency.text_vi}",
+                f"Condition not met: there are no data to tell whether it applies ('{when.fact}' "
+                f"is missing): {dependency.text_en}",
                 dependency.code,
             ))
             return result("missing_fact")
@@ -388,23 +405,19 @@ def _evaluate_dependency(
     if value is None:
         reasons.append(Reason(
             "fact_missing",
-            f"Điều kiện {dependency.code} chưa đạt: thiếu dữ kiện «{dependency.fact}» "
-            f"({dependency.text_vi}).",
-            f"Condition {dependency.code} is not met: fact '{dependency.fact}' is missing "
-            f"({dependency.text_en}).",
+            f"Điều kiện chưa đạt vì chưa có ai để tính: {dependency.text_vi}",
+            f"Condition not met: there is nobody to count ('{dependency.fact}' is missing): "
+            f"{dependency.text_en}",
             dependency.code,
         ))
         return result("missing_fact")
     if _holds(dependency, value):
         return result("met", value)
-    needed_vi, needed_en = _requirement(dependency)
-    shown_vi, shown_en = _shown(value)
+    plain_vi, plain_en = _plain_requirement(dependency, value)
     reasons.append(Reason(
         "dependency_unmet",
-        f"Điều kiện {dependency.code} chưa đạt: {dependency.text_vi} "
-        f"({dependency.fact} = {shown_vi}, cần {needed_vi}).",
-        f"Condition {dependency.code} is not met: {dependency.text_en} "
-        f"({dependency.fact} = {shown_en}, needs {needed_en}).",
+        f"Điều kiện chưa đạt: {dependency.text_vi}{plain_vi}.",
+        f"Condition not met: {dependency.text_en}{plain_en}.",
         dependency.code,
     ))
     return result("unmet", value)
