@@ -22,7 +22,22 @@ def build_world(small_map, officer_a, officer_b):
     _criteria_world(world)
     _openrosa_world(world)
     _funds_world(world)
+    _areas_world(world)
     return world
+
+
+def _areas_world(world):
+    """Disadvantaged-area designations (hoctap.territory): commune B in zone III, village B on the
+    extremely disadvantaged list."""
+    import datetime
+
+    from hoctap.territory.models import AreaDesignation
+
+    basis = {"basis_number": "861/QĐ-TTg", "basis_date": datetime.date(2021, 6, 4), "basis_issuer": "Bình Minh"}
+    world["area_b"] = AreaDesignation.objects.create(unit=world["commune_b"], year=2026, designation="zone_3",
+                                                     note="Bình Minh", **basis)
+    world["area_village_b"] = AreaDesignation.objects.create(unit=world["village_b"], year=2026,
+                                                             designation="village_extreme", **basis)
 
 
 def _funds_world(world):
@@ -197,6 +212,9 @@ def _reporting_world(world):
 OBJECT_ROUTES = {
     "territory:unit_detail": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
     "territory:village_create": lambda w: [{"unit_id": w["commune_b"].pk}],
+    "territory:unit_areas": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
+    "territory:area_delete": lambda w: [{"designation_id": w["area_b"].pk},
+                                        {"designation_id": w["area_village_b"].pk}],
     "accounts:user_detail": lambda w: [{"user_id": w["officer_b"].pk}],
     "accounts:token_revoke": lambda w: [{"token_id": _token_of(w["officer_b"])}],
     "accounts:reset_code": lambda w: [{"user_id": w["officer_b"].pk}],
@@ -339,6 +357,7 @@ OBJECT_ROUTES["audit:history"] = lambda w: _history_cases(w) + [
     {"model_label": "registry.organisation", "object_id": w["organisation_b"].pk},
     {"model_label": "registry.declaredtotals", "object_id": w["totals_b"].pk},
     {"model_label": "criteria.criteriasetversion", "object_id": w["criteria_elsewhere_v1"].pk},
+    {"model_label": "territory.areadesignation", "object_id": w["area_b"].pk},
 ]
 
 
@@ -388,6 +407,7 @@ NON_PAGE_ROUTES = {"logout", "set_language", "api:api-root", "api:openapi-json",
 # when the query names one of commune B's records).
 LIST_QUERIES = {
     "territory:unit_list": ["", "?q=binh", "?level=village", "?level=commune&era=current"],
+    "territory:area_list": ["", "?year=2026"],
     "api:list_units": ["", "?q=binh", "?level=village", "?era=legacy"],
     "stats:target_list": ["", "?indicator=family"],
     "api:stats_targets": ["", "?indicator=family&year=2026"],

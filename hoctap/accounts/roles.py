@@ -27,6 +27,7 @@ class Capability(models.TextChoices):
     MANAGE_CRITERIA = "manage_criteria", _("quản lý bộ tiêu chí")
     MANAGE_TERRITORY = "manage_territory", _("quản lý thôn, tổ dân phố")
     REPORT = "report", _("lập báo cáo")
+    CLASSIFY_AREAS = "classify_areas", _("xếp loại vùng khó khăn")
 
 
 C = Capability
@@ -38,7 +39,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.COMMUNE_APPROVER: frozenset({C.VIEW, C.VIEW_ID_NUMBERS, C.REVIEW, C.RECOGNISE, C.REPORT}),
     Role.PROVINCE_OFFICER: frozenset(
-        {C.VIEW, C.EDIT_REGISTRY, C.REVIEW, C.MANAGE_ACCOUNTS, C.MANAGE_CRITERIA, C.MANAGE_TERRITORY, C.REPORT}
+        {C.VIEW, C.EDIT_REGISTRY, C.REVIEW, C.MANAGE_ACCOUNTS, C.MANAGE_CRITERIA, C.MANAGE_TERRITORY, C.REPORT,
+         C.CLASSIFY_AREAS}
     ),
     Role.PROVINCE_APPROVER: frozenset({C.VIEW, C.REVIEW, C.RECOGNISE, C.REPORT, C.MANAGE_CRITERIA}),
     Role.CENTRAL_ADMIN: frozenset(set(Capability.values)),

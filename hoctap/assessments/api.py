@@ -13,11 +13,13 @@ from pydantic import Field
 
 from hoctap.core.limits import Count, Id, Year
 from hoctap.accounts.scoping import scope_for
+from hoctap.criteria import engine
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Unit
 
 from . import certificates, decisions, evidence, workflow
 from .models import Assessment, Campaign, Decision, Evidence
+from .sets import definition_of
 from .states import Action
 from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, adapter_for, adapter_for_title, display_name
 
@@ -120,6 +122,9 @@ class EvidenceOut(Schema):
 class AssessmentDetailOut(AssessmentOut):
     subject_group: str
     area_class: str
+    area_designation: str
+    pass_mark: str | None
+    pass_mark_text: str
     self_answers: dict[str, Any]
     self_result: dict[str, Any]
     review_answers: dict[str, Any]
@@ -129,6 +134,15 @@ class AssessmentDetailOut(AssessmentOut):
     certificate_code: str | None
     allowed_actions: list[str]
     evidence: list[EvidenceOut]
+
+    @staticmethod
+    def resolve_pass_mark(assessment):
+        mark = engine.pass_mark(definition_of(assessment.criteria_set), assessment.area_class)
+        return format(mark, "f") if mark is not None else None
+
+    @staticmethod
+    def resolve_pass_mark_text(assessment):
+        return assessment.pass_mark_line
 
     @staticmethod
     def resolve_certificate_code(assessment):
@@ -174,7 +188,6 @@ class RegistrationIn(Schema):
     subject_id: Id
     year: Year
     subject_group: str | None = None
-    area_class: str = "normal"
 
 
 @assessments_router.post("/", response={201: AssessmentDetailOut})
@@ -182,8 +195,7 @@ def create_assessment(request, payload: RegistrationIn):
     scope = scope_for(request)
     adapter = adapter_for_title(payload.title)
     subject = scope.get_or_404(adapter.model._default_manager.all(), pk=payload.subject_id)
-    created = workflow.register(scope, payload.title, subject, payload.year, group=payload.subject_group,
-                                area_class=payload.area_class)
+    created = workflow.register(scope, payload.title, subject, payload.year, group=payload.subject_group)
     return Status(201, _detail(request, created.pk))
 
 

@@ -166,6 +166,9 @@ class Assessment(models.Model):
     )
     criteria_set = models.ForeignKey(CriteriaSetVersion, models.PROTECT, related_name="assessments", verbose_name=_("bộ tiêu chí"))
     area_class = models.CharField(_("loại địa bàn"), max_length=16, default="normal")
+    # The unit's disadvantaged-area designation when the assessment was opened (territory
+    # `areas.designation_for`), kept with the area class it gave so the result stays reproducible.
+    area_designation = models.CharField(_("loại vùng"), max_length=20, blank=True)
     subject_group = models.CharField(_("nhóm đối tượng"), max_length=40, blank=True)
     state = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.REGISTERED)
 
@@ -226,6 +229,14 @@ class Assessment(models.Model):
     @property
     def year(self) -> int:
         return self.campaign.year
+
+    @property
+    def pass_mark_line(self) -> str:
+        """"Ngưỡng đạt: 70 điểm — xã khu vực III" for the class the assessment was opened in."""
+        from .areas import pass_mark_line
+        from .sets import definition_of
+
+        return pass_mark_line(definition_of(self.criteria_set), self.area_class, self.area_designation)
 
     @property
     def is_frozen(self) -> bool:

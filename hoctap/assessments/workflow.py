@@ -26,6 +26,7 @@ from hoctap.criteria.schema import CriteriaSet
 from hoctap.criteria.titles import Title
 
 from . import certificates
+from .areas import opening_class
 from .campaigns import campaign_for, pick_criteria_set, province_of
 from .models import Assessment, Decision, StaleAssessment, StateChange
 from .sets import definition_of
@@ -381,10 +382,10 @@ def save_answers(scope: Scope, assessment: Assessment, answers: dict, *, expecte
     return current
 
 
-def register(scope: Scope, title: str, subject, year: int, *, group: str | None = None,
-             area_class: str = "normal") -> Assessment:
+def register(scope: Scope, title: str, subject, year: int, *, group: str | None = None) -> Assessment:
     """Register `subject` for `title` in `year`: the campaign that applies where it lives, the
-    pinned criteria set that fits it, state REGISTERED; announced like a transition."""
+    pinned criteria set that fits it, the area class its unit's designation gives in that year
+    (`areas.opening_class`), state REGISTERED; announced like a transition."""
     adapter = adapter_for_title(title)
     unit = adapter.unit(subject)
     probe = Assessment(title=title, subject_kind=adapter.kind, unit=unit, **{adapter.field: subject})
@@ -395,10 +396,10 @@ def register(scope: Scope, title: str, subject, year: int, *, group: str | None 
             _("Chỉ chính đối tượng hoặc cán bộ quản lý hồ sơ tại %(unit)s mới đăng ký được.") % {"unit": unit.name},
             code="no_capability",
         )
-    return _open(scope, title, subject, year, group=group, area_class=area_class)
+    return _open(scope, title, subject, year, group=group)
 
 
-def _open(scope: Scope, title: str, subject, year: int, *, group: str | None, area_class: str,
+def _open(scope: Scope, title: str, subject, year: int, *, group: str | None,
           replaces: Assessment | None = None) -> Assessment:
     adapter = adapter_for_title(title)
     unit = adapter.unit(subject)
@@ -412,10 +413,10 @@ def _open(scope: Scope, title: str, subject, year: int, *, group: str | None, ar
         )
     group = adapter.default_group(subject) if group is None else group
     try:
-        criteria_set = pick_criteria_set(campaign, group=group, admin_level=adapter.admin_level(subject),
-                                         area_class=area_class)
+        criteria_set = pick_criteria_set(campaign, group=group, admin_level=adapter.admin_level(subject))
     except ValidationError as error:
         raise TransitionRefused(" ".join(error.messages), code="no_criteria_set") from None
+    area_class, designation = opening_class(definition_of(criteria_set), unit, year)
     if not {g.code for g in definition_of(criteria_set).applicability.subject_groups}:
         group = ""
     if replaces is None:
@@ -424,7 +425,7 @@ def _open(scope: Scope, title: str, subject, year: int, *, group: str | None, ar
     assessment = Assessment(
         campaign=campaign, title=title, subject_kind=adapter.kind, unit=unit,
         recorded_unit=adapter.recorded_unit(subject, year), criteria_set=criteria_set,
-        area_class=area_class, subject_group=group, created_by=user, replaces=replaces,
+        area_class=area_class, area_designation=designation, subject_group=group, created_by=user, replaces=replaces,
         **{adapter.field: subject},
     )
     assessment._audit_transition = {"action": REGISTER, "from": None, "to": State.REGISTERED, "reason": ""}
@@ -482,6 +483,7 @@ def correct(scope: Scope, assessment: Assessment, *, reason: str, revocation_ref
     with transaction.atomic():
         revoked = transition(scope, assessment, Action.REVOKE, reason=reason, expected_version=expected_version,
                              revocation_reference=revocation_reference)
-        # The revoking authority opens the new assessment on the subject's behalf.
+        # The revoking authority opens the new assessment on the subject's behalf (in the area
+        # class the unit holds now: a corrected designation applies to the new assessment).
         return _open(scope, revoked.title, subject_of(revoked), revoked.campaign.year,
-                     group=revoked.subject_group, area_class=revoked.area_class, replaces=revoked)
+                     group=revoked.subject_group, replaces=revoked)

@@ -20,9 +20,10 @@ def track(model, *, mask_fields=(), exclude_fields=(), m2m_fields=()):
 
 def track_core_models():
     from hoctap.accounts.models import PasswordResetCode, RoleAssignment, User
-    from hoctap.territory.models import Unit
+    from hoctap.territory.models import AreaDesignation, Unit
 
     track(User, exclude_fields=("password", "last_login"))
     track(RoleAssignment)
     track(PasswordResetCode, exclude_fields=("digest",))  # who gave whom a code, when it was used
     track(Unit, exclude_fields=("path", "name_folded", "sort_key"))
+    track(AreaDesignation)  # who classed which unit, when, on what basis

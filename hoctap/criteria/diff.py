@@ -20,7 +20,7 @@ ChangeKind = Literal["added", "removed", "changed"]
 
 # In the order a scoring sheet reads; the template shows sections in this order.
 SECTIONS = (
-    "set", "gaps", "groups", "criteria", "indicators", "pass_marks", "bands", "levels",
+    "set", "gaps", "groups", "criteria", "indicators", "pass_marks", "area_rules", "bands", "levels",
     "dependencies", "recognition",
 )
 
@@ -183,6 +183,7 @@ def diff_sets(old: CriteriaSet, new: CriteriaSet) -> SetDiff:
     changes += _keyed("criteria", a["criteria"], b["criteria"], exclude=frozenset({"indicators"}))
     changes += _keyed("indicators", _indicators(a), _indicators(b))
     changes += _keyed("pass_marks", a["scoring"]["pass_marks"], b["scoring"]["pass_marks"], key="area_class")
+    changes += _keyed("area_rules", a["scoring"]["area_rules"], b["scoring"]["area_rules"], key="designation")
     changes += _keyed("bands", a["scoring"]["bands"], b["scoring"]["bands"])
     changes += _keyed("levels", a["scoring"]["levels"], b["scoring"]["levels"])
     changes += _keyed("dependencies", a["dependencies"], b["dependencies"])

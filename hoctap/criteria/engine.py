@@ -547,6 +547,13 @@ def _pass_mark(criteria_set: CriteriaSet, area_class: str) -> PassMark | None:
     return marks.get(area_class) or marks.get("normal")
 
 
+def pass_mark(criteria_set: CriteriaSet, area_class: str) -> Decimal | None:
+    """The total a points set needs in ``area_class`` (its own mark, else the normal one); None
+    for a levels set or a set classified by bands only."""
+    mark = _pass_mark(criteria_set, area_class)
+    return mark.min if mark is not None else None
+
+
 def _classify_by_points(
     criteria_set: CriteriaSet,
     criteria_results: tuple[CriterionResult, ...],

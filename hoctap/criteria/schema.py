@@ -36,6 +36,8 @@ from pydantic import (
     model_validator,
 )
 
+from hoctap.territory.area_codes import DESIGNATION_CODES
+
 # --- vocabularies -----------------------------------------------------------------------------
 
 TitleCode = Literal[
@@ -45,6 +47,9 @@ Status = Literal["official", "partial", "provisional"]
 # How sure we are of a fact, as in the domain notes: verified, partly verified, inferred.
 ProvenanceTag = Literal["V", "P", "I"]
 AreaClass = Literal["normal", "disadvantaged"]
+# A unit's designation on a legal list (zones I-III of QĐ 861/QĐ-TTg, extremely disadvantaged
+# villages of QĐ 612/QĐ-UBDT): the territory app keeps them, a set maps them to its area classes.
+DesignationCode = Literal[DESIGNATION_CODES]
 AdminLevel = Literal["commune", "district", "province"]
 IndicatorKind = Literal["points", "pass_fail"]
 ScoringMethod = Literal["points", "levels"]
@@ -201,6 +206,17 @@ class PassMark(_Model):
     sources: tuple[SourceId, ...] = ()
 
 
+class AreaRule(_Model):
+    """The area class of this set that a unit's designation gives (e.g. zone III → disadvantaged).
+    A designation without a rule, and a unit without a designation, are ``normal``."""
+
+    designation: DesignationCode
+    area_class: AreaClass
+    placeholder: bool = False
+    tag: ProvenanceTag
+    sources: tuple[SourceId, ...] = ()
+
+
 class Level(_Model):
     code: Code
     name_vi: Text
@@ -216,6 +232,8 @@ class Scoring(_Model):
     # Ordered from the highest band down; the highest band whose ``min`` the total reaches wins.
     bands: tuple[Band, ...] = ()
     pass_marks: tuple[PassMark, ...] = ()
+    # Which area class (and so which pass mark) each designation of a unit gives.
+    area_rules: tuple[AreaRule, ...] = ()
     # Ordered low to high; the result is the highest level reached.
     levels: tuple[Level, ...] = ()
 
@@ -305,6 +323,15 @@ class CriteriaSet(_Model):
         names = {dependency.fact for dependency in self.dependencies}
         names.update(d.when.fact for d in self.dependencies if d.when is not None)
         return tuple(sorted(names))
+
+    def area_rule(self, designation: str | None) -> AreaRule | None:
+        """The rule for a unit's designation (None: no rule, the unit is ``normal``)."""
+        return next((rule for rule in self.scoring.area_rules if rule.designation == designation), None)
+
+    def area_class_for(self, designation: str | None) -> str:
+        """The area class a unit with ``designation`` (or none) is assessed in."""
+        rule = self.area_rule(designation)
+        return rule.area_class if rule is not None else "normal"
 
     def classification_codes(self) -> tuple[str, ...]:
         """Every classification this set can give, from lowest to highest."""
@@ -460,7 +487,7 @@ def _walk_provenance(data: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str
         yield f"criteria[{ci}]", _mapping(criterion)
     yield from _walk_indicators(data)
     scoring = _mapping(data.get("scoring"))
-    for key in ("bands", "pass_marks", "levels"):
+    for key in ("bands", "pass_marks", "area_rules", "levels"):
         for index, entry in enumerate(_items(scoring.get(key))):
             yield f"scoring.{key}[{index}]", _mapping(entry)
     for di, dependency in enumerate(_items(data.get("dependencies"))):
@@ -699,6 +726,7 @@ def _check_scoring(
                 )
     _check_bands(check, bands, max_total)
     _check_pass_marks(check, data, pass_marks, max_total)
+    _check_area_rules(check, data, _items(scoring.get("area_rules")))
     _check_levels(check, levels, indicator_codes)
 
 
@@ -780,6 +808,29 @@ def _check_pass_marks(
             "A pass mark for area_class normal is required; other area classes without their "
             "own mark use it.",
         )
+
+
+def _check_area_rules(check: _Checker, data: Mapping[str, Any], rules: list[Any]) -> None:
+    declared = _items(_mapping(data.get("applicability")).get("area_classes")) or ["normal"]
+    seen: set[str] = set()
+    for index, rule in enumerate(rules):
+        rule = _mapping(rule)
+        path = f"scoring.area_rules[{index}]"
+        designation, area = rule.get("designation"), rule.get("area_class")
+        if isinstance(designation, str):
+            if designation in seen:
+                check.add(
+                    f"{path}.designation", "duplicate_code",
+                    f"Loại vùng «{designation}» có hai quy tắc; mỗi loại vùng chỉ ứng với một loại địa bàn.",
+                    f"Designation '{designation}' has two rules; each maps to one area class.",
+                )
+            seen.add(designation)
+        if isinstance(area, str) and area not in declared:
+            check.add(
+                f"{path}.area_class", "unknown_area_class",
+                f"Loại địa bàn «{area}» chưa được khai báo trong applicability.area_classes.",
+                f"Area class '{area}' is not declared in applicability.area_classes.",
+            )
 
 
 def _check_levels(check: _Checker, levels: list[Any], indicator_codes: set[str]) -> None:

@@ -175,6 +175,9 @@ _CLASSIFICATION_COLUMNS: dict[str, tuple[str, _Columns]] = {
     "pass_mark": ("pass_marks", {
         "area_class": ("Loại địa bàn", _text), "min": ("Điểm tối thiểu", _number), **_PROVENANCE_COLUMNS,
     }),
+    "area_rule": ("area_rules", {
+        "designation": ("Mã", _text), "area_class": ("Loại địa bàn", _text), **_PROVENANCE_COLUMNS,
+    }),
     "level": ("levels", {
         "code": ("Mã", _text), "name_vi": ("Tên", _text), "name_en": ("Tên (tiếng Anh)", _text),
         "required_indicators": ("Chỉ số phải đạt", _selection), **_PROVENANCE_COLUMNS,
@@ -552,9 +555,9 @@ class _Reader:
             if kind not in _CLASSIFICATION_COLUMNS:
                 self.problem(
                     self.cell(row, "Loại"), "unknown_kind",
-                    f"Loại «{kind}» không hợp lệ; dùng band (mức xếp loại), pass_mark (điểm đạt) "
-                    "hoặc level (mức độ).",
-                    f"Kind '{kind}' is not valid; use band, pass_mark or level.",
+                    f"Loại «{kind}» không hợp lệ; dùng band (mức xếp loại), pass_mark (điểm đạt), "
+                    "area_rule (loại vùng → loại địa bàn) hoặc level (mức độ).",
+                    f"Kind '{kind}' is not valid; use band, pass_mark, area_rule or level.",
                 )
                 continue
             list_key, columns = _CLASSIFICATION_COLUMNS[kind]

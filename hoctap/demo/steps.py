@@ -66,6 +66,13 @@ def territory_step(context, log):
     log(f"Địa bàn mẫu: {province.name}; {', '.join(c.name for c in communes)}")
 
 
+def areas_step(context, log):
+    """Disadvantaged areas: Cao Bằng's Bảo Lâm and Lý Bôn communes in zone III (hoctap.territory)."""
+    from hoctap.territory import demo
+
+    demo.load(context, log)
+
+
 def _account(username, full_name, role, unit, logins):
     user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
     if created:
@@ -432,8 +439,8 @@ def awards_step(context, log):
     log(f"Thi đua, khen thưởng: {congress.name}, {honoured} mô hình được tỉnh biểu dương")
 
 
-STEPS = [territory_step, accounts_step, criteria_step, registry_step, mountain_step, funds_step, assessments_step,
-         openrosa_step, stats_step, reports_step, inspections_step, awards_step]
+STEPS = [territory_step, areas_step, accounts_step, criteria_step, registry_step, mountain_step, funds_step,
+         assessments_step, openrosa_step, stats_step, reports_step, inspections_step, awards_step]
 
 
 def run_all(log=print):

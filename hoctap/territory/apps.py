@@ -8,3 +8,8 @@ class TerritoryConfig(AppConfig):
     name = "hoctap.territory"
     label = "territory"
     verbose_name = _("Địa bàn hành chính")
+
+    def ready(self):
+        from hoctap.web import navigation
+
+        navigation.register("territory:area_list", _("Vùng khó khăn"), "view", navigation.REGISTERS)

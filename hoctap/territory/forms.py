@@ -1,10 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.limits import FIRST_YEAR, LAST_YEAR
 from hoctap.core.text import fold, normalise
+from hoctap.core.uploads import check_xlsx
 from hoctap.core.validators import check_visible_text
 
-from .models import Era, Level, Unit
+from .area_codes import COMMUNE_DESIGNATIONS, VILLAGE_DESIGNATIONS
+from .models import Designation, Era, Level, Unit
 from .village_kinds import village_kind_choices
 
 
@@ -55,3 +58,58 @@ class VillageForm(forms.Form):
         if code and Unit.objects.filter(era=Era.CURRENT, level=Level.VILLAGE, code=code).exists():
             self.add_error("code", _("Mã %(code)s đã được dùng.") % {"code": code})
         return data
+
+
+class AreaDesignationForm(forms.Form):
+    """A unit's designation for one year or a run of years, with its legal basis."""
+
+    designation = forms.ChoiceField(label=_("Loại vùng"))
+    year_from = forms.IntegerField(label=_("Từ năm"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    year_to = forms.IntegerField(label=_("Đến năm"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False,
+                                 help_text=_("Để trống nếu chỉ một năm."))
+    basis_number = forms.CharField(label=_("Số văn bản"), max_length=60, help_text=_("Ví dụ: 861/QĐ-TTg"))
+    basis_date = forms.DateField(label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}),
+                                 input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    basis_issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200,
+                                   help_text=_("Ví dụ: Thủ tướng Chính phủ; Ủy ban Dân tộc; UBND tỉnh"))
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False,
+                           help_text=_("Ví dụ: xã mới hình thành từ các xã khu vực III và khu vực I; tỉnh quyết định xếp khu vực III."))
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        allowed = COMMUNE_DESIGNATIONS if unit.level == Level.COMMUNE else VILLAGE_DESIGNATIONS
+        self.fields["designation"].choices = [(code, str(Designation(code).label).capitalize()) for code in allowed]
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("year_from"), data.get("year_to")
+        if first and last and last < first:
+            self.add_error("year_to", _("Năm kết thúc phải từ năm bắt đầu trở đi."))
+        elif first and last and last - first > 10:
+            self.add_error("year_to", _("Mỗi lần ghi tối đa 11 năm."))
+        for name in ("basis_number", "basis_issuer", "note"):
+            if data.get(name):
+                try:
+                    check_visible_text(data[name], self.fields[name].label)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return data
+
+    def years(self) -> range:
+        first = self.cleaned_data["year_from"]
+        return range(first, (self.cleaned_data.get("year_to") or first) + 1)
+
+
+class AreaYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
+
+
+class AreaImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+    dry_run = forms.BooleanField(label=_("Chỉ kiểm tra, chưa ghi"), required=False, initial=True)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_xlsx(upload)
+        return upload

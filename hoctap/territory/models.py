@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -143,3 +144,70 @@ class UnitLineage(models.Model):
 
     def __str__(self):
         return f"{self.old_unit} → {self.new_unit}"
+
+
+class Designation(models.TextChoices):
+    """Disadvantaged-area designations (codes in `area_codes.py`); names read inside a sentence."""
+
+    ZONE_1 = "zone_1", _("xã khu vực I")
+    ZONE_2 = "zone_2", _("xã khu vực II")
+    ZONE_3 = "zone_3", _("xã khu vực III")
+    VILLAGE_EXTREME = "village_extreme", _("thôn đặc biệt khó khăn")
+
+
+class AreaDesignation(models.Model):
+    """What a legal list says of one unit of the current map in one year, with its legal basis.
+
+    A commune carries a zone of QĐ 861/QĐ-TTg (or a later list), a village the extremely
+    disadvantaged village list of QĐ 612/QĐ-UBDT (or a later one). A village without its own record
+    reads its commune's (`areas.designation_for`). The province sets them; after the 2025 reform it
+    decides how a commune formed from several classed communes is designated (the note says why).
+    """
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="area_designations", verbose_name=_("đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    designation = models.CharField(_("loại vùng"), max_length=20, choices=Designation.choices)
+    basis_number = models.CharField(_("số văn bản"), max_length=60, help_text=_("Ví dụ: 861/QĐ-TTg"))
+    basis_date = models.DateField(_("ngày ban hành"))
+    basis_issuer = models.CharField(_("cơ quan ban hành"), max_length=200, help_text=_("Ví dụ: Thủ tướng Chính phủ"))
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_path_lookup = "unit__path"
+
+    class Meta:
+        verbose_name = _("loại vùng khó khăn")
+        verbose_name_plural = _("loại vùng khó khăn")
+        ordering = ["-year", "unit__sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="area_designation_one_per_unit_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}: {self.get_designation_display()}"
+
+    @property
+    def basis(self) -> str:
+        """The legal basis as a document cites it: "QĐ 861/QĐ-TTg ngày 04/06/2021 của Thủ tướng Chính phủ"."""
+        return _("%(number)s ngày %(day)s của %(issuer)s") % {
+            "number": self.basis_number, "day": self.basis_date.strftime("%d/%m/%Y"), "issuer": self.basis_issuer,
+        }
+
+    def clean(self):
+        problem = designation_problem(self.unit, self.designation) if self.unit_id else None
+        if problem:
+            raise ValidationError({"designation": problem})
+
+
+def designation_problem(unit: Unit, designation: str) -> str | None:
+    """Why `designation` cannot be given to `unit`, or None: the one rule for form, import and API."""
+    from .area_codes import COMMUNE_DESIGNATIONS, VILLAGE_DESIGNATIONS
+
+    if unit.era != Era.CURRENT or unit.level not in (Level.COMMUNE, Level.VILLAGE):
+        return _("Chỉ xã, phường, đặc khu hoặc thôn, tổ dân phố trên bản đồ hiện hành mới được xếp loại vùng; "
+                 "hồ sơ trước 01/07/2025 đọc loại vùng của đơn vị hiện hành mà nó thuộc về.")
+    allowed = COMMUNE_DESIGNATIONS if unit.level == Level.COMMUNE else VILLAGE_DESIGNATIONS
+    if designation not in allowed:
+        names = ", ".join(str(Designation(code).label) for code in allowed)
+        return _("%(unit)s chỉ nhận loại vùng: %(names)s.") % {"unit": unit.name, "names": names}
+    return None

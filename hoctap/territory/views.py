@@ -1,14 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.core import imports as engine
+from hoctap.core.exports import XLSX_CONTENT_TYPE
 
-from .forms import UnitFilterForm, VillageForm
-from .models import Level, Unit
+from .areas import designation_for, remove_designation, set_designation
+from .forms import AreaDesignationForm, AreaImportForm, AreaYearForm, UnitFilterForm, VillageForm
+from .imports import AREA_DESIGNATIONS
+from .models import AreaDesignation, Level, Unit
 from .services import create_village
 
 
@@ -42,6 +50,8 @@ def unit_detail(request, unit_id):
             "successors": scope.filter(unit.successors()),
             "can_add_village": unit.level == Level.COMMUNE and unit.is_current
             and scope.can(Capability.MANAGE_TERRITORY, unit),
+            "area": designation_for(unit, timezone.localdate().year),
+            "area_year": timezone.localdate().year,
         },
     )
 
@@ -56,3 +66,86 @@ def village_create(request, unit_id):
         messages.success(request, _("Đã thêm %(name)s.") % {"name": village.name})
         return redirect("territory:unit_detail", unit_id=commune.pk)
     return render(request, "territory/village_form.html", {"form": form, "commune": commune})
+
+
+# -- disadvantaged-area designations -------------------------------------------------------------
+
+
+@login_required
+def area_list(request):
+    """The designations of the user's territory for a year (this year by default), with links to
+    each unit's page; the province's officer also gets the Excel import."""
+    scope = scope_for(request)
+    form = AreaYearForm(request.GET or None)
+    year = (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
+    records = scope.filter(AreaDesignation.objects.filter(year=year).select_related("unit__parent"))
+    page = Paginator(records.order_by("unit__path", "unit__sort_key"), 100).get_page(request.GET.get("page"))
+    return render(request, "territory/area_list.html", {
+        "form": form, "year": year, "page": page, "can_classify": scope.can(Capability.CLASSIFY_AREAS),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_areas(request, unit_id):
+    """One commune's or village's designations, year by year; the province sets them here."""
+    scope = scope_for(request)
+    unit = scope.get_or_404(Unit.objects.current().filter(level__in=[Level.COMMUNE, Level.VILLAGE])
+                            .select_related("parent"), pk=unit_id)
+    can_classify = scope.can(Capability.CLASSIFY_AREAS, unit)
+    if request.method == "POST" and not can_classify:
+        raise Http404
+    form = AreaDesignationForm(request.POST or None, unit=unit) if can_classify else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = set_designation(scope, unit, form.years(), designation=data["designation"],
+                                    basis_number=data["basis_number"], basis_date=data["basis_date"],
+                                    basis_issuer=data["basis_issuer"], note=data["note"])
+        except ValidationError as error:
+            form.add_error("designation", error.message_dict.get("designation", error.messages))
+        else:
+            messages.success(request, _("Đã ghi loại vùng của %(unit)s cho %(n)s năm.") % {"unit": unit.name, "n": len(saved)})
+            return redirect("territory:unit_areas", unit_id=unit.pk)
+    records = scope.filter(AreaDesignation.objects.filter(unit=unit)).order_by("-year")
+    inherited = []
+    if unit.level == Level.VILLAGE and unit.parent_id:
+        own_years = set(records.values_list("year", flat=True))
+        inherited = [r for r in scope.filter(AreaDesignation.objects.filter(unit_id=unit.parent_id)).order_by("-year")
+                     if r.year not in own_years]
+    return render(request, "territory/unit_areas.html", {
+        "unit": unit, "records": records, "inherited": inherited, "form": form, "can_classify": can_classify,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_delete(request, designation_id):
+    scope = scope_for(request)
+    record = scope.get_or_404(AreaDesignation.objects.select_related("unit"), Capability.CLASSIFY_AREAS,
+                              pk=designation_id)
+    if request.method == "GET":  # the button is a form on the unit's page
+        return redirect("territory:unit_areas", unit_id=record.unit_id)
+    remove_designation(scope, record)
+    messages.success(request, _("Đã xoá loại vùng năm %(year)s của %(unit)s.") % {"year": record.year, "unit": record.unit.name})
+    return redirect("territory:unit_areas", unit_id=record.unit_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_import(request):
+    scope = scope_for(request)
+    if not AREA_DESIGNATIONS.permitted(scope):
+        raise Http404
+    if request.GET.get("template"):
+        response = HttpResponse(engine.template_workbook(AREA_DESIGNATIONS), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="mau-loai-vung.xlsx"'
+        return response
+    form = AreaImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        run = engine.check_file if form.cleaned_data["dry_run"] else engine.import_file
+        result = run(form.cleaned_data["file"], AREA_DESIGNATIONS, scope=scope, actor=request.user)
+        if result.committed:
+            messages.success(request, _("Đã nhập %(n)s dòng loại vùng.") % {"n": result.rows})
+    return render(request, "territory/area_import.html", {"form": form, "result": result})

@@ -42,6 +42,14 @@ def area_name(code: str) -> str:
     return en if _english() else vi
 
 
+@register.filter
+def designation_name(code: str) -> str:
+    """A unit's designation (zone_3) as people read it (xã khu vực III)."""
+    from hoctap.territory.models import Designation
+
+    return str(Designation(code).label) if code in Designation.values else code
+
+
 ADMIN_LEVEL_NAMES = {"commune": _("cấp xã"), "district": _("cấp huyện"), "province": _("cấp tỉnh")}
 
 
@@ -73,7 +81,7 @@ def title_name(code: str) -> str:
 SECTION_LABELS = {
     "set": _("Thông tin chung"), "gaps": _("Những gì còn thiếu"), "groups": _("Nhóm đối tượng"),
     "criteria": _("Tiêu chí"), "indicators": _("Chỉ số"), "pass_marks": _("Điểm đạt"),
-    "bands": _("Mức xếp loại"), "levels": _("Mức độ"), "dependencies": _("Điều kiện kèm theo"),
+    "area_rules": _("Loại vùng và điểm đạt"), "bands": _("Mức xếp loại"), "levels": _("Mức độ"), "dependencies": _("Điều kiện kèm theo"),
     "recognition": _("Công nhận"),
 }
 FIELD_LABELS = {
@@ -90,7 +98,7 @@ FIELD_LABELS = {
     "required_indicators": _("chỉ số phải đạt"), "fact": _("dữ kiện"), "op": _("phép so sánh"),
     "value": _("giá trị"), "when": _("chỉ khi"), "applies_to_levels": _("áp dụng cho mức"),
     "validity_years": _("thời hạn công nhận (năm)"), "upgrade_after_months": _("nâng mức sau (tháng)"),
-    "area_class": _("loại địa bàn"),
+    "area_class": _("loại địa bàn"), "designation": _("loại vùng"),
 }
 
 
