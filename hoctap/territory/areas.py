@@ -49,6 +49,7 @@ def set_designation(scope, unit: Unit, years: Iterable[int], *, designation: str
             record = AreaDesignation.objects.filter(unit=unit, year=year).first() or AreaDesignation(unit=unit, year=year)
             record.designation, record.basis_number, record.basis_date = designation, basis_number.strip(), basis_date
             record.basis_issuer, record.note = basis_issuer.strip(), note.strip()
+            record.full_clean()  # the basis is required, as on the form and in the import
             saved.append(scope.save(record, Capability.CLASSIFY_AREAS))
     return saved
 

@@ -174,6 +174,8 @@ class AreaDesignation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_path_lookup = "unit__path"
+    # A village's officers read their commune's designation (theirs by inheritance).
+    scope_inherited_unit = "unit"
 
     class Meta:
         verbose_name = _("loại vùng khó khăn")

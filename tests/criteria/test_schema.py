@@ -322,6 +322,46 @@ def test_unknown_area_class_in_pass_marks_and_missing_normal():
     }
 
 
+def test_area_rules_map_designations_to_declared_area_classes():
+    data = example()
+    data["scoring"]["area_rules"] = [
+        {"designation": "zone_3", "area_class": "disadvantaged", "placeholder": True, "tag": "I"},
+        {"designation": "village_extreme", "area_class": "disadvantaged", "tag": "P", "sources": ["S1"]},
+    ]
+    criteria_set = load_mapping(data, "example.yaml")
+    assert criteria_set.area_class_for("zone_3") == "disadvantaged"
+    assert criteria_set.area_class_for("zone_1") == "normal" and criteria_set.area_class_for(None) == "normal"
+    data["scoring"]["area_rules"] += [
+        {"designation": "zone_3", "area_class": "normal", "tag": "I"},      # twice
+        {"designation": "zone_2", "area_class": "remote", "tag": "I"},      # not an area class at all
+        {"designation": "zone_9", "area_class": "normal", "tag": "I"},      # not a designation
+    ]
+    data["applicability"]["area_classes"] = ["normal"]  # disadvantaged no longer declared
+    found = problems_of(data)
+    assert ("scoring.area_rules[0].area_class", "unknown_area_class") in found
+    assert ("scoring.area_rules[2].designation", "duplicate_code") in found
+    assert {path for path, _kind in found} >= {"scoring.area_rules[3].area_class", "scoring.area_rules[4].designation"}
+    # a rule that holds a placeholder is not official content
+    data = example(status="official", gaps=[])
+    data["scoring"]["area_rules"] = [{"designation": "zone_3", "area_class": "disadvantaged", "placeholder": True,
+                                      "tag": "I"}]
+    found = problems_of(data)
+    assert ("scoring.area_rules[0].placeholder", "official_with_placeholder") in found
+
+
+def test_the_citizen_set_gives_zone_iii_and_extremely_disadvantaged_villages_the_70_point_mark():
+    from hoctap.criteria import engine
+    from hoctap.criteria.loader import SHIPPED_SETS_DIR
+
+    citizen = load_file(SHIPPED_SETS_DIR / "citizen-677-2022.yaml")
+    assert {r.designation: (r.area_class, r.placeholder, r.tag) for r in citizen.scoring.area_rules} == {
+        "zone_3": ("disadvantaged", True, "I"), "village_extreme": ("disadvantaged", True, "I"),
+        "zone_2": ("normal", True, "I"), "zone_1": ("normal", True, "I"),
+    }
+    assert engine.pass_mark(citizen, citizen.area_class_for("zone_3")) == Decimal(70)
+    assert engine.pass_mark(citizen, citizen.area_class_for(None)) == Decimal(80)
+
+
 def test_yaml_syntax_error_names_the_line():
     with pytest.raises(CriteriaFileError) as caught:
         load_text("title: family\ncode: [unclosed\nversion: 1\n", "bad.yaml")

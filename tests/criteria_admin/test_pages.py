@@ -22,7 +22,9 @@ def own_sets(small_map, published):
     v2 = store("citizen-hung-yen", 2, province=province, name_vi="Bộ tiêu chí riêng Hưng Yên",
                scoring={"method": "points", "pass_marks": [
                    {"area_class": "normal", "min": 75, "tag": "I"},
-                   {"area_class": "disadvantaged", "min": 65, "tag": "I"}]})
+                   {"area_class": "disadvantaged", "min": 65, "tag": "I"}],
+                   "area_rules": loader.load_file(loader.SHIPPED_SETS_DIR / "citizen-677-2022.yaml")
+                   .model_dump(mode="python")["scoring"]["area_rules"]})
     return v1, v2
 
 

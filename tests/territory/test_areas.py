@@ -88,6 +88,9 @@ def test_only_the_province_sets_designations(small_map, officer_a, province_offi
         set_designation(Scope(elsewhere), commune, [2027], designation="zone_3", **BASIS)
     with pytest.raises(ValidationError):
         set_designation(Scope(province_officer), small_map["village_a"], [2027], designation="zone_3", **BASIS)
+    with pytest.raises(ValidationError):  # the legal basis is part of the record
+        set_designation(Scope(province_officer), commune, [2027], designation="zone_3",
+                        **{**BASIS, "basis_number": " "})
     record = AreaDesignation.objects.get(unit=commune, year=2024)
     with pytest.raises(Exception):
         remove_designation(Scope(officer_a), record)
@@ -120,6 +123,10 @@ def test_the_unit_page_form_is_the_provinces(client, small_map, officer_a, provi
     client.force_login(officer_a)
     listing = client.get(reverse("territory:area_list") + "?year=2026").content.decode()
     assert "Xã An Lạc" in listing and "Nhập loại vùng từ Excel" not in listing
+    # a village officer reads the commune's designation the village inherits
+    client.force_login(make_user("thon_a", Role.VILLAGE_OFFICER, small_map["village_a"]))
+    inherited = client.get(village_url).content.decode()
+    assert "Theo loại vùng của xã" in inherited and "2026: xã khu vực III" in inherited
 
 
 def _workbook(rows):
