@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
+from hoctap.core.demo import demo_years
 
 from .area_codes import ZONE_3
 from .models import AreaDesignation, Era, Level, Unit
@@ -23,11 +23,6 @@ BASIS = {
     "basis_issuer": "Thủ tướng Chính phủ",
     "note": "Dữ liệu mẫu: tỉnh giữ khu vực III của các xã cũ hợp thành cho tới khi có danh sách mới.",
 }
-
-
-def demo_years() -> list[int]:
-    this_year = timezone.localdate().year
-    return [this_year - 2, this_year - 1, this_year]
 
 
 def load(context, log) -> list[AreaDesignation]:
