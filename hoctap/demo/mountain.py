@@ -52,25 +52,12 @@ OFFICERS = [
     ("province_officer", "canbocaobang", "Bế Thị Lan", Role.PROVINCE_OFFICER, "province"),
     ("province_approver", "lanhdaocaobang", "Đàm Văn Hùng", Role.PROVINCE_APPROVER, "province"),
 ]
-# Zone III (QĐ 861/QĐ-TTg, 04/06/2021, kept for the merged commune by the province): the area class
-# its assessments are opened with. AREA_CLASS_HOOK: when `hoctap.territory.areas` (area classes
-# recorded per unit and year) is on main, the class is read from there and the demo records the
-# designation; until then the demo's own value is used.
-AREA_CLASS = "disadvantaged"
+# Zone III (QĐ 861/QĐ-TTg, 04/06/2021, kept for the merged commune by the province) is recorded by
+# the territory demo step (`hoctap.territory.demo`, by code); assessments take it when opened.
 
 
 def commune() -> Unit | None:
     return Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, code=COMMUNE_CODE).first()
-
-
-def area_class(unit: Unit, year: int) -> str:
-    """AREA_CLASS_HOOK: the area class an assessment of `unit` is opened with in `year`."""
-    try:
-        from hoctap.territory import areas  # noqa: F401 (lands with the area classes)
-    except ImportError:
-        return AREA_CLASS
-    designation = areas.designation_for(unit, year)
-    return getattr(designation, "area_class", None) or AREA_CLASS
 
 
 def _id_number(sex: str, birth_year: int, serial: int) -> str:

@@ -29,10 +29,9 @@ from hoctap.demo import mountain as mountain_demo
 from hoctap.registry.ethnicity import resolve_ethnicity
 from hoctap.registry.models import Person
 from hoctap.stats.models import Tally
+from hoctap.territory import demo as territory_demo
 
 pytestmark = pytest.mark.django_db
-# Titles scored in points, whose pass mark depends on the area class (zone III: 70 instead of 80).
-POINTS_TITLES = {Title.CITIZEN, Title.FAMILY, Title.CLAN, Title.COMMUNITY}
 
 
 @pytest.fixture
@@ -41,6 +40,7 @@ def commune(loaded_map, settings, tmp_path):
     settings.CERTIFICATE_SIGNING_KEY = SigningKey.generate().encode(encoder=Base64Encoder).decode()
     publish_shipped_sets(log=lambda _message: None)
     context = {}
+    territory_demo.load(context, log=lambda *args: None)  # Bảo Lâm in zone III for the demo years
     first = mountain_demo.load(context, log=lambda *args: None)
     assert mountain_demo.load(context, log=lambda *args: None)["households"] == first["households"]  # idempotent
     return first
@@ -72,10 +72,10 @@ class Season:
 
     def submit(self, title, subject, total):
         """Registered, self-assessed (answers saved, then sent) by the officer who keeps the file."""
-        unit = adapter_for_title(title).unit(subject)
-        area = mountain_demo.area_class(unit, self.year) if title in POINTS_TITLES else "normal"
         scope = self._keeper_of(title, subject)
-        assessment = workflow.register(scope, title, subject, self.year, area_class=area)
+        assessment = workflow.register(scope, title, subject, self.year)
+        if title == Title.CITIZEN:  # zone III, from the territory demo's designation
+            assert (assessment.area_class, assessment.area_designation) == ("disadvantaged", "zone_3")
         assessment = workflow.transition(scope, assessment, Action.START_SELF_ASSESSMENT)
         answers = answers_worth(assessment, total)
         assessment = workflow.save_answers(scope, assessment, answers, expected_version=assessment.version)
