@@ -26,11 +26,10 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from django.db.models import F
 from django.db.models.fields.json import KeyTextTransform
 
 from hoctap.assessments.models import Assessment
-from hoctap.assessments.states import HOLDING_STATES
+from hoctap.assessments.subjects import holders
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.schema import CriteriaFileError
 from hoctap.criteria.titles import Title
@@ -125,11 +124,9 @@ def assessment_shows(assessment: Assessment) -> bool:
 
 
 def holding_in(year: int):
-    """Learning-citizen assessments whose recognition holds in `year` (recognised that year, or
-    earlier and still within the campaign's validity)."""
-    return Assessment.objects.filter(
-        title=Title.CITIZEN, state__in=HOLDING_STATES, campaign__year__lte=year,
-    ).annotate(until=F("campaign__year") + F("campaign__validity_years")).filter(until__gt=year)
+    """Learning-citizen assessments whose recognition holds in `year` (the one validity rule,
+    `assessments.subjects.holders`)."""
+    return holders(Title.CITIZEN, year)
 
 
 def shown_by_assessments(assessments, fields=("person_id", "person__unit_id")) -> Iterable[tuple]:
