@@ -387,7 +387,8 @@ class Decision(models.Model):
 
     @property
     def number(self) -> str:
-        return f"{self.sequence}/{self.symbol}"
+        # Nghị định 30/2020/NĐ-CP, Phụ lục I: a number under 10 is written with a leading 0 ("02/QĐ-UBND").
+        return f"{self.sequence:02d}/{self.symbol}"
 
     def legal_basis_lines(self) -> list[str]:
         return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]

@@ -46,7 +46,7 @@ def test_register_and_walk_through_the_api(api, head_is_citizen, users, people):
     decision = approver.post("/decisions/", {
         "campaign_id": proposed["campaign_id"], "issuer_id": people["household"].village.parent_id,
         "issued_on": "2025-12-20", "signer_name": "Phạm Văn Đức", "assessment_ids": [proposed["id"]]})
-    assert decision.status_code == 201 and decision.json()["number"] == "2/QĐ-UBND"
+    assert decision.status_code == 201 and decision.json()["number"] == "02/QĐ-UBND"
     issued = approver.post(f"/decisions/{decision.json()['id']}/certificates", {})
     [code] = issued.json()["certificate_codes"]
     assert api(users["viewer"]).get(f"/verify/{code}").json()["status"] == "valid"

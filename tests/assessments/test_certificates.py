@@ -108,7 +108,7 @@ def test_the_certificate_shows_what_the_paper_should_show(certificate):
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
         "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ AN LẠC", "GIẤY CÔNG NHẬN", "“GIA ĐÌNH HỌC TẬP”", "Năm 2025",
         "Công nhận: Hộ ông Nguyễn Văn An", "Thôn Đông, xã An Lạc, tỉnh Hưng Yên",
-        "Theo Quyết định số 2/QĐ-UBND ngày 20/12/2025 của Chủ tịch Ủy ban nhân dân xã An Lạc.",
+        "Theo Quyết định số 02/QĐ-UBND ngày 20/12/2025 của Chủ tịch Ủy ban nhân dân xã An Lạc.",
         "Có giá trị đến hết ngày 31/12/2026.", "An Lạc, ngày 20 tháng 12 năm 2025",
         "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Phạm Văn Đức", f"Mã tra cứu: {certificate.code}",
         f"https://hoctap.example.vn/verify/{certificate.code}",

@@ -27,7 +27,7 @@ def test_household_goes_from_registration_to_certificate(family_assessment, user
         assert proposed.state == State.PROPOSED
         assert proposed.self_result["achieved"] and proposed.review_result["achieved"]
         decision = recognise(proposed, users)
-        assert decision.number == "2/QĐ-UBND"  # the head's citizen title was decision 1
+        assert decision.number == "02/QĐ-UBND"  # the head's citizen title was decision 1
         [certificate] = issue_certificates(scope_of(users["commune_approver"]), decision)
     finally:
         assessment_transitioned.disconnect(receiver)
