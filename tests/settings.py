@@ -1,11 +1,14 @@
 """Test settings: production settings with fast hashing and unhashed static files."""
 
+import base64
 import os
 import secrets
 
 # Tests run with DEBUG off, where the public development key is refused: a throwaway key for this run
 # (subprocesses started by a test inherit it through the environment).
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+# Likewise a throwaway certificate signing key: the code has no "in tests" fallback to a key file.
+os.environ.setdefault("CERTIFICATE_SIGNING_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
 
 from hoctap.settings import *  # noqa: E402,F403
 

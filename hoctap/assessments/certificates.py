@@ -23,7 +23,6 @@ import datetime
 import hashlib
 import hmac
 import json
-import os
 import re
 import struct
 import unicodedata
@@ -54,24 +53,17 @@ from .subjects import display_name
 PAYLOAD_VERSION = 2
 
 
-def _in_tests() -> bool:
-    # pytest sets this variable for the whole run; production never has it.
-    return "PYTEST_CURRENT_TEST" in os.environ
-
-
 def signing_key() -> SigningKey:
-    """The production key from CERTIFICATE_SIGNING_KEY; in DEBUG or tests, the development key file."""
+    """The production key from CERTIFICATE_SIGNING_KEY; with DEBUG on (`make run`), the development
+    key file `ensure_dev_keys` writes. Tests set a throwaway key like production does (tests/settings.py):
+    no code path guesses that it runs under a test."""
     if settings.CERTIFICATE_SIGNING_KEY:
         return SigningKey(settings.CERTIFICATE_SIGNING_KEY.encode(), encoder=Base64Encoder)
-    if not (settings.DEBUG or _in_tests()):
+    if not settings.DEBUG:
         raise ImproperlyConfigured("CERTIFICATE_SIGNING_KEY must be set: certificates cannot be signed without it.")
     path = Path(settings.DEV_SIGNING_KEY_FILE)
     if not path.exists():
-        if not _in_tests():
-            raise ImproperlyConfigured(f"{path} is missing: run `python manage.py ensure_dev_keys`.")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(SigningKey.generate().encode(encoder=Base64Encoder))
-        path.chmod(0o600)
+        raise ImproperlyConfigured(f"{path} is missing: run `python manage.py ensure_dev_keys`.")
     return SigningKey(path.read_bytes().strip(), encoder=Base64Encoder)
 
 

@@ -183,3 +183,19 @@ def test_the_key_command_prints_public_keys_and_a_new_key(certificate, settings,
     line = capsys.readouterr().out.splitlines()[0]
     assert line.startswith("CERTIFICATE_SIGNING_KEY=")
     SigningKey(line.split("=", 1)[1].encode(), encoder=Base64Encoder)  # a usable key
+
+
+def test_without_a_key_and_with_debug_off_nothing_is_signed(settings, tmp_path):
+    """No fallback guesses it runs under a test: production without a key refuses, and DEBUG needs the
+    development key file that `ensure_dev_keys` writes."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.CERTIFICATE_SIGNING_KEY = ""
+    settings.DEV_SIGNING_KEY_FILE = tmp_path / "dev-signing-key"
+    settings.DEBUG = False
+    with pytest.raises(ImproperlyConfigured, match="CERTIFICATE_SIGNING_KEY must be set"):
+        certificates.signing_key()
+    settings.DEBUG = True
+    with pytest.raises(ImproperlyConfigured, match="ensure_dev_keys"):
+        certificates.signing_key()
+    assert not settings.DEV_SIGNING_KEY_FILE.exists()
