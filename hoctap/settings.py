@@ -183,6 +183,10 @@ AXES_VERBOSE = False
 # Rate limits per client address, counted in the database (accounts/ratelimits.py): at most `limit`
 # in each window of `seconds`. Sign-ups; failed sign-ins across usernames (password spraying);
 # certificate checks; criteria validation (YAML parsing is the costliest thing a user can ask for).
+# How many reverse proxies of this deployment append to X-Forwarded-For (hoctap/core/clients.py);
+# 0: the app faces the network and the header is ignored.
+HOCTAP_TRUSTED_PROXIES = int(os.environ.get("HOCTAP_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "hoctap.core.clients.client_address"
 HOCTAP_RATE_LIMITS = {
     "signup": {"limit": int(os.environ.get("HOCTAP_SIGNUP_LIMIT", "20")), "seconds": 3600},
     "login_failures": {"limit": int(os.environ.get("HOCTAP_LOGIN_FAILURE_LIMIT", "30")), "seconds": 900},

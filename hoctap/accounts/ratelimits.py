@@ -30,6 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from hoctap.core import clients
+
 from .models import RateCounter
 
 # (limit name, HTTP methods, path pattern). Login failures are counted by the signal below and
@@ -100,7 +102,7 @@ def check(name: str, key: str) -> Refusal | None:
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return clients.client_address(request) or "unknown"
 
 
 def refusal_response(request, refusal: Refusal):

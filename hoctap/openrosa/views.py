@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.core.clients import client_address
 
 from . import catalog, collect_settings, submissions, xform
 from .auth import challenge, credential_of, transport_allowed
@@ -171,7 +172,7 @@ def submission(request):
         return _message(413, _("Tệp dữ liệu của bản gửi quá lớn."), accept_length=True)
     try:
         # The audit log's actor is the officer the phone belongs to (the middleware saw no session).
-        with set_actor(request.user, remote_addr=request.META.get("REMOTE_ADDR")):
+        with set_actor(request.user, remote_addr=client_address(request)):
             outcome = submissions.receive(scope_for(request), request.device_credential, instance.read(), request.FILES)
     except submissions.Refused as refusal:
         return _message(refusal.status, refusal.message, accept_length=True)
