@@ -46,6 +46,9 @@ class CampaignOut(Schema):
     validity_years: int
     upgrade_after_months: int | None
     allow_bulk_accept: bool
+    # Per administrative level above the commune (TT 24/2023 units): recognising_role,
+    # validity_years, upgrade_after_months; a level not listed follows the fields above.
+    level_rules: dict[str, dict[str, Any]]
     criteria_set_ids: list[int]
 
     @staticmethod
@@ -88,6 +91,8 @@ class AssessmentOut(Schema):
     state: str
     version: int
     classification: str
+    # the years after its own that a recognition holds (`criteria.validity`)
+    validity_years: int
 
     @staticmethod
     def resolve_criteria_set_status(assessment):

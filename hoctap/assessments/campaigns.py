@@ -7,11 +7,13 @@ criteria sets, own recognising authority); `campaign_for` answers which one appl
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoctap.accounts.roles import Role
 from hoctap.core.limits import is_year
@@ -35,6 +37,83 @@ DEFAULT_RECOGNISING_ROLE = {
     Title.CITIZEN: Role.COMMUNE_APPROVER,
     Title.COMMUNE_COMMUNITY: Role.PROVINCE_APPROVER,
 }
+
+# Subjects managed above the commune (TT 24/2023 units "cấp huyện, tỉnh": province agencies, upper-
+# secondary schools, continuing-education centres) are never recognised by a commune chairman. TT 24
+# names the district chairman and the province; the districts ended on 01/07/2025 and who took their
+# part is not found (criteria-sources.md, cross-cutting), so both default to the province, and the
+# province changes it in its own campaign.
+ABOVE_COMMUNE_LEVELS = ("district", "province")
+DEFAULT_LEVEL_ROLE = {"district": Role.PROVINCE_APPROVER, "province": Role.PROVINCE_APPROVER}
+LEVEL_RULE_FIELDS = ("recognising_role", "validity_years", "upgrade_after_months")
+LEVEL_LABELS = {"district": gettext_lazy("Đơn vị cấp huyện (cũ)"), "province": gettext_lazy("Đơn vị cấp tỉnh quản lý")}
+
+
+@dataclass(frozen=True)
+class LevelRule:
+    """Who recognises subjects of one administrative level in a campaign, for how long, and after
+    how many months a level may be raised."""
+
+    recognising_role: str
+    validity_years: int
+    upgrade_after_months: int | None
+
+
+def level_rule(campaign: Campaign, admin_level: str | None) -> LevelRule:
+    """The campaign's rule for subjects of `admin_level` (`SubjectAdapter.admin_level`): its own
+    entry in `level_rules` if it has one, else the campaign's three fields."""
+    own = (campaign.level_rules or {}).get(admin_level or "") or {}
+    return LevelRule(
+        recognising_role=own.get("recognising_role") or campaign.recognising_role,
+        validity_years=int(own.get("validity_years") or campaign.validity_years),
+        upgrade_after_months=own.get("upgrade_after_months", campaign.upgrade_after_months),
+    )
+
+
+def level_rows(campaign: Campaign) -> list[dict]:
+    """The campaign page's lines: the default rule, then each level's own."""
+    rows = [{"label": gettext_lazy("Mặc định"), "rule": level_rule(campaign, None)}]
+    for level in ABOVE_COMMUNE_LEVELS:
+        if level in (campaign.level_rules or {}):
+            rows.append({"label": LEVEL_LABELS[level], "rule": level_rule(campaign, level)})
+    for row in rows:
+        row["role_label"] = Role(row["rule"].recognising_role).label
+    return rows
+
+
+def recognising_roles(campaign: Campaign) -> list[str]:
+    """Every role that recognises something in the campaign (the default first)."""
+    roles = [campaign.recognising_role]
+    for rule in (campaign.level_rules or {}).values():
+        if rule.get("recognising_role") and rule["recognising_role"] not in roles:
+            roles.append(rule["recognising_role"])
+    return roles
+
+
+def default_level_rules(sets) -> dict:
+    """A rule for every level above the commune that a pinned set applies to, with that set's
+    `recognition` (TT 24/2023: 3 years, level 2 after 12 months)."""
+    rules = {}
+    for version in sets:
+        definition = definition_of(version)
+        for level in definition.applicability.admin_levels:
+            if level in ABOVE_COMMUNE_LEVELS and level not in rules:
+                rules[level] = {
+                    "recognising_role": DEFAULT_LEVEL_ROLE[level],
+                    "validity_years": definition.recognition.validity_years,
+                    "upgrade_after_months": definition.recognition.upgrade_after_months,
+                }
+    return rules
+
+
+def _main_recognition(sets):
+    """The recognition of the set for the campaign's own fields: one that covers the commune (or
+    every level), since the levels above have their own rules."""
+    for version in sets:
+        levels = set(definition_of(version).applicability.admin_levels)
+        if not levels or not levels <= set(ABOVE_COMMUNE_LEVELS):
+            return definition_of(version).recognition
+    return definition_of(sets[0]).recognition
 
 
 def default_windows(title: str, year: int) -> dict[str, datetime.date]:
@@ -141,12 +220,14 @@ def default_criteria_sets(title: str, year: int, province: Unit | None) -> list[
 
 
 @transaction.atomic
-def create_campaign(title: str, year: int, *, province: Unit | None = None, criteria_sets=None, **fields) -> Campaign:
+def create_campaign(title: str, year: int, *, province: Unit | None = None, criteria_sets=None,
+                    level_overrides: dict | None = None, **fields) -> Campaign:
     """A national default (province=None) or a province's own campaign.
 
     A province's campaign starts as a copy of the national one for the same year and title, so it
     inherits everything it does not change. Validity and the upgrade period follow the pinned
-    sets' `recognition` unless given.
+    sets' `recognition` unless given; so do the rules of the levels above the commune
+    (`default_level_rules`), which `level_overrides` ({level: {field: value}}) changes.
     """
     national = campaign_for(title, year, None) if province is not None else None
     if province is None and Campaign.objects.filter(title=title, year=year, province__isnull=True).exists():
@@ -158,7 +239,7 @@ def create_campaign(title: str, year: int, *, province: Unit | None = None, crit
         inherited = {
             name: getattr(national, name)
             for name in (*default_windows(title, year), "recognising_role", "validity_years",
-                         "upgrade_after_months", "allow_bulk_accept")
+                         "upgrade_after_months", "allow_bulk_accept", "level_rules")
         }
         sets = list(national.criteria_sets.all())
     else:
@@ -175,8 +256,16 @@ def create_campaign(title: str, year: int, *, province: Unit | None = None, crit
     if wrong:
         raise ValidationError({"criteria_sets": _("Bộ tiêu chí không thuộc danh hiệu này: %(sets)s") % {"sets": ", ".join(wrong)}})
     if national is None or criteria_sets is not None:
-        recognition = definition_of(sets[0]).recognition
-        inherited.update(validity_years=recognition.validity_years, upgrade_after_months=recognition.upgrade_after_months)
+        recognition = _main_recognition(sets)
+        inherited.update(validity_years=recognition.validity_years, upgrade_after_months=recognition.upgrade_after_months,
+                         level_rules=default_level_rules(sets))
+    rules = {level: dict(rule) for level, rule in (fields.pop("level_rules", None) or inherited.get("level_rules") or {}).items()}
+    for level, changes in (level_overrides or {}).items():
+        base = rules.get(level) or {"recognising_role": DEFAULT_LEVEL_ROLE.get(level, Role.PROVINCE_APPROVER),
+                                    "validity_years": inherited.get("validity_years", 1),
+                                    "upgrade_after_months": inherited.get("upgrade_after_months")}
+        rules[level] = {**base, **changes}
+    inherited["level_rules"] = rules
     campaign = Campaign(title=title, year=year, province=province, **{**inherited, **fields})
     campaign.fit_windows(given={name for name, value in fields.items() if value is not None})
     campaign.full_clean(exclude=["criteria_sets"])
@@ -211,6 +300,7 @@ def pick_criteria_set(campaign: Campaign, *, group: str = "", admin_level: str |
     return fitting[0]
 
 
-def valid_until(campaign: Campaign) -> datetime.date:
-    """The last day a recognition of this campaign holds (`criteria.validity`, the one rule)."""
-    return validity.last_valid_day(campaign.year, campaign.validity_years)
+def valid_until(campaign: Campaign, validity_years: int | None = None) -> datetime.date:
+    """The last day a recognition of this campaign holds (`criteria.validity`, the one rule), for an
+    assessment's own `validity_years` when given (a unit campaign holds 1- and 3-year subjects)."""
+    return validity.last_valid_day(campaign.year, campaign.validity_years if validity_years is None else validity_years)

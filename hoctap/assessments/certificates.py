@@ -264,7 +264,7 @@ def issue(assessment: Assessment) -> Certificate:
     key = signing_key()
     certificate = Certificate.objects.create(
         assessment=assessment, decision=assessment.decision, payload={}, signature="", key_id="",
-        valid_until=valid_until(assessment.campaign),
+        valid_until=valid_until(assessment.campaign, assessment.validity_years),
     )
     certificate.payload = build_payload(certificate, assessment, key.verify_key)
     signature = key.sign(canonical(certificate.payload)).signature

@@ -18,6 +18,7 @@ from hoctap.core.documents import in_official_language
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.territory.models import Unit
 
+from .campaigns import recognising_roles
 from .legal_bases import legal_basis_lines, unit_in_sentence
 from .models import Assessment, Campaign, Certificate, Decision
 from .states import Action, State
@@ -38,8 +39,13 @@ def issuer_name(issuer: Unit) -> str:
 
 
 def issuers_for(scope: Scope, campaign: Campaign) -> list[Unit]:
-    """The units where the user holds the campaign's recognising role: they may issue there."""
-    return [unit for unit in scope.units_with_role(campaign.recognising_role) if scope.can(Capability.RECOGNISE, unit)]
+    """The units where the user holds one of the campaign's recognising roles (the default one, or
+    one of its level rules): they may issue there; each recognition re-checks the subject's own."""
+    units = []
+    for role in recognising_roles(campaign):
+        units += [unit for unit in scope.units_with_role(role)
+                  if scope.can(Capability.RECOGNISE, unit) and unit not in units]
+    return units
 
 
 @in_official_language  # the decision's own text, stored as typed
@@ -87,6 +93,11 @@ def issue_decision(scope: Scope, campaign: Campaign, assessments, *, issuer: Uni
         )
     if not signer_name.strip():
         raise ValidationError({"signer_name": _("Cần ghi họ tên người ký.")})
+    if len({assessment.validity_years for assessment in assessments}) > 1:
+        # The decision prints one "valid until" (Điều 2).
+        raise ValidationError({"assessments": _(
+            "Các hồ sơ được chọn có thời hạn công nhận khác nhau (ví dụ đơn vị cấp xã 1 năm, đơn vị cấp tỉnh 3 năm): "
+            "hãy lập mỗi thời hạn một quyết định riêng.")})
     for _attempt in range(NUMBERING_ATTEMPTS):
         try:
             with transaction.atomic():

@@ -77,7 +77,8 @@ def decision_pdf(decision: Decision) -> bytes:
         "dated": vietnamese_date(decision.issuer.short_name, decision.issued_on),
         "title_label": Title(decision.campaign.title).label,
         "rows": rows,
-        "valid_until": valid_until(decision.campaign),
+        # one validity per decision (`decisions.issue_decision` refuses a mix)
+        "valid_until": valid_until(decision.campaign, assessments[0].validity_years if assessments else None),
         "article_3": article_3(decision.issuer),
         "signature_lines": signature_block(decision.signer_title),
     })

@@ -46,6 +46,33 @@ class CampaignForm(forms.ModelForm):
                      "recognition_deadline", "recognising_role", "validity_years"):
             self.fields[name].required = False
 
+    # Province-managed units (TT 24/2023): their own recognising role, validity and upgrade period.
+    # Blank: the pinned sets' rule (province approver, the set's years) or the national campaign's.
+    province_units_role = forms.ChoiceField(
+        label=_("Đơn vị cấp tỉnh quản lý: cấp có thẩm quyền công nhận"), required=False,
+        choices=[("", _("Theo mặc định (lãnh đạo tỉnh)")), (Role.PROVINCE_APPROVER, Role.PROVINCE_APPROVER.label),
+                 (Role.COMMUNE_APPROVER, Role.COMMUNE_APPROVER.label)],
+    )
+    province_units_validity = forms.IntegerField(
+        label=_("Đơn vị cấp tỉnh quản lý: thời hạn công nhận (năm)"), required=False, min_value=1, max_value=10,
+        help_text=_("Để trống: theo bộ tiêu chí (Thông tư 24/2023: 3 năm)."),
+    )
+    province_units_upgrade = forms.IntegerField(
+        label=_("Đơn vị cấp tỉnh quản lý: nâng mức sau (tháng)"), required=False, min_value=1, max_value=120,
+        help_text=_("Để trống: theo bộ tiêu chí (Thông tư 24/2023: 12 tháng)."),
+    )
+
+    def level_overrides(self) -> dict:
+        """What the form changes in the campaign's rule for province-managed units."""
+        data = self.cleaned_data
+        given = {
+            "recognising_role": data.get("province_units_role") or None,
+            "validity_years": data.get("province_units_validity"),
+            "upgrade_after_months": data.get("province_units_upgrade"),
+        }
+        given = {name: value for name, value in given.items() if value is not None}
+        return {"province": given} if given else {}
+
 
 class SelfAssessmentForm(forms.Form):
     """One fieldset per indicator: points (a number up to the maximum) or pass/fail, and a note."""

@@ -34,6 +34,11 @@ class Campaign(models.Model):
     validity_years = models.PositiveSmallIntegerField(_("thời hạn công nhận (năm)"), default=1)
     upgrade_after_months = models.PositiveSmallIntegerField(_("nâng mức sau (tháng)"), null=True, blank=True)
     allow_bulk_accept = models.BooleanField(_("cho phép chấp nhận điểm tự chấm hàng loạt"), default=True)
+    # Per administrative level of the subject ("province", "district"): who recognises, for how many
+    # years, and after how many months a level may be raised — for the units of TT 24/2023, which a
+    # commune chairman does not recognise. A level not listed follows the three fields above.
+    # `campaigns.level_rule` reads it; `campaigns.default_level_rules` fills it from the pinned sets.
+    level_rules = models.JSONField(_("thẩm quyền và thời hạn theo cấp quản lý"), default=dict, blank=True)
 
     scope_path_lookup = "province__path"
     scope_shared = Q(province__isnull=True)
@@ -83,12 +88,33 @@ class Campaign(models.Model):
             previous = getattr(self, name) or previous
 
     def clean(self):
+        self._clean_level_rules()
         order = self.WINDOWS
         for earlier, later in zip(order, order[1:]):
             if getattr(self, earlier) and getattr(self, later) and getattr(self, earlier) > getattr(self, later):
                 raise ValidationError(
                     {later: _("Các mốc phải theo thứ tự: mở đăng ký, hạn đăng ký, hạn tự đánh giá, hạn thẩm định, hạn công nhận.")}
                 )
+
+
+    def _clean_level_rules(self):
+        """`level_rules` as `campaigns.level_rule` reads it: a known level, an approver role, 1-10
+        years, an upgrade period of 1-120 months or none."""
+        rules = self.level_rules or {}
+        problem = _("Thẩm quyền theo cấp quản lý không hợp lệ: cấp «%(level)s», %(field)s.")
+        if not isinstance(rules, dict):
+            raise ValidationError({"level_rules": _("Thẩm quyền theo cấp quản lý phải là một bảng theo cấp.")})
+        for level, rule in rules.items():
+            if level not in ("district", "province") or not isinstance(rule, dict):
+                raise ValidationError({"level_rules": problem % {"level": level, "field": _("cấp")}})
+            if rule.get("recognising_role") not in (Role.COMMUNE_APPROVER, Role.PROVINCE_APPROVER):
+                raise ValidationError({"level_rules": problem % {"level": level, "field": _("cấp có thẩm quyền công nhận")}})
+            years = rule.get("validity_years")
+            if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 10:
+                raise ValidationError({"level_rules": problem % {"level": level, "field": _("thời hạn công nhận (năm)")}})
+            months = rule.get("upgrade_after_months")
+            if months is not None and (not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 120):
+                raise ValidationError({"level_rules": problem % {"level": level, "field": _("nâng mức sau (tháng)")}})
 
 
 class SubjectKind(models.TextChoices):
@@ -170,6 +196,10 @@ class Assessment(models.Model):
     # `areas.designation_for`), kept with the area class it gave so the result stays reproducible.
     area_designation = models.CharField(_("loại vùng"), max_length=20, blank=True)
     subject_group = models.CharField(_("nhóm đối tượng"), max_length=40, blank=True)
+    # How many years after its own a recognition holds (`criteria.validity`), fixed when the
+    # assessment is opened from its campaign's rule for the subject's level (`campaigns.level_rule`):
+    # one unit campaign holds commune-managed units (1 year) and TT 24 units (3 years).
+    validity_years = models.PositiveSmallIntegerField(_("thời hạn công nhận (năm)"), default=1)
     state = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.REGISTERED)
 
     self_answers = models.JSONField(_("điểm tự chấm"), default=dict, blank=True)

@@ -46,7 +46,7 @@ def holders(title: str, year: int) -> QuerySet:
     an earlier year whose recognition still holds (`criteria.validity`: Y .. Y + validity)."""
     return Assessment.objects.filter(
         title=title, state__in=HOLDING_STATES, campaign__year__lte=year,
-        campaign__year__gte=year - F("campaign__validity_years") - validity.LAST_YEAR_SHIFT,
+        campaign__year__gte=year - F("validity_years") - validity.LAST_YEAR_SHIFT,
     )
 
 

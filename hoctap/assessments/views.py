@@ -22,7 +22,7 @@ from hoctap.criteria.titles import Title
 from hoctap.territory.models import Era, Level, Unit
 
 from . import certificates, citizens, decisions, documents, evidence, review, workflow
-from .campaigns import campaign_for, create_campaign, ensure_national_campaigns, province_of
+from .campaigns import campaign_for, create_campaign, ensure_national_campaigns, level_rows, province_of
 from .forms import (
     AssessmentFilterForm,
     CampaignForm,
@@ -71,7 +71,9 @@ def campaign_create(request):
     national_allowed = scope.is_national(Capability.MANAGE_CRITERIA)
     form = CampaignForm(request.POST or None, provinces=_campaign_provinces(scope), national_allowed=national_allowed)
     if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
+        data = {name: value for name, value in form.cleaned_data.items()
+                if value not in (None, "") and not name.startswith("province_units_")}
+        data["level_overrides"] = form.level_overrides()
         sets = list(data.pop("criteria_sets", [])) or None
         title, year, province = data.pop("title"), data.pop("year"), data.pop("province", None)
         try:
@@ -100,6 +102,7 @@ def campaign_detail(request, campaign_id):
     ]
     return render(request, "assessments/campaign_detail.html", {
         "campaign": campaign,
+        "level_rows": level_rows(campaign),
         "sets": campaign.criteria_sets.all(),
         "states": [(State(s).label, by_state.get(s, 0)) for s in State.values],
         "unit_rows": [row for row in unit_rows if row["can_register"] or row["can_review"]],

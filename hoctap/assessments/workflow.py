@@ -27,7 +27,7 @@ from hoctap.criteria.titles import Title
 
 from . import certificates
 from .areas import opening_class
-from .campaigns import campaign_for, pick_criteria_set, province_of
+from .campaigns import LevelRule, campaign_for, level_rule, pick_criteria_set, province_of
 from .models import Assessment, Decision, StaleAssessment, StateChange
 from .sets import definition_of
 from .signals import assessment_transitioned
@@ -95,13 +95,21 @@ def is_own(scope: Scope, assessment: Assessment, action: str | None = None) -> b
     return not behind.isdisjoint(conflicting)
 
 
+def rule_of(assessment: Assessment) -> LevelRule:
+    """The campaign's rule for the assessment's subject: who recognises it, for how long, and when
+    its level may be raised (a province-managed TT 24 unit is not the commune chairman's)."""
+    adapter = adapter_for(assessment.subject_kind)
+    return level_rule(assessment.campaign, adapter.admin_level(subject_of(assessment)))
+
+
 def _may_act(scope: Scope, assessment: Assessment, rule: Rule) -> bool:
     if rule.actor == SUBJECT:
         return is_subject_actor(scope, assessment)
     if rule.actor == Capability.RECOGNISE:
-        # Recognition belongs to one authority per campaign (the commune chairman by default).
+        # Recognition belongs to one authority per campaign and subject level (the commune chairman
+        # by default; the province for units it manages).
         return scope.can(Capability.RECOGNISE, assessment.unit) and scope.holds_role(
-            assessment.campaign.recognising_role, assessment.unit
+            rule_of(assessment).recognising_role, assessment.unit
         )
     return scope.can(rule.actor, assessment.unit)
 
@@ -109,7 +117,7 @@ def _may_act(scope: Scope, assessment: Assessment, rule: Rule) -> bool:
 def _refuse_actor(assessment: Assessment, action: str, rule: Rule):
     label = Action(action).label
     if rule.actor == Capability.RECOGNISE:
-        role = Role(assessment.campaign.recognising_role).label
+        role = Role(rule_of(assessment).recognising_role).label
         return TransitionRefused(
             _("Bạn không thể «%(action)s» hồ sơ này: việc này thuộc thẩm quyền của %(role)s phụ trách %(unit)s.")
             % {"action": label, "role": role, "unit": assessment.unit.name},
@@ -307,7 +315,7 @@ def _apply(assessment: Assessment, action: str, actor, *, reason, answers, decis
         assessment.reviewed_by = actor
         if action == Action.PROPOSE:
             assessment.review_answers = assessment.review_answers or dict(assessment.self_answers)
-            result = score(assessment, assessment.review_answers)
+            result = cap_level(assessment, score(assessment, assessment.review_answers), timezone.localdate())
             if not result["achieved"]:
                 raise _not_achieved(result)
             assessment.review_result = result
@@ -324,6 +332,15 @@ def _apply(assessment: Assessment, action: str, actor, *, reason, answers, decis
                 _("Quyết định %(number)s không thuộc đợt hoặc địa bàn của hồ sơ này.") % {"number": decision.number},
                 code="wrong_decision", field="decision",
             )
+        waiting = upgrade_wait(assessment, assessment.classification, decision.issued_on)
+        if waiting is not None:
+            raise TransitionRefused(
+                _("Quyết định %(number)s ký ngày %(day)s: %(why)s Hãy ký quyết định từ ngày %(from)s trở đi, "
+                  "hoặc trả hồ sơ để thẩm định lại ở mức thấp hơn.")
+                % {"number": decision.number, "day": decision.issued_on.strftime("%d/%m/%Y"), "why": waiting.text,
+                   "from": waiting.allowed_from.strftime("%d/%m/%Y") if waiting.allowed_from else "—"},
+                code="upgrade_too_early", field="decision",
+            )
         assessment.decision, assessment.recognised_at = decision, now
     elif action == Action.DECLINE:
         assessment.return_reason = reason
@@ -334,6 +351,87 @@ def _apply(assessment: Assessment, action: str, actor, *, reason, answers, decis
             )
         assessment.revoked_at, assessment.revocation_reason = now, reason
         assessment.revocation_reference = revocation_reference
+
+
+# -- raising a level (TT 24/2023, TT 25/2023) --------------------------------------------------------
+
+
+class UpgradeWait:
+    """Why a level cannot be given yet, and from which day it can (None: it needs a lower level first)."""
+
+    def __init__(self, text: str, allowed_from):
+        self.text, self.allowed_from = text, allowed_from
+
+
+def upgrade_wait(assessment: Assessment, classification: str, on_day) -> UpgradeWait | None:
+    """None when `classification` may be given on `on_day`; else why not.
+
+    TT 24/2023 and TT 25/2023: a unit (commune) recognised at level 1 may ask for level 2 "sau ít
+    nhất 1 năm (12 tháng) kể từ ngày ra quyết định công nhận" (criteria-sources.md §1, §2). So a
+    level above the first needs a recognition of the subject at the level below that still holds,
+    decided at least the campaign's `upgrade_after_months` before. A campaign (or level rule)
+    without an upgrade period does not restrict levels. This is the one place the rule lives: the
+    review (web, API, bulk accept) caps the level through `cap_level`, recognition re-checks it
+    against the decision's date."""
+    definition = definition_of(assessment.criteria_set)
+    if definition.scoring.method != "levels":
+        return None
+    codes = [level.code for level in definition.scoring.levels]
+    if classification not in codes or codes.index(classification) == 0:
+        return None
+    months = rule_of(assessment).upgrade_after_months
+    if not months:
+        return None
+    below = codes[: codes.index(classification)]
+    adapter = adapter_for(assessment.subject_kind)
+    earlier = (
+        holders(assessment.title, assessment.campaign.year)
+        .filter(**{adapter.field: subject_of(assessment)}, classification__in=below)
+        .exclude(pk=assessment.pk).select_related("decision", "campaign")
+    )
+    level_name = definition.scoring.levels[codes.index(classification)].name_vi
+    lower_name = definition.scoring.levels[codes.index(classification) - 1].name_vi
+    best_day = None
+    for held in earlier:
+        decided_on = held.decision.issued_on if held.decision_id else timezone.localdate(held.recognised_at)
+        allowed_from = _add_months(decided_on, months)
+        if allowed_from <= on_day:
+            return None
+        best_day = allowed_from if best_day is None else min(best_day, allowed_from)
+    if best_day is None:
+        return UpgradeWait(
+            _("%(level)s chỉ được xét sau ít nhất %(months)s tháng kể từ quyết định công nhận %(lower)s, "
+              "mà đối tượng chưa có quyết định công nhận %(lower)s còn hiệu lực.")
+            % {"level": level_name, "lower": lower_name, "months": months}, None,
+        )
+    return UpgradeWait(
+        _("%(level)s chỉ được xét sau ít nhất %(months)s tháng kể từ quyết định công nhận %(lower)s, "
+          "tức từ ngày %(day)s.")
+        % {"level": level_name, "lower": lower_name, "months": months, "day": best_day.strftime("%d/%m/%Y")},
+        best_day,
+    )
+
+
+def cap_level(assessment: Assessment, result: dict, on_day) -> dict:
+    """The result with its level lowered to the highest one the subject may be given on `on_day`
+    (`upgrade_wait`), saying why; unchanged when the level it reached is allowed."""
+    if not result.get("achieved") or not result.get("levels"):
+        return result
+    reached = [level for level in result["levels"] if level["reached"]]
+    capped_why = ""
+    for level in reversed(reached):
+        waiting = upgrade_wait(assessment, level["code"], on_day)
+        if waiting is None:
+            if level["code"] == result["classification"]:
+                return result
+            note = {"code": "level_capped", "subject": level["code"],
+                    "message_vi": _("Đề nghị %(level)s. %(why)s") % {"level": level["name_vi"], "why": capped_why},
+                    "message_en": f"{level['name_en']} proposed: a higher level needs a lower one held long enough."}
+            return {**result, "classification": level["code"], "classification_name_vi": level["name_vi"],
+                    "classification_name_en": level["name_en"], "reasons": [*result["reasons"], note]}
+        if level["code"] == result["classification"]:
+            capped_why = waiting.text
+    return result
 
 
 # -- drafts, registration, correction --------------------------------------------------------------
@@ -426,6 +524,7 @@ def _open(scope: Scope, title: str, subject, year: int, *, group: str | None,
         campaign=campaign, title=title, subject_kind=adapter.kind, unit=unit,
         recorded_unit=adapter.recorded_unit(subject, year), criteria_set=criteria_set,
         area_class=area_class, area_designation=designation, subject_group=group, created_by=user, replaces=replaces,
+        validity_years=level_rule(campaign, adapter.admin_level(subject)).validity_years,
         **{adapter.field: subject},
     )
     assessment._audit_transition = {"action": REGISTER, "from": None, "to": State.REGISTERED, "reason": ""}
@@ -450,9 +549,9 @@ def _check_still_held(adapter, subject, title: str, year: int) -> None:
         holders(title, year).filter(**{adapter.field: subject}).exclude(campaign__year=year)
         .select_related("campaign", "decision", "criteria_set").order_by("-campaign__year").first()
     )
-    if held is None or held.campaign.validity_years <= 1:
+    if held is None or held.validity_years <= 1:
         return
-    until = validity.last_year(held.campaign.year, held.campaign.validity_years)
+    until = validity.last_year(held.campaign.year, held.validity_years)
     top_level = definition_of(held.criteria_set).classification_codes()[-1]
     if held.classification == top_level:
         raise TransitionRefused(
@@ -460,7 +559,7 @@ def _check_still_held(adapter, subject, title: str, year: int) -> None:
             % {"year": held.campaign.year, "until": until},
             code="still_held",
         )
-    months = held.campaign.upgrade_after_months
+    months = rule_of(held).upgrade_after_months
     decided_on = held.decision.issued_on if held.decision_id else timezone.localdate(held.recognised_at)
     if months and _add_months(decided_on, months) > timezone.localdate():
         raise TransitionRefused(

@@ -23,7 +23,7 @@ from .tallies import Batch, Holding, UnitInfo, carried_years
 CHUNK = 5000
 LOCK_NAMESPACE = 0x4854  # "HT": hoctap's advisory locks, apart from other applications' keys
 SUBJECT_FIELDS = ("household_id", "clan_branch_id", "community_id", "organisation_id", "person_id")
-FIELDS = ("pk", "title", "campaign__year", "campaign__validity_years", "unit_id", "recorded_unit_id",
+FIELDS = ("pk", "title", "campaign__year", "validity_years", "unit_id", "recorded_unit_id",
           "classification", *SUBJECT_FIELDS)
 
 
@@ -52,7 +52,7 @@ def contributions(rows: list[dict]) -> set[tuple[int, int]]:
     """{(assessment id, year carried into)} for the holding assessments `rows` (any subjects)."""
     by_subject = defaultdict(list)
     for row in rows:
-        by_subject[subject_key(row)].append(Holding(row["pk"], row["campaign__year"], row["campaign__validity_years"]))
+        by_subject[subject_key(row)].append(Holding(row["pk"], row["campaign__year"], row["validity_years"]))
     out = set()
     for holdings in by_subject.values():
         for pk, years in carried_years(holdings).items():
@@ -116,7 +116,7 @@ def _apply_difference(batch: Batch, units: UnitInfo, before: list[dict], after: 
 def _row(assessment: Assessment) -> dict:
     return {
         "pk": assessment.pk, "title": assessment.title, "campaign__year": assessment.campaign.year,
-        "campaign__validity_years": assessment.campaign.validity_years, "unit_id": assessment.unit_id,
+        "validity_years": assessment.validity_years, "unit_id": assessment.unit_id,
         "recorded_unit_id": assessment.recorded_unit_id, "classification": assessment.classification,
         **{f: getattr(assessment, f) for f in SUBJECT_FIELDS},
     }

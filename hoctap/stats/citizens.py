@@ -91,7 +91,7 @@ def load_holding(persons, person_ids) -> Counter:
         if ids:
             condition |= Q(title=title, **{f"{SUBJECT_FIELD[title]}__in": ids})
     rows = Assessment.objects.filter(condition, state__in=HOLDING_STATES).values_list(
-        "title", "campaign__year", "campaign__validity_years", "criteria_set_id", "review_answers", "self_answers",
+        "title", "campaign__year", "validity_years", "criteria_set_id", "review_answers", "self_answers",
         *SUBJECT_FIELD.values()
     )
     holding = Counter()

@@ -78,7 +78,7 @@ def on_transition(sender, assessment, from_state, to_state, **kwargs):
             employer_unit = Person.objects.filter(pk=subject_id).values_list("employer__unit_id", flat=True).first()
             if employer_unit is not None:
                 communes.add(units.place(employer_unit).commune_id)
-        held_years = validity.held_years(year, assessment.campaign.validity_years)
+        held_years = validity.held_years(year, assessment.validity_years)
         undo = citizens.undo_holding(title, held_years, subject_id, was,
                                      shows_digital=digital.assessment_shows(assessment))
         citizens.apply_change(batch, person_filter, undo, communes, units=units)

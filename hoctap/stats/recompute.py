@@ -54,7 +54,7 @@ def _years_with_assessments(years, path):
     found = set(qs.values_list("campaign__year", flat=True).distinct().order_by())
     # and the later years a recognition still holds in (`criteria.validity`, see carried.py)
     for year, validity_years in qs.filter(state__in=HOLDING_STATES).values_list(
-            "campaign__year", "campaign__validity_years").distinct().order_by():
+            "campaign__year", "validity_years").distinct().order_by():
         found.update(validity.held_years(year, validity_years))
     return sorted(found & set(years)) if years else sorted(found)
 
@@ -140,7 +140,7 @@ def _citizen_year(batch: Batch, units: UnitInfo, year: int, path: str | None):
     }
     working = f"p.birth_year BETWEEN {int(year) - WORKING_AGE_MAX} AND {int(year) - WORKING_AGE_MIN}"
     in_group = "(fam.id IS NOT NULL OR clan.id IS NOT NULL OR comm.id IS NOT NULL)"
-    with_clause = CITIZEN_SQL.format(held=validity.held_sql("k.year", "k.validity_years"), **tables)
+    with_clause = CITIZEN_SQL.format(held=validity.held_sql("k.year", "a.validity_years"), **tables)
     # held during `year`: recognised then, or earlier and still valid (the one rule)
     params = validity.held_sql_params(year)
     resident_scope = staff_scope = ""

@@ -36,7 +36,7 @@ def test_demo_cycle(loaded_map):
     assert set(mine.filter(campaign__year=this).values_list("title", flat=True)) == \
         set(Title.values) - {Title.COMMUNE_COMMUNITY}
     held = mine.get(title=Title.COMMUNE_COMMUNITY)
-    assert (held.campaign.year, held.state, held.campaign.validity_years) == (first, State.CERTIFIED, 3)
+    assert (held.campaign.year, held.state, held.validity_years) == (first, State.CERTIFIED, 3)
     assert Tally.objects.get(unit=commune, year=this, title=Title.COMMUNE_COMMUNITY, classification="").carried == 1
     certificate = Certificate.objects.filter(assessment__campaign__year=this, assessment__state=State.CERTIFIED).first()
     assert certificates.verify(certificate.code).is_genuine

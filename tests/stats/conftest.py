@@ -86,8 +86,9 @@ class Maker:
         if recorded_unit == "auto":
             recorded_unit = unit if year >= 2025 else None
         with transaction.atomic():
+            campaign = self.campaign(title, year)
             assessment = Assessment.objects.create(
-                campaign=self.campaign(title, year), title=title, subject_kind=kind, unit=unit,
+                campaign=campaign, validity_years=campaign.validity_years, title=title, subject_kind=kind, unit=unit,
                 recorded_unit=recorded_unit, criteria_set=self.criteria_set(title), replaces=replaces,
                 **{field: subject},
             )
