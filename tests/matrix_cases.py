@@ -85,7 +85,7 @@ def _assessments_world(world):
     from hoctap.assessments import citizens, workflow
     from hoctap.assessments.campaigns import campaign_for, create_campaign
     from hoctap.assessments.decisions import issue_certificates, issue_decision
-    from hoctap.assessments.models import Evidence, EvidenceFile
+    from hoctap.assessments.models import Evidence, EvidenceFile, LearnerFigures
     from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
     from hoctap.criteria.titles import Title
     from hoctap.registry.models import Household, OccupationGroup, Person, Sex
@@ -101,6 +101,10 @@ def _assessments_world(world):
     stored = EvidenceFile.objects.create(sha256="b" * 64, content_type="image/jpeg", size=1, width=1, height=1)
     world["evidence_b"] = Evidence.objects.create(
         assessment=world["assessment_b"], file=stored, original_name="b.jpg", effective_date=datetime.date(2025, 5, 1))
+    # the learners of commune B's school, with the same file as evidence
+    world["learner_figures_b"] = LearnerFigures.objects.create(
+        organisation=world["organisation_b"], year=2025, learners=10, citizens=9, evidence=stored,
+        evidence_name="Bình Minh.jpg")
     person = Person.objects.create(full_name="Công Dân Bình Minh", sex=Sex.FEMALE, birth_year=1985,
                                    unit=world["village_b"], occupation_group=OccupationGroup.FARMER)
     citizen = workflow.register(officer_b, Title.CITIZEN, person, 2025)
@@ -310,6 +314,10 @@ OBJECT_ROUTES = {
     "assessments:review_row": lambda w: _assessments_b(w),
     "assessments:evidence_file": lambda w: [{"evidence_id": w["evidence_b"].pk}],
     "assessments:evidence_thumbnail": lambda w: [{"evidence_id": w["evidence_b"].pk, "size": "small"}],
+    "assessments:learner_figures": lambda w: [{"organisation_id": w["organisation_b"].pk}],
+    "assessments:learner_figures_evidence": lambda w: [{"figures_id": w["learner_figures_b"].pk}],
+    "api:learner_figures_list": lambda w: [{"organisation_id": w["organisation_b"].pk}],
+    "api:learner_figures_record": lambda w: [{"organisation_id": w["organisation_b"].pk}],
     "assessments:decision_detail": lambda w: [{"decision_id": w["decision_b"].pk}],
     "assessments:decision_pdf": lambda w: [{"decision_id": w["decision_b"].pk}],
     "assessments:decision_certificates_pdf": lambda w: [{"decision_id": w["decision_b"].pk}],
@@ -351,6 +359,7 @@ OBJECT_ROUTES["audit:history"] = lambda w: _history_cases(w) + [
     {"model_label": "assessments.assessment", "object_id": w["certificate_b"].assessment_id},
     {"model_label": "assessments.decision", "object_id": w["decision_b"].pk},
     {"model_label": "assessments.evidence", "object_id": w["evidence_b"].pk},
+    {"model_label": "assessments.learnerfigures", "object_id": w["learner_figures_b"].pk},
     {"model_label": "registry.household", "object_id": w["household_b"].pk},
     {"model_label": "registry.person", "object_id": w["person_b"].pk},
     {"model_label": "registry.clanbranch", "object_id": w["clan_b"].pk},

@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from hoctap.accounts.api import router as accounts_router
 from hoctap.accounts.scoping import OutOfScope
 from hoctap.assessments.api import assessments_router, campaigns_router, decisions_router, verification_router
+from hoctap.assessments.learner_api import router as learners_router
 from hoctap.assessments.models import StaleAssessment
 from hoctap.assessments.workflow import TransitionRefused
 from hoctap.awards.api import router as awards_router
@@ -122,6 +123,7 @@ api.add_router("/registry", registry_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/assessments", assessments_router)
 api.add_router("/decisions", decisions_router)
+api.add_router("/learners", learners_router)
 api.add_router("/verify", verification_router)
 api.add_router("/reports", reports_router)
 api.add_router("/exports", exports_router)

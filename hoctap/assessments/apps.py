@@ -16,15 +16,17 @@ class AssessmentsConfig(AppConfig):
         from hoctap.audit.tracking import track
         from hoctap.web import navigation
 
+        from . import imports  # noqa: F401  (registers the learners' figures template with the import engine)
         from .certificates import check_retired_keys
 
         checks.register(check_retired_keys)
 
-        from .models import Assessment, Campaign, Certificate, CitizenSignup, Decision, Evidence
+        from .models import Assessment, Campaign, Certificate, CitizenSignup, Decision, Evidence, LearnerFigures
 
         track(Campaign, m2m_fields=("criteria_sets",))
         track(Assessment)
         track(Evidence)
+        track(LearnerFigures)
         track(Decision)
         track(Certificate)
         track(CitizenSignup, mask_fields=("id_number",))

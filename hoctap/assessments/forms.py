@@ -189,3 +189,23 @@ class AssessmentFilterForm(forms.Form):
     title = forms.ChoiceField(label=_("Danh hiệu"), required=False, choices=[("", "—"), *Title.choices])
     state = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[("", "—"), *State.choices])
     q = forms.CharField(label=_("Tìm tên"), required=False, max_length=100)
+
+
+class LearnerFiguresForm(forms.Form):
+    """A school's learners in one year and how many hold the learning-citizen title, with a file."""
+
+    year = forms.IntegerField(label=_("Năm"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    learners = forms.IntegerField(label=_("Số người học"), min_value=1, max_value=MAX_COUNT,
+                                  widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "big"}))
+    citizens = forms.IntegerField(label=_("Trong đó đạt danh hiệu «Công dân học tập»"), min_value=0,
+                                  max_value=MAX_COUNT,
+                                  widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "big"}))
+    evidence = forms.FileField(
+        label=_("Minh chứng (ảnh JPEG, PNG, WebP hoặc PDF)"), required=False,
+        help_text=_("Danh sách người học đạt danh hiệu hoặc báo cáo của đơn vị. Bắt buộc lần nhập đầu tiên của năm."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        self.fields["evidence"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp,application/pdf"

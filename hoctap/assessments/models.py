@@ -89,6 +89,11 @@ class Campaign(models.Model):
 
     def clean(self):
         self._clean_level_rules()
+        if self.title == Title.COMMUNE_COMMUNITY and self.recognising_role == Role.COMMUNE_APPROVER:
+            # A commune never recognises its own learning community (TT 25/2023: the level above).
+            raise ValidationError({"recognising_role": _(
+                "Cộng đồng học tập cấp xã do cấp trên công nhận: lãnh đạo xã không thể công nhận chính xã mình. "
+                "Hãy chọn lãnh đạo tỉnh.")})
         order = self.WINDOWS
         for earlier, later in zip(order, order[1:]):
             if getattr(self, earlier) and getattr(self, later) and getattr(self, earlier) > getattr(self, later):
@@ -485,3 +490,42 @@ class CitizenSignup(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.birth_year})"
+
+
+class LearnerFigures(models.Model):
+    """A school's or continuing-education centre's learners in one year and how many of them hold
+    the "Công dân học tập" title (TT 24/2023 criterion 3 item 1: at least 95 % of learners for a
+    province-managed educational institution). Entered by the unit's officer with a file as evidence,
+    or imported; shown to the reviewer; `subjects.OrganisationSubject.facts` reads it as the fact
+    `learners_citizen_share`. Learners are not in the registry, so the unit declares the count."""
+
+    class Source(models.TextChoices):
+        ENTERED = "entered", _("Đơn vị nhập")
+        IMPORTED = "imported", _("Nhập từ tệp")
+
+    organisation = models.ForeignKey(
+        "registry.Organisation", models.PROTECT, related_name="learner_figures", verbose_name=_("cơ quan, đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    learners = models.PositiveIntegerField(_("số người học"))
+    citizens = models.PositiveIntegerField(_("số người học đạt danh hiệu Công dân học tập"))
+    evidence = models.ForeignKey(
+        EvidenceFile, models.PROTECT, null=True, blank=True, related_name="learner_figures",
+        verbose_name=_("minh chứng"))
+    evidence_name = models.CharField(_("tên tệp minh chứng"), max_length=255, blank=True)
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.ENTERED)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    scope_path_lookup = "organisation__unit__path"
+
+    class Meta:
+        verbose_name = _("số liệu người học")
+        verbose_name_plural = _("số liệu người học")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="learner_figures_unique_year"),
+            models.CheckConstraint(condition=Q(citizens__lte=models.F("learners")), name="learner_figures_part_of_whole"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.year}"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from hoctap.criteria import validity
 from hoctap.criteria.titles import Title
 from hoctap.registry.models import (
+    EDUCATIONAL_KINDS,
     ClanBranch,
     DeclaredTotals,
     Household,
@@ -28,7 +29,7 @@ from hoctap.registry.models import (
 )
 from hoctap.territory.models import REFORM_DATE, Era, Level, Unit
 
-from .models import SUBJECT_OF_TITLE, Assessment, SubjectKind
+from .models import SUBJECT_OF_TITLE, Assessment, LearnerFigures, SubjectKind
 from .states import HOLDING_STATES
 
 SHARE_PLACES = Decimal("0.0001")
@@ -38,7 +39,7 @@ CITIZEN_GROUP_OF_OCCUPATION = {
     OccupationGroup.WORKER: "workers",
     OccupationGroup.OFFICIAL: "officials",
 }
-EDUCATIONAL_KINDS = {"school", "kindergarten"}
+
 
 
 def holders(title: str, year: int) -> QuerySet:
@@ -189,8 +190,11 @@ class OrganisationSubject(SubjectAdapter):
         return {member.account_id for member in organisation.staff.all() if member.account_id}
 
     def facts(self, organisation, year):
+        # Learners are not in the registry: the unit declares them with evidence (`learners.record`).
+        figures = LearnerFigures.objects.filter(organisation=organisation, year=year).first()
         return {
             "members_citizen_share": _holding_share(organisation.staff.all(), "person", Title.CITIZEN, year),
+            "learners_citizen_share": share(figures.citizens, figures.learners) if figures else None,
             "is_provincial_educational_institution": (
                 organisation.managing_level == ManagingLevel.PROVINCE and organisation.kind in EDUCATIONAL_KINDS
             ),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import learner_views, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("assessments/<int:assessment_id>/review-row/", views.review_row, name="review_row"),
     path("evidence/<int:evidence_id>/file/", views.evidence_file, name="evidence_file"),
     path("evidence/<int:evidence_id>/thumbnail/<str:size>/", views.evidence_thumbnail, name="evidence_thumbnail"),
+    path("organisations/<int:organisation_id>/learners/", learner_views.learner_figures, name="learner_figures"),
+    path("learner-figures/<int:figures_id>/evidence/", learner_views.learner_figures_evidence,
+         name="learner_figures_evidence"),
     path("decisions/", views.decision_list, name="decision_list"),
     path("decisions/<int:decision_id>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:decision_id>/decision.pdf", views.decision_pdf, name="decision_pdf"),

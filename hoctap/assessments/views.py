@@ -21,7 +21,7 @@ from hoctap.core.text import fold
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Era, Level, Unit
 
-from . import certificates, citizens, decisions, documents, evidence, review, workflow
+from . import certificates, citizens, decisions, documents, evidence, learners, review, workflow
 from .campaigns import campaign_for, create_campaign, ensure_national_campaigns, level_rows, province_of
 from .forms import (
     AssessmentFilterForm,
@@ -216,6 +216,7 @@ def assessment_detail(request, assessment_id):
         and workflow.is_subject_actor(scope, assessment),
         "certificate": Certificate.objects.filter(assessment=assessment).first(),
         "replaced_by": assessment.replaced_by.all(),
+        "learners": learners.for_assessment(assessment),
     })
 
 

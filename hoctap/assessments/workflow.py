@@ -28,7 +28,7 @@ from hoctap.criteria.titles import Title
 from . import certificates
 from .areas import opening_class
 from .campaigns import LevelRule, campaign_for, level_rule, pick_criteria_set, province_of
-from .models import Assessment, Decision, StaleAssessment, StateChange
+from .models import Assessment, Decision, StaleAssessment, StateChange, SubjectKind
 from .sets import definition_of
 from .signals import assessment_transitioned
 from .states import REGISTER, SUBJECT, TRANSITIONS, Action, Rule, State
@@ -81,10 +81,23 @@ def handlers(assessment: Assessment) -> tuple[set[int], set[int]]:
     return submitted - {None}, reviewed - {None}
 
 
+def works_for_the_commune(scope: Scope, assessment: Assessment) -> bool:
+    """The commune learning community (TT 25/2023) is the commune's own file: anyone holding a role
+    at the commune or in one of its villages (its officers, its chairman) works for the subject, as
+    a household member owns a family's file. The level above reviews and recognises it."""
+    if assessment.subject_kind != SubjectKind.COMMUNE:
+        return False
+    inside = assessment.unit.path
+    return any(a.unit.path.startswith(inside) for a in scope.assignments)
+
+
 def is_own(scope: Scope, assessment: Assessment, action: str | None = None) -> bool:
     """Nobody reviews, proposes, recognises or certifies what they own or submitted, nor decides
     (recognises, declines, certifies) what they reviewed: neither directly nor through an account
-    they created or whose role they granted (`Scope.accountable_ids`)."""
+    they created or whose role they granted (`Scope.accountable_ids`). A commune's own officers own
+    its commune learning community file (`works_for_the_commune`)."""
+    if works_for_the_commune(scope, assessment):
+        return True
     behind = scope.accountable_ids()
     if not behind:
         return False
@@ -270,6 +283,13 @@ def transition(scope: Scope, assessment: Assessment, action: str, *, reason: str
             raise _wrong_state(current, action)
         if not _may_act(scope, current, rule):
             raise _refuse_actor(current, action, rule)
+        if rule.actor != SUBJECT and works_for_the_commune(scope, current):
+            raise TransitionRefused(
+                _("Hồ sơ Cộng đồng học tập cấp xã của %(unit)s do cấp trên (tỉnh) thẩm định và công nhận; cán bộ, "
+                  "lãnh đạo của chính xã không được «%(action)s» hồ sơ này. Hãy gửi hồ sơ để cán bộ tỉnh xử lý.")
+                % {"unit": current.unit.name, "action": Action(action).label},
+                code="own_assessment",
+            )
         if rule.actor != SUBJECT and is_own(scope, current, action):
             raise TransitionRefused(
                 _("Bạn không thể thẩm định, công nhận hay cấp giấy cho hồ sơ của chính mình, hồ sơ do mình nộp "
@@ -302,7 +322,8 @@ def _apply(assessment: Assessment, action: str, actor, *, reason, answers, decis
     if action == Action.SUBMIT:
         if answers is not None:
             assessment.self_answers = normalise_answers(definition, answers)
-        assessment.self_result = score(assessment, assessment.self_answers)
+        # the level a subject may be given is the same rule for its own result (`cap_level`)
+        assessment.self_result = cap_level(assessment, score(assessment, assessment.self_answers), timezone.localdate())
         assessment.submitted_at, assessment.submitted_by = now, actor
         assessment.return_reason = ""
     elif action == Action.START_REVIEW:
@@ -425,10 +446,11 @@ def cap_level(assessment: Assessment, result: dict, on_day) -> dict:
             if level["code"] == result["classification"]:
                 return result
             note = {"code": "level_capped", "subject": level["code"],
-                    "message_vi": _("Đề nghị %(level)s. %(why)s") % {"level": level["name_vi"], "why": capped_why},
-                    "message_en": f"{level['name_en']} proposed: a higher level needs a lower one held long enough."}
+                    "message_vi": _("Đạt %(level)s: %(why)s") % {"level": level["name_vi"], "why": capped_why},
+                    "message_en": f"{level['name_en']} reached: a higher level needs a lower one held long enough."}
+            reasons = [r for r in result["reasons"] if r["code"] != "level_reached"]
             return {**result, "classification": level["code"], "classification_name_vi": level["name_vi"],
-                    "classification_name_en": level["name_en"], "reasons": [*result["reasons"], note]}
+                    "classification_name_en": level["name_en"], "reasons": [*reasons, note]}
         if level["code"] == result["classification"]:
             capped_why = waiting.text
     return result

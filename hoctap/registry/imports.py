@@ -57,6 +57,7 @@ DEFAULT_STAFF_GROUP = {
     OrganisationKind.AGENCY: OccupationGroup.OFFICIAL,
     OrganisationKind.SCHOOL: OccupationGroup.OFFICIAL,
     OrganisationKind.KINDERGARTEN: OccupationGroup.OFFICIAL,
+    OrganisationKind.CONTINUING_EDUCATION: OccupationGroup.OFFICIAL,
     OrganisationKind.ARMED_FORCES: OccupationGroup.OFFICIAL,
     OrganisationKind.ENTERPRISE: OccupationGroup.WORKER,
     OrganisationKind.COOPERATIVE: OccupationGroup.FARMER,

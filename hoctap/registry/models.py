@@ -76,10 +76,17 @@ class OrganisationKind(models.TextChoices):
     AGENCY = "agency", _("Cơ quan")
     SCHOOL = "school", _("Trường học")
     KINDERGARTEN = "kindergarten", _("Trường mầm non")
+    CONTINUING_EDUCATION = "continuing_education", _("Trung tâm giáo dục thường xuyên, GDNN-GDTX")
     ENTERPRISE = "enterprise", _("Doanh nghiệp")
     COOPERATIVE = "cooperative", _("Hợp tác xã")
     ARMED_FORCES = "armed_forces", _("Đơn vị lực lượng vũ trang")
     OTHER = "other", _("Khác")
+
+
+# The kinds of organisation that have learners (TT 24/2023 criterion 3: schools and continuing-
+# education centres): they declare their learners' figures (`assessments.learners`).
+EDUCATIONAL_KINDS = frozenset({OrganisationKind.SCHOOL, OrganisationKind.KINDERGARTEN,
+                               OrganisationKind.CONTINUING_EDUCATION})
 
 
 class ManagingLevel(models.TextChoices):

@@ -34,7 +34,7 @@ from .forms import (
     PersonForm,
     member_formset,
 )
-from .models import ClanBranch, DeclaredTotals, Household, Organisation, Person, TotalKind
+from .models import EDUCATIONAL_KINDS, ClanBranch, DeclaredTotals, Household, Organisation, Person, TotalKind
 from .services import (
     clan_branches_in_scope,
     denominator,
@@ -420,6 +420,8 @@ def organisation_detail(request, organisation_id):
     return render(request, "registry/organisation_detail.html", {
         "organisation": organisation, "staff": staff,
         "can_edit": scope.can(Capability.EDIT_REGISTRY, organisation.unit),
+        # schools and continuing-education centres declare their learners (assessments.learners)
+        "has_learners": organisation.kind in EDUCATIONAL_KINDS,
     })
 
 

@@ -107,7 +107,9 @@ def test_level_2_waits_12_months_after_level_1(agency, users, small_map):
     # every indicator met, but no level-1 decision yet: proposed at level 1, saying why
     assert first.review_result["levels"][-1]["reached"] and first.classification == "level_1"
     capped = [r for r in first.review_result["reasons"] if r["code"] == "level_capped"]
-    assert capped and "12 tháng" in capped[0]["message_vi"] and "Mức độ 1" in capped[0]["message_vi"]
+    assert capped and "12 tháng" in capped[0]["message_vi"] and capped[0]["message_vi"].startswith("Đạt Mức độ 1")
+    assert not [r for r in first.review_result["reasons"] if r["code"] == "level_reached"]
+    assert first.self_result["classification"] == "level_1"  # the unit's own result says the same
     issue_decision(approver, first.campaign, [first], issuer=small_map["province"],
                    issued_on=datetime.date(YEAR, 6, 1), signer_name="Chủ tịch tỉnh")
 

@@ -176,9 +176,13 @@ def test_missing_facts_leave_their_rules_unmet_with_a_reason():
 
 def test_tt25_levels():
     assert score(TT25, all_pass(TT25)).classification == "level_2"
-    level_1 = score(TT25, all_pass(TT25, **{"TC4.1": False, "TC5.3": False}))
+    # the raised targets of criteria 4 and 5 count at level 2 only
+    level_1 = score(TT25, all_pass(TT25, **{"TC4.4": False, "TC5.4": False}))
     assert level_1.classification == "level_1"
-    assert level_1.levels[1].failed_indicators == ("TC4.1", "TC5.3")
+    assert level_1.levels[1].failed_indicators == ("TC4.4", "TC5.4")
+    # criteria 4 and 5 have level-1 indicators too
+    assert score(TT25, all_pass(TT25, **{"TC4.1": False})).classification == "not_achieved"
+    assert score(TT25, all_pass(TT25, **{"TC5.3": False})).classification == "not_achieved"
     nothing = score(TT25, all_pass(TT25, **{"TC1.1": False}))
     assert (nothing.classification, nothing.achieved) == ("not_achieved", False)
     assert nothing.reasons[-1].code == "no_level_reached"

@@ -112,14 +112,21 @@ def test_tt24_set():
 
 def test_tt25_set():
     tt25 = SETS["commune-community-tt25-2023"]
-    assert [len(c.indicators) for c in tt25.criteria] == [3, 3, 3, 3, 3]
+    # 15 indicators at level 1, three per criterion, criteria 4 and 5 included (S28); level 2 raises
+    # criteria 4 and 5 (one placeholder each for what is raised)
+    assert tt25.version == 2
+    assert [len(c.indicators) for c in tt25.criteria] == [3, 3, 3, 4, 4]
     assert all(i.kind == "pass_fail" for i in tt25.indicators)
     assert not any(i.placeholder for c in tt25.criteria[:2] for i in c.indicators)
-    assert all(i.placeholder for c in tt25.criteria[2:] for i in c.indicators)
+    # the indicators not found stay placeholders, and say they are provisional
+    placeholders = [i for c in tt25.criteria[2:] for i in c.indicators]
+    assert all(i.placeholder and "tạm thời" in i.text_vi for i in placeholders)
     level_1, level_2 = tt25.scoring.levels
     assert (level_1.name_vi, level_2.name_vi) == ("Mức độ 1 (Khá)", "Mức độ 2 (Tốt)")
     assert level_2.required_indicators == "all"
-    assert level_1.tag == "I" and set(level_1.required_indicators) < {i.code for i in tt25.indicators}
+    assert level_1.tag == "I" and len(level_1.required_indicators) == 15
+    assert {code.split(".")[0] for code in level_1.required_indicators} == {"TC1", "TC2", "TC3", "TC4", "TC5"}
+    assert {i.code for i in tt25.indicators} - set(level_1.required_indicators) == {"TC4.4", "TC5.4"}
     assert (tt25.recognition.validity_years, tt25.recognition.upgrade_after_months) == (3, 12)
 
 

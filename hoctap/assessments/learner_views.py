@@ -1,0 +1,69 @@
+"""The unit's learners page: a school's or continuing-education centre's learners per year and how
+many hold the learning-citizen title, entered with evidence by the unit's officer (`learners.record`)
+and read by the TT 24/2023 rule; its evidence file, served in scope."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from hoctap.accounts.roles import Capability
+from hoctap.accounts.scoping import scope_for
+from hoctap.registry.models import Organisation
+
+from . import evidence, learners
+from .forms import LearnerFiguresForm
+from .models import LearnerFigures
+
+
+@login_required
+def learner_figures(request, organisation_id):
+    scope = scope_for(request)
+    organisation = scope.get_or_404(Organisation.objects.select_related("unit"), pk=organisation_id)
+    if not learners.has_learners(organisation):
+        raise Http404
+    can_edit = scope.can(Capability.EDIT_REGISTRY, organisation.unit)
+    form = LearnerFiguresForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                figures = learners.record(scope, organisation, data["year"], learners=data["learners"],
+                                          citizens=data["citizens"], uploaded=data["evidence"])
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, problems in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, problems)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("Đã lưu số liệu người học năm %(year)s.") % {"year": figures.year})
+                return redirect("assessments:learner_figures", organisation_id=organisation.pk)
+    rows = [
+        {"figures": figures, "percent": learners.percent(learners.share_of(figures))}
+        for figures in LearnerFigures.objects.filter(organisation=organisation).select_related("evidence", "recorded_by")
+    ]
+    return render(request, "assessments/learner_figures.html", {
+        "organisation": organisation, "rows": rows, "form": form if can_edit else None,
+        "is_provincial": learners.is_provincial_educational_institution(organisation),
+    })
+
+
+@login_required
+def learner_figures_evidence(request, figures_id):
+    figures = scope_for(request).get_or_404(LearnerFigures.objects.select_related("evidence"), pk=figures_id)
+    if figures.evidence is None:
+        raise Http404
+    stored = figures.evidence
+    response = HttpResponse(evidence.read_original(stored), content_type=stored.content_type)
+    disposition = "inline" if stored.content_type != evidence.PDF else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="learners-{figures.pk}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
