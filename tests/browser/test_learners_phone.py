@@ -53,8 +53,27 @@ def test_learners_page_and_review_page_on_a_phone(phone, live_server, campaigns,
     if SHOTS:
         phone.screenshot(path=f"{SHOTS}/learners-unit-officer.png", full_page=True)
 
+    # the unit's officer follows its file: the figures are on it too, with no review buttons
+    phone.goto(f"{live_server.url}/assessments/{under_review.pk}/")
+    text = phone.inner_text("main")
+    assert f"Người học năm {YEAR}" in text and "Đề nghị công nhận" not in text
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    if SHOTS:
+        phone.screenshot(path=f"{SHOTS}/review-unit-officer.png", full_page=True)
+
     phone.context.clear_cookies()
     login(phone, live_server, "province_officer_x", "correct-horse-battery-9")
+    phone.goto(f"{live_server.url}/organisations/{school.pk}/learners/")
+    assert "96,11 %" in phone.inner_text("main")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    if SHOTS:
+        phone.screenshot(path=f"{SHOTS}/learners-province-officer.png", full_page=True)
+    phone.goto(f"{live_server.url}/campaigns/{under_review.campaign_id}/")
+    text = phone.inner_text("main")
+    assert "Đơn vị cấp tỉnh quản lý" in text and "nâng mức sau 12 tháng" in text
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    if SHOTS:
+        phone.screenshot(path=f"{SHOTS}/campaign-province-officer.png", full_page=True)
     phone.goto(f"{live_server.url}/assessments/{under_review.pk}/")
     text = phone.inner_text("main")
     assert f"Người học năm {YEAR}" in text and "412 người học, trong đó 396 (96,11 %)" in text and "Cần ít nhất 95 %" in text
