@@ -188,3 +188,27 @@ def test_the_province_sets_the_level_rule_in_its_campaign_form(client, campaigns
     assert response.status_code == 302, response.content.decode()[:3000]
     own = campaign_for(Title.UNIT, YEAR, small_map["province"])
     assert own.province_id == small_map["province"].pk and own.level_rules["province"]["validity_years"] == 2
+
+
+def test_campaigns_made_before_level_rules_get_them(agency, campaigns, users):
+    """Migration 0005: an existing unit campaign takes its rules from its pinned sets; an open file of
+    a province-managed unit takes their validity, a decided one keeps its own."""
+    import importlib
+
+    from django.apps import apps
+
+    from hoctap.assessments.models import Campaign
+
+    fill = importlib.import_module("hoctap.assessments.migrations.0005_fill_level_rules").fill
+    campaign = campaigns[Title.UNIT]
+    open_file = workflow.register(scope_of(users["commune_officer"]), Title.UNIT, agency, YEAR)
+    Campaign.objects.filter(pk=campaign.pk).update(level_rules={})
+    Assessment.objects.filter(pk=open_file.pk).update(validity_years=1)
+    fill(apps, None)
+    campaign.refresh_from_db()
+    assert campaign.level_rules["province"] == {
+        "recognising_role": Role.PROVINCE_APPROVER, "validity_years": 3, "upgrade_after_months": 12}
+    assert Assessment.objects.get(pk=open_file.pk).validity_years == 3
+    family = campaigns[Title.FAMILY]
+    family.refresh_from_db()
+    assert family.level_rules == {}
