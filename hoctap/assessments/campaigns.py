@@ -59,12 +59,18 @@ class LevelRule:
     upgrade_after_months: int | None
 
 
+def recognising_role_for(recognising_role: str, level_rules: dict | None, admin_level: str | None) -> str:
+    """Who recognises subjects of `admin_level`, from a campaign's two fields (also read from rows
+    of `values()` by the home page's queue)."""
+    return ((level_rules or {}).get(admin_level or "") or {}).get("recognising_role") or recognising_role
+
+
 def level_rule(campaign: Campaign, admin_level: str | None) -> LevelRule:
     """The campaign's rule for subjects of `admin_level` (`SubjectAdapter.admin_level`): its own
     entry in `level_rules` if it has one, else the campaign's three fields."""
     own = (campaign.level_rules or {}).get(admin_level or "") or {}
     return LevelRule(
-        recognising_role=own.get("recognising_role") or campaign.recognising_role,
+        recognising_role=recognising_role_for(campaign.recognising_role, campaign.level_rules, admin_level),
         validity_years=int(own.get("validity_years") or campaign.validity_years),
         upgrade_after_months=own.get("upgrade_after_months", campaign.upgrade_after_months),
     )

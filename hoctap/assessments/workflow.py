@@ -24,6 +24,7 @@ from hoctap.accounts.scoping import Scope
 from hoctap.criteria import engine, validity
 from hoctap.criteria.schema import CriteriaSet
 from hoctap.criteria.titles import Title
+from hoctap.territory.models import Level
 
 from . import certificates
 from .areas import opening_class
@@ -85,10 +86,19 @@ def works_for_the_commune(scope: Scope, assessment: Assessment) -> bool:
     """The commune learning community (TT 25/2023) is the commune's own file: anyone holding a role
     at the commune or in one of its villages (its officers, its chairman) works for the subject, as
     a household member owns a family's file. The level above reviews and recognises it."""
-    if assessment.subject_kind != SubjectKind.COMMUNE:
-        return False
-    inside = assessment.unit.path
-    return any(a.unit.path.startswith(inside) for a in scope.assignments)
+    return assessment.subject_kind == SubjectKind.COMMUNE and assessment.unit_id in own_commune_ids(scope)
+
+
+def own_commune_ids(scope: Scope) -> set[int]:
+    """The communes whose learning-community file the user works for (`works_for_the_commune`), for
+    lists that must not offer it to them: the commune of each of their assignments."""
+    ids = set()
+    for assignment in scope.assignments:
+        if assignment.unit.level == Level.COMMUNE:
+            ids.add(assignment.unit_id)
+        elif assignment.unit.level == Level.VILLAGE:
+            ids.add(assignment.unit.parent_id)
+    return ids
 
 
 def is_own(scope: Scope, assessment: Assessment, action: str | None = None) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -19,8 +20,10 @@ from django.utils.translation import gettext as _, ngettext
 
 from hoctap.accounts.roles import Capability, Role
 from hoctap.accounts.scoping import Scope
-from hoctap.assessments.models import Assessment, Campaign, CitizenSignup
+from hoctap.assessments.campaigns import recognising_role_for
+from hoctap.assessments.models import Assessment, Campaign, CitizenSignup, SubjectKind
 from hoctap.assessments.states import State
+from hoctap.assessments.workflow import own_commune_ids
 from hoctap.registry.models import ImportJob
 from hoctap.reports.models import ExportJob, ExportStatus, Report, ReportState
 
@@ -83,6 +86,8 @@ def _to_review(scope: Scope) -> Item | None:
     """Dossiers sent in and not yet decided by the council, per village (or commune) and campaign."""
     groups = list(
         scope.filter(Assessment.objects.filter(state__in=WAITING_FOR_REVIEW), Capability.REVIEW)
+        # a commune's own learning-community file is reviewed by the level above (TT 25/2023)
+        .exclude(subject_kind=SubjectKind.COMMUNE, unit_id__in=own_commune_ids(scope))
         .values("campaign_id", "campaign__title", "campaign__year", "unit_id", "unit__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "unit__name", "campaign_id")
@@ -105,7 +110,18 @@ def _to_review(scope: Scope) -> Item | None:
 
 
 def _to_recognise(scope: Scope) -> Item | None:
-    count = scope.filter(Assessment.objects.filter(state=State.PROPOSED), Capability.RECOGNISE).count()
+    """Proposed dossiers the user's role recognises: per campaign and managing level (a province-
+    managed TT 24 unit is not the commune chairman's), never their own commune's file."""
+    rows = (
+        scope.filter(Assessment.objects.filter(state=State.PROPOSED), Capability.RECOGNISE)
+        .exclude(subject_kind=SubjectKind.COMMUNE, unit_id__in=own_commune_ids(scope))
+        .values_list("campaign__recognising_role", "campaign__level_rules", "organisation__managing_level",
+                     "unit__path")
+    )
+    count = sum(
+        1 for role, rules, level, path in rows
+        if scope.holds_role(recognising_role_for(role, rules, level), SimpleNamespace(path=path))
+    )
     return Item("recognise", _("Hồ sơ được đề nghị, chờ ký công nhận"), count,
                 reverse("assessments:decision_list"))
 

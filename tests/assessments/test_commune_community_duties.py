@@ -69,3 +69,20 @@ def test_a_campaign_cannot_give_recognition_to_the_commune(published, small_map)
         create_campaign(Title.COMMUNE_COMMUNITY, YEAR, recognising_role=Role.COMMUNE_APPROVER)
     assert "recognising_role" in refused.value.message_dict
     assert create_campaign(Title.COMMUNE_COMMUNITY, YEAR).recognising_role == Role.PROVINCE_APPROVER
+
+
+def test_the_home_queue_does_not_offer_the_commune_its_own_file(submitted, users):
+    """The queue offers the file to the province, not to the commune that sent it; once proposed,
+    the province approver (not the commune chairman) has it to sign."""
+    from hoctap.web.todo import todo_for
+
+    def items(user):
+        return {item.key: item for item in todo_for(scope_of(user))}
+
+    assert "review" not in items(users["commune_officer"])
+    assert items(users["province_officer"])["review"].count == 1
+    province = scope_of(users["province_officer"])
+    proposed = workflow.transition(province, workflow.transition(province, submitted, "start_review"), "propose")
+    assert proposed.state == "proposed"
+    assert "recognise" not in items(users["commune_approver"])
+    assert items(users["province_approver"])["recognise"].count == 1

@@ -212,3 +212,12 @@ def test_campaigns_made_before_level_rules_get_them(agency, campaigns, users):
     family = campaigns[Title.FAMILY]
     family.refresh_from_db()
     assert family.level_rules == {}
+
+
+def test_the_home_queue_gives_a_province_unit_to_the_province_approver(agency, users):
+    from hoctap.web.todo import todo_for
+
+    walk(workflow.register(scope_of(users["commune_officer"]), Title.UNIT, agency, YEAR), users)
+    queue = {user: {item.key: item.count for item in todo_for(scope_of(users[user]))}
+             for user in ("commune_approver", "province_approver")}
+    assert "recognise" not in queue["commune_approver"] and queue["province_approver"]["recognise"] == 1
