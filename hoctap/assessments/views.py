@@ -437,9 +437,16 @@ def decision_create(request, campaign_id):
     form = DecisionForm(request.POST or None, issuers=issuers, initial=initial)
     issuer_id = _int(request.POST.get("issuer")) if request.method == "POST" else issuer.pk
     issuer = next((u for u in issuers if u.pk == issuer_id), issuer)
-    proposed = decisions.proposed_for(scope, campaign, issuer).select_related(*SUBJECT_RELATIONS).order_by("unit__sort_key", "pk")
+    # only what this user signs: the campaign's role for each subject's level, never their own
+    # commune's file (the transition checks it again)
+    proposed = [
+        a for a in decisions.proposed_for(scope, campaign, issuer).select_related(*SUBJECT_RELATIONS)
+        .prefetch_related("state_changes", *OWNER_PREFETCH).order_by("unit__sort_key", "pk")
+        if Action.RECOGNISE in workflow.allowed_actions(scope, a)
+    ]
     if request.method == "POST" and form.is_valid():
-        chosen = proposed.filter(pk__in=request.POST.getlist("assessment"))
+        wanted = set(map(str, request.POST.getlist("assessment")))
+        chosen = [a for a in proposed if str(a.pk) in wanted]
         data = form.cleaned_data
         try:
             decision = decisions.issue_decision(

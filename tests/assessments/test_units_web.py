@@ -33,10 +33,12 @@ def test_the_review_page_proposes_level_1_and_the_province_decides(client, agenc
         "issuer": small_map["commune_a"].pk, "issued_on": f"{YEAR}-12-01", "signer_name": "Chủ tịch xã",
         "signer_title": "Chủ tịch", "legal_bases": "Căn cứ Thông tư 24/2023/TT-BGDĐT;", "recipients": "Như Điều 3;",
         "assessment": [proposed.pk]})
-    assert form.status_code == 200 and refused.status_code == 200
-    assert "Lãnh đạo tỉnh (ký công nhận)" in refused.content.decode()
+    # the form does not list it, and a forged post signs nothing
+    assert form.status_code == 200 and "Chi cục Thủy lợi" not in form.content.decode()
+    assert refused.status_code == 200 and "Chọn ít nhất một hồ sơ" in refused.content.decode()
     assert not Decision.objects.filter(assessments=proposed).exists()
     client.force_login(users["province_approver"])
+    assert "Chi cục Thủy lợi" in client.get(f"/campaigns/{proposed.campaign_id}/decisions/new/").content.decode()
     decided = client.post(f"/campaigns/{proposed.campaign_id}/decisions/new/", {
         "issuer": small_map["province"].pk, "issued_on": f"{YEAR}-12-01", "signer_name": "Chủ tịch tỉnh",
         "signer_title": "Chủ tịch", "legal_bases": "Căn cứ Thông tư 24/2023/TT-BGDĐT;", "recipients": "Như Điều 3;",
