@@ -50,8 +50,7 @@ class CampaignForm(forms.ModelForm):
     # Blank: the pinned sets' rule (province approver, the set's years) or the national campaign's.
     province_units_role = forms.ChoiceField(
         label=_("Đơn vị cấp tỉnh quản lý: cấp có thẩm quyền công nhận"), required=False,
-        choices=[("", _("Theo mặc định (lãnh đạo tỉnh)")), (Role.PROVINCE_APPROVER, Role.PROVINCE_APPROVER.label),
-                 (Role.COMMUNE_APPROVER, Role.COMMUNE_APPROVER.label)],
+        choices=[("", _("Theo mặc định (lãnh đạo tỉnh)")), (Role.PROVINCE_APPROVER, Role.PROVINCE_APPROVER.label)],
     )
     province_units_validity = forms.IntegerField(
         label=_("Đơn vị cấp tỉnh quản lý: thời hạn công nhận (năm)"), required=False, min_value=1, max_value=10,

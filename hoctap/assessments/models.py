@@ -103,8 +103,9 @@ class Campaign(models.Model):
 
 
     def _clean_level_rules(self):
-        """`level_rules` as `campaigns.level_rule` reads it: a known level, an approver role, 1-10
-        years, an upgrade period of 1-120 months or none."""
+        """`level_rules` as `campaigns.level_rule` reads it: a level above the commune, the province
+        approver (a commune does not recognise what the province manages), 1-10 years, an upgrade
+        period of 1-120 months or none."""
         rules = self.level_rules or {}
         problem = _("Thẩm quyền theo cấp quản lý không hợp lệ: cấp «%(level)s», %(field)s.")
         if not isinstance(rules, dict):
@@ -112,7 +113,8 @@ class Campaign(models.Model):
         for level, rule in rules.items():
             if level not in ("district", "province") or not isinstance(rule, dict):
                 raise ValidationError({"level_rules": problem % {"level": level, "field": _("cấp")}})
-            if rule.get("recognising_role") not in (Role.COMMUNE_APPROVER, Role.PROVINCE_APPROVER):
+            # a unit the province (or a former district) manages is never the commune chairman's
+            if rule.get("recognising_role") != Role.PROVINCE_APPROVER:
                 raise ValidationError({"level_rules": problem % {"level": level, "field": _("cấp có thẩm quyền công nhận")}})
             years = rule.get("validity_years")
             if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 10:

@@ -54,10 +54,17 @@ def test_a_unit_campaign_gives_province_managed_units_their_own_rule(campaigns):
 
 
 def test_a_province_campaign_inherits_and_changes_the_level_rule(campaigns, small_map):
+    from django.core.exceptions import ValidationError
+
     own = create_campaign(Title.UNIT, YEAR, province=small_map["province"],
                           level_overrides={"province": {"validity_years": 2}})
     assert own.level_rules["province"] == {
         "recognising_role": Role.PROVINCE_APPROVER, "validity_years": 2, "upgrade_after_months": 12}
+    # a province-managed unit is never the commune chairman's; nonsense periods are refused
+    for bad in ({"recognising_role": Role.COMMUNE_APPROVER}, {"validity_years": 0}, {"upgrade_after_months": 500}):
+        with pytest.raises(ValidationError) as refused:
+            create_campaign(Title.UNIT, YEAR + 1, province=small_map["province"], level_overrides={"province": bad})
+        assert "level_rules" in refused.value.message_dict
 
 
 def test_three_years_recognised_by_the_province_not_the_commune_chairman(agency, users, small_map, settings):
