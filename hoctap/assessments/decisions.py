@@ -4,6 +4,7 @@ certificates for each."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import Scope
 from hoctap.core.crashpoints import crash_point
 from hoctap.core.documents import in_official_language
+from hoctap.core.text import normalise
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.territory.models import Unit
 
@@ -138,3 +140,41 @@ def proposed_for(scope: Scope, campaign: Campaign, issuer: Unit):
     return scope.filter(Assessment.objects.filter(
         campaign=campaign, state=State.PROPOSED, unit__path__startswith=issuer.path,
     ))
+
+
+NUMBER_PATTERN = re.compile(r"^\s*0*(\d{1,6})\s*/\s*(\S(?:.*\S)?)\s*$")
+
+
+def parse_number(text: str) -> tuple[int, str] | None:
+    """"12/QĐ-UBND" → (12, "QĐ-UBND"); None when it is not a number and a symbol."""
+    match = NUMBER_PATTERN.match(normalise(text or ""))
+    if match is None or int(match.group(1)) == 0:
+        return None
+    return int(match.group(1)), re.sub(r"\s+", "", match.group(2))
+
+
+def record_archived_decision(scope: Scope, campaign: Campaign, *, issuer: Unit, sequence: int, symbol: str,
+                             issued_on: datetime.date, signer_name: str = "") -> Decision:
+    """A recognition decision of an earlier year, entered with the number and date it was signed
+    under (the results import): found again by its number, never numbered anew. Only the
+    campaign's recognising authority at `issuer` enters one."""
+    if issuer not in issuers_for(scope, campaign):
+        raise TransitionRefused(
+            _("Bạn không giữ thẩm quyền công nhận của đợt này tại %(unit)s.") % {"unit": issuer.name},
+            code="no_capability",
+        )
+    found = Decision.objects.filter(issuer=issuer, year=issued_on.year, symbol=symbol, sequence=sequence).first()
+    if found is not None:
+        if found.campaign_id != campaign.pk or found.issued_on != issued_on:
+            raise TransitionRefused(
+                _("Đã có quyết định %(number)s ngày %(day)s của %(unit)s cho việc khác; hãy kiểm tra số và ngày.")
+                % {"number": found.number, "day": found.issued_on.strftime("%d/%m/%Y"), "unit": issuer.name},
+                code="wrong_decision", field="decision",
+            )
+        return found
+    return Decision.objects.create(
+        campaign=campaign, issuer=issuer, year=issued_on.year, symbol=symbol, sequence=sequence,
+        issued_on=issued_on, signer_name=signer_name.strip() or "—", signer_title="Chủ tịch",
+        legal_bases=_("Ghi theo hồ sơ lưu trữ (nhập từ tệp Excel)."), recipients=default_recipients(issuer),
+        created_by=scope.user,
+    )

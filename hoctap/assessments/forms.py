@@ -208,3 +208,8 @@ class LearnerFiguresForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
         self.fields["evidence"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp,application/pdf"
+
+
+class ResultsImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp kết quả (.xlsx)"), widget=forms.ClearableFileInput(
+        attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}))

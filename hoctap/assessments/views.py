@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from hoctap.core.limits import ascii_int, current_year
@@ -28,6 +29,7 @@ from .forms import (
     CampaignForm,
     DecisionForm,
     EvidenceForm,
+    ResultsImportForm,
     SelfAssessmentForm,
     SignupForm,
     TransitionForm,
@@ -108,7 +110,24 @@ def campaign_detail(request, campaign_id):
         "unit_rows": [row for row in unit_rows if row["can_register"] or row["can_review"]],
         "issuers": decisions.issuers_for(scope, campaign),
         "decisions": scope.filter(campaign.decisions.select_related("issuer")),
+        **_results_context(request, scope, campaign),
     })
+
+
+def _results_context(request, scope, campaign) -> dict:
+    """The results import box of the campaign page, for those who may import."""
+    from hoctap.registry.models import ImportJob
+
+    from .results_import import ResultsTemplate
+
+    template = ResultsTemplate(campaign)
+    if not template.permitted(scope):
+        return {}
+    return {
+        "can_import_results": True, "results_form": ResultsImportForm(),
+        "results_past": campaign.year < current_year(),
+        "results_jobs": scope.filter(ImportJob.objects.filter(uploaded_by=request.user, template=template.code))[:5],
+    }
 
 
 @login_required
@@ -633,3 +652,55 @@ def verify_home(request):
             return redirect(reverse("verify", kwargs={"code": printed}))
         return _verification_page(request, certificates.verify(typed), typed=typed, not_a_code=True)
     return render(request, "assessments/verify_home.html")
+
+
+# -- results import (Excel) -----------------------------------------------------------------------
+
+
+def _results_template(request, campaign_id):
+    from .results_import import ResultsTemplate
+
+    scope = scope_for(request)
+    campaign = scope.get_or_404(Campaign.objects.select_related("province"), pk=campaign_id)
+    template = ResultsTemplate(campaign)
+    if not template.permitted(scope):
+        raise Http404
+    return scope, campaign, template
+
+
+@login_required
+def results_template(request, campaign_id):
+    """The campaign's results template, generated from its criteria sets."""
+    from hoctap.core.exports import XLSX_CONTENT_TYPE
+    from hoctap.core.imports import template_workbook
+
+    _scope, campaign, template = _results_template(request, campaign_id)
+    name = slugify(fold(_("mẫu kết quả %(title)s %(year)s") % {"title": Title(campaign.title).label,
+                                                              "year": campaign.year}))
+    response = HttpResponse(template_workbook(template), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def results_import(request, campaign_id):
+    """Upload a results file: stored and checked (dry run); the job page shows every error or what
+    would be written, and writes on confirmation (registry.jobs, the registry import's machinery)."""
+    from hoctap.core.uploads import UploadRejected
+    from hoctap.registry import jobs
+
+    scope, campaign, template = _results_template(request, campaign_id)
+    if request.method != "POST":
+        return redirect("assessments:campaign_detail", campaign_id=campaign.pk)
+    form = ResultsImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Hãy chọn tệp Excel (.xlsx) theo mẫu kết quả của đợt rồi bấm Kiểm tra tệp."))
+        return redirect("assessments:campaign_detail", campaign_id=campaign.pk)
+    try:
+        job = jobs.create_job(scope, request.user, template, form.cleaned_data["file"],
+                              request_id=getattr(request, "request_id", ""))
+    except UploadRejected as rejected:
+        messages.error(request, rejected.messages[0])
+        return redirect("assessments:campaign_detail", campaign_id=campaign.pk)
+    jobs.start(job, commit=False)
+    return redirect("registry:import_job", job_id=job.pk)

@@ -16,12 +16,13 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability, Role
 from hoctap.accounts.scoping import Scope
 from hoctap.criteria import engine, validity
+from hoctap.criteria.labels import classification_label
 from hoctap.criteria.schema import CriteriaSet
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Level
@@ -618,3 +619,99 @@ def correct(scope: Scope, assessment: Assessment, *, reason: str, revocation_ref
         # class the unit holds now: a corrected designation applies to the new assessment).
         return _open(scope, revoked.title, subject_of(revoked), revoked.campaign.year,
                      group=revoked.subject_group, replaces=revoked)
+
+
+# -- past years recorded from paper ----------------------------------------------------------------
+
+# The steps before a recognition, in the order the state machine takes them.
+PAPER_STEPS = (Action.START_SELF_ASSESSMENT, Action.SUBMIT, Action.START_REVIEW, Action.PROPOSE)
+
+
+def may_record_past_recognition(scope: Scope, campaign, unit) -> bool:
+    """Who may enter a recognition of an earlier year from the archive: the campaign's recognising
+    authority for the unit (the one who could have signed it), nobody else."""
+    return scope.can(Capability.RECOGNISE, unit) and scope.holds_role(campaign.recognising_role, unit)
+
+
+def recorded_total_result(definition: CriteriaSet, classification: str, total: Decimal | None) -> dict:
+    """A result for a year whose archive keeps only the total and the classification: no
+    indicators, so nothing can be rescored; marked `recorded` so pages say where it came from."""
+    with translation.override("vi"):
+        name_vi = str(classification_label(classification))
+    with translation.override("en"):
+        name_en = str(classification_label(classification))
+    message_vi = "Chỉ có tổng điểm và xếp loại, ghi theo hồ sơ lưu trữ."
+    message_en = "Only the total and the classification, recorded from the archive."
+    return {
+        "recorded": True, "total": None if total is None else format(total, "f"),
+        "max_total": format(definition.max_total, "f") if definition.max_total else None,
+        "classification": classification, "classification_name_vi": name_vi, "classification_name_en": name_en,
+        "achieved": True, "indicators": [], "criteria": [],
+        "reasons": [{"code": "recorded_total", "message_vi": message_vi, "message_en": message_en}],
+    }
+
+
+def record_past_recognition(scope: Scope, title: str, subject, year: int, *, decision: Decision,
+                            answers: dict | None = None, classification: str = "",
+                            total: Decimal | None = None) -> Assessment:
+    """Enter a recognition of an earlier year from its paper record (the results import).
+
+    The registration, self-assessment, review and proposal happened on paper before the system
+    knew the subject: they are recorded as steps of the one state machine with no actor (nobody in
+    the system took them) and the decision as their reason, scored by the engine from `answers`, or
+    carrying the archive's `total` and `classification` when only those survive. The recognition
+    itself is the importer's own step through `transition`, with its checks: the campaign's
+    recognising authority over the subject's unit, and `is_own` (nobody records a recognition of
+    their own household, clan branch, organisation or person). Only for years before this one.
+    """
+    if year >= timezone.localdate().year:
+        raise TransitionRefused(
+            _("Chỉ ghi kết quả công nhận theo hồ sơ lưu trữ cho các năm trước; năm nay hãy công nhận trên hệ thống."),
+            code="not_past", field="year",
+        )
+    adapter = adapter_for_title(title)
+    unit = adapter.unit(subject)
+    campaign = campaign_for(title, year, province_of(unit), create=False)
+    if campaign is None or campaign.pk != decision.campaign_id:
+        raise TransitionRefused(
+            _("Quyết định %(number)s không thuộc đợt áp dụng cho đối tượng này.") % {"number": decision.number},
+            code="wrong_decision", field="decision",
+        )
+    if not may_record_past_recognition(scope, campaign, unit):
+        raise TransitionRefused(
+            _("Chỉ %(role)s phụ trách %(unit)s mới ghi được kết quả công nhận năm trước.")
+            % {"role": Role(campaign.recognising_role).label, "unit": unit.name},
+            code="no_capability",
+        )
+    definition = None
+    with transaction.atomic():
+        assessment = _open(scope, title, subject, year, group=None)
+        definition = definition_of(assessment.criteria_set)
+        reason = _("Ghi theo hồ sơ lưu trữ: quyết định %(number)s ngày %(day)s.") % {
+            "number": decision.number, "day": decision.issued_on.strftime("%d/%m/%Y")}
+        recorded = None if answers is not None else recorded_total_result(definition, classification, total)
+        for action in PAPER_STEPS:
+            assessment = _paper_step(assessment, action, reason, answers=answers, recorded=recorded)
+        return transition(scope, assessment, Action.RECOGNISE, decision=decision)
+
+
+def _paper_step(assessment: Assessment, action: str, reason: str, *, answers, recorded) -> Assessment:
+    current = Assessment.objects.select_for_update(of=("self",)).select_related(
+        "campaign", "unit", "criteria_set").get(pk=assessment.pk)
+    rule = TRANSITIONS.get((current.state, action))
+    if rule is None:
+        raise _wrong_state(current, action)
+    from_state = current.state
+    if recorded is None:
+        _apply(current, action, None, reason="", answers=answers if action == Action.SUBMIT else None,
+               decision=None, revocation_reference="")
+    elif action == Action.SUBMIT:
+        current.self_result, current.submitted_at = recorded, timezone.now()
+    elif action == Action.PROPOSE:
+        current.review_result, current.classification = recorded, recorded["classification"]
+    current.state = rule.to
+    current._audit_transition = {"action": action, "from": from_state, "to": rule.to, "reason": reason}
+    current.save()
+    del current._audit_transition
+    _record(current, from_state, action, None, reason)
+    return current

@@ -210,6 +210,9 @@ class ImportTemplate:
 
 
 _TEMPLATES: dict[str, ImportTemplate] = {}
+# Templates built from data (the results template of one campaign: its columns come from the
+# campaign's criteria sets): "prefix-<id>" → factory(id), which returns None for an unknown id.
+_FAMILIES: dict[str, Callable[[int], ImportTemplate | None]] = {}
 
 
 def register_template(template: ImportTemplate) -> ImportTemplate:
@@ -217,8 +220,17 @@ def register_template(template: ImportTemplate) -> ImportTemplate:
     return template
 
 
+def register_template_family(prefix: str, factory: Callable[[int], ImportTemplate | None]) -> None:
+    _FAMILIES[prefix] = factory
+
+
 def get_template(code: str) -> ImportTemplate | None:
-    return _TEMPLATES.get(code)
+    if code in _TEMPLATES:
+        return _TEMPLATES[code]
+    prefix, _sep, number = code.rpartition("-")
+    if prefix in _FAMILIES and number.isascii() and number.isdigit():
+        return _FAMILIES[prefix](int(number))
+    return None
 
 
 def all_templates() -> list[ImportTemplate]:

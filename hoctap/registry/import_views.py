@@ -70,8 +70,10 @@ def import_template(request, code):
 def import_job(request, job_id):
     job = _job(request, job_id)
     template = get_template(job.template)
+    # A template that belongs to another page (a campaign's results) leads back there.
+    back_url = template.return_url() if hasattr(template, "return_url") else ""
     return render(request, "registry/import_job.html", {
-        "job": job, "template": template, "errors": job.errors[:SHOWN_ERRORS],
+        "job": job, "template": template, "errors": job.errors[:SHOWN_ERRORS], "back_url": back_url,
         "counts": [(template.entities[entity], outcomes) for entity, outcomes in job.counts.items()
                    if entity in template.entities],
     })

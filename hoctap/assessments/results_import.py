@@ -1,0 +1,521 @@
+"""Results import: one campaign's assessment results from Excel, through the one workflow.
+
+The template is generated from the campaign (`results-<campaign id>`): the subject's key as the
+registry import names it, one column per indicator code of the campaign's criteria sets, then, for
+years whose archive keeps only totals, the total and the classification, and for recognitions of
+an earlier year the decision's number and date. The engine (hoctap.core.imports) streams, parses,
+reports every error at once and writes all or nothing; this module resolves rows and writes them.
+
+What one officer's file may do (separation of duties, docs/architecture.md "Results import"):
+- a row without a decision records the subject's self-assessment and submits it: `save_answers`
+  and `transition(submit)`, as the officer who keeps the subject's record (EDIT_REGISTRY). The
+  importer is then its submitter, so the workflow's `is_own` keeps them from reviewing it;
+- a row with a decision number and date records a recognition of an earlier year from the
+  archive (`workflow.record_past_recognition`): only the campaign's recognising authority over the
+  subject may, never for their own subject, never for this year (recognitions of this year are
+  decided on the system, where someone else has reviewed them).
+
+Every row is first tried through those same functions inside a savepoint that is rolled back, so
+the dry run reports exactly what the workflow would refuse (a score above the maximum, a result
+that does not reach the pass mark, a title still held) and writes nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hoctap.accounts.roles import Capability
+from hoctap.core.imports import (
+    TRUE_FLAGS,
+    CellError,
+    Column,
+    ImportRun,
+    ImportTemplate,
+    Kind,
+    Outcome,
+    Row,
+    register_template_family,
+)
+from hoctap.core.text import fold
+from hoctap.criteria.labels import classification_label
+from hoctap.criteria.schema import NOT_ACHIEVED
+from hoctap.criteria.titles import Title
+from hoctap.registry.models import ClanBranch, Household, Organisation, Person
+from hoctap.registry.services import count_refused_id_number, id_number_not_usable
+from hoctap.territory.models import Era, Level, Unit
+
+from . import workflow
+from .campaigns import campaign_for, pick_criteria_set, province_of
+from .decisions import issuers_for, parse_number, record_archived_decision
+from .models import Assessment, Campaign
+from .sets import definition_of
+from .states import HOLDING_STATES, Action, State
+from .subjects import adapter_for_title
+
+PREFIX = "results"
+FALSE_FLAGS = {"0", "khong", "khong dat", "no", "false"}
+# States in which a self-assessment may still be (re)submitted from a file.
+OPEN_STATES = (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED)
+
+
+class _Trial(Exception):
+    """Raised to roll back a row tried during the dry run."""
+
+
+def _code_column(key, header, example, help_text="") -> Column:
+    return Column(key, header, required=True, max_length=30, width=14, example=example, help=help_text)
+
+
+def _subject_columns(title: str) -> tuple[Column, ...]:
+    commune = _code_column("commune_code", gettext_lazy("Mã xã, phường"), "12001")
+    if title == Title.FAMILY:
+        return commune, _code_column("household_code", gettext_lazy("Mã hộ"), "H0001")
+    if title == Title.CLAN:
+        return (commune, Column("clan_name", gettext_lazy("Dòng họ"), required=True, max_length=150, width=22,
+                                example="Họ Nguyễn Văn"),
+                Column("branch", gettext_lazy("Chi, ngành"), max_length=100, width=14, example="Chi 2"))
+    if title == Title.COMMUNITY:
+        return (_code_column("village_code", gettext_lazy("Mã thôn, tổ dân phố"), "1200101"),)
+    if title == Title.COMMUNE_COMMUNITY:
+        return (commune,)
+    if title == Title.UNIT:
+        return commune, Column("organisation_name", gettext_lazy("Tên cơ quan, đơn vị"), required=True,
+                               max_length=255, width=30, example="Trường Tiểu học xã")
+    return (Column("id_number", gettext_lazy("Số CCCD"), Kind.DIGITS, required=True, digits=12, sensitive=True,
+                   width=16, example="034080001234",
+                   help=gettext_lazy("Người phải có trong sổ theo dõi của địa bàn bạn được giao.")),)
+
+
+def _indicator_key(code: str) -> str:
+    return f"i:{code}"
+
+
+class ResultsTemplate(ImportTemplate):
+    """The results of one campaign. Built per campaign (its columns come from its criteria sets)."""
+
+    sheet_title = "Kết quả"
+    capability = Capability.VIEW  # the job is filed under the uploader's home unit; rows check the rest
+    chunk_size = 200
+    entities = {
+        "assessment": gettext_lazy("Hồ sơ tự đánh giá (nộp)"),
+        "recognition": gettext_lazy("Kết quả công nhận năm trước"),
+    }
+
+    def __init__(self, campaign: Campaign):
+        self.campaign = campaign
+        self.code = f"{PREFIX}-{campaign.pk}"
+        self.versions = list(campaign.criteria_sets.order_by("pk"))
+        self.definitions = {version.pk: definition_of(version) for version in self.versions}
+        self.subject_columns = _subject_columns(campaign.title)
+        indicators: dict[str, object] = {}
+        classifications: dict[str, str] = {}
+        for definition in self.definitions.values():
+            for indicator in definition.indicators:
+                indicators.setdefault(indicator.code, indicator)
+            for code in definition.classification_codes():
+                if code != NOT_ACHIEVED:
+                    classifications.setdefault(code, str(classification_label(code)))
+        self.indicator_codes = tuple(indicators)
+        indicator_columns = tuple(
+            Column(_indicator_key(code), code, width=9, max_length=20,
+                   help=f"{indicator.text_vi[:180]} "
+                        + (str(_("Ghi x nếu đạt.")) if indicator.kind == "pass_fail"
+                           else str(_("Điểm, tối đa %(max)s.") % {"max": format(indicator.max_points, "f")})))
+            for code, indicator in indicators.items()
+        )
+        self.columns = (
+            *self.subject_columns,
+            *indicator_columns,
+            Column("total", gettext_lazy("Tổng điểm"), Kind.TEXT, max_length=20, width=10,
+                   help=gettext_lazy("Chỉ dùng cho năm trước khi hồ sơ lưu trữ chỉ còn tổng điểm; khi đó để trống "
+                                     "các cột chỉ số.")),
+            Column("classification", gettext_lazy("Xếp loại"), Kind.CHOICE, choices=tuple(classifications.items()),
+                   width=14, help=gettext_lazy("Đi cùng Tổng điểm.")),
+            Column("decision_number", gettext_lazy("Số quyết định công nhận"), max_length=60, width=18,
+                   example="12/QĐ-UBND",
+                   help=gettext_lazy("Chỉ cho năm trước: kết quả đã được công nhận bằng quyết định này.")),
+            Column("decision_date", gettext_lazy("Ngày quyết định"), Kind.DATE, width=14, example="20/12/2023"),
+            Column("signer_name", gettext_lazy("Người ký quyết định"), max_length=200, width=22),
+        )
+
+    @property
+    def title(self) -> str:
+        return _("Kết quả %(title)s năm %(year)s") % {"title": Title(self.campaign.title).label,
+                                                       "year": self.campaign.year}
+
+    @property
+    def guide(self) -> tuple[str, ...]:
+        past = self.campaign.year < timezone.localdate().year
+        lines = [
+            _("Mỗi dòng là một đối tượng của đợt %(campaign)s, nhận ra bằng mã như trong sổ theo dõi.")
+            % {"campaign": self.campaign},
+            _("Ghi điểm từng chỉ số (tên cột là mã chỉ số; xem ghi chú ở tiêu đề), hoặc — chỉ cho năm trước, "
+              "khi hồ sơ lưu trữ chỉ còn tổng — ghi Tổng điểm và Xếp loại, kèm quyết định công nhận."),
+            _("Dòng không có quyết định: hệ thống ghi điểm tự đánh giá và nộp hồ sơ; cán bộ khác thẩm định."),
+        ]
+        if past:
+            lines.append(_("Dòng có số và ngày quyết định: ghi kết quả đã được công nhận; chỉ lãnh đạo có thẩm quyền "
+                           "công nhận của đợt mới nhập được các dòng này."))
+        return tuple(lines)
+
+    def return_url(self) -> str:
+        return reverse("assessments:campaign_detail", args=[self.campaign.pk])
+
+    def permitted(self, scope) -> bool:
+        if not scope.contains(self.campaign):
+            return False
+        return scope.can(Capability.EDIT_REGISTRY) or bool(issuers_for(scope, self.campaign))
+
+    # -- checking --------------------------------------------------------------------------------
+
+    def check(self, rows, run):
+        self._resolve_subjects(rows, run)
+        for row in rows:
+            if row.has_errors:
+                continue
+            self._check_row(row, run)
+        if not run.committing:
+            for row in rows:
+                if not row.has_errors and row.data.get("outcome") in (Outcome.CREATE, Outcome.CHANGE):
+                    self._trial(row, run)
+        for row in rows:
+            if not row.has_errors and "outcome" in row.data:
+                run.count(row.data["entity"], row.data["outcome"])
+
+    def unique_keys(self, row):
+        subject = row.data.get("subject")
+        if subject is not None:
+            yield self.subject_columns[-1].key, ("subject", subject.pk), _("đối tượng")
+
+    def _resolve_subjects(self, rows: list[Row], run: ImportRun) -> None:
+        title = self.campaign.title
+        keys = {column.key for column in self.subject_columns}
+        rows = [row for row in rows if row.ok(*keys)]
+        if title == Title.CITIZEN:
+            return self._resolve_people(rows, run)
+        unit_key = "village_code" if title == Title.COMMUNITY else "commune_code"
+        level = Level.VILLAGE if title == Title.COMMUNITY else Level.COMMUNE
+        subject_is_place = title in (Title.COMMUNITY, Title.COMMUNE_COMMUNITY)
+        codes = {row[unit_key] for row in rows}
+        units = {unit.code: unit for unit in Unit.objects.filter(era=Era.CURRENT, level=level, code__in=codes)}
+        placed = []
+        for row in rows:
+            unit = units.get(row[unit_key])
+            if unit is None:
+                row.error(unit_key, _("Không có đơn vị mã %(code)s trên bản đồ hiện hành.") % {"code": row[unit_key]})
+            elif subject_is_place and not run.scope.can(Capability.VIEW, unit):
+                # Households, clan branches and organisations are looked up in the scope below, so
+                # a village officer names them by their commune's code too.
+                row.error(unit_key, _("Đơn vị mã %(code)s nằm ngoài địa bàn bạn được giao.") % {"code": row[unit_key]})
+            else:
+                row.data["place"] = unit
+                placed.append(row)
+        if subject_is_place:
+            for row in placed:
+                row.data["subject"] = row.data["place"]
+            return
+        communes = {row.data["place"].pk for row in placed}
+        if title == Title.FAMILY:
+            field, what = "household_code", _("hộ mã %(code)s")
+            found = {(h.commune_id, h.code_folded): h for h in run.scope.filter(Household.objects.filter(
+                commune_id__in=communes, code_folded__in={fold(row[field]) for row in placed}
+            ).select_related("village", "head"))}
+            key_of = lambda row: (row.data["place"].pk, fold(row[field]))  # noqa: E731
+            named = lambda row: what % {"code": row[field]}  # noqa: E731
+        elif title == Title.CLAN:
+            field = "clan_name"
+            found = {(c.commune_id, c.name_folded, c.branch_folded): c for c in run.scope.filter(
+                ClanBranch.objects.filter(commune_id__in=communes,
+                                          name_folded__in={fold(row[field]) for row in placed})
+                .select_related("commune"))}
+            key_of = lambda row: (row.data["place"].pk, fold(row[field]), fold(row["branch"] or ""))  # noqa: E731
+            named = lambda row: _("dòng họ %(name)s") % {"name": " ".join(filter(None, (row[field], row["branch"])))}  # noqa: E731
+        else:
+            field = "organisation_name"
+            found = {(o.commune_id, o.name_folded): o for o in run.scope.filter(Organisation.objects.filter(
+                commune_id__in=communes, name_folded__in={fold(row[field]) for row in placed}
+            ).select_related("unit", "commune"))}
+            key_of = lambda row: (row.data["place"].pk, fold(row[field]))  # noqa: E731
+            named = lambda row: _("cơ quan, đơn vị %(name)s") % {"name": row[field]}  # noqa: E731
+        for row in placed:
+            subject = found.get(key_of(row))
+            if subject is None:
+                row.error(field, _("Trong địa bàn bạn được giao, %(commune)s không có %(what)s. Hãy kiểm tra mã, tên "
+                                   "hoặc nhập vào sổ theo dõi trước.")
+                          % {"commune": row.data["place"].name, "what": named(row)})
+            else:
+                row.data["subject"] = subject
+
+    def _resolve_people(self, rows: list[Row], run: ImportRun) -> None:
+        numbers = {row["id_number"] for row in rows}
+        visible = {p.id_number: p for p in run.scope.filter(
+            Person.objects.filter(id_number__in=numbers).select_related("unit", "household"))}
+        for row in rows:
+            person = visible.get(row["id_number"])
+            if person is None:
+                # Unknown and held elsewhere get the same answer, and both count against the
+                # uploader's allowance: a file of numbers cannot map who is registered where.
+                row.error("id_number", count_refused_id_number(run.scope) or id_number_not_usable())
+            else:
+                row.data["subject"] = person
+
+    def _check_row(self, row: Row, run: ImportRun) -> None:
+        subject = row.data["subject"]
+        adapter = adapter_for_title(self.campaign.title)
+        unit = adapter.unit(subject)
+        key_column = self.subject_columns[-1].key
+        if campaign_for(self.campaign.title, self.campaign.year, province_of(unit), create=False) != self.campaign:
+            row.error(key_column, _("Đối tượng này thuộc đợt đánh giá khác (tỉnh có đợt riêng); hãy nhập ở đợt đó."))
+            return
+        try:
+            version = pick_criteria_set(self.campaign, group=adapter.default_group(subject),
+                                        admin_level=adapter.admin_level(subject))
+        except ValidationError as error:
+            row.error(key_column, " ".join(error.messages))
+            return
+        definition = self.definitions[version.pk]
+        answers = self._answers(row, definition)
+        totals = row["total"] not in (None, "") or row["classification"]
+        if answers and totals:
+            row.error("total", _("Ghi điểm từng chỉ số hoặc Tổng điểm và Xếp loại, không ghi cả hai."))
+            return
+        if not answers and not totals:
+            if row.ok(*(_indicator_key(code) for code in self.indicator_codes)):
+                row.error(None, _("Dòng chưa có điểm: ghi điểm từng chỉ số, hoặc Tổng điểm và Xếp loại."))
+            return
+        if row.has_errors:
+            return
+        row.data["answers"] = answers or None
+        if row["decision_number"] or row["decision_date"]:
+            self._check_recognition(row, run, unit, definition, bool(totals))
+        elif totals:
+            row.error("decision_number", _("Chỉ có tổng điểm thì phải kèm số và ngày quyết định công nhận (năm trước); "
+                                           "năm nay hãy ghi điểm từng chỉ số."))
+        else:
+            self._check_self_assessment(row, run, unit, definition)
+
+    def _answers(self, row: Row, definition) -> dict:
+        """The indicator scores of the row, as the workflow takes them; a score for an indicator the
+        subject's set does not have is refused (sets differ by group or level within a campaign)."""
+        answers = {}
+        codes = {indicator.code: indicator for indicator in definition.indicators}
+        for code in self.indicator_codes:
+            key = _indicator_key(code)
+            value = row[key]
+            if value in (None, "") or not row.ok(key):
+                continue
+            indicator = codes.get(code)
+            if indicator is None:
+                row.error(key, _("Chỉ số %(code)s không thuộc bộ tiêu chí áp dụng cho đối tượng này (%(set)s); "
+                                 "để trống ô này.") % {"code": code, "set": definition.name_vi})
+                continue
+            if indicator.kind == "pass_fail":
+                folded = fold(str(value))
+                if folded in TRUE_FLAGS or folded == "dat":
+                    answers[code] = True
+                elif folded in FALSE_FLAGS:
+                    answers[code] = False
+                else:
+                    row.error(key, _("Ghi x nếu đạt, để trống hoặc 0 nếu không đạt."))
+                continue
+            answers[code] = str(value).replace(",", ".").strip()
+        if answers:
+            try:
+                answers = workflow.normalise_answers(definition, answers)
+            except workflow.TransitionRefused as refusal:
+                for code, message in getattr(refusal, "problems", {}).items():
+                    row.error(_indicator_key(code), message)
+                if not getattr(refusal, "problems", None):
+                    row.error(None, refusal.text)
+                return {}
+        return answers
+
+    def _existing(self, row: Row) -> Assessment | None:
+        field = adapter_for_title(self.campaign.title).field
+        return (Assessment.objects.filter(campaign=self.campaign, **{field: row.data["subject"]})
+                .exclude(state=State.REVOKED).select_related("decision").first())
+
+    def _check_self_assessment(self, row: Row, run: ImportRun, unit, definition) -> None:
+        if not run.scope.can(Capability.EDIT_REGISTRY, unit):
+            row.error(self.subject_columns[-1].key,
+                      _("Bạn không quản lý hồ sơ của đối tượng này tại %(unit)s nên không ghi được điểm tự đánh giá.")
+                      % {"unit": unit.name})
+            return
+        row.data["entity"] = "assessment"
+        existing = self._existing(row)
+        row.data["existing"] = existing
+        if existing is None:
+            row.data["outcome"] = Outcome.CREATE
+        elif existing.state in OPEN_STATES:
+            row.data["outcome"] = Outcome.CHANGE
+        elif existing.self_answers == row.data["answers"]:
+            row.data["outcome"] = Outcome.UNCHANGED
+        else:
+            row.error(None, _("Hồ sơ của đối tượng này đã ở trạng thái «%(state)s», không sửa điểm tự đánh giá bằng "
+                              "tệp được. Hãy bỏ dòng này hoặc xử lý trên trang hồ sơ.")
+                      % {"state": existing.get_state_display()})
+
+    def _check_recognition(self, row: Row, run: ImportRun, unit, definition, totals: bool) -> None:
+        number = parse_number(row["decision_number"] or "")
+        if not row["decision_number"]:
+            row.error("decision_number", _("Có ngày quyết định thì cần cả số quyết định."))
+        elif number is None:
+            row.error("decision_number", _("Số quyết định ghi dạng số/ký hiệu, ví dụ 12/QĐ-UBND."))
+        day = row["decision_date"]
+        if day is None:
+            if row.ok("decision_date"):
+                row.error("decision_date", _("Có số quyết định thì cần cả ngày quyết định."))
+        elif day > timezone.localdate():
+            row.error("decision_date", _("Ngày quyết định ở tương lai."))
+        elif day.year < self.campaign.year:
+            row.error("decision_date", _("Quyết định công nhận năm %(year)s không thể ký trước năm đó.")
+                      % {"year": self.campaign.year})
+        if self.campaign.year >= timezone.localdate().year:
+            row.error("decision_number", _("Chỉ ghi quyết định công nhận của các năm trước; kết quả năm nay hãy xử lý "
+                                           "trên hệ thống (thẩm định, rồi lãnh đạo công nhận)."))
+        if row.has_errors:
+            return
+        issuer = self._issuer(run, unit)
+        if issuer is None:
+            row.error("decision_number", _("Chỉ lãnh đạo có thẩm quyền công nhận của đợt này tại %(unit)s mới nhập được "
+                                           "kết quả đã công nhận; hãy gửi tệp cho người đó, hoặc bỏ hai cột quyết định "
+                                           "để chỉ ghi điểm tự đánh giá.") % {"unit": unit.name})
+            return
+        if totals:
+            self._check_totals(row, definition)
+            if row.has_errors:
+                return
+        sequence, symbol = number
+        decisions = run.state.setdefault("decisions", {})
+        first = decisions.setdefault((sequence, symbol, day.year), (day, row.number))
+        if first[0] != day:
+            row.error("decision_date", _("Quyết định %(number)s đã ghi ngày %(day)s ở dòng %(row)d.")
+                      % {"number": row["decision_number"], "day": first[0].strftime("%d/%m/%Y"), "row": first[1]})
+            return
+        row.data.update(entity="recognition", issuer=issuer, sequence=sequence, symbol=symbol)
+        existing = self._existing(row)
+        if existing is None:
+            row.data["outcome"] = Outcome.CREATE
+        elif (existing.state in HOLDING_STATES and existing.decision is not None
+              and (existing.decision.sequence, existing.decision.symbol, existing.decision.issued_on)
+              == (sequence, symbol, day)):
+            row.data["outcome"] = Outcome.UNCHANGED
+        else:
+            row.error("decision_number", _("Đối tượng đã có hồ sơ của đợt này trên hệ thống (trạng thái «%(state)s»%(decision)s); "
+                                           "hãy kiểm tra lại hoặc bỏ dòng này.")
+                      % {"state": existing.get_state_display(),
+                         "decision": (", " + _("quyết định %(number)s") % {"number": existing.decision.number})
+                         if existing.decision_id else ""})
+
+    def _check_totals(self, row: Row, definition) -> None:
+        if not row["classification"]:
+            row.error("classification", _("Có tổng điểm thì cần cả xếp loại."))
+            return
+        codes = definition.classification_codes()
+        if row["classification"] not in codes:
+            row.error("classification", _("Bộ tiêu chí %(set)s không có xếp loại này.") % {"set": definition.name_vi})
+            return
+        total = None
+        if row["total"] not in (None, ""):
+            try:
+                total = Decimal(str(row["total"]).replace(",", "."))
+            except InvalidOperation:
+                row.error("total", _("Tổng điểm phải là một số."))
+                return
+            if definition.scoring.method == "levels":
+                row.error("total", _("Bộ tiêu chí này xếp mức theo chỉ số đạt, không cộng điểm: để trống Tổng điểm."))
+                return
+            if total < 0 or total > definition.max_total:
+                row.error("total", _("Tổng điểm phải từ 0 đến %(max)s.") % {"max": format(definition.max_total, "f")})
+                return
+            band = next((b.code for b in definition.scoring.bands if total >= b.min), None)
+            lowest_pass = min((mark.min for mark in definition.scoring.pass_marks), default=None)
+            if not definition.scoring.bands and lowest_pass is not None and total < lowest_pass:
+                row.error("total", _("Tổng %(total)s điểm chưa đạt ngưỡng %(min)s của bộ tiêu chí, nên không thể đã "
+                                     "được công nhận.") % {"total": row["total"], "min": format(lowest_pass, "f")})
+                return
+            if definition.scoring.bands and band != row["classification"]:
+                row.error("classification", _("Tổng %(total)s điểm không ứng với xếp loại này theo bộ tiêu chí.")
+                          % {"total": row["total"]})
+                return
+        elif definition.scoring.method != "levels":
+            row.error("total", _("Cần tổng điểm."))
+            return
+        row.data["total"] = total
+
+    def _issuer(self, run: ImportRun, unit) -> Unit | None:
+        issuers = run.state.get("issuers")
+        if issuers is None:
+            issuers = run.state["issuers"] = issuers_for(run.scope, self.campaign)
+        covering = [issuer for issuer in issuers if unit.path.startswith(issuer.path)
+                    and workflow.may_record_past_recognition(run.scope, self.campaign, unit)]
+        return max(covering, key=lambda issuer: len(issuer.path), default=None)
+
+    def _trial(self, row: Row, run: ImportRun) -> None:
+        """Run the row through the workflow and roll it back: the dry run's answer is the workflow's."""
+        try:
+            with transaction.atomic():
+                self._write(row, run)
+                raise _Trial
+        except _Trial:
+            pass
+        except (workflow.TransitionRefused, ValidationError, Http404) as refusal:
+            self._refused(row, refusal)
+
+    def _refused(self, row: Row, refusal) -> None:
+        problems = getattr(refusal, "problems", None)
+        if problems:
+            for code, message in problems.items():
+                row.error(_indicator_key(code) if code in self.indicator_codes else None, message)
+            return
+        messages = refusal.messages if isinstance(refusal, ValidationError) else [
+            _("Bạn không được ghi hồ sơ của đối tượng này.")]
+        column = "decision_number" if row.data.get("entity") == "recognition" else None
+        row.error(column, " ".join(messages))
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def apply(self, rows, run):
+        for row in rows:
+            if row.data.get("outcome") not in (Outcome.CREATE, Outcome.CHANGE):
+                continue
+            try:
+                self._write(row, run)
+            except (workflow.TransitionRefused, ValidationError, Http404) as refusal:
+                # The data changed since the check: the engine rolls the whole import back.
+                self._refused(row, refusal)
+                for _key, reason in row.problems:
+                    run.error_count += 1
+                    run.errors.append(CellError(row=row.number, column="", header="", value="", reason=reason))
+
+    def _write(self, row: Row, run: ImportRun) -> None:
+        scope, subject = run.scope, row.data["subject"]
+        if row.data["entity"] == "recognition":
+            decision = record_archived_decision(
+                scope, self.campaign, issuer=row.data["issuer"], sequence=row.data["sequence"],
+                symbol=row.data["symbol"], issued_on=row["decision_date"], signer_name=row["signer_name"] or "",
+            )
+            workflow.record_past_recognition(
+                scope, self.campaign.title, subject, self.campaign.year, decision=decision,
+                answers=row.data["answers"], classification=row["classification"] or "", total=row.data.get("total"),
+            )
+            return
+        assessment = self._existing(row) or workflow.register(scope, self.campaign.title, subject, self.campaign.year)
+        assessment = workflow.save_answers(scope, assessment, row.data["answers"])
+        workflow.transition(scope, assessment, Action.SUBMIT)
+
+
+def results_template(campaign_id: int) -> ResultsTemplate | None:
+    campaign = Campaign.objects.filter(pk=campaign_id).select_related("province").first()
+    return ResultsTemplate(campaign) if campaign is not None else None
+
+
+register_template_family(PREFIX, results_template)
