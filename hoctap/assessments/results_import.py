@@ -383,7 +383,7 @@ class ResultsTemplate(ImportTemplate):
                                            "trên hệ thống (thẩm định, rồi lãnh đạo công nhận)."))
         if row.has_errors:
             return
-        issuer = self._issuer(run, unit)
+        issuer = self._issuer(run, unit, row.data["subject"])
         if issuer is None:
             row.error("decision_number", _("Chỉ lãnh đạo có thẩm quyền công nhận của đợt này tại %(unit)s mới nhập được "
                                            "kết quả đã công nhận; hãy gửi tệp cho người đó, hoặc bỏ hai cột quyết định "
@@ -451,12 +451,12 @@ class ResultsTemplate(ImportTemplate):
             return
         row.data["total"] = total
 
-    def _issuer(self, run: ImportRun, unit) -> Unit | None:
+    def _issuer(self, run: ImportRun, unit, subject) -> Unit | None:
         issuers = run.state.get("issuers")
         if issuers is None:
             issuers = run.state["issuers"] = issuers_for(run.scope, self.campaign)
         covering = [issuer for issuer in issuers if unit.path.startswith(issuer.path)
-                    and workflow.may_record_past_recognition(run.scope, self.campaign, unit)]
+                    and workflow.may_record_past_recognition(run.scope, self.campaign, subject)]
         return max(covering, key=lambda issuer: len(issuer.path), default=None)
 
     def _trial(self, row: Row, run: ImportRun) -> None:

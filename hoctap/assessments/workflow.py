@@ -627,10 +627,17 @@ def correct(scope: Scope, assessment: Assessment, *, reason: str, revocation_ref
 PAPER_STEPS = (Action.START_SELF_ASSESSMENT, Action.SUBMIT, Action.START_REVIEW, Action.PROPOSE)
 
 
-def may_record_past_recognition(scope: Scope, campaign, unit) -> bool:
+def past_recogniser_role(campaign, subject, title: str) -> str:
+    """The role that recognises `subject` in `campaign` (the level rule of its managing level)."""
+    return level_rule(campaign, adapter_for_title(title).admin_level(subject)).recognising_role
+
+
+def may_record_past_recognition(scope: Scope, campaign, subject) -> bool:
     """Who may enter a recognition of an earlier year from the archive: the campaign's recognising
-    authority for the unit (the one who could have signed it), nobody else."""
-    return scope.can(Capability.RECOGNISE, unit) and scope.holds_role(campaign.recognising_role, unit)
+    authority for the subject (the one who could have signed it, `_may_act`'s rule), nobody else."""
+    unit = adapter_for_title(campaign.title).unit(subject)
+    return scope.can(Capability.RECOGNISE, unit) and scope.holds_role(
+        past_recogniser_role(campaign, subject, campaign.title), unit)
 
 
 def recorded_total_result(definition: CriteriaSet, classification: str, total: Decimal | None) -> dict:
@@ -677,10 +684,10 @@ def record_past_recognition(scope: Scope, title: str, subject, year: int, *, dec
             _("Quyết định %(number)s không thuộc đợt áp dụng cho đối tượng này.") % {"number": decision.number},
             code="wrong_decision", field="decision",
         )
-    if not may_record_past_recognition(scope, campaign, unit):
+    if not may_record_past_recognition(scope, campaign, subject):
         raise TransitionRefused(
             _("Chỉ %(role)s phụ trách %(unit)s mới ghi được kết quả công nhận năm trước.")
-            % {"role": Role(campaign.recognising_role).label, "unit": unit.name},
+            % {"role": Role(past_recogniser_role(campaign, subject, title)).label, "unit": unit.name},
             code="no_capability",
         )
     definition = None
