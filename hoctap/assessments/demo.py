@@ -215,6 +215,7 @@ def load(context, log) -> None:
     for year in demo_years():
         if not Assessment.objects.filter(household__in=households, campaign__year=year).exists():
             _year(cycle, year, households, clan, school, village, commune, demo_citizen)
+    _past_results(users["commune_approver"], commune, households, log)
     # A sign-up the commune has to confirm: the registry already has someone with that name and year.
     waiting = households[6].members.order_by("pk")[1]
     if not CitizenSignup.objects.filter(commune=commune, name_folded=waiting.name_folded).exists():
@@ -222,6 +223,51 @@ def load(context, log) -> None:
                          birth_year=waiting.birth_year, sex=waiting.sex, commune=commune, occupation_group="farmer")
     counts = {State(s).label: n for s, n in _count_by_state(commune)}
     log("Hồ sơ đánh giá: " + ", ".join(f"{label} {n}" for label, n in counts.items()))
+
+
+def past_results_file(commune, households, year: int):
+    """The Excel file a commune keeps of an earlier year: only totals and classifications, with the
+    chairman's decision (the results template of that year's family campaign, filled in)."""
+    from openpyxl import load_workbook
+
+    from hoctap.core.imports import template_workbook
+
+    from .results_import import ResultsTemplate
+
+    template = ResultsTemplate(campaign_for(Title.FAMILY, year, commune.parent))
+    definition = definition_of(template.versions[0])
+    total = max(mark.min for mark in definition.scoring.pass_marks) + 5
+    classification = "achieved"
+    if definition.scoring.bands:
+        band = definition.scoring.bands[-1]
+        total, classification = band.min, band.code
+    workbook = load_workbook(io.BytesIO(template_workbook(template)))
+    sheet = workbook[template.sheet_title]
+    keys = [column.key for column in template.columns]
+    for household in households:
+        values = {"commune_code": commune.code, "household_code": household.code, "total": str(total),
+                  "classification": classification, "decision_number": "09/QĐ-UBND",
+                  "decision_date": datetime.date(year, 12, 15), "signer_name": "Nguyễn Văn Bình"}
+        sheet.append([values.get(key) for key in keys])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return template, buffer
+
+
+def _past_results(approver, commune, households, log) -> None:
+    """The year before the demo's first: four families recognised on paper, entered by the commune
+    chairman through the results import (a second run of the demo changes nothing)."""
+    from hoctap.core.imports import import_file
+
+    year = demo_years()[0] - 1
+    ensure_national_campaigns(year)
+    template, source = past_results_file(commune, households[3:7], year)
+    result = import_file(source, template, scope=Scope(approver), actor=approver)
+    if not result.ok:
+        raise RuntimeError(f"demo results file refused: {result.file_error or result.errors[:3]}")
+    counts = result.counts["recognition"]
+    log(f"Nhập kết quả {year} từ Excel (QĐ 09/QĐ-UBND): thêm {counts['create']}, giữ nguyên {counts['unchanged']}")
 
 
 def _count_by_state(commune):
