@@ -52,3 +52,28 @@ def test_a_commune_officer_imports_results_on_a_phone(phone, live_server, tmp_pa
     assert _fits(phone)
     if SHOTS:
         phone.screenshot(path=os.path.join(SHOTS, "results-import-done-360.png"), full_page=True)
+
+
+def test_the_chairman_records_an_earlier_years_recognitions_on_a_phone(phone, live_server, tmp_path, published,
+                                                                      people, users):  # noqa: F811
+    from tests.assessments.test_results_import import YEAR, top_result
+
+    campaign = create_campaign(Title.FAMILY, YEAR)
+    template = ResultsTemplate(campaign)
+    total, classification = top_result(campaign)
+    login(phone, live_server, "commune_approver_a", "correct-horse-battery-9")
+    phone.goto(f"{live_server.url}/campaigns/{campaign.pk}/#results")
+    assert phone.get_by_text("Ghi kết quả các năm trước từ sổ sách", exact=False).is_visible() and _fits(phone)
+    upload = tmp_path / "ket-qua-2025.xlsx"
+    upload.write_bytes(sheet_file(template, [
+        {"commune_code": "12001", "household_code": code, "total": total, "classification": classification,
+         "decision_number": "12/QĐ-UBND", "decision_date": __import__("datetime").date(YEAR, 12, 20)}
+        for code in ("H001", "H002")]).getvalue())
+    phone.set_input_files("#id_file", str(upload))
+    phone.get_by_role("button", name="Kiểm tra tệp").click()
+    phone.wait_for_selector("h2:has-text('Nếu nhập, hệ thống sẽ')")
+    assert _fits(phone)
+    if SHOTS:
+        phone.screenshot(path=os.path.join(SHOTS, "results-import-past-checked-360.png"), full_page=True)
+    phone.get_by_role("button", name="Ghi kết quả").click()
+    phone.wait_for_selector("h2:has-text('Đã nhập')")
