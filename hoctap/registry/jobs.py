@@ -43,7 +43,10 @@ def start(job: ImportJob, *, commit: bool) -> None:
     """Run now if the file is small, else hand the job to the worker."""
     status = ImportJob.Status.IMPORTING if commit else ImportJob.Status.CHECKING
     ImportJob.objects.filter(pk=job.pk).update(status=status, rows_done=0, writing=False, worker="")
-    if job.file.size <= SYNC_MAX_BYTES:
+    # A template whose rows cost more than the registry's (each results row runs the workflow)
+    # keeps less in the request.
+    limit = min(SYNC_MAX_BYTES, getattr(get_template(job.template), "sync_max_bytes", SYNC_MAX_BYTES))
+    if job.file.size <= limit:
         run_job(job.pk, commit=commit)
     else:
         # Enqueue only once the job row is committed, or the worker might not find it.

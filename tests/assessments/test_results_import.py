@@ -267,3 +267,23 @@ def test_a_viewer_gets_no_upload_form(client, family_now, users):
     client.force_login(users["viewer"])
     assert "Nhập kết quả từ Excel" not in client.get(f"/campaigns/{family_now.pk}/").content.decode()
     assert client.get(f"/campaigns/{family_now.pk}/results/template/").status_code == 404
+
+
+def test_a_long_results_file_goes_to_the_worker(client, campaigns, people, users, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from hoctap.registry import jobs
+
+    campaign = campaigns[Title.FAMILY]
+    template = ResultsTemplate(campaign)
+    total, classification = top_result(campaign)
+    rows = [{"commune_code": COMMUNE_A, "household_code": f"X{i:04d}", "total": total, "classification": classification,
+             "decision_number": "12/QĐ-UBND", "decision_date": datetime.date(YEAR, 12, 20)} for i in range(120)]
+    client.force_login(users["commune_approver"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/campaigns/{campaign.pk}/results/import/", {"file": sheet_file(template, rows)})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.CHECKING and DBTaskResult.objects.get().args_kwargs["args"] == [job.pk, False]
+    jobs.run_import_job.call(job.pk, False)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.INVALID and job.error_count == 120  # no such households
