@@ -10,6 +10,9 @@ What one officer's file may do (separation of duties, docs/architecture.md "Resu
 - a row without a decision records the subject's self-assessment and submits it: `save_answers`
   and `transition(submit)`, as the officer who keeps the subject's record (EDIT_REGISTRY). The
   importer is then its submitter, so the workflow's `is_own` keeps them from reviewing it;
+- a row marked "Thẩm định" records the council's scores on a dossier already submitted by someone
+  else (`transition(start_review)` if needed, then `save_answers`), by a reviewer whom `is_own`
+  does not refuse; proposing and recognising stay on the system;
 - a row with a decision number and date records a recognition of an earlier year from the
   archive (`workflow.record_past_recognition`): only the campaign's recognising authority over the
   subject may, never for their own subject, never for this year (recognitions of this year are
@@ -66,6 +69,11 @@ FALSE_FLAGS = {"0", "khong", "khong dat", "no", "false"}
 OPEN_STATES = (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED)
 
 
+STAGES = (("self", gettext_lazy("Tự đánh giá")), ("review", gettext_lazy("Thẩm định")))
+# States in which a file's review scores apply: submitted (the review starts) or under review.
+REVIEW_STATES = (State.SUBMITTED, State.UNDER_REVIEW)
+
+
 class _Trial(Exception):
     """Raised to roll back a row tried during the dry run."""
 
@@ -110,6 +118,7 @@ class ResultsTemplate(ImportTemplate):
     sync_max_bytes = 12 * 1024
     entities = {
         "assessment": gettext_lazy("Hồ sơ tự đánh giá (nộp)"),
+        "review": gettext_lazy("Điểm thẩm định"),
         "recognition": gettext_lazy("Kết quả công nhận năm trước"),
     }
 
@@ -138,6 +147,9 @@ class ResultsTemplate(ImportTemplate):
         self.columns = (
             *self.subject_columns,
             *indicator_columns,
+            Column("stage", gettext_lazy("Điểm của"), Kind.CHOICE, choices=STAGES, width=14,
+                   help=gettext_lazy("Để trống hoặc «Tự đánh giá»: điểm tự chấm, hồ sơ được nộp. «Thẩm định»: điểm "
+                                     "của hội đồng cho hồ sơ người khác đã nộp (chưa đề nghị công nhận).")),
             Column("total", gettext_lazy("Tổng điểm"), Kind.TEXT, max_length=20, width=10,
                    help=gettext_lazy("Chỉ dùng cho năm trước khi hồ sơ lưu trữ chỉ còn tổng điểm; khi đó để trống "
                                      "các cột chỉ số.")),
@@ -164,6 +176,8 @@ class ResultsTemplate(ImportTemplate):
             _("Ghi điểm từng chỉ số (tên cột là mã chỉ số; xem ghi chú ở tiêu đề), hoặc — chỉ cho năm trước, "
               "khi hồ sơ lưu trữ chỉ còn tổng — ghi Tổng điểm và Xếp loại, kèm quyết định công nhận."),
             _("Dòng không có quyết định: hệ thống ghi điểm tự đánh giá và nộp hồ sơ; cán bộ khác thẩm định."),
+            _("Cột «Điểm của» ghi «Thẩm định»: điểm của hội đồng cho hồ sơ người khác đã nộp; người đã nộp hồ sơ "
+              "không thẩm định được hồ sơ đó."),
         ]
         if past:
             lines.append(_("Dòng có số và ngày quyết định: ghi kết quả đã được công nhận; chỉ lãnh đạo có thẩm quyền "
@@ -298,7 +312,13 @@ class ResultsTemplate(ImportTemplate):
         if row.has_errors:
             return
         row.data["answers"] = answers or None
-        if row["decision_number"] or row["decision_date"]:
+        if row["stage"] == "review":
+            if totals or row["decision_number"] or row["decision_date"]:
+                row.error("stage", _("Điểm thẩm định ghi từng chỉ số, không kèm tổng điểm hay quyết định; "
+                                     "đề nghị và công nhận làm trên hệ thống."))
+            else:
+                self._check_review(row, run, unit)
+        elif row["decision_number"] or row["decision_date"]:
             self._check_recognition(row, run, unit, definition, bool(totals))
         elif totals:
             row.error("decision_number", _("Chỉ có tổng điểm thì phải kèm số và ngày quyết định công nhận (năm trước); "
@@ -366,6 +386,24 @@ class ResultsTemplate(ImportTemplate):
             row.error(None, _("Hồ sơ của đối tượng này đã ở trạng thái «%(state)s», không sửa điểm tự đánh giá bằng "
                               "tệp được. Hãy bỏ dòng này hoặc xử lý trên trang hồ sơ.")
                       % {"state": existing.get_state_display()})
+
+    def _check_review(self, row: Row, run: ImportRun, unit) -> None:
+        """The council's scores for a dossier someone else submitted; the workflow's `is_own`
+        (tried below) refuses the submitter, the subject's own people and those behind them."""
+        if not run.scope.can(Capability.REVIEW, unit):
+            row.error("stage", _("Bạn không có quyền thẩm định tại %(unit)s; để trống cột này nếu là điểm tự đánh giá.")
+                      % {"unit": unit.name})
+            return
+        existing = self._existing(row)
+        if existing is None or existing.state not in REVIEW_STATES:
+            row.error("stage", _("Hồ sơ chưa ở bước thẩm định (%(state)s): chỉ ghi điểm thẩm định cho hồ sơ đã nộp "
+                                 "hoặc đang thẩm định.")
+                      % {"state": existing.get_state_display() if existing else _("chưa đăng ký")})
+            return
+        row.data.update(entity="review", existing=existing)
+        unchanged = existing.state == State.UNDER_REVIEW and all(
+            existing.review_answers.get(code) == value for code, value in row.data["answers"].items())
+        row.data["outcome"] = Outcome.UNCHANGED if unchanged else Outcome.CHANGE
 
     def _check_recognition(self, row: Row, run: ImportRun, unit, definition, totals: bool) -> None:
         number = parse_number(row["decision_number"] or "")
@@ -482,7 +520,7 @@ class ResultsTemplate(ImportTemplate):
             return
         messages = refusal.messages if isinstance(refusal, ValidationError) else [
             _("Bạn không được ghi hồ sơ của đối tượng này.")]
-        column = "decision_number" if row.data.get("entity") == "recognition" else None
+        column = {"recognition": "decision_number", "review": "stage"}.get(row.data.get("entity"))
         row.error(column, " ".join(messages))
 
     # -- writing ---------------------------------------------------------------------------------
@@ -511,6 +549,12 @@ class ResultsTemplate(ImportTemplate):
                 scope, self.campaign.title, subject, self.campaign.year, decision=decision,
                 answers=row.data["answers"], classification=row["classification"] or "", total=row.data.get("total"),
             )
+            return
+        if row.data["entity"] == "review":
+            assessment = self._existing(row)
+            if assessment.state == State.SUBMITTED:
+                assessment = workflow.transition(scope, assessment, Action.START_REVIEW)
+            workflow.save_answers(scope, assessment, row.data["answers"])
             return
         assessment = self._existing(row) or workflow.register(scope, self.campaign.title, subject, self.campaign.year)
         assessment = workflow.save_answers(scope, assessment, row.data["answers"])

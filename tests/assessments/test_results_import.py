@@ -287,3 +287,36 @@ def test_a_long_results_file_goes_to_the_worker(client, campaigns, people, users
     jobs.run_import_job.call(job.pk, False)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.INVALID and job.error_count == 120  # no such households
+
+
+def test_review_scores_for_what_another_officer_submitted(family_now, family_answers, people, users, capsys):
+    template = ResultsTemplate(family_now)
+    village = Scope(users["village_officer"])
+    submitted = [{"commune_code": COMMUNE_A, "household_code": "H001", **scores(template, family_answers)}]
+    assert import_file(sheet_file(template, submitted), template, scope=village, actor=users["village_officer"]).committed
+    reviewed_scores = {**family_answers, next(iter(family_answers)): "7"}
+    rows = [{"commune_code": COMMUNE_A, "household_code": "H001", "stage": "Thẩm định",
+             **scores(template, reviewed_scores)}]
+    refused = check_file(sheet_file(template, rows), template, scope=village)
+    assert refused.errors[0]["header"] == "Điểm của" and "không có quyền thẩm định" in refused.errors[0]["reason"]
+    officer = Scope(users["commune_officer"])
+    done = import_file(sheet_file(template, rows), template, scope=officer, actor=users["commune_officer"])
+    assert done.committed and done.counts["review"]["change"] == 1
+    assessment = Assessment.objects.get()
+    assert assessment.state == State.UNDER_REVIEW and assessment.reviewed_by == users["commune_officer"]
+    assert assessment.review_answers[next(iter(family_answers))] == "7"
+    again = import_file(sheet_file(template, rows), template, scope=officer, actor=users["commune_officer"])
+    assert again.committed and again.counts["review"] == {"create": 0, "change": 0, "unchanged": 1}
+    verify_stats(capsys)
+
+
+def test_nobody_reviews_from_a_file_what_they_submitted(family_now, family_answers, people, users):
+    template = ResultsTemplate(family_now)
+    officer = Scope(users["commune_officer"])
+    rows = [{"commune_code": COMMUNE_A, "household_code": "H001", **scores(template, family_answers)}]
+    assert import_file(sheet_file(template, rows), template, scope=officer, actor=users["commune_officer"]).committed
+    review = [{**rows[0], "stage": "Thẩm định"}]
+    result = check_file(sheet_file(template, review), template, scope=officer)
+    assert result.error_count == 1 and result.errors[0]["header"] == "Điểm của"
+    assert "hồ sơ do mình nộp" in result.errors[0]["reason"] or "của chính mình" in result.errors[0]["reason"]
+    assert Assessment.objects.get().state == State.SUBMITTED
