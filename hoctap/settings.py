@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hoctap.audit",
     "hoctap.registry",
     "hoctap.funds",
+    "hoctap.members",
     "hoctap.assessments",
     "hoctap.openrosa",
     "hoctap.stats",

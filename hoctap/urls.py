@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("hoctap.inspections.urls")),
     path("", include("hoctap.awards.urls")),
     path("", include("hoctap.funds.urls")),
+    path("", include("hoctap.members.urls")),
     *assessment_public_urls,
 ]

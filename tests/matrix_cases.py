@@ -22,6 +22,7 @@ def build_world(small_map, officer_a, officer_b):
     _criteria_world(world)
     _openrosa_world(world)
     _funds_world(world)
+    _members_world(world)
     _areas_world(world)
     return world
 
@@ -49,6 +50,19 @@ def _funds_world(world):
     world["fund_b"] = Fund.objects.create(unit=world["commune_b"], name="Quỹ khuyến học Bình Minh")
     world["fund_entry_b"] = FundEntry.objects.create(fund=world["fund_b"], kind="receipt", amount=1_000_000,
                                                      date=datetime.date(2025, 3, 1), party="Bình Minh")
+
+
+def _members_world(world):
+    """The association (hoctap.members): commune B's branch with a member who holds an office."""
+    import datetime
+
+    from hoctap.members.models import Branch, Member, Membership, Office
+
+    branch = Branch.objects.create(unit=world["village_b"], kind="village", name="Chi hội Bình Minh")
+    member = Member.objects.create(unit=world["village_b"], full_name="Hội viên Bình Minh")
+    Membership.objects.create(member=member, branch=branch, joined_on=datetime.date(2020, 1, 1))
+    world.update(branch_b=branch, member_b=member, office_b=Office.objects.create(
+        member=member, commune=world["commune_b"], position="chair", started_on=datetime.date(2021, 1, 1)))
 
 
 def _registry_world(world):
@@ -277,6 +291,16 @@ OBJECT_ROUTES = {
     "funds:payment": lambda w: [{"fund_id": w["fund_b"].pk}],
     "funds:reverse": lambda w: [{"entry_id": w["fund_entry_b"].pk}],
     "funds:summary": lambda w: [{"unit_id": w["commune_b"].pk}],
+    "members:branch": lambda w: [{"branch_id": w["branch_b"].pk}],
+    "members:join": lambda w: [{"branch_id": w["branch_b"].pk}],
+    "members:member": lambda w: [{"member_id": w["member_b"].pk}],
+    "members:leave": lambda w: [{"member_id": w["member_b"].pk}],
+    "members:move": lambda w: [{"member_id": w["member_b"].pk}],
+    "members:dues": lambda w: [{"member_id": w["member_b"].pk}],
+    "members:office": lambda w: [{"member_id": w["member_b"].pk}],
+    "members:training": lambda w: [{"member_id": w["member_b"].pk}],
+    "members:office_end": lambda w: [{"office_id": w["office_b"].pk}],
+    "members:summary": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
     "awards:self_report": lambda w: [{"report_id": w["self_report_b"].pk}],
     "awards:nomination": lambda w: [{"nomination_id": w["nomination_b"].pk}],
     "api:report_detail": lambda w: [{"report_id": w["report_b"].pk}],

@@ -184,6 +184,13 @@ def funds_step(context, log):
     demo.load(context, log)
 
 
+def members_step(context, log):
+    """The association: branches, members with joins and leaves, dues, officers and their training."""
+    from hoctap.members import demo
+
+    demo.load(context, log)
+
+
 def assessments_step(context, log):
     """The yearly cycle in the first commune: campaigns of the demo years, assessments of every title in
     every state, decisions with signed certificates, a correction, the demo citizen's own record."""
@@ -440,7 +447,7 @@ def awards_step(context, log):
 
 
 STEPS = [territory_step, areas_step, accounts_step, criteria_step, registry_step, mountain_step, funds_step,
-         assessments_step, openrosa_step, stats_step, reports_step, inspections_step, awards_step]
+         members_step, assessments_step, openrosa_step, stats_step, reports_step, inspections_step, awards_step]
 
 
 def run_all(log=print):

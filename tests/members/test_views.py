@@ -1,0 +1,58 @@
+"""The pages as a commune officer and a province officer use them: a branch opened, a member joined,
+dues typed with dots and shown "50.000 đ", a leave kept in the history; another commune's records
+are 404; figures per commune and province."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from hoctap.members import services
+from hoctap.members.models import Branch, Member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_officer_opens_a_branch_and_keeps_its_members(client_a, small_map):
+    response = client_a.post(reverse("members:branch_create"), {
+        "unit": small_map["village_a"].pk, "kind": "village", "name": "Chi hội khuyến học thôn Đông"})
+    branch = Branch.objects.get()
+    assert response.url == reverse("members:branch", args=[branch.pk])
+    today = timezone.localdate()
+    client_a.post(reverse("members:join", args=[branch.pk]), {
+        "full_name": "Nguyễn Văn An", "sex": "male", "birth_year": "1958", "joined_on": today.replace(day=1).isoformat()})
+    member = Member.objects.get()
+    bad = client_a.post(reverse("members:dues", args=[member.pk]), {
+        "year": today.year, "amount": "năm chục", "paid_on": today.isoformat()}).content.decode()
+    assert "Nhập số tiền bằng đồng" in bad
+    client_a.post(reverse("members:dues", args=[member.pk]), {
+        "year": today.year, "amount": "50.000", "paid_on": today.isoformat()})
+    page = client_a.get(reverse("members:branch", args=[branch.pk])).content.decode()
+    assert "Nguyễn Văn An" in page and "50.000 đ" in page
+    client_a.post(reverse("members:leave", args=[member.pk]), {"left_on": today.isoformat(), "reason": "moved_away"})
+    page = client_a.get(reverse("members:member", args=[member.pk])).content.decode()
+    assert "Chuyển nơi ở" in page and "50.000 đ" in page and "Hiện không sinh hoạt" in page
+    summary = client_a.get(reverse("members:summary", args=[small_map["commune_a"].pk])).content.decode()
+    assert "Thôn Đông" in summary and "50.000 đ" in summary
+
+
+def test_other_commune_is_hidden_and_province_rolls_up(client, client_a, small_map, province_officer, branch_b):
+    from hoctap.accounts.scoping import Scope
+
+    member = services.join(Scope(province_officer), branch_b, joined_on=timezone.localdate().replace(month=1, day=2),
+                           full_name="Lê Bình Minh").member
+    assert client_a.get(reverse("members:branch", args=[branch_b.pk])).status_code == 404
+    assert client_a.get(reverse("members:member", args=[member.pk])).status_code == 404
+    assert client_a.get(reverse("members:dues", args=[member.pk])).status_code == 404
+    assert "Bình Minh" not in client_a.get(reverse("members:index")).content.decode()
+    client.force_login(province_officer)
+    page = client.get(reverse("members:summary", args=[small_map["province"].pk])).content.decode()
+    assert "Xã An Lạc" in page and "Xã Bình Minh" in page and "chưa có chi hội" in page
+
+
+def test_menu_entry_sits_with_funds(officer_a):
+    from hoctap.accounts.scoping import Scope
+    from hoctap.web import navigation
+
+    groups = {group.key: [item["url"] for item in group.items] for group in navigation.menu_for(Scope(officer_a))}
+    funds_group = next(key for key, urls in groups.items() if reverse("funds:index") in urls)
+    assert reverse("members:index") in groups[funds_group]
