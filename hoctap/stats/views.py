@@ -13,6 +13,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core import imports as engine
 from hoctap.core.exports import XLSX_CONTENT_TYPE, ExportColumn, xlsx_response
+from hoctap.members import services as member_services
 from hoctap.territory.models import Era, Level, Unit
 
 from . import by_ethnicity, charts
@@ -190,12 +191,20 @@ def capacity_edit(request, unit_id, year):
         raise Http404
     instance = AssociationCapacity.objects.filter(unit=commune, year=year).first() or AssociationCapacity(
         unit=commune, year=year)
+    # What the association's own lists show (hoctap.members). Offered, never written by itself: a
+    # commune reports when its officer saves this form, so a partial list never counts as a report.
+    from_records = member_services.capacity_counts(commune, year)
+    if request.method == "GET" and from_records and request.GET.get("from_records"):
+        for name, value in from_records.items():
+            setattr(instance, name, value)
     form = CapacityForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         scope.save(form.save(commit=False), Capability.REPORT)
         messages.success(request, _("Đã lưu số liệu năng lực Hội năm %(year)s.") % {"year": year})
         return redirect(f"{reverse('stats:dashboard', args=[commune.pk])}?year={year}&focus=chair_in_clc")
-    return render(request, "stats/capacity_form.html", {"form": form, "unit": commune, "year": year})
+    return render(request, "stats/capacity_form.html", {"form": form, "unit": commune, "year": year,
+                                                        "from_records": from_records,
+                                                        "filled": bool(request.GET.get("from_records"))})
 
 
 @login_required

@@ -56,3 +56,23 @@ def test_menu_entry_sits_with_funds(officer_a):
     groups = {group.key: [item["url"] for item in group.items] for group in navigation.menu_for(Scope(officer_a))}
     funds_group = next(key for key, urls in groups.items() if reverse("funds:index") in urls)
     assert reverse("members:index") in groups[funds_group]
+
+
+def test_capacity_form_offers_the_records_and_writes_only_when_saved(client_a, small_map, scope_a, branch_a):
+    from hoctap.stats.models import AssociationCapacity
+
+    year = timezone.localdate().year
+    chair = services.join(scope_a, branch_a, joined_on=timezone.localdate().replace(month=1, day=1),
+                          full_name="Chủ tịch Hội xã").member
+    services.add_office(scope_a, chair, position="chair", started_on=timezone.localdate().replace(month=1, day=1),
+                        manages_clc=True)
+    url = reverse("stats:capacity_edit", args=[small_map["commune_a"].pk, year])
+    page = client_a.get(url).content.decode()
+    assert "Theo danh sách hội viên" in page and "Điền theo danh sách hội viên" in page
+    filled = client_a.get(url + "?from_records=1").content.decode()
+    assert 'name="officers" value="1"' in filled and "kiểm tra rồi bấm" in filled
+    assert not AssociationCapacity.objects.exists()  # nothing is declared until the officer saves
+    client_a.post(url, {"chair_manages_clc": "on", "officers": 1, "officers_in_clc": 1,
+                        "officers_in_clc_it_trained": 0, "officers_and_members": 1, "briefed": 0,
+                        "briefed_citizen": 0})
+    assert AssociationCapacity.objects.get().officers == 1
