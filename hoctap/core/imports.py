@@ -202,6 +202,11 @@ class ImportTemplate:
         """Write checked rows (inside the import's transaction)."""
         raise NotImplementedError
 
+    def check_whole_file(self, run: ImportRun) -> Iterable[Row]:
+        """Rules over the whole file, once every row is read (e.g. each household has a head): the
+        rows, with their errors, that break them."""
+        return ()
+
     def finish(self, run: ImportRun) -> None:
         """After the last chunk is written, still inside the transaction."""
 
@@ -336,8 +341,15 @@ def _stream(source, template: ImportTemplate, run: ImportRun, progress: Progress
                 _("Trang dữ liệu có ô gộp (%(ranges)s). Hãy bỏ gộp ô (Merge & Center → Unmerge) rồi tải lên lại.")
                 % {"ranges": ", ".join(merged[:10])}
             )
+        # The read-only sheet's size comes from the <dimension> it declares: a file over the limit
+        # is refused before a single row is read.
         total = (sheet.max_row - 1) if sheet.max_row else None
+        if total is not None and total > MAX_DATA_ROWS:
+            raise FileRejected(_("Tệp có %(rows)s dòng, quá %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp.")
+                               % {"rows": _thousands(total), "limit": _thousands(MAX_DATA_ROWS)})
         _read_rows(sheet, header, template, run, progress, total)
+        for row in template.check_whole_file(run):
+            _keep_errors(row, template, run, header)
     finally:
         workbook.close()
     if run.rows == 0:
@@ -441,7 +453,7 @@ def _read_rows(sheet, header: dict[str, int], template: ImportTemplate, run: Imp
         run.rows += 1
         if run.rows > MAX_DATA_ROWS:
             raise FileRejected(_("Tệp có quá %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp.")
-                               % {"limit": f"{MAX_DATA_ROWS:,}".replace(",", ".")})
+                               % {"limit": _thousands(MAX_DATA_ROWS)})
         chunk.append(_parse_row(number, cells, columns, choice_maps))
         if len(chunk) >= template.chunk_size:
             _handle_chunk(chunk, template, run, header, seen)
@@ -452,6 +464,10 @@ def _read_rows(sheet, header: dict[str, int], template: ImportTemplate, run: Imp
         _handle_chunk(chunk, template, run, header, seen)
     if progress:
         progress(CHECKING, run.rows, run.rows)
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 class FirstRows:

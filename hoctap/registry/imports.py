@@ -284,7 +284,7 @@ class _Seen:
     first row; kept for the whole file, so it holds ids and short texts only."""
 
     __slots__ = ("first_row", "unit_id", "signature", "existing_id", "created_id", "outcome", "head_row", "head_id",
-                 "kind")
+                 "kind", "code")
 
     def __init__(self, first_row: int, unit_id: int, signature: str):
         self.first_row = first_row
@@ -296,6 +296,7 @@ class _Seen:
         self.head_row = None
         self.head_id = None
         self.kind = None  # an organisation's kind (its new staff's default occupation group)
+        self.code = ""  # the code as typed at the first row, for messages about the whole record
 
     @property
     def pk(self):
@@ -342,6 +343,10 @@ class HouseholdsTemplate(RegistryTemplate):
     )
 
     def check(self, rows, run):
+        # Codes with a head marked on any row, even one refused for another reason: a household
+        # whose head row has an error is not reported a second time as having no head.
+        run.state.setdefault("head_marked", set()).update(
+            fold(str(row["household_code"])) for row in rows if row["is_head"] and row["household_code"])
         _resolve_units(rows, run, "village_code", {Level.VILLAGE}, Capability.EDIT_REGISTRY)
         for row in rows:
             _check_names(row, self, "full_name")
@@ -379,6 +384,7 @@ class HouseholdsTemplate(RegistryTemplate):
                     del row.data["household_key"]
                     continue
                 seen = seen_all[key] = _Seen(row.number, unit.pk, fold(address))
+                seen.code = row["household_code"]
                 if record is not None:
                     seen.existing_id, seen.head_id = record["id"], record["head_id"]
                     changes = {}
@@ -422,6 +428,17 @@ class HouseholdsTemplate(RegistryTemplate):
                 if seen.outcome == Outcome.UNCHANGED:
                     seen.outcome = Outcome.CHANGE
                     run.recount("household", Outcome.UNCHANGED, Outcome.CHANGE)
+
+    def check_whole_file(self, run):
+        """Exactly one head per household, whatever columns the file has: a household the file creates,
+        or one still without a head, needs a row marked in the Chủ hộ column (the guide says so)."""
+        marked = run.state.get("head_marked", set())
+        for seen in run.state.get("households", {}).values():
+            if seen.head_row is None and seen.head_id is None and fold(seen.code) not in marked:
+                row = Row(seen.first_row)
+                row.error("is_head", _("Hộ %(code)s chưa có chủ hộ: đánh x ở cột Chủ hộ cho đúng một người "
+                                       "của hộ (thêm cột Chủ hộ nếu tệp chưa có).") % {"code": seen.code})
+                yield row
 
     def unique_keys(self, row):
         # The same name and birth year twice in a household is not refused (see _namesake_note).

@@ -112,3 +112,15 @@ def test_command_line_validate_refuses_the_bomb_quickly(tmp_path):
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "anchors or aliases" in done.stdout
+
+
+def test_the_time_limit_counts_this_threads_cpu_not_the_wall_clock(monkeypatch):
+    """A shipped set parses however busy the machine is (a wall-clock budget once refused one under
+    load, and the digital-skills rule then read it as unreadable); a file that costs CPU is refused."""
+    shipped = (loader.SHIPPED_SETS_DIR / "citizen-677-2022.yaml").read_text(encoding="utf-8")
+    clock = iter(range(0, 10**6, 100))  # a wall clock jumping 100 s at every reading
+    monkeypatch.setattr(loader.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(loader.time, "time", lambda: next(clock))
+    assert loader.load_text(shipped, "citizen.yaml").code == "citizen-677-2022"
+    monkeypatch.setattr(loader, "MAX_SECONDS", -1.0)  # any CPU spent is over the budget
+    assert "too_slow" in problem_kinds(shipped)

@@ -112,7 +112,7 @@ def test_import_reads_names_2008_codes_1979_codes_and_blank(small_map, officer_a
 
 @pytest.mark.django_db
 def test_import_refuses_unknown_groups_and_contradicting_old_codes(small_map, officer_a):
-    rows = [household_row("H1", VILLAGE_A, "An", ethnicity="Sao Hỏa"),
+    rows = [household_row("H1", VILLAGE_A, "An", ethnicity="Sao Hỏa", head=True),
             household_row("H1", VILLAGE_A, "Bình", ethnicity="Tày", birth_year=1990) + ["04"],
             household_row("H1", VILLAGE_A, "Chi", birth_year=1991) + ["77"]]
     result = import_file(xlsx(HOUSEHOLDS, rows), HOUSEHOLDS, scope=Scope(officer_a), actor=officer_a)

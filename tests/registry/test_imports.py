@@ -156,6 +156,10 @@ def _without_name_column(sheet):
     sheet.delete_cols(4)
 
 
+def _without_head_column(sheet):
+    sheet.delete_cols(12)
+
+
 @pytest.mark.parametrize("rows, transform, expected", [
     ([household_row("H1", VILLAGE_A, "An"), household_row("H1", VILLAGE_A, "Bình")], _merge, "ô gộp (A2:A3)"),
     ([household_row("H1", VILLAGE_A, "An")], _without_name_column, "Thiếu cột bắt buộc: Họ và tên"),
@@ -187,19 +191,23 @@ def test_an_empty_file_is_refused(small_map, scope_a):
 
 
 @pytest.mark.parametrize("rows, transform, column, expected", [
-    ([household_row("H1", VILLAGE_A, "An", birth_date="25/03/1980", birth_year=None)], None, "F", "dạng chữ"),
-    ([household_row("H1", VILLAGE_A, "=1+1")], None, "D", "công thức"),
-    ([household_row("H1", VILLAGE_A, "An"), household_row("H1", VILLAGE_A, "Bình")], _blank_row, "",
+    ([household_row("H1", VILLAGE_A, "An", birth_date="25/03/1980", birth_year=None, head=True)], None, "F", "dạng chữ"),
+    ([household_row("H1", VILLAGE_A, "=1+1", head=True)], None, "D", "công thức"),
+    ([household_row("H1", VILLAGE_A, "An", head=True), household_row("H1", VILLAGE_A, "Bình")], _blank_row, "",
      "Dòng trống giữa các dòng dữ liệu (dòng 3 đến 3)"),
-    ([household_row("H1", VILLAGE_A, "An\u200b", birth_year=1980)], None, "D", "ký tự ẩn"),
-    ([household_row("H1", VILLAGE_A, "An", id_number="034080001234"),
-      household_row("H2", VILLAGE_A, "Bình", id_number="034080001234")], None, "I", "Trùng số CCCD với dòng 2"),
+    ([household_row("H1", VILLAGE_A, "An\u200b", birth_year=1980, head=True)], None, "D", "ký tự ẩn"),
+    ([household_row("H1", VILLAGE_A, "An", id_number="034080001234", head=True),
+      household_row("H2", VILLAGE_A, "Bình", id_number="034080001234", head=True)], None, "I", "Trùng số CCCD với dòng 2"),
     ([household_row("H1", "00000-000", "An")], None, "B", "Không có đơn vị mã 00000-000"),
     ([household_row("H1", VILLAGE_A, "An", head=True), household_row("H1", VILLAGE_A, "Bình", head=True)], None, "L",
      "đã có chủ hộ ở dòng 2"),
-    ([household_row("H1", VILLAGE_A, "An", birth_year=None)], None, "G", "Cần ngày sinh hoặc năm sinh"),
+    ([household_row("H1", VILLAGE_A, "An", birth_year=None, head=True)], None, "G", "Cần ngày sinh hoặc năm sinh"),
+    ([household_row("H1", VILLAGE_A, "An"), household_row("H1", VILLAGE_A, "Bình")], None, "L",
+     "Hộ H1 chưa có chủ hộ"),
+    ([household_row("H1", VILLAGE_A, "An")], _without_head_column, "",
+     "thêm cột Chủ hộ nếu tệp chưa có"),
 ], ids=["date as text", "formula", "empty row between data", "zero-width space in a name", "duplicate ID number",
-        "unknown unit code", "two heads", "no birth"])
+        "unknown unit code", "two heads", "no birth", "no head", "no head column"])
 def test_bad_cells_are_reported_and_nothing_is_written(small_map, officer_a, scope_a, rows, transform, column,
                                                        expected):
     result = import_file(xlsx(HOUSEHOLDS, rows, transform=transform), HOUSEHOLDS, scope=scope_a, actor=officer_a)
@@ -332,7 +340,7 @@ def test_large_files_go_to_the_worker_and_the_task_runs_the_job(client_a, small_
     from hoctap.registry import jobs
 
     monkeypatch.setattr(jobs, "SYNC_MAX_BYTES", 0)
-    source = xlsx(HOUSEHOLDS, [household_row("H1", VILLAGE_A, "An")])
+    source = xlsx(HOUSEHOLDS, [household_row("H1", VILLAGE_A, "An", head=True)])
     with django_capture_on_commit_callbacks(execute=True):
         client_a.post("/registry/imports/", {"template": "households", "file": source})
     job = ImportJob.objects.get()

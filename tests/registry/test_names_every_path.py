@@ -91,7 +91,7 @@ def test_api_refuses_hidden_characters(api, small_map, name):
 
 @pytest.mark.parametrize("name", HIDDEN)
 def test_import_refuses_hidden_characters(small_map, officer_a, name):
-    result = import_file(xlsx(HOUSEHOLDS, [household_row("H1", VILLAGE_A, name)]), HOUSEHOLDS,
+    result = import_file(xlsx(HOUSEHOLDS, [household_row("H1", VILLAGE_A, name, head=True)]), HOUSEHOLDS,
                          scope=Scope(officer_a), actor=officer_a)
     assert not result.committed
     assert [(e["row"], e["header"]) for e in result.errors] == [(2, "Họ và tên")]
