@@ -383,3 +383,24 @@ def test_templates_download_in_vietnamese(client_a):
     assert workbook.sheetnames[:2] == ["Hộ gia đình", "Hướng dẫn"]
     assert [c.value for c in workbook["Hộ gia đình"][1]][:4] == ["Mã hộ", "Mã thôn, tổ dân phố", "Địa chỉ", "Họ và tên"]
     assert client_a.get("/registry/imports/templates/nothing/").status_code == 404
+
+
+def test_a_file_over_the_limit_is_refused_from_its_declared_size_before_any_row_is_read(small_map, scope_a):
+    import re
+    import zipfile
+
+    from hoctap.core.imports import MAX_DATA_ROWS
+
+    small = xlsx(HOUSEHOLDS, [household_row("H1", VILLAGE_A, "An", head=True)])
+    declared = io.BytesIO()
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(declared, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/") and b"<dimension" in data:
+                data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="A1:M{MAX_DATA_ROWS + 2}"'.encode(), data)
+            target.writestr(item, data)
+    declared.seek(0)
+    seen = []
+    result = check_file(declared, HOUSEHOLDS, scope=scope_a, progress=lambda *args: seen.append(args))
+    assert "Tệp có 100.001 dòng, quá 100.000 dòng dữ liệu" in result.file_error
+    assert result.rows == 0 and seen == []  # refused before reading: no row counted, no progress

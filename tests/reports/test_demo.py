@@ -44,8 +44,10 @@ def test_demo_citizens_scored_on_digital_skills_count_as_having_them(loaded_map)
     run_all(log=lambda *args: None)
     shown_only_by_scores = 0
     for year in sorted(set(CitizenTally.objects.exclude(year=0).values_list("year", flat=True))):
-        held = Assessment.objects.filter(title="citizen", state__in=HOLDING_STATES, campaign__year=year,
-                                         person__unit__isnull=False).select_related("person")
+        # held in `year`: recognised that year or in one of the `validity_years` before it
+        held = [a for a in Assessment.objects.filter(title="citizen", state__in=HOLDING_STATES,
+                                                     person__unit__isnull=False).select_related("person", "campaign")
+                if a.campaign.year <= year <= a.campaign.year + a.validity_years]
         by_hand = {a.person_id for a in held
                    if float((a.review_answers or a.self_answers).get("CS5", 0)) >= 8
                    or a.person.digital_skill in (DigitalSkill.BASIC, DigitalSkill.PROFICIENT)}
