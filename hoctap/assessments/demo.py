@@ -221,6 +221,15 @@ def load(context, log) -> None:
     if not CitizenSignup.objects.filter(commune=commune, name_folded=waiting.name_folded).exists():
         citizens.sign_up(username="congdan2", password="hoctap-demo-2026", full_name=waiting.full_name,
                          birth_year=waiting.birth_year, sex=waiting.sex, commune=commune, occupation_group="farmer")
+    # Two claims of one ID number typed online (issue 16 §4): its owner's and a stranger's. Neither
+    # is refused and neither reaches the registry; the commune officer sees the card and resolves both.
+    owner = households[5].members.exclude(id_number=None).filter(account=None).order_by("pk").first()
+    if owner is not None and not CitizenSignup.objects.filter(id_number=owner.id_number).exists():
+        for username, full_name, birth_year in (("congdan3", owner.full_name, owner.birth_year),
+                                                ("congdan4", "Đặng Văn Lạ", owner.birth_year - 7)):
+            citizens.sign_up(username=username, password="hoctap-demo-2026", full_name=full_name,
+                             birth_year=birth_year, sex=owner.sex, commune=commune, id_number=owner.id_number,
+                             occupation_group="farmer")
     counts = {State(s).label: n for s, n in _count_by_state(commune)}
     log("Hồ sơ đánh giá: " + ", ".join(f"{label} {n}" for label, n in counts.items()))
 

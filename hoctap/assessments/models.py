@@ -461,12 +461,17 @@ class Certificate(models.Model):
 
 
 class CitizenSignup(models.Model):
-    """A citizen's own sign-up, until the commune links the account to a registry person."""
+    """A citizen's own sign-up, until the commune links the account to a registry person.
+
+    An ID number typed online is a claim, not a fact: it stays on the sign-up (several claims of
+    one number may wait side by side) and reaches the registry only when the commune officer, who
+    has seen the citizen's card, confirms it (assessments/citizens.py)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ xã xác nhận")
         LINKED = "linked", _("Đã liên kết với sổ nhân khẩu")
         CREATED = "created", _("Đã ghi vào sổ nhân khẩu (chờ xã xếp vào hộ)")
+        REJECTED = "rejected", _("Xã không xác nhận")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="citizen_signup")
     full_name = models.CharField(_("họ và tên"), max_length=200)
@@ -474,13 +479,16 @@ class CitizenSignup(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
     sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices)
     commune = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("xã, phường"))
-    id_number = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True, unique=True)
+    # Not unique: a number claimed by someone who does not own it must never block its owner's claim.
+    id_number = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True, db_index=True)
     subject_group = models.CharField(_("nhóm đối tượng"), max_length=40, blank=True)
     person = models.ForeignKey("registry.Person", models.PROTECT, null=True, blank=True, related_name="+")
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who resolved the sign-up (linked, created or rejected it), when, and why a rejection.
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     linked_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(_("lý do không xác nhận"), max_length=300, blank=True)
 
     scope_path_lookup = "commune__path"
     scope_owner_lookup = "user"
@@ -492,6 +500,12 @@ class CitizenSignup(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.birth_year})"
+
+    @property
+    def id_number_masked(self) -> str:
+        from hoctap.registry.models import mask_id_number
+
+        return mask_id_number(self.id_number)
 
 
 class LearnerFigures(models.Model):

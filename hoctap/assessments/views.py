@@ -587,7 +587,7 @@ def mine(request):
     """The citizen's own page: sign-up status, their assessments, registering for this year."""
     scope = scope_for(request)
     person = citizens.person_of(request.user)
-    signup_record = CitizenSignup.objects.filter(user=request.user).first()
+    signup_record = CitizenSignup.objects.filter(user=request.user).select_related("commune").first()
     own = scope.filter(Assessment.objects.select_related("campaign", "criteria_set")).filter(person__account=request.user)
     year = current_year()
     campaign = None
@@ -622,22 +622,34 @@ def signup_list(request):
 
 @login_required
 def signup_link(request, signup_id):
+    """The commune resolves a sign-up: the same person as a registry record, a new record, or not
+    confirmed (with the reason the citizen will read)."""
     scope = scope_for(request)
     record = scope.get_or_404(CitizenSignup.objects.select_related("commune", "user"), Capability.EDIT_REGISTRY, pk=signup_id)
-    candidates = citizens.candidates_for(scope, record)
+    candidates = list(citizens.candidates_for(scope, record))
+    reason_error = None
     if request.method == "POST":
-        person_id = request.POST.get("person")
-        person = None if person_id == "new" else candidates.filter(pk=_int(person_id)).first()
-        if person_id != "new" and person is None:
-            messages.error(request, _("Chọn một người trong danh sách hoặc tạo mới."))
-        else:
-            try:
+        choice = request.POST.get("person", "")
+        person = next((p for p in candidates if str(p.pk) == choice and p.account_id is None), None)
+        try:
+            if choice == "reject":
+                citizens.reject(scope, record, request.POST.get("reason", ""))
+                messages.success(request, _("Đã ghi: xã không xác nhận đăng ký này. Công dân sẽ thấy lý do."))
+                return redirect("assessments:signup_list")
+            if choice == "new" or person is not None:
                 citizens.link(scope, record, person)
                 messages.success(request, _("Đã liên kết tài khoản với sổ nhân khẩu."))
                 return redirect("assessments:signup_list")
-            except ValidationError as error:
+            messages.error(request, _("Chọn một người trong danh sách, ghi mới, hoặc không xác nhận."))
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "reason" in error.error_dict:
+                reason_error = error.message_dict["reason"]
+            else:
                 messages.error(request, _refusal_text(error))
-    return render(request, "assessments/signup_link.html", {"signup": record, "candidates": candidates})
+    return render(request, "assessments/signup_link.html", {
+        "signup": record, "candidates": candidates, "reason_error": reason_error,
+        "reason": request.POST.get("reason", "") if request.method == "POST" else "",
+    })
 
 
 def verify_home(request):

@@ -190,13 +190,20 @@ def test_sign_up_of_a_namesake_waits_for_the_commune(client, small_map):
     assert statuses == {"pao1": CitizenSignup.Status.CREATED, "pao2": CitizenSignup.Status.PENDING}
 
 
-def test_sign_up_with_two_different_id_numbers_creates_two_people(small_map):
+def test_sign_up_with_two_different_id_numbers_creates_two_people(small_map, officer_a):
     data = {"password": "mat-khau-rat-dai-2025", "birth_year": 1990, "sex": "male",
             "commune": small_map["commune_a"], "occupation_group": "farmer"}
     first = citizens.sign_up(username="pao1", full_name=PAO, id_number=ID_1, **data)
     second = citizens.sign_up(username="pao2", full_name=PAO_TILDE, id_number=ID_2, **data)
-    assert first.status == second.status == CitizenSignup.Status.CREATED
+    # An ID number typed online waits for the commune to see the card (issue 16 §4) ...
+    assert first.status == second.status == CitizenSignup.Status.PENDING
+    scope = Scope(officer_a)
+    first = citizens.link(scope, first, None)
+    # ... and two different numbers are two people: the first is no candidate for the second.
+    assert list(citizens.candidates_for(scope, second)) == []
+    second = citizens.link(scope, second, None)
     assert first.person != second.person
+    assert {first.person.id_number, second.person.id_number} == {ID_1, ID_2}
 
 
 # -- look-alike letters ----------------------------------------------------------------------------
