@@ -68,6 +68,10 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
 FROZEN_STATES = frozenset({State.RECOGNISED, State.CERTIFIED, State.REVOKED, State.NOT_RECOGNISED})
 # States in which the title counts as held (for statistics and dependency facts).
 HOLDING_STATES = frozenset({State.RECOGNISED, State.CERTIFIED})
+# States of an assessment still on its way: a title that depends on this one waits for its result.
+IN_PROGRESS_STATES = frozenset(
+    {State.REGISTERED, State.SELF_ASSESSING, State.SUBMITTED, State.UNDER_REVIEW, State.RETURNED, State.PROPOSED}
+)
 # States that count as "self-assessed" in the tallies (the subject has submitted at least once).
 SELF_ASSESSED_STATES = frozenset(
     {State.SUBMITTED, State.UNDER_REVIEW, State.RETURNED, State.PROPOSED, State.RECOGNISED,

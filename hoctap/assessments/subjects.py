@@ -8,12 +8,15 @@ share of a household's working-age adults who hold the learning-citizen title th
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import F, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hoctap.criteria import validity
+from hoctap.criteria import counting, validity
+from hoctap.criteria.schema import PEOPLE_SHARE_FACTS, CriteriaSet
 from hoctap.criteria.titles import Title
 from hoctap.registry.models import (
     EDUCATIONAL_KINDS,
@@ -30,16 +33,16 @@ from hoctap.registry.models import (
 from hoctap.territory.models import REFORM_DATE, Era, Level, Unit
 
 from .models import SUBJECT_OF_TITLE, Assessment, LearnerFigures, SubjectKind
-from .states import HOLDING_STATES
+from .sets import definition_of
+from .states import FROZEN_STATES, HOLDING_STATES, IN_PROGRESS_STATES
 
-SHARE_PLACES = Decimal("0.0001")
 # Registry occupation groups and the subject-group codes of the learning-citizen criteria.
 CITIZEN_GROUP_OF_OCCUPATION = {
     OccupationGroup.FARMER: "farmers",
     OccupationGroup.WORKER: "workers",
     OccupationGroup.OFFICIAL: "officials",
 }
-
+ADULTS = "adults_citizen_share"
 
 
 def holders(title: str, year: int) -> QuerySet:
@@ -51,23 +54,193 @@ def holders(title: str, year: int) -> QuerySet:
     )
 
 
-def share(part: int, whole: int) -> Decimal | None:
-    """part / whole to 4 places, rounded down so a share never passes a threshold it misses.
+def in_progress(title: str, year: int) -> QuerySet:
+    """Assessments of `title` still on their way this year (registered … proposed): a dependency
+    waits on their result."""
+    return Assessment.objects.filter(title=title, campaign__year=year, state__in=IN_PROGRESS_STATES)
 
-    None when there is nothing to count: a missing fact leaves its rule unmet, with the reason shown.
-    """
-    if not whole:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES, rounding=ROUND_DOWN)
+
+share = counting.share
+
+
+@dataclass(frozen=True)
+class Member:
+    """One counted person, household or clan, as an explanation lists it."""
+
+    pk: int
+    label: str
+    holds: bool
+    pending: bool
+    note: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.holds:
+            return _("đã có danh hiệu")
+        return _("đang chờ kết quả") if self.pending else _("chưa có danh hiệu")
+
+
+@dataclass(frozen=True)
+class Population:
+    """Who one fact counts and which of them hold the title it reads (or wait for it)."""
+
+    fact: str
+    members: tuple[Member, ...]
+    fallback: bool = False
+    # The commune's declared total replaces the registry count while the registry is incomplete.
+    declared_whole: int | None = None
+
+    @property
+    def count(self) -> counting.Count:
+        whole = len(self.members) if self.declared_whole is None else self.declared_whole
+        held = sum(m.holds for m in self.members)
+        pending = sum(m.pending and not m.holds for m in self.members)
+        return counting.Count(self.fact, whole, held, pending, self.fallback)
+
+    @property
+    def value(self) -> Decimal | None:
+        count = self.count
+        return share(count.held, count.whole)
+
+
+def who_counts(definition: CriteriaSet | None, fact: str):
+    """The set's rule of who a people share counts (`schema.WhoCounts`); None: the default."""
+    for dependency in definition.dependencies if definition is not None else ():
+        if dependency.fact == fact and dependency.counts is not None:
+            return dependency.counts
+    return None
+
+
+def explanations_from(definition: CriteriaSet, result: dict) -> list[counting.Explanation]:
+    """The explanations of a stored result (`workflow.score` keeps what was counted under
+    "counted"): no query, so a refusal and a list can say them."""
+    counted = (result or {}).get("counted") or {}
+    statuses = {d["code"]: d["status"] for d in (result or {}).get("dependencies", [])}
+    explanations = []
+    for dependency in definition.dependencies:
+        figures = counted.get(dependency.fact)
+        if figures is None or statuses.get(dependency.code) == "not_applicable":
+            continue
+        explanations.append(counting.explain(dependency, counting.Count(
+            dependency.fact, figures["whole"], figures["held"], figures.get("pending", 0),
+            figures.get("fallback", False))))
+    return explanations
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One dependency rule of an assessment, as its pages show it: the plain explanation, the
+    counted members (live while the file is open), who counts, and what was counted at submission
+    when that differs from now."""
+
+    text_vi: str
+    text_en: str
+    explanation: counting.Explanation
+    members: tuple[Member, ...] = ()
+    who_vi: str = ""
+    who_en: str = ""
+    then: counting.Explanation | None = None  # at submission, when it differs from now
+    live: bool = True
+
+    def _pick(self, vi: str, en: str) -> str:
+        return en if (get_language() or "vi").startswith("en") else vi
+
+    @property
+    def text(self):
+        return self._pick(self.text_vi, self.text_en)
+
+    @property
+    def summary(self):
+        return self._pick(self.explanation.summary_vi, self.explanation.summary_en)
+
+    @property
+    def next_step(self):
+        return self._pick(self.explanation.next_vi, self.explanation.next_en)
+
+    @property
+    def who(self):
+        return self._pick(self.who_vi, self.who_en)
+
+    @property
+    def changed(self) -> str:
+        if self.then is None:
+            return ""
+        return _("Khi nộp: %(then)s; nay: %(now)s.") % {
+            "then": self._pick(self.then.short_vi, self.then.short_en),
+            "now": self._pick(self.explanation.short_vi, self.explanation.short_en),
+        }
+
+
+def explain(assessment: Assessment) -> list[Explained]:
+    """What each dependency rule of `assessment` counts, who holds the title it reads and who waits
+    for it, and what would make it hold. While the file is open the members are counted now (the
+    council's result will use these facts); once decided, the figures of the council's result."""
+    definition = definition_of(assessment.criteria_set)
+    if not definition.dependencies:
+        return []
+    if assessment.state in FROZEN_STATES:
+        stored = assessment.review_result or assessment.self_result
+        texts = {d.fact: d for d in definition.dependencies}
+        return [Explained(texts[e.fact].text_vi, texts[e.fact].text_en, e, live=False)
+                for e in explanations_from(definition, stored)]
+    adapter = adapter_for(assessment.subject_kind)
+    populations = adapter.populations(subject_of(assessment), assessment.campaign.year, definition)
+    if not populations:
+        return []
+    facts = adapter.facts_from(populations)
+    submitted = (assessment.self_result or {}).get("counted", {})
+    explained = []
+    for dependency in definition.dependencies:
+        population = populations.get(dependency.fact)
+        if population is None:
+            continue
+        explanation = counting.explain(dependency, population.count, facts)
+        then = submitted.get(dependency.fact)
+        earlier = None
+        if then is not None and (then["held"], then["whole"]) != (explanation.held, explanation.whole):
+            earlier = counting.explain(dependency, counting.Count(
+                dependency.fact, then["whole"], then["held"], then.get("pending", 0), then.get("fallback", False)))
+        who_vi = who_en = ""
+        if dependency.fact in PEOPLE_SHARE_FACTS:
+            who_vi, who_en = counting.describe(dependency.counts)
+        explained.append(Explained(
+            dependency.text_vi, dependency.text_en, explanation,
+            population.members if explanation.applies else (), who_vi, who_en, earlier,
+        ))
+    return explained
+
+
+def _population(fact: str, field: str, title: str, year: int, items, *, fallback: bool = False) -> Population:
+    """`items` are (pk, label, note) of the counted; two queries find the holders and the waiting."""
+    pks = [pk for pk, _label, _note in items]
+    held = set(holders(title, year).filter(**{f"{field}__in": pks}).values_list(field, flat=True))
+    waiting = set(in_progress(title, year).filter(**{f"{field}__in": pks}).values_list(field, flat=True))
+    return Population(fact, tuple(Member(pk, label, pk in held, pk in waiting, note) for pk, label, note in items),
+                      fallback)
+
+
+def _adults(people, year: int, definition: CriteriaSet | None) -> Population:
+    """The people a household's rule counts, chosen household by household (`counting.counted`:
+    the set's ages, or its fallback band for a household with nobody of those ages)."""
+    people = list(people.order_by("household_id", "sort_key", "birth_year", "pk"))
+    by_pk = {person.pk: person for person in people}
+    groups: dict = {}
+    for person in people:
+        # People outside any household are counted as one group of their own.
+        groups.setdefault(person.household_id, []).append((person.pk, year - person.birth_year))
+    chosen, fell_back = counting.counted_in_groups(who_counts(definition, ADULTS), groups)
+    items = [(pk, by_pk[pk].full_name, _("%(age)s tuổi") % {"age": year - by_pk[pk].birth_year}) for pk in chosen]
+    return _population(ADULTS, "person", Title.CITIZEN, year, items, fallback=bool(fell_back))
+
+
+def _households(households, year: int) -> Population:
+    items = [(h.pk, HouseholdSubject().display_name(h), h.village.name) for h in households.select_related("head", "village")]
+    return _population("households_family_title_share", "household", Title.FAMILY, year, items)
 
 
 def _holding_share(subjects: QuerySet, field: str, title: str, year: int, whole: int | None = None) -> Decimal | None:
     held = holders(title, year).filter(**{f"{field}__in": subjects.values("pk")}).values(field).distinct().count()
     return share(held, subjects.count() if whole is None else whole)
-
-
-def _adults_citizen_share(people: QuerySet, year: int) -> Decimal | None:
-    return _holding_share(people.working_age_adults(year), "person", Title.CITIZEN, year)
 
 
 def _declared_or_counted(commune: Unit, year: int, kind: str, counted: int) -> int:
@@ -110,8 +283,17 @@ class SubjectAdapter:
     def owner_user_ids(self, subject) -> set[int]:
         return set()
 
-    def facts(self, subject, year: int) -> dict:
+    def populations(self, subject, year: int, definition: CriteriaSet | None = None) -> dict[str, Population]:
+        """The counted members behind each share fact (what the explanations list)."""
         return {}
+
+    def facts(self, subject, year: int, definition: CriteriaSet | None = None) -> dict:
+        """The facts the set's dependency rules read; `definition` says who counts (default: the
+        working age)."""
+        return self.facts_from(self.populations(subject, year, definition))
+
+    def facts_from(self, populations: dict[str, Population]) -> dict:
+        return {fact: population.value for fact, population in populations.items()}
 
     def admin_level(self, subject) -> str | None:
         return None
@@ -145,8 +327,8 @@ class HouseholdSubject(SubjectAdapter):
         # Iterating .all() uses a prefetch when the caller made one (list pages do).
         return {member.account_id for member in household.members.all() if member.account_id}
 
-    def facts(self, household, year):
-        return {"adults_citizen_share": _adults_citizen_share(Person.objects.filter(household=household), year)}
+    def populations(self, household, year, definition=None):
+        return {ADULTS: _adults(Person.objects.filter(household=household), year, definition)}
 
     def candidates(self, under):
         return Household.objects.filter(village__path__startswith=under.path).select_related("head", "village")
@@ -165,11 +347,11 @@ class ClanBranchSubject(SubjectAdapter):
             for household in clan_branch.households.all() for member in household.members.all() if member.account_id
         }
 
-    def facts(self, clan_branch, year):
-        households = Household.objects.filter(clan_branch=clan_branch)
+    def populations(self, clan_branch, year, definition=None):
+        households = Household.objects.filter(clan_branch=clan_branch).order_by("sort_key", "pk")
         return {
-            "households_family_title_share": _holding_share(households, "household", Title.FAMILY, year),
-            "adults_citizen_share": _adults_citizen_share(Person.objects.filter(household__in=households), year),
+            "households_family_title_share": _households(households, year),
+            ADULTS: _adults(Person.objects.filter(household__clan_branch=clan_branch), year, definition),
         }
 
     def candidates(self, under):
@@ -189,7 +371,7 @@ class OrganisationSubject(SubjectAdapter):
     def owner_user_ids(self, organisation):
         return {member.account_id for member in organisation.staff.all() if member.account_id}
 
-    def facts(self, organisation, year):
+    def facts(self, organisation, year, definition=None):
         # Learners are not in the registry: the unit declares them with evidence (`learners.record`).
         figures = LearnerFigures.objects.filter(organisation=organisation, year=year).first()
         return {
@@ -242,16 +424,21 @@ class VillageSubject(SubjectAdapter):
     def display_name(self, village):
         return village.name
 
-    def facts(self, village, year):
-        households = Household.objects.filter(village=village)
+    def populations(self, village, year, definition=None):
+        households = Household.objects.filter(village=village).order_by("sort_key", "pk")
         # A clan branch belongs to the village when some of its households live there.
-        clan_branches = ClanBranch.objects.filter(households__village=village).distinct()
+        clans = ClanBranch.objects.filter(households__village=village).distinct().order_by("sort_key", "pk")
         return {
-            "households_family_title_share": _holding_share(households, "household", Title.FAMILY, year),
-            "clans_count": clan_branches.count(),
-            "clans_clan_title_share": _holding_share(clan_branches, "clan_branch", Title.CLAN, year),
-            "adults_citizen_share": _adults_citizen_share(Person.objects.filter(unit=village), year),
+            "households_family_title_share": _households(households, year),
+            "clans_clan_title_share": _population(
+                "clans_clan_title_share", "clan_branch", Title.CLAN, year, [(c.pk, str(c), "") for c in clans]),
+            ADULTS: _adults(Person.objects.filter(unit=village), year, definition),
         }
+
+    def facts_from(self, populations):
+        facts = super().facts_from(populations)
+        facts["clans_count"] = len(populations["clans_clan_title_share"].members)
+        return facts
 
     def candidates(self, under):
         return Unit.objects.filter(era=Era.CURRENT, level=Level.VILLAGE, path__startswith=under.path)
@@ -276,7 +463,7 @@ class CommuneSubject(SubjectAdapter):
     def admin_level(self, commune):
         return "commune"
 
-    def facts(self, commune, year):
+    def facts(self, commune, year, definition=None):
         def counted_share(subjects, field, title, kind):
             whole = _declared_or_counted(commune, year, kind, subjects.count())
             return _holding_share(subjects, field, title, year, whole)

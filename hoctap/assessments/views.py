@@ -22,7 +22,7 @@ from hoctap.core.text import fold
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Era, Level, Unit
 
-from . import certificates, citizens, decisions, documents, evidence, learners, review, workflow
+from . import certificates, citizens, decisions, documents, evidence, learners, review, subjects, workflow
 from .campaigns import campaign_for, create_campaign, ensure_national_campaigns, level_rows, province_of
 from .forms import (
     AssessmentFilterForm,
@@ -236,6 +236,7 @@ def assessment_detail(request, assessment_id):
         "certificate": Certificate.objects.filter(assessment=assessment).first(),
         "replaced_by": assessment.replaced_by.all(),
         "learners": learners.for_assessment(assessment),
+        "explained": subjects.explain(assessment),
     })
 
 
@@ -273,7 +274,7 @@ def self_assessment(request, assessment_id):
             form.add_error(None, _refusal_text(stale))
     return render(request, "assessments/self_assessment.html", {
         "assessment": assessment, "name": display_name(assessment), "form": form,
-        "set_incomplete": not assessment.criteria_set.is_complete,
+        "set_incomplete": not assessment.criteria_set.is_complete, "explained": subjects.explain(assessment),
     })
 
 

@@ -34,7 +34,7 @@ from .models import Assessment, Decision, StaleAssessment, StateChange, SubjectK
 from .sets import definition_of
 from .signals import assessment_transitioned
 from .states import REGISTER, SUBJECT, TRANSITIONS, Action, Rule, State
-from .subjects import adapter_for, adapter_for_title, holders, subject_of
+from .subjects import adapter_for, adapter_for_title, explanations_from, holders, subject_of
 
 
 class TransitionRefused(ValidationError):
@@ -214,19 +214,30 @@ def _invalid_answers(problems) -> TransitionRefused:
 def score(assessment: Assessment, answers: dict) -> dict:
     """The engine's result for `answers`, with the facts the subject adapter computes."""
     definition = definition_of(assessment.criteria_set)
-    facts = adapter_for(assessment.subject_kind).facts(subject_of(assessment), assessment.campaign.year)
+    adapter = adapter_for(assessment.subject_kind)
+    populations = adapter.populations(subject_of(assessment), assessment.campaign.year, definition)
+    facts = (adapter.facts_from(populations) if populations
+             else adapter.facts(subject_of(assessment), assessment.campaign.year, definition))
     try:
         result = engine.score(
             definition, answers, facts, area_class=assessment.area_class, group=assessment.subject_group or None
         )
     except engine.AnswerError as error:
         raise _invalid_answers(error.problems) from None
-    return result.to_dict()
+    # What the rules counted when this result was made (the facts of that moment, not frozen: the
+    # council's result is scored again with the facts of review time), so the review screen can
+    # say what changed since submission.
+    counted = {fact: {"held": p.count.held, "whole": p.count.whole, "pending": p.count.pending,
+                      "fallback": p.count.fallback}
+               for fact, p in populations.items() if any(d.fact == fact for d in definition.dependencies)}
+    return {**result.to_dict(), "counted": counted}
 
 
-def _not_achieved(result: dict) -> TransitionRefused:
+def _not_achieved(result: dict, definition: CriteriaSet) -> TransitionRefused:
     reasons = " ".join(
-        r["message_vi"] for r in result.get("reasons", []) if r["code"] not in {"level_reached", "band_reached"}
+        [r["message_vi"] for r in result.get("reasons", []) if r["code"] not in {"level_reached", "band_reached"}]
+        # What was counted and what would make each unmet rule hold, in plain words.
+        + [f"{e.summary_vi} {e.next_vi}" for e in explanations_from(definition, result) if not e.met]
     )
     return TransitionRefused(
         _("Kết quả thẩm định chưa đạt nên không thể đề nghị công nhận. %(reasons)s") % {"reasons": reasons},
@@ -349,7 +360,7 @@ def _apply(assessment: Assessment, action: str, actor, *, reason, answers, decis
             assessment.review_answers = assessment.review_answers or dict(assessment.self_answers)
             result = cap_level(assessment, score(assessment, assessment.review_answers), timezone.localdate())
             if not result["achieved"]:
-                raise _not_achieved(result)
+                raise _not_achieved(result, definition)
             assessment.review_result = result
             assessment.classification = result["classification"]
         else:

@@ -365,6 +365,20 @@ def _plain_number(fact: str, value: Any) -> tuple[str, str]:
     return _vi(number), _en(number)
 
 
+def plain_share(value: Any) -> tuple[str, str]:
+    """A share (0…1) as a person reads it: "40 %", never "0,40"."""
+    return _plain_number("_share", value)
+
+
+def plain_threshold(dependency: Dependency) -> tuple[str, str]:
+    """What a rule needs, as a person reads it: "ít nhất 40 %" ("" for a yes/no rule)."""
+    if dependency.op == "is_true" or dependency.value is None:
+        return "", ""
+    op_vi, op_en = _PLAIN_OPERATORS[dependency.op]
+    need_vi, need_en = _plain_number(dependency.fact, dependency.value)
+    return f"{op_vi} {need_vi}", f"{op_en} {need_en}"
+
+
 def _plain_requirement(dependency: Dependency, value: Any) -> tuple[str, str]:
     """"(hiện là 0 %, cần ít nhất 40 %)" — no fact name, no raw fraction."""
     if dependency.op == "is_true":
@@ -658,8 +672,10 @@ def _classify_by_levels(
             blockers_vi.append("chỉ số chưa đạt " + ", ".join(level.failed_indicators))
             blockers_en.append("indicators not met: " + ", ".join(level.failed_indicators))
         if level.unmet_dependencies:
-            blockers_vi.append("điều kiện chưa đạt " + ", ".join(level.unmet_dependencies))
-            blockers_en.append("conditions not met: " + ", ".join(level.unmet_dependencies))
+            # The conditions are spelt out in their own reasons above; a code would mean nothing here.
+            unmet = len(level.unmet_dependencies)
+            blockers_vi.append("điều kiện nêu trên chưa đạt" if unmet == 1 else f"{unmet} điều kiện nêu trên chưa đạt")
+            blockers_en.append("the condition above is not met" if unmet == 1 else f"{unmet} conditions above are not met")
         if common["failed_mandatory"]:
             blockers_vi.append("chỉ số bắt buộc chưa đạt " + ", ".join(common["failed_mandatory"]))
             blockers_en.append("mandatory indicators not met: " + ", ".join(common["failed_mandatory"]))

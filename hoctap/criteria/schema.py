@@ -244,6 +244,25 @@ class Condition(_Model):
     value: Threshold | None = None
 
 
+# Facts that are a share of people; only these may say who counts (`Dependency.counts`).
+PEOPLE_SHARE_FACTS: frozenset[str] = frozenset({"adults_citizen_share"})
+MAX_AGE = 130
+
+
+class WhoCounts(_Model):
+    """Who a share of people counts, as data a province can change: the people aged
+    ``min_age``..``max_age`` (inclusive, ``max_age`` empty = no upper bound) in the assessed year;
+    when the subject has nobody of those ages, the people aged ``otherwise_min_age``..
+    ``otherwise_max_age`` instead (both empty: nobody, and the rule's fact is missing)."""
+
+    min_age: int = Field(ge=0, le=MAX_AGE)
+    max_age: int | None = Field(default=None, ge=0, le=MAX_AGE)
+    otherwise_min_age: int | None = Field(default=None, ge=0, le=MAX_AGE)
+    otherwise_max_age: int | None = Field(default=None, ge=0, le=MAX_AGE)
+    tag: ProvenanceTag
+    sources: tuple[SourceId, ...] = ()
+
+
 class Dependency(_Model):
     """A rule on facts the caller computes (shares of members holding another title, unit kind...)."""
 
@@ -254,6 +273,8 @@ class Dependency(_Model):
     # The rule only applies when this condition holds (e.g. the unit is an educational institution).
     when: Condition | None = None
     applies_to_levels: Selection = "all"
+    # Who the fact counts (people shares only); absent: the caller's default (working age 15-60).
+    counts: WhoCounts | None = None
     text_vi: Text
     text_en: Text
     placeholder: bool = False
@@ -492,6 +513,8 @@ def _walk_provenance(data: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str
             yield f"scoring.{key}[{index}]", _mapping(entry)
     for di, dependency in enumerate(_items(data.get("dependencies"))):
         yield f"dependencies[{di}]", _mapping(dependency)
+        if isinstance(_mapping(dependency).get("counts"), Mapping):
+            yield f"dependencies[{di}].counts", dependency["counts"]
     if isinstance(data.get("recognition"), Mapping):
         yield "recognition", data["recognition"]
 
@@ -891,6 +914,8 @@ def _check_dependencies(check: _Checker, data: Mapping[str, Any]) -> None:
         _check_operator_value(check, path, dependency)
         if isinstance(dependency.get("when"), Mapping):
             _check_operator_value(check, f"{path}.when", dependency["when"])
+        if isinstance(dependency.get("counts"), Mapping):
+            _check_who_counts(check, path, dependency)
         applies = dependency.get("applies_to_levels", "all")
         if not isinstance(applies, (list, tuple)):
             continue
@@ -908,6 +933,37 @@ def _check_dependencies(check: _Checker, data: Mapping[str, Any]) -> None:
                     f"Mức độ «{code}» không có trong scoring.levels.",
                     f"Level '{code}' is not in scoring.levels.",
                 )
+
+
+def _age(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _check_who_counts(check: _Checker, path: str, dependency: Mapping[str, Any]) -> None:
+    fact = dependency.get("fact")
+    if isinstance(fact, str) and fact not in PEOPLE_SHARE_FACTS:
+        check.add(
+            f"{path}.counts", "counts_not_people",
+            f"Chỉ điều kiện tính tỉ lệ người ({', '.join(sorted(PEOPLE_SHARE_FACTS))}) mới ghi được "
+            f"người được tính (counts); dữ kiện «{fact}» không đếm người.",
+            f"Only a share of people ({', '.join(sorted(PEOPLE_SHARE_FACTS))}) can say who counts; "
+            f"fact '{fact}' does not count people.",
+        )
+    counts = dependency["counts"]
+    for low_key, high_key in (("min_age", "max_age"), ("otherwise_min_age", "otherwise_max_age")):
+        low, high = _age(counts.get(low_key)), _age(counts.get(high_key))
+        if low is not None and high is not None and high < low:
+            check.add(
+                f"{path}.counts.{high_key}", "ages_out_of_order",
+                f"Tuổi đến ({high}) nhỏ hơn tuổi từ ({low}).",
+                f"The upper age ({high}) is below the lower age ({low}).",
+            )
+    if counts.get("otherwise_min_age") is None and _age(counts.get("otherwise_max_age")) is not None:
+        check.add(
+            f"{path}.counts.otherwise_min_age", "missing_value",
+            "Ghi tuổi từ của nhóm thay thế (otherwise_min_age) khi đã ghi tuổi đến.",
+            "Give the fallback's lower age (otherwise_min_age) when its upper age is given.",
+        )
 
 
 def _check_applicability(check: _Checker, data: Mapping[str, Any]) -> None:

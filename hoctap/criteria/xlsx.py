@@ -47,7 +47,12 @@ INDICATOR_HEADERS = (
     "Tính kỹ năng số từ (điểm)",
 )
 # Columns added after workbooks were already in use: a workbook without them still reads.
-OPTIONAL_HEADERS = frozenset({"Tính kỹ năng số từ (điểm)"})
+# Who a people share counts (`dependencies[].counts`); workbooks made before these columns still read.
+COUNTS_HEADERS = (
+    "Người được tính: từ tuổi", "Người được tính: đến tuổi", "Nếu không có ai: từ tuổi",
+    "Nếu không có ai: đến tuổi", "Người được tính: mức tin cậy", "Người được tính: nguồn",
+)
+OPTIONAL_HEADERS = frozenset({"Tính kỹ năng số từ (điểm)", *COUNTS_HEADERS})
 GROUP_TEXT_HEADERS = ("Mã chỉ số", "Mã nhóm", "Nội dung", "Nội dung (tiếng Anh)", "Mức tin cậy")
 CLASSIFICATION_HEADERS = (
     "Loại", "Mã", "Tên", "Tên (tiếng Anh)", "Điểm tối thiểu", "Loại địa bàn", "Chỉ số phải đạt",
@@ -56,7 +61,7 @@ CLASSIFICATION_HEADERS = (
 DEPENDENCY_HEADERS = (
     "Mã", "Dữ kiện", "Phép so sánh", "Giá trị", "Áp dụng cho mức độ", "Chỉ khi: dữ kiện",
     "Chỉ khi: phép so sánh", "Chỉ khi: giá trị", "Nội dung", "Nội dung (tiếng Anh)", "Giữ chỗ",
-    "Mức tin cậy", "Nguồn",
+    "Mức tin cậy", "Nguồn", *COUNTS_HEADERS,
 )
 HEADERS: dict[str, tuple[str, ...]] = {
     SHEET_INFO: INFO_HEADERS,
@@ -210,6 +215,12 @@ _DEPENDENCY_COLUMNS: _Columns = {
     "value": ("Giá trị", _number), "applies_to_levels": ("Áp dụng cho mức độ", _selection),
     "text_vi": ("Nội dung", _text), "text_en": ("Nội dung (tiếng Anh)", _text), **_PROVENANCE_COLUMNS,
 }
+_COUNTS_COLUMNS: _Columns = {
+    "min_age": ("Người được tính: từ tuổi", _integer), "max_age": ("Người được tính: đến tuổi", _integer),
+    "otherwise_min_age": ("Nếu không có ai: từ tuổi", _integer),
+    "otherwise_max_age": ("Nếu không có ai: đến tuổi", _integer),
+    "tag": ("Người được tính: mức tin cậy", _text), "sources": ("Người được tính: nguồn", _codes),
+}
 _CONDITION_COLUMNS: _Columns = {
     "fact": ("Chỉ khi: dữ kiện", _text), "op": ("Chỉ khi: phép so sánh", _text),
     "value": ("Chỉ khi: giá trị", _number),
@@ -299,7 +310,8 @@ def export_xlsx(criteria_set: CriteriaSet) -> bytes:
     for dependency in data["dependencies"]:
         cells = _cells(DEPENDENCY_HEADERS, _DEPENDENCY_COLUMNS, dependency)
         condition = _cells(DEPENDENCY_HEADERS, _CONDITION_COLUMNS, dependency["when"] or {})
-        _append(dependencies, [mine if mine is not None else theirs for mine, theirs in zip(cells, condition)])
+        counts = _cells(DEPENDENCY_HEADERS, _COUNTS_COLUMNS, dependency.get("counts") or {})
+        _append(dependencies, [next((c for c in cell if c is not None), None) for cell in zip(cells, condition, counts)])
 
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -585,6 +597,9 @@ class _Reader:
             self.locations[f"{path}.when"] = self.cell(row, "Chỉ khi: dữ kiện")
             if when:
                 dependency["when"] = when
+            counts = self.fill(row, _COUNTS_COLUMNS, f"{path}.counts")
+            if counts:
+                dependency["counts"] = counts
             dependencies.append(dependency)
         if dependencies:
             self.document["dependencies"] = dependencies

@@ -134,7 +134,7 @@ def rescore(scope, finding: Finding, *, answers: dict, verdict: str, reasons: st
     assessment = finding.assessment
     definition = assessment.criteria_set.definition
     answers = workflow.normalise_answers(definition, answers)
-    facts = adapter_for(assessment.subject_kind).facts(subject_of(assessment), assessment.year)
+    facts = adapter_for(assessment.subject_kind).facts(subject_of(assessment), assessment.year, definition)
     try:
         result = score(definition, answers, facts, area_class=assessment.area_class,
                        group=assessment.subject_group or None)

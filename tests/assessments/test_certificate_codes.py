@@ -175,7 +175,7 @@ def test_the_page_writes_dates_as_dd_mm_yyyy_and_names_the_criteria_set(client, 
     assert "20/12/2025" in body and "31/12/2026" in body
     assert "2025-12-20" not in body and "2026-12-31" not in body
     assert "Tiêu chí tạm thời Gia đình học tập giai đoạn 2021–2030" in body
-    assert "family-provisional-2021 v1" in body and "tạm thời" in body
+    assert "family-provisional-2021 v2" in body and "tạm thời" in body
     assert "Phạm Văn Đức" in body and certificate.code in body
 
 

@@ -417,7 +417,7 @@ def test_pure_modules_do_not_import_django():
     """The criteria modules must run where Django is absent (command line, workers, other apps)."""
     script = textwrap.dedent("""
         import sys
-        from hoctap.criteria import engine, loader, schema, xlsx
+        from hoctap.criteria import counting, engine, loader, schema, xlsx
         sets = loader.load_shipped_sets()
         citizen = sets["citizen-677-2022"]
         engine.score(citizen, {i.code: 8 for i in citizen.indicators})
@@ -430,3 +430,43 @@ def test_pure_modules_do_not_import_django():
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
     )
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def with_counts(counts, fact="adults_citizen_share"):
+    data = example()
+    data["dependencies"][0].update(fact=fact, counts=counts)
+    return data
+
+
+def test_who_counts_is_data_on_a_people_share():
+    criteria_set = load_mapping(with_counts(
+        {"min_age": 15, "max_age": 60, "otherwise_min_age": 15, "tag": "I", "sources": ["S1"]}), "example.yaml")
+    counts = criteria_set.dependencies[0].counts
+    assert (counts.min_age, counts.max_age, counts.otherwise_min_age, counts.otherwise_max_age) == (15, 60, 15, None)
+    again = load_text(to_yaml(criteria_set), "again.yaml")
+    assert again == criteria_set
+
+
+@pytest.mark.parametrize("counts, fact, expected", [
+    ({"min_age": 15, "tag": "I"}, "households_family_title_share",
+     {("dependencies[0].counts", "counts_not_people")}),
+    ({"min_age": 60, "max_age": 15, "tag": "I"}, "adults_citizen_share",
+     {("dependencies[0].counts.max_age", "ages_out_of_order")}),
+    ({"min_age": 15, "otherwise_min_age": 70, "otherwise_max_age": 60, "tag": "I"}, "adults_citizen_share",
+     {("dependencies[0].counts.otherwise_max_age", "ages_out_of_order")}),
+    ({"min_age": 15, "otherwise_max_age": 60, "tag": "I"}, "adults_citizen_share",
+     {("dependencies[0].counts.otherwise_min_age", "missing_value")}),
+    ({"min_age": 15, "tag": "V"}, "adults_citizen_share", {("dependencies[0].counts.sources", "missing_sources")}),
+    ({"min_age": 15, "tag": "I", "sources": ["S9"]}, "adults_citizen_share",
+     {("dependencies[0].counts.sources[0]", "unlisted_source")}),
+])
+def test_who_counts_is_checked_where_it_is_written(counts, fact, expected):
+    assert expected <= problems_of(with_counts(counts, fact))
+
+
+@pytest.mark.parametrize("counts", [
+    {"min_age": -1, "tag": "I"}, {"min_age": "mười lăm", "tag": "I"}, {"min_age": 15}, {"max_age": 60, "tag": "I"},
+    {"min_age": 15, "tag": "I", "upto": 3}, {"min_age": 131, "tag": "I"},
+])
+def test_a_malformed_who_counts_is_refused_with_its_path(counts):
+    assert any(path.startswith("dependencies[0].counts") for path, _kind in problems_of(with_counts(counts)))

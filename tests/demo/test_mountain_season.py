@@ -7,6 +7,7 @@ Every title is recognised when its real conditions hold and refused with a plain
 """
 
 import io
+import re
 from decimal import ROUND_DOWN, Decimal
 
 import pytest
@@ -185,21 +186,16 @@ def test_a_mountain_communes_year_in_the_seasons_order(commune):
         assert by_code[code].state == State.CERTIFIED, (code, by_code[code].return_reason)
     assert by_code["BL-06"].state == State.NOT_RECOGNISED
     assert "40%" in by_code["BL-06"].return_reason and "Công dân học tập" in by_code["BL-06"].return_reason
-    # The elderly household (both elders are learning citizens): nobody aged 15-60 to count.
+    # The elderly household (both elders are learning citizens): nobody aged 15-60, so the set's
+    # who-counts data counts its people from 15 instead, and it is recognised.
     elderly = by_code["BL-03"]
-    elderly_family_recognised = elderly.state in HOLDS
-    if not elderly_family_recognised:
-        # VALIDITY_HOOK: until the set counts all adults when none is of working age (the validity
-        # helper's who-counts), the household is refused, and says so in plain words.
-        assert elderly.state == State.NOT_RECOGNISED and "Công dân học tập" in elderly.return_reason
+    assert elderly.state == State.CERTIFIED, elderly.return_reason
+    assert elderly.review_result["counted"]["adults_citizen_share"] == {"held": 2, "whole": 2, "pending": 0, "fallback": True}
 
     # 3. Clans: the share of the clan's households holding the family title (at least 70 %).
     clans = season.play(Title.CLAN, [(clan, 95)])
     clan_file = next(iter(clans.values()))
-    if elderly_family_recognised:
-        assert clan_file.state == State.CERTIFIED, clan_file.return_reason
-    else:
-        assert clan_file.state == State.NOT_RECOGNISED and "70%" in clan_file.return_reason
+    assert clan_file.state == State.CERTIFIED, clan_file.return_reason
 
     # 4. Village communities: Khuổi Khon has 3 of 4 learning families (75 %) and no clan;
     # Nà Pồng needs its families and its clan.
@@ -207,10 +203,7 @@ def test_a_mountain_communes_year_in_the_seasons_order(commune):
     by_village = {a.community_id: a for a in communities.values()}
     assert by_village[villages[1].pk].state == State.CERTIFIED, by_village[villages[1].pk].return_reason
     nà_pồng = by_village[villages[0].pk]
-    if elderly_family_recognised:
-        assert nà_pồng.state == State.CERTIFIED, nà_pồng.return_reason
-    else:
-        assert nà_pồng.state == State.NOT_RECOGNISED and "Gia đình học tập" in nà_pồng.return_reason
+    assert nà_pồng.state == State.CERTIFIED, nà_pồng.return_reason
 
     # 5. The commune learning community (TT 25/2023): filed by the commune, reviewed and recognised by
     # the province.
@@ -235,10 +228,14 @@ def test_a_mountain_communes_year_in_the_seasons_order(commune):
 
     # Every refusal says which real condition failed, in Vietnamese.
     refusals = [text for outcome, text in season.outcomes.values() if outcome == "refused"]
-    assert len(refusals) == 2 + (not elderly_family_recognised) * 3
+    assert len(refusals) == 2
     assert all("chưa đạt" in text or "thấp hơn ngưỡng" in text for text in refusals)
-    # PLAIN_REASONS_HOOK: once the dependency explanations (issue 11 §3) land, no refusal shows an
-    # internal fact code or a raw fraction: assert "_share" not in any text.
+    # No refusal shows an internal fact code or a raw fraction ("0,2000", "≥ 0.40"): shares are
+    # percentages. BL-06's says how far it is in plain words.
+    for text in refusals:
+        assert "_share" not in text and "_count" not in text, text
+        assert not re.search(r"(?<![\d,.])0[,.]\d", text), text
+    assert "(hiện là 0 %, cần ít nhất 40 %)" in by_code["BL-06"].return_reason
 
     # The statistics: a recount equals the live counters, and the commune's figures count exactly
     # what the certificates say.
