@@ -22,7 +22,7 @@ from hoctap.core.text import fold
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Era, Level, Unit
 
-from . import certificates, citizens, decisions, documents, evidence, learners, review, subjects, workflow
+from . import certificates, citizens, decisions, documents, evidence, learners, review, season, subjects, workflow
 from .campaigns import campaign_for, create_campaign, ensure_national_campaigns, level_rows, province_of
 from .forms import (
     AssessmentFilterForm,
@@ -105,6 +105,8 @@ def campaign_detail(request, campaign_id):
     return render(request, "assessments/campaign_detail.html", {
         "campaign": campaign,
         "level_rows": level_rows(campaign),
+        "season_steps": season.order(campaign),
+        "waiting": season.waiting(scope, campaign),
         "sets": campaign.criteria_sets.all(),
         "states": [(State(s).label, by_state.get(s, 0)) for s in State.values],
         "unit_rows": [row for row in unit_rows if row["can_register"] or row["can_review"]],
