@@ -26,6 +26,7 @@ run: venv
 	$(MANAGE) ensure_dev_keys
 	$(MANAGE) load_demo
 	$(MANAGE) recover_jobs
+	$(MANAGE) purge_uploads
 	@echo "Mở http://$(HOST):$(PORT)/ (Ctrl+C để dừng; tiến trình nền chạy cùng)."
 	@trap 'kill 0' EXIT; $(MANAGE) db_worker --queue-name '*' >var/worker.log 2>&1 & \
 	  $(MANAGE) runserver $(HOST):$(PORT)

@@ -186,6 +186,8 @@ AXES_VERBOSE = False
 # certificate checks; criteria validation (YAML parsing is the costliest thing a user can ask for).
 # How many reverse proxies of this deployment append to X-Forwarded-For (hoctap/core/clients.py);
 # 0: the app faces the network and the header is ignored.
+# Uploads never imported are deleted this many hours after their check ended (registry.jobs.purge_uploads).
+HOCTAP_UPLOAD_RETENTION_HOURS = int(os.environ.get("HOCTAP_UPLOAD_RETENTION_HOURS", "72"))
 HOCTAP_TRUSTED_PROXIES = int(os.environ.get("HOCTAP_TRUSTED_PROXIES", "0"))
 AXES_CLIENT_IP_CALLABLE = "hoctap.core.clients.client_address"
 HOCTAP_RATE_LIMITS = {

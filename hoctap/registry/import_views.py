@@ -1,5 +1,6 @@
 """Excel import pages: upload → check (dry run) → confirm → import, with progress for long files."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -95,6 +96,10 @@ def import_commit(request, job_id):
         return redirect("registry:import_job", job_id=job.pk)
     if job.status != ImportJob.Status.CHECKED:
         messages.error(request, _("Chỉ nhập được tệp đã kiểm tra và không có lỗi."))
+    elif not job.file:
+        messages.error(request, _("Tệp này đã được xoá vì để quá %(hours)d giờ mà chưa nhập (để không lưu số CCCD "
+                                  "lâu hơn cần thiết). Hãy tải tệp lên lại để kiểm tra và nhập.")
+                       % {"hours": settings.HOCTAP_UPLOAD_RETENTION_HOURS})
     else:
         jobs.start(job, commit=True)
     return redirect("registry:import_job", job_id=job.pk)
@@ -103,7 +108,7 @@ def import_commit(request, job_id):
 @login_required
 def import_report(request, job_id):
     job = _job(request, job_id)
-    if not job.errors or not default_storage.exists(job.file.name):
+    if not job.errors or not job.file or not default_storage.exists(job.file.name):
         raise Http404
     with default_storage.open(job.file.name, "rb") as source:
         content = error_report(source, get_template(job.template), job.errors)

@@ -6,10 +6,13 @@ written while checking; the writing pass is one transaction, whose progress no o
 connection could see, so the page then shows that it is writing.
 """
 
+import datetime
 import logging
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +27,7 @@ from .models import ImportJob
 
 # About 3,000 rows of the household template: checked and imported while the user waits.
 SYNC_MAX_BYTES = 256 * 1024
+UPLOAD_FOLDER = "imports"
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +36,7 @@ def create_job(scope, user, template, uploaded, *, request_id: str = "") -> Impo
     """Check the upload's content (raises UploadRejected) and store it as a new job."""
     check_xlsx(uploaded)
     units = [unit for unit in scope.home_units() if scope.can(template.capability, unit)]
-    name = store_upload(uploaded, "imports")
+    name = store_upload(uploaded, UPLOAD_FOLDER)
     return ImportJob.objects.create(
         template=template.code, file=name, original_name=(uploaded.name or "")[:255], uploaded_by=user,
         unit=units[0], request_id=request_id, status=ImportJob.Status.CHECKING,
@@ -140,3 +144,34 @@ def recover_abandoned() -> list[int]:
         if recover_if_abandoned(job).status == ImportJob.Status.FAILED:
             recovered.append(job.pk)
     return recovered
+
+
+def purge_uploads(now=None) -> list[int]:
+    """Delete the uploads that are no longer needed, so full ID numbers do not stay on disk.
+
+    An imported file is deleted at once (`_run_job`). A file that was never imported (errors found,
+    checked but never confirmed, failed) is deleted `HOCTAP_UPLOAD_RETENTION_HOURS` after its job
+    ended: long enough to download the marked error file and to confirm the next morning. The job
+    keeps its counts and its error list (values masked). A stored file no job refers to (the process
+    died between saving the file and creating its job) goes after the same delay. Returns the ids of
+    the jobs whose file was deleted."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.HOCTAP_UPLOAD_RETENTION_HOURS)
+    stale = (ImportJob.objects.exclude(status__in=RUNNING).exclude(file="")
+             .filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)))
+    purged = []
+    for job_id, name in stale.values_list("pk", "file"):
+        default_storage.delete(name)
+        ImportJob.objects.filter(pk=job_id).update(file="")
+        purged.append(job_id)
+    known = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
+    try:
+        _folders, names = default_storage.listdir(UPLOAD_FOLDER)
+    except FileNotFoundError:
+        names = []
+    for name in names:
+        path = f"{UPLOAD_FOLDER}/{name}"
+        if path not in known and default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+    if purged:
+        logger.info("deleted %d uploads never imported", len(purged))
+    return purged
