@@ -17,7 +17,9 @@ $(STAMP): requirements.lock
 
 venv: $(STAMP)
 
-# The embedded set-up: SQLite under var/, DEBUG on, a development signing key, demo data.
+# The embedded set-up: SQLite under var/, DEBUG on, a development signing key, demo data. The worker
+# runs the daily reminder job, enqueued every hour while the server runs (idempotent: a day's notices
+# go out once; mail prints on the worker's console log, var/worker.log).
 run: export DEBUG = 1
 run: venv
 	@mkdir -p var
@@ -29,6 +31,7 @@ run: venv
 	$(MANAGE) purge_uploads
 	@echo "Mở http://$(HOST):$(PORT)/ (Ctrl+C để dừng; tiến trình nền chạy cùng)."
 	@trap 'kill 0' EXIT; $(MANAGE) db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	  while :; do $(MANAGE) send_reminders --enqueue >>var/reminders.log 2>&1; sleep 3600; done & \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
 test: venv

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "hoctap.reports",
     "hoctap.inspections",
     "hoctap.awards",
+    "hoctap.notifications",
     "hoctap.criteria",
     "hoctap.web",
     "hoctap.demo",
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hoctap.accounts.context_processors.territory",
                 "hoctap.web.navigation.nav_items",
+                "hoctap.notifications.context_processors.unread",
             ],
         },
     },
@@ -168,6 +170,16 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 PASSWORD_RESET_BY_EMAIL = bool(_email_host) or DEBUG
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
+# Where the site answers, for links in mail sent by background jobs (reminders), which have no
+# request to read the host from: SITE_URL=https://hoctap.example.vn. Empty: mail names the page
+# to open instead of linking to it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+# The channels notices go out on (hoctap/notifications/channels.py: the interface a Zalo OA or
+# SMS channel implements to be listed here).
+HOCTAP_NOTIFICATION_CHANNELS = [
+    "hoctap.notifications.channels.InboxChannel",
+    "hoctap.notifications.channels.EmailChannel",
+]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("hoctap.awards.urls")),
     path("", include("hoctap.funds.urls")),
     path("", include("hoctap.members.urls")),
+    path("", include("hoctap.notifications.urls")),
     *assessment_public_urls,
 ]

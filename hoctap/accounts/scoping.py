@@ -235,3 +235,49 @@ def scope_for(request) -> Scope:
         scope = Scope(request.user)
         request._hoctap_scope = scope
     return scope
+
+
+class Holders:
+    """The inverse of `Scope.can`: who holds a capability over a unit, for messages sent to people
+    rather than pages asked for by them (reminders). Built once from the active assignments whose
+    role carries the capability, by the same rule as `Scope` (a unit is covered by an assignment at
+    it or above it; the citizen role never carries an officer's capability), then asked per unit in
+    memory, so a daily job over every commune costs one query.
+    """
+
+    def __init__(self, capability: str, *, levels=None, roles=None, on=None, under: list[str] | None = None):
+        wanted = [role for role, capabilities in CAPABILITIES.items()
+                  if capability in capabilities and role != Role.CITIZEN and (roles is None or role in roles)]
+        queryset = (RoleAssignment.objects.active(on).filter(role__in=wanted, user__is_active=True)
+                    .select_related("unit", "user"))
+        if levels is not None:
+            queryset = queryset.filter(unit__level__in=list(levels))
+        if under is not None:
+            condition = Q(pk__in=[])
+            for path in under:
+                condition |= Q(unit__path__startswith=path)
+            queryset = queryset.filter(condition)
+        self.by_path: dict[str, list[RoleAssignment]] = {}
+        for assignment in queryset:
+            self.by_path.setdefault(assignment.unit.path, []).append(assignment)
+
+    @property
+    def units(self) -> list[Unit]:
+        """The units someone holds the capability at (one per path)."""
+        return [assignments[0].unit for assignments in self.by_path.values()]
+
+    def at(self, unit: Unit) -> set:
+        """Users assigned at `unit` itself: a report is written by its own unit only."""
+        return {a.user for a in self.by_path.get(unit.path, [])}
+
+    def covering(self, unit: Unit) -> set:
+        """Users assigned at `unit` or any unit above it (what `Scope.can(capability, unit)` says)."""
+        users = set()
+        parts = [part for part in unit.path.strip("/").split("/") if part]
+        for depth in range(1, len(parts) + 1):
+            users |= {a.user for a in self.by_path.get("/" + "/".join(parts[:depth]) + "/", [])}
+        return users
+
+    def within(self, unit: Unit) -> set:
+        """Users assigned at `unit` or below it (who work inside a province's campaign)."""
+        return {a.user for path, assignments in self.by_path.items() if path.startswith(unit.path) for a in assignments}

@@ -446,8 +446,16 @@ def awards_step(context, log):
     log(f"Thi đua, khen thưởng: {congress.name}, {honoured} mô hình được tỉnh biểu dương")
 
 
+def notifications_step(context, log):
+    """The inbox as the daily reminder job would have filled it over the last month."""
+    from hoctap.notifications import demo
+
+    demo.load(context, log)
+
+
 STEPS = [territory_step, areas_step, accounts_step, criteria_step, registry_step, mountain_step, funds_step,
-         members_step, assessments_step, openrosa_step, stats_step, reports_step, inspections_step, awards_step]
+         members_step, assessments_step, openrosa_step, stats_step, reports_step, inspections_step, awards_step,
+         notifications_step]
 
 
 def run_all(log=print):
