@@ -44,8 +44,11 @@ class LearnersTemplate(ImportTemplate):
     )
     chunk_size = 500
 
+    # The registry's upload pages file the job under a home unit where the uploader holds this.
+    capability = Capability.EDIT_REGISTRY
+
     def permitted(self, scope) -> bool:
-        return scope.can(Capability.EDIT_REGISTRY)
+        return scope.can(self.capability)
 
     def unique_keys(self, row):
         yield "organisation_name", (row["commune_code"], fold(row["organisation_name"] or ""), row["year"]), \

@@ -50,8 +50,12 @@ class TargetsTemplate(ImportTemplate):
     )
     chunk_size = 500
 
+    # The registry's upload pages offer every permitted template and file the job under a home unit
+    # where the uploader holds this capability (registry.jobs.create_job).
+    capability = Capability.REPORT
+
     def permitted(self, scope) -> bool:
-        return scope.can(Capability.REPORT)
+        return scope.can(self.capability)
 
     def unique_keys(self, row):
         yield "year", (row["indicator"], row["year"], row["era"] or Era.CURRENT, row["unit_code"] or ""), \

@@ -46,8 +46,12 @@ class AreaDesignationTemplate(ImportTemplate):
         Column("note", gettext_lazy("Ghi chú"), max_length=300, width=30),
     )
 
+    # The registry's upload pages offer every permitted template and file the job under a home unit
+    # where the uploader holds this capability (registry.jobs.create_job).
+    capability = Capability.CLASSIFY_AREAS
+
     def permitted(self, scope) -> bool:
-        return scope.can(Capability.CLASSIFY_AREAS)
+        return scope.can(self.capability)
 
     def unique_keys(self, row):
         if row["unit_code"] and row["year"]:

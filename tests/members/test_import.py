@@ -102,3 +102,18 @@ def test_through_the_registry_upload_pages(client_a, branch_a):
     assert Member.objects.count() == 0
     client_a.post(f"/registry/imports/{job.pk}/commit/")
     assert Member.objects.get().full_name == "Nguyễn Văn An"
+
+
+def test_every_template_the_upload_page_offers_can_be_uploaded(client_a, province_officer, client):
+    """The registry's upload page offers every registered template its user may use; each must say
+    which capability files its job (a template without one was a 500 on upload)."""
+    from hoctap.core import imports as engine
+
+    for template in engine.all_templates():
+        assert template.capability, template.code
+    from hoctap.stats.imports import TARGETS
+
+    data = io.BytesIO(engine.template_workbook(TARGETS))
+    data.name = "chi-tieu.xlsx"
+    response = client_a.post("/registry/imports/", {"template": TARGETS.code, "file": data})
+    assert response.status_code == 302 and ImportJob.objects.get().template == TARGETS.code
