@@ -327,6 +327,9 @@ OBJECT_ROUTES = {
     # hoctap.assessments: a campaign of another province; commune B's units, assessment, evidence,
     # decision, certificate and citizen sign-up
     "assessments:campaign_detail": lambda w: [{"campaign_id": w["campaign_elsewhere"].pk}],
+    # a results file for a campaign of another province (the national one is every commune's own)
+    "assessments:results_template": lambda w: [{"campaign_id": w["campaign_elsewhere"].pk}],
+    "assessments:results_import": lambda w: [{"campaign_id": w["campaign_elsewhere"].pk}],
     "assessments:register_subjects": lambda w: _campaign_units(w),
     "assessments:review_board": lambda w: _campaign_units(w),
     "assessments:decision_create": lambda w: [{"campaign_id": w["campaign_elsewhere"].pk},
