@@ -76,3 +76,29 @@ def test_capacity_form_offers_the_records_and_writes_only_when_saved(client_a, s
                         "officers_in_clc_it_trained": 0, "officers_and_members": 1, "briefed": 0,
                         "briefed_citizen": 0})
     assert AssociationCapacity.objects.get().officers == 1
+
+
+def test_pages_cost_the_same_number_of_queries_whatever_the_size(client_a, small_map, scope_a, branch_a,
+                                                                  school_branch_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    day = timezone.localdate().replace(month=1, day=1)
+    urls = [reverse("members:index"), reverse("members:branch", args=[branch_a.pk]),
+            reverse("members:summary", args=[small_map["commune_a"].pk])]
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client_a.get(url).status_code == 200
+            out.append(len(queries))
+        return out
+
+    services.join(scope_a, branch_a, joined_on=day, full_name="Người thứ nhất")
+    few = counts()
+    for n in range(12):
+        member = services.join(scope_a, branch_a if n % 2 else school_branch_a, joined_on=day,
+                               full_name=f"Hội viên {n}").member
+        services.record_dues(scope_a, member, year=day.year, amount=50_000, paid_on=day)
+    assert counts() == few
