@@ -1,8 +1,9 @@
 """Review at commune scale: one screen per village and campaign, a row per subject.
 
 Rows carry the self-score and the council's score side by side; a reviewer accepts self-scores
-(one row or every achieving row at once, where the campaign allows), changes a row's scores, or
-returns it with a reason. Each row action is one `workflow.transition`, so the same checks apply.
+(one row, or every achieving row at once where the campaign allows, after confirming their count),
+changes a row's scores, or returns it with a reason. Each row action is one `workflow.transition`,
+so the same checks apply.
 """
 
 from __future__ import annotations
@@ -42,9 +43,16 @@ class Row:
 
     @property
     def can_accept(self) -> bool:
-        return bool(self.assessment.self_result.get("achieved")) and (
-            Action.START_REVIEW in self.actions or Action.PROPOSE in self.actions
-        )
+        return bool(self.assessment.self_result.get("achieved")) and self.reviewable
+
+    @property
+    def reviewable(self) -> bool:
+        """The reviewer can act on this row now (accept, change its scores, return it)."""
+        return Action.START_REVIEW in self.actions or Action.PROPOSE in self.actions
+
+    @property
+    def bulk_acceptable(self) -> bool:
+        return self.assessment.state in REVIEWABLE_STATES and self.can_accept
 
 
 def _summary(result: dict) -> str:
@@ -114,16 +122,37 @@ def return_row(scope: Scope, assessment: Assessment, reason: str, *, expected_ve
     return transition(scope, assessment, Action.RETURN, reason=reason, expected_version=expected_version)
 
 
-def accept_all(scope: Scope, campaign: Campaign, unit: Unit) -> tuple[int, list[str]]:
-    """Accept every achieving self-score of the village; report those that could not be accepted."""
+def bulk_rows(rows: list[Row]) -> list[Row]:
+    """The rows a bulk accept would take: achieving self-scores this reviewer may accept now (the
+    rows showing an "accept" button), so the count asked for is the count that will be accepted."""
+    return [row for row in rows if row.bulk_acceptable]
+
+
+def accept_all(scope: Scope, campaign: Campaign, unit: Unit, *, confirmed: dict[int, int]) -> tuple[int, list[str]]:
+    """Accept the achieving self-scores of the village that the reviewer confirmed.
+
+    `confirmed` maps each assessment the reviewer was shown (with the count) to the version they
+    saw. Without it nothing is accepted: a bulk accept is always a two-step action, whichever
+    client sends it. A row changed since (by another reviewer, a resubmission) is not accepted
+    but named, so the reviewer looks at it again; rows that appeared since are left for later.
+    """
     if not campaign.allow_bulk_accept:
         raise TransitionRefused(_("Đợt này không cho phép chấp nhận điểm tự chấm hàng loạt."), code="not_allowed")
+    if not confirmed:
+        raise TransitionRefused(
+            _("Chưa xác nhận: hãy bấm «Chấp nhận điểm tự chấm của mọi hồ sơ đạt», xem số hồ sơ rồi xác nhận."),
+            code="not_confirmed")
     accepted, refused = 0, []
     for row in rows_for(scope, campaign, unit):
-        if row.assessment.state not in REVIEWABLE_STATES or not row.assessment.self_result.get("achieved"):
+        seen = confirmed.get(row.assessment.pk)
+        if seen is None:
+            continue
+        if seen != row.assessment.version or not row.bulk_acceptable:
+            refused.append(_("%(name)s: hồ sơ đã thay đổi từ lúc bạn xác nhận, hãy xem lại dòng này.")
+                           % {"name": row.name})
             continue
         try:
-            accept_self_score(scope, row.assessment, expected_version=row.assessment.version)
+            accept_self_score(scope, row.assessment, expected_version=seen)
             accepted += 1
         except (TransitionRefused, StaleAssessment) as refusal:
             refused.append(f"{row.name}: {' '.join(refusal.messages)}")

@@ -13,7 +13,9 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoctap.core.limits import ascii_int, current_year
 from hoctap.accounts.roles import Capability
@@ -22,7 +24,19 @@ from hoctap.core.text import fold
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Era, Level, Unit
 
-from . import certificates, citizens, decisions, documents, evidence, learners, review, season, subjects, workflow
+from . import (
+    certificates,
+    citizens,
+    decisions,
+    documents,
+    evidence,
+    learners,
+    registration,
+    review,
+    season,
+    subjects,
+    workflow,
+)
 from .campaigns import campaign_for, create_campaign, ensure_national_campaigns, level_rows, province_of
 from .forms import (
     AssessmentFilterForm,
@@ -37,9 +51,11 @@ from .forms import (
 from .models import Assessment, Campaign, Certificate, CitizenSignup, Decision, Evidence, StaleAssessment
 from .sets import definition_of
 from .states import Action, State
-from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, adapter_for_title, display_name
+from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, display_name
 
 PAGE_SIZE = 50
+# A confirmation carries at most this many rows (a village has far fewer dossiers).
+MAX_BULK_ROWS = 5000
 
 
 def _refusal_text(error: ValidationError) -> str:
@@ -98,9 +114,12 @@ def campaign_detail(request, campaign_id):
     units = scope.filter(Unit.objects.filter(era=Era.CURRENT, level__in=[Level.COMMUNE, Level.VILLAGE]))
     if campaign.province_id:
         units = units.filter(path__startswith=campaign.province.path)
+    # A province officer sees every commune and village of the province: a page at a time, with
+    # the count, rather than a list cut off without saying so.
+    unit_page = Paginator(units.in_order(), PAGE_SIZE).get_page(request.GET.get("page"))
     unit_rows = [
         {"unit": unit, "can_register": scope.can(Capability.EDIT_REGISTRY, unit), "can_review": scope.can(Capability.REVIEW, unit)}
-        for unit in units.in_order()[:200]
+        for unit in unit_page
     ]
     return render(request, "assessments/campaign_detail.html", {
         "campaign": campaign,
@@ -109,7 +128,7 @@ def campaign_detail(request, campaign_id):
         "waiting": season.waiting(scope, campaign),
         "sets": campaign.criteria_sets.all(),
         "states": [(State(s).label, by_state.get(s, 0)) for s in State.values],
-        "unit_rows": [row for row in unit_rows if row["can_register"] or row["can_review"]],
+        "unit_rows": [row for row in unit_rows if row["can_register"] or row["can_review"]], "unit_page": unit_page,
         "issuers": decisions.issuers_for(scope, campaign),
         "decisions": scope.filter(campaign.decisions.select_related("issuer")),
         **_results_context(request, scope, campaign),
@@ -134,33 +153,36 @@ def _results_context(request, scope, campaign) -> dict:
 
 @login_required
 def register_subjects(request, campaign_id, unit_id):
-    """Registration at the start of the year: tick the subjects of a village or commune."""
+    """Registration at the start of the year: search, page through and tick the subjects of a
+    village or commune (`registration`)."""
     scope = scope_for(request)
     campaign = scope.get_or_404(Campaign.objects.all(), pk=campaign_id)
     unit = scope.get_or_404(Unit.objects.filter(era=Era.CURRENT), Capability.EDIT_REGISTRY, pk=unit_id)
-    adapter = adapter_for_title(campaign.title)
-    candidates = scope.filter(adapter.candidates(unit), Capability.EDIT_REGISTRY)
-    registered_ids = set(
-        Assessment.objects.filter(campaign__year=campaign.year, title=campaign.title,
-                                  **{f"{adapter.field}__in": candidates.values("pk")})
-        .exclude(state=State.REVOKED).values_list(adapter.field, flat=True)
-    )
     if request.method == "POST":
-        chosen = candidates.filter(pk__in=[pk for pk in map(ascii_int, request.POST.getlist("subject")) if pk])
-        done, refused = 0, []
-        for subject in chosen:
-            try:
-                workflow.register(scope, campaign.title, subject, campaign.year)
-                done += 1
-            except ValidationError as error:
-                refused.append(_refusal_text(error))
+        ids = [pk for pk in map(ascii_int, request.POST.getlist("subject")[:registration.PAGE_SIZE * 4]) if pk]
+        done, refused = registration.register_chosen(scope, campaign, unit, ids)
         if done:
-            messages.success(request, _("Đã đăng ký %(n)s đối tượng.") % {"n": done})
+            messages.success(request, ngettext("Đã đăng ký %(n)s đối tượng.", "Đã đăng ký %(n)s đối tượng.", done)
+                             % {"n": done})
         for text in refused:
             messages.error(request, text)
-        return redirect("assessments:register_subjects", campaign_id=campaign.pk, unit_id=unit.pk)
-    rows = [{"subject": s, "name": adapter.display_name(s), "registered": s.pk in registered_ids} for s in candidates[:500]]
-    return render(request, "assessments/register_subjects.html", {"campaign": campaign, "unit": unit, "rows": rows})
+        # Back to the same search and page, so the officer carries on where they were.
+        kept = {k: request.POST[k] for k in ("q", "show", "page") if request.POST.get(k)}
+        url = reverse("assessments:register_subjects", args=[campaign.pk, unit.pk])
+        return redirect(f"{url}?{urlencode(kept)}" if kept else url)
+    text, show = request.GET.get("q", ""), request.GET.get("show", "")
+    found = registration.listing(scope, campaign, unit, text=text, unregistered_only=show == "todo",
+                                 page_number=request.GET.get("page"))
+    if found.refused_text:
+        # Off the address at once: it would stay in the history and in links built from the page.
+        messages.error(request, _("Ở đây không tìm theo số định danh (số định danh không được đưa vào địa chỉ trang): "
+                                  "hãy gõ họ tên."))
+        url = reverse("assessments:register_subjects", args=[campaign.pk, unit.pk])
+        return redirect(f"{url}?{urlencode({'show': show})}" if show else url)
+    return render(request, "assessments/register_subjects.html", {
+        "campaign": campaign, "unit": unit, "listing": found, "show": show,
+        "can_review": scope.can(Capability.REVIEW, unit),
+    })
 
 
 # -- assessments ----------------------------------------------------------------------------------
@@ -371,25 +393,56 @@ def evidence_thumbnail(request, evidence_id, size):
 
 @login_required
 def review_board(request, campaign_id, unit_id):
+    """A village's dossiers, a card per subject on a phone. Reviewers act on them; the village's
+    own officers (who may see but not review) follow their dossiers' states on the same page.
+
+    Bulk accept is two steps: `?confirm=accept` (or a POST without the confirmed rows) shows how
+    many dossiers would be accepted and which; only the POST of that page, carrying each row with
+    the version shown, accepts them (`review.accept_all` refuses anything else)."""
     scope = scope_for(request)
     campaign = scope.get_or_404(Campaign.objects.all(), pk=campaign_id)
-    unit = scope.get_or_404(Unit.objects.filter(era=Era.CURRENT), Capability.REVIEW, pk=unit_id)
-    if request.method == "POST" and request.POST.get("bulk") == "accept":
+    unit = scope.get_or_404(Unit.objects.filter(era=Era.CURRENT), pk=unit_id)
+    can_review = scope.can(Capability.REVIEW, unit)
+    bulk = request.POST.get("bulk") == "accept" or request.GET.get("confirm") == "accept"
+    if bulk and not can_review:
+        raise Http404
+    confirmed = _confirmed_rows(request.POST.getlist("confirm")) if request.method == "POST" else {}
+    if bulk and confirmed:
         try:
-            accepted, refused = review.accept_all(scope, campaign, unit)
-            messages.success(request, _("Đã chấp nhận điểm tự chấm của %(n)s hồ sơ.") % {"n": accepted})
+            accepted, refused = review.accept_all(scope, campaign, unit, confirmed=confirmed)
+            messages.success(request, ngettext("Đã chấp nhận điểm tự chấm của %(n)s hồ sơ.",
+                                               "Đã chấp nhận điểm tự chấm của %(n)s hồ sơ.", accepted) % {"n": accepted})
             for text in refused:
                 messages.error(request, text)
         except workflow.TransitionRefused as refusal:
             messages.error(request, refusal.text)
         return redirect("assessments:review_board", campaign_id=campaign.pk, unit_id=unit.pk)
     rows = review.rows_for(scope, campaign, unit)
+    if bulk:
+        if not campaign.allow_bulk_accept:
+            messages.error(request, _("Đợt này không cho phép chấp nhận điểm tự chấm hàng loạt."))
+            return redirect("assessments:review_board", campaign_id=campaign.pk, unit_id=unit.pk)
+        return render(request, "assessments/review_confirm.html", {
+            "campaign": campaign, "unit": unit, "rows": review.bulk_rows(rows),
+        })
+    bulk_count = len(review.bulk_rows(rows)) if can_review and campaign.allow_bulk_accept else 0
     return render(request, "assessments/review_board.html", {
-        "campaign": campaign, "unit": unit, "rows": rows,
+        "campaign": campaign, "unit": unit, "rows": rows, "can_review": can_review,
         "can_register": scope.can(Capability.EDIT_REGISTRY, unit),
         "incomplete_sets": documents.incomplete_sets(row.assessment.criteria_set_id for row in rows),
-        "bulk_allowed": campaign.allow_bulk_accept and any(r.can_accept for r in rows),
+        "bulk_count": bulk_count,
     })
+
+
+def _confirmed_rows(values: list[str]) -> dict[int, int]:
+    """The rows a bulk-accept confirmation carried, as "assessment id:version" pairs."""
+    confirmed = {}
+    for value in values[:MAX_BULK_ROWS]:
+        pk, _sep, version = value.partition(":")
+        pk, version = ascii_int(pk), ascii_int(version)
+        if pk and version is not None:
+            confirmed[pk] = version
+    return confirmed
 
 
 @login_required

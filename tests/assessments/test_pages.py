@@ -55,7 +55,11 @@ def test_bulk_accept_proposes_every_achieving_row(client, campaigns, users, smal
     rows = submitted_citizens(3, small_map, users)
     client.force_login(users["commune_officer"])
     campaign = rows[0].campaign
-    response = client.post(f"/campaigns/{campaign.pk}/units/{small_map['village_a'].pk}/review/", {"bulk": "accept"})
+    url = f"/campaigns/{campaign.pk}/units/{small_map['village_a'].pk}/review/"
+    confirmation = client.post(url, {"bulk": "accept"})  # a first POST only asks
+    assert confirmation.status_code == 200 and "Chấp nhận 3 hồ sơ?" in confirmation.content.decode()
+    assert set(Assessment.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True)) == {State.SUBMITTED}
+    response = client.post(url, {"bulk": "accept", "confirm": [f"{r.pk}:{r.version}" for r in rows]})
     assert response.status_code == 302
     states = set(Assessment.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True))
     assert states == {State.PROPOSED}
