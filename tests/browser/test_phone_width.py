@@ -3,6 +3,7 @@ scroll box (a form wider than the screen once hid the reports board's start butt
 
 import pytest
 
+from tests.assessments.conftest import campaigns, private_media, published, users  # noqa: F401  (fixtures)
 from tests.browser.conftest import login
 from tests.registry.conftest import household_a  # noqa: F401  (fixture)
 from tests.reports.conftest import annual  # noqa: F401  (fixture)
@@ -47,4 +48,55 @@ def test_account_and_landing_pages_fit_a_phone(phone, live_server, small_map, of
     phone.wait_for_selector("#new-token")
     if phone.evaluate("document.documentElement.scrollWidth") > 360:
         too_wide["token issued"] = phone.evaluate("document.documentElement.scrollWidth")
+    assert too_wide == {}
+
+
+def test_review_registration_campaign_and_import_pages_fit_a_phone(browser, live_server, small_map, campaigns,
+                                                                    users):  # noqa: F811
+    """Issue 12 §5: the review board (with a row's score editor open), the bulk-accept confirmation,
+    registration, the campaign page and an import's result, as each role that uses them."""
+    from django.test import Client
+
+    from hoctap.registry.imports import HOUSEHOLDS
+    from hoctap.registry.models import ImportJob
+    from tests.assessments.test_pages import submitted_citizens
+    from tests.registry.conftest import household_row, xlsx
+
+    rows = submitted_citizens(3, small_map, users)
+    campaign, village = rows[0].campaign, small_map["village_a"]
+    board = f"/campaigns/{campaign.pk}/units/{village.pk}/review/"
+    register = f"/campaigns/{campaign.pk}/units/{village.pk}/register/"
+    importer = Client()
+    importer.force_login(users["commune_officer"])
+    importer.post("/registry/imports/", {"template": "households", "file": xlsx(HOUSEHOLDS, [
+        household_row("H1", "12001-001", "Nguyễn Văn Một Cái Tên Rất Dài Để Thử Bề Ngang Màn Hình", head=True),
+        household_row("H2", "00000-000", "Trần Thị Hai")])})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.INVALID  # the result page lists the bad row
+    too_wide = {}
+
+    def check(page, label):
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            too_wide[label] = width
+
+    pages = {
+        "commune_officer_a": [board, f"{board}?confirm=accept", register, f"/campaigns/{campaign.pk}/",
+                              f"/registry/imports/{job.pk}/"],
+        "village_officer_a": [board, register, f"/campaigns/{campaign.pk}/"],
+        "province_officer_x": [f"/campaigns/{campaign.pk}/", board],
+    }
+    for username, paths in pages.items():
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", is_mobile=True)
+        page = context.new_page()
+        login(page, live_server, username, "correct-horse-battery-9")
+        for path in paths:
+            assert page.goto(f"{live_server.url}{path}").ok, (username, path)
+            check(page, f"{username} {path}")
+        if username == "commune_officer_a":
+            page.goto(f"{live_server.url}{board}")
+            page.locator(f"#row-{rows[0].pk}").get_by_role("link", name="Sửa điểm").click()
+            page.wait_for_selector(f"#row-{rows[0].pk}.editing")
+            check(page, "score editor")
+        context.close()
     assert too_wide == {}
