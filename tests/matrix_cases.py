@@ -13,6 +13,16 @@ def _token_of(user):
     return ApiToken.issue(user, "B")[0].pk
 
 
+def _notice_of(user):
+    """A notice is its recipient's own: another user's notice id answers 404."""
+    from django.utils import timezone
+
+    from hoctap.notifications.models import Kind, Notification
+
+    return Notification.objects.create(user=user, kind=Kind.REPORT_DEADLINE, key="matrix-b",
+                                       url="/", created_at=timezone.now()).pk
+
+
 def build_world(small_map, officer_a, officer_b):
     world = {**small_map, "officer_a": officer_a, "officer_b": officer_b}
     _registry_world(world)
@@ -235,6 +245,7 @@ OBJECT_ROUTES = {
                                         {"designation_id": w["area_village_b"].pk}],
     "accounts:user_detail": lambda w: [{"user_id": w["officer_b"].pk}],
     "accounts:token_revoke": lambda w: [{"token_id": _token_of(w["officer_b"])}],
+    "notifications:open": lambda w: [{"pk": _notice_of(w["officer_b"])}],
     "accounts:reset_code": lambda w: [{"user_id": w["officer_b"].pk}],
     "audit:history": lambda w: [
         {"model_label": "territory.unit", "object_id": w["commune_b"].pk},
