@@ -247,7 +247,8 @@ def assessment_steps(request, assessment_id: Id):
 @assessments_router.post("/{assessment_id}/evidence", response={201: EvidenceOut})
 def evidence_upload(request, assessment_id: Id, file: File[UploadedFile], effective_date: Form[datetime.date],
                     indicator_codes: Form[str] = "", description: Form[str] = ""):
-    """Attach a photo (JPEG, PNG, WebP) or PDF; `indicator_codes` is comma-separated."""
+    """Attach a photo (JPEG, PNG, WebP, HEIC/HEIF: converted to JPEG), a PDF, or a Word (.docx) or
+    Excel (.xlsx) file without macros, each checked by its content; `indicator_codes` is comma-separated."""
     scope = scope_for(request)
     assessment = scope.get_or_404(Assessment.objects.select_related("criteria_set", "unit"), pk=assessment_id)
     attached = evidence.attach(

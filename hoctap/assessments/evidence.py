@@ -1,7 +1,12 @@
 """Evidence files: checked by content, stored once by SHA-256, shown downscaled, served only in scope.
 
-The declared type and the file name are ignored: an upload is a JPEG, PNG, WebP or PDF because its
-bytes say so (magic numbers, then Pillow must decode an image whole). The bytes are stored under
+The declared type and the file name are ignored: an upload is a JPEG, PNG, WebP, HEIC/HEIF, PDF,
+DOCX or XLSX because its bytes say so (magic numbers, then Pillow must decode an image whole; an
+office file must be an OOXML package whose declared main part is a Word document or an Excel
+workbook, with no macro project). A HEIC/HEIF photo (iPhones) is converted to a JPEG no larger than
+MAX_SENT_EDGE on its long side, the size phones shrink photos to before sending them
+(static/assessments/selfassess.js reads it from the page), because browsers cannot show HEIC.
+The bytes are stored under
 MEDIA_ROOT at a path made of their SHA-256, so the same file attached twice is stored once and
 the same file attached to two different subjects can be pointed out to the reviewer.
 """
@@ -11,6 +16,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,7 +28,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from defusedxml import ElementTree as SafeElementTree
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from hoctap.accounts.scoping import Scope
 from hoctap.core.uploads import UploadRejected
@@ -33,7 +41,26 @@ from .states import State
 from .workflow import TransitionRefused, is_subject_actor
 
 JPEG, PNG, WEBP, PDF = "image/jpeg", "image/png", "image/webp", "application/pdf"
-PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
+HEIF = "image/heif"  # only on the way in: stored as JPEG
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP", HEIF: "HEIF"}
+# What the file picker offers (types and, for phones that do not know the office types, names).
+ACCEPT = "image/*,.heic,.heif,application/pdf,.pdf,.docx,.xlsx," + DOCX + "," + XLSX
+# The long side, in pixels, of a photo as it is sent and kept: enough to read a certificate or a
+# page of a notebook, small enough (well under 500 KB as a JPEG) for a 1 Mbit/s link.
+MAX_SENT_EDGE = 1600
+# ISO base media files whose brand says HEIF/HEIC (still images, image sequences).
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
+# An office file is a zip: what it may hold before it is refused without being read further.
+OOXML_MAX_ENTRIES = 2000
+OOXML_MAX_UNPACKED = 200 * 1024 * 1024
+OOXML_MAIN_PARTS = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": DOCX,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": XLSX,
+}
+CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+register_heif_opener()
 THUMBNAIL_SIZES = {"small": 320, "large": 1280}
 # Decoding an image holds every pixel in memory (3-4 bytes each): a 7740 x 7740 PNG of a few
 # kilobytes cost 227 MB. 25 million pixels (a 20 MP camera's 5472 x 3648, a phone's 12 MP with room)
@@ -54,6 +81,10 @@ def sniff(head: bytes) -> str | None:
         return WEBP
     if head.startswith(b"%PDF-"):
         return PDF
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return HEIF
+    if head.startswith(b"PK\x03\x04"):
+        return "application/zip"  # an office file, if its content says so (_check_office)
     return None
 
 
@@ -79,16 +110,22 @@ def check_upload(uploaded) -> CheckedUpload:
     content_type = sniff(data[:16])
     if content_type is None:
         raise UploadRejected(
-            {"file": _("Chỉ nhận ảnh JPEG, PNG, WebP hoặc tệp PDF; nội dung tệp này không phải các loại đó "
-                       "(đuôi tên tệp không được tính).")},
+            {"file": _("Chỉ nhận ảnh (JPEG, PNG, WebP, HEIC), tệp PDF, Word (.docx) hoặc Excel (.xlsx); nội "
+                       "dung tệp này không phải các loại đó (đuôi tên tệp không được tính). Hãy chụp ảnh "
+                       "hoặc lưu tệp thành PDF rồi tải lên lại.")},
             code="file_type",
         )
     width = height = None
     if content_type == PDF:
         if b"%%EOF" not in data[-2048:]:
             raise UploadRejected({"file": _("Tệp PDF bị hỏng hoặc chưa tải lên hết.")}, code="file_broken")
+    elif content_type == "application/zip":
+        content_type = _check_office(data)
     else:
         width, height = _check_image(data, content_type)
+        if content_type == HEIF:
+            data, width, height = _heif_to_jpeg(data)
+            content_type = JPEG
     return CheckedUpload(data, hashlib.sha256(data).hexdigest(), content_type, width, height)
 
 
@@ -121,6 +158,61 @@ def _check_image(data: bytes, content_type: str) -> tuple[int, int]:
         raise too_large from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise broken from None
+
+
+def _heif_to_jpeg(data: bytes) -> tuple[bytes, int, int]:
+    """A HEIC/HEIF photo (already checked for its pixel count) as an upright JPEG of at most
+    MAX_SENT_EDGE on its long side, without its EXIF (which may carry GPS positions)."""
+    with Image.open(io.BytesIO(data)) as image:
+        image = ImageOps.exif_transpose(image).convert("RGB")
+        image.thumbnail((MAX_SENT_EDGE, MAX_SENT_EDGE))
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=82, optimize=True)
+        return out.getvalue(), image.width, image.height
+
+
+def _check_office(data: bytes) -> str:
+    """DOCX or XLSX, from the package's own declaration of its main part; anything else in a zip
+    (a macro-enabled document, a renamed archive, an old binary format) is refused.
+
+    Only the entry list and [Content_Types].xml are read: nothing else is unpacked, so a zip bomb
+    costs nothing. A macro project is refused wherever it is declared or stored."""
+    not_office = UploadRejected(
+        {"file": _("Tệp này không phải tệp Word (.docx) hay Excel (.xlsx) thật. Hãy mở tệp bằng Word hoặc "
+                   "Excel, chọn «Lưu thành» .docx hoặc .xlsx (hoặc PDF) rồi tải lên lại.")},
+        code="file_type",
+    )
+    macros = UploadRejected(
+        {"file": _("Tệp Word/Excel có chứa macro nên không nhận (macro có thể chứa mã độc). Hãy lưu lại "
+                   "thành .docx hoặc .xlsx thường (hoặc PDF) rồi tải lên lại.")},
+        code="file_macros",
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            entries = package.infolist()
+            if len(entries) > OOXML_MAX_ENTRIES or sum(entry.file_size for entry in entries) > OOXML_MAX_UNPACKED:
+                raise not_office
+            names = {entry.filename.lower() for entry in entries}
+            if any(name.rsplit("/", 1)[-1] in ("vbaproject.bin", "vbadata.xml") for name in names):
+                raise macros
+            declaration = next((e for e in entries if e.filename == "[Content_Types].xml"), None)
+            if declaration is None or declaration.file_size > 1024 * 1024:
+                raise not_office
+            root = SafeElementTree.fromstring(package.read(declaration))
+    except UploadRejected:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, ValueError, SyntaxError):
+        raise not_office from None
+    except Exception:  # defusedxml refuses entities and DTDs with its own errors
+        raise not_office from None
+    declared = [node.get("ContentType", "") for node in root if node.tag in (
+        CONTENT_TYPES_NS + "Override", CONTENT_TYPES_NS + "Default")]
+    if any("macroenabled" in kind.lower() or "vbaproject" in kind.lower() for kind in declared):
+        raise macros
+    kinds = {OOXML_MAIN_PARTS[kind] for kind in declared if kind in OOXML_MAIN_PARTS}
+    if len(kinds) != 1:
+        raise not_office
+    return kinds.pop()
 
 
 def store(checked: CheckedUpload) -> EvidenceFile:
@@ -164,7 +256,9 @@ def attach(scope: Scope, assessment: Assessment, uploaded, *, effective_date: da
         raise ValidationError({"effective_date": _("Ngày của minh chứng không được ở tương lai.")})
     checked = check_upload(uploaded)
     stored = store(checked)
-    name = (getattr(uploaded, "name", "") or stored.sha256[:12]).rsplit("/", 1)[-1][:255]
+    name = (getattr(uploaded, "name", "") or stored.sha256[:12]).rsplit("/", 1)[-1][:250]
+    if name.lower().endswith((".heic", ".heif")) and stored.content_type == JPEG:
+        name = name.rsplit(".", 1)[0] + ".jpg"  # what it is now
     return Evidence.objects.create(
         assessment=assessment, file=stored, original_name=name, description=description[:300],
         effective_date=effective_date, indicator_codes=codes,

@@ -92,12 +92,25 @@ class SelfAssessmentForm(forms.Form):
                         initial={True: "true", False: "false"}.get(initial_answers.get(indicator.code)),
                     )
                 else:
+                    # The limits the page checks as the user types are the criteria set's own (the
+                    # numbers the engine scores with), handed over in data attributes: the script
+                    # holds no rule of its own, and the server checks everything again.
+                    attrs = {"step": "0.5", "inputmode": "decimal", "class": "big", "data-code": indicator.code,
+                             "data-max": format(indicator.max_points, "f"), "aria-describedby": f"check-{indicator.code}"}
+                    if indicator.floor is not None:
+                        attrs["data-floor"] = format(indicator.floor, "f")
                     field = forms.DecimalField(
                         label=text_vi, required=False, min_value=0, max_value=indicator.max_points,
                         decimal_places=4, initial=initial_answers.get(indicator.code),
-                        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal", "class": "big"}),
-                        help_text=_("Tối đa %(max)s điểm") % {"max": indicator.max_points}
-                        + (_("; tối thiểu %(floor)s") % {"floor": indicator.floor} if indicator.floor is not None else ""),
+                        widget=forms.NumberInput(attrs=attrs),
+                        help_text=_("Tối đa %(max)s điểm") % {"max": _points(indicator.max_points)}
+                        + (_("; tối thiểu %(floor)s") % {"floor": _points(indicator.floor)} if indicator.floor is not None else ""),
+                        error_messages={
+                            "max_value": _("Cao hơn điểm tối đa: nhập từ 0 đến %(limit_value)s."),
+                            "min_value": _("Điểm không được âm: nhập từ 0 trở lên."),
+                            "invalid": _("Hãy nhập một số, ví dụ 8 hoặc 7.5."),
+                            "max_decimal_places": _("Nhập tối đa 4 chữ số sau dấu phẩy."),
+                        },
                     )
                 self.fields[name] = field
                 self.fields[f"n_{indicator.code}"] = forms.CharField(
@@ -123,8 +136,15 @@ class SelfAssessmentForm(forms.Form):
         return {item["indicator"].code: self.cleaned_data.get(f"n_{item['indicator'].code}", "") for item in self.indicators}
 
 
+def _points(value) -> str:
+    """10 rather than 10.0000; 7,5 in Vietnamese."""
+    from .areas import _points as points
+
+    return points(value)
+
+
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_("Tệp (ảnh JPEG, PNG, WebP hoặc PDF)"))
+    file = forms.FileField(label=_("Tệp (ảnh, PDF, Word hoặc Excel)"))
     effective_date = forms.DateField(label=_("Ngày của minh chứng"), widget=DateInput())
     indicator_codes = forms.MultipleChoiceField(label=_("Cho chỉ số"), required=False, widget=forms.CheckboxSelectMultiple)
     description = forms.CharField(label=_("Mô tả"), required=False, max_length=300)
@@ -133,7 +153,9 @@ class EvidenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["indicator_codes"].choices = [(i.code, f"{i.code}") for i in definition.indicators]
         self.fields["effective_date"].initial = timezone.localdate()
-        self.fields["file"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp,application/pdf"
+        from .evidence import ACCEPT
+
+        self.fields["file"].widget.attrs["accept"] = ACCEPT
 
 
 class TransitionForm(forms.Form):

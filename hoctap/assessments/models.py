@@ -343,7 +343,8 @@ class EvidenceFile(models.Model):
     """The bytes of an uploaded file, stored once by their SHA-256 whoever attaches them."""
 
     sha256 = models.CharField(max_length=64, unique=True)
-    content_type = models.CharField(max_length=40)
+    # Office types are long: application/vnd.openxmlformats-officedocument.wordprocessingml.document
+    content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)

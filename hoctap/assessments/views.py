@@ -9,8 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.http import urlencode
@@ -266,7 +269,12 @@ def assessment_detail(request, assessment_id):
 
 @login_required
 def self_assessment(request, assessment_id):
-    """The self-assessment sheet; one indicator per fieldset, usable on a phone."""
+    """The self-assessment sheet; one indicator per fieldset, usable on a phone.
+
+    The evidence fields belong to the same form, so a photo chosen without JavaScript travels with
+    the scores typed so far: both are kept (the scores as a draft), neither is lost. With JavaScript
+    the page sends the photo on its own (shrunk, with a progress bar: static/assessments/selfassess.js)
+    and the typed scores never leave the screen."""
     scope = scope_for(request)
     assessment = _assessment(request, assessment_id)
     if not workflow.is_subject_actor(scope, assessment):
@@ -279,27 +287,117 @@ def self_assessment(request, assessment_id):
         request.POST or None, definition=definition, group=assessment.subject_group or None,
         initial_answers=assessment.self_answers, initial_notes=assessment.self_notes,
     )
+    if request.method == "POST":
+        _attach_from_sheet(request, scope, assessment, definition)
+    if request.method == "POST" and not form.is_valid() and "submit" in request.POST:
+        _engine_problems(form, assessment)
     if request.method == "POST" and form.is_valid():
         version = _int(request.POST.get("expected_version"))
         try:
-            saved = workflow.save_answers(scope, assessment, form.answers(), notes=form.notes(), expected_version=version)
+            saved = assessment = workflow.save_answers(
+                scope, assessment, form.answers(), notes=form.notes(), expected_version=version)
             if "submit" in request.POST:
-                workflow.transition(scope, saved, Action.SUBMIT, expected_version=saved.version)
-                messages.success(request, _("Đã nộp hồ sơ tự đánh giá."))
+                submitted = workflow.transition(scope, saved, Action.SUBMIT, expected_version=saved.version)
+                messages.success(request, _submitted_text(submitted))
                 return redirect("assessments:assessment_detail", assessment_id=assessment.pk)
-            messages.success(request, _("Đã lưu."))
+            messages.success(request, _("Đã lưu nháp."))
             return redirect("assessments:self_assessment", assessment_id=assessment.pk)
         except workflow.TransitionRefused as refusal:
-            for code, message in getattr(refusal, "problems", {}).items():
+            problems = getattr(refusal, "problems", {})
+            for code, message in problems.items():
                 if f"a_{code}" in form.fields:
                     form.add_error(f"a_{code}", message)
-            form.add_error(None, refusal.text)
+            if not problems:
+                form.add_error(None, refusal.text)
         except StaleAssessment as stale:
             form.add_error(None, _refusal_text(stale))
     return render(request, "assessments/self_assessment.html", {
         "assessment": assessment, "name": display_name(assessment), "form": form,
         "set_incomplete": not assessment.criteria_set.is_complete, "explained": subjects.explain(assessment),
+        "error_summary": _error_summary(form) if form.is_bound else [],
+        "evidence_list": assessment.evidence.order_by("pk"),
+        "rules": _sheet_rules(assessment, definition),
+        "upload": {"accept": evidence.ACCEPT, "max_edge": evidence.MAX_SENT_EDGE,
+                   "max_bytes": settings.UPLOAD_MAX_BYTES, "today": timezone.localdate()},
     })
+
+
+def _attach_from_sheet(request, scope, assessment, definition) -> None:
+    """A file sent with the sheet (pages without JavaScript): attach it and say how it went; the
+    scores are handled after, whatever happened to the file."""
+    if not request.FILES.get("file"):
+        if "upload" in request.POST:
+            messages.warning(request, _("Chưa chọn tệp nào để tải lên: hãy bấm «Chọn tệp» trước."))
+        return
+    upload = EvidenceForm(request.POST, request.FILES, definition=definition)
+    if not upload.is_valid():
+        messages.error(request, _("Chưa thêm được minh chứng: %(why)s")
+                       % {"why": " ".join(str(e) for errors in upload.errors.values() for e in errors)})
+        return
+    data = upload.cleaned_data
+    try:
+        evidence.attach(scope, assessment, data["file"], effective_date=data["effective_date"],
+                        indicator_codes=data["indicator_codes"], description=data["description"])
+    except ValidationError as error:
+        messages.error(request, _("Chưa thêm được minh chứng: %(why)s") % {"why": _refusal_text(error)})
+    else:
+        messages.success(request, _("Đã thêm minh chứng «%(name)s».") % {"name": data["file"].name})
+
+
+def _engine_problems(form, assessment) -> None:
+    """A refused submit lists everything at once: besides the fields the form refused, what the
+    engine would refuse in the rest (a score not yet given), in its own words."""
+    try:
+        workflow.score(assessment, form.answers())
+    except workflow.TransitionRefused as refusal:
+        for code, message in getattr(refusal, "problems", {}).items():
+            name = f"a_{code}"
+            if name in form.fields and name not in form.errors:
+                form.add_error(name, message)
+
+
+def _submitted_text(assessment) -> str:
+    """Submitted, and what the subject's own scores come to: never silent about a floor missed."""
+    result = assessment.self_result or {}
+    text = _("Đã nộp hồ sơ tự đánh giá.")
+    if result.get("achieved") is False:
+        reasons = " ".join(r["message_vi"] for r in result.get("reasons", []) if r["code"] != "total_overridden")
+        text += " " + _("Theo điểm tự chấm, hồ sơ chưa đạt: %(reasons)s") % {"reasons": reasons}
+    return text
+
+
+def _error_summary(form) -> list[dict]:
+    """Every problem of a refused sheet, in page order, each linking to its field."""
+    rows = [{"text": str(message), "href": ""} for message in form.non_field_errors()]
+    for item in form.indicators:
+        errors = item["field"].errors
+        if errors:
+            code = item["indicator"].code
+            anchor = item["field"].id_for_label or f"ind-{code}"
+            if item["indicator"].kind == "pass_fail":
+                anchor = f"{item['field'].auto_id}_0"
+            for message in errors:
+                rows.append({"text": _("Chỉ số %(code)s: %(message)s") % {"code": code, "message": message},
+                             "href": "#" + anchor})
+        for message in item["note"].errors:
+            rows.append({"text": _("Ghi chú chỉ số %(code)s: %(message)s") % {"code": item["indicator"].code, "message": message},
+                         "href": "#" + item["note"].id_for_label})
+    return rows
+
+
+def _sheet_rules(assessment, definition) -> dict:
+    """The numbers the page's running total shows, from where the server scores: the engine's
+    pass mark for the assessment's area class and the criteria set's maximum."""
+    from hoctap.criteria import engine
+
+    if definition.scoring.method != "points":
+        return {}
+    mark = engine.pass_mark(definition, assessment.area_class)
+    return {
+        "max_total": format(definition.max_total, "f"),
+        "pass_mark": format(mark, "f") if mark is not None else "",
+        "pass_mark_line": assessment.pass_mark_line,
+    }
 
 
 def _int(value):
@@ -338,21 +436,34 @@ def assessment_transition(request, assessment_id):
 
 @login_required
 def evidence_upload(request, assessment_id):
+    """Attach a file. Asked for JSON (the self-assessment page's own upload), the answer is the new
+    list item or the refusal as text, and the page around it is left as it is."""
     scope = scope_for(request)
     assessment = _assessment(request, assessment_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    inline = request.headers.get("Accept", "").startswith("application/json")
     form = EvidenceForm(request.POST, request.FILES, definition=definition_of(assessment.criteria_set))
+    refusal = None
     if form.is_valid():
         data = form.cleaned_data
         try:
-            evidence.attach(scope, assessment, data["file"], effective_date=data["effective_date"],
-                            indicator_codes=data["indicator_codes"], description=data["description"])
-            messages.success(request, _("Đã thêm minh chứng."))
+            attached = evidence.attach(scope, assessment, data["file"], effective_date=data["effective_date"],
+                                       indicator_codes=data["indicator_codes"], description=data["description"])
         except ValidationError as error:
-            messages.error(request, _refusal_text(error))
+            refusal = _refusal_text(error)
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        refusal = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if inline:
+        if refusal is not None:
+            return JsonResponse({"error": _("Chưa thêm được minh chứng: %(why)s") % {"why": refusal}}, status=422)
+        item = render_to_string("assessments/_evidence_item.html", {"e": attached}, request=request)
+        return JsonResponse({"html": item, "message": _("Đã thêm minh chứng «%(name)s».") % {"name": attached.original_name}},
+                            status=201)
+    if refusal is None:
+        messages.success(request, _("Đã thêm minh chứng."))
+    else:
+        messages.error(request, refusal)
     target = request.POST.get("next")
     if target == "self":
         return redirect("assessments:self_assessment", assessment_id=assessment.pk)
@@ -373,8 +484,9 @@ def _private(response):
 def evidence_file(request, evidence_id):
     attachment = _evidence(request, evidence_id)
     response = HttpResponse(evidence.read_original(attachment.file), content_type=attachment.file.content_type)
-    # Never rendered inline by the browser as a page of ours: downloaded or shown as a file.
-    disposition = "inline" if attachment.file.content_type != evidence.PDF else "attachment"
+    # Never rendered inline by the browser as a page of ours: images are shown as files, PDFs and
+    # office files are downloaded.
+    disposition = "inline" if attachment.file.is_image else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="evidence-{attachment.pk}"'
     return _private(response)
 

@@ -165,3 +165,66 @@ def test_a_large_image_within_the_limit_is_accepted():
     side = int(evidence.MAX_IMAGE_PIXELS ** 0.5) // 4  # small enough to decode quickly in a test
     checked = evidence.check_upload(SimpleUploadedFile("ok.png", _png_header_of_a_huge_image(side)))
     assert (checked.width, checked.height) == (side, side)
+
+
+# -- HEIC photos and office files ----------------------------------------------------------------
+
+
+def test_a_heic_photo_is_accepted_and_kept_as_a_jpeg(family_assessment, users):
+    from tests.evidence_files import heic_bytes
+
+    photo = attach(users, family_assessment, "IMG_0042.HEIC", heic_bytes((2400, 1800)))
+    assert photo.file.content_type == "image/jpeg" and photo.original_name == "IMG_0042.jpg"
+    # shrunk to the size phones send (browsers cannot show HEIC, and 1600 px reads a document)
+    assert (photo.file.width, photo.file.height) == (evidence.MAX_SENT_EDGE, 1200)
+    with Image.open(io.BytesIO(evidence.read_original(photo.file))) as stored:
+        assert stored.format == "JPEG" and stored.size == (1600, 1200)
+
+
+def test_a_heic_photo_with_too_many_pixels_is_refused_before_decoding(family_assessment, users, monkeypatch):
+    from tests.evidence_files import heic_bytes
+
+    monkeypatch.setattr(evidence, "MAX_IMAGE_PIXELS", 100_000)
+    with pytest.raises(ValidationError) as refused:
+        attach(users, family_assessment, "IMG_0043.heic", heic_bytes((400, 300)))
+    assert "thu nhỏ ảnh" in " ".join(refused.value.messages)
+
+
+def test_word_and_excel_files_are_accepted_by_their_content(family_assessment, users):
+    from tests.evidence_files import docx_bytes, xlsx_bytes
+
+    word = attach(users, family_assessment, "bien-ban", docx_bytes())  # no extension: the content decides
+    sheet = attach(users, family_assessment, "danh-sach.xlsx", xlsx_bytes())
+    assert word.file.content_type == evidence.DOCX and sheet.file.content_type == evidence.XLSX
+    assert not word.file.is_image and word.file.width is None
+
+
+@pytest.mark.parametrize("maker, says", [
+    ("docm_bytes", "macro"),
+    ("vba_in_docx", "macro"),
+    ("fake_docx_bytes", "không phải tệp Word"),
+    ("broken_zip", "không phải tệp Word"),
+])
+def test_macro_enabled_or_fake_office_files_are_refused(family_assessment, users, maker, says):
+    from tests import evidence_files
+
+    makers = {
+        "vba_in_docx": lambda: evidence_files.docx_bytes(macro_project=True),
+        "broken_zip": lambda: evidence_files.docx_bytes()[:300],
+    }
+    data = makers[maker]() if maker in makers else getattr(evidence_files, maker)()
+    with pytest.raises(ValidationError) as refused:
+        attach(users, family_assessment, "bao-cao.docx", data)
+    text = " ".join(refused.value.messages)
+    assert says in text and "tải lên lại" in text
+    assert not EvidenceFile.objects.exists()
+
+
+def test_an_office_file_is_downloaded_not_shown(client, family_assessment, users):
+    from tests.evidence_files import xlsx_bytes
+
+    sheet = attach(users, family_assessment, "danh-sach.xlsx", xlsx_bytes())
+    client.force_login(users["village_officer"])
+    response = client.get(f"/evidence/{sheet.pk}/file/")
+    assert response.status_code == 200 and response["Content-Type"] == evidence.XLSX
+    assert response["Content-Disposition"].startswith("attachment")

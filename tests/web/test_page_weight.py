@@ -9,6 +9,8 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 
 from hoctap.accounts.roles import Role
+from hoctap.accounts.scoping import Scope
+from hoctap.assessments import workflow
 from hoctap.criteria.titles import Title
 from tests.conftest import make_user
 
@@ -36,6 +38,8 @@ def first_load(client: Client, url: str) -> tuple[int, int]:
 
 def test_pages_are_compressed_and_within_the_budget(small_map, campaigns, people, users):
     citizen = make_user("citizen_weight", Role.CITIZEN, small_map["commune_a"])
+    # the self-assessment sheet (its guide and upload scripts included), as the village officer fills it in
+    sheet = workflow.register(Scope(users["village_officer"]), Title.FAMILY, people["household"], 2025)
     province, commune, village = small_map["province"], small_map["commune_a"], small_map["village_a"]
     journeys = {
         None: ["/", "/login/", "/signup/", "/verify/", f"/public/province/{province.code}/"],
@@ -45,6 +49,7 @@ def test_pages_are_compressed_and_within_the_budget(small_map, campaigns, people
             "/account/password/", "/account/tokens/",
         ],
         users["province_officer"]: ["/", f"/stats/units/{province.pk}/"],
+        users["village_officer"]: [f"/assessments/{sheet.pk}/self-assessment/"],
         citizen: ["/", "/my/"],
     }
     weights = {}

@@ -94,6 +94,19 @@
     await render();
   }
 
+  // For a page that sends a file by itself (the self-assessment's shrunk photo): the same queue.
+  window.hoctapOffline = {
+    async enqueue(url, fields, fileName) {
+      const heading = document.querySelector("h1");
+      await put({
+        url: new URL(url, location.href).href, fields, htmx: false, page: location.href,
+        label: [heading ? heading.textContent.trim() : document.title, fileName].filter(Boolean).join(" · "),
+        at: new Date().toISOString(), conflict: "",
+      });
+      await render();
+    },
+  };
+
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (navigator.onLine || !(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
