@@ -223,7 +223,7 @@
         if (!event.lengthComputable) return;
         const percent = Math.round((100 * event.loaded) / event.total);
         progress.value = percent;
-        say(t("Sending", { name: file.name, percent }));
+        say(t("Sending", { name: file.name }) + " " + percent + "%");
       });
       request.addEventListener("load", () => {
         let answer = null;

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0002_assessment_area_designation'),
+        ('assessments', '0006_citizen_claims'),
     ]
 
     operations = [
