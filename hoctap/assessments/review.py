@@ -9,6 +9,7 @@ so the same checks apply.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -43,7 +44,7 @@ class Row:
 
     @property
     def can_accept(self) -> bool:
-        return bool(self.assessment.self_result.get("achieved")) and self.reviewable
+        return worth_proposing(self.assessment.self_result) and self.reviewable
 
     @property
     def reviewable(self) -> bool:
@@ -53,6 +54,21 @@ class Row:
     @property
     def bulk_acceptable(self) -> bool:
         return self.assessment.state in REVIEWABLE_STATES and self.can_accept
+
+
+def worth_proposing(result: dict) -> bool:
+    """The self-score achieved the title, or missed it only because of titles other dossiers were
+    still waiting for (a family's adults holding the citizen title): the proposal scores again with
+    the facts at review time (`workflow.transition`, PROPOSE), which may meet them now, and refuses
+    with the plain reason if they still do not."""
+    if result.get("achieved"):
+        return True
+    if not result.get("unmet_dependencies") or result.get("failed_floors") or result.get("failed_mandatory"):
+        return False
+    total, pass_mark = result.get("total"), result.get("pass_mark")
+    if total is None or pass_mark is None:
+        return True  # a levels set: the levels are counted again with the facts of now
+    return Decimal(str(total)) >= Decimal(str(pass_mark))
 
 
 def _summary(result: dict) -> str:

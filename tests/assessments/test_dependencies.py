@@ -165,3 +165,31 @@ def test_the_detail_page_costs_the_same_queries_for_a_bigger_household(campaigns
                               household=people["household"])
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(f"/assessments/{family.pk}/")
+
+
+def test_the_review_board_offers_to_accept_a_file_held_back_only_by_a_title_recognised_since(campaigns, people, users):
+    """Submitted while no adult held the citizen title, the family missed only that rule: the board
+    offers to accept it, and accepting scores it with the facts of now (refused with the plain
+    reason while they are unmet, proposed once the head is recognised)."""
+    from hoctap.assessments import review
+
+    family = submit(workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["household"], YEAR),
+                    users)
+    assert not family.self_result["achieved"] and family.self_result["unmet_dependencies"]
+    commune = scope_of(users["commune_officer"])
+    [row] = review.rows_for(commune, family.campaign, family.unit)
+    assert row.can_accept and row.bulk_acceptable
+    with pytest.raises(workflow.TransitionRefused) as refused:
+        review.accept_self_score(commune, family, expected_version=family.version)
+    assert "cần ít nhất 40 %" in plain(refused.value.text)
+
+    head = workflow.register(scope_of(users["village_officer"]), Title.CITIZEN, people["head"], YEAR)
+    recognise(walk_to_proposed(head, users), users)
+    [row] = review.rows_for(commune, family.campaign, family.unit)
+    proposed = review.accept_self_score(commune, row.assessment, expected_version=row.assessment.version)
+    assert proposed.state == State.PROPOSED and proposed.review_result["achieved"]
+
+    # Scores under the pass mark are never offered, whatever the other titles say.
+    low = submit(workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["neighbour"], YEAR),
+                 users, answers=full_answers(family.criteria_set, "1"))
+    assert not review.worth_proposing(low.self_result)
