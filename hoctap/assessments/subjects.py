@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, QuerySet
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from hoctap.core.text import in_reader_language
 from hoctap.criteria import counting, validity
 from hoctap.criteria.schema import PEOPLE_SHARE_FACTS, CriteriaSet
 from hoctap.criteria.titles import Title
@@ -143,7 +143,7 @@ class Explained:
     live: bool = True
 
     def _pick(self, vi: str, en: str) -> str:
-        return en if (get_language() or "vi").startswith("en") else vi
+        return in_reader_language(vi, en)
 
     @property
     def text(self):

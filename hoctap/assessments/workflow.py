@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability, Role
 from hoctap.accounts.scoping import Scope
+from hoctap.core.text import in_reader_language
 from hoctap.criteria import engine, validity
 from hoctap.criteria.labels import classification_label
 from hoctap.criteria.schema import CriteriaSet
@@ -206,8 +207,9 @@ def normalise_answers(definition: CriteriaSet, raw: dict) -> dict:
 
 
 def _invalid_answers(problems) -> TransitionRefused:
-    refusal = TransitionRefused(" ".join(p.message_vi for p in problems), code="invalid_answers", field="answers")
-    refusal.problems = {p.subject: p.message_vi for p in problems}
+    refusal = TransitionRefused(" ".join(in_reader_language(p.message_vi, p.message_en) for p in problems),
+                                code="invalid_answers", field="answers")
+    refusal.problems = {p.subject: in_reader_language(p.message_vi, p.message_en) for p in problems}
     return refusal
 
 
@@ -235,9 +237,11 @@ def score(assessment: Assessment, answers: dict) -> dict:
 
 def _not_achieved(result: dict, definition: CriteriaSet) -> TransitionRefused:
     reasons = " ".join(
-        [r["message_vi"] for r in result.get("reasons", []) if r["code"] not in {"level_reached", "band_reached"}]
+        [in_reader_language(r["message_vi"], r.get("message_en", "")) for r in result.get("reasons", [])
+         if r["code"] not in {"level_reached", "band_reached"}]
         # What was counted and what would make each unmet rule hold, in plain words.
-        + [f"{e.summary_vi} {e.next_vi}" for e in explanations_from(definition, result) if not e.met]
+        + [in_reader_language(f"{e.summary_vi} {e.next_vi}", f"{e.summary_en} {e.next_en}")
+           for e in explanations_from(definition, result) if not e.met]
     )
     return TransitionRefused(
         _("Kết quả thẩm định chưa đạt nên không thể đề nghị công nhận. %(reasons)s") % {"reasons": reasons},

@@ -193,3 +193,22 @@ def test_the_review_board_offers_to_accept_a_file_held_back_only_by_a_title_reco
     low = submit(workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["neighbour"], YEAR),
                  users, answers=full_answers(family.criteria_set, "1"))
     assert not review.worth_proposing(low.self_result)
+
+
+def test_a_refusal_reads_in_the_readers_language(campaigns, people, users):
+    """The engine's reasons and the explanations are kept in both languages: an English session
+    reads them in English, a Vietnamese one in Vietnamese."""
+    from django.utils import translation
+
+    family = submit(workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["household"], YEAR),
+                    users)
+    commune = scope_of(users["commune_officer"])
+    family = workflow.transition(commune, family, Action.START_REVIEW)
+    texts = {}
+    for language in ("en", "vi"):
+        with translation.override(language), pytest.raises(workflow.TransitionRefused) as refused:
+            workflow.transition(commune, family, Action.PROPOSE)
+        texts[language] = refused.value.text
+    assert "cần ít nhất 40 %" in texts["vi"]
+    assert "cần ít nhất" not in texts["en"] and "Công dân học tập là" not in texts["en"]
+    assert "at least 40" in texts["en"], texts["en"]
