@@ -72,8 +72,8 @@ def test_a_self_assessment_filled_offline_with_a_photo_arrives_once(browser, liv
     assessment.refresh_from_db()
     assert assessment.self_answers == {} and not Evidence.objects.exists()
 
-    page.reload()  # still offline: the queue outlives the page
-    assert page.locator("#offline-queue li").count() == 2
+    page.reload()  # still offline: the queue outlives the page (listed once IndexedDB is read)
+    expect(page.locator("#offline-queue li")).to_have_count(2)
 
     context.set_offline(False)
     expect(page.locator("#offline-queue li")).to_have_count(0)
