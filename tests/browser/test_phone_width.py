@@ -1,6 +1,8 @@
 """Every page of the menu fits a 360-px phone: nothing scrolls sideways but inside a table's own
 scroll box (a form wider than the screen once hid the reports board's start button)."""
 
+import datetime
+
 import pytest
 
 from tests.assessments.conftest import campaigns, private_media, published, users  # noqa: F401  (fixtures)
@@ -57,6 +59,9 @@ def test_review_registration_campaign_and_import_pages_fit_a_phone(browser, live
     registration, the campaign page and an import's result, as each role that uses them."""
     from django.test import Client
 
+    from django.utils import timezone
+
+    from hoctap.registry import jobs
     from hoctap.registry.imports import HOUSEHOLDS
     from hoctap.registry.models import ImportJob
     from tests.assessments.test_pages import submitted_citizens
@@ -73,6 +78,12 @@ def test_review_registration_campaign_and_import_pages_fit_a_phone(browser, live
         household_row("H2", "00000-000", "Trần Thị Hai")])})
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.INVALID  # the result page lists the bad row
+    # The same result once its upload was deleted after the retention delay (registry.jobs.purge_uploads).
+    importer.post("/registry/imports/", {"template": "households", "file": xlsx(HOUSEHOLDS, [
+        household_row("H3", "00000-000", "Lò Văn Ba")])})
+    purged = ImportJob.objects.latest("pk")
+    ImportJob.objects.filter(pk=purged.pk).update(finished_at=timezone.now() - datetime.timedelta(days=30))
+    assert jobs.purge_uploads() == [purged.pk]
     too_wide = {}
 
     def check(page, label):
@@ -82,7 +93,7 @@ def test_review_registration_campaign_and_import_pages_fit_a_phone(browser, live
 
     pages = {
         "commune_officer_a": [board, f"{board}?confirm=accept", register, f"/campaigns/{campaign.pk}/",
-                              f"/registry/imports/{job.pk}/"],
+                              f"/registry/imports/{job.pk}/", f"/registry/imports/{purged.pk}/"],
         "village_officer_a": [board, register, f"/campaigns/{campaign.pk}/"],
         "province_officer_x": [f"/campaigns/{campaign.pk}/", board],
     }
@@ -93,6 +104,8 @@ def test_review_registration_campaign_and_import_pages_fit_a_phone(browser, live
         for path in paths:
             assert page.goto(f"{live_server.url}{path}").ok, (username, path)
             check(page, f"{username} {path}")
+            if path == f"/registry/imports/{purged.pk}/":
+                page.screenshot(path="test-results/phone-import-purged.png", full_page=True)
         if username == "commune_officer_a":
             page.goto(f"{live_server.url}{board}")
             page.locator(f"#row-{rows[0].pk}").get_by_role("link", name="Sửa điểm").click()
