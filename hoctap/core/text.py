@@ -94,9 +94,14 @@ def sort_key(text: str) -> str:
     return "".join(primary) + _code(0) + "".join(chr(97 + int(t)) for t in tones)
 
 
+def reader_reads_english() -> bool:
+    """The interface is in English for this request (Vietnamese is the default)."""
+    from django.utils.translation import get_language
+
+    return (get_language() or "vi").startswith("en")
+
+
 def in_reader_language(vi: str, en: str) -> str:
     """A text kept in both languages (criteria data, the engine's reasons), as the reader reads:
     English when the interface is English and the English text exists, Vietnamese otherwise."""
-    from django.utils.translation import get_language
-
-    return en if en and (get_language() or "vi").startswith("en") else vi
+    return en if en and reader_reads_english() else vi

@@ -8,12 +8,12 @@ import datetime
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from hoctap.core.limits import Id
+from hoctap.core.text import reader_reads_english
 from hoctap.accounts.scoping import scope_for
 
 from . import services
@@ -87,10 +87,6 @@ class ValidateOut(Schema):
     problems: list[ProblemOut]
 
 
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 @router.get("/", response=list[CriteriaSetOut], url_name="list_criteria_sets")
 @paginate
 def list_criteria_sets(request, title: str = "", status: str = "", code: str = "", province_id: Id | None = None,
@@ -114,7 +110,7 @@ def validate_criteria_set(request, payload: ValidateIn):
     """Check a YAML criteria file without storing anything; every problem with its path and line."""
     candidate = services.read_yaml_text(payload.yaml, services.safe_name(payload.source_name))
     criteria_set = candidate.criteria_set
-    english = _english()
+    english = reader_reads_english()
     return {
         "valid": candidate.is_valid,
         "code": criteria_set.code if criteria_set else None,
@@ -177,7 +173,7 @@ def score_criteria_set(request, set_id: Id, payload: ScoreIn):
     try:
         result = services.score_sheet(version.definition, payload.dict())
     except AnswerError as error:
-        english = _english()
+        english = reader_reads_english()
         return Status(422, {
             "detail": _("Dữ liệu không hợp lệ."),
             "errors": [

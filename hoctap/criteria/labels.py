@@ -10,7 +10,9 @@ from __future__ import annotations
 import threading
 import time
 
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import gettext as _
+
+from hoctap.core.text import in_reader_language
 
 from .schema import ACHIEVED, NOT_ACHIEVED
 
@@ -66,7 +68,7 @@ def classification_label(code: str) -> str:
     names = _names.get(code)
     if names is None:
         return code
-    return names[1] if (get_language() or "vi").startswith("en") else names[0]
+    return in_reader_language(names[0], names[1])
 
 
 def forget() -> None:

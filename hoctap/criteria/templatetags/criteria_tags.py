@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.text import in_reader_language, reader_reads_english
 from hoctap.criteria.diff import display
 from hoctap.criteria.schema import AREA_CLASS_NAMES
 from hoctap.criteria.titles import Title
@@ -13,15 +13,11 @@ from hoctap.criteria.titles import Title
 register = template.Library()
 
 
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 @register.filter
 def tr(obj, stem: str):
     """`{{ indicator|tr:"text" }}`: text_en when the page is in English, text_vi otherwise.
     Works on objects and on dicts (items of a diff)."""
-    name = f"{stem}_{'en' if _english() else 'vi'}"
+    name = f"{stem}_{'en' if reader_reads_english() else 'vi'}"
     if isinstance(obj, dict):
         return obj.get(name, "")
     return getattr(obj, name, "")
@@ -33,13 +29,13 @@ def points(value):
     if value is None:
         return "—"
     text = format(Decimal(value).normalize(), "f")
-    return text if _english() else text.replace(".", ",")
+    return text if reader_reads_english() else text.replace(".", ",")
 
 
 @register.filter
 def area_name(code: str) -> str:
     vi, en = AREA_CLASS_NAMES.get(code, (code, code))
-    return en if _english() else vi
+    return in_reader_language(vi, en)
 
 
 @register.filter
