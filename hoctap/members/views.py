@@ -79,7 +79,10 @@ def branch_create(request):
         else:
             messages.success(request, _("Đã lập %(name)s. Ghi tên hội viên đầu tiên bên dưới.") % {"name": branch.name})
             return redirect("members:branch", branch_id=branch.pk)
-    return render(request, "members/branch_form.html", {"form": form})
+    return render(request, "members/form.html", {
+        "form": form, "title": _("Lập chi hội khuyến học"), "back": reverse("members:index"),
+        "submit": _("Lập chi hội"),
+    })
 
 
 @login_required

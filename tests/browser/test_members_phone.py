@@ -43,6 +43,7 @@ def test_members_pages_fit_a_phone(phone, live_server, small_map, officer_a, pro
     pages = {
         "officer_a": [("index", "/members/"), ("branch", f"/members/branches/{village.pk}/"),
                       ("member", f"/members/{chair.pk}/"), ("dues", f"/members/{chair.pk}/dues/"),
+                      ("new-branch", "/members/branches/new/"),
                       ("commune", f"/members/units/{small_map['commune_a'].pk}/"),
                       ("capacity", f"/stats/units/{small_map['commune_a'].pk}/capacity/{timezone.localdate().year}/")],
         "province_officer": [("province", f"/members/units/{small_map['province'].pk}/"),
