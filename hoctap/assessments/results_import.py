@@ -53,7 +53,7 @@ from hoctap.criteria.schema import NOT_ACHIEVED
 from hoctap.criteria.titles import Title
 from hoctap.registry.models import ClanBranch, Household, Organisation, Person
 from hoctap.registry.services import count_refused_id_number, id_number_not_usable
-from hoctap.territory.models import Era, Level, Unit
+from hoctap.territory.models import REFORM_DATE, Era, Level, Unit, UnitLineage
 
 from . import workflow
 from .campaigns import campaign_for, pick_criteria_set, province_of
@@ -64,6 +64,7 @@ from .states import HOLDING_STATES, Action, State
 from .subjects import adapter_for_title
 
 PREFIX = "results"
+ERA_CHOICES = ((Era.CURRENT, "mới"), (Era.LEGACY, "cũ"))
 FALSE_FLAGS = {"0", "khong", "khong dat", "no", "false"}
 # States in which a self-assessment may still be (re)submitted from a file.
 OPEN_STATES = (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED)
@@ -144,8 +145,19 @@ class ResultsTemplate(ImportTemplate):
                            else str(_("Điểm, tối đa %(max)s.") % {"max": format(indicator.max_points, "f")})))
             for code, indicator in indicators.items()
         )
+        # Years before the 2025 reform: a commune's code may be the old map's (the archive's); the
+        # lineage finds the commune of today, or the row names it when the old one was split.
+        self.map_columns = (
+            Column("era", gettext_lazy("Bản đồ"), Kind.CHOICE, choices=ERA_CHOICES, width=10,
+                   help=gettext_lazy("«mới» (mặc định): mã xã trên bản đồ hiện hành. «cũ»: mã xã trước 01/07/2025, "
+                                     "như trong hồ sơ lưu trữ.")),
+            Column("current_place", gettext_lazy("Mã xã hoặc thôn hiện nay"), max_length=30, width=16,
+                   help=gettext_lazy("Chỉ cần khi xã cũ nay thuộc nhiều xã: mã xã hoặc mã thôn hiện nay của đối "
+                                     "tượng.")),
+        ) if campaign.year < REFORM_DATE.year and self.subject_columns[0].key == "commune_code" else ()
         self.columns = (
             *self.subject_columns,
+            *self.map_columns,
             *indicator_columns,
             Column("stage", gettext_lazy("Điểm của"), Kind.CHOICE, choices=STAGES, width=14,
                    help=gettext_lazy("Để trống hoặc «Tự đánh giá»: điểm tự chấm, hồ sơ được nộp. «Thẩm định»: điểm "
@@ -222,11 +234,13 @@ class ResultsTemplate(ImportTemplate):
         unit_key = "village_code" if title == Title.COMMUNITY else "commune_code"
         level = Level.VILLAGE if title == Title.COMMUNITY else Level.COMMUNE
         subject_is_place = title in (Title.COMMUNITY, Title.COMMUNE_COMMUNITY)
-        codes = {row[unit_key] for row in rows}
+        if self.map_columns:
+            rows = self._from_old_map(rows)
+        codes = {row[unit_key] for row in rows if "place" not in row.data}
         units = {unit.code: unit for unit in Unit.objects.filter(era=Era.CURRENT, level=level, code__in=codes)}
         placed = []
         for row in rows:
-            unit = units.get(row[unit_key])
+            unit = row.data.get("place") or units.get(row[unit_key])
             if unit is None:
                 row.error(unit_key, _("Không có đơn vị mã %(code)s trên bản đồ hiện hành.") % {"code": row[unit_key]})
             elif subject_is_place and not run.scope.can(Capability.VIEW, unit):
@@ -265,12 +279,80 @@ class ResultsTemplate(ImportTemplate):
             named = lambda row: _("cơ quan, đơn vị %(name)s") % {"name": row[field]}  # noqa: E731
         for row in placed:
             subject = found.get(key_of(row))
-            if subject is None:
+            village = row.data.get("village")
+            if subject is not None and village is not None and getattr(subject, "village_id", village.pk) != village.pk:
+                row.error("current_place", _("%(what)s ở %(village)s, không ở %(given)s.") % {
+                    "what": named(row), "village": subject.village.name, "given": village.name})
+            elif subject is None:
                 row.error(field, _("Trong địa bàn bạn được giao, %(commune)s không có %(what)s. Hãy kiểm tra mã, tên "
                                    "hoặc nhập vào sổ theo dõi trước.")
                           % {"commune": row.data["place"].name, "what": named(row)})
             else:
                 row.data["subject"] = subject
+
+    def _from_old_map(self, rows: list[Row]) -> list[Row]:
+        """Rows keyed on the old map's commune code («cũ»): the lineage gives the commune of today,
+        kept as the row's place, and the old commune is kept as where the subject was recorded. An
+        old commune split among several new ones needs the row's commune or village of today; a
+        row that names neither is refused rather than guessed. Rows that stay usable are returned."""
+        old_rows = [row for row in rows if row["era"] == Era.LEGACY]
+        given = [row for row in rows if row.ok("current_place") and row["current_place"]]
+        if not old_rows and not given:
+            return rows
+        olds = {unit.code: unit for unit in Unit.objects.filter(
+            era=Era.LEGACY, level=Level.COMMUNE, code__in={row["commune_code"] for row in old_rows})}
+        successors: dict[int, list[Unit]] = {}
+        for link in UnitLineage.objects.filter(old_unit__in=olds.values()).select_related("new_unit"):
+            if link.new_unit.level == Level.COMMUNE:
+                successors.setdefault(link.old_unit_id, []).append(link.new_unit)
+        places = {}
+        for unit in Unit.objects.filter(era=Era.CURRENT, level__in=(Level.COMMUNE, Level.VILLAGE),
+                                        code__in={row["current_place"] for row in given}).select_related("parent"):
+            places.setdefault(unit.code, unit)  # a commune's code before a village's (they never share one)
+        kept = []
+        for row in rows:
+            place = None
+            if row.ok("current_place") and row["current_place"]:
+                place = places.get(row["current_place"])
+                if place is None:
+                    row.error("current_place", _("Không có xã hoặc thôn mã %(code)s trên bản đồ hiện hành.")
+                              % {"code": row["current_place"]})
+                    continue
+                if place.level == Level.VILLAGE:
+                    row.data["village"] = place
+                    place = place.parent
+            if row["era"] != Era.LEGACY:
+                if place is not None and place.code != row["commune_code"]:
+                    row.error("current_place", _("Mã này chỉ dùng khi cột Bản đồ ghi «cũ»; để trống, hoặc ghi mã "
+                                                 "thôn thuộc xã %(code)s.") % {"code": row["commune_code"]})
+                    continue
+                kept.append(row)
+                continue
+            old = olds.get(row["commune_code"])
+            if old is None:
+                row.error("commune_code", _("Không có xã mã %(code)s trên bản đồ cũ (trước 01/07/2025).")
+                          % {"code": row["commune_code"]})
+                continue
+            new = sorted(successors.get(old.pk, []), key=lambda unit: unit.sort_key)
+            if place is not None:
+                if place.pk not in {unit.pk for unit in new}:
+                    row.error("current_place", _("%(place)s không được hình thành từ %(old)s; xã cũ này nay thuộc: "
+                                                 "%(new)s.") % {"place": place.name, "old": old.name,
+                                                                "new": ", ".join(u.name for u in new) or "—"})
+                    continue
+            elif len(new) == 1:
+                place = new[0]
+            elif not new:
+                row.error("commune_code", _("Không tìm thấy xã hiện nay được hình thành từ %(old)s.") % {"old": old.name})
+                continue
+            else:
+                row.error("current_place", _("%(old)s nay thuộc nhiều xã (%(new)s): ghi mã xã hoặc mã thôn hiện nay "
+                                             "của đối tượng vào cột này.")
+                          % {"old": old.name, "new": ", ".join(unit.name for unit in new)})
+                continue
+            row.data.update(place=place, recorded=old)
+            kept.append(row)
+        return kept
 
     def _resolve_people(self, rows: list[Row], run: ImportRun) -> None:
         numbers = {row["id_number"] for row in rows}
@@ -548,6 +630,7 @@ class ResultsTemplate(ImportTemplate):
             workflow.record_past_recognition(
                 scope, self.campaign.title, subject, self.campaign.year, decision=decision,
                 answers=row.data["answers"], classification=row["classification"] or "", total=row.data.get("total"),
+                recorded_unit=row.data.get("recorded"),
             )
             return
         if row.data["entity"] == "review":
@@ -556,7 +639,8 @@ class ResultsTemplate(ImportTemplate):
                 assessment = workflow.transition(scope, assessment, Action.START_REVIEW)
             workflow.save_answers(scope, assessment, row.data["answers"])
             return
-        assessment = self._existing(row) or workflow.register(scope, self.campaign.title, subject, self.campaign.year)
+        assessment = self._existing(row) or workflow.register(scope, self.campaign.title, subject, self.campaign.year,
+                                                              recorded_unit=row.data.get("recorded"))
         assessment = workflow.save_answers(scope, assessment, row.data["answers"])
         workflow.transition(scope, assessment, Action.SUBMIT)
 

@@ -26,7 +26,7 @@ from hoctap.criteria import engine, validity
 from hoctap.criteria.labels import classification_label
 from hoctap.criteria.schema import CriteriaSet
 from hoctap.criteria.titles import Title
-from hoctap.territory.models import Level
+from hoctap.territory.models import REFORM_DATE, Era, Level, Unit, UnitLineage
 
 from . import certificates
 from .areas import opening_class
@@ -528,10 +528,13 @@ def save_answers(scope: Scope, assessment: Assessment, answers: dict, *, expecte
     return current
 
 
-def register(scope: Scope, title: str, subject, year: int, *, group: str | None = None) -> Assessment:
+def register(scope: Scope, title: str, subject, year: int, *, group: str | None = None,
+             recorded_unit: Unit | None = None) -> Assessment:
     """Register `subject` for `title` in `year`: the campaign that applies where it lives, the
     pinned criteria set that fits it, the area class its unit's designation gives in that year
-    (`areas.opening_class`), state REGISTERED; announced like a transition."""
+    (`areas.opening_class`), state REGISTERED; announced like a transition. `recorded_unit`: the
+    old-map commune a year before the reform was recorded in, when the file names it
+    (`recorded_unit_problem` checks it against the lineage)."""
     adapter = adapter_for_title(title)
     unit = adapter.unit(subject)
     probe = Assessment(title=title, subject_kind=adapter.kind, unit=unit, **{adapter.field: subject})
@@ -542,13 +545,34 @@ def register(scope: Scope, title: str, subject, year: int, *, group: str | None 
             _("Chỉ chính đối tượng hoặc cán bộ quản lý hồ sơ tại %(unit)s mới đăng ký được.") % {"unit": unit.name},
             code="no_capability",
         )
-    return _open(scope, title, subject, year, group=group)
+    return _open(scope, title, subject, year, group=group, recorded_unit=recorded_unit)
+
+
+def recorded_unit_problem(adapter, subject, year: int, recorded_unit: Unit) -> str | None:
+    """Why `recorded_unit` cannot be where `subject` was recorded in `year`, or None: an old-map
+    commune, for a year before the 2025 reform, that the subject's commune of today was formed
+    from (wholly or partly: `territory.UnitLineage`). The one rule for the import and the API."""
+    commune = adapter.commune(subject)
+    if year >= REFORM_DATE.year:
+        return _("Năm %(year)s đã dùng bản đồ hiện hành; chỉ các năm trước %(reform)s mới ghi theo xã cũ.") % {
+            "year": year, "reform": REFORM_DATE.year}
+    if recorded_unit.era != Era.LEGACY or recorded_unit.level != Level.COMMUNE:
+        return _("Đơn vị khi ghi nhận phải là một xã, phường, thị trấn của bản đồ cũ (trước 01/07/2025).")
+    if commune is None or not UnitLineage.objects.filter(old_unit=recorded_unit, new_unit=commune).exists():
+        return _("%(old)s (bản đồ cũ) không thuộc %(new)s nơi đối tượng ở hiện nay; hãy kiểm tra mã xã cũ hoặc "
+                 "ghi xã, thôn hiện nay của đối tượng.") % {
+            "old": recorded_unit.name, "new": commune.name if commune else "—"}
+    return None
 
 
 def _open(scope: Scope, title: str, subject, year: int, *, group: str | None,
-          replaces: Assessment | None = None) -> Assessment:
+          replaces: Assessment | None = None, recorded_unit: Unit | None = None) -> Assessment:
     adapter = adapter_for_title(title)
     unit = adapter.unit(subject)
+    if recorded_unit is not None:
+        problem = recorded_unit_problem(adapter, subject, year, recorded_unit)
+        if problem:
+            raise TransitionRefused(problem, code="wrong_recorded_unit", field="recorded_unit")
     campaign = campaign_for(title, year, province_of(unit))
     if campaign is None:
         raise TransitionRefused(
@@ -570,7 +594,7 @@ def _open(scope: Scope, title: str, subject, year: int, *, group: str | None,
     user = scope.user if scope.user is not None and scope.user.is_authenticated else None
     assessment = Assessment(
         campaign=campaign, title=title, subject_kind=adapter.kind, unit=unit,
-        recorded_unit=adapter.recorded_unit(subject, year), criteria_set=criteria_set,
+        recorded_unit=recorded_unit or adapter.recorded_unit(subject, year), criteria_set=criteria_set,
         area_class=area_class, area_designation=designation, subject_group=group, created_by=user, replaces=replaces,
         validity_years=level_rule(campaign, adapter.admin_level(subject)).validity_years,
         **{adapter.field: subject},
@@ -675,7 +699,7 @@ def recorded_total_result(definition: CriteriaSet, classification: str, total: D
 
 def record_past_recognition(scope: Scope, title: str, subject, year: int, *, decision: Decision,
                             answers: dict | None = None, classification: str = "",
-                            total: Decimal | None = None) -> Assessment:
+                            total: Decimal | None = None, recorded_unit: Unit | None = None) -> Assessment:
     """Enter a recognition of an earlier year from its paper record (the results import).
 
     The registration, self-assessment, review and proposal happened on paper before the system
@@ -707,7 +731,7 @@ def record_past_recognition(scope: Scope, title: str, subject, year: int, *, dec
         )
     definition = None
     with transaction.atomic():
-        assessment = _open(scope, title, subject, year, group=None)
+        assessment = _open(scope, title, subject, year, group=None, recorded_unit=recorded_unit)
         definition = definition_of(assessment.criteria_set)
         reason = _("Ghi theo hồ sơ lưu trữ: quyết định %(number)s ngày %(day)s.") % {
             "number": decision.number, "day": decision.issued_on.strftime("%d/%m/%Y")}
