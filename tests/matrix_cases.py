@@ -110,7 +110,7 @@ def _assessments_world(world):
     from hoctap.assessments.campaigns import campaign_for, create_campaign
     from hoctap.assessments.decisions import issue_certificates, issue_decision
     from hoctap.assessments.models import Evidence, EvidenceFile, LearnerFigures
-    from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+    from hoctap.criteria.shipped import publish_shipped_sets
     from hoctap.criteria.titles import Title
     from hoctap.registry.models import Household, OccupationGroup, Person, Sex
     from hoctap.territory.models import Level, Unit
@@ -159,7 +159,7 @@ def _criteria_world(world):
     import datetime
 
     from hoctap.criteria import loader
-    from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+    from hoctap.criteria.shipped import publish_shipped_sets
     from hoctap.criteria.models import CriteriaSetVersion
     from hoctap.territory.models import Level, Unit
 

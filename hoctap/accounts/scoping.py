@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from hoctap.territory.models import Era, Level, Unit
+from hoctap.territory.models import Era, Level, Unit, path_ids
 
 from .models import RoleAssignment, User
 from .roles import BELOW, CAPABILITIES, GRANTS, SAME, Capability, Role
@@ -165,7 +165,7 @@ class Scope:
             .filter(pk__in=Unit.objects.filter(under).values("predecessor_links__old_unit"))
             .values_list("path", flat=True)
         )
-        ancestor_ids = {int(part) for path in paths + predecessor_paths for part in path.strip("/").split("/") if part}
+        ancestor_ids = {pk for path in paths + predecessor_paths for pk in path_ids(path)}
         condition = under | Q(pk__in=ancestor_ids)
         for path in predecessor_paths:
             condition |= Q(path__startswith=path)
@@ -173,7 +173,7 @@ class Scope:
 
     def ancestor_ids(self) -> set[int]:
         """Ids of the units above (and at) every unit the user is assigned to."""
-        return {int(part) for a in self.assignments for part in a.unit.path.strip("/").split("/") if part}
+        return {pk for a in self.assignments for pk in path_ids(a.unit.path)}
 
     def get_or_404(self, queryset: models.QuerySet, capability: str = Capability.VIEW, **lookup):
         try:
@@ -273,9 +273,9 @@ class Holders:
     def covering(self, unit: Unit) -> set:
         """Users assigned at `unit` or any unit above it (what `Scope.can(capability, unit)` says)."""
         users = set()
-        parts = [part for part in unit.path.strip("/").split("/") if part]
-        for depth in range(1, len(parts) + 1):
-            users |= {a.user for a in self.by_path.get("/" + "/".join(parts[:depth]) + "/", [])}
+        ids = path_ids(unit.path)
+        for depth in range(1, len(ids) + 1):
+            users |= {a.user for a in self.by_path.get("/" + "/".join(map(str, ids[:depth])) + "/", [])}
         return users
 
     def within(self, unit: Unit) -> set:

@@ -22,6 +22,12 @@ class AssessmentsConfig(AppConfig):
 
         checks.register(check_retired_keys)
 
+        # Registry subjects that move (a household to another village, a person to another
+        # household) take their open assessments along, driven by the registry's own signals.
+        from . import moves
+
+        moves.connect()
+
         from .models import Assessment, Campaign, Certificate, CitizenSignup, Decision, Evidence, LearnerFigures
 
         track(Campaign, m2m_fields=("criteria_sets",))

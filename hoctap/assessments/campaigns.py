@@ -20,7 +20,7 @@ from hoctap.core.limits import is_year
 from hoctap.criteria import validity
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
-from hoctap.territory.models import Level, Unit
+from hoctap.territory.models import Unit
 
 from .models import Campaign
 from .sets import definition_of
@@ -140,14 +140,6 @@ def default_windows(title: str, year: int) -> dict[str, datetime.date]:
         "review_deadline": datetime.date(year, 12, 15),
         "recognition_deadline": datetime.date(year, 12, 31),
     }
-
-
-def province_of(unit: Unit) -> int | None:
-    """The id of the province a unit lies in, read from its path (nation/province/...)."""
-    if unit.level == Level.NATION:
-        return None
-    parts = [int(part) for part in unit.path.strip("/").split("/") if part]
-    return parts[1] if len(parts) > 1 else None
 
 
 def campaign_for(title: str, year: int, province: Unit | int | None, *, create: bool = True) -> Campaign | None:

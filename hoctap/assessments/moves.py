@@ -101,7 +101,7 @@ def follow_subject(sender, instance, created=False, raw=False, **kwargs):
 
 
 def connect() -> None:
-    """Called from the statistics app's ready(): the registry signals drive the moves."""
+    """Called from this app's ready(): the registry signals drive the moves."""
     for model in SUBJECTS:
         pre_save.connect(remember_place, sender=model, dispatch_uid=f"moves-pre-{model.__name__}")
         post_save.connect(follow_subject, sender=model, dispatch_uid=f"moves-post-{model.__name__}")

@@ -56,7 +56,7 @@ from hoctap.registry.services import count_refused_id_number, id_number_not_usab
 from hoctap.territory.models import REFORM_DATE, Era, Level, Unit, UnitLineage
 
 from . import workflow
-from .campaigns import campaign_for, pick_criteria_set, province_of
+from .campaigns import campaign_for, pick_criteria_set
 from .decisions import issuers_for, parse_number, record_archived_decision
 from .models import Assessment, Campaign
 from .sets import definition_of
@@ -372,7 +372,7 @@ class ResultsTemplate(ImportTemplate):
         adapter = adapter_for_title(self.campaign.title)
         unit = adapter.unit(subject)
         key_column = self.subject_columns[-1].key
-        if campaign_for(self.campaign.title, self.campaign.year, province_of(unit), create=False) != self.campaign:
+        if campaign_for(self.campaign.title, self.campaign.year, unit.province_id, create=False) != self.campaign:
             row.error(key_column, _("Đối tượng này thuộc đợt đánh giá khác (tỉnh có đợt riêng); hãy nhập ở đợt đó."))
             return
         try:

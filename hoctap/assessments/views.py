@@ -40,7 +40,7 @@ from . import (
     subjects,
     workflow,
 )
-from .campaigns import campaign_for, create_campaign, ensure_national_campaigns, level_rows, province_of
+from .campaigns import campaign_for, create_campaign, ensure_national_campaigns, level_rows
 from .forms import (
     AssessmentFilterForm,
     CampaignForm,
@@ -760,7 +760,7 @@ def mine(request):
     year = current_year()
     campaign = None
     if person is not None:
-        campaign = campaign_for(Title.CITIZEN, year, province_of(person.unit))
+        campaign = campaign_for(Title.CITIZEN, year, person.unit.province_id)
         if request.method == "POST" and campaign is not None:
             try:
                 created = workflow.register(scope, Title.CITIZEN, person, year)

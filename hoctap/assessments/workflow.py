@@ -30,7 +30,7 @@ from hoctap.territory.models import REFORM_DATE, Era, Level, Unit, UnitLineage
 
 from . import certificates
 from .areas import opening_class
-from .campaigns import LevelRule, campaign_for, level_rule, pick_criteria_set, province_of
+from .campaigns import LevelRule, campaign_for, level_rule, pick_criteria_set
 from .models import Assessment, Decision, StaleAssessment, StateChange, SubjectKind
 from .sets import definition_of
 from .signals import assessment_transitioned
@@ -573,7 +573,7 @@ def _open(scope: Scope, title: str, subject, year: int, *, group: str | None,
         problem = recorded_unit_problem(adapter, subject, year, recorded_unit)
         if problem:
             raise TransitionRefused(problem, code="wrong_recorded_unit", field="recorded_unit")
-    campaign = campaign_for(title, year, province_of(unit))
+    campaign = campaign_for(title, year, unit.province_id)
     if campaign is None:
         raise TransitionRefused(
             _("Chưa có đợt đánh giá %(title)s năm %(year)s: đợt mặc định toàn quốc tự mở khi đã công bố bộ tiêu chí "
@@ -717,7 +717,7 @@ def record_past_recognition(scope: Scope, title: str, subject, year: int, *, dec
         )
     adapter = adapter_for_title(title)
     unit = adapter.unit(subject)
-    campaign = campaign_for(title, year, province_of(unit), create=False)
+    campaign = campaign_for(title, year, unit.province_id, create=False)
     if campaign is None or campaign.pk != decision.campaign_id:
         raise TransitionRefused(
             _("Quyết định %(number)s không thuộc đợt áp dụng cho đối tượng này.") % {"number": decision.number},

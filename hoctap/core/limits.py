@@ -57,3 +57,17 @@ def ascii_int(text: str | None, *, minimum: int = 0, maximum: int = MAX_ID) -> i
 def parse_year(text: str | None) -> int | None:
     """A year typed in a query string, or None when it is not one the system records."""
     return ascii_int(text, minimum=FIRST_YEAR, maximum=LAST_YEAR)
+
+
+def year_asked(request, *, latest: int | None = None) -> int:
+    """The `?year=` of a page, this year when absent or not a year, never after `latest` (this
+    year by default: ledgers and rolls have no future years)."""
+    latest = current_year() if latest is None else latest
+    year = parse_year(request.GET.get("year"))
+    return latest if year is None else min(year, latest)
+
+
+def year_choices(first: int, selected: int | None = None) -> list[int]:
+    """The years a page offers, newest first: from this year (or a later `selected` one) back to
+    `first`."""
+    return list(range(max(current_year(), selected or first), first - 1, -1))

@@ -150,7 +150,7 @@ def criteria_step(context, log):
     """The shipped criteria sets, and Hưng Yên's own citizen set (v1, v2) published by its officer."""
     from hoctap.accounts.scoping import Scope
     from hoctap.criteria import services
-    from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+    from hoctap.criteria.shipped import publish_shipped_sets
     from hoctap.criteria.models import CriteriaSetVersion
 
     shipped = publish_shipped_sets(log=lambda _message: None)
@@ -319,7 +319,7 @@ def _recognised_for_inspection(context, year):
     from hoctap.assessments.campaigns import campaign_for
     from hoctap.assessments.decisions import issue_decision
     from hoctap.assessments.states import Action
-    from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+    from hoctap.criteria.shipped import publish_shipped_sets
     from hoctap.criteria.titles import Title
     from hoctap.inspections.services import population
     from hoctap.registry.models import OccupationGroup, Person, Sex

@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
-from hoctap.territory.models import Level, Unit
+from hoctap.core.limits import FIRST_YEAR
+from hoctap.territory.models import Level, Unit, child_under
 
 from .models import EntryKind, Fund, FundEntry
 from .money import format_dong, parse_dong
 
-FIRST_YEAR = 2000
 
 
 def _signed(kind: str, amount: int) -> int:
@@ -210,15 +210,15 @@ def figures(unit: Unit, year: int) -> FundFigures:
             paid_all=Sum("amount", filter=Q(kind=EntryKind.PAYMENT), default=0),
         )
     )
-    depth = len(unit.path.strip("/").split("/"))
+    depth = unit.depth
     total, per_child = FundTotals(), defaultdict(FundTotals)
     for row in rows:
         line = FundTotals(row["mobilised"], row["paid"], row["beneficiaries"], row["scholarships"],
                           row["received_all"] - row["paid_all"], 1)
         total.add(line)
-        parts = row["fund__unit__path"].strip("/").split("/")
-        if len(parts) > depth:
-            per_child[int(parts[depth])].add(line)
+        child = child_under(row["fund__unit__path"], depth)
+        if child is not None:
+            per_child[child].add(line)
     children = []
     if unit.level != Level.COMMUNE:
         for child in unit.children.filter(era=unit.era).exclude(level=Level.VILLAGE).in_order():

@@ -4,26 +4,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.core.limits import current_year, year_asked, year_choices
 from hoctap.territory.models import Level, Unit
 
 from . import services
 from .forms import EntryForm, FundForm, ReverseForm
 from .models import EntryKind, Fund, FundEntry
-
-
-def _year(request) -> int:
-    today = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", today))
-    except ValueError:
-        return today
-    return year if services.FIRST_YEAR <= year <= today else today
 
 
 def _writable_communes(scope):
@@ -62,7 +53,7 @@ def fund_create(request):
 def detail(request, fund_id):
     scope = scope_for(request)
     fund = scope.get_or_404(Fund.objects.select_related("unit"), pk=fund_id)
-    year = _year(request)
+    year = year_asked(request)
     entries = fund.entries.filter(date__year=year).select_related("reverses", "reversal").order_by("date", "pk")
     lines = services.balances(fund)
     return render(request, "funds/detail.html", {
@@ -124,11 +115,11 @@ def reverse(request, entry_id):
 def summary(request, unit_id):
     scope = scope_for(request)
     unit = scope.get_or_404(Unit.objects.current().exclude(level=Level.VILLAGE), pk=unit_id)
-    year = _year(request)
+    year = year_asked(request)
     figures = services.figures(unit, year)
     visible = set(scope.filter(Unit.objects.filter(pk__in=[c.pk for c, _t in figures.children]))
                   .values_list("pk", flat=True))
     return render(request, "funds/summary.html", {
         "unit": unit, "year": year, "figures": figures, "visible": visible,
-        "years": list(range(timezone.localdate().year, timezone.localdate().year - 7, -1)),
+        "years": year_choices(current_year() - 6),
     })

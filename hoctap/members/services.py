@@ -20,7 +20,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.core.text import fold, normalise
 from hoctap.core.validators import check_visible_text
 from hoctap.funds.money import format_dong, parse_dong
-from hoctap.territory.models import Level, Unit
+from hoctap.territory.models import Level, Unit, child_under
 
 from .models import (
     BRANCH_POSITIONS,
@@ -290,11 +290,6 @@ class MemberFigures:
     children: list[tuple[Unit, MemberTotals]] = field(default_factory=list)
 
 
-def _child_of(path: str, depth: int) -> int | None:
-    parts = path.strip("/").split("/")
-    return int(parts[depth]) if len(parts) > depth else None
-
-
 def figures(unit: Unit, year: int) -> MemberFigures:
     """Branches, members at the year's end, joins, leaves and dues of `year` under `unit`, with one
     line per child (provinces of the nation, communes of a province, villages of a commune: a
@@ -302,13 +297,13 @@ def figures(unit: Unit, year: int) -> MemberFigures:
     level: each table is grouped by the unit its branch sits under."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     under = {"unit__path__startswith": unit.path}
-    depth = len(unit.path.strip("/").split("/"))
+    depth = unit.depth
     total, per_child = MemberTotals(), defaultdict(MemberTotals)
 
     def spread(path, **values):
         line = MemberTotals(**values)
         total.add(line)
-        child = _child_of(path, depth)
+        child = child_under(path, depth)
         if child is not None:
             per_child[child].add(line)
 

@@ -10,33 +10,20 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hoctap.accounts.scoping import scope_for
-from hoctap.core.limits import is_year
+from hoctap.core.limits import current_year, year_asked, year_choices
 from hoctap.registry.models import ClanBranch, Organisation
 from hoctap.territory.models import Era, Level, Unit
 
 from . import services
 from .forms import BranchForm, DuesForm, EndOfficeForm, JoinForm, LeaveForm, MoveForm, OfficeForm, TrainingForm
-from .models import Branch, Dues, Member, Membership, Office
+from .models import Branch, Dues, Member, Office
 
 WRITE = services.WRITE
 PAGE = 300  # rows a branch page shows; a branch has tens of members, a few hundred at most
-
-
-def _year(request) -> int:
-    today = timezone.localdate().year
-    text = request.GET.get("year", "")
-    year = int(text) if text.isascii() and text.isdigit() and is_year(int(text)) else today
-    return min(year, today)
-
-
-def _years():
-    today = timezone.localdate().year
-    return list(range(today, today - 7, -1))
 
 
 def _put_errors(form, error: ValidationError) -> None:
@@ -89,7 +76,7 @@ def branch_create(request):
 def branch_detail(request, branch_id):
     scope = scope_for(request)
     branch = scope.get_or_404(Branch.objects.select_related("unit", "commune"), pk=branch_id)
-    year = _year(request)
+    year = year_asked(request)
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     rows = list(branch.memberships.filter(Q(left_on__isnull=True) | Q(left_on__gte=start), joined_on__lte=end)
                 .select_related("member").order_by("member__sort_key", "joined_on")[:PAGE])
@@ -98,7 +85,7 @@ def branch_detail(request, branch_id):
         row.paid = paid.get(row.member_id)
     figures = services.figures(branch.unit, year) if branch.unit.level == Level.VILLAGE else None
     return render(request, "members/branch.html", {
-        "branch": branch, "year": year, "years": _years(), "rows": rows, "paid": paid,
+        "branch": branch, "year": year, "years": year_choices(current_year() - 6), "rows": rows, "paid": paid,
         "at_end": sum(1 for m in rows if m.active_on(end)), "figures": figures,
         "dues_total": sum(paid.values()), "can_write": scope.can(WRITE, branch.unit),
     })
@@ -218,7 +205,7 @@ def office_end(request, office_id):
 def summary(request, unit_id):
     scope = scope_for(request)
     unit = scope.get_or_404(Unit.objects.filter(era=Era.CURRENT), pk=unit_id)
-    year = _year(request)
+    year = year_asked(request)
     figures = services.figures(unit, year)
     own = None
     if unit.level == Level.COMMUNE:
@@ -229,7 +216,7 @@ def summary(request, unit_id):
     visible = set(scope.filter(Unit.objects.filter(pk__in=[c.pk for c, _t in figures.children]))
                   .values_list("pk", flat=True))
     return render(request, "members/summary.html", {
-        "unit": unit, "year": year, "years": _years(), "figures": figures, "visible": visible, "own": own,
+        "unit": unit, "year": year, "years": year_choices(current_year() - 6), "figures": figures, "visible": visible, "own": own,
         "child_kind": {Level.NATION: _("Tỉnh, thành phố"), Level.PROVINCE: _("Xã, phường"),
                        Level.COMMUNE: _("Thôn, tổ dân phố")}.get(unit.level, ""),
         "branches": scope.filter(Branch.objects.filter(commune=unit)) if unit.level == Level.COMMUNE else None,

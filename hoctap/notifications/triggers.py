@@ -18,7 +18,6 @@ from django.urls import reverse
 
 from hoctap.accounts.roles import ROLE_LEVELS, Capability
 from hoctap.accounts.scoping import Holders
-from hoctap.assessments.campaigns import province_of
 from hoctap.assessments.models import Assessment, Campaign, StateChange
 from hoctap.assessments.states import State
 from hoctap.reports import deadlines
@@ -84,7 +83,7 @@ def report_deadlines(today: datetime.date) -> list[Planned]:
         for report_type in types:
             for year in years:
                 # Units of one level in one province share a deadline: one lookup per province.
-                key = (report_type.pk, year, unit.level, unit.pk if unit.level == Level.PROVINCE else province_of(unit))
+                key = (report_type.pk, year, unit.level, unit.province_id)
                 if key not in dues:
                     dues[key] = due_date_for(report_type, unit, year)
                 due = dues[key]

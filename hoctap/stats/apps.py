@@ -13,16 +13,14 @@ class StatsConfig(AppConfig):
 
     def ready(self):
         from hoctap.accounts.roles import Capability
-        from hoctap.assessments import moves
         from hoctap.audit.tracking import track
         from hoctap.web.navigation import register
 
         from . import receivers
         from .models import AssociationCapacity, Target
 
-        # Registry subjects that move take their assessments along (assessments.moves), and the
-        # counters follow (receivers): both driven by the registry's own signals.
-        moves.connect()
+        # The counters follow every change (receivers), after assessments.moves (connected by the
+        # assessments app, which Django readies first) has taken a moved subject's assessments along.
         receivers.connect()
         track(Target)
         track(AssociationCapacity)

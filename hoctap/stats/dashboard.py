@@ -22,7 +22,7 @@ from .models import Tally
 from .progress import Status, projected_year, status
 from .targets import Applied, Targets
 
-FIRST_YEAR = 2022  # the first year of the provincial plans' yearly steps
+PLAN_FIRST_YEAR = 2022  # the first year of the provincial plans' yearly steps
 MAPS = (CURRENT, RECORDED)
 
 
@@ -33,7 +33,7 @@ def default_year() -> int:
 
 
 def years_up_to(year: int) -> list[int]:
-    return list(range(min(FIRST_YEAR, year), year + 1))
+    return list(range(min(PLAN_FIRST_YEAR, year), year + 1))
 
 
 def indicators_for(unit: Unit) -> list[str]:

@@ -24,9 +24,8 @@ from fractions import Fraction
 from django.db import connection
 from django.db.models import Count, Q, Sum
 
-from hoctap.criteria.titles import Title
 from hoctap.registry.models import DeclaredTotals
-from hoctap.territory.models import REFORM_DATE, Era, Level, Unit, UnitLineage
+from hoctap.territory.models import REFORM_DATE, Era, Level, Unit, UnitLineage, path_ids
 
 from .indicators import CAPACITY_INDICATORS, CITIZEN_INDICATORS, TITLE_INDICATORS, Indicator
 from .models import ELIGIBLE_KIND, AssociationCapacity, CitizenTally, RecordedTally, SubjectCount, SubjectKind, Tally
@@ -383,12 +382,9 @@ def _capacity(nodes, queryset, key):
 
 # -- recorded map ---------------------------------------------------------------------------------
 
-def _ids(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/") if p]
-
 
 def _ancestor_at(path: str, index: int) -> int | None:
-    ids = _ids(path)
+    ids = path_ids(path)
     return ids[index] if len(ids) > index else None
 
 
@@ -399,7 +395,7 @@ def recorded(unit: Unit, years: list[int]) -> tuple[Node, dict[int, Node], list[
     lives now (a current commune) and where it is placed on the year's map: a list of
     (unit id, path, weight), weights summing to 1 (one entry with weight 1 when exact).
     """
-    depth = len(_ids(unit.path))
+    depth = unit.depth
     if unit.era == Era.CURRENT:
         current_paths = dict(Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, path__startswith=unit.path)
                              .values_list("pk", "path"))

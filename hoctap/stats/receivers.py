@@ -7,7 +7,6 @@ or not at all.
 
 from __future__ import annotations
 
-from django.utils import timezone
 
 from django.db import transaction
 from django.db.models import Q
@@ -25,19 +24,8 @@ from hoctap.territory.models import Era, Level, Unit
 
 from . import carried, citizens, digital
 from .models import SubjectKind
-from .tallies import Batch, Place, UnitInfo
-
-# Working-age adults are counted for each year of this window (a person is 15-60 in some of them).
-FIRST_YEAR = 2020
-
-
-def last_year() -> int:
-    return max(2030, timezone.localdate().year + 1)
-
-
-def tracked_years():
-    return range(FIRST_YEAR, last_year() + 1)
-
+from .recompute import rebuild_units
+from .tallies import Batch, Place, UnitInfo, counted_years
 
 # -- state changes ------------------------------------------------------------------------------
 
@@ -137,7 +125,7 @@ def remember(sender, instance, raw=False, **kwargs):
 
 
 def _working_years(birth_year):
-    return [y for y in tracked_years() if WORKING_AGE_MIN <= y - birth_year <= WORKING_AGE_MAX]
+    return [y for y in counted_years() if WORKING_AGE_MIN <= y - birth_year <= WORKING_AGE_MAX]
 
 
 def _person_counts(batch, units, state, sign):
@@ -286,8 +274,6 @@ def unit_changed(sender, instance, created=False, raw=False, **kwargs):
     elif old and old["parent_id"] != instance.parent_id:
         # A village moved to another commune (an administrative correction, rare). Unit.save()
         # rewrites the paths after this signal, so both communes are recounted once it commits.
-        from .recompute import rebuild_units
-
         communes = [old["parent_id"], instance.parent_id]
         transaction.on_commit(lambda: rebuild_units(communes))
 
@@ -312,8 +298,6 @@ def unit_deleted(sender, instance, **kwargs):
 def bulk_written(sender, communes, **kwargs):
     """Registry imports write with bulk_create and queryset updates (no model signals): recount
     the communes they touched, inside the import's transaction."""
-    from .recompute import rebuild_units
-
     rebuild_units(communes)
 
 

@@ -28,7 +28,7 @@ from hoctap.territory.models import Era, Level, Unit
 from . import carried
 from . import digital as digital_rule
 from .models import CitizenTally, RecordedTally, SubjectCount, SubjectKind, Tally
-from .tallies import COUNTS, Batch, UnitInfo
+from .tallies import COUNTS, Batch, UnitInfo, counted_years
 
 TABLES = (Tally, RecordedTally, CitizenTally, SubjectCount)
 
@@ -165,8 +165,6 @@ def _citizen_year(batch: Batch, units: UnitInfo, year: int, path: str | None):
 
 
 def _subject_counts(batch: Batch, units: UnitInfo, path: str | None):
-    from .receivers import tracked_years
-
     def under(qs, lookup):
         return qs.filter(**{f"{lookup}__startswith": path}) if path else qs
 
@@ -179,7 +177,7 @@ def _subject_counts(batch: Batch, units: UnitInfo, path: str | None):
     for level, kind in ((Level.VILLAGE, SubjectKind.VILLAGES),):
         for pk in under(Unit.objects.filter(era=Era.CURRENT, level=level), "path").values_list("pk", flat=True):
             batch.add_subjects(units.place(pk), kind, 0, 1)
-    years = list(tracked_years())
+    years = list(counted_years())
     people = (
         under(Person.objects.filter(household__isnull=False), "unit__path")
         .filter(birth_year__gte=years[0] - WORKING_AGE_MAX, birth_year__lte=years[-1] - WORKING_AGE_MIN)

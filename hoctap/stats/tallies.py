@@ -15,12 +15,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from hoctap.assessments.states import FROZEN_STATES, HOLDING_STATES, SELF_ASSESSED_STATES, State
 from hoctap.criteria import validity
-from hoctap.territory.models import REFORM_DATE, Level, Unit
+from hoctap.territory.models import REFORM_DATE, Level, Unit, path_ids
 
 from .models import CitizenTally, RecordedTally, SubjectCount, Tally
+
+# Working-age adults are counted for each year of this window (a person is 15-60 in some of them);
+# the live receivers and the recount both read it here.
+COUNTED_FROM = 2020
+
+
+def counted_years() -> range:
+    return range(COUNTED_FROM, max(2030, timezone.localdate().year + 1) + 1)
+
 
 COUNTS = ("registered", "self_assessed", "decided", "recognised", "carried")
 ZERO = (0, 0, 0, 0, 0)
@@ -78,15 +88,12 @@ class Place:
             yield self.village_id, "village", self.commune_id
 
 
-def _ids(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part]
-
 
 def place_of(level: str, path: str) -> Place | None:
     """From a unit's level and materialised path (no query): a village counts in itself and its
     commune; a commune in itself; anything else (a province or the nation) has no tally row and
     gives None (recompute skips the same records, so live and recomputed figures agree)."""
-    ids = _ids(path)
+    ids = path_ids(path)
     if level == Level.VILLAGE and len(ids) >= 3:
         return Place(commune_id=ids[-2], commune_parent_id=ids[-3], village_id=ids[-1])
     if level == Level.COMMUNE and len(ids) >= 2:
@@ -95,7 +102,7 @@ def place_of(level: str, path: str) -> Place | None:
 
 
 def commune_of(level: str, path: str) -> int:
-    ids = _ids(path)
+    ids = path_ids(path)
     return ids[-2] if level == Level.VILLAGE else ids[-1]
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from hoctap.territory.models import REFORM_DATE, Era, Level, Unit, UnitLineage
+from hoctap.territory.models import REFORM_DATE, Era, Level, Unit, UnitLineage, path_ids
 
 from .models import Target
 
@@ -30,16 +30,13 @@ class Applied:
     unit_id: int | None = None
 
 
-def _ids(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/") if p]
-
 
 class Targets:
     """All targets that can apply to `units`, read in two queries."""
 
     def __init__(self, units: list[Unit]):
         self.units = units
-        chains = {u.pk: list(reversed(_ids(u.path))) for u in units}  # self, parent, ..., nation
+        chains = {u.pk: list(reversed(path_ids(u.path))) for u in units}  # self, parent, ..., nation
         self.chains = chains
         self.old_provinces: dict[int, set[int]] = defaultdict(set)
         # the old provinces each unit of the new map was formed from (two small DISTINCT queries)
@@ -59,7 +56,7 @@ class Targets:
                 "new_unit_id", "old_unit__path")
             olds = defaultdict(set)
             for new_commune, old_path in pairs:
-                ids = _ids(old_path)
+                ids = path_ids(old_path)
                 if len(ids) > 1:
                     olds[new_commune].add(ids[1])  # nation / old province / district / commune
             for unit_id, commune_id in communes.items():
@@ -76,7 +73,7 @@ class Targets:
             years.sort()
 
     def applied(self, unit: Unit, indicator: str, year: int) -> Applied | None:
-        chain = self.chains.get(unit.pk) or list(reversed(_ids(unit.path)))
+        chain = self.chains.get(unit.pk) or list(reversed(path_ids(unit.path)))
         for index, unit_id in enumerate(chain):
             target = self.by_key.get((unit_id, indicator, year))
             if target is not None:
@@ -116,7 +113,7 @@ def old_provinces_of_provinces() -> dict[int, set[int]]:
     for new_province, old_path in UnitLineage.objects.filter(new_unit__level=Level.COMMUNE).values_list(
         "new_unit__parent_id", "old_unit__path"
     ):
-        ids = _ids(old_path)
+        ids = path_ids(old_path)
         if len(ids) > 1:
             mapping[new_province].add(ids[1])
     _LINEAGE_CACHE["provinces"] = (now, dict(mapping))

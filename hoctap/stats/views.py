@@ -1,4 +1,3 @@
-from django.utils import timezone
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,16 +7,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, pgettext
 from django.views.decorators.http import require_http_methods
 
-from hoctap.core.limits import is_year
+from hoctap.core.limits import is_year, year_choices
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core import imports as engine
 from hoctap.core.exports import XLSX_CONTENT_TYPE, ExportColumn, xlsx_response
 from hoctap.members import services as member_services
-from hoctap.territory.models import Era, Level, Unit
+from hoctap.territory.models import Era, Level, Unit, path_ids
 
 from . import by_ethnicity, charts
-from .dashboard import FIRST_YEAR, build, default_year, status_label
+from .dashboard import PLAN_FIRST_YEAR, build, default_year, status_label
 from .figures import CURRENT
 from .forms import CapacityForm, DashboardForm, ImportForm, TargetForm
 from .imports import TARGETS
@@ -25,10 +24,6 @@ from .indicators import TITLE_INDICATORS, Indicator
 from .models import AssociationCapacity, Target
 
 EXPORT_TABLES = ("indicators", "children", "series")
-
-
-def year_choices(selected: int) -> list[int]:
-    return list(range(max(timezone.localdate().year, selected), FIRST_YEAR - 1, -1))
 
 
 def _board(request, unit):
@@ -61,7 +56,7 @@ def dashboard(request, unit_id):
     ]
     return render(request, "stats/dashboard.html", {
         "board": board, "form": form, "unit": unit, "ancestors": ancestors, "query": query,
-        "year_choices": year_choices(board.year), "title_counts": title_counts,
+        "year_choices": year_choices(PLAN_FIRST_YEAR, board.year), "title_counts": title_counts,
         "can_capacity": unit.level == Level.COMMUNE and unit.era == Era.CURRENT
         and scope.can(Capability.REPORT, unit),
         "status_label": status_label,
@@ -69,8 +64,7 @@ def dashboard(request, unit_id):
 
 
 def _visible(scope, unit):
-    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
-    return set(scope.filter(Unit.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    return set(scope.filter(Unit.objects.filter(pk__in=path_ids(unit.path))).values_list("pk", flat=True))
 
 
 def _export_rows(board, table):
@@ -142,7 +136,7 @@ def ethnicity(request, unit_id):
     visible = _visible(scope, unit)
     return render(request, "stats/ethnicity.html", {
         "cut": cut, "unit": unit, "ancestors": [a for a in unit.ancestors() if a.pk in visible],
-        "year_choices": year_choices(cut.year), "small_cell": by_ethnicity.SMALL_CELL,
+        "year_choices": year_choices(PLAN_FIRST_YEAR, cut.year), "small_cell": by_ethnicity.SMALL_CELL,
     })
 
 
@@ -271,6 +265,6 @@ def public_province(request, code):
     params = form.cleaned_data if form.is_valid() else {}
     board = build(province, year=params.get("year"), map=CURRENT, focus=params.get("focus"), scope=None)
     return render(request, "stats/public_province.html", {
-        "board": board, "year_choices": year_choices(board.year), "unit": province, "form": form, "status_label": status_label, "pct": charts.pct,
+        "board": board, "year_choices": year_choices(PLAN_FIRST_YEAR, board.year), "unit": province, "form": form, "status_label": status_label, "pct": charts.pct,
     })
 

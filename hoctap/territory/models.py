@@ -23,6 +23,18 @@ class Level(models.TextChoices):
     VILLAGE = "village", _("Thôn, bản, ấp, tổ dân phố")
 
 
+def path_ids(path: str) -> list[int]:
+    """The ids along a unit path ("/1/5/88/" → [1, 5, 88]): the nation first, the unit itself last."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def child_under(path: str, ancestor_depth: int) -> int | None:
+    """The id of the unit right below an ancestor `ancestor_depth` levels deep on `path` (the
+    child a row belongs to when a figure is spread over an ancestor's children), or None."""
+    ids = path_ids(path)
+    return ids[ancestor_depth] if len(ids) > ancestor_depth else None
+
+
 class UnitQuerySet(models.QuerySet):
     def current(self):
         return self.filter(era=Era.CURRENT)
@@ -107,9 +119,20 @@ class Unit(models.Model):
         return self.era == Era.CURRENT
 
     def ancestors(self):
-        ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        ids = path_ids(self.path)[:-1]
         by_id = Unit.objects.in_bulk(ids)
         return [by_id[i] for i in ids if i in by_id]
+
+    @property
+    def depth(self) -> int:
+        """How many units the path holds (the nation is 1)."""
+        return len(path_ids(self.path))
+
+    @property
+    def province_id(self) -> int | None:
+        """The id of the province the unit lies in (itself for a province), read from its path."""
+        ids = path_ids(self.path)
+        return ids[1] if len(ids) > 1 else None
 
     def predecessors(self):
         """Units of the old map that this unit was formed from."""

@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from hoctap.accounts.models import ApiToken
 from hoctap.accounts.roles import Role
-from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+from hoctap.criteria.shipped import publish_shipped_sets
 from tests.conftest import make_user
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))

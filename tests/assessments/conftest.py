@@ -9,7 +9,7 @@ from hoctap.accounts.roles import Role
 from hoctap.accounts.scoping import Scope
 from hoctap.assessments import workflow
 from hoctap.assessments.campaigns import create_campaign
-from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+from hoctap.criteria.shipped import publish_shipped_sets
 from hoctap.criteria.titles import Title
 from hoctap.registry.models import ClanBranch, Household, OccupationGroup, Organisation, Person, Sex
 from tests.conftest import make_user

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from hoctap.accounts.roles import Role
 from hoctap.assessments.campaigns import campaign_for, create_campaign, pick_criteria_set, valid_until
-from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+from hoctap.criteria.shipped import publish_shipped_sets
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
 

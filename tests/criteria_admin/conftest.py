@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hoctap.accounts.roles import Role
 from hoctap.criteria import loader
-from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+from hoctap.criteria.shipped import publish_shipped_sets
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.territory.models import Level
 from tests.conftest import make_unit, make_user

@@ -24,7 +24,7 @@ from hoctap.assessments.sets import definition_of
 from hoctap.assessments.states import Action, State
 from hoctap.assessments.subjects import adapter_for_title
 from hoctap.core.limits import current_year
-from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+from hoctap.criteria.shipped import publish_shipped_sets
 from hoctap.criteria.titles import Title
 from hoctap.demo import mountain as mountain_demo
 from hoctap.registry.ethnicity import resolve_ethnicity

@@ -16,7 +16,7 @@ from hoctap.assessments import workflow
 from hoctap.assessments.campaigns import campaign_for, create_campaign
 from hoctap.assessments.decisions import issue_decision
 from hoctap.assessments.states import Action
-from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+from hoctap.criteria.shipped import publish_shipped_sets
 from hoctap.criteria.titles import Title
 from hoctap.registry.models import OccupationGroup, Person, Sex
 from tests.conftest import make_user

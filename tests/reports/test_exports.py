@@ -257,7 +257,7 @@ def test_household_rows_carry_their_own_family_result_in_print_order(small_map, 
     must get its own result, whatever order the households were created in."""
     from hoctap.assessments import workflow
     from hoctap.assessments.campaigns import create_campaign
-    from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+    from hoctap.criteria.shipped import publish_shipped_sets
     from hoctap.criteria.titles import Title
 
     village = small_map["village_a"]
