@@ -81,7 +81,7 @@ def build() -> dict:
     from hoctap.assessments.campaigns import campaign_for, create_campaign
     from hoctap.assessments.models import Assessment
     from hoctap.assessments.states import State
-    from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+    from hoctap.criteria.shipped import publish_shipped_sets
     from hoctap.criteria.titles import Title
     from hoctap.registry.models import Household, Person, Sex
     from hoctap.territory.models import Era, Level, Unit

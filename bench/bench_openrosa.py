@@ -58,7 +58,7 @@ def build():
     from hoctap.accounts.roles import Role
     from hoctap.assessments.campaigns import create_campaign
     from hoctap.assessments.models import Assessment, SubjectKind
-    from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+    from hoctap.criteria.shipped import publish_shipped_sets
     from hoctap.criteria.titles import Title
     from hoctap.openrosa.models import DeviceCredential
     from hoctap.registry.models import Household, Person, Sex

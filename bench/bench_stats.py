@@ -92,7 +92,7 @@ def step_setup(scale, url):
     from hoctap.accounts.models import RoleAssignment, User
     from hoctap.accounts.roles import Role
     from hoctap.assessments.models import Campaign
-    from hoctap.criteria.management.commands.publish_shipped_sets import publish_shipped_sets
+    from hoctap.criteria.shipped import publish_shipped_sets
     from hoctap.criteria.titles import Title
     from hoctap.territory.loader import load_territories
     from hoctap.territory.models import Era, Level, Unit, UnitLineage
