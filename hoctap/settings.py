@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hoctap.registry",
     "hoctap.funds",
     "hoctap.members",
+    "hoctap.learning",
     "hoctap.assessments",
     "hoctap.openrosa",
     "hoctap.stats",

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("hoctap.awards.urls")),
     path("", include("hoctap.funds.urls")),
     path("", include("hoctap.members.urls")),
+    path("", include("hoctap.learning.urls")),
     path("", include("hoctap.notifications.urls")),
     *assessment_public_urls,
 ]

@@ -33,6 +33,7 @@ def build_world(small_map, officer_a, officer_b):
     _openrosa_world(world)
     _funds_world(world)
     _members_world(world)
+    _learning_world(world)
     _areas_world(world)
     return world
 
@@ -73,6 +74,23 @@ def _members_world(world):
     Membership.objects.create(member=member, branch=branch, joined_on=datetime.date(2020, 1, 1))
     world.update(branch_b=branch, member_b=member, office_b=Office.objects.create(
         member=member, commune=world["commune_b"], position="chair", started_on=datetime.date(2021, 1, 1)))
+
+
+def _learning_world(world):
+    """Learning records (hoctap.learning): commune B's centre class, Week activity and declaration."""
+    import datetime
+
+    from hoctap.learning.models import CentreClass, LiteracyDeclaration, WeekActivity
+
+    world["class_b"] = CentreClass.objects.create(
+        commune=world["commune_b"], topic="law", name="Pháp luật Bình Minh", started_on=datetime.date(2025, 3, 1),
+        participants=30, held_by="Công an xã Bình Minh")
+    world["week_b"] = WeekActivity.objects.create(commune=world["commune_b"], date=datetime.date(2025, 10, 1),
+                                                  activity="Khai mạc Tuần lễ Bình Minh", participants=100)
+    world["declaration_b"] = LiteracyDeclaration.objects.create(
+        commune=world["commune_b"], year=2025, population_15_35=100, literate_15_35=99, population_15_60=200,
+        literate2_15_60=190, declared_by="Chủ tịch UBND xã Bình Minh", document="Báo cáo Bình Minh",
+        document_date=datetime.date(2025, 11, 1))
 
 
 def _registry_world(world):
@@ -311,6 +329,16 @@ OBJECT_ROUTES = {
     "members:office": lambda w: [{"member_id": w["member_b"].pk}],
     "members:training": lambda w: [{"member_id": w["member_b"].pk}],
     "members:office_end": lambda w: [{"office_id": w["office_b"].pk}],
+    "api:learning_figures": lambda w: [{"unit_id": w["commune_b"].pk}],
+    "api:learning_class_detail": lambda w: [{"class_id": w["class_b"].pk}],
+    "api:learning_class_update": lambda w: [{"class_id": w["class_b"].pk}],
+    "learning:summary": lambda w: [{"unit_id": w["commune_b"].pk}],
+    "learning:summary_xlsx": lambda w: [{"unit_id": w["commune_b"].pk}],
+    "learning:class_create": lambda w: [{"unit_id": w["commune_b"].pk}],
+    "learning:class_edit": lambda w: [{"class_id": w["class_b"].pk}],
+    "learning:week_create": lambda w: [{"unit_id": w["commune_b"].pk}],
+    "learning:week_edit": lambda w: [{"activity_id": w["week_b"].pk}],
+    "learning:declare": lambda w: [{"unit_id": w["commune_b"].pk}],
     "members:summary": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
     "awards:self_report": lambda w: [{"report_id": w["self_report_b"].pk}],
     "awards:nomination": lambda w: [{"nomination_id": w["nomination_b"].pk}],
@@ -464,6 +492,9 @@ LIST_QUERIES = {
     "assessments:assessment_list": ["", "?q=binh", "?state=registered", "?title=citizen&year=2025"],
     "api:list_assessments": ["", "?state=registered", "?title=citizen&year=2025"],
     "api:list_decisions": ["", "?year=2025"],
+    "api:learning_classes": ["", "?year=2025", lambda w: f"?commune_id={w['commune_b'].pk}"],
+    "api:learning_week_activities": ["", "?year=2025"],
+    "api:learning_declarations": ["", "?year=2025"],
     "api:list_campaigns": ["", "?year=2025"],
     "registry:household_list": ["", "?q=binh", "?q=HB-1"],
     "registry:person_list": ["", "?q=binh", "?occupation_group=farmer&working_age=on"],

@@ -28,6 +28,9 @@ class Capability(models.TextChoices):
     MANAGE_TERRITORY = "manage_territory", _("quản lý thôn, tổ dân phố")
     REPORT = "report", _("lập báo cáo")
     CLASSIFY_AREAS = "classify_areas", _("xếp loại vùng khó khăn")
+    # The commune records its own learning centre's classes, Lifelong Learning Week and literacy
+    # figures (hoctap.learning); the province reads them, it does not write them for the commune.
+    RECORD_LEARNING = "record_learning", _("ghi hoạt động học tập cộng đồng, phổ cập giáo dục")
 
 
 C = Capability
@@ -35,7 +38,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CITIZEN: frozenset({C.VIEW}),
     Role.VILLAGE_OFFICER: frozenset({C.VIEW, C.EDIT_REGISTRY}),
     Role.COMMUNE_OFFICER: frozenset(
-        {C.VIEW, C.EDIT_REGISTRY, C.VIEW_ID_NUMBERS, C.REVIEW, C.MANAGE_ACCOUNTS, C.MANAGE_TERRITORY, C.REPORT}
+        {C.VIEW, C.EDIT_REGISTRY, C.VIEW_ID_NUMBERS, C.REVIEW, C.MANAGE_ACCOUNTS, C.MANAGE_TERRITORY, C.REPORT,
+         C.RECORD_LEARNING}
     ),
     Role.COMMUNE_APPROVER: frozenset({C.VIEW, C.VIEW_ID_NUMBERS, C.REVIEW, C.RECOGNISE, C.REPORT}),
     Role.PROVINCE_OFFICER: frozenset(

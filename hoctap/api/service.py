@@ -18,6 +18,7 @@ from hoctap.assessments.workflow import TransitionRefused
 from hoctap.awards.api import router as awards_router
 from hoctap.criteria.api import router as criteria_router
 from hoctap.inspections.api import router as inspections_router
+from hoctap.learning.api import router as learning_router
 from hoctap.registry.api import router as registry_router
 from hoctap.reports.api import exports_router, router as reports_router
 from hoctap.stats.api import router as stats_router
@@ -130,4 +131,5 @@ api.add_router("/exports", exports_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/awards", awards_router)
 api.add_router("/stats", stats_router)
+api.add_router("/learning", learning_router)
 api.add_router("/todo", todo_router)

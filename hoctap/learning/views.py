@@ -1,0 +1,215 @@
+"""Pages of the learning records. Thin: records come through the scope, rules and figures from
+services; a record outside the reader's territory is a 404, and so is a form the reader may not use
+(a province officer reads a commune's records, the commune's officers write them)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_http_methods
+
+from hoctap.accounts.scoping import scope_for
+from hoctap.core.exports import ExportColumn, xlsx_response
+from hoctap.core.limits import parse_year
+from hoctap.territory.models import Era, Level, Unit
+
+from . import services, topics
+from .forms import ClassForm, DeclarationForm, WeekActivityForm
+from .models import CentreClass, LiteracyDeclaration, WeekActivity
+
+WRITE = services.WRITE
+PAGE = 200  # a commune's centre holds tens of classes a year; the page lists the year's
+
+
+def _year(request) -> int:
+    today = timezone.localdate().year
+    return min(parse_year(request.GET.get("year")) or today, today)
+
+
+def _years():
+    today = timezone.localdate().year
+    return list(range(today, today - 7, -1))
+
+
+def _put_errors(form, error: ValidationError) -> None:
+    for name, problems in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, problems)
+
+
+def _unit(scope, unit_id):
+    return scope.get_or_404(Unit.objects.filter(era=Era.CURRENT, level__in=[Level.NATION, Level.PROVINCE,
+                                                                             Level.COMMUNE]), pk=unit_id)
+
+
+@login_required
+def index(request):
+    """The reader's own figures: their commune's page (a village officer's commune), or a list when
+    they work on several units."""
+    scope = scope_for(request)
+    units = []
+    for unit in scope.home_units():
+        unit = unit.parent if unit.level == Level.VILLAGE else unit
+        if unit.era == Era.CURRENT and unit not in units:
+            units.append(unit)
+    if len(units) == 1:
+        return redirect("learning:summary", unit_id=units[0].pk)
+    return render(request, "learning/index.html", {"units": units})
+
+
+@login_required
+def summary(request, unit_id):
+    scope = scope_for(request)
+    unit = _unit(scope, unit_id)
+    year = _year(request)
+    figures = services.figures(unit, year)
+    visible = set(scope.filter(Unit.objects.filter(pk__in=[c.pk for c, _t in figures.children]))
+                  .values_list("pk", flat=True))
+    context = {"unit": unit, "year": year, "years": _years(), "figures": figures, "visible": visible,
+               "total": figures.total, "can_write": scope.can(WRITE, unit) and unit.level == Level.COMMUNE,
+               "child_kind": {Level.NATION: _("Tỉnh, thành phố"), Level.PROVINCE: _("Xã, phường")}.get(unit.level, "")}
+    total = figures.total
+    context.update(literacy2=total.standard_share("literacy_level", 2), primary3=total.standard_share("primary_level", 3),
+                   secondary2=total.standard_share("lower_secondary_level", 2),
+                   preschool=total.standard_share("preschool", 1))
+    if unit.level == Level.COMMUNE:
+        context["classes"] = scope.filter(CentreClass.objects.filter(commune=unit, started_on__year=year))[:PAGE]
+        context["activities"] = scope.filter(WeekActivity.objects.filter(commune=unit, date__year=year))[:PAGE]
+        context["declaration"] = figures.declarations[0] if figures.declarations else None
+    return render(request, "learning/summary.html", context)
+
+
+def _rate(share):
+    rate = share.rate
+    return None if rate is None else round(float(rate), 1)
+
+
+EXPORT_COLUMNS = [
+    ExportColumn(_lazy("Đơn vị"), lambda r: r[0], 28),
+    ExportColumn(_lazy("Số xã, phường"), lambda r: r[1].communes, 10),
+    ExportColumn(_lazy("Lớp học ở TTHTCĐ"), lambda r: r[1].classes, 12),
+    ExportColumn(_lazy("Số buổi"), lambda r: r[1].sessions, 10),
+    ExportColumn(_lazy("Lượt người tham gia lớp học"), lambda r: r[1].participants, 14),
+    ExportColumn(_lazy("Xã có ghi lớp học"), lambda r: r[1].centres_active, 12),
+    ExportColumn(_lazy("Hoạt động Tuần lễ học tập suốt đời"), lambda r: r[1].week_activities, 14),
+    ExportColumn(_lazy("Người tham gia Tuần lễ"), lambda r: r[1].week_participants, 14),
+    ExportColumn(_lazy("Xã có ghi hoạt động Tuần lễ"), lambda r: r[1].week_communes, 14),
+    ExportColumn(_lazy("Xã đã kê khai phổ cập, xóa mù chữ"), lambda r: r[1].declared, 14),
+    ExportColumn(_lazy("Người 15–35 tuổi (xã đã kê khai)"), lambda r: r[1].population_15_35, 14),
+    ExportColumn(_lazy("Trong đó biết chữ"), lambda r: r[1].literate_15_35, 12),
+    ExportColumn(_lazy("Tỷ lệ biết chữ 15–35 (%)"), lambda r: _rate(r[1].literate_share()), 12),
+    ExportColumn(_lazy("Người 15–60 tuổi (xã đã kê khai)"), lambda r: r[1].population_15_60, 14),
+    ExportColumn(_lazy("Trong đó biết chữ mức độ 2"), lambda r: r[1].literate2_15_60, 12),
+    ExportColumn(_lazy("Tỷ lệ biết chữ mức độ 2, 15–60 (%)"), lambda r: _rate(r[1].literate2_share()), 12),
+    ExportColumn(_lazy("Xã đạt chuẩn xóa mù chữ mức độ 2"), lambda r: r[1].standard_share("literacy_level", 2).numerator, 14),
+    ExportColumn(_lazy("Xã đạt chuẩn PCGD tiểu học mức độ 3"), lambda r: r[1].standard_share("primary_level", 3).numerator, 14),
+    ExportColumn(_lazy("Xã đạt chuẩn PCGD THCS mức độ 2 trở lên"),
+                 lambda r: r[1].standard_share("lower_secondary_level", 2).numerator, 14),
+    ExportColumn(_lazy("Xã đạt chuẩn PCGD mầm non trẻ 5 tuổi"), lambda r: r[1].standard_share("preschool", 1).numerator, 14),
+]
+
+
+@login_required
+def summary_xlsx(request, unit_id):
+    """The page's figures as a spreadsheet: the unit's total, then one row per child."""
+    scope = scope_for(request)
+    unit = _unit(scope, unit_id)
+    year = _year(request)
+    figures = services.figures(unit, year)
+    topic_columns = [ExportColumn(_("Lớp: %(topic)s") % {"topic": name}, lambda r, code=code: r[1].by_topic.get(code, [0, 0])[0], 12)
+                     for code, name in topics.choices()]
+    rows = [(_("Tổng: %(unit)s") % {"unit": unit.name}, figures.total)] + [(c.name, t) for c, t in figures.children]
+    filename = f"{pgettext('file name', 'hoc-tap-cong-dong')}-{unit.code}-{year}"
+    return xlsx_response(filename, pgettext("file name", "Học tập cộng đồng"), EXPORT_COLUMNS + topic_columns, rows)
+
+
+def _commune(scope, unit_id):
+    """The commune a form writes for: in the reader's scope with the write capability, else 404."""
+    unit = scope.get_or_404(Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE), pk=unit_id)
+    scope.require(WRITE, unit)
+    return unit
+
+
+def _render_form(request, form, title, unit, back, submit):
+    return render(request, "learning/form.html", {"form": form, "title": title, "subtitle": unit.name,
+                                                  "back": back, "submit": submit})
+
+
+def _back(unit, year):
+    return f"{reverse('learning:summary', args=[unit.pk])}?year={year}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def class_form(request, unit_id=None, class_id=None):
+    scope = scope_for(request)
+    instance = None
+    if class_id is not None:
+        instance = scope.get_or_404(CentreClass.objects.select_related("commune"), WRITE, pk=class_id)
+        unit = instance.commune
+        initial = {name: getattr(instance, name) for name in ClassForm.base_fields}
+    else:
+        unit, initial = _commune(scope, unit_id), None
+    form = ClassForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.record_class(scope, unit, user=request.user, instance=instance, **form.cleaned_data)
+        except ValidationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi lớp «%(name)s»: %(n)s người tham gia.") % {
+                "name": record.name, "n": record.participants})
+            return redirect(_back(unit, record.started_on.year))
+    title = _("Sửa lớp học") if instance else _("Ghi lớp học ở trung tâm học tập cộng đồng")
+    return _render_form(request, form, title, unit, _back(unit, _year(request)), _("Ghi"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def week_form(request, unit_id=None, activity_id=None):
+    scope = scope_for(request)
+    instance = None
+    if activity_id is not None:
+        instance = scope.get_or_404(WeekActivity.objects.select_related("commune"), WRITE, pk=activity_id)
+        unit = instance.commune
+        initial = {name: getattr(instance, name) for name in WeekActivityForm.base_fields}
+    else:
+        unit, initial = _commune(scope, unit_id), None
+    form = WeekActivityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.record_week_activity(scope, unit, user=request.user, instance=instance,
+                                                   **form.cleaned_data)
+        except ValidationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi hoạt động «%(name)s».") % {"name": record.activity})
+            return redirect(_back(unit, record.date.year))
+    title = _("Sửa hoạt động Tuần lễ") if instance else _("Ghi hoạt động Tuần lễ hưởng ứng học tập suốt đời")
+    return _render_form(request, form, title, unit, _back(unit, _year(request)), _("Ghi"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declaration_form(request, unit_id):
+    scope = scope_for(request)
+    unit = _commune(scope, unit_id)
+    year = _year(request)
+    existing = LiteracyDeclaration.objects.filter(commune=unit, year=year).first()
+    initial = {name: getattr(existing, name) for name in DeclarationForm.base_fields} if existing else None
+    form = DeclarationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare(scope, unit, user=request.user, year=year, **form.cleaned_data)
+        except ValidationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi số liệu phổ cập giáo dục, xóa mù chữ năm %(year)d.") % {"year": year})
+            return redirect(_back(unit, year))
+    title = _("Kê khai phổ cập giáo dục, xóa mù chữ năm %(year)d") % {"year": year}
+    return _render_form(request, form, title, unit, _back(unit, year), _("Ghi số liệu"))
