@@ -191,6 +191,14 @@ def members_step(context, log):
     demo.load(context, log)
 
 
+def learning_step(context, log):
+    """Learning centres: classes across the year, the Lifelong Learning Week in October, literacy
+    declarations with their source (one commune only for this year: coverage shows)."""
+    from hoctap.learning import demo
+
+    demo.load(context, log)
+
+
 def assessments_step(context, log):
     """The yearly cycle in the first commune: campaigns of the demo years, assessments of every title in
     every state, decisions with signed certificates, a correction, the demo citizen's own record."""
@@ -454,7 +462,7 @@ def notifications_step(context, log):
 
 
 STEPS = [territory_step, areas_step, accounts_step, criteria_step, registry_step, mountain_step, funds_step,
-         members_step, assessments_step, openrosa_step, stats_step, reports_step, inspections_step, awards_step,
+         members_step, learning_step, assessments_step, openrosa_step, stats_step, reports_step, inspections_step, awards_step,
          notifications_step]
 
 
