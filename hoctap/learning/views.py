@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from hoctap.accounts.scoping import scope_for
 from hoctap.core.exports import ExportColumn, xlsx_response
-from hoctap.core.limits import parse_year
+from hoctap.core.limits import current_year, year_asked, year_choices
 from hoctap.territory.models import Era, Level, Unit
 
 from . import services, topics
@@ -25,16 +24,6 @@ from .models import CentreClass, LiteracyDeclaration, WeekActivity
 
 WRITE = services.WRITE
 PAGE = 200  # a commune's centre holds tens of classes a year; the page lists the year's
-
-
-def _year(request) -> int:
-    today = timezone.localdate().year
-    return min(parse_year(request.GET.get("year")) or today, today)
-
-
-def _years():
-    today = timezone.localdate().year
-    return list(range(today, today - 7, -1))
 
 
 def _put_errors(form, error: ValidationError) -> None:
@@ -66,11 +55,11 @@ def index(request):
 def summary(request, unit_id):
     scope = scope_for(request)
     unit = _unit(scope, unit_id)
-    year = _year(request)
+    year = year_asked(request)
     figures = services.figures(unit, year)
     visible = set(scope.filter(Unit.objects.filter(pk__in=[c.pk for c, _t in figures.children]))
                   .values_list("pk", flat=True))
-    context = {"unit": unit, "year": year, "years": _years(), "figures": figures, "visible": visible,
+    context = {"unit": unit, "year": year, "years": year_choices(current_year() - 6), "figures": figures, "visible": visible,
                "total": figures.total, "can_write": scope.can(WRITE, unit) and unit.level == Level.COMMUNE,
                "child_kind": {Level.NATION: _("Tỉnh, thành phố"), Level.PROVINCE: _("Xã, phường")}.get(unit.level, "")}
     total = figures.total
@@ -119,7 +108,7 @@ def summary_xlsx(request, unit_id):
     """The page's figures as a spreadsheet: the unit's total, then one row per child."""
     scope = scope_for(request)
     unit = _unit(scope, unit_id)
-    year = _year(request)
+    year = year_asked(request)
     figures = services.figures(unit, year)
     topic_columns = [ExportColumn(_("Lớp: %(topic)s") % {"topic": name}, lambda r, code=code: r[1].by_topic.get(code, [0, 0])[0], 12)
                      for code, name in topics.choices()]
@@ -166,7 +155,7 @@ def class_form(request, unit_id=None, class_id=None):
                 "name": record.name, "n": record.participants})
             return redirect(_back(unit, record.started_on.year))
     title = _("Sửa lớp học") if instance else _("Ghi lớp học ở trung tâm học tập cộng đồng")
-    return _render_form(request, form, title, unit, _back(unit, _year(request)), _("Ghi"))
+    return _render_form(request, form, title, unit, _back(unit, year_asked(request)), _("Ghi"))
 
 
 @login_required
@@ -191,7 +180,7 @@ def week_form(request, unit_id=None, activity_id=None):
             messages.success(request, _("Đã ghi hoạt động «%(name)s».") % {"name": record.activity})
             return redirect(_back(unit, record.date.year))
     title = _("Sửa hoạt động Tuần lễ") if instance else _("Ghi hoạt động Tuần lễ hưởng ứng học tập suốt đời")
-    return _render_form(request, form, title, unit, _back(unit, _year(request)), _("Ghi"))
+    return _render_form(request, form, title, unit, _back(unit, year_asked(request)), _("Ghi"))
 
 
 @login_required
@@ -199,7 +188,7 @@ def week_form(request, unit_id=None, activity_id=None):
 def declaration_form(request, unit_id):
     scope = scope_for(request)
     unit = _commune(scope, unit_id)
-    year = _year(request)
+    year = year_asked(request)
     existing = LiteracyDeclaration.objects.filter(commune=unit, year=year).first()
     initial = {name: getattr(existing, name) for name in DeclarationForm.base_fields} if existing else None
     form = DeclarationForm(request.POST or None, initial=initial)
