@@ -24,6 +24,7 @@ from .models import ID_NUMBER_PATTERN, ClanBranch, Household, Organisation, Pers
 from .services import (
     clan_branches_in_scope,
     denominator,
+    household_members_problem,
     households_in_scope,
     likely_duplicates,
     organisations_in_scope,
@@ -286,8 +287,9 @@ def create_household(request, payload: HouseholdIn):
             id_numbers.add(person.id_number)
         members.append(person)
         if member.is_head:
-            if head is not None:
-                raise ValidationError({f"members.{index}.is_head": [_("Chỉ đánh dấu một chủ hộ.")]})
+            problem = household_members_problem(household, members, heads=2 if head is not None else 1)
+            if problem:
+                raise ValidationError({f"members.{index}.is_head": [problem]})
             head = person
         warnings += likely_duplicates(scope, full_name=person.full_name, birth_year=person.birth_year,
                                       commune=household.village.parent, id_number=person.id_number)

@@ -26,7 +26,7 @@ from .models import (
     Person,
     TotalKind,
 )
-from .services import check_declared_totals, id_number_not_usable, id_number_refusal
+from .services import check_declared_totals, household_members_problem, id_number_not_usable, id_number_refusal
 from .widgets import SearchSelect
 
 CHOOSE = _("— Chọn —")
@@ -197,10 +197,10 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
         if any(self.errors):
             return
         entered = self.entered_forms()
-        if not entered:
-            raise ValidationError(_("Hộ phải có ít nhất một thành viên."))
-        if sum(1 for form in entered if form.cleaned_data.get("is_head")) > 1:
-            raise ValidationError(_("Chỉ đánh dấu một chủ hộ."))
+        heads = sum(1 for form in entered if form.cleaned_data.get("is_head"))
+        problem = household_members_problem(self.instance, entered, heads)
+        if problem:
+            raise ValidationError(problem)
 
     def chosen_head(self):
         """The ticked member; the first one entered when nobody is ticked and the household has no head."""

@@ -47,9 +47,24 @@ def next_household_code(commune: Unit) -> str:
     return f"H{number:04d}"
 
 
+def household_members_problem(household: Household, members, heads: int) -> str | None:
+    """What is wrong with the members a page, the API or an import gives a household, or None: a
+    household is registered with at least one member, and at most one of them is ticked as head
+    (none ticked: the first becomes head)."""
+    if household.pk is None and not members:
+        return _("Hộ phải có ít nhất một thành viên.")
+    if heads > 1:
+        return _("Chỉ đánh dấu một chủ hộ.")
+    return None
+
+
 def save_household(scope, household: Household, members=(), head: Person | None = None) -> Household:
     """Save a household and its members in one transaction; `head` must be one of the members
-    (or already belong to the household)."""
+    (or already belong to the household). A new household without members is refused here, so the
+    page and the API refuse it alike."""
+    problem = household_members_problem(household, members, heads=0)
+    if problem:
+        raise ValidationError({"members": [problem]})
     with transaction.atomic():
         if not household.code:
             household.code = next_household_code(household.village.parent)

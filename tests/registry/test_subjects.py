@@ -124,7 +124,7 @@ def test_saving_a_household_with_members_sets_the_head_and_checks_the_scope(smal
     save_household(scope, household, members, members[1])
     assert household.code == "H0001" and household.head == members[1] and household.members.count() == 2
     with pytest.raises(OutOfScope):
-        save_household(scope, Household(village=small_map["village_b"]), [])
+        save_household(scope, Household(village=small_map["village_b"]), [Person(full_name="Lê Văn Ba", sex="male", birth_year=1990)])
     assert not Household.objects.filter(village=small_map["village_b"]).exists()
 
 
