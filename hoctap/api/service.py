@@ -11,9 +11,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from hoctap.accounts.api import router as accounts_router
 from hoctap.accounts.scoping import OutOfScope
+from hoctap.core.versions import StaleRecord
 from hoctap.assessments.api import assessments_router, campaigns_router, decisions_router, verification_router
 from hoctap.assessments.learner_api import router as learners_router
-from hoctap.assessments.models import StaleAssessment
 from hoctap.assessments.workflow import TransitionRefused
 from hoctap.awards.api import router as awards_router
 from hoctap.criteria.api import router as criteria_router
@@ -101,7 +101,7 @@ def refused(request, exc):
     return api.create_response(request, body, status=REFUSAL_STATUS.get(exc.code, 422))
 
 
-@api.exception_handler(StaleAssessment)
+@api.exception_handler(StaleRecord)
 def stale(request, exc):
     body = {"detail": " ".join(exc.messages), "code": "stale", "current_version": exc.current_version}
     return api.create_response(request, body, status=409)

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.accounts.roles import Role
+from hoctap.core.versions import StaleRecord
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
 from hoctap.registry.models import Sex
@@ -144,16 +145,11 @@ SUBJECT_OF_TITLE = {
 }
 
 
-class StaleAssessment(ValidationError):
+class StaleAssessment(StaleRecord):
     """Someone else saved the assessment since it was loaded."""
 
-    def __init__(self, current_version: int, loaded_version: int):
-        self.current_version = current_version
-        super().__init__(
-            _("Hồ sơ đã được người khác cập nhật (phiên bản %(current)s, bạn đang sửa phiên bản %(loaded)s). "
-              "Hãy tải lại trang để xem thay đổi rồi làm lại."),
-            code="stale", params={"current": current_version, "loaded": loaded_version},
-        )
+    message = _("Hồ sơ đã được người khác cập nhật (phiên bản %(current)s, bạn đang sửa phiên bản %(loaded)s). "
+                "Hãy tải lại trang để xem thay đổi rồi làm lại.")
 
 
 class ImmutableAssessment(ValidationError):

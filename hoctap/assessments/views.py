@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from hoctap.core.limits import ascii_int, current_year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.web.shortcuts import add_service_errors
 from hoctap.core.text import fold
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Era, Level, Unit
@@ -738,8 +739,7 @@ def signup(request):
                 id_number=data["id_number"], occupation_group=data["occupation_group"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             login(request, created.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Đã tạo tài khoản."))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability, Role
 from hoctap.accounts.scoping import Scope
+from hoctap.core.versions import check_version
 from hoctap.core.text import in_reader_language
 from hoctap.criteria import engine, validity
 from hoctap.criteria.labels import classification_label
@@ -302,8 +303,7 @@ def transition(scope: Scope, assessment: Assessment, action: str, *, reason: str
             )
         except Assessment.DoesNotExist:
             raise Http404 from None
-        if expected_version is not None and current.version != expected_version:
-            raise StaleAssessment(current.version, expected_version)
+        check_version(current.version, expected_version, StaleAssessment)
         rule = TRANSITIONS.get((current.state, action))
         if rule is None:
             raise _wrong_state(current, action)
@@ -499,8 +499,7 @@ def save_answers(scope: Scope, assessment: Assessment, answers: dict, *, expecte
                 "campaign", "unit", "criteria_set").get(pk=assessment.pk)
         except Assessment.DoesNotExist:
             raise Http404 from None
-        if expected_version is not None and current.version != expected_version:
-            raise StaleAssessment(current.version, expected_version)
+        check_version(current.version, expected_version, StaleAssessment)
         definition = definition_of(current.criteria_set)
         if current.state in (State.SELF_ASSESSING, State.RETURNED):
             if not is_subject_actor(scope, current):

@@ -1,7 +1,7 @@
 import datetime
 
 from django.http import HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hoctap.core.limits import Id, Year
@@ -90,6 +90,7 @@ class NominationOut(Schema):
     achievements: str
     stage: str
     status: str
+    version: int
     decisions: list[NominationDecisionOut]
 
     @staticmethod
@@ -104,6 +105,7 @@ class NominationOut(Schema):
 class NominationDecisionIn(Schema):
     action: str
     reason: str = ""
+    version: int | None = Field(None, ge=1, description="the version the client showed; a newer one is refused with 409")
 
 
 class AwardIn(Schema):
@@ -232,7 +234,8 @@ def nomination_decisions(request, nomination_id: Id):
 def nomination_decide(request, nomination_id: Id, payload: NominationDecisionIn):
     scope = scope_for(request)
     nomination = scope.get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
-    decided = services.decide(scope, nomination, payload.action, actor=request.user, reason=payload.reason)
+    decided = services.transition(scope, nomination, payload.action, actor=request.user, reason=payload.reason,
+                                  expected_version=payload.version)
     return decided
 
 

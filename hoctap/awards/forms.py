@@ -47,6 +47,7 @@ class NominationForm(forms.Form):
 
 class DecisionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -87,6 +87,8 @@ class Nomination(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    # Raised by every decision: the page and the API send back the version they showed.
+    version = models.PositiveIntegerField(default=1)
 
     scope_path_lookup = "unit__path"
 

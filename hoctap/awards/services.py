@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
+from hoctap.core.versions import check_version
 from hoctap.territory.models import Era, Level, Unit
 
 from . import emulation
+from .states import actions_for, rule_for
 from .models import (
     NEXT_STAGE,
     Award,
@@ -22,7 +24,6 @@ from .models import (
     EmulationSelfReport,
     Nomination,
     NominationDecision,
-    NominationStatus,
     NomineeKind,
     SelfReportState,
     Stage,
@@ -110,16 +111,7 @@ def can_decide(scope, nomination: Nomination) -> bool:
 def available_actions(scope, nomination: Nomination) -> list[str]:
     if not can_decide(scope, nomination):
         return []
-    actions = []
-    status = nomination.status
-    open_ = (NominationStatus.DRAFT, NominationStatus.PENDING)
-    if nomination.stage in NEXT_STAGE and status in (*open_, NominationStatus.HONOURED):
-        actions.append(DecisionAction.PROPOSE)
-    if status in open_:
-        actions.append(DecisionAction.HONOUR)
-    if status == NominationStatus.PENDING:
-        actions.append(DecisionAction.DECLINE)
-    return actions
+    return actions_for(nomination.status, nomination.stage)
 
 
 def create_nomination(scope, *, occasion: str, nominee_kind: str, nominee_name: str, unit: Unit,
@@ -148,26 +140,29 @@ def create_nomination(scope, *, occasion: str, nominee_kind: str, nominee_name: 
     return scope.save(nomination, Capability.REPORT)
 
 
-def decide(scope, nomination: Nomination, action: str, *, actor, reason: str = "") -> Nomination:
+def transition(scope, nomination: Nomination, action: str, *, actor, reason: str = "",
+               expected_version: int | None = None) -> Nomination:
+    """The one way a nomination moves (page, API and demo alike): the deciding level only, a step of
+    `states.TRANSITIONS`, the version the caller saw, a reason where the rule needs one."""
     with transaction.atomic():
         nomination = Nomination.objects.select_for_update().select_related("unit").get(pk=nomination.pk)
         if not can_decide(scope, nomination):
             raise Http404
-        if action not in available_actions(scope, nomination):
-            raise ValidationError({"action": _("Không thực hiện được thao tác này ở trạng thái hiện tại.")})
-        if action == DecisionAction.DECLINE and not reason.strip():
+        check_version(nomination.version, expected_version)
+        rule = rule_for(nomination.status, nomination.stage, action)
+        if rule is None:
+            raise ValidationError({"action": _("Không thực hiện được thao tác này ở trạng thái hiện tại; "
+                                               "hãy tải lại trang để xem các thao tác còn làm được.")})
+        if rule.needs_reason and not reason.strip():
             raise ValidationError({"reason": _("Phải nêu lý do không chọn.")})
         stage = nomination.stage
         NominationDecision.objects.create(nomination=nomination, stage=stage, action=action, reason=reason.strip(),
                                           actor=actor)
-        if action == DecisionAction.PROPOSE:
+        nomination.status = rule.to
+        if rule.moves_up:
             nomination.stage = NEXT_STAGE[stage]
-            nomination.status = NominationStatus.PENDING
-        elif action == DecisionAction.HONOUR:
-            nomination.status = NominationStatus.HONOURED
-        else:
-            nomination.status = NominationStatus.DECLINED
-        nomination.save(update_fields=["stage", "status"])
+        nomination.version += 1
+        nomination.save(update_fields=["stage", "status", "version"])
     return nomination
 
 

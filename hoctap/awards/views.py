@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.web.shortcuts import add_service_errors
 
 from . import emulation, services
 from .exports import honour_list_xlsx
@@ -15,13 +16,6 @@ from .forms import AwardForm, DecisionForm, HonourListForm, NominationForm, Self
 from .models import Award, EmulationSelfReport, Nomination
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's field errors on the form's fields (unit_id is the form's unit)."""
-    for field, messages_ in error.message_dict.items():
-        field = "unit" if field == "unit_id" else field
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @login_required
@@ -51,7 +45,7 @@ def self_report_create(request):
         try:
             report = services.save_self_report(scope, answers={}, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("awards:self_report", report_id=report.pk)
     return render(request, "awards/form.html", {"form": form, "heading": _("Tự đánh giá thi đua")})
@@ -93,7 +87,7 @@ def nomination_create(request):
         try:
             nomination = services.create_nomination(scope, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("awards:nomination", nomination_id=nomination.pk)
     return render(request, "awards/form.html", {"form": form, "heading": _("Đề nghị biểu dương")})
@@ -106,10 +100,10 @@ def nomination(request, nomination_id):
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.decide(scope, item, form.cleaned_data["action"], actor=request.user,
-                            reason=form.cleaned_data["reason"])
+            services.transition(scope, item, form.cleaned_data["action"], actor=request.user,
+                                reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi quyết định."))
             return redirect("awards:nomination", nomination_id=item.pk)
@@ -136,7 +130,7 @@ def award_create(request):
         try:
             services.record_award(scope, actor=request.user, nomination=nomination, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi khen thưởng."))
             return redirect("awards:index")

@@ -429,10 +429,10 @@ def awards_step(context, log):
             continue
         nomination = services.create_nomination(Scope(officer), occasion=congress.code, nominee_kind=kind,
                                                 nominee_name=name, unit=unit, achievements=achievements, actor=officer)
-        services.decide(Scope(officer), nomination, "honour", actor=officer)
-        services.decide(Scope(officer), nomination, "propose", actor=officer)
+        services.transition(Scope(officer), nomination, "honour", actor=officer)
+        services.transition(Scope(officer), nomination, "propose", actor=officer)
         if kind != "citizen":
-            services.decide(Scope(province_officer), nomination, "honour", actor=province_officer)
+            services.transition(Scope(province_officer), nomination, "honour", actor=province_officer)
     family = Nomination.objects.get(occasion=congress.code, nominee_name=nominees[0][1])
     if not Award.objects.filter(nomination=family).exists():
         services.record_award(Scope(province_officer), kind="giay_khen", issuer="Chủ tịch Hội Khuyến học tỉnh Hưng Yên",

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.web.shortcuts import add_service_errors
 from hoctap.core.limits import current_year, year_asked, year_choices
 from hoctap.territory.models import Level, Unit
 
@@ -74,8 +75,7 @@ def entry_create(request, fund_id, kind):
         try:
             entry = services.record(scope, fund, kind=kind, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for name, problems in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi sổ: %(entry)s.") % {"entry": _entry_label(entry)})
             return redirect(f"{fund_url(fund)}?year={entry.date.year}")
@@ -103,8 +103,7 @@ def reverse(request, entry_id):
         try:
             correction = services.reverse(scope, entry, reason=form.cleaned_data["reason"], user=request.user)
         except ValidationError as error:
-            for problems in error.message_dict.values():
-                form.add_error("reason", problems)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi bút toán điều chỉnh; bút toán gốc vẫn được giữ trong sổ."))
             return redirect(f"{fund_url(entry.fund)}?year={correction.date.year}")

@@ -8,17 +8,12 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.web.shortcuts import add_service_errors
 from hoctap.assessments.subjects import display_name
 
 from . import services
 from .forms import FollowUpForm, PlanForm, ScoreForm
 from .models import Finding, Inspection
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        field = field.removesuffix("_id")
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @login_required
@@ -49,7 +44,7 @@ def inspection_create(request):
                 sample_percent=data["sample_percent"], seed=data["seed"], actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã chọn mẫu %(count)s hồ sơ.") % {"count": inspection.findings.count()})
             return redirect("inspections:detail", inspection_id=inspection.pk)
@@ -95,7 +90,7 @@ def finding_detail(request, finding_id):
         try:
             services.rescore(scope, finding, answers=answers, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi kết quả kiểm tra."))
             return redirect("inspections:finding", finding_id=finding.pk)

@@ -15,7 +15,6 @@ there are ("3/104 xã đã báo cáo"):
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction

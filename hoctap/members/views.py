@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hoctap.accounts.scoping import scope_for
+from hoctap.web.shortcuts import add_service_errors
 from hoctap.core.limits import current_year, year_asked, year_choices
 from hoctap.registry.models import ClanBranch, Organisation
 from hoctap.territory.models import Era, Level, Unit
@@ -24,11 +25,6 @@ from .models import Branch, Dues, Member, Office
 
 WRITE = services.WRITE
 PAGE = 300  # rows a branch page shows; a branch has tens of members, a few hundred at most
-
-
-def _put_errors(form, error: ValidationError) -> None:
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
 
 
 @login_required
@@ -62,7 +58,7 @@ def branch_create(request):
         try:
             branch = services.save_branch(scope, form.save(commit=False))
         except ValidationError as error:
-            _put_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã lập %(name)s. Ghi tên hội viên đầu tiên bên dưới.") % {"name": branch.name})
             return redirect("members:branch", branch_id=branch.pk)
@@ -101,7 +97,7 @@ def join(request, branch_id):
         try:
             membership = services.join(scope, branch, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _put_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi %(name)s vào %(branch)s.") % {
                 "name": membership.member.full_name, "branch": branch.name})
@@ -171,7 +167,7 @@ def act(request, member_id, action):
         try:
             done = _perform(scope, member, action, form.cleaned_data, request.user)
         except ValidationError as error:
-            _put_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("members:member", member_id=member.pk)
@@ -191,7 +187,7 @@ def office_end(request, office_id):
         try:
             services.end_office(scope, office, ended_on=form.cleaned_data["ended_on"])
         except ValidationError as error:
-            _put_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi ngày thôi giữ chức vụ."))
             return redirect("members:member", member_id=office.member_id)

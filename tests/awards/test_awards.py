@@ -71,19 +71,19 @@ def test_a_nomination_moves_up_level_by_level(officer_a, province_officer, centr
     assert (nomination.stage, nomination.status) == (Stage.COMMUNE, NominationStatus.DRAFT)
     # Only the level holding it decides: the province cannot act before the commune proposes.
     with pytest.raises(Http404):
-        services.decide(Scope(province_officer), nomination, "honour", actor=province_officer)
-    nomination = services.decide(Scope(officer_a), nomination, "honour", actor=officer_a)
-    nomination = services.decide(Scope(officer_a), nomination, "propose", actor=officer_a)
+        services.transition(Scope(province_officer), nomination, "honour", actor=province_officer)
+    nomination = services.transition(Scope(officer_a), nomination, "honour", actor=officer_a)
+    nomination = services.transition(Scope(officer_a), nomination, "propose", actor=officer_a)
     assert (nomination.stage, nomination.status) == (Stage.PROVINCE, NominationStatus.PENDING)
     with pytest.raises(Http404):
-        services.decide(Scope(officer_a), nomination, "honour", actor=officer_a)
+        services.transition(Scope(officer_a), nomination, "honour", actor=officer_a)
     with pytest.raises(ValidationError) as error:
-        services.decide(Scope(province_officer), nomination, "decline", actor=province_officer)
+        services.transition(Scope(province_officer), nomination, "decline", actor=province_officer)
     assert "reason" in error.value.message_dict
-    nomination = services.decide(Scope(province_officer), nomination, "honour", actor=province_officer)
-    nomination = services.decide(Scope(province_officer), nomination, "propose", actor=province_officer)
+    nomination = services.transition(Scope(province_officer), nomination, "honour", actor=province_officer)
+    nomination = services.transition(Scope(province_officer), nomination, "propose", actor=province_officer)
     assert nomination.stage == Stage.CENTRAL
-    nomination = services.decide(Scope(central_admin), nomination, "honour", actor=central_admin)
+    nomination = services.transition(Scope(central_admin), nomination, "honour", actor=central_admin)
     assert nomination.status == NominationStatus.HONOURED
     assert services.available_actions(Scope(central_admin), nomination) == []
     for stage, unit in ((Stage.COMMUNE, "commune_a"), (Stage.PROVINCE, "province"), (Stage.CENTRAL, "nation")):
@@ -94,8 +94,8 @@ def test_a_nomination_moves_up_level_by_level(officer_a, province_officer, centr
 
 def test_declined_nomination_is_not_on_the_honour_list(officer_a, province_officer, small_map):
     nomination = _nominate(officer_a, small_map["commune_a"])
-    services.decide(Scope(officer_a), nomination, "propose", actor=officer_a)
-    nomination = services.decide(Scope(province_officer), nomination, "decline", actor=province_officer,
+    services.transition(Scope(officer_a), nomination, "propose", actor=officer_a)
+    nomination = services.transition(Scope(province_officer), nomination, "decline", actor=province_officer,
                                  reason="Chưa đủ tiêu chuẩn")
     assert nomination.status == NominationStatus.DECLINED
     assert not services.honour_list(Scope(province_officer), "congress-2025", Stage.PROVINCE, small_map["province"]).exists()
@@ -105,7 +105,7 @@ def test_honour_lists_are_scoped(officer_a, officer_b, province_officer, small_m
     a = _nominate(officer_a, small_map["commune_a"], "Dòng họ Trần")
     b = _nominate(officer_b, small_map["commune_b"], "Dòng họ Lê")
     for officer, nomination in ((officer_a, a), (officer_b, b)):
-        services.decide(Scope(officer), nomination, "honour", actor=officer)
+        services.transition(Scope(officer), nomination, "honour", actor=officer)
     assert list(services.honour_list(Scope(officer_a), "congress-2025", Stage.COMMUNE, small_map["province"])) == [a]
     assert set(services.honour_list(Scope(province_officer), "congress-2025", Stage.COMMUNE, small_map["province"])) == {a, b}
 
@@ -127,7 +127,7 @@ def test_award_records_are_validated(officer_a, small_map):
 
 def test_honour_list_xlsx_has_the_administrative_header(officer_a, small_map):
     nomination = _nominate(officer_a, small_map["commune_a"], "Gia đình ông Đỗ Văn Đức")
-    services.decide(Scope(officer_a), nomination, "honour", actor=officer_a)
+    services.transition(Scope(officer_a), nomination, "honour", actor=officer_a)
     content = honour_list_xlsx(
         services.honour_list(Scope(officer_a), "congress-2025", Stage.COMMUNE, small_map["commune_a"]),
         occasion_code="congress-2025", stage=Stage.COMMUNE, unit=small_map["commune_a"],
