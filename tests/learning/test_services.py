@@ -121,9 +121,9 @@ def test_figures_cost_the_same_queries_at_any_size(small_map, scope_a, django_as
     for n in range(12):
         services.record_class(scope_a, small_map["commune_a"], **a_class(datetime.date(LAST_YEAR, 1 + n, 1),
                                                                          name=f"Lớp {n}"))
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         services.figures(small_map["nation"], LAST_YEAR)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         services.figures(small_map["province"], LAST_YEAR)
 
 
