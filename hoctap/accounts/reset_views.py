@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import password_validation, views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -52,6 +52,7 @@ class CodeResetForm(forms.Form):
         return data
 
 
+@login_not_required
 def password_reset_start(request):
     """Where a user who forgot their password starts: by e-mail if configured, else the code."""
     if not settings.PASSWORD_RESET_BY_EMAIL:
@@ -72,6 +73,7 @@ class EmailResetConfirm(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
 
+@login_not_required
 @sensitive_post_parameters()
 @never_cache
 def password_reset_code(request):

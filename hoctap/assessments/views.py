@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -708,6 +708,7 @@ def certificate_pdf(request, certificate_id):
     return _pdf(pdf, f"giay-cong-nhan-{certificate.code}.pdf")
 
 
+@login_not_required
 def verify(request, code):
     """Public: is this certificate genuine, and still valid? Shows only what the certificate shows,
     the criteria set it was judged by and, if revoked, the revoking decision and its reason."""
@@ -725,6 +726,7 @@ def _verification_page(request, result, **form):
 # -- citizens -------------------------------------------------------------------------------------
 
 
+@login_not_required
 def signup(request):
     """Public sign-up of a citizen (a signed-in user has nothing to sign up for)."""
     if request.user.is_authenticated:
@@ -820,6 +822,7 @@ def signup_link(request, signup_id):
     })
 
 
+@login_not_required
 def verify_home(request):
     """Public: type the code printed on a certificate (or paste its address); a code in any
     accepted spelling goes to its page as printed. Anything else ("a/b" cannot even be put in the

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
@@ -69,6 +69,7 @@ def openrosa(methods=("GET",), *, device_only=False):
 
     def decorate(view):
         @functools.wraps(view)
+        @login_not_required  # a device credential or a session, checked below (401 with a challenge)
         @csrf_exempt  # no cookie is trusted for writes: a device credential is required for them
         def wrapper(request, *args, **kwargs):
             if request.method not in methods:
@@ -234,6 +235,7 @@ def guide(request):
 # -- the installable offline pages (self-assessment, village review) ------------------------------
 
 
+@login_not_required
 def service_worker(request):
     """The service worker, served from the site's root so that it may keep pages anywhere on it."""
     response = HttpResponse(SERVICE_WORKER.read_bytes(), content_type="text/javascript; charset=utf-8")
@@ -241,6 +243,7 @@ def service_worker(request):
     return response
 
 
+@login_not_required
 def web_manifest(request):
     manifest = {
         "name": "hoctap · " + _("Học tập suốt đời"),

@@ -1,6 +1,6 @@
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -258,6 +258,7 @@ def target_import(request):
     return render(request, "stats/target_import.html", {"form": form, "result": result, "template": TARGETS})
 
 
+@login_not_required
 def public_province(request, code):
     """A province's summary for everyone: aggregates only, no names of people, no login."""
     province = get_object_or_404(Unit, era=Era.CURRENT, level=Level.PROVINCE, code=code)

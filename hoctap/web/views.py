@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 
 from hoctap.accounts.scoping import scope_for
@@ -6,6 +7,7 @@ from hoctap.territory.models import Era, Level, Unit
 from .todo import todo_for
 
 
+@login_not_required
 def home(request):
     """Signed in: the work waiting now. Anonymous: what a visitor can do without an account."""
     if not request.user.is_authenticated:
@@ -17,6 +19,7 @@ def home(request):
     return render(request, "web/home.html", {"items": todo_for(scope)})
 
 
+@login_not_required
 def public_stats(request):
     """The landing page's province picker: on to that province's public page (no sign-in)."""
     province = Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE, code=request.GET.get("code", "")).first()
