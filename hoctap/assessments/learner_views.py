@@ -7,13 +7,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.registry.models import Organisation
+from hoctap.web.shortcuts import download
 
 from . import evidence, learners
 from .forms import LearnerFiguresForm
@@ -61,9 +62,8 @@ def learner_figures_evidence(request, figures_id):
     if figures.evidence is None:
         raise Http404
     stored = figures.evidence
-    response = HttpResponse(evidence.read_original(stored), content_type=stored.content_type)
-    disposition = "inline" if stored.content_type != evidence.PDF else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="learners-{figures.pk}"'
+    response = download(evidence.read_original(stored), f"learners-{figures.pk}", stored.content_type,
+                        inline=stored.content_type != evidence.PDF)
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

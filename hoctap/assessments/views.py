@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from hoctap.core.limits import ascii_int, current_year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
-from hoctap.web.shortcuts import add_service_errors
+from hoctap.web.shortcuts import add_service_errors, download, is_htmx
 from hoctap.core.text import fold
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Era, Level, Unit
@@ -484,12 +484,10 @@ def _private(response):
 @login_required
 def evidence_file(request, evidence_id):
     attachment = _evidence(request, evidence_id)
-    response = HttpResponse(evidence.read_original(attachment.file), content_type=attachment.file.content_type)
     # Never rendered inline by the browser as a page of ours: images are shown as files, PDFs and
     # office files are downloaded.
-    disposition = "inline" if attachment.file.is_image else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="evidence-{attachment.pk}"'
-    return _private(response)
+    return _private(download(evidence.read_original(attachment.file), f"evidence-{attachment.pk}",
+                             attachment.file.content_type, inline=attachment.file.is_image))
 
 
 @login_required
@@ -588,7 +586,7 @@ def review_row(request, assessment_id):
             {"indicator": i, "value": row.assessment.review_answers.get(i.code, row.assessment.self_answers.get(i.code))}
             for i in definition_of(row.assessment.criteria_set).indicators
         ]
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return render(request, "assessments/_review_row.html", context)
     if error:
         messages.error(request, error)
@@ -678,9 +676,7 @@ def decision_detail(request, decision_id):
 
 
 def _pdf(data: bytes, filename: str):
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return _private(response)
+    return _private(download(data, filename, "application/pdf", inline=True))
 
 
 @login_required
@@ -746,7 +742,7 @@ def signup(request):
             login(request, created.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Đã tạo tài khoản."))
             return redirect("assessments:mine")
-    if request.headers.get("HX-Request") and request.GET.get("province"):
+    if is_htmx(request) and request.GET.get("province"):
         communes = SignupForm(initial={"province": request.GET["province"]})
         return render(request, "assessments/_commune_options.html", {"form": communes})
     return render(request, "assessments/signup.html", {"form": form})
@@ -860,9 +856,7 @@ def results_template(request, campaign_id):
     _scope, campaign, template = _results_template(request, campaign_id)
     name = slugify(fold(_("mẫu kết quả %(title)s %(year)s") % {"title": Title(campaign.title).label,
                                                               "year": campaign.year}))
-    response = HttpResponse(template_workbook(template), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return download(template_workbook(template), f"{name}.xlsx", XLSX_CONTENT_TYPE)
 
 
 @login_required

@@ -1,6 +1,5 @@
 import datetime
 
-from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -8,6 +7,8 @@ from hoctap.core.limits import Id, Year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.territory.models import Unit
+from hoctap.core.exports import XLSX_CONTENT_TYPE
+from hoctap.web.shortcuts import download
 
 from . import emulation, services
 from .exports import honour_list_xlsx
@@ -251,9 +252,7 @@ def honour_list_xlsx_download(request, occasion: str, stage: Stage, unit_id: Id)
     unit = _unit(scope, unit_id)
     nominations = services.honour_list(scope, occasion, stage, unit)
     content = honour_list_xlsx(nominations, occasion_code=occasion, stage=stage, unit=unit)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="bieu-duong-{occasion}-{unit.code}.xlsx"'
-    return response
+    return download(content, f"bieu-duong-{occasion}-{unit.code}.xlsx", XLSX_CONTENT_TYPE)
 
 
 @router.get("/records", response=list[AwardOut])

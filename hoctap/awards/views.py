@@ -1,21 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
-from hoctap.web.shortcuts import add_service_errors
+from hoctap.core.exports import XLSX_CONTENT_TYPE
+from hoctap.web.shortcuts import add_service_errors, download
 
 from . import emulation, services
 from .exports import honour_list_xlsx
 from .forms import AwardForm, DecisionForm, HonourListForm, NominationForm, SelfReportForm, answers_from_post
 from .models import Award, EmulationSelfReport, Nomination
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -150,10 +150,7 @@ def honours(request):
         if request.GET.get("format") == "xlsx":
             content = honour_list_xlsx(nominations, occasion_code=data["occasion"], stage=data["stage"],
                                        unit=data["unit"])
-            response = HttpResponse(content, content_type=XLSX)
-            filename = f"bieu-duong-{data['occasion']}-{data['unit'].code}.xlsx"
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-            return response
+            return download(content, f"bieu-duong-{data['occasion']}-{data['unit'].code}.xlsx", XLSX_CONTENT_TYPE)
     elif request.GET.get("format"):
         raise Http404
     return render(request, "awards/honours.html", {"form": form, "nominations": nominations})

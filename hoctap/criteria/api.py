@@ -7,7 +7,6 @@ anything else is a 404.
 import datetime
 from typing import Any
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
@@ -15,6 +14,7 @@ from ninja.pagination import paginate
 from hoctap.core.limits import Id
 from hoctap.core.text import reader_reads_english
 from hoctap.accounts.scoping import scope_for
+from hoctap.web.shortcuts import download
 
 from . import services
 from .engine import AnswerError
@@ -142,9 +142,8 @@ def criteria_set_detail(request, set_id: Id):
 def criteria_set_yaml(request, set_id: Id):
     """The set as published (status banner first when it is incomplete)."""
     version = scope_for(request).get_or_404(CriteriaSetVersion.objects.all(), pk=set_id)
-    response = HttpResponse(services.export_yaml(version), content_type=services.YAML_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{services.export_filename(version, "yaml")}"'
-    return response
+    return download(services.export_yaml(version), services.export_filename(version, "yaml"),
+                    services.YAML_CONTENT_TYPE)
 
 
 class ScoreTemplateOut(Schema):

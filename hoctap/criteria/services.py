@@ -39,7 +39,6 @@ from .schema import CriteriaFileError, CriteriaSet, Problem
 from .xlsx import SHEET_INFO, export_xlsx, import_xlsx
 
 YAML_CONTENT_TYPE = "application/yaml; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Keys whose place in the file the publishing checks point at.
 _LOCATED_KEYS = ("code", "version", "title")

@@ -5,7 +5,7 @@ Thin views: every record comes through the scoping layer, every decision from se
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from hoctap.accounts.scoping import scope_for
 from hoctap.territory.models import Unit
+from hoctap.core.exports import XLSX_CONTENT_TYPE
+from hoctap.web.shortcuts import download
 
 from . import services
 from .diff import diff_sets
@@ -74,17 +76,14 @@ def scoring_sheet(request, set_id):
 @login_required
 def export_yaml(request, set_id):
     version = _version_or_404(request, set_id)
-    response = HttpResponse(services.export_yaml(version), content_type=services.YAML_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{services.export_filename(version, "yaml")}"'
-    return response
+    return download(services.export_yaml(version), services.export_filename(version, "yaml"),
+                    services.YAML_CONTENT_TYPE)
 
 
 @login_required
 def export_xlsx(request, set_id):
     version = _version_or_404(request, set_id)
-    response = HttpResponse(services.export_workbook(version), content_type=services.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{services.export_filename(version, "xlsx")}"'
-    return response
+    return download(services.export_workbook(version), services.export_filename(version, "xlsx"), XLSX_CONTENT_TYPE)
 
 
 @login_required

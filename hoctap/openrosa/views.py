@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core.clients import client_address
+from hoctap.web.shortcuts import download
 
 from . import catalog, collect_settings, submissions, xform
 from .auth import challenge, credential_of, transport_allowed
@@ -121,9 +122,7 @@ def form_list(request):
 @openrosa()
 def form_xml(request, campaign_id, set_id):
     form, _campaign, _set = catalog.form_or_404(scope_for(request), campaign_id, set_id)
-    response = HttpResponse(form.xml, content_type=XML)
-    response["Content-Disposition"] = f'attachment; filename="{form.form_id}.xml"'
-    return response
+    return download(form.xml, f"{form.form_id}.xml", XML)
 
 
 def _subjects_key(request, campaign_id, set_id) -> str:
@@ -149,9 +148,7 @@ def subjects(request, campaign_id, set_id):
     scope = scope_for(request)
     catalog.form_or_404(scope, campaign_id, set_id)
     data = cache.get(_subjects_key(request, campaign_id, set_id)) or catalog.subjects_csv(scope, campaign_id, set_id)
-    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{xform.SUBJECTS_FILE}"'
-    return response
+    return download(data, xform.SUBJECTS_FILE, "text/csv; charset=utf-8")
 
 
 @openrosa(methods=("HEAD", "POST"), device_only=True)

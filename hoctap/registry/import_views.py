@@ -12,6 +12,7 @@ from hoctap.accounts.scoping import scope_for
 from hoctap.core.exports import XLSX_CONTENT_TYPE
 from hoctap.core.imports import all_templates, error_report, get_template, template_workbook
 from hoctap.core.uploads import UploadRejected
+from hoctap.web.shortcuts import download
 
 from . import jobs
 from .forms import ImportForm
@@ -25,9 +26,7 @@ def _templates_for(scope):
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(content, filename, XLSX_CONTENT_TYPE)
 
 
 def _job(request, job_id):

@@ -5,7 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import OutOfScope, scope_for
 from hoctap.core.exports import export_response
 from hoctap.territory.models import Level, Unit
+from hoctap.web.shortcuts import download, is_htmx
 
 from . import exports
 from .choices import MAX_SUGGESTIONS, SOURCES
@@ -56,10 +57,6 @@ PAGE_SIZE = 50
 EXPORT_CHUNK = 2000
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _params(request):
     return request.POST if request.method == "POST" else request.GET
 
@@ -85,7 +82,7 @@ def _list_page(request, *, title, form, queryset, rows_template, export_name, cr
         "title": title, "form": form, "page": page, "rows_template": rows_template,
         "export_url": reverse(export_name), "create_url": reverse(create_name) if create_name and can_create else "",
     }
-    return render(request, rows_template if _is_htmx(request) else "registry/list_page.html", context)
+    return render(request, rows_template if is_htmx(request) else "registry/list_page.html", context)
 
 
 def _export(request, form_class, rows_for, columns, filename, sheet_title, filters=None):
@@ -289,7 +286,7 @@ def person_reveal_id(request, person_id):
     if refused := _not_post(request):
         return refused
     number = reveal_id_number(scope, person, request.user)
-    template = "registry/_id_number.html" if _is_htmx(request) else "registry/person_detail.html"
+    template = "registry/_id_number.html" if is_htmx(request) else "registry/person_detail.html"
     response = render(request, template, _person_context(scope, person, number))
     response["Cache-Control"] = "no-store"
     return response
@@ -493,8 +490,7 @@ def my_data(request):
 @login_required
 def my_data_download(request):
     data = personal_data(scope_for(request), request.user, log_access=True)
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="du-lieu-ca-nhan.json"'
+    response = download(json.dumps(data, ensure_ascii=False, indent=2), "du-lieu-ca-nhan.json",
+                        "application/json; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response

@@ -1,7 +1,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _, pgettext
@@ -14,6 +14,7 @@ from hoctap.core import imports as engine
 from hoctap.core.exports import XLSX_CONTENT_TYPE, ExportColumn, xlsx_response
 from hoctap.members import services as member_services
 from hoctap.territory.models import Era, Level, Unit, path_ids
+from hoctap.web.shortcuts import download
 
 from . import by_ethnicity, charts
 from .dashboard import PLAN_FIRST_YEAR, build, default_year, status_label
@@ -244,9 +245,7 @@ def target_import(request):
     if not TARGETS.permitted(scope):
         raise Http404
     if request.GET.get("template"):
-        response = HttpResponse(engine.template_workbook(TARGETS), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="mau-chi-tieu.xlsx"'
-        return response
+        return download(engine.template_workbook(TARGETS), "mau-chi-tieu.xlsx", XLSX_CONTENT_TYPE)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core import imports as engine
 from hoctap.core.exports import XLSX_CONTENT_TYPE
+from hoctap.web.shortcuts import download, is_htmx
 
 from .areas import designation_for, remove_designation, set_designation
 from .forms import AreaDesignationForm, AreaImportForm, AreaYearForm, UnitFilterForm, VillageForm
@@ -30,7 +31,7 @@ def unit_list(request):
     else:
         units = units.filter(era="current", level__in=[Level.PROVINCE, Level.COMMUNE])
     page = Paginator(units.in_order(), 50).get_page(request.GET.get("page"))
-    template = "territory/_unit_rows.html" if request.headers.get("HX-Request") else "territory/unit_list.html"
+    template = "territory/_unit_rows.html" if is_htmx(request) else "territory/unit_list.html"
     return render(request, template, {"form": form, "page": page})
 
 
@@ -138,9 +139,7 @@ def area_import(request):
     if not AREA_DESIGNATIONS.permitted(scope):
         raise Http404
     if request.GET.get("template"):
-        response = HttpResponse(engine.template_workbook(AREA_DESIGNATIONS), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="mau-loai-vung.xlsx"'
-        return response
+        return download(engine.template_workbook(AREA_DESIGNATIONS), "mau-loai-vung.xlsx", XLSX_CONTENT_TYPE)
     form = AreaImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

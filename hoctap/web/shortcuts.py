@@ -1,6 +1,8 @@
 """The few things every app's views do alike, written once."""
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 
 def add_service_errors(form, error: ValidationError, *, field_for: dict[str, str] | None = None) -> None:
@@ -15,3 +17,16 @@ def add_service_errors(form, error: ValidationError, *, field_for: dict[str, str
         if name not in form.fields and name.removesuffix("_id") in form.fields:
             name = name.removesuffix("_id")
         form.add_error(name if name in form.fields else None, problems)
+
+
+def is_htmx(request) -> bool:
+    """The request came from htmx swapping part of a page (it wants the fragment, not the page)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def download(content, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:
+    """A file for the browser to save (or, `inline`, to show), its name encoded for any browser
+    (RFC 6266: Vietnamese names survive)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return response
