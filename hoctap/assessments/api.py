@@ -5,7 +5,7 @@ import datetime
 from typing import Any
 
 from django.http import Http404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -21,6 +21,7 @@ from . import certificates, decisions, evidence, workflow
 from .models import Assessment, Campaign, Decision, Evidence
 from .sets import definition_of
 from .states import Action
+from .lists import AssessmentFilters, assessments_in_scope
 from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, adapter_for, adapter_for_title, display_name
 
 campaigns_router = Router(tags=["campaigns"])
@@ -179,13 +180,10 @@ def _detail(request, assessment_id: Id) -> Assessment:
 @assessments_router.get("/", response=list[AssessmentOut])
 @paginate
 def list_assessments(request, campaign_id: Id | None = None, year: Year | None = None, title: str = "",
-                     state: str = ""):
-    filters = {"campaign_id": campaign_id, "campaign__year": year, "title": title, "state": state}
-    return (
-        scope_for(request).filter(Assessment.objects.select_related(*SUBJECT_RELATIONS, "campaign", "criteria_set"))
-        .filter(**{name: value for name, value in filters.items() if value not in (None, "")})
-        .order_by("-campaign__year", "pk")
-    )
+                     state: str = "", q: str = Query("", max_length=100)):
+    """The same list, filters and order as the page «Hồ sơ đánh giá» (assessments.lists)."""
+    return assessments_in_scope(scope_for(request), AssessmentFilters(
+        campaign=campaign_id, year=year, title=title, state=state, q=q))
 
 
 class RegistrationIn(Schema):

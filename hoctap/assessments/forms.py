@@ -210,6 +210,8 @@ class AssessmentFilterForm(forms.Form):
     title = forms.ChoiceField(label=_("Danh hiệu"), required=False, choices=[("", "—"), *Title.choices])
     state = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[("", "—"), *State.choices])
     q = forms.CharField(label=_("Tìm tên"), required=False, max_length=100)
+    # Set by the campaign page's link ("the files of this campaign"); kept while filtering further.
+    campaign = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class LearnerFiguresForm(forms.Form):

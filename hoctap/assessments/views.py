@@ -8,7 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
@@ -55,6 +55,7 @@ from .forms import (
 from .models import Assessment, Campaign, Certificate, CitizenSignup, Decision, Evidence, StaleAssessment
 from .sets import definition_of
 from .states import Action, State
+from .lists import AssessmentFilters, assessments_in_scope
 from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, display_name
 
 PAGE_SIZE = 50
@@ -194,25 +195,10 @@ def register_subjects(request, campaign_id, unit_id):
 
 @login_required
 def assessment_list(request):
-    scope = scope_for(request)
     form = AssessmentFilterForm(request.GET or None)
-    assessments = scope.filter(Assessment.objects.select_related(*SUBJECT_RELATIONS, "campaign", "criteria_set"))
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["year"]:
-            assessments = assessments.filter(campaign__year=data["year"])
-        if data["title"]:
-            assessments = assessments.filter(title=data["title"])
-        if data["state"]:
-            assessments = assessments.filter(state=data["state"])
-        if data["q"]:
-            folded = fold(data["q"])
-            assessments = assessments.filter(
-                Q(household__name_folded__contains=folded) | Q(person__name_folded__contains=folded)
-                | Q(clan_branch__name_folded__contains=folded) | Q(organisation__name_folded__contains=folded)
-                | Q(community__name_folded__contains=folded)
-            )
-    page = Paginator(assessments.order_by("-campaign__year", "unit__sort_key", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = AssessmentFilters(**{k: v for k, v in form.cleaned_data.items() if v}) if form.is_valid() else AssessmentFilters()
+    assessments = assessments_in_scope(scope_for(request), filters)
+    page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"assessment": a, "name": display_name(a)} for a in page]
     return render(request, "assessments/assessment_list.html", {"form": form, "page": page, "rows": rows})
 
