@@ -70,7 +70,7 @@ def test_a_decision_on_a_version_someone_moved_on_is_refused(small_map, officer_
     client.force_login(officer_a)
     page = client.post(f"/awards/nominations/{nomination.pk}/", {"action": "propose", "version": 1})
     assert page.status_code == 200 and "tải lại trang" in page.content.decode()
-    assert f'name="version" value="2"' in page.content.decode()
+    assert 'name="version" value="2"' in page.content.decode()
     # The API: 409 with the current version, then the current version goes through.
     _, token = ApiToken.issue(officer_a, "t")
     call = lambda body: client.post(f"/api/v1/awards/nominations/{nomination.pk}/decisions", json.dumps(body),  # noqa: E731
