@@ -16,6 +16,7 @@ from hoctap.accounts.scoping import scope_for
 from hoctap.core.exports import ExportColumn, xlsx_response
 from hoctap.core.limits import current_year, year_asked, year_choices
 from hoctap.territory.models import Era, Level, Unit
+from hoctap.web.shortcuts import add_service_errors
 
 from . import services, topics
 from .forms import ClassForm, DeclarationForm, WeekActivityForm
@@ -23,11 +24,6 @@ from .models import CentreClass, LiteracyDeclaration, WeekActivity
 
 WRITE = services.WRITE
 PAGE = 200  # a commune's centre holds tens of classes a year; the page lists the year's
-
-
-def _put_errors(form, error: ValidationError) -> None:
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
 
 
 def _unit(scope, unit_id):
@@ -148,7 +144,7 @@ def class_form(request, unit_id=None, class_id=None):
         try:
             record = services.record_class(scope, unit, user=request.user, instance=instance, **form.cleaned_data)
         except ValidationError as error:
-            _put_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi lớp «%(name)s»: %(n)s người tham gia.") % {
                 "name": record.name, "n": record.participants})
@@ -174,7 +170,7 @@ def week_form(request, unit_id=None, activity_id=None):
             record = services.record_week_activity(scope, unit, user=request.user, instance=instance,
                                                    **form.cleaned_data)
         except ValidationError as error:
-            _put_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi hoạt động «%(name)s».") % {"name": record.activity})
             return redirect(_back(unit, record.date.year))
@@ -195,7 +191,7 @@ def declaration_form(request, unit_id):
         try:
             services.declare(scope, unit, user=request.user, year=year, **form.cleaned_data)
         except ValidationError as error:
-            _put_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi số liệu phổ cập giáo dục, xóa mù chữ năm %(year)d.") % {"year": year})
             return redirect(_back(unit, year))
