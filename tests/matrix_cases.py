@@ -258,6 +258,7 @@ def _reporting_world(world):
 OBJECT_ROUTES = {
     "territory:unit_detail": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
     "territory:village_create": lambda w: [{"unit_id": w["commune_b"].pk}],
+    "territory:village_changes": lambda w: [{"unit_id": w["commune_b"].pk}],
     "territory:unit_areas": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
     "territory:area_delete": lambda w: [{"designation_id": w["area_b"].pk},
                                         {"designation_id": w["area_village_b"].pk}],
@@ -301,6 +302,7 @@ OBJECT_ROUTES = {
     "stats:target_edit": lambda w: [{"target_id": w["stats_target_b"].pk}],
     "api:stats_unit": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
     "stats:ethnicity": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
+    "stats:year_comparison": lambda w: [{"unit_id": w["commune_b"].pk}],
     "stats:ethnicity_export": lambda w: [{"unit_id": w["commune_b"].pk}],
     "api:stats_unit_ethnicity": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
     # hoctap.reports, hoctap.inspections, hoctap.awards: commune B's records

@@ -216,6 +216,7 @@ def load(context, log) -> None:
         if not Assessment.objects.filter(household__in=households, campaign__year=year).exists():
             _year(cycle, year, households, clan, school, village, commune, demo_citizen)
     _past_results(users["commune_approver"], commune, households, log)
+    _old_map_results(users["commune_approver"], commune, context["villages"][commune.pk], log)
     # A sign-up the commune has to confirm: the registry already has someone with that name and year.
     waiting = households[6].members.order_by("pk")[1]
     if not CitizenSignup.objects.filter(commune=commune, name_folded=waiting.name_folded).exists():
@@ -277,6 +278,80 @@ def _past_results(approver, commune, households, log) -> None:
         raise RuntimeError(f"demo results file refused: {result.file_error or result.errors[:3]}")
     counts = result.counts["recognition"]
     log(f"Nhập kết quả {year} từ Excel (QĐ 09/QĐ-UBND): thêm {counts['create']}, giữ nguyên {counts['unchanged']}")
+
+
+# Households of Thôn Nam and Thôn Bắc whose learning-family recognitions of the years before the
+# 2025 reform were kept by the old communes (issue 15 §2); the territory demo then merges the two
+# villages, and the five-year comparison shows both.
+OLD_MAP_HOUSEHOLDS = [
+    ("N1", 2, ("Vương Văn Cần", Sex.MALE, 52), ("Lại Thị Duyên", Sex.FEMALE, 49)),
+    ("N2", 2, ("Chu Văn Định", Sex.MALE, 45), ("Lò Thị Gấm", Sex.FEMALE, 44)),
+    ("B1", 3, ("Khổng Văn Hải", Sex.MALE, 58), ("Âu Thị Hằng", Sex.FEMALE, 55)),
+    ("B2", 3, ("Quách Văn Kiên", Sex.MALE, 39), ("Tăng Thị Lan", Sex.FEMALE, 37)),
+]
+
+
+def old_map_years() -> list[int]:
+    """Two years of the old map before the demo's own: 2021 and 2022 (the review's first years)."""
+    from hoctap.territory.models import REFORM_DATE
+
+    return [year for year in (REFORM_DATE.year - 4, REFORM_DATE.year - 3) if year < demo_years()[0] - 1]
+
+
+def _old_map_results(approver, commune, villages, log) -> None:
+    """The archive of the old communes that formed the demo commune: their families recognised in
+    2021 and 2022, keyed on the old commune's code («cũ»), entered by the chairman through the
+    results import; the lineage finds the commune of today (naming it when the old commune was
+    split) and each assessment keeps the old commune as recorded."""
+    from openpyxl import load_workbook
+
+    from hoctap.core.imports import import_file, template_workbook
+
+    from .results_import import ResultsTemplate
+
+    sources = list(commune.predecessors())
+    if not sources or len(villages) < 4:
+        return
+    households = []
+    this_year = demo_years()[-1]
+    for code, village_index, *members in OLD_MAP_HOUSEHOLDS:
+        household = Household.objects.filter(commune=commune, code_folded=f"{MARKER}-{code}".lower()).first()
+        if household is None:
+            household = Household.objects.create(code=f"{MARKER}-{code}", village=villages[village_index])
+            people = [Person.objects.create(full_name=name, sex=sex, birth_year=this_year - age, household=household,
+                                            occupation_group=OccupationGroup.FARMER) for name, sex, age in members]
+            household.head = people[0]
+            household.save()
+        households.append(household)
+    for year in old_map_years():
+        ensure_national_campaigns(year)
+        template = ResultsTemplate(campaign_for(Title.FAMILY, year, commune.parent))
+        definition = definition_of(template.versions[0])
+        total = max(mark.min for mark in definition.scoring.pass_marks) + 5
+        classification = "achieved"
+        if definition.scoring.bands:
+            band = definition.scoring.bands[-1]
+            total, classification = band.min, band.code
+        workbook = load_workbook(io.BytesIO(template_workbook(template)))
+        sheet = workbook[template.sheet_title]
+        keys = [column.key for column in template.columns]
+        for index, household in enumerate(households):
+            old = sources[index // 2 % len(sources)]  # Thôn Nam's in the first old commune, Thôn Bắc's in the next
+            split = old.successors().count() > 1
+            values = {"commune_code": old.code, "era": "cũ", "current_place": commune.code if split else None,
+                      "household_code": household.code, "total": str(total), "classification": classification,
+                      "decision_number": "05/QĐ-UBND", "decision_date": datetime.date(year, 12, 10),
+                      "signer_name": "Nguyễn Văn Bình"}
+            sheet.append([values.get(key) for key in keys])
+        source = io.BytesIO()
+        workbook.save(source)
+        source.seek(0)
+        result = import_file(source, template, scope=Scope(approver), actor=approver)
+        if not result.ok:
+            raise RuntimeError(f"demo old-map file refused: {result.file_error or result.errors[:3]}")
+        counts = result.counts["recognition"]
+        log(f"Nhập kết quả {year} theo xã cũ ({', '.join(s.name for s in sources[:2])}): thêm {counts['create']}, "
+            f"giữ nguyên {counts['unchanged']}")
 
 
 def _count_by_state(commune):

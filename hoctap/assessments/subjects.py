@@ -441,7 +441,7 @@ class VillageSubject(SubjectAdapter):
         return facts
 
     def candidates(self, under):
-        return Unit.objects.filter(era=Era.CURRENT, level=Level.VILLAGE, path__startswith=under.path)
+        return Unit.objects.filter(era=Era.CURRENT, level=Level.VILLAGE, path__startswith=under.path).open()
 
 
 class CommuneSubject(SubjectAdapter):
@@ -475,7 +475,8 @@ class CommuneSubject(SubjectAdapter):
             "clans_clan_title_share": counted_share(
                 ClanBranch.objects.filter(commune=commune), "clan_branch", Title.CLAN, TotalKind.CLAN_BRANCHES),
             "villages_community_title_share": counted_share(
-                Unit.objects.filter(parent=commune, level=Level.VILLAGE), "community", Title.COMMUNITY, TotalKind.VILLAGES),
+                Unit.objects.filter(parent=commune, level=Level.VILLAGE).open(), "community", Title.COMMUNITY,
+                TotalKind.VILLAGES),
             "organisations_unit_title_share": counted_share(
                 Organisation.objects.filter(commune=commune), "organisation", Title.UNIT, TotalKind.ORGANISATIONS),
             "adults_citizen_share": counted_share(people, "person", Title.CITIZEN, TotalKind.WORKING_AGE_ADULTS),

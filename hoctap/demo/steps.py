@@ -212,6 +212,14 @@ def assessments_step(context, log):
     demo.load(context, log)
 
 
+def village_history_step(context, log):
+    """Two villages of the first demo commune merged this year (hoctap.territory.village_changes): their
+    households, with the years recorded on the old map, move to the merged village."""
+    from hoctap.territory import demo
+
+    demo.merge_villages(context, log)
+
+
 def openrosa_step(context, log):
     """ODK Collect: a device credential for the demo commune officer (hoctap.openrosa)."""
     from hoctap.openrosa import demo
@@ -462,8 +470,8 @@ def notifications_step(context, log):
 
 
 STEPS = [territory_step, areas_step, accounts_step, criteria_step, registry_step, mountain_step, funds_step,
-         members_step, learning_step, assessments_step, openrosa_step, stats_step, reports_step, inspections_step, awards_step,
-         notifications_step]
+         members_step, learning_step, assessments_step, village_history_step, openrosa_step, stats_step,
+         reports_step, inspections_step, awards_step, notifications_step]
 
 
 def run_all(log=print):

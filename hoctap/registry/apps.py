@@ -17,6 +17,7 @@ class RegistryConfig(AppConfig):
         from hoctap.web.navigation import CITIZEN_ENTRY, register
 
         from . import imports  # noqa: F401  (registers the Excel templates with the import engine)
+        from . import village_moves
         from .models import ClanBranch, DeclaredTotals, Household, Organisation, Person
 
         derived = ("name_folded", "sort_key")
@@ -25,6 +26,8 @@ class RegistryConfig(AppConfig):
         track(ClanBranch, exclude_fields=(*derived, "branch_folded"))
         track(Organisation, exclude_fields=derived)
         track(DeclaredTotals)
+        # what lived in a merged or split village moves to the receiving one (territory's signal)
+        village_moves.connect()
 
         register("registry:household_list", pgettext_lazy("menu", "Hộ gia đình"), Capability.VIEW)
         register("registry:person_list", _("Nhân khẩu"), Capability.VIEW)

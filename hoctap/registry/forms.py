@@ -80,7 +80,8 @@ class HouseholdForm(forms.ModelForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.VILLAGE])
+        # a village merged or split away takes no households (territory.village_changes)
+        self.fields["village"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.VILLAGE]).open()
         self.fields["code"].required = False
         searched_choice(self.fields["clan_branch"], scope, "clan_branches")
         self.fields["clan_branch"].required = False

@@ -203,7 +203,7 @@ def registry_count(commune: Unit, year: int, kind: str) -> int:
     if kind == TotalKind.CLAN_BRANCHES:
         return ClanBranch.objects.filter(commune=commune).count()
     if kind == TotalKind.VILLAGES:
-        return Unit.objects.filter(parent=commune, level=Level.VILLAGE, era=Era.CURRENT).count()
+        return Unit.objects.filter(parent=commune, level=Level.VILLAGE, era=Era.CURRENT).open().count()
     if kind == TotalKind.ORGANISATIONS:
         return Organisation.objects.filter(commune=commune).count()
     if kind == TotalKind.WORKING_AGE_ADULTS:

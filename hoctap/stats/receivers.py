@@ -121,7 +121,7 @@ def remember(sender, instance, raw=False, **kwargs):
     elif sender is Organisation:
         instance._stats_old = _stored(Organisation, instance.pk, ("unit_id",))
     elif sender is Unit:
-        instance._stats_old = _stored(Unit, instance.pk, ("parent_id", "level", "era"))
+        instance._stats_old = _stored(Unit, instance.pk, ("parent_id", "level", "era", "valid_to"))
 
 
 def _working_years(birth_year):
@@ -268,8 +268,16 @@ def unit_changed(sender, instance, created=False, raw=False, **kwargs):
     old = None if created else getattr(instance, "_stats_old", None)
     if created:
         # Unit.save() writes the path after this signal: place the unit from its parent.
+        if instance.valid_to is None:
+            batch = Batch()
+            batch.add_subjects(_new_unit_place(instance), UNIT_KIND[instance.level], 0, +1)
+            batch.flush()
+    elif old and (old["valid_to"] is None) != (instance.valid_to is None) and old["parent_id"] == instance.parent_id:
+        # A village merged into another or split (territory.village_changes) is no longer counted
+        # among the villages (the community title's eligible); reopened, it counts again.
         batch = Batch()
-        batch.add_subjects(_new_unit_place(instance), UNIT_KIND[instance.level], 0, +1)
+        batch.add_subjects(UnitInfo().place(instance.pk), UNIT_KIND[instance.level],
+                           0, -1 if instance.valid_to is not None else +1)
         batch.flush()
     elif old and old["parent_id"] != instance.parent_id:
         # A village moved to another commune (an administrative correction, rare). Unit.save()
@@ -288,7 +296,7 @@ def _new_unit_place(unit: Unit) -> Place | None:
 
 
 def unit_deleted(sender, instance, **kwargs):
-    if instance.era != Era.CURRENT or instance.level not in UNIT_KIND:
+    if instance.era != Era.CURRENT or instance.level not in UNIT_KIND or instance.valid_to is not None:
         return
     batch = Batch()
     batch.add_subjects(UnitInfo().place(instance.pk), UNIT_KIND[instance.level], 0, -1)

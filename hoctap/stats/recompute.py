@@ -175,7 +175,7 @@ def _subject_counts(batch: Batch, units: UnitInfo, path: str | None):
     for row in under(Organisation.objects.all(), "unit__path").values("unit_id").annotate(n=Count("pk")).order_by():
         batch.add_subjects(units.place(row["unit_id"]), SubjectKind.ORGANISATIONS, 0, row["n"])
     for level, kind in ((Level.VILLAGE, SubjectKind.VILLAGES),):
-        for pk in under(Unit.objects.filter(era=Era.CURRENT, level=level), "path").values_list("pk", flat=True):
+        for pk in under(Unit.objects.filter(era=Era.CURRENT, level=level).open(), "path").values_list("pk", flat=True):
             batch.add_subjects(units.place(pk), kind, 0, 1)
     years = list(counted_years())
     people = (

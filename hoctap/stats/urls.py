@@ -7,6 +7,7 @@ urlpatterns = [
     path("stats/", views.home, name="home"),
     path("stats/units/<int:unit_id>/", views.dashboard, name="dashboard"),
     path("stats/units/<int:unit_id>/export/<str:table>.xlsx", views.export, name="export"),
+    path("stats/units/<int:unit_id>/years/", views.year_comparison, name="year_comparison"),
     path("stats/units/<int:unit_id>/ethnicity/", views.ethnicity, name="ethnicity"),
     path("stats/units/<int:unit_id>/ethnicity.xlsx", views.ethnicity_export, name="ethnicity_export"),
     path("stats/units/<int:unit_id>/capacity/<int:year>/", views.capacity_edit, name="capacity_edit"),

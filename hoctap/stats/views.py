@@ -16,7 +16,7 @@ from hoctap.members import services as member_services
 from hoctap.territory.models import Era, Level, Unit, path_ids
 from hoctap.web.shortcuts import download
 
-from . import by_ethnicity, charts
+from . import by_ethnicity, charts, history
 from .dashboard import PLAN_FIRST_YEAR, build, default_year, status_label
 from .figures import CURRENT
 from .forms import CapacityForm, DashboardForm, ImportForm, TargetForm
@@ -25,6 +25,19 @@ from .indicators import TITLE_INDICATORS, Indicator
 from .models import AssociationCapacity, Target
 
 EXPORT_TABLES = ("indicators", "children", "series")
+
+
+@login_required
+def year_comparison(request, unit_id):
+    """A commune's titles recognised per year since 2021 (the five-year review), with the years of
+    the old map by old commune and the villages' lines (`history.compare_years`)."""
+    scope = scope_for(request)
+    commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE).select_related("parent"),
+                               pk=unit_id)
+    return render(request, "stats/year_comparison.html", {
+        "commune": commune, "cmp": history.compare_years(commune),
+        "can_record_villages": scope.can(Capability.MANAGE_TERRITORY, commune),
+    })
 
 
 def _board(request, unit):

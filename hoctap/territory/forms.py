@@ -7,7 +7,7 @@ from hoctap.core.uploads import check_xlsx
 from hoctap.core.validators import check_visible_text
 
 from .area_codes import COMMUNE_DESIGNATIONS, VILLAGE_DESIGNATIONS
-from .models import Designation, Era, Level, Unit
+from .models import Designation, Era, Level, Unit, VillageChangeKind
 from .village_kinds import village_kind_choices
 
 
@@ -113,3 +113,61 @@ class AreaImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         check_xlsx(upload)
         return upload
+
+
+class VillageChoices(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, unit):
+        return unit.name
+
+
+class VillageChangeForm(forms.Form):
+    """A merge or split of one commune's villages (`village_changes.record` checks the rest)."""
+
+    kind = forms.ChoiceField(label=_("Loại thay đổi"), choices=VillageChangeKind.choices, widget=forms.RadioSelect)
+    effective_on = forms.DateField(label=_("Ngày hiệu lực"), widget=forms.DateInput(attrs={"type": "date"}),
+                                   input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    from_villages = VillageChoices(queryset=Unit.objects.none(), label=_("Thôn trước thay đổi"),
+                                   help_text=_("Sáp nhập: các thôn nhập lại. Chia tách: thôn được chia."))
+    to_villages = VillageChoices(queryset=Unit.objects.none(), required=False, label=_("Thôn sau thay đổi"),
+                                 help_text=_("Chọn thôn giữ tên (nếu có); thôn mới ghi tên ở dưới."))
+    new_division_type = forms.ChoiceField(label=_("Loại thôn mới"), choices=village_kind_choices, required=False)
+    new_short_name = forms.CharField(label=_("Tên thôn mới (nếu có)"), max_length=150, required=False)
+    receiving = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), required=False, label=_("Thôn nhận hộ của thôn giải thể"),
+        help_text=_("Chỉ khi chia tách mà thôn cũ không còn: các hộ chuyển sang thôn này trước, rồi chuyển từng hộ "
+                    "sang đúng thôn trong sổ theo dõi. Để trống: thôn mới nhận."),
+    )
+    basis_number = forms.CharField(label=_("Số văn bản"), max_length=60, help_text=_("Ví dụ: 45/NQ-HĐND"))
+    basis_date = forms.DateField(label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}),
+                                 input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    basis_issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200,
+                                   help_text=_("Ví dụ: Hội đồng nhân dân tỉnh Hưng Yên"))
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+
+    def __init__(self, *args, commune: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commune = commune
+        villages = commune.children.filter(level=Level.VILLAGE, era=Era.CURRENT).open().in_order()
+        for name in ("from_villages", "to_villages", "receiving"):
+            self.fields[name].queryset = villages
+        self.fields["receiving"].label_from_instance = lambda unit: unit.name
+
+    def clean(self):
+        data = super().clean()
+        for name in ("basis_number", "basis_issuer", "note", "new_short_name"):
+            if data.get(name):
+                try:
+                    check_visible_text(data[name], self.fields[name].label)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        name = normalise(data.get("new_short_name") or "")
+        if name:
+            full = f"{data.get('new_division_type') or ''} {name}".strip()
+            if self.commune.children.filter(name_folded=fold(full)).exists():
+                self.add_error("new_short_name", _("Xã này đã có %(name)s.") % {"name": full})
+            elif not data.get("new_division_type"):
+                self.add_error("new_division_type", _("Chọn loại của thôn mới (thôn, xóm, bản, tổ dân phố…)."))
+        data["new_village"] = {"division_type": data.get("new_division_type"), "short_name": name} if name else None
+        return data

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,11 @@ class UnitQuerySet(models.QuerySet):
 
     def legacy(self):
         return self.filter(era=Era.LEGACY)
+
+    def open(self):
+        """Units still in being: a village merged into another or split has a `valid_to`
+        (territory.village_changes) and takes no new records."""
+        return self.filter(valid_to__isnull=True)
 
     def search(self, query: str):
         """Case- and diacritic-insensitive name search; identical on SQLite and PostgreSQL."""
@@ -236,3 +242,56 @@ def designation_problem(unit: Unit, designation: str) -> str | None:
         names = ", ".join(str(Designation(code).label) for code in allowed)
         return _("%(unit)s chỉ nhận loại vùng: %(names)s.") % {"unit": unit.name, "names": names}
     return None
+
+
+class VillageChangeKind(models.TextChoices):
+    MERGE = "merge", _("Sáp nhập")
+    SPLIT = "split", _("Chia tách")
+
+
+class VillageChange(models.Model):
+    """A commune's villages merged or split on a date, by a decision (the province's resolution or
+    the commune's): several villages into one (`merge`), or one into several (`split`).
+
+    What follows it (`territory.village_changes.record`): a village that is not among the results
+    closes the day before (`valid_to`); the registry moves the households, people and organisations
+    of a closed village into `receiving` (one by one, audited, so their assessments and the
+    counters follow: `registry.village_moves`). The villages' own recognitions (learning
+    community) stay on the village that earned them; the new village's pages list its
+    predecessors' years (`predecessors_of`).
+    """
+
+    commune = models.ForeignKey(Unit, models.PROTECT, related_name="village_changes", verbose_name=_("xã"))
+    kind = models.CharField(_("loại thay đổi"), max_length=8, choices=VillageChangeKind.choices)
+    effective_on = models.DateField(_("ngày hiệu lực"))
+    from_villages = models.ManyToManyField(Unit, related_name="changed_into", verbose_name=_("thôn trước thay đổi"))
+    to_villages = models.ManyToManyField(Unit, related_name="changed_from", verbose_name=_("thôn sau thay đổi"))
+    receiving = models.ForeignKey(
+        Unit, models.PROTECT, related_name="+", verbose_name=_("thôn nhận hộ của thôn giải thể"),
+    )
+    basis_number = models.CharField(_("số văn bản"), max_length=60, help_text=_("Ví dụ: 45/NQ-HĐND"))
+    basis_date = models.DateField(_("ngày ban hành"))
+    basis_issuer = models.CharField(_("cơ quan ban hành"), max_length=200,
+                                    help_text=_("Ví dụ: Hội đồng nhân dân tỉnh Hưng Yên"))
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    # Who recorded it (a string reference: territory imports nothing of the accounts' models; the
+    # audit entry names them too).
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("người ghi"))
+    recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+
+    scope_path_lookup = "commune__path"
+
+    class Meta:
+        verbose_name = _("sáp nhập, chia tách thôn")
+        verbose_name_plural = _("sáp nhập, chia tách thôn")
+        ordering = ["-effective_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.effective_on:%d/%m/%Y}"
+
+    @property
+    def basis(self) -> str:
+        return _("%(number)s ngày %(day)s của %(issuer)s") % {
+            "number": self.basis_number, "day": self.basis_date.strftime("%d/%m/%Y"), "issuer": self.basis_issuer,
+        }

@@ -15,10 +15,11 @@ from hoctap.core.exports import XLSX_CONTENT_TYPE
 from hoctap.web.shortcuts import download, is_htmx
 
 from .areas import designation_for, remove_designation, set_designation
-from .forms import AreaDesignationForm, AreaImportForm, AreaYearForm, UnitFilterForm, VillageForm
+from .forms import AreaDesignationForm, AreaImportForm, AreaYearForm, UnitFilterForm, VillageChangeForm, VillageForm
 from .imports import AREA_DESIGNATIONS
-from .models import AreaDesignation, Level, Unit
+from .models import AreaDesignation, Level, Unit, VillageChange
 from .services import create_village
+from . import village_changes
 
 
 @login_required
@@ -53,6 +54,10 @@ def unit_detail(request, unit_id):
             and scope.can(Capability.MANAGE_TERRITORY, unit),
             "area": designation_for(unit, timezone.localdate().year),
             "area_year": timezone.localdate().year,
+            "village_changes_link": unit.level == Level.COMMUNE and unit.is_current,
+            "formed_from": village_changes.predecessors_of(unit) if unit.level == Level.VILLAGE else [],
+            "went_into": scope.filter(VillageChange.objects.filter(from_villages=unit).exclude(to_villages=unit))
+            .prefetch_related("to_villages") if unit.level == Level.VILLAGE else [],
         },
     )
 
@@ -67,6 +72,43 @@ def village_create(request, unit_id):
         messages.success(request, _("Đã thêm %(name)s.") % {"name": village.name})
         return redirect("territory:unit_detail", unit_id=commune.pk)
     return render(request, "territory/village_form.html", {"form": form, "commune": commune})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def village_change_list(request, unit_id):
+    """A commune's village merges and splits, most recent first; the commune's officer records one
+    here (`village_changes.record`: scoped, audited, every problem by field)."""
+    scope = scope_for(request)
+    commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE).select_related("parent"),
+                               pk=unit_id)
+    can_record = scope.can(Capability.MANAGE_TERRITORY, commune)
+    if request.method == "POST" and not can_record:
+        raise Http404
+    form = VillageChangeForm(request.POST or None, commune=commune) if can_record else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = village_changes.record(
+                scope, commune, kind=data["kind"], effective_on=data["effective_on"],
+                from_villages=list(data["from_villages"]), to_villages=list(data["to_villages"]),
+                receiving=data["receiving"], basis_number=data["basis_number"], basis_date=data["basis_date"],
+                basis_issuer=data["basis_issuer"], note=data["note"], new_village=data["new_village"],
+            )
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(request, _("Đã ghi %(kind)s thôn ngày %(day)s; các hộ của thôn giải thể đã chuyển sang "
+                                        "%(village)s.") % {"kind": change.get_kind_display().lower(),
+                                                             "day": change.effective_on.strftime("%d/%m/%Y"),
+                                                             "village": change.receiving.name})
+            return redirect("territory:village_changes", unit_id=commune.pk)
+    changes = (scope.filter(VillageChange.objects.filter(commune=commune))
+               .select_related("receiving", "recorded_by").prefetch_related("from_villages", "to_villages"))
+    return render(request, "territory/village_changes.html", {
+        "commune": commune, "changes": changes, "form": form, "can_record": can_record,
+    })
 
 
 # -- disadvantaged-area designations -------------------------------------------------------------

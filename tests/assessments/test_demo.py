@@ -49,6 +49,18 @@ def test_demo_cycle(loaded_map):
     assert archived.count() == 4 and set(archived.values_list("state", "decision__sequence")) == {
         (State.RECOGNISED, 9)}
     assert archived.first().review_result["recorded"]
+    # 2021 and 2022 on the old map: families recorded by their old communes, living today in the
+    # village the demo merged this year (issue 15 §2)
+    from hoctap.stats.history import compare_years
+    from hoctap.territory.models import Era, VillageChange
+
+    old_map = mine.filter(campaign__year__in=[2021, 2022])
+    assert old_map.count() == 8 and {a.recorded_unit.era for a in old_map} == {Era.LEGACY}
+    change = VillageChange.objects.get(commune=commune)
+    assert set(old_map.values_list("unit_id", flat=True)) == {change.receiving_id}
+    comparison = compare_years(commune)
+    assert [line.counts[0] for line in comparison.titles if line.label == "GĐHT"] == [4]
+    assert sum(line.counts[0] for line in comparison.old_communes) >= 4
     call_command("stats", "verify")  # exits non-zero on any difference from a recount
     assert Assessment.objects.filter(person__account=context["users"]["citizen"], state=State.SELF_ASSESSING).exists()
 
@@ -62,7 +74,8 @@ def test_the_demo_follows_the_date(loaded_map, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
     run_all(log=lambda *args: None)
     assert demo_years() == (2029, 2030, 2031)
-    # (2028: the families recognised on paper the year before, entered by the results import)
-    assert set(Assessment.objects.values_list("campaign__year", flat=True)) == {2028, 2029, 2030, 2031}
+    # (2028: the families recognised on paper the year before, entered by the results import;
+    # 2021-2022: the old map's years, fixed by the 2025 reform, not by the date)
+    assert set(Assessment.objects.values_list("campaign__year", flat=True)) == {2021, 2022, 2028, 2029, 2030, 2031}
     assert not Decision.objects.filter(issued_on__gt=day).exists()
     assert not Evidence.objects.filter(effective_date__gt=day).exists()
