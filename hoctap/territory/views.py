@@ -14,12 +14,19 @@ from hoctap.core import imports as engine
 from hoctap.core.exports import XLSX_CONTENT_TYPE
 from hoctap.web.shortcuts import download, is_htmx
 
+from . import village_changes
 from .areas import designation_for, remove_designation, set_designation
-from .forms import AreaDesignationForm, AreaImportForm, AreaYearForm, UnitFilterForm, VillageChangeForm, VillageForm
+from .forms import (
+    AreaDesignationForm,
+    AreaImportForm,
+    AreaYearForm,
+    UnitFilterForm,
+    VillageChangeForm,
+    VillageForm,
+)
 from .imports import AREA_DESIGNATIONS
 from .models import AreaDesignation, Level, Unit, VillageChange
 from .services import create_village
-from . import village_changes
 
 
 @login_required
