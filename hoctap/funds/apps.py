@@ -16,6 +16,7 @@ class FundsConfig(AppConfig):
         from hoctap.audit.tracking import track
         from hoctap.web import navigation
 
+        from . import imports  # noqa: F401  (registers the ledger template with the import engine)
         from .models import Fund, FundEntry
 
         track(Fund)

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hoctap.accounts.roles import Capability
 from hoctap.core.imports import Column, ImportTemplate, Kind, Outcome, register_template
+from hoctap.registry.imports import _resolve_units
 from hoctap.territory.models import Era, Level, Unit
 
 from .indicators import Indicator
-from .models import Target
+from .models import AssociationCapacity, Target
 
 ERA_CHOICES = ((Era.CURRENT, "mới"), (Era.LEGACY, "cũ"))
 
@@ -113,3 +115,85 @@ class TargetsTemplate(ImportTemplate):
 
 
 TARGETS = register_template(TargetsTemplate())
+
+
+CAPACITY_FIELDS = ("officers", "officers_in_clc", "officers_in_clc_it_trained", "officers_and_members", "briefed",
+                   "briefed_citizen")
+
+
+class CapacityTemplate(ImportTemplate):
+    """The association's capacity declarations (issue 15 §3): one row per commune and year, as the
+    commune's form declares them (`AssociationCapacity`, a part never above its whole: the model's
+    own `clean()`), saved through the scope and audited. A declaration already equal is unchanged;
+    a different one replaces it, as a save of the form does."""
+
+    code = "association_capacity"
+    title = gettext_lazy("Năng lực Hội Khuyến học xã")
+    sheet_title = "Năng lực Hội"
+    entities = {"capacity": gettext_lazy("Khai báo năng lực Hội")}
+    guide = (
+        gettext_lazy("Mỗi dòng là khai báo của một xã, phường (bản đồ hiện hành) cho một năm, như trên trang «Năng lực "
+                     "Hội» của xã."),
+        gettext_lazy("Số người ghi bằng số nguyên; phần không được lớn hơn tổng (ví dụ: cán bộ tham gia TTHTCĐ không quá "
+                     "số cán bộ Hội xã)."),
+        gettext_lazy("Xã, năm đã khai báo: dòng trong tệp thay số liệu cũ, như khi lưu lại trên trang."),
+    )
+    columns = (
+        Column("commune_code", gettext_lazy("Mã xã, phường"), required=True, max_length=20, example="12001", width=12),
+        Column("year", gettext_lazy("Năm"), Kind.YEAR, required=True, example="2026", width=8),
+        Column("chair_manages_clc", gettext_lazy("Chủ tịch/Phó Chủ tịch Hội trong Ban quản lý TTHTCĐ"), Kind.FLAG,
+               width=16, help=gettext_lazy("Ghi x nếu có.")),
+        *(Column(name, AssociationCapacity._meta.get_field(name).verbose_name, Kind.INTEGER, required=True, width=14)
+          for name in CAPACITY_FIELDS),
+    )
+    chunk_size = 500
+    capability = Capability.REPORT
+
+    def permitted(self, scope) -> bool:
+        return scope.can(self.capability)
+
+    def unique_keys(self, row):
+        yield "year", (row["commune_code"], row["year"]), _("xã và năm này")
+
+    def check(self, rows, run):
+        _resolve_units(rows, run, "commune_code", {Level.COMMUNE}, self.capability)
+        placed = [row for row in rows if "unit" in row.data and row.ok("year")]
+        existing = {(c.unit_id, c.year): c for c in AssociationCapacity.objects.filter(
+            unit_id__in={row.data["unit"].pk for row in placed}, year__in={row["year"] for row in placed})}
+        for row in rows:
+            for name in CAPACITY_FIELDS:
+                if row[name] is not None and row[name] < 0:
+                    row.error(name, _("Số người không được âm."))
+        for row in placed:
+            if row.has_errors:
+                continue
+            values = {name: row[name] for name in CAPACITY_FIELDS}
+            values["chair_manages_clc"] = bool(row["chair_manages_clc"])
+            candidate = AssociationCapacity(unit=row.data["unit"], year=row["year"], **values)
+            try:
+                candidate.clean()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    row.error(field if field in values else "commune_code", " ".join(messages))
+                continue
+            current = existing.get((row.data["unit"].pk, row["year"]))
+            if current is None:
+                outcome = Outcome.CREATE
+            elif all(getattr(current, name) == value for name, value in values.items()):
+                outcome = Outcome.UNCHANGED
+            else:
+                outcome = Outcome.CHANGE
+            row.data.update(values=values, outcome=outcome, current=current)
+            run.count("capacity", outcome)
+
+    def apply(self, rows, run):
+        for row in rows:
+            if row.data.get("outcome") not in (Outcome.CREATE, Outcome.CHANGE):
+                continue
+            record = row.data["current"] or AssociationCapacity(unit=row.data["unit"], year=row["year"])
+            for name, value in row.data["values"].items():
+                setattr(record, name, value)
+            run.scope.save(record, self.capability)  # audited like a save of the commune's form
+
+
+CAPACITY = register_template(CapacityTemplate())
