@@ -39,6 +39,9 @@ def test_a_class_is_recorded_and_bad_fields_are_named(small_map, scope_a, office
     errors = refusal(lambda: services.record_class(scope_a, commune, **a_class(
         datetime.date(LAST_YEAR, 3, 12), ended_on=datetime.date(LAST_YEAR, 3, 1), participants=10**7)))
     assert "trước ngày bắt đầu" in errors["ended_on"][0] and "quá lớn" in errors["participants"][0]
+    errors = refusal(lambda: services.record_class(scope_a, commune, **a_class(datetime.date(LAST_YEAR, 3, 12),
+                                                                            name="Lớp\x00A", held_by="Xã\u202eA")))
+    assert set(errors) == {"name", "held_by"} and "ký tự ẩn" in errors["name"][0]  # PostgreSQL never sees a NUL
     assert CentreClass.objects.count() == 1
 
 
