@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate demo worker bench messages clean
+.PHONY: run test venv migrate demo worker bench load messages clean
 
 $(STAMP): requirements.lock
 	@PYTHON_BIN=$$(scripts/find-python.sh) || exit 1; \
@@ -39,6 +39,13 @@ test: venv
 
 bench: venv
 	$(PY) bench/run_all.py
+
+# Load test of the busy season on PostgreSQL (bench/load/run.py: province database, gunicorn, the
+# worker, Locust with stepped users; ≈ 10 minutes, 3 more the first time) → bench/results/load.json.
+# LOAD_ARGS="--quick" for a short smoke run; "--steps 50,100,200 --step-seconds 60" to choose.
+load: venv
+	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements-load.lock
+	$(PY) bench/load/run.py $(LOAD_ARGS)
 
 # After changing interface strings: refresh the English catalogue and compile it; translate the new
 # entries (tests/core/test_english.py lists them), then run it again.

@@ -290,7 +290,7 @@ def generate(communes, households_per_commune: int, *, with_people: bool, years,
                         employer = None
                         if commune_orgs and 1965 < birth_year < 2005 and rng.random() < 0.12:
                             employer = rng.choice(commune_orgs)[0]
-                        people.add([ids["person"], name, sex, None, birth_year, "Kinh", None, household_id,
+                        people.add([ids["person"], name, sex, None, birth_year, "01", None, household_id,  # 01: Kinh (GSO code)
                                     "official" if employer else rng.choice(("farmer", "worker", "other")),
                                     employer, skill, None, village, commune.pk, folded, sorted_name, NOW, NOW])
                         if m == 0:
