@@ -15,6 +15,11 @@ class Role(models.TextChoices):
     PROVINCE_APPROVER = "province_approver", _("Lãnh đạo tỉnh (ký công nhận)")
     CENTRAL_ADMIN = "central_admin", _("Quản trị trung ương")
     VIEWER = "viewer", _("Xem (sở, ngành phối hợp)")
+    # The bodies a report is sent to besides the association of the level above (its distribution
+    # list, reports/schedules.yaml): they read the reports addressed to them and nothing else.
+    PEOPLES_COMMITTEE = "peoples_committee", _("Ủy ban nhân dân (nhận báo cáo)")
+    STEERING_COMMITTEE = "steering_committee", _("Ban Chỉ đạo xây dựng xã hội học tập (nhận báo cáo)")
+    PARTY_COMMITTEE = "party_committee", _("Cấp ủy Đảng (nhận báo cáo)")
 
 
 class Capability(models.TextChoices):
@@ -31,6 +36,8 @@ class Capability(models.TextChoices):
     # The commune records its own learning centre's classes, Lifelong Learning Week and literacy
     # figures (hoctap.learning); the province reads them, it does not write them for the commune.
     RECORD_LEARNING = "record_learning", _("ghi hoạt động học tập cộng đồng, phổ cập giáo dục")
+    # Read the reports addressed to the role at its unit (Report.scope_addressee_lookup), nothing more.
+    RECEIVE_REPORTS = "receive_reports", _("nhận báo cáo")
 
 
 C = Capability
@@ -49,7 +56,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PROVINCE_APPROVER: frozenset({C.VIEW, C.REVIEW, C.RECOGNISE, C.REPORT, C.MANAGE_CRITERIA}),
     Role.CENTRAL_ADMIN: frozenset(set(Capability.values)),
     Role.VIEWER: frozenset({C.VIEW}),
+    Role.PEOPLES_COMMITTEE: frozenset({C.RECEIVE_REPORTS}),
+    Role.STEERING_COMMITTEE: frozenset({C.RECEIVE_REPORTS}),
+    Role.PARTY_COMMITTEE: frozenset({C.RECEIVE_REPORTS}),
 }
+# The roles that receive reports, each a body of the unit it is assigned at.
+RECIPIENT_ROLES = (Role.PEOPLES_COMMITTEE, Role.STEERING_COMMITTEE, Role.PARTY_COMMITTEE)
 
 # The level of unit a role is assigned at; an assignment at another level is refused.
 ROLE_LEVELS: dict[str, set[str]] = {
@@ -61,6 +73,9 @@ ROLE_LEVELS: dict[str, set[str]] = {
     Role.PROVINCE_APPROVER: {Level.PROVINCE},
     Role.CENTRAL_ADMIN: {Level.NATION},
     Role.VIEWER: {Level.NATION, Level.PROVINCE, Level.COMMUNE},
+    Role.PEOPLES_COMMITTEE: {Level.PROVINCE, Level.COMMUNE},
+    Role.STEERING_COMMITTEE: {Level.PROVINCE, Level.COMMUNE},
+    Role.PARTY_COMMITTEE: {Level.PROVINCE, Level.COMMUNE},
 }
 
 # Which roles an account manager may hand out, and where relative to the unit of their own
@@ -75,6 +90,7 @@ GRANTS: dict[str, dict[str, frozenset[str]]] = {
         Role.VILLAGE_OFFICER: frozenset({BELOW}),
         Role.COMMUNE_OFFICER: frozenset({SAME}),
         Role.VIEWER: frozenset({SAME}),
+        **{role: frozenset({SAME}) for role in RECIPIENT_ROLES},
     },
     Role.PROVINCE_OFFICER: {
         Role.CITIZEN: frozenset({BELOW}),
@@ -83,6 +99,7 @@ GRANTS: dict[str, dict[str, frozenset[str]]] = {
         Role.COMMUNE_APPROVER: frozenset({BELOW}),
         Role.PROVINCE_OFFICER: frozenset({SAME}),
         Role.VIEWER: ANYWHERE,
+        **{role: ANYWHERE for role in RECIPIENT_ROLES},
     },
     Role.CENTRAL_ADMIN: {role: ANYWHERE for role in Role.values},
 }

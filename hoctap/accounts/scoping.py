@@ -11,6 +11,9 @@ part by naming, as class attributes, where its territory is:
                                                # (a province's criteria, campaigns) are readable below
     scope_read_capability = "manage_accounts"  # optional: reading needs more than `view` (accounts:
                                                # their pages, histories, anything that lists them)
+    scope_addressee_lookup = "addressees"      # optional: a to-many relation with `role` and `unit`;
+                                               # a record addressed to a role at a unit is readable by
+                                               # whoever holds that role there with `receive_reports`
 
 A model without `scope_path_lookup` cannot be scoped and raises ImproperlyConfigured, so a new
 model cannot slip through unscoped. A record outside the scope answers 404, never 403: its
@@ -142,6 +145,17 @@ class Scope:
         owner_lookup = getattr(model, "scope_owner_lookup", None)
         if owner_lookup and any(True for _ in self._citizen_assignments(capability)):
             condition |= Q(**{owner_lookup: self.user})
+        addressee = getattr(model, "scope_addressee_lookup", None)
+        if addressee and capability == Capability.VIEW:
+            # Addressed to a body (the People's Committee of a commune): read-only, and only what
+            # was sent to the role at the unit it holds it at.
+            receiving = list(self._assignments_with(Capability.RECEIVE_REPORTS))
+            if receiving:
+                addressed = Q(pk__in=[])
+                for assignment in receiving:
+                    addressed |= Q(**{f"{addressee}__role": assignment.role,
+                                      f"{addressee}__unit_id": assignment.unit_id})
+                condition |= Q(pk__in=model._default_manager.filter(addressed).values("pk"))
         if getattr(model, "scope_multivalued", False):
             return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
         return queryset.filter(condition)

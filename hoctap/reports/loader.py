@@ -27,15 +27,41 @@ def _due(text: str) -> tuple[int, int]:
     return day, month
 
 
+def _sections(entry) -> list[str]:
+    from .sections import registry
+
+    codes = list(entry.get("sections") or [])
+    unknown = [code for code in codes if code not in registry()]
+    if unknown:
+        raise ValueError(f"report type {entry['code']}: unknown sections {unknown}; known: {list(registry())}")
+    return codes
+
+
+def _distribution(entry) -> dict[str, list[str]]:
+    from .distribution import KINDS
+
+    found = {}
+    for level, kinds in (entry.get("distribution") or {}).items():
+        level = ReportLevel(level).value
+        unknown = [kind for kind in kinds if kind not in KINDS]
+        if unknown:
+            raise ValueError(f"report type {entry['code']}: unknown recipients {unknown}; known: {list(KINDS)}")
+        found[level] = list(kinds)
+    return found
+
+
 @transaction.atomic
 def load_schedules(path: Path = DEFAULT_FILE, log=lambda message: None) -> dict[str, int]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     counts = {"types": 0, "schedules": 0, "skipped": 0}
     types = {}
     for entry in data["report_types"]:
+        period = entry.get("period") or [None, None]
         report_type, _ = ReportType.objects.update_or_create(
             code=entry["code"],
-            defaults={"name": entry["name"], "heading": entry["heading"], "order": entry.get("order", 0)},
+            defaults={"name": entry["name"], "heading": entry["heading"], "order": entry.get("order", 0),
+                      "sections": _sections(entry), "distribution": _distribution(entry),
+                      "period_first": period[0], "period_last": period[1]},
         )
         types[report_type.code] = report_type
         counts["types"] += 1

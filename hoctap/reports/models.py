@@ -21,6 +21,15 @@ class ReportType(models.Model):
         help_text=_("Tiêu đề in trên biểu và báo cáo; {year} được thay bằng năm."),
     )
     order = models.PositiveSmallIntegerField(default=0)
+    # The figure sections it carries, by code (reports/sections.py); empty: every default section.
+    sections = models.JSONField(default=list, blank=True)
+    # Who receives it besides the association above, per submitting level:
+    # {"commune": ["peoples_committee", ...], "province": [...]} (reports/distribution.py).
+    distribution = models.JSONField(default=dict, blank=True)
+    # A review of a period (2021–2025, held in 2026): its figures are those of the period's last
+    # year, with each year of the period beside them. Empty for a report on its own year.
+    period_first = models.PositiveSmallIntegerField(_("giai đoạn từ năm"), null=True, blank=True)
+    period_last = models.PositiveSmallIntegerField(_("giai đoạn đến năm"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("loại báo cáo")
@@ -148,6 +157,8 @@ class Report(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     scope_path_lookup = "unit__path"
+    # The bodies it was sent to read it (the scoping layer: accounts/scoping.py).
+    scope_addressee_lookup = "addressees"
 
     class Meta:
         verbose_name = _("báo cáo")
@@ -166,6 +177,28 @@ class Report(models.Model):
 
     def recipient_lines(self) -> list[str]:
         return [line.strip().lstrip("-–").strip() for line in self.recipients.splitlines() if line.strip().lstrip("-–").strip()]
+
+
+class ReportAddressee(models.Model):
+    """A body a sent report was addressed to, by the report type's distribution list: a role at a
+    unit (the People's Committee of the commune, the province's steering committee…). Written when
+    the report is sent; whoever holds that role there reads the report, read-only."""
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="addressees")
+    role = models.CharField(_("vai trò nhận"), max_length=24)
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("đơn vị nhận"))
+    line = models.CharField(_("nơi nhận"), max_length=300)
+
+    scope_path_lookup = "report__unit__path"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "role", "unit"], name="report_addressee_unique"),
+        ]
+        indexes = [models.Index(fields=["role", "unit"])]
+
+    def __str__(self):
+        return self.line
 
 
 class ReportEvent(models.Model):

@@ -26,9 +26,9 @@ from hoctap.core.text import fold
 from hoctap.core.validators import check_visible_text
 from hoctap.territory.models import Era, Level, Unit
 
-from . import deadlines, figures
+from . import deadlines, distribution, figures, sections
 from .issuers import issuing_bodies
-from .models import Report, ReportEvent, ReportLevel, ReportSchedule, ReportState, ReportType
+from .models import Report, ReportAddressee, ReportEvent, ReportLevel, ReportSchedule, ReportState, ReportType
 
 NARRATIVE_FIELDS = ("results", "difficulties", "proposals")
 # What the paper carries besides its content (Nghị định 30/2020/NĐ-CP): set on the same form.
@@ -110,9 +110,29 @@ def default_recipients(unit: Unit) -> str:
     return "\n".join([above, ARCHIVE_LINE])
 
 
-def document_defaults(unit: Unit) -> dict:
+@in_official_language
+def distribution_text(report_type: ReportType, unit: Unit) -> str:
+    """The report type's distribution list for `unit` (the association above, the People's
+    Committee, the steering committee, the Party committee…), then the archive line."""
+    return "\n".join([*(r.line for r in distribution.recipients(report_type, unit)), ARCHIVE_LINE])
+
+
+def document_defaults(unit: Unit, report_type: ReportType | None = None) -> dict:
     """What a new report's paper says until the officer changes it."""
-    return {"place": issuing_bodies(unit)[2], "recipients": default_recipients(unit), "signer_title": "Chủ tịch"}
+    recipients = distribution_text(report_type, unit) if report_type else default_recipients(unit)
+    return {"place": issuing_bodies(unit)[2], "recipients": recipients, "signer_title": "Chủ tịch"}
+
+
+def _body(line: str) -> str:
+    """A recipient line without its "(để báo cáo);" tail, folded: what names the body."""
+    return fold(line.split("(")[0]).strip(" ;.-")
+
+
+def missing_distribution(report: Report, lines: list[str]) -> list[str]:
+    """The lines of the report type's distribution list that `lines` does not name: the paper must
+    name every body the report is sent to in the system."""
+    named = {_body(line) for line in lines}
+    return [r.line for r in distribution.recipients(report.report_type, report.unit) if _body(r.line) not in named]
 
 
 def _number_year(report: Report, day: datetime.date | None = None) -> int:
@@ -191,6 +211,9 @@ def check_document(report: Report, *, sending: bool = False, today: datetime.dat
             errors["signer_name"] = _("Hãy ghi họ và tên người ký báo cáo.")
         if not [line for line in lines if not fold(line).startswith("luu")]:
             errors["recipients"] = _("Hãy ghi ít nhất một nơi nhận, ví dụ Hội Khuyến học cấp trên (để báo cáo).")
+        elif missing := missing_distribution(report, lines):
+            errors["recipients"] = _("Báo cáo này được gửi đến cả các nơi sau trên hệ thống; hãy ghi thêm vào nơi "
+                                     "nhận: %(lines)s") % {"lines": " ".join(missing)}
     if lines and not fold(lines[-1]).startswith("luu"):
         lines.append(ARCHIVE_LINE)  # every administrative document ends its list with where it is filed
     report.recipients = "\n".join(lines)
@@ -211,7 +234,7 @@ def start_report(scope, report_type: ReportType, year: int, unit: Unit, *, actor
         raise ValidationError({"report_type": _("Tỉnh chưa quy định loại báo cáo này cho cấp của đơn vị.")})
     report, _created = Report.objects.get_or_create(
         report_type=report_type, year=year, unit=unit,
-        defaults={"created_by": actor, "due_date": due, **document_defaults(unit)},
+        defaults={"created_by": actor, "due_date": due, **document_defaults(unit, report_type)},
     )
     return report
 
@@ -320,14 +343,10 @@ def submit(scope, report: Report, *, actor, outstanding_note: str | None = None,
         check_document(report, sending=True, today=timezone.localdate(now))
         report.number = report.number or next_number(report, report.dated)
         from_state = report.state
-        report.snapshot = {
-            "frozen_at": now.isoformat(),
-            "table": figures.table(report.unit, report.year),
-            "outstanding": [
-                {"unit_id": item.unit.pk, "name": item.unit.name, "state": item.state, "label": item.label}
-                for item in outstanding
-            ],
-        }
+        report.snapshot = sections.snapshot(report, now, [
+            {"unit_id": item.unit.pk, "name": item.unit.name, "state": item.state, "label": item.label}
+            for item in outstanding
+        ])
         report.due_date = due_date_for(report.report_type, report.unit, report.year)
         report.state = ReportState.SUBMITTED
         report.submitted_at = now
@@ -336,8 +355,17 @@ def submit(scope, report: Report, *, actor, outstanding_note: str | None = None,
         report.return_reason = ""
         report.version += 1
         scope.save(report, Capability.REPORT)
+        _address(report)
         _record(report, "submit", from_state, actor)
     return report
+
+
+def _address(report: Report) -> None:
+    """Record who the report is sent to, so each body reads it through the scoping layer."""
+    for recipient in distribution.recipients(report.report_type, report.unit):
+        if recipient.role:
+            ReportAddressee.objects.update_or_create(
+                report=report, role=recipient.role, unit=recipient.unit, defaults={"line": recipient.line})
 
 
 def accept(scope, report: Report, *, actor, now: datetime.datetime | None = None) -> Report:
@@ -377,17 +405,33 @@ def return_report(scope, report: Report, *, actor, reason: str, now: datetime.da
 # -- figures -----------------------------------------------------------------------------------
 
 def current_table(report: Report) -> dict:
-    """What the report shows: the frozen table once sent, the live one while it is a draft."""
+    """The titles table the report shows: the frozen one once sent, the live one while a draft."""
     if report.snapshot:
         return report.snapshot["table"]
-    return figures.table(report.unit, report.year)
+    return figures.table(report.unit, sections.figures_year(report))
+
+
+def current_sections(report: Report) -> dict[str, dict]:
+    """Every figure section the report shows (frozen once sent; `sections.py`)."""
+    return sections.current(report)
 
 
 def differences(report: Report) -> list[dict]:
-    """Where today's live figures differ from those frozen when the report was sent."""
-    if not report.snapshot:
+    """Where today's live figures differ from those frozen when the report was sent, in every
+    section the report froze (a report sent before sections existed compares its titles)."""
+    frozen = sections.frozen(report)
+    if frozen is None:
         return []
-    return figures.compare(report.snapshot["table"], figures.table(report.unit, report.year))
+    live = sections.live(report)
+    return sections.compare(frozen, {code: live[code] for code in frozen if code in live})
+
+
+def is_addressee(scope, report: Report) -> bool:
+    """The report was sent to a body the user holds a role of (read-only)."""
+    return any(
+        a.role == addressee.role and a.unit_id == addressee.unit_id
+        for a in scope.assignments for addressee in report.addressees.all()
+    )
 
 
 # -- the status board --------------------------------------------------------------------------

@@ -108,7 +108,9 @@ def test_pdf_is_an_administrative_document_in_liberation_serif(client, sent_prov
     # Recipients beside the signature block, then the signer's name.
     foot = " ".join(line.strip() for line in lines[next(i for i, line in enumerate(lines) if "Nơi nhận:" in line):])
     assert re.search(r"Nơi nhận:\s+TM\. BAN CHẤP HÀNH .*- Trung ương Hội Khuyến học Việt Nam \(để báo\s+CHỦ TỊCH"
-                     r"\s+cáo\);\s+- Lưu: VT\.\s+Nguyễn Thị Hoa", foot), foot[:300]
+                     r"\s+cáo\);\s+- Ủy ban nhân dân tỉnh Hưng Yên \(để báo cáo\);\s+- Ban Chỉ đạo xây dựng xã hội học"
+                     r" tập tỉnh Hưng Yên \(để báo cáo\);\s+- Thường trực Tỉnh ủy Hưng Yên \(để báo cáo\);\s+- Lưu: VT\."
+                     r"\s+Nguyễn Thị Hoa", foot), foot[:400]
     client.force_login(province_officer)
     response = client.get(f"/reports/{report.pk}/report.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -117,9 +119,12 @@ def test_pdf_is_an_administrative_document_in_liberation_serif(client, sent_prov
 def test_the_paper_is_set_on_the_report_and_checked_in_one_place(annual, small_map, officer_a):
     scope = Scope(officer_a)
     report = services.start_report(scope, annual, 2025, small_map["commune_a"], actor=officer_a)
-    # Defaults: the place of the unit, the association of the level above, the chair signs.
+    # Defaults: the place of the unit, the distribution list of the report type (the association
+    # of the level above, then the commune's own bodies), the chair signs.
     assert report.place == "An Lạc" and report.signer_title == "Chủ tịch"
-    assert report.recipient_lines() == ["Hội Khuyến học tỉnh Hưng Yên (để báo cáo);", "Lưu: VT."]
+    assert report.recipient_lines() == [
+        "Hội Khuyến học tỉnh Hưng Yên (để báo cáo);", "Ủy ban nhân dân xã An Lạc (để báo cáo);",
+        "Ban Chỉ đạo xây dựng xã hội học tập xã An Lạc (để báo cáo);", "Đảng ủy xã An Lạc (để báo cáo);", "Lưu: VT."]
     for data, field in (({"number": "15/QĐ-UBND"}, "number"), ({"number": "15 BC"}, "number"),
                         ({"dated": datetime.date(2024, 12, 31)}, "dated"), ({"dated": "31/12/2025"}, "dated"),
                         ({"signer_name": "Nông Văn\u200bDền"}, "signer_name"), ({"place": "x" * 101}, "place")):
@@ -132,10 +137,17 @@ def test_the_paper_is_set_on_the_report_and_checked_in_one_place(annual, small_m
     with pytest.raises(ValidationError) as error:
         services.submit(scope, report, actor=officer_a)
     assert {"signer_name", "recipients"} <= set(error.value.message_dict)
-    # A recipient list without its archive line gets one; the number is the unit's next.
+    # The paper names every body the report is sent to in the system: a line removed is asked back.
     report = services.update_narrative(scope, report, {
         "signer_name": "Nông Văn Dền", "signer_title": "Phó Chủ tịch",
         "recipients": "- Hội Khuyến học tỉnh Hưng Yên (để báo cáo);\nỦy ban nhân dân xã An Lạc;"})
+    with pytest.raises(ValidationError) as error:
+        services.submit(scope, report, actor=officer_a)
+    assert "Đảng ủy xã An Lạc" in error.value.message_dict["recipients"][0]
+    # A recipient list without its archive line gets one; the number is the unit's next.
+    report = services.update_narrative(scope, Report.objects.get(pk=report.pk), {
+        "recipients": "- Hội Khuyến học tỉnh Hưng Yên (để báo cáo);\nỦy ban nhân dân xã An Lạc;\n"
+                      "Ban Chỉ đạo xây dựng xã hội học tập xã An Lạc;\nĐảng ủy xã An Lạc (b/c);\nPhòng Văn hóa - Xã hội"})
     assert report.recipient_lines()[-1] == "Lưu: VT."
     report = services.submit(scope, report, actor=officer_a)
     assert report.number == "1/BC-HKH" and report.dated == datetime.date.today()

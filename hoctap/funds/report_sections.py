@@ -1,0 +1,28 @@
+"""The funds' section of the periodic reports (`hoctap.core.sections`): money mobilised and paid in
+the year, scholarships, people supported and the balance, rolled up by `services.figures`."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from hoctap.core.sections import Column, Section, SectionFigures
+
+from . import services
+
+
+def _figures(unit, year: int) -> SectionFigures:
+    data = services.figures(unit, year)
+    return SectionFigures(data.total.as_dict(), [(child, totals.as_dict()) for child, totals in data.children])
+
+
+SECTIONS = [
+    Section("funds", _("Quỹ khuyến học"), 50, [
+        Column("funds", pgettext_lazy("report column", "Số quỹ"), "count"),
+        Column("mobilised", pgettext_lazy("report column", "Huy động trong năm (đồng)"), "money"),
+        Column("paid", pgettext_lazy("report column", "Đã chi trong năm (đồng)"), "money"),
+        Column("scholarships", pgettext_lazy("report column", "Trong đó học bổng (đồng)"), "money"),
+        Column("beneficiaries", pgettext_lazy("report column", "Lượt người được hỗ trợ"), "count"),
+        Column("balance", pgettext_lazy("report column", "Số dư cuối năm (đồng)"), "money"),
+    ], _figures),
+]
