@@ -11,7 +11,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.territory.models import Unit
 
-from . import jobs, services
+from . import jobs, sections, services
 from .models import ExportJob, ExportStatus, Report, ReportType
 from .tables import XLSX_CONTENT_TYPE
 
@@ -92,6 +92,12 @@ class ReportSummaryOut(Schema):
         return report.unit.name
 
 
+class SectionOut(Schema):
+    code: str
+    label: str
+    table: dict
+
+
 class ReportOut(Schema):
     id: int
     report_type: str
@@ -116,7 +122,12 @@ class ReportOut(Schema):
     decided_at: datetime.datetime | None
     version: int
     frozen: bool
+    # The titles table (as before sections existed), then every section in the common table shape
+    # (hoctap.core.sections), frozen once sent.
     table: dict
+    sections: list[SectionOut]
+    figures_year: int
+    addressees: list[str]
     outstanding: list[OutstandingOut]
 
 
@@ -130,6 +141,7 @@ class EventOut(Schema):
 
 
 class DifferenceOut(Schema):
+    section: str
     unit_id: int | None
     unit_name: str
     title: str
@@ -176,6 +188,7 @@ class ExportOut(Schema):
 
 
 def _report_out(report: Report) -> dict:
+    data = services.current_sections(report)
     if report.snapshot:
         outstanding = report.snapshot["outstanding"]
     else:
@@ -192,7 +205,11 @@ def _report_out(report: Report) -> dict:
         "report_type": report.report_type.code,
         "unit_name": report.unit.name,
         "frozen": report.snapshot is not None,
-        "table": services.current_table(report),
+        "table": data[sections.TITLES],
+        "sections": [{"code": shown.code, "label": shown.label, "table": shown.table}
+                     for shown in sections.shown(report, data)],
+        "figures_year": sections.figures_year(report),
+        "addressees": [addressee.line for addressee in report.addressees.all()],
         "outstanding": outstanding,
     }
 

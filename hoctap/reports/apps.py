@@ -20,3 +20,4 @@ class ReportsConfig(AppConfig):
         track(ReportSchedule)
         track(ExportJob, exclude_fields=("progress", "rows_done", "rows_total"))
         navigation.register("reports:board", _("Báo cáo"), "report")
+        navigation.register("reports:received", _("Báo cáo gửi đến"), "receive_reports")

@@ -13,6 +13,7 @@ from hoctap.assessments.legal_bases import day_in_words
 from hoctap.core.documents import font_faces, in_official_language, write_pdf
 from hoctap.core.text import fold
 
+from . import sections as report_sections
 from .issuers import issuing_bodies
 from .models import Report
 from .services import NUMBER_SYMBOL
@@ -47,7 +48,10 @@ def document_day(report: Report):
 
 
 @in_official_language
-def report_pdf(report: Report, table: dict) -> bytes:
+def report_pdf(report: Report, table: dict, data: dict | None = None) -> bytes:
+    """`table` is the titles table; `data` every section (frozen or live: `sections.current`), whose
+    sections other than the titles follow the titles on the landscape pages."""
+    data = data if data is not None else report_sections.current(report)
     governing, issuing, default_place = issuing_bodies(report.unit)
     titles = table["titles"]
     kind, about = title_lines(report.report_type.heading_for(report.year))
@@ -64,5 +68,7 @@ def report_pdf(report: Report, table: dict) -> bytes:
         "signature_lines": signature_lines(report.signer_title),
         "font_faces": font_faces(),
         "outstanding": (report.snapshot or {}).get("outstanding", []),
+        "sections": [shown for shown in report_sections.shown(report, data) if shown.code != report_sections.TITLES],
+        "figures_year": report_sections.figures_year(report),
     })
     return write_pdf(html)

@@ -187,14 +187,17 @@ class Shown:
     table: dict
 
     @property
-    def groups(self) -> list[tuple[str, int]]:
-        """(heading, span) over the columns, "" for a column with none."""
-        out: list[tuple[str, int]] = []
+    def groups(self) -> list[tuple[str, int, bool]]:
+        """The first header row: (heading, span, is a group); a column in no group is its own
+        heading spanning both rows."""
+        out: list[tuple[str, int, bool]] = []
         for column in self.table["columns"]:
-            if out and column["group"] and out[-1][0] == column["group"]:
-                out[-1] = (out[-1][0], out[-1][1] + 1)
+            if column["group"] and out and out[-1][2] and out[-1][0] == column["group"]:
+                out[-1] = (out[-1][0], out[-1][1] + 1, True)
+            elif column["group"]:
+                out.append((column["group"], 1, True))
             else:
-                out.append((column["group"], 1))
+                out.append((column["label"], 1, False))
         return out
 
     @property
@@ -202,19 +205,39 @@ class Shown:
         return any(column["group"] for column in self.table["columns"])
 
     def cells(self, values: dict) -> list:
+        """The raw values in column order (numbers for a spreadsheet)."""
         return [values.get(column["code"]) for column in self.table["columns"]]
 
-    @property
-    def body(self) -> list[tuple[str, list]]:
-        return [(row["name"], self.cells(row["values"])) for row in self.table["rows"]]
+    def printed(self, values: dict) -> list[str]:
+        """The values as printed: 1.234; 55,0; 1.250.000 đ; "–" for unknown."""
+        return [show(values.get(column["code"]), column["kind"]) for column in self.table["columns"]]
 
     @property
-    def total(self) -> list:
-        return self.cells(self.table["total"]["values"])
+    def body(self) -> list[tuple[str, list[str]]]:
+        return [(row["name"], self.printed(row["values"])) for row in self.table["rows"]]
+
+    @property
+    def total(self) -> list[str]:
+        return self.printed(self.table["total"]["values"])
+
+    @property
+    def notes(self) -> list[str]:
+        return self.table.get("notes") or []
 
     @property
     def total_label(self) -> str:
         return self.table.get("total_label") or str(pgettext_lazy("report row", "Tổng cộng"))
+
+
+def show(value, kind: str) -> str:
+    if value is None or value == "":
+        return "–"
+    if kind == "text":
+        return str(value)
+    if kind == "percent" or isinstance(value, str):
+        return format(Decimal(str(value)), "f").replace(".", ",")
+    text = f"{int(value):,}".replace(",", ".")
+    return f"{text} đ" if kind == "money" else text
 
 
 def shown(report, data: dict[str, dict] | None = None) -> list[Shown]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hoctap.accounts.roles import Capability
+from hoctap.accounts.roles import CAPABILITIES, Capability
 from hoctap.assessments.legal_bases import unit_in_sentence
 from hoctap.core.documents import in_official_language
 from hoctap.core.text import fold
@@ -426,12 +426,16 @@ def differences(report: Report) -> list[dict]:
     return sections.compare(frozen, {code: live[code] for code in frozen if code in live})
 
 
-def is_addressee(scope, report: Report) -> bool:
-    """The report was sent to a body the user holds a role of (read-only)."""
-    return any(
-        a.role == addressee.role and a.unit_id == addressee.unit_id
-        for a in scope.assignments for addressee in report.addressees.all()
-    )
+def received(scope):
+    """The sent reports addressed to a role the user holds, at the unit they hold it (the scoping
+    layer lets them read exactly these)."""
+    condition = Q(pk__in=[])
+    for assignment in scope.assignments:
+        if Capability.RECEIVE_REPORTS in CAPABILITIES.get(assignment.role, ()):
+            condition |= Q(addressees__role=assignment.role, addressees__unit_id=assignment.unit_id)
+    addressed = Report.objects.filter(condition).values("pk")
+    return scope.filter(Report.objects.filter(pk__in=addressed).exclude(state=ReportState.DRAFT)).order_by(
+        "-submitted_at", "-pk")
 
 
 # -- the status board --------------------------------------------------------------------------

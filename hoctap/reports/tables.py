@@ -51,8 +51,44 @@ def cell_values(cells: dict, titles: list[dict]) -> list:
     return values
 
 
+def _section_sheet(book, report: Report, shown, number: int, frozen_line: str) -> None:
+    """One section on its own sheet, in the same layout: header, the table, its notes."""
+    columns = shown.table["columns"]
+    sheet = AdminSheet(book, f"{number}. {shown.label}"[:31].replace("/", "-"), [6, 28] + [14] * len(columns))
+    governing, issuing, place = issuing_bodies(report.unit)
+    sheet.header(governing_body=governing, issuing_body=issuing, place=place, day=_sheet_day(report),
+                 title=f"{number}. {shown.label}", subtitle=frozen_line)
+    first = "Năm" if shown.code == "period" else "Đơn vị"
+    if shown.grouped:
+        groups, singles = [], []
+        for heading, span, is_group in shown.groups:
+            if is_group:
+                groups.append((heading, [c["label"] for c in columns if c["group"] == heading][:span]))
+            else:
+                groups.append((heading, [""]))
+        sheet.grouped_headers(["STT", first], groups)
+    else:
+        sheet.simple_headers(["STT", first] + [c["label"] for c in columns])
+    formats = [None, None] + [{"percent": "0.0", "money": "#,##0", "count": "#,##0"}.get(c["kind"]) for c in columns]
+    for index, row in enumerate(shown.table["rows"], start=1):
+        sheet.row([index, row["name"]] + [_number(v) for v in shown.cells(row["values"])], formats=formats)
+    sheet.row(["", shown.total_label] + [_number(v) for v in shown.cells(shown.table["total"]["values"])], bold=True,
+              formats=formats)
+    for note in shown.notes:
+        sheet.plain_rows([("", note)])
+
+
+def _sheet_day(report: Report):
+    return timezone.localdate(report.submitted_at) if report.snapshot is not None else timezone.localdate()
+
+
 @in_official_language
-def report_table_xlsx(report: Report, table: dict) -> bytes:
+def report_table_xlsx(report: Report, table: dict, data: dict | None = None) -> bytes:
+    """The titles table on the first sheet with the report's recipients; every other section the
+    report carries (`sections.py`) on a sheet of its own."""
+    from . import sections
+
+    data = data if data is not None else sections.current(report)
     titles = table["titles"]
     widths = [6, 28] + [11] * (len(titles) * len(METRICS))
     book = workbook()
@@ -65,15 +101,20 @@ def report_table_xlsx(report: Report, table: dict) -> bytes:
         subtitle = f"{report.unit.name} · số liệu tạm tính (báo cáo chưa gửi)"
     sheet.header(
         governing_body=governing, issuing_body=issuing, place=place,
-        day=timezone.localdate(report.submitted_at) if frozen else timezone.localdate(),
-        title=f"Biểu tổng hợp kết quả xây dựng các mô hình học tập năm {report.year}", subtitle=subtitle,
+        day=_sheet_day(report),
+        title=f"Biểu tổng hợp kết quả xây dựng các mô hình học tập năm {sections.figures_year(report)}",
+        subtitle=subtitle,
     )
     sheet.grouped_headers(LEADING, [(title["label"], [label for _metric, label in METRICS]) for title in titles])
     formats = [None, None] + ["#,##0", "#,##0", "0.0", "0.0"] * len(titles)
     for number, row in enumerate(table["rows"], start=1):
         sheet.row([number, row["name"]] + cell_values(row["cells"], titles), formats=formats)
     sheet.row(["", "Tổng cộng"] + cell_values(table["total"]["cells"], titles), bold=True, formats=formats)
+    sheet.plain_rows([(), ("", "Nơi nhận:")] + [("", f"- {line}") for line in report.recipient_lines()])
     sheet.signature(position=f"TM. {issuing}")
+    others = [shown for shown in sections.shown(report, data) if shown.code != sections.TITLES]
+    for number, shown in enumerate(others, start=2):
+        _section_sheet(book, report, shown, number, subtitle)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.board, name="board"),
     path("reports/start/", views.start, name="start"),
+    path("reports/received/", views.received, name="received"),
     path("reports/<int:report_id>/", views.detail, name="detail"),
     path("reports/<int:report_id>/transition/", views.transition, name="transition"),
     path("reports/<int:report_id>/differences/", views.differences, name="differences"),

@@ -10,7 +10,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.territory.models import Unit
 
-from . import jobs, services
+from . import distribution, jobs, sections, services
 from .forms import BoardForm, ExportForm, NarrativeForm, TransitionForm
 from .models import ExportJob, ExportStatus, Report, ReportType
 from .pdf import report_pdf
@@ -39,6 +39,16 @@ def board(request):
 
 
 @login_required
+def received(request):
+    """The reports sent to the bodies the user speaks for (the People's Committee, the steering
+    committee, the Party committee of their unit): read-only, newest first."""
+    scope = scope_for(request)
+    scope.require(Capability.RECEIVE_REPORTS)
+    reports = services.received(scope).select_related("unit", "report_type")[:200]
+    return render(request, "reports/received.html", {"reports": reports})
+
+
+@login_required
 @require_POST
 def start(request):
     scope = scope_for(request)
@@ -61,9 +71,20 @@ def _detail_context(scope, report, narrative_form=None, transition_form=None):
     outstanding = services.outstanding_children(report) if not report.is_locked else []
     can_write = services.can_write(scope, report)
     initial_note = report.outstanding_note or services.suggested_note(outstanding)
+    data = services.current_sections(report)
+    addressees = list(report.addressees.all())
     return {
         "report": report,
-        "grid": grid(services.current_table(report)),
+        "grid": grid(data[sections.TITLES]),
+        "sections": [shown for shown in sections.shown(report, data) if shown.code != sections.TITLES],
+        "titles_label": sections.registry()[sections.TITLES].label,
+        # A report sent before the other sections existed shows its titles only, as it was sent.
+        "titles_only": bool(report.snapshot) and "sections" not in report.snapshot,
+        "figures_year": sections.figures_year(report),
+        "distribution": [a.line for a in addressees] if addressees else [
+            r.line for r in distribution.recipients(report.report_type, report.unit)],
+        "received_as": [a.line for a in addressees if any(
+            x.role == a.role and x.unit_id == a.unit_id for x in scope.assignments)],
         "frozen": bool(report.snapshot),
         "outstanding": report.snapshot["outstanding"] if report.snapshot else [
             {"unit_id": o.unit.pk, "name": o.unit.name, "label": o.label} for o in outstanding
@@ -148,7 +169,8 @@ def _file_stem(report: Report) -> str:
 def table_xlsx(request, report_id):
     scope = scope_for(request)
     report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
-    response = HttpResponse(report_table_xlsx(report, services.current_table(report)), content_type=XLSX_CONTENT_TYPE)
+    data = services.current_sections(report)
+    response = HttpResponse(report_table_xlsx(report, data[sections.TITLES], data), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bieu-{_file_stem(report)}.xlsx"'
     return response
 
@@ -157,7 +179,8 @@ def table_xlsx(request, report_id):
 def pdf(request, report_id):
     scope = scope_for(request)
     report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
-    response = HttpResponse(report_pdf(report, services.current_table(report)), content_type="application/pdf")
+    data = services.current_sections(report)
+    response = HttpResponse(report_pdf(report, data[sections.TITLES], data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{_file_stem(report)}.pdf"'
     return response
 

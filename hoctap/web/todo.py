@@ -26,10 +26,13 @@ from hoctap.assessments.states import State
 from hoctap.assessments.workflow import own_commune_ids
 from hoctap.registry.models import ImportJob
 from hoctap.reports.models import ExportJob, ExportStatus, Report, ReportState
+from hoctap.reports.services import received
 
 # How far ahead a deadline counts as "coming", and how long a finished job stays on the list.
 DEADLINE_DAYS = 7
 RECENT_JOB_DAYS = 7
+# How long a report sent to a body stays on its list of things to read.
+RECEIVED_DAYS = 30
 # The longest list of villages shown under one item; the rest are behind "see all".
 MAX_LINES = 8
 
@@ -70,6 +73,8 @@ def todo_for(scope: Scope, today: datetime.date | None = None) -> list[Item]:
         items += [_signups(scope), _returned_dossiers(scope)]
     if scope.can(Capability.REPORT):
         items.append(_returned_reports(scope))
+    if scope.can(Capability.RECEIVE_REPORTS):
+        items.append(_received_reports(scope, today))
     if scope.roles:
         items.append(_own_dossiers(scope))
         items.append(_deadlines(scope, today))
@@ -180,6 +185,17 @@ def _returned_reports(scope: Scope) -> Item | None:
     lines = [Line(text=str(report), url=reverse("reports:detail", args=[report.pk])) for report in reports]
     return Item("returned_reports", _("Báo cáo bị trả lại"), len(reports), reverse("reports:board"),
                 lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+
+
+def _received_reports(scope: Scope, today: datetime.date) -> Item | None:
+    """Reports sent this month to a body the user speaks for (the People's Committee…), to read."""
+    since = timezone.now() - datetime.timedelta(days=RECEIVED_DAYS)
+    reports = list(received(scope).filter(submitted_at__gte=since).select_related("report_type", "unit")[: MAX_LINES + 1])
+    lines = [Line(text=f"{report.report_type.name} {report.year} · {report.unit.name}",
+                  url=reverse("reports:detail", args=[report.pk]), date=timezone.localdate(report.submitted_at))
+             for report in reports]
+    return Item("received_reports", _("Báo cáo gửi đến trong %(days)d ngày qua") % {"days": RECEIVED_DAYS},
+                len(reports), reverse("reports:received"), lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
 
 
 def _deadlines(scope: Scope, today: datetime.date) -> Item | None:
