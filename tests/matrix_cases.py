@@ -231,9 +231,14 @@ def _reporting_world(world):
     from tests.conftest import make_user
     from tests.reports import builders
 
+    from hoctap.reports.models import ReportAddressee
+
     load_schedules()
     world["report_b"] = Report.objects.create(
         report_type=ReportType.objects.get(code="annual"), year=2025, unit=world["commune_b"])
+    # Addressed to commune B's own bodies (its distribution list): commune A's never read it.
+    for role in (Role.PEOPLES_COMMITTEE, Role.STEERING_COMMITTEE, Role.PARTY_COMMITTEE):
+        ReportAddressee.objects.create(report=world["report_b"], role=role, unit=world["commune_b"], line="Bình Minh")
     job = ExportJob.objects.create(kind="households", unit=world["commune_b"], year=2025, status=ExportStatus.DONE,
                                    progress=100, filename="b.xlsx", requested_by=world["officer_b"])
     job.file.save("matrix-b.xlsx", ContentFile(b"PK"), save=True)

@@ -57,10 +57,22 @@ def _fetch(client, url, method, api_headers):
     return getattr(client, method)(url, data=json.dumps({}), content_type="application/json", **headers)
 
 
+@pytest.fixture(params=["officer_a", "committee_a"])
+def user_a(request, world, officer_a):
+    """Commune A's officer, and commune A's People's Committee (a body reports are sent to: it reads
+    what was addressed to it, so commune B's report sent to commune B's bodies stays out of reach)."""
+    if request.param == "officer_a":
+        return officer_a
+    from hoctap.accounts.roles import Role
+    from tests.conftest import make_user
+
+    return make_user("committee_a", Role.PEOPLES_COMMITTEE, world["commune_a"])
+
+
 @pytest.mark.django_db
-def test_officer_of_commune_a_gets_404_for_every_object_of_commune_b(client, world, officer_a):
-    client.force_login(officer_a)
-    _, token = ApiToken.issue(officer_a, "matrix")
+def test_officer_of_commune_a_gets_404_for_every_object_of_commune_b(client, world, user_a):
+    client.force_login(user_a)
+    _, token = ApiToken.issue(user_a, "matrix")
     api_headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     failures = []
     for name, params in all_routes():
@@ -79,9 +91,9 @@ def test_officer_of_commune_a_gets_404_for_every_object_of_commune_b(client, wor
 
 
 @pytest.mark.django_db
-def test_lists_of_commune_a_never_show_commune_b(client, world, officer_a):
-    client.force_login(officer_a)
-    _, token = ApiToken.issue(officer_a, "matrix")
+def test_lists_of_commune_a_never_show_commune_b(client, world, user_a):
+    client.force_login(user_a)
+    _, token = ApiToken.issue(user_a, "matrix")
     api_headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     failures = []
     for name, params in all_routes():

@@ -209,7 +209,7 @@ def _report_out(report: Report) -> dict:
         "sections": [{"code": shown.code, "label": shown.label, "table": shown.table}
                      for shown in sections.shown(report, data)],
         "figures_year": sections.figures_year(report),
-        "addressees": [addressee.line for addressee in report.addressees.all()],
+        "addressees": [addressee.line for addressee in report.addressees.order_by("pk")],
         "outstanding": outstanding,
     }
 

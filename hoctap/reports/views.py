@@ -72,7 +72,7 @@ def _detail_context(scope, report, narrative_form=None, transition_form=None):
     can_write = services.can_write(scope, report)
     initial_note = report.outstanding_note or services.suggested_note(outstanding)
     data = services.current_sections(report)
-    addressees = list(report.addressees.all())
+    addressees = list(report.addressees.order_by("pk"))
     return {
         "report": report,
         "grid": grid(data[sections.TITLES]),
@@ -81,8 +81,7 @@ def _detail_context(scope, report, narrative_form=None, transition_form=None):
         # A report sent before the other sections existed shows its titles only, as it was sent.
         "titles_only": bool(report.snapshot) and "sections" not in report.snapshot,
         "figures_year": sections.figures_year(report),
-        "distribution": [a.line for a in addressees] if addressees else [
-            r.line for r in distribution.recipients(report.report_type, report.unit)],
+        "distribution": [r.line for r in distribution.recipients(report.report_type, report.unit)],
         "received_as": [a.line for a in addressees if any(
             x.role == a.role and x.unit_id == a.unit_id for x in scope.assignments)],
         "frozen": bool(report.snapshot),
