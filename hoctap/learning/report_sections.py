@@ -1,0 +1,38 @@
+"""The learning centres' section of the periodic reports (`hoctap.core.sections`): centre classes
+and participants, the Lifelong Learning Week and literacy (15–35) with how many communes declared,
+rolled up by `services.figures`."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from hoctap.core.sections import Column, Section, SectionFigures
+
+from . import services
+
+
+def _line(totals) -> dict:
+    literate = totals.literate_share()
+    return {"centres_active": totals.centres_active, "classes": totals.classes, "participants": totals.participants,
+            "week_activities": totals.week_activities, "week_participants": totals.week_participants,
+            "declared": totals.declared, "literate_rate": literate.rate}
+
+
+def _figures(unit, year: int) -> SectionFigures:
+    data = services.figures(unit, year)
+    return SectionFigures(_line(data.total), [(child, _line(totals)) for child, totals in data.children],
+                          [data.total.literate_share().coverage])
+
+
+SECTIONS = [
+    Section("learning", _("Trung tâm học tập cộng đồng, Tuần lễ học tập suốt đời, xóa mù chữ"), 70, [
+        Column("centres_active", pgettext_lazy("report column", "Xã có lớp ở TTHTCĐ"), "count"),
+        Column("classes", pgettext_lazy("report column", "Lớp học"), "count"),
+        Column("participants", pgettext_lazy("report column", "Lượt người học"), "count"),
+        Column("week_activities", pgettext_lazy("report column", "Hoạt động Tuần lễ"), "count"),
+        Column("week_participants", pgettext_lazy("report column", "Lượt tham gia Tuần lễ"), "count"),
+        Column("declared", pgettext_lazy("report column", "Xã đã kê khai xóa mù chữ"), "count"),
+        Column("literate_rate", pgettext_lazy("report column", "Biết chữ 15–35 tuổi (%)"), "percent"),
+    ], _figures),
+]
