@@ -323,6 +323,48 @@ def reports_step(context, log):
                         now=_at(REPORT_YEAR, 12, 12, 10, 0))
     log(f"Báo cáo năm {REPORT_YEAR}: {Report.objects.filter(year=REPORT_YEAR, report_type=annual).count()} báo cáo "
         f"(đúng hạn, muộn, bị trả lại; báo cáo tỉnh)")
+    _review_and_recipients(context, log)
+
+
+def _review_and_recipients(context, log):
+    """The bodies the reports are sent to (the first commune's People's Committee, the province's
+    steering committee) with an account each, and the five-year review: the first commune sends
+    it in the year the plans hold it (from the data, never a year written here) and the province
+    accepts it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from hoctap.accounts.scoping import Scope
+    from hoctap.reports import services
+    from hoctap.reports.models import Report, ReportSchedule, ReportType
+
+    users, communes, logins = context["users"], context["communes"], context["logins"]
+    commune, province = communes[0], context["province"]
+    _account("ubndxa", f"Ủy ban nhân dân {commune.name}", Role.PEOPLES_COMMITTEE, commune, logins)
+    _account("bcdtinh", f"Ban Chỉ đạo xây dựng xã hội học tập {province.name}", Role.STEERING_COMMITTEE, province,
+             logins)
+    review = ReportType.objects.filter(code="review_2025").first()
+    held = ReportSchedule.objects.filter(report_type=review, year__isnull=False).values_list("year", flat=True).first()
+    officer, province_officer = users["commune_officer"], users["province_officer"]
+    if review is None or held is None or held > timezone.localdate().year:
+        return
+    if services.due_date_for(review, commune, held) is None or \
+            Report.objects.filter(report_type=review, year=held, unit=commune).exists():
+        return
+    scope = Scope(officer)
+    report = services.start_report(scope, review, held, commune, actor=officer)
+    services.update_narrative(scope, report, {
+        "results": f"Sau 5 năm, {commune.name} duy trì Trung tâm học tập cộng đồng, quỹ khuyến học và các chi hội; "
+                   "tỷ lệ gia đình, dòng họ, công dân học tập tăng qua từng năm (biểu kèm theo).",
+        "difficulties": "Sắp xếp đơn vị hành chính năm 2025 làm gián đoạn việc theo dõi số liệu của các xã cũ.",
+        "proposals": "Đề nghị tỉnh hướng dẫn chỉ tiêu giai đoạn 2026 - 2030 cho xã mới.",
+        "signer_name": "Nguyễn Văn Hùng",
+    })
+    moment = min(_at(held, 5, 20, 9, 30), timezone.now())
+    report = services.submit(scope, report, actor=officer, now=moment)
+    services.accept(Scope(province_officer), report, actor=province_officer, now=moment + datetime.timedelta(days=2))
+    log(f"{review.name}: {commune.name} đã gửi, tỉnh đã tiếp nhận; gửi đến UBND, Ban Chỉ đạo, Đảng ủy xã")
 
 
 def _recognised_for_inspection(context, year):

@@ -25,6 +25,16 @@ def test_demo_reporting_season(loaded_map):
     assert province_report.state == ReportState.SUBMITTED
     named = {item["name"] for item in province_report.snapshot["outstanding"]}
     assert communes[1].name in named and communes[2].name in named and communes[0].name not in named
+    # The reports carry every section; the five-year review was sent and accepted, and its
+    # recipients (the commune's People's Committee has a demo account) read it.
+    assert {"citizens", "digital", "capacity", "funds", "members"} <= set(province_report.snapshot["sections"])
+    review = Report.objects.get(report_type__code="review_2025")
+    assert review.state == ReportState.ACCEPTED and "period" in review.snapshot["sections"]
+    from hoctap.accounts.models import User
+    from hoctap.accounts.scoping import Scope
+
+    received = set(Scope(User.objects.get(username="ubndxa")).filter(Report.objects.all()))
+    assert review in received and reports[communes[0].pk] in received and province_report not in received
     inspection = Inspection.objects.get()
     assert inspection.findings.count() == 4
     assert set(inspection.findings.values_list("verdict", flat=True)) == {"agree", "disagree", "pending"}
