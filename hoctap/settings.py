@@ -1,7 +1,8 @@
 """Settings for hoctap.
 
 Everything that differs between a laptop and production comes from the environment:
-DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, MEDIA_ROOT, DEBUG, CERTIFICATE_SIGNING_KEY.
+DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, MEDIA_ROOT or S3_BUCKET (files on an S3-compatible bucket,
+hoctap/core/storage.py), DEBUG, CERTIFICATE_SIGNING_KEY.
 Without them the app runs embedded on SQLite under var/ (what `make run` uses).
 """
 
@@ -10,6 +11,8 @@ import os
 
 import dj_database_url
 from django.utils.csp import CSP
+
+from hoctap.core.storage import default_storage_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HOCTAP_VAR_DIR", BASE_DIR / "var"))
@@ -231,8 +234,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Media is never served: no URL route maps MEDIA_URL; evidence and certificates go through
 # scoped views. (Django needs a string here, even for files nobody can fetch by URL.)
 MEDIA_URL = "/_private-media/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Evidence, thumbnails, PDFs, import uploads and export results: MEDIA_ROOT, or the bucket named by
+# S3_BUCKET (S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION, S3_PREFIX) so that
+# several app servers share them (hoctap/core/storage.py, docs/deployment.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_environment(memory_bytes=FILE_UPLOAD_MAX_MEMORY_SIZE),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -242,7 +249,6 @@ STORAGES = {
 
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Security headers. HTTPS-only cookies and HSTS whenever DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True

@@ -10,7 +10,8 @@
 # (pg_restore --clean --if-exists --single-transaction), so a failed restore changes nothing.
 # SQLite: the file is rewritten through sqlite3's ".restore" (created if it is missing). Media: the
 # archive is unpacked into MEDIA_ROOT (files already there stay; restore into an empty directory for
-# an exact copy). Afterwards run `manage.py migrate` (a backup of an older version) and
+# an exact copy); a backup taken with S3_BUCKET set has bucket.txt instead, and the bucket is restored
+# from its own copy (docs/deployment.md, "Backups"). Afterwards run `manage.py migrate` (a backup of an older version) and
 # `manage.py stats verify`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,10 @@ case "$URL" in
     sqlite3 "$DB" ".restore '$SRC/db.sqlite3'" ;;
   *) echo "restore: cannot restore into DATABASE_URL of this kind: ${URL%%:*}" >&2; exit 1 ;;
 esac
-mkdir -p "$MEDIA"
-tar -C "$MEDIA" -xzf "$SRC/media.tar.gz"
+if [ -f "$SRC/media.tar.gz" ]; then
+  mkdir -p "$MEDIA"
+  tar -C "$MEDIA" -xzf "$SRC/media.tar.gz"
+else
+  echo "files were in a bucket ($(tr '\n' ' ' < "$SRC/bucket.txt")): restore them from the bucket's copy"
+fi
 echo "restored $SRC; now run: manage.py migrate && manage.py stats verify"

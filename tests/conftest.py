@@ -1,14 +1,19 @@
 """Shared fixtures: a small hand-made map (two communes of one province), users per role."""
 
 import datetime
+import itertools
+import os
 
 import pytest
+from django.conf import settings as django_settings
+from django.test.utils import override_settings
 from django.utils import translation
 
 from hoctap.accounts.models import RoleAssignment, User
 from hoctap.accounts.roles import Role
 from hoctap.territory.loader import load_territories
 from hoctap.territory.models import Era, Level, Unit, UnitLineage
+from tests import seaweedfs as seaweed
 
 
 @pytest.fixture(autouse=True)
@@ -108,3 +113,68 @@ def loaded_map(django_db_setup, django_db_blocker):
         UnitLineage.objects.all()._raw_delete(UnitLineage.objects.db)
         for level in (Level.VILLAGE, Level.COMMUNE, Level.DISTRICT, Level.PROVINCE, Level.NATION):
             Unit.objects.filter(level=level)._raw_delete(Unit.objects.db)
+
+
+# -- where files go: MEDIA_ROOT, or a real S3-compatible bucket ------------------------------------
+# `--storage=s3` (or HOCTAP_TEST_STORAGE=s3) runs the session with default storage on a bucket of a
+# SeaweedFS server started here (tests/seaweedfs.py), the way production runs with S3_BUCKET set:
+# scripts/run-tests.sh runs the evidence, document, import and export tests that way on each
+# database. Tests that always need the bucket (two app servers sharing files) ask for `seaweedfs`.
+# If the server cannot start, those tests fail; they are never skipped.
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--storage", choices=("local", "s3"), default=os.environ.get("HOCTAP_TEST_STORAGE") or "local",
+        help="where default storage keeps files during the tests: local (MEDIA_ROOT) or s3 (a SeaweedFS bucket)")
+
+
+_seaweed_failure: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def seaweedfs():
+    """A SeaweedFS server (S3 gateway) for the session, started once, stopped at the end."""
+    if _seaweed_failure:
+        pytest.fail(_seaweed_failure[0], pytrace=False)
+    try:
+        server = seaweed.start()
+    except seaweed.SeaweedUnavailable as error:
+        _seaweed_failure.append(str(error))
+        pytest.fail(str(error), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def file_storage(request):
+    """"local", or "s3": then default storage is a bucket of `seaweedfs` for the whole session, and
+    the S3_* variables in os.environ make subprocesses (crash tests, app servers) use it too."""
+    mode = request.config.getoption("--storage")
+    if mode != "s3":
+        yield mode
+        return
+    server = request.getfixturevalue("seaweedfs")
+    bucket = server.create_bucket("hoctap-tests")
+    saved = {key: os.environ.get(key) for key in server.storage_env(bucket)}
+    os.environ.update(server.storage_env(bucket))
+    storage = seaweed.s3_storage_settings(server, bucket)
+    with override_settings(STORAGES={**django_settings.STORAGES, "default": storage}):
+        yield mode
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+_prefixes = itertools.count(1)
+
+
+def use_private_files(settings, tmp_path, file_storage_mode: str) -> None:
+    """Each test keeps its files apart: its own MEDIA_ROOT, or its own key prefix in the bucket
+    (read by tests.seaweedfs.PrefixedS3Storage from S3_PREFIX, which subprocesses inherit)."""
+    if file_storage_mode == "s3":
+        os.environ["S3_PREFIX"] = f"t{os.getpid()}-{next(_prefixes)}"
+    else:
+        settings.MEDIA_ROOT = tmp_path / "media"

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hoctap.core.documents import font_faces, in_official_language, write_pdf
+from hoctap.core.documents import font_faces, in_official_language, stored_pdf
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Level
@@ -43,7 +43,9 @@ def signature_block(signer_title: str) -> list[str]:
 
 
 def _render(template: str, context: dict) -> bytes:
-    return write_pdf(render_to_string(template, {**context, "font_faces": font_faces()}))
+    # Kept in storage by the hash of the HTML: an issued decision is rendered once, whichever app
+    # server is asked for it again.
+    return stored_pdf(render_to_string(template, {**context, "font_faces": font_faces()}))
 
 
 def incomplete_sets(set_ids) -> list[CriteriaSetVersion]:

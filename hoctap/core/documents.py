@@ -4,8 +4,12 @@ verified as administrative documents, so an officer who browses in English still
 paper as everyone else."""
 
 import functools
+import hashlib
+from importlib.metadata import version
 from pathlib import Path
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import translation
 
 OFFICIAL_LANGUAGE = "vi"
@@ -53,3 +57,29 @@ def write_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported here: only the PDF views pay for loading WeasyPrint
 
     return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+
+
+# Bump when the layout code changes in a way the HTML does not show (it rarely does: the templates
+# are the HTML). The renderer's version is part of the key, so an upgrade renders afresh.
+STORED_PDF_FORMAT = 1
+
+
+def stored_pdf(html: str) -> bytes:
+    """The PDF of this HTML, rendered once and kept in default storage (MEDIA_ROOT or the bucket)
+    under the SHA-256 of what was rendered: every app server then hands out the same bytes of an
+    issued decision or certificate without rendering it again (WeasyPrint takes about a second a
+    page), and a changed record gives changed HTML, so a new file, never a stale one. Whoever calls
+    this has checked the reader's scope; the file is reachable only through that view."""
+    # The fonts' file:// addresses depend on where the code is installed, not on the document.
+    portable = html.replace(FONT_DIR.as_uri(), "")
+    key = hashlib.sha256(
+        f"{STORED_PDF_FORMAT}:{version('weasyprint')}:".encode() + portable.encode("utf-8")).hexdigest()
+    path = f"documents/{key[:2]}/{key}.pdf"
+    try:
+        with default_storage.open(path, "rb") as stored:
+            return stored.read()
+    except FileNotFoundError:
+        pass
+    data = write_pdf(html)
+    default_storage.save(path, ContentFile(data))
+    return data

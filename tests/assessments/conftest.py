@@ -12,15 +12,15 @@ from hoctap.assessments.campaigns import create_campaign
 from hoctap.criteria.shipped import publish_shipped_sets
 from hoctap.criteria.titles import Title
 from hoctap.registry.models import ClanBranch, Household, OccupationGroup, Organisation, Person, Sex
-from tests.conftest import make_user
+from tests.conftest import make_user, use_private_files
 
 YEAR = 2025
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Each test stores evidence in its own directory."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def private_media(settings, tmp_path, file_storage):
+    """Each test stores evidence in its own directory (or its own part of the bucket)."""
+    use_private_files(settings, tmp_path, file_storage)
 
 
 @pytest.fixture
