@@ -6,9 +6,9 @@ office file must be an OOXML package whose declared main part is a Word document
 workbook, with no macro project). A HEIC/HEIF photo (iPhones) is converted to a JPEG no larger than
 MAX_SENT_EDGE on its long side, the size phones shrink photos to before sending them
 (static/assessments/selfassess.js reads it from the page), because browsers cannot show HEIC.
-The bytes are stored under
-MEDIA_ROOT at a path made of their SHA-256, so the same file attached twice is stored once and
-the same file attached to two different subjects can be pointed out to the reviewer.
+The bytes are stored in default storage (MEDIA_ROOT or the bucket, hoctap/core/storage.py) at a path
+made of their SHA-256, so the same file attached twice is stored once and the same file attached to
+two different subjects can be pointed out to the reviewer.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 from hoctap.accounts.scoping import Scope
+from hoctap.core.storage import read_file
 from hoctap.core.uploads import UploadRejected
 
 from .models import Assessment, Evidence, EvidenceFile
@@ -291,10 +292,11 @@ def thumbnail(stored: EvidenceFile, size: str) -> tuple[bytes, str]:
     """A downscaled JPEG of an image, made once and cached next to the originals."""
     edge = THUMBNAIL_SIZES[size]
     path = f"thumbnails/{size}/{stored.sha256[:2]}/{stored.sha256}.jpg"
-    if default_storage.exists(path):
-        with default_storage.open(path, "rb") as cached:
-            return cached.read(), JPEG
-    with default_storage.open(stored.path, "rb") as original, Image.open(original) as image:
+    try:
+        return read_file(path), JPEG
+    except FileNotFoundError:
+        pass
+    with Image.open(io.BytesIO(read_file(stored.path))) as image:
         # A JPEG decodes straight at 1/2-1/8 scale when that is still larger than the thumbnail.
         image.draft("RGB", (edge, edge))
         # Orientation from EXIF first, then drop EXIF (it may carry GPS positions).
@@ -308,5 +310,4 @@ def thumbnail(stored: EvidenceFile, size: str) -> tuple[bytes, str]:
 
 
 def read_original(stored: EvidenceFile) -> bytes:
-    with default_storage.open(stored.path, "rb") as handle:
-        return handle.read()
+    return read_file(stored.path)

@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import translation
 
+from hoctap.core.storage import read_file
+
 OFFICIAL_LANGUAGE = "vi"
 
 
@@ -67,17 +69,16 @@ STORED_PDF_FORMAT = 1
 def stored_pdf(html: str) -> bytes:
     """The PDF of this HTML, rendered once and kept in default storage (MEDIA_ROOT or the bucket)
     under the SHA-256 of what was rendered: every app server then hands out the same bytes of an
-    issued decision or certificate without rendering it again (WeasyPrint takes about a second a
-    page), and a changed record gives changed HTML, so a new file, never a stale one. Whoever calls
-    this has checked the reader's scope; the file is reachable only through that view."""
+    issued decision or certificate without rendering it again, and a changed record gives changed
+    HTML, so a new file, never a stale one. Whoever calls this has checked the reader's scope; the
+    file is reachable only through that view."""
     # The fonts' file:// addresses depend on where the code is installed, not on the document.
     portable = html.replace(FONT_DIR.as_uri(), "")
     key = hashlib.sha256(
         f"{STORED_PDF_FORMAT}:{version('weasyprint')}:".encode() + portable.encode("utf-8")).hexdigest()
     path = f"documents/{key[:2]}/{key}.pdf"
     try:
-        with default_storage.open(path, "rb") as stored:
-            return stored.read()
+        return read_file(path)
     except FileNotFoundError:
         pass
     data = write_pdf(html)

@@ -84,3 +84,28 @@ def uses_bucket(storage) -> bool:
     from storages.backends.s3 import S3Storage
 
     return isinstance(storage, S3Storage)  # a LazyObject (default_storage) passes isinstance through
+
+
+def read_file(name: str) -> bytes:
+    """The bytes of a file of default storage; FileNotFoundError if there is none.
+
+    On a bucket this is one GET. Opening the file through django-storages instead makes three or
+    four requests (a HEAD when opening, then the transfer manager's HEAD and GET): 40 ms instead of
+    10 ms for a 20 KB thumbnail on loopback (bench/results/storage.json), on the page every reviewer
+    opens. Files served to a browser (a photo, a thumbnail, a PDF) are small and read whole."""
+    from django.core.files.storage import default_storage
+
+    if not uses_bucket(default_storage):
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    from botocore.exceptions import ClientError
+    from storages.utils import clean_name
+
+    # _normalize_name adds the storage's prefix (S3_PREFIX) as every other call of the backend does.
+    key = default_storage._normalize_name(clean_name(name))
+    try:
+        return default_storage.bucket.Object(key).get()["Body"].read()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            raise FileNotFoundError(name) from None
+        raise
