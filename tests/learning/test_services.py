@@ -176,3 +176,20 @@ def test_missing_reports_never_make_a_full_share(small_map, central_admin, decla
     if level2.rate == 100:
         assert reporting == len(communes)
     assert sum(line.declared for _c, line in services.figures(province, LAST_YEAR).children) == reporting
+
+
+def test_the_report_section_equals_the_live_figures(small_map, scope_a):
+    from hoctap.learning.report_sections import SECTIONS
+
+    services.record_week_activity(scope_a, small_map["commune_a"], date=datetime.date(LAST_YEAR, 10, 2),
+                                  activity="Khai mạc Tuần lễ", participants=90)
+    empty = SECTIONS[0].compute(small_map["province"], LAST_YEAR)["total"]["values"]
+    assert empty["literate_rate"] is None and empty["literacy_level_2"] is None and empty["week_communes"] == 1
+    services.declare(scope_a, small_map["commune_a"], **source(LAST_YEAR))
+    section = SECTIONS[0].compute(small_map["province"], LAST_YEAR)
+    total = services.figures(small_map["province"], LAST_YEAR).total
+    values = section["total"]["values"]
+    assert values["literate_rate"] == "99.0" and values["literate2_rate"] == "92.0"
+    assert (values["literacy_level_2"], values["communes"], values["declared"]) == (1, 2, total.declared)
+    assert section["notes"] == ["1/2 xã đã báo cáo"]
+    assert {row["name"]: row["values"]["declared"] for row in section["rows"]} == {"Xã An Lạc": 1, "Xã Bình Minh": 0}
