@@ -10,6 +10,8 @@ person by ID number, else by (household or employer, folded name, birth year); a
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -94,7 +96,7 @@ def _resolve_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], 
     wanted = {row[key] for row in rows if row[key] and row.ok(key)} - cache.keys()
     if wanted:
         found = Unit.objects.filter(era=Era.CURRENT, level__in=levels, code__in=wanted).only(
-            "id", "code", "level", "era", "parent_id", "path", "name", "short_name"
+            "id", "code", "level", "era", "parent_id", "path", "name", "short_name", "valid_to"
         )
         for unit in found:
             cache[unit.code] = unit
@@ -109,6 +111,10 @@ def _resolve_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], 
             row.error(key, _("Không có đơn vị mã %(code)s trên bản đồ hiện hành.") % {"code": code})
         elif not run.scope.can(capability, unit):
             row.error(key, _("Đơn vị mã %(code)s nằm ngoài địa bàn bạn được giao.") % {"code": code})
+        elif unit.valid_to is not None:
+            # merged or split away (territory.village_changes): what lived there moved on
+            row.error(key, _("%(name)s đã sáp nhập hoặc chia tách từ %(day)s; hãy ghi mã thôn hiện nay.")
+                      % {"name": unit.name, "day": (unit.valid_to + datetime.timedelta(days=1)).strftime("%d/%m/%Y")})
         else:
             row.data["unit"] = unit
             row.data["commune_id"] = unit.pk if unit.level == Level.COMMUNE else unit.parent_id

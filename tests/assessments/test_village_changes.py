@@ -174,3 +174,18 @@ def test_the_comparison_costs_the_same_queries_whatever_the_commune(history, sma
         cmp = compare_years(commune)
     assert [line.label for line in cmp.villages] == ["Thôn Đông", "Thôn Tây"]
     assert sum(cmp.villages[1].counts) == 2 and cmp.villages[0].went_into
+
+
+def test_a_household_list_naming_a_village_that_ended_is_refused(history, small_map, users):
+    from hoctap.core.imports import check_file
+    from hoctap.registry.imports import HOUSEHOLDS
+    from tests.assessments.test_results_import import sheet_file as fill
+
+    commune, dong, tay = small_map["commune_a"], small_map["village_a"], history["tay"]
+    village_changes.record(Scope(users["commune_officer"]), commune, kind=VillageChangeKind.MERGE, effective_on=DAY,
+                           from_villages=[dong, tay], to_villages=[tay], receiving=None, **BASIS)
+    row = {"commune_code": "12001", "household_code": "H009", "village_code": dong.code,
+           "full_name": "Đào Văn Tiến", "birth_year": 1980, "sex": "Nam", "is_head": "x"}
+    result = check_file(fill(HOUSEHOLDS, [row]), HOUSEHOLDS, scope=Scope(users["commune_officer"]))
+    errors = [e for e in result.errors if e["header"] == "Mã thôn, tổ dân phố"]
+    assert errors and "đã sáp nhập hoặc chia tách từ 01/03/2026" in errors[0]["reason"], result.errors
