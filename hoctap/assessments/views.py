@@ -612,7 +612,9 @@ def decision_create(request, campaign_id):
     # only what this user signs: the campaign's role for each subject's level, never their own
     # commune's file (the transition checks it again)
     proposed = [
-        a for a in decisions.proposed_for(scope, campaign, issuer).select_related(*SUBJECT_RELATIONS)
+        # the campaign with each row: allowed_actions reads its recognising rule (one query per row
+        # otherwise: 241 queries for a commune's 230 proposals, the slowest page of the load test)
+        a for a in decisions.proposed_for(scope, campaign, issuer).select_related("campaign", *SUBJECT_RELATIONS)
         .prefetch_related("state_changes", *OWNER_PREFETCH).order_by("unit__sort_key", "pk")
         if Action.RECOGNISE in workflow.allowed_actions(scope, a)
     ]
