@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("hoctap.audit.urls")),
     path("", include("hoctap.criteria.urls")),
     path("registry/", include("hoctap.registry.urls")),
+    path("", include("hoctap.privacy.urls")),
     path("", include("hoctap.assessments.urls")),
     path("", include("hoctap.openrosa.urls")),
     path("", include("hoctap.stats.urls")),

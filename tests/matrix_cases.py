@@ -35,7 +35,17 @@ def build_world(small_map, officer_a, officer_b):
     _members_world(world)
     _learning_world(world)
     _areas_world(world)
+    _privacy_world(world)
     return world
+
+
+def _privacy_world(world):
+    """Personal data (hoctap.privacy): a pending request of commune B's person, and its basis."""
+    from hoctap.privacy import services
+
+    world["data_request_b"] = services.file_request(
+        person=world["person_b"], user=None, commune=world["commune_b"], kind="correct", details="Bình Minh",
+        channel="office", recorded_by=world["officer_b"])
 
 
 def _areas_world(world):
@@ -163,7 +173,7 @@ def _assessments_world(world):
     [world["certificate_b"]] = issue_certificates(approver_b, world["decision_b"])
     world["signup_b"] = citizens.sign_up(
         username="matrix_citizen_b", password="mat-khau-rat-dai-2025", full_name="Người Bình Minh",
-        birth_year=1991, sex=Sex.MALE, commune=world["commune_b"])
+        birth_year=1991, sex=Sex.MALE, commune=world["commune_b"], notice_version=1)
     other_province = Unit.objects.create(era=world["province"].era, level=Level.PROVINCE, code="99",
                                          name="Tỉnh Khác", short_name="Khác", division_type="tỉnh",
                                          parent=world["nation"])
@@ -276,6 +286,11 @@ OBJECT_ROUTES = {
         {"model_label": "accounts.user", "object_id": w["officer_b"].pk},
     ],
     "api:unit_detail": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
+    # hoctap.privacy: commune B's request and person
+    "privacy:request_detail": lambda w: [{"request_id": w["data_request_b"].pk}],
+    "privacy:office_request": lambda w: [{"person_id": w["person_b"].pk}],
+    "privacy:basis": lambda w: [{"person_id": w["person_b"].pk}],
+    "api:privacy_person_basis": lambda w: [{"person_id": w["person_b"].pk}],
     # hoctap.registry: commune B's household, person, clan branch, organisation, totals, import job
     "registry:household_detail": lambda w: [{"household_id": w["household_b"].pk}],
     "registry:household_edit": lambda w: [{"household_id": w["household_b"].pk}],
@@ -440,6 +455,7 @@ OBJECT_ROUTES["audit:history"] = lambda w: _history_cases(w) + [
     {"model_label": "registry.declaredtotals", "object_id": w["totals_b"].pk},
     {"model_label": "criteria.criteriasetversion", "object_id": w["criteria_elsewhere_v1"].pk},
     {"model_label": "territory.areadesignation", "object_id": w["area_b"].pk},
+    {"model_label": "privacy.datarequest", "object_id": w["data_request_b"].pk},
 ]
 
 

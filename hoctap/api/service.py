@@ -19,6 +19,7 @@ from hoctap.awards.api import router as awards_router
 from hoctap.criteria.api import router as criteria_router
 from hoctap.inspections.api import router as inspections_router
 from hoctap.learning.api import router as learning_router
+from hoctap.privacy.api import router as privacy_router
 from hoctap.registry.api import router as registry_router
 from hoctap.reports.api import exports_router, router as reports_router
 from hoctap.stats.api import router as stats_router
@@ -118,6 +119,7 @@ def invalid_request(request, exc):
 
 
 api.add_router("/me", accounts_router)
+api.add_router("/privacy", privacy_router)
 api.add_router("/units", territory_router)
 api.add_router("/criteria", criteria_router)
 api.add_router("/registry", registry_router)

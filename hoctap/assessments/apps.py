@@ -37,6 +37,12 @@ class AssessmentsConfig(AppConfig):
         track(Decision)
         track(Certificate)
         track(CitizenSignup, mask_fields=("id_number",))
+
+        from hoctap.privacy.signals import erasing
+
+        from .erasure import keep_for_record
+
+        erasing.connect(keep_for_record, dispatch_uid="assessments-erasure")
         navigation.register("assessments:mine", _("Hồ sơ của tôi"), navigation.CITIZEN_ENTRY)
         navigation.register("assessments:assessment_list", _("Hồ sơ đánh giá"), "view")
         navigation.register("assessments:campaign_list", _("Đợt đánh giá"), "view")

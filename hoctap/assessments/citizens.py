@@ -37,6 +37,7 @@ from hoctap.accounts.roles import Capability, Role
 from hoctap.accounts.scoping import Scope
 from hoctap.core.text import fold, normalise
 from hoctap.core.validators import check_visible_text
+from hoctap.privacy import services as privacy
 from hoctap.registry.models import Person, validate_id_number
 from hoctap.registry.services import id_number_refusal
 from hoctap.territory.models import Era, Level, Unit
@@ -69,10 +70,15 @@ def _needs_confirmation(commune: Unit, full_name: str, birth_year: int, id_numbe
 
 @transaction.atomic
 def sign_up(*, username: str, password: str, full_name: str, birth_year: int, sex: str, commune: Unit,
-            id_number: str | None = None, occupation_group: str = "") -> CitizenSignup:
+            id_number: str | None = None, occupation_group: str = "", notice_version: int | None = None,
+            sensitive_consent: bool = False) -> CitizenSignup:
     """Create the citizen's account, and its registry person when no ID number is claimed and
-    nobody in the registry matches. The outcome never depends on who holds the ID number."""
-    errors: dict[str, list] = {}
+    nobody in the registry matches. The outcome never depends on who holds the ID number.
+
+    Refused unless the visitor agreed to the privacy notice in force (`notice_version`: the version
+    they read, None when the box was left empty); the consent to record their ethnicity is separate
+    and optional (Luật 91/2025/QH15: consent is given knowingly, sensitive data apart)."""
+    errors: dict[str, list] = privacy.signup_consent_errors(notice_version)
     try:
         check_visible_text(full_name, _("họ và tên"))
     except ValidationError as error:
@@ -114,6 +120,9 @@ def sign_up(*, username: str, password: str, full_name: str, birth_year: int, se
         )
         signup.status = CitizenSignup.Status.CREATED
     signup.save()
+    privacy.record_signup_consent(user, commune, sensitive=sensitive_consent)
+    if signup.person is not None:
+        privacy.attach_to_person(user, signup.person)
     return signup
 
 
@@ -176,6 +185,7 @@ def link(scope: Scope, signup: CitizenSignup, person: Person | None) -> CitizenS
     except IntegrityError:  # the number was recorded elsewhere a moment ago
         raise ValidationError(id_number_refusal(scope, signup.id_number) or _("Đăng ký này đã được xử lý."))
     signup.person = person
+    privacy.attach_to_person(signup.user, person)  # the sign-up's consents are this person's
     signup.status = CitizenSignup.Status.LINKED
     signup.linked_by, signup.linked_at = scope.user, timezone.now()
     signup.save()

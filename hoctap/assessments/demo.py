@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw
 from hoctap.accounts.scoping import Scope
 from hoctap.core.demo import demo_years, not_after_today
 from hoctap.criteria.titles import Title
+from hoctap.privacy import services as privacy
 from hoctap.registry.models import ClanBranch, Household, OccupationGroup, Organisation, Person, Sex
 from hoctap.territory.models import Level
 
@@ -221,7 +222,8 @@ def load(context, log) -> None:
     waiting = households[6].members.order_by("pk")[1]
     if not CitizenSignup.objects.filter(commune=commune, name_folded=waiting.name_folded).exists():
         citizens.sign_up(username="congdan2", password="hoctap-demo-2026", full_name=waiting.full_name,
-                         birth_year=waiting.birth_year, sex=waiting.sex, commune=commune, occupation_group="farmer")
+                         birth_year=waiting.birth_year, sex=waiting.sex, commune=commune, occupation_group="farmer",
+                         notice_version=privacy.current_notice().version)
     # Two claims of one ID number typed online (issue 16 §4): its owner's and a stranger's. Neither
     # is refused and neither reaches the registry; the commune officer sees the card and resolves both.
     owner = households[5].members.exclude(id_number=None).filter(account=None).order_by("pk").first()
@@ -230,7 +232,8 @@ def load(context, log) -> None:
                                                 ("congdan4", "Đặng Văn Lạ", owner.birth_year - 7)):
             citizens.sign_up(username=username, password="hoctap-demo-2026", full_name=full_name,
                              birth_year=birth_year, sex=owner.sex, commune=commune, id_number=owner.id_number,
-                             occupation_group="farmer")
+                             occupation_group="farmer", notice_version=privacy.current_notice().version,
+                             sensitive_consent=username == "congdan3")
     counts = {State(s).label: n for s, n in _count_by_state(commune)}
     log("Hồ sơ đánh giá: " + ", ".join(f"{label} {n}" for label, n in counts.items()))
 

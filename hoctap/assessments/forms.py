@@ -195,6 +195,14 @@ class SignupForm(forms.Form):
     occupation_group = forms.ChoiceField(label=_("Nhóm đối tượng"), choices=OccupationGroup.choices)
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
     password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    # The version of the notice shown on the page: consent is to the text the visitor read. Whether
+    # the box may stay empty is the service's rule (citizens.sign_up refuses), not the form's.
+    notice_version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=10**6)
+    consent = forms.BooleanField(required=False, label=_(
+        "Tôi đã đọc Thông báo xử lý dữ liệu cá nhân ở trên và đồng ý để xử lý dữ liệu của tôi như thông báo."))
+    sensitive_consent = forms.BooleanField(required=False, label=_(
+        "Không bắt buộc: tôi đồng ý để xã, phường ghi dân tộc của tôi (dữ liệu nhạy cảm), chỉ để thống kê "
+        "tổng hợp và xét điểm vùng dân tộc thiểu số."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,6 +26,7 @@ from hoctap.accounts.scoping import scope_for
 from hoctap.web.shortcuts import add_service_errors, download, is_htmx
 from hoctap.core.text import fold
 from hoctap.criteria.titles import Title
+from hoctap.privacy import services as privacy
 from hoctap.territory.models import Era, Level, Unit
 
 from . import (
@@ -710,6 +711,14 @@ def _verification_page(request, result, **form):
 # -- citizens -------------------------------------------------------------------------------------
 
 
+def privacy_notice_context(form) -> dict:
+    """The notice shown above the sign-up form, with the controller of the chosen province."""
+    province_id = ascii_int(str(form["province"].value() or ""))
+    province = Unit.objects.filter(pk=province_id, level=Level.PROVINCE).first() if province_id else None
+    return {"notice": privacy.current_notice(), "province": province,
+            "controller": privacy.ControllerKind(privacy.controller_kind(province))}
+
+
 @login_not_required
 def signup(request):
     """Public sign-up of a citizen (a signed-in user has nothing to sign up for)."""
@@ -723,6 +732,8 @@ def signup(request):
                 username=data["username"], password=data["password"], full_name=data["full_name"],
                 birth_year=data["birth_year"], sex=data["sex"], commune=data["commune"],
                 id_number=data["id_number"], occupation_group=data["occupation_group"],
+                notice_version=data["notice_version"] if data["consent"] else None,
+                sensitive_consent=data["sensitive_consent"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -733,7 +744,7 @@ def signup(request):
     if is_htmx(request) and request.GET.get("province"):
         communes = SignupForm(initial={"province": request.GET["province"]})
         return render(request, "assessments/_commune_options.html", {"form": communes})
-    return render(request, "assessments/signup.html", {"form": form})
+    return render(request, "assessments/signup.html", {"form": form, **privacy_notice_context(form)})
 
 
 @login_required

@@ -220,6 +220,14 @@ def village_history_step(context, log):
     demo.merge_villages(context, log)
 
 
+def privacy_step(context, log):
+    """Personal data: consents, bases on paper, a pending request of each kind (hoctap.privacy). After
+    the assessments step, which links the demo citizen's account to their registry person."""
+    from hoctap.privacy import demo
+
+    demo.load(context, log)
+
+
 def openrosa_step(context, log):
     """ODK Collect: a device credential for the demo commune officer (hoctap.openrosa)."""
     from hoctap.openrosa import demo
@@ -512,8 +520,8 @@ def notifications_step(context, log):
 
 
 STEPS = [territory_step, areas_step, accounts_step, criteria_step, registry_step, mountain_step, funds_step,
-         members_step, learning_step, assessments_step, village_history_step, openrosa_step, stats_step,
-         reports_step, inspections_step, awards_step, notifications_step]
+         members_step, learning_step, assessments_step, privacy_step, village_history_step, openrosa_step,
+         stats_step, reports_step, inspections_step, awards_step, notifications_step]
 
 
 def run_all(log=print):

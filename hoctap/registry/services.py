@@ -22,6 +22,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.core.text import fold, normalise
 from hoctap.territory.models import Era, Level, Unit
 
+from . import signals
 from .models import (
     ID_NUMBER_PATTERN,
     ClanBranch,
@@ -302,11 +303,14 @@ def personal_data(scope, user, *, log_access: bool = False) -> dict:
                 for entry in LogEntry.objects.get_for_object(person).order_by("timestamp", "pk")
             ],
         })
-    return {
+    data = {
         "generated_at": timezone.now().isoformat(),
         "account": {"username": user.username, "full_name": user.full_name},
         "people": records,
     }
+    for _receiver, sections in signals.personal_data_collected.send(sender=Person, user=user):
+        data.update(sections or {})
+    return data
 
 
 def _household_facts(household: Household, person: Person) -> dict:

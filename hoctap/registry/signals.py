@@ -6,3 +6,8 @@ from django.dispatch import Signal
 # and queryset updates, which send no model signals, so whatever is kept current from the model
 # signals (statistics counters) recounts these communes instead. Argument: communes=set[int].
 registry_bulk_written = Signal()
+
+# Sent when a citizen's own data is gathered (their page and JSON download). Apps that hold more of
+# the person's data (consents and requests: hoctap.privacy) answer with a dict of sections to add;
+# the registry cannot import them (they sit to its right in the data flow). Argument: user.
+personal_data_collected = Signal()

@@ -24,6 +24,8 @@ from hoctap.assessments.campaigns import recognising_role_for
 from hoctap.assessments.models import Assessment, Campaign, CitizenSignup, SubjectKind
 from hoctap.assessments.states import State
 from hoctap.assessments.workflow import own_commune_ids
+from hoctap.privacy.models import DataRequest, RequestState
+from hoctap.privacy.services import people_without_basis
 from hoctap.registry.models import ImportJob
 from hoctap.reports.models import ExportJob, ExportStatus, Report, ReportState
 from hoctap.reports.services import received
@@ -70,7 +72,7 @@ def todo_for(scope: Scope, today: datetime.date | None = None) -> list[Item]:
     if scope.can(Capability.RECOGNISE):
         items.append(_to_recognise(scope))
     if scope.can(Capability.EDIT_REGISTRY):
-        items += [_signups(scope), _returned_dossiers(scope)]
+        items += [_data_requests(scope, today), _signups(scope), _returned_dossiers(scope), _missing_basis(scope)]
     if scope.can(Capability.REPORT):
         items.append(_returned_reports(scope))
     if scope.can(Capability.RECEIVE_REPORTS):
@@ -137,6 +139,29 @@ def _signups(scope: Scope) -> Item:
     ).count()
     return Item("signups", _("Công dân đăng ký chờ liên kết với sổ nhân khẩu"), count,
                 reverse("assessments:signup_list"))
+
+
+def _data_requests(scope: Scope, today: datetime.date) -> Item:
+    """People's requests to see, correct or delete their data or withdraw consent, soonest deadline
+    first (the deadline is the decree's, `settings.PRIVACY_REQUEST_DAYS`)."""
+    pending = list(
+        scope.filter(DataRequest.objects.filter(state=RequestState.PENDING), Capability.EDIT_REGISTRY)
+        .select_related("person").order_by("due_on", "pk")[: MAX_LINES + 1]
+    )
+    lines = [
+        Line(text=f"{request.get_kind_display()} · "
+                  f"{request.person.full_name if request.person_id else _('tài khoản chưa gắn sổ')}"
+                  + (f" · {_('quá hạn')}" if request.due_on < today else ""),
+             url=reverse("privacy:request_detail", args=[request.pk]), date=request.due_on)
+        for request in pending
+    ]
+    return Item("data_requests", _("Yêu cầu về dữ liệu cá nhân chờ trả lời"), len(pending),
+                reverse("privacy:request_list"), lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+
+
+def _missing_basis(scope: Scope) -> Item:
+    return Item("missing_basis", _("Nhân khẩu chưa ghi căn cứ xử lý dữ liệu (phiếu đồng ý hoặc văn bản pháp luật)"),
+                people_without_basis(scope).count(), reverse("privacy:basis_missing"))
 
 
 def _returned_dossiers(scope: Scope) -> Item:

@@ -123,7 +123,7 @@ def test_superscript_digits_in_names_sort_and_sign_up(client, small_map):
     response = client.post(reverse("signup"), {
         "full_name": "Nguyễn Văn ²", "birth_year": "1990", "sex": "male", "province": small_map["province"].pk,
         "commune": small_map["commune_a"].pk, "occupation_group": "farmers", "username": "nguyenvan2",
-        "password": "correct-horse-battery-9",
+        "password": "correct-horse-battery-9", "notice_version": "1", "consent": "on",
     })
     assert response.status_code in (200, 302)
     # Anonymous visitors choosing a province "²" (the probe's 500 at /signup/): the form just asks again.

@@ -27,13 +27,14 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|csrftoken=[^;"]*')
 def visitor_post(small_map, **overrides):
     return {"full_name": "Hoàng Văn Khách", "birth_year": "1988", "sex": "male",
             "province": small_map["province"].pk, "commune": small_map["commune_a"].pk, "id_number": NUMBER,
-            "occupation_group": "farmer", "username": "khach", "password": PASSWORD, **overrides}
+            "occupation_group": "farmer", "username": "khach", "password": PASSWORD, "notice_version": "1",
+            "consent": "on", **overrides}
 
 
 def sign_up(small_map, username, full_name, birth_year, id_number=NUMBER, commune="commune_a"):
     return citizens.sign_up(username=username, password=PASSWORD, full_name=full_name, birth_year=birth_year,
                             sex=Sex.FEMALE, commune=small_map[commune], id_number=id_number,
-                            occupation_group="farmer")
+                            occupation_group="farmer", notice_version=1)
 
 
 def _already_registered(small_map, people):

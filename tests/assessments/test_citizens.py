@@ -18,7 +18,8 @@ PASSWORD = "mat-khau-rat-dai-2025"
 
 def sign_up(small_map, **overrides):
     data = {"username": "lan.nguyen", "password": PASSWORD, "full_name": "Nguyễn Thị Lan", "birth_year": 1990,
-            "sex": Sex.FEMALE, "commune": small_map["commune_a"], "occupation_group": "farmer", **overrides}
+            "sex": Sex.FEMALE, "commune": small_map["commune_a"], "occupation_group": "farmer", "notice_version": 1,
+            **overrides}
     return citizens.sign_up(**data)
 
 
@@ -108,7 +109,7 @@ def test_signup_page_creates_the_account_and_signs_in(client, small_map, campaig
     response = client.post("/signup/", {
         "full_name": "Nguyễn Thị Lan", "birth_year": "1990", "sex": "female", "province": small_map["province"].pk,
         "commune": small_map["commune_a"].pk, "id_number": "", "occupation_group": "farmer",
-        "username": "lan", "password": PASSWORD,
+        "username": "lan", "password": PASSWORD, "notice_version": "1", "consent": "on",
     })
     assert response.status_code == 302 and response["Location"] == "/my/"
     mine = client.get("/my/")

@@ -98,6 +98,7 @@ def test_a_citizen_signs_up_and_self_assesses_on_a_phone(phone, live_server, pub
     phone.get_by_label("Nhóm đối tượng").select_option("farmer")
     phone.get_by_label("Tên đăng nhập").fill("lan")
     phone.get_by_label("Mật khẩu").fill("mat-khau-rat-dai-2025")
+    phone.locator("#id_consent").check()  # the privacy notice, agreed to (sign-up is refused without)
     phone.get_by_role("button", name="Đăng ký", exact=True).click()
     phone.wait_for_url(f"{live_server.url}/my/")
     phone.get_by_role("button", name=re.compile("Đăng ký Công dân học tập")).click()

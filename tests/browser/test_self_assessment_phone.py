@@ -95,6 +95,7 @@ def test_sign_up_to_a_submitted_self_assessment_with_a_photo_in_at_most_20_taps(
     taps.tap(page.get_by_label("Tên đăng nhập"))
     taps.type_then_next("lan")
     page.keyboard.type("mat-khau-rat-dai-2025")
+    taps.tap(page.locator("#id_consent"))  # the privacy notice, agreed to (sign-up is refused without)
     taps.tap(page.get_by_role("button", name="Đăng ký", exact=True))
     page.wait_for_url(f"{live_server.url}/my/")
     taps.tap(page.get_by_role("button", name=re.compile("Đăng ký Công dân học tập")))

@@ -68,7 +68,7 @@ def person_post(small_map, name, **extra):
 def signup_post(small_map, name, username, **extra):
     return {"full_name": name, "birth_year": "1990", "sex": "male", "province": small_map["province"].pk,
             "commune": small_map["commune_a"].pk, "occupation_group": "farmer", "username": username,
-            "password": "mat-khau-rat-dai-2025", **extra}
+            "password": "mat-khau-rat-dai-2025", "notice_version": "1", "consent": "on", **extra}
 
 
 # -- invisible characters: refused on every path, naming the field -------------------------------
@@ -192,7 +192,7 @@ def test_sign_up_of_a_namesake_waits_for_the_commune(client, small_map):
 
 def test_sign_up_with_two_different_id_numbers_creates_two_people(small_map, officer_a):
     data = {"password": "mat-khau-rat-dai-2025", "birth_year": 1990, "sex": "male",
-            "commune": small_map["commune_a"], "occupation_group": "farmer"}
+            "commune": small_map["commune_a"], "occupation_group": "farmer", "notice_version": 1}
     first = citizens.sign_up(username="pao1", full_name=PAO, id_number=ID_1, **data)
     second = citizens.sign_up(username="pao2", full_name=PAO_TILDE, id_number=ID_2, **data)
     # An ID number typed online waits for the commune to see the card (issue 16 §4) ...

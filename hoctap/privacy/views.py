@@ -1,0 +1,165 @@
+"""Pages of personal data: the public notice, the citizen's rights, the commune's requests and bases."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from hoctap.accounts.roles import Capability
+from hoctap.accounts.scoping import scope_for
+from hoctap.core.limits import ascii_int
+from hoctap.registry.models import Person
+from hoctap.territory.models import Era, Level, Unit
+
+from . import services
+from .forms import AnswerForm, BasisForm, RequestForm
+from .models import DataRequest, LegalBasis, RequestKind, RequestState
+
+BULK_LIMIT = 200  # people shown (and recorded) at once on the bulk page
+
+
+def _errors_into(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_not_required
+def notice(request):
+    """Public: the notice in force, with the controller the chosen province has set."""
+    province = None
+    province_id = ascii_int(request.GET.get("province", ""))
+    if province_id:
+        province = Unit.objects.filter(pk=province_id, era=Era.CURRENT, level=Level.PROVINCE).first()
+    return render(request, "privacy/notice.html", {
+        "notice": services.current_notice(), "controller": services.ControllerKind(services.controller_kind(province)),
+        "province": province,
+    })
+
+
+@login_required
+def mine(request):
+    """The citizen's consents and requests, and the form to make a request."""
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.citizen_request(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, _("Đã gửi yêu cầu. Xã, phường sẽ trả lời trong thời hạn ghi dưới đây."))
+            return redirect("privacy:mine")
+    records = services.own_records(request.user)
+    people = Person.objects.filter(account=request.user).values_list("pk", flat=True)
+    from django.db.models import Q
+
+    mine_q = Q(user=request.user) | Q(person_id__in=list(people))
+    return render(request, "privacy/mine.html", {
+        "form": form, "records": records,
+        "bases": LegalBasis.objects.filter(mine_q).select_related("notice").order_by("-recorded_at"),
+        "requests": DataRequest.objects.filter(mine_q).order_by("-received_at"),
+    })
+
+
+@login_required
+def request_list(request):
+    scope = scope_for(request)
+    scope.require(Capability.EDIT_REGISTRY)
+    requests = scope.filter(DataRequest.objects.select_related("person", "commune"), Capability.EDIT_REGISTRY)
+    return render(request, "privacy/request_list.html", {
+        "pending": requests.filter(state=RequestState.PENDING).order_by("due_on", "pk"),
+        "answered": requests.exclude(state=RequestState.PENDING).order_by("-answered_at")[:50],
+        "missing": services.people_without_basis(scope).count(),
+    })
+
+
+@login_required
+def request_detail(request, request_id):
+    scope = scope_for(request)
+    data_request = scope.get_or_404(DataRequest.objects.select_related("person__unit", "commune", "recorded_by"),
+                                    Capability.EDIT_REGISTRY, pk=request_id)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_request(scope, data_request, done=form.cleaned_data["outcome"] == "done",
+                                    answer=form.cleaned_data["answer"])
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, _("Đã ghi câu trả lời. Người yêu cầu thấy nó trên trang của họ."))
+            return redirect("privacy:request_list")
+    return render(request, "privacy/request_detail.html", {
+        "r": data_request, "form": form, "kinds": RequestKind,
+        "pending": data_request.state == RequestState.PENDING,
+    })
+
+
+@login_required
+def office_request(request, person_id):
+    """A request made at the commune office (people without an account, or who prefer paper)."""
+    scope = scope_for(request)
+    person = scope.get_or_404(Person.objects.select_related("unit", "commune"), Capability.EDIT_REGISTRY,
+                              pk=person_id)
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.office_request(scope, person, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, _("Đã ghi yêu cầu; hạn xử lý %(day)s.") % {"day": created.due_on.strftime("%d/%m/%Y")})
+            return redirect("privacy:request_detail", request_id=created.pk)
+    return render(request, "privacy/office_request.html", {"person": person, "form": form})
+
+
+@login_required
+def basis(request, person_id):
+    """The legal basis of one person's data, as the officer who registered them records it."""
+    scope = scope_for(request)
+    person = scope.get_or_404(Person.objects.select_related("unit", "commune"), Capability.EDIT_REGISTRY,
+                              pk=person_id)
+    form = BasisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_basis(scope, [person], **form.cleaned_data)
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, _("Đã ghi căn cứ xử lý dữ liệu của %(person)s.") % {"person": person.full_name})
+            return redirect("registry:person_detail", person_id=person.pk)
+    return render(request, "privacy/basis.html", {
+        "person": person, "form": form,
+        "bases": LegalBasis.objects.filter(person=person).select_related("notice", "recorded_by").order_by("-recorded_at"),
+    })
+
+
+@login_required
+def basis_missing(request):
+    """People registered (by form, import or API) whose basis nobody has recorded yet: one basis for a
+    chosen group at once — typically the consent forms collected on paper at a village meeting."""
+    scope = scope_for(request)
+    scope.require(Capability.EDIT_REGISTRY)
+    people = services.people_without_basis(scope).select_related("unit").in_order()
+    total = people.count()
+    shown = list(people[:BULK_LIMIT])
+    form = BasisForm(request.POST or None)
+    chosen_error = None
+    if request.method == "POST" and form.is_valid():
+        chosen = {ascii_int(value) for value in request.POST.getlist("person")} - {None}
+        picked = [p for p in shown if p.pk in chosen]
+        try:
+            done = services.record_basis(scope, picked, **form.cleaned_data)
+        except ValidationError as error:
+            if "people" in getattr(error, "error_dict", {}):
+                chosen_error = error.message_dict["people"]
+            _errors_into(form, ValidationError({k: v for k, v in error.message_dict.items() if k != "people"})
+                         if hasattr(error, "error_dict") else error)
+        else:
+            messages.success(request, _("Đã ghi căn cứ cho %(count)d người.") % {"count": len(done)})
+            return redirect("privacy:basis_missing")
+    return render(request, "privacy/basis_missing.html", {
+        "people": shown, "total": total, "form": form, "chosen_error": chosen_error, "limit": BULK_LIMIT,
+    })
