@@ -38,6 +38,9 @@ class Capability(models.TextChoices):
     RECORD_LEARNING = "record_learning", _("ghi hoạt động học tập cộng đồng, phổ cập giáo dục")
     # Read the reports addressed to the role at its unit (Report.scope_addressee_lookup), nothing more.
     RECEIVE_REPORTS = "receive_reports", _("nhận báo cáo")
+    # Ethnicity is sensitive personal data (Luật 91/2025/QH15; Nghị định 356/2025/NĐ-CP): seen and
+    # recorded only by the commune officers who keep the register; everyone else reads aggregates.
+    VIEW_SENSITIVE = "view_sensitive", _("xem, ghi dân tộc (dữ liệu nhạy cảm)")
 
 
 C = Capability
@@ -46,7 +49,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.VILLAGE_OFFICER: frozenset({C.VIEW, C.EDIT_REGISTRY}),
     Role.COMMUNE_OFFICER: frozenset(
         {C.VIEW, C.EDIT_REGISTRY, C.VIEW_ID_NUMBERS, C.REVIEW, C.MANAGE_ACCOUNTS, C.MANAGE_TERRITORY, C.REPORT,
-         C.RECORD_LEARNING}
+         C.RECORD_LEARNING, C.VIEW_SENSITIVE}
     ),
     Role.COMMUNE_APPROVER: frozenset({C.VIEW, C.VIEW_ID_NUMBERS, C.REVIEW, C.RECOGNISE, C.REPORT}),
     Role.PROVINCE_OFFICER: frozenset(

@@ -14,13 +14,11 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from hoctap.accounts.roles import Capability
         from hoctap.audit.tracking import track
+        from hoctap.registry.signals import personal_data_collected
         from hoctap.web.navigation import CITIZEN_ENTRY, REGISTERS, register
 
-        from .models import Controller, DataRequest, LegalBasis, Notice
-
-        from hoctap.registry.signals import personal_data_collected
-
         from . import services
+        from .models import Controller, DataRequest, LegalBasis, Notice
 
         personal_data_collected.connect(services.personal_data_sections, dispatch_uid="privacy-own-data")
         track(Notice)

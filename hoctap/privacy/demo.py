@@ -14,7 +14,16 @@ from hoctap.registry.models import Person
 from hoctap.territory.models import Era, Level, Unit
 
 from . import services
-from .models import BasisKind, Controller, ControllerKind, Covers, DataRequest, LegalBasis, RequestKind, RequestState
+from .models import (
+    BasisKind,
+    Controller,
+    ControllerKind,
+    Covers,
+    DataRequest,
+    LegalBasis,
+    RequestKind,
+    RequestState,
+)
 
 
 def load(context, log):

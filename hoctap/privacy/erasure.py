@@ -18,7 +18,7 @@ from hoctap.accounts.models import RoleAssignment
 from hoctap.registry.models import DigitalSkill, Household, Person
 
 from .models import LegalBasis
-from .signals import KEEP_NAME, KEEP_ROW, erasing
+from .signals import KEEP_NAME, erasing
 
 ERASED_NAME = "Người đã xóa dữ liệu"
 REDACTED = "[đã xóa]"

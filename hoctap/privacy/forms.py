@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-
 from .models import BasisKind, Covers, RequestKind
 
 OFFICER_KINDS = [(k, label) for k, label in BasisKind.choices if k != BasisKind.CONSENT_ONLINE]

@@ -7,6 +7,7 @@ goes by POST (…/search), never in a query string.
 
 import datetime
 
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import Http404
@@ -47,14 +48,21 @@ class WarningOut(Schema):
     message: str
 
 
+def _shows_sensitive(context) -> bool:
+    request = (context or {}).get("request")
+    return bool(getattr(request, "shows_sensitive", False))
+
+
 class PersonOut(Schema):
     id: int
     full_name: str
     sex: str
     birth_date: datetime.date | None
     birth_year: int
-    ethnicity: str  # the GSO code (QĐ 1019/QĐ-TCTK), "" when not recorded
-    ethnicity_name: str
+    # The GSO code (QĐ 1019/QĐ-TCTK), "" when not recorded. Sensitive personal data: null unless asked
+    # for (`GET /people/{id}?include_sensitive=true`) by a role holding view_sensitive (audited).
+    ethnicity: str | None = None
+    ethnicity_name: str | None = None
     id_number: str
     household_id: int | None
     employer_id: int | None
@@ -69,8 +77,12 @@ class PersonOut(Schema):
         return person.id_number_masked
 
     @staticmethod
-    def resolve_ethnicity_name(person):
-        return person.get_ethnicity_display()
+    def resolve_ethnicity(person, context):
+        return person.ethnicity if _shows_sensitive(context) else None
+
+    @staticmethod
+    def resolve_ethnicity_name(person, context):
+        return person.get_ethnicity_display() if _shows_sensitive(context) else None
 
 
 class PersonCreated(PersonOut):
@@ -325,8 +337,17 @@ def search_people(request, search: SearchIn):
 
 
 @router.get("/people/{person_id}", response=PersonOut, url_name="registry_person_detail")
-def get_person(request, person_id: Id):
-    return scope_for(request).get_or_404(Person.objects.all(), pk=person_id)
+def get_person(request, person_id: Id, include_sensitive: bool = False):
+    scope = scope_for(request)
+    person = scope.get_or_404(Person.objects.select_related("unit"), pk=person_id)
+    if include_sensitive:
+        if not scope.can(Capability.VIEW_SENSITIVE, person.unit):
+            raise ValidationError({"include_sensitive": [_("Dân tộc là dữ liệu nhạy cảm: vai trò của bạn không được "
+                                                           "xem. Bỏ tham số include_sensitive.")]})
+        LogEntry.objects.log_create(person, action=LogEntry.Action.ACCESS, force_log=True, actor=scope.user,
+                                    additional_data={"field": "ethnicity"})
+        request.shows_sensitive = True
+    return person
 
 
 @router.post("/people", response={201: PersonCreated}, url_name="registry_person_create")

@@ -18,13 +18,18 @@ PERSON_COLUMNS = (
     ExportColumn(_("Giới tính"), lambda p: p.get_sex_display(), 10),
     ExportColumn(_("Ngày sinh"), lambda p: p.birth_date, 12),
     ExportColumn(_("Năm sinh"), lambda p: p.birth_year, 10),
-    ExportColumn(_("Dân tộc"), lambda p: p.get_ethnicity_display(), 12),
     ExportColumn(_("Số CCCD"), lambda p: p.id_number_masked, 16),
     ExportColumn(_("Mã hộ"), lambda p: p.household.code if p.household_id else "", 12),
     ExportColumn(_("Thôn hoặc xã"), lambda p: p.unit.name, 20),
     ExportColumn(_("Nhóm nghề nghiệp"), lambda p: p.get_occupation_group_display(), 30),
     ExportColumn(_("Cơ quan công tác"), lambda p: p.employer.name if p.employer_id else "", 26),
     ExportColumn(_("Kỹ năng số"), lambda p: p.get_digital_skill_display(), 12),
+)
+
+# Ethnicity is sensitive personal data: only in an export asked for explicitly by a role holding
+# VIEW_SENSITIVE, and audited (registry.views.person_export).
+PERSON_COLUMNS_WITH_ETHNICITY = (
+    *PERSON_COLUMNS[:4], ExportColumn(_("Dân tộc"), lambda p: p.get_ethnicity_display(), 12), *PERSON_COLUMNS[4:],
 )
 
 CLAN_COLUMNS = (

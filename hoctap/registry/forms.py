@@ -100,8 +100,16 @@ class BirthAndEthnicityMixin:
             self.data[key] = code
         super().full_clean()
 
+    def hide_sensitive(self, scope):
+        """Ethnicity is for roles holding VIEW_SENSITIVE only: the others neither see nor set it."""
+        if scope is None or not scope.can(Capability.VIEW_SENSITIVE):
+            self.fields.pop("ethnicity", None)
+
     def clean(self):
         data = super().clean()
+        if "ethnicity" not in self.fields and self.is_bound and self.data.get(self.add_prefix("ethnicity")):
+            self.add_error(None, _("Dân tộc là dữ liệu nhạy cảm: chỉ cán bộ xã được giao mới ghi được. Để trống "
+                                   "cột, trường dân tộc và nhờ cán bộ xã ghi."))
         if data.get("birth_date") and not data.get("birth_year"):
             data["birth_year"] = data["birth_date"].year
         if not data.get("birth_date") and not data.get("birth_year") and "birth_year" not in self.errors:
@@ -181,6 +189,7 @@ class MemberForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
         self.fields["birth_year"].widget.attrs.update(min=FIRST_BIRTH_YEAR, max=timezone.localdate().year)
         blank_first(self.fields["sex"], CHOOSE)
         self.hide_id_number()
+        self.hide_sensitive(scope)
 
 
 class BaseMemberFormSet(forms.BaseInlineFormSet):
@@ -242,6 +251,7 @@ class PersonForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
         self.fields["birth_year"].widget.attrs.update(min=FIRST_BIRTH_YEAR, max=timezone.localdate().year)
         blank_first(self.fields["sex"], CHOOSE)
         self.hide_id_number()
+        self.hide_sensitive(scope)
         self.fields["unit"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.COMMUNE, Level.VILLAGE])
         searched_choice(self.fields["household"], scope, "households")
         searched_choice(self.fields["employer"], scope, "organisations")

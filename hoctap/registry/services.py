@@ -263,6 +263,14 @@ def reveal_id_number(scope, person: Person, actor) -> str:
     return person.id_number
 
 
+def log_sensitive_export(scope, actor, query: str) -> None:
+    """An export with ethnicity (sensitive data) is an audited access, entered on each unit whose
+    people it may hold (the units where the exporter reads sensitive data), with the filters used."""
+    for unit in Unit.objects.filter(path__in=scope.paths(Capability.VIEW_SENSITIVE)):
+        LogEntry.objects.log_create(unit, action=LogEntry.Action.ACCESS, force_log=True, actor=actor,
+                                    additional_data={"export": "people", "field": "ethnicity", "query": query})
+
+
 def personal_data(scope, user, *, log_access: bool = False) -> dict:
     """Everything the registry holds about the people linked to `user`'s account (for the
     citizen's own page and JSON download; a download is written to the audit log)."""

@@ -41,6 +41,7 @@ from .services import (
     denominator,
     households_in_scope,
     likely_duplicates,
+    log_sensitive_export,
     organisations_in_scope,
     people_in_scope,
     personal_data,
@@ -179,7 +180,8 @@ def _form_count(value) -> int:
 def member_form(request):
     """One more empty member for the household form (htmx appends it and bumps the form count)."""
     index = _form_count(request.GET.get("members-TOTAL_FORMS"))
-    form = MemberForm(prefix=f"members-{index}", empty_permitted=True, use_required_attribute=False)
+    form = MemberForm(prefix=f"members-{index}", empty_permitted=True, use_required_attribute=False,
+                      scope=scope_for(request))  # the scope decides whether ethnicity is asked
     form.fields["full_name"].widget.attrs["autofocus"] = True  # htmx moves the focus to the new member
     return render(request, "registry/_member_fieldset.html", {"member": form, "index": index, "added": True,
                                                              "total_forms": index + 1})
@@ -254,7 +256,16 @@ def _person_filters(form) -> dict:
 
 @login_required
 def person_export(request):
-    return _export(request, PersonFilterForm, people_in_scope, exports.PERSON_COLUMNS, pgettext("file name", "nhan-khau"), _("Nhân khẩu"),
+    """Ethnicity (sensitive) is left out unless asked for (`?sensitive=1`) by a role that may read it;
+    such an export is written to the audit log."""
+    columns = exports.PERSON_COLUMNS
+    if request.GET.get("sensitive") == "1":
+        scope = scope_for(request)
+        if not scope.can(Capability.VIEW_SENSITIVE):
+            raise Http404
+        columns = exports.PERSON_COLUMNS_WITH_ETHNICITY
+        log_sensitive_export(scope, request.user, request.GET.urlencode())
+    return _export(request, PersonFilterForm, people_in_scope, columns, pgettext("file name", "nhan-khau"), _("Nhân khẩu"),
                    filters=_person_filters)
 
 
@@ -272,6 +283,7 @@ def _person_context(scope, person, number: str = "") -> dict:
         "person": person, "number": number,
         "can_edit": scope.can(Capability.EDIT_REGISTRY, person.unit),
         "can_reveal": bool(person.id_number) and scope.can(Capability.VIEW_ID_NUMBERS, person.unit),
+        "can_view_sensitive": scope.can(Capability.VIEW_SENSITIVE, person.unit),
     }
 
 

@@ -17,7 +17,7 @@ from hoctap.registry.models import Household, Person
 from hoctap.web.todo import todo_for
 from tests.assessments.conftest import campaigns, head_is_citizen, people, published, users  # noqa: F401
 
-from .conftest import PASSWORD, signup_post
+from .conftest import signup_post
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_deletion_removes_a_person_nothing_points_at(client, small_map, officer_
     assert LogEntry.objects.get_for_object(data_request).filter(action=LogEntry.Action.UPDATE).exists()
 
 
-def test_deletion_keeps_what_a_recognition_decision_names(small_map, people, users, head_is_citizen):
+def test_deletion_keeps_what_a_recognition_decision_names(small_map, people, users, head_is_citizen):  # noqa: F811
     head = people["head"]
     head.id_number, head.ethnicity = "034080001234", "02"
     head.save()
@@ -163,3 +163,11 @@ def test_an_overdue_request_says_so_in_the_to_do_list(small_map, officer_a, pers
     data_request = services.office_request(Scope(officer_a), person_a, kind="access")
     DataRequest.objects.filter(pk=data_request.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
     assert "quá hạn" in todo_line(officer_a, data_request).text
+
+
+def test_the_api_lists_the_communes_pending_requests(client, small_map, officer_a, officer_b, person_a):
+    services.office_request(Scope(officer_a), person_a, kind="access")
+    client.force_login(officer_a)
+    assert [r["kind"] for r in client.get("/api/v1/privacy/requests").json()] == ["access"]
+    client.force_login(officer_b)
+    assert client.get("/api/v1/privacy/requests").json() == []

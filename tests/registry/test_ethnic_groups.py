@@ -91,6 +91,13 @@ def test_api_takes_a_code_or_a_name_and_shows_both(client, officer_a, small_map)
     by_name = post({**base, "full_name": "Hà Văn Tương", "ethnicity": "Tày"}).json()
     by_code = post({**base, "full_name": "Lầu Thị Mai", "ethnicity": "08"}).json()
     blank = post({**base, "full_name": "Nông Văn Dền"}).json()
+    assert by_name["ethnicity"] is None  # sensitive: only when asked for (issue 19), then audited
+
+    def get(person):
+        return client.get(f"/api/v1/registry/people/{person['id']}?include_sensitive=true",
+                          HTTP_AUTHORIZATION=f"Bearer {token}").json()
+
+    by_name, by_code, blank = get(by_name), get(by_code), get(blank)
     assert (by_name["ethnicity"], by_name["ethnicity_name"]) == ("02", "Tày")
     assert (by_code["ethnicity"], by_code["ethnicity_name"]) == ("08", "H'Mông")
     assert (blank["ethnicity"], blank["ethnicity_name"]) == ("", "Chưa ghi nhận")
@@ -126,7 +133,7 @@ def test_export_shows_names_and_not_recorded(client_a, small_map):
     Person.objects.create(full_name="Thào A Dình", sex="male", birth_year=1980, unit=small_map["village_a"],
                           ethnicity="08")
     Person.objects.create(full_name="Nông Văn Dền", sex="male", birth_year=1980, unit=small_map["village_a"])
-    response = client_a.get("/registry/people/export/?format=csv")
+    response = client_a.get("/registry/people/export/?format=csv&sensitive=1")  # asked for (issue 19)
     text = b"".join(response.streaming_content).decode("utf-8-sig") if response.streaming else response.content.decode()
     assert "H'Mông" in text and "Chưa ghi nhận" in text and "Kinh" not in text
 

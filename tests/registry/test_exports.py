@@ -46,14 +46,14 @@ def test_xlsx_export_neutralises_formulas_and_stays_in_scope(client_a, dangerous
     assert rows[1][0] == "'-H1" and rows[1][3] == "'=HYPERLINK(\"http://x\")"
     assert len(rows) == 2  # commune B's household is not exported
     people = _xlsx_rows(client_a.get("/registry/people/export/?format=xlsx"))
-    assert people[1][0] == "'@SUM(1+1)" and people[1][5] == "********1234"
+    assert people[1][0] == "'@SUM(1+1)" and people[1][4] == "********1234"  # no ethnicity column (issue 19)
 
 
 def test_csv_export_neutralises_formulas_and_masks_id_numbers(client_a, dangerous):
     response = client_a.get("/registry/people/export/?format=csv")
     assert response.streaming and response["Content-Type"].startswith("text/csv")
     rows = _csv_rows(response)
-    assert rows[1][0] == "'@SUM(1+1)" and rows[1][5] == "********1234"
+    assert rows[1][0] == "'@SUM(1+1)" and rows[1][4] == "********1234"  # no ethnicity column (issue 19)
     households = _csv_rows(client_a.get("/registry/households/export/?format=csv"))
     assert households[1][0] == "'-H1" and len(households) == 2
 

@@ -1,0 +1,55 @@
+"""Retention: records kept no longer than their purpose needs (docs/data-protection.md, "Retention").
+
+`settings.PRIVACY_RETENTION` holds the periods. A person has no current record when they belong to no
+household, work for no organisation in the registry, have no active citizen account and nobody has
+touched their record for `person_years`: they are erased the way a deletion request erases (what a
+recognition decision names stays, the rest goes — `erasure.erase`). Answered requests are kept
+`request_years` as proof of the answer, then deleted (their text may hold personal data).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from hoctap.registry.models import Person
+
+from . import erasure
+from .models import DataRequest, RequestState
+
+
+@dataclass
+class Summary:
+    people: int = 0
+    requests: int = 0
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.datetime:
+    try:
+        start = day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        start = day.replace(year=day.year - years, day=28)
+    return timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+
+
+def expired_people(today: datetime.date):
+    cutoff = _years_before(today, settings.PRIVACY_RETENTION["person_years"])
+    return (Person.objects.filter(household__isnull=True, employer__isnull=True, updated_at__lt=cutoff)
+            .filter(Q(account__isnull=True) | Q(account__is_active=False))
+            .exclude(full_name=erasure.ERASED_NAME))
+
+
+def run(today: datetime.date | None = None) -> Summary:
+    """Safe to run any number of times: what was erased is not picked again."""
+    today = today or timezone.localdate()
+    summary = Summary()
+    for person in expired_people(today).order_by("pk").iterator(chunk_size=200):
+        erasure.erase(person)
+        summary.people += 1
+    old = _years_before(today, settings.PRIVACY_RETENTION["request_years"])
+    summary.requests, _detail = DataRequest.objects.exclude(state=RequestState.PENDING).filter(answered_at__lt=old).delete()
+    return summary
