@@ -201,7 +201,7 @@ class SignupForm(forms.Form):
     consent = forms.BooleanField(required=False, label=_(
         "Tôi đã đọc Thông báo xử lý dữ liệu cá nhân ở trên và đồng ý để xử lý dữ liệu của tôi như thông báo."))
     sensitive_consent = forms.BooleanField(required=False, label=_(
-        "Không bắt buộc: tôi đồng ý để xã, phường ghi dân tộc của tôi (dữ liệu nhạy cảm), chỉ để thống kê "
+        "Không bắt buộc: tôi đồng ý để cán bộ xã ghi dân tộc của tôi (dữ liệu nhạy cảm), chỉ để thống kê "
         "tổng hợp và xét điểm vùng dân tộc thiểu số."))
 
     def __init__(self, *args, **kwargs):
