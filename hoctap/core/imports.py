@@ -27,15 +27,16 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import zipfile
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -44,6 +45,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from . import sheetrows
 from .crashpoints import crash_point
 from .exports import neutralise
 from .text import fold, normalise
@@ -266,10 +268,26 @@ WRITING = "write"
 
 # -- public entry points -----------------------------------------------------------------------
 
+@contextmanager
+def _no_query_log():
+    """Under DEBUG (what `make run` uses) Django keeps the SQL of the last 9,000 queries of each
+    connection; an import's bulk inserts, hundreds of rows each, made that hundreds of MB. The
+    debug cursor is swapped for the plain one on this thread's connection while a file is read and
+    written. A test that captures queries (force_debug_cursor) still sees them."""
+    if not settings.DEBUG or connection.force_debug_cursor or "make_debug_cursor" in vars(connection):
+        yield
+        return
+    connection.make_debug_cursor = connection.make_cursor
+    try:
+        yield
+    finally:
+        del connection.make_debug_cursor
+
+
 def check_file(source, template: ImportTemplate, *, scope, actor=None, progress: Progress | None = None,
                request_id: str = "") -> ImportResult:
     """The dry run: every error, and how many records would be created, changed or left as they are."""
-    with translation.override("vi"):
+    with translation.override("vi"), _no_query_log():
         run = ImportRun(template, scope, actor, committing=False, request_id=request_id)
         try:
             _stream(source, template, run, progress)
@@ -286,7 +304,7 @@ def import_file(source, template: ImportTemplate, *, scope, actor=None, progress
         return checked
     if progress:
         progress(WRITING, 0, checked.rows)
-    with translation.override("vi"):
+    with translation.override("vi"), _no_query_log():
         run = ImportRun(template, scope, actor, committing=True, request_id=request_id)
         try:
             with transaction.atomic():
@@ -329,39 +347,49 @@ def _stream(source, template: ImportTemplate, run: ImportRun, progress: Progress
     if hasattr(source, "seek"):
         source.seek(0)
     try:
-        workbook = load_workbook(source, read_only=True, data_only=False)
+        book = sheetrows.Book(source)
     except Exception:  # openpyxl raises many kinds on a damaged archive; all mean the same here
         raise FileRejected(_("Không đọc được tệp Excel. Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.")) from None
     try:
-        sheet = _data_sheet(workbook, template)
-        header = _header(sheet, workbook, template)
-        merged = _merged_ranges(source, sheet)
+        part = _data_sheet(book, template)
+        header = _header(book, part, template)
+        merged = _merged_ranges(book, part)
         if merged:
             raise FileRejected(
                 _("Trang dữ liệu có ô gộp (%(ranges)s). Hãy bỏ gộp ô (Merge & Center → Unmerge) rồi tải lên lại.")
                 % {"ranges": ", ".join(merged[:10])}
             )
-        # The read-only sheet's size comes from the <dimension> it declares: a file over the limit
-        # is refused before a single row is read.
-        total = (sheet.max_row - 1) if sheet.max_row else None
+        # The sheet's size comes from the <dimension> it declares: a file over the limit is refused
+        # before a single row is read.
+        last_row = book.declared_last_row(part)
+        total = (last_row - 1) if last_row else None
         if total is not None and total > MAX_DATA_ROWS:
             raise FileRejected(_("Tệp có %(rows)s dòng, quá %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp.")
                                % {"rows": _thousands(total), "limit": _thousands(MAX_DATA_ROWS)})
-        _read_rows(sheet, header, template, run, progress, total)
+        try:
+            _read_rows(book, part, header, template, run, progress, total)
+        except sheetrows.UnreadableSheet:
+            raise FileRejected(_("Không đọc được tệp Excel. Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.")) from None
         for row in template.check_whole_file(run):
             _keep_errors(row, template, run, header)
     finally:
-        workbook.close()
+        book.close()
     if run.rows == 0:
         raise FileRejected(_("Tệp không có dòng dữ liệu nào (dữ liệu bắt đầu từ dòng 2)."))
 
 
-def _data_sheet(workbook, template: ImportTemplate):
-    if template.sheet_title in workbook.sheetnames:
-        return workbook[template.sheet_title]
-    for sheet in workbook.worksheets:
-        if sheet.title not in {GUIDE_SHEET, LISTS_SHEET, ERRORS_SHEET}:
-            return sheet
+def _data_sheet(book: sheetrows.Book, template: ImportTemplate) -> str:
+    """The archive part of the data sheet."""
+    return book.sheets[_data_sheet_name(list(book.sheets), template)]
+
+
+def _data_sheet_name(names: list[str], template: ImportTemplate) -> str:
+    """The template's sheet, else the first sheet that is not one of ours."""
+    if template.sheet_title in names:
+        return template.sheet_title
+    for title in names:
+        if title not in {GUIDE_SHEET, LISTS_SHEET, ERRORS_SHEET}:
+            return title
     raise FileRejected(_("Tệp không có trang dữ liệu."))
 
 
@@ -369,18 +397,23 @@ def _header_text(value) -> str:
     return fold(str(value)).replace("*", "").strip() if value is not None else ""
 
 
-def _header(sheet, workbook, template: ImportTemplate) -> dict[str, int]:
+def _header(book: sheetrows.Book, part: str, template: ImportTemplate) -> dict[str, int]:
     """Column key → 0-based position, from row 1; refuses a file of another template."""
-    first_row = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    try:
+        first_row = book.first_row(part)
+    except sheetrows.UnreadableSheet:
+        raise FileRejected(_("Không đọc được tệp Excel. Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.")) from None
     positions: dict[str, int] = {}
     for position, value in enumerate(first_row):
+        if isinstance(value, (sheetrows.Formula, sheetrows.ErrorValue)):
+            continue
         text = _header_text(value)
         if not text:
             continue
         if text in positions:
             raise FileRejected(_("Cột «%(header)s» xuất hiện hai lần ở dòng tiêu đề.") % {"header": value})
         positions[text] = position
-    identifier = (workbook.properties.identifier or "") if workbook.properties else ""
+    identifier = book.identifier
     declared = identifier.removeprefix(TEMPLATE_ID_PREFIX) if identifier.startswith(TEMPLATE_ID_PREFIX) else ""
     other = get_template(declared) if declared and declared != template.code else None
     if other is None and not _fits(template, positions):
@@ -410,17 +443,10 @@ def _fits(template: ImportTemplate, positions: dict[str, int]) -> bool:
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
 
 
-def _merged_ranges(source, sheet) -> list[str]:
-    """Merged ranges of the data sheet, read from its XML in chunks (read-only sheets do not
-    expose them, and the list sits after all the rows)."""
-    # The read-only worksheet knows its part name inside the archive; nothing public exposes it.
-    part = getattr(sheet, "_worksheet_path", None)
-    if part is None:
-        return []
-    if hasattr(source, "seek"):
-        source.seek(0)
+def _merged_ranges(book: sheetrows.Book, part: str) -> list[str]:
+    """Merged ranges of the data sheet, read from its XML in chunks (the list sits after all the rows)."""
     found: list[str] = []
-    with zipfile.ZipFile(source) as archive, archive.open(part) as stream:
+    with book.open(part) as stream:
         tail = b""
         while chunk := stream.read(1 << 20):
             # The carried tail catches a tag cut by the chunk boundary; a range seen twice is
@@ -431,16 +457,20 @@ def _merged_ranges(source, sheet) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _read_rows(sheet, header: dict[str, int], template: ImportTemplate, run: ImportRun,
+def _read_rows(book: sheetrows.Book, part: str, header: dict[str, int], template: ImportTemplate, run: ImportRun,
                progress: Progress | None, total: int | None) -> None:
     width = max(header.values()) + 1
     columns = [(template.column(key), position) for key, position in header.items()]
-    choice_maps = {column.key: _choice_map(column) for column, _pos in columns if column.kind == Kind.CHOICE}
+    parsers = _cell_parsers(columns)
     seen = FirstRows()
     chunk: list[Row] = []
     blank_from: int | None = None
-    for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=width), start=2):
-        if all(_is_blank(cell) for cell in cells):
+    expected = 2
+    for number, values in sheetrows.SheetRows(book, part, width, min_row=2):
+        if number > expected and blank_from is None:
+            blank_from = expected  # rows the file leaves out are blank rows
+        expected = number + 1
+        if all(value is None or (value.__class__ is str and not value.strip()) for value in values):
             if blank_from is None:
                 blank_from = number
             continue
@@ -454,7 +484,7 @@ def _read_rows(sheet, header: dict[str, int], template: ImportTemplate, run: Imp
         if run.rows > MAX_DATA_ROWS:
             raise FileRejected(_("Tệp có quá %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp.")
                                % {"limit": _thousands(MAX_DATA_ROWS)})
-        chunk.append(_parse_row(number, cells, columns, choice_maps))
+        chunk.append(_parse_row(number, values, parsers))
         if len(chunk) >= template.chunk_size:
             _handle_chunk(chunk, template, run, header, seen)
             chunk = []
@@ -554,11 +584,6 @@ def _display(raw, column: Column | None) -> str:
     return text[:100]
 
 
-def _is_blank(cell) -> bool:
-    value = cell.value
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _choice_map(column: Column) -> dict[str, str]:
     mapping = {}
     for value, label in column.choices:
@@ -567,27 +592,50 @@ def _choice_map(column: Column) -> dict[str, str]:
     return mapping
 
 
-def _parse_row(number: int, cells, columns, choice_maps) -> Row:
+# Kinds whose cells repeat down the column (list choices, flags, years): their parsed value is kept
+# by raw value for the run, up to this many distinct values a column.
+_MEMO_KINDS = {Kind.CHOICE, Kind.FLAG, Kind.YEAR}
+_MEMO_LIMIT = 2000
+
+
+def _cell_parsers(columns: list[tuple[Column, int]]) -> list[tuple[Column, int, Any, dict | None]]:
+    """(column, position, its choice map, a memo of parsed values or None) for each column read."""
+    return [
+        (column, position, _choice_map(column) if column.kind == Kind.CHOICE else None,
+         {} if column.kind in _MEMO_KINDS else None)
+        for column, position in columns
+    ]
+
+
+def _parse_row(number: int, cells: list, parsers) -> Row:
     row = Row(number)
     raw_values = {}
-    for column, position in columns:
-        cell = cells[position] if position < len(cells) else None
-        raw = cell.value if cell is not None else None
-        raw_values[column.key] = raw
-        value, reason = _parse_cell(column, cell, choice_maps.get(column.key))
-        row.values[column.key] = value
-        if reason:
-            row.error(column.key, reason)
+    values = row.values
+    for column, position, choice_map, memo in parsers:
+        raw = cells[position] if position < len(cells) else None
+        key = column.key
+        raw_values[key] = raw
+        # Only texts, and numbers of a year column: 1 and 1.0 read differently as a flag or a choice.
+        if memo is not None and (raw.__class__ is str or (column.kind == Kind.YEAR and raw.__class__ in (int, float))):
+            found = memo.get(raw)
+            if found is None:
+                found = _parse_cell(column, raw, choice_map)
+                if len(memo) < _MEMO_LIMIT:
+                    memo[raw] = found
+        else:
+            found = _parse_cell(column, raw, choice_map)
+        values[key] = found[0]
+        if found[1]:
+            row.error(key, found[1])
     row.data["raw"] = raw_values
     return row
 
 
-def _parse_cell(column: Column, cell, choice_map) -> tuple[Any, str | None]:
-    if cell is not None and cell.data_type == "f":
+def _parse_cell(column: Column, raw, choice_map) -> tuple[Any, str | None]:
+    if isinstance(raw, sheetrows.Formula):
         return None, _("Ô chứa công thức; hãy dán giá trị (Paste Values) thay cho công thức.")
-    if cell is not None and cell.data_type == "e":
-        return None, _("Ô báo lỗi của Excel (%(value)s).") % {"value": cell.value}
-    raw = cell.value if cell is not None else None
+    if isinstance(raw, sheetrows.ErrorValue):
+        return None, _("Ô báo lỗi của Excel (%(value)s).") % {"value": raw.text}
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if column.kind == Kind.FLAG:
             return False, None
@@ -799,7 +847,7 @@ def error_report(source, template: ImportTemplate, errors: Iterable[dict]) -> by
         if hasattr(source, "seek"):
             source.seek(0)
         workbook = load_workbook(source)
-        sheet = _data_sheet(workbook, template)
+        sheet = workbook[_data_sheet_name([ws.title for ws in workbook.worksheets], template)]
         by_cell: dict[str, list[str]] = defaultdict(list)
         listed = []
         for error in errors:

@@ -335,15 +335,22 @@ def _household_facts(household: Household, person: Person) -> dict:
 # -- bulk writes keep their audit trail -------------------------------------------------------
 
 def log_bulk_creation(objects, *, actor, request_id: str = "") -> None:
-    """One CREATE audit entry per object written with bulk_create (which sends no signals).
+    """One CREATE audit entry per object written in bulk (which sends no signals).
 
     The entry holds the record's tracked columns with ID numbers masked by auditlog's own mask;
-    auditlog's generic diff would take most of an import's time, so the values are read directly.
-    """
-    entries = []
+    auditlog's generic diff would take most of an import's time, so the values are read directly,
+    and the entries go in through core.bulk rather than as LogEntry instances."""
+    objects = list(objects)
+    if not objects:
+        return
     now = timezone.now()
+    content_types: dict = {}
+    rows = []
     for obj in objects:
-        tracked, masked, mask = _tracked_columns(type(obj))
+        model = type(obj)
+        tracked, masked, mask = _tracked_columns(model)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model).pk
         changes = {}
         for field in tracked:
             value = getattr(obj, field.attname)
@@ -356,12 +363,28 @@ def log_bulk_creation(objects, *, actor, request_id: str = "") -> None:
             elif isinstance(value, datetime.date):
                 value = str(value)
             changes[field.name] = [None, value]
-        entries.append(LogEntry(
-            content_type=ContentType.objects.get_for_model(type(obj)), object_pk=str(obj.pk), object_id=obj.pk,
-            object_repr=str(obj), action=LogEntry.Action.CREATE, changes=changes, actor=actor,
-            cid=request_id or None, timestamp=now,
-        ))
-    LogEntry.objects.bulk_create(entries, batch_size=500)
+        rows.append((content_types[model], str(obj.pk), obj.pk, str(obj), LogEntry.Action.CREATE, changes))
+    _insert_log_entries(rows, actor=actor, request_id=request_id, timestamp=now)
+
+
+_LOG_COLUMNS = ("content_type_id", "object_pk", "object_id", "object_repr", "action", "changes")
+
+
+def _insert_log_entries(rows: list[tuple], *, actor, request_id: str, timestamp) -> None:
+    """LogEntry rows of (content type id, object pk text, object id, repr, action, changes); the
+    other columns as a LogEntry made with actor, cid and timestamp would have them."""
+    from hoctap.core import bulk
+
+    given = {"actor_id": actor.pk if actor is not None else None, "cid": request_id or None, "timestamp": timestamp}
+    fields = [field for field in LogEntry._meta.concrete_fields if not field.primary_key]
+    constant = {field.attname: given.get(field.attname, field.get_default()) for field in fields
+                if field.attname not in _LOG_COLUMNS}
+    order = [_LOG_COLUMNS.index(field.attname) if field.attname in _LOG_COLUMNS else None for field in fields]
+    values = [constant.get(field.attname) for field in fields]
+    bulk.insert(LogEntry, fields, (
+        tuple(row[index] if index is not None else value for index, value in zip(order, values, strict=True))
+        for row in rows
+    ))
 
 
 @functools.cache
@@ -378,17 +401,11 @@ def _tracked_columns(model):
 
 def log_bulk_update(model, changes: list[tuple[int, str, dict]], *, actor, request_id: str = "") -> None:
     """One UPDATE audit entry per (pk, repr, {field: [before, after]}) written with queryset.update()."""
-    content_type = ContentType.objects.get_for_model(model)
-    now = timezone.now()
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(content_type=content_type, object_pk=str(pk), object_id=pk, object_repr=text,
-                     action=LogEntry.Action.UPDATE, changes=diff, actor=actor, cid=request_id or None,
-                     timestamp=now)
-            for pk, text, diff in changes
-        ],
-        batch_size=500,
-    )
+    if not changes:
+        return
+    content_type = ContentType.objects.get_for_model(model).pk
+    _insert_log_entries([(content_type, str(pk), pk, text, LogEntry.Action.UPDATE, diff) for pk, text, diff in changes],
+                        actor=actor, request_id=request_id, timestamp=timezone.now())
 
 
 # -- lists -------------------------------------------------------------------------------------
