@@ -109,6 +109,18 @@ def test_the_corrected_file_imports_every_row_and_a_second_upload_changes_nothin
     assert LogEntry.objects.count() == entries
 
 
+def test_under_debug_an_import_leaves_no_query_log_behind(small_map, officer_a, scope_a, settings):
+    """DEBUG (make run) keeps every query's SQL; an import's bulk inserts once took it to 330 MB."""
+    from django.db import connection
+
+    settings.DEBUG = True
+    connection.queries_log.clear()
+    result = import_file(xlsx(HOUSEHOLDS, thousand_rows()), HOUSEHOLDS, scope=scope_a, actor=officer_a)
+    assert result.committed and Person.objects.count() == 1000
+    assert len(connection.queries_log) <= 2  # the two counts just above, logged as usual
+    assert "make_debug_cursor" not in vars(connection)  # the plain cursor was handed back
+
+
 def test_a_changed_row_is_counted_and_written_as_a_change(small_map, officer_a, scope_a, household_a):
     rows = [
         household_row("H0001", VILLAGE_A, "Nguyễn Văn An", birth_year=1975, id_number="034075001234", head=True,
