@@ -1,7 +1,7 @@
 """Load test of the busy season, end to end: `make load` (or `.venv/bin/python bench/load/run.py`).
 
 1. The database: the province base (bench/load/dataset.py: built once, ≈ 3 min, rebuilt when the
-   migrations or the generator change) cloned as `hoctap_load` for this run.
+   generator changes) cloned as `hoctap_load` for this run, and migrated.
 2. Static files collected as in production; a session per account (signed with this run's key).
 3. Queries and CPU per request of each page of the mix, in process (Django's test client,
    CaptureQueriesContext): what a page costs before anything runs in parallel.
@@ -273,7 +273,8 @@ def main(argv=None) -> None:
         result["base"] = dataset.ensure_base(log)
         log(f"database: clone {RUN_DB}")
         dataset.clone(RUN_DB)
-        log("static files, sessions…")
+        log("migrations since the base, static files, sessions…")
+        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=REPO, env=env, check=True)
         subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=REPO, env=env, check=True)
         actors = VAR / "actors.json"
         subprocess.run([PYTHON, str(REPO / "bench/load/dataset.py"), "actors", str(actors)], cwd=REPO, env=env, check=True)
