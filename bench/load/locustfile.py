@@ -146,6 +146,9 @@ class Pool:
 
 
 POOLS = {role: Pool(items) for role, items in ACTORS["pools"].items()}
+VILLAGES: dict[int, list[int]] = {}
+for _head in ACTORS["pools"]["village_officer"]:
+    VILLAGES.setdefault(_head["parent"], []).append(_head["unit"])
 address_counter = itertools.count(1)
 
 
@@ -267,7 +270,7 @@ class NewCitizen(Person):
         if response.status_code != 302:
             return
         mine = self.page("/my/")
-        if 'name="csrfmiddlewaretoken"' in mine.text and "/my/" in mine.text and "register" not in mine.url:
+        if 'button type="submit" class="big"' in mine.text:  # the register button: the registry took them in
             registered = self.post("/my/", {}, name="/my/ (register)", expect=(302,))
             if registered.status_code == 302 and "self-assessment" in registered.headers.get("Location", ""):
                 self.wait()
@@ -331,9 +334,10 @@ class CommuneOfficer(Person):
     @task(4)
     def review_village(self):
         if self.villages is None:
-            unit = self.page(f"/units/{self.account['unit']}/", name="/units/[commune]/")
-            self.villages = [int(v) for v in re.findall(r'href="/units/(\d+)/"', unit.text)
-                             if int(v) != self.account["unit"] and int(v) != self.account["parent"]] or [self.account["unit"]]
+            self.page(f"/units/{self.account['unit']}/", name="/units/[commune]/")
+            # the commune's villages of the current map (the unit page also links the old-map units
+            # the commune was formed from, which have no board)
+            self.villages = VILLAGES.get(self.account["unit"]) or [self.account["unit"]]
             self.wait()
         village = random.choice(self.villages)
         board_url = f"/campaigns/{ACTORS['campaigns']['family']}/units/{village}/review/"
