@@ -1,6 +1,8 @@
 """Playwright with Debian's chromium (never `playwright install`: it downloads, which fails here)."""
 
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +47,16 @@ def open_menu(page):
     """The menu sits behind one button on every screen (a <details>)."""
     if not page.locator("details.menu").evaluate("menu => menu.open"):
         page.click("details.menu > summary")
+
+
+# Where screenshots go: HOCTAP_SCREENSHOTS to keep them for a person to look at, else a temporary
+# folder of this run (never inside the repository).
+SCREENSHOTS = Path(os.environ.get("HOCTAP_SCREENSHOTS") or tempfile.mkdtemp(prefix="hoctap-shots-"))
+
+
+def shoot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save what the page shows as SCREENSHOTS/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path

@@ -2,17 +2,15 @@
 who reads them: nothing scrolls sideways; screenshots land in var/screens/ for a person to look at."""
 
 import datetime
-import pathlib
 
 import pytest
 from django.utils import timezone
 
 from hoctap.accounts.scoping import Scope
 from hoctap.learning import services
-from tests.browser.conftest import login
+from tests.browser.conftest import login, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENS = pathlib.Path(__file__).resolve().parents[2] / "var" / "screens"
 
 
 def _records(small_map, officer_a):
@@ -37,7 +35,6 @@ def _records(small_map, officer_a):
 
 def test_learning_pages_fit_a_phone(phone, live_server, small_map, officer_a, province_officer):
     _records(small_map, officer_a)
-    SCREENS.mkdir(parents=True, exist_ok=True)
     commune, province = small_map["commune_a"].pk, small_map["province"].pk
     too_wide = {}
     pages = {
@@ -51,7 +48,7 @@ def test_learning_pages_fit_a_phone(phone, live_server, small_map, officer_a, pr
         for name, path in paths:
             response = phone.goto(f"{live_server.url}{path}")
             assert response.ok, path
-            phone.screenshot(path=str(SCREENS / f"learning-{username}-{name}.png"), full_page=True)
+            shoot(phone, f"learning-{username}-{name}")
             width = phone.evaluate("document.documentElement.scrollWidth")
             if width > 360:
                 too_wide[path] = width

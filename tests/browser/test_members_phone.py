@@ -2,7 +2,6 @@
 scrolls sideways; screenshots land in var/screens/ for a person to look at."""
 
 import datetime
-import pathlib
 
 import pytest
 from django.utils import timezone
@@ -10,10 +9,9 @@ from django.utils import timezone
 from hoctap.accounts.scoping import Scope
 from hoctap.members import services
 from hoctap.members.models import Branch
-from tests.browser.conftest import login
+from tests.browser.conftest import login, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENS = pathlib.Path(__file__).resolve().parents[2] / "var" / "screens"
 
 
 def _association(small_map, officer_a):
@@ -38,7 +36,6 @@ def _association(small_map, officer_a):
 
 def test_members_pages_fit_a_phone(phone, live_server, small_map, officer_a, province_officer):
     village, chair = _association(small_map, officer_a)
-    SCREENS.mkdir(parents=True, exist_ok=True)
     too_wide = {}
     pages = {
         "officer_a": [("index", "/members/"), ("branch", f"/members/branches/{village.pk}/"),
@@ -54,7 +51,7 @@ def test_members_pages_fit_a_phone(phone, live_server, small_map, officer_a, pro
         for name, path in paths:
             response = phone.goto(f"{live_server.url}{path}")
             assert response.ok, path
-            phone.screenshot(path=str(SCREENS / f"members-{username}-{name}.png"), full_page=True)
+            shoot(phone, f"members-{username}-{name}")
             width = phone.evaluate("document.documentElement.scrollWidth")
             if width > 360:
                 too_wide[path] = width

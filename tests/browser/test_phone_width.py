@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from tests.assessments.conftest import campaigns, private_media, published, users  # noqa: F401  (fixtures)
-from tests.browser.conftest import login
+from tests.browser.conftest import login, shoot
 from tests.registry.conftest import household_a  # noqa: F401  (fixture)
 from tests.reports.conftest import annual  # noqa: F401  (fixture)
 
@@ -105,7 +105,7 @@ def test_review_registration_campaign_and_import_pages_fit_a_phone(browser, live
             assert page.goto(f"{live_server.url}{path}").ok, (username, path)
             check(page, f"{username} {path}")
             if path == f"/registry/imports/{purged.pk}/":
-                page.screenshot(path="test-results/phone-import-purged.png", full_page=True)
+                shoot(page, "phone-import-purged")
         if username == "commune_officer_a":
             page.goto(f"{live_server.url}{board}")
             page.locator(f"#row-{rows[0].pk}").get_by_role("link", name="Sửa điểm").click()

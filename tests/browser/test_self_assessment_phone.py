@@ -12,7 +12,6 @@ typing, not a tap."""
 
 import datetime
 import io
-import os
 import re
 
 import pytest
@@ -27,7 +26,7 @@ from hoctap.assessments.states import State
 from hoctap.criteria.titles import Title
 from tests import evidence_files
 from tests.assessments.conftest import campaigns, people, private_media, published, users  # noqa: F401
-from tests.browser.conftest import PHONE, login
+from tests.browser.conftest import PHONE, login, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery-9"
@@ -233,7 +232,7 @@ def test_each_score_is_checked_as_it_is_typed_and_the_summary_links_to_the_field
     expect(page.locator(f"#check-{second.code}")).to_contain_text("Dưới mức sàn 5 điểm")
     expect(page.locator("#running-total")).to_contain_text("Tổng điểm: 15")
     expect(page.locator("#running-total")).to_contain_text("cần thêm 65 để đạt ngưỡng 80")
-    page.screenshot(path=str(_shots() / "self-assessment-officer-checks.png"))
+    shoot(page, "self-assessment-officer-checks", full_page=False)
 
     # Submitting: refused on the phone before anything is sent; the summary links to the field.
     page.get_by_role("button", name="Nộp hồ sơ").click()
@@ -261,7 +260,7 @@ def test_each_score_is_checked_as_it_is_typed_and_the_summary_links_to_the_field
         target = links.nth(index).get_attribute("href")
         assert page.locator(target.replace(".", "\\.")).count() == 1, target
     assert page.locator(f"#id_a_{second.code}").input_value() == "3"
-    page.screenshot(path=str(_shots() / "self-assessment-officer-refused.png"), full_page=False)
+    shoot(page, "self-assessment-officer-refused", full_page=False)
     context.close()
 
     # With every score in, a score below the floor is submitted but never silently.
@@ -276,16 +275,6 @@ def test_each_score_is_checked_as_it_is_typed_and_the_summary_links_to_the_field
     context.close()
 
 
-def _shots():
-    """Where the screenshots go: SCREENSHOT_DIR to keep them (to look at), else a temporary folder."""
-    import tempfile
-    from pathlib import Path
-
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="hoctap-shots-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def test_screenshots_as_citizen_and_village_officer(browser, live_server, people, users, campaigns, tmp_path):
     from hoctap.accounts.roles import Role
     from tests.conftest import make_user
@@ -295,9 +284,9 @@ def test_screenshots_as_citizen_and_village_officer(browser, live_server, people
     context, page = _officer_phone(browser, live_server)
     page.goto(f"{live_server.url}/assessments/{sheet.pk}/self-assessment/")
     page.locator("fieldset input[type=number]").first.fill("9")
-    page.screenshot(path=str(_shots() / "self-assessment-officer.png"))
+    shoot(page, "self-assessment-officer", full_page=False)
     page.locator("#ev-file").scroll_into_view_if_needed()
-    page.screenshot(path=str(_shots() / "self-assessment-officer-evidence.png"))
+    shoot(page, "self-assessment-officer-evidence", full_page=False)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
 
@@ -312,11 +301,11 @@ def test_screenshots_as_citizen_and_village_officer(browser, live_server, people
     scores = page.locator("fieldset input[type=number]")
     scores.nth(0).fill("9")
     scores.nth(1).fill("4")
-    page.screenshot(path=str(_shots() / "self-assessment-citizen.png"))
+    shoot(page, "self-assessment-citizen", full_page=False)
     page.locator("#ev-file").set_input_files(str(small_photo(tmp_path / "giay-khen.jpg")))
     page.get_by_role("button", name="Tải lên").click()
     expect(page.locator("#ev-status")).to_contain_text("Đã thêm minh chứng")
     page.locator("#ev-status").scroll_into_view_if_needed()
-    page.screenshot(path=str(_shots() / "self-assessment-citizen-uploaded.png"))
+    shoot(page, "self-assessment-citizen-uploaded", full_page=False)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
