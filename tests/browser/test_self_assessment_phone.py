@@ -72,7 +72,9 @@ class Taps:
 
     def type_then_next(self, text):
         """Type into the focused field, then the keyboard's "next" key (no tap)."""
-        self.page.keyboard.type(text)
+        # insert_text: what a phone's keyboard sends (Chromium's emulated key presses into a field
+        # far down this long page sometimes produced no input event at all).
+        self.page.keyboard.insert_text(text)
         self.page.keyboard.press("Tab")
 
 
