@@ -60,7 +60,7 @@ def _section_sheet(book, report: Report, shown, number: int, frozen_line: str) -
                  title=f"{number}. {shown.label}", subtitle=frozen_line)
     first = "Năm" if shown.code == "period" else "Đơn vị"
     if shown.grouped:
-        groups, singles = [], []
+        groups = []
         for heading, span, is_group in shown.groups:
             if is_group:
                 groups.append((heading, [c["label"] for c in columns if c["group"] == heading][:span]))

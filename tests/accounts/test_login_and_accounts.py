@@ -1,4 +1,3 @@
-import pytest
 from django.test import override_settings
 
 from hoctap.accounts.models import RoleAssignment, User

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
 from django.http import Http404
 
 from hoctap.accounts.models import RoleAssignment, User

@@ -14,7 +14,7 @@ from hoctap.assessments.models import Assessment, Decision, StateChange
 from hoctap.assessments.states import State
 from hoctap.core.imports import check_file, error_report, import_file, template_workbook
 from hoctap.criteria.titles import Title
-from hoctap.registry.models import Household, ImportJob, Person
+from hoctap.registry.models import ImportJob, Person
 from tests.assessments.conftest import YEAR, full_answers
 
 THIS_YEAR = 2026  # today is in 2026 (the brief's date); YEAR (2025) is an earlier year

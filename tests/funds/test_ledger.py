@@ -13,12 +13,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from hoctap.accounts.roles import Role
 from hoctap.accounts.scoping import Scope
 from hoctap.funds import services
 from hoctap.funds.models import EntryKind, Fund, FundEntry, ImmutableEntry
 from hoctap.funds.money import format_dong, parse_dong
-from tests.conftest import make_user
 
 DAY = datetime.date(2025, 3, 1)
 

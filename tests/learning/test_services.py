@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from hoctap.accounts.scoping import Scope
 from hoctap.learning import services
-from hoctap.learning.models import CentreClass, LiteracyDeclaration, WeekActivity
+from hoctap.learning.models import CentreClass, LiteracyDeclaration
 from tests.conftest import make_unit
 from tests.learning.conftest import a_class, source
 

@@ -4,7 +4,6 @@ import os
 import json
 import re
 import signal
-import zlib
 from pathlib import Path
 
 import pytest
