@@ -88,11 +88,15 @@ MAY_GRANT = {
     Role.COMMUNE_OFFICER: {
         (Role.CITIZEN, "same"), (Role.CITIZEN, "below"), (Role.VILLAGE_OFFICER, "below"),
         (Role.COMMUNE_OFFICER, "same"), (Role.VIEWER, "same"),
+        # The commune's own bodies that receive its reports.
+        (Role.PEOPLES_COMMITTEE, "same"), (Role.STEERING_COMMITTEE, "same"), (Role.PARTY_COMMITTEE, "same"),
     },
     Role.PROVINCE_OFFICER: {
         (Role.CITIZEN, "below"), (Role.VILLAGE_OFFICER, "below"), (Role.COMMUNE_OFFICER, "below"),
         (Role.COMMUNE_APPROVER, "below"), (Role.PROVINCE_OFFICER, "same"), (Role.VIEWER, "same"),
         (Role.VIEWER, "below"),
+        (Role.PEOPLES_COMMITTEE, "same"), (Role.STEERING_COMMITTEE, "same"), (Role.PARTY_COMMITTEE, "same"),
+        (Role.PEOPLES_COMMITTEE, "below"), (Role.STEERING_COMMITTEE, "below"), (Role.PARTY_COMMITTEE, "below"),
     },
     Role.CENTRAL_ADMIN: {(role, where) for role in Role.values for where in ("same", "below")},
 }

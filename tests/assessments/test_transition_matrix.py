@@ -9,8 +9,9 @@ import datetime
 import itertools
 
 import pytest
+from django.http import Http404
 
-from hoctap.accounts.roles import CAPABILITIES, Capability, Role
+from hoctap.accounts.roles import CAPABILITIES, RECIPIENT_ROLES, Capability, Role
 from hoctap.assessments import workflow
 from hoctap.assessments.models import Assessment, Decision
 from hoctap.assessments.states import SUBJECT, TRANSITIONS, Action, State
@@ -36,6 +37,8 @@ def cast(campaigns, people, users, small_map):
         Role.PROVINCE_APPROVER: users["province_approver"],
         Role.CENTRAL_ADMIN: users["central_admin"],
         Role.VIEWER: users["viewer"],
+        # The commune's bodies that receive reports: they read what is sent to them and act on nothing.
+        **{role: make_user(f"recipient_{role}", role, small_map["commune_a"]) for role in RECIPIENT_ROLES},
     }
     assert set(by_role) == set(Role.values)
     campaign = campaigns[Title.CITIZEN]
@@ -76,6 +79,15 @@ def test_cell(state, action, cast):
     for role, user in cast["users"].items():
         assessment = assessment_in(state, cast)
         allowed = expected_allowed(state, action, role, cast["campaign"].recognising_role)
+        if Capability.VIEW not in CAPABILITIES[role]:
+            # A role that cannot see the file (a report recipient) meets "not found", never a refusal
+            # that would tell it the file exists.
+            assert not allowed
+            with pytest.raises(Http404):
+                workflow.transition(scope_of(user), assessment, action, reason="Lý do kiểm thử",
+                                    revocation_reference="9/QĐ-UBND", decision=cast["decision"])
+            Assessment.objects.filter(pk=assessment.pk).update(state=State.REVOKED)
+            continue
         try:
             moved = workflow.transition(
                 scope_of(user), assessment, action, reason="Lý do kiểm thử", revocation_reference="9/QĐ-UBND",

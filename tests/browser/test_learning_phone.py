@@ -1,5 +1,5 @@
 """The learning pages at 360 × 740 as the commune officer who records them and the province officer
-who reads them: nothing scrolls sideways; screenshots land in var/screens/ for a person to look at."""
+who reads them: nothing scrolls sideways; screenshots (tests.browser.conftest.shoot) for a person to look at."""
 
 import datetime
 

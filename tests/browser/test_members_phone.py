@@ -1,5 +1,5 @@
 """The association's pages at 360 × 740 as a commune officer and a province officer: nothing
-scrolls sideways; screenshots land in var/screens/ for a person to look at."""
+scrolls sideways; screenshots (tests.browser.conftest.shoot) for a person to look at."""
 
 import datetime
 

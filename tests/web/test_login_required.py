@@ -9,12 +9,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 # What an anonymous visitor may open: the landing page, signing in and resetting a password, signing
-# up as a citizen, checking a certificate, the public figures, the language switch, the offline app's
-# service worker and manifest.
+# up as a citizen (and reading the privacy notice it links to), checking a certificate, the public
+# figures, the language switch, the offline app's service worker and manifest.
 PUBLIC = {
     "", "public/", "public/province/<str:code>/", "login/", "password/reset/", "password/reset/sent/",
     "password/reset/code/", "password/reset/<uidb64>/<token>/", "password/reset/done/", "i18n/setlang/",
-    "signup/", "verify/", "verify/<path:code>", "sw.js", "manifest.webmanifest",
+    "signup/", "privacy/", "verify/", "verify/<path:code>", "sw.js", "manifest.webmanifest",
 }
 SELF_AUTHENTICATING = ("api/v1/", "openrosa/")  # answer 401 with their own challenge, never a redirect
 
