@@ -21,8 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from hoctap.criteria.engine import score
-from hoctap.criteria.loader import SHIPPED_SETS_DIR, load_file
+from hoctap.criteria.engine import score  # noqa: E402  (after the sys.path line above)
+from hoctap.criteria.loader import SHIPPED_SETS_DIR, load_file  # noqa: E402
 
 SHEETS_PER_TITLE = 8_000
 SEED = 20241125
@@ -101,8 +101,10 @@ def main() -> None:
     report = run()
     RESULT_FILE.parent.mkdir(parents=True, exist_ok=True)
     RESULT_FILE.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{report['total_sheets']} sheets in {report['total_seconds']} s "
-          f"({report['microseconds_per_sheet']} µs per sheet) → {RESULT_FILE.relative_to(REPO)}")
+    print(
+        f"{report['total_sheets']} sheets in {report['total_seconds']} s "
+        f"({report['microseconds_per_sheet']} µs per sheet) → {RESULT_FILE.relative_to(REPO)}"
+    )
 
 
 if __name__ == "__main__":

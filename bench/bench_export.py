@@ -33,6 +33,7 @@ def result_file(vendor: str) -> Path:
     """export.json for SQLite (the embedded default), export-postgresql.json for PostgreSQL."""
     return RESULTS / ("export.json" if vendor == "sqlite" else f"export-{vendor}.json")
 
+
 COMMUNES = 100
 VILLAGES_PER_COMMUNE = 8
 HOUSEHOLDS_PER_VILLAGE = 1_000  # 100 × 8 × 1,000 = 800,000 households
@@ -69,6 +70,7 @@ def peak_rss_mib() -> float:
 
 # -- the synthetic province ---------------------------------------------------------------------
 
+
 def build() -> dict:
     """Nation → Tỉnh Thử Nghiệm → 100 communes → 8 villages → 1,000 households with a head each;
     60% of households registered for the 2025 learning-family title, most of them recognised.
@@ -95,41 +97,94 @@ def build() -> dict:
     if province and Household.objects.filter(commune__parent=province).count() == expected and built_file.exists():
         return {**json.loads(built_file.read_text()), "province_id": province.pk, "reused": True}
     if province:
-        raise SystemExit(f"A partial benchmark province is in the database: remove {BENCH_DIR / 'export.sqlite3'} "
-                         "(or the PostgreSQL database) and run again.")
+        raise SystemExit(
+            f"A partial benchmark province is in the database: remove {BENCH_DIR / 'export.sqlite3'} "
+            "(or the PostgreSQL database) and run again."
+        )
     started = time.perf_counter()
     rng = random.Random(20251126)
     surnames = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
     middles = ["Văn", "Thị", "Đức", "Minh", "Thu", "Hữu", "Ngọc", "Quang"]
-    givens = ["An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam", "Nga",
-              "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Yến"]
+    givens = [
+        "An",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Hà",
+        "Hạnh",
+        "Hoa",
+        "Hùng",
+        "Lan",
+        "Long",
+        "Mai",
+        "Nam",
+        "Nga",
+        "Phúc",
+        "Quân",
+        "Sơn",
+        "Tâm",
+        "Thảo",
+        "Trang",
+        "Tuấn",
+        "Yến",
+    ]
     with transaction.atomic():
         nation = Unit.objects.filter(era=Era.CURRENT, level=Level.NATION).first() or Unit.objects.create(
-            era=Era.CURRENT, level=Level.NATION, code="VN", name="Việt Nam", short_name="Việt Nam", division_type="")
-        province = Unit.objects.create(era=Era.CURRENT, level=Level.PROVINCE, code="BENCH", name="Tỉnh Thử Nghiệm",
-                                       short_name="Thử Nghiệm", division_type="tỉnh", parent=nation)
+            era=Era.CURRENT, level=Level.NATION, code="VN", name="Việt Nam", short_name="Việt Nam", division_type=""
+        )
+        province = Unit.objects.create(
+            era=Era.CURRENT,
+            level=Level.PROVINCE,
+            code="BENCH",
+            name="Tỉnh Thử Nghiệm",
+            short_name="Thử Nghiệm",
+            division_type="tỉnh",
+            parent=nation,
+        )
         publish_shipped_sets(log=lambda *args: None)
         campaign = campaign_for(Title.FAMILY, YEAR, None) or create_campaign(Title.FAMILY, YEAR)
         criteria_set = campaign.criteria_sets.first()
         for c in range(1, COMMUNES + 1):
-            commune = Unit.objects.create(era=Era.CURRENT, level=Level.COMMUNE, code=f"B{c:03d}", name=f"Xã Thử {c}",
-                                          short_name=f"Thử {c}", division_type="xã", parent=province)
+            commune = Unit.objects.create(
+                era=Era.CURRENT,
+                level=Level.COMMUNE,
+                code=f"B{c:03d}",
+                name=f"Xã Thử {c}",
+                short_name=f"Thử {c}",
+                division_type="xã",
+                parent=province,
+            )
             for v in range(1, VILLAGES_PER_COMMUNE + 1):
-                village = Unit.objects.create(era=Era.CURRENT, level=Level.VILLAGE, code=f"B{c:03d}-{v:02d}",
-                                              name=f"Thôn {v}", short_name=str(v), division_type="Thôn",
-                                              parent=commune)
+                village = Unit.objects.create(
+                    era=Era.CURRENT,
+                    level=Level.VILLAGE,
+                    code=f"B{c:03d}-{v:02d}",
+                    name=f"Thôn {v}",
+                    short_name=str(v),
+                    division_type="Thôn",
+                    parent=commune,
+                )
                 people = []
                 for h in range(HOUSEHOLDS_PER_VILLAGE):
-                    person = Person(full_name=f"{rng.choice(surnames)} {rng.choice(middles)} {rng.choice(givens)}",
-                                    sex=Sex.MALE if h % 2 else Sex.FEMALE, birth_year=1950 + h % 50,
-                                    unit=village, commune=commune)
+                    person = Person(
+                        full_name=f"{rng.choice(surnames)} {rng.choice(middles)} {rng.choice(givens)}",
+                        sex=Sex.MALE if h % 2 else Sex.FEMALE,
+                        birth_year=1950 + h % 50,
+                        unit=village,
+                        commune=commune,
+                    )
                     person.refresh_derived()
                     people.append(person)
                 Person.objects.bulk_create(people, batch_size=1000)
                 households = []
                 for h, person in enumerate(people, start=1):
-                    household = Household(code=f"{v:02d}{h:04d}", village=village, commune=commune,
-                                          address=f"Số {h}, thôn {v}", head=person)
+                    household = Household(
+                        code=f"{v:02d}{h:04d}",
+                        village=village,
+                        commune=commune,
+                        address=f"Số {h}, thôn {v}",
+                        head=person,
+                    )
                     household.refresh_derived(head_name=person.full_name)
                     households.append(household)
                 Household.objects.bulk_create(households, batch_size=1000)
@@ -137,22 +192,34 @@ def build() -> dict:
                 for household in households:
                     if rng.random() < 0.6:
                         state = State.RECOGNISED if rng.random() < 0.7 else State.NOT_RECOGNISED
-                        assessments.append(Assessment(
-                            campaign=campaign, title=Title.FAMILY, subject_kind="household", household=household,
-                            unit=village, recorded_unit=village, criteria_set=criteria_set, state=state,
-                            classification="achieved" if state == State.RECOGNISED else "not_achieved",
-                        ))
+                        assessments.append(
+                            Assessment(
+                                campaign=campaign,
+                                title=Title.FAMILY,
+                                subject_kind="household",
+                                household=household,
+                                unit=village,
+                                recorded_unit=village,
+                                criteria_set=criteria_set,
+                                state=state,
+                                classification="achieved" if state == State.RECOGNISED else "not_achieved",
+                            )
+                        )
                 Assessment.objects.bulk_create(assessments, batch_size=1000)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    built = {"built_seconds": round(time.perf_counter() - started, 1), "households": expected,
-             "assessments": Assessment.objects.filter(household__commune__parent=province).count()}
+    built = {
+        "built_seconds": round(time.perf_counter() - started, 1),
+        "households": expected,
+        "assessments": Assessment.objects.filter(household__commune__parent=province).count(),
+    }
     built_file.write_text(json.dumps(built))
     return {**built, "province_id": province.pk, "reused": False}
 
 
 # -- one export, in its own process -------------------------------------------------------------
+
 
 def export_once(unit_id: int) -> dict:
     """Run by the child process: request the export as the web request does, then the worker."""
@@ -212,15 +279,22 @@ def export_once(unit_id: int) -> dict:
         "rows_per_second": round(job.rows_done / elapsed) if elapsed else None,
         "file_mib": round(size / 2**20, 1),
         "rss_before_mib": round(baseline, 1),
-        "rss_during_mib": {"first_quarter": round(max(samples[:quarter], default=baseline), 1),
-                           "last_quarter": round(max(samples[-quarter:], default=baseline), 1)},
+        "rss_during_mib": {
+            "first_quarter": round(max(samples[:quarter], default=baseline), 1),
+            "last_quarter": round(max(samples[-quarter:], default=baseline), 1),
+        },
         "peak_rss_mib": round(max([peak_rss_mib(), *samples]), 1),
     }
 
 
 def _child(unit_id: int) -> dict:
-    output = subprocess.run([sys.executable, __file__, "--export", str(unit_id)], check=True, capture_output=True,
-                            text=True, env=os.environ.copy())
+    output = subprocess.run(
+        [sys.executable, __file__, "--export", str(unit_id)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
@@ -255,10 +329,12 @@ def main() -> None:
     out = result_file(connection.vendor)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{report['households']} rows in {whole_province['seconds']} s ({whole_province['cpu_seconds']} s CPU), "
-          f"peak {whole_province['peak_rss_mib']} MiB "
-          f"(one commune: {one_commune['rows']} rows, peak {one_commune['peak_rss_mib']} MiB) → "
-          f"{out.relative_to(REPO)}")
+    print(
+        f"{report['households']} rows in {whole_province['seconds']} s ({whole_province['cpu_seconds']} s CPU), "
+        f"peak {whole_province['peak_rss_mib']} MiB "
+        f"(one commune: {one_commune['rows']} rows, peak {one_commune['peak_rss_mib']} MiB) → "
+        f"{out.relative_to(REPO)}"
+    )
 
 
 if __name__ == "__main__":

@@ -68,6 +68,7 @@ def peak_rss_mib() -> float:
 
 # -- set-up (parent process) -------------------------------------------------------------------
 
+
 def build_base() -> None:
     """A migrated database with one commune of VILLAGES villages and its commune officer."""
     from django.core.management import call_command
@@ -79,9 +80,15 @@ def build_base() -> None:
     call_command("migrate", verbosity=0)
 
     def unit(level, code, name, parent=None):
-        return Unit.objects.create(era=Era.CURRENT, level=level, code=code, name=name,
-                                   short_name=name.split(" ", 1)[-1], division_type=name.split(" ", 1)[0],
-                                   parent=parent)
+        return Unit.objects.create(
+            era=Era.CURRENT,
+            level=level,
+            code=code,
+            name=name,
+            short_name=name.split(" ", 1)[-1],
+            division_type=name.split(" ", 1)[0],
+            parent=parent,
+        )
 
     nation = unit(Level.NATION, "VN", "Việt Nam")
     province = unit(Level.PROVINCE, "BENCH", "Tỉnh Thử Nghiệm", nation)
@@ -108,19 +115,28 @@ def write_workbook(path: Path, rows: int) -> None:
     for number in range(rows):
         household, member = divmod(number, MEMBERS_PER_HOUSEHOLD)
         year = 1940 + number % 80
-        sheet.append([
-            f"H{household:06d}", f"B0001-{household % VILLAGES + 1:03d}",
-            f"Xóm {household % 30}" if member == 0 else None,
-            f"Nguyễn Văn Thử {number}", "Nam" if member % 2 == 0 else "Nữ",
-            datetime.date(year, 1 + number % 12, 1 + number % 28) if number % 2 else None, year, "Kinh",
-            f"034{number:09d}" if year < 2008 else None, "Nông dân và lao động nông thôn", "Cơ bản",
-            "x" if member == 0 else None,
-        ])
+        sheet.append(
+            [
+                f"H{household:06d}",
+                f"B0001-{household % VILLAGES + 1:03d}",
+                f"Xóm {household % 30}" if member == 0 else None,
+                f"Nguyễn Văn Thử {number}",
+                "Nam" if member % 2 == 0 else "Nữ",
+                datetime.date(year, 1 + number % 12, 1 + number % 28) if number % 2 else None,
+                year,
+                "Kinh",
+                f"034{number:09d}" if year < 2008 else None,
+                "Nông dân và lao động nông thôn",
+                "Cơ bản",
+                "x" if member == 0 else None,
+            ]
+        )
     workbook.properties.identifier = TEMPLATE_ID_PREFIX + HOUSEHOLDS.code
     workbook.save(path)
 
 
 # -- one measurement (child process) -----------------------------------------------------------
+
 
 def _remove_database(path: Path) -> None:
     """The file and SQLite's write-ahead log beside it (a stale log would be replayed into a copy)."""
@@ -185,16 +201,24 @@ def measure(database: str, phase: str, rows: int, debug: bool) -> dict:
     wall = time.perf_counter() - started
     cpu = cpu_seconds() - cpu_before
     outcome = {
-        "database": database, "phase": phase, "rows": rows, "debug": debug,
+        "database": database,
+        "phase": phase,
+        "rows": rows,
+        "debug": debug,
         "file_mib": round(source.stat().st_size / 2**20, 2),
-        "wall_seconds": round(wall, 2), "cpu_seconds": round(cpu, 2), "rows_per_second": round(rows / wall),
-        "rss_before_mib": round(rss_before, 1), "peak_rss_mib": round(peak_rss_mib(), 1),
+        "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+        "rows_per_second": round(rows / wall),
+        "rss_before_mib": round(rss_before, 1),
+        "peak_rss_mib": round(peak_rss_mib(), 1),
         "peak_rss_growth_mib": round(peak_rss_mib() - rss_before, 1),
         # Other work on the machine stretches wall time (not CPU time or memory): the 1-minute load,
         # before and after.
         "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "queries_logged": len(connection.queries_log),
-        "errors": result.error_count, "file_error": result.file_error, "counts": result.counts,
+        "errors": result.error_count,
+        "file_error": result.file_error,
+        "counts": result.counts,
         "written": {"households": Household.objects.count(), "people": Person.objects.count()},
     }
     connection.close()
@@ -270,23 +294,37 @@ def main() -> None:
     plan += [(max(SIZES), "import", True)] if "debug" in phases else []
     for rows, phase, debug in plan:
         for database in DATABASES:
-            child = subprocess.run([sys.executable, __file__, database, phase, str(rows), "debug" if debug else "plain"],
-                                   capture_output=True, text=True, cwd=REPO)
+            child = subprocess.run(
+                [sys.executable, __file__, database, phase, str(rows), "debug" if debug else "plain"],
+                capture_output=True,
+                text=True,
+                cwd=REPO,
+            )
             if child.returncode:
                 sys.exit(child.stderr)
             runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
             print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
     RESULT_FILE.parent.mkdir(parents=True, exist_ok=True)
-    RESULT_FILE.write_text(json.dumps({
-        "what": "households-with-members template on SQLite and PostgreSQL side by side: check pass (dry run) "
+    RESULT_FILE.write_text(
+        json.dumps(
+            {
+                "what": "households-with-members template on SQLite and PostgreSQL side by side: check pass (dry run) "
                 "and import (check + write in one transaction), each in a fresh process on a fresh copy of "
                 "the database; wall and CPU seconds of the importing process (PostgreSQL's server CPU not "
                 "counted), peak RSS from getrusage; the last runs repeat the largest import under DEBUG=1",
-        "targets": {"postgresql_import_100000_wall_seconds": 30, "sqlite_import_100000_wall_seconds": 60,
-                    "peak_rss_mib": 150},
-        "machine": _machine(),
-        "runs": runs,
-    }, ensure_ascii=False, indent=2) + "\n")
+                "targets": {
+                    "postgresql_import_100000_wall_seconds": 30,
+                    "sqlite_import_100000_wall_seconds": 60,
+                    "peak_rss_mib": 150,
+                },
+                "machine": _machine(),
+                "runs": runs,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

@@ -65,8 +65,15 @@ def build():
     from hoctap.territory.models import Era, Level, Unit
 
     def unit(level, code, name, parent):
-        return Unit.objects.create(era=Era.CURRENT, level=level, code=code, name=name, short_name=name.split(" ", 1)[-1],
-                                   division_type=name.split(" ", 1)[0].lower(), parent=parent)
+        return Unit.objects.create(
+            era=Era.CURRENT,
+            level=level,
+            code=code,
+            name=name,
+            short_name=name.split(" ", 1)[-1],
+            division_type=name.split(" ", 1)[0].lower(),
+            parent=parent,
+        )
 
     nation = unit(Level.NATION, "VN", "Việt Nam", None)
     province = unit(Level.PROVINCE, "33", "Tỉnh Hưng Yên", nation)
@@ -85,8 +92,14 @@ def build():
     households = Household.objects.bulk_create(households, batch_size=2000)
     people = []
     for household in households:
-        person = Person(full_name=f"Nguyễn Văn Hộ {household.code}", sex=Sex.MALE, birth_year=1970,
-                        household=household, unit=household.village, commune=commune)
+        person = Person(
+            full_name=f"Nguyễn Văn Hộ {household.code}",
+            sex=Sex.MALE,
+            birth_year=1970,
+            household=household,
+            unit=household.village,
+            commune=commune,
+        )
         person.refresh_derived()
         people.append(person)
     heads = Person.objects.bulk_create(people, batch_size=2000)
@@ -94,9 +107,20 @@ def build():
         household.head = head
     Household.objects.bulk_update(households, ["head"], batch_size=2000)
     Assessment.objects.bulk_create(
-        (Assessment(campaign=campaign, title=Title.FAMILY, subject_kind=SubjectKind.HOUSEHOLD, household=h,
-                    unit=h.village, recorded_unit=h.village, criteria_set=criteria_set) for h in households),
-        batch_size=2000)
+        (
+            Assessment(
+                campaign=campaign,
+                title=Title.FAMILY,
+                subject_kind=SubjectKind.HOUSEHOLD,
+                household=h,
+                unit=h.village,
+                recorded_unit=h.village,
+                criteria_set=criteria_set,
+            )
+            for h in households
+        ),
+        batch_size=2000,
+    )
     officer = User.objects.create_user("canboxa", password="x")
     RoleAssignment.objects.create(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
     credential, secret = DeviceCredential.issue(officer, "Bench")
@@ -128,8 +152,10 @@ def main():
     credential, secret, criteria_set = build()
     setup_s = round(time.perf_counter() - started, 1)
     client = Client()
-    headers = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(f"{credential.login}:{secret}".encode()).decode(),
-               "HTTP_X_OPENROSA_VERSION": "1.0"}
+    headers = {
+        "HTTP_AUTHORIZATION": "Basic " + base64.b64encode(f"{credential.login}:{secret}".encode()).decode(),
+        "HTTP_X_OPENROSA_VERSION": "1.0",
+    }
 
     def get(url):
         response = client.get(url, secure=True, **headers)
@@ -142,12 +168,17 @@ def main():
     download = item.find(f"{ns}downloadUrl").text
     manifest = item.find(f"{ns}manifestUrl").text
     subjects = download.replace("form.xml", "subjects.csv")
-    sizes = {"form_xml_bytes": len(get(download).content), "subjects_csv_bytes": len(get(subjects).content),
-             "subjects_rows": get(subjects).content.count(b"\n") - 1}
-    requests = {"form_list": timed(lambda: get("/openrosa/formList"), 20),
-                "form_xml": timed(lambda: get(download), 20),
-                "manifest": timed(lambda: get(manifest), 20),
-                "subjects_csv": timed(lambda: get(subjects), 20)}
+    sizes = {
+        "form_xml_bytes": len(get(download).content),
+        "subjects_csv_bytes": len(get(subjects).content),
+        "subjects_rows": get(subjects).content.count(b"\n") - 1,
+    }
+    requests = {
+        "form_list": timed(lambda: get("/openrosa/formList"), 20),
+        "form_xml": timed(lambda: get(download), 20),
+        "manifest": timed(lambda: get(manifest), 20),
+        "subjects_csv": timed(lambda: get(subjects), 20),
+    }
 
     definition = criteria_set.definition
     names = xform.field_names(definition)
@@ -158,21 +189,33 @@ def main():
     def submit():
         assessment_id = next(ids)
         code = definition.indicators[0].code
-        answers = "".join(f"<{names[i.code]}>{1 if i.kind == 'pass_fail' else 1}</{names[i.code]}>"
-                          for i in definition.indicators)
-        body = (f'<data id="{xform.form_id(criteria_set.campaigns.get().pk, criteria_set.pk)}" version="x">'
-                f"<subject>{assessment_id}</subject><base_version>1</base_version>{answers}"
-                f"<{xform.photo_name(names[code])}>p.jpg</{xform.photo_name(names[code])}>"
-                f"<action>draft</action><meta><instanceID>uuid:{uuid.uuid4()}</instanceID></meta></data>").encode()
-        response = client.post("/openrosa/submission", secure=True, **headers, data={
-            "xml_submission_file": SimpleUploadedFile("i.xml", body, "text/xml"),
-            "p.jpg": SimpleUploadedFile("p.jpg", photo.getvalue(), "image/jpeg")})
+        answers = "".join(
+            f"<{names[i.code]}>{1 if i.kind == 'pass_fail' else 1}</{names[i.code]}>" for i in definition.indicators
+        )
+        body = (
+            f'<data id="{xform.form_id(criteria_set.campaigns.get().pk, criteria_set.pk)}" version="x">'
+            f"<subject>{assessment_id}</subject><base_version>1</base_version>{answers}"
+            f"<{xform.photo_name(names[code])}>p.jpg</{xform.photo_name(names[code])}>"
+            f"<action>draft</action><meta><instanceID>uuid:{uuid.uuid4()}</instanceID></meta></data>"
+        ).encode()
+        response = client.post(
+            "/openrosa/submission",
+            secure=True,
+            **headers,
+            data={
+                "xml_submission_file": SimpleUploadedFile("i.xml", body, "text/xml"),
+                "p.jpg": SimpleUploadedFile("p.jpg", photo.getvalue(), "image/jpeg"),
+            },
+        )
         assert response.status_code == 201, response.content
 
     requests["draft_submission_with_photo"] = timed(submit, 50)
     report = {
         "what": "OpenRosa server for one commune's officer (Django test client, SQLite)",
-        "households": HOUSEHOLDS, "setup_s": setup_s, **sizes, "requests": requests,
+        "households": HOUSEHOLDS,
+        "setup_s": setup_s,
+        **sizes,
+        "requests": requests,
         "photo_bytes": len(photo.getvalue()),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
     }

@@ -30,29 +30,40 @@ BENCH_DIR = REPO / "var" / "bench"
 RESULTS = REPO / "bench" / "results" / "pages.json"
 PYTHON = str(REPO / ".venv" / "bin" / "python")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-FAST_3G = {"offline": False, "latency": 562.5, "downloadThroughput": 1_600_000 * 0.9 / 8,
-           "uploadThroughput": 750_000 * 0.9 / 8}
+FAST_3G = {
+    "offline": False,
+    "latency": 562.5,
+    "downloadThroughput": 1_600_000 * 0.9 / 8,
+    "uploadThroughput": 750_000 * 0.9 / 8,
+}
 DEMO_PASSWORD = "hoctap-demo-2026"
 
 
 def environment() -> dict:
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": f"sqlite:///{BENCH_DIR / 'pages.sqlite3'}",
-        "HOCTAP_VAR_DIR": str(BENCH_DIR / "pages-var"),
-        "STATIC_ROOT": str(BENCH_DIR / "pages-static"),
-        # DEBUG is off: a throwaway key for this run (the public development key is refused).
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        "SECURE_COOKIES": "0",  # plain http on 127.0.0.1
-        "LOG_LEVEL": "WARNING",
-        "DEBUG": "0",
-    })
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{BENCH_DIR / 'pages.sqlite3'}",
+            "HOCTAP_VAR_DIR": str(BENCH_DIR / "pages-var"),
+            "STATIC_ROOT": str(BENCH_DIR / "pages-static"),
+            # DEBUG is off: a throwaway key for this run (the public development key is refused).
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+            "SECURE_COOKIES": "0",  # plain http on 127.0.0.1
+            "LOG_LEVEL": "WARNING",
+            "DEBUG": "0",
+        }
+    )
     return env
 
 
 def manage(env: dict, *args: str, debug: bool = False) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=REPO, check=True,
-                   env={**env, "DEBUG": "1" if debug else "0"}, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=REPO,
+        check=True,
+        env={**env, "DEBUG": "1" if debug else "0"},
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def prepare(env: dict) -> None:
@@ -73,8 +84,14 @@ def journeys(env: dict) -> dict[str, list[str]]:
         "unit = lambda u: R.objects.filter(user__username=u).values_list('unit_id', 'unit__code')[0]\n"
         "print(json.dumps({u: unit(u) for u in ('canboxa', 'canbotinh')}))\n"
     )
-    out = subprocess.run([PYTHON, "-c", code], cwd=REPO, env={**env, "DJANGO_SETTINGS_MODULE": "hoctap.settings"},
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [PYTHON, "-c", code],
+        cwd=REPO,
+        env={**env, "DJANGO_SETTINGS_MODULE": "hoctap.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     units = json.loads(out.strip().splitlines()[-1])
     commune_id, province_id = units["canboxa"][0], units["canbotinh"][0]
     province_code = units["canbotinh"][1]
@@ -104,8 +121,9 @@ def measure(base: str, pages: dict[str, list[str]], runs: int) -> list[dict]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         for username, urls in pages.items():
-            context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                          locale="vi-VN")
+            context = browser.new_context(
+                viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="vi-VN"
+            )
             page = context.new_page()
             if username:
                 page.goto(f"{base}/login/")
@@ -132,8 +150,11 @@ def measure(base: str, pages: dict[str, list[str]], runs: int) -> list[dict]:
                         sizes.append(timing[1])
                     row[f"{mode}_ms"] = round(statistics.median(times))
                     row[f"{mode}_bytes"] = round(statistics.median(sizes))
-                print(f"{row['user']:>10} {url:<32} cold {row['cold_ms']:>5} ms {row['cold_bytes']:>7} B"
-                      f" · warm {row['warm_ms']:>5} ms {row['warm_bytes']:>7} B", flush=True)
+                print(
+                    f"{row['user']:>10} {url:<32} cold {row['cold_ms']:>5} ms {row['cold_bytes']:>7} B"
+                    f" · warm {row['warm_ms']:>5} ms {row['warm_bytes']:>7} B",
+                    flush=True,
+                )
                 rows.append(row)
             context.close()
         browser.close()
@@ -148,8 +169,13 @@ def main() -> None:
     env = environment()
     prepare(env)
     pages = journeys(env)
-    server = subprocess.Popen([PYTHON, "manage.py", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
-                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [PYTHON, "manage.py", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{args.port}"
         wait_for(f"{base}/login/")
@@ -158,11 +184,21 @@ def main() -> None:
         server.terminate()
         server.wait(10)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "network": "DevTools Fast 3G (562.5 ms RTT, 1.44 Mbit/s down, 675 kbit/s up)",
-        "viewport": "360x740", "runs": args.runs, "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "when": time.strftime("%Y-%m-%d"), "pages": rows,
-    }, ensure_ascii=False, indent=1) + "\n")
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "network": "DevTools Fast 3G (562.5 ms RTT, 1.44 Mbit/s down, 675 kbit/s up)",
+                "viewport": "360x740",
+                "runs": args.runs,
+                "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                "when": time.strftime("%Y-%m-%d"),
+                "pages": rows,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n"
+    )
     print(f"→ {RESULTS.relative_to(REPO)}")
 
 

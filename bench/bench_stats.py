@@ -57,13 +57,20 @@ def percentiles(samples):
     samples = sorted(samples)
     if not samples:
         return {}
+
     def at(q):
         return samples[min(len(samples) - 1, int(round(q * (len(samples) - 1))))]
-    return {"p50_ms": round(at(0.5) * 1000, 2), "p95_ms": round(at(0.95) * 1000, 2),
-            "mean_ms": round(statistics.mean(samples) * 1000, 2), "n": len(samples)}
+
+    return {
+        "p50_ms": round(at(0.5) * 1000, 2),
+        "p95_ms": round(at(0.95) * 1000, 2),
+        "mean_ms": round(statistics.mean(samples) * 1000, 2),
+        "n": len(samples),
+    }
 
 
 # -- the steps (run in child processes) ------------------------------------------------------------
+
 
 def _create_database(url):
     import psycopg
@@ -71,8 +78,10 @@ def _create_database(url):
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                     [name])
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
 
@@ -89,6 +98,7 @@ def step_setup(scale, url):
     django_setup()
     from django.core.management import call_command
 
+    from bench import synth
     from hoctap.accounts.models import RoleAssignment, User
     from hoctap.accounts.roles import Role
     from hoctap.assessments.models import Campaign
@@ -96,8 +106,6 @@ def step_setup(scale, url):
     from hoctap.criteria.titles import Title
     from hoctap.territory.loader import load_territories
     from hoctap.territory.models import Era, Level, Unit, UnitLineage
-
-    from bench import synth
 
     call_command("migrate", verbosity=0)
     load_territories()
@@ -109,9 +117,14 @@ def step_setup(scale, url):
     for title in Title.values:
         for year in years:
             campaigns[(title, year)] = Campaign.objects.create(
-                year=year, title=title, registration_opens=f"{year}-01-01", registration_closes=f"{year}-03-31",
-                self_assessment_deadline=f"{year}-11-30", review_deadline=f"{year}-12-15",
-                recognition_deadline=f"{year}-12-31").pk
+                year=year,
+                title=title,
+                registration_opens=f"{year}-01-01",
+                registration_closes=f"{year}-03-31",
+                self_assessment_deadline=f"{year}-11-30",
+                review_deadline=f"{year}-12-15",
+                recognition_deadline=f"{year}-12-31",
+            ).pk
     province = _province()
     communes = list(Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE).order_by("pk"))
     if kind == "province":
@@ -129,8 +142,16 @@ def step_setup(scale, url):
         olds = sources.get(commune.pk, [])
         legacy_of[commune.pk] = olds[0] if len(olds) == 1 else None
     generated = time.perf_counter()
-    counts = synth.generate(communes, per_commune, with_people=people, years=years, campaigns=campaigns,
-                            criteria_sets=published, legacy_of=legacy_of, log=lambda m: print(m, file=sys.stderr))
+    counts = synth.generate(
+        communes,
+        per_commune,
+        with_people=people,
+        years=years,
+        campaigns=campaigns,
+        criteria_sets=published,
+        legacy_of=legacy_of,
+        log=lambda m: print(m, file=sys.stderr),
+    )
     timings["generate_s"] = round(time.perf_counter() - generated, 1)
     admin = User.objects.create_user("bench_admin", password="bench-password-123", full_name="Bench")
     RoleAssignment.objects.create(user=admin, role=Role.CENTRAL_ADMIN, unit=Unit.objects.get(level=Level.NATION))
@@ -145,8 +166,11 @@ def step_recompute(unit_code):
     from hoctap.stats import recompute
     from hoctap.territory.models import Era, Level, Unit
 
-    unit = None if unit_code == "nation" else Unit.objects.get(era=Era.CURRENT, level__in=[Level.PROVINCE, Level.COMMUNE],
-                                                                code=unit_code)
+    unit = (
+        None
+        if unit_code == "nation"
+        else Unit.objects.get(era=Era.CURRENT, level__in=[Level.PROVINCE, Level.COMMUNE], code=unit_code)
+    )
     started = time.perf_counter()
     rows = recompute.recompute(None, unit)
     recompute.tidy_after_recompute()  # as `manage.py stats recompute` does: part of the time measured
@@ -159,12 +183,19 @@ def step_verify(unit_code):
     from hoctap.stats import recompute
     from hoctap.territory.models import Era, Level, Unit
 
-    unit = None if unit_code == "nation" else Unit.objects.get(era=Era.CURRENT, level__in=[Level.PROVINCE, Level.COMMUNE],
-                                                                code=unit_code)
+    unit = (
+        None
+        if unit_code == "nation"
+        else Unit.objects.get(era=Era.CURRENT, level__in=[Level.PROVINCE, Level.COMMUNE], code=unit_code)
+    )
     started = time.perf_counter()
     report = recompute.verify(None, unit)
-    return {"seconds": round(time.perf_counter() - started, 2), "ok": report.ok, "rows": report.rows,
-            "differences": [str(d) for d in report.differences[:10]]}
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "ok": report.ok,
+        "rows": report.rows,
+        "differences": [str(d) for d in report.differences[:10]],
+    }
 
 
 RAW_TITLES = """
@@ -243,10 +274,19 @@ def step_dashboards(scale, repeats, raw_repeats):
             _raw(level, unit)
             raw_samples.append(time.perf_counter() - started)
         dash, raw = percentiles(samples), percentiles(raw_samples)
-        out[level] = {"unit": unit.name, "dashboard": dash, "dashboard_app_cpu": percentiles(cpu), "raw_group_by": raw,
-                      "raw_over_dashboard_p50": round(raw["p50_ms"] / dash["p50_ms"], 1)}
-    out["national_over_commune_p50"] = round(out["nation"]["dashboard"]["p50_ms"] / out["commune"]["dashboard"]["p50_ms"], 2)
-    out["national_over_commune_p95"] = round(out["nation"]["dashboard"]["p95_ms"] / out["commune"]["dashboard"]["p95_ms"], 2)
+        out[level] = {
+            "unit": unit.name,
+            "dashboard": dash,
+            "dashboard_app_cpu": percentiles(cpu),
+            "raw_group_by": raw,
+            "raw_over_dashboard_p50": round(raw["p50_ms"] / dash["p50_ms"], 1),
+        }
+    out["national_over_commune_p50"] = round(
+        out["nation"]["dashboard"]["p50_ms"] / out["commune"]["dashboard"]["p50_ms"], 2
+    )
+    out["national_over_commune_p95"] = round(
+        out["nation"]["dashboard"]["p95_ms"] / out["commune"]["dashboard"]["p95_ms"], 2
+    )
     return out
 
 
@@ -269,16 +309,27 @@ def step_decisions(count):
     commune = Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, parent=province).order_by("pk").first()
     # get_or_create: the step can run again on the same database (e.g. after a code change)
     user = User.objects.filter(username="bench_approver").first() or User.objects.create_user(
-        "bench_approver", password="bench-password-123", full_name="Chủ tịch")
+        "bench_approver", password="bench-password-123", full_name="Chủ tịch"
+    )
     RoleAssignment.objects.get_or_create(user=user, role=Role.COMMUNE_APPROVER, unit=commune)
     scope = Scope(user)
-    proposed = list(Assessment.objects.filter(title="family", campaign__year=YEAR, state="proposed",
-                                              unit__path__startswith=commune.path).order_by("pk")[: 2 * count + 10])
+    proposed = list(
+        Assessment.objects.filter(
+            title="family", campaign__year=YEAR, state="proposed", unit__path__startswith=commune.path
+        ).order_by("pk")[: 2 * count + 10]
+    )
     campaign = proposed[0].campaign
     sequence = 1 + (Decision.objects.filter(issuer=commune, year=YEAR).aggregate(n=Max("sequence"))["n"] or 0)
-    decision = Decision.objects.create(campaign=campaign, issuer=commune, year=YEAR, sequence=sequence,
-                                       issued_on=datetime.date(YEAR, 12, 20), signer_name="Phạm Văn Đức",
-                                       legal_bases="Luật Giáo dục", recipients="Lưu VT")
+    decision = Decision.objects.create(
+        campaign=campaign,
+        issuer=commune,
+        year=YEAR,
+        sequence=sequence,
+        issued_on=datetime.date(YEAR, 12, 20),
+        signer_name="Phạm Văn Đức",
+        legal_bases="Luật Giáo dục",
+        recipients="Lưu VT",
+    )
     with_tallies, without = [], []
     for _ in range(5):  # warm up, both ways
         workflow.transition(scope, proposed.pop(), "recognise", decision=decision)
@@ -298,12 +349,18 @@ def step_decisions(count):
     # the undercounted decisions are put right, and the commune proved right again
     recompute.recompute(None, commune)
     report = recompute.verify(None, commune)
-    return {"commune": commune.name, "with_tallies": a, "without_tallies": b,
-            "ratio_p50": round(a["p50_ms"] / b["p50_ms"], 2), "ratio_p95": round(a["p95_ms"] / b["p95_ms"], 2),
-            "verify_after": report.ok}
+    return {
+        "commune": commune.name,
+        "with_tallies": a,
+        "without_tallies": b,
+        "ratio_p50": round(a["p50_ms"] / b["p50_ms"], 2),
+        "ratio_p95": round(a["p95_ms"] / b["p95_ms"], 2),
+        "verify_after": report.ok,
+    }
 
 
 # -- the driver -----------------------------------------------------------------------------------
+
 
 def run_step(args, env):
     """Run one step in a child process; return its JSON and its peak resident set."""
@@ -327,18 +384,29 @@ def machine(url):
             memory = round(int(line.split()[1]) / 1024 / 1024, 1)
     with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres") as conn:
         version = conn.execute("SHOW server_version").fetchone()[0]
-        settings = {name: conn.execute(f"SHOW {name}").fetchone()[0]
-                    for name in ("shared_buffers", "work_mem", "max_parallel_workers_per_gather")}
-    return {"cores": os.cpu_count(), "memory_gb": memory, "postgresql": version, "postgresql_settings": settings,
-            "python": platform.python_version(), "platform": platform.platform(),
-            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+        settings = {
+            name: conn.execute(f"SHOW {name}").fetchone()[0]
+            for name in ("shared_buffers", "work_mem", "max_parallel_workers_per_gather")
+        }
+    return {
+        "cores": os.cpu_count(),
+        "memory_gb": memory,
+        "postgresql": version,
+        "postgresql_settings": settings,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def run(scale: str, url: str = DEFAULT_DB, log=print) -> dict:
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.stats_settings",
-           "PYTHONPATH": str(REPO)}
-    result = {"scale": scale, "database": url.rsplit("/", 1)[1], "machine": machine(url),
-              "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.stats_settings", "PYTHONPATH": str(REPO)}
+    result = {
+        "scale": scale,
+        "database": url.rsplit("/", 1)[1],
+        "machine": machine(url),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
     log(f"[{scale}] setup (synthetic data with COPY)…")
     result["setup"] = run_step(["setup", "--scale", scale], env)
     log(f"[{scale}] {json.dumps(result['setup'], ensure_ascii=False)}")
@@ -353,8 +421,9 @@ def run(scale: str, url: str = DEFAULT_DB, log=print) -> dict:
         log(f"[{scale}]   {result[f'verify_{target}']}")
     repeats, raw_repeats = {"commune": (40, 20), "province": (40, 10), "nation": (30, 3)}[scale]
     log(f"[{scale}] dashboards vs GROUP BY over raw tables…")
-    result["dashboards"] = run_step(["dashboards", "--scale", scale, "--repeats", str(repeats),
-                                     "--raw-repeats", str(raw_repeats)], env)
+    result["dashboards"] = run_step(
+        ["dashboards", "--scale", scale, "--repeats", str(repeats), "--raw-repeats", str(raw_repeats)], env
+    )
     log(f"[{scale}]   {json.dumps(result['dashboards'], ensure_ascii=False)}")
     log(f"[{scale}] recognition decisions with and without tally maintenance…")
     result["decisions"] = run_step(["decisions", "--count", "100"], env)
@@ -366,16 +435,25 @@ def run(scale: str, url: str = DEFAULT_DB, log=print) -> dict:
 
 def _province_code(env):
     code = subprocess.run(
-        [sys.executable, "-c", "import django, os; django.setup(); from bench.bench_stats import _province; "
-                               "print(_province().code)"],
-        env=env, cwd=REPO, capture_output=True, text=True, check=True)
+        [
+            sys.executable,
+            "-c",
+            "import django, os; django.setup(); from bench.bench_stats import _province; print(_province().code)",
+        ],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return code.stdout.strip().splitlines()[-1]
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", nargs="?", default="all",
-                        choices=["all", "setup", "recompute", "verify", "dashboards", "decisions"])
+    parser.add_argument(
+        "step", nargs="?", default="all", choices=["all", "setup", "recompute", "verify", "dashboards", "decisions"]
+    )
     parser.add_argument("--scale", choices=list(SCALES), default="commune")
     parser.add_argument("--unit", default="nation")
     parser.add_argument("--repeats", type=int, default=30)

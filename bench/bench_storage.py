@@ -41,9 +41,11 @@ def photo(seed: int) -> bytes:
 
 def summary(samples: list[float]) -> dict:
     ordered = sorted(samples)
-    return {"p50_ms": round(statistics.median(ordered) * 1000, 2),
-            "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 2),
-            "n": len(ordered)}
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 2),
+        "n": len(ordered),
+    }
 
 
 def measure(entry: dict, photos: list[bytes]) -> dict:
@@ -106,19 +108,29 @@ def main() -> None:
     from tests import seaweedfs
 
     photos = [photo(seed) for seed in range(ROUNDS)]
-    result = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
-                          "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
-              "photo_bytes_mean": round(statistics.mean(len(p) for p in photos)),
-              "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
+    result = {
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        },
+        "photo_bytes_mean": round(statistics.mean(len(p) for p in photos)),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+    }
     with tempfile.TemporaryDirectory(prefix="hoctap-bench-media-") as media:
-        result["local"] = measure({"BACKEND": "django.core.files.storage.FileSystemStorage",
-                                   "OPTIONS": {"location": media}}, photos)
+        result["local"] = measure(
+            {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": media}}, photos
+        )
     server = seaweedfs.start()
     try:
         result["seaweedfs_started_in_s"] = round(server.started_in, 2)
         bucket = server.create_bucket("bench")
-        result["s3_seaweedfs_loopback"] = measure(s3_storage(
-            bucket, endpoint_url=server.endpoint_url, access_key=server.access_key, secret_key=server.secret_key), photos)
+        result["s3_seaweedfs_loopback"] = measure(
+            s3_storage(
+                bucket, endpoint_url=server.endpoint_url, access_key=server.access_key, secret_key=server.secret_key
+            ),
+            photos,
+        )
     finally:
         began = time.perf_counter()
         server.stop()

@@ -24,41 +24,206 @@ from hoctap.core.text import fold, normalise, sort_key
 SEED = 20251125
 
 FAMILY_NAMES = [
-    ("Nguyễn", 380), ("Trần", 110), ("Lê", 95), ("Phạm", 70), ("Hoàng", 51), ("Huỳnh", 20), ("Phan", 45),
-    ("Vũ", 39), ("Võ", 20), ("Đặng", 21), ("Bùi", 20), ("Đỗ", 14), ("Hồ", 13), ("Ngô", 13), ("Dương", 10),
-    ("Lý", 5), ("Đinh", 7), ("Trịnh", 6), ("Đào", 6), ("Mai", 4), ("Cao", 4), ("Lương", 4), ("Hà", 5),
-    ("Tạ", 3), ("Lò", 2), ("Triệu", 2), ("Nông", 2), ("Lục", 1), ("Quách", 1),
+    ("Nguyễn", 380),
+    ("Trần", 110),
+    ("Lê", 95),
+    ("Phạm", 70),
+    ("Hoàng", 51),
+    ("Huỳnh", 20),
+    ("Phan", 45),
+    ("Vũ", 39),
+    ("Võ", 20),
+    ("Đặng", 21),
+    ("Bùi", 20),
+    ("Đỗ", 14),
+    ("Hồ", 13),
+    ("Ngô", 13),
+    ("Dương", 10),
+    ("Lý", 5),
+    ("Đinh", 7),
+    ("Trịnh", 6),
+    ("Đào", 6),
+    ("Mai", 4),
+    ("Cao", 4),
+    ("Lương", 4),
+    ("Hà", 5),
+    ("Tạ", 3),
+    ("Lò", 2),
+    ("Triệu", 2),
+    ("Nông", 2),
+    ("Lục", 1),
+    ("Quách", 1),
 ]
-MIDDLE = {"male": ["Văn", "Văn", "Văn", "Đức", "Hữu", "Minh", "Quang", "Công", "Xuân", "Thanh", "Ngọc", "Trọng",
-                   "Mạnh", "Tiến", "Duy"],
-          "female": ["Thị", "Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Hồng", "Kim", "Phương", "Bích",
-                     "Thùy", "Diệu"]}
-GIVEN = {"male": ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Huy", "Khánh", "Long", "Nam", "Phong",
-                  "Quân", "Sơn", "Thắng", "Toàn", "Tuấn", "Việt", "Vinh", "Hiếu", "Trung", "Thành", "Tùng",
-                  "Kiên", "Lâm", "Đông", "Hòa", "Nghĩa", "Phúc", "Tài"],
-         "female": ["Anh", "Chi", "Dung", "Giang", "Hà", "Hằng", "Hạnh", "Hoa", "Hương", "Huyền", "Lan", "Liên",
-                    "Linh", "Loan", "Mai", "Nga", "Ngọc", "Nhung", "Oanh", "Phương", "Thảo", "Thủy", "Trang",
-                    "Tuyết", "Yến", "Vân", "Hiền", "Lý", "Quyên", "Xuân"]}
+MIDDLE = {
+    "male": [
+        "Văn",
+        "Văn",
+        "Văn",
+        "Đức",
+        "Hữu",
+        "Minh",
+        "Quang",
+        "Công",
+        "Xuân",
+        "Thanh",
+        "Ngọc",
+        "Trọng",
+        "Mạnh",
+        "Tiến",
+        "Duy",
+    ],
+    "female": [
+        "Thị",
+        "Thị",
+        "Thị",
+        "Thị",
+        "Ngọc",
+        "Thu",
+        "Thanh",
+        "Minh",
+        "Hồng",
+        "Kim",
+        "Phương",
+        "Bích",
+        "Thùy",
+        "Diệu",
+    ],
+}
+GIVEN = {
+    "male": [
+        "An",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Đạt",
+        "Hải",
+        "Hùng",
+        "Huy",
+        "Khánh",
+        "Long",
+        "Nam",
+        "Phong",
+        "Quân",
+        "Sơn",
+        "Thắng",
+        "Toàn",
+        "Tuấn",
+        "Việt",
+        "Vinh",
+        "Hiếu",
+        "Trung",
+        "Thành",
+        "Tùng",
+        "Kiên",
+        "Lâm",
+        "Đông",
+        "Hòa",
+        "Nghĩa",
+        "Phúc",
+        "Tài",
+    ],
+    "female": [
+        "Anh",
+        "Chi",
+        "Dung",
+        "Giang",
+        "Hà",
+        "Hằng",
+        "Hạnh",
+        "Hoa",
+        "Hương",
+        "Huyền",
+        "Lan",
+        "Liên",
+        "Linh",
+        "Loan",
+        "Mai",
+        "Nga",
+        "Ngọc",
+        "Nhung",
+        "Oanh",
+        "Phương",
+        "Thảo",
+        "Thủy",
+        "Trang",
+        "Tuyết",
+        "Yến",
+        "Vân",
+        "Hiền",
+        "Lý",
+        "Quyên",
+        "Xuân",
+    ],
+}
 HOUSEHOLD_SIZES = [(1, 10), (2, 20), (3, 22), (4, 25), (5, 12), (6, 7), (7, 4)]  # mean 3.46
 VILLAGE_KINDS = ["Thôn", "Thôn", "Thôn", "Xóm", "Tổ dân phố", "Bản"]
-VILLAGE_NAMES = ["Đông", "Đoài", "Nam", "Bắc", "Thượng", "Hạ", "Trung", "An Lạc", "Phú Mỹ", "Tân Lập", "Hòa Bình",
-                 "Quyết Tiến", "Đồng Tâm", "Thắng Lợi", "Đoàn Kết", "Tiền Phong", "Hưng Long", "Cổ Lễ", "Văn Lâm",
-                 "Phú Xá", "Bình Minh", "Yên Phú", "Lạc Hồng", "Đại Đồng"]
-ORG_KINDS = [("school", "Trường Tiểu học"), ("school", "Trường THCS"), ("kindergarten", "Trường Mầm non"),
-             ("agency", "Trạm Y tế"), ("cooperative", "Hợp tác xã Nông nghiệp"), ("enterprise", "Công ty TNHH"),
-             ("agency", "Ủy ban nhân dân")]
+VILLAGE_NAMES = [
+    "Đông",
+    "Đoài",
+    "Nam",
+    "Bắc",
+    "Thượng",
+    "Hạ",
+    "Trung",
+    "An Lạc",
+    "Phú Mỹ",
+    "Tân Lập",
+    "Hòa Bình",
+    "Quyết Tiến",
+    "Đồng Tâm",
+    "Thắng Lợi",
+    "Đoàn Kết",
+    "Tiền Phong",
+    "Hưng Long",
+    "Cổ Lễ",
+    "Văn Lâm",
+    "Phú Xá",
+    "Bình Minh",
+    "Yên Phú",
+    "Lạc Hồng",
+    "Đại Đồng",
+]
+ORG_KINDS = [
+    ("school", "Trường Tiểu học"),
+    ("school", "Trường THCS"),
+    ("kindergarten", "Trường Mầm non"),
+    ("agency", "Trạm Y tế"),
+    ("cooperative", "Hợp tác xã Nông nghiệp"),
+    ("enterprise", "Công ty TNHH"),
+    ("agency", "Ủy ban nhân dân"),
+]
 NOW = "2025-03-01 08:00:00+07"
-FAMILY_STATES_2025 = [("recognised", 62), ("certified", 6), ("not_recognised", 4), ("proposed", 6),
-                      ("under_review", 4), ("submitted", 5), ("self_assessing", 5), ("registered", 8)]
-FAMILY_STATES_2024 = [("recognised", 55), ("certified", 10), ("not_recognised", 10), ("revoked", 1),
-                      ("submitted", 8), ("registered", 16)]
-CITIZEN_STATES = [("recognised", 55), ("not_recognised", 8), ("proposed", 7), ("submitted", 10),
-                  ("self_assessing", 10), ("registered", 10)]
+FAMILY_STATES_2025 = [
+    ("recognised", 62),
+    ("certified", 6),
+    ("not_recognised", 4),
+    ("proposed", 6),
+    ("under_review", 4),
+    ("submitted", 5),
+    ("self_assessing", 5),
+    ("registered", 8),
+]
+FAMILY_STATES_2024 = [
+    ("recognised", 55),
+    ("certified", 10),
+    ("not_recognised", 10),
+    ("revoked", 1),
+    ("submitted", 8),
+    ("registered", 16),
+]
+CITIZEN_STATES = [
+    ("recognised", 55),
+    ("not_recognised", 8),
+    ("proposed", 7),
+    ("submitted", 10),
+    ("self_assessing", 10),
+    ("registered", 10),
+]
 CLASSES = [("tieu_bieu", 15), ("dat", 85)]
 
 
 def _weighted(rng, pairs):
-    values, weights = zip(*pairs)
+    values, weights = zip(*pairs, strict=True)
     return lambda: rng.choices(values, weights)[0]
 
 
@@ -123,14 +288,19 @@ class Indexes:
 
     def __enter__(self):
         c = self.cursor
-        c.execute("SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
-                  "WHERE conrelid = %s::regclass AND contype IN ('u', 'f', 'c')", [self.table])
+        c.execute(
+            "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype IN ('u', 'f', 'c')",
+            [self.table],
+        )
         self.constraints = c.fetchall()
         for name, _definition, _kind in self.constraints:
             c.execute(f'ALTER TABLE {self.table} DROP CONSTRAINT "{name}"')
-        c.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
-                  "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p')",
-                  [self.table, self.table])
+        c.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p')",
+            [self.table, self.table],
+        )
         self.indexes = c.fetchall()
         for name, _definition in self.indexes:
             c.execute(f'DROP INDEX "{name}"')
@@ -175,25 +345,49 @@ def make_villages(communes, rng) -> dict[int, list[int]]:
         count = max(6, int(rng.gauss(19, 5)))
         for number in range(1, count + 1):
             kind = rng.choice(VILLAGE_KINDS)
-            short = f"{rng.choice(VILLAGE_NAMES)} {number}" if number > len(VILLAGE_NAMES) // 2 else \
-                VILLAGE_NAMES[(number * 7 + commune.pk) % len(VILLAGE_NAMES)] + f" {number}"
+            short = (
+                f"{rng.choice(VILLAGE_NAMES)} {number}"
+                if number > len(VILLAGE_NAMES) // 2
+                else VILLAGE_NAMES[(number * 7 + commune.pk) % len(VILLAGE_NAMES)] + f" {number}"
+            )
             name = normalise(f"{kind} {short}")
-            objects.append(Unit(era=Era.CURRENT, level=Level.VILLAGE, code=f"{commune.code}-{number:03d}", name=name,
-                                short_name=short, division_type=kind, parent_id=commune.pk, path="",
-                                name_folded=fold(name), sort_key=sort_key(short)))
+            objects.append(
+                Unit(
+                    era=Era.CURRENT,
+                    level=Level.VILLAGE,
+                    code=f"{commune.code}-{number:03d}",
+                    name=name,
+                    short_name=short,
+                    division_type=kind,
+                    parent_id=commune.pk,
+                    path="",
+                    name_folded=fold(name),
+                    sort_key=sort_key(short),
+                )
+            )
     Unit.objects.bulk_create(objects, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE territory_unit v SET path = c.path || v.id || '/' FROM territory_unit c "
-            "WHERE v.parent_id = c.id AND v.level = 'village' AND v.path = ''")
+            "WHERE v.parent_id = c.id AND v.level = 'village' AND v.path = ''"
+        )
     villages = defaultdict(list)
     for pk, parent_id in Unit.objects.filter(level=Level.VILLAGE).values_list("pk", "parent_id"):
         villages[parent_id].append(pk)
     return villages
 
 
-def generate(communes, households_per_commune: int, *, with_people: bool, years, campaigns, criteria_sets,
-             legacy_of: dict[int, int | None], log=print) -> dict:
+def generate(
+    communes,
+    households_per_commune: int,
+    *,
+    with_people: bool,
+    years,
+    campaigns,
+    criteria_sets,
+    legacy_of: dict[int, int | None],
+    log=print,
+) -> dict:
     """Write the synthetic registry and assessments for `communes`; return the row counts."""
     rng = random.Random(SEED)
     names = Names(rng)
@@ -206,23 +400,86 @@ def generate(communes, households_per_commune: int, *, with_people: bool, years,
     with raw.cursor() as cursor:
         cursor.execute("SET synchronous_commit = off")
         tables = ["registry_household", "assessments_assessment"] + (
-            ["registry_person", "registry_clanbranch", "registry_organisation"] if with_people else [])
+            ["registry_person", "registry_clanbranch", "registry_organisation"] if with_people else []
+        )
         managers = [Indexes(cursor, table) for table in tables]
         for manager in managers:
             manager.__enter__()
-        households = Copier(cursor, "registry_household", [
-            "id", "code", "village_id", "commune_id", "address", "head_id", "clan_branch_id", "code_folded",
-            "name_folded", "sort_key", "created_at", "updated_at"])
-        people = Copier(cursor, "registry_person", [
-            "id", "full_name", "sex", "birth_date", "birth_year", "ethnicity", "id_number", "household_id",
-            "occupation_group", "employer_id", "digital_skill", "account_id", "unit_id", "commune_id", "name_folded",
-            "sort_key", "created_at", "updated_at"])
-        clans = Copier(cursor, "registry_clanbranch", [
-            "id", "name", "branch", "commune_id", "representative", "name_folded", "branch_folded", "sort_key",
-            "created_at", "updated_at"])
-        orgs = Copier(cursor, "registry_organisation", [
-            "id", "name", "kind", "managing_level", "unit_id", "commune_id", "address", "name_folded", "sort_key",
-            "created_at", "updated_at"])
+        households = Copier(
+            cursor,
+            "registry_household",
+            [
+                "id",
+                "code",
+                "village_id",
+                "commune_id",
+                "address",
+                "head_id",
+                "clan_branch_id",
+                "code_folded",
+                "name_folded",
+                "sort_key",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        people = Copier(
+            cursor,
+            "registry_person",
+            [
+                "id",
+                "full_name",
+                "sex",
+                "birth_date",
+                "birth_year",
+                "ethnicity",
+                "id_number",
+                "household_id",
+                "occupation_group",
+                "employer_id",
+                "digital_skill",
+                "account_id",
+                "unit_id",
+                "commune_id",
+                "name_folded",
+                "sort_key",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        clans = Copier(
+            cursor,
+            "registry_clanbranch",
+            [
+                "id",
+                "name",
+                "branch",
+                "commune_id",
+                "representative",
+                "name_folded",
+                "branch_folded",
+                "sort_key",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        orgs = Copier(
+            cursor,
+            "registry_organisation",
+            [
+                "id",
+                "name",
+                "kind",
+                "managing_level",
+                "unit_id",
+                "commune_id",
+                "address",
+                "name_folded",
+                "sort_key",
+                "created_at",
+                "updated_at",
+            ],
+        )
         assessments = Copier(cursor, "assessments_assessment", ["id", *columns])
         family_state = {2024: _weighted(rng, FAMILY_STATES_2024), 2025: _weighted(rng, FAMILY_STATES_2025)}
         citizen_state = _weighted(rng, CITIZEN_STATES)
@@ -231,8 +488,19 @@ def generate(communes, households_per_commune: int, *, with_people: bool, years,
         base = [_text(defaults[c]) for c in columns]
         base[columns.index("registered_at")] = NOW
         position = {c: i for i, c in enumerate(columns)}
-        at = {name: position[name] for name in ("campaign_id", "title", "subject_kind", "unit_id", "recorded_unit_id",
-                                                "criteria_set_id", "state", "classification")}
+        at = {
+            name: position[name]
+            for name in (
+                "campaign_id",
+                "title",
+                "subject_kind",
+                "unit_id",
+                "recorded_unit_id",
+                "criteria_set_id",
+                "state",
+                "classification",
+            )
+        }
 
         def assessment(title, kind, subject_field, subject_id, unit_id, year, state, recorded):
             """One row as text: a copy of the constant columns with the few that vary set."""
@@ -260,15 +528,40 @@ def generate(communes, households_per_commune: int, *, with_people: bool, years,
                     ids["clan"] += 1
                     family = rng.choice(FAMILY_NAMES)[0]
                     name, branch = f"Họ {family}", f"Chi {number + 1}"
-                    clans.add([ids["clan"], name, branch, commune.pk, "", fold(name), fold(branch),
-                               sort_key(f"{name} {branch}"), NOW, NOW])
+                    clans.add(
+                        [
+                            ids["clan"],
+                            name,
+                            branch,
+                            commune.pk,
+                            "",
+                            fold(name),
+                            fold(branch),
+                            sort_key(f"{name} {branch}"),
+                            NOW,
+                            NOW,
+                        ]
+                    )
                     commune_clans.append(ids["clan"])
                 for number, (kind, label) in enumerate(ORG_KINDS * 2):
                     ids["org"] += 1
                     village = rng.choice(commune_villages)
                     name = f"{label} số {number + 1} {commune.short_name}"
-                    orgs.add([ids["org"], name, kind, "commune", village, commune.pk, "", fold(name), sort_key(name),
-                              NOW, NOW])
+                    orgs.add(
+                        [
+                            ids["org"],
+                            name,
+                            kind,
+                            "commune",
+                            village,
+                            commune.pk,
+                            "",
+                            fold(name),
+                            sort_key(name),
+                            NOW,
+                            NOW,
+                        ]
+                    )
                     commune_orgs.append((ids["org"], village))
             for h in range(commune_households):
                 ids["household"] += 1
@@ -285,54 +578,121 @@ def generate(communes, households_per_commune: int, *, with_people: bool, years,
                         sex = head_sex if m == 0 else rng.choice(("male", "female"))
                         name, folded, sorted_name = (head_name, head_folded, head_sort) if m == 0 else names.pick(sex)
                         birth_year = rng.randint(1945, 1995) if m < 2 else rng.randint(1950, 2022)
-                        skill = rng.choices(("none", "basic", "proficient"), (45, 40, 15))[0] \
-                            if birth_year > 1955 else "none"
+                        skill = (
+                            rng.choices(("none", "basic", "proficient"), (45, 40, 15))[0]
+                            if birth_year > 1955
+                            else "none"
+                        )
                         employer = None
                         if commune_orgs and 1965 < birth_year < 2005 and rng.random() < 0.12:
                             employer = rng.choice(commune_orgs)[0]
-                        people.add([ids["person"], name, sex, None, birth_year, "01", None, household_id,  # 01: Kinh (GSO code)
-                                    "official" if employer else rng.choice(("farmer", "worker", "other")),
-                                    employer, skill, None, village, commune.pk, folded, sorted_name, NOW, NOW])
+                        people.add(
+                            [
+                                ids["person"],
+                                name,
+                                sex,
+                                None,
+                                birth_year,
+                                "01",
+                                None,
+                                household_id,  # 01: Kinh (GSO code)
+                                "official" if employer else rng.choice(("farmer", "worker", "other")),
+                                employer,
+                                skill,
+                                None,
+                                village,
+                                commune.pk,
+                                folded,
+                                sorted_name,
+                                NOW,
+                                NOW,
+                            ]
+                        )
                         if m == 0:
                             head_id = ids["person"]
                         if 15 <= 2025 - birth_year <= 60 and rng.random() < 0.3:
-                            assessment("citizen", "person", "person_id", ids["person"], village, 2025,
-                                       citizen_state(), village)
+                            assessment(
+                                "citizen", "person", "person_id", ids["person"], village, 2025, citizen_state(), village
+                            )
                 households.add_text(
                     f"{household_id}\tH{h + 1:05d}\t{village}\t{commune.pk}\t\t{_text(head_id)}\t{_text(clan)}\t"
-                    f"h{h + 1:05d}\t{head_folded}\t{head_sort}\t{NOW}\t{NOW}")
+                    f"h{h + 1:05d}\t{head_folded}\t{head_sort}\t{NOW}\t{NOW}"
+                )
                 for year in years:
                     if rng.random() < 0.88:
                         recorded = village if year >= 2025 else legacy_of.get(commune.pk)
-                        assessment("family", "household", "household_id", household_id, village, year,
-                                   family_state[year](), recorded)
+                        assessment(
+                            "family",
+                            "household",
+                            "household_id",
+                            household_id,
+                            village,
+                            year,
+                            family_state[year](),
+                            recorded,
+                        )
             if with_people:
                 for clan_id in commune_clans:
                     if rng.random() < 0.7:
-                        assessment("clan", "clan_branch", "clan_branch_id", clan_id, commune.pk, 2025,
-                                   family_state[2025](), commune.pk)
+                        assessment(
+                            "clan",
+                            "clan_branch",
+                            "clan_branch_id",
+                            clan_id,
+                            commune.pk,
+                            2025,
+                            family_state[2025](),
+                            commune.pk,
+                        )
                 for village in commune_villages:
                     if rng.random() < 0.8:
-                        assessment("community", "village", "community_id", village, village, 2025,
-                                   family_state[2025](), village)
+                        assessment(
+                            "community",
+                            "village",
+                            "community_id",
+                            village,
+                            village,
+                            2025,
+                            family_state[2025](),
+                            village,
+                        )
                 for org_id, org_village in commune_orgs:
                     if rng.random() < 0.8:
-                        assessment("unit", "organisation", "organisation_id", org_id, org_village, 2025,
-                                   family_state[2025](), org_village)
+                        assessment(
+                            "unit",
+                            "organisation",
+                            "organisation_id",
+                            org_id,
+                            org_village,
+                            2025,
+                            family_state[2025](),
+                            org_village,
+                        )
             if (index + 1) % 100 == 0:
                 log(f"  {index + 1}/{len(communes)} communes, {ids['household']:,} households")
         for copier in (clans, orgs, households, people, assessments):
             copier.flush()
         for manager in managers:
             manager.__exit__(None, None, None)
-        for table, key in (("registry_household", "household"), ("registry_person", "person"),
-                           ("registry_clanbranch", "clan"), ("registry_organisation", "org"),
-                           ("assessments_assessment", "assessment")):
+        for table, key in (
+            ("registry_household", "household"),
+            ("registry_person", "person"),
+            ("registry_clanbranch", "clan"),
+            ("registry_organisation", "org"),
+            ("assessments_assessment", "assessment"),
+        ):
             if ids[key]:
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [ids[key]])
-    counts.update({"villages": sum(len(v) for v in villages.values()), "households": ids["household"],
-                   "people": ids["person"], "clan_branches": ids["clan"], "organisations": ids["org"],
-                   "assessments": ids["assessment"]})
+    counts.update(
+        {
+            "villages": sum(len(v) for v in villages.values()),
+            "households": ids["household"],
+            "people": ids["person"],
+            "clan_branches": ids["clan"],
+            "organisations": ids["org"],
+            "assessments": ids["assessment"],
+        }
+    )
     return dict(counts)
 
 

@@ -6,8 +6,8 @@ hoctap/core/storage.py), DEBUG, CERTIFICATE_SIGNING_KEY.
 Without them the app runs embedded on SQLite under var/ (what `make run` uses).
 """
 
-from pathlib import Path
 import os
+from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -165,13 +165,18 @@ AUTH_PASSWORD_VALIDATORS = [
 _email_host = os.environ.get("EMAIL_HOST", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hoctap <no-reply@localhost>")
 if _email_host:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
-        "host": _email_host,
-        "port": int(os.environ.get("EMAIL_PORT", "587")),
-        "username": os.environ.get("EMAIL_HOST_USER", ""),
-        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-        "use_tls": env_bool("EMAIL_USE_TLS", True),
-    }}}
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+            },
+        }
+    }
 elif DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:

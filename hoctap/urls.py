@@ -31,12 +31,18 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/reset/", reset_views.password_reset_start, name="password_reset"),
-    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(
-        template_name="registration/password_reset_sent.html"), name="password_reset_done"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_sent.html"),
+        name="password_reset_done",
+    ),
     path("password/reset/code/", reset_views.password_reset_code, name="password_reset_code"),
     path("password/reset/<uidb64>/<token>/", reset_views.EmailResetConfirm.as_view(), name="password_reset_confirm"),
-    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(
-        template_name="registration/password_reset_done.html"), name="password_reset_complete"),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_done.html"),
+        name="password_reset_complete",
+    ),
     # The language switch is on the landing page too: anonymous visitors choose their language.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", self_authenticating(api.urls)),

@@ -50,6 +50,11 @@ record() {
   [ $code -eq 0 ] || overall=1
 }
 
+# Lint and format first (ruff, configured in pyproject.toml): a finding fails the run like a test.
+echo "== ruff (lint and format)"
+"$PY" -m ruff check --quiet . && "$PY" -m ruff format --check --quiet .
+record "ruff" $?
+
 PYTEST_ARGS=("$@")
 USER_ARGS=("$@")
 [ ${#PYTEST_ARGS[@]} -gt 0 ] || PYTEST_ARGS=(-q)

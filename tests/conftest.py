@@ -28,8 +28,14 @@ def default_language():
 def make_unit(level, code, name, parent=None, era=Era.CURRENT, division_type=None, **extra):
     short = name.split(" ", 1)[1] if " " in name and level != Level.NATION else name
     return Unit.objects.create(
-        era=era, level=level, code=code, name=name, short_name=short,
-        division_type=division_type or name.split(" ", 1)[0].lower(), parent=parent, **extra,
+        era=era,
+        level=level,
+        code=code,
+        name=name,
+        short_name=short,
+        division_type=division_type or name.split(" ", 1)[0].lower(),
+        parent=parent,
+        **extra,
     )
 
 
@@ -48,9 +54,15 @@ def small_map(db):
     old_commune = make_unit(Level.COMMUNE, "12990", "Xã Minh Quang", old_district, era=Era.LEGACY)
     UnitLineage.objects.create(old_unit=old_commune, new_unit=commune_b)
     return {
-        "nation": nation, "province": province, "commune_a": commune_a, "commune_b": commune_b,
-        "village_a": village_a, "village_b": village_b, "old_commune_b": old_commune,
-        "old_province": old_province, "old_district": old_district,
+        "nation": nation,
+        "province": province,
+        "commune_a": commune_a,
+        "commune_b": commune_b,
+        "village_a": village_a,
+        "village_b": village_b,
+        "old_commune_b": old_commune,
+        "old_province": old_province,
+        "old_district": old_district,
     }
 
 
@@ -84,6 +96,7 @@ def central_admin(small_map):
 def client_a(client, officer_a):
     client.force_login(officer_a)
     return client
+
 
 # --- the real map of both eras, loaded once per session ---------------------------------------
 # `loaded_map` loads the map into the test database outside any test transaction, so it stays for
@@ -125,8 +138,11 @@ def loaded_map(django_db_setup, django_db_blocker):
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--storage", choices=("local", "s3"), default=os.environ.get("HOCTAP_TEST_STORAGE") or "local",
-        help="where default storage keeps files during the tests: local (MEDIA_ROOT) or s3 (a SeaweedFS bucket)")
+        "--storage",
+        choices=("local", "s3"),
+        default=os.environ.get("HOCTAP_TEST_STORAGE") or "local",
+        help="where default storage keeps files during the tests: local (MEDIA_ROOT) or s3 (a SeaweedFS bucket)",
+    )
 
 
 _seaweed_failure: list[str] = []
@@ -148,7 +164,7 @@ def seaweedfs():
 
 @pytest.fixture(scope="session", autouse=True)
 def file_storage(request):
-    """"local", or "s3": then default storage is a bucket of `seaweedfs` for the whole session, and
+    """ "local", or "s3": then default storage is a bucket of `seaweedfs` for the whole session, and
     the S3_* variables in os.environ make subprocesses (crash tests, app servers) use it too."""
     mode = request.config.getoption("--storage")
     if mode != "s3":

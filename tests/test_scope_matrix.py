@@ -44,7 +44,8 @@ def all_routes():
 
 def test_every_route_is_covered():
     uncovered = [
-        name for name, params in all_routes()
+        name
+        for name, params in all_routes()
         if params and name not in matrix_cases.OBJECT_ROUTES and name not in matrix_cases.PUBLIC_ROUTES
     ]
     assert not uncovered, f"routes with parameters but no scope-matrix case: {uncovered}"

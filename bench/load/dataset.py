@@ -31,7 +31,6 @@ import datetime
 import hashlib
 import json
 import os
-import random
 import subprocess
 import sys
 import time
@@ -73,24 +72,29 @@ def admin_connection():
 
 def base_stamp() -> str | None:
     with admin_connection() as conn:
-        row = conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-                           [BASE_DB]).fetchone()
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [BASE_DB]
+        ).fetchone()
     return row[0] if row else None
 
 
 def clone(target: str) -> None:
     """A fresh copy of the base for one run."""
     with admin_connection() as conn:
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                     [target])
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [target],
+        )
         conn.execute(f'DROP DATABASE IF EXISTS "{target}"')
         conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{BASE_DB}"')
 
 
 def drop(target: str) -> None:
     with admin_connection() as conn:
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                     [target])
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [target],
+        )
         conn.execute(f'DROP DATABASE IF EXISTS "{target}"')
 
 
@@ -101,16 +105,28 @@ def ensure_base(log=print) -> dict:
         return {"built": False, "stamp": wanted}
     started = time.perf_counter()
     building = f"{BASE_DB}_building"
-    env = {**os.environ, "DATABASE_URL": f"{SERVER}/{building}", "DJANGO_SETTINGS_MODULE": "bench.stats_settings",
-           "PYTHONPATH": str(REPO), "CERTIFICATE_SIGNING_KEY": BENCH_SIGNING_KEY}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{SERVER}/{building}",
+        "DJANGO_SETTINGS_MODULE": "bench.stats_settings",
+        "PYTHONPATH": str(REPO),
+        "CERTIFICATE_SIGNING_KEY": BENCH_SIGNING_KEY,
+    }
     log("· province generator (bench/bench_stats.py setup --scale province)…")
-    subprocess.run([sys.executable, str(REPO / "bench/bench_stats.py"), "setup", "--scale", "province"], env=env,
-                   cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(REPO / "bench/bench_stats.py"), "setup", "--scale", "province"],
+        env=env,
+        cwd=REPO,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     log("· the busy season: this year's dossiers, accounts, certificates, counters…")
     subprocess.run([sys.executable, __file__, "season"], env=env, cwd=REPO, check=True)
     with admin_connection() as conn:
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                     [building])
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [building],
+        )
         conn.execute(f'DROP DATABASE IF EXISTS "{BASE_DB}"')
         conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{BASE_DB}"')
         conn.execute(f"COMMENT ON DATABASE \"{BASE_DB}\" IS '{wanted}'")
@@ -118,6 +134,7 @@ def ensure_base(log=print) -> dict:
 
 
 # -- steps run inside Django (child processes) ------------------------------------------------------
+
 
 def django_setup(settings="bench.stats_settings"):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
@@ -131,6 +148,7 @@ def step_season() -> None:
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
     from django.db import connection, transaction
 
+    from bench.bench_stats import PROVINCE_NAME
     from hoctap.accounts.models import RoleAssignment, User
     from hoctap.accounts.roles import Role
     from hoctap.accounts.scoping import Scope
@@ -141,11 +159,8 @@ def step_season() -> None:
     from hoctap.stats import recompute
     from hoctap.territory.models import Era, Level, Unit
 
-    from bench.bench_stats import PROVINCE_NAME
-
     today = datetime.date.today()
     shift = today.year - GENERATED_YEAR
-    rng = random.Random(20261205)
     # 1. the generator's years move so that its current year is this one
     for campaign in Campaign.objects.all():
         for name in Campaign.WINDOWS:
@@ -167,7 +182,8 @@ def step_season() -> None:
             cursor.execute(
                 "UPDATE assessments_assessment SET self_answers = %s, self_result = %s, submitted_at = %s "
                 "WHERE title = %s AND state = ANY(%s) AND campaign_id IN (SELECT id FROM assessments_campaign WHERE year = %s)",
-                [json.dumps(answers), json.dumps(result, default=str), f"{year}-11-20 09:00:00+07", title, busy, year])
+                [json.dumps(answers), json.dumps(result, default=str), f"{year}-11-20 09:00:00+07", title, busy, year],
+            )
     # 3. accounts, one password hash for all
     hashed = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
     province = Unit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, short_name=PROVINCE_NAME)
@@ -187,37 +203,56 @@ def step_season() -> None:
     for village in villages:
         account(f"thon{village.pk}", f"Trưởng {village.short_name}", Role.VILLAGE_OFFICER, village)
     # citizens registered for this year's title who have not self-assessed yet
-    waiting = list(Assessment.objects.filter(campaign__year=year, title="citizen", state=State.REGISTERED,
-                                             person__account__isnull=True).order_by("pk")
-                   .values_list("person_id", "person__full_name", "person__commune_id")[:CITIZENS])
+    waiting = list(
+        Assessment.objects.filter(
+            campaign__year=year, title="citizen", state=State.REGISTERED, person__account__isnull=True
+        )
+        .order_by("pk")
+        .values_list("person_id", "person__full_name", "person__commune_id")[:CITIZENS]
+    )
     for person_id, full_name, commune_id in waiting:
         users.append(User(username=f"cd{person_id}", full_name=full_name, password=hashed))
         roles.append((f"cd{person_id}", Role.CITIZEN, commune_id))
     with transaction.atomic():
         User.objects.bulk_create(users, batch_size=2000)
         by_name = dict(User.objects.values_list("username", "pk"))
-        RoleAssignment.objects.bulk_create([RoleAssignment(user_id=by_name[u], role=r, unit_id=unit)
-                                            for u, r, unit in roles], batch_size=2000)
+        RoleAssignment.objects.bulk_create(
+            [RoleAssignment(user_id=by_name[u], role=r, unit_id=unit) for u, r, unit in roles], batch_size=2000
+        )
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE registry_person p SET account_id = u.id FROM accounts_user u "
-                           "WHERE u.username = 'cd' || p.id::text AND p.id = ANY(%s)", [[w[0] for w in waiting]])
+            cursor.execute(
+                "UPDATE registry_person p SET account_id = u.id FROM accounts_user u "
+                "WHERE u.username = 'cd' || p.id::text AND p.id = ANY(%s)",
+                [[w[0] for w in waiting]],
+            )
     # 4. certificates of one commune for /verify: its approver recognises proposed dossiers, signs
     commune = communes[0]
     approver = User.objects.get(username=f"ctxa{commune.code}")
     scope = Scope(approver)
     campaign = Campaign.objects.get(year=year, title="family", province__isnull=True)
     proposed = list(decisions.proposed_for(scope, campaign, commune).order_by("pk")[:CERTIFICATES])
-    decision = decisions.issue_decision(scope, campaign, proposed, issuer=commune, issued_on=today,
-                                        signer_name=approver.full_name)
+    decision = decisions.issue_decision(
+        scope, campaign, proposed, issuer=commune, issued_on=today, signer_name=approver.full_name
+    )
     certificates = decisions.issue_certificates(scope, decision)
     # 5. the counters of the moved years, and fresh planner statistics
     recompute.recompute(None, province)
     recompute.tidy_after_recompute()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    print(json.dumps({"year": year, "accounts": len(users), "citizens": len(waiting),
-                      "certificates": len(certificates), "communes": len(communes), "villages": len(villages)}),
-          file=sys.stderr)
+    print(
+        json.dumps(
+            {
+                "year": year,
+                "accounts": len(users),
+                "citizens": len(waiting),
+                "certificates": len(certificates),
+                "communes": len(communes),
+                "villages": len(villages),
+            }
+        ),
+        file=sys.stderr,
+    )
 
 
 def step_actors(out: str) -> None:
@@ -229,40 +264,65 @@ def step_actors(out: str) -> None:
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
 
+    from bench.bench_stats import PROVINCE_NAME
     from hoctap.accounts.models import RoleAssignment
     from hoctap.assessments.models import Assessment, Campaign, Certificate
     from hoctap.territory.models import Era, Level, Unit
 
-    from bench.bench_stats import PROVINCE_NAME
-
     year = datetime.date.today().year
     province = Unit.objects.get(era=Era.CURRENT, level=Level.PROVINCE, short_name=PROVINCE_NAME)
     expiry = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    sessions, pools = [], {"citizen": [], "village_officer": [], "commune_officer": [], "commune_approver": [],
-                           "province_officer": []}
+    sessions, pools = (
+        [],
+        {"citizen": [], "village_officer": [], "commune_officer": [], "commune_approver": [], "province_officer": []},
+    )
     store = SessionStore()
-    for assignment in RoleAssignment.objects.select_related("user", "unit").filter(
-            unit__path__startswith=province.path).exclude(user__username="bench_admin").order_by("pk"):
+    for assignment in (
+        RoleAssignment.objects.select_related("user", "unit")
+        .filter(unit__path__startswith=province.path)
+        .exclude(user__username="bench_admin")
+        .order_by("pk")
+    ):
         user = assignment.user
         key = store._get_new_session_key()
-        data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-                HASH_SESSION_KEY: user.get_session_auth_hash()}
+        data = {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
         sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expiry))
-        pools[assignment.role].append({"username": user.username, "session": key, "unit": assignment.unit_id,
-                                       "parent": assignment.unit.parent_id})
+        pools[assignment.role].append(
+            {"username": user.username, "session": key, "unit": assignment.unit_id, "parent": assignment.unit.parent_id}
+        )
     Session.objects.bulk_create(sessions, batch_size=2000)
     campaigns = dict(Campaign.objects.filter(year=year, province__isnull=True).values_list("title", "pk"))
     certificates = list(Certificate.objects.order_by("pk").values_list("code", flat=True))
-    communes = list(Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, parent=province).order_by("pk")
-                    .values_list("pk", flat=True))
-    own = dict(Assessment.objects.filter(campaign__year=year, title="citizen", person__account__isnull=False)
-               .values_list("person__account__username", "pk"))
+    communes = list(
+        Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, parent=province)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    own = dict(
+        Assessment.objects.filter(campaign__year=year, title="citizen", person__account__isnull=False).values_list(
+            "person__account__username", "pk"
+        )
+    )
     for citizen in pools["citizen"]:
         citizen["assessment"] = own.get(citizen["username"])
-    Path(out).write_text(json.dumps({
-        "year": year, "province": province.pk, "province_code": province.code, "communes": communes,
-        "campaigns": campaigns, "certificates": certificates, "pools": pools,
-    }, ensure_ascii=False))
+    Path(out).write_text(
+        json.dumps(
+            {
+                "year": year,
+                "province": province.pk,
+                "province_code": province.code,
+                "communes": communes,
+                "campaigns": campaigns,
+                "certificates": certificates,
+                "pools": pools,
+            },
+            ensure_ascii=False,
+        )
+    )
     print(json.dumps({role: len(pool) for role, pool in pools.items()}), file=sys.stderr)
 
 

@@ -41,18 +41,40 @@ RAMP_SECONDS = int(os.environ.get("LOAD_RAMP_SECONDS", "15"))
 LOG_PATH = os.environ.get("LOAD_LOG", "load-requests.jsonl")
 YEAR = ACTORS["year"]
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-ACCEPT_FORM = re.compile(r'/assessments/(\d+)/review-row/"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" '
-                         r'value="[^"]+">\s*<input type="hidden" name="op" value="accept">\s*'
-                         r'<input type="hidden" name="expected_version" value="(\d+)">')
+ACCEPT_FORM = re.compile(
+    r'/assessments/(\d+)/review-row/"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" '
+    r'value="[^"]+">\s*<input type="hidden" name="op" value="accept">\s*'
+    r'<input type="hidden" name="expected_version" value="(\d+)">'
+)
 HOUSEHOLD_LINK = re.compile(r'href="/registry/households/(\d+)/"')
 PROPOSED_BOX = re.compile(r'name="assessment" value="(\d+)"')
-DECISION_LINK = re.compile(r'/decisions/(\d+)/')
+DECISION_LINK = re.compile(r"/decisions/(\d+)/")
 VERSION_INPUT = re.compile(r'name="expected_version" value="(\d+)"')
 COMMUNE_OPTION = re.compile(r'<option value="(\d+)"')
 FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc", "Hữu", "Thanh"]
-GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Long", "Mai", "Nam", "Phương", "Quân", "Thảo",
-         "Trang", "Tuấn", "Vân", "Yến", "Khánh", "Hiếu"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hùng",
+    "Lan",
+    "Long",
+    "Mai",
+    "Nam",
+    "Phương",
+    "Quân",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Vân",
+    "Yến",
+    "Khánh",
+    "Hiếu",
+]
 
 # -- the run's shape and its record ----------------------------------------------------------------
 
@@ -77,9 +99,17 @@ def _close_log(environment, **_kwargs):
 def _record(request_type, name, response_time, response_length, response=None, exception=None, **_kwargs):
     if log_file is None:
         return
-    line = json.dumps({"t": round(time.time(), 3), "step": state["step"], "phase": state["phase"],
-                       "name": f"{request_type} {name}", "ms": round(response_time, 1), "ok": exception is None,
-                       "error": str(exception)[:200] if exception else None})
+    line = json.dumps(
+        {
+            "t": round(time.time(), 3),
+            "step": state["step"],
+            "phase": state["phase"],
+            "name": f"{request_type} {name}",
+            "ms": round(response_time, 1),
+            "ok": exception is None,
+            "error": str(exception)[:200] if exception else None,
+        }
+    )
     with log_lock:
         log_file.write(line + "\n")
 
@@ -102,6 +132,7 @@ class LoadShape(LoadTestShape):
 
 # -- test data ------------------------------------------------------------------------------------
 
+
 def _photo_base() -> bytes:
     """A phone photo as the self-assessment page sends it (shrunk to 1600 px, JPEG ≈ 150–250 KB)."""
     from PIL import Image, ImageDraw, ImageFilter
@@ -111,8 +142,10 @@ def _photo_base() -> bytes:
     draw = ImageDraw.Draw(image)
     for _ in range(400):
         x, y = rng.randrange(1600), rng.randrange(1200)
-        draw.rectangle((x, y, x + rng.randrange(20, 200), y + rng.randrange(20, 120)),
-                       fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+        draw.rectangle(
+            (x, y, x + rng.randrange(20, 200), y + rng.randrange(20, 120)),
+            fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)),
+        )
     image = image.filter(ImageFilter.GaussianBlur(1.2))
     return image
 
@@ -183,14 +216,16 @@ class Person(HttpUser):
     def post(self, url, data, name=None, expect=(200, 302), files=None, headers=None):
         token = self.client.cookies.get("csrftoken")
         headers = {"X-CSRFToken": token or "", "Referer": self.host + url, **(headers or {})}
-        with self.client.post(url, data=data, files=files, headers=headers, name=name or url, allow_redirects=False,
-                              catch_response=True) as response:
+        with self.client.post(
+            url, data=data, files=files, headers=headers, name=name or url, allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code not in expect:
                 response.failure(f"{response.status_code} on POST {name or url}: {response.text[:200]}")
             return response
 
 
 # -- citizens ---------------------------------------------------------------------------------------
+
 
 class Citizen(Person):
     """Registered for this year's learning-citizen title: opens the sheet, adds a photo, scores,
@@ -223,10 +258,14 @@ class Citizen(Person):
         self.wait()
         if self.photos < 2:
             self.photos += 1
-            self.post(f"/assessments/{self.assessment}/evidence/", name="/assessments/[id]/evidence/ (photo)",
-                      data={"effective_date": f"{YEAR}-11-{random.randint(1, 28):02d}", "description": "Ảnh minh chứng"},
-                      files={"file": (f"anh-{self.photos}.jpg", photo(), "image/jpeg")},
-                      headers={"Accept": "application/json"}, expect=(201,))
+            self.post(
+                f"/assessments/{self.assessment}/evidence/",
+                name="/assessments/[id]/evidence/ (photo)",
+                data={"effective_date": f"{YEAR}-11-{random.randint(1, 28):02d}", "description": "Ảnh minh chứng"},
+                files={"file": (f"anh-{self.photos}.jpg", photo(), "image/jpeg")},
+                headers={"Accept": "application/json"},
+                expect=(201,),
+            )
             return
         fields = dict(re.findall(r'name="(a_[^"]+)"[^>]*data-max="([^"]+)"', sheet.text))
         data = {name: maximum for name, maximum in fields.items()}
@@ -252,21 +291,33 @@ class NewCitizen(Person):
         if self.client.cookies.get("sessionid"):
             self.page("/my/")
             return
-        form = self.page("/signup/")
+        self.page("/signup/")
         self.wait()
         province = ACTORS["province"]
-        options = self.page(f"/signup/?province={province}", name="/signup/?province=[id] (htmx)",
-                            headers={"HX-Request": "true"})
+        options = self.page(
+            f"/signup/?province={province}", name="/signup/?province=[id] (htmx)", headers={"HX-Request": "true"}
+        )
         communes = COMMUNE_OPTION.findall(options.text) or ACTORS["communes"]
         n = next(address_counter)
         name = f"{random.choice(FAMILY_NAMES)} {random.choice(MIDDLE)} {random.choice(GIVEN)}"
         self.wait()
-        response = self.post("/signup/", {
-            "full_name": name, "birth_year": str(random.randint(1966, 2008)), "sex": random.choice(["male", "female"]),
-            "province": str(province), "commune": str(random.choice(communes)), "id_number": "",
-            "occupation_group": "farmer", "username": f"moi{os.getpid()}x{n}x{random.randint(0, 10**6)}",
-            "password": "Hoc-tap-suot-doi-2026", "step": "",
-        }, name="/signup/ (POST)", expect=(302,))
+        response = self.post(
+            "/signup/",
+            {
+                "full_name": name,
+                "birth_year": str(random.randint(1966, 2008)),
+                "sex": random.choice(["male", "female"]),
+                "province": str(province),
+                "commune": str(random.choice(communes)),
+                "id_number": "",
+                "occupation_group": "farmer",
+                "username": f"moi{os.getpid()}x{n}x{random.randint(0, 10**6)}",
+                "password": "Hoc-tap-suot-doi-2026",
+                "step": "",
+            },
+            name="/signup/ (POST)",
+            expect=(302,),
+        )
         if response.status_code != 302:
             return
         mine = self.page("/my/")
@@ -279,6 +330,7 @@ class NewCitizen(Person):
 
 
 # -- officers -----------------------------------------------------------------------------------------
+
 
 class VillageOfficer(Person):
     """A village head keeping the household register during the season."""
@@ -300,24 +352,40 @@ class VillageOfficer(Person):
 
     @task(1)
     def new_household(self):
-        form = self.page("/registry/households/new/")
+        self.page("/registry/households/new/")
         self.wait()
         name = f"{random.choice(FAMILY_NAMES)} {random.choice(MIDDLE)} {random.choice(GIVEN)}"
-        self.post("/registry/households/new/", {
-            "village": str(self.account["unit"]), "code": f"L{os.getpid() % 1000}{next(address_counter):06d}",
-            "address": "", "members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0", "members-MIN_NUM_FORMS": "0",
-            "members-MAX_NUM_FORMS": "1000", "members-0-full_name": name, "members-0-sex": "male",
-            "members-0-birth_year": str(random.randint(1950, 2000)), "members-0-ethnicity": "01",
-            "members-0-occupation_group": "farmer", "members-0-digital_skill": "basic", "head": "0",
-            "members-0-is_head": "on",
-        }, name="/registry/households/new/ (POST)", expect=(302,))
+        self.post(
+            "/registry/households/new/",
+            {
+                "village": str(self.account["unit"]),
+                "code": f"L{os.getpid() % 1000}{next(address_counter):06d}",
+                "address": "",
+                "members-TOTAL_FORMS": "1",
+                "members-INITIAL_FORMS": "0",
+                "members-MIN_NUM_FORMS": "0",
+                "members-MAX_NUM_FORMS": "1000",
+                "members-0-full_name": name,
+                "members-0-sex": "male",
+                "members-0-birth_year": str(random.randint(1950, 2000)),
+                "members-0-ethnicity": "01",
+                "members-0-occupation_group": "farmer",
+                "members-0-digital_skill": "basic",
+                "head": "0",
+                "members-0-is_head": "on",
+            },
+            name="/registry/households/new/ (POST)",
+            expect=(302,),
+        )
 
     @task(2)
     def village_board(self):
         self.page("/")
         self.wait()
-        self.page(f"/campaigns/{ACTORS['campaigns']['family']}/units/{self.account['unit']}/review/",
-                  name="/campaigns/[id]/units/[village]/review/")
+        self.page(
+            f"/campaigns/{ACTORS['campaigns']['family']}/units/{self.account['unit']}/review/",
+            name="/campaigns/[id]/units/[village]/review/",
+        )
 
 
 class CommuneOfficer(Person):
@@ -346,8 +414,13 @@ class CommuneOfficer(Person):
         random.shuffle(rows)
         for assessment_id, version in rows[:3]:
             self.wait()
-            self.post(f"/assessments/{assessment_id}/review-row/", {"op": "accept", "expected_version": version},
-                      name="/assessments/[id]/review-row/ (accept)", headers={"HX-Request": "true"}, expect=(200,))
+            self.post(
+                f"/assessments/{assessment_id}/review-row/",
+                {"op": "accept", "expected_version": version},
+                name="/assessments/[id]/review-row/ (accept)",
+                headers={"HX-Request": "true"},
+                expect=(200,),
+            )
         if rows:
             self.wait()
             self.page(f"/assessments/{rows[0][0]}/", name="/assessments/[id]/")
@@ -374,17 +447,28 @@ class CommuneApprover(Person):
     def decide(self):
         url = f"/campaigns/{ACTORS['campaigns']['family']}/decisions/new/"
         form = self.page(url, name="/campaigns/[id]/decisions/new/")
-        chosen = PROPOSED_BOX.findall(form.text)[:random.randint(5, 20)]
+        chosen = PROPOSED_BOX.findall(form.text)[: random.randint(5, 20)]
         self.wait()
         if not chosen:
             self.page("/decisions/")
             return
-        issuer = re.search(r'name="issuer"[^>]*>\s*(?:<option[^>]*>[^<]*</option>\s*)*?<option value="(\d+)"', form.text)
-        response = self.post(url, {
-            "issuer": issuer.group(1) if issuer else "", "issued_on": f"{YEAR}-12-{random.randint(1, 28):02d}",
-            "signer_name": "Nguyễn Văn Chủ", "signer_title": "Chủ tịch", "legal_bases": "Luật Giáo dục 2019",
-            "recipients": "Lưu VT", "assessment": chosen,
-        }, name="/campaigns/[id]/decisions/new/ (POST)", expect=(302,))
+        issuer = re.search(
+            r'name="issuer"[^>]*>\s*(?:<option[^>]*>[^<]*</option>\s*)*?<option value="(\d+)"', form.text
+        )
+        response = self.post(
+            url,
+            {
+                "issuer": issuer.group(1) if issuer else "",
+                "issued_on": f"{YEAR}-12-{random.randint(1, 28):02d}",
+                "signer_name": "Nguyễn Văn Chủ",
+                "signer_title": "Chủ tịch",
+                "legal_bases": "Luật Giáo dục 2019",
+                "recipients": "Lưu VT",
+                "assessment": chosen,
+            },
+            name="/campaigns/[id]/decisions/new/ (POST)",
+            expect=(302,),
+        )
         location = response.headers.get("Location", "")
         match = DECISION_LINK.search(location)
         if not match:
@@ -412,14 +496,21 @@ class ProvinceOfficer(Person):
 
     @task(1)
     def xlsx(self):
-        self.page(f"/stats/units/{ACTORS['province']}/export/children.xlsx", name="/stats/units/[province]/export/children.xlsx")
+        self.page(
+            f"/stats/units/{ACTORS['province']}/export/children.xlsx",
+            name="/stats/units/[province]/export/children.xlsx",
+        )
 
     @task(1)
     def background_export(self):
         self.page("/exports/")
         self.wait()
-        response = self.post("/exports/", {"kind": "households", "unit": str(random.choice(ACTORS["communes"])),
-                                           "year": str(YEAR)}, name="/exports/ (POST)", expect=(302,))
+        response = self.post(
+            "/exports/",
+            {"kind": "households", "unit": str(random.choice(ACTORS["communes"])), "year": str(YEAR)},
+            name="/exports/ (POST)",
+            expect=(302,),
+        )
         location = response.headers.get("Location", "")
         if location:
             for _ in range(3):

@@ -34,24 +34,41 @@ def pages(actors: dict) -> list[tuple[str, str, str | None]]:
         ("/public/province/[code]/", f"/public/province/{actors['province_code']}/", None),
         ("/signup/", "/signup/", None),
         ("/my/", "/my/", citizen["session"]),
-        ("/assessments/[id]/self-assessment/", f"/assessments/{citizen['assessment']}/self-assessment/", citizen["session"]),
+        (
+            "/assessments/[id]/self-assessment/",
+            f"/assessments/{citizen['assessment']}/self-assessment/",
+            citizen["session"],
+        ),
         ("/assessments/[id]/ (citizen)", f"/assessments/{citizen['assessment']}/", citizen["session"]),
         ("/ (village head)", "/", village["session"]),
         ("/registry/households/", "/registry/households/", village["session"]),
         ("/registry/households/?q=", "/registry/households/?q=Nguyễn", village["session"]),
         ("/registry/households/new/", "/registry/households/new/", village["session"]),
-        ("/campaigns/[id]/units/[village]/review/ (village head)", f"/campaigns/{family}/units/{village['unit']}/review/",
-         village["session"]),
+        (
+            "/campaigns/[id]/units/[village]/review/ (village head)",
+            f"/campaigns/{family}/units/{village['unit']}/review/",
+            village["session"],
+        ),
         ("/ (commune officer)", "/", commune["session"]),
         ("/units/[commune]/", f"/units/{commune['unit']}/", commune["session"]),
-        ("/campaigns/[id]/units/[village]/review/ (commune officer)", f"/campaigns/{family}/units/{village['unit']}/review/",
-         None),  # filled below with the commune officer of that village
+        (
+            "/campaigns/[id]/units/[village]/review/ (commune officer)",
+            f"/campaigns/{family}/units/{village['unit']}/review/",
+            None,
+        ),  # filled below with the commune officer of that village
         ("/stats/units/[commune]/", f"/stats/units/{commune['unit']}/", commune["session"]),
         ("/signups/", "/signups/", commune["session"]),
-        ("/campaigns/[id]/decisions/new/", f"/campaigns/{family}/decisions/new/", pools["commune_approver"][0]["session"]),
+        (
+            "/campaigns/[id]/decisions/new/",
+            f"/campaigns/{family}/decisions/new/",
+            pools["commune_approver"][0]["session"],
+        ),
         ("/stats/units/[province]/", f"/stats/units/{actors['province']}/", pools["province_officer"][0]["session"]),
-        ("/stats/units/[province]/export/children.xlsx", f"/stats/units/{actors['province']}/export/children.xlsx",
-         pools["province_officer"][0]["session"]),
+        (
+            "/stats/units/[province]/export/children.xlsx",
+            f"/stats/units/{actors['province']}/export/children.xlsx",
+            pools["province_officer"][0]["session"],
+        ),
         ("/exports/", "/exports/", pools["province_officer"][0]["session"]),
     ]
 
@@ -103,10 +120,17 @@ def main() -> None:
                 wall.append(time.perf_counter() - started)
                 cpu.append(time.process_time() - started_cpu)
             queries.append(len(captured.captured_queries))
-        out[name] = {"queries": max(queries), "app_cpu_ms": round(statistics.median(cpu) * 1000, 1),
-                     "wall_ms": round(statistics.median(wall) * 1000, 1), "bytes": len(body)}
-        print(f"{name:<62} {out[name]['queries']:>4} queries {out[name]['app_cpu_ms']:>7} ms CPU "
-              f"{out[name]['wall_ms']:>7} ms wall", file=sys.stderr)
+        out[name] = {
+            "queries": max(queries),
+            "app_cpu_ms": round(statistics.median(cpu) * 1000, 1),
+            "wall_ms": round(statistics.median(wall) * 1000, 1),
+            "bytes": len(body),
+        }
+        print(
+            f"{name:<62} {out[name]['queries']:>4} queries {out[name]['app_cpu_ms']:>7} ms CPU "
+            f"{out[name]['wall_ms']:>7} ms wall",
+            file=sys.stderr,
+        )
     print(json.dumps(out, ensure_ascii=False))
 
 

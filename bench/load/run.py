@@ -79,8 +79,9 @@ def environment(port: int) -> dict:
 
 def start(args: list[str], env: dict, logfile: Path) -> subprocess.Popen:
     """A child in its own process group, so that stopping it stops its workers too."""
-    process = subprocess.Popen(args, cwd=REPO, env=env, stdout=open(logfile, "w"), stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        args, cwd=REPO, env=env, stdout=open(logfile, "w"), stderr=subprocess.STDOUT, start_new_session=True
+    )
     CHILDREN.append(process)
     return process
 
@@ -196,6 +197,7 @@ def postgres_backends() -> list[int]:
 
 # -- analysis --------------------------------------------------------------------------------------
 
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -221,27 +223,56 @@ def analyse(log_path: Path, steps: list[int], sampler: CpuSampler) -> dict:
         for r in errors:
             key = f"{r['name']}: {(r['error'] or '')[:120]}"
             error_kinds[key] = error_kinds.get(key, 0) + 1
-        out.append({
-            "users": users, "seconds": round(seconds, 1), "requests": len(held),
-            "requests_per_s": round(len(held) / seconds, 2),
-            "p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95), "p99_ms": percentile(times, 0.99),
-            "max_ms": round(max(times), 1), "errors": len(errors), "error_kinds": error_kinds,
-            "cores": sampler.between(start, end),
-            "endpoints": {name: {"n": len(v), "p50_ms": percentile(v, 0.5), "p95_ms": percentile(v, 0.95),
-                                 "max_ms": round(max(v), 1)}
-                          for name, v in sorted(by_name.items(), key=lambda kv: -percentile(kv[1], 0.95))},
-        })
+        out.append(
+            {
+                "users": users,
+                "seconds": round(seconds, 1),
+                "requests": len(held),
+                "requests_per_s": round(len(held) / seconds, 2),
+                "p50_ms": percentile(times, 0.5),
+                "p95_ms": percentile(times, 0.95),
+                "p99_ms": percentile(times, 0.99),
+                "max_ms": round(max(times), 1),
+                "errors": len(errors),
+                "error_kinds": error_kinds,
+                "cores": sampler.between(start, end),
+                "endpoints": {
+                    name: {
+                        "n": len(v),
+                        "p50_ms": percentile(v, 0.5),
+                        "p95_ms": percentile(v, 0.95),
+                        "max_ms": round(max(v), 1),
+                    }
+                    for name, v in sorted(by_name.items(), key=lambda kv: -percentile(kv[1], 0.95))
+                },
+            }
+        )
     good = [s for s in out if s["p95_ms"] <= P95_LIMIT_MS and s["errors"] == 0]
     bent = next((s for s in out if s["p95_ms"] > P95_LIMIT_MS or s["errors"]), None)
-    return {"steps": out,
-            "sustained": {"users": good[-1]["users"], "requests_per_s": good[-1]["requests_per_s"],
-                          "p95_ms": good[-1]["p95_ms"]} if good else None,
-            "bends_at": {"users": bent["users"], "requests_per_s": bent["requests_per_s"], "p95_ms": bent["p95_ms"],
-                         "errors": bent["errors"], "cores": bent["cores"],
-                         "slowest": dict(list(bent["endpoints"].items())[:5])} if bent else None}
+    return {
+        "steps": out,
+        "sustained": {
+            "users": good[-1]["users"],
+            "requests_per_s": good[-1]["requests_per_s"],
+            "p95_ms": good[-1]["p95_ms"],
+        }
+        if good
+        else None,
+        "bends_at": {
+            "users": bent["users"],
+            "requests_per_s": bent["requests_per_s"],
+            "p95_ms": bent["p95_ms"],
+            "errors": bent["errors"],
+            "cores": bent["cores"],
+            "slowest": dict(list(bent["endpoints"].items())[:5]),
+        }
+        if bent
+        else None,
+    }
 
 
 # -- the run -----------------------------------------------------------------------------------------
+
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -258,12 +289,22 @@ def main(argv=None) -> None:
     steps = [int(n) for n in args.steps.split(",")]
     VAR.mkdir(parents=True, exist_ok=True)
     started = time.time()
-    result = {"started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine(),
-              "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-              "set_up": {"server": f"gunicorn, {args.workers} sync workers", "worker": "manage.py db_worker",
-                         "database": "PostgreSQL", "settings": "hoctap.settings, DEBUG off"},
-              "steps_asked": steps, "step_seconds": args.step_seconds, "ramp_seconds": args.ramp_seconds,
-              "think_time_s": [5, 15], "p95_limit_ms": P95_LIMIT_MS}
+    result = {
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "machine": machine(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "set_up": {
+            "server": f"gunicorn, {args.workers} sync workers",
+            "worker": "manage.py db_worker",
+            "database": "PostgreSQL",
+            "settings": "hoctap.settings, DEBUG off",
+        },
+        "steps_asked": steps,
+        "step_seconds": args.step_seconds,
+        "ramp_seconds": args.ramp_seconds,
+        "think_time_s": [5, 15],
+        "p95_limit_ms": P95_LIMIT_MS,
+    }
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     port = free_port()
     env = environment(port)
@@ -276,32 +317,77 @@ def main(argv=None) -> None:
         subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=REPO, env=env, check=True)
         subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=REPO, env=env, check=True)
         actors = VAR / "actors.json"
-        subprocess.run([PYTHON, str(REPO / "bench/load/dataset.py"), "actors", str(actors)], cwd=REPO, env=env, check=True)
+        subprocess.run(
+            [PYTHON, str(REPO / "bench/load/dataset.py"), "actors", str(actors)], cwd=REPO, env=env, check=True
+        )
         if not args.no_profile:
             log("queries and CPU per request (in process)…")
-            profile = subprocess.run([PYTHON, str(REPO / "bench/load/profile.py"), str(actors)], cwd=REPO, env=env,
-                                     check=True, capture_output=True, text=True)
+            profile = subprocess.run(
+                [PYTHON, str(REPO / "bench/load/profile.py"), str(actors)],
+                cwd=REPO,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             result["per_request"] = json.loads(profile.stdout.strip().splitlines()[-1])
         log(f"gunicorn ({args.workers} workers) on port {port}, db_worker…")
-        gunicorn = start([str(REPO / ".venv/bin/gunicorn"), "hoctap.wsgi", "--workers", str(args.workers),
-                          "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "5"],
-                         env, VAR / "gunicorn.log")
+        gunicorn = start(
+            [
+                str(REPO / ".venv/bin/gunicorn"),
+                "hoctap.wsgi",
+                "--workers",
+                str(args.workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+            ],
+            env,
+            VAR / "gunicorn.log",
+        )
         worker = start([PYTHON, "manage.py", "db_worker", "--queue-name", "*"], env, VAR / "worker.log")
         wait_for(f"http://127.0.0.1:{port}/")
-        sampler = CpuSampler({"gunicorn": lambda: _descendants(gunicorn.pid), "worker": lambda: _descendants(worker.pid),
-                              "postgresql": postgres_backends, "locust": lambda: _descendants(locust.pid)
-                              if locust else []})
+        sampler = CpuSampler(
+            {
+                "gunicorn": lambda: _descendants(gunicorn.pid),
+                "worker": lambda: _descendants(worker.pid),
+                "postgresql": postgres_backends,
+                "locust": lambda: _descendants(locust.pid) if locust else [],
+            }
+        )
         locust = None
         sampler.start()
         requests_log = VAR / "requests.jsonl"
         total = len(steps) * args.step_seconds
         log(f"locust: {steps} users, {args.step_seconds} s each ({total // 60} min {total % 60} s)…")
-        locust_env = {**env, "LOAD_ACTORS": str(actors), "LOAD_STEPS": ",".join(map(str, steps)),
-                      "LOAD_STEP_SECONDS": str(args.step_seconds), "LOAD_RAMP_SECONDS": str(args.ramp_seconds),
-                      "LOAD_LOG": str(requests_log)}
-        locust = start([str(REPO / ".venv/bin/locust"), "-f", str(REPO / "bench/load/locustfile.py"), "--headless",
-                        "--host", f"http://127.0.0.1:{port}", "--only-summary", "--loglevel", "WARNING",
-                        "--stop-timeout", "5"], locust_env, VAR / "locust.log")
+        locust_env = {
+            **env,
+            "LOAD_ACTORS": str(actors),
+            "LOAD_STEPS": ",".join(map(str, steps)),
+            "LOAD_STEP_SECONDS": str(args.step_seconds),
+            "LOAD_RAMP_SECONDS": str(args.ramp_seconds),
+            "LOAD_LOG": str(requests_log),
+        }
+        locust = start(
+            [
+                str(REPO / ".venv/bin/locust"),
+                "-f",
+                str(REPO / "bench/load/locustfile.py"),
+                "--headless",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--stop-timeout",
+                "5",
+            ],
+            locust_env,
+            VAR / "locust.log",
+        )
         locust.wait(total + 120)
         sampler.running = False
         result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -321,9 +407,11 @@ def main(argv=None) -> None:
 
 
 def exports_done(env) -> dict:
-    code = ("import django, json; django.setup(); from hoctap.reports.models import ExportJob; "
-            "from django.db.models import Count; "
-            "print(json.dumps(dict(ExportJob.objects.values_list('status').annotate(n=Count('pk')))))")
+    code = (
+        "import django, json; django.setup(); from hoctap.reports.models import ExportJob; "
+        "from django.db.models import Count; "
+        "print(json.dumps(dict(ExportJob.objects.values_list('status').annotate(n=Count('pk')))))"
+    )
     out = subprocess.run([PYTHON, "-c", code], cwd=REPO, env=env, capture_output=True, text=True)
     try:
         return json.loads(out.stdout.strip().splitlines()[-1])
@@ -332,25 +420,40 @@ def exports_done(env) -> dict:
 
 
 def machine() -> dict:
-    memory = next((round(int(line.split()[1]) / 1024 / 1024, 1) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal:")), None)
+    memory = next(
+        (
+            round(int(line.split()[1]) / 1024 / 1024, 1)
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal:")
+        ),
+        None,
+    )
     import psycopg
 
     with psycopg.connect(f"{dataset.SERVER}/postgres") as conn:
         version = conn.execute("SHOW server_version").fetchone()[0]
         pg = {name: conn.execute(f"SHOW {name}").fetchone()[0] for name in ("shared_buffers", "max_connections")}
-    return {"cores": os.cpu_count(), "memory_gb": memory, "postgresql": version, "postgresql_settings": pg,
-            "python": sys.version.split()[0]}
+    return {
+        "cores": os.cpu_count(),
+        "memory_gb": memory,
+        "postgresql": version,
+        "postgresql_settings": pg,
+        "python": sys.version.split()[0],
+    }
 
 
 def summary(result: dict) -> None:
     for step in result.get("steps", []):
         worst = next(iter(step["endpoints"].items()), ("", {}))
-        log(f"{step['users']:>4} users: {step['requests_per_s']:>6} req/s, p50 {step['p50_ms']} ms, "
+        log(
+            f"{step['users']:>4} users: {step['requests_per_s']:>6} req/s, p50 {step['p50_ms']} ms, "
             f"p95 {step['p95_ms']} ms, errors {step['errors']}, cores {step['cores']}; slowest {worst[0]} "
-            f"p95 {worst[1].get('p95_ms')} ms")
-    log(f"sustained: {result.get('sustained')}; bends at: "
-        f"{ {k: v for k, v in (result.get('bends_at') or {}).items() if k != 'slowest'} }")
+            f"p95 {worst[1].get('p95_ms')} ms"
+        )
+    log(
+        f"sustained: {result.get('sustained')}; bends at: "
+        f"{ {k: v for k, v in (result.get('bends_at') or {}).items() if k != 'slowest'} }"
+    )
 
 
 if __name__ == "__main__":

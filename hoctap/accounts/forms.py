@@ -42,7 +42,9 @@ class AccountForm(forms.Form):
             self.add_error("role", refusal)
         if data.get("password"):
             try:
-                validate_password(data["password"], User(username=data.get("username", ""), full_name=data.get("full_name", "")))
+                validate_password(
+                    data["password"], User(username=data.get("username", ""), full_name=data.get("full_name", ""))
+                )
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return data
@@ -57,6 +59,7 @@ class AssignmentForm(forms.ModelForm):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Tên gợi nhớ (dùng ở đâu)"), max_length=100)
     expires_on = forms.DateField(
-        label=_("Hết hạn vào ngày"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Hết hạn vào ngày"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Tối đa một năm. Hết hạn, mã không dùng được nữa; cấp mã mới khi cần."),
     )

@@ -4,13 +4,15 @@ officer of the level above (audited), which works everywhere."""
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import password_validation, views as auth_views
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth import password_validation
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -30,13 +32,22 @@ class NewPasswordForm(SetPasswordForm):
 
 class CodeResetForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("Tên đăng nhập"), max_length=150)
-    code = forms.CharField(label=gettext_lazy("Mã đặt lại (cán bộ cấp trên đưa cho bạn)"), max_length=20,
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}))
-    new_password1 = forms.CharField(label=gettext_lazy("Mật khẩu mới"), strip=False,
-                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                    help_text=password_validation.password_validators_help_text_html())
-    new_password2 = forms.CharField(label=gettext_lazy("Nhập lại mật khẩu mới"), strip=False,
-                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    code = forms.CharField(
+        label=gettext_lazy("Mã đặt lại (cán bộ cấp trên đưa cho bạn)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
+    )
+    new_password1 = forms.CharField(
+        label=gettext_lazy("Mật khẩu mới"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    new_password2 = forms.CharField(
+        label=gettext_lazy("Nhập lại mật khẩu mới"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -83,13 +94,17 @@ def password_reset_code(request):
         if reset_with_code(data["username"], data["code"], data["new_password1"]):
             messages.success(request, _("Đã đặt mật khẩu mới. Hãy đăng nhập bằng mật khẩu mới."))
             return redirect("login")
-        form.add_error("code", _("Tên đăng nhập hoặc mã không đúng, hoặc mã đã hết hạn (mã dùng được một lần, "
-                                 "trong 24 giờ). Hỏi cán bộ cấp trên một mã mới."))
+        form.add_error(
+            "code",
+            _(
+                "Tên đăng nhập hoặc mã không đúng, hoặc mã đã hết hạn (mã dùng được một lần, "
+                "trong 24 giờ). Hỏi cán bộ cấp trên một mã mới."
+            ),
+        )
     return render(request, "registration/password_reset_code.html", {"form": form})
 
 
 @never_cache
-@login_required
 def reset_code_for(request, user_id):
     """An officer gives an account of the level below a one-time code (shown once, audited)."""
     scope = scope_for(request)
@@ -102,5 +117,3 @@ def reset_code_for(request, user_id):
         messages.error(request, str(refusal))
         return redirect("accounts:user_detail", user_id=account.pk)
     return render(request, "accounts/reset_code.html", {"account": account, "code": code})
-
-

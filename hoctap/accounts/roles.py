@@ -48,13 +48,30 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CITIZEN: frozenset({C.VIEW}),
     Role.VILLAGE_OFFICER: frozenset({C.VIEW, C.EDIT_REGISTRY}),
     Role.COMMUNE_OFFICER: frozenset(
-        {C.VIEW, C.EDIT_REGISTRY, C.VIEW_ID_NUMBERS, C.REVIEW, C.MANAGE_ACCOUNTS, C.MANAGE_TERRITORY, C.REPORT,
-         C.RECORD_LEARNING, C.VIEW_SENSITIVE}
+        {
+            C.VIEW,
+            C.EDIT_REGISTRY,
+            C.VIEW_ID_NUMBERS,
+            C.REVIEW,
+            C.MANAGE_ACCOUNTS,
+            C.MANAGE_TERRITORY,
+            C.REPORT,
+            C.RECORD_LEARNING,
+            C.VIEW_SENSITIVE,
+        }
     ),
     Role.COMMUNE_APPROVER: frozenset({C.VIEW, C.VIEW_ID_NUMBERS, C.REVIEW, C.RECOGNISE, C.REPORT}),
     Role.PROVINCE_OFFICER: frozenset(
-        {C.VIEW, C.EDIT_REGISTRY, C.REVIEW, C.MANAGE_ACCOUNTS, C.MANAGE_CRITERIA, C.MANAGE_TERRITORY, C.REPORT,
-         C.CLASSIFY_AREAS}
+        {
+            C.VIEW,
+            C.EDIT_REGISTRY,
+            C.REVIEW,
+            C.MANAGE_ACCOUNTS,
+            C.MANAGE_CRITERIA,
+            C.MANAGE_TERRITORY,
+            C.REPORT,
+            C.CLASSIFY_AREAS,
+        }
     ),
     Role.PROVINCE_APPROVER: frozenset({C.VIEW, C.REVIEW, C.RECOGNISE, C.REPORT, C.MANAGE_CRITERIA}),
     Role.CENTRAL_ADMIN: frozenset(set(Capability.values)),

@@ -42,9 +42,7 @@ class Scope:
     def __init__(self, user):
         self.user = user
         if user is not None and user.is_authenticated and user.is_active:
-            self.assignments = list(
-                RoleAssignment.objects.active().filter(user=user).select_related("unit")
-            )
+            self.assignments = list(RoleAssignment.objects.active().filter(user=user).select_related("unit"))
         else:
             self.assignments = []
         self._accountable_ids = None
@@ -153,8 +151,9 @@ class Scope:
             if receiving:
                 addressed = Q(pk__in=[])
                 for assignment in receiving:
-                    addressed |= Q(**{f"{addressee}__role": assignment.role,
-                                      f"{addressee}__unit_id": assignment.unit_id})
+                    addressed |= Q(
+                        **{f"{addressee}__role": assignment.role, f"{addressee}__unit_id": assignment.unit_id}
+                    )
                 condition |= Q(pk__in=model._default_manager.filter(addressed).values("pk"))
         if getattr(model, "scope_multivalued", False):
             return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
@@ -235,7 +234,9 @@ def accountable_ids(user) -> frozenset[int]:
     while frontier:
         above = set(User.objects.filter(pk__in=frontier, created_by__isnull=False).values_list("created_by", flat=True))
         above |= set(
-            RoleAssignment.objects.filter(user__in=frontier, granted_by__isnull=False).values_list("granted_by", flat=True)
+            RoleAssignment.objects.filter(user__in=frontier, granted_by__isnull=False).values_list(
+                "granted_by", flat=True
+            )
         )
         frontier = above - found
         found |= frontier
@@ -260,10 +261,16 @@ class Holders:
     """
 
     def __init__(self, capability: str, *, levels=None, roles=None, on=None, under: list[str] | None = None):
-        wanted = [role for role, capabilities in CAPABILITIES.items()
-                  if capability in capabilities and role != Role.CITIZEN and (roles is None or role in roles)]
-        queryset = (RoleAssignment.objects.active(on).filter(role__in=wanted, user__is_active=True)
-                    .select_related("unit", "user"))
+        wanted = [
+            role
+            for role, capabilities in CAPABILITIES.items()
+            if capability in capabilities and role != Role.CITIZEN and (roles is None or role in roles)
+        ]
+        queryset = (
+            RoleAssignment.objects.active(on)
+            .filter(role__in=wanted, user__is_active=True)
+            .select_related("unit", "user")
+        )
         if levels is not None:
             queryset = queryset.filter(unit__level__in=list(levels))
         if under is not None:

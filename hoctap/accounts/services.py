@@ -20,9 +20,13 @@ def grant_refusal(scope, role: str, unit) -> str | None:
     if scope.may_grant(role, unit):
         return None
     if role in scope.grantable_roles():
-        return _("Bạn không thể giao vai trò «%(role)s» tại %(unit)s: vai trò này do cấp trên giao. "
-                 "Hãy đề nghị cấp trên tạo tài khoản này.") % {"role": Role(role).label, "unit": unit.name}
-    return _("Bạn không được giao vai trò «%(role)s». Hãy chọn một vai trò trong danh sách.") % {"role": Role(role).label}
+        return _(
+            "Bạn không thể giao vai trò «%(role)s» tại %(unit)s: vai trò này do cấp trên giao. "
+            "Hãy đề nghị cấp trên tạo tài khoản này."
+        ) % {"role": Role(role).label, "unit": unit.name}
+    return _("Bạn không được giao vai trò «%(role)s». Hãy chọn một vai trò trong danh sách.") % {
+        "role": Role(role).label
+    }
 
 
 def create_account(scope, *, username, full_name, password, role, unit, valid_to=None) -> User:
@@ -55,7 +59,9 @@ def token_expiry(day: datetime.date) -> datetime.datetime:
 
 def issue_token(user: User, *, name: str, expires_on: datetime.date) -> tuple[ApiToken, str]:
     """A new token; the caller shows the returned text once, only its hash is kept."""
-    if expires_on < timezone.localdate() or expires_on > timezone.localdate() + datetime.timedelta(days=TOKEN_LONGEST_DAYS):
+    if expires_on < timezone.localdate() or expires_on > timezone.localdate() + datetime.timedelta(
+        days=TOKEN_LONGEST_DAYS
+    ):
         raise ValidationError({"expires_on": _("Ngày hết hạn phải từ hôm nay đến tối đa một năm sau.")})
     token, text = ApiToken.issue(user, name)
     token.expires_at = token_expiry(expires_on)
@@ -117,7 +123,9 @@ def issue_reset_code(scope, account: User) -> str:
     with transaction.atomic():
         PasswordResetCode.objects.filter(user=account, used_at__isnull=True).update(expires_at=timezone.now())
         PasswordResetCode.objects.create(
-            user=account, digest=ApiToken.hash(raw), issued_by=scope.user,
+            user=account,
+            digest=ApiToken.hash(raw),
+            issued_by=scope.user,
             expires_at=timezone.now() + datetime.timedelta(hours=RESET_CODE_HOURS),
         )
     return f"{raw[:5]}-{raw[5:]}"
@@ -134,8 +142,13 @@ def reset_with_code(username: str, code: str, new_password: str) -> User | None:
     with transaction.atomic():
         live = (
             PasswordResetCode.objects.select_for_update()
-            .filter(user__username__iexact=username.strip(), user__is_active=True, used_at__isnull=True,
-                    expires_at__gt=timezone.now(), attempts__lt=RESET_CODE_ATTEMPTS)
+            .filter(
+                user__username__iexact=username.strip(),
+                user__is_active=True,
+                used_at__isnull=True,
+                expires_at__gt=timezone.now(),
+                attempts__lt=RESET_CODE_ATTEMPTS,
+            )
             .select_related("user")
         )
         codes = list(live)

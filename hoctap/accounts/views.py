@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +10,6 @@ from .scoping import scope_for
 from .services import create_account
 
 
-@login_required
 def user_list(request):
     scope = scope_for(request)
     scope.require(Capability.MANAGE_ACCOUNTS)
@@ -22,7 +20,6 @@ def user_list(request):
     return render(request, "accounts/user_list.html", {"page": page})
 
 
-@login_required
 def user_create(request):
     scope = scope_for(request)
     scope.require(Capability.MANAGE_ACCOUNTS)
@@ -34,7 +31,6 @@ def user_create(request):
     return render(request, "accounts/user_form.html", {"form": form})
 
 
-@login_required
 def user_detail(request, user_id):
     scope = scope_for(request)
     account = scope.get_or_404(User.objects.select_related("created_by"), Capability.MANAGE_ACCOUNTS, pk=user_id)

@@ -1,27 +1,29 @@
 """/api/v1/: one NinjaAPI; each app contributes a router from its own api.py."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError as DjangoValidationError
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
-from django.http.multipartparser import MultiPartParserError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from hoctap.accounts.api import router as accounts_router
 from hoctap.accounts.scoping import OutOfScope
-from hoctap.core.versions import StaleRecord
 from hoctap.assessments.api import assessments_router, campaigns_router, decisions_router, verification_router
 from hoctap.assessments.learner_api import router as learners_router
 from hoctap.assessments.workflow import TransitionRefused
 from hoctap.awards.api import router as awards_router
+from hoctap.core.versions import StaleRecord
 from hoctap.criteria.api import router as criteria_router
 from hoctap.inspections.api import router as inspections_router
 from hoctap.learning.api import router as learning_router
 from hoctap.privacy.api import router as privacy_router
 from hoctap.registry.api import router as registry_router
-from hoctap.reports.api import exports_router, router as reports_router
+from hoctap.reports.api import exports_router
+from hoctap.reports.api import router as reports_router
 from hoctap.stats.api import router as stats_router
 from hoctap.territory.api import router as territory_router
 from hoctap.web.api import router as todo_router
@@ -49,7 +51,11 @@ def not_found(request, exc):
 @api.exception_handler(MultiPartParserError)
 def malformed_multipart(request, exc):
     # A multipart body without a boundary (or cut short) cannot be read: the client's fault.
-    return api.create_response(request, {"detail": _("Không đọc được nội dung gửi lên (thiếu ranh giới giữa các phần). Hãy gửi lại.")}, status=400)
+    return api.create_response(
+        request,
+        {"detail": _("Không đọc được nội dung gửi lên (thiếu ranh giới giữa các phần). Hãy gửi lại.")},
+        status=400,
+    )
 
 
 @api.exception_handler(SuspiciousOperation)
@@ -88,8 +94,13 @@ def invalid(request, exc):
 
 # A refused transition: 422 when the input is at fault (with its field), 403 when the user may not
 # act, 409 when the record is not in a state for it (or changed since it was read).
-REFUSAL_STATUS = {"no_capability": 403, "own_assessment": 403, "wrong_state": 409, "already_registered": 409,
-                  "still_held": 409}
+REFUSAL_STATUS = {
+    "no_capability": 403,
+    "own_assessment": 403,
+    "wrong_state": 409,
+    "already_registered": 409,
+    "still_held": 409,
+}
 
 
 @api.exception_handler(TransitionRefused)
@@ -97,8 +108,9 @@ def refused(request, exc):
     body = {"detail": exc.text, "code": exc.code}
     if exc.field:
         body["errors"] = [{"field": exc.field, "message": exc.text}]
-        body["errors"] += [{"field": f"answers.{code}", "message": message}
-                           for code, message in getattr(exc, "problems", {}).items()]
+        body["errors"] += [
+            {"field": f"answers.{code}", "message": message} for code, message in getattr(exc, "problems", {}).items()
+        ]
     return api.create_response(request, body, status=REFUSAL_STATUS.get(exc.code, 422))
 
 
@@ -111,8 +123,11 @@ def stale(request, exc):
 @api.exception_handler(NinjaValidationError)
 def invalid_request(request, exc):
     errors = [
-        {"field": ".".join(str(part) for part in error.get("loc", [])[1:]), "kind": error.get("type", "invalid"),
-         "message": error.get("msg", "")}
+        {
+            "field": ".".join(str(part) for part in error.get("loc", [])[1:]),
+            "kind": error.get("type", "invalid"),
+            "message": error.get("msg", ""),
+        }
         for error in exc.errors
     ]
     return api.create_response(request, {"detail": _("Dữ liệu không hợp lệ."), "errors": errors}, status=422)

@@ -11,17 +11,17 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
-from hoctap.core.limits import Count, Id, Year
 from hoctap.accounts.scoping import scope_for
+from hoctap.core.limits import Count, Id, Year
 from hoctap.criteria import engine
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Unit
 
 from . import certificates, decisions, evidence, workflow
+from .lists import AssessmentFilters, assessments_in_scope
 from .models import Assessment, Campaign, Decision, Evidence
 from .sets import definition_of
 from .states import Action
-from .lists import AssessmentFilters, assessments_in_scope
 from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, adapter_for, adapter_for_title, display_name
 
 campaigns_router = Router(tags=["campaigns"])
@@ -167,8 +167,9 @@ class AssessmentDetailOut(AssessmentOut):
 def _detail(request, assessment_id: Id) -> Assessment:
     scope = scope_for(request)
     assessment = scope.get_or_404(
-        Assessment.objects.select_related(*SUBJECT_RELATIONS, "campaign", "criteria_set", "certificate")
-        .prefetch_related(*OWNER_PREFETCH),
+        Assessment.objects.select_related(
+            *SUBJECT_RELATIONS, "campaign", "criteria_set", "certificate"
+        ).prefetch_related(*OWNER_PREFETCH),
         pk=assessment_id,
     )
     # What only this user, now, may do; and the files flagged when another subject shares them.
@@ -179,11 +180,18 @@ def _detail(request, assessment_id: Id) -> Assessment:
 
 @assessments_router.get("/", response=list[AssessmentOut])
 @paginate
-def list_assessments(request, campaign_id: Id | None = None, year: Year | None = None, title: str = "",
-                     state: str = "", q: str = Query("", max_length=100)):
+def list_assessments(
+    request,
+    campaign_id: Id | None = None,
+    year: Year | None = None,
+    title: str = "",
+    state: str = "",
+    q: str = Query("", max_length=100),
+):
     """The same list, filters and order as the page «Hồ sơ đánh giá» (assessments.lists)."""
-    return assessments_in_scope(scope_for(request), AssessmentFilters(
-        campaign=campaign_id, year=year, title=title, state=state, q=q))
+    return assessments_in_scope(
+        scope_for(request), AssessmentFilters(campaign=campaign_id, year=year, title=title, state=state, q=q)
+    )
 
 
 class RegistrationIn(Schema):
@@ -221,8 +229,13 @@ def assessment_transition(request, assessment_id: Id, payload: TransitionIn):
     scope = scope_for(request)
     assessment = scope.get_or_404(Assessment.objects.all(), pk=assessment_id)
     workflow.transition(
-        scope, assessment, payload.action, reason=payload.reason, expected_version=payload.expected_version,
-        answers=payload.answers, revocation_reference=payload.revocation_reference,
+        scope,
+        assessment,
+        payload.action,
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+        answers=payload.answers,
+        revocation_reference=payload.revocation_reference,
     )
     return _detail(request, assessment_id)
 
@@ -243,14 +256,24 @@ def assessment_steps(request, assessment_id: Id):
 
 
 @assessments_router.post("/{assessment_id}/evidence", response={201: EvidenceOut})
-def evidence_upload(request, assessment_id: Id, file: File[UploadedFile], effective_date: Form[datetime.date],
-                    indicator_codes: Form[str] = "", description: Form[str] = ""):
+def evidence_upload(
+    request,
+    assessment_id: Id,
+    file: File[UploadedFile],
+    effective_date: Form[datetime.date],
+    indicator_codes: Form[str] = "",
+    description: Form[str] = "",
+):
     """Attach a photo (JPEG, PNG, WebP, HEIC/HEIF: converted to JPEG), a PDF, or a Word (.docx) or
     Excel (.xlsx) file without macros, each checked by its content; `indicator_codes` is comma-separated."""
     scope = scope_for(request)
     assessment = scope.get_or_404(Assessment.objects.select_related("criteria_set", "unit"), pk=assessment_id)
     attached = evidence.attach(
-        scope, assessment, file, effective_date=effective_date, description=description,
+        scope,
+        assessment,
+        file,
+        effective_date=effective_date,
+        description=description,
         indicator_codes=[code.strip() for code in indicator_codes.split(",") if code.strip()],
     )
     return Status(201, evidence.with_shared_flag(Evidence.objects.select_related("file")).get(pk=attached.pk))
@@ -327,8 +350,15 @@ def create_decision(request, payload: DecisionIn):
     if len(chosen) != len(set(payload.assessment_ids)):
         raise Http404
     decision = decisions.issue_decision(
-        scope, campaign, chosen, issuer=issuer, issued_on=payload.issued_on, signer_name=payload.signer_name,
-        signer_title=payload.signer_title, legal_bases=payload.legal_bases, recipients=payload.recipients,
+        scope,
+        campaign,
+        chosen,
+        issuer=issuer,
+        issued_on=payload.issued_on,
+        signer_name=payload.signer_name,
+        signer_title=payload.signer_title,
+        legal_bases=payload.legal_bases,
+        recipients=payload.recipients,
     )
     return Status(201, _decisions().get(pk=decision.pk))
 
@@ -373,6 +403,12 @@ class VerificationOut(Schema):
 def verify_certificate(request, code: str):
     """Public, no sign-in: is the certificate genuine and still valid? Only what it shows is returned."""
     result = certificates.verify(code)
-    return {"status": result.status, "label": str(result.label), "code": result.code,
-            "certificate": result.payload, "revoked_on": result.revoked_on,
-            "revocation_reference": result.revocation_reference, "revocation_reason": result.revocation_reason}
+    return {
+        "status": result.status,
+        "label": str(result.label),
+        "code": result.code,
+        "certificate": result.payload,
+        "revoked_on": result.revoked_on,
+        "revocation_reference": result.revocation_reference,
+        "revocation_reason": result.revocation_reason,
+    }

@@ -16,8 +16,10 @@ class AssessmentsConfig(AppConfig):
         from hoctap.audit.tracking import track
         from hoctap.web import navigation
 
-        from . import imports  # noqa: F401  (registers the learners' figures template with the import engine)
-        from . import results_import  # noqa: F401  (registers the results templates with the import engine)
+        from . import (
+            imports,  # noqa: F401  (registers the learners' figures template with the import engine)
+            results_import,  # noqa: F401  (registers the results templates with the import engine)
+        )
         from .certificates import check_retired_keys
 
         checks.register(check_retired_keys)

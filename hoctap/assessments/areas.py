@@ -32,7 +32,7 @@ def _points(value: Decimal) -> str:
 
 
 def pass_mark_line(definition: CriteriaSet, area_class: str, designation: str) -> str:
-    """"Ngưỡng đạt: 70 điểm — xã khu vực III"; "" when the set has no pass mark (levels, bands)."""
+    """ "Ngưỡng đạt: 70 điểm — xã khu vực III"; "" when the set has no pass mark (levels, bands)."""
     mark = engine.pass_mark(definition, area_class)
     if mark is None:
         return ""

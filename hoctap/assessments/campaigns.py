@@ -218,8 +218,15 @@ def default_criteria_sets(title: str, year: int, province: Unit | None) -> list[
 
 
 @transaction.atomic
-def create_campaign(title: str, year: int, *, province: Unit | None = None, criteria_sets=None,
-                    level_overrides: dict | None = None, **fields) -> Campaign:
+def create_campaign(
+    title: str,
+    year: int,
+    *,
+    province: Unit | None = None,
+    criteria_sets=None,
+    level_overrides: dict | None = None,
+    **fields,
+) -> Campaign:
     """A national default (province=None) or a province's own campaign.
 
     A province's campaign starts as a copy of the national one for the same year and title, so it
@@ -231,13 +238,20 @@ def create_campaign(title: str, year: int, *, province: Unit | None = None, crit
     if province is None and Campaign.objects.filter(title=title, year=year, province__isnull=True).exists():
         raise ValidationError(
             _("Đã có đợt mặc định toàn quốc %(title)s năm %(year)s; tỉnh điều chỉnh bằng đợt riêng của tỉnh.")
-            % {"title": Title(title).label, "year": year}, code="exists",
+            % {"title": Title(title).label, "year": year},
+            code="exists",
         )
     if national is not None:
         inherited = {
             name: getattr(national, name)
-            for name in (*default_windows(title, year), "recognising_role", "validity_years",
-                         "upgrade_after_months", "allow_bulk_accept", "level_rules")
+            for name in (
+                *default_windows(title, year),
+                "recognising_role",
+                "validity_years",
+                "upgrade_after_months",
+                "allow_bulk_accept",
+                "level_rules",
+            )
         }
         sets = list(national.criteria_sets.all())
     else:
@@ -247,21 +261,33 @@ def create_campaign(title: str, year: int, *, province: Unit | None = None, crit
         sets = list(criteria_sets)
     if not sets:
         raise ValidationError(
-            {"criteria_sets": _("Chưa có bộ tiêu chí nào cho danh hiệu %(title)s: hãy công bố bộ tiêu chí trước.")
-             % {"title": Title(title).label}}
+            {
+                "criteria_sets": _("Chưa có bộ tiêu chí nào cho danh hiệu %(title)s: hãy công bố bộ tiêu chí trước.")
+                % {"title": Title(title).label}
+            }
         )
     wrong = [str(s) for s in sets if s.title != title]
     if wrong:
-        raise ValidationError({"criteria_sets": _("Bộ tiêu chí không thuộc danh hiệu này: %(sets)s") % {"sets": ", ".join(wrong)}})
+        raise ValidationError(
+            {"criteria_sets": _("Bộ tiêu chí không thuộc danh hiệu này: %(sets)s") % {"sets": ", ".join(wrong)}}
+        )
     if national is None or criteria_sets is not None:
         recognition = _main_recognition(sets)
-        inherited.update(validity_years=recognition.validity_years, upgrade_after_months=recognition.upgrade_after_months,
-                         level_rules=default_level_rules(sets))
-    rules = {level: dict(rule) for level, rule in (fields.pop("level_rules", None) or inherited.get("level_rules") or {}).items()}
+        inherited.update(
+            validity_years=recognition.validity_years,
+            upgrade_after_months=recognition.upgrade_after_months,
+            level_rules=default_level_rules(sets),
+        )
+    rules = {
+        level: dict(rule)
+        for level, rule in (fields.pop("level_rules", None) or inherited.get("level_rules") or {}).items()
+    }
     for level, changes in (level_overrides or {}).items():
-        base = rules.get(level) or {"recognising_role": DEFAULT_LEVEL_ROLE.get(level, Role.PROVINCE_APPROVER),
-                                    "validity_years": inherited.get("validity_years", 1),
-                                    "upgrade_after_months": inherited.get("upgrade_after_months")}
+        base = rules.get(level) or {
+            "recognising_role": DEFAULT_LEVEL_ROLE.get(level, Role.PROVINCE_APPROVER),
+            "validity_years": inherited.get("validity_years", 1),
+            "upgrade_after_months": inherited.get("upgrade_after_months"),
+        }
         rules[level] = {**base, **changes}
     inherited["level_rules"] = rules
     campaign = Campaign(title=title, year=year, province=province, **{**inherited, **fields})
@@ -272,12 +298,14 @@ def create_campaign(title: str, year: int, *, province: Unit | None = None, crit
     return campaign
 
 
-def pick_criteria_set(campaign: Campaign, *, group: str = "", admin_level: str | None = None,
-                      area_class: str = "normal") -> CriteriaSetVersion:
+def pick_criteria_set(
+    campaign: Campaign, *, group: str = "", admin_level: str | None = None, area_class: str = "normal"
+) -> CriteriaSetVersion:
     """The pinned set that fits the subject: its group, its administrative level, its area class.
 
     A province's own set wins over a national one; among equals, the most recent.
     """
+
     def fits(version: CriteriaSetVersion) -> bool:
         applicability = definition_of(version).applicability
         groups = {g.code for g in applicability.subject_groups}

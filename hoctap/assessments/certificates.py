@@ -39,10 +39,9 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.signing import SigningKey, VerifyKey
 
 from hoctap.core.documents import in_official_language
-from hoctap.criteria.titles import Title
-
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.schema import ACHIEVED
+from hoctap.criteria.titles import Title
 
 from .campaigns import valid_until
 from .legal_bases import unit_in_sentence
@@ -83,7 +82,8 @@ def retired_verify_keys() -> list[VerifyKey]:
             key = VerifyKey(text.encode(), encoder=Base64Encoder)
         except (binascii.Error, ValueError, TypeError, CryptoError):
             raise ImproperlyConfigured(
-                f"CERTIFICATE_RETIRED_VERIFY_KEYS, key {index}: not a base64 Ed25519 public key") from None
+                f"CERTIFICATE_RETIRED_VERIFY_KEYS, key {index}: not a base64 Ed25519 public key"
+            ) from None
         keys.append(key)
     return keys
 
@@ -162,8 +162,8 @@ def _unmix(value: int) -> int:
 
 
 def group(code: str) -> str:
-    """"7K3MQ9TX2HCAD4WE" → "7K3M-Q9TX-2HCA-D4WE"."""
-    return "-".join(code[index:index + CODE_GROUP] for index in range(0, len(code), CODE_GROUP))
+    """ "7K3MQ9TX2HCAD4WE" → "7K3M-Q9TX-2HCA-D4WE"."""
+    return "-".join(code[index : index + CODE_GROUP] for index in range(0, len(code), CODE_GROUP))
 
 
 def make_code(certificate_id: int, signature: bytes) -> str:
@@ -224,7 +224,7 @@ def canonical_code(text: str) -> str | None:
 
 
 def place_of(assessment: Assessment) -> str:
-    """"Thôn Đông, xã An Lạc, tỉnh Hưng Yên": from the unit up (not the nation), the kinds in lower
+    """ "Thôn Đông, xã An Lạc, tỉnh Hưng Yên": from the unit up (not the nation), the kinds in lower
     case after the first, as an address is written in a sentence."""
     units = [unit for unit in reversed([*assessment.unit.ancestors(), assessment.unit]) if unit.parent_id is not None]
     return ", ".join(unit.name if index == 0 else unit_in_sentence(unit) for index, unit in enumerate(units))
@@ -263,7 +263,11 @@ def issue(assessment: Assessment) -> Certificate:
     """Sign and store the certificate of a recognised assessment (inside the caller's transaction)."""
     key = signing_key()
     certificate = Certificate.objects.create(
-        assessment=assessment, decision=assessment.decision, payload={}, signature="", key_id="",
+        assessment=assessment,
+        decision=assessment.decision,
+        payload={},
+        signature="",
+        key_id="",
         valid_until=valid_until(assessment.campaign, assessment.validity_years),
     )
     certificate.payload = build_payload(certificate, assessment, key.verify_key)
@@ -349,7 +353,7 @@ def verify(code: str, today: datetime.date | None = None) -> Verification:
         signature = base64.b64decode(certificate.signature, validate=True)
     except (binascii.Error, ValueError):
         return invalid
-    if not hmac.compare_digest(signature[:len(parsed.tag)], parsed.tag):
+    if not hmac.compare_digest(signature[: len(parsed.tag)], parsed.tag):
         return invalid
     payload = certificate.payload
     verify_key = verify_keys().get(payload.get("key"))
@@ -362,8 +366,9 @@ def verify(code: str, today: datetime.date | None = None) -> Verification:
     assessment = certificate.assessment
     if assessment.state == State.REVOKED:
         revoked_on = timezone.localdate(assessment.revoked_at) if assessment.revoked_at else None
-        return Verification(Status.REVOKED, payload, revoked_on, assessment.revocation_reference,
-                            assessment.revocation_reason, printed)
+        return Verification(
+            Status.REVOKED, payload, revoked_on, assessment.revocation_reference, assessment.revocation_reason, printed
+        )
     today = today or timezone.localdate()
     if today > datetime.date.fromisoformat(payload["valid_until"]):
         return Verification(Status.EXPIRED, payload, code=printed)

@@ -31,10 +31,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoctap.core.limits import FIRST_BIRTH_YEAR
 from hoctap.accounts.models import RoleAssignment, User
 from hoctap.accounts.roles import Capability, Role
 from hoctap.accounts.scoping import Scope
+from hoctap.core.limits import FIRST_BIRTH_YEAR
 from hoctap.core.text import fold, normalise
 from hoctap.core.validators import check_visible_text
 from hoctap.privacy import services as privacy
@@ -69,9 +69,19 @@ def _needs_confirmation(commune: Unit, full_name: str, birth_year: int, id_numbe
 
 
 @transaction.atomic
-def sign_up(*, username: str, password: str, full_name: str, birth_year: int, sex: str, commune: Unit,
-            id_number: str | None = None, occupation_group: str = "", notice_version: int | None = None,
-            sensitive_consent: bool = False) -> CitizenSignup:
+def sign_up(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    birth_year: int,
+    sex: str,
+    commune: Unit,
+    id_number: str | None = None,
+    occupation_group: str = "",
+    notice_version: int | None = None,
+    sensitive_consent: bool = False,
+) -> CitizenSignup:
     """Create the citizen's account, and its registry person when no ID number is claimed and
     nobody in the registry matches. The outcome never depends on who holds the ID number.
 
@@ -110,13 +120,24 @@ def sign_up(*, username: str, password: str, full_name: str, birth_year: int, se
     user = User.objects.create_user(username=username, password=password, full_name=full_name)
     RoleAssignment.objects.create(user=user, role=Role.CITIZEN, unit=commune, valid_from=timezone.localdate())
     signup = CitizenSignup(
-        user=user, full_name=full_name, name_folded=fold(full_name), birth_year=birth_year, sex=sex,
-        commune=commune, id_number=id_number, subject_group=occupation_group,
+        user=user,
+        full_name=full_name,
+        name_folded=fold(full_name),
+        birth_year=birth_year,
+        sex=sex,
+        commune=commune,
+        id_number=id_number,
+        subject_group=occupation_group,
     )
     if not confirm:
         signup.person = Person.objects.create(
-            full_name=full_name, sex=sex, birth_year=birth_year, id_number=id_number, unit=commune,
-            occupation_group=occupation_group or Person._meta.get_field("occupation_group").default, account=user,
+            full_name=full_name,
+            sex=sex,
+            birth_year=birth_year,
+            id_number=id_number,
+            unit=commune,
+            occupation_group=occupation_group or Person._meta.get_field("occupation_group").default,
+            account=user,
         )
         signup.status = CitizenSignup.Status.CREATED
     signup.save()
@@ -153,8 +174,12 @@ def _claimed_number(scope: Scope, signup: CitizenSignup, person: Person) -> str 
     if not claimed or person.id_number == claimed:
         return person.id_number
     if person.id_number:
-        raise ValidationError(_("Người này đã có số CCCD khác với số công dân khai. Hãy đối chiếu căn cước; "
-                                "nếu không phải cùng một người, chọn «Không xác nhận»."))
+        raise ValidationError(
+            _(
+                "Người này đã có số CCCD khác với số công dân khai. Hãy đối chiếu căn cước; "
+                "nếu không phải cùng một người, chọn «Không xác nhận»."
+            )
+        )
     refusal = id_number_refusal(scope, claimed, exclude_pk=person.pk)
     if refusal:
         raise ValidationError(refusal)
@@ -168,22 +193,29 @@ def link(scope: Scope, signup: CitizenSignup, person: Person | None) -> CitizenS
     signup = _pending(scope, signup)
     if person is None:
         person = Person(
-            full_name=signup.full_name, sex=signup.sex, birth_year=signup.birth_year,
-            unit=signup.commune, occupation_group=signup.subject_group or Person._meta.get_field("occupation_group").default,
+            full_name=signup.full_name,
+            sex=signup.sex,
+            birth_year=signup.birth_year,
+            unit=signup.commune,
+            occupation_group=signup.subject_group or Person._meta.get_field("occupation_group").default,
         )
     else:
         person = Person.objects.select_for_update().get(pk=person.pk)
         if person.account_id is not None:
-            raise ValidationError(_("Người này đã gắn với một tài khoản khác. Nếu đúng là họ, hướng dẫn họ đăng "
-                                    "nhập bằng tài khoản đó (hoặc đặt lại mật khẩu) và chọn «Không xác nhận» "
-                                    "cho đăng ký này."))
+            raise ValidationError(
+                _(
+                    "Người này đã gắn với một tài khoản khác. Nếu đúng là họ, hướng dẫn họ đăng "
+                    "nhập bằng tài khoản đó (hoặc đặt lại mật khẩu) và chọn «Không xác nhận» "
+                    "cho đăng ký này."
+                )
+            )
     person.id_number = _claimed_number(scope, signup, person)
     person.account = signup.user
     try:
         with transaction.atomic():
             scope.save(person, Capability.EDIT_REGISTRY)
     except IntegrityError:  # the number was recorded elsewhere a moment ago
-        raise ValidationError(id_number_refusal(scope, signup.id_number) or _("Đăng ký này đã được xử lý."))
+        raise ValidationError(id_number_refusal(scope, signup.id_number) or _("Đăng ký này đã được xử lý.")) from None
     signup.person = person
     privacy.attach_to_person(signup.user, person)  # the sign-up's consents are this person's
     signup.status = CitizenSignup.Status.LINKED
@@ -200,14 +232,20 @@ def reject(scope: Scope, signup: CitizenSignup, reason: str) -> CitizenSignup:
     try:
         check_visible_text(reason or "", _("lý do"))
     except ValidationError as error:
-        raise ValidationError({"reason": error.messages})
+        raise ValidationError({"reason": error.messages}) from error
     reason = normalise(reason or "")
     if not reason:
         raise ValidationError({"reason": [_("Hãy ghi lý do để công dân biết cần làm gì tiếp.")]})
     limit = CitizenSignup._meta.get_field("rejection_reason").max_length
     if len(reason) > limit:
-        raise ValidationError({"reason": [_("Lý do dài tối đa %(limit)d ký tự (hiện có %(length)d).")
-                                          % {"limit": limit, "length": len(reason)}]})
+        raise ValidationError(
+            {
+                "reason": [
+                    _("Lý do dài tối đa %(limit)d ký tự (hiện có %(length)d).")
+                    % {"limit": limit, "length": len(reason)}
+                ]
+            }
+        )
     signup.status = CitizenSignup.Status.REJECTED
     signup.rejection_reason = reason
     signup.linked_by, signup.linked_at = scope.user, timezone.now()

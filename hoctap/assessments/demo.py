@@ -51,8 +51,9 @@ STAFF = [("Cao Thị Uyên", Sex.FEMALE, 42), ("Lương Văn Vinh", Sex.MALE, 47
 
 def _full_marks(assessment: Assessment, points: str | None = None) -> dict:
     return {
-        i.code: True if i.kind == "pass_fail" else (points if points and float(points) <= float(i.max_points)
-                                                     else format(i.max_points, "f"))
+        i.code: True
+        if i.kind == "pass_fail"
+        else (points if points and float(points) <= float(i.max_points) else format(i.max_points, "f"))
         for i in definition_of(assessment.criteria_set).indicators
     }
 
@@ -79,9 +80,14 @@ class Cycle:
         return workflow.transition(self.commune, assessment, Action.PROPOSE)
 
     def decide(self, assessments, year, day, *, certify=True):
-        decision = issue_decision(self.approver, assessments[0].campaign, assessments, issuer=self.commune_unit,
-                                  issued_on=not_after_today(datetime.date(year, 12, day)),
-                                  signer_name=self.approver_user.full_name)
+        decision = issue_decision(
+            self.approver,
+            assessments[0].campaign,
+            assessments,
+            issuer=self.commune_unit,
+            issued_on=not_after_today(datetime.date(year, 12, day)),
+            signer_name=self.approver_user.full_name,
+        )
         if certify:
             issue_certificates(self.approver, decision)
         return decision
@@ -96,9 +102,13 @@ def _campaigns(province, log):
             found = campaign_for(title, year, province)
             if found is None or found.province_id is None:
                 create_campaign(
-                    title, year, province=province, criteria_sets=default_criteria_sets(title, year, province),
+                    title,
+                    year,
+                    province=province,
+                    criteria_sets=default_criteria_sets(title, year, province),
                     self_assessment_deadline=datetime.date(year, 11, 10),
-                    review_deadline=datetime.date(year, 11, 20), recognition_deadline=datetime.date(year, 11, 30),
+                    review_deadline=datetime.date(year, 11, 20),
+                    recognition_deadline=datetime.date(year, 11, 30),
                 )
     log(f"Đợt đánh giá {', '.join(map(str, demo_years()))}: mặc định toàn quốc và đợt riêng của {province.name}")
 
@@ -108,30 +118,44 @@ def _registry(commune, village):
     households = []
     for suffix, head, spouse in HOUSEHOLDS:
         household, _created = Household.objects.get_or_create(
-            commune=commune, code_folded=f"{MARKER}-{suffix}".lower(),
+            commune=commune,
+            code_folded=f"{MARKER}-{suffix}".lower(),
             defaults={"code": f"{MARKER}-{suffix}", "village": village},
         )
         members = []
         for name, sex, age in (head, spouse):
             person = Person.objects.filter(household=household, full_name=name).first() or Person.objects.create(
-                full_name=name, sex=sex, birth_year=this_year - age, household=household,
-                occupation_group=OccupationGroup.FARMER)
+                full_name=name,
+                sex=sex,
+                birth_year=this_year - age,
+                household=household,
+                occupation_group=OccupationGroup.FARMER,
+            )
             members.append(person)
         if household.head_id is None:
             household.head = members[0]
             household.save()
         households.append(household)
     clan, _created = ClanBranch.objects.get_or_create(
-        commune=commune, name_folded="ho nguyen van", branch_folded="chi 2",
+        commune=commune,
+        name_folded="ho nguyen van",
+        branch_folded="chi 2",
         defaults={"name": "Họ Nguyễn Văn", "branch": "Chi 2", "representative": "Nguyễn Văn Thành"},
     )
     Household.objects.filter(pk__in=[h.pk for h in households[:4]], clan_branch=None).update(clan_branch=clan)
-    school = Organisation.objects.filter(commune=commune, name="Trường Tiểu học xã (mẫu)").first() or \
-        Organisation.objects.create(name="Trường Tiểu học xã (mẫu)", kind="school", unit=commune)
+    school = Organisation.objects.filter(
+        commune=commune, name="Trường Tiểu học xã (mẫu)"
+    ).first() or Organisation.objects.create(name="Trường Tiểu học xã (mẫu)", kind="school", unit=commune)
     for name, sex, age in STAFF:
         if not Person.objects.filter(employer=school, full_name=name).exists():
-            Person.objects.create(full_name=name, sex=sex, birth_year=this_year - age, employer=school, unit=commune,
-                                  occupation_group=OccupationGroup.OFFICIAL)
+            Person.objects.create(
+                full_name=name,
+                sex=sex,
+                birth_year=this_year - age,
+                employer=school,
+                unit=commune,
+                occupation_group=OccupationGroup.OFFICIAL,
+            )
     return households, clan, school
 
 
@@ -160,29 +184,40 @@ def _year(cycle: Cycle, year: int, households, clan, school, village, commune, d
         return
     # The current year: every state of the cycle, across titles.
     fourth = cycle.propose(cycle.register(Title.FAMILY, households[3], year))
-    cycle.decide([fourth], year, 8, certify=False)                           # recognised, no certificate yet
-    cycle.propose(cycle.register(Title.FAMILY, households[4], year))         # proposed
+    cycle.decide([fourth], year, 8, certify=False)  # recognised, no certificate yet
+    cycle.propose(cycle.register(Title.FAMILY, households[4], year))  # proposed
     under_review = cycle.submit(cycle.register(Title.FAMILY, households[5], year))
-    workflow.transition(cycle.commune, under_review, Action.START_REVIEW)    # under review
+    workflow.transition(cycle.commune, under_review, Action.START_REVIEW)  # under review
     returned = cycle.submit(cycle.register(Title.CITIZEN, spouses[2], year))
     returned = workflow.transition(cycle.commune, returned, Action.START_REVIEW)
-    workflow.transition(cycle.commune, returned, Action.RETURN,
-                        reason="Bổ sung ảnh giấy chứng nhận lớp tin học (chỉ số CS5).")   # returned
+    workflow.transition(
+        cycle.commune, returned, Action.RETURN, reason="Bổ sung ảnh giấy chứng nhận lớp tin học (chỉ số CS5)."
+    )  # returned
     rejected = cycle.submit(cycle.register(Title.CITIZEN, spouses[3], year), points="5")
     rejected = workflow.transition(cycle.commune, rejected, Action.START_REVIEW)
     workflow.transition(cycle.commune, rejected, Action.REJECT, reason="Tổng điểm dưới ngưỡng đạt.")  # not recognised
-    cycle.submit(cycle.register(Title.CITIZEN, spouses[4], year))            # submitted
-    self_assessing = workflow.transition(cycle.commune, cycle.register(Title.CLAN, clan, year),
-                                         Action.START_SELF_ASSESSMENT)       # self-assessing, with evidence
-    evidence.attach(cycle.commune, self_assessing, _photo(), effective_date=not_after_today(datetime.date(year, 9, 15)),
-                    description="Buổi sinh hoạt khuyến học của dòng họ")
-    cycle.register(Title.COMMUNITY, village, year)                           # registered
+    cycle.submit(cycle.register(Title.CITIZEN, spouses[4], year))  # submitted
+    self_assessing = workflow.transition(
+        cycle.commune, cycle.register(Title.CLAN, clan, year), Action.START_SELF_ASSESSMENT
+    )  # self-assessing, with evidence
+    evidence.attach(
+        cycle.commune,
+        self_assessing,
+        _photo(),
+        effective_date=not_after_today(datetime.date(year, 9, 15)),
+        description="Buổi sinh hoạt khuyến học của dòng họ",
+    )
+    cycle.register(Title.COMMUNITY, village, year)  # registered
     cycle.register(Title.UNIT, school, year)
     # (the commune learning community recognised two years ago holds for 3 years: not assessed again)
     # A correction: a certified family revoked (with the revoking decision) and assessed again.
     revoked = Assessment.objects.get(household=households[2], campaign__year=year, state=State.CERTIFIED)
-    workflow.correct(cycle.approver, revoked, reason="Hộ kê khai trùng minh chứng với hộ khác.",
-                     revocation_reference=f"15/QĐ-UBND ngày {not_after_today(datetime.date(year, 12, 20)):%d/%m/%Y}")
+    workflow.correct(
+        cycle.approver,
+        revoked,
+        reason="Hộ kê khai trùng minh chứng với hộ khác.",
+        revocation_reference=f"15/QĐ-UBND ngày {not_after_today(datetime.date(year, 12, 20)):%d/%m/%Y}",
+    )
     # The demo citizen's own record: registered, sheet half filled, to finish on a phone.
     mine = cycle.register(Title.CITIZEN, demo_citizen, year)
     workflow.save_answers(Scope(demo_citizen.account), mine, {"CS1": "8", "CS2": "9"})
@@ -196,9 +231,14 @@ def _commune_community(cycle: Cycle, commune, year: int) -> None:
     assessment = workflow.transition(cycle.commune, assessment, Action.SUBMIT, answers=_full_marks(assessment))
     assessment = workflow.transition(cycle.province, assessment, Action.START_REVIEW)
     assessment = workflow.transition(cycle.province, assessment, Action.PROPOSE)
-    decision = issue_decision(cycle.province_approver, assessment.campaign, [assessment], issuer=commune.parent,
-                              issued_on=datetime.date(year + 1, 3, 20),
-                              signer_name=cycle.province_approver.user.full_name)
+    decision = issue_decision(
+        cycle.province_approver,
+        assessment.campaign,
+        [assessment],
+        issuer=commune.parent,
+        issued_on=datetime.date(year + 1, 3, 20),
+        signer_name=cycle.province_approver.user.full_name,
+    )
     issue_certificates(cycle.province_approver, decision)
 
 
@@ -209,8 +249,13 @@ def load(context, log) -> None:
     _campaigns(province, log)
     households, clan, school = _registry(commune, village)
     demo_citizen = Person.objects.filter(account=users["citizen"]).first() or Person.objects.create(
-        full_name=users["citizen"].full_name, sex=Sex.FEMALE, birth_year=demo_years()[-1] - 40, household=households[-1],
-        occupation_group=OccupationGroup.FARMER, account=users["citizen"])
+        full_name=users["citizen"].full_name,
+        sex=Sex.FEMALE,
+        birth_year=demo_years()[-1] - 40,
+        household=households[-1],
+        occupation_group=OccupationGroup.FARMER,
+        account=users["citizen"],
+    )
     cycle = Cycle(users["village_officer"], users["commune_officer"], users["commune_approver"], commune)
     cycle.province, cycle.province_approver = Scope(users["province_officer"]), Scope(users["province_approver"])
     for year in demo_years():
@@ -221,19 +266,36 @@ def load(context, log) -> None:
     # A sign-up the commune has to confirm: the registry already has someone with that name and year.
     waiting = households[6].members.order_by("pk")[1]
     if not CitizenSignup.objects.filter(commune=commune, name_folded=waiting.name_folded).exists():
-        citizens.sign_up(username="congdan2", password="hoctap-demo-2026", full_name=waiting.full_name,
-                         birth_year=waiting.birth_year, sex=waiting.sex, commune=commune, occupation_group="farmer",
-                         notice_version=privacy.current_notice().version)
+        citizens.sign_up(
+            username="congdan2",
+            password="hoctap-demo-2026",
+            full_name=waiting.full_name,
+            birth_year=waiting.birth_year,
+            sex=waiting.sex,
+            commune=commune,
+            occupation_group="farmer",
+            notice_version=privacy.current_notice().version,
+        )
     # Two claims of one ID number typed online (issue 16 §4): its owner's and a stranger's. Neither
     # is refused and neither reaches the registry; the commune officer sees the card and resolves both.
     owner = households[5].members.exclude(id_number=None).filter(account=None).order_by("pk").first()
     if owner is not None and not CitizenSignup.objects.filter(id_number=owner.id_number).exists():
-        for username, full_name, birth_year in (("congdan3", owner.full_name, owner.birth_year),
-                                                ("congdan4", "Đặng Văn Lạ", owner.birth_year - 7)):
-            citizens.sign_up(username=username, password="hoctap-demo-2026", full_name=full_name,
-                             birth_year=birth_year, sex=owner.sex, commune=commune, id_number=owner.id_number,
-                             occupation_group="farmer", notice_version=privacy.current_notice().version,
-                             sensitive_consent=username == "congdan3")
+        for username, full_name, birth_year in (
+            ("congdan3", owner.full_name, owner.birth_year),
+            ("congdan4", "Đặng Văn Lạ", owner.birth_year - 7),
+        ):
+            citizens.sign_up(
+                username=username,
+                password="hoctap-demo-2026",
+                full_name=full_name,
+                birth_year=birth_year,
+                sex=owner.sex,
+                commune=commune,
+                id_number=owner.id_number,
+                occupation_group="farmer",
+                notice_version=privacy.current_notice().version,
+                sensitive_consent=username == "congdan3",
+            )
     counts = {State(s).label: n for s, n in _count_by_state(commune)}
     log("Hồ sơ đánh giá: " + ", ".join(f"{label} {n}" for label, n in counts.items()))
 
@@ -258,9 +320,15 @@ def past_results_file(commune, households, year: int):
     sheet = workbook[template.sheet_title]
     keys = [column.key for column in template.columns]
     for household in households:
-        values = {"commune_code": commune.code, "household_code": household.code, "total": str(total),
-                  "classification": classification, "decision_number": "09/QĐ-UBND",
-                  "decision_date": datetime.date(year, 12, 15), "signer_name": "Nguyễn Văn Bình"}
+        values = {
+            "commune_code": commune.code,
+            "household_code": household.code,
+            "total": str(total),
+            "classification": classification,
+            "decision_number": "09/QĐ-UBND",
+            "decision_date": datetime.date(year, 12, 15),
+            "signer_name": "Nguyễn Văn Bình",
+        }
         sheet.append([values.get(key) for key in keys])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -321,8 +389,16 @@ def _old_map_results(approver, commune, villages, log) -> None:
         household = Household.objects.filter(commune=commune, code_folded=f"{MARKER}-{code}".lower()).first()
         if household is None:
             household = Household.objects.create(code=f"{MARKER}-{code}", village=villages[village_index])
-            people = [Person.objects.create(full_name=name, sex=sex, birth_year=this_year - age, household=household,
-                                            occupation_group=OccupationGroup.FARMER) for name, sex, age in members]
+            people = [
+                Person.objects.create(
+                    full_name=name,
+                    sex=sex,
+                    birth_year=this_year - age,
+                    household=household,
+                    occupation_group=OccupationGroup.FARMER,
+                )
+                for name, sex, age in members
+            ]
             household.head = people[0]
             household.save()
         households.append(household)
@@ -341,10 +417,17 @@ def _old_map_results(approver, commune, villages, log) -> None:
         for index, household in enumerate(households):
             old = sources[index // 2 % len(sources)]  # Thôn Nam's in the first old commune, Thôn Bắc's in the next
             split = old.successors().count() > 1
-            values = {"commune_code": old.code, "era": "cũ", "current_place": commune.code if split else None,
-                      "household_code": household.code, "total": str(total), "classification": classification,
-                      "decision_number": "05/QĐ-UBND", "decision_date": datetime.date(year, 12, 10),
-                      "signer_name": "Nguyễn Văn Bình"}
+            values = {
+                "commune_code": old.code,
+                "era": "cũ",
+                "current_place": commune.code if split else None,
+                "household_code": household.code,
+                "total": str(total),
+                "classification": classification,
+                "decision_number": "05/QĐ-UBND",
+                "decision_date": datetime.date(year, 12, 10),
+                "signer_name": "Nguyễn Văn Bình",
+            }
             sheet.append([values.get(key) for key in keys])
         source = io.BytesIO()
         workbook.save(source)
@@ -353,12 +436,18 @@ def _old_map_results(approver, commune, villages, log) -> None:
         if not result.ok:
             raise RuntimeError(f"demo old-map file refused: {result.file_error or result.errors[:3]}")
         counts = result.counts["recognition"]
-        log(f"Nhập kết quả {year} theo xã cũ ({', '.join(s.name for s in sources[:2])}): thêm {counts['create']}, "
-            f"giữ nguyên {counts['unchanged']}")
+        log(
+            f"Nhập kết quả {year} theo xã cũ ({', '.join(s.name for s in sources[:2])}): thêm {counts['create']}, "
+            f"giữ nguyên {counts['unchanged']}"
+        )
 
 
 def _count_by_state(commune):
     from django.db.models import Count
 
-    return (Assessment.objects.filter(unit__path__startswith=commune.path).values_list("state")
-            .annotate(n=Count("pk")).order_by("state"))
+    return (
+        Assessment.objects.filter(unit__path__startswith=commune.path)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .order_by("state")
+    )

@@ -28,12 +28,12 @@ from .subjects import SUBJECT_RELATIONS, display_name
 
 
 def vietnamese_date(place: str, day: datetime.date) -> str:
-    """"An Lạc, ngày 05 tháng 12 năm 2024", as administrative documents date themselves."""
+    """ "An Lạc, ngày 05 tháng 12 năm 2024", as administrative documents date themselves."""
     return f"{place}, {day_in_words(day)}"
 
 
 def signature_block(signer_title: str) -> list[str]:
-    """"TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", or "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    """ "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", or "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
     for a deputy."""
     title = signer_title.strip().upper()
     lines = [_("TM. ỦY BAN NHÂN DÂN")]
@@ -51,39 +51,52 @@ def _render(template: str, context: dict) -> bytes:
 def incomplete_sets(set_ids) -> list[CriteriaSetVersion]:
     """The criteria sets among these that are partial or provisional: the record and the pages say
     so (the paper does not)."""
-    return list(CriteriaSetVersion.objects.filter(pk__in=set(set_ids)).exclude(status=CriteriaSetVersion.Status.OFFICIAL))
+    return list(
+        CriteriaSetVersion.objects.filter(pk__in=set(set_ids)).exclude(status=CriteriaSetVersion.Status.OFFICIAL)
+    )
 
 
 def article_3(issuer) -> str:
     """Who carries the decision out: a commune's office, association and villages; a province's
     office, association and the units named."""
     if issuer.level == Level.PROVINCE:
-        return _("Văn phòng Ủy ban nhân dân, Hội Khuyến học %(issuer)s và các đơn vị có tên tại Điều 1 "
-                 "chịu trách nhiệm thi hành Quyết định này.") % {"issuer": unit_in_sentence(issuer)}
-    return _("Văn phòng Ủy ban nhân dân, Hội Khuyến học %(issuer)s, các thôn, tổ dân phố và các đối tượng "
-             "có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.") % {"issuer": unit_in_sentence(issuer)}
+        return _(
+            "Văn phòng Ủy ban nhân dân, Hội Khuyến học %(issuer)s và các đơn vị có tên tại Điều 1 "
+            "chịu trách nhiệm thi hành Quyết định này."
+        ) % {"issuer": unit_in_sentence(issuer)}
+    return _(
+        "Văn phòng Ủy ban nhân dân, Hội Khuyến học %(issuer)s, các thôn, tổ dân phố và các đối tượng "
+        "có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này."
+    ) % {"issuer": unit_in_sentence(issuer)}
 
 
 @in_official_language
 def decision_pdf(decision: Decision) -> bytes:
     assessments = list(decision.assessments.select_related(*SUBJECT_RELATIONS).order_by("unit__sort_key", "pk"))
     rows = [
-        {"name": display_name(a), "place": a.unit.name, "classification": (a.review_result or {}).get("classification_name_vi", "")}
+        {
+            "name": display_name(a),
+            "place": a.unit.name,
+            "classification": (a.review_result or {}).get("classification_name_vi", ""),
+        }
         for a in assessments
     ]
-    return _render("assessments/pdf/decision.html", {
-        "decision": decision,
-        "issuer_name": issuer_name(decision.issuer),
-        "issuer_unit_upper": decision.issuer.name.upper(),
-        "issuer_body": issuer_body(decision.issuer),
-        "dated": vietnamese_date(decision.issuer.short_name, decision.issued_on),
-        "title_label": Title(decision.campaign.title).label,
-        "rows": rows,
-        # one validity per decision (`decisions.issue_decision` refuses a mix)
-        "valid_until": valid_until(decision.campaign, assessments[0].validity_years if assessments else None),
-        "article_3": article_3(decision.issuer),
-        "signature_lines": signature_block(decision.signer_title),
-    })
+    return _render(
+        "assessments/pdf/decision.html",
+        {
+            "decision": decision,
+            "issuer_name": issuer_name(decision.issuer),
+            "issuer_unit_upper": decision.issuer.name.upper(),
+            "issuer_body": issuer_body(decision.issuer),
+            "dated": vietnamese_date(decision.issuer.short_name, decision.issued_on),
+            "title_label": Title(decision.campaign.title).label,
+            "rows": rows,
+            # one validity per decision (`decisions.issue_decision` refuses a mix)
+            "valid_until": valid_until(decision.campaign, assessments[0].validity_years if assessments else None),
+            "article_3": article_3(decision.issuer),
+            "signature_lines": signature_block(decision.signer_title),
+        },
+    )
 
 
 @in_official_language
@@ -93,15 +106,17 @@ def certificates_pdf(certificates: list[Certificate], verify_base: str) -> bytes
     for certificate in certificates:
         url = verify_base.rstrip("/") + reverse("verify", kwargs={"code": certificate.code})
         decision = certificate.decision
-        pages.append({
-            "certificate": certificate,
-            "payload": certificate.payload,
-            "url": url,
-            "qr": segno.make(url, error="m").svg_data_uri(scale=3, border=1),
-            "issuer_name": issuer_name(decision.issuer),
-            "issuer_body": issuer_body(decision.issuer),
-            "dated": vietnamese_date(decision.issuer.short_name, decision.issued_on),
-            "signature_lines": signature_block(decision.signer_title),
-            "signer_name": decision.signer_name,
-        })
+        pages.append(
+            {
+                "certificate": certificate,
+                "payload": certificate.payload,
+                "url": url,
+                "qr": segno.make(url, error="m").svg_data_uri(scale=3, border=1),
+                "issuer_name": issuer_name(decision.issuer),
+                "issuer_body": issuer_body(decision.issuer),
+                "dated": vietnamese_date(decision.issuer.short_name, decision.issued_on),
+                "signature_lines": signature_block(decision.signer_title),
+                "signer_name": decision.signer_name,
+            }
+        )
     return _render("assessments/pdf/certificates.html", {"pages": pages})

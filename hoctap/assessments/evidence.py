@@ -19,6 +19,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from defusedxml import ElementTree as SafeElementTree
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -28,7 +29,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from defusedxml import ElementTree as SafeElementTree
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
@@ -111,9 +111,13 @@ def check_upload(uploaded) -> CheckedUpload:
     content_type = sniff(data[:16])
     if content_type is None:
         raise UploadRejected(
-            {"file": _("Chỉ nhận ảnh (JPEG, PNG, WebP, HEIC), tệp PDF, Word (.docx) hoặc Excel (.xlsx); nội "
-                       "dung tệp này không phải các loại đó (đuôi tên tệp không được tính). Hãy chụp ảnh "
-                       "hoặc lưu tệp thành PDF rồi tải lên lại.")},
+            {
+                "file": _(
+                    "Chỉ nhận ảnh (JPEG, PNG, WebP, HEIC), tệp PDF, Word (.docx) hoặc Excel (.xlsx); nội "
+                    "dung tệp này không phải các loại đó (đuôi tên tệp không được tính). Hãy chụp ảnh "
+                    "hoặc lưu tệp thành PDF rồi tải lên lại."
+                )
+            },
             code="file_type",
         )
     width = height = None
@@ -139,8 +143,13 @@ def _too_big(limit: int) -> ValidationError:
 def _check_image(data: bytes, content_type: str) -> tuple[int, int]:
     broken = UploadRejected({"file": _("Ảnh bị hỏng hoặc không đọc được.")}, code="file_broken")
     too_large = UploadRejected(
-        {"file": _("Ảnh quá lớn (hơn %(million)s triệu điểm ảnh). Hãy thu nhỏ ảnh hoặc chụp ở độ phân giải "
-                   "thấp hơn rồi tải lên lại.") % {"million": MAX_IMAGE_PIXELS // 1_000_000}},
+        {
+            "file": _(
+                "Ảnh quá lớn (hơn %(million)s triệu điểm ảnh). Hãy thu nhỏ ảnh hoặc chụp ở độ phân giải "
+                "thấp hơn rồi tải lên lại."
+            )
+            % {"million": MAX_IMAGE_PIXELS // 1_000_000}
+        },
         code="file_size",
     )
     try:
@@ -179,13 +188,21 @@ def _check_office(data: bytes) -> str:
     Only the entry list and [Content_Types].xml are read: nothing else is unpacked, so a zip bomb
     costs nothing. A macro project is refused wherever it is declared or stored."""
     not_office = UploadRejected(
-        {"file": _("Tệp này không phải tệp Word (.docx) hay Excel (.xlsx) thật. Hãy mở tệp bằng Word hoặc "
-                   "Excel, chọn «Lưu thành» .docx hoặc .xlsx (hoặc PDF) rồi tải lên lại.")},
+        {
+            "file": _(
+                "Tệp này không phải tệp Word (.docx) hay Excel (.xlsx) thật. Hãy mở tệp bằng Word hoặc "
+                "Excel, chọn «Lưu thành» .docx hoặc .xlsx (hoặc PDF) rồi tải lên lại."
+            )
+        },
         code="file_type",
     )
     macros = UploadRejected(
-        {"file": _("Tệp Word/Excel có chứa macro nên không nhận (macro có thể chứa mã độc). Hãy lưu lại "
-                   "thành .docx hoặc .xlsx thường (hoặc PDF) rồi tải lên lại.")},
+        {
+            "file": _(
+                "Tệp Word/Excel có chứa macro nên không nhận (macro có thể chứa mã độc). Hãy lưu lại "
+                "thành .docx hoặc .xlsx thường (hoặc PDF) rồi tải lên lại."
+            )
+        },
         code="file_macros",
     )
     try:
@@ -206,8 +223,11 @@ def _check_office(data: bytes) -> str:
         raise not_office from None
     except Exception:  # defusedxml refuses entities and DTDs with its own errors
         raise not_office from None
-    declared = [node.get("ContentType", "") for node in root if node.tag in (
-        CONTENT_TYPES_NS + "Override", CONTENT_TYPES_NS + "Default")]
+    declared = [
+        node.get("ContentType", "")
+        for node in root
+        if node.tag in (CONTENT_TYPES_NS + "Override", CONTENT_TYPES_NS + "Default")
+    ]
     if any("macroenabled" in kind.lower() or "vbaproject" in kind.lower() for kind in declared):
         raise macros
     kinds = {OOXML_MAIN_PARTS[kind] for kind in declared if kind in OOXML_MAIN_PARTS}
@@ -227,22 +247,33 @@ def store(checked: CheckedUpload) -> EvidenceFile:
     try:
         with transaction.atomic():
             return EvidenceFile.objects.create(
-                sha256=checked.sha256, content_type=checked.content_type, size=len(checked.data),
-                width=checked.width, height=checked.height,
+                sha256=checked.sha256,
+                content_type=checked.content_type,
+                size=len(checked.data),
+                width=checked.width,
+                height=checked.height,
             )
     except IntegrityError:  # the same bytes uploaded at the same moment by someone else
         return EvidenceFile.objects.get(sha256=checked.sha256)
 
 
-def attach(scope: Scope, assessment: Assessment, uploaded, *, effective_date: datetime.date,
-           indicator_codes: list[str] | None = None, description: str = "") -> Evidence:
+def attach(
+    scope: Scope,
+    assessment: Assessment,
+    uploaded,
+    *,
+    effective_date: datetime.date,
+    indicator_codes: list[str] | None = None,
+    description: str = "",
+) -> Evidence:
     """Attach an uploaded file to an open assessment, for some of its indicators."""
     if not scope.contains(assessment):
         raise Http404
     if assessment.state not in OPEN_STATES:
         raise TransitionRefused(
             _("Chỉ bổ sung minh chứng khi hồ sơ chưa nộp hoặc bị trả lại (hiện: %(state)s).")
-            % {"state": assessment.get_state_display()}, code="wrong_state",
+            % {"state": assessment.get_state_display()},
+            code="wrong_state",
         )
     if not is_subject_actor(scope, assessment):
         raise TransitionRefused(
@@ -252,7 +283,9 @@ def attach(scope: Scope, assessment: Assessment, uploaded, *, effective_date: da
     known = {indicator.code for indicator in definition_of(assessment.criteria_set).indicators}
     unknown = [code for code in codes if code not in known]
     if unknown:
-        raise ValidationError({"indicator_codes": _("Chỉ số không có trong bộ tiêu chí: %(codes)s") % {"codes": ", ".join(unknown)}})
+        raise ValidationError(
+            {"indicator_codes": _("Chỉ số không có trong bộ tiêu chí: %(codes)s") % {"codes": ", ".join(unknown)}}
+        )
     if effective_date > timezone.localdate() + datetime.timedelta(days=1):
         raise ValidationError({"effective_date": _("Ngày của minh chứng không được ở tương lai.")})
     checked = check_upload(uploaded)
@@ -261,8 +294,12 @@ def attach(scope: Scope, assessment: Assessment, uploaded, *, effective_date: da
     if name.lower().endswith((".heic", ".heif")) and stored.content_type == JPEG:
         name = name.rsplit(".", 1)[0] + ".jpg"  # what it is now
     return Evidence.objects.create(
-        assessment=assessment, file=stored, original_name=name, description=description[:300],
-        effective_date=effective_date, indicator_codes=codes,
+        assessment=assessment,
+        file=stored,
+        original_name=name,
+        description=description[:300],
+        effective_date=effective_date,
+        indicator_codes=codes,
         uploaded_by=scope.user if scope.user is not None and scope.user.is_authenticated else None,
     )
 
@@ -270,12 +307,16 @@ def attach(scope: Scope, assessment: Assessment, uploaded, *, effective_date: da
 def with_shared_flag(evidence):
     """Annotate `shared_elsewhere`: the same bytes are attached to another subject's assessment,
     which a reviewer should look at (one photo offered as proof by two households)."""
-    other_subject = Evidence.objects.filter(file=OuterRef("file")).exclude(assessment=OuterRef("assessment")).exclude(
-        Q(assessment__household__isnull=False, assessment__household=OuterRef("assessment__household"))
-        | Q(assessment__person__isnull=False, assessment__person=OuterRef("assessment__person"))
-        | Q(assessment__clan_branch__isnull=False, assessment__clan_branch=OuterRef("assessment__clan_branch"))
-        | Q(assessment__organisation__isnull=False, assessment__organisation=OuterRef("assessment__organisation"))
-        | Q(assessment__community__isnull=False, assessment__community=OuterRef("assessment__community"))
+    other_subject = (
+        Evidence.objects.filter(file=OuterRef("file"))
+        .exclude(assessment=OuterRef("assessment"))
+        .exclude(
+            Q(assessment__household__isnull=False, assessment__household=OuterRef("assessment__household"))
+            | Q(assessment__person__isnull=False, assessment__person=OuterRef("assessment__person"))
+            | Q(assessment__clan_branch__isnull=False, assessment__clan_branch=OuterRef("assessment__clan_branch"))
+            | Q(assessment__organisation__isnull=False, assessment__organisation=OuterRef("assessment__organisation"))
+            | Q(assessment__community__isnull=False, assessment__community=OuterRef("assessment__community"))
+        )
     )
     return evidence.annotate(shared_elsewhere=Exists(other_subject))
 
@@ -284,7 +325,8 @@ def assessments_with_shared_files(assessment_ids) -> set[int]:
     """Of these assessments, those holding a file that another subject also attached (one query)."""
     return set(
         with_shared_flag(Evidence.objects.filter(assessment_id__in=list(assessment_ids)))
-        .filter(shared_elsewhere=True).values_list("assessment_id", flat=True)
+        .filter(shared_elsewhere=True)
+        .values_list("assessment_id", flat=True)
     )
 
 

@@ -26,21 +26,28 @@ class LearnersTemplate(ImportTemplate):
     sheet_title = "Người học"
     entities = {"figures": gettext_lazy("Số liệu người học một năm")}
     guide = (
-        gettext_lazy("Mỗi dòng là số người học một năm của một trường hoặc trung tâm giáo dục thường xuyên đã có "
-                     "trong sổ cơ quan, đơn vị."),
+        gettext_lazy(
+            "Mỗi dòng là số người học một năm của một trường hoặc trung tâm giáo dục thường xuyên đã có "
+            "trong sổ cơ quan, đơn vị."
+        ),
         gettext_lazy("Mã xã là mã xã, phường nơi đơn vị đặt trụ sở; tên đơn vị ghi như trong sổ."),
-        gettext_lazy("Số liệu nhập từ tệp được ghi «Nhập từ tệp»; minh chứng tải lên ở trang số liệu người học "
-                     "của đơn vị."),
+        gettext_lazy(
+            "Số liệu nhập từ tệp được ghi «Nhập từ tệp»; minh chứng tải lên ở trang số liệu người học của đơn vị."
+        ),
     )
     columns = (
-        Column("commune_code", gettext_lazy("Mã xã, phường"), required=True, max_length=20, width=14,
-               example="01290"),
-        Column("organisation_name", gettext_lazy("Tên đơn vị"), required=True, width=32,
-               example="Trường THPT Bảo Lâm"),
+        Column("commune_code", gettext_lazy("Mã xã, phường"), required=True, max_length=20, width=14, example="01290"),
+        Column("organisation_name", gettext_lazy("Tên đơn vị"), required=True, width=32, example="Trường THPT Bảo Lâm"),
         Column("year", gettext_lazy("Năm"), Kind.YEAR, required=True, example="2026", width=8),
         Column("learners", gettext_lazy("Số người học"), Kind.INTEGER, required=True, example="412", width=12),
-        Column("citizens", gettext_lazy("Số đạt danh hiệu Công dân học tập"), Kind.INTEGER, required=True,
-               example="396", width=16),
+        Column(
+            "citizens",
+            gettext_lazy("Số đạt danh hiệu Công dân học tập"),
+            Kind.INTEGER,
+            required=True,
+            example="396",
+            width=16,
+        ),
     )
     chunk_size = 500
 
@@ -51,23 +58,39 @@ class LearnersTemplate(ImportTemplate):
         return scope.can(self.capability)
 
     def unique_keys(self, row):
-        yield "organisation_name", (row["commune_code"], fold(row["organisation_name"] or ""), row["year"]), \
-            _("đơn vị và năm này")
+        yield (
+            "organisation_name",
+            (row["commune_code"], fold(row["organisation_name"] or ""), row["year"]),
+            _("đơn vị và năm này"),
+        )
 
     def check(self, rows, run):
         scope = run.scope
-        communes = {unit.code: unit for unit in Unit.objects.filter(
-            era=Era.CURRENT, level=Level.COMMUNE, code__in={row["commune_code"] for row in rows if row["commune_code"]})}
-        wanted = {(communes[row["commune_code"]].pk, fold(row["organisation_name"]))
-                  for row in rows if row["commune_code"] in communes and row["organisation_name"]}
+        communes = {
+            unit.code: unit
+            for unit in Unit.objects.filter(
+                era=Era.CURRENT,
+                level=Level.COMMUNE,
+                code__in={row["commune_code"] for row in rows if row["commune_code"]},
+            )
+        }
+        wanted = {
+            (communes[row["commune_code"]].pk, fold(row["organisation_name"]))
+            for row in rows
+            if row["commune_code"] in communes and row["organisation_name"]
+        }
         organisations = {
-            (o.commune_id, o.name_folded): o for o in Organisation.objects.filter(
-                commune_id__in={key[0] for key in wanted}, name_folded__in={key[1] for key in wanted},
+            (o.commune_id, o.name_folded): o
+            for o in Organisation.objects.filter(
+                commune_id__in={key[0] for key in wanted},
+                name_folded__in={key[1] for key in wanted},
             ).select_related("unit")
         }
         existing = {
-            (f.organisation_id, f.year): f for f in LearnerFigures.objects.filter(
-                organisation__in=list(organisations.values()), year__in={row["year"] for row in rows if row["year"]})
+            (f.organisation_id, f.year): f
+            for f in LearnerFigures.objects.filter(
+                organisation__in=list(organisations.values()), year__in={row["year"] for row in rows if row["year"]}
+            )
         }
         for row in rows:
             commune = communes.get(row["commune_code"])
@@ -77,8 +100,13 @@ class LearnersTemplate(ImportTemplate):
                 continue
             organisation = organisations.get((commune.pk, fold(row["organisation_name"] or "")))
             if organisation is None or not scope.can(Capability.VIEW, organisation.unit):
-                row.error("organisation_name", _("Không có đơn vị tên này trong sổ cơ quan, đơn vị của xã; hãy thêm "
-                                                 "đơn vị vào sổ trước hoặc sửa tên cho khớp."))
+                row.error(
+                    "organisation_name",
+                    _(
+                        "Không có đơn vị tên này trong sổ cơ quan, đơn vị của xã; hãy thêm "
+                        "đơn vị vào sổ trước hoặc sửa tên cho khớp."
+                    ),
+                )
                 continue
             if not scope.can(Capability.EDIT_REGISTRY, organisation.unit):
                 row.error("organisation_name", _("Đơn vị nằm ngoài địa bàn bạn được giao."))
@@ -91,7 +119,9 @@ class LearnersTemplate(ImportTemplate):
             if row["learners"] is not None and row["learners"] < 1:
                 row.error("learners", _("Số người học phải từ 1 trở lên."))
             if row["year"] and learners.decided(organisation, row["year"]) is not None:
-                row.error("year", _("Hồ sơ Đơn vị học tập năm này của đơn vị đã có kết quả; số liệu không sửa được nữa."))
+                row.error(
+                    "year", _("Hồ sơ Đơn vị học tập năm này của đơn vị đã có kết quả; số liệu không sửa được nữa.")
+                )
             if row.has_errors:
                 continue
             current = existing.get((organisation.pk, row["year"]))
@@ -109,11 +139,18 @@ class LearnersTemplate(ImportTemplate):
             if row.data.get("outcome") not in (Outcome.CREATE, Outcome.CHANGE):
                 continue
             try:
-                learners.record(run.scope, row.data["organisation"], row["year"], learners=row["learners"],
-                                citizens=row["citizens"], source=LearnerFigures.Source.IMPORTED)
+                learners.record(
+                    run.scope,
+                    row.data["organisation"],
+                    row["year"],
+                    learners=row["learners"],
+                    citizens=row["citizens"],
+                    source=LearnerFigures.Source.IMPORTED,
+                )
             except ValidationError as error:  # checked above; a change in between cancels the whole file
-                raise ValidationError(_("Dòng %(row)s: %(problem)s") % {
-                    "row": row.number, "problem": " ".join(error.messages)}) from error
+                raise ValidationError(
+                    _("Dòng %(row)s: %(problem)s") % {"row": row.number, "problem": " ".join(error.messages)}
+                ) from error
 
 
 LEARNERS = register_template(LearnersTemplate())

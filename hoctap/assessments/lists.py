@@ -39,8 +39,10 @@ def assessments_in_scope(scope, filters: AssessmentFilters) -> QuerySet:
     if filters.q.strip():
         folded = fold(filters.q)
         assessments = assessments.filter(
-            Q(household__name_folded__contains=folded) | Q(person__name_folded__contains=folded)
-            | Q(clan_branch__name_folded__contains=folded) | Q(organisation__name_folded__contains=folded)
+            Q(household__name_folded__contains=folded)
+            | Q(person__name_folded__contains=folded)
+            | Q(clan_branch__name_folded__contains=folded)
+            | Q(organisation__name_folded__contains=folded)
             | Q(community__name_folded__contains=folded)
         )
     return assessments.order_by(*ORDER)

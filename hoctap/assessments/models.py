@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -20,7 +22,12 @@ class Campaign(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     title = models.CharField(_("danh hiệu"), max_length=24, choices=Title.choices)
     province = models.ForeignKey(
-        Unit, models.PROTECT, null=True, blank=True, related_name="campaigns", verbose_name=_("tỉnh"),
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("tỉnh"),
         help_text=_("Để trống: mặc định toàn quốc, các tỉnh kế thừa."),
     )
     registration_opens = models.DateField(_("mở đăng ký"))
@@ -28,7 +35,9 @@ class Campaign(models.Model):
     self_assessment_deadline = models.DateField(_("hạn tự đánh giá"))
     review_deadline = models.DateField(_("hạn thẩm định"))
     recognition_deadline = models.DateField(_("hạn công nhận"))
-    criteria_sets = models.ManyToManyField(CriteriaSetVersion, related_name="campaigns", verbose_name=_("bộ tiêu chí áp dụng"))
+    criteria_sets = models.ManyToManyField(
+        CriteriaSetVersion, related_name="campaigns", verbose_name=_("bộ tiêu chí áp dụng")
+    )
     recognising_role = models.CharField(
         _("cấp có thẩm quyền công nhận"), max_length=24, choices=Role.choices, default=Role.COMMUNE_APPROVER
     )
@@ -60,8 +69,13 @@ class Campaign(models.Model):
         where = self.province.short_name if self.province_id else _("toàn quốc")
         return f"{self.get_title_display()} {self.year} · {where}"
 
-    WINDOWS = ("registration_opens", "registration_closes", "self_assessment_deadline", "review_deadline",
-               "recognition_deadline")
+    WINDOWS = (
+        "registration_opens",
+        "registration_closes",
+        "self_assessment_deadline",
+        "review_deadline",
+        "recognition_deadline",
+    )
 
     def fit_windows(self, given: set[str]) -> None:
         """Milestones nobody typed follow the ones typed: an inherited or default date that would fall
@@ -73,7 +87,7 @@ class Campaign(models.Model):
             if name in given or getattr(self, name) is None:
                 continue
             floor = [getattr(self, e) for e in order[:index] if e in given and getattr(self, e)]
-            ceiling = [getattr(self, e) for e in order[index + 1:] if e in given and getattr(self, e)]
+            ceiling = [getattr(self, e) for e in order[index + 1 :] if e in given and getattr(self, e)]
             value = getattr(self, name)
             if floor and value < max(floor):
                 value = max(floor)
@@ -92,16 +106,24 @@ class Campaign(models.Model):
         self._clean_level_rules()
         if self.title == Title.COMMUNE_COMMUNITY and self.recognising_role == Role.COMMUNE_APPROVER:
             # A commune never recognises its own learning community (TT 25/2023: the level above).
-            raise ValidationError({"recognising_role": _(
-                "Cộng đồng học tập cấp xã do cấp trên công nhận: lãnh đạo xã không thể công nhận chính xã mình. "
-                "Hãy chọn lãnh đạo tỉnh.")})
+            raise ValidationError(
+                {
+                    "recognising_role": _(
+                        "Cộng đồng học tập cấp xã do cấp trên công nhận: lãnh đạo xã không thể công nhận chính xã mình. "
+                        "Hãy chọn lãnh đạo tỉnh."
+                    )
+                }
+            )
         order = self.WINDOWS
-        for earlier, later in zip(order, order[1:]):
+        for earlier, later in pairwise(order):
             if getattr(self, earlier) and getattr(self, later) and getattr(self, earlier) > getattr(self, later):
                 raise ValidationError(
-                    {later: _("Các mốc phải theo thứ tự: mở đăng ký, hạn đăng ký, hạn tự đánh giá, hạn thẩm định, hạn công nhận.")}
+                    {
+                        later: _(
+                            "Các mốc phải theo thứ tự: mở đăng ký, hạn đăng ký, hạn tự đánh giá, hạn thẩm định, hạn công nhận."
+                        )
+                    }
                 )
-
 
     def _clean_level_rules(self):
         """`level_rules` as `campaigns.level_rule` reads it: a level above the commune, the province
@@ -116,12 +138,18 @@ class Campaign(models.Model):
                 raise ValidationError({"level_rules": problem % {"level": level, "field": _("cấp")}})
             # a unit the province (or a former district) manages is never the commune chairman's
             if rule.get("recognising_role") != Role.PROVINCE_APPROVER:
-                raise ValidationError({"level_rules": problem % {"level": level, "field": _("cấp có thẩm quyền công nhận")}})
+                raise ValidationError(
+                    {"level_rules": problem % {"level": level, "field": _("cấp có thẩm quyền công nhận")}}
+                )
             years = rule.get("validity_years")
             if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 10:
-                raise ValidationError({"level_rules": problem % {"level": level, "field": _("thời hạn công nhận (năm)")}})
+                raise ValidationError(
+                    {"level_rules": problem % {"level": level, "field": _("thời hạn công nhận (năm)")}}
+                )
             months = rule.get("upgrade_after_months")
-            if months is not None and (not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 120):
+            if months is not None and (
+                not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 120
+            ):
                 raise ValidationError({"level_rules": problem % {"level": level, "field": _("nâng mức sau (tháng)")}})
 
 
@@ -148,8 +176,10 @@ SUBJECT_OF_TITLE = {
 class StaleAssessment(StaleRecord):
     """Someone else saved the assessment since it was loaded."""
 
-    message = _("Hồ sơ đã được người khác cập nhật (phiên bản %(current)s, bạn đang sửa phiên bản %(loaded)s). "
-                "Hãy tải lại trang để xem thay đổi rồi làm lại.")
+    message = _(
+        "Hồ sơ đã được người khác cập nhật (phiên bản %(current)s, bạn đang sửa phiên bản %(loaded)s). "
+        "Hãy tải lại trang để xem thay đổi rồi làm lại."
+    )
 
 
 class ImmutableAssessment(ValidationError):
@@ -157,14 +187,20 @@ class ImmutableAssessment(ValidationError):
 
     def __init__(self):
         super().__init__(
-            _("Hồ sơ đã có kết quả công nhận nên không thể sửa. Muốn điều chỉnh, hãy thu hồi "
-              "(ghi lý do và số quyết định) rồi lập hồ sơ mới."),
+            _(
+                "Hồ sơ đã có kết quả công nhận nên không thể sửa. Muốn điều chỉnh, hãy thu hồi "
+                "(ghi lý do và số quyết định) rồi lập hồ sơ mới."
+            ),
             code="immutable",
         )
 
 
 # The only changes a frozen row accepts: its certificate being issued and its revocation.
-FROZEN_MOVES = {(State.RECOGNISED, State.CERTIFIED), (State.RECOGNISED, State.REVOKED), (State.CERTIFIED, State.REVOKED)}
+FROZEN_MOVES = {
+    (State.RECOGNISED, State.CERTIFIED),
+    (State.RECOGNISED, State.REVOKED),
+    (State.CERTIFIED, State.REVOKED),
+}
 FIELDS_CHANGED_BY_FROZEN_MOVES = {"state", "version", "revoked_at", "revocation_reason", "revocation_reference"}
 
 
@@ -180,20 +216,36 @@ class Assessment(models.Model):
     campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="assessments", verbose_name=_("đợt"))
     title = models.CharField(_("danh hiệu"), max_length=24, choices=Title.choices)
     subject_kind = models.CharField(_("loại đối tượng"), max_length=16, choices=SubjectKind.choices)
-    household = models.ForeignKey("registry.Household", models.PROTECT, null=True, blank=True, related_name="assessments")
-    clan_branch = models.ForeignKey("registry.ClanBranch", models.PROTECT, null=True, blank=True, related_name="assessments")
-    organisation = models.ForeignKey("registry.Organisation", models.PROTECT, null=True, blank=True, related_name="assessments")
+    household = models.ForeignKey(
+        "registry.Household", models.PROTECT, null=True, blank=True, related_name="assessments"
+    )
+    clan_branch = models.ForeignKey(
+        "registry.ClanBranch", models.PROTECT, null=True, blank=True, related_name="assessments"
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation", models.PROTECT, null=True, blank=True, related_name="assessments"
+    )
     person = models.ForeignKey("registry.Person", models.PROTECT, null=True, blank=True, related_name="assessments")
     community = models.ForeignKey(
-        Unit, models.PROTECT, null=True, blank=True, related_name="community_assessments",
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="community_assessments",
         help_text=_("Thôn (cộng đồng học tập cấp thôn) hoặc xã (cấp xã)."),
     )
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="assessments", verbose_name=_("địa bàn"))
     recorded_unit = models.ForeignKey(
-        Unit, models.PROTECT, null=True, blank=True, related_name="recorded_assessments",
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recorded_assessments",
         verbose_name=_("địa bàn khi ghi nhận"),
     )
-    criteria_set = models.ForeignKey(CriteriaSetVersion, models.PROTECT, related_name="assessments", verbose_name=_("bộ tiêu chí"))
+    criteria_set = models.ForeignKey(
+        CriteriaSetVersion, models.PROTECT, related_name="assessments", verbose_name=_("bộ tiêu chí")
+    )
     area_class = models.CharField(_("loại địa bàn"), max_length=16, default="normal")
     # The unit's disadvantaged-area designation when the assessment was opened (territory
     # `areas.designation_for`), kept with the area class it gave so the result stays reproducible.
@@ -224,13 +276,22 @@ class Assessment(models.Model):
     )
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     decision = models.ForeignKey(
-        "Decision", models.PROTECT, null=True, blank=True, related_name="assessments", verbose_name=_("quyết định công nhận")
+        "Decision",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("quyết định công nhận"),
     )
     revoked_at = models.DateTimeField(_("ngày thu hồi"), null=True, blank=True)
     revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
     revocation_reference = models.CharField(_("quyết định thu hồi"), max_length=120, blank=True)
     replaces = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="replaced_by",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
         verbose_name=_("thay cho hồ sơ đã thu hồi"),
     )
     # Optimistic concurrency: every save checks and bumps it, so a stale edit is refused.
@@ -246,7 +307,8 @@ class Assessment(models.Model):
         # One live assessment per subject and campaign; a revoked one may be replaced by a new one.
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", field], condition=Q(**{f"{field}__isnull": False}) & ~Q(state=State.REVOKED),
+                fields=["campaign", field],
+                condition=Q(**{f"{field}__isnull": False}) & ~Q(state=State.REVOKED),
                 name=f"one_live_assessment_per_{field}",
             )
             for field in ("household", "clan_branch", "organisation", "person", "community")
@@ -265,7 +327,7 @@ class Assessment(models.Model):
 
     @property
     def pass_mark_line(self) -> str:
-        """"Ngưỡng đạt: 70 điểm — xã khu vực III" for the class the assessment was opened in."""
+        """ "Ngưỡng đạt: 70 điểm — xã khu vực III" for the class the assessment was opened in."""
         from .areas import pass_mark_line
         from .sets import definition_of
 
@@ -413,7 +475,9 @@ class Decision(models.Model):
         verbose_name_plural = _("quyết định công nhận")
         ordering = ["-issued_on", "-sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["issuer", "year", "symbol", "sequence"], name="decision_number_per_issuer_year"),
+            models.UniqueConstraint(
+                fields=["issuer", "year", "symbol", "sequence"], name="decision_number_per_issuer_year"
+            ),
         ]
 
     def __str__(self):
@@ -517,13 +581,19 @@ class LearnerFigures(models.Model):
         IMPORTED = "imported", _("Nhập từ tệp")
 
     organisation = models.ForeignKey(
-        "registry.Organisation", models.PROTECT, related_name="learner_figures", verbose_name=_("cơ quan, đơn vị"))
+        "registry.Organisation", models.PROTECT, related_name="learner_figures", verbose_name=_("cơ quan, đơn vị")
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
     learners = models.PositiveIntegerField(_("số người học"))
     citizens = models.PositiveIntegerField(_("số người học đạt danh hiệu Công dân học tập"))
     evidence = models.ForeignKey(
-        EvidenceFile, models.PROTECT, null=True, blank=True, related_name="learner_figures",
-        verbose_name=_("minh chứng"))
+        EvidenceFile,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="learner_figures",
+        verbose_name=_("minh chứng"),
+    )
     evidence_name = models.CharField(_("tên tệp minh chứng"), max_length=255, blank=True)
     source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.ENTERED)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
@@ -537,7 +607,9 @@ class LearnerFigures(models.Model):
         ordering = ["-year"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "year"], name="learner_figures_unique_year"),
-            models.CheckConstraint(condition=Q(citizens__lte=models.F("learners")), name="learner_figures_part_of_whole"),
+            models.CheckConstraint(
+                condition=Q(citizens__lte=models.F("learners")), name="learner_figures_part_of_whole"
+            ),
         ]
 
     def __str__(self):

@@ -57,19 +57,28 @@ def move_assessments(subject_field: str, subject_id: int, new_unit_id: int) -> l
     """Give every assessment of the subject the unit `new_unit_id`; announce what moved."""
     with transaction.atomic():
         rows = list(
-            Assessment.objects.filter(**{subject_field: subject_id}).exclude(unit_id=new_unit_id)
+            Assessment.objects.filter(**{subject_field: subject_id})
+            .exclude(unit_id=new_unit_id)
             .annotate(is_replaced=Exists(Assessment.objects.filter(replaces=OuterRef("pk"))))
-            .select_for_update(of=("self",)).order_by("pk")
-            .values("pk", "title", "campaign__year", "state", "classification", "recorded_unit_id", "unit_id",
-                    "is_replaced")
+            .select_for_update(of=("self",))
+            .order_by("pk")
+            .values(
+                "pk", "title", "campaign__year", "state", "classification", "recorded_unit_id", "unit_id", "is_replaced"
+            )
         )
         if not rows:
             return []
         moved = [
             MovedAssessment(
-                id=row["pk"], title=row["title"], year=row["campaign__year"], state=row["state"],
-                classification=row["classification"], recorded_unit_id=row["recorded_unit_id"],
-                old_unit_id=row["unit_id"], new_unit_id=new_unit_id, replaced=row["is_replaced"],
+                id=row["pk"],
+                title=row["title"],
+                year=row["campaign__year"],
+                state=row["state"],
+                classification=row["classification"],
+                recorded_unit_id=row["recorded_unit_id"],
+                old_unit_id=row["unit_id"],
+                new_unit_id=new_unit_id,
+                replaced=row["is_replaced"],
             )
             for row in rows
         ]
@@ -83,9 +92,9 @@ def remember_place(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None:
         return
     place_field, _ = SUBJECTS[sender]
-    instance._moves_old_place = sender._default_manager.filter(pk=instance.pk).values_list(
-        place_field, flat=True
-    ).first()
+    instance._moves_old_place = (
+        sender._default_manager.filter(pk=instance.pk).values_list(place_field, flat=True).first()
+    )
 
 
 def follow_subject(sender, instance, created=False, raw=False, **kwargs):

@@ -54,12 +54,16 @@ def candidates(scope: Scope, campaign: Campaign, unit: Unit) -> QuerySet:
 
 
 def _registered(campaign: Campaign, field: str) -> QuerySet:
-    return (Assessment.objects.filter(campaign__year=campaign.year, title=campaign.title)
-            .exclude(state=State.REVOKED).values(field))
+    return (
+        Assessment.objects.filter(campaign__year=campaign.year, title=campaign.title)
+        .exclude(state=State.REVOKED)
+        .values(field)
+    )
 
 
-def listing(scope: Scope, campaign: Campaign, unit: Unit, *, text: str = "", unregistered_only: bool = False,
-            page_number=None) -> Listing:
+def listing(
+    scope: Scope, campaign: Campaign, unit: Unit, *, text: str = "", unregistered_only: bool = False, page_number=None
+) -> Listing:
     """One page of the unit's subjects, searched and counted, in a fixed number of queries."""
     adapter = adapter_for_title(campaign.title)
     everyone = candidates(scope, campaign, unit)
@@ -81,13 +85,18 @@ def listing(scope: Scope, campaign: Campaign, unit: Unit, *, text: str = "", unr
     page = Paginator(shown, PAGE_SIZE).get_page(page_number)
     subjects = list(page.object_list)
     registered_here = set(
-        _registered(campaign, adapter.field).filter(**{f"{adapter.field}__in": [s.pk for s in subjects]})
+        _registered(campaign, adapter.field)
+        .filter(**{f"{adapter.field}__in": [s.pk for s in subjects]})
         .values_list(adapter.field, flat=True)
     )
     rows = [Candidate(s, adapter.display_name(s), s.pk in registered_here) for s in subjects]
     return Listing(
-        page=page, rows=rows, total=everyone.count(),
-        registered=everyone.filter(pk__in=registered_all).count(), text=text, refused_text=refused_text,
+        page=page,
+        rows=rows,
+        total=everyone.count(),
+        registered=everyone.filter(pk__in=registered_all).count(),
+        text=text,
+        refused_text=refused_text,
     )
 
 

@@ -88,19 +88,39 @@ def _subject_columns(title: str) -> tuple[Column, ...]:
     if title == Title.FAMILY:
         return commune, _code_column("household_code", gettext_lazy("Mã hộ"), "H0001")
     if title == Title.CLAN:
-        return (commune, Column("clan_name", gettext_lazy("Dòng họ"), required=True, max_length=150, width=22,
-                                example="Họ Nguyễn Văn"),
-                Column("branch", gettext_lazy("Chi, ngành"), max_length=100, width=14, example="Chi 2"))
+        return (
+            commune,
+            Column(
+                "clan_name", gettext_lazy("Dòng họ"), required=True, max_length=150, width=22, example="Họ Nguyễn Văn"
+            ),
+            Column("branch", gettext_lazy("Chi, ngành"), max_length=100, width=14, example="Chi 2"),
+        )
     if title == Title.COMMUNITY:
         return (_code_column("village_code", gettext_lazy("Mã thôn, tổ dân phố"), "1200101"),)
     if title == Title.COMMUNE_COMMUNITY:
         return (commune,)
     if title == Title.UNIT:
-        return commune, Column("organisation_name", gettext_lazy("Tên cơ quan, đơn vị"), required=True,
-                               max_length=255, width=30, example="Trường Tiểu học xã")
-    return (Column("id_number", gettext_lazy("Số CCCD"), Kind.DIGITS, required=True, digits=12, sensitive=True,
-                   width=16, example="034080001234",
-                   help=gettext_lazy("Người phải có trong sổ theo dõi của địa bàn bạn được giao.")),)
+        return commune, Column(
+            "organisation_name",
+            gettext_lazy("Tên cơ quan, đơn vị"),
+            required=True,
+            max_length=255,
+            width=30,
+            example="Trường Tiểu học xã",
+        )
+    return (
+        Column(
+            "id_number",
+            gettext_lazy("Số CCCD"),
+            Kind.DIGITS,
+            required=True,
+            digits=12,
+            sensitive=True,
+            width=16,
+            example="034080001234",
+            help=gettext_lazy("Người phải có trong sổ theo dõi của địa bàn bạn được giao."),
+        ),
+    )
 
 
 def _indicator_key(code: str) -> str:
@@ -139,45 +159,99 @@ class ResultsTemplate(ImportTemplate):
                     classifications.setdefault(code, str(classification_label(code)))
         self.indicator_codes = tuple(indicators)
         indicator_columns = tuple(
-            Column(_indicator_key(code), code, width=9, max_length=20,
-                   help=f"{indicator.text_vi[:180]} "
-                        + (str(_("Ghi x nếu đạt.")) if indicator.kind == "pass_fail"
-                           else str(_("Điểm, tối đa %(max)s.") % {"max": format(indicator.max_points, "f")})))
+            Column(
+                _indicator_key(code),
+                code,
+                width=9,
+                max_length=20,
+                help=f"{indicator.text_vi[:180]} "
+                + (
+                    str(_("Ghi x nếu đạt."))
+                    if indicator.kind == "pass_fail"
+                    else str(_("Điểm, tối đa %(max)s.") % {"max": format(indicator.max_points, "f")})
+                ),
+            )
             for code, indicator in indicators.items()
         )
         # Years before the 2025 reform: a commune's code may be the old map's (the archive's); the
         # lineage finds the commune of today, or the row names it when the old one was split.
         self.map_columns = (
-            Column("era", gettext_lazy("Bản đồ"), Kind.CHOICE, choices=ERA_CHOICES, width=10,
-                   help=gettext_lazy("«mới» (mặc định): mã xã trên bản đồ hiện hành. «cũ»: mã xã trước 01/07/2025, "
-                                     "như trong hồ sơ lưu trữ.")),
-            Column("current_place", gettext_lazy("Mã xã hoặc thôn hiện nay"), max_length=30, width=16,
-                   help=gettext_lazy("Chỉ cần khi xã cũ nay thuộc nhiều xã: mã xã hoặc mã thôn hiện nay của đối "
-                                     "tượng.")),
-        ) if campaign.year < REFORM_DATE.year and self.subject_columns[0].key == "commune_code" else ()
+            (
+                Column(
+                    "era",
+                    gettext_lazy("Bản đồ"),
+                    Kind.CHOICE,
+                    choices=ERA_CHOICES,
+                    width=10,
+                    help=gettext_lazy(
+                        "«mới» (mặc định): mã xã trên bản đồ hiện hành. «cũ»: mã xã trước 01/07/2025, "
+                        "như trong hồ sơ lưu trữ."
+                    ),
+                ),
+                Column(
+                    "current_place",
+                    gettext_lazy("Mã xã hoặc thôn hiện nay"),
+                    max_length=30,
+                    width=16,
+                    help=gettext_lazy(
+                        "Chỉ cần khi xã cũ nay thuộc nhiều xã: mã xã hoặc mã thôn hiện nay của đối tượng."
+                    ),
+                ),
+            )
+            if campaign.year < REFORM_DATE.year and self.subject_columns[0].key == "commune_code"
+            else ()
+        )
         self.columns = (
             *self.subject_columns,
             *self.map_columns,
             *indicator_columns,
-            Column("stage", gettext_lazy("Điểm của"), Kind.CHOICE, choices=STAGES, width=14,
-                   help=gettext_lazy("Để trống hoặc «Tự đánh giá»: điểm tự chấm, hồ sơ được nộp. «Thẩm định»: điểm "
-                                     "của hội đồng cho hồ sơ người khác đã nộp (chưa đề nghị công nhận).")),
-            Column("total", gettext_lazy("Tổng điểm"), Kind.TEXT, max_length=20, width=10,
-                   help=gettext_lazy("Chỉ dùng cho năm trước khi hồ sơ lưu trữ chỉ còn tổng điểm; khi đó để trống "
-                                     "các cột chỉ số.")),
-            Column("classification", gettext_lazy("Xếp loại"), Kind.CHOICE, choices=tuple(classifications.items()),
-                   width=14, help=gettext_lazy("Đi cùng Tổng điểm.")),
-            Column("decision_number", gettext_lazy("Số quyết định công nhận"), max_length=60, width=18,
-                   example="12/QĐ-UBND",
-                   help=gettext_lazy("Chỉ cho năm trước: kết quả đã được công nhận bằng quyết định này.")),
+            Column(
+                "stage",
+                gettext_lazy("Điểm của"),
+                Kind.CHOICE,
+                choices=STAGES,
+                width=14,
+                help=gettext_lazy(
+                    "Để trống hoặc «Tự đánh giá»: điểm tự chấm, hồ sơ được nộp. «Thẩm định»: điểm "
+                    "của hội đồng cho hồ sơ người khác đã nộp (chưa đề nghị công nhận)."
+                ),
+            ),
+            Column(
+                "total",
+                gettext_lazy("Tổng điểm"),
+                Kind.TEXT,
+                max_length=20,
+                width=10,
+                help=gettext_lazy(
+                    "Chỉ dùng cho năm trước khi hồ sơ lưu trữ chỉ còn tổng điểm; khi đó để trống các cột chỉ số."
+                ),
+            ),
+            Column(
+                "classification",
+                gettext_lazy("Xếp loại"),
+                Kind.CHOICE,
+                choices=tuple(classifications.items()),
+                width=14,
+                help=gettext_lazy("Đi cùng Tổng điểm."),
+            ),
+            Column(
+                "decision_number",
+                gettext_lazy("Số quyết định công nhận"),
+                max_length=60,
+                width=18,
+                example="12/QĐ-UBND",
+                help=gettext_lazy("Chỉ cho năm trước: kết quả đã được công nhận bằng quyết định này."),
+            ),
             Column("decision_date", gettext_lazy("Ngày quyết định"), Kind.DATE, width=14, example="20/12/2023"),
             Column("signer_name", gettext_lazy("Người ký quyết định"), max_length=200, width=22),
         )
 
     @property
     def title(self) -> str:
-        return _("Kết quả %(title)s năm %(year)s") % {"title": Title(self.campaign.title).label,
-                                                       "year": self.campaign.year}
+        return _("Kết quả %(title)s năm %(year)s") % {
+            "title": Title(self.campaign.title).label,
+            "year": self.campaign.year,
+        }
 
     @property
     def guide(self) -> tuple[str, ...]:
@@ -185,15 +259,23 @@ class ResultsTemplate(ImportTemplate):
         lines = [
             _("Mỗi dòng là một đối tượng của đợt %(campaign)s, nhận ra bằng mã như trong sổ theo dõi.")
             % {"campaign": self.campaign},
-            _("Ghi điểm từng chỉ số (tên cột là mã chỉ số; xem ghi chú ở tiêu đề), hoặc — chỉ cho năm trước, "
-              "khi hồ sơ lưu trữ chỉ còn tổng — ghi Tổng điểm và Xếp loại, kèm quyết định công nhận."),
+            _(
+                "Ghi điểm từng chỉ số (tên cột là mã chỉ số; xem ghi chú ở tiêu đề), hoặc — chỉ cho năm trước, "
+                "khi hồ sơ lưu trữ chỉ còn tổng — ghi Tổng điểm và Xếp loại, kèm quyết định công nhận."
+            ),
             _("Dòng không có quyết định: hệ thống ghi điểm tự đánh giá và nộp hồ sơ; cán bộ khác thẩm định."),
-            _("Cột «Điểm của» ghi «Thẩm định»: điểm của hội đồng cho hồ sơ người khác đã nộp; người đã nộp hồ sơ "
-              "không thẩm định được hồ sơ đó."),
+            _(
+                "Cột «Điểm của» ghi «Thẩm định»: điểm của hội đồng cho hồ sơ người khác đã nộp; người đã nộp hồ sơ "
+                "không thẩm định được hồ sơ đó."
+            ),
         ]
         if past:
-            lines.append(_("Dòng có số và ngày quyết định: ghi kết quả đã được công nhận; chỉ lãnh đạo có thẩm quyền "
-                           "công nhận của đợt mới nhập được các dòng này."))
+            lines.append(
+                _(
+                    "Dòng có số và ngày quyết định: ghi kết quả đã được công nhận; chỉ lãnh đạo có thẩm quyền "
+                    "công nhận của đợt mới nhập được các dòng này."
+                )
+            )
         return tuple(lines)
 
     def return_url(self) -> str:
@@ -257,36 +339,58 @@ class ResultsTemplate(ImportTemplate):
         communes = {row.data["place"].pk for row in placed}
         if title == Title.FAMILY:
             field, what = "household_code", _("hộ mã %(code)s")
-            found = {(h.commune_id, h.code_folded): h for h in run.scope.filter(Household.objects.filter(
-                commune_id__in=communes, code_folded__in={fold(row[field]) for row in placed}
-            ).select_related("village", "head"))}
+            found = {
+                (h.commune_id, h.code_folded): h
+                for h in run.scope.filter(
+                    Household.objects.filter(
+                        commune_id__in=communes, code_folded__in={fold(row[field]) for row in placed}
+                    ).select_related("village", "head")
+                )
+            }
             key_of = lambda row: (row.data["place"].pk, fold(row[field]))  # noqa: E731
             named = lambda row: what % {"code": row[field]}  # noqa: E731
         elif title == Title.CLAN:
             field = "clan_name"
-            found = {(c.commune_id, c.name_folded, c.branch_folded): c for c in run.scope.filter(
-                ClanBranch.objects.filter(commune_id__in=communes,
-                                          name_folded__in={fold(row[field]) for row in placed})
-                .select_related("commune"))}
+            found = {
+                (c.commune_id, c.name_folded, c.branch_folded): c
+                for c in run.scope.filter(
+                    ClanBranch.objects.filter(
+                        commune_id__in=communes, name_folded__in={fold(row[field]) for row in placed}
+                    ).select_related("commune")
+                )
+            }
             key_of = lambda row: (row.data["place"].pk, fold(row[field]), fold(row["branch"] or ""))  # noqa: E731
             named = lambda row: _("dòng họ %(name)s") % {"name": " ".join(filter(None, (row[field], row["branch"])))}  # noqa: E731
         else:
             field = "organisation_name"
-            found = {(o.commune_id, o.name_folded): o for o in run.scope.filter(Organisation.objects.filter(
-                commune_id__in=communes, name_folded__in={fold(row[field]) for row in placed}
-            ).select_related("unit", "commune"))}
+            found = {
+                (o.commune_id, o.name_folded): o
+                for o in run.scope.filter(
+                    Organisation.objects.filter(
+                        commune_id__in=communes, name_folded__in={fold(row[field]) for row in placed}
+                    ).select_related("unit", "commune")
+                )
+            }
             key_of = lambda row: (row.data["place"].pk, fold(row[field]))  # noqa: E731
             named = lambda row: _("cơ quan, đơn vị %(name)s") % {"name": row[field]}  # noqa: E731
         for row in placed:
             subject = found.get(key_of(row))
             village = row.data.get("village")
             if subject is not None and village is not None and getattr(subject, "village_id", village.pk) != village.pk:
-                row.error("current_place", _("%(what)s ở %(village)s, không ở %(given)s.") % {
-                    "what": named(row), "village": subject.village.name, "given": village.name})
+                row.error(
+                    "current_place",
+                    _("%(what)s ở %(village)s, không ở %(given)s.")
+                    % {"what": named(row), "village": subject.village.name, "given": village.name},
+                )
             elif subject is None:
-                row.error(field, _("Trong địa bàn bạn được giao, %(commune)s không có %(what)s. Hãy kiểm tra mã, tên "
-                                   "hoặc nhập vào sổ theo dõi trước.")
-                          % {"commune": row.data["place"].name, "what": named(row)})
+                row.error(
+                    field,
+                    _(
+                        "Trong địa bàn bạn được giao, %(commune)s không có %(what)s. Hãy kiểm tra mã, tên "
+                        "hoặc nhập vào sổ theo dõi trước."
+                    )
+                    % {"commune": row.data["place"].name, "what": named(row)},
+                )
             else:
                 row.data["subject"] = subject
 
@@ -299,15 +403,20 @@ class ResultsTemplate(ImportTemplate):
         given = [row for row in rows if row.ok("current_place") and row["current_place"]]
         if not old_rows and not given:
             return rows
-        olds = {unit.code: unit for unit in Unit.objects.filter(
-            era=Era.LEGACY, level=Level.COMMUNE, code__in={row["commune_code"] for row in old_rows})}
+        olds = {
+            unit.code: unit
+            for unit in Unit.objects.filter(
+                era=Era.LEGACY, level=Level.COMMUNE, code__in={row["commune_code"] for row in old_rows}
+            )
+        }
         successors: dict[int, list[Unit]] = {}
         for link in UnitLineage.objects.filter(old_unit__in=olds.values()).select_related("new_unit"):
             if link.new_unit.level == Level.COMMUNE:
                 successors.setdefault(link.old_unit_id, []).append(link.new_unit)
         places = {}
-        for unit in Unit.objects.filter(era=Era.CURRENT, level__in=(Level.COMMUNE, Level.VILLAGE),
-                                        code__in={row["current_place"] for row in given}).select_related("parent"):
+        for unit in Unit.objects.filter(
+            era=Era.CURRENT, level__in=(Level.COMMUNE, Level.VILLAGE), code__in={row["current_place"] for row in given}
+        ).select_related("parent"):
             places.setdefault(unit.code, unit)  # a commune's code before a village's (they never share one)
         kept = []
         for row in rows:
@@ -315,40 +424,56 @@ class ResultsTemplate(ImportTemplate):
             if row.ok("current_place") and row["current_place"]:
                 place = places.get(row["current_place"])
                 if place is None:
-                    row.error("current_place", _("Không có xã hoặc thôn mã %(code)s trên bản đồ hiện hành.")
-                              % {"code": row["current_place"]})
+                    row.error(
+                        "current_place",
+                        _("Không có xã hoặc thôn mã %(code)s trên bản đồ hiện hành.") % {"code": row["current_place"]},
+                    )
                     continue
                 if place.level == Level.VILLAGE:
                     row.data["village"] = place
                     place = place.parent
             if row["era"] != Era.LEGACY:
                 if place is not None and place.code != row["commune_code"]:
-                    row.error("current_place", _("Mã này chỉ dùng khi cột Bản đồ ghi «cũ»; để trống, hoặc ghi mã "
-                                                 "thôn thuộc xã %(code)s.") % {"code": row["commune_code"]})
+                    row.error(
+                        "current_place",
+                        _("Mã này chỉ dùng khi cột Bản đồ ghi «cũ»; để trống, hoặc ghi mã thôn thuộc xã %(code)s.")
+                        % {"code": row["commune_code"]},
+                    )
                     continue
                 kept.append(row)
                 continue
             old = olds.get(row["commune_code"])
             if old is None:
-                row.error("commune_code", _("Không có xã mã %(code)s trên bản đồ cũ (trước 01/07/2025).")
-                          % {"code": row["commune_code"]})
+                row.error(
+                    "commune_code",
+                    _("Không có xã mã %(code)s trên bản đồ cũ (trước 01/07/2025).") % {"code": row["commune_code"]},
+                )
                 continue
             new = sorted(successors.get(old.pk, []), key=lambda unit: unit.sort_key)
             if place is not None:
                 if place.pk not in {unit.pk for unit in new}:
-                    row.error("current_place", _("%(place)s không được hình thành từ %(old)s; xã cũ này nay thuộc: "
-                                                 "%(new)s.") % {"place": place.name, "old": old.name,
-                                                                "new": ", ".join(u.name for u in new) or "—"})
+                    row.error(
+                        "current_place",
+                        _("%(place)s không được hình thành từ %(old)s; xã cũ này nay thuộc: %(new)s.")
+                        % {"place": place.name, "old": old.name, "new": ", ".join(u.name for u in new) or "—"},
+                    )
                     continue
             elif len(new) == 1:
                 place = new[0]
             elif not new:
-                row.error("commune_code", _("Không tìm thấy xã hiện nay được hình thành từ %(old)s.") % {"old": old.name})
+                row.error(
+                    "commune_code", _("Không tìm thấy xã hiện nay được hình thành từ %(old)s.") % {"old": old.name}
+                )
                 continue
             else:
-                row.error("current_place", _("%(old)s nay thuộc nhiều xã (%(new)s): ghi mã xã hoặc mã thôn hiện nay "
-                                             "của đối tượng vào cột này.")
-                          % {"old": old.name, "new": ", ".join(unit.name for unit in new)})
+                row.error(
+                    "current_place",
+                    _(
+                        "%(old)s nay thuộc nhiều xã (%(new)s): ghi mã xã hoặc mã thôn hiện nay "
+                        "của đối tượng vào cột này."
+                    )
+                    % {"old": old.name, "new": ", ".join(unit.name for unit in new)},
+                )
                 continue
             row.data.update(place=place, recorded=old)
             kept.append(row)
@@ -356,8 +481,10 @@ class ResultsTemplate(ImportTemplate):
 
     def _resolve_people(self, rows: list[Row], run: ImportRun) -> None:
         numbers = {row["id_number"] for row in rows}
-        visible = {p.id_number: p for p in run.scope.filter(
-            Person.objects.filter(id_number__in=numbers).select_related("unit", "household"))}
+        visible = {
+            p.id_number: p
+            for p in run.scope.filter(Person.objects.filter(id_number__in=numbers).select_related("unit", "household"))
+        }
         for row in rows:
             person = visible.get(row["id_number"])
             if person is None:
@@ -376,8 +503,9 @@ class ResultsTemplate(ImportTemplate):
             row.error(key_column, _("Đối tượng này thuộc đợt đánh giá khác (tỉnh có đợt riêng); hãy nhập ở đợt đó."))
             return
         try:
-            version = pick_criteria_set(self.campaign, group=adapter.default_group(subject),
-                                        admin_level=adapter.admin_level(subject))
+            version = pick_criteria_set(
+                self.campaign, group=adapter.default_group(subject), admin_level=adapter.admin_level(subject)
+            )
         except ValidationError as error:
             row.error(key_column, " ".join(error.messages))
             return
@@ -396,15 +524,25 @@ class ResultsTemplate(ImportTemplate):
         row.data["answers"] = answers or None
         if row["stage"] == "review":
             if totals or row["decision_number"] or row["decision_date"]:
-                row.error("stage", _("Điểm thẩm định ghi từng chỉ số, không kèm tổng điểm hay quyết định; "
-                                     "đề nghị và công nhận làm trên hệ thống."))
+                row.error(
+                    "stage",
+                    _(
+                        "Điểm thẩm định ghi từng chỉ số, không kèm tổng điểm hay quyết định; "
+                        "đề nghị và công nhận làm trên hệ thống."
+                    ),
+                )
             else:
                 self._check_review(row, run, unit)
         elif row["decision_number"] or row["decision_date"]:
             self._check_recognition(row, run, unit, definition, bool(totals))
         elif totals:
-            row.error("decision_number", _("Chỉ có tổng điểm thì phải kèm số và ngày quyết định công nhận (năm trước); "
-                                           "năm nay hãy ghi điểm từng chỉ số."))
+            row.error(
+                "decision_number",
+                _(
+                    "Chỉ có tổng điểm thì phải kèm số và ngày quyết định công nhận (năm trước); "
+                    "năm nay hãy ghi điểm từng chỉ số."
+                ),
+            )
         else:
             self._check_self_assessment(row, run, unit, definition)
 
@@ -420,8 +558,11 @@ class ResultsTemplate(ImportTemplate):
                 continue
             indicator = codes.get(code)
             if indicator is None:
-                row.error(key, _("Chỉ số %(code)s không thuộc bộ tiêu chí áp dụng cho đối tượng này (%(set)s); "
-                                 "để trống ô này.") % {"code": code, "set": definition.name_vi})
+                row.error(
+                    key,
+                    _("Chỉ số %(code)s không thuộc bộ tiêu chí áp dụng cho đối tượng này (%(set)s); để trống ô này.")
+                    % {"code": code, "set": definition.name_vi},
+                )
                 continue
             if indicator.kind == "pass_fail":
                 folded = fold(str(value))
@@ -446,14 +587,20 @@ class ResultsTemplate(ImportTemplate):
 
     def _existing(self, row: Row) -> Assessment | None:
         field = adapter_for_title(self.campaign.title).field
-        return (Assessment.objects.filter(campaign=self.campaign, **{field: row.data["subject"]})
-                .exclude(state=State.REVOKED).select_related("decision").first())
+        return (
+            Assessment.objects.filter(campaign=self.campaign, **{field: row.data["subject"]})
+            .exclude(state=State.REVOKED)
+            .select_related("decision")
+            .first()
+        )
 
     def _check_self_assessment(self, row: Row, run: ImportRun, unit, definition) -> None:
         if not run.scope.can(Capability.EDIT_REGISTRY, unit):
-            row.error(self.subject_columns[-1].key,
-                      _("Bạn không quản lý hồ sơ của đối tượng này tại %(unit)s nên không ghi được điểm tự đánh giá.")
-                      % {"unit": unit.name})
+            row.error(
+                self.subject_columns[-1].key,
+                _("Bạn không quản lý hồ sơ của đối tượng này tại %(unit)s nên không ghi được điểm tự đánh giá.")
+                % {"unit": unit.name},
+            )
             return
         row.data["entity"] = "assessment"
         existing = self._existing(row)
@@ -465,26 +612,40 @@ class ResultsTemplate(ImportTemplate):
         elif existing.self_answers == row.data["answers"]:
             row.data["outcome"] = Outcome.UNCHANGED
         else:
-            row.error(None, _("Hồ sơ của đối tượng này đã ở trạng thái «%(state)s», không sửa điểm tự đánh giá bằng "
-                              "tệp được. Hãy bỏ dòng này hoặc xử lý trên trang hồ sơ.")
-                      % {"state": existing.get_state_display()})
+            row.error(
+                None,
+                _(
+                    "Hồ sơ của đối tượng này đã ở trạng thái «%(state)s», không sửa điểm tự đánh giá bằng "
+                    "tệp được. Hãy bỏ dòng này hoặc xử lý trên trang hồ sơ."
+                )
+                % {"state": existing.get_state_display()},
+            )
 
     def _check_review(self, row: Row, run: ImportRun, unit) -> None:
         """The council's scores for a dossier someone else submitted; the workflow's `is_own`
         (tried below) refuses the submitter, the subject's own people and those behind them."""
         if not run.scope.can(Capability.REVIEW, unit):
-            row.error("stage", _("Bạn không có quyền thẩm định tại %(unit)s; để trống cột này nếu là điểm tự đánh giá.")
-                      % {"unit": unit.name})
+            row.error(
+                "stage",
+                _("Bạn không có quyền thẩm định tại %(unit)s; để trống cột này nếu là điểm tự đánh giá.")
+                % {"unit": unit.name},
+            )
             return
         existing = self._existing(row)
         if existing is None or existing.state not in REVIEW_STATES:
-            row.error("stage", _("Hồ sơ chưa ở bước thẩm định (%(state)s): chỉ ghi điểm thẩm định cho hồ sơ đã nộp "
-                                 "hoặc đang thẩm định.")
-                      % {"state": existing.get_state_display() if existing else _("chưa đăng ký")})
+            row.error(
+                "stage",
+                _(
+                    "Hồ sơ chưa ở bước thẩm định (%(state)s): chỉ ghi điểm thẩm định cho hồ sơ đã nộp "
+                    "hoặc đang thẩm định."
+                )
+                % {"state": existing.get_state_display() if existing else _("chưa đăng ký")},
+            )
             return
         row.data.update(entity="review", existing=existing)
         unchanged = existing.state == State.UNDER_REVIEW and all(
-            existing.review_answers.get(code) == value for code, value in row.data["answers"].items())
+            existing.review_answers.get(code) == value for code, value in row.data["answers"].items()
+        )
         row.data["outcome"] = Outcome.UNCHANGED if unchanged else Outcome.CHANGE
 
     def _check_recognition(self, row: Row, run: ImportRun, unit, definition, totals: bool) -> None:
@@ -500,18 +661,31 @@ class ResultsTemplate(ImportTemplate):
         elif day > timezone.localdate():
             row.error("decision_date", _("Ngày quyết định ở tương lai."))
         elif day.year < self.campaign.year:
-            row.error("decision_date", _("Quyết định công nhận năm %(year)s không thể ký trước năm đó.")
-                      % {"year": self.campaign.year})
+            row.error(
+                "decision_date",
+                _("Quyết định công nhận năm %(year)s không thể ký trước năm đó.") % {"year": self.campaign.year},
+            )
         if self.campaign.year >= timezone.localdate().year:
-            row.error("decision_number", _("Chỉ ghi quyết định công nhận của các năm trước; kết quả năm nay hãy xử lý "
-                                           "trên hệ thống (thẩm định, rồi lãnh đạo công nhận)."))
+            row.error(
+                "decision_number",
+                _(
+                    "Chỉ ghi quyết định công nhận của các năm trước; kết quả năm nay hãy xử lý "
+                    "trên hệ thống (thẩm định, rồi lãnh đạo công nhận)."
+                ),
+            )
         if row.has_errors:
             return
         issuer = self._issuer(run, unit, row.data["subject"])
         if issuer is None:
-            row.error("decision_number", _("Chỉ lãnh đạo có thẩm quyền công nhận của đợt này tại %(unit)s mới nhập được "
-                                           "kết quả đã công nhận; hãy gửi tệp cho người đó, hoặc bỏ hai cột quyết định "
-                                           "để chỉ ghi điểm tự đánh giá.") % {"unit": unit.name})
+            row.error(
+                "decision_number",
+                _(
+                    "Chỉ lãnh đạo có thẩm quyền công nhận của đợt này tại %(unit)s mới nhập được "
+                    "kết quả đã công nhận; hãy gửi tệp cho người đó, hoặc bỏ hai cột quyết định "
+                    "để chỉ ghi điểm tự đánh giá."
+                )
+                % {"unit": unit.name},
+            )
             return
         if totals:
             self._check_totals(row, definition)
@@ -521,23 +695,37 @@ class ResultsTemplate(ImportTemplate):
         decisions = run.state.setdefault("decisions", {})
         first = decisions.setdefault((sequence, symbol, day.year), (day, row.number))
         if first[0] != day:
-            row.error("decision_date", _("Quyết định %(number)s đã ghi ngày %(day)s ở dòng %(row)d.")
-                      % {"number": row["decision_number"], "day": first[0].strftime("%d/%m/%Y"), "row": first[1]})
+            row.error(
+                "decision_date",
+                _("Quyết định %(number)s đã ghi ngày %(day)s ở dòng %(row)d.")
+                % {"number": row["decision_number"], "day": first[0].strftime("%d/%m/%Y"), "row": first[1]},
+            )
             return
         row.data.update(entity="recognition", issuer=issuer, sequence=sequence, symbol=symbol)
         existing = self._existing(row)
         if existing is None:
             row.data["outcome"] = Outcome.CREATE
-        elif (existing.state in HOLDING_STATES and existing.decision is not None
-              and (existing.decision.sequence, existing.decision.symbol, existing.decision.issued_on)
-              == (sequence, symbol, day)):
+        elif (
+            existing.state in HOLDING_STATES
+            and existing.decision is not None
+            and (existing.decision.sequence, existing.decision.symbol, existing.decision.issued_on)
+            == (sequence, symbol, day)
+        ):
             row.data["outcome"] = Outcome.UNCHANGED
         else:
-            row.error("decision_number", _("Đối tượng đã có hồ sơ của đợt này trên hệ thống (trạng thái «%(state)s»%(decision)s); "
-                                           "hãy kiểm tra lại hoặc bỏ dòng này.")
-                      % {"state": existing.get_state_display(),
-                         "decision": (", " + _("quyết định %(number)s") % {"number": existing.decision.number})
-                         if existing.decision_id else ""})
+            row.error(
+                "decision_number",
+                _(
+                    "Đối tượng đã có hồ sơ của đợt này trên hệ thống (trạng thái «%(state)s»%(decision)s); "
+                    "hãy kiểm tra lại hoặc bỏ dòng này."
+                )
+                % {
+                    "state": existing.get_state_display(),
+                    "decision": (", " + _("quyết định %(number)s") % {"number": existing.decision.number})
+                    if existing.decision_id
+                    else "",
+                },
+            )
 
     def _check_totals(self, row: Row, definition) -> None:
         if not row["classification"]:
@@ -563,12 +751,17 @@ class ResultsTemplate(ImportTemplate):
             band = next((b.code for b in definition.scoring.bands if total >= b.min), None)
             lowest_pass = min((mark.min for mark in definition.scoring.pass_marks), default=None)
             if not definition.scoring.bands and lowest_pass is not None and total < lowest_pass:
-                row.error("total", _("Tổng %(total)s điểm chưa đạt ngưỡng %(min)s của bộ tiêu chí, nên không thể đã "
-                                     "được công nhận.") % {"total": row["total"], "min": format(lowest_pass, "f")})
+                row.error(
+                    "total",
+                    _("Tổng %(total)s điểm chưa đạt ngưỡng %(min)s của bộ tiêu chí, nên không thể đã được công nhận.")
+                    % {"total": row["total"], "min": format(lowest_pass, "f")},
+                )
                 return
             if definition.scoring.bands and band != row["classification"]:
-                row.error("classification", _("Tổng %(total)s điểm không ứng với xếp loại này theo bộ tiêu chí.")
-                          % {"total": row["total"]})
+                row.error(
+                    "classification",
+                    _("Tổng %(total)s điểm không ứng với xếp loại này theo bộ tiêu chí.") % {"total": row["total"]},
+                )
                 return
         elif definition.scoring.method != "levels":
             row.error("total", _("Cần tổng điểm."))
@@ -579,8 +772,12 @@ class ResultsTemplate(ImportTemplate):
         issuers = run.state.get("issuers")
         if issuers is None:
             issuers = run.state["issuers"] = issuers_for(run.scope, self.campaign)
-        covering = [issuer for issuer in issuers if unit.path.startswith(issuer.path)
-                    and workflow.may_record_past_recognition(run.scope, self.campaign, subject)]
+        covering = [
+            issuer
+            for issuer in issuers
+            if unit.path.startswith(issuer.path)
+            and workflow.may_record_past_recognition(run.scope, self.campaign, subject)
+        ]
         return max(covering, key=lambda issuer: len(issuer.path), default=None)
 
     def _trial(self, row: Row, run: ImportRun) -> None:
@@ -600,8 +797,11 @@ class ResultsTemplate(ImportTemplate):
             for code, message in problems.items():
                 row.error(_indicator_key(code) if code in self.indicator_codes else None, message)
             return
-        messages = refusal.messages if isinstance(refusal, ValidationError) else [
-            _("Bạn không được ghi hồ sơ của đối tượng này.")]
+        messages = (
+            refusal.messages
+            if isinstance(refusal, ValidationError)
+            else [_("Bạn không được ghi hồ sơ của đối tượng này.")]
+        )
         column = {"recognition": "decision_number", "review": "stage"}.get(row.data.get("entity"))
         row.error(column, " ".join(messages))
 
@@ -624,12 +824,23 @@ class ResultsTemplate(ImportTemplate):
         scope, subject = run.scope, row.data["subject"]
         if row.data["entity"] == "recognition":
             decision = record_archived_decision(
-                scope, self.campaign, issuer=row.data["issuer"], sequence=row.data["sequence"],
-                symbol=row.data["symbol"], issued_on=row["decision_date"], signer_name=row["signer_name"] or "",
+                scope,
+                self.campaign,
+                issuer=row.data["issuer"],
+                sequence=row.data["sequence"],
+                symbol=row.data["symbol"],
+                issued_on=row["decision_date"],
+                signer_name=row["signer_name"] or "",
             )
             workflow.record_past_recognition(
-                scope, self.campaign.title, subject, self.campaign.year, decision=decision,
-                answers=row.data["answers"], classification=row["classification"] or "", total=row.data.get("total"),
+                scope,
+                self.campaign.title,
+                subject,
+                self.campaign.year,
+                decision=decision,
+                answers=row.data["answers"],
+                classification=row["classification"] or "",
+                total=row.data.get("total"),
                 recorded_unit=row.data.get("recorded"),
             )
             return
@@ -639,8 +850,9 @@ class ResultsTemplate(ImportTemplate):
                 assessment = workflow.transition(scope, assessment, Action.START_REVIEW)
             workflow.save_answers(scope, assessment, row.data["answers"])
             return
-        assessment = self._existing(row) or workflow.register(scope, self.campaign.title, subject, self.campaign.year,
-                                                              recorded_unit=row.data.get("recorded"))
+        assessment = self._existing(row) or workflow.register(
+            scope, self.campaign.title, subject, self.campaign.year, recorded_unit=row.data.get("recorded")
+        )
         assessment = workflow.save_answers(scope, assessment, row.data["answers"])
         workflow.transition(scope, assessment, Action.SUBMIT)
 

@@ -104,7 +104,9 @@ def _rows(scope: Scope, assessments) -> list[Row]:
     for assessment in assessments:
         assessment.criteria_set = sets[assessment.criteria_set_id]
     evidence_counts = dict(
-        Assessment.objects.filter(pk__in=[a.pk for a in assessments]).annotate(n=Count("evidence")).values_list("pk", "n")
+        Assessment.objects.filter(pk__in=[a.pk for a in assessments])
+        .annotate(n=Count("evidence"))
+        .values_list("pk", "n")
     )
     shared = assessments_with_shared_files(a.pk for a in assessments)
     return [
@@ -118,12 +120,14 @@ def accept_self_score(scope: Scope, assessment: Assessment, *, expected_version:
     if assessment.state == State.SUBMITTED:
         assessment = transition(scope, assessment, Action.START_REVIEW, expected_version=expected_version)
         expected_version = assessment.version
-    return transition(scope, assessment, Action.PROPOSE, expected_version=expected_version,
-                      answers=dict(assessment.self_answers))
+    return transition(
+        scope, assessment, Action.PROPOSE, expected_version=expected_version, answers=dict(assessment.self_answers)
+    )
 
 
-def change_scores(scope: Scope, assessment: Assessment, answers: dict, *, expected_version: int | None = None,
-                  propose: bool = True) -> Assessment:
+def change_scores(
+    scope: Scope, assessment: Assessment, answers: dict, *, expected_version: int | None = None, propose: bool = True
+) -> Assessment:
     """The council's own scores for a row; proposed for recognition when they achieve the title."""
     if assessment.state == State.SUBMITTED:
         assessment = transition(scope, assessment, Action.START_REVIEW, expected_version=expected_version)
@@ -137,8 +141,11 @@ def change_scores(scope: Scope, assessment: Assessment, answers: dict, *, expect
 def return_row(scope: Scope, assessment: Assessment, reason: str, *, expected_version: int | None = None) -> Assessment:
     if assessment.state == State.SUBMITTED:
         if not reason.strip():
-            raise TransitionRefused(_("Cần ghi lý do để «%(action)s».") % {"action": Action.RETURN.label},
-                                    code="missing_reason", field="reason")
+            raise TransitionRefused(
+                _("Cần ghi lý do để «%(action)s».") % {"action": Action.RETURN.label},
+                code="missing_reason",
+                field="reason",
+            )
         assessment = transition(scope, assessment, Action.START_REVIEW, expected_version=expected_version)
         expected_version = assessment.version
     return transition(scope, assessment, Action.RETURN, reason=reason, expected_version=expected_version)
@@ -163,15 +170,17 @@ def accept_all(scope: Scope, campaign: Campaign, unit: Unit, *, confirmed: dict[
     if not confirmed:
         raise TransitionRefused(
             _("Chưa xác nhận: hãy bấm «Chấp nhận điểm tự chấm của mọi hồ sơ đạt», xem số hồ sơ rồi xác nhận."),
-            code="not_confirmed")
+            code="not_confirmed",
+        )
     accepted, refused = 0, []
     for row in rows_for(scope, campaign, unit):
         seen = confirmed.get(row.assessment.pk)
         if seen is None:
             continue
         if seen != row.assessment.version or not row.bulk_acceptable:
-            refused.append(_("%(name)s: hồ sơ đã thay đổi từ lúc bạn xác nhận, hãy xem lại dòng này.")
-                           % {"name": row.name})
+            refused.append(
+                _("%(name)s: hồ sơ đã thay đổi từ lúc bạn xác nhận, hãy xem lại dòng này.") % {"name": row.name}
+            )
             continue
         try:
             accept_self_score(scope, row.assessment, expected_version=seen)

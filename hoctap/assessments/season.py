@@ -28,20 +28,30 @@ ORDER = (Title.CITIZEN, Title.FAMILY, Title.CLAN, Title.COMMUNITY, Title.COMMUNE
 def _waits(title: str, year: int):
     """(the title waited on, the condition "an assessment of it in progress reads this file")."""
     if title == Title.FAMILY:
-        return [(Title.CITIZEN, Exists(in_progress(Title.CITIZEN, year).filter(
-            person__household=OuterRef("household"))))]
+        return [
+            (Title.CITIZEN, Exists(in_progress(Title.CITIZEN, year).filter(person__household=OuterRef("household"))))
+        ]
     if title == Title.CLAN:
-        return [(Title.FAMILY, Exists(in_progress(Title.FAMILY, year).filter(
-            household__clan_branch=OuterRef("clan_branch"))))]
+        return [
+            (
+                Title.FAMILY,
+                Exists(in_progress(Title.FAMILY, year).filter(household__clan_branch=OuterRef("clan_branch"))),
+            )
+        ]
     if title == Title.COMMUNITY:
         return [
             (Title.FAMILY, Exists(in_progress(Title.FAMILY, year).filter(household__village=OuterRef("community")))),
-            (Title.CLAN, Exists(in_progress(Title.CLAN, year).filter(
-                clan_branch__households__village=OuterRef("community")))),
+            (
+                Title.CLAN,
+                Exists(in_progress(Title.CLAN, year).filter(clan_branch__households__village=OuterRef("community"))),
+            ),
         ]
     if title == Title.COMMUNE_COMMUNITY:
         return [
-            (Title.COMMUNITY, Exists(in_progress(Title.COMMUNITY, year).filter(community__parent=OuterRef("community")))),
+            (
+                Title.COMMUNITY,
+                Exists(in_progress(Title.COMMUNITY, year).filter(community__parent=OuterRef("community"))),
+            ),
             (Title.UNIT, Exists(in_progress(Title.UNIT, year).filter(organisation__commune=OuterRef("community")))),
         ]
     return []
@@ -71,14 +81,17 @@ def order(campaign: Campaign) -> list[Step]:
     it exists; nothing is created here)."""
     steps = []
     for title in ORDER:
-        other = campaign if title == campaign.title else campaign_for(
-            title, campaign.year, campaign.province_id, create=False)
+        other = (
+            campaign
+            if title == campaign.title
+            else campaign_for(title, campaign.year, campaign.province_id, create=False)
+        )
         steps.append(Step(title, Title(title).label, title == campaign.title, other))
     return steps
 
 
 def waiting(scope: Scope, campaign: Campaign) -> list[str]:
-    """"12 hộ chờ kết quả Công dân học tập": the open files of this campaign, within the user's
+    """ "12 hộ chờ kết quả Công dân học tập": the open files of this campaign, within the user's
     scope, that read a title still being assessed this year."""
     open_files = scope.filter(campaign.assessments.exclude(state__in=FROZEN_STATES))
     lines = []

@@ -74,6 +74,14 @@ IN_PROGRESS_STATES = frozenset(
 )
 # States that count as "self-assessed" in the tallies (the subject has submitted at least once).
 SELF_ASSESSED_STATES = frozenset(
-    {State.SUBMITTED, State.UNDER_REVIEW, State.RETURNED, State.PROPOSED, State.RECOGNISED,
-     State.NOT_RECOGNISED, State.CERTIFIED, State.REVOKED}
+    {
+        State.SUBMITTED,
+        State.UNDER_REVIEW,
+        State.RETURNED,
+        State.PROPOSED,
+        State.RECOGNISED,
+        State.NOT_RECOGNISED,
+        State.CERTIFIED,
+        State.REVOKED,
+    }
 )

@@ -49,7 +49,9 @@ def holders(title: str, year: int) -> QuerySet:
     """Assessments whose title is held during `year`: recognised in a campaign of that year, or of
     an earlier year whose recognition still holds (`criteria.validity`: Y .. Y + validity)."""
     return Assessment.objects.filter(
-        title=title, state__in=HOLDING_STATES, campaign__year__lte=year,
+        title=title,
+        state__in=HOLDING_STATES,
+        campaign__year__lte=year,
         campaign__year__gte=year - F("validity_years") - validity.LAST_YEAR_SHIFT,
     )
 
@@ -121,9 +123,18 @@ def explanations_from(definition: CriteriaSet, result: dict) -> list[counting.Ex
         figures = counted.get(dependency.fact)
         if figures is None or statuses.get(dependency.code) == "not_applicable":
             continue
-        explanations.append(counting.explain(dependency, counting.Count(
-            dependency.fact, figures["whole"], figures["held"], figures.get("pending", 0),
-            figures.get("fallback", False))))
+        explanations.append(
+            counting.explain(
+                dependency,
+                counting.Count(
+                    dependency.fact,
+                    figures["whole"],
+                    figures["held"],
+                    figures.get("pending", 0),
+                    figures.get("fallback", False),
+                ),
+            )
+        )
     return explanations
 
 
@@ -181,8 +192,10 @@ def explain(assessment: Assessment) -> list[Explained]:
     if assessment.state in FROZEN_STATES:
         stored = assessment.review_result or assessment.self_result
         texts = {d.fact: d for d in definition.dependencies}
-        return [Explained(texts[e.fact].text_vi, texts[e.fact].text_en, e, live=False)
-                for e in explanations_from(definition, stored)]
+        return [
+            Explained(texts[e.fact].text_vi, texts[e.fact].text_en, e, live=False)
+            for e in explanations_from(definition, stored)
+        ]
     adapter = adapter_for(assessment.subject_kind)
     populations = adapter.populations(subject_of(assessment), assessment.campaign.year, definition)
     if not populations:
@@ -198,15 +211,26 @@ def explain(assessment: Assessment) -> list[Explained]:
         then = submitted.get(dependency.fact)
         earlier = None
         if then is not None and (then["held"], then["whole"]) != (explanation.held, explanation.whole):
-            earlier = counting.explain(dependency, counting.Count(
-                dependency.fact, then["whole"], then["held"], then.get("pending", 0), then.get("fallback", False)))
+            earlier = counting.explain(
+                dependency,
+                counting.Count(
+                    dependency.fact, then["whole"], then["held"], then.get("pending", 0), then.get("fallback", False)
+                ),
+            )
         who_vi = who_en = ""
         if dependency.fact in PEOPLE_SHARE_FACTS:
             who_vi, who_en = counting.describe(dependency.counts)
-        explained.append(Explained(
-            dependency.text_vi, dependency.text_en, explanation,
-            population.members if explanation.applies else (), who_vi, who_en, earlier,
-        ))
+        explained.append(
+            Explained(
+                dependency.text_vi,
+                dependency.text_en,
+                explanation,
+                population.members if explanation.applies else (),
+                who_vi,
+                who_en,
+                earlier,
+            )
+        )
     return explained
 
 
@@ -215,8 +239,9 @@ def _population(fact: str, field: str, title: str, year: int, items, *, fallback
     pks = [pk for pk, _label, _note in items]
     held = set(holders(title, year).filter(**{f"{field}__in": pks}).values_list(field, flat=True))
     waiting = set(in_progress(title, year).filter(**{f"{field}__in": pks}).values_list(field, flat=True))
-    return Population(fact, tuple(Member(pk, label, pk in held, pk in waiting, note) for pk, label, note in items),
-                      fallback)
+    return Population(
+        fact, tuple(Member(pk, label, pk in held, pk in waiting, note) for pk, label, note in items), fallback
+    )
 
 
 def _adults(people, year: int, definition: CriteriaSet | None) -> Population:
@@ -234,7 +259,9 @@ def _adults(people, year: int, definition: CriteriaSet | None) -> Population:
 
 
 def _households(households, year: int) -> Population:
-    items = [(h.pk, HouseholdSubject().display_name(h), h.village.name) for h in households.select_related("head", "village")]
+    items = [
+        (h.pk, HouseholdSubject().display_name(h), h.village.name) for h in households.select_related("head", "village")
+    ]
     return _population("households_family_title_share", "household", Title.FAMILY, year, items)
 
 
@@ -344,7 +371,9 @@ class ClanBranchSubject(SubjectAdapter):
     def owner_user_ids(self, clan_branch):
         return {
             member.account_id
-            for household in clan_branch.households.all() for member in household.members.all() if member.account_id
+            for household in clan_branch.households.all()
+            for member in household.members.all()
+            if member.account_id
         }
 
     def populations(self, clan_branch, year, definition=None):
@@ -431,7 +460,8 @@ class VillageSubject(SubjectAdapter):
         return {
             "households_family_title_share": _households(households, year),
             "clans_clan_title_share": _population(
-                "clans_clan_title_share", "clan_branch", Title.CLAN, year, [(c.pk, str(c), "") for c in clans]),
+                "clans_clan_title_share", "clan_branch", Title.CLAN, year, [(c.pk, str(c), "") for c in clans]
+            ),
             ADULTS: _adults(Person.objects.filter(unit=village), year, definition),
         }
 
@@ -471,14 +501,20 @@ class CommuneSubject(SubjectAdapter):
         people = Person.objects.filter(commune=commune).working_age_adults(year)
         return {
             "households_family_title_share": counted_share(
-                Household.objects.filter(commune=commune), "household", Title.FAMILY, TotalKind.HOUSEHOLDS),
+                Household.objects.filter(commune=commune), "household", Title.FAMILY, TotalKind.HOUSEHOLDS
+            ),
             "clans_clan_title_share": counted_share(
-                ClanBranch.objects.filter(commune=commune), "clan_branch", Title.CLAN, TotalKind.CLAN_BRANCHES),
+                ClanBranch.objects.filter(commune=commune), "clan_branch", Title.CLAN, TotalKind.CLAN_BRANCHES
+            ),
             "villages_community_title_share": counted_share(
-                Unit.objects.filter(parent=commune, level=Level.VILLAGE).open(), "community", Title.COMMUNITY,
-                TotalKind.VILLAGES),
+                Unit.objects.filter(parent=commune, level=Level.VILLAGE).open(),
+                "community",
+                Title.COMMUNITY,
+                TotalKind.VILLAGES,
+            ),
             "organisations_unit_title_share": counted_share(
-                Organisation.objects.filter(commune=commune), "organisation", Title.UNIT, TotalKind.ORGANISATIONS),
+                Organisation.objects.filter(commune=commune), "organisation", Title.UNIT, TotalKind.ORGANISATIONS
+            ),
             "adults_citizen_share": counted_share(people, "person", Title.CITIZEN, TotalKind.WORKING_AGE_ADULTS),
         }
 
@@ -488,8 +524,14 @@ class CommuneSubject(SubjectAdapter):
 
 ADAPTERS: dict[str, SubjectAdapter] = {
     adapter.kind: adapter
-    for adapter in (HouseholdSubject(), ClanBranchSubject(), OrganisationSubject(), PersonSubject(),
-                    VillageSubject(), CommuneSubject())
+    for adapter in (
+        HouseholdSubject(),
+        ClanBranchSubject(),
+        OrganisationSubject(),
+        PersonSubject(),
+        VillageSubject(),
+        CommuneSubject(),
+    )
 }
 
 

@@ -7,7 +7,9 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
-    path("campaigns/<int:campaign_id>/units/<int:unit_id>/register/", views.register_subjects, name="register_subjects"),
+    path(
+        "campaigns/<int:campaign_id>/units/<int:unit_id>/register/", views.register_subjects, name="register_subjects"
+    ),
     path("campaigns/<int:campaign_id>/units/<int:unit_id>/review/", views.review_board, name="review_board"),
     path("campaigns/<int:campaign_id>/results/template/", views.results_template, name="results_template"),
     path("campaigns/<int:campaign_id>/results/import/", views.results_import, name="results_import"),
@@ -21,12 +23,19 @@ urlpatterns = [
     path("evidence/<int:evidence_id>/file/", views.evidence_file, name="evidence_file"),
     path("evidence/<int:evidence_id>/thumbnail/<str:size>/", views.evidence_thumbnail, name="evidence_thumbnail"),
     path("organisations/<int:organisation_id>/learners/", learner_views.learner_figures, name="learner_figures"),
-    path("learner-figures/<int:figures_id>/evidence/", learner_views.learner_figures_evidence,
-         name="learner_figures_evidence"),
+    path(
+        "learner-figures/<int:figures_id>/evidence/",
+        learner_views.learner_figures_evidence,
+        name="learner_figures_evidence",
+    ),
     path("decisions/", views.decision_list, name="decision_list"),
     path("decisions/<int:decision_id>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:decision_id>/decision.pdf", views.decision_pdf, name="decision_pdf"),
-    path("decisions/<int:decision_id>/certificates.pdf", views.decision_certificates_pdf, name="decision_certificates_pdf"),
+    path(
+        "decisions/<int:decision_id>/certificates.pdf",
+        views.decision_certificates_pdf,
+        name="decision_certificates_pdf",
+    ),
     path("certificates/<int:certificate_id>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("my/", views.mine, name="mine"),
     path("signups/", views.signup_list, name="signup_list"),

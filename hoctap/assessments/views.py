@@ -3,31 +3,31 @@ workflow, review, evidence, decisions or citizens modules."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from hoctap.core.limits import ascii_int, current_year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
-from hoctap.web.shortcuts import add_service_errors, download, is_htmx
+from hoctap.core.limits import ascii_int, current_year
 from hoctap.core.text import fold
 from hoctap.criteria.titles import Title
 from hoctap.privacy import services as privacy
 from hoctap.territory.models import Era, Level, Unit
+from hoctap.web.shortcuts import add_service_errors, download, is_htmx
 
 from . import (
     certificates,
@@ -53,10 +53,10 @@ from .forms import (
     SignupForm,
     TransitionForm,
 )
+from .lists import AssessmentFilters, assessments_in_scope
 from .models import Assessment, Campaign, Certificate, CitizenSignup, Decision, Evidence, StaleAssessment
 from .sets import definition_of
 from .states import Action, State
-from .lists import AssessmentFilters, assessments_in_scope
 from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, display_name
 
 PAGE_SIZE = 50
@@ -71,7 +71,6 @@ def _refusal_text(error: ValidationError) -> str:
 # -- campaigns ------------------------------------------------------------------------------------
 
 
-@login_required
 def campaign_list(request):
     scope = scope_for(request)
     # This year's national defaults open on first need: nobody has to prepare a year.
@@ -79,24 +78,34 @@ def campaign_list(request):
     campaigns = scope.filter(Campaign.objects.select_related("province")).annotate(
         set_count=Count("criteria_sets", distinct=True)
     )
-    return render(request, "assessments/campaign_list.html", {
-        "campaigns": campaigns, "can_create": scope.can(Capability.MANAGE_CRITERIA), "year": current_year(),
-    })
+    return render(
+        request,
+        "assessments/campaign_list.html",
+        {
+            "campaigns": campaigns,
+            "can_create": scope.can(Capability.MANAGE_CRITERIA),
+            "year": current_year(),
+        },
+    )
 
 
 def _campaign_provinces(scope):
-    return scope.filter(Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE), Capability.MANAGE_CRITERIA).in_order()
+    return scope.filter(
+        Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE), Capability.MANAGE_CRITERIA
+    ).in_order()
 
 
-@login_required
 def campaign_create(request):
     scope = scope_for(request)
     scope.require(Capability.MANAGE_CRITERIA)
     national_allowed = scope.is_national(Capability.MANAGE_CRITERIA)
     form = CampaignForm(request.POST or None, provinces=_campaign_provinces(scope), national_allowed=national_allowed)
     if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items()
-                if value not in (None, "") and not name.startswith("province_units_")}
+        data = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if value not in (None, "") and not name.startswith("province_units_")
+        }
         data["level_overrides"] = form.level_overrides()
         sets = list(data.pop("criteria_sets", [])) or None
         title, year, province = data.pop("title"), data.pop("year"), data.pop("province", None)
@@ -110,7 +119,6 @@ def campaign_create(request):
     return render(request, "assessments/campaign_form.html", {"form": form})
 
 
-@login_required
 def campaign_detail(request, campaign_id):
     scope = scope_for(request)
     campaign = scope.get_or_404(Campaign.objects.select_related("province"), pk=campaign_id)
@@ -124,21 +132,30 @@ def campaign_detail(request, campaign_id):
     # the count, rather than a list cut off without saying so.
     unit_page = Paginator(units.in_order(), PAGE_SIZE).get_page(request.GET.get("page"))
     unit_rows = [
-        {"unit": unit, "can_register": scope.can(Capability.EDIT_REGISTRY, unit), "can_review": scope.can(Capability.REVIEW, unit)}
+        {
+            "unit": unit,
+            "can_register": scope.can(Capability.EDIT_REGISTRY, unit),
+            "can_review": scope.can(Capability.REVIEW, unit),
+        }
         for unit in unit_page
     ]
-    return render(request, "assessments/campaign_detail.html", {
-        "campaign": campaign,
-        "level_rows": level_rows(campaign),
-        "season_steps": season.order(campaign),
-        "waiting": season.waiting(scope, campaign),
-        "sets": campaign.criteria_sets.all(),
-        "states": [(State(s).label, by_state.get(s, 0)) for s in State.values],
-        "unit_rows": [row for row in unit_rows if row["can_register"] or row["can_review"]], "unit_page": unit_page,
-        "issuers": decisions.issuers_for(scope, campaign),
-        "decisions": scope.filter(campaign.decisions.select_related("issuer")),
-        **_results_context(request, scope, campaign),
-    })
+    return render(
+        request,
+        "assessments/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "level_rows": level_rows(campaign),
+            "season_steps": season.order(campaign),
+            "waiting": season.waiting(scope, campaign),
+            "sets": campaign.criteria_sets.all(),
+            "states": [(State(s).label, by_state.get(s, 0)) for s in State.values],
+            "unit_rows": [row for row in unit_rows if row["can_register"] or row["can_review"]],
+            "unit_page": unit_page,
+            "issuers": decisions.issuers_for(scope, campaign),
+            "decisions": scope.filter(campaign.decisions.select_related("issuer")),
+            **_results_context(request, scope, campaign),
+        },
+    )
 
 
 def _results_context(request, scope, campaign) -> dict:
@@ -151,13 +168,13 @@ def _results_context(request, scope, campaign) -> dict:
     if not template.permitted(scope):
         return {}
     return {
-        "can_import_results": True, "results_form": ResultsImportForm(),
+        "can_import_results": True,
+        "results_form": ResultsImportForm(),
         "results_past": campaign.year < current_year(),
         "results_jobs": scope.filter(ImportJob.objects.filter(uploaded_by=request.user, template=template.code))[:5],
     }
 
 
-@login_required
 def register_subjects(request, campaign_id, unit_id):
     """Registration at the start of the year: search, page through and tick the subjects of a
     village or commune (`registration`)."""
@@ -165,11 +182,12 @@ def register_subjects(request, campaign_id, unit_id):
     campaign = scope.get_or_404(Campaign.objects.all(), pk=campaign_id)
     unit = scope.get_or_404(Unit.objects.filter(era=Era.CURRENT), Capability.EDIT_REGISTRY, pk=unit_id)
     if request.method == "POST":
-        ids = [pk for pk in map(ascii_int, request.POST.getlist("subject")[:registration.PAGE_SIZE * 4]) if pk]
+        ids = [pk for pk in map(ascii_int, request.POST.getlist("subject")[: registration.PAGE_SIZE * 4]) if pk]
         done, refused = registration.register_chosen(scope, campaign, unit, ids)
         if done:
-            messages.success(request, ngettext("Đã đăng ký %(n)s đối tượng.", "Đã đăng ký %(n)s đối tượng.", done)
-                             % {"n": done})
+            messages.success(
+                request, ngettext("Đã đăng ký %(n)s đối tượng.", "Đã đăng ký %(n)s đối tượng.", done) % {"n": done}
+            )
         for text in refused:
             messages.error(request, text)
         # Back to the same search and page, so the officer carries on where they were.
@@ -177,27 +195,40 @@ def register_subjects(request, campaign_id, unit_id):
         url = reverse("assessments:register_subjects", args=[campaign.pk, unit.pk])
         return redirect(f"{url}?{urlencode(kept)}" if kept else url)
     text, show = request.GET.get("q", ""), request.GET.get("show", "")
-    found = registration.listing(scope, campaign, unit, text=text, unregistered_only=show == "todo",
-                                 page_number=request.GET.get("page"))
+    found = registration.listing(
+        scope, campaign, unit, text=text, unregistered_only=show == "todo", page_number=request.GET.get("page")
+    )
     if found.refused_text:
         # Off the address at once: it would stay in the history and in links built from the page.
-        messages.error(request, _("Ở đây không tìm theo số định danh (số định danh không được đưa vào địa chỉ trang): "
-                                  "hãy gõ họ tên."))
+        messages.error(
+            request,
+            _("Ở đây không tìm theo số định danh (số định danh không được đưa vào địa chỉ trang): hãy gõ họ tên."),
+        )
         url = reverse("assessments:register_subjects", args=[campaign.pk, unit.pk])
         return redirect(f"{url}?{urlencode({'show': show})}" if show else url)
-    return render(request, "assessments/register_subjects.html", {
-        "campaign": campaign, "unit": unit, "listing": found, "show": show,
-        "can_review": scope.can(Capability.REVIEW, unit),
-    })
+    return render(
+        request,
+        "assessments/register_subjects.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "listing": found,
+            "show": show,
+            "can_review": scope.can(Capability.REVIEW, unit),
+        },
+    )
 
 
 # -- assessments ----------------------------------------------------------------------------------
 
 
-@login_required
 def assessment_list(request):
     form = AssessmentFilterForm(request.GET or None)
-    filters = AssessmentFilters(**{k: v for k, v in form.cleaned_data.items() if v}) if form.is_valid() else AssessmentFilters()
+    filters = (
+        AssessmentFilters(**{k: v for k, v in form.cleaned_data.items() if v})
+        if form.is_valid()
+        else AssessmentFilters()
+    )
     assessments = assessments_in_scope(scope_for(request), filters)
     page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"assessment": a, "name": display_name(a)} for a in page]
@@ -206,9 +237,11 @@ def assessment_list(request):
 
 def _assessment(request, assessment_id, capability=Capability.VIEW):
     return scope_for(request).get_or_404(
-        Assessment.objects.select_related(*SUBJECT_RELATIONS, "campaign", "criteria_set", "decision")
-        .prefetch_related(*OWNER_PREFETCH),
-        capability, pk=assessment_id,
+        Assessment.objects.select_related(*SUBJECT_RELATIONS, "campaign", "criteria_set", "decision").prefetch_related(
+            *OWNER_PREFETCH
+        ),
+        capability,
+        pk=assessment_id,
     )
 
 
@@ -218,44 +251,50 @@ def _answer_rows(assessment):
     rows = []
     for criterion in definition.criteria:
         for indicator in criterion.indicators:
-            rows.append({
-                "criterion": criterion, "indicator": indicator,
-                "text": indicator.text_for(assessment.subject_group or None)[0],
-                "self": assessment.self_answers.get(indicator.code),
-                "note": assessment.self_notes.get(indicator.code, ""),
-                "council": assessment.review_answers.get(indicator.code),
-                "below_floor": self_by_code.get(indicator.code, {}).get("below_floor", False),
-            })
+            rows.append(
+                {
+                    "criterion": criterion,
+                    "indicator": indicator,
+                    "text": indicator.text_for(assessment.subject_group or None)[0],
+                    "self": assessment.self_answers.get(indicator.code),
+                    "note": assessment.self_notes.get(indicator.code, ""),
+                    "council": assessment.review_answers.get(indicator.code),
+                    "below_floor": self_by_code.get(indicator.code, {}).get("below_floor", False),
+                }
+            )
     return rows
 
 
-@login_required
 def assessment_detail(request, assessment_id):
     scope = scope_for(request)
     assessment = _assessment(request, assessment_id)
     attached = evidence.with_shared_flag(assessment.evidence.select_related("file"))
     allowed = workflow.allowed_actions(scope, assessment)
-    return render(request, "assessments/assessment_detail.html", {
-        "assessment": assessment,
-        "name": display_name(assessment),
-        "rows": _answer_rows(assessment),
-        "evidence": attached,
-        "timeline": assessment.state_changes.select_related("actor"),
-        "actions": [(a, Action(a).label) for a in allowed],
-        "can_revoke": Action.REVOKE in allowed,
-        "transition_form": TransitionForm(initial={"expected_version": assessment.version}),
-        "evidence_form": EvidenceForm(definition=definition_of(assessment.criteria_set))
-        if assessment.state in evidence.OPEN_STATES and workflow.is_subject_actor(scope, assessment) else None,
-        "can_edit_answers": assessment.state in (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED)
-        and workflow.is_subject_actor(scope, assessment),
-        "certificate": Certificate.objects.filter(assessment=assessment).first(),
-        "replaced_by": assessment.replaced_by.all(),
-        "learners": learners.for_assessment(assessment),
-        "explained": subjects.explain(assessment),
-    })
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "name": display_name(assessment),
+            "rows": _answer_rows(assessment),
+            "evidence": attached,
+            "timeline": assessment.state_changes.select_related("actor"),
+            "actions": [(a, Action(a).label) for a in allowed],
+            "can_revoke": Action.REVOKE in allowed,
+            "transition_form": TransitionForm(initial={"expected_version": assessment.version}),
+            "evidence_form": EvidenceForm(definition=definition_of(assessment.criteria_set))
+            if assessment.state in evidence.OPEN_STATES and workflow.is_subject_actor(scope, assessment)
+            else None,
+            "can_edit_answers": assessment.state in (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED)
+            and workflow.is_subject_actor(scope, assessment),
+            "certificate": Certificate.objects.filter(assessment=assessment).first(),
+            "replaced_by": assessment.replaced_by.all(),
+            "learners": learners.for_assessment(assessment),
+            "explained": subjects.explain(assessment),
+        },
+    )
 
 
-@login_required
 def self_assessment(request, assessment_id):
     """The self-assessment sheet; one indicator per fieldset, usable on a phone.
 
@@ -272,8 +311,11 @@ def self_assessment(request, assessment_id):
         return redirect("assessments:assessment_detail", assessment_id=assessment.pk)
     definition = definition_of(assessment.criteria_set)
     form = SelfAssessmentForm(
-        request.POST or None, definition=definition, group=assessment.subject_group or None,
-        initial_answers=assessment.self_answers, initial_notes=assessment.self_notes,
+        request.POST or None,
+        definition=definition,
+        group=assessment.subject_group or None,
+        initial_answers=assessment.self_answers,
+        initial_notes=assessment.self_notes,
     )
     if request.method == "POST":
         _attach_from_sheet(request, scope, assessment, definition)
@@ -283,7 +325,8 @@ def self_assessment(request, assessment_id):
         version = _int(request.POST.get("expected_version"))
         try:
             saved = assessment = workflow.save_answers(
-                scope, assessment, form.answers(), notes=form.notes(), expected_version=version)
+                scope, assessment, form.answers(), notes=form.notes(), expected_version=version
+            )
             if "submit" in request.POST:
                 submitted = workflow.transition(scope, saved, Action.SUBMIT, expected_version=saved.version)
                 messages.success(request, _submitted_text(submitted))
@@ -299,15 +342,26 @@ def self_assessment(request, assessment_id):
                 form.add_error(None, refusal.text)
         except StaleAssessment as stale:
             form.add_error(None, _refusal_text(stale))
-    return render(request, "assessments/self_assessment.html", {
-        "assessment": assessment, "name": display_name(assessment), "form": form,
-        "set_incomplete": not assessment.criteria_set.is_complete, "explained": subjects.explain(assessment),
-        "error_summary": _error_summary(form) if form.is_bound else [],
-        "evidence_list": assessment.evidence.order_by("pk"),
-        "rules": _sheet_rules(assessment, definition),
-        "upload": {"accept": evidence.ACCEPT, "max_edge": evidence.MAX_SENT_EDGE,
-                   "max_bytes": settings.UPLOAD_MAX_BYTES, "today": timezone.localdate()},
-    })
+    return render(
+        request,
+        "assessments/self_assessment.html",
+        {
+            "assessment": assessment,
+            "name": display_name(assessment),
+            "form": form,
+            "set_incomplete": not assessment.criteria_set.is_complete,
+            "explained": subjects.explain(assessment),
+            "error_summary": _error_summary(form) if form.is_bound else [],
+            "evidence_list": assessment.evidence.order_by("pk"),
+            "rules": _sheet_rules(assessment, definition),
+            "upload": {
+                "accept": evidence.ACCEPT,
+                "max_edge": evidence.MAX_SENT_EDGE,
+                "max_bytes": settings.UPLOAD_MAX_BYTES,
+                "today": timezone.localdate(),
+            },
+        },
+    )
 
 
 def _attach_from_sheet(request, scope, assessment, definition) -> None:
@@ -319,13 +373,22 @@ def _attach_from_sheet(request, scope, assessment, definition) -> None:
         return
     upload = EvidenceForm(request.POST, request.FILES, definition=definition)
     if not upload.is_valid():
-        messages.error(request, _("Chưa thêm được minh chứng: %(why)s")
-                       % {"why": " ".join(str(e) for errors in upload.errors.values() for e in errors)})
+        messages.error(
+            request,
+            _("Chưa thêm được minh chứng: %(why)s")
+            % {"why": " ".join(str(e) for errors in upload.errors.values() for e in errors)},
+        )
         return
     data = upload.cleaned_data
     try:
-        evidence.attach(scope, assessment, data["file"], effective_date=data["effective_date"],
-                        indicator_codes=data["indicator_codes"], description=data["description"])
+        evidence.attach(
+            scope,
+            assessment,
+            data["file"],
+            effective_date=data["effective_date"],
+            indicator_codes=data["indicator_codes"],
+            description=data["description"],
+        )
     except ValidationError as error:
         messages.error(request, _("Chưa thêm được minh chứng: %(why)s") % {"why": _refusal_text(error)})
     else:
@@ -365,11 +428,20 @@ def _error_summary(form) -> list[dict]:
             if item["indicator"].kind == "pass_fail":
                 anchor = f"{item['field'].auto_id}_0"
             for message in errors:
-                rows.append({"text": _("Chỉ số %(code)s: %(message)s") % {"code": code, "message": message},
-                             "href": "#" + anchor})
+                rows.append(
+                    {
+                        "text": _("Chỉ số %(code)s: %(message)s") % {"code": code, "message": message},
+                        "href": "#" + anchor,
+                    }
+                )
         for message in item["note"].errors:
-            rows.append({"text": _("Ghi chú chỉ số %(code)s: %(message)s") % {"code": item["indicator"].code, "message": message},
-                         "href": "#" + item["note"].id_for_label})
+            rows.append(
+                {
+                    "text": _("Ghi chú chỉ số %(code)s: %(message)s")
+                    % {"code": item["indicator"].code, "message": message},
+                    "href": "#" + item["note"].id_for_label,
+                }
+            )
     return rows
 
 
@@ -395,7 +467,6 @@ def _int(value):
         return None
 
 
-@login_required
 def assessment_transition(request, assessment_id):
     scope = scope_for(request)
     assessment = _assessment(request, assessment_id)  # out of scope is a 404 whatever the method
@@ -408,12 +479,21 @@ def assessment_transition(request, assessment_id):
     data = form.cleaned_data
     try:
         if data["action"] == Action.REVOKE and data["reopen"]:
-            new = workflow.correct(scope, assessment, reason=data["reason"], expected_version=data["expected_version"],
-                                   revocation_reference=data["revocation_reference"])
+            new = workflow.correct(
+                scope,
+                assessment,
+                reason=data["reason"],
+                expected_version=data["expected_version"],
+                revocation_reference=data["revocation_reference"],
+            )
             messages.success(request, _("Đã thu hồi và lập hồ sơ mới."))
             return redirect("assessments:assessment_detail", assessment_id=new.pk)
         workflow.transition(
-            scope, assessment, data["action"], reason=data["reason"], expected_version=data["expected_version"],
+            scope,
+            assessment,
+            data["action"],
+            reason=data["reason"],
+            expected_version=data["expected_version"],
             revocation_reference=data["revocation_reference"],
         )
         messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": Action(data["action"]).label})
@@ -422,7 +502,6 @@ def assessment_transition(request, assessment_id):
     return redirect("assessments:assessment_detail", assessment_id=assessment.pk)
 
 
-@login_required
 def evidence_upload(request, assessment_id):
     """Attach a file. Asked for JSON (the self-assessment page's own upload), the answer is the new
     list item or the refusal as text, and the page around it is left as it is."""
@@ -436,8 +515,14 @@ def evidence_upload(request, assessment_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            attached = evidence.attach(scope, assessment, data["file"], effective_date=data["effective_date"],
-                                       indicator_codes=data["indicator_codes"], description=data["description"])
+            attached = evidence.attach(
+                scope,
+                assessment,
+                data["file"],
+                effective_date=data["effective_date"],
+                indicator_codes=data["indicator_codes"],
+                description=data["description"],
+            )
         except ValidationError as error:
             refusal = _refusal_text(error)
     else:
@@ -446,8 +531,10 @@ def evidence_upload(request, assessment_id):
         if refusal is not None:
             return JsonResponse({"error": _("Chưa thêm được minh chứng: %(why)s") % {"why": refusal}}, status=422)
         item = render_to_string("assessments/_evidence_item.html", {"e": attached}, request=request)
-        return JsonResponse({"html": item, "message": _("Đã thêm minh chứng «%(name)s».") % {"name": attached.original_name}},
-                            status=201)
+        return JsonResponse(
+            {"html": item, "message": _("Đã thêm minh chứng «%(name)s».") % {"name": attached.original_name}},
+            status=201,
+        )
     if refusal is None:
         messages.success(request, _("Đã thêm minh chứng."))
     else:
@@ -468,16 +555,20 @@ def _private(response):
     return response
 
 
-@login_required
 def evidence_file(request, evidence_id):
     attachment = _evidence(request, evidence_id)
     # Never rendered inline by the browser as a page of ours: images are shown as files, PDFs and
     # office files are downloaded.
-    return _private(download(evidence.read_original(attachment.file), f"evidence-{attachment.pk}",
-                             attachment.file.content_type, inline=attachment.file.is_image))
+    return _private(
+        download(
+            evidence.read_original(attachment.file),
+            f"evidence-{attachment.pk}",
+            attachment.file.content_type,
+            inline=attachment.file.is_image,
+        )
+    )
 
 
-@login_required
 def evidence_thumbnail(request, evidence_id, size):
     attachment = _evidence(request, evidence_id)
     if size not in evidence.THUMBNAIL_SIZES or not attachment.file.is_image:
@@ -489,7 +580,6 @@ def evidence_thumbnail(request, evidence_id, size):
 # -- review ---------------------------------------------------------------------------------------
 
 
-@login_required
 def review_board(request, campaign_id, unit_id):
     """A village's dossiers, a card per subject on a phone. Reviewers act on them; the village's
     own officers (who may see but not review) follow their dossiers' states on the same page.
@@ -508,8 +598,13 @@ def review_board(request, campaign_id, unit_id):
     if bulk and confirmed:
         try:
             accepted, refused = review.accept_all(scope, campaign, unit, confirmed=confirmed)
-            messages.success(request, ngettext("Đã chấp nhận điểm tự chấm của %(n)s hồ sơ.",
-                                               "Đã chấp nhận điểm tự chấm của %(n)s hồ sơ.", accepted) % {"n": accepted})
+            messages.success(
+                request,
+                ngettext(
+                    "Đã chấp nhận điểm tự chấm của %(n)s hồ sơ.", "Đã chấp nhận điểm tự chấm của %(n)s hồ sơ.", accepted
+                )
+                % {"n": accepted},
+            )
             for text in refused:
                 messages.error(request, text)
         except workflow.TransitionRefused as refusal:
@@ -520,16 +615,29 @@ def review_board(request, campaign_id, unit_id):
         if not campaign.allow_bulk_accept:
             messages.error(request, _("Đợt này không cho phép chấp nhận điểm tự chấm hàng loạt."))
             return redirect("assessments:review_board", campaign_id=campaign.pk, unit_id=unit.pk)
-        return render(request, "assessments/review_confirm.html", {
-            "campaign": campaign, "unit": unit, "rows": review.bulk_rows(rows),
-        })
+        return render(
+            request,
+            "assessments/review_confirm.html",
+            {
+                "campaign": campaign,
+                "unit": unit,
+                "rows": review.bulk_rows(rows),
+            },
+        )
     bulk_count = len(review.bulk_rows(rows)) if can_review and campaign.allow_bulk_accept else 0
-    return render(request, "assessments/review_board.html", {
-        "campaign": campaign, "unit": unit, "rows": rows, "can_review": can_review,
-        "can_register": scope.can(Capability.EDIT_REGISTRY, unit),
-        "incomplete_sets": documents.incomplete_sets(row.assessment.criteria_set_id for row in rows),
-        "bulk_count": bulk_count,
-    })
+    return render(
+        request,
+        "assessments/review_board.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "rows": rows,
+            "can_review": can_review,
+            "can_register": scope.can(Capability.EDIT_REGISTRY, unit),
+            "incomplete_sets": documents.incomplete_sets(row.assessment.criteria_set_id for row in rows),
+            "bulk_count": bulk_count,
+        },
+    )
 
 
 def _confirmed_rows(values: list[str]) -> dict[int, int]:
@@ -543,7 +651,6 @@ def _confirmed_rows(values: list[str]) -> dict[int, int]:
     return confirmed
 
 
-@login_required
 def review_row(request, assessment_id):
     """One row of the review screen (htmx): GET shows it (or its editor), POST acts on it."""
     scope = scope_for(request)
@@ -570,15 +677,19 @@ def review_row(request, assessment_id):
     context = {"row": row, "error": error, "editing": editing}
     if editing:
         context["indicators"] = [
-            {"indicator": i, "value": row.assessment.review_answers.get(i.code, row.assessment.self_answers.get(i.code))}
+            {
+                "indicator": i,
+                "value": row.assessment.review_answers.get(i.code, row.assessment.self_answers.get(i.code)),
+            }
             for i in definition_of(row.assessment.criteria_set).indicators
         ]
     if is_htmx(request):
         return render(request, "assessments/_review_row.html", context)
     if error:
         messages.error(request, error)
-    return redirect("assessments:review_board", campaign_id=assessment.campaign_id,
-                    unit_id=_village_or_commune(assessment.unit).pk)
+    return redirect(
+        "assessments:review_board", campaign_id=assessment.campaign_id, unit_id=_village_or_commune(assessment.unit).pk
+    )
 
 
 def _village_or_commune(unit):
@@ -588,16 +699,15 @@ def _village_or_commune(unit):
 # -- decisions and certificates ----------------------------------------------------------------
 
 
-@login_required
 def decision_list(request):
     scope = scope_for(request)
     decisions_in_scope = scope.filter(Decision.objects.select_related("issuer", "campaign")).annotate(
-        n=Count("assessments"))
+        n=Count("assessments")
+    )
     page = Paginator(decisions_in_scope.order_by("-issued_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "assessments/decision_list.html", {"page": page})
 
 
-@login_required
 def decision_create(request, campaign_id):
     scope = scope_for(request)
     campaign = scope.get_or_404(Campaign.objects.all(), pk=campaign_id)
@@ -605,8 +715,11 @@ def decision_create(request, campaign_id):
     if not issuers:
         raise Http404
     issuer = issuers[0]
-    initial = {"legal_bases": decisions.default_legal_bases(campaign, issuer), "recipients": decisions.default_recipients(issuer),
-               "signer_name": request.user.full_name}
+    initial = {
+        "legal_bases": decisions.default_legal_bases(campaign, issuer),
+        "recipients": decisions.default_recipients(issuer),
+        "signer_name": request.user.full_name,
+    }
     form = DecisionForm(request.POST or None, issuers=issuers, initial=initial)
     issuer_id = _int(request.POST.get("issuer")) if request.method == "POST" else issuer.pk
     issuer = next((u for u in issuers if u.pk == issuer_id), issuer)
@@ -615,8 +728,11 @@ def decision_create(request, campaign_id):
     proposed = [
         # the campaign with each row: allowed_actions reads its recognising rule (one query per row
         # otherwise: 241 queries for a commune's 230 proposals, the slowest page of the load test)
-        a for a in decisions.proposed_for(scope, campaign, issuer).select_related("campaign", *SUBJECT_RELATIONS)
-        .prefetch_related("state_changes", *OWNER_PREFETCH).order_by("unit__sort_key", "pk")
+        a
+        for a in decisions.proposed_for(scope, campaign, issuer)
+        .select_related("campaign", *SUBJECT_RELATIONS)
+        .prefetch_related("state_changes", *OWNER_PREFETCH)
+        .order_by("unit__sort_key", "pk")
         if Action.RECOGNISE in workflow.allowed_actions(scope, a)
     ]
     if request.method == "POST" and form.is_valid():
@@ -625,9 +741,15 @@ def decision_create(request, campaign_id):
         data = form.cleaned_data
         try:
             decision = decisions.issue_decision(
-                scope, campaign, list(chosen), issuer=data["issuer"], issued_on=data["issued_on"],
-                signer_name=data["signer_name"], signer_title=data["signer_title"],
-                legal_bases=data["legal_bases"], recipients=data["recipients"],
+                scope,
+                campaign,
+                list(chosen),
+                issuer=data["issuer"],
+                issued_on=data["issued_on"],
+                signer_name=data["signer_name"],
+                signer_title=data["signer_title"],
+                legal_bases=data["legal_bases"],
+                recipients=data["recipients"],
             )
         except (ValidationError, StaleAssessment) as error:
             form.add_error(None, _refusal_text(error))
@@ -642,7 +764,6 @@ def _decision(request, decision_id):
     return scope_for(request).get_or_404(Decision.objects.select_related("issuer", "campaign"), pk=decision_id)
 
 
-@login_required
 def decision_detail(request, decision_id):
     scope = scope_for(request)
     decision = _decision(request, decision_id)
@@ -655,40 +776,49 @@ def decision_detail(request, decision_id):
         return redirect("assessments:decision_detail", decision_id=decision.pk)
     assessments = scope.filter(decision.assessments.select_related(*SUBJECT_RELATIONS).order_by("unit__sort_key", "pk"))
     certificate_by_assessment = {c.assessment_id: c for c in Certificate.objects.filter(decision=decision)}
-    rows = [{"assessment": a, "name": display_name(a), "certificate": certificate_by_assessment.get(a.pk)} for a in assessments]
-    return render(request, "assessments/decision_detail.html", {
-        "decision": decision, "rows": rows,
-        "can_issue": any(a.state == State.RECOGNISED for a in assessments)
-        and decision.issuer in decisions.issuers_for(scope, decision.campaign),
-        "incomplete_sets": documents.incomplete_sets(a.criteria_set_id for a in assessments),
-    })
+    rows = [
+        {"assessment": a, "name": display_name(a), "certificate": certificate_by_assessment.get(a.pk)}
+        for a in assessments
+    ]
+    return render(
+        request,
+        "assessments/decision_detail.html",
+        {
+            "decision": decision,
+            "rows": rows,
+            "can_issue": any(a.state == State.RECOGNISED for a in assessments)
+            and decision.issuer in decisions.issuers_for(scope, decision.campaign),
+            "incomplete_sets": documents.incomplete_sets(a.criteria_set_id for a in assessments),
+        },
+    )
 
 
 def _pdf(data: bytes, filename: str):
     return _private(download(data, filename, "application/pdf", inline=True))
 
 
-@login_required
 def decision_pdf(request, decision_id):
     decision = _decision(request, decision_id)
     return _pdf(documents.decision_pdf(decision), f"quyet-dinh-{decision.sequence}-{decision.year}.pdf")
 
 
-@login_required
 def decision_certificates_pdf(request, decision_id):
     decision = _decision(request, decision_id)
-    issued = list(scope_for(request).filter(
-        Certificate.objects.filter(decision=decision).select_related("decision__issuer")).order_by("pk"))
+    issued = list(
+        scope_for(request)
+        .filter(Certificate.objects.filter(decision=decision).select_related("decision__issuer"))
+        .order_by("pk")
+    )
     if not issued:
         raise Http404
     pdf = documents.certificates_pdf(issued, request.build_absolute_uri("/"))
     return _pdf(pdf, f"giay-cong-nhan-{decision.sequence}-{decision.year}.pdf")
 
 
-@login_required
 def certificate_pdf(request, certificate_id):
-    certificate = scope_for(request).get_or_404(Certificate.objects.select_related("decision__issuer"),
-                                                 pk=certificate_id)
+    certificate = scope_for(request).get_or_404(
+        Certificate.objects.select_related("decision__issuer"), pk=certificate_id
+    )
     pdf = documents.certificates_pdf([certificate], request.build_absolute_uri("/"))
     return _pdf(pdf, f"giay-cong-nhan-{certificate.code}.pdf")
 
@@ -701,8 +831,9 @@ def verify(request, code):
 
 
 def _verification_page(request, result, **form):
-    response = render(request, "assessments/verify.html", {"result": result, **form},
-                      status=200 if result.is_genuine else 404)
+    response = render(
+        request, "assessments/verify.html", {"result": result, **form}, status=200 if result.is_genuine else 404
+    )
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -715,8 +846,11 @@ def privacy_notice_context(form) -> dict:
     """The notice shown above the sign-up form, with the controller of the chosen province."""
     province_id = ascii_int(str(form["province"].value() or ""))
     province = Unit.objects.filter(pk=province_id, level=Level.PROVINCE).first() if province_id else None
-    return {"notice": privacy.current_notice(), "province": province,
-            "controller": privacy.ControllerKind(privacy.controller_kind(province))}
+    return {
+        "notice": privacy.current_notice(),
+        "province": province,
+        "controller": privacy.ControllerKind(privacy.controller_kind(province)),
+    }
 
 
 @login_not_required
@@ -729,9 +863,14 @@ def signup(request):
         data = form.cleaned_data
         try:
             created = citizens.sign_up(
-                username=data["username"], password=data["password"], full_name=data["full_name"],
-                birth_year=data["birth_year"], sex=data["sex"], commune=data["commune"],
-                id_number=data["id_number"], occupation_group=data["occupation_group"],
+                username=data["username"],
+                password=data["password"],
+                full_name=data["full_name"],
+                birth_year=data["birth_year"],
+                sex=data["sex"],
+                commune=data["commune"],
+                id_number=data["id_number"],
+                occupation_group=data["occupation_group"],
                 notice_version=data["notice_version"] if data["consent"] else None,
                 sensitive_consent=data["sensitive_consent"],
             )
@@ -747,13 +886,14 @@ def signup(request):
     return render(request, "assessments/signup.html", {"form": form, **privacy_notice_context(form)})
 
 
-@login_required
 def mine(request):
     """The citizen's own page: sign-up status, their assessments, registering for this year."""
     scope = scope_for(request)
     person = citizens.person_of(request.user)
     signup_record = CitizenSignup.objects.filter(user=request.user).select_related("commune").first()
-    own = scope.filter(Assessment.objects.select_related("campaign", "criteria_set")).filter(person__account=request.user)
+    own = scope.filter(Assessment.objects.select_related("campaign", "criteria_set")).filter(
+        person__account=request.user
+    )
     year = current_year()
     campaign = None
     if person is not None:
@@ -768,29 +908,41 @@ def mine(request):
     registered = own.filter(campaign=campaign).exclude(state=State.REVOKED).exists() if campaign else True
     certificate_of = {c.assessment_id: c for c in Certificate.objects.filter(assessment__in=own)}
     rows = [{"a": a, "certificate": certificate_of.get(a.pk)} for a in own.order_by("-campaign__year", "-pk")]
-    return render(request, "assessments/mine.html", {
-        "person": person, "signup": signup_record, "rows": rows,
-        "campaign": campaign, "can_register": campaign is not None and not registered, "year": year,
-    })
+    return render(
+        request,
+        "assessments/mine.html",
+        {
+            "person": person,
+            "signup": signup_record,
+            "rows": rows,
+            "campaign": campaign,
+            "can_register": campaign is not None and not registered,
+            "year": year,
+        },
+    )
 
 
-@login_required
 def signup_list(request):
     scope = scope_for(request)
     scope.require(Capability.EDIT_REGISTRY)
     pending = scope.filter(CitizenSignup.objects.select_related("commune", "person"), Capability.EDIT_REGISTRY)
-    return render(request, "assessments/signup_list.html", {
-        "pending": pending.filter(status=CitizenSignup.Status.PENDING).order_by("created_at"),
-        "recent": pending.exclude(status=CitizenSignup.Status.PENDING).order_by("-created_at")[:50],
-    })
+    return render(
+        request,
+        "assessments/signup_list.html",
+        {
+            "pending": pending.filter(status=CitizenSignup.Status.PENDING).order_by("created_at"),
+            "recent": pending.exclude(status=CitizenSignup.Status.PENDING).order_by("-created_at")[:50],
+        },
+    )
 
 
-@login_required
 def signup_link(request, signup_id):
     """The commune resolves a sign-up: the same person as a registry record, a new record, or not
     confirmed (with the reason the citizen will read)."""
     scope = scope_for(request)
-    record = scope.get_or_404(CitizenSignup.objects.select_related("commune", "user"), Capability.EDIT_REGISTRY, pk=signup_id)
+    record = scope.get_or_404(
+        CitizenSignup.objects.select_related("commune", "user"), Capability.EDIT_REGISTRY, pk=signup_id
+    )
     candidates = list(citizens.candidates_for(scope, record))
     reason_error = None
     if request.method == "POST":
@@ -811,10 +963,16 @@ def signup_link(request, signup_id):
                 reason_error = error.message_dict["reason"]
             else:
                 messages.error(request, _refusal_text(error))
-    return render(request, "assessments/signup_link.html", {
-        "signup": record, "candidates": candidates, "reason_error": reason_error,
-        "reason": request.POST.get("reason", "") if request.method == "POST" else "",
-    })
+    return render(
+        request,
+        "assessments/signup_link.html",
+        {
+            "signup": record,
+            "candidates": candidates,
+            "reason_error": reason_error,
+            "reason": request.POST.get("reason", "") if request.method == "POST" else "",
+        },
+    )
 
 
 @login_not_required
@@ -846,19 +1004,18 @@ def _results_template(request, campaign_id):
     return scope, campaign, template
 
 
-@login_required
 def results_template(request, campaign_id):
     """The campaign's results template, generated from its criteria sets."""
     from hoctap.core.exports import XLSX_CONTENT_TYPE
     from hoctap.core.imports import template_workbook
 
     _scope, campaign, template = _results_template(request, campaign_id)
-    name = slugify(fold(_("mẫu kết quả %(title)s %(year)s") % {"title": Title(campaign.title).label,
-                                                              "year": campaign.year}))
+    name = slugify(
+        fold(_("mẫu kết quả %(title)s %(year)s") % {"title": Title(campaign.title).label, "year": campaign.year})
+    )
     return download(template_workbook(template), f"{name}.xlsx", XLSX_CONTENT_TYPE)
 
 
-@login_required
 def results_import(request, campaign_id):
     """Upload a results file: stored and checked (dry run); the job page shows every error or what
     would be written, and writes on confirmation (registry.jobs, the registry import's machinery)."""
@@ -873,8 +1030,9 @@ def results_import(request, campaign_id):
         messages.error(request, _("Hãy chọn tệp Excel (.xlsx) theo mẫu kết quả của đợt rồi bấm Kiểm tra tệp."))
         return redirect("assessments:campaign_detail", campaign_id=campaign.pk)
     try:
-        job = jobs.create_job(scope, request.user, template, form.cleaned_data["file"],
-                              request_id=getattr(request, "request_id", ""))
+        job = jobs.create_job(
+            scope, request.user, template, form.cleaned_data["file"], request_id=getattr(request, "request_id", "")
+        )
     except UploadRejected as rejected:
         messages.error(request, rejected.messages[0])
         return redirect("assessments:campaign_detail", campaign_id=campaign.pk)

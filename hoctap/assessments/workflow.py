@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability, Role
 from hoctap.accounts.scoping import Scope
-from hoctap.core.versions import check_version
 from hoctap.core.text import in_reader_language
+from hoctap.core.versions import check_version
 from hoctap.criteria import engine, validity
 from hoctap.criteria.labels import classification_label
 from hoctap.criteria.schema import CriteriaSet
@@ -62,7 +62,8 @@ def is_subject_actor(scope: Scope, assessment: Assessment) -> bool:
         return True
     user = scope.user
     return (
-        user is not None and user.is_authenticated
+        user is not None
+        and user.is_authenticated
         and user.pk in adapter_for(assessment.subject_kind).owner_user_ids(subject_of(assessment))
         and scope.holds_role(Role.CITIZEN)
     )
@@ -192,7 +193,9 @@ def normalise_answers(definition: CriteriaSet, raw: dict) -> dict:
             answers[code] = value  # reported below by the engine as an unknown indicator
             continue
         if indicator.kind == "pass_fail":
-            answers[code] = value if isinstance(value, bool) else str(value).lower() in {"1", "true", "on", "yes", "đạt"}
+            answers[code] = (
+                value if isinstance(value, bool) else str(value).lower() in {"1", "true", "on", "yes", "đạt"}
+            )
         else:
             answers[code] = value if isinstance(value, str) else format(Decimal(str(value)), "f")
     # Score once with the unanswered indicators filled in, keeping only the problems of the given
@@ -204,12 +207,17 @@ def normalise_answers(definition: CriteriaSet, raw: dict) -> dict:
         problems = [p for p in error.problems if p.subject in answers]
         if problems:
             raise _invalid_answers(problems) from None
-    return {code: (value.replace(",", ".").strip() if isinstance(value, str) else value) for code, value in answers.items()}
+    return {
+        code: (value.replace(",", ".").strip() if isinstance(value, str) else value) for code, value in answers.items()
+    }
 
 
 def _invalid_answers(problems) -> TransitionRefused:
-    refusal = TransitionRefused(" ".join(in_reader_language(p.message_vi, p.message_en) for p in problems),
-                                code="invalid_answers", field="answers")
+    refusal = TransitionRefused(
+        " ".join(in_reader_language(p.message_vi, p.message_en) for p in problems),
+        code="invalid_answers",
+        field="answers",
+    )
     refusal.problems = {p.subject: in_reader_language(p.message_vi, p.message_en) for p in problems}
     return refusal
 
@@ -219,8 +227,11 @@ def score(assessment: Assessment, answers: dict) -> dict:
     definition = definition_of(assessment.criteria_set)
     adapter = adapter_for(assessment.subject_kind)
     populations = adapter.populations(subject_of(assessment), assessment.campaign.year, definition)
-    facts = (adapter.facts_from(populations) if populations
-             else adapter.facts(subject_of(assessment), assessment.campaign.year, definition))
+    facts = (
+        adapter.facts_from(populations)
+        if populations
+        else adapter.facts(subject_of(assessment), assessment.campaign.year, definition)
+    )
     try:
         result = engine.score(
             definition, answers, facts, area_class=assessment.area_class, group=assessment.subject_group or None
@@ -230,23 +241,32 @@ def score(assessment: Assessment, answers: dict) -> dict:
     # What the rules counted when this result was made (the facts of that moment, not frozen: the
     # council's result is scored again with the facts of review time), so the review screen can
     # say what changed since submission.
-    counted = {fact: {"held": p.count.held, "whole": p.count.whole, "pending": p.count.pending,
-                      "fallback": p.count.fallback}
-               for fact, p in populations.items() if any(d.fact == fact for d in definition.dependencies)}
+    counted = {
+        fact: {"held": p.count.held, "whole": p.count.whole, "pending": p.count.pending, "fallback": p.count.fallback}
+        for fact, p in populations.items()
+        if any(d.fact == fact for d in definition.dependencies)
+    }
     return {**result.to_dict(), "counted": counted}
 
 
 def _not_achieved(result: dict, definition: CriteriaSet) -> TransitionRefused:
     reasons = " ".join(
-        [in_reader_language(r["message_vi"], r.get("message_en", "")) for r in result.get("reasons", [])
-         if r["code"] not in {"level_reached", "band_reached"}]
+        [
+            in_reader_language(r["message_vi"], r.get("message_en", ""))
+            for r in result.get("reasons", [])
+            if r["code"] not in {"level_reached", "band_reached"}
+        ]
         # What was counted and what would make each unmet rule hold, in plain words.
-        + [in_reader_language(f"{e.summary_vi} {e.next_vi}", f"{e.summary_en} {e.next_en}")
-           for e in explanations_from(definition, result) if not e.met]
+        + [
+            in_reader_language(f"{e.summary_vi} {e.next_vi}", f"{e.summary_en} {e.next_en}")
+            for e in explanations_from(definition, result)
+            if not e.met
+        ]
     )
     return TransitionRefused(
         _("Kết quả thẩm định chưa đạt nên không thể đề nghị công nhận. %(reasons)s") % {"reasons": reasons},
-        code="not_achieved", field="answers",
+        code="not_achieved",
+        field="answers",
     )
 
 
@@ -264,14 +284,22 @@ def _wrong_state(assessment: Assessment, action: str) -> TransitionRefused:
 
 def _record(assessment: Assessment, from_state: str | None, action: str, actor, reason: str = "") -> None:
     StateChange.objects.create(
-        assessment=assessment, from_state=from_state or "", to_state=assessment.state, action=action,
-        actor=actor if actor is not None and actor.is_authenticated else None, reason=reason,
+        assessment=assessment,
+        from_state=from_state or "",
+        to_state=assessment.state,
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        reason=reason,
     )
     if actor is not None and actor.is_authenticated:
         _fill_audit_actor(assessment, actor)
     assessment_transitioned.send(
-        sender=Assessment, assessment=assessment, from_state=from_state, to_state=assessment.state,
-        action=action, actor=actor,
+        sender=Assessment,
+        assessment=assessment,
+        from_state=from_state,
+        to_state=assessment.state,
+        action=action,
+        actor=actor,
     )
 
 
@@ -282,9 +310,17 @@ def _fill_audit_actor(assessment: Assessment, actor) -> None:
         LogEntry.objects.filter(pk=latest.pk).update(actor=actor)
 
 
-def transition(scope: Scope, assessment: Assessment, action: str, *, reason: str = "",
-               expected_version: int | None = None, answers: dict | None = None,
-               decision: Decision | None = None, revocation_reference: str = "") -> Assessment:
+def transition(
+    scope: Scope,
+    assessment: Assessment,
+    action: str,
+    *,
+    reason: str = "",
+    expected_version: int | None = None,
+    answers: dict | None = None,
+    decision: Decision | None = None,
+    revocation_reference: str = "",
+) -> Assessment:
     """Move `assessment` by `action` as the scope's user; return the saved assessment.
 
     `answers` are the self-assessment (on submit) or the council's scores (on review actions);
@@ -311,26 +347,38 @@ def transition(scope: Scope, assessment: Assessment, action: str, *, reason: str
             raise _refuse_actor(current, action, rule)
         if rule.actor != SUBJECT and works_for_the_commune(scope, current):
             raise TransitionRefused(
-                _("Hồ sơ Cộng đồng học tập cấp xã của %(unit)s do cấp trên (tỉnh) thẩm định và công nhận; cán bộ, "
-                  "lãnh đạo của chính xã không được «%(action)s» hồ sơ này. Hãy gửi hồ sơ để cán bộ tỉnh xử lý.")
+                _(
+                    "Hồ sơ Cộng đồng học tập cấp xã của %(unit)s do cấp trên (tỉnh) thẩm định và công nhận; cán bộ, "
+                    "lãnh đạo của chính xã không được «%(action)s» hồ sơ này. Hãy gửi hồ sơ để cán bộ tỉnh xử lý."
+                )
                 % {"unit": current.unit.name, "action": Action(action).label},
                 code="own_assessment",
             )
         if rule.actor != SUBJECT and is_own(scope, current, action):
             raise TransitionRefused(
-                _("Bạn không thể thẩm định, công nhận hay cấp giấy cho hồ sơ của chính mình, hồ sơ do mình nộp "
-                  "hoặc đã thẩm định, kể cả qua tài khoản do mình tạo hay phân quyền. Hãy để cán bộ khác "
-                  "có thẩm quyền xử lý."),
+                _(
+                    "Bạn không thể thẩm định, công nhận hay cấp giấy cho hồ sơ của chính mình, hồ sơ do mình nộp "
+                    "hoặc đã thẩm định, kể cả qua tài khoản do mình tạo hay phân quyền. Hãy để cán bộ khác "
+                    "có thẩm quyền xử lý."
+                ),
                 code="own_assessment",
             )
         if rule.needs_reason and not reason:
             raise TransitionRefused(
                 _("Cần ghi lý do để «%(action)s».") % {"action": Action(action).label},
-                code="missing_reason", field="reason",
+                code="missing_reason",
+                field="reason",
             )
         from_state = current.state
-        _apply(current, action, actor, reason=reason, answers=answers, decision=decision,
-               revocation_reference=revocation_reference.strip())
+        _apply(
+            current,
+            action,
+            actor,
+            reason=reason,
+            answers=answers,
+            decision=decision,
+            revocation_reference=revocation_reference.strip(),
+        )
         current.state = rule.to
         current._audit_transition = {"action": action, "from": from_state, "to": rule.to, "reason": reason}
         current.save()
@@ -377,16 +425,24 @@ def _apply(assessment: Assessment, action: str, actor, *, reason, answers, decis
         if decision.campaign_id != assessment.campaign_id or not assessment.unit.path.startswith(decision.issuer.path):
             raise TransitionRefused(
                 _("Quyết định %(number)s không thuộc đợt hoặc địa bàn của hồ sơ này.") % {"number": decision.number},
-                code="wrong_decision", field="decision",
+                code="wrong_decision",
+                field="decision",
             )
         waiting = upgrade_wait(assessment, assessment.classification, decision.issued_on)
         if waiting is not None:
             raise TransitionRefused(
-                _("Quyết định %(number)s ký ngày %(day)s: %(why)s Hãy ký quyết định từ ngày %(from)s trở đi, "
-                  "hoặc trả hồ sơ để thẩm định lại ở mức thấp hơn.")
-                % {"number": decision.number, "day": decision.issued_on.strftime("%d/%m/%Y"), "why": waiting.text,
-                   "from": waiting.allowed_from.strftime("%d/%m/%Y") if waiting.allowed_from else "—"},
-                code="upgrade_too_early", field="decision",
+                _(
+                    "Quyết định %(number)s ký ngày %(day)s: %(why)s Hãy ký quyết định từ ngày %(from)s trở đi, "
+                    "hoặc trả hồ sơ để thẩm định lại ở mức thấp hơn."
+                )
+                % {
+                    "number": decision.number,
+                    "day": decision.issued_on.strftime("%d/%m/%Y"),
+                    "why": waiting.text,
+                    "from": waiting.allowed_from.strftime("%d/%m/%Y") if waiting.allowed_from else "—",
+                },
+                code="upgrade_too_early",
+                field="decision",
             )
         assessment.decision, assessment.recognised_at = decision, now
     elif action == Action.DECLINE:
@@ -434,7 +490,8 @@ def upgrade_wait(assessment: Assessment, classification: str, on_day) -> Upgrade
     earlier = (
         holders(assessment.title, assessment.campaign.year)
         .filter(**{adapter.field: subject_of(assessment)}, classification__in=below)
-        .exclude(pk=assessment.pk).select_related("decision", "campaign")
+        .exclude(pk=assessment.pk)
+        .select_related("decision", "campaign")
     )
     level_name = definition.scoring.levels[codes.index(classification)].name_vi
     lower_name = definition.scoring.levels[codes.index(classification) - 1].name_vi
@@ -447,13 +504,18 @@ def upgrade_wait(assessment: Assessment, classification: str, on_day) -> Upgrade
         best_day = allowed_from if best_day is None else min(best_day, allowed_from)
     if best_day is None:
         return UpgradeWait(
-            _("%(level)s chỉ được xét sau ít nhất %(months)s tháng kể từ quyết định công nhận %(lower)s, "
-              "mà đối tượng chưa có quyết định công nhận %(lower)s còn hiệu lực.")
-            % {"level": level_name, "lower": lower_name, "months": months}, None,
+            _(
+                "%(level)s chỉ được xét sau ít nhất %(months)s tháng kể từ quyết định công nhận %(lower)s, "
+                "mà đối tượng chưa có quyết định công nhận %(lower)s còn hiệu lực."
+            )
+            % {"level": level_name, "lower": lower_name, "months": months},
+            None,
         )
     return UpgradeWait(
-        _("%(level)s chỉ được xét sau ít nhất %(months)s tháng kể từ quyết định công nhận %(lower)s, "
-          "tức từ ngày %(day)s.")
+        _(
+            "%(level)s chỉ được xét sau ít nhất %(months)s tháng kể từ quyết định công nhận %(lower)s, "
+            "tức từ ngày %(day)s."
+        )
         % {"level": level_name, "lower": lower_name, "months": months, "day": best_day.strftime("%d/%m/%Y")},
         best_day,
     )
@@ -471,12 +533,20 @@ def cap_level(assessment: Assessment, result: dict, on_day) -> dict:
         if waiting is None:
             if level["code"] == result["classification"]:
                 return result
-            note = {"code": "level_capped", "subject": level["code"],
-                    "message_vi": _("Đạt %(level)s: %(why)s") % {"level": level["name_vi"], "why": capped_why},
-                    "message_en": f"{level['name_en']} reached: a higher level needs a lower one held long enough."}
+            note = {
+                "code": "level_capped",
+                "subject": level["code"],
+                "message_vi": _("Đạt %(level)s: %(why)s") % {"level": level["name_vi"], "why": capped_why},
+                "message_en": f"{level['name_en']} reached: a higher level needs a lower one held long enough.",
+            }
             reasons = [r for r in result["reasons"] if r["code"] != "level_reached"]
-            return {**result, "classification": level["code"], "classification_name_vi": level["name_vi"],
-                    "classification_name_en": level["name_en"], "reasons": [*reasons, note]}
+            return {
+                **result,
+                "classification": level["code"],
+                "classification_name_vi": level["name_vi"],
+                "classification_name_en": level["name_en"],
+                "reasons": [*reasons, note],
+            }
         if level["code"] == result["classification"]:
             capped_why = waiting.text
     return result
@@ -485,8 +555,14 @@ def cap_level(assessment: Assessment, result: dict, on_day) -> dict:
 # -- drafts, registration, correction --------------------------------------------------------------
 
 
-def save_answers(scope: Scope, assessment: Assessment, answers: dict, *, expected_version: int | None = None,
-                 notes: dict | None = None) -> Assessment:
+def save_answers(
+    scope: Scope,
+    assessment: Assessment,
+    answers: dict,
+    *,
+    expected_version: int | None = None,
+    notes: dict | None = None,
+) -> Assessment:
     """Save a draft without a state change: the subject's self-assessment while it is open, or the
     council's scores while the assessment is under review. A registered assessment starts its
     self-assessment on the first save."""
@@ -495,8 +571,12 @@ def save_answers(scope: Scope, assessment: Assessment, answers: dict, *, expecte
         expected_version = assessment.version
     with transaction.atomic():
         try:
-            current = scope.filter(Assessment.objects.all()).select_for_update(of=("self",)).select_related(
-                "campaign", "unit", "criteria_set").get(pk=assessment.pk)
+            current = (
+                scope.filter(Assessment.objects.all())
+                .select_for_update(of=("self",))
+                .select_related("campaign", "unit", "criteria_set")
+                .get(pk=assessment.pk)
+            )
         except Assessment.DoesNotExist:
             raise Http404 from None
         check_version(current.version, expected_version, StaleAssessment)
@@ -520,15 +600,17 @@ def save_answers(scope: Scope, assessment: Assessment, answers: dict, *, expecte
                 current.review_comments = {**current.review_comments, **{k: v for k, v in notes.items() if v}}
         else:
             raise TransitionRefused(
-                _("Hồ sơ đang ở trạng thái «%(state)s» nên không sửa điểm được.") % {"state": current.get_state_display()},
+                _("Hồ sơ đang ở trạng thái «%(state)s» nên không sửa điểm được.")
+                % {"state": current.get_state_display()},
                 code="wrong_state",
             )
         current.save()
     return current
 
 
-def register(scope: Scope, title: str, subject, year: int, *, group: str | None = None,
-             recorded_unit: Unit | None = None) -> Assessment:
+def register(
+    scope: Scope, title: str, subject, year: int, *, group: str | None = None, recorded_unit: Unit | None = None
+) -> Assessment:
     """Register `subject` for `title` in `year`: the campaign that applies where it lives, the
     pinned criteria set that fits it, the area class its unit's designation gives in that year
     (`areas.opening_class`), state REGISTERED; announced like a transition. `recorded_unit`: the
@@ -554,18 +636,29 @@ def recorded_unit_problem(adapter, subject, year: int, recorded_unit: Unit) -> s
     commune = adapter.commune(subject)
     if year >= REFORM_DATE.year:
         return _("Năm %(year)s đã dùng bản đồ hiện hành; chỉ các năm trước %(reform)s mới ghi theo xã cũ.") % {
-            "year": year, "reform": REFORM_DATE.year}
+            "year": year,
+            "reform": REFORM_DATE.year,
+        }
     if recorded_unit.era != Era.LEGACY or recorded_unit.level != Level.COMMUNE:
         return _("Đơn vị khi ghi nhận phải là một xã, phường, thị trấn của bản đồ cũ (trước 01/07/2025).")
     if commune is None or not UnitLineage.objects.filter(old_unit=recorded_unit, new_unit=commune).exists():
-        return _("%(old)s (bản đồ cũ) không thuộc %(new)s nơi đối tượng ở hiện nay; hãy kiểm tra mã xã cũ hoặc "
-                 "ghi xã, thôn hiện nay của đối tượng.") % {
-            "old": recorded_unit.name, "new": commune.name if commune else "—"}
+        return _(
+            "%(old)s (bản đồ cũ) không thuộc %(new)s nơi đối tượng ở hiện nay; hãy kiểm tra mã xã cũ hoặc "
+            "ghi xã, thôn hiện nay của đối tượng."
+        ) % {"old": recorded_unit.name, "new": commune.name if commune else "—"}
     return None
 
 
-def _open(scope: Scope, title: str, subject, year: int, *, group: str | None,
-          replaces: Assessment | None = None, recorded_unit: Unit | None = None) -> Assessment:
+def _open(
+    scope: Scope,
+    title: str,
+    subject,
+    year: int,
+    *,
+    group: str | None,
+    replaces: Assessment | None = None,
+    recorded_unit: Unit | None = None,
+) -> Assessment:
     adapter = adapter_for_title(title)
     unit = adapter.unit(subject)
     if recorded_unit is not None:
@@ -575,10 +668,13 @@ def _open(scope: Scope, title: str, subject, year: int, *, group: str | None,
     campaign = campaign_for(title, year, unit.province_id)
     if campaign is None:
         raise TransitionRefused(
-            _("Chưa có đợt đánh giá %(title)s năm %(year)s: đợt mặc định toàn quốc tự mở khi đã công bố bộ tiêu chí "
-              "của danh hiệu này. Hãy đề nghị cán bộ tỉnh hoặc quản trị Trung ương công bố bộ tiêu chí (mục Bộ tiêu chí).")
+            _(
+                "Chưa có đợt đánh giá %(title)s năm %(year)s: đợt mặc định toàn quốc tự mở khi đã công bố bộ tiêu chí "
+                "của danh hiệu này. Hãy đề nghị cán bộ tỉnh hoặc quản trị Trung ương công bố bộ tiêu chí (mục Bộ tiêu chí)."
+            )
             % {"title": Title(title).label, "year": year},
-            code="no_campaign", field="year",
+            code="no_campaign",
+            field="year",
         )
     group = adapter.default_group(subject) if group is None else group
     try:
@@ -592,9 +688,17 @@ def _open(scope: Scope, title: str, subject, year: int, *, group: str | None,
         _check_still_held(adapter, subject, title, year)
     user = scope.user if scope.user is not None and scope.user.is_authenticated else None
     assessment = Assessment(
-        campaign=campaign, title=title, subject_kind=adapter.kind, unit=unit,
-        recorded_unit=recorded_unit or adapter.recorded_unit(subject, year), criteria_set=criteria_set,
-        area_class=area_class, area_designation=designation, subject_group=group, created_by=user, replaces=replaces,
+        campaign=campaign,
+        title=title,
+        subject_kind=adapter.kind,
+        unit=unit,
+        recorded_unit=recorded_unit or adapter.recorded_unit(subject, year),
+        criteria_set=criteria_set,
+        area_class=area_class,
+        area_designation=designation,
+        subject_group=group,
+        created_by=user,
+        replaces=replaces,
         validity_years=level_rule(campaign, adapter.admin_level(subject)).validity_years,
         **{adapter.field: subject},
     )
@@ -617,8 +721,12 @@ def _check_still_held(adapter, subject, title: str, year: int) -> None:
     """A title recognised for several years (3 under TT 24/25) is not assessed again while it holds,
     except to move up a level, and only once the campaign's upgrade period since the decision is over."""
     held = (
-        holders(title, year).filter(**{adapter.field: subject}).exclude(campaign__year=year)
-        .select_related("campaign", "decision", "criteria_set").order_by("-campaign__year").first()
+        holders(title, year)
+        .filter(**{adapter.field: subject})
+        .exclude(campaign__year=year)
+        .select_related("campaign", "decision", "criteria_set")
+        .order_by("-campaign__year")
+        .first()
     )
     if held is None or held.validity_years <= 1:
         return
@@ -646,17 +754,30 @@ def _add_months(day, months: int):
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def correct(scope: Scope, assessment: Assessment, *, reason: str, revocation_reference: str,
-            expected_version: int | None = None) -> Assessment:
+def correct(
+    scope: Scope, assessment: Assessment, *, reason: str, revocation_reference: str, expected_version: int | None = None
+) -> Assessment:
     """A recognised assessment is never edited: revoke it (reason and decision number) and open a
     new one for the same subject and campaign, which then goes through the cycle again."""
     with transaction.atomic():
-        revoked = transition(scope, assessment, Action.REVOKE, reason=reason, expected_version=expected_version,
-                             revocation_reference=revocation_reference)
+        revoked = transition(
+            scope,
+            assessment,
+            Action.REVOKE,
+            reason=reason,
+            expected_version=expected_version,
+            revocation_reference=revocation_reference,
+        )
         # The revoking authority opens the new assessment on the subject's behalf (in the area
         # class the unit holds now: a corrected designation applies to the new assessment).
-        return _open(scope, revoked.title, subject_of(revoked), revoked.campaign.year,
-                     group=revoked.subject_group, replaces=revoked)
+        return _open(
+            scope,
+            revoked.title,
+            subject_of(revoked),
+            revoked.campaign.year,
+            group=revoked.subject_group,
+            replaces=revoked,
+        )
 
 
 # -- past years recorded from paper ----------------------------------------------------------------
@@ -675,7 +796,8 @@ def may_record_past_recognition(scope: Scope, campaign, subject) -> bool:
     authority for the subject (the one who could have signed it, `_may_act`'s rule), nobody else."""
     unit = adapter_for_title(campaign.title).unit(subject)
     return scope.can(Capability.RECOGNISE, unit) and scope.holds_role(
-        past_recogniser_role(campaign, subject, campaign.title), unit)
+        past_recogniser_role(campaign, subject, campaign.title), unit
+    )
 
 
 def recorded_total_result(definition: CriteriaSet, classification: str, total: Decimal | None) -> dict:
@@ -688,17 +810,31 @@ def recorded_total_result(definition: CriteriaSet, classification: str, total: D
     message_vi = "Chỉ có tổng điểm và xếp loại, ghi theo hồ sơ lưu trữ."
     message_en = "Only the total and the classification, recorded from the archive."
     return {
-        "recorded": True, "total": None if total is None else format(total, "f"),
+        "recorded": True,
+        "total": None if total is None else format(total, "f"),
         "max_total": format(definition.max_total, "f") if definition.max_total else None,
-        "classification": classification, "classification_name_vi": name_vi, "classification_name_en": name_en,
-        "achieved": True, "indicators": [], "criteria": [],
+        "classification": classification,
+        "classification_name_vi": name_vi,
+        "classification_name_en": name_en,
+        "achieved": True,
+        "indicators": [],
+        "criteria": [],
         "reasons": [{"code": "recorded_total", "message_vi": message_vi, "message_en": message_en}],
     }
 
 
-def record_past_recognition(scope: Scope, title: str, subject, year: int, *, decision: Decision,
-                            answers: dict | None = None, classification: str = "",
-                            total: Decimal | None = None, recorded_unit: Unit | None = None) -> Assessment:
+def record_past_recognition(
+    scope: Scope,
+    title: str,
+    subject,
+    year: int,
+    *,
+    decision: Decision,
+    answers: dict | None = None,
+    classification: str = "",
+    total: Decimal | None = None,
+    recorded_unit: Unit | None = None,
+) -> Assessment:
     """Enter a recognition of an earlier year from its paper record (the results import).
 
     The registration, self-assessment, review and proposal happened on paper before the system
@@ -712,7 +848,8 @@ def record_past_recognition(scope: Scope, title: str, subject, year: int, *, dec
     if year >= timezone.localdate().year:
         raise TransitionRefused(
             _("Chỉ ghi kết quả công nhận theo hồ sơ lưu trữ cho các năm trước; năm nay hãy công nhận trên hệ thống."),
-            code="not_past", field="year",
+            code="not_past",
+            field="year",
         )
     adapter = adapter_for_title(title)
     unit = adapter.unit(subject)
@@ -720,7 +857,8 @@ def record_past_recognition(scope: Scope, title: str, subject, year: int, *, dec
     if campaign is None or campaign.pk != decision.campaign_id:
         raise TransitionRefused(
             _("Quyết định %(number)s không thuộc đợt áp dụng cho đối tượng này.") % {"number": decision.number},
-            code="wrong_decision", field="decision",
+            code="wrong_decision",
+            field="decision",
         )
     if not may_record_past_recognition(scope, campaign, subject):
         raise TransitionRefused(
@@ -733,7 +871,9 @@ def record_past_recognition(scope: Scope, title: str, subject, year: int, *, dec
         assessment = _open(scope, title, subject, year, group=None, recorded_unit=recorded_unit)
         definition = definition_of(assessment.criteria_set)
         reason = _("Ghi theo hồ sơ lưu trữ: quyết định %(number)s ngày %(day)s.") % {
-            "number": decision.number, "day": decision.issued_on.strftime("%d/%m/%Y")}
+            "number": decision.number,
+            "day": decision.issued_on.strftime("%d/%m/%Y"),
+        }
         recorded = None if answers is not None else recorded_total_result(definition, classification, total)
         for action in PAPER_STEPS:
             assessment = _paper_step(assessment, action, reason, answers=answers, recorded=recorded)
@@ -741,15 +881,25 @@ def record_past_recognition(scope: Scope, title: str, subject, year: int, *, dec
 
 
 def _paper_step(assessment: Assessment, action: str, reason: str, *, answers, recorded) -> Assessment:
-    current = Assessment.objects.select_for_update(of=("self",)).select_related(
-        "campaign", "unit", "criteria_set").get(pk=assessment.pk)
+    current = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("campaign", "unit", "criteria_set")
+        .get(pk=assessment.pk)
+    )
     rule = TRANSITIONS.get((current.state, action))
     if rule is None:
         raise _wrong_state(current, action)
     from_state = current.state
     if recorded is None:
-        _apply(current, action, None, reason="", answers=answers if action == Action.SUBMIT else None,
-               decision=None, revocation_reference="")
+        _apply(
+            current,
+            action,
+            None,
+            reason="",
+            answers=answers if action == Action.SUBMIT else None,
+            decision=None,
+            revocation_reference="",
+        )
     elif action == Action.SUBMIT:
         current.self_result, current.submitted_at = recorded, timezone.now()
     elif action == Action.PROPOSE:

@@ -88,5 +88,6 @@ def stamp_entry(sender, instance, **kwargs):
         extra["client_request_id"] = client_request_id()
     if extra:
         data = instance.additional_data
-        instance.additional_data = {**data, **extra} if isinstance(data, dict) else (
-            {**extra, "data": data} if data is not None else extra)
+        instance.additional_data = (
+            {**data, **extra} if isinstance(data, dict) else ({**extra, "data": data} if data is not None else extra)
+        )

@@ -9,7 +9,8 @@ from auditlog.models import LogEntry
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext as _, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 # Lazy: read in the reader's language, not in the one active when the module was imported.
 ACTION_LABELS = {
@@ -112,8 +113,7 @@ def _display(value, field=None):
         return formats.date_format(day, "d/m/Y") if isinstance(day, datetime.date) else text
     if isinstance(field, (models.DecimalField, models.FloatField, models.IntegerField)):
         try:
-            return formats.number_format(float(text) if "." in text else int(text), use_l10n=True,
-                                         force_grouping=True)
+            return formats.number_format(float(text) if "." in text else int(text), use_l10n=True, force_grouping=True)
         except ValueError:
             return text
     if isinstance(field, models.ForeignKey):

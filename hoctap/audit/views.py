@@ -1,6 +1,5 @@
 from auditlog.registry import auditlog
 from django.apps import apps
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
@@ -9,7 +8,6 @@ from hoctap.accounts.scoping import scope_for
 from .history import history_of
 
 
-@login_required
 def history(request, model_label, object_id):
     """The history page of any audited record, through the scoping layer like every other page.
 

@@ -3,11 +3,11 @@ import datetime
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from hoctap.core.limits import Id, Year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
-from hoctap.territory.models import Unit
 from hoctap.core.exports import XLSX_CONTENT_TYPE
+from hoctap.core.limits import Id, Year
+from hoctap.territory.models import Unit
 from hoctap.web.shortcuts import download
 
 from . import emulation, services
@@ -106,7 +106,9 @@ class NominationOut(Schema):
 class NominationDecisionIn(Schema):
     action: str
     reason: str = ""
-    version: int | None = Field(None, ge=1, description="the version the client showed; a newer one is refused with 409")
+    version: int | None = Field(
+        None, ge=1, description="the version the client showed; a newer one is refused with 409"
+    )
 
 
 class AwardIn(Schema):
@@ -142,8 +144,15 @@ def emulation_programme(request):
     data = emulation.programme()
     return {
         "source": data.source,
-        "bodies": [{"code": b.code, "name": b.name, "territory": b.territory,
-                    "criteria": [{"code": c.code, "text": c.text} for c in b.criteria]} for b in data.bodies],
+        "bodies": [
+            {
+                "code": b.code,
+                "name": b.name,
+                "territory": b.territory,
+                "criteria": [{"code": c.code, "text": c.text} for c in b.criteria],
+            }
+            for b in data.bodies
+        ],
         "occasions": [o.__dict__ for o in data.occasions],
     }
 
@@ -159,7 +168,11 @@ def list_self_reports(request, year: Year | None = None):
 def create_self_report(request, payload: SelfReportIn):
     scope = scope_for(request)
     report = services.save_self_report(
-        scope, year=payload.year, body=payload.body, body_name=payload.body_name, unit=_unit(scope, payload.unit_id),
+        scope,
+        year=payload.year,
+        body=payload.body,
+        body_name=payload.body_name,
+        unit=_unit(scope, payload.unit_id),
         answers={code: answer.dict() for code, answer in payload.answers.items()},
     )
     return Status(201, report)
@@ -175,8 +188,13 @@ def update_self_report(request, report_id: Id, payload: SelfReportIn):
     scope = scope_for(request)
     report = scope.get_or_404(EmulationSelfReport.objects.all(), Capability.REPORT, pk=report_id)
     return services.save_self_report(
-        scope, year=payload.year, body=payload.body, body_name=payload.body_name, unit=_unit(scope, payload.unit_id),
-        answers={code: answer.dict() for code, answer in payload.answers.items()}, report=report,
+        scope,
+        year=payload.year,
+        body=payload.body,
+        body_name=payload.body_name,
+        unit=_unit(scope, payload.unit_id),
+        answers={code: answer.dict() for code, answer in payload.answers.items()},
+        report=report,
     )
 
 
@@ -215,8 +233,13 @@ def list_nominations(request, occasion: str = "", status: str = ""):
 def create_nomination(request, payload: NominationIn):
     scope = scope_for(request)
     nomination = services.create_nomination(
-        scope, occasion=payload.occasion, nominee_kind=payload.nominee_kind, nominee_name=payload.nominee_name,
-        unit=_unit(scope, payload.unit_id), achievements=payload.achievements, actor=request.user,
+        scope,
+        occasion=payload.occasion,
+        nominee_kind=payload.nominee_kind,
+        nominee_name=payload.nominee_name,
+        unit=_unit(scope, payload.unit_id),
+        achievements=payload.achievements,
+        actor=request.user,
     )
     return Status(201, nomination)
 
@@ -235,8 +258,9 @@ def nomination_decisions(request, nomination_id: Id):
 def nomination_decide(request, nomination_id: Id, payload: NominationDecisionIn):
     scope = scope_for(request)
     nomination = scope.get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
-    decided = services.transition(scope, nomination, payload.action, actor=request.user, reason=payload.reason,
-                                  expected_version=payload.version)
+    decided = services.transition(
+        scope, nomination, payload.action, actor=request.user, reason=payload.reason, expected_version=payload.version
+    )
     return decided
 
 
@@ -268,9 +292,15 @@ def create_award(request, payload: AwardIn):
     if payload.nomination_id is not None:
         nomination = scope.get_or_404(Nomination.objects.all(), pk=payload.nomination_id)
     award = services.record_award(
-        scope, kind=payload.kind, issuer=payload.issuer, decision_number=payload.decision_number,
-        decision_date=payload.decision_date, recipient_name=payload.recipient_name,
-        recipient_kind=payload.recipient_kind, unit=_unit(scope, payload.unit_id), actor=request.user,
+        scope,
+        kind=payload.kind,
+        issuer=payload.issuer,
+        decision_number=payload.decision_number,
+        decision_date=payload.decision_date,
+        recipient_name=payload.recipient_name,
+        recipient_kind=payload.recipient_kind,
+        unit=_unit(scope, payload.unit_id),
+        actor=request.user,
         nomination=nomination,
     )
     return Status(201, award)

@@ -23,7 +23,10 @@ def honour_list_xlsx(nominations, *, occasion_code: str, stage: str, unit) -> by
     sheet = AdminSheet(book, "Danh sach bieu duong", [width for _label, width in COLUMNS])
     governing, issuing, place = issuing_bodies(unit)
     sheet.header(
-        governing_body=governing, issuing_body=issuing, place=place, day=timezone.localdate(),
+        governing_body=governing,
+        issuing_body=issuing,
+        place=place,
+        day=timezone.localdate(),
         title="Danh sách mô hình học tập tiêu biểu được biểu dương",
         subtitle=f"{occasion.name if occasion else occasion_code} · {Stage(stage).label} · {unit.name}",
     )
@@ -33,8 +36,16 @@ def honour_list_xlsx(nominations, *, occasion_code: str, stage: str, unit) -> by
             f"{a.get_kind_display()} {a.issuer}, QĐ {a.decision_number} ngày {a.decision_date:%d/%m/%Y}"
             for a in nomination.awards.all()
         )
-        sheet.row([number, nomination.nominee_name, nomination.get_nominee_kind_display(), nomination.unit.name,
-                   nomination.achievements, awards])
+        sheet.row(
+            [
+                number,
+                nomination.nominee_name,
+                nomination.get_nominee_kind_display(),
+                nomination.unit.name,
+                nomination.achievements,
+                awards,
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hoctap.core.limits import LAST_YEAR
 from hoctap.accounts.roles import Capability
+from hoctap.core.limits import LAST_YEAR
 from hoctap.reports.forms import workable_units
 from hoctap.territory.models import Level, Unit
 
@@ -28,8 +28,10 @@ class SelfReportForm(forms.Form):
 
 def answers_from_post(body: emulation.Body, data) -> dict:
     """The criteria checkboxes and notes of the self-report page, as the service expects them."""
-    return {c.code: {"met": data.get(f"met_{c.code}") == "on", "note": data.get(f"note_{c.code}", "")}
-            for c in body.criteria}
+    return {
+        c.code: {"met": data.get(f"met_{c.code}") == "on", "note": data.get(f"note_{c.code}", "")}
+        for c in body.criteria
+    }
 
 
 class NominationForm(forms.Form):

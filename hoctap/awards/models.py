@@ -23,7 +23,10 @@ class EmulationSelfReport(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="emulation_reports", verbose_name=_("địa bàn"))
     answers = models.JSONField(_("tự đánh giá"), default=dict, blank=True)
     state = models.CharField(
-        _("trạng thái"), max_length=10, choices=SelfReportState.choices, default=SelfReportState.DRAFT,
+        _("trạng thái"),
+        max_length=10,
+        choices=SelfReportState.choices,
+        default=SelfReportState.DRAFT,
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
@@ -83,7 +86,10 @@ class Nomination(models.Model):
     achievements = models.TextField(_("thành tích tiêu biểu"))
     stage = models.CharField(_("cấp đang xét"), max_length=10, choices=Stage.choices)
     status = models.CharField(
-        _("trạng thái"), max_length=10, choices=NominationStatus.choices, default=NominationStatus.DRAFT,
+        _("trạng thái"),
+        max_length=10,
+        choices=NominationStatus.choices,
+        default=NominationStatus.DRAFT,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
@@ -142,7 +148,12 @@ class Award(models.Model):
     recipient_kind = models.CharField(_("loại"), max_length=12, choices=NomineeKind.choices)
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="awards", verbose_name=_("địa bàn"))
     nomination = models.ForeignKey(
-        Nomination, models.SET_NULL, null=True, blank=True, related_name="awards", verbose_name=_("theo đề nghị"),
+        Nomination,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="awards",
+        verbose_name=_("theo đề nghị"),
     )
     occasion = models.CharField(_("đợt biểu dương"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -156,7 +167,8 @@ class Award(models.Model):
         ordering = ["-decision_date", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["issuer", "decision_number", "recipient_name"], name="award_unique_recipient_per_decision",
+                fields=["issuer", "decision_number", "recipient_name"],
+                name="award_unique_recipient_per_decision",
             ),
         ]
 

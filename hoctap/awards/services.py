@@ -15,7 +15,6 @@ from hoctap.core.versions import check_version
 from hoctap.territory.models import Era, Level, Unit
 
 from . import emulation
-from .states import actions_for, rule_for
 from .models import (
     NEXT_STAGE,
     Award,
@@ -28,6 +27,7 @@ from .models import (
     SelfReportState,
     Stage,
 )
+from .states import actions_for, rule_for
 
 # -- emulation self-reports --------------------------------------------------------------------
 
@@ -49,8 +49,9 @@ def _clean_answers(body: emulation.Body, answers: dict) -> dict:
     return cleaned
 
 
-def save_self_report(scope, *, year: int, body: str, body_name: str, unit: Unit, answers: dict,
-                     report: EmulationSelfReport | None = None) -> EmulationSelfReport:
+def save_self_report(
+    scope, *, year: int, body: str, body_name: str, unit: Unit, answers: dict, report: EmulationSelfReport | None = None
+) -> EmulationSelfReport:
     definition = emulation.body(body)
     if definition is None:
         raise ValidationError({"body": _("Không có đối tượng thi đua này.")})
@@ -114,8 +115,9 @@ def available_actions(scope, nomination: Nomination) -> list[str]:
     return actions_for(nomination.status, nomination.stage)
 
 
-def create_nomination(scope, *, occasion: str, nominee_kind: str, nominee_name: str, unit: Unit,
-                      achievements: str, actor) -> Nomination:
+def create_nomination(
+    scope, *, occasion: str, nominee_kind: str, nominee_name: str, unit: Unit, achievements: str, actor
+) -> Nomination:
     errors = {}
     if emulation.occasion(occasion) is None:
         errors["occasion"] = _("Không có đợt biểu dương này.")
@@ -134,14 +136,20 @@ def create_nomination(scope, *, occasion: str, nominee_kind: str, nominee_name: 
     # a provincial body's at the province.
     stage = Stage.PROVINCE if unit.level == Level.PROVINCE else Stage.COMMUNE
     nomination = Nomination(
-        occasion=occasion, nominee_kind=nominee_kind, nominee_name=nominee_name.strip(), unit=unit,
-        achievements=achievements.strip(), stage=stage, created_by=actor,
+        occasion=occasion,
+        nominee_kind=nominee_kind,
+        nominee_name=nominee_name.strip(),
+        unit=unit,
+        achievements=achievements.strip(),
+        stage=stage,
+        created_by=actor,
     )
     return scope.save(nomination, Capability.REPORT)
 
 
-def transition(scope, nomination: Nomination, action: str, *, actor, reason: str = "",
-               expected_version: int | None = None) -> Nomination:
+def transition(
+    scope, nomination: Nomination, action: str, *, actor, reason: str = "", expected_version: int | None = None
+) -> Nomination:
     """The one way a nomination moves (page, API and demo alike): the deciding level only, a step of
     `states.TRANSITIONS`, the version the caller saw, a reason where the rule needs one."""
     with transaction.atomic():
@@ -151,13 +159,20 @@ def transition(scope, nomination: Nomination, action: str, *, actor, reason: str
         check_version(nomination.version, expected_version)
         rule = rule_for(nomination.status, nomination.stage, action)
         if rule is None:
-            raise ValidationError({"action": _("Không thực hiện được thao tác này ở trạng thái hiện tại; "
-                                               "hãy tải lại trang để xem các thao tác còn làm được.")})
+            raise ValidationError(
+                {
+                    "action": _(
+                        "Không thực hiện được thao tác này ở trạng thái hiện tại; "
+                        "hãy tải lại trang để xem các thao tác còn làm được."
+                    )
+                }
+            )
         if rule.needs_reason and not reason.strip():
             raise ValidationError({"reason": _("Phải nêu lý do không chọn.")})
         stage = nomination.stage
-        NominationDecision.objects.create(nomination=nomination, stage=stage, action=action, reason=reason.strip(),
-                                          actor=actor)
+        NominationDecision.objects.create(
+            nomination=nomination, stage=stage, action=action, reason=reason.strip(), actor=actor
+        )
         nomination.status = rule.to
         if rule.moves_up:
             nomination.stage = NEXT_STAGE[stage]
@@ -170,8 +185,12 @@ def honour_list(scope, occasion: str, stage: str, unit: Unit):
     """Nominations honoured at `stage` for `occasion`, under `unit` (the list a congress reads out)."""
     return (
         scope.filter(Nomination.objects.all())
-        .filter(occasion=occasion, unit__path__startswith=unit.path,
-                decisions__stage=stage, decisions__action=DecisionAction.HONOUR)
+        .filter(
+            occasion=occasion,
+            unit__path__startswith=unit.path,
+            decisions__stage=stage,
+            decisions__action=DecisionAction.HONOUR,
+        )
         .select_related("unit")
         .prefetch_related("awards")
         .distinct()
@@ -182,9 +201,20 @@ def honour_list(scope, occasion: str, stage: str, unit: Unit):
 # -- award records -----------------------------------------------------------------------------
 
 
-def record_award(scope, *, kind: str, issuer: str, decision_number: str, decision_date: datetime.date,
-                 recipient_name: str, recipient_kind: str, unit: Unit, actor, nomination: Nomination | None = None,
-                 today: datetime.date | None = None) -> Award:
+def record_award(
+    scope,
+    *,
+    kind: str,
+    issuer: str,
+    decision_number: str,
+    decision_date: datetime.date,
+    recipient_name: str,
+    recipient_kind: str,
+    unit: Unit,
+    actor,
+    nomination: Nomination | None = None,
+    today: datetime.date | None = None,
+) -> Award:
     errors = {}
     if kind not in AwardKind.values:
         errors["kind"] = _("Hình thức khen thưởng không hợp lệ.")
@@ -201,9 +231,16 @@ def record_award(scope, *, kind: str, issuer: str, decision_number: str, decisio
         raise ValidationError(errors)
     scope.assert_unit(unit, Capability.REPORT)
     award = Award(
-        kind=kind, issuer=issuer.strip(), decision_number=decision_number.strip(), decision_date=decision_date,
-        recipient_name=recipient_name.strip(), recipient_kind=recipient_kind, unit=unit, nomination=nomination,
-        occasion=nomination.occasion if nomination else "", created_by=actor,
+        kind=kind,
+        issuer=issuer.strip(),
+        decision_number=decision_number.strip(),
+        decision_date=decision_date,
+        recipient_name=recipient_name.strip(),
+        recipient_kind=recipient_kind,
+        unit=unit,
+        nomination=nomination,
+        occasion=nomination.occasion if nomination else "",
+        created_by=actor,
     )
     try:
         with transaction.atomic():

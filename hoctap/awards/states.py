@@ -37,4 +37,6 @@ def rule_for(status: str, stage: str, action: str) -> Rule | None:
 
 
 def actions_for(status: str, stage: str) -> list[str]:
-    return [action for (from_status, action) in TRANSITIONS if from_status == status and rule_for(status, stage, action)]
+    return [
+        action for (from_status, action) in TRANSITIONS if from_status == status and rule_for(status, stage, action)
+    ]

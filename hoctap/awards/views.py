@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,26 +16,28 @@ from .forms import AwardForm, DecisionForm, HonourListForm, NominationForm, Self
 from .models import Award, EmulationSelfReport, Nomination
 
 
-
-@login_required
 def index(request):
     scope = scope_for(request)
     occasion = request.GET.get("occasion", "")
     nominations = scope.filter(Nomination.objects.select_related("unit")).order_by("-created_at")
     if occasion:
         nominations = nominations.filter(occasion=occasion)
-    return render(request, "awards/index.html", {
-        "nominations": nominations[:200],
-        "awards": scope.filter(Award.objects.select_related("unit"))[:200],
-        "self_reports": scope.filter(EmulationSelfReport.objects.select_related("unit"))
-        .order_by("-year", "body_name")[:200],
-        "occasions": emulation.programme().occasions,
-        "occasion": occasion,
-        "can_write": scope.can(Capability.REPORT),
-    })
+    return render(
+        request,
+        "awards/index.html",
+        {
+            "nominations": nominations[:200],
+            "awards": scope.filter(Award.objects.select_related("unit"))[:200],
+            "self_reports": scope.filter(EmulationSelfReport.objects.select_related("unit")).order_by(
+                "-year", "body_name"
+            )[:200],
+            "occasions": emulation.programme().occasions,
+            "occasion": occasion,
+            "can_write": scope.can(Capability.REPORT),
+        },
+    )
 
 
-@login_required
 def self_report_create(request):
     scope = scope_for(request)
     scope.require(Capability.REPORT)
@@ -51,7 +52,6 @@ def self_report_create(request):
     return render(request, "awards/form.html", {"form": form, "heading": _("Tự đánh giá thi đua")})
 
 
-@login_required
 def self_report(request, report_id):
     scope = scope_for(request)
     report = scope.get_or_404(EmulationSelfReport.objects.select_related("unit"), pk=report_id)
@@ -61,8 +61,13 @@ def self_report(request, report_id):
         report = scope.get_or_404(EmulationSelfReport.objects.select_related("unit"), Capability.REPORT, pk=report_id)
         try:
             report = services.save_self_report(
-                scope, year=report.year, body=report.body, body_name=report.body_name, unit=report.unit,
-                answers=answers_from_post(body, request.POST), report=report,
+                scope,
+                year=report.year,
+                body=report.body,
+                body_name=report.body_name,
+                unit=report.unit,
+                answers=answers_from_post(body, request.POST),
+                report=report,
             )
             if request.POST.get("submit"):
                 services.submit_self_report(scope, report, actor=request.user)
@@ -71,14 +76,20 @@ def self_report(request, report_id):
         except ValidationError as exc:
             error = exc
     criteria = [(c, report.answers.get(c.code, {})) for c in body.criteria]
-    return render(request, "awards/self_report.html", {
-        "report": report, "body": body, "criteria": criteria, "error": error,
-        "can_edit": report.state == "draft" and scope.can(Capability.REPORT, report.unit),
-        "source": emulation.programme().source,
-    })
+    return render(
+        request,
+        "awards/self_report.html",
+        {
+            "report": report,
+            "body": body,
+            "criteria": criteria,
+            "error": error,
+            "can_edit": report.state == "draft" and scope.can(Capability.REPORT, report.unit),
+            "source": emulation.programme().source,
+        },
+    )
 
 
-@login_required
 def nomination_create(request):
     scope = scope_for(request)
     scope.require(Capability.REPORT)
@@ -93,29 +104,39 @@ def nomination_create(request):
     return render(request, "awards/form.html", {"form": form, "heading": _("Đề nghị biểu dương")})
 
 
-@login_required
 def nomination(request, nomination_id):
     scope = scope_for(request)
     item = scope.get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.transition(scope, item, form.cleaned_data["action"], actor=request.user,
-                                reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"])
+            services.transition(
+                scope,
+                item,
+                form.cleaned_data["action"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi quyết định."))
             return redirect("awards:nomination", nomination_id=item.pk)
-    return render(request, "awards/nomination.html", {
-        "item": item, "form": form, "actions": services.available_actions(scope, item),
-        "decisions": item.decisions.select_related("actor"),
-        "awards": scope.filter(item.awards.all()),
-        "occasion": emulation.occasion(item.occasion),
-    })
+    return render(
+        request,
+        "awards/nomination.html",
+        {
+            "item": item,
+            "form": form,
+            "actions": services.available_actions(scope, item),
+            "decisions": item.decisions.select_related("actor"),
+            "awards": scope.filter(item.awards.all()),
+            "occasion": emulation.occasion(item.occasion),
+        },
+    )
 
 
-@login_required
 def award_create(request):
     scope = scope_for(request)
     scope.require(Capability.REPORT)
@@ -123,8 +144,11 @@ def award_create(request):
     nomination = None
     if nomination_id:
         nomination = scope.get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
-    initial = {"recipient_name": nomination.nominee_name, "recipient_kind": nomination.nominee_kind,
-               "unit": nomination.unit} if nomination else {}
+    initial = (
+        {"recipient_name": nomination.nominee_name, "recipient_kind": nomination.nominee_kind, "unit": nomination.unit}
+        if nomination
+        else {}
+    )
     form = AwardForm(request.POST or None, scope=scope, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,12 +158,17 @@ def award_create(request):
         else:
             messages.success(request, _("Đã ghi khen thưởng."))
             return redirect("awards:index")
-    return render(request, "awards/form.html", {
-        "form": form, "heading": _("Ghi khen thưởng"), "hidden": {"nomination": nomination.pk} if nomination else {},
-    })
+    return render(
+        request,
+        "awards/form.html",
+        {
+            "form": form,
+            "heading": _("Ghi khen thưởng"),
+            "hidden": {"nomination": nomination.pk} if nomination else {},
+        },
+    )
 
 
-@login_required
 def honours(request):
     scope = scope_for(request)
     form = HonourListForm(request.GET or None, scope=scope)
@@ -148,10 +177,10 @@ def honours(request):
         data = form.cleaned_data
         nominations = services.honour_list(scope, data["occasion"], data["stage"], data["unit"])
         if request.GET.get("format") == "xlsx":
-            content = honour_list_xlsx(nominations, occasion_code=data["occasion"], stage=data["stage"],
-                                       unit=data["unit"])
+            content = honour_list_xlsx(
+                nominations, occasion_code=data["occasion"], stage=data["stage"], unit=data["unit"]
+            )
             return download(content, f"bieu-duong-{data['occasion']}-{data['unit'].code}.xlsx", XLSX_CONTENT_TYPE)
     elif request.GET.get("format"):
         raise Http404
     return render(request, "awards/honours.html", {"form": form, "nominations": nominations})
-

@@ -44,8 +44,9 @@ def create(objects: Sequence[models.Model], *, batch_size: int = 2000) -> None:
     insert(model, [model._meta.pk, *fields], rows, batch_size=batch_size)
 
 
-def insert(model: type[models.Model], fields: Sequence[models.Field], rows: Iterable[tuple],
-           *, batch_size: int = 2000) -> None:
+def insert(
+    model: type[models.Model], fields: Sequence[models.Field], rows: Iterable[tuple], *, batch_size: int = 2000
+) -> None:
     """Insert rows of Python values, one value per field in `fields` order (pk included or not)."""
     if not connection.in_atomic_block:
         raise RuntimeError("core.bulk writes only inside a transaction")  # ids are allocated under its lock
@@ -57,8 +58,10 @@ def insert(model: type[models.Model], fields: Sequence[models.Field], rows: Iter
     def prepared(row):
         if identity:
             return row
-        return tuple(value if function is None or value is None else function(value)
-                     for function, value in zip(convert, row, strict=True))
+        return tuple(
+            value if function is None or value is None else function(value)
+            for function, value in zip(convert, row, strict=True)
+        )
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -101,8 +104,10 @@ def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
     column = model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [connection.ops.quote_name(table), column, count])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), column, count],
+            )
             return [row[0] for row in cursor.fetchall()]
         quoted = connection.ops.quote_name(table)
         cursor.execute(f"SELECT MAX({connection.ops.quote_name(column)}) FROM {quoted}")

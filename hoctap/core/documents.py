@@ -75,7 +75,8 @@ def stored_pdf(html: str) -> bytes:
     # The fonts' file:// addresses depend on where the code is installed, not on the document.
     portable = html.replace(FONT_DIR.as_uri(), "")
     key = hashlib.sha256(
-        f"{STORED_PDF_FORMAT}:{version('weasyprint')}:".encode() + portable.encode("utf-8")).hexdigest()
+        f"{STORED_PDF_FORMAT}:{version('weasyprint')}:".encode() + portable.encode("utf-8")
+    ).hexdigest()
     path = f"documents/{key[:2]}/{key}.pdf"
     try:
         return read_file(path)

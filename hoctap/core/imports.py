@@ -45,12 +45,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from hoctap.core.limits import FIRST_BIRTH_YEAR
+
 from . import sheetrows
 from .crashpoints import crash_point
 from .exports import neutralise
 from .text import fold, normalise
-
-from hoctap.core.limits import FIRST_BIRTH_YEAR
 
 MAX_DATA_ROWS = 100_000
 MAX_KEPT_ERRORS = 20_000
@@ -109,8 +109,13 @@ class CellError:
     reason: str
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "header": self.header, "value": self.value,
-                "reason": self.reason}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "header": self.header,
+            "value": self.value,
+            "reason": self.reason,
+        }
 
 
 class FileRejected(Exception):
@@ -268,6 +273,7 @@ WRITING = "write"
 
 # -- public entry points -----------------------------------------------------------------------
 
+
 @contextmanager
 def _no_query_log():
     """Under DEBUG (what `make run` uses) Django keeps the SQL of the last 9,000 queries of each
@@ -284,8 +290,9 @@ def _no_query_log():
         del connection.make_debug_cursor
 
 
-def check_file(source, template: ImportTemplate, *, scope, actor=None, progress: Progress | None = None,
-               request_id: str = "") -> ImportResult:
+def check_file(
+    source, template: ImportTemplate, *, scope, actor=None, progress: Progress | None = None, request_id: str = ""
+) -> ImportResult:
     """The dry run: every error, and how many records would be created, changed or left as they are."""
     with translation.override("vi"), _no_query_log():
         run = ImportRun(template, scope, actor, committing=False, request_id=request_id)
@@ -296,8 +303,9 @@ def check_file(source, template: ImportTemplate, *, scope, actor=None, progress:
         return _result(run)
 
 
-def import_file(source, template: ImportTemplate, *, scope, actor=None, progress: Progress | None = None,
-                request_id: str = "") -> ImportResult:
+def import_file(
+    source, template: ImportTemplate, *, scope, actor=None, progress: Progress | None = None, request_id: str = ""
+) -> ImportResult:
     """Check the whole file; if it is clean, write all of it in one transaction, or nothing."""
     checked = check_file(source, template, scope=scope, actor=actor, progress=progress, request_id=request_id)
     if not checked.ok:
@@ -316,8 +324,9 @@ def import_file(source, template: ImportTemplate, *, scope, actor=None, progress
                 crash_point("import.before_commit")  # tests/crash: killed here, nothing is written
         except _RolledBack:
             result = _result(run)
-            result.file_error = _("Dữ liệu trên hệ thống đã thay đổi trong lúc nhập; chưa ghi gì. "
-                                  "Hãy kiểm tra lại tệp.")
+            result.file_error = _(
+                "Dữ liệu trên hệ thống đã thay đổi trong lúc nhập; chưa ghi gì. Hãy kiểm tra lại tệp."
+            )
             return result
         except FileRejected as rejected:
             return ImportResult(template.code, file_error=rejected.message)
@@ -332,16 +341,20 @@ class _RolledBack(Exception):
 
 def _result(run: ImportRun) -> ImportResult:
     counts = {
-        entity: {outcome.value: run.counts[entity][outcome] for outcome in Outcome}
-        for entity in run.template.entities
+        entity: {outcome.value: run.counts[entity][outcome] for outcome in Outcome} for entity in run.template.entities
     }
     return ImportResult(
-        run.template.code, rows=run.rows, counts=counts, errors=[e.as_dict() for e in run.errors],
-        error_count=run.error_count, notes=run.notes,
+        run.template.code,
+        rows=run.rows,
+        counts=counts,
+        errors=[e.as_dict() for e in run.errors],
+        error_count=run.error_count,
+        notes=run.notes,
     )
 
 
 # -- reading -----------------------------------------------------------------------------------
+
 
 def _stream(source, template: ImportTemplate, run: ImportRun, progress: Progress | None) -> None:
     if hasattr(source, "seek"):
@@ -364,8 +377,10 @@ def _stream(source, template: ImportTemplate, run: ImportRun, progress: Progress
         last_row = book.declared_last_row(part)
         total = (last_row - 1) if last_row else None
         if total is not None and total > MAX_DATA_ROWS:
-            raise FileRejected(_("Tệp có %(rows)s dòng, quá %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp.")
-                               % {"rows": _thousands(total), "limit": _thousands(MAX_DATA_ROWS)})
+            raise FileRejected(
+                _("Tệp có %(rows)s dòng, quá %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp.")
+                % {"rows": _thousands(total), "limit": _thousands(MAX_DATA_ROWS)}
+            )
         try:
             _read_rows(book, part, header, template, run, progress, total)
         except sheetrows.UnreadableSheet:
@@ -432,8 +447,11 @@ def _header(book: sheetrows.Book, part: str, template: ImportTemplate) -> dict[s
     missing = [str(c.header) for c in template.columns if c.required and _header_text(c.header) not in positions]
     if missing:
         raise FileRejected(_("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)})
-    return {column.key: positions[_header_text(column.header)]
-            for column in template.columns if _header_text(column.header) in positions}
+    return {
+        column.key: positions[_header_text(column.header)]
+        for column in template.columns
+        if _header_text(column.header) in positions
+    }
 
 
 def _fits(template: ImportTemplate, positions: dict[str, int]) -> bool:
@@ -457,8 +475,15 @@ def _merged_ranges(book: sheetrows.Book, part: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _read_rows(book: sheetrows.Book, part: str, header: dict[str, int], template: ImportTemplate, run: ImportRun,
-               progress: Progress | None, total: int | None) -> None:
+def _read_rows(
+    book: sheetrows.Book,
+    part: str,
+    header: dict[str, int],
+    template: ImportTemplate,
+    run: ImportRun,
+    progress: Progress | None,
+    total: int | None,
+) -> None:
     width = max(header.values()) + 1
     columns = [(template.column(key), position) for key, position in header.items()]
     parsers = _cell_parsers(columns)
@@ -476,14 +501,18 @@ def _read_rows(book: sheetrows.Book, part: str, header: dict[str, int], template
             continue
         if blank_from is not None:
             row_gap = Row(blank_from)
-            row_gap.error(None, _("Dòng trống giữa các dòng dữ liệu (dòng %(first)d đến %(last)d). Hãy xoá dòng trống.")
-                          % {"first": blank_from, "last": number - 1})
+            row_gap.error(
+                None,
+                _("Dòng trống giữa các dòng dữ liệu (dòng %(first)d đến %(last)d). Hãy xoá dòng trống.")
+                % {"first": blank_from, "last": number - 1},
+            )
             _keep_errors(row_gap, template, run, header)
             blank_from = None
         run.rows += 1
         if run.rows > MAX_DATA_ROWS:
-            raise FileRejected(_("Tệp có quá %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp.")
-                               % {"limit": _thousands(MAX_DATA_ROWS)})
+            raise FileRejected(
+                _("Tệp có quá %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp.") % {"limit": _thousands(MAX_DATA_ROWS)}
+            )
         chunk.append(_parse_row(number, values, parsers))
         if len(chunk) >= template.chunk_size:
             _handle_chunk(chunk, template, run, header, seen)
@@ -534,7 +563,7 @@ class FirstRows:
         return row
 
     def _grow(self) -> None:
-        old = zip(self._hashes, self._rows)
+        old = zip(self._hashes, self._rows, strict=True)
         capacity = 2 * len(self._rows)
         self._hashes, self._rows = array("q", bytes(8 * capacity)), array("i", bytes(4 * capacity))
         for key_hash, row in old:
@@ -566,13 +595,15 @@ def _keep_errors(row: Row, template: ImportTemplate, run: ImportRun, header: dic
         column = template.column(key) if key else None
         position = header.get(key) if key else None
         raw = row.data.get("raw", {}).get(key) if key else None
-        run.errors.append(CellError(
-            row=row.number,
-            column=get_column_letter(position + 1) if position is not None else "",
-            header=str(column.header) if column else "",
-            value=_display(raw, column),
-            reason=reason,
-        ))
+        run.errors.append(
+            CellError(
+                row=row.number,
+                column=get_column_letter(position + 1) if position is not None else "",
+                header=str(column.header) if column else "",
+                value=_display(raw, column),
+                reason=reason,
+            )
+        )
 
 
 def _display(raw, column: Column | None) -> str:
@@ -601,8 +632,12 @@ _MEMO_LIMIT = 2000
 def _cell_parsers(columns: list[tuple[Column, int]]) -> list[tuple[Column, int, Any, dict | None]]:
     """(column, position, its choice map, a memo of parsed values or None) for each column read."""
     return [
-        (column, position, _choice_map(column) if column.kind == Kind.CHOICE else None,
-         {} if column.kind in _MEMO_KINDS else None)
+        (
+            column,
+            position,
+            _choice_map(column) if column.kind == Kind.CHOICE else None,
+            {} if column.kind in _MEMO_KINDS else None,
+        )
         for column, position in columns
     ]
 
@@ -737,6 +772,7 @@ _PARSERS = {
 
 # -- writing: templates and error reports ------------------------------------------------------
 
+
 def template_workbook(template: ImportTemplate) -> bytes:
     """The downloadable template: a data sheet, a guide and (hidden) the lists behind the drop-downs."""
     with translation.override("vi"):
@@ -769,9 +805,12 @@ def template_workbook(template: ImportTemplate) -> bytes:
                 for offset, option in enumerate(options, start=2):
                     lists.cell(row=offset, column=list_column, value=option)
                 validation = DataValidation(
-                    type="list", allow_blank=True, showErrorMessage=True,
+                    type="list",
+                    allow_blank=True,
+                    showErrorMessage=True,
                     formula1=f"'{LISTS_SHEET}'!${list_letter}$2:${list_letter}${len(options) + 1}",
-                    errorTitle=str(column.header), error=_("Chọn một giá trị trong danh sách."),
+                    errorTitle=str(column.header),
+                    error=_("Chọn một giá trị trong danh sách."),
                 )
                 validation.add(f"{letter}2:{letter}{MAX_DATA_ROWS + 1}")
                 sheet.add_data_validation(validation)
@@ -866,10 +905,9 @@ def error_report(source, template: ImportTemplate, errors: Iterable[dict]) -> by
             cell.font = Font(bold=True)
         for error in listed:
             report.append([error["row"], error["column"], error["header"], neutralise(error["value"]), error["reason"]])
-        for letter, width in zip("ABCDE", (8, 6, 26, 26, 90)):
+        for letter, width in zip("ABCDE", (8, 6, 26, 26, 90), strict=True):
             report.column_dimensions[letter].width = width
         workbook.active = workbook.sheetnames.index(ERRORS_SHEET)
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
-

@@ -23,8 +23,13 @@ _PATTERNS = [
     # https://user:password@host
     (re.compile(r"(://[^/\s:@]+:)[^@\s/]+@"), rf"\1{REDACTED}@"),
     # A long random value with upper case, lower case and digits: an API token or a device secret.
-    (re.compile(r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[0-9])"
-                r"[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])"), REDACTED),
+    (
+        re.compile(
+            r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[0-9])"
+            r"[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])"
+        ),
+        REDACTED,
+    ),
 ]
 
 

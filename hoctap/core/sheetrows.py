@@ -54,7 +54,9 @@ class ErrorValue:
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.DOTALL)
 # One match a cell: its column letters when r comes first (every writer we know puts it first),
 # its other attributes, and what it holds.
-_CELL = re.compile(rb"<(?:\w+:)?c(?=[\s/>])(?:\s+r\s*=\s*\"([A-Z]+)\d*\")?([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_CELL = re.compile(
+    rb"<(?:\w+:)?c(?=[\s/>])(?:\s+r\s*=\s*\"([A-Z]+)\d*\")?([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL
+)
 _LATER_REFERENCE = re.compile(rb"\sr\s*=\s*\"([A-Z]+)")
 _KIND = re.compile(rb"\st\s*=\s*\"(\w+)\"")
 _STYLE = re.compile(rb"\ss\s*=\s*\"(\d+)\"")
@@ -127,8 +129,7 @@ class Book:
             reader.read_properties()
             apply_stylesheet(reader.archive, reader.wb)
             self.sheets = {
-                sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()
-                if rel.Type.endswith("/worksheet")
+                sheet.name: rel.target for sheet, rel in reader.parser.find_sheets() if rel.Type.endswith("/worksheet")
             }
         except Exception:
             self.archive.close()
@@ -191,8 +192,16 @@ class SheetRows:
     def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
         try:
             yield from self._rows()
-        except (ValueError, IndexError, KeyError, AttributeError, UnicodeDecodeError, OSError, EOFError,
-                zlib.error) as error:
+        except (
+            ValueError,
+            IndexError,
+            KeyError,
+            AttributeError,
+            UnicodeDecodeError,
+            OSError,
+            EOFError,
+            zlib.error,
+        ) as error:
             raise UnreadableSheet(type(error).__name__) from None
 
     def _rows(self) -> Iterator[tuple[int, list[Any]]]:
@@ -240,8 +249,12 @@ class SheetRows:
                 continue
             if content[:3] == b"<v>" and content[-4:] == b"</v>" and b"<" not in content[3:-4]:
                 raw = content[3:-4]  # the usual case: a value and nothing else
-            elif kind == b"inlineStr" and content[:7] == b"<is><t>" and content[-9:] == b"</t></is>" \
-                    and b"<" not in content[7:-9]:
+            elif (
+                kind == b"inlineStr"
+                and content[:7] == b"<is><t>"
+                and content[-9:] == b"</t></is>"
+                and b"<" not in content[7:-9]
+            ):
                 raw = content[7:-9]
                 text = interned.get(raw)
                 if text is None:
@@ -301,7 +314,7 @@ def _last_row_end(window: bytes) -> int:
     """Where the last closed row of `window` ends (0: none yet)."""
     found = window.rfind(b"row>")
     while found > 0:
-        before = window[max(0, found - 40):found]
+        before = window[max(0, found - 40) : found]
         slash = before.rfind(b"</")
         if slash >= 0 and re.fullmatch(rb"</(?:\w+:)?", before[slash:]):
             return found + 4

@@ -18,8 +18,16 @@ import os
 S3_BACKEND = "storages.backends.s3.S3Storage"
 
 
-def s3_storage(bucket: str, *, endpoint_url: str = "", access_key: str = "", secret_key: str = "",
-               region: str = "", prefix: str = "", memory_bytes: int = 2 * 1024 * 1024) -> dict:
+def s3_storage(
+    bucket: str,
+    *,
+    endpoint_url: str = "",
+    access_key: str = "",
+    secret_key: str = "",
+    region: str = "",
+    prefix: str = "",
+    memory_bytes: int = 2 * 1024 * 1024,
+) -> dict:
     """The STORAGES entry of a private bucket.
 
     Why the app streams files instead of redirecting to a short-lived signed URL: the scope check

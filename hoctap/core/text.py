@@ -38,7 +38,8 @@ _SPACE_CONTROLS = {"\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x
 def invisible_characters(text: str) -> list[int]:
     """1-based positions of the characters of `text` that nobody can see (see above)."""
     return [
-        position for position, ch in enumerate(unicodedata.normalize("NFC", text or ""), start=1)
+        position
+        for position, ch in enumerate(unicodedata.normalize("NFC", text or ""), start=1)
         if unicodedata.category(ch) == "Cf" or (unicodedata.category(ch) == "Cc" and ch not in _SPACE_CONTROLS)
     ]
 

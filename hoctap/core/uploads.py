@@ -40,13 +40,17 @@ def check_xlsx(uploaded) -> None:
     uploaded.seek(0)
     if head.startswith(OLE2_MAGIC):
         raise UploadRejected(
-            _("Đây là tệp Excel cũ (.xls) hoặc tệp có đặt mật khẩu. Hãy mở tệp, bỏ mật khẩu nếu có, "
-              "rồi lưu lại dạng Excel Workbook (.xlsx).")
+            _(
+                "Đây là tệp Excel cũ (.xls) hoặc tệp có đặt mật khẩu. Hãy mở tệp, bỏ mật khẩu nếu có, "
+                "rồi lưu lại dạng Excel Workbook (.xlsx)."
+            )
         )
     if not head.startswith(ZIP_MAGIC):
         raise UploadRejected(
-            _("Tệp không phải bảng tính Excel .xlsx (có thể là CSV, PDF hoặc tệp đổi tên). "
-              "Hãy tải mẫu, nhập dữ liệu và lưu dạng .xlsx.")
+            _(
+                "Tệp không phải bảng tính Excel .xlsx (có thể là CSV, PDF hoặc tệp đổi tên). "
+                "Hãy tải mẫu, nhập dữ liệu và lưu dạng .xlsx."
+            )
         )
     try:
         with zipfile.ZipFile(uploaded) as archive:

@@ -12,8 +12,10 @@ def check_visible_text(value: str, label) -> None:
     positions = invisible_characters(value)
     if positions:
         raise ValidationError(
-            _("%(field)s có ký tự ẩn (ký tự đổi hướng chữ hoặc ký tự không có độ rộng) ở vị trí thứ %(position)s; "
-              "hãy xoá ô này và gõ lại bằng bàn phím.")
+            _(
+                "%(field)s có ký tự ẩn (ký tự đổi hướng chữ hoặc ký tự không có độ rộng) ở vị trí thứ %(position)s; "
+                "hãy xoá ô này và gõ lại bằng bàn phím."
+            )
             % {"field": str(label)[:1].upper() + str(label)[1:], "position": positions[0]},
             code="invisible_characters",
         )

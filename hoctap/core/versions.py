@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 class StaleRecord(ValidationError):
     """Someone else changed the record since it was loaded."""
 
-    message = _("Bản ghi đã được người khác cập nhật (phiên bản %(current)s, bạn đang xem phiên bản %(loaded)s). "
-                "Hãy tải lại trang để xem thay đổi rồi làm lại.")
+    message = _(
+        "Bản ghi đã được người khác cập nhật (phiên bản %(current)s, bạn đang xem phiên bản %(loaded)s). "
+        "Hãy tải lại trang để xem thay đổi rồi làm lại."
+    )
 
     def __init__(self, current_version: int, loaded_version: int):
         self.current_version = current_version

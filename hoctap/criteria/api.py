@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from hoctap.accounts.scoping import scope_for
 from hoctap.core.limits import Id
 from hoctap.core.text import reader_reads_english
-from hoctap.accounts.scoping import scope_for
 from hoctap.web.shortcuts import download
 
 from . import services
@@ -89,8 +89,14 @@ class ValidateOut(Schema):
 
 @router.get("/", response=list[CriteriaSetOut], url_name="list_criteria_sets")
 @paginate
-def list_criteria_sets(request, title: str = "", status: str = "", code: str = "", province_id: Id | None = None,
-                       national: bool | None = None):
+def list_criteria_sets(
+    request,
+    title: str = "",
+    status: str = "",
+    code: str = "",
+    province_id: Id | None = None,
+    national: bool | None = None,
+):
     versions = scope_for(request).filter(CriteriaSetVersion.objects.all())
     if title:
         versions = versions.filter(title=title)
@@ -118,8 +124,14 @@ def validate_criteria_set(request, payload: ValidateIn):
         "status": criteria_set.status if criteria_set else None,
         "fingerprint": candidate.fingerprint or None,
         "problems": [
-            {"path": p.path, "kind": p.kind, "message": p.message_en if english else p.message_vi,
-             "message_vi": p.message_vi, "message_en": p.message_en, "line": p.line}
+            {
+                "path": p.path,
+                "kind": p.kind,
+                "message": p.message_en if english else p.message_vi,
+                "message_vi": p.message_vi,
+                "message_en": p.message_en,
+                "line": p.line,
+            }
             for p in candidate.problems
         ],
     }
@@ -142,8 +154,9 @@ def criteria_set_detail(request, set_id: Id):
 def criteria_set_yaml(request, set_id: Id):
     """The set as published (status banner first when it is incomplete)."""
     version = scope_for(request).get_or_404(CriteriaSetVersion.objects.all(), pk=set_id)
-    return download(services.export_yaml(version), services.export_filename(version, "yaml"),
-                    services.YAML_CONTENT_TYPE)
+    return download(
+        services.export_yaml(version), services.export_filename(version, "yaml"), services.YAML_CONTENT_TYPE
+    )
 
 
 class ScoreTemplateOut(Schema):
@@ -173,13 +186,19 @@ def score_criteria_set(request, set_id: Id, payload: ScoreIn):
         result = services.score_sheet(version.definition, payload.dict())
     except AnswerError as error:
         english = reader_reads_english()
-        return Status(422, {
-            "detail": _("Dữ liệu không hợp lệ."),
-            "errors": [
-                # Named like the request-validation errors of the whole API (payload.<field>).
-                {"field": f"payload.{services.answer_problem_field(p)}", "kind": p.kind,
-                 "message": p.message_en if english else p.message_vi}
-                for p in error.problems
-            ],
-        })
+        return Status(
+            422,
+            {
+                "detail": _("Dữ liệu không hợp lệ."),
+                "errors": [
+                    # Named like the request-validation errors of the whole API (payload.<field>).
+                    {
+                        "field": f"payload.{services.answer_problem_field(p)}",
+                        "kind": p.kind,
+                        "message": p.message_en if english else p.message_vi,
+                    }
+                    for p in error.problems
+                ],
+            },
+        )
     return result.to_dict()

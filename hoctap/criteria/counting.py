@@ -66,14 +66,13 @@ def counted(rule: WhoCounts | None, ages: Sequence[int | None]) -> tuple[tuple[i
     main = tuple(i for i, age in enumerate(ages) if _in_band(age, rule.min_age, rule.max_age))
     if main or rule.otherwise_min_age is None:
         return main, False
-    fallback = tuple(
-        i for i, age in enumerate(ages) if _in_band(age, rule.otherwise_min_age, rule.otherwise_max_age)
-    )
+    fallback = tuple(i for i, age in enumerate(ages) if _in_band(age, rule.otherwise_min_age, rule.otherwise_max_age))
     return fallback, bool(fallback)
 
 
 def counted_in_groups(
-    rule: WhoCounts | None, groups: Mapping[Any, Sequence[tuple[Any, int | None]]],
+    rule: WhoCounts | None,
+    groups: Mapping[Any, Sequence[tuple[Any, int | None]]],
 ) -> tuple[list[Any], set[Any]]:
     """`counted` applied to each group (a household) of (key, age) pairs: the keys counted, in
     order, and the groups whose count came from the fallback band."""
@@ -153,7 +152,7 @@ class Explanation:
 
     @property
     def short_vi(self) -> str:
-        """"2/5 người lớn là Công dân học tập": what the review screen compares between the
+        """ "2/5 người lớn là Công dân học tập": what the review screen compares between the
         submission and now."""
         noun_vi, _noun_en, title_vi, _title_en = FACT_WORDS.get(self.fact, ("", "", "", ""))
         return f"{self.held}/{self.whole} {noun_vi} là {title_vi}"
@@ -176,25 +175,59 @@ def explain(dependency: Dependency, count: Count | None, facts: Mapping[str, Any
     facts = facts or {}
     need_vi, need_en = engine.plain_threshold(dependency)
     applies = dependency.when is None or (
-        facts.get(dependency.when.fact) is not None and engine.dependency_met(dependency.when, facts[dependency.when.fact])
+        facts.get(dependency.when.fact) is not None
+        and engine.dependency_met(dependency.when, facts[dependency.when.fact])
     )
     if count is None:
         value = facts.get(dependency.fact)
         met = value is not None and engine.dependency_met(dependency, value)
-        return Explanation(dependency.code, dependency.fact, applies, met or not applies, 0, 0, 0, None, False,
-                           dependency.text_vi, dependency.text_en, "", "")
+        return Explanation(
+            dependency.code,
+            dependency.fact,
+            applies,
+            met or not applies,
+            0,
+            0,
+            0,
+            None,
+            False,
+            dependency.text_vi,
+            dependency.text_en,
+            "",
+            "",
+        )
     noun_vi, noun_en, title_vi, title_en = FACT_WORDS.get(
-        dependency.fact, ("đối tượng", "subjects", "danh hiệu", "the title"))
+        dependency.fact, ("đối tượng", "subjects", "danh hiệu", "the title")
+    )
     value = share(count.held, count.whole)
     met = value is not None and engine.dependency_met(dependency, value)
     if not applies:
         return Explanation(
-            dependency.code, dependency.fact, False, True, count.whole, count.held, count.pending, 0,
-            count.fallback, "Điều kiện này không áp dụng.", "This condition does not apply.", "", "",
+            dependency.code,
+            dependency.fact,
+            False,
+            True,
+            count.whole,
+            count.held,
+            count.pending,
+            0,
+            count.fallback,
+            "Điều kiện này không áp dụng.",
+            "This condition does not apply.",
+            "",
+            "",
         )
     if not count.whole:
         return Explanation(
-            dependency.code, dependency.fact, True, False, 0, 0, 0, None, count.fallback,
+            dependency.code,
+            dependency.fact,
+            True,
+            False,
+            0,
+            0,
+            0,
+            None,
+            count.fallback,
             f"Chưa có {noun_vi} nào để tính; cần {need_vi} là {title_vi}.",
             f"There are no {noun_en} to count; needs {need_en} to hold the {title_en} title.",
             f"Hãy cập nhật danh sách {noun_vi} (năm sinh, nơi ở) trong sổ quản lý.",
@@ -226,6 +259,17 @@ def explain(dependency: Dependency, count: Count | None, facts: Mapping[str, Any
         next_vi += "."
         next_en += "."
     return Explanation(
-        dependency.code, dependency.fact, True, met, count.whole, count.held, count.pending, more,
-        count.fallback, summary_vi, summary_en, next_vi, next_en,
+        dependency.code,
+        dependency.fact,
+        True,
+        met,
+        count.whole,
+        count.held,
+        count.pending,
+        more,
+        count.fallback,
+        summary_vi,
+        summary_en,
+        next_vi,
+        next_en,
     )

@@ -20,15 +20,34 @@ ChangeKind = Literal["added", "removed", "changed"]
 
 # In the order a scoring sheet reads; the template shows sections in this order.
 SECTIONS = (
-    "set", "gaps", "groups", "criteria", "indicators", "pass_marks", "area_rules", "bands", "levels",
-    "dependencies", "recognition",
+    "set",
+    "gaps",
+    "groups",
+    "criteria",
+    "indicators",
+    "pass_marks",
+    "area_rules",
+    "bands",
+    "levels",
+    "dependencies",
+    "recognition",
 )
 
 # Top-level facts of a set compared one by one. `version` is left out: it always differs between
 # versions and the page names both versions already.
 _SET_FIELDS = (
-    "title", "code", "name_vi", "name_en", "issuing_document", "issued_on", "related_documents",
-    "effective_from", "effective_to", "status", "sources", "source_urls",
+    "title",
+    "code",
+    "name_vi",
+    "name_en",
+    "issuing_document",
+    "issued_on",
+    "related_documents",
+    "effective_from",
+    "effective_to",
+    "status",
+    "sources",
+    "source_urls",
 )
 
 
@@ -61,7 +80,9 @@ class Change:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "section": self.section, "key": self.key, "kind": self.kind,
+            "section": self.section,
+            "key": self.key,
+            "kind": self.kind,
             "fields": [{"field": f.field, "old": f.old_text, "new": f.new_text} for f in self.fields],
         }
 
@@ -128,8 +149,11 @@ def _compare(old: Mapping[str, Any], new: Mapping[str, Any], names: Iterable[str
 
 
 def _keyed(
-    section: str, old_items: Iterable[Mapping[str, Any]], new_items: Iterable[Mapping[str, Any]],
-    key: str = "code", exclude: frozenset[str] = frozenset(),
+    section: str,
+    old_items: Iterable[Mapping[str, Any]],
+    new_items: Iterable[Mapping[str, Any]],
+    key: str = "code",
+    exclude: frozenset[str] = frozenset(),
 ) -> list[Change]:
     old_by_key = {str(item[key]): item for item in old_items}
     new_by_key = {str(item[key]): item for item in new_items}
@@ -153,7 +177,8 @@ def _keyed(
 def _indicators(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [
         {**indicator, "criterion": criterion["code"]}
-        for criterion in data["criteria"] for indicator in criterion["indicators"]
+        for criterion in data["criteria"]
+        for indicator in criterion["indicators"]
     ]
 
 

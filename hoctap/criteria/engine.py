@@ -220,105 +220,145 @@ def _decimal_places(number: Decimal) -> int:
 
 
 def _check_options(
-    criteria_set: CriteriaSet, area_class: str, group: str | None, problems: list[AnswerProblem],
+    criteria_set: CriteriaSet,
+    area_class: str,
+    group: str | None,
+    problems: list[AnswerProblem],
 ) -> None:
     declared = criteria_set.applicability.area_classes
     if area_class not in declared:
-        problems.append(AnswerProblem(
-            "area_class", "unknown_area_class",
-            f"Loại địa bàn «{area_class}» không áp dụng cho bộ tiêu chí {criteria_set.code} "
-            f"(có: {', '.join(declared)}).",
-            f"Area class '{area_class}' does not apply to criteria set {criteria_set.code} "
-            f"(available: {', '.join(declared)}).",
-        ))
+        problems.append(
+            AnswerProblem(
+                "area_class",
+                "unknown_area_class",
+                f"Loại địa bàn «{area_class}» không áp dụng cho bộ tiêu chí {criteria_set.code} "
+                f"(có: {', '.join(declared)}).",
+                f"Area class '{area_class}' does not apply to criteria set {criteria_set.code} "
+                f"(available: {', '.join(declared)}).",
+            )
+        )
     groups = [g.code for g in criteria_set.applicability.subject_groups]
     if group is not None and group not in groups:
         available = ", ".join(groups) or "—"
-        problems.append(AnswerProblem(
-            "group", "unknown_group",
-            f"Nhóm đối tượng «{group}» không có trong bộ tiêu chí {criteria_set.code} (có: {available}).",
-            f"Subject group '{group}' is not in criteria set {criteria_set.code} (available: {available}).",
-        ))
+        problems.append(
+            AnswerProblem(
+                "group",
+                "unknown_group",
+                f"Nhóm đối tượng «{group}» không có trong bộ tiêu chí {criteria_set.code} (có: {available}).",
+                f"Subject group '{group}' is not in criteria set {criteria_set.code} (available: {available}).",
+            )
+        )
 
 
 def _read_answers(
-    criteria_set: CriteriaSet, answers: Mapping[str, Any], problems: list[AnswerProblem],
+    criteria_set: CriteriaSet,
+    answers: Mapping[str, Any],
+    problems: list[AnswerProblem],
 ) -> dict[str, Decimal | bool]:
     known = {indicator.code for indicator in criteria_set.indicators}
     for code in sorted(str(c) for c in answers if c not in known):
-        problems.append(AnswerProblem(
-            code, "unknown_indicator",
-            f"Chỉ số «{code}» không có trong bộ tiêu chí {criteria_set.code}.",
-            f"Indicator '{code}' is not in criteria set {criteria_set.code}.",
-        ))
+        problems.append(
+            AnswerProblem(
+                code,
+                "unknown_indicator",
+                f"Chỉ số «{code}» không có trong bộ tiêu chí {criteria_set.code}.",
+                f"Indicator '{code}' is not in criteria set {criteria_set.code}.",
+            )
+        )
     values: dict[str, Decimal | bool] = {}
     for indicator in criteria_set.indicators:
         code = indicator.code
         if code not in answers or answers[code] is None:
-            problems.append(AnswerProblem(
-                code, "missing_answer",
-                f"Thiếu kết quả của chỉ số {code}.", f"Indicator {code} has no answer.",
-            ))
+            problems.append(
+                AnswerProblem(
+                    code,
+                    "missing_answer",
+                    f"Thiếu kết quả của chỉ số {code}.",
+                    f"Indicator {code} has no answer.",
+                )
+            )
             continue
         raw = answers[code]
         if indicator.kind == "pass_fail":
             if isinstance(raw, bool):
                 values[code] = raw
             else:
-                problems.append(AnswerProblem(
-                    code, "not_boolean",
-                    f"Chỉ số {code} là đạt/không đạt: cần true hoặc false, nhận được «{raw}».",
-                    f"Indicator {code} is pass/fail: true or false is expected, got '{raw}'.",
-                ))
+                problems.append(
+                    AnswerProblem(
+                        code,
+                        "not_boolean",
+                        f"Chỉ số {code} là đạt/không đạt: cần true hoặc false, nhận được «{raw}».",
+                        f"Indicator {code} is pass/fail: true or false is expected, got '{raw}'.",
+                    )
+                )
             continue
         points = _as_decimal(raw)
         if points is None:
-            problems.append(AnswerProblem(
-                code, "not_a_number",
-                f"Chỉ số {code} cần số điểm, nhận được «{raw}».",
-                f"Indicator {code} needs a number of points, got '{raw}'.",
-            ))
+            problems.append(
+                AnswerProblem(
+                    code,
+                    "not_a_number",
+                    f"Chỉ số {code} cần số điểm, nhận được «{raw}».",
+                    f"Indicator {code} needs a number of points, got '{raw}'.",
+                )
+            )
         elif points < 0:
-            problems.append(AnswerProblem(
-                code, "negative_points",
-                f"Chỉ số {code}: điểm không được âm ({_vi(points)}).",
-                f"Indicator {code}: points cannot be negative ({_en(points)}).",
-            ))
+            problems.append(
+                AnswerProblem(
+                    code,
+                    "negative_points",
+                    f"Chỉ số {code}: điểm không được âm ({_vi(points)}).",
+                    f"Indicator {code}: points cannot be negative ({_en(points)}).",
+                )
+            )
         elif indicator.max_points is not None and points > indicator.max_points:
-            problems.append(AnswerProblem(
-                code, "above_max_points",
-                f"Chỉ số {code}: {_vi(points)} điểm vượt quá điểm tối đa {_vi(indicator.max_points)}.",
-                f"Indicator {code}: {_en(points)} points is above the maximum {_en(indicator.max_points)}.",
-            ))
+            problems.append(
+                AnswerProblem(
+                    code,
+                    "above_max_points",
+                    f"Chỉ số {code}: {_vi(points)} điểm vượt quá điểm tối đa {_vi(indicator.max_points)}.",
+                    f"Indicator {code}: {_en(points)} points is above the maximum {_en(indicator.max_points)}.",
+                )
+            )
         elif _decimal_places(points) > POINTS_DECIMAL_PLACES:
-            problems.append(AnswerProblem(
-                code, "too_many_decimals",
-                f"Chỉ số {code}: điểm có tối đa {POINTS_DECIMAL_PLACES} chữ số thập phân.",
-                f"Indicator {code}: points have at most {POINTS_DECIMAL_PLACES} decimal places.",
-            ))
+            problems.append(
+                AnswerProblem(
+                    code,
+                    "too_many_decimals",
+                    f"Chỉ số {code}: điểm có tối đa {POINTS_DECIMAL_PLACES} chữ số thập phân.",
+                    f"Indicator {code}: points have at most {POINTS_DECIMAL_PLACES} decimal places.",
+                )
+            )
         else:
             values[code] = points
     return values
 
 
-def _check_fact_type(condition: Condition | Dependency, facts: Mapping[str, Any],
-                     problems: list[AnswerProblem]) -> None:
+def _check_fact_type(
+    condition: Condition | Dependency, facts: Mapping[str, Any], problems: list[AnswerProblem]
+) -> None:
     value = facts.get(condition.fact)
     if value is None:
         return
     if condition.op == "is_true":
         if not isinstance(value, bool):
-            problems.append(AnswerProblem(
-                condition.fact, "fact_not_boolean",
-                f"Dữ kiện «{condition.fact}» cần là true hoặc false, nhận được «{value}».",
-                f"Fact '{condition.fact}' must be true or false, got '{value}'.",
-            ))
+            problems.append(
+                AnswerProblem(
+                    condition.fact,
+                    "fact_not_boolean",
+                    f"Dữ kiện «{condition.fact}» cần là true hoặc false, nhận được «{value}».",
+                    f"Fact '{condition.fact}' must be true or false, got '{value}'.",
+                )
+            )
     elif _as_decimal(value) is None:
-        problems.append(AnswerProblem(
-            condition.fact, "fact_not_a_number",
-            f"Dữ kiện «{condition.fact}» cần là một số, nhận được «{value}».",
-            f"Fact '{condition.fact}' must be a number, got '{value}'.",
-        ))
+        problems.append(
+            AnswerProblem(
+                condition.fact,
+                "fact_not_a_number",
+                f"Dữ kiện «{condition.fact}» cần là một số, nhận được «{value}».",
+                f"Fact '{condition.fact}' must be a number, got '{value}'.",
+            )
+        )
 
 
 # --- dependencies -------------------------------------------------------------------------------
@@ -349,8 +389,13 @@ def dependency_met(dependency: Dependency, value: Any) -> bool:
 
 
 # How a person reads a rule's comparison: "ít nhất 40 %", never "≥ 0,40".
-_PLAIN_OPERATORS = {">=": ("ít nhất", "at least"), ">": ("trên", "more than"), "<=": ("nhiều nhất", "at most"),
-                    "<": ("dưới", "less than"), "==": ("đúng", "exactly")}
+_PLAIN_OPERATORS = {
+    ">=": ("ít nhất", "at least"),
+    ">": ("trên", "more than"),
+    "<=": ("nhiều nhất", "at most"),
+    "<": ("dưới", "less than"),
+    "==": ("đúng", "exactly"),
+}
 
 
 def _plain_number(fact: str, value: Any) -> tuple[str, str]:
@@ -380,7 +425,7 @@ def plain_threshold(dependency: Dependency) -> tuple[str, str]:
 
 
 def _plain_requirement(dependency: Dependency, value: Any) -> tuple[str, str]:
-    """"(hiện là 0 %, cần ít nhất 40 %)" — no fact name, no raw fraction."""
+    """ "(hiện là 0 %, cần ít nhất 40 %)" — no fact name, no raw fraction."""
     if dependency.op == "is_true":
         return "", ""
     assert dependency.value is not None
@@ -391,49 +436,61 @@ def _plain_requirement(dependency: Dependency, value: Any) -> tuple[str, str]:
 
 
 def _evaluate_dependency(
-    dependency: Dependency, facts: Mapping[str, Any], reasons: list[Reason],
+    dependency: Dependency,
+    facts: Mapping[str, Any],
+    reasons: list[Reason],
 ) -> DependencyResult:
     def result(status: DependencyStatus, value: Any = None) -> DependencyResult:
         stored = value if isinstance(value, bool) or value is None else _as_decimal(value)
         return DependencyResult(
-            dependency.code, dependency.fact, status, status in ("met", "not_applicable"), stored,
-            dependency.text_vi, dependency.text_en,
+            dependency.code,
+            dependency.fact,
+            status,
+            status in ("met", "not_applicable"),
+            stored,
+            dependency.text_vi,
+            dependency.text_en,
         )
 
     when = dependency.when
     if when is not None:
         if facts.get(when.fact) is None:
-            reasons.append(Reason(
-                "fact_missing",
-                f"Điều kiện chưa đạt vì chưa có số liệu để biết điều kiện có áp dụng hay không: "
-                f"{dependency.text_vi}",
-                f"Condition not met: there are no data to tell whether it applies ('{when.fact}' "
-                f"is missing): {dependency.text_en}",
-                dependency.code,
-            ))
+            reasons.append(
+                Reason(
+                    "fact_missing",
+                    f"Điều kiện chưa đạt vì chưa có số liệu để biết điều kiện có áp dụng hay không: "
+                    f"{dependency.text_vi}",
+                    f"Condition not met: there are no data to tell whether it applies ('{when.fact}' "
+                    f"is missing): {dependency.text_en}",
+                    dependency.code,
+                )
+            )
             return result("missing_fact")
         if not _holds(when, facts[when.fact]):
             return result("not_applicable")
 
     value = facts.get(dependency.fact)
     if value is None:
-        reasons.append(Reason(
-            "fact_missing",
-            f"Điều kiện chưa đạt vì chưa có ai để tính: {dependency.text_vi}",
-            f"Condition not met: there is nobody to count ('{dependency.fact}' is missing): "
-            f"{dependency.text_en}",
-            dependency.code,
-        ))
+        reasons.append(
+            Reason(
+                "fact_missing",
+                f"Điều kiện chưa đạt vì chưa có ai để tính: {dependency.text_vi}",
+                f"Condition not met: there is nobody to count ('{dependency.fact}' is missing): {dependency.text_en}",
+                dependency.code,
+            )
+        )
         return result("missing_fact")
     if _holds(dependency, value):
         return result("met", value)
     plain_vi, plain_en = _plain_requirement(dependency, value)
-    reasons.append(Reason(
-        "dependency_unmet",
-        f"Điều kiện chưa đạt: {dependency.text_vi}{plain_vi}.",
-        f"Condition not met: {dependency.text_en}{plain_en}.",
-        dependency.code,
-    ))
+    reasons.append(
+        Reason(
+            "dependency_unmet",
+            f"Điều kiện chưa đạt: {dependency.text_vi}{plain_vi}.",
+            f"Condition not met: {dependency.text_en}{plain_en}.",
+            dependency.code,
+        )
+    )
     return result("unmet", value)
 
 
@@ -473,20 +530,24 @@ def score(
         for code in failed_floors:
             indicator = by_code[code]
             assert indicator.points is not None and indicator.floor is not None
-            reasons.append(Reason(
-                "floor_failed",
-                f"Chỉ số {code} đạt {_vi(indicator.points)} điểm, dưới mức sàn {_vi(indicator.floor)} điểm.",
-                f"Indicator {code} scored {_en(indicator.points)} points, below its floor of "
-                f"{_en(indicator.floor)}.",
-                code,
-            ))
+            reasons.append(
+                Reason(
+                    "floor_failed",
+                    f"Chỉ số {code} đạt {_vi(indicator.points)} điểm, dưới mức sàn {_vi(indicator.floor)} điểm.",
+                    f"Indicator {code} scored {_en(indicator.points)} points, below its floor of "
+                    f"{_en(indicator.floor)}.",
+                    code,
+                )
+            )
         for code in failed_mandatory:
-            reasons.append(Reason(
-                "mandatory_failed",
-                f"Chỉ số bắt buộc {code} không đạt: {by_code[code].text_vi}",
-                f"Mandatory indicator {code} is not met: {by_code[code].text_en}",
-                code,
-            ))
+            reasons.append(
+                Reason(
+                    "mandatory_failed",
+                    f"Chỉ số bắt buộc {code} không đạt: {by_code[code].text_vi}",
+                    f"Mandatory indicator {code} is not met: {by_code[code].text_en}",
+                    code,
+                )
+            )
         dependency_results = tuple(
             _evaluate_dependency(dependency, facts, reasons) for dependency in criteria_set.dependencies
         )
@@ -511,7 +572,9 @@ def score(
 
 
 def _indicator_results(
-    criteria_set: CriteriaSet, values: Mapping[str, Decimal | bool], group: str | None,
+    criteria_set: CriteriaSet,
+    values: Mapping[str, Decimal | bool],
+    group: str | None,
 ) -> tuple[IndicatorResult, ...]:
     results = []
     for criterion in criteria_set.criteria:
@@ -521,25 +584,49 @@ def _indicator_results(
 
 
 def _indicator_result(
-    criterion_code: str, indicator: Indicator, value: Decimal | bool, group: str | None,
+    criterion_code: str,
+    indicator: Indicator,
+    value: Decimal | bool,
+    group: str | None,
 ) -> IndicatorResult:
     text_vi, text_en = indicator.text_for(group)
     if indicator.kind == "pass_fail":
         assert isinstance(value, bool)
         return IndicatorResult(
-            indicator.code, criterion_code, indicator.kind, text_vi, text_en, None, None, value,
-            None, False, indicator.mandatory, value,
+            indicator.code,
+            criterion_code,
+            indicator.kind,
+            text_vi,
+            text_en,
+            None,
+            None,
+            value,
+            None,
+            False,
+            indicator.mandatory,
+            value,
         )
     assert isinstance(value, Decimal)
     below_floor = indicator.floor is not None and value < indicator.floor
     return IndicatorResult(
-        indicator.code, criterion_code, indicator.kind, text_vi, text_en, value,
-        indicator.max_points, None, indicator.floor, below_floor, indicator.mandatory, not below_floor,
+        indicator.code,
+        criterion_code,
+        indicator.kind,
+        text_vi,
+        text_en,
+        value,
+        indicator.max_points,
+        None,
+        indicator.floor,
+        below_floor,
+        indicator.mandatory,
+        not below_floor,
     )
 
 
 def _criterion_results(
-    criteria_set: CriteriaSet, by_code: Mapping[str, IndicatorResult],
+    criteria_set: CriteriaSet,
+    by_code: Mapping[str, IndicatorResult],
 ) -> tuple[CriterionResult, ...]:
     points_set = criteria_set.scoring.method == "points"
     results = []
@@ -549,10 +636,17 @@ def _criterion_results(
         if points_set:
             subtotal = sum((m.points for m in members if m.points is not None), Decimal(0))
             max_subtotal = sum((m.max_points for m in members if m.max_points is not None), Decimal(0))
-        results.append(CriterionResult(
-            criterion.code, criterion.name_vi, criterion.name_en, subtotal, max_subtotal,
-            tuple(m.code for m in members if m.met), tuple(m.code for m in members if not m.met),
-        ))
+        results.append(
+            CriterionResult(
+                criterion.code,
+                criterion.name_vi,
+                criterion.name_en,
+                subtotal,
+                max_subtotal,
+                tuple(m.code for m in members if m.met),
+                tuple(m.code for m in members if not m.met),
+            )
+        )
     return tuple(results)
 
 
@@ -587,20 +681,24 @@ def _classify_by_points(
     blocked = bool(common["failed_floors"] or common["failed_mandatory"] or common["unmet_dependencies"])
     if below_mark:
         assert mark is not None
-        reasons.append(Reason(
-            "below_pass_mark",
-            f"Tổng điểm {_vi(total)}/{_vi(max_total)} thấp hơn ngưỡng đạt {_vi(mark.min)} ({area_vi}).",
-            f"Total {_en(total)}/{_en(max_total)} is below the pass mark of {_en(mark.min)} ({area_en}).",
-        ))
+        reasons.append(
+            Reason(
+                "below_pass_mark",
+                f"Tổng điểm {_vi(total)}/{_vi(max_total)} thấp hơn ngưỡng đạt {_vi(mark.min)} ({area_vi}).",
+                f"Total {_en(total)}/{_en(max_total)} is below the pass mark of {_en(mark.min)} ({area_en}).",
+            )
+        )
     if below_bands:
         lowest = bands[-1]
-        reasons.append(Reason(
-            "below_lowest_band",
-            f"Tổng điểm {_vi(total)}/{_vi(max_total)} thấp hơn mức xếp loại thấp nhất "
-            f"({lowest.name_vi}, từ {_vi(lowest.min)} điểm).",
-            f"Total {_en(total)}/{_en(max_total)} is below the lowest band "
-            f"({lowest.name_en}, from {_en(lowest.min)} points).",
-        ))
+        reasons.append(
+            Reason(
+                "below_lowest_band",
+                f"Tổng điểm {_vi(total)}/{_vi(max_total)} thấp hơn mức xếp loại thấp nhất "
+                f"({lowest.name_vi}, từ {_vi(lowest.min)} điểm).",
+                f"Total {_en(total)}/{_en(max_total)} is below the lowest band "
+                f"({lowest.name_en}, from {_en(lowest.min)} points).",
+            )
+        )
     total_qualifies = not below_mark and not below_bands
     achieved = total_qualifies and not blocked
     if achieved:
@@ -612,36 +710,54 @@ def _classify_by_points(
     if total_qualifies:
         standing_vi, standing_en = _standing(band, mark, area_vi, area_en)
         if achieved:
-            reasons.append(Reason(
-                "band_reached" if band else "pass_mark_reached",
-                f"Tổng điểm {_vi(total)}/{_vi(max_total)} {standing_vi}: {name_vi}.",
-                f"Total {_en(total)}/{_en(max_total)} {standing_en}: {name_en}.",
-            ))
+            reasons.append(
+                Reason(
+                    "band_reached" if band else "pass_mark_reached",
+                    f"Tổng điểm {_vi(total)}/{_vi(max_total)} {standing_vi}: {name_vi}.",
+                    f"Total {_en(total)}/{_en(max_total)} {standing_en}: {name_en}.",
+                )
+            )
         else:
-            reasons.append(Reason(
-                "total_overridden",
-                f"Tổng điểm {_vi(total)}/{_vi(max_total)} {standing_vi}, nhưng không được công nhận "
-                "vì các lý do nêu trên.",
-                f"Total {_en(total)}/{_en(max_total)} {standing_en}, but the title is withheld for "
-                "the reasons above.",
-            ))
+            reasons.append(
+                Reason(
+                    "total_overridden",
+                    f"Tổng điểm {_vi(total)}/{_vi(max_total)} {standing_vi}, nhưng không được công nhận "
+                    "vì các lý do nêu trên.",
+                    f"Total {_en(total)}/{_en(max_total)} {standing_en}, but the title is withheld for "
+                    "the reasons above.",
+                )
+            )
     return Result(
-        **common, total=total, max_total=max_total, pass_mark=mark.min if mark else None, levels=(),
-        classification=classification, classification_name_vi=name_vi,
-        classification_name_en=name_en, achieved=achieved, reasons=tuple(reasons),
+        **common,
+        total=total,
+        max_total=max_total,
+        pass_mark=mark.min if mark else None,
+        levels=(),
+        classification=classification,
+        classification_name_vi=name_vi,
+        classification_name_en=name_en,
+        achieved=achieved,
+        reasons=tuple(reasons),
     )
 
 
 def _standing(
-    band: Band | None, mark: PassMark | None, area_vi: str, area_en: str,
+    band: Band | None,
+    mark: PassMark | None,
+    area_vi: str,
+    area_en: str,
 ) -> tuple[str, str]:
     """Where a qualifying total stands: the band it reaches, or the pass mark it clears."""
     if band is not None:
-        return (f"đủ xếp loại {band.name_vi} (từ {_vi(band.min)} điểm)",
-                f"is enough for {band.name_en} (from {_en(band.min)} points)")
+        return (
+            f"đủ xếp loại {band.name_vi} (từ {_vi(band.min)} điểm)",
+            f"is enough for {band.name_en} (from {_en(band.min)} points)",
+        )
     assert mark is not None
-    return (f"từ ngưỡng đạt {_vi(mark.min)} trở lên ({area_vi})",
-            f"is at or above the pass mark of {_en(mark.min)} ({area_en})")
+    return (
+        f"từ ngưỡng đạt {_vi(mark.min)} trở lên ({area_vi})",
+        f"is at or above the pass mark of {_en(mark.min)} ({area_en})",
+    )
 
 
 def _classify_by_levels(
@@ -656,17 +772,21 @@ def _classify_by_levels(
     levels = []
     for level in criteria_set.scoring.levels:
         required = all_codes if level.required_indicators == "all" else level.required_indicators
-        unmet = tuple(
-            d.code for d in dependency_results if not d.met and dependencies[d.code].applies_to(level.code)
-        )
+        unmet = tuple(d.code for d in dependency_results if not d.met and dependencies[d.code].applies_to(level.code))
         failed = tuple(code for code in required if not by_code[code].met)
-        levels.append(LevelResult(
-            level.code, level.name_vi, level.name_en,
-            not failed and not unmet and not common["failed_mandatory"],
-            tuple(code for code in required if by_code[code].met), failed, unmet,
-        ))
+        levels.append(
+            LevelResult(
+                level.code,
+                level.name_vi,
+                level.name_en,
+                not failed and not unmet and not common["failed_mandatory"],
+                tuple(code for code in required if by_code[code].met),
+                failed,
+                unmet,
+            )
+        )
     reached_index = max((i for i, level in enumerate(levels) if level.reached), default=-1)
-    for level in levels[reached_index + 1:]:
+    for level in levels[reached_index + 1 :]:
         blockers_vi, blockers_en = [], []
         if level.failed_indicators:
             blockers_vi.append("chỉ số chưa đạt " + ", ".join(level.failed_indicators))
@@ -675,27 +795,43 @@ def _classify_by_levels(
             # The conditions are spelt out in their own reasons above; a code would mean nothing here.
             unmet = len(level.unmet_dependencies)
             blockers_vi.append("điều kiện nêu trên chưa đạt" if unmet == 1 else f"{unmet} điều kiện nêu trên chưa đạt")
-            blockers_en.append("the condition above is not met" if unmet == 1 else f"{unmet} conditions above are not met")
+            blockers_en.append(
+                "the condition above is not met" if unmet == 1 else f"{unmet} conditions above are not met"
+            )
         if common["failed_mandatory"]:
             blockers_vi.append("chỉ số bắt buộc chưa đạt " + ", ".join(common["failed_mandatory"]))
             blockers_en.append("mandatory indicators not met: " + ", ".join(common["failed_mandatory"]))
-        reasons.append(Reason(
-            "level_not_reached",
-            f"Chưa đạt {level.name_vi}: {'; '.join(blockers_vi)}.",
-            f"{level.name_en} not reached: {'; '.join(blockers_en)}.",
-            level.code,
-        ))
+        reasons.append(
+            Reason(
+                "level_not_reached",
+                f"Chưa đạt {level.name_vi}: {'; '.join(blockers_vi)}.",
+                f"{level.name_en} not reached: {'; '.join(blockers_en)}.",
+                level.code,
+            )
+        )
     if reached_index >= 0:
         reached = levels[reached_index]
-        reasons.append(Reason(
-            "level_reached", f"Đạt {reached.name_vi}.", f"{reached.name_en} reached.", reached.code,
-        ))
+        reasons.append(
+            Reason(
+                "level_reached",
+                f"Đạt {reached.name_vi}.",
+                f"{reached.name_en} reached.",
+                reached.code,
+            )
+        )
         classification, name_vi, name_en = reached.code, reached.name_vi, reached.name_en
     else:
         reasons.append(Reason("no_level_reached", "Không đạt mức độ nào.", "No level is reached."))
         classification, name_vi, name_en = NOT_ACHIEVED, "Không đạt", "Not achieved"
     return Result(
-        **common, total=None, max_total=None, pass_mark=None, levels=tuple(levels),
-        classification=classification, classification_name_vi=name_vi,
-        classification_name_en=name_en, achieved=reached_index >= 0, reasons=tuple(reasons),
+        **common,
+        total=None,
+        max_total=None,
+        pass_mark=None,
+        levels=tuple(levels),
+        classification=classification,
+        classification_name_vi=name_vi,
+        classification_name_en=name_en,
+        achieved=reached_index >= 0,
+        reasons=tuple(reasons),
     )

@@ -15,7 +15,9 @@ class SetFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm theo mã hoặc tên"), required=False, max_length=100)
     title = forms.ChoiceField(label=_("Danh hiệu"), choices=[("", _("Tất cả"))] + Title.choices, required=False)
     status = forms.ChoiceField(
-        label=_("Tình trạng"), choices=[("", _("Tất cả"))] + CriteriaSetVersion.Status.choices, required=False,
+        label=_("Tình trạng"),
+        choices=[("", _("Tất cả"))] + CriteriaSetVersion.Status.choices,
+        required=False,
     )
     province = forms.ChoiceField(label=_("Nơi ban hành"), required=False)
 
@@ -57,8 +59,10 @@ class _TargetMixin:
 class ImportForm(_TargetMixin, forms.Form):
     file = forms.FileField(
         label=_("Tệp bộ tiêu chí (.yaml hoặc .xlsx)"),
-        help_text=_("Tải bản xuất YAML hoặc Excel của một bộ tiêu chí, sửa, tăng số phiên bản (version) "
-                    "lên một, rồi tải lên. Bộ tiêu chí mới bắt đầu từ phiên bản 1."),
+        help_text=_(
+            "Tải bản xuất YAML hoặc Excel của một bộ tiêu chí, sửa, tăng số phiên bản (version) "
+            "lên một, rồi tải lên. Bộ tiêu chí mới bắt đầu từ phiên bản 1."
+        ),
     )
     target = forms.ChoiceField(label=_("Áp dụng cho"))
 
@@ -76,7 +80,8 @@ class ImportForm(_TargetMixin, forms.Form):
 
 class PublishForm(_TargetMixin, forms.Form):
     source_yaml = forms.CharField(
-        label=_("Nội dung sẽ công bố (YAML)"), strip=False,
+        label=_("Nội dung sẽ công bố (YAML)"),
+        strip=False,
         widget=forms.Textarea(attrs={"readonly": True, "rows": 16, "spellcheck": "false", "class": "source"}),
     )
     source_name = forms.CharField(widget=forms.HiddenInput, max_length=120)

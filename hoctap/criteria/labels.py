@@ -42,10 +42,14 @@ def _load_shipped() -> None:
 def _load_published() -> None:
     from .models import CriteriaSetVersion
 
-    unseen = [pk for pk, fingerprint in CriteriaSetVersion.objects.values_list("pk", "fingerprint")
-              if fingerprint not in _loaded_fingerprints]
-    for version in CriteriaSetVersion.objects.filter(pk__in=unseen).only("pk", "code", "version", "source_yaml",
-                                                                         "fingerprint"):
+    unseen = [
+        pk
+        for pk, fingerprint in CriteriaSetVersion.objects.values_list("pk", "fingerprint")
+        if fingerprint not in _loaded_fingerprints
+    ]
+    for version in CriteriaSetVersion.objects.filter(pk__in=unseen).only(
+        "pk", "code", "version", "source_yaml", "fingerprint"
+    ):
         _loaded_fingerprints.add(version.fingerprint)
         try:
             _add(version.definition)

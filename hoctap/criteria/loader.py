@@ -120,7 +120,10 @@ _DecimalSafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal
 
 
 def _record_lines(
-    node: yaml.Node, path: str, lines: dict[str, int], duplicates: list[tuple[str, int]],
+    node: yaml.Node,
+    path: str,
+    lines: dict[str, int],
+    duplicates: list[tuple[str, int]],
 ) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -156,13 +159,17 @@ def load_text(text: str, source_name: str = "<text>") -> CriteriaSet:
     """Parse and validate a YAML criteria document; raise CriteriaFileError listing every problem."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
-        raise CriteriaFileError([
-            Problem(
-                source_name, "", "too_large",
-                f"Tệp quá lớn ({size // 1024} KB); bộ tiêu chí tối đa {MAX_BYTES // 1024} KB.",
-                f"The file is too large ({size // 1024} KB); a criteria set may be at most {MAX_BYTES // 1024} KB.",
-            )
-        ])
+        raise CriteriaFileError(
+            [
+                Problem(
+                    source_name,
+                    "",
+                    "too_large",
+                    f"Tệp quá lớn ({size // 1024} KB); bộ tiêu chí tối đa {MAX_BYTES // 1024} KB.",
+                    f"The file is too large ({size // 1024} KB); a criteria set may be at most {MAX_BYTES // 1024} KB.",
+                )
+            ]
+        )
     loader: _DecimalSafeLoader | None = None
     try:
         # The reader checks for control characters as soon as it is built: inside the try, so they
@@ -176,13 +183,18 @@ def load_text(text: str, source_name: str = "<text>") -> CriteriaSet:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         detail = str(error).replace("\n", " ")
-        raise CriteriaFileError([
-            Problem(
-                source_name, "", "yaml_syntax",
-                f"Tệp YAML sai cú pháp: {detail}", f"The YAML is not well formed: {detail}",
-                line=mark.line + 1 if mark is not None else None,
-            )
-        ]) from None
+        raise CriteriaFileError(
+            [
+                Problem(
+                    source_name,
+                    "",
+                    "yaml_syntax",
+                    f"Tệp YAML sai cú pháp: {detail}",
+                    f"The YAML is not well formed: {detail}",
+                    line=mark.line + 1 if mark is not None else None,
+                )
+            ]
+        ) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -193,7 +205,9 @@ def load_text(text: str, source_name: str = "<text>") -> CriteriaSet:
         _record_lines(node, "", lines, duplicates)
     problems = [
         Problem(
-            source_name, path, "duplicate_key",
+            source_name,
+            path,
+            "duplicate_key",
             f"Khóa «{path.rsplit('.', 1)[-1]}» xuất hiện hai lần; YAML chỉ giữ lần cuối.",
             f"Key '{path.rsplit('.', 1)[-1]}' appears twice; YAML would keep only the last one.",
             line=line,
@@ -217,13 +231,17 @@ def load_file(path: str | os.PathLike[str]) -> CriteriaSet:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise CriteriaFileError([
-            Problem(
-                path.name, "", "encoding",
-                f"Tệp không phải văn bản UTF-8 ({error.reason} tại byte {error.start}).",
-                f"The file is not UTF-8 text ({error.reason} at byte {error.start}).",
-            )
-        ]) from None
+        raise CriteriaFileError(
+            [
+                Problem(
+                    path.name,
+                    "",
+                    "encoding",
+                    f"Tệp không phải văn bản UTF-8 ({error.reason} tại byte {error.start}).",
+                    f"The file is not UTF-8 text ({error.reason} at byte {error.start}).",
+                )
+            ]
+        ) from None
     return load_text(text, path.name)
 
 
@@ -275,8 +293,10 @@ def _messages(error: Mapping[str, Any]) -> tuple[str, str]:
     if kind == "missing":
         return "Thiếu trường bắt buộc.", "Required field is missing."
     if kind == "extra_forbidden":
-        return ("Trường không có trong định dạng (có thể gõ sai tên).",
-                "This field is not part of the format (perhaps a misspelt name).")
+        return (
+            "Trường không có trong định dạng (có thể gõ sai tên).",
+            "This field is not part of the format (perhaps a misspelt name).",
+        )
     if kind == "string_type":
         return "Cần một đoạn văn bản.", "Text is expected."
     if kind == "string_too_short":
@@ -291,8 +311,10 @@ def _messages(error: Mapping[str, Any]) -> tuple[str, str]:
     if kind in ("decimal_type", "decimal_parsing", "finite_number"):
         return "Cần một số.", "A number is expected."
     if kind == "decimal_max_places":
-        return (f"Tối đa {ctx.get('decimal_places')} chữ số thập phân.",
-                f"At most {ctx.get('decimal_places')} decimal places.")
+        return (
+            f"Tối đa {ctx.get('decimal_places')} chữ số thập phân.",
+            f"At most {ctx.get('decimal_places')} decimal places.",
+        )
     if kind in ("decimal_max_digits", "decimal_whole_digits"):
         return "Số quá lớn.", "The number is too large."
     if kind.startswith("bool_"):
@@ -327,13 +349,17 @@ def _structural_problems(error: ValidationError, source_name: str) -> list[Probl
 def load_mapping(data: Any, source_name: str = "<mapping>") -> CriteriaSet:
     """Validate an already-parsed document (from YAML, JSON, a workbook or the database)."""
     if not isinstance(data, Mapping):
-        raise CriteriaFileError([
-            Problem(
-                source_name, "", "not_a_mapping",
-                "Tài liệu phải là một bảng khóa: giá trị (bắt đầu bằng title:, code:...).",
-                "The document must be a mapping of keys to values (title:, code:...).",
-            )
-        ])
+        raise CriteriaFileError(
+            [
+                Problem(
+                    source_name,
+                    "",
+                    "not_a_mapping",
+                    "Tài liệu phải là một bảng khóa: giá trị (bắt đầu bằng title:, code:...).",
+                    "The document must be a mapping of keys to values (title:, code:...).",
+                )
+            ]
+        )
     problems: list[Problem] = []
     criteria_set: CriteriaSet | None = None
     try:

@@ -50,8 +50,10 @@ class CriteriaSetInUse(ValidationError):
 
     def __init__(self, version: "CriteriaSetVersion"):
         super().__init__(
-            _("Bộ tiêu chí %(code)s phiên bản %(version)s đã được dùng để đánh giá nên không thể sửa "
-              "hay xoá. Muốn thay đổi, hãy công bố phiên bản %(next)s."),
+            _(
+                "Bộ tiêu chí %(code)s phiên bản %(version)s đã được dùng để đánh giá nên không thể sửa "
+                "hay xoá. Muốn thay đổi, hãy công bố phiên bản %(next)s."
+            ),
             code="criteria_set_in_use",
             params={"code": version.code, "version": version.version, "next": version.version + 1},
         )
@@ -60,8 +62,17 @@ class CriteriaSetInUse(ValidationError):
 # What a version is: the text and everything read from it, and where it applies. A used version
 # keeps all of them; only bookkeeping (published_by) may change.
 CONTENT_FIELDS = (
-    "code", "version", "title", "status", "name_vi", "name_en", "effective_from", "effective_to",
-    "province_id", "source_yaml", "fingerprint",
+    "code",
+    "version",
+    "title",
+    "status",
+    "name_vi",
+    "name_en",
+    "effective_from",
+    "effective_to",
+    "province_id",
+    "source_yaml",
+    "fingerprint",
 )
 
 
@@ -80,8 +91,13 @@ class CriteriaSetVersion(models.Model):
     effective_from = models.DateField(_("hiệu lực từ"))
     effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     province = models.ForeignKey(
-        Unit, models.PROTECT, null=True, blank=True, related_name="criteria_sets",
-        verbose_name=_("tỉnh ban hành"), help_text=_("Để trống: bộ tiêu chí toàn quốc."),
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="criteria_sets",
+        verbose_name=_("tỉnh ban hành"),
+        help_text=_("Để trống: bộ tiêu chí toàn quốc."),
     )
     source_yaml = models.TextField(_("nội dung (YAML)"))
     fingerprint = models.CharField(max_length=64, editable=False)

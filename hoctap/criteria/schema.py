@@ -41,7 +41,13 @@ from hoctap.territory.area_codes import DESIGNATION_CODES
 # --- vocabularies -----------------------------------------------------------------------------
 
 TitleCode = Literal[
-    "family", "clan", "community", "commune_community", "province_community", "unit", "citizen",
+    "family",
+    "clan",
+    "community",
+    "commune_community",
+    "province_community",
+    "unit",
+    "citizen",
 ]
 Status = Literal["official", "partial", "provisional"]
 # How sure we are of a fact, as in the domain notes: verified, partly verified, inferred.
@@ -368,8 +374,11 @@ class CriteriaSet(_Model):
     def fingerprint(self) -> str:
         """SHA-256 of a canonical form: equal sets share it, whatever file format they came from."""
         canonical = json.dumps(
-            self.model_dump(mode="python"), default=_canonical_value, sort_keys=True,
-            ensure_ascii=False, separators=(",", ":"),
+            self.model_dump(mode="python"),
+            default=_canonical_value,
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
         )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -541,7 +550,10 @@ def find_consistency_problems(data: Mapping[str, Any], source: str) -> list[Prob
 
 
 def _report_duplicates(
-    check: _Checker, entries: list[tuple[str, Any]], what_vi: str, what_en: str,
+    check: _Checker,
+    entries: list[tuple[str, Any]],
+    what_vi: str,
+    what_en: str,
 ) -> None:
     seen: set[str] = set()
     for path, code in entries:
@@ -549,7 +561,8 @@ def _report_duplicates(
             continue
         if code in seen:
             check.add(
-                path, "duplicate_code",
+                path,
+                "duplicate_code",
                 f"Mã {what_vi} «{code}» bị trùng; mỗi mã chỉ được dùng một lần.",
                 f"Duplicate {what_en} code '{code}'; each code may be used once.",
             )
@@ -559,8 +572,10 @@ def _report_duplicates(
 def _check_codes(check: _Checker, data: Mapping[str, Any]) -> set[str]:
     criteria = _items(data.get("criteria"))
     _report_duplicates(
-        check, [(f"criteria[{i}].code", _mapping(c).get("code")) for i, c in enumerate(criteria)],
-        "tiêu chí", "criterion",
+        check,
+        [(f"criteria[{i}].code", _mapping(c).get("code")) for i, c in enumerate(criteria)],
+        "tiêu chí",
+        "criterion",
     )
     indicators = [(f"{path}.code", indicator.get("code")) for path, indicator in _walk_indicators(data)]
     _report_duplicates(check, indicators, "chỉ số", "indicator")
@@ -568,13 +583,12 @@ def _check_codes(check: _Checker, data: Mapping[str, Any]) -> set[str]:
 
 
 def _check_indicators(check: _Checker, data: Mapping[str, Any]) -> None:
-    group_codes = {
-        _mapping(g).get("code") for g in _items(_mapping(data.get("applicability")).get("subject_groups"))
-    }
+    group_codes = {_mapping(g).get("code") for g in _items(_mapping(data.get("applicability")).get("subject_groups"))}
     digital = [path for path, indicator in _walk_indicators(data) if indicator.get("digital_skills_from") is not None]
     for path in digital[1:]:
         check.add(
-            f"{path}.digital_skills_from", "second_digital_skills_indicator",
+            f"{path}.digital_skills_from",
+            "second_digital_skills_indicator",
             "Chỉ một chỉ số của bộ tiêu chí được ghi là chỉ số kỹ năng số (digital_skills_from).",
             "Only one indicator of a set may be marked as the digital-skills indicator (digital_skills_from).",
         )
@@ -584,10 +598,13 @@ def _check_indicators(check: _Checker, data: Mapping[str, Any]) -> None:
         max_points = _number(indicator.get("max_points"))
         floor = _number(indicator.get("floor"))
         digital_from = _number(indicator.get("digital_skills_from"))
-        if digital_from is not None and (kind != "points" or (
-                isinstance(max_points, Decimal) and isinstance(digital_from, Decimal) and digital_from > max_points)):
+        if digital_from is not None and (
+            kind != "points"
+            or (isinstance(max_points, Decimal) and isinstance(digital_from, Decimal) and digital_from > max_points)
+        ):
             check.add(
-                f"{path}.digital_skills_from", "digital_skills_from_out_of_range",
+                f"{path}.digital_skills_from",
+                "digital_skills_from_out_of_range",
                 f"Mức tính kỹ năng số của chỉ số {code} phải là một số điểm không quá điểm tối đa của chỉ số "
                 "tính điểm.",
                 f"The digital-skills mark of indicator {code} must be a score no higher than the maximum of a "
@@ -596,34 +613,38 @@ def _check_indicators(check: _Checker, data: Mapping[str, Any]) -> None:
         if kind == "points":
             if max_points is None:
                 check.add(
-                    f"{path}.max_points", "missing_max_points",
+                    f"{path}.max_points",
+                    "missing_max_points",
                     f"Chỉ số {code} tính điểm nên cần có điểm tối đa (max_points).",
                     f"Indicator {code} is scored in points, so it needs max_points.",
                 )
             if isinstance(max_points, Decimal) and isinstance(floor, Decimal) and floor > max_points:
                 check.add(
-                    f"{path}.floor", "floor_above_max",
+                    f"{path}.floor",
+                    "floor_above_max",
                     f"Điểm sàn {_fmt(floor)} của chỉ số {code} lớn hơn điểm tối đa {_fmt(max_points)}.",
                     f"Indicator {code} has a floor of {_fmt(floor)} above its maximum {_fmt(max_points)}.",
                 )
             if indicator.get("mandatory") is True:
                 check.add(
-                    f"{path}.mandatory", "mandatory_points",
+                    f"{path}.mandatory",
+                    "mandatory_points",
                     f"Chỉ số {code} tính điểm: mức tối thiểu bắt buộc được ghi bằng điểm sàn (floor), "
                     "không dùng mandatory.",
-                    f"Indicator {code} is scored in points: express its required minimum with floor, "
-                    "not mandatory.",
+                    f"Indicator {code} is scored in points: express its required minimum with floor, not mandatory.",
                 )
         elif kind == "pass_fail":
             if max_points is not None:
                 check.add(
-                    f"{path}.max_points", "unexpected_max_points",
+                    f"{path}.max_points",
+                    "unexpected_max_points",
                     f"Chỉ số {code} là đạt/không đạt nên không có điểm tối đa.",
                     f"Indicator {code} is pass/fail, so it has no max_points.",
                 )
             if floor is not None:
                 check.add(
-                    f"{path}.floor", "unexpected_floor",
+                    f"{path}.floor",
+                    "unexpected_floor",
                     f"Chỉ số {code} là đạt/không đạt nên không có điểm sàn.",
                     f"Indicator {code} is pass/fail, so it has no floor.",
                 )
@@ -633,7 +654,8 @@ def _check_indicators(check: _Checker, data: Mapping[str, Any]) -> None:
                 re.compile(pattern)
             except re.error as error:
                 check.add(
-                    f"{path}.evidence_code_pattern", "bad_pattern",
+                    f"{path}.evidence_code_pattern",
+                    "bad_pattern",
                     f"Biểu thức chính quy của chỉ số {code} không hợp lệ: {error}.",
                     f"The regular expression of indicator {code} does not compile: {error}.",
                 )
@@ -644,13 +666,15 @@ def _check_indicators(check: _Checker, data: Mapping[str, Any]) -> None:
                 continue
             if group not in group_codes:
                 check.add(
-                    f"{path}.group_texts[{gi}].group", "unknown_group",
+                    f"{path}.group_texts[{gi}].group",
+                    "unknown_group",
                     f"Nhóm đối tượng «{group}» chưa được khai báo trong applicability.subject_groups.",
                     f"Subject group '{group}' is not declared in applicability.subject_groups.",
                 )
             elif group in groups_seen:
                 check.add(
-                    f"{path}.group_texts[{gi}].group", "duplicate_code",
+                    f"{path}.group_texts[{gi}].group",
+                    "duplicate_code",
                     f"Chỉ số {code} có hai cách diễn đạt cho nhóm «{group}».",
                     f"Indicator {code} words group '{group}' twice.",
                 )
@@ -678,17 +702,19 @@ def _check_criteria_totals(check: _Checker, data: Mapping[str, Any]) -> Decimal 
         if isinstance(stated, Decimal) and subtotal is not None and stated != subtotal:
             code = criterion.get("code", "?")
             check.add(
-                f"criteria[{ci}].max_points", "criterion_total_mismatch",
-                f"Tiêu chí {code} ghi tối đa {_fmt(stated)} điểm nhưng các chỉ số cộng lại "
-                f"được {_fmt(subtotal)}.",
-                f"Criterion {code} states {_fmt(stated)} points but its indicators add up to "
-                f"{_fmt(subtotal)}.",
+                f"criteria[{ci}].max_points",
+                "criterion_total_mismatch",
+                f"Tiêu chí {code} ghi tối đa {_fmt(stated)} điểm nhưng các chỉ số cộng lại được {_fmt(subtotal)}.",
+                f"Criterion {code} states {_fmt(stated)} points but its indicators add up to {_fmt(subtotal)}.",
             )
     return max_total
 
 
 def _check_scoring(
-    check: _Checker, data: Mapping[str, Any], indicator_codes: set[str], max_total: Decimal | None,
+    check: _Checker,
+    data: Mapping[str, Any],
+    indicator_codes: set[str],
+    max_total: Decimal | None,
 ) -> None:
     scoring = _mapping(data.get("scoring"))
     method = scoring.get("method")
@@ -699,14 +725,16 @@ def _check_scoring(
     if method == "points":
         if indicators and not any(i.get("kind", "points") == "points" for _, i in indicators):
             check.add(
-                "scoring.method", "no_points_indicators",
+                "scoring.method",
+                "no_points_indicators",
                 "Bộ tiêu chí chấm điểm (points) cần ít nhất một chỉ số tính điểm.",
                 "A points set needs at least one indicator scored in points.",
             )
         for path, indicator in indicators:
             if indicator.get("kind") == "pass_fail" and indicator.get("mandatory") is not True:
                 check.add(
-                    f"{path}.mandatory", "pass_fail_without_effect",
+                    f"{path}.mandatory",
+                    "pass_fail_without_effect",
                     f"Trong bộ chấm điểm, chỉ số đạt/không đạt {indicator.get('code', '?')} không "
                     "mang điểm nên phải là điều kiện bắt buộc (mandatory: true).",
                     f"In a points set the pass/fail indicator {indicator.get('code', '?')} carries "
@@ -714,13 +742,15 @@ def _check_scoring(
                 )
         if not bands and not pass_marks:
             check.add(
-                "scoring", "no_classification",
+                "scoring",
+                "no_classification",
                 "Bộ chấm điểm cần các mức xếp loại (bands) hoặc điểm đạt (pass_marks).",
                 "A points set needs bands or pass_marks.",
             )
         if levels:
             check.add(
-                "scoring.levels", "levels_in_points_set",
+                "scoring.levels",
+                "levels_in_points_set",
                 "Mức độ (levels) chỉ dùng cho bộ tiêu chí xếp theo mức độ (method: levels).",
                 "Levels belong to sets whose method is levels.",
             )
@@ -728,7 +758,8 @@ def _check_scoring(
         for path, indicator in indicators:
             if indicator.get("kind", "points") == "points":
                 check.add(
-                    f"{path}.kind", "points_in_levels_set",
+                    f"{path}.kind",
+                    "points_in_levels_set",
                     f"Bộ xếp theo mức độ chỉ dùng chỉ số đạt/không đạt; chỉ số "
                     f"{indicator.get('code', '?')} đang tính điểm.",
                     f"A levels set uses pass/fail indicators only; indicator "
@@ -736,14 +767,16 @@ def _check_scoring(
                 )
         if not levels:
             check.add(
-                "scoring.levels", "no_levels",
+                "scoring.levels",
+                "no_levels",
                 "Bộ xếp theo mức độ cần ít nhất một mức độ.",
                 "A levels set needs at least one level.",
             )
         for key in ("bands", "pass_marks"):
             if scoring.get(key):
                 check.add(
-                    f"scoring.{key}", "points_rule_in_levels_set",
+                    f"scoring.{key}",
+                    "points_rule_in_levels_set",
                     f"{key} chỉ dùng cho bộ tiêu chí chấm điểm (method: points).",
                     f"{key} belong to sets whose method is points.",
                 )
@@ -756,7 +789,8 @@ def _check_scoring(
 def _check_reserved(check: _Checker, path: str, code: Any) -> None:
     if code in RESERVED_CODES:
         check.add(
-            path, "reserved_code",
+            path,
+            "reserved_code",
             f"Mã «{code}» được dành cho kết quả của hệ thống, hãy chọn mã khác.",
             f"Code '{code}' is reserved for results the engine produces; choose another.",
         )
@@ -764,8 +798,10 @@ def _check_reserved(check: _Checker, path: str, code: Any) -> None:
 
 def _check_bands(check: _Checker, bands: list[Any], max_total: Decimal | None) -> None:
     _report_duplicates(
-        check, [(f"scoring.bands[{i}].code", _mapping(b).get("code")) for i, b in enumerate(bands)],
-        "mức xếp loại", "band",
+        check,
+        [(f"scoring.bands[{i}].code", _mapping(b).get("code")) for i, b in enumerate(bands)],
+        "mức xếp loại",
+        "band",
     )
     previous: Decimal | None = None
     for index, band in enumerate(bands):
@@ -778,7 +814,8 @@ def _check_bands(check: _Checker, bands: list[Any], max_total: Decimal | None) -
         path = f"scoring.bands[{index}].min"
         if previous is not None and minimum >= previous:
             check.add(
-                path, "bands_not_decreasing",
+                path,
+                "bands_not_decreasing",
                 f"Các mức xếp loại phải xếp từ cao xuống thấp với điểm tối thiểu giảm dần; "
                 f"{_fmt(minimum)} không nhỏ hơn {_fmt(previous)} của mức liền trên.",
                 f"Bands go from highest to lowest with strictly decreasing minimums; "
@@ -786,7 +823,8 @@ def _check_bands(check: _Checker, bands: list[Any], max_total: Decimal | None) -
             )
         if max_total is not None and minimum > max_total:
             check.add(
-                path, "threshold_above_total",
+                path,
+                "threshold_above_total",
                 f"Điểm tối thiểu {_fmt(minimum)} vượt quá tổng điểm tối đa {_fmt(max_total)}.",
                 f"Minimum {_fmt(minimum)} is above the maximum total {_fmt(max_total)}.",
             )
@@ -794,7 +832,10 @@ def _check_bands(check: _Checker, bands: list[Any], max_total: Decimal | None) -
 
 
 def _check_pass_marks(
-    check: _Checker, data: Mapping[str, Any], pass_marks: list[Any], max_total: Decimal | None,
+    check: _Checker,
+    data: Mapping[str, Any],
+    pass_marks: list[Any],
+    max_total: Decimal | None,
 ) -> None:
     declared = _items(_mapping(data.get("applicability")).get("area_classes")) or ["normal"]
     seen: set[str] = set()
@@ -805,13 +846,15 @@ def _check_pass_marks(
         if isinstance(area, str):
             if area in seen:
                 check.add(
-                    f"{path}.area_class", "duplicate_code",
+                    f"{path}.area_class",
+                    "duplicate_code",
                     f"Loại địa bàn «{area}» có hai điểm đạt.",
                     f"Area class '{area}' has two pass marks.",
                 )
             elif area not in declared:
                 check.add(
-                    f"{path}.area_class", "unknown_area_class",
+                    f"{path}.area_class",
+                    "unknown_area_class",
                     f"Loại địa bàn «{area}» chưa được khai báo trong applicability.area_classes.",
                     f"Area class '{area}' is not declared in applicability.area_classes.",
                 )
@@ -819,17 +862,18 @@ def _check_pass_marks(
         minimum = _number(mark.get("min"))
         if isinstance(minimum, Decimal) and max_total is not None and minimum > max_total:
             check.add(
-                f"{path}.min", "threshold_above_total",
+                f"{path}.min",
+                "threshold_above_total",
                 f"Điểm đạt {_fmt(minimum)} vượt quá tổng điểm tối đa {_fmt(max_total)}.",
                 f"Pass mark {_fmt(minimum)} is above the maximum total {_fmt(max_total)}.",
             )
     if pass_marks and seen and "normal" not in seen:
         check.add(
-            "scoring.pass_marks", "missing_normal_pass_mark",
+            "scoring.pass_marks",
+            "missing_normal_pass_mark",
             "Cần có điểm đạt cho địa bàn thông thường (area_class: normal); "
             "các loại địa bàn khác không có điểm riêng sẽ dùng điểm này.",
-            "A pass mark for area_class normal is required; other area classes without their "
-            "own mark use it.",
+            "A pass mark for area_class normal is required; other area classes without their own mark use it.",
         )
 
 
@@ -843,14 +887,16 @@ def _check_area_rules(check: _Checker, data: Mapping[str, Any], rules: list[Any]
         if isinstance(designation, str):
             if designation in seen:
                 check.add(
-                    f"{path}.designation", "duplicate_code",
+                    f"{path}.designation",
+                    "duplicate_code",
                     f"Loại vùng «{designation}» có hai quy tắc; mỗi loại vùng chỉ ứng với một loại địa bàn.",
                     f"Designation '{designation}' has two rules; each maps to one area class.",
                 )
             seen.add(designation)
         if isinstance(area, str) and area not in declared:
             check.add(
-                f"{path}.area_class", "unknown_area_class",
+                f"{path}.area_class",
+                "unknown_area_class",
                 f"Loại địa bàn «{area}» chưa được khai báo trong applicability.area_classes.",
                 f"Area class '{area}' is not declared in applicability.area_classes.",
             )
@@ -858,8 +904,10 @@ def _check_area_rules(check: _Checker, data: Mapping[str, Any], rules: list[Any]
 
 def _check_levels(check: _Checker, levels: list[Any], indicator_codes: set[str]) -> None:
     _report_duplicates(
-        check, [(f"scoring.levels[{i}].code", _mapping(lv).get("code")) for i, lv in enumerate(levels)],
-        "mức độ", "level",
+        check,
+        [(f"scoring.levels[{i}].code", _mapping(lv).get("code")) for i, lv in enumerate(levels)],
+        "mức độ",
+        "level",
     )
     for index, level in enumerate(levels):
         level = _mapping(level)
@@ -868,17 +916,18 @@ def _check_levels(check: _Checker, levels: list[Any], indicator_codes: set[str])
         if isinstance(required, (list, tuple)):
             if not required:
                 check.add(
-                    f"scoring.levels[{index}].required_indicators", "empty_selection",
+                    f"scoring.levels[{index}].required_indicators",
+                    "empty_selection",
                     "Danh sách chỉ số bắt buộc của mức độ đang trống; ghi rõ mã hoặc «all».",
                     "The level requires no indicator; list the codes or write 'all'.",
                 )
             for ri, code in enumerate(required):
                 if isinstance(code, str) and code not in indicator_codes:
                     check.add(
-                        f"scoring.levels[{index}].required_indicators[{ri}]", "unknown_indicator",
+                        f"scoring.levels[{index}].required_indicators[{ri}]",
+                        "unknown_indicator",
                         f"Mức độ {level.get('code', '?')} yêu cầu chỉ số «{code}» không có trong bộ.",
-                        f"Level {level.get('code', '?')} requires indicator '{code}', which the set "
-                        "does not have.",
+                        f"Level {level.get('code', '?')} requires indicator '{code}', which the set does not have.",
                     )
 
 
@@ -887,13 +936,15 @@ def _check_operator_value(check: _Checker, path: str, entry: Mapping[str, Any]) 
     has_value = entry.get("value") is not None
     if op in COMPARISON_OPERATORS and not has_value:
         check.add(
-            f"{path}.value", "missing_value",
+            f"{path}.value",
+            "missing_value",
             f"Phép so sánh «{op}» cần một giá trị (value).",
             f"Operator '{op}' needs a value.",
         )
     elif op == "is_true" and has_value:
         check.add(
-            f"{path}.value", "unexpected_value",
+            f"{path}.value",
+            "unexpected_value",
             "Phép «is_true» không dùng giá trị (value).",
             "Operator 'is_true' takes no value.",
         )
@@ -902,8 +953,10 @@ def _check_operator_value(check: _Checker, path: str, entry: Mapping[str, Any]) 
 def _check_dependencies(check: _Checker, data: Mapping[str, Any]) -> None:
     dependencies = _items(data.get("dependencies"))
     _report_duplicates(
-        check, [(f"dependencies[{i}].code", _mapping(d).get("code")) for i, d in enumerate(dependencies)],
-        "điều kiện", "dependency",
+        check,
+        [(f"dependencies[{i}].code", _mapping(d).get("code")) for i, d in enumerate(dependencies)],
+        "điều kiện",
+        "dependency",
     )
     scoring = _mapping(data.get("scoring"))
     method = scoring.get("method")
@@ -921,7 +974,8 @@ def _check_dependencies(check: _Checker, data: Mapping[str, Any]) -> None:
             continue
         if method == "points":
             check.add(
-                f"{path}.applies_to_levels", "levels_in_points_set",
+                f"{path}.applies_to_levels",
+                "levels_in_points_set",
                 "Bộ chấm điểm không có mức độ; bỏ applies_to_levels hoặc ghi «all».",
                 "A points set has no levels; omit applies_to_levels or write 'all'.",
             )
@@ -929,7 +983,8 @@ def _check_dependencies(check: _Checker, data: Mapping[str, Any]) -> None:
         for li, code in enumerate(applies):
             if isinstance(code, str) and code not in level_codes:
                 check.add(
-                    f"{path}.applies_to_levels[{li}]", "unknown_level",
+                    f"{path}.applies_to_levels[{li}]",
+                    "unknown_level",
                     f"Mức độ «{code}» không có trong scoring.levels.",
                     f"Level '{code}' is not in scoring.levels.",
                 )
@@ -943,7 +998,8 @@ def _check_who_counts(check: _Checker, path: str, dependency: Mapping[str, Any])
     fact = dependency.get("fact")
     if isinstance(fact, str) and fact not in PEOPLE_SHARE_FACTS:
         check.add(
-            f"{path}.counts", "counts_not_people",
+            f"{path}.counts",
+            "counts_not_people",
             f"Chỉ điều kiện tính tỉ lệ người ({', '.join(sorted(PEOPLE_SHARE_FACTS))}) mới ghi được "
             f"người được tính (counts); dữ kiện «{fact}» không đếm người.",
             f"Only a share of people ({', '.join(sorted(PEOPLE_SHARE_FACTS))}) can say who counts; "
@@ -954,13 +1010,15 @@ def _check_who_counts(check: _Checker, path: str, dependency: Mapping[str, Any])
         low, high = _age(counts.get(low_key)), _age(counts.get(high_key))
         if low is not None and high is not None and high < low:
             check.add(
-                f"{path}.counts.{high_key}", "ages_out_of_order",
+                f"{path}.counts.{high_key}",
+                "ages_out_of_order",
                 f"Tuổi đến ({high}) nhỏ hơn tuổi từ ({low}).",
                 f"The upper age ({high}) is below the lower age ({low}).",
             )
     if counts.get("otherwise_min_age") is None and _age(counts.get("otherwise_max_age")) is not None:
         check.add(
-            f"{path}.counts.otherwise_min_age", "missing_value",
+            f"{path}.counts.otherwise_min_age",
+            "missing_value",
             "Ghi tuổi từ của nhóm thay thế (otherwise_min_age) khi đã ghi tuổi đến.",
             "Give the fallback's lower age (otherwise_min_age) when its upper age is given.",
         )
@@ -972,21 +1030,24 @@ def _check_applicability(check: _Checker, data: Mapping[str, Any]) -> None:
     _report_duplicates(
         check,
         [(f"applicability.subject_groups[{i}].code", _mapping(g).get("code")) for i, g in enumerate(groups)],
-        "nhóm đối tượng", "subject group",
+        "nhóm đối tượng",
+        "subject group",
     )
     for key in ("admin_levels", "area_classes"):
         counts = Counter(v for v in _items(applicability.get(key)) if isinstance(v, str))
         for value, count in counts.items():
             if count > 1:
                 check.add(
-                    f"applicability.{key}", "duplicate_code",
+                    f"applicability.{key}",
+                    "duplicate_code",
                     f"Giá trị «{value}» lặp lại trong applicability.{key}.",
                     f"Value '{value}' is repeated in applicability.{key}.",
                 )
     area_classes = applicability.get("area_classes")
     if isinstance(area_classes, (list, tuple)) and "normal" not in area_classes:
         check.add(
-            "applicability.area_classes", "missing_normal_area",
+            "applicability.area_classes",
+            "missing_normal_area",
             "Danh sách loại địa bàn phải có «normal».",
             "The area classes must include 'normal'.",
         )
@@ -999,20 +1060,23 @@ def _check_provenance(check: _Checker, data: Mapping[str, Any]) -> None:
         sources = entry.get("sources", ())
         if tag in ("V", "P") and isinstance(sources, (list, tuple)) and not sources:
             check.add(
-                f"{path}.sources", "missing_sources",
+                f"{path}.sources",
+                "missing_sources",
                 f"Thông tin gắn nhãn [{tag}] phải ghi nguồn (sources).",
                 f"An entry tagged [{tag}] must name its sources.",
             )
         for si, source in enumerate(_items(sources)):
             if isinstance(source, str) and source not in listed:
                 check.add(
-                    f"{path}.sources[{si}]", "unlisted_source",
+                    f"{path}.sources[{si}]",
+                    "unlisted_source",
                     f"Nguồn «{source}» chưa có trong danh sách sources của bộ tiêu chí.",
                     f"Source '{source}' is not in the set's sources list.",
                 )
         if entry.get("placeholder") is True and tag == "V":
             check.add(
-                f"{path}.tag", "placeholder_verified",
+                f"{path}.tag",
+                "placeholder_verified",
                 "Mục giữ chỗ (placeholder) chưa có nội dung chính thức nên không thể gắn nhãn [V].",
                 "A placeholder has no official content, so it cannot be tagged [V].",
             )
@@ -1023,7 +1087,8 @@ def _check_status(check: _Checker, data: Mapping[str, Any]) -> None:
     gaps = data.get("gaps", ())
     if status in ("partial", "provisional") and isinstance(gaps, (list, tuple)) and not gaps:
         check.add(
-            "gaps", "missing_gaps",
+            "gaps",
+            "missing_gaps",
             f"Bộ tiêu chí có trạng thái «{status}» phải liệt kê những gì còn thiếu (gaps).",
             f"A set whose status is '{status}' must list what is missing (gaps).",
         )
@@ -1031,27 +1096,31 @@ def _check_status(check: _Checker, data: Mapping[str, Any]) -> None:
         return
     if gaps:
         check.add(
-            "gaps", "official_with_gaps",
+            "gaps",
+            "official_with_gaps",
             "Bộ tiêu chí chính thức (official) không được còn mục thiếu (gaps).",
             "An official set cannot list gaps.",
         )
     for field in ("issuing_document", "issued_on"):
         if data.get(field) is None:
             check.add(
-                field, "official_without_document",
+                field,
+                "official_without_document",
                 "Bộ tiêu chí chính thức phải ghi văn bản ban hành và ngày ban hành.",
                 "An official set must name its issuing document and date.",
             )
     for path, entry in _walk_provenance(data):
         if entry.get("placeholder") is True:
             check.add(
-                f"{path}.placeholder", "official_with_placeholder",
+                f"{path}.placeholder",
+                "official_with_placeholder",
                 "Bộ tiêu chí chính thức không được chứa mục giữ chỗ (placeholder).",
                 "An official set cannot contain placeholders.",
             )
         elif entry.get("tag") == "I":
             check.add(
-                f"{path}.tag", "official_with_inference",
+                f"{path}.tag",
+                "official_with_inference",
                 "Bộ tiêu chí chính thức không được chứa thông tin suy luận [I].",
                 "An official set cannot contain inferred [I] entries.",
             )
@@ -1063,13 +1132,15 @@ def _check_dates(check: _Checker, data: Mapping[str, Any]) -> None:
     end = _date(data.get("effective_to"))
     if isinstance(issued, datetime.date) and isinstance(start, datetime.date) and start < issued:
         check.add(
-            "effective_from", "dates_out_of_order",
+            "effective_from",
+            "dates_out_of_order",
             f"Ngày hiệu lực {start:%d/%m/%Y} sớm hơn ngày ban hành {issued:%d/%m/%Y}.",
             f"Effective date {start:%Y-%m-%d} is before the issue date {issued:%Y-%m-%d}.",
         )
     if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
         check.add(
-            "effective_to", "dates_out_of_order",
+            "effective_to",
+            "dates_out_of_order",
             f"Ngày hết hiệu lực {end:%d/%m/%Y} sớm hơn ngày hiệu lực {start:%d/%m/%Y}.",
             f"End date {end:%Y-%m-%d} is before the effective date {start:%Y-%m-%d}.",
         )
@@ -1077,11 +1148,10 @@ def _check_dates(check: _Checker, data: Mapping[str, Any]) -> None:
 
 def _check_recognition(check: _Checker, data: Mapping[str, Any]) -> None:
     recognition = _mapping(data.get("recognition"))
-    if recognition.get("upgrade_after_months") is not None and _mapping(data.get("scoring")).get(
-        "method"
-    ) == "points":
+    if recognition.get("upgrade_after_months") is not None and _mapping(data.get("scoring")).get("method") == "points":
         check.add(
-            "recognition.upgrade_after_months", "upgrade_without_levels",
+            "recognition.upgrade_after_months",
+            "upgrade_without_levels",
             "Chỉ bộ xếp theo mức độ mới có thời hạn nâng mức (upgrade_after_months).",
             "Only a levels set has an upgrade period (upgrade_after_months).",
         )

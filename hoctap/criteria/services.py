@@ -108,8 +108,10 @@ def read_upload(uploaded) -> Candidate:
         raise UploadRejected(_("Tệp rỗng."))
     if b"\x00" in data or head.startswith(b"%PDF"):
         raise UploadRejected(
-            _("Tệp không phải văn bản YAML (UTF-8) cũng không phải bảng tính .xlsx. Hãy tải bản xuất YAML "
-              "hoặc Excel của một bộ tiêu chí, sửa rồi tải lên.")
+            _(
+                "Tệp không phải văn bản YAML (UTF-8) cũng không phải bảng tính .xlsx. Hãy tải bản xuất YAML "
+                "hoặc Excel của một bộ tiêu chí, sửa rồi tải lên."
+            )
         )
     return read_yaml_bytes(data, name)
 
@@ -118,11 +120,20 @@ def read_yaml_bytes(data: bytes, source_name: str) -> Candidate:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return Candidate(source_name, None, None, (Problem(
-            source_name, "", "encoding",
-            f"Tệp không phải văn bản UTF-8 ({error.reason} tại byte {error.start}). Hãy lưu lại với mã UTF-8.",
-            f"The file is not UTF-8 text ({error.reason} at byte {error.start}). Save it again as UTF-8.",
-        ),))
+        return Candidate(
+            source_name,
+            None,
+            None,
+            (
+                Problem(
+                    source_name,
+                    "",
+                    "encoding",
+                    f"Tệp không phải văn bản UTF-8 ({error.reason} tại byte {error.start}). Hãy lưu lại với mã UTF-8.",
+                    f"The file is not UTF-8 text ({error.reason} at byte {error.start}). Save it again as UTF-8.",
+                ),
+            ),
+        )
     return read_yaml_text(text, source_name)
 
 
@@ -198,37 +209,53 @@ def check_against_published(candidate: Candidate, *, province: Unit | None, scop
     province_id = province.pk if province is not None else None
     if latest is not None and latest.province_id != province_id:
         # Another territory's code: say so without saying whose, that is outside the scope.
-        problems.append(_problem(
-            candidate, "code", "code_taken",
-            f"Mã «{criteria_set.code}» đã được dùng cho một bộ tiêu chí ở nơi khác; hãy đặt mã khác "
-            "(ví dụ thêm tên tỉnh).",
-            f"Code '{criteria_set.code}' is already used by a criteria set elsewhere; choose another "
-            "(e.g. add the province's name).",
-        ))
+        problems.append(
+            _problem(
+                candidate,
+                "code",
+                "code_taken",
+                f"Mã «{criteria_set.code}» đã được dùng cho một bộ tiêu chí ở nơi khác; hãy đặt mã khác "
+                "(ví dụ thêm tên tỉnh).",
+                f"Code '{criteria_set.code}' is already used by a criteria set elsewhere; choose another "
+                "(e.g. add the province's name).",
+            )
+        )
     elif latest is not None and latest.title != criteria_set.title:
-        problems.append(_problem(
-            candidate, "title", "title_changed",
-            f"Các phiên bản của «{criteria_set.code}» là bộ tiêu chí danh hiệu «{latest.title}»; phiên bản "
-            "mới không được đổi danh hiệu. Bộ tiêu chí cho danh hiệu khác cần mã khác.",
-            f"The versions of '{criteria_set.code}' are for the title '{latest.title}'; a new version cannot "
-            "change it. A set for another title needs another code.",
-        ))
+        problems.append(
+            _problem(
+                candidate,
+                "title",
+                "title_changed",
+                f"Các phiên bản của «{criteria_set.code}» là bộ tiêu chí danh hiệu «{latest.title}»; phiên bản "
+                "mới không được đổi danh hiệu. Bộ tiêu chí cho danh hiệu khác cần mã khác.",
+                f"The versions of '{criteria_set.code}' are for the title '{latest.title}'; a new version cannot "
+                "change it. A set for another title needs another code.",
+            )
+        )
     else:
         expected = latest.version + 1 if latest is not None else 1
         if criteria_set.version != expected:
-            problems.append(_problem(
-                candidate, "version", "version_not_next",
-                f"Tệp ghi phiên bản {criteria_set.version}, nhưng phiên bản tiếp theo của «{criteria_set.code}» "
-                f"là {expected}. Hãy sửa version: {expected} (các phiên bản đã công bố được giữ nguyên).",
-                f"The file says version {criteria_set.version}, but the next version of '{criteria_set.code}' "
-                f"is {expected}. Set version: {expected} (published versions are kept as they are).",
-            ))
+            problems.append(
+                _problem(
+                    candidate,
+                    "version",
+                    "version_not_next",
+                    f"Tệp ghi phiên bản {criteria_set.version}, nhưng phiên bản tiếp theo của «{criteria_set.code}» "
+                    f"là {expected}. Hãy sửa version: {expected} (các phiên bản đã công bố được giữ nguyên).",
+                    f"The file says version {criteria_set.version}, but the next version of '{criteria_set.code}' "
+                    f"is {expected}. Set version: {expected} (published versions are kept as they are).",
+                )
+            )
         elif latest is not None and _same_content(latest, criteria_set):
-            problems.append(_problem(
-                candidate, "version", "unchanged",
-                f"Nội dung giống hệt phiên bản {latest.version} đã công bố; không có gì để công bố.",
-                f"The content is the same as published version {latest.version}; there is nothing to publish.",
-            ))
+            problems.append(
+                _problem(
+                    candidate,
+                    "version",
+                    "unchanged",
+                    f"Nội dung giống hệt phiên bản {latest.version} đã công bố; không có gì để công bố.",
+                    f"The content is the same as published version {latest.version}; there is nothing to publish.",
+                )
+            )
     return replace(candidate, problems=candidate.problems + tuple(problems), previous=visible)
 
 
@@ -242,7 +269,8 @@ def require_publisher(scope: Scope, province: Unit | None) -> None:
         allowed = scope.is_national(Capability.MANAGE_CRITERIA)
     else:
         allowed = (
-            province.level == Level.PROVINCE and province.era == Era.CURRENT
+            province.level == Level.PROVINCE
+            and province.era == Era.CURRENT
             and scope.can(Capability.MANAGE_CRITERIA, province)
         )
     if not allowed:
@@ -250,7 +278,12 @@ def require_publisher(scope: Scope, province: Unit | None) -> None:
 
 
 def publish(
-    scope: Scope, source_yaml: str, *, province: Unit | None, user, source_name: str = "upload",
+    scope: Scope,
+    source_yaml: str,
+    *,
+    province: Unit | None,
+    user,
+    source_name: str = "upload",
     expected_fingerprint: str | None = None,
 ) -> CriteriaSetVersion:
     """Store a new version: checked again from the text itself, then saved through the scope.
@@ -264,16 +297,29 @@ def publish(
         raise CriteriaFileError(candidate.problems)
     criteria_set = candidate.criteria_set
     if expected_fingerprint is not None and candidate.fingerprint != expected_fingerprint:
-        raise CriteriaFileError([Problem(
-            source_name, "", "changed_since_review",
-            "Nội dung khác với bản đã kiểm tra; hãy tải tệp lên và kiểm tra lại.",
-            "The content differs from the one checked; upload the file and check it again.",
-        )])
+        raise CriteriaFileError(
+            [
+                Problem(
+                    source_name,
+                    "",
+                    "changed_since_review",
+                    "Nội dung khác với bản đã kiểm tra; hãy tải tệp lên và kiểm tra lại.",
+                    "The content differs from the one checked; upload the file and check it again.",
+                )
+            ]
+        )
     version = CriteriaSetVersion(
-        code=criteria_set.code, version=criteria_set.version, title=criteria_set.title,
-        status=criteria_set.status, name_vi=criteria_set.name_vi, name_en=criteria_set.name_en,
-        effective_from=criteria_set.effective_from, effective_to=criteria_set.effective_to,
-        province=province, source_yaml=candidate.source_yaml, fingerprint=candidate.fingerprint,
+        code=criteria_set.code,
+        version=criteria_set.version,
+        title=criteria_set.title,
+        status=criteria_set.status,
+        name_vi=criteria_set.name_vi,
+        name_en=criteria_set.name_en,
+        effective_from=criteria_set.effective_from,
+        effective_to=criteria_set.effective_to,
+        province=province,
+        source_yaml=candidate.source_yaml,
+        fingerprint=candidate.fingerprint,
         published_by=user,
     )
     try:
@@ -281,13 +327,19 @@ def publish(
             scope.save(version, Capability.MANAGE_CRITERIA)
     except IntegrityError:
         # Someone published the same code and version between the check and the save.
-        raise CriteriaFileError([_problem(
-            candidate, "version", "version_taken",
-            f"Phiên bản {criteria_set.version} của «{criteria_set.code}» vừa được người khác công bố; "
-            "hãy tải lại và dùng số phiên bản tiếp theo.",
-            f"Version {criteria_set.version} of '{criteria_set.code}' was just published by someone else; "
-            "reload and use the next version number.",
-        )]) from None
+        raise CriteriaFileError(
+            [
+                _problem(
+                    candidate,
+                    "version",
+                    "version_taken",
+                    f"Phiên bản {criteria_set.version} của «{criteria_set.code}» vừa được người khác công bố; "
+                    "hãy tải lại và dùng số phiên bản tiếp theo.",
+                    f"Version {criteria_set.version} of '{criteria_set.code}' was just published by someone else; "
+                    "reload and use the next version number.",
+                )
+            ]
+        ) from None
     return version
 
 
@@ -347,18 +399,31 @@ def score_sheet(criteria_set: CriteriaSet, sheet: Mapping[str, Any]) -> Result:
     facts = sheet.get("facts") or {}
     problems = []
     if not isinstance(answers, Mapping):
-        problems.append(AnswerProblem(
-            "answers", "not_a_mapping", "Cần bảng mã chỉ số: kết quả (answers).",
-            "answers must map indicator codes to results.",
-        ))
+        problems.append(
+            AnswerProblem(
+                "answers",
+                "not_a_mapping",
+                "Cần bảng mã chỉ số: kết quả (answers).",
+                "answers must map indicator codes to results.",
+            )
+        )
     if not isinstance(facts, Mapping):
-        problems.append(AnswerProblem(
-            "facts", "not_a_mapping", "Cần bảng tên dữ kiện: giá trị (facts).", "facts must map fact names to values.",
-        ))
+        problems.append(
+            AnswerProblem(
+                "facts",
+                "not_a_mapping",
+                "Cần bảng tên dữ kiện: giá trị (facts).",
+                "facts must map fact names to values.",
+            )
+        )
     if problems:
         raise AnswerError(problems)
     return score(
-        criteria_set, answers, facts, area_class=sheet.get("area_class") or "normal", group=sheet.get("group") or None,
+        criteria_set,
+        answers,
+        facts,
+        area_class=sheet.get("area_class") or "normal",
+        group=sheet.get("group") or None,
     )
 
 
@@ -381,16 +446,26 @@ def problem_rows(problems, language: str) -> list[dict[str, str]]:
     for problem in problems:
         if problem.sheet is not None:
             cell = f"{problem.column or ''}{problem.row or ''}"
-            where = f"{problem.sheet}!{cell}" if problem.column else (
-                _("%(sheet)s, dòng %(row)s") % {"sheet": problem.sheet, "row": problem.row}
-                if problem.row else problem.sheet
+            where = (
+                f"{problem.sheet}!{cell}"
+                if problem.column
+                else (
+                    _("%(sheet)s, dòng %(row)s") % {"sheet": problem.sheet, "row": problem.row}
+                    if problem.row
+                    else problem.sheet
+                )
             )
         elif problem.line is not None:
             where = _("dòng %(line)s") % {"line": problem.line}
         else:
             where = ""
-        rows.append({
-            "where": where, "path": problem.path, "kind": problem.kind, "source": problem.source,
-            "message": problem.message_en if english else problem.message_vi,
-        })
+        rows.append(
+            {
+                "where": where,
+                "path": problem.path,
+                "kind": problem.kind,
+                "source": problem.source,
+                "message": problem.message_en if english else problem.message_vi,
+            }
+        )
     return rows

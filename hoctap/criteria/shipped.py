@@ -28,15 +28,25 @@ def publish_shipped_sets(log=print) -> list[CriteriaSetVersion]:
         existing = CriteriaSetVersion.objects.filter(code=definition.code, version=definition.version).first()
         if existing is not None:
             if existing.fingerprint != fingerprint:
-                log(f"{path.name}: nội dung khác bản đã công bố v{definition.version}; "
-                    "hãy tăng số phiên bản trong tệp (bản đã công bố không bị sửa).")
+                log(
+                    f"{path.name}: nội dung khác bản đã công bố v{definition.version}; "
+                    "hãy tăng số phiên bản trong tệp (bản đã công bố không bị sửa)."
+                )
             stored.append(existing)
             continue
-        stored.append(CriteriaSetVersion.objects.create(
-            code=definition.code, version=definition.version, title=definition.title,
-            status=definition.status, name_vi=definition.name_vi, name_en=definition.name_en,
-            effective_from=definition.effective_from, effective_to=definition.effective_to,
-            source_yaml=text, fingerprint=fingerprint,
-        ))
+        stored.append(
+            CriteriaSetVersion.objects.create(
+                code=definition.code,
+                version=definition.version,
+                title=definition.title,
+                status=definition.status,
+                name_vi=definition.name_vi,
+                name_en=definition.name_en,
+                effective_from=definition.effective_from,
+                effective_to=definition.effective_to,
+                source_yaml=text,
+                fingerprint=fingerprint,
+            )
+        )
         log(f"Đã công bố {definition.code} v{definition.version}")
     return stored

@@ -93,6 +93,7 @@ class Rule:
 def rule_of(recognition) -> Rule:
     """The rule of a set, from its `recognition` block (`schema.Recognition` or a mapping)."""
     if isinstance(recognition, dict):
-        return Rule(int(recognition["validity_years"]), str(recognition.get("tag", "")),
-                    tuple(recognition.get("sources", ())))
+        return Rule(
+            int(recognition["validity_years"]), str(recognition.get("tag", "")), tuple(recognition.get("sources", ()))
+        )
     return Rule(recognition.validity_years, str(recognition.tag), tuple(recognition.sources))

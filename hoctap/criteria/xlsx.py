@@ -32,36 +32,78 @@ SHEET_GROUP_TEXTS = "Diễn đạt theo nhóm"
 SHEET_CLASSIFICATION = "Xếp loại"
 SHEET_DEPENDENCIES = "Điều kiện"
 SHEETS = (
-    SHEET_INFO, SHEET_GROUPS, SHEET_CRITERIA, SHEET_GROUP_TEXTS, SHEET_CLASSIFICATION, SHEET_DEPENDENCIES,
+    SHEET_INFO,
+    SHEET_GROUPS,
+    SHEET_CRITERIA,
+    SHEET_GROUP_TEXTS,
+    SHEET_CLASSIFICATION,
+    SHEET_DEPENDENCIES,
 )
 
 INFO_HEADERS = ("Khóa", "Ý nghĩa", "Giá trị", "Giá trị (tiếng Anh)")
 GROUP_HEADERS = ("Mã nhóm", "Tên nhóm", "Tên nhóm (tiếng Anh)", "Mức tin cậy", "Nguồn")
 CRITERION_HEADERS = (
-    "Mã tiêu chí", "Tên tiêu chí", "Tên tiêu chí (tiếng Anh)", "Điểm tối đa của tiêu chí",
-    "Mức tin cậy của tiêu chí", "Nguồn của tiêu chí",
+    "Mã tiêu chí",
+    "Tên tiêu chí",
+    "Tên tiêu chí (tiếng Anh)",
+    "Điểm tối đa của tiêu chí",
+    "Mức tin cậy của tiêu chí",
+    "Nguồn của tiêu chí",
 )
 INDICATOR_HEADERS = (
-    "Mã chỉ số", "Nội dung chỉ số", "Nội dung chỉ số (tiếng Anh)", "Loại chỉ số", "Điểm tối đa",
-    "Điểm sàn", "Bắt buộc", "Giữ chỗ", "Gợi ý minh chứng", "Mẫu mã minh chứng", "Mức tin cậy", "Nguồn",
+    "Mã chỉ số",
+    "Nội dung chỉ số",
+    "Nội dung chỉ số (tiếng Anh)",
+    "Loại chỉ số",
+    "Điểm tối đa",
+    "Điểm sàn",
+    "Bắt buộc",
+    "Giữ chỗ",
+    "Gợi ý minh chứng",
+    "Mẫu mã minh chứng",
+    "Mức tin cậy",
+    "Nguồn",
     "Tính kỹ năng số từ (điểm)",
 )
 # Columns added after workbooks were already in use: a workbook without them still reads.
 # Who a people share counts (`dependencies[].counts`); workbooks made before these columns still read.
 COUNTS_HEADERS = (
-    "Người được tính: từ tuổi", "Người được tính: đến tuổi", "Nếu không có ai: từ tuổi",
-    "Nếu không có ai: đến tuổi", "Người được tính: mức tin cậy", "Người được tính: nguồn",
+    "Người được tính: từ tuổi",
+    "Người được tính: đến tuổi",
+    "Nếu không có ai: từ tuổi",
+    "Nếu không có ai: đến tuổi",
+    "Người được tính: mức tin cậy",
+    "Người được tính: nguồn",
 )
 OPTIONAL_HEADERS = frozenset({"Tính kỹ năng số từ (điểm)", *COUNTS_HEADERS})
 GROUP_TEXT_HEADERS = ("Mã chỉ số", "Mã nhóm", "Nội dung", "Nội dung (tiếng Anh)", "Mức tin cậy")
 CLASSIFICATION_HEADERS = (
-    "Loại", "Mã", "Tên", "Tên (tiếng Anh)", "Điểm tối thiểu", "Loại địa bàn", "Chỉ số phải đạt",
-    "Giữ chỗ", "Mức tin cậy", "Nguồn",
+    "Loại",
+    "Mã",
+    "Tên",
+    "Tên (tiếng Anh)",
+    "Điểm tối thiểu",
+    "Loại địa bàn",
+    "Chỉ số phải đạt",
+    "Giữ chỗ",
+    "Mức tin cậy",
+    "Nguồn",
 )
 DEPENDENCY_HEADERS = (
-    "Mã", "Dữ kiện", "Phép so sánh", "Giá trị", "Áp dụng cho mức độ", "Chỉ khi: dữ kiện",
-    "Chỉ khi: phép so sánh", "Chỉ khi: giá trị", "Nội dung", "Nội dung (tiếng Anh)", "Giữ chỗ",
-    "Mức tin cậy", "Nguồn", *COUNTS_HEADERS,
+    "Mã",
+    "Dữ kiện",
+    "Phép so sánh",
+    "Giá trị",
+    "Áp dụng cho mức độ",
+    "Chỉ khi: dữ kiện",
+    "Chỉ khi: phép so sánh",
+    "Chỉ khi: giá trị",
+    "Nội dung",
+    "Nội dung (tiếng Anh)",
+    "Giữ chỗ",
+    "Mức tin cậy",
+    "Nguồn",
+    *COUNTS_HEADERS,
 )
 HEADERS: dict[str, tuple[str, ...]] = {
     SHEET_INFO: INFO_HEADERS,
@@ -169,60 +211,106 @@ _INFO_LISTS: tuple[tuple[str, str, str, bool], ...] = (
 
 _Columns = dict[str, tuple[str, Callable[[Any], Any]]]  # document key → (header, cell reader)
 _PROVENANCE_COLUMNS: _Columns = {
-    "placeholder": ("Giữ chỗ", _boolean), "tag": ("Mức tin cậy", _text), "sources": ("Nguồn", _codes),
+    "placeholder": ("Giữ chỗ", _boolean),
+    "tag": ("Mức tin cậy", _text),
+    "sources": ("Nguồn", _codes),
 }
 # Kind in the "Loại" column → (list under scoring, the columns that kind uses).
 _CLASSIFICATION_COLUMNS: dict[str, tuple[str, _Columns]] = {
-    "band": ("bands", {
-        "code": ("Mã", _text), "name_vi": ("Tên", _text), "name_en": ("Tên (tiếng Anh)", _text),
-        "min": ("Điểm tối thiểu", _number), **_PROVENANCE_COLUMNS,
-    }),
-    "pass_mark": ("pass_marks", {
-        "area_class": ("Loại địa bàn", _text), "min": ("Điểm tối thiểu", _number), **_PROVENANCE_COLUMNS,
-    }),
-    "area_rule": ("area_rules", {
-        "designation": ("Mã", _text), "area_class": ("Loại địa bàn", _text), **_PROVENANCE_COLUMNS,
-    }),
-    "level": ("levels", {
-        "code": ("Mã", _text), "name_vi": ("Tên", _text), "name_en": ("Tên (tiếng Anh)", _text),
-        "required_indicators": ("Chỉ số phải đạt", _selection), **_PROVENANCE_COLUMNS,
-    }),
+    "band": (
+        "bands",
+        {
+            "code": ("Mã", _text),
+            "name_vi": ("Tên", _text),
+            "name_en": ("Tên (tiếng Anh)", _text),
+            "min": ("Điểm tối thiểu", _number),
+            **_PROVENANCE_COLUMNS,
+        },
+    ),
+    "pass_mark": (
+        "pass_marks",
+        {
+            "area_class": ("Loại địa bàn", _text),
+            "min": ("Điểm tối thiểu", _number),
+            **_PROVENANCE_COLUMNS,
+        },
+    ),
+    "area_rule": (
+        "area_rules",
+        {
+            "designation": ("Mã", _text),
+            "area_class": ("Loại địa bàn", _text),
+            **_PROVENANCE_COLUMNS,
+        },
+    ),
+    "level": (
+        "levels",
+        {
+            "code": ("Mã", _text),
+            "name_vi": ("Tên", _text),
+            "name_en": ("Tên (tiếng Anh)", _text),
+            "required_indicators": ("Chỉ số phải đạt", _selection),
+            **_PROVENANCE_COLUMNS,
+        },
+    ),
 }
 _GROUP_COLUMNS: _Columns = {
-    "code": ("Mã nhóm", _text), "name_vi": ("Tên nhóm", _text), "name_en": ("Tên nhóm (tiếng Anh)", _text),
-    "tag": ("Mức tin cậy", _text), "sources": ("Nguồn", _codes),
+    "code": ("Mã nhóm", _text),
+    "name_vi": ("Tên nhóm", _text),
+    "name_en": ("Tên nhóm (tiếng Anh)", _text),
+    "tag": ("Mức tin cậy", _text),
+    "sources": ("Nguồn", _codes),
 }
 _CRITERION_COLUMNS: _Columns = {
-    "code": ("Mã tiêu chí", _text), "name_vi": ("Tên tiêu chí", _text),
-    "name_en": ("Tên tiêu chí (tiếng Anh)", _text), "max_points": ("Điểm tối đa của tiêu chí", _number),
-    "tag": ("Mức tin cậy của tiêu chí", _text), "sources": ("Nguồn của tiêu chí", _codes),
+    "code": ("Mã tiêu chí", _text),
+    "name_vi": ("Tên tiêu chí", _text),
+    "name_en": ("Tên tiêu chí (tiếng Anh)", _text),
+    "max_points": ("Điểm tối đa của tiêu chí", _number),
+    "tag": ("Mức tin cậy của tiêu chí", _text),
+    "sources": ("Nguồn của tiêu chí", _codes),
 }
 _INDICATOR_COLUMNS: _Columns = {
-    "code": ("Mã chỉ số", _text), "text_vi": ("Nội dung chỉ số", _text),
-    "text_en": ("Nội dung chỉ số (tiếng Anh)", _text), "kind": ("Loại chỉ số", _text),
-    "max_points": ("Điểm tối đa", _number), "floor": ("Điểm sàn", _number),
-    "mandatory": ("Bắt buộc", _boolean), "placeholder": ("Giữ chỗ", _boolean),
+    "code": ("Mã chỉ số", _text),
+    "text_vi": ("Nội dung chỉ số", _text),
+    "text_en": ("Nội dung chỉ số (tiếng Anh)", _text),
+    "kind": ("Loại chỉ số", _text),
+    "max_points": ("Điểm tối đa", _number),
+    "floor": ("Điểm sàn", _number),
+    "mandatory": ("Bắt buộc", _boolean),
+    "placeholder": ("Giữ chỗ", _boolean),
     "evidence_hints": ("Gợi ý minh chứng", _lines),
-    "evidence_code_pattern": ("Mẫu mã minh chứng", _text), "tag": ("Mức tin cậy", _text),
-    "sources": ("Nguồn", _codes), "digital_skills_from": ("Tính kỹ năng số từ (điểm)", _number),
+    "evidence_code_pattern": ("Mẫu mã minh chứng", _text),
+    "tag": ("Mức tin cậy", _text),
+    "sources": ("Nguồn", _codes),
+    "digital_skills_from": ("Tính kỹ năng số từ (điểm)", _number),
 }
 _GROUP_TEXT_COLUMNS: _Columns = {
-    "group": ("Mã nhóm", _text), "text_vi": ("Nội dung", _text), "text_en": ("Nội dung (tiếng Anh)", _text),
+    "group": ("Mã nhóm", _text),
+    "text_vi": ("Nội dung", _text),
+    "text_en": ("Nội dung (tiếng Anh)", _text),
     "tag": ("Mức tin cậy", _text),
 }
 _DEPENDENCY_COLUMNS: _Columns = {
-    "code": ("Mã", _text), "fact": ("Dữ kiện", _text), "op": ("Phép so sánh", _text),
-    "value": ("Giá trị", _number), "applies_to_levels": ("Áp dụng cho mức độ", _selection),
-    "text_vi": ("Nội dung", _text), "text_en": ("Nội dung (tiếng Anh)", _text), **_PROVENANCE_COLUMNS,
+    "code": ("Mã", _text),
+    "fact": ("Dữ kiện", _text),
+    "op": ("Phép so sánh", _text),
+    "value": ("Giá trị", _number),
+    "applies_to_levels": ("Áp dụng cho mức độ", _selection),
+    "text_vi": ("Nội dung", _text),
+    "text_en": ("Nội dung (tiếng Anh)", _text),
+    **_PROVENANCE_COLUMNS,
 }
 _COUNTS_COLUMNS: _Columns = {
-    "min_age": ("Người được tính: từ tuổi", _integer), "max_age": ("Người được tính: đến tuổi", _integer),
+    "min_age": ("Người được tính: từ tuổi", _integer),
+    "max_age": ("Người được tính: đến tuổi", _integer),
     "otherwise_min_age": ("Nếu không có ai: từ tuổi", _integer),
     "otherwise_max_age": ("Nếu không có ai: đến tuổi", _integer),
-    "tag": ("Người được tính: mức tin cậy", _text), "sources": ("Người được tính: nguồn", _codes),
+    "tag": ("Người được tính: mức tin cậy", _text),
+    "sources": ("Người được tính: nguồn", _codes),
 }
 _CONDITION_COLUMNS: _Columns = {
-    "fact": ("Chỉ khi: dữ kiện", _text), "op": ("Chỉ khi: phép so sánh", _text),
+    "fact": ("Chỉ khi: dữ kiện", _text),
+    "op": ("Chỉ khi: phép so sánh", _text),
     "value": ("Chỉ khi: giá trị", _number),
 }
 
@@ -296,10 +384,14 @@ def export_xlsx(criteria_set: CriteriaSet) -> bytes:
         for indicator in criterion["indicators"]:
             _append(criteria, criterion_cells + _cells(INDICATOR_HEADERS, _INDICATOR_COLUMNS, indicator))
             for entry in indicator["group_texts"]:
-                _append(group_texts, _cells(
-                    GROUP_TEXT_HEADERS, _GROUP_TEXT_COLUMNS | {"indicator": ("Mã chỉ số", _text)},
-                    entry | {"indicator": indicator["code"]},
-                ))
+                _append(
+                    group_texts,
+                    _cells(
+                        GROUP_TEXT_HEADERS,
+                        _GROUP_TEXT_COLUMNS | {"indicator": ("Mã chỉ số", _text)},
+                        entry | {"indicator": indicator["code"]},
+                    ),
+                )
 
     classification = _new_sheet(workbook, SHEET_CLASSIFICATION)
     for kind, (list_key, columns) in _CLASSIFICATION_COLUMNS.items():
@@ -311,7 +403,10 @@ def export_xlsx(criteria_set: CriteriaSet) -> bytes:
         cells = _cells(DEPENDENCY_HEADERS, _DEPENDENCY_COLUMNS, dependency)
         condition = _cells(DEPENDENCY_HEADERS, _CONDITION_COLUMNS, dependency["when"] or {})
         counts = _cells(DEPENDENCY_HEADERS, _COUNTS_COLUMNS, dependency.get("counts") or {})
-        _append(dependencies, [next((c for c in cell if c is not None), None) for cell in zip(cells, condition, counts)])
+        _append(
+            dependencies,
+            [next((c for c in cell if c is not None), None) for cell in zip(cells, condition, counts, strict=False)],
+        )
 
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -353,10 +448,18 @@ class _Reader:
         self.document: dict[str, Any] = {}
 
     def problem(self, where: _Location, kind: str, message_vi: str, message_en: str) -> None:
-        self.problems.append(Problem(
-            self.source_name, "", kind, message_vi, message_en,
-            sheet=where.sheet, row=where.row, column=where.column,
-        ))
+        self.problems.append(
+            Problem(
+                self.source_name,
+                "",
+                kind,
+                message_vi,
+                message_en,
+                sheet=where.sheet,
+                row=where.row,
+                column=where.column,
+            )
+        )
 
     def cell(self, row: _Row, header: str) -> _Location:
         return _Location(row.sheet, row.number, row.columns[header])
@@ -388,8 +491,9 @@ class _Reader:
         names = set(self.workbook.sheetnames)
         for title in SHEETS:
             if title not in names:
-                self.problem(_Location(title), "missing_sheet", f"Thiếu trang «{title}».",
-                             f"Sheet '{title}' is missing.")
+                self.problem(
+                    _Location(title), "missing_sheet", f"Thiếu trang «{title}».", f"Sheet '{title}' is missing."
+                )
                 continue
             found: dict[str, int] = {}
             for cell in self.workbook[title][1]:
@@ -399,18 +503,24 @@ class _Reader:
                 where = _Location(title, 1, cell.column_letter)
                 if header not in HEADERS[title]:
                     self.problem(
-                        where, "unknown_column",
+                        where,
+                        "unknown_column",
                         f"Cột «{header}» không thuộc định dạng (có thể gõ sai tên cột).",
                         f"Column '{header}' is not part of the format (perhaps a misspelt header).",
                     )
                 elif header in found:
-                    self.problem(where, "duplicate_column", f"Cột «{header}» xuất hiện hai lần.",
-                                 f"Column '{header}' appears twice.")
+                    self.problem(
+                        where,
+                        "duplicate_column",
+                        f"Cột «{header}» xuất hiện hai lần.",
+                        f"Column '{header}' appears twice.",
+                    )
                 found[header] = cell.column
             for header in HEADERS[title]:
                 if header not in found and header not in OPTIONAL_HEADERS:
                     self.problem(
-                        _Location(title, 1), "missing_column",
+                        _Location(title, 1),
+                        "missing_column",
                         f"Trang «{title}» thiếu cột «{header}» ở dòng 1.",
                         f"Sheet '{title}' lacks the column '{header}' in row 1.",
                     )
@@ -430,14 +540,16 @@ class _Reader:
                 values[header] = cell.value if cell is not None else None
                 if cell is not None and cell.data_type == "f":
                     self.problem(
-                        _Location(title, cell.row, get_column_letter(positions[header])), "formula",
+                        _Location(title, cell.row, get_column_letter(positions[header])),
+                        "formula",
                         "Ô chứa công thức; hãy nhập thẳng giá trị.",
                         "The cell holds a formula; type the value itself.",
                     )
                     values[header] = None
             if any(_text(value) is not None for value in values.values()):
-                columns = {header: get_column_letter(positions[header]) for header in HEADERS[title]
-                           if header in positions}
+                columns = {
+                    header: get_column_letter(positions[header]) for header in HEADERS[title] if header in positions
+                }
                 rows.append(_Row(title, cells[0].row, values, columns))
         return rows
 
@@ -457,7 +569,8 @@ class _Reader:
             if key in fields:
                 if key in first_seen:
                     self.problem(
-                        self.cell(row, "Khóa"), "duplicate_key",
+                        self.cell(row, "Khóa"),
+                        "duplicate_key",
                         f"Khóa «{key}» đã có ở dòng {first_seen[key]}.",
                         f"Key '{key}' already appears in row {first_seen[key]}.",
                     )
@@ -476,16 +589,25 @@ class _Reader:
                 if not entries:
                     self.locations[path] = _Location(SHEET_INFO, row.number)
                 if bilingual:
-                    entries.append(self.fill(row, {
-                        "text_vi": ("Giá trị", _text), "text_en": ("Giá trị (tiếng Anh)", _text),
-                    }, entry_path))
+                    entries.append(
+                        self.fill(
+                            row,
+                            {
+                                "text_vi": ("Giá trị", _text),
+                                "text_en": ("Giá trị (tiếng Anh)", _text),
+                            },
+                            entry_path,
+                        )
+                    )
                 else:
                     self.locations[entry_path] = self.cell(row, "Giá trị")
                     entries.append(_text(value))
             else:
                 self.problem(
-                    self.cell(row, "Khóa"), "unknown_key",
-                    f"Khóa «{key}» không thuộc định dạng.", f"Key '{key}' is not part of the format.",
+                    self.cell(row, "Khóa"),
+                    "unknown_key",
+                    f"Khóa «{key}» không thuộc định dạng.",
+                    f"Key '{key}' is not part of the format.",
                 )
 
     def read_groups(self) -> None:
@@ -507,7 +629,8 @@ class _Reader:
             code = _text(row.values["Mã tiêu chí"])
             if not isinstance(code, str):
                 self.problem(
-                    self.cell(row, "Mã tiêu chí"), "missing_criterion_code",
+                    self.cell(row, "Mã tiêu chí"),
+                    "missing_criterion_code",
                     "Thiếu mã tiêu chí: mỗi dòng chỉ số phải ghi mã tiêu chí chứa nó.",
                     "Criterion code missing: every indicator row must name its criterion.",
                 )
@@ -535,7 +658,8 @@ class _Reader:
             value, first_value = _text(row.values[header]), _text(first.values[header])
             if value is not None and value != first_value:
                 self.problem(
-                    self.cell(row, header), "criterion_mismatch",
+                    self.cell(row, header),
+                    "criterion_mismatch",
                     f"Cột «{header}» của tiêu chí {code} khác với dòng {first.number} "
                     f"(«{value}» so với «{first_value}»).",
                     f"Column '{header}' of criterion {code} differs from row {first.number} "
@@ -547,7 +671,8 @@ class _Reader:
             code = _text(row.values["Mã chỉ số"])
             if code not in indicators:
                 self.problem(
-                    self.cell(row, "Mã chỉ số"), "unknown_indicator",
+                    self.cell(row, "Mã chỉ số"),
+                    "unknown_indicator",
                     f"Chỉ số «{code}» không có trong trang «{SHEET_CRITERIA}».",
                     f"Indicator '{code}' is not in sheet '{SHEET_CRITERIA}'.",
                 )
@@ -566,7 +691,8 @@ class _Reader:
             kind = _text(row.values["Loại"])
             if kind not in _CLASSIFICATION_COLUMNS:
                 self.problem(
-                    self.cell(row, "Loại"), "unknown_kind",
+                    self.cell(row, "Loại"),
+                    "unknown_kind",
                     f"Loại «{kind}» không hợp lệ; dùng band (mức xếp loại), pass_mark (điểm đạt), "
                     "area_rule (loại vùng → loại địa bàn) hoặc level (mức độ).",
                     f"Kind '{kind}' is not valid; use band, pass_mark, area_rule or level.",
@@ -577,7 +703,8 @@ class _Reader:
             for header in CLASSIFICATION_HEADERS[1:]:
                 if header not in used and _text(row.values[header]) is not None:
                     self.problem(
-                        self.cell(row, header), "unused_cell",
+                        self.cell(row, header),
+                        "unused_cell",
                         f"Cột «{header}» không dùng cho loại «{kind}»; hãy để trống.",
                         f"Column '{header}' is not used by kind '{kind}'; leave it empty.",
                     )
@@ -635,13 +762,17 @@ def import_xlsx(data: bytes, source_name: str = "<xlsx>") -> CriteriaSet:
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
-        raise CriteriaFileError([
-            Problem(
-                source_name, "", "not_a_workbook",
-                f"Không mở được tệp: không phải bảng tính .xlsx hợp lệ ({error}).",
-                f"The file cannot be opened as an .xlsx workbook ({error}).",
-            )
-        ]) from None
+        raise CriteriaFileError(
+            [
+                Problem(
+                    source_name,
+                    "",
+                    "not_a_workbook",
+                    f"Không mở được tệp: không phải bảng tính .xlsx hợp lệ ({error}).",
+                    f"The file cannot be opened as an .xlsx workbook ({error}).",
+                )
+            ]
+        ) from None
     reader = _Reader(workbook, source_name)
     # With a sheet or column missing every row would also fail validation; report the cause only.
     if not reader.check_structure():

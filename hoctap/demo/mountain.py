@@ -31,7 +31,12 @@ M, F = Sex.MALE, Sex.FEMALE
 # (household code, village index, members as (name, sex, age this year, ethnic group), in the clan).
 # Ages, not birth years: the demo stays as it is whatever the year.
 HOUSEHOLDS = [
-    ("BL-01", 0, [("Nông Văn Dền", M, 48, "Tày"), ("Hoàng Thị Mai", F, 45, "Tày"), ("Nông Văn Tú", M, 12, "Tày")], True),
+    (
+        "BL-01",
+        0,
+        [("Nông Văn Dền", M, 48, "Tày"), ("Hoàng Thị Mai", F, 45, "Tày"), ("Nông Văn Tú", M, 12, "Tày")],
+        True,
+    ),
     ("BL-02", 0, [("Nông Văn Tương", M, 41, "Tày"), ("Hà Thị Hoa", F, 39, "Tày")], True),
     ("BL-03", 0, [("Nông Văn Pản", M, 72, "Tày"), ("Lý Thị Sao", F, 68, "Tày")], True),  # elderly: nobody 15-60
     ("BL-04", 1, [("Thào A Dình", M, 36, "H'Mông"), ("Lầu Thị Mai", F, 34, "H'Mông")], False),
@@ -74,9 +79,13 @@ def _person(this_year: int, serial: int, name: str, sex: str, age: int, group: s
         return found
     birth_year = this_year - age
     return Person.objects.create(
-        full_name=name, sex=sex, birth_year=birth_year, ethnicity=resolve_ethnicity(group),
+        full_name=name,
+        sex=sex,
+        birth_year=birth_year,
+        ethnicity=resolve_ethnicity(group),
         id_number=_id_number(sex, birth_year, 29000 + serial) if age >= 15 else None,
-        occupation_group=OccupationGroup.FARMER if age >= 15 else OccupationGroup.OTHER, **where,
+        occupation_group=OccupationGroup.FARMER if age >= 15 else OccupationGroup.OTHER,
+        **where,
     )
 
 
@@ -95,16 +104,23 @@ def load(context, log) -> dict | None:
         if division_type is None:
             raise LookupError(f"village kind {kind} missing from village_kinds.yaml")
         village = place.children.filter(level=Level.VILLAGE, short_name=name).first() or Unit.objects.create(
-            era=Era.CURRENT, level=Level.VILLAGE, code=next_village_code(place), name=f"{division_type} {name}",
-            short_name=name, division_type=division_type, parent=place,
+            era=Era.CURRENT,
+            level=Level.VILLAGE,
+            code=next_village_code(place),
+            name=f"{division_type} {name}",
+            short_name=name,
+            division_type=division_type,
+            parent=place,
         )
         villages.append(village)
     clan, _created = ClanBranch.objects.get_or_create(
-        commune=place, name=CLAN[0], branch=CLAN[1], defaults={"representative": CLAN[2]})
+        commune=place, name=CLAN[0], branch=CLAN[1], defaults={"representative": CLAN[2]}
+    )
     households, serial = [], 0
     for code, village_index, members, in_clan in HOUSEHOLDS:
         household = Household.objects.filter(commune=place, code=code).first() or Household.objects.create(
-            code=code, village=villages[village_index], clan_branch=clan if in_clan else None)
+            code=code, village=villages[village_index], clan_branch=clan if in_clan else None
+        )
         people = []
         for name, sex, age, group in members:
             serial += 1
@@ -114,7 +130,8 @@ def load(context, log) -> dict | None:
             household.save()
         households.append(household)
     school = Organisation.objects.filter(commune=place, name=SCHOOL).first() or Organisation.objects.create(
-        name=SCHOOL, kind="school", managing_level=ManagingLevel.PROVINCE, unit=place)
+        name=SCHOOL, kind="school", managing_level=ManagingLevel.PROVINCE, unit=place
+    )
     staff = []
     for name, sex, age, group in SCHOOL_STAFF:
         serial += 1
@@ -126,11 +143,20 @@ def load(context, log) -> dict | None:
         for key, username, full_name, role, at in OFFICERS
     }
     _learner_figures(school, users["commune_keeper"], this_year)
-    mountain = {"commune": place, "villages": villages, "households": households, "clan": clan, "school": school,
-                "staff": staff, "users": users}
+    mountain = {
+        "commune": place,
+        "villages": villages,
+        "households": households,
+        "clan": clan,
+        "school": school,
+        "staff": staff,
+        "users": users,
+    }
     context["mountain"] = mountain
-    log(f"Xã miền núi mẫu: {place.name}, {place.parent.name} ({', '.join(v.name for v in villages)}; "
-        f"{len(households)} hộ Tày, H'Mông, Dao; {clan.name} {clan.branch}; {school.name})")
+    log(
+        f"Xã miền núi mẫu: {place.name}, {place.parent.name} ({', '.join(v.name for v in villages)}; "
+        f"{len(households)} hộ Tày, H'Mông, Dao; {clan.name} {clan.branch}; {school.name})"
+    )
     return mountain
 
 
@@ -154,5 +180,11 @@ def _learner_figures(school: Organisation, keeper, this_year: int) -> None:
         ImageDraw.Draw(page).text((24, 24), f"Danh sach nguoi hoc {year} (mau): {citizens}/{count}", fill="black")
         out = io.BytesIO()
         page.save(out, "PDF")
-        learners.record(Scope(keeper), school, year, learners=count, citizens=citizens,
-                        uploaded=SimpleUploadedFile(f"danh-sach-nguoi-hoc-{year}.pdf", out.getvalue()))
+        learners.record(
+            Scope(keeper),
+            school,
+            year,
+            learners=count,
+            citizens=citizens,
+            uploaded=SimpleUploadedFile(f"danh-sach-nguoi-hoc-{year}.pdf", out.getvalue()),
+        )

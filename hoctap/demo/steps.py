@@ -23,7 +23,9 @@ VILLAGES = ["Thôn Đông", "Thôn Đoài", "Thôn Nam", "Thôn Bắc", "Tổ d�
 def _province():
     province = Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE, short_name__iexact="Hưng Yên").first()
     if province is None:
-        province = Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE, name_folded__endswith=fold(DEMO_PROVINCE)).first()
+        province = Unit.objects.filter(
+            era=Era.CURRENT, level=Level.PROVINCE, name_folded__endswith=fold(DEMO_PROVINCE)
+        ).first()
     if province is None:
         raise LookupError("Không tìm thấy tỉnh Hưng Yên trên bản đồ hiện hành")
     return province
@@ -57,9 +59,13 @@ def territory_step(context, log):
             village = commune.children.filter(level=Level.VILLAGE, short_name=short_name).first()
             if village is None:
                 village = Unit.objects.create(
-                    era=Era.CURRENT, level=Level.VILLAGE, code=next_village_code(commune),
-                    name=f"{division_type} {short_name}", short_name=short_name,
-                    division_type=division_type, parent=commune,
+                    era=Era.CURRENT,
+                    level=Level.VILLAGE,
+                    code=next_village_code(commune),
+                    name=f"{division_type} {short_name}",
+                    short_name=short_name,
+                    division_type=division_type,
+                    parent=commune,
                 )
             villages.setdefault(commune.pk, []).append(village)
     context.update(province=province, communes=communes, villages=villages, nation=province.parent)
@@ -119,14 +125,18 @@ def _provincial_citizen_set(version: int) -> str:
     national = loader.load_file(loader.SHIPPED_SETS_DIR / "citizen-677-2022.yaml")
     data = national.model_dump(mode="python", exclude_defaults=True)
     data.update(
-        code=DEMO_PROVINCIAL_SET, version=version, status="provisional",
+        code=DEMO_PROVINCIAL_SET,
+        version=version,
+        status="provisional",
         name_vi="Bộ tiêu chí Công dân học tập tỉnh Hưng Yên (bản mẫu)",
         name_en="Hưng Yên Learning Citizen criteria (sample)",
         effective_from=datetime.date(last_year, 7, 1) if version == 1 else datetime.date(this_year, 1, 1),
-        gaps=[{
-            "text_vi": "Bản mẫu của dữ liệu demo, phỏng theo bộ toàn quốc citizen-677-2022; không phải văn bản của tỉnh.",
-            "text_en": "Demo sample adapted from the national set citizen-677-2022; not a provincial document.",
-        }],
+        gaps=[
+            {
+                "text_vi": "Bản mẫu của dữ liệu demo, phỏng theo bộ toàn quốc citizen-677-2022; không phải văn bản của tỉnh.",
+                "text_en": "Demo sample adapted from the national set citizen-677-2022; not a provincial document.",
+            }
+        ],
     )
     data.pop("issuing_document", None)
     data.pop("issued_on", None)
@@ -138,11 +148,17 @@ def _provincial_citizen_set(version: int) -> str:
         language["floor"] = Decimal(3)
         language["evidence_hints"] = [*language.get("evidence_hints", ()), "Xác nhận tham gia lớp ngoại ngữ cộng đồng"]
         last = data["criteria"][-1]
-        last["indicators"] = [*last["indicators"], {
-            "code": "CS11", "kind": "pass_fail", "mandatory": True, "tag": "I",
-            "text_vi": "Chấp hành chủ trương, chính sách của Đảng, pháp luật của Nhà nước và quy định của địa phương.",
-            "text_en": "Abides by the Party's policies, the State's laws and local rules.",
-        }]
+        last["indicators"] = [
+            *last["indicators"],
+            {
+                "code": "CS11",
+                "kind": "pass_fail",
+                "mandatory": True,
+                "tag": "I",
+                "text_vi": "Chấp hành chủ trương, chính sách của Đảng, pháp luật của Nhà nước và quy định của địa phương.",
+                "text_en": "Abides by the Party's policies, the State's laws and local rules.",
+            },
+        ]
     return loader.to_yaml(loader.load_mapping(data, DEMO_PROVINCIAL_SET))
 
 
@@ -150,15 +166,20 @@ def criteria_step(context, log):
     """The shipped criteria sets, and Hưng Yên's own citizen set (v1, v2) published by its officer."""
     from hoctap.accounts.scoping import Scope
     from hoctap.criteria import services
-    from hoctap.criteria.shipped import publish_shipped_sets
     from hoctap.criteria.models import CriteriaSetVersion
+    from hoctap.criteria.shipped import publish_shipped_sets
 
     shipped = publish_shipped_sets(log=lambda _message: None)
     officer = context["users"]["province_officer"]
     for version in (1, 2):
         if not CriteriaSetVersion.objects.filter(code=DEMO_PROVINCIAL_SET, version=version).exists():
-            services.publish(Scope(officer), _provincial_citizen_set(version), province=context["province"],
-                             user=officer, source_name=f"{DEMO_PROVINCIAL_SET}.yaml")
+            services.publish(
+                Scope(officer),
+                _provincial_citizen_set(version),
+                province=context["province"],
+                user=officer,
+                source_name=f"{DEMO_PROVINCIAL_SET}.yaml",
+            )
     log(f"Bộ tiêu chí: {len(shipped)} bộ toàn quốc; bộ riêng của {context['province'].name} (2 phiên bản)")
 
 
@@ -245,17 +266,28 @@ def stats_step(context, log):
     seed_provincial_targets()
     communes = context["communes"]
     years = demo_years()
-    Target.objects.update_or_create(indicator="family", year=years[-1], unit=communes[0],
-                                    defaults={"value": 75, "source": "Nghị quyết HĐND xã (mẫu)"})
+    Target.objects.update_or_create(
+        indicator="family",
+        year=years[-1],
+        unit=communes[0],
+        defaults={"value": 75, "source": "Nghị quyết HĐND xã (mẫu)"},
+    )
     for index, commune in enumerate(communes):
         for step, year in enumerate(years):
             officers = 9 + index
-            AssociationCapacity.objects.update_or_create(unit=commune, year=year, defaults={
-                "chair_manages_clc": step >= 1 or index == 0, "officers": officers,
-                "officers_in_clc": 5, "officers_in_clc_it_trained": min(5, 2 + step + index),
-                "officers_and_members": 420 + 40 * index, "briefed": 300 + 30 * step,
-                "briefed_citizen": 250 + 40 * step,
-            })
+            AssociationCapacity.objects.update_or_create(
+                unit=commune,
+                year=year,
+                defaults={
+                    "chair_manages_clc": step >= 1 or index == 0,
+                    "officers": officers,
+                    "officers_in_clc": 5,
+                    "officers_in_clc_it_trained": min(5, 2 + step + index),
+                    "officers_and_members": 420 + 40 * index,
+                    "briefed": 300 + 30 * step,
+                    "briefed_citizen": 250 + 40 * step,
+                },
+            )
     rows = recompute.recompute(None, context["province"])
     log(f"Thống kê: chỉ tiêu tỉnh Thái Bình, Cao Bằng; năng lực Hội {len(communes)} xã; {rows} dòng số liệu")
 
@@ -296,41 +328,61 @@ def reports_step(context, log):
         (_at(REPORT_YEAR, 12, 3, 14, 0), "wait"),
         (_at(REPORT_YEAR, 11, 30, 16, 45), "return"),
     ]
-    for commune, officer, (moment, then) in zip(communes, officers, season):
+    for commune, officer, (moment, then) in zip(communes, officers, season, strict=False):
         if officer is None or Report.objects.filter(report_type=annual, year=REPORT_YEAR, unit=commune).exists():
             continue
         scope = Scope(officer)
         report = services.start_report(scope, annual, REPORT_YEAR, commune, actor=officer)
-        services.update_narrative(scope, report, {
-            "results": f"{commune.name} đã tuyên truyền Chương trình tới 100% thôn, tổ dân phố; tổ chức đăng ký, "
-                       "tự đánh giá và công nhận các danh hiệu học tập theo kế hoạch.",
-            "difficulties": "Kinh phí cho Trung tâm học tập cộng đồng còn hạn chế; một số hộ chưa quen phần mềm.",
-            "proposals": "Đề nghị tỉnh mở lớp tập huấn sử dụng phần mềm cho cán bộ thôn.",
-            "signer_name": "Nguyễn Văn Hùng",
-        })
+        services.update_narrative(
+            scope,
+            report,
+            {
+                "results": f"{commune.name} đã tuyên truyền Chương trình tới 100% thôn, tổ dân phố; tổ chức đăng ký, "
+                "tự đánh giá và công nhận các danh hiệu học tập theo kế hoạch.",
+                "difficulties": "Kinh phí cho Trung tâm học tập cộng đồng còn hạn chế; một số hộ chưa quen phần mềm.",
+                "proposals": "Đề nghị tỉnh mở lớp tập huấn sử dụng phần mềm cho cán bộ thôn.",
+                "signer_name": "Nguyễn Văn Hùng",
+            },
+        )
         report = services.submit(scope, report, actor=officer, now=moment)
         reviewer = Scope(province_officer)
         if then == "accept":
             services.accept(reviewer, report, actor=province_officer, now=moment + datetime.timedelta(days=1))
         elif then == "return":
-            services.return_report(reviewer, report, actor=province_officer, now=_at(REPORT_YEAR, 12, 2, 8, 0),
-                                   reason="Biểu số liệu thiếu thôn Tổ dân phố 1; đề nghị bổ sung và gửi lại.")
+            services.return_report(
+                reviewer,
+                report,
+                actor=province_officer,
+                now=_at(REPORT_YEAR, 12, 2, 8, 0),
+                reason="Biểu số liệu thiếu thôn Tổ dân phố 1; đề nghị bổ sung và gửi lại.",
+            )
     province = context["province"]
     if not Report.objects.filter(report_type=annual, year=REPORT_YEAR, unit=province).exists():
         scope = Scope(province_officer)
         report = services.start_report(scope, annual, REPORT_YEAR, province, actor=province_officer)
-        services.update_narrative(scope, report, {
-            "results": f"Các xã triển khai đăng ký, đánh giá và công nhận danh hiệu học tập năm {REPORT_YEAR} theo kế hoạch.",
-            "difficulties": "Nhiều xã mới sau sắp xếp chưa kiện toàn cán bộ phụ trách.",
-            "proposals": "Đề nghị Trung ương Hội hướng dẫn bộ tiêu chí áp dụng sau sắp xếp đơn vị hành chính.",
-            "signer_name": "Trần Thị Lan",
-        })
+        services.update_narrative(
+            scope,
+            report,
+            {
+                "results": f"Các xã triển khai đăng ký, đánh giá và công nhận danh hiệu học tập năm {REPORT_YEAR} theo kế hoạch.",
+                "difficulties": "Nhiều xã mới sau sắp xếp chưa kiện toàn cán bộ phụ trách.",
+                "proposals": "Đề nghị Trung ương Hội hướng dẫn bộ tiêu chí áp dụng sau sắp xếp đơn vị hành chính.",
+                "signer_name": "Trần Thị Lan",
+            },
+        )
         outstanding = services.outstanding_children(report)
         note = "Các xã sau chưa gửi hoặc chưa được tiếp nhận báo cáo; tỉnh tiếp tục đôn đốc:\n"
-        services.submit(scope, report, actor=province_officer, outstanding_note=note + services.suggested_note(outstanding),
-                        now=_at(REPORT_YEAR, 12, 12, 10, 0))
-    log(f"Báo cáo năm {REPORT_YEAR}: {Report.objects.filter(year=REPORT_YEAR, report_type=annual).count()} báo cáo "
-        f"(đúng hạn, muộn, bị trả lại; báo cáo tỉnh)")
+        services.submit(
+            scope,
+            report,
+            actor=province_officer,
+            outstanding_note=note + services.suggested_note(outstanding),
+            now=_at(REPORT_YEAR, 12, 12, 10, 0),
+        )
+    log(
+        f"Báo cáo năm {REPORT_YEAR}: {Report.objects.filter(year=REPORT_YEAR, report_type=annual).count()} báo cáo "
+        f"(đúng hạn, muộn, bị trả lại; báo cáo tỉnh)"
+    )
     _review_and_recipients(context, log)
 
 
@@ -350,25 +402,32 @@ def _review_and_recipients(context, log):
     users, communes, logins = context["users"], context["communes"], context["logins"]
     commune, province = communes[0], context["province"]
     _account("ubndxa", f"Ủy ban nhân dân {commune.name}", Role.PEOPLES_COMMITTEE, commune, logins)
-    _account("bcdtinh", f"Ban Chỉ đạo xây dựng xã hội học tập {province.name}", Role.STEERING_COMMITTEE, province,
-             logins)
+    _account(
+        "bcdtinh", f"Ban Chỉ đạo xây dựng xã hội học tập {province.name}", Role.STEERING_COMMITTEE, province, logins
+    )
     review = ReportType.objects.filter(code="review_2025").first()
     held = ReportSchedule.objects.filter(report_type=review, year__isnull=False).values_list("year", flat=True).first()
     officer, province_officer = users["commune_officer"], users["province_officer"]
     if review is None or held is None or held > timezone.localdate().year:
         return
-    if services.due_date_for(review, commune, held) is None or \
-            Report.objects.filter(report_type=review, year=held, unit=commune).exists():
+    if (
+        services.due_date_for(review, commune, held) is None
+        or Report.objects.filter(report_type=review, year=held, unit=commune).exists()
+    ):
         return
     scope = Scope(officer)
     report = services.start_report(scope, review, held, commune, actor=officer)
-    services.update_narrative(scope, report, {
-        "results": f"Sau 5 năm, {commune.name} duy trì Trung tâm học tập cộng đồng, quỹ khuyến học và các chi hội; "
-                   "tỷ lệ gia đình, dòng họ, công dân học tập tăng qua từng năm (biểu kèm theo).",
-        "difficulties": "Sắp xếp đơn vị hành chính năm 2025 làm gián đoạn việc theo dõi số liệu của các xã cũ.",
-        "proposals": "Đề nghị tỉnh hướng dẫn chỉ tiêu giai đoạn 2026 - 2030 cho xã mới.",
-        "signer_name": "Nguyễn Văn Hùng",
-    })
+    services.update_narrative(
+        scope,
+        report,
+        {
+            "results": f"Sau 5 năm, {commune.name} duy trì Trung tâm học tập cộng đồng, quỹ khuyến học và các chi hội; "
+            "tỷ lệ gia đình, dòng họ, công dân học tập tăng qua từng năm (biểu kèm theo).",
+            "difficulties": "Sắp xếp đơn vị hành chính năm 2025 làm gián đoạn việc theo dõi số liệu của các xã cũ.",
+            "proposals": "Đề nghị tỉnh hướng dẫn chỉ tiêu giai đoạn 2026 - 2030 cho xã mới.",
+            "signer_name": "Nguyễn Văn Hùng",
+        },
+    )
     moment = min(_at(held, 5, 20, 9, 30), timezone.now())
     report = services.submit(scope, report, actor=officer, now=moment)
     services.accept(Scope(province_officer), report, actor=province_officer, now=moment + datetime.timedelta(days=2))
@@ -400,26 +459,42 @@ def _recognised_for_inspection(context, year):
     authorities = [(users["village_officer"], users["commune_officer"], users["commune_approver"])]
     if "other_commune_officer" in users:
         other_village = context["villages"][communes[1].pk][0]
-        authorities.append((_account("canbothon2", "Đinh Thị Yến", Role.VILLAGE_OFFICER, other_village, logins),
-                            users["other_commune_officer"],
-                            _account("chutichxa2", "Ngô Văn Lực", Role.COMMUNE_APPROVER, communes[1], logins)))
-    for commune, (submitter, reviewer, approver) in zip(communes, authorities):
+        authorities.append(
+            (
+                _account("canbothon2", "Đinh Thị Yến", Role.VILLAGE_OFFICER, other_village, logins),
+                users["other_commune_officer"],
+                _account("chutichxa2", "Ngô Văn Lực", Role.COMMUNE_APPROVER, communes[1], logins),
+            )
+        )
+    for commune, (submitter, reviewer, approver) in zip(communes, authorities, strict=False):
         officer_scope, reviewer_scope, approver_scope = Scope(submitter), Scope(reviewer), Scope(approver)
         village = context["villages"][commune.pk][0]
         proposed = []
         for number, name in enumerate(["Nguyễn Thị Hằng", "Trần Văn Hùng", "Lê Thị Nga", "Phạm Văn Tâm"], start=1):
-            person = Person.objects.create(full_name=name, sex=Sex.FEMALE if number % 2 else Sex.MALE,
-                                           birth_year=year - 51 + number, unit=village,
-                                           occupation_group=OccupationGroup.FARMER)
+            person = Person.objects.create(
+                full_name=name,
+                sex=Sex.FEMALE if number % 2 else Sex.MALE,
+                birth_year=year - 51 + number,
+                unit=village,
+                occupation_group=OccupationGroup.FARMER,
+            )
             assessment = workflow.register(officer_scope, Title.CITIZEN, person, year)
-            answers = {i.code: True if i.kind == "pass_fail" else format(i.max_points, "f")
-                       for i in assessment.criteria_set.definition.indicators}
+            answers = {
+                i.code: True if i.kind == "pass_fail" else format(i.max_points, "f")
+                for i in assessment.criteria_set.definition.indicators
+            }
             assessment = workflow.transition(officer_scope, assessment, Action.START_SELF_ASSESSMENT)
             assessment = workflow.transition(officer_scope, assessment, Action.SUBMIT, answers=answers)
             assessment = workflow.transition(reviewer_scope, assessment, Action.START_REVIEW)
             proposed.append(workflow.transition(reviewer_scope, assessment, Action.PROPOSE, answers=answers))
-        issue_decision(approver_scope, proposed[0].campaign, proposed, issuer=commune,
-                       issued_on=datetime.date(year, 11, 20), signer_name=approver.full_name)
+        issue_decision(
+            approver_scope,
+            proposed[0].campaign,
+            proposed,
+            issuer=commune,
+            issued_on=datetime.date(year, 11, 20),
+            signer_name=approver.full_name,
+        )
     return communes
 
 
@@ -436,17 +511,30 @@ def inspections_step(context, log):
     inspection = Inspection.objects.filter(province=context["province"], year=REPORT_YEAR, name=name).first()
     if inspection is None:
         communes = _recognised_for_inspection(context, REPORT_YEAR)
-        inspection = services.plan(Scope(inspector), province=context["province"], year=REPORT_YEAR,
-                                   communes=communes, name=name, sample_size=4, seed=REPORT_YEAR * 10000 + 1201,
-                                   actor=inspector)
+        inspection = services.plan(
+            Scope(inspector),
+            province=context["province"],
+            year=REPORT_YEAR,
+            communes=communes,
+            name=name,
+            sample_size=4,
+            seed=REPORT_YEAR * 10000 + 1201,
+            actor=inspector,
+        )
         findings = list(inspection.findings.select_related("assessment__criteria_set", "inspection__province"))
-        for finding, verdict in zip(findings, ("agree", "disagree")):
+        for finding, verdict in zip(findings, ("agree", "disagree"), strict=False):
             answers = services.starting_answers(finding)
             if verdict == "disagree":
                 answers = {code: (False if value is True else "0") for code, value in answers.items()}
-            services.rescore(Scope(inspector), finding, answers=answers, verdict=verdict, actor=inspector,
-                             reasons="" if verdict == "agree" else "Không có minh chứng tham gia lớp học tại TTHTCĐ.",
-                             recommendation="" if verdict == "agree" else "revoke")
+            services.rescore(
+                Scope(inspector),
+                finding,
+                answers=answers,
+                verdict=verdict,
+                actor=inspector,
+                reasons="" if verdict == "agree" else "Không có minh chứng tham gia lớp học tại TTHTCĐ.",
+                recommendation="" if verdict == "agree" else "revoke",
+            )
     log(f"Kiểm tra: {inspection.name}, mẫu {inspection.findings.count()} hồ sơ (hạt giống {inspection.seed})")
 
 
@@ -475,40 +563,76 @@ def awards_step(context, log):
     officer, province_officer = users["commune_officer"], users["province_officer"]
     commune = communes[0]
     nominees = [
-        ("family", "Gia đình ông Nguyễn Văn Thành", context["villages"][commune.pk][0],
-         "Ba thế hệ cùng học tập; hai con tốt nghiệp đại học, ông bà tham gia lớp tin học tại TTHTCĐ."),
-        ("clan", "Dòng họ Trần (chi 2)", commune,
-         "Quỹ khuyến học dòng họ 120 triệu đồng; 100% hộ trong chi đạt Gia đình học tập."),
-        ("citizen", "Bà Lê Thị Hoà", context["villages"][commune.pk][1],
-         "Tự học tiếng Anh và kỹ năng số ở tuổi 58, hướng dẫn 30 hội viên cài ứng dụng học tập."),
+        (
+            "family",
+            "Gia đình ông Nguyễn Văn Thành",
+            context["villages"][commune.pk][0],
+            "Ba thế hệ cùng học tập; hai con tốt nghiệp đại học, ông bà tham gia lớp tin học tại TTHTCĐ.",
+        ),
+        (
+            "clan",
+            "Dòng họ Trần (chi 2)",
+            commune,
+            "Quỹ khuyến học dòng họ 120 triệu đồng; 100% hộ trong chi đạt Gia đình học tập.",
+        ),
+        (
+            "citizen",
+            "Bà Lê Thị Hoà",
+            context["villages"][commune.pk][1],
+            "Tự học tiếng Anh và kỹ năng số ở tuổi 58, hướng dẫn 30 hội viên cài ứng dụng học tập.",
+        ),
     ]
     for kind, name, unit, achievements in nominees:
         if Nomination.objects.filter(occasion=congress.code, nominee_name=name, unit=unit).exists():
             continue
-        nomination = services.create_nomination(Scope(officer), occasion=congress.code, nominee_kind=kind,
-                                                nominee_name=name, unit=unit, achievements=achievements, actor=officer)
+        nomination = services.create_nomination(
+            Scope(officer),
+            occasion=congress.code,
+            nominee_kind=kind,
+            nominee_name=name,
+            unit=unit,
+            achievements=achievements,
+            actor=officer,
+        )
         services.transition(Scope(officer), nomination, "honour", actor=officer)
         services.transition(Scope(officer), nomination, "propose", actor=officer)
         if kind != "citizen":
             services.transition(Scope(province_officer), nomination, "honour", actor=province_officer)
     family = Nomination.objects.get(occasion=congress.code, nominee_name=nominees[0][1])
     if not Award.objects.filter(nomination=family).exists():
-        services.record_award(Scope(province_officer), kind="giay_khen", issuer="Chủ tịch Hội Khuyến học tỉnh Hưng Yên",
-                              decision_number="45/QĐ-HKH", decision_date=not_after_today(datetime.date(congress.year, 10, 15)),
-                              recipient_name=family.nominee_name, recipient_kind="family", unit=family.unit,
-                              nomination=family, actor=province_officer)
+        services.record_award(
+            Scope(province_officer),
+            kind="giay_khen",
+            issuer="Chủ tịch Hội Khuyến học tỉnh Hưng Yên",
+            decision_number="45/QĐ-HKH",
+            decision_date=not_after_today(datetime.date(congress.year, 10, 15)),
+            recipient_name=family.nominee_name,
+            recipient_kind="family",
+            unit=family.unit,
+            nomination=family,
+            actor=province_officer,
+        )
     body_name = f"Hội Khuyến học {commune.name}"
     if not EmulationSelfReport.objects.filter(year=REPORT_YEAR, body="commune_association", unit=commune).exists():
         report = services.save_self_report(
-            Scope(officer), year=REPORT_YEAR, body="commune_association", body_name=body_name, unit=commune,
-            answers={"C1": {"met": True, "note": "Nghị quyết HĐND xã về học tập suốt đời"},
-                     "C2": {"met": True, "note": "12 buổi tuyên truyền trên loa truyền thanh"},
-                     "C3": {"met": True, "note": "Mô hình «Tủ sách dòng họ»"},
-                     "C4": {"met": False, "note": "Đang hoàn thiện hồ sơ Cộng đồng học tập cấp xã"}},
+            Scope(officer),
+            year=REPORT_YEAR,
+            body="commune_association",
+            body_name=body_name,
+            unit=commune,
+            answers={
+                "C1": {"met": True, "note": "Nghị quyết HĐND xã về học tập suốt đời"},
+                "C2": {"met": True, "note": "12 buổi tuyên truyền trên loa truyền thanh"},
+                "C3": {"met": True, "note": "Mô hình «Tủ sách dòng họ»"},
+                "C4": {"met": False, "note": "Đang hoàn thiện hồ sơ Cộng đồng học tập cấp xã"},
+            },
         )
         services.submit_self_report(Scope(officer), report, actor=officer)
-    honoured = Nomination.objects.filter(occasion=congress.code, decisions__action="honour",
-                                         decisions__stage="province").distinct().count()
+    honoured = (
+        Nomination.objects.filter(occasion=congress.code, decisions__action="honour", decisions__stage="province")
+        .distinct()
+        .count()
+    )
     log(f"Thi đua, khen thưởng: {congress.name}, {honoured} mô hình được tỉnh biểu dương")
 
 
@@ -519,9 +643,26 @@ def notifications_step(context, log):
     demo.load(context, log)
 
 
-STEPS = [territory_step, areas_step, accounts_step, criteria_step, registry_step, mountain_step, funds_step,
-         members_step, learning_step, assessments_step, privacy_step, village_history_step, openrosa_step,
-         stats_step, reports_step, inspections_step, awards_step, notifications_step]
+STEPS = [
+    territory_step,
+    areas_step,
+    accounts_step,
+    criteria_step,
+    registry_step,
+    mountain_step,
+    funds_step,
+    members_step,
+    learning_step,
+    assessments_step,
+    privacy_step,
+    village_history_step,
+    openrosa_step,
+    stats_step,
+    reports_step,
+    inspections_step,
+    awards_step,
+    notifications_step,
+]
 
 
 def run_all(log=print):

@@ -31,34 +31,93 @@ def load(context, log):
     recorder = context["users"]["commune_officer"]
     made = 0
     for index, commune in enumerate(context["communes"]):
-        fund, _created = Fund.objects.get_or_create(unit=commune, name=f"Quỹ khuyến học {commune.name}",
-                                                    defaults={"owner_kind": OwnerKind.COMMUNE})
+        fund, _created = Fund.objects.get_or_create(
+            unit=commune, name=f"Quỹ khuyến học {commune.name}", defaults={"owner_kind": OwnerKind.COMMUNE}
+        )
         if fund.entries.exists():
             continue
         for party, amount, month, day in DONORS[: 3 + (index == 0)]:
-            services.record(admin, fund, kind=EntryKind.RECEIPT, date=datetime.date(year, month, day),
-                            amount=amount + 250_000 * index, party=party, user=recorder)
-        services.record(admin, fund, kind=EntryKind.RECEIPT, date=datetime.date(year, 4, 2), amount=4_000_000,
-                        party="Nhà sách Phương Nam", in_kind=True, goods="80 bộ sách giáo khoa lớp 1-5", user=recorder)
-        wrong = services.record(admin, fund, kind=EntryKind.RECEIPT, date=datetime.date(year, 5, 6),
-                                amount=20_000_000, party="Hộ ông Đặng Văn Lực", user=recorder)
-        services.reverse(admin, wrong, reason="Ghi nhầm: số đúng là 2.000.000 đ", date=datetime.date(year, 5, 7),
-                         user=recorder)
-        services.record(admin, fund, kind=EntryKind.RECEIPT, date=datetime.date(year, 5, 7), amount=2_000_000,
-                        party="Hộ ông Đặng Văn Lực", user=recorder)
+            services.record(
+                admin,
+                fund,
+                kind=EntryKind.RECEIPT,
+                date=datetime.date(year, month, day),
+                amount=amount + 250_000 * index,
+                party=party,
+                user=recorder,
+            )
+        services.record(
+            admin,
+            fund,
+            kind=EntryKind.RECEIPT,
+            date=datetime.date(year, 4, 2),
+            amount=4_000_000,
+            party="Nhà sách Phương Nam",
+            in_kind=True,
+            goods="80 bộ sách giáo khoa lớp 1-5",
+            user=recorder,
+        )
+        wrong = services.record(
+            admin,
+            fund,
+            kind=EntryKind.RECEIPT,
+            date=datetime.date(year, 5, 6),
+            amount=20_000_000,
+            party="Hộ ông Đặng Văn Lực",
+            user=recorder,
+        )
+        services.reverse(
+            admin, wrong, reason="Ghi nhầm: số đúng là 2.000.000 đ", date=datetime.date(year, 5, 7), user=recorder
+        )
+        services.record(
+            admin,
+            fund,
+            kind=EntryKind.RECEIPT,
+            date=datetime.date(year, 5, 7),
+            amount=2_000_000,
+            party="Hộ ông Đặng Văn Lực",
+            user=recorder,
+        )
         for number, (party, purpose, reason, amount) in enumerate(SCHOLARSHIPS[: 4 + index % 2], start=1):
-            services.record(admin, fund, kind=EntryKind.PAYMENT, date=datetime.date(year, 9, 5), amount=amount,
-                            party=party, purpose=purpose, reason=reason,
-                            decision=f"{number:02d}/QĐ-HKH", user=recorder)
+            services.record(
+                admin,
+                fund,
+                kind=EntryKind.PAYMENT,
+                date=datetime.date(year, 9, 5),
+                amount=amount,
+                party=party,
+                purpose=purpose,
+                reason=reason,
+                decision=f"{number:02d}/QĐ-HKH",
+                user=recorder,
+            )
         made += 1
     clan, _created = Fund.objects.get_or_create(
-        unit=context["communes"][0], name="Quỹ khuyến học dòng họ Nguyễn Văn", defaults={"owner_kind": OwnerKind.CLAN})
+        unit=context["communes"][0], name="Quỹ khuyến học dòng họ Nguyễn Văn", defaults={"owner_kind": OwnerKind.CLAN}
+    )
     if not clan.entries.exists():
-        services.record(admin, clan, kind=EntryKind.RECEIPT, date=datetime.date(year, 2, 10), amount=6_500_000,
-                        party="Con cháu trong họ đóng góp dịp đầu xuân", user=recorder)
-        services.record(admin, clan, kind=EntryKind.PAYMENT, date=datetime.date(year, 8, 20), amount=500_000,
-                        party="Cháu Nguyễn Văn Nam", purpose="award", reason="Đỗ vào lớp 10 trường chuyên",
-                        user=recorder)
+        services.record(
+            admin,
+            clan,
+            kind=EntryKind.RECEIPT,
+            date=datetime.date(year, 2, 10),
+            amount=6_500_000,
+            party="Con cháu trong họ đóng góp dịp đầu xuân",
+            user=recorder,
+        )
+        services.record(
+            admin,
+            clan,
+            kind=EntryKind.PAYMENT,
+            date=datetime.date(year, 8, 20),
+            amount=500_000,
+            party="Cháu Nguyễn Văn Nam",
+            purpose="award",
+            reason="Đỗ vào lớp 10 trường chuyên",
+            user=recorder,
+        )
     totals = services.figures(context["province"], year).total
-    log(f"Quỹ khuyến học năm {year}: {made} quỹ xã mới; huy động {totals.mobilised:,} đ, chi {totals.paid:,} đ, "
-        f"{totals.beneficiaries} lượt nhận")
+    log(
+        f"Quỹ khuyến học năm {year}: {made} quỹ xã mới; huy động {totals.mobilised:,} đ, chi {totals.paid:,} đ, "
+        f"{totals.beneficiaries} lượt nhận"
+    )

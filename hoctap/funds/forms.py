@@ -24,7 +24,8 @@ class EntryForm(forms.Form):
 
     date = forms.DateField(label=_("Ngày"), widget=forms.DateInput(attrs={"type": "date"}))
     amount = forms.CharField(
-        label=_("Số tiền (đồng)"), max_length=30,
+        label=_("Số tiền (đồng)"),
+        max_length=30,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("Chỉ gồm chữ số, có thể có dấu chấm ngăn cách: 1.250.000"),
     )
@@ -50,5 +51,6 @@ class EntryForm(forms.Form):
 
 
 class ReverseForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do điều chỉnh"), max_length=300,
-                             help_text=_("Ví dụ: ghi nhầm số tiền; ghi trùng phiếu thu."))
+    reason = forms.CharField(
+        label=_("Lý do điều chỉnh"), max_length=300, help_text=_("Ví dụ: ghi nhầm số tiền; ghi trùng phiếu thu.")
+    )

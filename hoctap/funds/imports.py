@@ -44,21 +44,31 @@ class FundEntriesTemplate(ImportTemplate):
     guide = (
         gettext_lazy("Mỗi dòng là một khoản thu hoặc chi của một quỹ đã có trên hệ thống (trang «Quỹ khuyến học»)."),
         gettext_lazy("Số tiền ghi bằng đồng, chỉ chữ số (có thể có dấu chấm ngăn cách), ví dụ 1.250.000."),
-        gettext_lazy("Khoản chi cần mục đích (học bổng, khen thưởng, hỗ trợ học tập) và lý do; khoản thu bằng hiện vật "
-                     "ghi hiện vật và giá trị quy ra tiền."),
-        gettext_lazy("Dòng đã có trong sổ (cùng quỹ, loại, ngày, số tiền, người nộp hoặc nhận) được giữ nguyên, không "
-                     "ghi hai lần. Điều chỉnh khoản đã ghi làm trên trang của quỹ, không qua tệp."),
+        gettext_lazy(
+            "Khoản chi cần mục đích (học bổng, khen thưởng, hỗ trợ học tập) và lý do; khoản thu bằng hiện vật "
+            "ghi hiện vật và giá trị quy ra tiền."
+        ),
+        gettext_lazy(
+            "Dòng đã có trong sổ (cùng quỹ, loại, ngày, số tiền, người nộp hoặc nhận) được giữ nguyên, không "
+            "ghi hai lần. Điều chỉnh khoản đã ghi làm trên trang của quỹ, không qua tệp."
+        ),
     )
     columns = (
         Column("commune_code", gettext_lazy("Mã xã, phường"), required=True, max_length=20, example="12001", width=12),
-        Column("fund_name", gettext_lazy("Tên quỹ"), required=True, max_length=200, example="Quỹ khuyến học xã",
-               width=28),
+        Column(
+            "fund_name", gettext_lazy("Tên quỹ"), required=True, max_length=200, example="Quỹ khuyến học xã", width=28
+        ),
         Column("kind", gettext_lazy("Thu hay chi"), Kind.CHOICE, required=True, choices=KIND_CHOICES, width=10),
         Column("date", gettext_lazy("Ngày"), Kind.DATE, required=True, example="15/03/2026", width=12),
         Column("amount", gettext_lazy("Số tiền (đồng)"), required=True, max_length=30, example="1.250.000", width=14),
         Column("party", gettext_lazy("Người nộp hoặc người nhận"), required=True, max_length=200, width=26),
-        Column("in_kind", gettext_lazy("Bằng hiện vật"), Kind.FLAG, width=10,
-               help=gettext_lazy("Ghi x nếu khoản thu là hiện vật (quy ra tiền).")),
+        Column(
+            "in_kind",
+            gettext_lazy("Bằng hiện vật"),
+            Kind.FLAG,
+            width=10,
+            help=gettext_lazy("Ghi x nếu khoản thu là hiện vật (quy ra tiền)."),
+        ),
         Column("goods", gettext_lazy("Hiện vật"), max_length=200, width=20),
         Column("purpose", gettext_lazy("Mục đích chi"), Kind.CHOICE, choices=tuple(Purpose.choices), width=18),
         Column("reason", gettext_lazy("Lý do"), max_length=300, width=30),
@@ -72,22 +82,34 @@ class FundEntriesTemplate(ImportTemplate):
     def unique_keys(self, row):
         fund = row.data.get("fund")
         if fund is not None and "amount" in row.data:
-            yield "party", (fund.pk, row["kind"], row["date"], row.data["amount"], fold(row["party"])), \
-                _("khoản thu, chi này")
+            yield (
+                "party",
+                (fund.pk, row["kind"], row["date"], row.data["amount"], fold(row["party"])),
+                _("khoản thu, chi này"),
+            )
 
     def check(self, rows, run):
         _resolve_units(rows, run, "commune_code", {Level.COMMUNE}, self.capability)
         for row in rows:
             _check_names(row, self, "fund_name", "party", "goods", "reason", "decision")
         placed = [row for row in rows if "unit" in row.data and row.ok("fund_name")]
-        funds = {(f.unit_id, fold(f.name)): f for f in run.scope.filter(Fund.objects.filter(
-            unit_id__in={row.data["unit"].pk for row in placed}), self.capability)}
+        funds = {
+            (f.unit_id, fold(f.name)): f
+            for f in run.scope.filter(
+                Fund.objects.filter(unit_id__in={row.data["unit"].pk for row in placed}), self.capability
+            )
+        }
         for row in placed:
             fund = funds.get((row.data["unit"].pk, fold(row["fund_name"])))
             if fund is None:
-                row.error("fund_name", _("%(commune)s chưa có quỹ «%(name)s». Hãy tạo quỹ trên trang Quỹ khuyến học "
-                                         "hoặc sửa tên cho đúng.") % {"commune": row.data["unit"].name,
-                                                                    "name": row["fund_name"]})
+                row.error(
+                    "fund_name",
+                    _(
+                        "%(commune)s chưa có quỹ «%(name)s». Hãy tạo quỹ trên trang Quỹ khuyến học "
+                        "hoặc sửa tên cho đúng."
+                    )
+                    % {"commune": row.data["unit"].name, "name": row["fund_name"]},
+                )
             else:
                 row.data["fund"] = fund
         for row in rows:
@@ -96,9 +118,11 @@ class FundEntriesTemplate(ImportTemplate):
         recorded = defaultdict(int)
         if ready:
             for entry in FundEntry.objects.filter(
-                    fund_id__in={row.data["fund"].pk for row in ready}, reverses__isnull=True,
-                    reversal__isnull=True, date__in={row["date"] for row in ready}).values(
-                    "fund_id", "kind", "date", "amount", "party"):
+                fund_id__in={row.data["fund"].pk for row in ready},
+                reverses__isnull=True,
+                reversal__isnull=True,
+                date__in={row["date"] for row in ready},
+            ).values("fund_id", "kind", "date", "amount", "party"):
                 recorded[(entry["fund_id"], entry["kind"], entry["date"], entry["amount"], fold(entry["party"]))] += 1
         pending = run.state.setdefault("deltas", defaultdict(list))
         for row in ready:
@@ -146,8 +170,11 @@ class FundEntriesTemplate(ImportTemplate):
             for entry in FundEntry.objects.filter(fund_id=fund_id).values("date").annotate(n=Sum("amount")):
                 by_day[entry["date"]] += entry["n"]
             # a payment's delta in the ledger is its amount with the kind's sign
-            for entry in FundEntry.objects.filter(fund_id=fund_id, kind=EntryKind.PAYMENT).values("date").annotate(
-                    n=Sum("amount")):
+            for entry in (
+                FundEntry.objects.filter(fund_id=fund_id, kind=EntryKind.PAYMENT)
+                .values("date")
+                .annotate(n=Sum("amount"))
+            ):
                 by_day[entry["date"]] -= 2 * entry["n"]
             entries = [(day, delta, row.number) for day, delta, row in entries if not row.has_errors]
             for day, delta, _number in entries:
@@ -161,9 +188,14 @@ class FundEntriesTemplate(ImportTemplate):
                         continue
                     _d, number = max(payments)
                     row = Row(number)
-                    row.error("amount", _("Sau khoản chi này, quỹ âm %(amount)s vào ngày %(day)s. Hãy ghi khoản thu "
-                                          "trước hoặc kiểm tra lại số tiền.")
-                              % {"amount": format_dong(-balance), "day": day.strftime("%d/%m/%Y")})
+                    row.error(
+                        "amount",
+                        _(
+                            "Sau khoản chi này, quỹ âm %(amount)s vào ngày %(day)s. Hãy ghi khoản thu "
+                            "trước hoặc kiểm tra lại số tiền."
+                        )
+                        % {"amount": format_dong(-balance), "day": day.strftime("%d/%m/%Y")},
+                    )
                     yield row
                     break
 
@@ -173,10 +205,25 @@ class FundEntriesTemplate(ImportTemplate):
         queue = run.state.setdefault("queue", [])
         for row in rows:
             if row.data.get("outcome") == Outcome.CREATE:
-                queue.append((row["kind"] != EntryKind.RECEIPT, row["date"], row.number, row.data["fund"], {
-                    "kind": row["kind"], "date": row["date"], "amount": row.data["amount"], "party": row["party"],
-                    "in_kind": bool(row["in_kind"]), "goods": row["goods"] or "", "purpose": row["purpose"] or "",
-                    "reason": row["reason"] or "", "decision": row["decision"] or ""}))
+                queue.append(
+                    (
+                        row["kind"] != EntryKind.RECEIPT,
+                        row["date"],
+                        row.number,
+                        row.data["fund"],
+                        {
+                            "kind": row["kind"],
+                            "date": row["date"],
+                            "amount": row.data["amount"],
+                            "party": row["party"],
+                            "in_kind": bool(row["in_kind"]),
+                            "goods": row["goods"] or "",
+                            "purpose": row["purpose"] or "",
+                            "reason": row["reason"] or "",
+                            "decision": row["decision"] or "",
+                        },
+                    )
+                )
 
     def finish(self, run):
         for _is_payment, _day, number, fund, fields in sorted(run.state.get("queue", []), key=lambda q: q[:3]):
@@ -184,8 +231,13 @@ class FundEntriesTemplate(ImportTemplate):
                 services.record(run.scope, fund, user=run.actor, **fields)
             except ValidationError as error:
                 # The ledger changed between the check and the write: the engine rolls everything back.
-                raise FileRejected(_("Sổ quỹ đã thay đổi trong lúc nhập (dòng %(row)d: %(reason)s); chưa ghi gì. Hãy "
-                                     "kiểm tra lại tệp.") % {"row": number, "reason": " ".join(error.messages)}) from None
+                raise FileRejected(
+                    _(
+                        "Sổ quỹ đã thay đổi trong lúc nhập (dòng %(row)d: %(reason)s); chưa ghi gì. Hãy "
+                        "kiểm tra lại tệp."
+                    )
+                    % {"row": number, "reason": " ".join(error.messages)}
+                ) from None
 
 
 FUND_ENTRIES = register_template(FundEntriesTemplate())

@@ -82,7 +82,12 @@ class FundEntry(models.Model):
     reason = models.CharField(_("lý do"), max_length=300, blank=True)
     decision = models.CharField(_("số quyết định"), max_length=100, blank=True)
     reverses = models.OneToOneField(
-        "self", models.PROTECT, null=True, blank=True, related_name="reversal", verbose_name=_("bút toán bị đảo"),
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+        verbose_name=_("bút toán bị đảo"),
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

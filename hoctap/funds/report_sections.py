@@ -17,12 +17,18 @@ def _figures(unit, year: int) -> SectionFigures:
 
 
 SECTIONS = [
-    Section("funds", _("Quỹ khuyến học"), 50, [
-        Column("funds", pgettext_lazy("report column", "Số quỹ"), "count"),
-        Column("mobilised", pgettext_lazy("report column", "Huy động trong năm (đồng)"), "money"),
-        Column("paid", pgettext_lazy("report column", "Đã chi trong năm (đồng)"), "money"),
-        Column("scholarships", pgettext_lazy("report column", "Trong đó học bổng (đồng)"), "money"),
-        Column("beneficiaries", pgettext_lazy("report column", "Lượt người được hỗ trợ"), "count"),
-        Column("balance", pgettext_lazy("report column", "Số dư cuối năm (đồng)"), "money"),
-    ], _figures),
+    Section(
+        "funds",
+        _("Quỹ khuyến học"),
+        50,
+        [
+            Column("funds", pgettext_lazy("report column", "Số quỹ"), "count"),
+            Column("mobilised", pgettext_lazy("report column", "Huy động trong năm (đồng)"), "money"),
+            Column("paid", pgettext_lazy("report column", "Đã chi trong năm (đồng)"), "money"),
+            Column("scholarships", pgettext_lazy("report column", "Trong đó học bổng (đồng)"), "money"),
+            Column("beneficiaries", pgettext_lazy("report column", "Lượt người được hỗ trợ"), "count"),
+            Column("balance", pgettext_lazy("report column", "Số dư cuối năm (đồng)"), "money"),
+        ],
+        _figures,
+    ),
 ]

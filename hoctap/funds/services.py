@@ -28,7 +28,6 @@ from .models import EntryKind, Fund, FundEntry
 from .money import format_dong, parse_dong
 
 
-
 def _signed(kind: str, amount: int) -> int:
     return amount if kind == EntryKind.RECEIPT else -amount
 
@@ -42,10 +41,15 @@ def _check_never_negative(fund: Fund, new_date: datetime.date, new_delta: int) -
         for _day, kind, amount in entries:
             balance += amount if kind is None else _signed(kind, amount)
         if day >= new_date and balance < 0:
-            raise ValidationError({"amount": _(
-                "Quỹ không đủ: ngày %(day)s số dư sẽ là %(balance)s. Ghi khoản thu trước, hoặc chọn ngày "
-                "sau khi quỹ đã có đủ tiền."
-            ) % {"day": day.strftime("%d/%m/%Y"), "balance": format_dong(balance)}})
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Quỹ không đủ: ngày %(day)s số dư sẽ là %(balance)s. Ghi khoản thu trước, hoặc chọn ngày "
+                        "sau khi quỹ đã có đủ tiền."
+                    )
+                    % {"day": day.strftime("%d/%m/%Y"), "balance": format_dong(balance)}
+                }
+            )
 
 
 def _check_date(day: datetime.date) -> None:
@@ -55,9 +59,21 @@ def _check_date(day: datetime.date) -> None:
         raise ValidationError({"date": _("Ngày ghi sổ phải từ năm %(year)s trở đi.") % {"year": FIRST_YEAR}})
 
 
-def record(scope, fund: Fund, *, kind: str, date: datetime.date, amount, party: str, user=None,
-           in_kind: bool = False, goods: str = "", purpose: str = "", reason: str = "",
-           decision: str = "") -> FundEntry:
+def record(
+    scope,
+    fund: Fund,
+    *,
+    kind: str,
+    date: datetime.date,
+    amount,
+    party: str,
+    user=None,
+    in_kind: bool = False,
+    goods: str = "",
+    purpose: str = "",
+    reason: str = "",
+    decision: str = "",
+) -> FundEntry:
     """Record a receipt or a payment. Every refusal is a ValidationError naming the field."""
     party = (party or "").strip()
     errors = {}
@@ -88,9 +104,17 @@ def record(scope, fund: Fund, *, kind: str, date: datetime.date, amount, party: 
         if kind == EntryKind.PAYMENT:
             _check_never_negative(fund, date, -amount)
         return FundEntry.objects.create(
-            fund=fund, kind=kind, date=date, amount=amount, party=party, in_kind=bool(in_kind),
-            goods=(goods or "").strip(), purpose=purpose, reason=(reason or "").strip(),
-            decision=(decision or "").strip(), recorded_by=user,
+            fund=fund,
+            kind=kind,
+            date=date,
+            amount=amount,
+            party=party,
+            in_kind=bool(in_kind),
+            goods=(goods or "").strip(),
+            purpose=purpose,
+            reason=(reason or "").strip(),
+            decision=(decision or "").strip(),
+            recorded_by=user,
         )
 
 
@@ -106,8 +130,13 @@ def reverse(scope, entry: FundEntry, *, reason: str, user=None, date: datetime.d
         scope.require(Capability.REPORT, fund.unit)
         entry = FundEntry.objects.get(pk=entry.pk)
         if entry.is_reversal:
-            raise ValidationError({"reason": _(
-                "Đây là bút toán điều chỉnh, không đảo lại được. Nếu cần, ghi một khoản thu hoặc chi mới.")})
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "Đây là bút toán điều chỉnh, không đảo lại được. Nếu cần, ghi một khoản thu hoặc chi mới."
+                    )
+                }
+            )
         if FundEntry.objects.filter(reverses=entry).exists():
             raise ValidationError({"reason": _("Bút toán này đã được điều chỉnh rồi; xem dòng điều chỉnh trong sổ.")})
         if date < entry.date:
@@ -115,13 +144,23 @@ def reverse(scope, entry: FundEntry, *, reason: str, user=None, date: datetime.d
         if entry.kind == EntryKind.RECEIPT:
             _check_never_negative(fund, date, -entry.amount)
         return FundEntry.objects.create(
-            fund=fund, kind=entry.kind, date=date, amount=-entry.amount, party=entry.party,
-            in_kind=entry.in_kind, goods=entry.goods, purpose=entry.purpose, reason=reason,
-            decision=entry.decision, reverses=entry, recorded_by=user,
+            fund=fund,
+            kind=entry.kind,
+            date=date,
+            amount=-entry.amount,
+            party=entry.party,
+            in_kind=entry.in_kind,
+            goods=entry.goods,
+            purpose=entry.purpose,
+            reason=reason,
+            decision=entry.decision,
+            reverses=entry,
+            recorded_by=user,
         )
 
 
 # -- balances ---------------------------------------------------------------------------------
+
 
 @dataclass
 class YearBalance:
@@ -139,8 +178,9 @@ def balances(fund: Fund, until: int | None = None) -> list[YearBalance]:
     """Every year from the fund's first entry to `until` (default: this year): opening, received,
     paid, closing; a year's closing balance is the next year's opening, by construction."""
     until = until or timezone.localdate().year
-    rows = (fund.entries.annotate(year=ExtractYear("date")).values("year", "kind")
-            .annotate(total=Sum("amount")).order_by())
+    rows = (
+        fund.entries.annotate(year=ExtractYear("date")).values("year", "kind").annotate(total=Sum("amount")).order_by()
+    )
     totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         totals[row["year"]][row["kind"]] += row["total"]
@@ -165,22 +205,25 @@ def balance(fund: Fund) -> int:
 
 # -- figures up the hierarchy -----------------------------------------------------------------
 
+
 @dataclass
 class FundTotals:
-    mobilised: int = 0      # receipts in the year, net of reversals
-    paid: int = 0           # payments in the year, net of reversals
+    mobilised: int = 0  # receipts in the year, net of reversals
+    paid: int = 0  # payments in the year, net of reversals
     beneficiaries: int = 0  # payments in the year, less the payments reversed in the year
-    scholarships: int = 0   # of which scholarships (net amount)
-    balance: int = 0        # held at the end of the year
-    funds: int = 0          # funds with any entry up to the year's end
+    scholarships: int = 0  # of which scholarships (net amount)
+    balance: int = 0  # held at the end of the year
+    funds: int = 0  # funds with any entry up to the year's end
 
-    def add(self, other: "FundTotals") -> None:
+    def add(self, other: FundTotals) -> None:
         for name in ("mobilised", "paid", "beneficiaries", "scholarships", "balance", "funds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in
-                ("mobilised", "paid", "beneficiaries", "scholarships", "balance", "funds")}
+        return {
+            name: getattr(self, name)
+            for name in ("mobilised", "paid", "beneficiaries", "scholarships", "balance", "funds")
+        }
 
 
 @dataclass
@@ -197,14 +240,16 @@ def figures(unit: Unit, year: int) -> FundFigures:
     in_year = Q(date__year=year)
     rows = (
         FundEntry.objects.filter(fund__unit__path__startswith=unit.path, date__lte=datetime.date(year, 12, 31))
-        .values("fund_id", "fund__unit__path").order_by()
+        .values("fund_id", "fund__unit__path")
+        .order_by()
         .annotate(
             mobilised=Sum("amount", filter=in_year & Q(kind=EntryKind.RECEIPT), default=0),
             paid=Sum("amount", filter=in_year & Q(kind=EntryKind.PAYMENT), default=0),
             scholarships=Sum("amount", filter=in_year & Q(kind=EntryKind.PAYMENT, purpose="scholarship"), default=0),
             beneficiaries=Sum(
                 Case(When(reverses__isnull=True, then=Value(1)), default=Value(-1), output_field=IntegerField()),
-                filter=in_year & Q(kind=EntryKind.PAYMENT), default=0,
+                filter=in_year & Q(kind=EntryKind.PAYMENT),
+                default=0,
             ),
             received_all=Sum("amount", filter=Q(kind=EntryKind.RECEIPT), default=0),
             paid_all=Sum("amount", filter=Q(kind=EntryKind.PAYMENT), default=0),
@@ -213,8 +258,14 @@ def figures(unit: Unit, year: int) -> FundFigures:
     depth = unit.depth
     total, per_child = FundTotals(), defaultdict(FundTotals)
     for row in rows:
-        line = FundTotals(row["mobilised"], row["paid"], row["beneficiaries"], row["scholarships"],
-                          row["received_all"] - row["paid_all"], 1)
+        line = FundTotals(
+            row["mobilised"],
+            row["paid"],
+            row["beneficiaries"],
+            row["scholarships"],
+            row["received_all"] - row["paid_all"],
+            1,
+        )
         total.add(line)
         child = child_under(row["fund__unit__path"], depth)
         if child is not None:

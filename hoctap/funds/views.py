@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, Sum
 from django.http import Http404
@@ -9,9 +8,9 @@ from django.views.decorators.http import require_http_methods
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
-from hoctap.web.shortcuts import add_service_errors
 from hoctap.core.limits import current_year, year_asked, year_choices
 from hoctap.territory.models import Level, Unit
+from hoctap.web.shortcuts import add_service_errors
 
 from . import services
 from .forms import EntryForm, FundForm, ReverseForm
@@ -22,20 +21,28 @@ def _writable_communes(scope):
     return scope.filter(Unit.objects.current().filter(level=Level.COMMUNE), Capability.REPORT).in_order()
 
 
-@login_required
 def index(request):
     scope = scope_for(request)
-    funds = scope.filter(Fund.objects.select_related("unit")).annotate(
-        received=Sum("entries__amount", filter=Q(entries__kind=EntryKind.RECEIPT), default=0),
-        paid=Sum("entries__amount", filter=Q(entries__kind=EntryKind.PAYMENT), default=0),
-    ).annotate(balance=F("received") - F("paid"))
+    funds = (
+        scope.filter(Fund.objects.select_related("unit"))
+        .annotate(
+            received=Sum("entries__amount", filter=Q(entries__kind=EntryKind.RECEIPT), default=0),
+            paid=Sum("entries__amount", filter=Q(entries__kind=EntryKind.PAYMENT), default=0),
+        )
+        .annotate(balance=F("received") - F("paid"))
+    )
     units = [u for u in scope.home_units() if u.level != Level.VILLAGE]
-    return render(request, "funds/index.html", {
-        "funds": funds[:200], "units": units, "can_create": _writable_communes(scope).exists(),
-    })
+    return render(
+        request,
+        "funds/index.html",
+        {
+            "funds": funds[:200],
+            "units": units,
+            "can_create": _writable_communes(scope).exists(),
+        },
+    )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def fund_create(request):
     scope = scope_for(request)
@@ -50,22 +57,27 @@ def fund_create(request):
     return render(request, "funds/fund_form.html", {"form": form})
 
 
-@login_required
 def detail(request, fund_id):
     scope = scope_for(request)
     fund = scope.get_or_404(Fund.objects.select_related("unit"), pk=fund_id)
     year = year_asked(request)
     entries = fund.entries.filter(date__year=year).select_related("reverses", "reversal").order_by("date", "pk")
     lines = services.balances(fund)
-    return render(request, "funds/detail.html", {
-        "fund": fund, "year": year, "entries": entries, "lines": lines,
-        "line": next((line for line in lines if line.year == year), None),
-        "can_write": scope.can(Capability.REPORT, fund.unit),
-        "years": [line.year for line in reversed(lines)],
-    })
+    return render(
+        request,
+        "funds/detail.html",
+        {
+            "fund": fund,
+            "year": year,
+            "entries": entries,
+            "lines": lines,
+            "line": next((line for line in lines if line.year == year), None),
+            "can_write": scope.can(Capability.REPORT, fund.unit),
+            "years": [line.year for line in reversed(lines)],
+        },
+    )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def entry_create(request, fund_id, kind):
     scope = scope_for(request)
@@ -79,21 +91,23 @@ def entry_create(request, fund_id, kind):
         else:
             messages.success(request, _("Đã ghi sổ: %(entry)s.") % {"entry": _entry_label(entry)})
             return redirect(f"{fund_url(fund)}?year={entry.date.year}")
-    return render(request, "funds/entry_form.html", {"form": form, "fund": fund, "kind": kind,
-                                                     "balance": services.balance(fund)})
+    return render(
+        request, "funds/entry_form.html", {"form": form, "fund": fund, "kind": kind, "balance": services.balance(fund)}
+    )
 
 
 def fund_url(fund):
     from django.urls import reverse as url
+
     return url("funds:detail", args=[fund.pk])
 
 
 def _entry_label(entry):
     from .templatetags.money import dong
+
     return f"{entry.get_kind_display().lower()} {dong(entry.amount)}, {entry.party}"
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def reverse(request, entry_id):
     scope = scope_for(request)
@@ -110,15 +124,22 @@ def reverse(request, entry_id):
     return render(request, "funds/reverse_form.html", {"form": form, "entry": entry})
 
 
-@login_required
 def summary(request, unit_id):
     scope = scope_for(request)
     unit = scope.get_or_404(Unit.objects.current().exclude(level=Level.VILLAGE), pk=unit_id)
     year = year_asked(request)
     figures = services.figures(unit, year)
-    visible = set(scope.filter(Unit.objects.filter(pk__in=[c.pk for c, _t in figures.children]))
-                  .values_list("pk", flat=True))
-    return render(request, "funds/summary.html", {
-        "unit": unit, "year": year, "figures": figures, "visible": visible,
-        "years": year_choices(current_year() - 6),
-    })
+    visible = set(
+        scope.filter(Unit.objects.filter(pk__in=[c.pk for c, _t in figures.children])).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "funds/summary.html",
+        {
+            "unit": unit,
+            "year": year,
+            "figures": figures,
+            "visible": visible,
+            "years": year_choices(current_year() - 6),
+        },
+    )

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from hoctap.core.limits import Count, Id, Year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.assessments.subjects import display_name
+from hoctap.core.limits import Count, Id, Year
 from hoctap.territory.models import Level, Unit
 
 from . import services
@@ -105,9 +105,25 @@ class FollowUpIn(Schema):
 
 def _finding_out(finding: Finding) -> dict:
     return {
-        **{f: getattr(finding, f) for f in ("id", "inspection_id", "position", "assessment_id", "title", "commune_id",
-                                             "verdict", "reasons", "matches_recorded", "recommendation", "follow_up",
-                                             "answers", "result", "scored_at")},
+        **{
+            f: getattr(finding, f)
+            for f in (
+                "id",
+                "inspection_id",
+                "position",
+                "assessment_id",
+                "title",
+                "commune_id",
+                "verdict",
+                "reasons",
+                "matches_recorded",
+                "recommendation",
+                "follow_up",
+                "answers",
+                "result",
+                "scored_at",
+            )
+        },
         "subject": display_name(finding.assessment),
         "commune_name": finding.commune.name,
     }
@@ -115,18 +131,39 @@ def _finding_out(finding: Finding) -> dict:
 
 def _agreement_out(row) -> dict:
     counts = ("sampled", "checked", "agreed", "disagreed", "returned", "revoked", "rate")
-    return {"commune_id": row.commune.pk, "commune_name": row.commune.name, "title": row.title,
-            **{f: getattr(row, f) for f in counts}}
+    return {
+        "commune_id": row.commune.pk,
+        "commune_name": row.commune.name,
+        "title": row.title,
+        **{f: getattr(row, f) for f in counts},
+    }
 
 
 def _inspection_out(inspection: Inspection) -> dict:
     rows, total = services.summary(inspection)
-    findings = inspection.findings.select_related("commune", "assessment__household__head", "assessment__clan_branch",
-                                                  "assessment__organisation", "assessment__person",
-                                                  "assessment__community")
+    findings = inspection.findings.select_related(
+        "commune",
+        "assessment__household__head",
+        "assessment__clan_branch",
+        "assessment__organisation",
+        "assessment__person",
+        "assessment__community",
+    )
     return {
-        **{f: getattr(inspection, f) for f in ("id", "province_id", "year", "title", "name", "sample_size",
-                                                "sample_percent", "seed", "population")},
+        **{
+            f: getattr(inspection, f)
+            for f in (
+                "id",
+                "province_id",
+                "year",
+                "title",
+                "name",
+                "sample_size",
+                "sample_percent",
+                "seed",
+                "population",
+            )
+        },
         "commune_ids": list(inspection.communes.values_list("pk", flat=True)),
         "findings": [_finding_out(f) for f in findings],
         "agreement": [_agreement_out(r) for r in rows],
@@ -136,8 +173,11 @@ def _inspection_out(inspection: Inspection) -> dict:
 
 def _finding(request, finding_id: Id) -> Finding:
     return scope_for(request).get_or_404(
-        Finding.objects.select_related("inspection__province", "commune", "assessment__criteria_set",
-                                       "assessment__campaign"), pk=finding_id)
+        Finding.objects.select_related(
+            "inspection__province", "commune", "assessment__criteria_set", "assessment__campaign"
+        ),
+        pk=finding_id,
+    )
 
 
 @router.get("/", response=list[InspectionSummaryOut])
@@ -150,14 +190,23 @@ def list_inspections(request, year: Year | None = None):
 @router.post("/", response={201: InspectionOut})
 def plan_inspection(request, payload: InspectionIn):
     scope = scope_for(request)
-    province = scope.get_or_404(Unit.objects.current().filter(level=Level.PROVINCE), Capability.REVIEW,
-                                pk=payload.province_id)
+    province = scope.get_or_404(
+        Unit.objects.current().filter(level=Level.PROVINCE), Capability.REVIEW, pk=payload.province_id
+    )
     communes = list(scope.filter(Unit.objects.current().filter(pk__in=payload.commune_ids), Capability.REVIEW))
     if len(communes) != len(set(payload.commune_ids)):
         raise ValidationError({"commune_ids": _("Có xã không tồn tại hoặc nằm ngoài địa bàn.")})
     inspection = services.plan(
-        scope, province=province, year=payload.year, communes=communes, name=payload.name, title=payload.title,
-        sample_size=payload.sample_size, sample_percent=payload.sample_percent, seed=payload.seed, actor=request.user,
+        scope,
+        province=province,
+        year=payload.year,
+        communes=communes,
+        name=payload.name,
+        title=payload.title,
+        sample_size=payload.sample_size,
+        sample_percent=payload.sample_percent,
+        seed=payload.seed,
+        actor=request.user,
     )
     return Status(201, _inspection_out(inspection))
 
@@ -182,17 +231,27 @@ class ScoringOut(Schema):
 def finding_scoring(request, finding_id: Id):
     """What the inspector scores against: the set, the answers to start from, the recorded result."""
     finding = _finding(request, finding_id)
-    return {"criteria_set": finding.assessment.criteria_set.code, "answers": services.starting_answers(finding),
-            "recorded": services.recorded_outcome(finding.assessment)}
+    return {
+        "criteria_set": finding.assessment.criteria_set.code,
+        "answers": services.starting_answers(finding),
+        "recorded": services.recorded_outcome(finding.assessment),
+    }
 
 
 @router.post("/findings/{finding_id}/score", response=FindingOut)
 def score_finding(request, finding_id: Id, payload: FindingScoreIn):
     finding = _finding(request, finding_id)
-    return _finding_out(services.rescore(
-        scope_for(request), finding, answers=payload.answers, verdict=payload.verdict, reasons=payload.reasons,
-        recommendation=payload.recommendation, actor=request.user,
-    ))
+    return _finding_out(
+        services.rescore(
+            scope_for(request),
+            finding,
+            answers=payload.answers,
+            verdict=payload.verdict,
+            reasons=payload.reasons,
+            recommendation=payload.recommendation,
+            actor=request.user,
+        )
+    )
 
 
 @router.get("/findings/{finding_id}/follow-up", response=list[str])
@@ -204,7 +263,12 @@ def finding_follow_up_actions(request, finding_id: Id):
 @router.post("/findings/{finding_id}/follow-up", response=FindingOut)
 def finding_follow_up(request, finding_id: Id, payload: FollowUpIn):
     finding = _finding(request, finding_id)
-    return _finding_out(services.follow_up(
-        scope_for(request), finding, payload.action, reason=payload.reason,
-        revocation_reference=payload.revocation_reference,
-    ))
+    return _finding_out(
+        services.follow_up(
+            scope_for(request),
+            finding,
+            payload.action,
+            reason=payload.reason,
+            revocation_reference=payload.revocation_reference,
+        )
+    )

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hoctap.core.limits import LAST_YEAR, MAX_COUNT
 from hoctap.accounts.roles import Capability
+from hoctap.core.limits import LAST_YEAR, MAX_COUNT
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Level, Unit
 
@@ -14,12 +14,16 @@ class PlanForm(forms.Form):
     province = forms.ModelChoiceField(label=_("Tỉnh"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=_("Năm được kiểm tra"), min_value=2021, max_value=LAST_YEAR)
     title = forms.ChoiceField(label=_("Danh hiệu"), choices=[("", _("Mọi danh hiệu"))] + Title.choices, required=False)
-    communes = forms.ModelMultipleChoiceField(label=_("Các xã"), queryset=Unit.objects.none(),
-                                              widget=forms.SelectMultiple(attrs={"size": 10}))
+    communes = forms.ModelMultipleChoiceField(
+        label=_("Các xã"), queryset=Unit.objects.none(), widget=forms.SelectMultiple(attrs={"size": 10})
+    )
     sample_size = forms.IntegerField(label=_("Số hồ sơ chọn mẫu"), min_value=1, max_value=MAX_COUNT, required=False)
-    sample_percent = forms.DecimalField(label=_("hoặc tỷ lệ (%)"), min_value=0, max_value=100, decimal_places=2,
-                                        required=False)
-    seed = forms.IntegerField(label=_("Hạt giống ngẫu nhiên (để trống: hệ thống chọn)"), min_value=0, max_value=MAX_COUNT, required=False)
+    sample_percent = forms.DecimalField(
+        label=_("hoặc tỷ lệ (%)"), min_value=0, max_value=100, decimal_places=2, required=False
+    )
+    seed = forms.IntegerField(
+        label=_("Hạt giống ngẫu nhiên (để trống: hệ thống chọn)"), min_value=0, max_value=MAX_COUNT, required=False
+    )
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,8 +35,9 @@ class PlanForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    verdict = forms.ChoiceField(label=_("Kết luận"), choices=[(Verdict.AGREE, Verdict.AGREE.label),
-                                                              (Verdict.DISAGREE, Verdict.DISAGREE.label)])
+    verdict = forms.ChoiceField(
+        label=_("Kết luận"), choices=[(Verdict.AGREE, Verdict.AGREE.label), (Verdict.DISAGREE, Verdict.DISAGREE.label)]
+    )
     reasons = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     recommendation = forms.ChoiceField(label=_("Kiến nghị xử lý"), choices=FollowUp.choices, required=False)
 

@@ -15,8 +15,9 @@ class Inspection(models.Model):
 
     province = models.ForeignKey(Unit, models.PROTECT, related_name="inspections", verbose_name=_("tỉnh"))
     year = models.PositiveSmallIntegerField(_("năm được kiểm tra"))
-    title = models.CharField(_("danh hiệu"), max_length=24, choices=Title.choices, blank=True,
-                             help_text=_("Để trống: mọi danh hiệu."))
+    title = models.CharField(
+        _("danh hiệu"), max_length=24, choices=Title.choices, blank=True, help_text=_("Để trống: mọi danh hiệu.")
+    )
     name = models.CharField(_("tên đợt kiểm tra"), max_length=200)
     communes = models.ManyToManyField(Unit, related_name="+", verbose_name=_("xã được kiểm tra"))
     sample_size = models.PositiveIntegerField(_("số hồ sơ chọn mẫu"), null=True, blank=True)
@@ -67,7 +68,11 @@ class Finding(models.Model):
     verdict = models.CharField(_("kết luận"), max_length=10, choices=Verdict.choices, default=Verdict.PENDING)
     reasons = models.TextField(_("lý do"), blank=True)
     recommendation = models.CharField(
-        _("kiến nghị xử lý"), max_length=8, choices=FollowUp.choices, blank=True, default="",
+        _("kiến nghị xử lý"),
+        max_length=8,
+        choices=FollowUp.choices,
+        blank=True,
+        default="",
     )
     follow_up = models.CharField(_("đã xử lý"), max_length=8, choices=FollowUp.choices, blank=True, default="")
     follow_up_reason = models.TextField(blank=True)

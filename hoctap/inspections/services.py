@@ -44,9 +44,19 @@ def _require_inspector(scope, province: Unit) -> None:
         raise Http404
 
 
-def plan(scope, *, province: Unit, year: int, communes: list[Unit], name: str, title: str = "",
-         sample_size: int | None = None, sample_percent: Decimal | None = None, seed: int | None = None,
-         actor) -> Inspection:
+def plan(
+    scope,
+    *,
+    province: Unit,
+    year: int,
+    communes: list[Unit],
+    name: str,
+    title: str = "",
+    sample_size: int | None = None,
+    sample_percent: Decimal | None = None,
+    seed: int | None = None,
+    actor,
+) -> Inspection:
     errors = {}
     if province.level != Level.PROVINCE or province.era != Era.CURRENT:
         errors["province_id"] = _("Chọn một tỉnh trên bản đồ hiện hành.")
@@ -76,14 +86,24 @@ def plan(scope, *, province: Unit, year: int, communes: list[Unit], name: str, t
     commune_paths = sorted(((c.path, c) for c in communes), key=lambda item: -len(item[0]))
     with transaction.atomic():
         inspection = Inspection(
-            province=province, year=year, title=title, name=name.strip(), sample_size=sample_size,
-            sample_percent=sample_percent, seed=seed, population=len(by_id), planned_by=actor,
+            province=province,
+            year=year,
+            title=title,
+            name=name.strip(),
+            sample_size=sample_size,
+            sample_percent=sample_percent,
+            seed=seed,
+            population=len(by_id),
+            planned_by=actor,
         )
         scope.save(inspection, Capability.REVIEW)
         inspection.communes.set(communes)
         Finding.objects.bulk_create(
             Finding(
-                inspection=inspection, assessment_id=pk, position=position, title=by_id[pk][1],
+                inspection=inspection,
+                assessment_id=pk,
+                position=position,
+                title=by_id[pk][1],
                 commune=next(commune for path, commune in commune_paths if by_id[pk][0].startswith(path)),
             )
             for position, pk in enumerate(chosen, start=1)
@@ -102,6 +122,7 @@ def redraw(inspection: Inspection) -> list[int]:
 
 # -- scoring a sampled assessment ----------------------------------------------------------------
 
+
 def recorded_outcome(assessment: Assessment) -> dict:
     """What the commune decided: the reviewed result, else the self-assessment."""
     return assessment.review_result or assessment.self_result or {}
@@ -115,8 +136,17 @@ def starting_answers(finding: Finding) -> dict:
     return assessment.review_answers or assessment.self_answers or {}
 
 
-def rescore(scope, finding: Finding, *, answers: dict, verdict: str, reasons: str = "", recommendation: str = "",
-            actor, now=None) -> Finding:
+def rescore(
+    scope,
+    finding: Finding,
+    *,
+    answers: dict,
+    verdict: str,
+    reasons: str = "",
+    recommendation: str = "",
+    actor,
+    now=None,
+) -> Finding:
     """The inspector's own scoring with the assessment's criteria set, area class and group, and
     today's facts from the subject adapter (what the workflow itself scores with)."""
     _require_inspector(scope, finding.inspection.province)
@@ -136,15 +166,16 @@ def rescore(scope, finding: Finding, *, answers: dict, verdict: str, reasons: st
     answers = workflow.normalise_answers(definition, answers)
     facts = adapter_for(assessment.subject_kind).facts(subject_of(assessment), assessment.year, definition)
     try:
-        result = score(definition, answers, facts, area_class=assessment.area_class,
-                       group=assessment.subject_group or None)
+        result = score(
+            definition, answers, facts, area_class=assessment.area_class, group=assessment.subject_group or None
+        )
     except AnswerError as error:
         raise ValidationError({"answers": [f"{p.subject}: {p.message_vi}" for p in error.problems]}) from None
     recorded = recorded_outcome(assessment)
     finding.answers = answers
     finding.result = result.to_dict()
-    finding.matches_recorded = (
-        result.achieved == recorded.get("achieved") and result.classification == recorded.get("classification")
+    finding.matches_recorded = result.achieved == recorded.get("achieved") and result.classification == recorded.get(
+        "classification"
     )
     finding.verdict = verdict
     finding.reasons = reasons.strip()
@@ -177,8 +208,13 @@ def follow_up(scope, finding: Finding, action: str, *, reason: str, revocation_r
     if action not in FOLLOW_UP_ACTIONS:
         raise ValidationError({"action": _("Thao tác không hợp lệ.")})
     with transaction.atomic():
-        workflow.transition(scope, finding.assessment, FOLLOW_UP_ACTIONS[action], reason=reason,
-                            revocation_reference=revocation_reference)
+        workflow.transition(
+            scope,
+            finding.assessment,
+            FOLLOW_UP_ACTIONS[action],
+            reason=reason,
+            revocation_reference=revocation_reference,
+        )
         finding.follow_up = action
         finding.follow_up_reason = reason.strip()
         scope.save(finding, Capability.VIEW)
@@ -186,6 +222,7 @@ def follow_up(scope, finding: Finding, action: str, *, reason: str, revocation_r
 
 
 # -- the inspection report -----------------------------------------------------------------------
+
 
 @dataclass
 class AgreementRow:

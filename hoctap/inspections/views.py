@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -8,29 +7,35 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
-from hoctap.web.shortcuts import add_service_errors
 from hoctap.assessments.subjects import display_name
+from hoctap.web.shortcuts import add_service_errors
 
 from . import services
 from .forms import FollowUpForm, PlanForm, ScoreForm
 from .models import Finding, Inspection
 
 
-@login_required
 def inspection_list(request):
     scope = scope_for(request)
     scope.require(Capability.REVIEW)
     inspections = scope.filter(Inspection.objects.select_related("province"), Capability.REVIEW)
     # An inspected commune sees the findings about it, without the province's plan around them.
-    findings = (scope.filter(Finding.objects.exclude(inspection__in=inspections))
-                .select_related("inspection", "commune").order_by("-inspection__year", "commune__sort_key", "position"))
-    return render(request, "inspections/list.html", {
-        "inspections": inspections, "findings": findings[:200],
-        "can_plan": PlanForm(scope=scope).fields["province"].queryset.exists(),
-    })
+    findings = (
+        scope.filter(Finding.objects.exclude(inspection__in=inspections))
+        .select_related("inspection", "commune")
+        .order_by("-inspection__year", "commune__sort_key", "position")
+    )
+    return render(
+        request,
+        "inspections/list.html",
+        {
+            "inspections": inspections,
+            "findings": findings[:200],
+            "can_plan": PlanForm(scope=scope).fields["province"].queryset.exists(),
+        },
+    )
 
 
-@login_required
 def inspection_create(request):
     scope = scope_for(request)
     scope.require(Capability.REVIEW)
@@ -39,9 +44,16 @@ def inspection_create(request):
         data = form.cleaned_data
         try:
             inspection = services.plan(
-                scope, province=data["province"], year=data["year"], communes=list(data["communes"]),
-                name=data["name"], title=data["title"], sample_size=data["sample_size"],
-                sample_percent=data["sample_percent"], seed=data["seed"], actor=request.user,
+                scope,
+                province=data["province"],
+                year=data["year"],
+                communes=list(data["communes"]),
+                name=data["name"],
+                title=data["title"],
+                sample_size=data["sample_size"],
+                sample_percent=data["sample_percent"],
+                seed=data["seed"],
+                actor=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -51,33 +63,48 @@ def inspection_create(request):
     return render(request, "inspections/form.html", {"form": form})
 
 
-@login_required
 def inspection_detail(request, inspection_id):
     scope = scope_for(request)
     inspection = scope.get_or_404(Inspection.objects.select_related("province"), Capability.REVIEW, pk=inspection_id)
-    findings = inspection.findings.select_related("commune", "assessment", "assessment__household__head",
-                                                  "assessment__clan_branch", "assessment__organisation",
-                                                  "assessment__person", "assessment__community")
+    findings = inspection.findings.select_related(
+        "commune",
+        "assessment",
+        "assessment__household__head",
+        "assessment__clan_branch",
+        "assessment__organisation",
+        "assessment__person",
+        "assessment__community",
+    )
     rows, total = services.summary(inspection)
     stored = list(findings.values_list("assessment_id", flat=True))
-    return render(request, "inspections/detail.html", {
-        "inspection": inspection, "findings": [(f, display_name(f.assessment)) for f in findings],
-        "rows": rows, "total": total, "communes": inspection.communes.in_order(),
-        "reproducible": services.redraw(inspection) == stored,
-    })
+    return render(
+        request,
+        "inspections/detail.html",
+        {
+            "inspection": inspection,
+            "findings": [(f, display_name(f.assessment)) for f in findings],
+            "rows": rows,
+            "total": total,
+            "communes": inspection.communes.in_order(),
+            "reproducible": services.redraw(inspection) == stored,
+        },
+    )
 
 
-@login_required
 def finding_detail(request, finding_id):
     scope = scope_for(request)
     finding = scope.get_or_404(
-        Finding.objects.select_related("inspection__province", "assessment__criteria_set", "assessment__campaign",
-                                       "commune"), pk=finding_id,
+        Finding.objects.select_related(
+            "inspection__province", "assessment__criteria_set", "assessment__campaign", "commune"
+        ),
+        pk=finding_id,
     )
     assessment = finding.assessment
     is_inspector = finding.inspection.province.path in scope.paths(Capability.REVIEW)
-    form = ScoreForm(request.POST or None, initial={"verdict": finding.verdict, "reasons": finding.reasons,
-                                                    "recommendation": finding.recommendation})
+    form = ScoreForm(
+        request.POST or None,
+        initial={"verdict": finding.verdict, "reasons": finding.reasons, "recommendation": finding.recommendation},
+    )
     answers = services.starting_answers(finding)
     if request.method == "POST" and is_inspector and form.is_valid():
         definition = assessment.criteria_set.definition
@@ -95,15 +122,23 @@ def finding_detail(request, finding_id):
             messages.success(request, _("Đã ghi kết quả kiểm tra."))
             return redirect("inspections:finding", finding_id=finding.pk)
     indicators = [(i, answers.get(i.code)) for i in assessment.criteria_set.definition.indicators]
-    return render(request, "inspections/finding.html", {
-        "finding": finding, "assessment": assessment, "subject": display_name(assessment), "form": form,
-        "indicators": indicators, "recorded": services.recorded_outcome(assessment), "is_inspector": is_inspector,
-        "follow_up_form": FollowUpForm(initial={"action": finding.recommendation or None}),
-        "follow_up_actions": services.follow_up_actions(scope, finding),
-    })
+    return render(
+        request,
+        "inspections/finding.html",
+        {
+            "finding": finding,
+            "assessment": assessment,
+            "subject": display_name(assessment),
+            "form": form,
+            "indicators": indicators,
+            "recorded": services.recorded_outcome(assessment),
+            "is_inspector": is_inspector,
+            "follow_up_form": FollowUpForm(initial={"action": finding.recommendation or None}),
+            "follow_up_actions": services.follow_up_actions(scope, finding),
+        },
+    )
 
 
-@login_required
 def finding_follow_up(request, finding_id):
     scope = scope_for(request)
     # Looked up before the method check, so a finding outside the scope is a 404 for every method.
@@ -113,8 +148,13 @@ def finding_follow_up(request, finding_id):
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
-            services.follow_up(scope, finding, form.cleaned_data["action"], reason=form.cleaned_data["reason"],
-                               revocation_reference=form.cleaned_data["revocation_reference"])
+            services.follow_up(
+                scope,
+                finding,
+                form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+                revocation_reference=form.cleaned_data["revocation_reference"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -124,13 +164,18 @@ def finding_follow_up(request, finding_id):
     return redirect("inspections:finding", finding_id=finding.pk)
 
 
-@login_required
 def inspection_report(request, inspection_id):
     scope = scope_for(request)
     inspection = scope.get_or_404(Inspection.objects.select_related("province"), Capability.REVIEW, pk=inspection_id)
     rows, total = services.summary(inspection)
     disagreements = inspection.findings.filter(verdict="disagree").select_related("commune", "assessment")
-    return render(request, "inspections/report.html", {
-        "inspection": inspection, "rows": rows, "total": total,
-        "disagreements": [(f, display_name(f.assessment)) for f in disagreements],
-    })
+    return render(
+        request,
+        "inspections/report.html",
+        {
+            "inspection": inspection,
+            "rows": rows,
+            "total": total,
+            "disagreements": [(f, display_name(f.assessment)) for f in disagreements],
+        },
+    )

@@ -26,8 +26,8 @@ class ShareOut(Schema):
     numerator: int
     denominator: int
     rate: float | None  # percent; null when no commune reported (unknown, never 0 or 100)
-    covered: int        # communes that reported
-    expected: int       # communes there are
+    covered: int  # communes that reported
+    expected: int  # communes there are
 
 
 class TotalsOut(Schema):
@@ -72,23 +72,31 @@ class FiguresOut(Schema):
 
 
 def _share(share) -> dict:
-    return {"numerator": share.numerator, "denominator": share.denominator, "rate": _rate(share),
-            "covered": share.covered, "expected": share.expected}
+    return {
+        "numerator": share.numerator,
+        "denominator": share.denominator,
+        "rate": _rate(share),
+        "covered": share.covered,
+        "expected": share.expected,
+    }
 
 
 def _totals(totals) -> dict:
-    return {**totals.as_dict(),
-            "literate_15_35_share": _share(totals.literate_share()),
-            "literate2_15_60_share": _share(totals.literate2_share()),
-            "literacy_level_2_communes": _share(totals.standard_share("literacy_level", 2)),
-            "primary_level_3_communes": _share(totals.standard_share("primary_level", 3)),
-            "lower_secondary_level_2_communes": _share(totals.standard_share("lower_secondary_level", 2)),
-            "preschool_communes": _share(totals.standard_share("preschool", 1))}
+    return {
+        **totals.as_dict(),
+        "literate_15_35_share": _share(totals.literate_share()),
+        "literate2_15_60_share": _share(totals.literate2_share()),
+        "literacy_level_2_communes": _share(totals.standard_share("literacy_level", 2)),
+        "primary_level_3_communes": _share(totals.standard_share("primary_level", 3)),
+        "lower_secondary_level_2_communes": _share(totals.standard_share("lower_secondary_level", 2)),
+        "preschool_communes": _share(totals.standard_share("preschool", 1)),
+    }
 
 
 def _unit(scope, unit_id):
-    return scope.get_or_404(Unit.objects.filter(era=Era.CURRENT, level__in=[Level.NATION, Level.PROVINCE,
-                                                                             Level.COMMUNE]), pk=unit_id)
+    return scope.get_or_404(
+        Unit.objects.filter(era=Era.CURRENT, level__in=[Level.NATION, Level.PROVINCE, Level.COMMUNE]), pk=unit_id
+    )
 
 
 def _commune(scope, unit_id):
@@ -103,10 +111,17 @@ def learning_figures(request, unit_id: Id, year: Year | None = None):
     unit = _unit(scope, unit_id)
     year = year or current_year()
     figures = services.figures(unit, year)
-    return {"unit_id": unit.pk, "code": unit.code, "name": unit.name, "level": unit.level, "year": year,
-            "totals": _totals(figures.total),
-            "children": [{"unit_id": c.pk, "code": c.code, "name": c.name, "totals": _totals(t)}
-                         for c, t in figures.children]}
+    return {
+        "unit_id": unit.pk,
+        "code": unit.code,
+        "name": unit.name,
+        "level": unit.level,
+        "year": year,
+        "totals": _totals(figures.total),
+        "children": [
+            {"unit_id": c.pk, "code": c.code, "name": c.name, "totals": _totals(t)} for c, t in figures.children
+        ],
+    }
 
 
 class ClassIn(Schema):
@@ -150,8 +165,9 @@ def learning_classes(request, year: Year | None = None, commune_id: Id | None = 
 @router.post("/classes", response={201: ClassOut})
 def learning_class_create(request, payload: ClassIn):
     scope = scope_for(request)
-    record = services.record_class(scope, _commune(scope, payload.commune_id), user=request.user,
-                                   **_class_fields(payload))
+    record = services.record_class(
+        scope, _commune(scope, payload.commune_id), user=request.user, **_class_fields(payload)
+    )
     return Status(201, record)
 
 
@@ -164,8 +180,9 @@ def learning_class_detail(request, class_id: Id):
 def learning_class_update(request, class_id: Id, payload: ClassIn):
     scope = scope_for(request)
     record = scope.get_or_404(CentreClass.objects.select_related("commune"), services.WRITE, pk=class_id)
-    return services.record_class(scope, _commune(scope, payload.commune_id), user=request.user, instance=record,
-                                 **_class_fields(payload))
+    return services.record_class(
+        scope, _commune(scope, payload.commune_id), user=request.user, instance=record, **_class_fields(payload)
+    )
 
 
 class WeekIn(Schema):
@@ -193,8 +210,9 @@ def learning_week_activities(request, year: Year | None = None):
 @router.post("/week", response={201: WeekOut})
 def learning_week_create(request, payload: WeekIn):
     scope = scope_for(request)
-    record = services.record_week_activity(scope, _commune(scope, payload.commune_id), user=request.user,
-                                           **payload.dict(exclude={"commune_id"}))
+    record = services.record_week_activity(
+        scope, _commune(scope, payload.commune_id), user=request.user, **payload.dict(exclude={"commune_id"})
+    )
     return Status(201, record)
 
 
@@ -244,5 +262,6 @@ def learning_declarations(request, year: Year | None = None):
 def learning_declare(request, payload: DeclarationIn):
     """Record the commune's declaration for the year, or correct the one on record."""
     scope = scope_for(request)
-    return services.declare(scope, _commune(scope, payload.commune_id), user=request.user,
-                            **payload.dict(exclude={"commune_id"}))
+    return services.declare(
+        scope, _commune(scope, payload.commune_id), user=request.user, **payload.dict(exclude={"commune_id"})
+    )

@@ -22,5 +22,6 @@ class LearningConfig(AppConfig):
 
         for model in (CentreClass, WeekActivity, LiteracyDeclaration):
             track(model)
-        navigation.register("learning:index", _("Trung tâm học tập cộng đồng, xóa mù chữ"), "view",
-                            navigation.REGISTERS)
+        navigation.register(
+            "learning:index", _("Trung tâm học tập cộng đồng, xóa mù chữ"), "view", navigation.REGISTERS
+        )

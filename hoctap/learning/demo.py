@@ -35,13 +35,21 @@ WEEK = [  # (day of October, activity, participants)
 def _declaration(year, index):
     people = 1800 + 350 * index
     band = 4200 + 700 * index
-    return {"year": year, "population_15_35": people, "literate_15_35": people - 9 - 4 * index,
-            "population_15_60": band, "literate2_15_60": band - 160 - 40 * index,
-            "literacy_level": 2, "primary_level": 3 if index < 2 else 2, "lower_secondary_level": 2,
-            "preschool": index != 2, "declared_by": "Nguyễn Văn Hùng, Phó Chủ tịch UBND xã",
-            "document": "Báo cáo kết quả phổ cập giáo dục, xóa mù chữ",
-            "document_number": f"{25 + index}/BC-UBND",
-            "document_date": min(datetime.date(year, 11, 25), timezone.localdate())}
+    return {
+        "year": year,
+        "population_15_35": people,
+        "literate_15_35": people - 9 - 4 * index,
+        "population_15_60": band,
+        "literate2_15_60": band - 160 - 40 * index,
+        "literacy_level": 2,
+        "primary_level": 3 if index < 2 else 2,
+        "lower_secondary_level": 2,
+        "preschool": index != 2,
+        "declared_by": "Nguyễn Văn Hùng, Phó Chủ tịch UBND xã",
+        "document": "Báo cáo kết quả phổ cập giáo dục, xóa mù chữ",
+        "document_number": f"{25 + index}/BC-UBND",
+        "document_date": min(datetime.date(year, 11, 25), timezone.localdate()),
+    }
 
 
 def load(context, log):
@@ -62,19 +70,31 @@ def load(context, log):
                 if started > today:
                     continue
                 ended = started + datetime.timedelta(days=7 * (sessions - 1)) if sessions > 1 else None
-                services.record_class(scope, commune, user=recorder, topic=topic, name=name, started_on=started,
-                                      ended_on=ended if ended is None or ended <= today else None,
-                                      sessions=sessions, participants=people - 5 * index, held_by=held_by)
+                services.record_class(
+                    scope,
+                    commune,
+                    user=recorder,
+                    topic=topic,
+                    name=name,
+                    started_on=started,
+                    ended_on=ended if ended is None or ended <= today else None,
+                    sessions=sessions,
+                    participants=people - 5 * index,
+                    held_by=held_by,
+                )
             for day, activity, people in WEEK[: 3 - (index == 2)]:
                 date = datetime.date(year, 10, day)
                 if date <= today:
-                    services.record_week_activity(scope, commune, user=recorder, date=date, activity=activity,
-                                                  participants=people - 10 * index)
+                    services.record_week_activity(
+                        scope, commune, user=recorder, date=date, activity=activity, participants=people - 10 * index
+                    )
         services.declare(scope, commune, user=recorder, **_declaration(last, index))
         if index == 0 and today >= datetime.date(this, 11, 1):
             services.declare(scope, commune, user=recorder, **_declaration(this, index))
     province = context["province"]
     totals = services.figures(province, last).total
-    log(f"Học tập cộng đồng năm {last}: {made} xã mới; {totals.classes} lớp, {totals.participants} lượt người, "
+    log(
+        f"Học tập cộng đồng năm {last}: {made} xã mới; {totals.classes} lớp, {totals.participants} lượt người, "
         f"Tuần lễ {totals.week_activities} hoạt động; {totals.literate_share().coverage} "
-        f"({LiteracyDeclaration.objects.filter(year=last).count()} bản kê khai)")
+        f"({LiteracyDeclaration.objects.filter(year=last).count()} bản kê khai)"
+    )

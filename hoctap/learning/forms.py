@@ -12,21 +12,36 @@ NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
 
 def _number(label, help_text=""):
     # Checked by services (whole number, bounds, named refusal); the widget only opens the digit keyboard.
-    return forms.CharField(label=label, max_length=12, required=False, help_text=help_text,
-                           widget=forms.TextInput(attrs=NUMBER))
+    return forms.CharField(
+        label=label, max_length=12, required=False, help_text=help_text, widget=forms.TextInput(attrs=NUMBER)
+    )
 
 
 class ClassForm(forms.Form):
     topic = forms.ChoiceField(label=_("Chủ đề"), choices=())
-    name = forms.CharField(label=_("Tên lớp, chuyên đề"), max_length=200, required=False,
-                           help_text=_("Ví dụ: Kỹ thuật trồng lúa chất lượng cao; Sử dụng dịch vụ công trực tuyến."))
-    started_on = forms.DateField(label=_("Ngày bắt đầu"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    ended_on = forms.DateField(label=_("Ngày kết thúc"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                               help_text=_("Để trống nếu lớp học trong một ngày."))
+    name = forms.CharField(
+        label=_("Tên lớp, chuyên đề"),
+        max_length=200,
+        required=False,
+        help_text=_("Ví dụ: Kỹ thuật trồng lúa chất lượng cao; Sử dụng dịch vụ công trực tuyến."),
+    )
+    started_on = forms.DateField(
+        label=_("Ngày bắt đầu"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ended_on = forms.DateField(
+        label=_("Ngày kết thúc"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Để trống nếu lớp học trong một ngày."),
+    )
     sessions = _number(_("Số buổi"))
     participants = _number(_("Số người tham gia"))
-    held_by = forms.CharField(label=_("Đơn vị, người tổ chức"), max_length=200, required=False,
-                              help_text=_("Ví dụ: Trạm Khuyến nông; Công an xã; Hội Khuyến học xã."))
+    held_by = forms.CharField(
+        label=_("Đơn vị, người tổ chức"),
+        max_length=200,
+        required=False,
+        help_text=_("Ví dụ: Trạm Khuyến nông; Công an xã; Hội Khuyến học xã."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,8 +52,12 @@ class ClassForm(forms.Form):
 
 class WeekActivityForm(forms.Form):
     date = forms.DateField(label=_("Ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    activity = forms.CharField(label=_("Hoạt động"), max_length=200, required=False,
-                               help_text=_("Ví dụ: Lễ khai mạc Tuần lễ; Ngày hội đọc sách; Tập huấn kỹ năng số."))
+    activity = forms.CharField(
+        label=_("Hoạt động"),
+        max_length=200,
+        required=False,
+        help_text=_("Ví dụ: Lễ khai mạc Tuần lễ; Ngày hội đọc sách; Tập huấn kỹ năng số."),
+    )
     participants = _number(_("Số người tham gia"))
 
 
@@ -51,15 +70,23 @@ class DeclarationForm(forms.Form):
     population_15_60 = _number(_("Số người 15–60 tuổi"))
     literate2_15_60 = _number(_("Trong đó đạt chuẩn biết chữ mức độ 2"))
     literacy_level = forms.TypedChoiceField(label=_("Chuẩn xóa mù chữ của xã"), coerce=int, choices=LEVELS_UP_TO_2)
-    primary_level = forms.TypedChoiceField(label=_("Chuẩn phổ cập giáo dục tiểu học"), coerce=int,
-                                           choices=StandardLevel.choices)
-    lower_secondary_level = forms.TypedChoiceField(label=_("Chuẩn phổ cập giáo dục trung học cơ sở"), coerce=int,
-                                                   choices=StandardLevel.choices)
+    primary_level = forms.TypedChoiceField(
+        label=_("Chuẩn phổ cập giáo dục tiểu học"), coerce=int, choices=StandardLevel.choices
+    )
+    lower_secondary_level = forms.TypedChoiceField(
+        label=_("Chuẩn phổ cập giáo dục trung học cơ sở"), coerce=int, choices=StandardLevel.choices
+    )
     preschool = forms.BooleanField(label=_("Đạt chuẩn phổ cập giáo dục mầm non cho trẻ em 5 tuổi"), required=False)
     declared_by = forms.CharField(label=_("Người kê khai (họ tên, chức vụ)"), max_length=200, required=False)
-    document = forms.CharField(label=_("Văn bản nguồn"), max_length=300, required=False,
-                               help_text=_("Ví dụ: Báo cáo kết quả phổ cập giáo dục, xóa mù chữ của UBND xã."))
-    document_number = forms.CharField(label=_("Số văn bản"), max_length=60, required=False,
-                                      help_text=_("Ví dụ: 25/BC-UBND"))
-    document_date = forms.DateField(label=_("Ngày văn bản"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    document = forms.CharField(
+        label=_("Văn bản nguồn"),
+        max_length=300,
+        required=False,
+        help_text=_("Ví dụ: Báo cáo kết quả phổ cập giáo dục, xóa mù chữ của UBND xã."),
+    )
+    document_number = forms.CharField(
+        label=_("Số văn bản"), max_length=60, required=False, help_text=_("Ví dụ: 25/BC-UBND")
+    )
+    document_date = forms.DateField(
+        label=_("Ngày văn bản"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

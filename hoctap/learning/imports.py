@@ -33,25 +33,57 @@ class CentreClassesTemplate(ImportTemplate):
     capability = services.WRITE
     entities = {"class": gettext_lazy("Lớp học")}
     guide = (
-        gettext_lazy("Mỗi dòng là một lớp học, chuyên đề hoặc buổi nói chuyện do trung tâm học tập cộng đồng của xã tổ chức."),
+        gettext_lazy(
+            "Mỗi dòng là một lớp học, chuyên đề hoặc buổi nói chuyện do trung tâm học tập cộng đồng của xã tổ chức."
+        ),
         gettext_lazy("Lớp được nhận ra theo mã xã, tên lớp và ngày bắt đầu: tải lại cùng tệp không ghi trùng."),
         gettext_lazy("Lớp đã ghi không sửa qua tệp; sửa trên trang «Trung tâm học tập cộng đồng, xóa mù chữ» của xã."),
         gettext_lazy("Số buổi và số người tham gia là số nguyên; để trống số buổi nếu lớp học một buổi."),
     )
     columns = (
-        Column("commune_code", gettext_lazy("Mã xã"), required=True, max_length=20, example="12001", width=10,
-               help=gettext_lazy("Mã xã, phường, đặc khu theo bản đồ hiện hành.")),
-        Column("topic", gettext_lazy("Chủ đề"), Kind.CHOICE, required=True, choices=tuple(topics.official_choices()),
-               width=26),
-        Column("name", gettext_lazy("Tên lớp, chuyên đề"), required=True, max_length=200,
-               example="Kỹ thuật trồng lúa chất lượng cao", width=30),
+        Column(
+            "commune_code",
+            gettext_lazy("Mã xã"),
+            required=True,
+            max_length=20,
+            example="12001",
+            width=10,
+            help=gettext_lazy("Mã xã, phường, đặc khu theo bản đồ hiện hành."),
+        ),
+        Column(
+            "topic",
+            gettext_lazy("Chủ đề"),
+            Kind.CHOICE,
+            required=True,
+            choices=tuple(topics.official_choices()),
+            width=26,
+        ),
+        Column(
+            "name",
+            gettext_lazy("Tên lớp, chuyên đề"),
+            required=True,
+            max_length=200,
+            example="Kỹ thuật trồng lúa chất lượng cao",
+            width=30,
+        ),
         Column("started_on", gettext_lazy("Ngày bắt đầu"), Kind.DATE, required=True, example="12/03/2026", width=14),
-        Column("ended_on", gettext_lazy("Ngày kết thúc"), Kind.DATE, width=14,
-               help=gettext_lazy("Để trống nếu lớp học trong một ngày.")),
+        Column(
+            "ended_on",
+            gettext_lazy("Ngày kết thúc"),
+            Kind.DATE,
+            width=14,
+            help=gettext_lazy("Để trống nếu lớp học trong một ngày."),
+        ),
         Column("sessions", gettext_lazy("Số buổi"), Kind.INTEGER, example="3", width=10),
         Column("participants", gettext_lazy("Số người tham gia"), Kind.INTEGER, required=True, example="45", width=12),
-        Column("held_by", gettext_lazy("Đơn vị, người tổ chức"), required=True, max_length=200,
-               example="Trạm Khuyến nông", width=24),
+        Column(
+            "held_by",
+            gettext_lazy("Đơn vị, người tổ chức"),
+            required=True,
+            max_length=200,
+            example="Trạm Khuyến nông",
+            width=24,
+        ),
     )
 
     def permitted(self, scope) -> bool:
@@ -59,8 +91,11 @@ class CentreClassesTemplate(ImportTemplate):
 
     def unique_keys(self, row):
         if row["commune_code"] and row["name"] and row["started_on"]:
-            yield "name", (row["commune_code"], fold(row["name"]), row["started_on"]), \
-                _("lớp học (cùng xã, tên lớp và ngày bắt đầu)")
+            yield (
+                "name",
+                (row["commune_code"], fold(row["name"]), row["started_on"]),
+                _("lớp học (cùng xã, tên lớp và ngày bắt đầu)"),
+            )
 
     def check(self, rows, run):
         _resolve_units(rows, run, "commune_code", {Level.COMMUNE}, self.capability)
@@ -86,13 +121,21 @@ class CentreClassesTemplate(ImportTemplate):
                 row.data["create"] = True
                 run.count("class", Outcome.CREATE)
                 continue
-            differs = [name for name in ("topic", "ended_on", "sessions", "participants", "held_by")
-                       if getattr(earlier, name) != data[name]]
+            differs = [
+                name
+                for name in ("topic", "ended_on", "sessions", "participants", "held_by")
+                if getattr(earlier, name) != data[name]
+            ]
             if differs:
                 name = differs[0]
-                row.error(name, _("Sổ đã ghi lớp này với %(field)s là «%(value)s»; lớp đã ghi không sửa qua tệp, "
-                                  "sửa trên trang của xã.") % {
-                    "field": self.column(name).header, "value": _shown(earlier, name)})
+                row.error(
+                    name,
+                    _(
+                        "Sổ đã ghi lớp này với %(field)s là «%(value)s»; lớp đã ghi không sửa qua tệp, "
+                        "sửa trên trang của xã."
+                    )
+                    % {"field": self.column(name).header, "value": _shown(earlier, name)},
+                )
             else:
                 run.count("class", Outcome.UNCHANGED)
 
@@ -101,8 +144,9 @@ class CentreClassesTemplate(ImportTemplate):
             if not row.data.get("create"):
                 continue
             try:
-                services.record_class(run.scope, row.data["unit"], user=run.actor,
-                                      **{name: row[name] for name in FIELDS})
+                services.record_class(
+                    run.scope, row.data["unit"], user=run.actor, **{name: row[name] for name in FIELDS}
+                )
             except ValidationError as error:
                 # The database changed between the check and the write: the engine rolls the whole
                 # file back and says so.

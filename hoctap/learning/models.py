@@ -28,8 +28,9 @@ class CentreClass(models.Model):
     ended_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
     sessions = models.PositiveIntegerField(_("số buổi"), default=1)
     participants = models.PositiveIntegerField(_("số người tham gia"))
-    held_by = models.CharField(_("đơn vị, người tổ chức"), max_length=200,
-                               validators=[VisibleText(_("đơn vị, người tổ chức"))])
+    held_by = models.CharField(
+        _("đơn vị, người tổ chức"), max_length=200, validators=[VisibleText(_("đơn vị, người tổ chức"))]
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -41,8 +42,9 @@ class CentreClass(models.Model):
         ordering = ["-started_on", "-pk"]
         indexes = [models.Index(fields=["commune", "started_on"], name="learning_class_commune_day")]
         constraints = [
-            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                                   name="learning_class_dates"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="learning_class_dates"
+            ),
             models.CheckConstraint(condition=Q(sessions__gte=1), name="learning_class_sessions"),
         ]
 
@@ -101,17 +103,23 @@ class LiteracyDeclaration(models.Model):
     literate_15_35 = models.PositiveIntegerField(_("số người 15–35 tuổi đạt chuẩn biết chữ (mức độ 1 trở lên)"))
     population_15_60 = models.PositiveIntegerField(_("số người 15–60 tuổi"))
     literate2_15_60 = models.PositiveIntegerField(_("số người 15–60 tuổi đạt chuẩn biết chữ mức độ 2"))
-    literacy_level = models.PositiveSmallIntegerField(_("chuẩn xóa mù chữ"), choices=StandardLevel.choices[:3], default=0)
-    primary_level = models.PositiveSmallIntegerField(_("chuẩn phổ cập giáo dục tiểu học"), choices=StandardLevel.choices,
-                                                     default=0)
-    lower_secondary_level = models.PositiveSmallIntegerField(_("chuẩn phổ cập giáo dục trung học cơ sở"),
-                                                             choices=StandardLevel.choices, default=0)
+    literacy_level = models.PositiveSmallIntegerField(
+        _("chuẩn xóa mù chữ"), choices=StandardLevel.choices[:3], default=0
+    )
+    primary_level = models.PositiveSmallIntegerField(
+        _("chuẩn phổ cập giáo dục tiểu học"), choices=StandardLevel.choices, default=0
+    )
+    lower_secondary_level = models.PositiveSmallIntegerField(
+        _("chuẩn phổ cập giáo dục trung học cơ sở"), choices=StandardLevel.choices, default=0
+    )
     preschool = models.BooleanField(_("đạt chuẩn phổ cập giáo dục mầm non cho trẻ em 5 tuổi"), default=False)
-    declared_by = models.CharField(_("người kê khai (họ tên, chức vụ)"), max_length=200,
-                                   validators=[VisibleText(_("người kê khai"))])
+    declared_by = models.CharField(
+        _("người kê khai (họ tên, chức vụ)"), max_length=200, validators=[VisibleText(_("người kê khai"))]
+    )
     document = models.CharField(_("văn bản nguồn"), max_length=300, validators=[VisibleText(_("văn bản nguồn"))])
-    document_number = models.CharField(_("số văn bản"), max_length=60, blank=True,
-                                       validators=[VisibleText(_("số văn bản"))])
+    document_number = models.CharField(
+        _("số văn bản"), max_length=60, blank=True, validators=[VisibleText(_("số văn bản"))]
+    )
     document_date = models.DateField(_("ngày văn bản"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -124,14 +132,19 @@ class LiteracyDeclaration(models.Model):
         ordering = ["-year", "commune__sort_key"]
         constraints = [
             models.UniqueConstraint(fields=["commune", "year"], name="learning_declaration_once_a_year"),
-            models.CheckConstraint(condition=Q(literate_15_35__lte=F("population_15_35")),
-                                   name="learning_literate_within_15_35"),
-            models.CheckConstraint(condition=Q(literate2_15_60__lte=F("population_15_60")),
-                                   name="learning_literate_within_15_60"),
-            models.CheckConstraint(condition=Q(population_15_35__lte=F("population_15_60")),
-                                   name="learning_band_within_band"),
-            models.CheckConstraint(condition=Q(literacy_level__lte=2, primary_level__lte=3,
-                                               lower_secondary_level__lte=3), name="learning_levels"),
+            models.CheckConstraint(
+                condition=Q(literate_15_35__lte=F("population_15_35")), name="learning_literate_within_15_35"
+            ),
+            models.CheckConstraint(
+                condition=Q(literate2_15_60__lte=F("population_15_60")), name="learning_literate_within_15_60"
+            ),
+            models.CheckConstraint(
+                condition=Q(population_15_35__lte=F("population_15_60")), name="learning_band_within_band"
+            ),
+            models.CheckConstraint(
+                condition=Q(literacy_level__lte=2, primary_level__lte=3, lower_secondary_level__lte=3),
+                name="learning_levels",
+            ),
         ]
 
     def __str__(self):
@@ -139,6 +152,6 @@ class LiteracyDeclaration(models.Model):
 
     @property
     def source_line(self) -> str:
-        """"Báo cáo số 25/BC-UBND ngày 15/11/2026 — Nguyễn Văn A, Phó Chủ tịch UBND xã"."""
+        """ "Báo cáo số 25/BC-UBND ngày 15/11/2026 — Nguyễn Văn A, Phó Chủ tịch UBND xã"."""
         number = f" {_('số')} {self.document_number}" if self.document_number else ""
         return f"{self.document}{number} {_('ngày')} {self.document_date:%d/%m/%Y} — {self.declared_by}"

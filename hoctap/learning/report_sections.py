@@ -14,34 +14,50 @@ from . import services
 
 def _line(totals) -> dict:
     literate = totals.literate_share()
-    return {"centres_active": totals.centres_active, "classes": totals.classes, "participants": totals.participants,
-            "week_activities": totals.week_activities, "week_participants": totals.week_participants,
-            "week_communes": totals.week_communes, "declared": totals.declared, "literate_rate": literate.rate,
-            "literate2_rate": totals.literate2_share().rate,
-            # Communes holding literacy level 2, counted over every commune (one that did not declare
-            # is not known to hold it); unknown ("–") when none declared.
-            "literacy_level_2": totals.standard_share("literacy_level", 2).numerator if literate.covered else None,
-            "communes": totals.communes}
+    return {
+        "centres_active": totals.centres_active,
+        "classes": totals.classes,
+        "participants": totals.participants,
+        "week_activities": totals.week_activities,
+        "week_participants": totals.week_participants,
+        "week_communes": totals.week_communes,
+        "declared": totals.declared,
+        "literate_rate": literate.rate,
+        "literate2_rate": totals.literate2_share().rate,
+        # Communes holding literacy level 2, counted over every commune (one that did not declare
+        # is not known to hold it); unknown ("–") when none declared.
+        "literacy_level_2": totals.standard_share("literacy_level", 2).numerator if literate.covered else None,
+        "communes": totals.communes,
+    }
 
 
 def _figures(unit, year: int) -> SectionFigures:
     data = services.figures(unit, year)
-    return SectionFigures(_line(data.total), [(child, _line(totals)) for child, totals in data.children],
-                          [data.total.literate_share().coverage])
+    return SectionFigures(
+        _line(data.total),
+        [(child, _line(totals)) for child, totals in data.children],
+        [data.total.literate_share().coverage],
+    )
 
 
 SECTIONS = [
-    Section("learning", _("Trung tâm học tập cộng đồng, Tuần lễ học tập suốt đời, xóa mù chữ"), 70, [
-        Column("centres_active", pgettext_lazy("report column", "Xã có lớp ở TTHTCĐ"), "count"),
-        Column("classes", pgettext_lazy("report column", "Lớp học"), "count"),
-        Column("participants", pgettext_lazy("report column", "Lượt người học"), "count"),
-        Column("week_activities", pgettext_lazy("report column", "Hoạt động Tuần lễ"), "count"),
-        Column("week_participants", pgettext_lazy("report column", "Lượt tham gia Tuần lễ"), "count"),
-        Column("week_communes", pgettext_lazy("report column", "Xã có hoạt động Tuần lễ"), "count"),
-        Column("declared", pgettext_lazy("report column", "Xã đã kê khai xóa mù chữ"), "count"),
-        Column("literate_rate", pgettext_lazy("report column", "Biết chữ 15–35 tuổi (%)"), "percent"),
-        Column("literate2_rate", pgettext_lazy("report column", "Biết chữ mức độ 2, 15–60 tuổi (%)"), "percent"),
-        Column("literacy_level_2", pgettext_lazy("report column", "Xã đạt chuẩn xóa mù chữ mức độ 2"), "count"),
-        Column("communes", pgettext_lazy("report column", "Tổng số xã"), "count"),
-    ], _figures),
+    Section(
+        "learning",
+        _("Trung tâm học tập cộng đồng, Tuần lễ học tập suốt đời, xóa mù chữ"),
+        70,
+        [
+            Column("centres_active", pgettext_lazy("report column", "Xã có lớp ở TTHTCĐ"), "count"),
+            Column("classes", pgettext_lazy("report column", "Lớp học"), "count"),
+            Column("participants", pgettext_lazy("report column", "Lượt người học"), "count"),
+            Column("week_activities", pgettext_lazy("report column", "Hoạt động Tuần lễ"), "count"),
+            Column("week_participants", pgettext_lazy("report column", "Lượt tham gia Tuần lễ"), "count"),
+            Column("week_communes", pgettext_lazy("report column", "Xã có hoạt động Tuần lễ"), "count"),
+            Column("declared", pgettext_lazy("report column", "Xã đã kê khai xóa mù chữ"), "count"),
+            Column("literate_rate", pgettext_lazy("report column", "Biết chữ 15–35 tuổi (%)"), "percent"),
+            Column("literate2_rate", pgettext_lazy("report column", "Biết chữ mức độ 2, 15–60 tuổi (%)"), "percent"),
+            Column("literacy_level_2", pgettext_lazy("report column", "Xã đạt chuẩn xóa mù chữ mức độ 2"), "count"),
+            Column("communes", pgettext_lazy("report column", "Tổng số xã"), "count"),
+        ],
+        _figures,
+    ),
 ]

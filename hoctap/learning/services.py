@@ -23,8 +23,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
 from hoctap.core.limits import FIRST_YEAR
@@ -44,6 +44,7 @@ MAX_POPULATION = 2_000_000
 
 
 # -- checks shared by every path -------------------------------------------------------------------
+
 
 def _check_day(day, name: str, errors: dict) -> None:
     if day is None:
@@ -104,10 +105,12 @@ def clean_class(*, topic, name, started_on, ended_on, sessions, participants, he
         "topic": topic,
         "name": _check_text(name, "name", _("tên lớp, chuyên đề"), errors),
         "held_by": _check_text(held_by, "held_by", _("đơn vị, người tổ chức"), errors),
-        "sessions": _check_count(sessions if sessions not in (None, "") else 1, "sessions", errors, minimum=1,
-                                 maximum=MAX_SESSIONS),
+        "sessions": _check_count(
+            sessions if sessions not in (None, "") else 1, "sessions", errors, minimum=1, maximum=MAX_SESSIONS
+        ),
         "participants": _check_count(participants, "participants", errors),
-        "started_on": started_on, "ended_on": ended_on,
+        "started_on": started_on,
+        "ended_on": ended_on,
     }
     _check_day(started_on, "started_on", errors)
     if ended_on is not None and started_on is not None and "started_on" not in errors:
@@ -145,8 +148,9 @@ def clean_week_activity(*, date, activity, participants) -> dict:
     return data
 
 
-def record_week_activity(scope, commune: Unit, *, user=None, instance: WeekActivity | None = None,
-                         **fields) -> WeekActivity:
+def record_week_activity(
+    scope, commune: Unit, *, user=None, instance: WeekActivity | None = None, **fields
+) -> WeekActivity:
     """Record (or correct) an activity of the commune's Lifelong Learning Week."""
     _check_commune(scope, commune)
     data = clean_week_activity(**fields)
@@ -162,17 +166,35 @@ DECLARED_COUNTS = ("population_15_35", "literate_15_35", "population_15_60", "li
 DECLARED_LEVELS = {"literacy_level": 2, "primary_level": 3, "lower_secondary_level": 3}
 
 
-def clean_declaration(*, year, population_15_35, literate_15_35, population_15_60, literate2_15_60,
-                      literacy_level=0, primary_level=0, lower_secondary_level=0, preschool=False,
-                      declared_by, document, document_number="", document_date) -> dict:
+def clean_declaration(
+    *,
+    year,
+    population_15_35,
+    literate_15_35,
+    population_15_60,
+    literate2_15_60,
+    literacy_level=0,
+    primary_level=0,
+    lower_secondary_level=0,
+    preschool=False,
+    declared_by,
+    document,
+    document_number="",
+    document_date,
+) -> dict:
     """A declaration's figures checked: exact whole numbers, the literate within their age band, the
     15–35 band within the 15–60 one, levels the standards have, and a source (who, which document,
     when). Every refusal names its field and says what to write."""
     errors: dict = {}
-    given = {"population_15_35": population_15_35, "literate_15_35": literate_15_35,
-             "population_15_60": population_15_60, "literate2_15_60": literate2_15_60,
-             "literacy_level": literacy_level, "primary_level": primary_level,
-             "lower_secondary_level": lower_secondary_level}
+    given = {
+        "population_15_35": population_15_35,
+        "literate_15_35": literate_15_35,
+        "population_15_60": population_15_60,
+        "literate2_15_60": literate2_15_60,
+        "literacy_level": literacy_level,
+        "primary_level": primary_level,
+        "lower_secondary_level": lower_secondary_level,
+    }
     today = timezone.localdate()
     if not isinstance(year, int) or not FIRST_YEAR <= year <= today.year:
         errors["year"] = _("Năm kê khai phải từ %(first)d đến %(last)d.") % {"first": FIRST_YEAR, "last": today.year}
@@ -181,34 +203,53 @@ def clean_declaration(*, year, population_15_35, literate_15_35, population_15_6
         data[name] = _check_count(given[name], name, errors, maximum=MAX_POPULATION)
     for name, top in DECLARED_LEVELS.items():
         value = given[name]
-        value = int(value) if isinstance(value, int) or (isinstance(value, str) and value.isascii()
-                                                         and value.isdigit()) else None
+        value = (
+            int(value)
+            if isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit())
+            else None
+        )
         if value is None or not 0 <= value <= top:
-            errors[name] = _("Chọn mức độ đã được công nhận (0 = chưa đạt chuẩn, tối đa mức độ %(top)d).") % {"top": top}
+            errors[name] = _("Chọn mức độ đã được công nhận (0 = chưa đạt chuẩn, tối đa mức độ %(top)d).") % {
+                "top": top
+            }
         data[name] = value
-    if "literate_15_35" not in errors and "population_15_35" not in errors and \
-            data["literate_15_35"] > data["population_15_35"]:
-        errors["literate_15_35"] = _("Số người biết chữ (%(n)d) không được lớn hơn số người 15–35 tuổi (%(total)d).") % {
-            "n": data["literate_15_35"], "total": data["population_15_35"]}
-    if "literate2_15_60" not in errors and "population_15_60" not in errors and \
-            data["literate2_15_60"] > data["population_15_60"]:
-        errors["literate2_15_60"] = _("Số người biết chữ mức độ 2 (%(n)d) không được lớn hơn số người 15–60 tuổi "
-                                      "(%(total)d).") % {"n": data["literate2_15_60"], "total": data["population_15_60"]}
-    if "population_15_35" not in errors and "population_15_60" not in errors and \
-            data["population_15_35"] > data["population_15_60"]:
-        errors["population_15_35"] = _("Số người 15–35 tuổi (%(n)d) nằm trong nhóm 15–60 tuổi nên không được lớn hơn "
-                                       "%(total)d.") % {"n": data["population_15_35"], "total": data["population_15_60"]}
+    if (
+        "literate_15_35" not in errors
+        and "population_15_35" not in errors
+        and data["literate_15_35"] > data["population_15_35"]
+    ):
+        errors["literate_15_35"] = _(
+            "Số người biết chữ (%(n)d) không được lớn hơn số người 15–35 tuổi (%(total)d)."
+        ) % {"n": data["literate_15_35"], "total": data["population_15_35"]}
+    if (
+        "literate2_15_60" not in errors
+        and "population_15_60" not in errors
+        and data["literate2_15_60"] > data["population_15_60"]
+    ):
+        errors["literate2_15_60"] = _(
+            "Số người biết chữ mức độ 2 (%(n)d) không được lớn hơn số người 15–60 tuổi (%(total)d)."
+        ) % {"n": data["literate2_15_60"], "total": data["population_15_60"]}
+    if (
+        "population_15_35" not in errors
+        and "population_15_60" not in errors
+        and data["population_15_35"] > data["population_15_60"]
+    ):
+        errors["population_15_35"] = _(
+            "Số người 15–35 tuổi (%(n)d) nằm trong nhóm 15–60 tuổi nên không được lớn hơn %(total)d."
+        ) % {"n": data["population_15_35"], "total": data["population_15_60"]}
     data["declared_by"] = _check_text(declared_by, "declared_by", _("người kê khai (họ tên, chức vụ)"), errors)
     data["document"] = _check_text(document, "document", _("văn bản nguồn"), errors, max_length=300)
-    data["document_number"] = _check_text(document_number, "document_number", _("số văn bản"), errors,
-                                          required=False, max_length=60)
+    data["document_number"] = _check_text(
+        document_number, "document_number", _("số văn bản"), errors, required=False, max_length=60
+    )
     if document_date is None:
         errors["document_date"] = _("Ghi ngày của văn bản nguồn.")
     elif document_date > today:
         errors["document_date"] = _("Ngày văn bản không được sau hôm nay.")
     elif isinstance(year, int) and document_date.year < year:
         errors["document_date"] = _("Văn bản nguồn phải ban hành từ năm %(year)d trở đi (số liệu của năm đó).") % {
-            "year": year}
+            "year": year
+        }
     data["document_date"] = document_date
     if errors:
         raise ValidationError(errors)
@@ -221,8 +262,9 @@ def declare(scope, commune: Unit, *, user=None, **fields) -> LiteracyDeclaration
     _check_commune(scope, commune)
     data = clean_declaration(**fields)
     with transaction.atomic():
-        record = (LiteracyDeclaration.objects.select_for_update().filter(commune=commune, year=data["year"]).first()
-                  or LiteracyDeclaration(commune=commune))
+        record = LiteracyDeclaration.objects.select_for_update().filter(
+            commune=commune, year=data["year"]
+        ).first() or LiteracyDeclaration(commune=commune)
         for key, value in data.items():
             setattr(record, key, value)
         record.recorded_by = user
@@ -230,6 +272,7 @@ def declare(scope, commune: Unit, *, user=None, **fields) -> LiteracyDeclaration
 
 
 # -- figures up the hierarchy ------------------------------------------------------------------------
+
 
 def count(value) -> str:
     """1240 → "1.240" in Vietnamese, "1,240" in English."""
@@ -258,13 +301,25 @@ class Share:
 
     @property
     def coverage(self) -> str:
-        return _("%(covered)s/%(expected)s xã đã báo cáo") % {"covered": count(self.covered),
-                                                              "expected": count(self.expected)}
+        return _("%(covered)s/%(expected)s xã đã báo cáo") % {
+            "covered": count(self.covered),
+            "expected": count(self.expected),
+        }
 
 
 STANDARDS = ("literacy_level", "primary_level", "lower_secondary_level", "preschool")
-TOTALS = ("communes", "classes", "sessions", "participants", "centres_active", "week_activities",
-          "week_participants", "week_communes", "declared", *DECLARED_COUNTS)
+TOTALS = (
+    "communes",
+    "classes",
+    "sessions",
+    "participants",
+    "centres_active",
+    "week_activities",
+    "week_participants",
+    "week_communes",
+    "declared",
+    *DECLARED_COUNTS,
+)
 
 
 def _levels():
@@ -273,16 +328,16 @@ def _levels():
 
 @dataclass
 class LearningTotals:
-    communes: int = 0           # communes of the current map under the unit (the denominator of coverage)
-    classes: int = 0            # centre classes started in the year
+    communes: int = 0  # communes of the current map under the unit (the denominator of coverage)
+    classes: int = 0  # centre classes started in the year
     sessions: int = 0
-    participants: int = 0       # people taking part, summed over classes (one person in two classes counts twice)
-    centres_active: int = 0     # communes that recorded at least one class in the year
+    participants: int = 0  # people taking part, summed over classes (one person in two classes counts twice)
+    centres_active: int = 0  # communes that recorded at least one class in the year
     week_activities: int = 0
     week_participants: int = 0
-    week_communes: int = 0      # communes that recorded at least one activity of the year's Week
-    declared: int = 0           # communes that declared literacy figures for the year
-    population_15_35: int = 0   # the declared figures, summed over the communes that declared
+    week_communes: int = 0  # communes that recorded at least one activity of the year's Week
+    declared: int = 0  # communes that declared literacy figures for the year
+    population_15_35: int = 0  # the declared figures, summed over the communes that declared
     literate_15_35: int = 0
     population_15_60: int = 0
     literate2_15_60: int = 0
@@ -290,7 +345,7 @@ class LearningTotals:
     # standard → {level: communes holding exactly that level}; preschool: {1: holding, 0: not}
     standards: dict = field(default_factory=lambda: defaultdict(_levels))
 
-    def add(self, other: "LearningTotals") -> None:
+    def add(self, other: LearningTotals) -> None:
         for name in TOTALS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for code, (n, people) in other.by_topic.items():
@@ -361,8 +416,11 @@ def figures(unit: Unit, year: int) -> LearningFigures:
             per_child[pk].communes = 1
 
     classes = CentreClass.objects.filter(started_on__year=year, **under)
-    for row in (classes.values(child, "topic").order_by()
-                .annotate(n=Count("pk"), people=Sum("participants"), sessions=Sum("sessions"))):
+    for row in (
+        classes.values(child, "topic")
+        .order_by()
+        .annotate(n=Count("pk"), people=Sum("participants"), sessions=Sum("sessions"))
+    ):
         target = per_child[row[child]]
         target.classes += row["n"]
         target.sessions += row["sessions"] or 0
@@ -372,17 +430,30 @@ def figures(unit: Unit, year: int) -> LearningFigures:
     for row in classes.values(child).order_by().annotate(n=Count("commune_id", distinct=True)):
         per_child[row[child]].centres_active = row["n"]
 
-    for row in (WeekActivity.objects.filter(date__year=year, **under).values(child).order_by()
-                .annotate(n=Count("pk"), people=Sum("participants"), communes=Count("commune_id", distinct=True))):
+    for row in (
+        WeekActivity.objects.filter(date__year=year, **under)
+        .values(child)
+        .order_by()
+        .annotate(n=Count("pk"), people=Sum("participants"), communes=Count("commune_id", distinct=True))
+    ):
         target = per_child[row[child]]
-        target.week_activities, target.week_participants, target.week_communes = \
-            row["n"], row["people"] or 0, row["communes"]
+        target.week_activities, target.week_participants, target.week_communes = (
+            row["n"],
+            row["people"] or 0,
+            row["communes"],
+        )
 
-    levels = {f"{standard}_{level}": Count("pk", filter=Q(**{standard: level}))
-              for standard, top in (*DECLARED_LEVELS.items(), ("preschool", 1)) for level in range(top + 1)}
+    levels = {
+        f"{standard}_{level}": Count("pk", filter=Q(**{standard: level}))
+        for standard, top in (*DECLARED_LEVELS.items(), ("preschool", 1))
+        for level in range(top + 1)
+    }
     declared = LiteracyDeclaration.objects.filter(year=year, **under)
-    for row in (declared.values(child).order_by()
-                .annotate(n=Count("pk"), **{name: Sum(name) for name in DECLARED_COUNTS}, **levels)):
+    for row in (
+        declared.values(child)
+        .order_by()
+        .annotate(n=Count("pk"), **{name: Sum(name) for name in DECLARED_COUNTS}, **levels)
+    ):
         target = per_child[row[child]]
         target.declared = row["n"]
         for name in DECLARED_COUNTS:

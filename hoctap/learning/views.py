@@ -3,7 +3,6 @@ services; a record outside the reader's territory is a 404, and so is a form the
 (a province officer reads a commune's records, the commune's officers write them)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,11 +26,11 @@ PAGE = 200  # a commune's centre holds tens of classes a year; the page lists th
 
 
 def _unit(scope, unit_id):
-    return scope.get_or_404(Unit.objects.filter(era=Era.CURRENT, level__in=[Level.NATION, Level.PROVINCE,
-                                                                             Level.COMMUNE]), pk=unit_id)
+    return scope.get_or_404(
+        Unit.objects.filter(era=Era.CURRENT, level__in=[Level.NATION, Level.PROVINCE, Level.COMMUNE]), pk=unit_id
+    )
 
 
-@login_required
 def index(request):
     """The reader's own figures: their commune's page (a village officer's commune), or a list when
     they work on several units."""
@@ -46,21 +45,31 @@ def index(request):
     return render(request, "learning/index.html", {"units": units})
 
 
-@login_required
 def summary(request, unit_id):
     scope = scope_for(request)
     unit = _unit(scope, unit_id)
     year = year_asked(request)
     figures = services.figures(unit, year)
-    visible = set(scope.filter(Unit.objects.filter(pk__in=[c.pk for c, _t in figures.children]))
-                  .values_list("pk", flat=True))
-    context = {"unit": unit, "year": year, "years": year_choices(current_year() - 6), "figures": figures, "visible": visible,
-               "total": figures.total, "can_write": scope.can(WRITE, unit) and unit.level == Level.COMMUNE,
-               "child_kind": {Level.NATION: _("Tỉnh, thành phố"), Level.PROVINCE: _("Xã, phường")}.get(unit.level, "")}
+    visible = set(
+        scope.filter(Unit.objects.filter(pk__in=[c.pk for c, _t in figures.children])).values_list("pk", flat=True)
+    )
+    context = {
+        "unit": unit,
+        "year": year,
+        "years": year_choices(current_year() - 6),
+        "figures": figures,
+        "visible": visible,
+        "total": figures.total,
+        "can_write": scope.can(WRITE, unit) and unit.level == Level.COMMUNE,
+        "child_kind": {Level.NATION: _("Tỉnh, thành phố"), Level.PROVINCE: _("Xã, phường")}.get(unit.level, ""),
+    }
     total = figures.total
-    context.update(literacy2=total.standard_share("literacy_level", 2), primary3=total.standard_share("primary_level", 3),
-                   secondary2=total.standard_share("lower_secondary_level", 2),
-                   preschool=total.standard_share("preschool", 1))
+    context.update(
+        literacy2=total.standard_share("literacy_level", 2),
+        primary3=total.standard_share("primary_level", 3),
+        secondary2=total.standard_share("lower_secondary_level", 2),
+        preschool=total.standard_share("preschool", 1),
+    )
     if unit.level == Level.COMMUNE:
         context["classes"] = scope.filter(CentreClass.objects.filter(commune=unit, started_on__year=year))[:PAGE]
         context["activities"] = scope.filter(WeekActivity.objects.filter(commune=unit, date__year=year))[:PAGE]
@@ -90,23 +99,33 @@ EXPORT_COLUMNS = [
     ExportColumn(_lazy("Người 15–60 tuổi (xã đã kê khai)"), lambda r: r[1].population_15_60, 14),
     ExportColumn(_lazy("Trong đó biết chữ mức độ 2"), lambda r: r[1].literate2_15_60, 12),
     ExportColumn(_lazy("Tỷ lệ biết chữ mức độ 2, 15–60 (%)"), lambda r: _rate(r[1].literate2_share()), 12),
-    ExportColumn(_lazy("Xã đạt chuẩn xóa mù chữ mức độ 2"), lambda r: r[1].standard_share("literacy_level", 2).numerator, 14),
-    ExportColumn(_lazy("Xã đạt chuẩn PCGD tiểu học mức độ 3"), lambda r: r[1].standard_share("primary_level", 3).numerator, 14),
-    ExportColumn(_lazy("Xã đạt chuẩn PCGD THCS mức độ 2 trở lên"),
-                 lambda r: r[1].standard_share("lower_secondary_level", 2).numerator, 14),
-    ExportColumn(_lazy("Xã đạt chuẩn PCGD mầm non trẻ 5 tuổi"), lambda r: r[1].standard_share("preschool", 1).numerator, 14),
+    ExportColumn(
+        _lazy("Xã đạt chuẩn xóa mù chữ mức độ 2"), lambda r: r[1].standard_share("literacy_level", 2).numerator, 14
+    ),
+    ExportColumn(
+        _lazy("Xã đạt chuẩn PCGD tiểu học mức độ 3"), lambda r: r[1].standard_share("primary_level", 3).numerator, 14
+    ),
+    ExportColumn(
+        _lazy("Xã đạt chuẩn PCGD THCS mức độ 2 trở lên"),
+        lambda r: r[1].standard_share("lower_secondary_level", 2).numerator,
+        14,
+    ),
+    ExportColumn(
+        _lazy("Xã đạt chuẩn PCGD mầm non trẻ 5 tuổi"), lambda r: r[1].standard_share("preschool", 1).numerator, 14
+    ),
 ]
 
 
-@login_required
 def summary_xlsx(request, unit_id):
     """The page's figures as a spreadsheet: the unit's total, then one row per child."""
     scope = scope_for(request)
     unit = _unit(scope, unit_id)
     year = year_asked(request)
     figures = services.figures(unit, year)
-    topic_columns = [ExportColumn(_("Lớp: %(topic)s") % {"topic": name}, lambda r, code=code: r[1].by_topic.get(code, [0, 0])[0], 12)
-                     for code, name in topics.choices()]
+    topic_columns = [
+        ExportColumn(_("Lớp: %(topic)s") % {"topic": name}, lambda r, code=code: r[1].by_topic.get(code, [0, 0])[0], 12)
+        for code, name in topics.choices()
+    ]
     rows = [(_("Tổng: %(unit)s") % {"unit": unit.name}, figures.total)] + [(c.name, t) for c, t in figures.children]
     filename = f"{pgettext('file name', 'hoc-tap-cong-dong')}-{unit.code}-{year}"
     return xlsx_response(filename, pgettext("file name", "Học tập cộng đồng"), EXPORT_COLUMNS + topic_columns, rows)
@@ -120,15 +139,17 @@ def _commune(scope, unit_id):
 
 
 def _render_form(request, form, title, unit, back, submit):
-    return render(request, "learning/form.html", {"form": form, "title": title, "subtitle": unit.name,
-                                                  "back": back, "submit": submit})
+    return render(
+        request,
+        "learning/form.html",
+        {"form": form, "title": title, "subtitle": unit.name, "back": back, "submit": submit},
+    )
 
 
 def _back(unit, year):
     return f"{reverse('learning:summary', args=[unit.pk])}?year={year}"
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def class_form(request, unit_id=None, class_id=None):
     scope = scope_for(request)
@@ -146,14 +167,15 @@ def class_form(request, unit_id=None, class_id=None):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Đã ghi lớp «%(name)s»: %(n)s người tham gia.") % {
-                "name": record.name, "n": record.participants})
+            messages.success(
+                request,
+                _("Đã ghi lớp «%(name)s»: %(n)s người tham gia.") % {"name": record.name, "n": record.participants},
+            )
             return redirect(_back(unit, record.started_on.year))
     title = _("Sửa lớp học") if instance else _("Ghi lớp học ở trung tâm học tập cộng đồng")
     return _render_form(request, form, title, unit, _back(unit, year_asked(request)), _("Ghi"))
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def week_form(request, unit_id=None, activity_id=None):
     scope = scope_for(request)
@@ -167,8 +189,9 @@ def week_form(request, unit_id=None, activity_id=None):
     form = WeekActivityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            record = services.record_week_activity(scope, unit, user=request.user, instance=instance,
-                                                   **form.cleaned_data)
+            record = services.record_week_activity(
+                scope, unit, user=request.user, instance=instance, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -178,7 +201,6 @@ def week_form(request, unit_id=None, activity_id=None):
     return _render_form(request, form, title, unit, _back(unit, year_asked(request)), _("Ghi"))
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def declaration_form(request, unit_id):
     scope = scope_for(request)

@@ -14,8 +14,30 @@ from .models import Branch, BranchKind
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Đức", "Thu", "Minh", "Thị Thanh", "Quang", "Ngọc"]
-GIVEN = ["An", "Bình", "Cúc", "Dũng", "Hà", "Hải", "Hạnh", "Khánh", "Lan", "Long", "Mai", "Nam", "Oanh",
-         "Phúc", "Quỳnh", "Sơn", "Tâm", "Thắng", "Uyên", "Vinh", "Xuân", "Yến"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cúc",
+    "Dũng",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Khánh",
+    "Lan",
+    "Long",
+    "Mai",
+    "Nam",
+    "Oanh",
+    "Phúc",
+    "Quỳnh",
+    "Sơn",
+    "Tâm",
+    "Thắng",
+    "Uyên",
+    "Vinh",
+    "Xuân",
+    "Yến",
+]
 DUES = 50_000  # the demo's yearly dues; the charter leaves the amount to each association
 
 
@@ -32,30 +54,67 @@ def load(context, log):
         if Branch.objects.filter(commune=commune).exists():
             continue
         made += 1
-        branches = [services.save_branch(scope, Branch(
-            unit=village, kind=BranchKind.VILLAGE, name=f"Chi hội khuyến học {village.name}",
-            founded_on=datetime.date(2010 + i, 3, 1))) for i, village in enumerate(context["villages"][commune.pk][:3])]
+        branches = [
+            services.save_branch(
+                scope,
+                Branch(
+                    unit=village,
+                    kind=BranchKind.VILLAGE,
+                    name=f"Chi hội khuyến học {village.name}",
+                    founded_on=datetime.date(2010 + i, 3, 1),
+                ),
+            )
+            for i, village in enumerate(context["villages"][commune.pk][:3])
+        ]
         school = Organisation.objects.filter(commune=commune, kind="school").first()
-        branches.append(services.save_branch(scope, Branch(
-            unit=commune, kind=BranchKind.SCHOOL, organisation=school,
-            name=f"Chi hội {school.name}" if school else f"Chi hội khuyến học Trường Tiểu học {commune.short_name}")))
+        branches.append(
+            services.save_branch(
+                scope,
+                Branch(
+                    unit=commune,
+                    kind=BranchKind.SCHOOL,
+                    organisation=school,
+                    name=f"Chi hội {school.name}"
+                    if school
+                    else f"Chi hội khuyến học Trường Tiểu học {commune.short_name}",
+                ),
+            )
+        )
         clan = ClanBranch.objects.filter(commune=commune).first()
-        branches.append(services.save_branch(scope, Branch(
-            unit=commune, kind=BranchKind.CLAN, clan=clan,
-            name=f"Chi hội khuyến học {clan.name}" if clan else f"Chi hội khuyến học dòng họ Nguyễn {commune.short_name}")))
+        branches.append(
+            services.save_branch(
+                scope,
+                Branch(
+                    unit=commune,
+                    kind=BranchKind.CLAN,
+                    clan=clan,
+                    name=f"Chi hội khuyến học {clan.name}"
+                    if clan
+                    else f"Chi hội khuyến học dòng họ Nguyễn {commune.short_name}",
+                ),
+            )
+        )
         members = []
         for b, branch in enumerate(branches):
             for k in range(8 + 2 * (b < 3) - index):
                 n = 100 * index + 10 * b + k
                 year = (first - 6 + k) if k < 6 else (last if k < 8 else this)
                 joined = not_after_today(datetime.date(year, 1 + k % 11, 5 + b))
-                members.append(services.join(
-                    scope, branch, joined_on=joined, full_name=_name(n), sex="female" if k % 2 else "male",
-                    birth_year=1950 + (n * 3) % 50, card_number=f"KH-{commune.code}-{n:04d}", user=recorder).member)
+                members.append(
+                    services.join(
+                        scope,
+                        branch,
+                        joined_on=joined,
+                        full_name=_name(n),
+                        sex="female" if k % 2 else "male",
+                        birth_year=1950 + (n * 3) % 50,
+                        card_number=f"KH-{commune.code}-{n:04d}",
+                        user=recorder,
+                    ).member
+                )
         leave_on = not_after_today(datetime.date(last, 10, 2))
         for member in [m for m in members[::9] if m.memberships.get().joined_on < leave_on]:
-            services.leave(scope, member, left_on=leave_on, reason="moved_away",
-                           user=recorder)
+            services.leave(scope, member, left_on=leave_on, reason="moved_away", user=recorder)
         mover = members[1]
         services.move(scope, mover, branches[3], on=not_after_today(datetime.date(this, 2, 1)), user=recorder)
         for m, member in enumerate(members):
@@ -67,28 +126,56 @@ def load(context, log):
                 joined = member.memberships.order_by("joined_on").first().joined_on
                 if joined.year > year:
                     continue  # not yet a member that year
-                services.record_dues(scope, member, year=year, amount=DUES,
-                                     paid_on=not_after_today(max(joined, datetime.date(year, 3, 1 + m % 25))),
-                                     user=recorder)
+                services.record_dues(
+                    scope,
+                    member,
+                    year=year,
+                    amount=DUES,
+                    paid_on=not_after_today(max(joined, datetime.date(year, 3, 1 + m % 25))),
+                    user=recorder,
+                )
         chair, vice = members[2], members[3]
         started = datetime.date(first - 3, 6, 1)
         services.add_office(scope, chair, position="chair", started_on=started, manages_clc=True)
         services.add_office(scope, vice, position="vice_chair", started_on=started, in_clc=True)
         services.add_office(scope, members[4], position="officer", started_on=started, in_clc=index == 0)
         for b, branch in enumerate(branches):
-            head = next(m for m in members if m.memberships.filter(branch=branch, left_on__isnull=True).exists()
-                        and m not in (chair, vice, members[4]))
-            services.add_office(scope, head, position="branch_head", branch=branch, started_on=started,
-                                in_clc=b < 2)
+            head = next(
+                m
+                for m in members
+                if m.memberships.filter(branch=branch, left_on__isnull=True).exists()
+                and m not in (chair, vice, members[4])
+            )
+            services.add_office(scope, head, position="branch_head", branch=branch, started_on=started, in_clc=b < 2)
         for m, member in enumerate(members[:30]):
-            services.add_training(scope, member, topic="programme", date=datetime.date(last, 4, 12),
-                                  course="Hội nghị quán triệt Chương trình 387 và 677", organiser="Hội Khuyến học tỉnh")
+            services.add_training(
+                scope,
+                member,
+                topic="programme",
+                date=datetime.date(last, 4, 12),
+                course="Hội nghị quán triệt Chương trình 387 và 677",
+                organiser="Hội Khuyến học tỉnh",
+            )
             if m % 2 == 0:
-                services.add_training(scope, member, topic="citizen", date=datetime.date(last, 6, 20),
-                                      course="Tập huấn tiêu chí Công dân học tập", organiser="Hội Khuyến học xã")
+                services.add_training(
+                    scope,
+                    member,
+                    topic="citizen",
+                    date=datetime.date(last, 6, 20),
+                    course="Tập huấn tiêu chí Công dân học tập",
+                    organiser="Hội Khuyến học xã",
+                )
         for member in (chair, vice):
-            services.add_training(scope, member, topic="it", date=datetime.date(last, 8, 15),
-                                  course="Bồi dưỡng ứng dụng CNTT cho cán bộ khuyến học", organiser="Hội Khuyến học tỉnh")
+            services.add_training(
+                scope,
+                member,
+                topic="it",
+                date=datetime.date(last, 8, 15),
+                course="Bồi dưỡng ứng dụng CNTT cho cán bộ khuyến học",
+                organiser="Hội Khuyến học tỉnh",
+            )
     totals = services.figures(context["province"], last).total
-    log(f"Hội viên, chi hội năm {last}: {made} xã mới; {totals.branches} chi hội, {totals.members} hội viên, "
-        f"hội phí {totals.dues:,} đ")
+    log(
+        f"Hội viên, chi hội năm {last}: {made} xã mới; {totals.branches} chi hội, {totals.members} hội viên, "
+        f"hội phí {totals.dues:,} đ"
+    )

@@ -29,8 +29,9 @@ class BranchForm(forms.ModelForm):
     def __init__(self, *args, units, organisations, clans, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["unit"].label_from_instance = lambda unit: unit.name if unit.level == "commune" \
-            else f"{unit.name} ({unit.parent.name})"
+        self.fields["unit"].label_from_instance = lambda unit: (
+            unit.name if unit.level == "commune" else f"{unit.name} ({unit.parent.name})"
+        )
         for name, queryset in (("organisation", organisations), ("clan", clans)):
             if queryset.count() > MAX_OPTIONS:
                 del self.fields[name]
@@ -43,11 +44,16 @@ class BranchForm(forms.ModelForm):
 class JoinForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
     sex = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), *Sex.choices], required=False)
-    birth_year = forms.IntegerField(label=_("Năm sinh"), required=False,
-                                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    birth_year = forms.IntegerField(
+        label=_("Năm sinh"), required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
     card_number = forms.CharField(label=_("Số thẻ hội viên (nếu có)"), max_length=30, required=False)
-    phone = forms.CharField(label=_("Điện thoại (nếu có)"), max_length=20, required=False,
-                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    phone = forms.CharField(
+        label=_("Điện thoại (nếu có)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
     joined_on = _date(_("Ngày vào hội"))
 
     def __init__(self, *args, **kwargs):
@@ -57,8 +63,9 @@ class JoinForm(forms.Form):
 
 class LeaveForm(forms.Form):
     left_on = _date(_("Ngày ra"))
-    reason = forms.ChoiceField(label=_("Lý do"), choices=[(v, label) for v, label in LeaveReason.choices
-                                                           if v != LeaveReason.MOVED])
+    reason = forms.ChoiceField(
+        label=_("Lý do"), choices=[(v, label) for v, label in LeaveReason.choices if v != LeaveReason.MOVED]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,9 +84,12 @@ class MoveForm(forms.Form):
 
 class DuesForm(forms.Form):
     year = forms.IntegerField(label=_("Hội phí năm"), widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    amount = forms.CharField(label=_("Số tiền (đồng)"), max_length=30,
-                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-                             help_text=_("Chỉ gồm chữ số, có thể có dấu chấm ngăn cách: 50.000"))
+    amount = forms.CharField(
+        label=_("Số tiền (đồng)"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Chỉ gồm chữ số, có thể có dấu chấm ngăn cách: 50.000"),
+    )
     paid_on = _date(_("Ngày nộp"))
 
     def __init__(self, *args, **kwargs):
@@ -90,12 +100,14 @@ class DuesForm(forms.Form):
 
 class OfficeForm(forms.Form):
     position = forms.ChoiceField(label=_("Chức vụ"), choices=Position.choices)
-    branch = forms.ModelChoiceField(label=_("Chi hội (với chi hội trưởng, chi hội phó)"),
-                                    queryset=Branch.objects.none(), required=False)
+    branch = forms.ModelChoiceField(
+        label=_("Chi hội (với chi hội trưởng, chi hội phó)"), queryset=Branch.objects.none(), required=False
+    )
     started_on = _date(_("Từ ngày"))
     in_clc = forms.BooleanField(label=_("Tham gia hoạt động Trung tâm học tập cộng đồng"), required=False)
-    manages_clc = forms.BooleanField(label=_("Trong Ban quản lý Trung tâm học tập cộng đồng (Chủ tịch, Phó Chủ tịch)"),
-                                     required=False)
+    manages_clc = forms.BooleanField(
+        label=_("Trong Ban quản lý Trung tâm học tập cộng đồng (Chủ tịch, Phó Chủ tịch)"), required=False
+    )
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)

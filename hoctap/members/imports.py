@@ -41,28 +41,51 @@ class MembersTemplate(ImportTemplate):
         "dues": gettext_lazy("Hội phí"),
     }
     guide = (
-        gettext_lazy("Mỗi dòng là một hội viên của một chi hội. Chi hội phải có sẵn trên hệ thống (trang «Hội viên, chi hội»)."),
-        gettext_lazy("Hội viên được nhận ra theo số thẻ hội viên trong xã; không có số thẻ thì theo họ tên và năm sinh trong chi hội."),
+        gettext_lazy(
+            "Mỗi dòng là một hội viên của một chi hội. Chi hội phải có sẵn trên hệ thống (trang «Hội viên, chi hội»)."
+        ),
+        gettext_lazy(
+            "Hội viên được nhận ra theo số thẻ hội viên trong xã; không có số thẻ thì theo họ tên và năm sinh trong chi hội."
+        ),
         gettext_lazy("Ngày vào hội đã ghi không bị sửa; ghi «Ngày ra» và «Lý do ra» khi hội viên ra khỏi chi hội."),
         gettext_lazy("Hội phí: ghi năm và số tiền (đồng, chỉ chữ số) nếu hội viên đã nộp; mỗi năm một lần."),
         gettext_lazy("Chuyển hội viên sang chi hội khác làm trên trang của hội viên, không qua tệp."),
     )
     columns = (
-        Column("commune_code", gettext_lazy("Mã xã"), required=True, max_length=20, example="12001", width=10,
-               help=gettext_lazy("Mã xã, phường, đặc khu theo bản đồ hiện hành.")),
+        Column(
+            "commune_code",
+            gettext_lazy("Mã xã"),
+            required=True,
+            max_length=20,
+            example="12001",
+            width=10,
+            help=gettext_lazy("Mã xã, phường, đặc khu theo bản đồ hiện hành."),
+        ),
         Column("branch", gettext_lazy("Chi hội"), required=True, max_length=200, example="Chi hội thôn Đông", width=24),
-        Column("full_name", gettext_lazy("Họ và tên"), required=True, max_length=200, example="Nguyễn Văn An", width=24),
+        Column(
+            "full_name", gettext_lazy("Họ và tên"), required=True, max_length=200, example="Nguyễn Văn An", width=24
+        ),
         Column("sex", gettext_lazy("Giới tính"), Kind.CHOICE, choices=tuple(Sex.choices), width=10),
         Column("birth_year", gettext_lazy("Năm sinh"), Kind.YEAR, example="1958", width=10),
         Column("card_number", gettext_lazy("Số thẻ hội viên"), max_length=30, example="KH-0123", width=14),
         Column("joined_on", gettext_lazy("Ngày vào hội"), Kind.DATE, required=True, example="15/03/2019", width=14),
         Column("left_on", gettext_lazy("Ngày ra"), Kind.DATE, width=14),
-        Column("leave_reason", gettext_lazy("Lý do ra"), Kind.CHOICE,
-               choices=tuple((v, label) for v, label in LeaveReason.choices if v != LeaveReason.MOVED), width=20),
+        Column(
+            "leave_reason",
+            gettext_lazy("Lý do ra"),
+            Kind.CHOICE,
+            choices=tuple((v, label) for v, label in LeaveReason.choices if v != LeaveReason.MOVED),
+            width=20,
+        ),
         Column("dues_year", gettext_lazy("Năm hội phí"), Kind.INTEGER, example="2026", width=10),
         Column("dues_amount", gettext_lazy("Hội phí đã nộp (đồng)"), Kind.INTEGER, example="50000", width=14),
-        Column("dues_paid_on", gettext_lazy("Ngày nộp hội phí"), Kind.DATE, width=14,
-               help=gettext_lazy("Để trống: ngày 31/12 của năm hội phí, hoặc hôm nay nếu năm chưa hết.")),
+        Column(
+            "dues_paid_on",
+            gettext_lazy("Ngày nộp hội phí"),
+            Kind.DATE,
+            width=14,
+            help=gettext_lazy("Để trống: ngày 31/12 của năm hội phí, hoặc hôm nay nếu năm chưa hết."),
+        ),
     )
 
     def permitted(self, scope) -> bool:
@@ -84,21 +107,24 @@ class MembersTemplate(ImportTemplate):
         for row in rows:
             _check_names(row, self, "full_name", "card_number")
         commune_ids = {row.data["unit"].pk for row in rows if "unit" in row.data}
-        branches = {(b.commune_id, b.name_folded): b
-                    for b in Branch.objects.filter(commune_id__in=commune_ids).select_related("unit")}
+        branches = {
+            (b.commune_id, b.name_folded): b
+            for b in Branch.objects.filter(commune_id__in=commune_ids).select_related("unit")
+        }
         cards = {row["card_number"] for row in rows if row["card_number"]}
         names = {fold(row["full_name"]) for row in rows if row["full_name"]}
         candidates = {}
-        for member in (Member.objects.filter(card_number__in=cards)
-                       .select_related("unit") if cards else []):
+        for member in Member.objects.filter(card_number__in=cards).select_related("unit") if cards else []:
             candidates.setdefault(("card", member.card_number), []).append(member)
         by_branch = {}
-        for membership in (Membership.objects.filter(branch__in=branches.values(), member__name_folded__in=names)
-                           .select_related("member")):
+        for membership in Membership.objects.filter(
+            branch__in=branches.values(), member__name_folded__in=names
+        ).select_related("member"):
             member = membership.member
             by_branch.setdefault((membership.branch_id, member.name_folded, member.birth_year), {})[member.pk] = member
-        member_ids = ({m.pk for ms in candidates.values() for m in ms}
-                      | {pk for found in by_branch.values() for pk in found})
+        member_ids = {m.pk for ms in candidates.values() for m in ms} | {
+            pk for found in by_branch.values() for pk in found
+        }
         history = {}
         for membership in Membership.objects.filter(member_id__in=member_ids).select_related("branch"):
             history.setdefault(membership.member_id, []).append(membership)
@@ -110,9 +136,14 @@ class MembersTemplate(ImportTemplate):
             branch = branches.get((commune.pk, fold(row["branch"])))
             if branch is None:
                 known = sorted(b.name for (c, _f), b in branches.items() if c == commune.pk)[:8]
-                row.error("branch", _("Xã chưa có chi hội mang tên này. Lập chi hội trên trang «Hội viên, chi hội» "
-                                      "hoặc sửa tên cho đúng%(known)s.") % {
-                    "known": (_(" (đang có: %(names)s)") % {"names": "; ".join(known)}) if known else ""})
+                row.error(
+                    "branch",
+                    _(
+                        "Xã chưa có chi hội mang tên này. Lập chi hội trên trang «Hội viên, chi hội» "
+                        "hoặc sửa tên cho đúng%(known)s."
+                    )
+                    % {"known": (_(" (đang có: %(names)s)") % {"names": "; ".join(known)}) if known else ""},
+                )
                 continue
             if not run.scope.can(self.capability, branch.unit):
                 row.error("branch", _("Chi hội này nằm ngoài địa bàn bạn được giao."))
@@ -141,19 +172,25 @@ class MembersTemplate(ImportTemplate):
             row.error("left_on", _("Có lý do ra thì ghi ngày ra."))
         member = None
         if row["card_number"]:
-            found = [m for m in candidates.get(("card", row["card_number"]), [])
-                     if m.unit.path.startswith(commune.path)]
+            found = [
+                m for m in candidates.get(("card", row["card_number"]), []) if m.unit.path.startswith(commune.path)
+            ]
             if found:
                 member = found[0]
                 if member.name_folded != fold(row["full_name"]):
-                    row.error("card_number", _("Số thẻ này đã cấp cho hội viên %(name)s; kiểm tra lại số thẻ.")
-                              % {"name": member.full_name})
+                    row.error(
+                        "card_number",
+                        _("Số thẻ này đã cấp cho hội viên %(name)s; kiểm tra lại số thẻ.") % {"name": member.full_name},
+                    )
                     return
         if member is None:
             found = by_branch.get((branch.pk, fold(row["full_name"]), row["birth_year"]), {})
             if len(found) > 1:
-                row.error("full_name", _("Chi hội có %(n)d hội viên cùng họ tên và năm sinh này; ghi số thẻ hội viên "
-                                         "để phân biệt.") % {"n": len(found)})
+                row.error(
+                    "full_name",
+                    _("Chi hội có %(n)d hội viên cùng họ tên và năm sinh này; ghi số thẻ hội viên để phân biệt.")
+                    % {"n": len(found)},
+                )
                 return
             member = next(iter(found.values()), None)
         if row.has_errors:
@@ -176,27 +213,42 @@ class MembersTemplate(ImportTemplate):
         last = memberships[-1] if memberships else None
         if same is None and last is not None and last.left_on is None:
             if last.branch_id != branch.pk:
-                row.error("branch", _("Hội viên đang sinh hoạt ở %(branch)s; chuyển chi hội trên trang của hội viên.")
-                          % {"branch": last.branch.name})
+                row.error(
+                    "branch",
+                    _("Hội viên đang sinh hoạt ở %(branch)s; chuyển chi hội trên trang của hội viên.")
+                    % {"branch": last.branch.name},
+                )
                 return
-            run.note(row.number, _("Dòng %(row)d: sổ ghi %(name)s vào chi hội ngày %(day)s; ngày đã ghi được giữ.")
-                     % {"row": row.number, "name": member.full_name, "day": last.joined_on.strftime("%d/%m/%Y")})
+            run.note(
+                row.number,
+                _("Dòng %(row)d: sổ ghi %(name)s vào chi hội ngày %(day)s; ngày đã ghi được giữ.")
+                % {"row": row.number, "name": member.full_name, "day": last.joined_on.strftime("%d/%m/%Y")},
+            )
             same = last
         if same is None:
             if last is not None and joined < last.left_on:
-                row.error("joined_on", _("Ngày vào lại không được trước ngày ra khỏi chi hội trước (%(day)s).")
-                          % {"day": last.left_on.strftime("%d/%m/%Y")})
+                row.error(
+                    "joined_on",
+                    _("Ngày vào lại không được trước ngày ra khỏi chi hội trước (%(day)s).")
+                    % {"day": last.left_on.strftime("%d/%m/%Y")},
+                )
                 return
             self._act(row, run, "join", memberships)
         elif same.left_on is None and left is not None:
             if left < same.joined_on:
-                row.error("left_on", _("Ngày ra không được trước ngày vào hội (%(day)s).")
-                          % {"day": same.joined_on.strftime("%d/%m/%Y")})
+                row.error(
+                    "left_on",
+                    _("Ngày ra không được trước ngày vào hội (%(day)s).")
+                    % {"day": same.joined_on.strftime("%d/%m/%Y")},
+                )
                 return
             self._act(row, run, "leave", memberships)
         elif same.left_on is not None and left is not None and left != same.left_on:
-            row.error("left_on", _("Sổ đã ghi hội viên ra ngày %(day)s; ngày ra đã ghi không sửa được.")
-                      % {"day": same.left_on.strftime("%d/%m/%Y")})
+            row.error(
+                "left_on",
+                _("Sổ đã ghi hội viên ra ngày %(day)s; ngày ra đã ghi không sửa được.")
+                % {"day": same.left_on.strftime("%d/%m/%Y")},
+            )
         else:
             self._act(row, run, None, memberships)
 
@@ -205,8 +257,7 @@ class MembersTemplate(ImportTemplate):
         """Remember what the row will do and the member's periods after it (for the dues check)."""
         joined, left = row["joined_on"], row["left_on"]
         row.data["action"] = action
-        periods = [(m.joined_on, left if action == "leave" and m.left_on is None else m.left_on)
-                   for m in memberships]
+        periods = [(m.joined_on, left if action == "leave" and m.left_on is None else m.left_on) for m in memberships]
         if action == "join":
             periods.append((joined, left))
         row.data["periods"] = periods
@@ -224,21 +275,30 @@ class MembersTemplate(ImportTemplate):
             return
         this_year = timezone.localdate().year
         if not services.FIRST_JOIN.year <= year <= this_year + 1:
-            row.error("dues_year", _("Năm hội phí phải từ %(first)d đến %(last)d.")
-                      % {"first": services.FIRST_JOIN.year, "last": this_year + 1})
+            row.error(
+                "dues_year",
+                _("Năm hội phí phải từ %(first)d đến %(last)d.")
+                % {"first": services.FIRST_JOIN.year, "last": this_year + 1},
+            )
             return
         if not 0 < amount < MAX_AMOUNT:
             row.error("dues_amount", _("Số tiền phải lớn hơn 0 đồng."))
             return
         periods = row.data.get("periods", [])
         if not any(joined.year <= year and (left is None or left.year >= year) for joined, left in periods):
-            row.error("dues_year", _("Năm %(year)d hội viên chưa sinh hoạt ở chi hội nào; kiểm tra năm hội phí hoặc "
-                                     "ngày vào hội.") % {"year": year})
+            row.error(
+                "dues_year",
+                _("Năm %(year)d hội viên chưa sinh hoạt ở chi hội nào; kiểm tra năm hội phí hoặc ngày vào hội.")
+                % {"year": year},
+            )
             return
         earlier = dues.get((member.pk, year)) if member else None
         if earlier is not None and earlier.amount != amount:
-            row.error("dues_amount", _("Sổ đã ghi hội phí năm %(year)d là %(amount)s; hội phí đã ghi không sửa qua tệp.")
-                      % {"year": year, "amount": format_dong(earlier.amount)})
+            row.error(
+                "dues_amount",
+                _("Sổ đã ghi hội phí năm %(year)d là %(amount)s; hội phí đã ghi không sửa qua tệp.")
+                % {"year": year, "amount": format_dong(earlier.amount)},
+            )
         elif earlier is not None:
             run.count("dues", Outcome.UNCHANGED)
         else:
@@ -248,9 +308,12 @@ class MembersTemplate(ImportTemplate):
     # -- write ----------------------------------------------------------------------------------
 
     def apply(self, rows, run):
-        branches = {b.pk: b for b in Branch.objects.filter(pk__in={row.data["branch_id"] for row in rows
-                                                                   if "branch_id" in row.data})
-                    .select_related("unit", "commune")}
+        branches = {
+            b.pk: b
+            for b in Branch.objects.filter(
+                pk__in={row.data["branch_id"] for row in rows if "branch_id" in row.data}
+            ).select_related("unit", "commune")
+        }
         for row in rows:
             try:
                 self._apply_row(row, run, branches)
@@ -266,8 +329,14 @@ class MembersTemplate(ImportTemplate):
         action = row.data.get("action")
         if action == "join":
             membership = services.join(
-                run.scope, branch, joined_on=row["joined_on"], member=member, user=run.actor,
-                full_name=row["full_name"], sex=row["sex"] or "", birth_year=row["birth_year"],
+                run.scope,
+                branch,
+                joined_on=row["joined_on"],
+                member=member,
+                user=run.actor,
+                full_name=row["full_name"],
+                sex=row["sex"] or "",
+                birth_year=row["birth_year"],
                 card_number=row["card_number"] or "",
             )
             member = membership.member
@@ -276,8 +345,9 @@ class MembersTemplate(ImportTemplate):
         if row.data.get("dues"):
             year = row["dues_year"]
             paid_on = row["dues_paid_on"] or min(datetime.date(year, 12, 31), timezone.localdate())
-            services.record_dues(run.scope, member, year=year, amount=row["dues_amount"], paid_on=paid_on,
-                                 user=run.actor)
+            services.record_dues(
+                run.scope, member, year=year, amount=row["dues_amount"], paid_on=paid_on, user=run.actor
+            )
 
 
 MEMBERS = register_template(MembersTemplate())

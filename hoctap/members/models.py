@@ -42,10 +42,12 @@ class Branch(models.Model):
     commune = models.ForeignKey(Unit, models.PROTECT, related_name="+", editable=False)
     kind = models.CharField(_("chi hội ở"), max_length=20, choices=BranchKind.choices)
     name = models.CharField(_("tên chi hội"), max_length=200, validators=[VisibleText(_("tên chi hội"))])
-    organisation = models.ForeignKey(Organisation, models.SET_NULL, null=True, blank=True, related_name="+",
-                                     verbose_name=_("cơ quan, trường học"))
-    clan = models.ForeignKey(ClanBranch, models.SET_NULL, null=True, blank=True, related_name="+",
-                             verbose_name=_("dòng họ"))
+    organisation = models.ForeignKey(
+        Organisation, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("cơ quan, trường học")
+    )
+    clan = models.ForeignKey(
+        ClanBranch, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("dòng họ")
+    )
     founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
     dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
     name_folded = models.CharField(max_length=200, editable=False, db_index=True)
@@ -62,7 +64,8 @@ class Branch(models.Model):
             models.UniqueConstraint(fields=["commune", "name_folded"], name="members_branch_name_per_commune"),
             models.CheckConstraint(condition=Q(kind__in=BranchKind.values), name="members_branch_kind"),
             models.CheckConstraint(
-                condition=Q(dissolved_on__isnull=True) | Q(founded_on__isnull=True)
+                condition=Q(dissolved_on__isnull=True)
+                | Q(founded_on__isnull=True)
                 | Q(dissolved_on__gte=F("founded_on")),
                 name="members_branch_dates",
             ),
@@ -102,8 +105,9 @@ class Member(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=200, validators=[VisibleText(_("họ và tên"))])
     sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
-    card_number = models.CharField(_("số thẻ hội viên"), max_length=30, blank=True,
-                                   validators=[VisibleText(_("số thẻ hội viên"))])
+    card_number = models.CharField(
+        _("số thẻ hội viên"), max_length=30, blank=True, validators=[VisibleText(_("số thẻ hội viên"))]
+    )
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     name_folded = models.CharField(max_length=200, editable=False, db_index=True)
     sort_key = models.CharField(max_length=1000, editable=False)
@@ -158,13 +162,16 @@ class Membership(models.Model):
         ordering = ["joined_on", "pk"]
         indexes = [models.Index(fields=["branch", "joined_on"], name="members_ms_branch_joined")]
         constraints = [
-            models.UniqueConstraint(fields=["member"], condition=Q(left_on__isnull=True),
-                                    name="members_one_open_membership"),
-            models.CheckConstraint(condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
-                                   name="members_membership_dates"),
-            models.CheckConstraint(condition=Q(left_on__isnull=True, leave_reason="")
-                                   | Q(left_on__isnull=False) & ~Q(leave_reason=""),
-                                   name="members_membership_reason"),
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(left_on__isnull=True), name="members_one_open_membership"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")), name="members_membership_dates"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True, leave_reason="") | Q(left_on__isnull=False) & ~Q(leave_reason=""),
+                name="members_membership_reason",
+            ),
         ]
 
     def __str__(self):
@@ -175,8 +182,9 @@ class Membership(models.Model):
             before = Membership.objects.get(pk=self.pk)
             fixed = ("member_id", "branch_id", "joined_on")
             if any(getattr(before, name) != getattr(self, name) for name in fixed) or (
-                    before.left_on is not None
-                    and (before.left_on, before.leave_reason) != (self.left_on, self.leave_reason)):
+                before.left_on is not None
+                and (before.left_on, before.leave_reason) != (self.left_on, self.leave_reason)
+            ):
                 raise HistoryRewrite("A membership is never rewritten; record a leave or a new membership.")
         super().save(*args, **kwargs)
 
@@ -233,8 +241,9 @@ class Office(models.Model):
 
     member = models.ForeignKey(Member, models.PROTECT, related_name="offices", verbose_name=_("hội viên"))
     commune = models.ForeignKey(Unit, models.PROTECT, related_name="+", editable=False)
-    branch = models.ForeignKey(Branch, models.PROTECT, null=True, blank=True, related_name="offices",
-                               verbose_name=_("chi hội"))
+    branch = models.ForeignKey(
+        Branch, models.PROTECT, null=True, blank=True, related_name="offices", verbose_name=_("chi hội")
+    )
     position = models.CharField(_("chức vụ"), max_length=15, choices=Position.choices)
     started_on = models.DateField(_("từ ngày"))
     ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
@@ -248,8 +257,9 @@ class Office(models.Model):
         verbose_name_plural = _("chức vụ trong Hội")
         ordering = ["-started_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                                   name="members_office_dates"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="members_office_dates"
+            ),
             models.CheckConstraint(condition=Q(position__in=Position.values), name="members_office_position"),
         ]
 
@@ -270,10 +280,12 @@ class Training(models.Model):
     member = models.ForeignKey(Member, models.PROTECT, related_name="trainings", verbose_name=_("hội viên"))
     topic = models.CharField(_("nội dung"), max_length=10, choices=TrainingTopic.choices)
     date = models.DateField(_("ngày"))
-    course = models.CharField(_("lớp, hội nghị"), max_length=200, blank=True,
-                              validators=[VisibleText(_("lớp, hội nghị"))])
-    organiser = models.CharField(_("đơn vị tổ chức"), max_length=200, blank=True,
-                                 validators=[VisibleText(_("đơn vị tổ chức"))])
+    course = models.CharField(
+        _("lớp, hội nghị"), max_length=200, blank=True, validators=[VisibleText(_("lớp, hội nghị"))]
+    )
+    organiser = models.CharField(
+        _("đơn vị tổ chức"), max_length=200, blank=True, validators=[VisibleText(_("đơn vị tổ chức"))]
+    )
 
     scope_path_lookup = "member__unit__path"
 
@@ -281,8 +293,9 @@ class Training(models.Model):
         verbose_name = _("bồi dưỡng, tập huấn")
         verbose_name_plural = _("bồi dưỡng, tập huấn")
         ordering = ["-date"]
-        constraints = [models.CheckConstraint(condition=Q(topic__in=TrainingTopic.values),
-                                              name="members_training_topic")]
+        constraints = [
+            models.CheckConstraint(condition=Q(topic__in=TrainingTopic.values), name="members_training_topic")
+        ]
 
     def __str__(self):
         return f"{self.get_topic_display()} · {self.member}"

@@ -17,12 +17,18 @@ def _figures(unit, year: int) -> SectionFigures:
 
 
 SECTIONS = [
-    Section("members", _("Hội viên, chi hội khuyến học"), 60, [
-        Column("branches", pgettext_lazy("report column", "Chi hội"), "count"),
-        Column("members", pgettext_lazy("report column", "Hội viên cuối năm"), "count"),
-        Column("joined", pgettext_lazy("report column", "Kết nạp trong năm"), "count"),
-        Column("left", pgettext_lazy("report column", "Ra khỏi Hội trong năm"), "count"),
-        Column("paying", pgettext_lazy("report column", "Hội viên đóng hội phí"), "count"),
-        Column("dues", pgettext_lazy("report column", "Hội phí đã thu (đồng)"), "money"),
-    ], _figures),
+    Section(
+        "members",
+        _("Hội viên, chi hội khuyến học"),
+        60,
+        [
+            Column("branches", pgettext_lazy("report column", "Chi hội"), "count"),
+            Column("members", pgettext_lazy("report column", "Hội viên cuối năm"), "count"),
+            Column("joined", pgettext_lazy("report column", "Kết nạp trong năm"), "count"),
+            Column("left", pgettext_lazy("report column", "Ra khỏi Hội trong năm"), "count"),
+            Column("paying", pgettext_lazy("report column", "Hội viên đóng hội phí"), "count"),
+            Column("dues", pgettext_lazy("report column", "Hội phí đã thu (đồng)"), "money"),
+        ],
+        _figures,
+    ),
 ]

@@ -56,6 +56,7 @@ def _check_day(day, field_name: str, *, earliest: datetime.date = FIRST_JOIN) ->
 
 # -- branches ---------------------------------------------------------------------------------
 
+
 def save_branch(scope, branch: Branch) -> Branch:
     """Create or change a branch; its name is unique in its commune (folded: "Chi hội thôn Đông"
     and "chi hoi thon dong" are one name)."""
@@ -64,12 +65,14 @@ def save_branch(scope, branch: Branch) -> Branch:
     commune = branch.unit if branch.unit.level == Level.COMMUNE else branch.unit.parent
     clash = Branch.objects.filter(commune=commune, name_folded=fold(normalise(branch.name))).exclude(pk=branch.pk)
     if clash.exists():
-        raise ValidationError({"name": _("Xã, phường này đã có chi hội mang tên này; đặt tên khác "
-                                         "(ví dụ thêm tên thôn hoặc trường).")})
+        raise ValidationError(
+            {"name": _("Xã, phường này đã có chi hội mang tên này; đặt tên khác (ví dụ thêm tên thôn hoặc trường).")}
+        )
     return scope.save(branch, WRITE)
 
 
 # -- members and their history ------------------------------------------------------------------
+
 
 def _clean_member_fields(full_name: str, birth_year, card_number: str) -> dict:
     errors = {}
@@ -100,37 +103,66 @@ def card_taken(commune: Unit, card_number: str, exclude_member: int | None = Non
     return members.first()
 
 
-def join(scope, branch: Branch, *, joined_on: datetime.date, member: Member | None = None, user=None,
-         full_name: str = "", sex: str = "", birth_year: int | None = None, card_number: str = "",
-         phone: str = "") -> Membership:
+def join(
+    scope,
+    branch: Branch,
+    *,
+    joined_on: datetime.date,
+    member: Member | None = None,
+    user=None,
+    full_name: str = "",
+    sex: str = "",
+    birth_year: int | None = None,
+    card_number: str = "",
+    phone: str = "",
+) -> Membership:
     """A person joins `branch` on `joined_on`: a new member (name and details given) or an existing one
     who has no open membership and left their last branch on or before that day."""
     _check_day(joined_on, "joined_on")
     if branch.dissolved_on and branch.dissolved_on <= joined_on:
-        raise ValidationError({"joined_on": _("Chi hội đã giải thể ngày %(day)s; chọn chi hội khác.")
-                               % {"day": _fmt(branch.dissolved_on)}})
+        raise ValidationError(
+            {
+                "joined_on": _("Chi hội đã giải thể ngày %(day)s; chọn chi hội khác.")
+                % {"day": _fmt(branch.dissolved_on)}
+            }
+        )
     with transaction.atomic():
         scope.require(WRITE, branch.unit)
         if member is None:
             fields = _clean_member_fields(full_name, birth_year, card_number)
             taken = card_taken(branch.commune, fields["card_number"])
             if taken:
-                raise ValidationError({"card_number": _(
-                    "Số thẻ này đã cấp cho hội viên %(name)s; kiểm tra lại số thẻ hoặc mở hồ sơ hội viên đó."
-                ) % {"name": taken.full_name}})
-            member = Member(unit=branch.unit, sex=sex or "", birth_year=birth_year, phone=(phone or "").strip(),
-                            **fields)
+                raise ValidationError(
+                    {
+                        "card_number": _(
+                            "Số thẻ này đã cấp cho hội viên %(name)s; kiểm tra lại số thẻ hoặc mở hồ sơ hội viên đó."
+                        )
+                        % {"name": taken.full_name}
+                    }
+                )
+            member = Member(
+                unit=branch.unit, sex=sex or "", birth_year=birth_year, phone=(phone or "").strip(), **fields
+            )
             scope.save(member, WRITE)
         else:
             member = Member.objects.select_for_update().get(pk=member.pk)
             last = member.memberships.order_by("-joined_on", "-pk").first()
             if last is not None and last.left_on is None:
-                raise ValidationError({"branch": _(
-                    "Hội viên đang sinh hoạt ở %(branch)s; dùng “Chuyển chi hội” để chuyển sang chi hội khác."
-                ) % {"branch": last.branch.name}})
+                raise ValidationError(
+                    {
+                        "branch": _(
+                            "Hội viên đang sinh hoạt ở %(branch)s; dùng “Chuyển chi hội” để chuyển sang chi hội khác."
+                        )
+                        % {"branch": last.branch.name}
+                    }
+                )
             if last is not None and joined_on < last.left_on:
-                raise ValidationError({"joined_on": _(
-                    "Ngày vào lại không được trước ngày ra khỏi chi hội trước (%(day)s).") % {"day": _fmt(last.left_on)}})
+                raise ValidationError(
+                    {
+                        "joined_on": _("Ngày vào lại không được trước ngày ra khỏi chi hội trước (%(day)s).")
+                        % {"day": _fmt(last.left_on)}
+                    }
+                )
             member.unit = branch.unit
             scope.save(member, WRITE)
         return Membership.objects.create(member=member, branch=branch, joined_on=joined_on, recorded_by=user)
@@ -142,14 +174,22 @@ def leave(scope, member: Member, *, left_on: datetime.date, reason: str, user=No
         raise ValidationError({"reason": _("Chọn lý do ra khỏi chi hội.")})
     _check_day(left_on, "left_on")
     with transaction.atomic():
-        open_one = (Membership.objects.select_for_update().select_related("branch", "branch__unit")
-                    .filter(member=member, left_on__isnull=True).first())
+        open_one = (
+            Membership.objects.select_for_update()
+            .select_related("branch", "branch__unit")
+            .filter(member=member, left_on__isnull=True)
+            .first()
+        )
         if open_one is None:
             raise ValidationError({"left_on": _("Hội viên hiện không sinh hoạt ở chi hội nào.")})
         scope.require(WRITE, open_one.branch.unit)
         if left_on < open_one.joined_on:
-            raise ValidationError({"left_on": _("Ngày ra không được trước ngày vào chi hội (%(day)s).")
-                                   % {"day": _fmt(open_one.joined_on)}})
+            raise ValidationError(
+                {
+                    "left_on": _("Ngày ra không được trước ngày vào chi hội (%(day)s).")
+                    % {"day": _fmt(open_one.joined_on)}
+                }
+            )
         open_one.left_on, open_one.leave_reason = left_on, reason
         open_one.save()
         return open_one
@@ -168,12 +208,12 @@ def move(scope, member: Member, branch: Branch, *, on: datetime.date, user=None)
 
 def branch_on(member: Member, day: datetime.date) -> Membership | None:
     """The membership holding on `day`, else the member's latest one that began by then."""
-    rows = [m for m in member.memberships.select_related("branch").order_by("-joined_on", "-pk")
-            if m.joined_on <= day]
+    rows = [m for m in member.memberships.select_related("branch").order_by("-joined_on", "-pk") if m.joined_on <= day]
     return next((m for m in rows if m.active_on(day)), rows[0] if rows else None)
 
 
 # -- dues ----------------------------------------------------------------------------------------
+
 
 def record_dues(scope, member: Member, *, year: int, amount, paid_on: datetime.date, user=None) -> Dues:
     """The dues of `year`, once a year, credited to the branch the member was in that year."""
@@ -184,33 +224,58 @@ def record_dues(scope, member: Member, *, year: int, amount, paid_on: datetime.d
         errors["amount"] = error.messages
     this_year = timezone.localdate().year
     if not isinstance(year, int) or not FIRST_JOIN.year <= year <= this_year + 1:
-        errors["year"] = _("Năm hội phí phải từ %(first)d đến %(last)d.") % {"first": FIRST_JOIN.year,
-                                                                            "last": this_year + 1}
+        errors["year"] = _("Năm hội phí phải từ %(first)d đến %(last)d.") % {
+            "first": FIRST_JOIN.year,
+            "last": this_year + 1,
+        }
     if errors:
         raise ValidationError(errors)
     _check_day(paid_on, "paid_on")
     end = datetime.date(year, 12, 31)
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
-        memberships = [m for m in member.memberships.select_related("branch", "branch__unit")
-                       if m.joined_on <= end and (m.left_on is None or m.left_on.year >= year)]
+        memberships = [
+            m
+            for m in member.memberships.select_related("branch", "branch__unit")
+            if m.joined_on <= end and (m.left_on is None or m.left_on.year >= year)
+        ]
         if not memberships:
-            raise ValidationError({"year": _("Năm %(year)d hội viên chưa sinh hoạt ở chi hội nào; "
-                                             "kiểm tra năm hoặc ghi ngày vào hội trước.") % {"year": year}})
+            raise ValidationError(
+                {
+                    "year": _(
+                        "Năm %(year)d hội viên chưa sinh hoạt ở chi hội nào; kiểm tra năm hoặc ghi ngày vào hội trước."
+                    )
+                    % {"year": year}
+                }
+            )
         membership = max(memberships, key=lambda m: (m.joined_on, m.pk))
         scope.require(WRITE, membership.branch.unit)
         earlier = Dues.objects.filter(member=member, year=year).first()
         if earlier is not None:
-            raise ValidationError({"year": _("Hội viên đã nộp hội phí năm %(year)d (%(amount)s, ngày %(day)s).")
-                                   % {"year": year, "amount": format_dong(earlier.amount), "day": _fmt(earlier.paid_on)}})
-        return Dues.objects.create(member=member, branch=membership.branch, year=year, amount=amount,
-                                   paid_on=paid_on, recorded_by=user)
+            raise ValidationError(
+                {
+                    "year": _("Hội viên đã nộp hội phí năm %(year)d (%(amount)s, ngày %(day)s).")
+                    % {"year": year, "amount": format_dong(earlier.amount), "day": _fmt(earlier.paid_on)}
+                }
+            )
+        return Dues.objects.create(
+            member=member, branch=membership.branch, year=year, amount=amount, paid_on=paid_on, recorded_by=user
+        )
 
 
 # -- officers and training -----------------------------------------------------------------------
 
-def add_office(scope, member: Member, *, position: str, started_on: datetime.date, branch: Branch | None = None,
-               in_clc: bool = False, manages_clc: bool = False) -> Office:
+
+def add_office(
+    scope,
+    member: Member,
+    *,
+    position: str,
+    started_on: datetime.date,
+    branch: Branch | None = None,
+    in_clc: bool = False,
+    manages_clc: bool = False,
+) -> Office:
     """An office in the commune's association (no branch) or in a branch of the member's commune."""
     _check_day(started_on, "started_on")
     commune = member.unit if member.unit.level == Level.COMMUNE else member.unit.parent
@@ -221,10 +286,22 @@ def add_office(scope, member: Member, *, position: str, started_on: datetime.dat
     if branch is not None and branch.commune_id != commune.pk:
         raise ValidationError({"branch": _("Chi hội này không thuộc xã, phường của hội viên.")})
     if manages_clc and position not in LEADERS:
-        raise ValidationError({"manages_clc": _(
-            "Chỉ Chủ tịch hoặc Phó Chủ tịch Hội được ghi là tham gia Ban quản lý Trung tâm học tập cộng đồng.")})
-    office = Office(member=member, commune=commune, branch=branch, position=position, started_on=started_on,
-                    in_clc=bool(in_clc or manages_clc), manages_clc=bool(manages_clc))
+        raise ValidationError(
+            {
+                "manages_clc": _(
+                    "Chỉ Chủ tịch hoặc Phó Chủ tịch Hội được ghi là tham gia Ban quản lý Trung tâm học tập cộng đồng."
+                )
+            }
+        )
+    office = Office(
+        member=member,
+        commune=commune,
+        branch=branch,
+        position=position,
+        started_on=started_on,
+        in_clc=bool(in_clc or manages_clc),
+        manages_clc=bool(manages_clc),
+    )
     return scope.save(office, WRITE)
 
 
@@ -233,33 +310,42 @@ def end_office(scope, office: Office, *, ended_on: datetime.date) -> Office:
     if office.ended_on is not None:
         raise ValidationError({"ended_on": _("Chức vụ này đã kết thúc ngày %(day)s.") % {"day": _fmt(office.ended_on)}})
     if ended_on < office.started_on:
-        raise ValidationError({"ended_on": _("Ngày thôi giữ chức vụ không được trước ngày bắt đầu (%(day)s).")
-                               % {"day": _fmt(office.started_on)}})
+        raise ValidationError(
+            {
+                "ended_on": _("Ngày thôi giữ chức vụ không được trước ngày bắt đầu (%(day)s).")
+                % {"day": _fmt(office.started_on)}
+            }
+        )
     office.ended_on = ended_on
     return scope.save(office, WRITE)
 
 
-def add_training(scope, member: Member, *, topic: str, date: datetime.date, course: str = "",
-                 organiser: str = "") -> Training:
+def add_training(
+    scope, member: Member, *, topic: str, date: datetime.date, course: str = "", organiser: str = ""
+) -> Training:
     if topic not in TrainingTopic.values:
         raise ValidationError({"topic": _("Chọn nội dung bồi dưỡng, tập huấn.")})
     _check_day(date, "date")
-    training = Training(member=member, topic=topic, date=date, course=normalise(course or ""),
-                        organiser=normalise(organiser or ""))
+    training = Training(
+        member=member, topic=topic, date=date, course=normalise(course or ""), organiser=normalise(organiser or "")
+    )
     training.full_clean(exclude=["member"])
     return scope.save(training, WRITE)
 
 
 # -- figures -------------------------------------------------------------------------------------
 
+
 def _active_at(day: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}joined_on__lte": day}) & (
-        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day}))
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day})
+    )
 
 
 def _branch_alive(day: datetime.date) -> Q:
     return (Q(founded_on__isnull=True) | Q(founded_on__lte=day)) & (
-        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
+    )
 
 
 NUMBERS = ("branches", "members", "joined", "left", "paying", "dues")
@@ -267,14 +353,14 @@ NUMBERS = ("branches", "members", "joined", "left", "paying", "dues")
 
 @dataclass
 class MemberTotals:
-    branches: int = 0   # branches existing at the end of the year
-    members: int = 0    # members at the end of the year
-    joined: int = 0     # joins in the year (a move between branches is a leave and a join)
-    left: int = 0       # leaves in the year
-    paying: int = 0     # members who paid the year's dues
-    dues: int = 0       # dues paid for the year, in đồng
+    branches: int = 0  # branches existing at the end of the year
+    members: int = 0  # members at the end of the year
+    joined: int = 0  # joins in the year (a move between branches is a leave and a join)
+    left: int = 0  # leaves in the year
+    paying: int = 0  # members who paid the year's dues
+    dues: int = 0  # dues paid for the year, in đồng
 
-    def add(self, other: "MemberTotals") -> None:
+    def add(self, other: MemberTotals) -> None:
         for name in NUMBERS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -307,17 +393,28 @@ def figures(unit: Unit, year: int) -> MemberFigures:
         if child is not None:
             per_child[child].add(line)
 
-    for row in Branch.objects.filter(_branch_alive(end), **under).values("unit__path").annotate(n=Count("pk")).order_by():
+    for row in (
+        Branch.objects.filter(_branch_alive(end), **under).values("unit__path").annotate(n=Count("pk")).order_by()
+    ):
         spread(row["unit__path"], branches=row["n"])
-    rows = (Membership.objects.filter(branch__unit__path__startswith=unit.path, joined_on__lte=end)
-            .values("branch__unit__path").order_by()
-            .annotate(members=Count("pk", filter=_active_at(end)),
-                      joined=Count("pk", filter=Q(joined_on__gte=start)),
-                      left=Count("pk", filter=Q(left_on__gte=start, left_on__lte=end))))
+    rows = (
+        Membership.objects.filter(branch__unit__path__startswith=unit.path, joined_on__lte=end)
+        .values("branch__unit__path")
+        .order_by()
+        .annotate(
+            members=Count("pk", filter=_active_at(end)),
+            joined=Count("pk", filter=Q(joined_on__gte=start)),
+            left=Count("pk", filter=Q(left_on__gte=start, left_on__lte=end)),
+        )
+    )
     for row in rows:
         spread(row["branch__unit__path"], members=row["members"], joined=row["joined"], left=row["left"])
-    rows = (Dues.objects.filter(branch__unit__path__startswith=unit.path, year=year)
-            .values("branch__unit__path").order_by().annotate(n=Count("pk"), amount=Sum("amount")))
+    rows = (
+        Dues.objects.filter(branch__unit__path__startswith=unit.path, year=year)
+        .values("branch__unit__path")
+        .order_by()
+        .annotate(n=Count("pk"), amount=Sum("amount"))
+    )
     for row in rows:
         spread(row["branch__unit__path"], paying=row["n"], dues=row["amount"] or 0)
     children = []
@@ -329,6 +426,7 @@ def figures(unit: Unit, year: int) -> MemberFigures:
 
 # -- capacity, counted from the records (stats' declaration form offers these numbers) -----------
 
+
 def capacity_counts(commune: Unit, year: int) -> dict:
     """The association capacity of `commune` in `year` as its records show it, in the fields of
     stats.AssociationCapacity: officers (anyone holding an office in the commune's association or a
@@ -339,18 +437,23 @@ def capacity_counts(commune: Unit, year: int) -> dict:
     for the year (nothing to offer: a declaration is never made from an empty list)."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     in_year = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-    offices = list(Office.objects.filter(in_year, commune=commune).values_list("member_id", "position", "in_clc",
-                                                                                "manages_clc", "branch_id"))
-    members = set(Membership.objects.filter(_active_at(end), branch__commune=commune)
-                  .values_list("member_id", flat=True))
+    offices = list(
+        Office.objects.filter(in_year, commune=commune).values_list(
+            "member_id", "position", "in_clc", "manages_clc", "branch_id"
+        )
+    )
+    members = set(
+        Membership.objects.filter(_active_at(end), branch__commune=commune).values_list("member_id", flat=True)
+    )
     if not offices and not members:
         return None
     officers = {row[0] for row in offices}
     in_clc = {row[0] for row in offices if row[2]}
     everyone = members | officers
     trained = defaultdict(set)
-    for member_id, topic in (Training.objects.filter(member_id__in=everyone, date__lte=end)
-                             .values_list("member_id", "topic").distinct()):
+    for member_id, topic in (
+        Training.objects.filter(member_id__in=everyone, date__lte=end).values_list("member_id", "topic").distinct()
+    ):
         trained[topic].add(member_id)
     return {
         "chair_manages_clc": any(row[1] in LEADERS and row[3] and row[4] is None for row in offices),

@@ -4,7 +4,6 @@ services; a record outside the reader's territory is a 404."""
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
@@ -14,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hoctap.accounts.scoping import scope_for
-from hoctap.web.shortcuts import add_service_errors
 from hoctap.core.limits import current_year, year_asked, year_choices
 from hoctap.registry.models import ClanBranch, Organisation
 from hoctap.territory.models import Era, Level, Unit
+from hoctap.web.shortcuts import add_service_errors
 
 from . import services
 from .forms import BranchForm, DuesForm, EndOfficeForm, JoinForm, LeaveForm, MoveForm, OfficeForm, TrainingForm
@@ -27,33 +26,44 @@ WRITE = services.WRITE
 PAGE = 300  # rows a branch page shows; a branch has tens of members, a few hundred at most
 
 
-@login_required
 def index(request):
     scope = scope_for(request)
     branches = scope.filter(Branch.objects.select_related("unit", "commune")).annotate(
-        current=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        current=Count("memberships", filter=Q(memberships__left_on__isnull=True))
+    )
     units = [u for u in scope.home_units() if u.level in (Level.NATION, Level.PROVINCE, Level.COMMUNE)]
-    return render(request, "members/index.html", {
-        "branches": branches[:PAGE], "more": branches.count() > PAGE, "units": units,
-        "can_write": scope.can(WRITE),
-    })
+    return render(
+        request,
+        "members/index.html",
+        {
+            "branches": branches[:PAGE],
+            "more": branches.count() > PAGE,
+            "units": units,
+            "can_write": scope.can(WRITE),
+        },
+    )
 
 
 def _writable_units(scope):
-    return scope.filter(Unit.objects.filter(era=Era.CURRENT, level__in=[Level.COMMUNE, Level.VILLAGE]), WRITE) \
-        .select_related("parent").in_order()
+    return (
+        scope.filter(Unit.objects.filter(era=Era.CURRENT, level__in=[Level.COMMUNE, Level.VILLAGE]), WRITE)
+        .select_related("parent")
+        .in_order()
+    )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def branch_create(request):
     scope = scope_for(request)
     units = _writable_units(scope)
     if not scope.can(WRITE) or not units.exists():
         raise Http404
-    form = BranchForm(request.POST or None, units=units,
-                      organisations=scope.filter(Organisation.objects.all(), WRITE).order_by("sort_key"),
-                      clans=scope.filter(ClanBranch.objects.all(), WRITE).order_by("sort_key"))
+    form = BranchForm(
+        request.POST or None,
+        units=units,
+        organisations=scope.filter(Organisation.objects.all(), WRITE).order_by("sort_key"),
+        clans=scope.filter(ClanBranch.objects.all(), WRITE).order_by("sort_key"),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             branch = services.save_branch(scope, form.save(commit=False))
@@ -62,32 +72,49 @@ def branch_create(request):
         else:
             messages.success(request, _("Đã lập %(name)s. Ghi tên hội viên đầu tiên bên dưới.") % {"name": branch.name})
             return redirect("members:branch", branch_id=branch.pk)
-    return render(request, "members/form.html", {
-        "form": form, "title": _("Lập chi hội khuyến học"), "back": reverse("members:index"),
-        "submit": _("Lập chi hội"),
-    })
+    return render(
+        request,
+        "members/form.html",
+        {
+            "form": form,
+            "title": _("Lập chi hội khuyến học"),
+            "back": reverse("members:index"),
+            "submit": _("Lập chi hội"),
+        },
+    )
 
 
-@login_required
 def branch_detail(request, branch_id):
     scope = scope_for(request)
     branch = scope.get_or_404(Branch.objects.select_related("unit", "commune"), pk=branch_id)
     year = year_asked(request)
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    rows = list(branch.memberships.filter(Q(left_on__isnull=True) | Q(left_on__gte=start), joined_on__lte=end)
-                .select_related("member").order_by("member__sort_key", "joined_on")[:PAGE])
+    rows = list(
+        branch.memberships.filter(Q(left_on__isnull=True) | Q(left_on__gte=start), joined_on__lte=end)
+        .select_related("member")
+        .order_by("member__sort_key", "joined_on")[:PAGE]
+    )
     paid = dict(Dues.objects.filter(branch=branch, year=year).values_list("member_id", "amount"))
     for row in rows:
         row.paid = paid.get(row.member_id)
     figures = services.figures(branch.unit, year) if branch.unit.level == Level.VILLAGE else None
-    return render(request, "members/branch.html", {
-        "branch": branch, "year": year, "years": year_choices(current_year() - 6), "rows": rows, "paid": paid,
-        "at_end": sum(1 for m in rows if m.active_on(end)), "figures": figures,
-        "dues_total": sum(paid.values()), "can_write": scope.can(WRITE, branch.unit),
-    })
+    return render(
+        request,
+        "members/branch.html",
+        {
+            "branch": branch,
+            "year": year,
+            "years": year_choices(current_year() - 6),
+            "rows": rows,
+            "paid": paid,
+            "at_end": sum(1 for m in rows if m.active_on(end)),
+            "figures": figures,
+            "dues_total": sum(paid.values()),
+            "can_write": scope.can(WRITE, branch.unit),
+        },
+    )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def join(request, branch_id):
     scope = scope_for(request)
@@ -99,27 +126,41 @@ def join(request, branch_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Đã ghi %(name)s vào %(branch)s.") % {
-                "name": membership.member.full_name, "branch": branch.name})
+            messages.success(
+                request,
+                _("Đã ghi %(name)s vào %(branch)s.") % {"name": membership.member.full_name, "branch": branch.name},
+            )
             return redirect("members:branch", branch_id=branch.pk)
-    return render(request, "members/form.html", {
-        "form": form, "title": _("Ghi tên hội viên mới"), "subtitle": branch.name,
-        "back": reverse("members:branch", args=[branch.pk]), "submit": _("Ghi tên"),
-    })
+    return render(
+        request,
+        "members/form.html",
+        {
+            "form": form,
+            "title": _("Ghi tên hội viên mới"),
+            "subtitle": branch.name,
+            "back": reverse("members:branch", args=[branch.pk]),
+            "submit": _("Ghi tên"),
+        },
+    )
 
 
-@login_required
 def member_detail(request, member_id):
     scope = scope_for(request)
     member = scope.get_or_404(Member.objects.select_related("unit"), pk=member_id)
     memberships = member.memberships.select_related("branch").order_by("-joined_on", "-pk")
-    return render(request, "members/member.html", {
-        "member": member, "memberships": memberships,
-        "open": next((m for m in memberships if m.left_on is None), None),
-        "dues": member.dues.select_related("branch").order_by("-year"),
-        "offices": member.offices.select_related("branch"), "trainings": member.trainings.all(),
-        "can_write": scope.can(WRITE, member.unit),
-    })
+    return render(
+        request,
+        "members/member.html",
+        {
+            "member": member,
+            "memberships": memberships,
+            "open": next((m for m in memberships if m.left_on is None), None),
+            "dues": member.dues.select_related("branch").order_by("-year"),
+            "offices": member.offices.select_related("branch"),
+            "trainings": member.trainings.all(),
+            "can_write": scope.can(WRITE, member.unit),
+        },
+    )
 
 
 def _commune_branches(scope, member):
@@ -144,9 +185,11 @@ def _perform(scope, member, action, data, user):
         services.move(scope, member, data["branch"], on=data["on"], user=user)
         return _("Đã chuyển sang %(branch)s.") % {"branch": data["branch"].name}
     if action == "dues":
-        dues = services.record_dues(scope, member, year=data["year"], amount=data["amount"], paid_on=data["paid_on"],
-                                    user=user)
+        dues = services.record_dues(
+            scope, member, year=data["year"], amount=data["amount"], paid_on=data["paid_on"], user=user
+        )
         from hoctap.funds.money import format_dong
+
         return _("Đã ghi hội phí năm %(year)d: %(amount)s.") % {"year": dues.year, "amount": format_dong(dues.amount)}
     if action == "office":
         services.add_office(scope, member, **data)
@@ -155,7 +198,6 @@ def _perform(scope, member, action, data, user):
     return _("Đã ghi bồi dưỡng, tập huấn.")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def act(request, member_id, action):
     scope = scope_for(request)
@@ -171,13 +213,19 @@ def act(request, member_id, action):
         else:
             messages.success(request, done)
             return redirect("members:member", member_id=member.pk)
-    return render(request, "members/form.html", {
-        "form": form, "title": title, "subtitle": member.full_name, "submit": submit,
-        "back": reverse("members:member", args=[member.pk]),
-    })
+    return render(
+        request,
+        "members/form.html",
+        {
+            "form": form,
+            "title": title,
+            "subtitle": member.full_name,
+            "submit": submit,
+            "back": reverse("members:member", args=[member.pk]),
+        },
+    )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def office_end(request, office_id):
     scope = scope_for(request)
@@ -191,13 +239,19 @@ def office_end(request, office_id):
         else:
             messages.success(request, _("Đã ghi ngày thôi giữ chức vụ."))
             return redirect("members:member", member_id=office.member_id)
-    return render(request, "members/form.html", {
-        "form": form, "title": _("Thôi giữ chức vụ"), "subtitle": f"{office.get_position_display()} · {office.member}",
-        "submit": _("Ghi"), "back": reverse("members:member", args=[office.member_id]),
-    })
+    return render(
+        request,
+        "members/form.html",
+        {
+            "form": form,
+            "title": _("Thôi giữ chức vụ"),
+            "subtitle": f"{office.get_position_display()} · {office.member}",
+            "submit": _("Ghi"),
+            "back": reverse("members:member", args=[office.member_id]),
+        },
+    )
 
 
-@login_required
 def summary(request, unit_id):
     scope = scope_for(request)
     unit = scope.get_or_404(Unit.objects.filter(era=Era.CURRENT), pk=unit_id)
@@ -209,11 +263,24 @@ def summary(request, unit_id):
         own = services.MemberTotals(**figures.total.as_dict())
         for _child, line in figures.children:
             own.add(services.MemberTotals(**{k: -v for k, v in line.as_dict().items()}))
-    visible = set(scope.filter(Unit.objects.filter(pk__in=[c.pk for c, _t in figures.children]))
-                  .values_list("pk", flat=True))
-    return render(request, "members/summary.html", {
-        "unit": unit, "year": year, "years": year_choices(current_year() - 6), "figures": figures, "visible": visible, "own": own,
-        "child_kind": {Level.NATION: _("Tỉnh, thành phố"), Level.PROVINCE: _("Xã, phường"),
-                       Level.COMMUNE: _("Thôn, tổ dân phố")}.get(unit.level, ""),
-        "branches": scope.filter(Branch.objects.filter(commune=unit)) if unit.level == Level.COMMUNE else None,
-    })
+    visible = set(
+        scope.filter(Unit.objects.filter(pk__in=[c.pk for c, _t in figures.children])).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "members/summary.html",
+        {
+            "unit": unit,
+            "year": year,
+            "years": year_choices(current_year() - 6),
+            "figures": figures,
+            "visible": visible,
+            "own": own,
+            "child_kind": {
+                Level.NATION: _("Tỉnh, thành phố"),
+                Level.PROVINCE: _("Xã, phường"),
+                Level.COMMUNE: _("Thôn, tổ dân phố"),
+            }.get(unit.level, ""),
+            "branches": scope.filter(Branch.objects.filter(commune=unit)) if unit.level == Level.COMMUNE else None,
+        },
+    )

@@ -76,11 +76,17 @@ class EmailChannel:
         # Mail goes out in the interface's default language: the reader's own choice lives in a
         # browser cookie the worker cannot see.
         with translation.override(settings.LANGUAGE_CODE):
-            lines = [{"text": render(notice), "url": f"{site}{notice.url}" if site and notice.url else ""}
-                     for notice in notices]
-            context = {"user": user, "lines": lines, "site": site,
-                       "inbox": f"{site}{reverse('notifications:inbox')}" if site else "",
-                       "preferences": f"{site}{reverse('notifications:preferences')}" if site else ""}
+            lines = [
+                {"text": render(notice), "url": f"{site}{notice.url}" if site and notice.url else ""}
+                for notice in notices
+            ]
+            context = {
+                "user": user,
+                "lines": lines,
+                "site": site,
+                "inbox": f"{site}{reverse('notifications:inbox')}" if site else "",
+                "preferences": f"{site}{reverse('notifications:preferences')}" if site else "",
+            }
             subject = render_to_string("notifications/email_subject.txt", context).strip()
             body = render_to_string("notifications/email_body.txt", context)
         EmailMessage(subject, body, to=[user.email]).send()

@@ -37,7 +37,7 @@ class Summary:
 def _chunks(items, size=CHUNK):
     items = list(items)
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def job_today(now: datetime.datetime | None = None) -> datetime.date:
@@ -81,16 +81,30 @@ def record(planned: list[triggers.Planned], *, now: datetime.datetime | None = N
         if not codes:
             continue  # muted everywhere: nothing to record
         wanted[pair] = [code for code in codes if code != INBOX]
-        rows.append(Notification(user=item.user, kind=item.kind, key=item.key, unit=item.unit, params=item.params,
-                                 url=item.url, in_inbox=INBOX in codes, created_at=now))
+        rows.append(
+            Notification(
+                user=item.user,
+                kind=item.kind,
+                key=item.key,
+                unit=item.unit,
+                params=item.params,
+                url=item.url,
+                in_inbox=INBOX in codes,
+                created_at=now,
+            )
+        )
     # Another run may have stored some of them meanwhile: the constraint keeps one of each.
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=CHUNK)
     ids = {}
     for keys in _chunks({key for _, key in wanted}):
         for pk, user_id, key in Notification.objects.filter(key__in=keys).values_list("pk", "user_id", "key"):
             ids[(user_id, key)] = pk
-    deliveries = [Delivery(notification_id=ids[pair], channel=code)
-                  for pair, codes in wanted.items() if pair in ids for code in codes]
+    deliveries = [
+        Delivery(notification_id=ids[pair], channel=code)
+        for pair, codes in wanted.items()
+        if pair in ids
+        for code in codes
+    ]
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=CHUNK)
     return len(rows)
 
@@ -103,9 +117,13 @@ def deliver_pending() -> tuple[int, int]:
             continue
         claim = uuid.uuid4().hex
         Delivery.objects.filter(channel=chan.code, state=DeliveryState.PENDING).update(
-            state=DeliveryState.SENDING, claim=claim, attempts=F("attempts") + 1)
-        claimed = list(Delivery.objects.filter(claim=claim, state=DeliveryState.SENDING)
-                       .select_related("notification__user").order_by("notification__user_id", "notification_id"))
+            state=DeliveryState.SENDING, claim=claim, attempts=F("attempts") + 1
+        )
+        claimed = list(
+            Delivery.objects.filter(claim=claim, state=DeliveryState.SENDING)
+            .select_related("notification__user")
+            .order_by("notification__user_id", "notification_id")
+        )
         by_user: dict[int, list[Delivery]] = {}
         for delivery in claimed:
             by_user.setdefault(delivery.notification.user_id, []).append(delivery)
@@ -117,13 +135,19 @@ def deliver_pending() -> tuple[int, int]:
                     raise LookupError("no address")
                 chan.send(user, [d.notification for d in batch])
             except Exception as error:  # a channel's failure must not stop the others
-                logger.warning("notification delivery failed: channel=%s user=%s error=%s", chan.code, user.pk,
-                               type(error).__name__)
+                logger.warning(
+                    "notification delivery failed: channel=%s user=%s error=%s",
+                    chan.code,
+                    user.pk,
+                    type(error).__name__,
+                )
                 retry = [d.pk for d in batch if d.attempts < MAX_ATTEMPTS]
-                Delivery.objects.filter(pk__in=retry).update(state=DeliveryState.PENDING, claim="",
-                                                             error=type(error).__name__[:300])
+                Delivery.objects.filter(pk__in=retry).update(
+                    state=DeliveryState.PENDING, claim="", error=type(error).__name__[:300]
+                )
                 Delivery.objects.filter(pk__in=pks).exclude(pk__in=retry).update(
-                    state=DeliveryState.FAILED, claim="", error=type(error).__name__[:300])
+                    state=DeliveryState.FAILED, claim="", error=type(error).__name__[:300]
+                )
                 failed += len(pks)
             else:
                 Delivery.objects.filter(pk__in=pks).update(state=DeliveryState.SENT, sent_at=timezone.now())
@@ -132,6 +156,7 @@ def deliver_pending() -> tuple[int, int]:
 
 
 # -- the inbox and preferences -------------------------------------------------------------------
+
 
 def inbox(user):
     return Notification.objects.filter(user=user, in_inbox=True)
@@ -157,7 +182,8 @@ def set_preferences(user, wanted: set[tuple[str, str]]) -> None:
     every = {(kind, c.code) for kind in Kind.values for c in channels()}
     mute = every - wanted
     Muted.objects.filter(user=user).exclude(
-        pk__in=[m.pk for m in Muted.objects.filter(user=user) if (m.kind, m.channel) in mute]).delete()
+        pk__in=[m.pk for m in Muted.objects.filter(user=user) if (m.kind, m.channel) in mute]
+    ).delete()
     have = muted_pairs(user)
     Muted.objects.bulk_create([Muted(user=user, kind=kind, channel=code) for kind, code in mute - have])
 

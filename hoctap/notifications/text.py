@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoctap.assessments.models import Campaign
 from hoctap.criteria.titles import Title
@@ -45,18 +46,30 @@ def render(notice) -> str:
     if notice.kind == Kind.REPORT_DEADLINE:
         facts = {"report": p["report"], "year": p["year"], "unit": p["unit"], "due": _day(p["due"])}
         if p["stage"] == "overdue":
-            return _("%(report)s %(year)s của %(unit)s đã quá hạn gửi (hạn %(due)s): hãy hoàn thành và gửi ngay.") % facts
+            return (
+                _("%(report)s %(year)s của %(unit)s đã quá hạn gửi (hạn %(due)s): hãy hoàn thành và gửi ngay.") % facts
+            )
         return _("Hạn gửi %(report)s %(year)s của %(unit)s: %(due)s (%(left)s).") % {**facts, "left": _left(p["days"])}
     if notice.kind == Kind.CAMPAIGN_WINDOW:
         facts = {"campaign": _campaign(p), "date": _day(p["date"])}
         if p["stage"] == "open":
             return _("Đã mở đăng ký %(campaign)s từ %(date)s.") % facts
         return _("%(milestone)s %(campaign)s: %(date)s (%(left)s).") % {
-            **facts, "milestone": _milestone(p["milestone"]), "left": _left(p["days"])}
+            **facts,
+            "milestone": _milestone(p["milestone"]),
+            "left": _left(p["days"]),
+        }
     if notice.kind == Kind.DOSSIER_RETURNED:
         return _("Hồ sơ %(title)s %(year)s của %(subject)s (%(unit)s) bị trả lại: xem lý do, bổ sung và nộp lại.") % {
-            "title": _title(p["title"]), "year": p["year"], "subject": p["subject"], "unit": p["unit"]}
+            "title": _title(p["title"]),
+            "year": p["year"],
+            "subject": p["subject"],
+            "unit": p["unit"],
+        }
     if notice.kind == Kind.REPORT_RETURNED:
         return _("%(report)s %(year)s của %(unit)s bị cấp trên trả lại: xem lý do, sửa và gửi lại.") % {
-            "report": p["report"], "year": p["year"], "unit": p["unit"]}
+            "report": p["report"],
+            "year": p["year"],
+            "unit": p["unit"],
+        }
     return notice.kind

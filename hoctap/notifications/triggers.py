@@ -28,9 +28,9 @@ from hoctap.territory.models import Era, Level, Unit
 from .models import Kind
 
 WEEK, DAY, OVERDUE, OPEN = "week", "day", "overdue", "open"
-LEAD_DAYS = 7          # the first reminder, this many days before
-OVERDUE_DAYS = 30      # an unsent report is chased once, within this many days after its deadline
-OPEN_DAYS = 7          # "registration is open" is still news this many days after opening
+LEAD_DAYS = 7  # the first reminder, this many days before
+OVERDUE_DAYS = 30  # an unsent report is chased once, within this many days after its deadline
+OPEN_DAYS = 7  # "registration is open" is still news this many days after opening
 RETURN_LOOKBACK_DAYS = 14  # returns older than this were seen on the home page long ago
 CLOSING = ("registration_closes", "self_assessment_deadline", "review_deadline", "recognition_deadline")
 # Dossiers are registered and filled in at the village and the commune; a citizen's own open
@@ -65,6 +65,7 @@ def all_planned(today: datetime.date) -> list[Planned]:
 
 # -- report deadlines ----------------------------------------------------------------------------
 
+
 def report_deadlines(today: datetime.date) -> list[Planned]:
     """Each unit's report not yet sent, to the officers who write it (assigned at that unit: a unit
     writes only its own report), a week and a day before its deadline and once when overdue. The
@@ -75,8 +76,10 @@ def report_deadlines(today: datetime.date) -> list[Planned]:
         return []
     years = sorted({today.year, (today - datetime.timedelta(days=OVERDUE_DAYS)).year})
     types = list(ReportType.objects.all())
-    reports = {(r.report_type_id, r.year, r.unit_id): r
-               for r in Report.objects.filter(year__in=years, unit__in=[u.pk for u in units])}
+    reports = {
+        (r.report_type_id, r.year, r.unit_id): r
+        for r in Report.objects.filter(year__in=years, unit__in=[u.pk for u in units])
+    }
     dues: dict[tuple, datetime.date | None] = {}
     planned = []
     for unit in units:
@@ -98,17 +101,35 @@ def report_deadlines(today: datetime.date) -> list[Planned]:
                 # its own notice, and judged on time by its first sending.
                 if report is not None and report.state != ReportState.DRAFT:
                     continue
-                url = (reverse("reports:detail", args=[report.pk]) if report else
-                       f"{reverse('reports:board')}?{urlencode({'report_type': report_type.code, 'year': year, 'unit': unit.pk})}")
-                params = {"report": report_type.name, "year": year, "unit": unit.name, "due": due.isoformat(),
-                          "stage": stage, "days": days}
+                url = (
+                    reverse("reports:detail", args=[report.pk])
+                    if report
+                    else f"{reverse('reports:board')}?{urlencode({'report_type': report_type.code, 'year': year, 'unit': unit.pk})}"
+                )
+                params = {
+                    "report": report_type.name,
+                    "year": year,
+                    "unit": unit.name,
+                    "due": due.isoformat(),
+                    "stage": stage,
+                    "days": days,
+                }
                 for user in holders.at(unit):
-                    planned.append(Planned(user, Kind.REPORT_DEADLINE,
-                                           f"report:{report_type.pk}:{year}:{unit.pk}:{stage}", unit, params, url))
+                    planned.append(
+                        Planned(
+                            user,
+                            Kind.REPORT_DEADLINE,
+                            f"report:{report_type.pk}:{year}:{unit.pk}:{stage}",
+                            unit,
+                            params,
+                            url,
+                        )
+                    )
     return planned
 
 
 # -- campaign windows ----------------------------------------------------------------------------
+
 
 def campaign_windows(today: datetime.date) -> list[Planned]:
     """Registration opening, and each closing milestone a week and a day before, to the people who
@@ -126,8 +147,11 @@ def campaign_windows(today: datetime.date) -> list[Planned]:
     provinces = None
     if any(c.province_id is None for c in campaigns):
         provinces = list(Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE))
-        own = set(Campaign.objects.filter(province__isnull=False, year__in={c.year for c in campaigns})
-                  .values_list("title", "year", "province_id"))
+        own = set(
+            Campaign.objects.filter(province__isnull=False, year__in={c.year for c in campaigns}).values_list(
+                "title", "year", "province_id"
+            )
+        )
     audiences: dict[tuple, Holders] = {}
 
     def audience(milestone: str, campaign: Campaign) -> Holders:
@@ -136,8 +160,11 @@ def campaign_windows(today: datetime.date) -> list[Planned]:
             levels = tuple(sorted(ROLE_LEVELS[campaign.recognising_role]))
             key = (milestone, campaign.recognising_role)
             if key not in audiences:
-                audiences[key] = (Holders(Capability.REVIEW, levels=levels, on=today) if milestone == "review_deadline"
-                                  else Holders(Capability.RECOGNISE, roles={campaign.recognising_role}, on=today))
+                audiences[key] = (
+                    Holders(Capability.REVIEW, levels=levels, on=today)
+                    if milestone == "review_deadline"
+                    else Holders(Capability.RECOGNISE, roles={campaign.recognising_role}, on=today)
+                )
             return audiences[key]
         if "field" not in audiences:
             audiences["field"] = Holders(Capability.EDIT_REGISTRY, levels=FIELD_LEVELS, on=today)
@@ -145,10 +172,16 @@ def campaign_windows(today: datetime.date) -> list[Planned]:
 
     planned = []
     for campaign in campaigns:
-        where = ([campaign.province] if campaign.province_id else
-                 [p for p in provinces if (campaign.title, campaign.year, p.pk) not in own])
-        params = {"title": campaign.title, "year": campaign.year,
-                  "province": campaign.province.short_name if campaign.province_id else ""}
+        where = (
+            [campaign.province]
+            if campaign.province_id
+            else [p for p in provinces if (campaign.title, campaign.year, p.pk) not in own]
+        )
+        params = {
+            "title": campaign.title,
+            "year": campaign.year,
+            "province": campaign.province.short_name if campaign.province_id else "",
+        }
         url = reverse("assessments:campaign_detail", args=[campaign.pk])
         stages = []
         opened = (today - campaign.registration_opens).days
@@ -167,16 +200,25 @@ def campaign_windows(today: datetime.date) -> list[Planned]:
                 for user in holders.within(province):
                     planned.append(Planned(user, Kind.CAMPAIGN_WINDOW, key, province, facts, url))
             if milestone == "self_assessment_deadline":
-                citizens = (Assessment.objects.filter(campaign=campaign, state__in=OWN_OPEN,
-                                                      person__account__is_active=True)
-                            .select_related("person__account", "unit"))
+                citizens = Assessment.objects.filter(
+                    campaign=campaign, state__in=OWN_OPEN, person__account__is_active=True
+                ).select_related("person__account", "unit")
                 for assessment in citizens:
-                    planned.append(Planned(assessment.person.account, Kind.CAMPAIGN_WINDOW, key, assessment.unit,
-                                           facts, reverse("assessments:assessment_detail", args=[assessment.pk])))
+                    planned.append(
+                        Planned(
+                            assessment.person.account,
+                            Kind.CAMPAIGN_WINDOW,
+                            key,
+                            assessment.unit,
+                            facts,
+                            reverse("assessments:assessment_detail", args=[assessment.pk]),
+                        )
+                    )
     return planned
 
 
 # -- returned dossiers and reports ---------------------------------------------------------------
+
 
 def _since(today: datetime.date) -> datetime.datetime:
     return deadlines.end_of_day(today - datetime.timedelta(days=RETURN_LOOKBACK_DAYS + 1))
@@ -194,11 +236,20 @@ def dossiers_returned(today: datetime.date) -> list[Planned]:
     the register where it lives (village and commune) and to the citizen whose own dossier it is;
     not to whoever returned it."""
     changes = list(
-        StateChange.objects.filter(to_state=State.RETURNED, at__gte=_since(today), at__lt=deadlines.end_of_day(today),
-                                   assessment__state=State.RETURNED)
-        .select_related("assessment__campaign", "assessment__unit", "assessment__household",
-                        "assessment__clan_branch", "assessment__organisation", "assessment__person__account",
-                        "assessment__community")
+        StateChange.objects.filter(
+            to_state=State.RETURNED,
+            at__gte=_since(today),
+            at__lt=deadlines.end_of_day(today),
+            assessment__state=State.RETURNED,
+        ).select_related(
+            "assessment__campaign",
+            "assessment__unit",
+            "assessment__household",
+            "assessment__clan_branch",
+            "assessment__organisation",
+            "assessment__person__account",
+            "assessment__community",
+        )
     )
     if not changes:
         return []
@@ -210,22 +261,30 @@ def dossiers_returned(today: datetime.date) -> list[Planned]:
         person = assessment.person
         if person is not None and person.account_id and person.account.is_active:
             users.add(person.account)
-        params = {"title": assessment.title, "year": assessment.campaign.year, "subject": _subject_name(assessment),
-                  "unit": assessment.unit.name}
+        params = {
+            "title": assessment.title,
+            "year": assessment.campaign.year,
+            "subject": _subject_name(assessment),
+            "unit": assessment.unit.name,
+        }
         url = reverse("assessments:assessment_detail", args=[assessment.pk])
         for user in users:
             if user.pk != change.actor_id:
-                planned.append(Planned(user, Kind.DOSSIER_RETURNED, f"dossier_returned:{change.pk}", assessment.unit,
-                                       params, url))
+                planned.append(
+                    Planned(user, Kind.DOSSIER_RETURNED, f"dossier_returned:{change.pk}", assessment.unit, params, url)
+                )
     return planned
 
 
 def reports_returned(today: datetime.date) -> list[Planned]:
     """A report sent back by the level above and not yet sent again: to its unit's report writers."""
     events = list(
-        ReportEvent.objects.filter(action="return", at__gte=_since(today), at__lt=deadlines.end_of_day(today),
-                                   report__state=ReportState.RETURNED)
-        .select_related("report__report_type", "report__unit")
+        ReportEvent.objects.filter(
+            action="return",
+            at__gte=_since(today),
+            at__lt=deadlines.end_of_day(today),
+            report__state=ReportState.RETURNED,
+        ).select_related("report__report_type", "report__unit")
     )
     if not events:
         return []
@@ -236,6 +295,14 @@ def reports_returned(today: datetime.date) -> list[Planned]:
         params = {"report": report.report_type.name, "year": report.year, "unit": report.unit.name}
         for user in holders.at(report.unit):
             if user.pk != event.actor_id:
-                planned.append(Planned(user, Kind.REPORT_RETURNED, f"report_returned:{event.pk}", report.unit, params,
-                                       reverse("reports:detail", args=[report.pk])))
+                planned.append(
+                    Planned(
+                        user,
+                        Kind.REPORT_RETURNED,
+                        f"report_returned:{event.pk}",
+                        report.unit,
+                        params,
+                        reverse("reports:detail", args=[report.pk]),
+                    )
+                )
     return planned

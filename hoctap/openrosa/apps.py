@@ -18,4 +18,6 @@ class OpenRosaConfig(AppConfig):
         from .models import DeviceCredential
 
         track(DeviceCredential, exclude_fields=("digest", "last_used_at"))
-        navigation.register("openrosa:devices", _("Nhập liệu ngoại tuyến bằng ODK Collect"), "edit_registry", navigation.ASSESSMENT)
+        navigation.register(
+            "openrosa:devices", _("Nhập liệu ngoại tuyến bằng ODK Collect"), "edit_registry", navigation.ASSESSMENT
+        )

@@ -39,8 +39,7 @@ def credential_of(request) -> DeviceCredential | None:
         login, _, secret = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    credential = (DeviceCredential.objects.select_related("user")
-                  .filter(login=login, revoked_at__isnull=True).first())
+    credential = DeviceCredential.objects.select_related("user").filter(login=login, revoked_at__isnull=True).first()
     if credential is None or not credential.matches(secret) or not credential.user.is_active:
         return None
     now = timezone.now()

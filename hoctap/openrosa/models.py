@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DeviceCredential(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="device_credentials",
-                             verbose_name=_("cán bộ"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="device_credentials", verbose_name=_("cán bộ")
+    )
     name = models.CharField(_("tên thiết bị"), max_length=100)
     login = models.CharField(_("tên đăng nhập thiết bị"), max_length=32, unique=True, editable=False)
     digest = models.CharField(max_length=64, editable=False)

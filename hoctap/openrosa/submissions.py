@@ -64,8 +64,10 @@ def parse_instance(data: bytes) -> tuple[dict, dict[str, str]]:
     try:
         root = fromstring(data, forbid_dtd=True)
     except (ParseError, DefusedXmlException, ValueError):
-        raise Refused(MALFORMED, _("Bản gửi hỏng (không đọc được dữ liệu XML). Hãy mở lại biểu mẫu trên "
-                                   "điện thoại, lưu lại rồi gửi lại.")) from None
+        raise Refused(
+            MALFORMED,
+            _("Bản gửi hỏng (không đọc được dữ liệu XML). Hãy mở lại biểu mẫu trên điện thoại, lưu lại rồi gửi lại."),
+        ) from None
     values = {}
     for element in root.iter():
         if len(element) == 0:
@@ -101,8 +103,10 @@ def _check_photos(photos: dict[str, str], files) -> dict:
     for code, filename in photos.items():
         upload = files.get(filename)
         if upload is None:
-            raise _malformed(_("Bản gửi thiếu ảnh minh chứng «%(file)s» của chỉ số %(code)s. Hãy gửi lại.")
-                             % {"file": filename, "code": code})
+            raise _malformed(
+                _("Bản gửi thiếu ảnh minh chứng «%(file)s» của chỉ số %(code)s. Hãy gửi lại.")
+                % {"file": filename, "code": code}
+            )
         try:
             evidence.check_upload(upload)
         except UploadRejected as rejected:
@@ -112,8 +116,11 @@ def _check_photos(photos: dict[str, str], files) -> dict:
                 status = TOO_LARGE
             else:
                 status = WRONG_TYPE if evidence.sniff(upload.read(16)) is None else MALFORMED
-            raise Refused(status, _("Ảnh minh chứng của chỉ số %(code)s: %(reason)s")
-                          % {"code": code, "reason": " ".join(rejected.messages)}) from None
+            raise Refused(
+                status,
+                _("Ảnh minh chứng của chỉ số %(code)s: %(reason)s")
+                % {"code": code, "reason": " ".join(rejected.messages)},
+            ) from None
         upload.seek(0)
         uploads[code] = upload
     return uploads
@@ -124,9 +131,14 @@ def _is_stale(assessment: Assessment, base_version: int, user) -> bool:
     ODK submissions (a draft sent, then the final answers, from the same subject list)."""
     version = base_version
     while version != assessment.version:
-        step = (ProcessedInstance.objects.filter(assessment=assessment, credential__user=user, from_version=version,
-                                                 to_version__gt=version)
-                .order_by("-to_version").values_list("to_version", flat=True).first())
+        step = (
+            ProcessedInstance.objects.filter(
+                assessment=assessment, credential__user=user, from_version=version, to_version__gt=version
+            )
+            .order_by("-to_version")
+            .values_list("to_version", flat=True)
+            .first()
+        )
         if step is None:
             return True
         version = step
@@ -149,27 +161,50 @@ def receive(scope: Scope, credential: DeviceCredential, xml_data: bytes, files) 
     try:
         assessment_id, base_version = int(values.get("subject", "")), int(values.get("base_version", ""))
     except ValueError:
-        raise _malformed(_("Bản gửi thiếu hồ sơ hoặc phiên bản hồ sơ. Hãy cập nhật biểu mẫu rồi chọn lại hồ sơ.")) from None
+        raise _malformed(
+            _("Bản gửi thiếu hồ sơ hoặc phiên bản hồ sơ. Hãy cập nhật biểu mẫu rồi chọn lại hồ sơ.")
+        ) from None
     action = values.get("action", "")
     if action not in (xform.DRAFT, xform.SUBMIT):
         raise _malformed(_("Hãy chọn «Lưu nháp» hoặc «Nộp» ở câu cuối của biểu mẫu."))
-    assessment = (scope.filter(Assessment.objects.select_related(*SUBJECT_RELATIONS, "criteria_set"),
-                               Capability.EDIT_REGISTRY).filter(pk=assessment_id).first())
+    assessment = (
+        scope.filter(Assessment.objects.select_related(*SUBJECT_RELATIONS, "criteria_set"), Capability.EDIT_REGISTRY)
+        .filter(pk=assessment_id)
+        .first()
+    )
     if assessment is None:
-        raise Refused(OUT_OF_SCOPE, _("Hồ sơ số %(id)s không thuộc địa bàn của bạn hoặc không còn nữa. Hãy cập nhật "
-                                      "biểu mẫu để có danh sách hồ sơ mới rồi chọn lại.") % {"id": assessment_id})
+        raise Refused(
+            OUT_OF_SCOPE,
+            _(
+                "Hồ sơ số %(id)s không thuộc địa bàn của bạn hoặc không còn nữa. Hãy cập nhật "
+                "biểu mẫu để có danh sách hồ sơ mới rồi chọn lại."
+            )
+            % {"id": assessment_id},
+        )
     if (assessment.campaign_id, assessment.criteria_set_id) != (campaign_id, set_id):
-        raise _malformed(_("Hồ sơ %(name)s không dùng biểu mẫu này. Hãy cập nhật biểu mẫu rồi nhập lại.")
-                         % {"name": display_name(assessment)})
+        raise _malformed(
+            _("Hồ sơ %(name)s không dùng biểu mẫu này. Hãy cập nhật biểu mẫu rồi nhập lại.")
+            % {"name": display_name(assessment)}
+        )
     definition = definition_of(assessment.criteria_set)
     answers, photos = _answers(definition, values)
     uploads = _check_photos(photos, files)
     note = values.get("note", "")[:2000]
     try:
         with transaction.atomic():
-            return _apply(scope, credential, assessment, instance_id=instance_id, base_version=base_version,
-                          answers=answers, uploads=uploads, submit=action == xform.SUBMIT, note=note,
-                          location=values.get("location", "")[:100], form_id=attributes["id"])
+            return _apply(
+                scope,
+                credential,
+                assessment,
+                instance_id=instance_id,
+                base_version=base_version,
+                answers=answers,
+                uploads=uploads,
+                submit=action == xform.SUBMIT,
+                note=note,
+                location=values.get("location", "")[:100],
+                form_id=attributes["id"],
+            )
     except IntegrityError:
         # The same instance arrived twice at the same moment: the first one applied it.
         done = ProcessedInstance.objects.filter(instance_id=instance_id).select_related("credential").first()
@@ -179,10 +214,15 @@ def receive(scope: Scope, credential: DeviceCredential, xml_data: bytes, files) 
     except StaleAssessment:
         raise _stale(assessment) from None
     except workflow.TransitionRefused as refusal:
-        status = FORBIDDEN if refusal.code in ("no_capability", "own_assessment") else (
-            MALFORMED if refusal.code == "invalid_answers" else CONFLICT)
-        raise Refused(status, _("Hồ sơ %(name)s chưa được ghi: %(reason)s")
-                      % {"name": display_name(assessment), "reason": refusal.text}) from None
+        status = (
+            FORBIDDEN
+            if refusal.code in ("no_capability", "own_assessment")
+            else (MALFORMED if refusal.code == "invalid_answers" else CONFLICT)
+        )
+        raise Refused(
+            status,
+            _("Hồ sơ %(name)s chưa được ghi: %(reason)s") % {"name": display_name(assessment), "reason": refusal.text},
+        ) from None
     except ValidationError as error:
         raise _malformed(" ".join(error.messages)) from None
     except Http404:
@@ -196,13 +236,20 @@ def _already(done: ProcessedInstance, credential: DeviceCredential) -> Received:
 
 
 def _stale(assessment: Assessment) -> Refused:
-    return Refused(CONFLICT, _("Hồ sơ %(name)s đã được sửa trên web sau khi điện thoại tải danh sách, nên bản gửi "
-                               "này không được ghi để khỏi đè lên thay đổi đó. Hãy cập nhật biểu mẫu, xem lại hồ sơ "
-                               "rồi nhập lại.") % {"name": display_name(assessment)})
+    return Refused(
+        CONFLICT,
+        _(
+            "Hồ sơ %(name)s đã được sửa trên web sau khi điện thoại tải danh sách, nên bản gửi "
+            "này không được ghi để khỏi đè lên thay đổi đó. Hãy cập nhật biểu mẫu, xem lại hồ sơ "
+            "rồi nhập lại."
+        )
+        % {"name": display_name(assessment)},
+    )
 
 
-def _apply(scope, credential, assessment, *, instance_id, base_version, answers, uploads, submit, note, location,
-           form_id) -> Received:
+def _apply(
+    scope, credential, assessment, *, instance_id, base_version, answers, uploads, submit, note, location, form_id
+) -> Received:
     current = Assessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     if _is_stale(current, base_version, credential.user):
         raise _stale(assessment)
@@ -210,13 +257,26 @@ def _apply(scope, credential, assessment, *, instance_id, base_version, answers,
     saved = workflow.save_answers(scope, current, answers, expected_version=current.version)
     today = timezone.localdate()
     for code, upload in uploads.items():
-        evidence.attach(scope, saved, upload, effective_date=today, indicator_codes=[code],
-                        description=note[:300] or _("Ảnh chụp bằng ODK Collect"))
+        evidence.attach(
+            scope,
+            saved,
+            upload,
+            effective_date=today,
+            indicator_codes=[code],
+            description=note[:300] or _("Ảnh chụp bằng ODK Collect"),
+        )
     if submit:
         saved = workflow.transition(scope, saved, Action.SUBMIT, expected_version=saved.version)
     ProcessedInstance.objects.create(
-        instance_id=instance_id, credential=credential, assessment=saved, form_id=form_id, submitted=submit,
-        from_version=from_version, to_version=saved.version, note=note, location=location,
+        instance_id=instance_id,
+        credential=credential,
+        assessment=saved,
+        form_id=form_id,
+        submitted=submit,
+        from_version=from_version,
+        to_version=saved.version,
+        note=note,
+        location=location,
     )
     name = display_name(assessment)
     if submit:

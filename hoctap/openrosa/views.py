@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
@@ -56,8 +56,10 @@ def _openrosa_headers(response):
 
 def _message(status: int, text: str, *, accept_length: bool = False) -> HttpResponse:
     nature = "submit_success" if status in (201, 202) else "error"
-    body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<OpenRosaResponse xmlns="{RESPONSE_NS}">'
-            f'<message nature="{nature}">{escape(text)}</message></OpenRosaResponse>')
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<OpenRosaResponse xmlns="{RESPONSE_NS}">'
+        f'<message nature="{nature}">{escape(text)}</message></OpenRosaResponse>'
+    )
     response = HttpResponse(body, status=status, content_type=XML)
     if accept_length:
         response["X-OpenRosa-Accept-Content-Length"] = str(ACCEPT_CONTENT_LENGTH)
@@ -83,8 +85,9 @@ def openrosa(methods=("GET",), *, device_only=False):
             if credential is not None:
                 request.user = credential.user
             elif device_only or not request.user.is_authenticated:
-                response = _message(401, _("Cần đăng nhập bằng mã thiết bị. Hãy quét lại mã QR trên trang "
-                                           "«ODK Collect» của bạn."))
+                response = _message(
+                    401, _("Cần đăng nhập bằng mã thiết bị. Hãy quét lại mã QR trên trang «ODK Collect» của bạn.")
+                )
                 response["WWW-Authenticate"] = challenge()
                 return response
             request.device_credential = credential
@@ -137,9 +140,11 @@ def manifest(request, campaign_id, set_id):
     # Collect fetches the list right after the manifest when its hash changed: serve those very bytes.
     cache.set(_subjects_key(request, campaign_id, set_id), subjects, SUBJECTS_CACHE_SECONDS)
     url = _absolute(request, "openrosa:subjects", campaign_id=campaign_id, set_id=set_id)
-    body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<manifest xmlns="{MANIFEST_NS}"><mediaFile>'
-            f"<filename>{xform.SUBJECTS_FILE}</filename><hash>md5:{catalog.md5(subjects)}</hash>"
-            f"<downloadUrl>{escape(url)}</downloadUrl></mediaFile></manifest>")
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<manifest xmlns="{MANIFEST_NS}"><mediaFile>'
+        f"<filename>{xform.SUBJECTS_FILE}</filename><hash>md5:{catalog.md5(subjects)}</hash>"
+        f"<downloadUrl>{escape(url)}</downloadUrl></mediaFile></manifest>"
+    )
     return HttpResponse(body, content_type=XML)
 
 
@@ -158,11 +163,13 @@ def submission(request):
         response["X-OpenRosa-Accept-Content-Length"] = str(ACCEPT_CONTENT_LENGTH)
         return response
     if not request.content_type.startswith("multipart/form-data"):
-        return _message(415, _("Bản gửi phải ở dạng multipart (tệp dữ liệu kèm ảnh) như ODK Collect gửi."),
-                        accept_length=True)
+        return _message(
+            415, _("Bản gửi phải ở dạng multipart (tệp dữ liệu kèm ảnh) như ODK Collect gửi."), accept_length=True
+        )
     if "*isIncomplete*" in request.POST:
-        return _message(413, _("Bản gửi quá lớn nên bị chia nhỏ. Hãy chụp lại ảnh với cỡ nhỏ hơn rồi gửi lại."),
-                        accept_length=True)
+        return _message(
+            413, _("Bản gửi quá lớn nên bị chia nhỏ. Hãy chụp lại ảnh với cỡ nhỏ hơn rồi gửi lại."), accept_length=True
+        )
     instance = request.FILES.get("xml_submission_file")
     if instance is None:
         return _message(400, _("Bản gửi thiếu tệp dữ liệu (xml_submission_file)."), accept_length=True)
@@ -184,7 +191,6 @@ def _devices(request):
     return DeviceCredential.objects.filter(user=request.user)
 
 
-@login_required
 def devices(request):
     """The officer's phones: create a credential (its QR code is shown once), revoke one."""
     scope = scope_for(request)
@@ -197,21 +203,34 @@ def devices(request):
         credential, secret = DeviceCredential.issue(request.user, name)
         server_url = _absolute(request, "openrosa:form_list").removesuffix("/formList")
         units = ", ".join(unit.name for unit in scope.home_units())
-        payload = collect_settings.encode(collect_settings.collect_settings(
-            server_url=server_url, login=credential.login, secret=secret, project_name=f"hoctap · {units}"))
-        response = render(request, "openrosa/device_qr.html", {
-            "credential": credential, "qr": collect_settings.qr_data_uri(payload), "server_url": server_url,
-            "secure": server_url.startswith("https://"),
-        })
+        payload = collect_settings.encode(
+            collect_settings.collect_settings(
+                server_url=server_url, login=credential.login, secret=secret, project_name=f"hoctap · {units}"
+            )
+        )
+        response = render(
+            request,
+            "openrosa/device_qr.html",
+            {
+                "credential": credential,
+                "qr": collect_settings.qr_data_uri(payload),
+                "server_url": server_url,
+                "secure": server_url.startswith("https://"),
+            },
+        )
         response["Cache-Control"] = "no-store"  # the code holds the secret: never kept by a cache
         return response
     forms = catalog.forms(scope)
-    return render(request, "openrosa/devices.html", {
-        "devices": _devices(request), "forms": forms,
-    })
+    return render(
+        request,
+        "openrosa/devices.html",
+        {
+            "devices": _devices(request),
+            "forms": forms,
+        },
+    )
 
 
-@login_required
 def device_revoke(request, device_id):
     credential = _devices(request).filter(pk=device_id).first()
     if credential is None:
@@ -219,12 +238,13 @@ def device_revoke(request, device_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     credential.revoke()
-    messages.success(request, _("Đã thu hồi mã của thiết bị «%(name)s»; thiết bị đó không gửi, nhận được nữa.")
-                     % {"name": credential.name})
+    messages.success(
+        request,
+        _("Đã thu hồi mã của thiết bị «%(name)s»; thiết bị đó không gửi, nhận được nữa.") % {"name": credential.name},
+    )
     return redirect("openrosa:devices")
 
 
-@login_required
 def guide(request):
     return render(request, "openrosa/guide.html", {"debug": settings.DEBUG})
 
@@ -251,7 +271,9 @@ def web_manifest(request):
         "display": "standalone",
         "background_color": "#ffffff",
         "theme_color": "#1f5f99",
-        "icons": [{"src": static(f"openrosa/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
-                  for size in (192, 512)],
+        "icons": [
+            {"src": static(f"openrosa/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+            for size in (192, 512)
+        ],
     }
     return JsonResponse(manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})

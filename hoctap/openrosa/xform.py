@@ -80,25 +80,42 @@ class GeneratedForm:
 def xlsform(definition: CriteriaSet, *, form_id: str, title: str, version: str) -> dict:
     """The XLSForm (as pyxform's workbook dict) of a criteria set."""
     survey = [
-        {"type": f"select_one_from_file {SUBJECTS_FILE}", "name": "subject", "required": "yes",
-         "appearance": "autocomplete", "label": "Hồ sơ (đối tượng) đánh giá",
-         "hint": "Gõ vài chữ của tên để tìm. Danh sách là các hồ sơ đang mở trong địa bàn của bạn; "
-                 "cập nhật biểu mẫu để có danh sách mới nhất.",
-         "required_message": "Hãy chọn hồ sơ."},
+        {
+            "type": f"select_one_from_file {SUBJECTS_FILE}",
+            "name": "subject",
+            "required": "yes",
+            "appearance": "autocomplete",
+            "label": "Hồ sơ (đối tượng) đánh giá",
+            "hint": "Gõ vài chữ của tên để tìm. Danh sách là các hồ sơ đang mở trong địa bàn của bạn; "
+            "cập nhật biểu mẫu để có danh sách mới nhất.",
+            "required_message": "Hãy chọn hồ sơ.",
+        },
         # The version the device saw: a newer edit made on the web since then refuses the submission.
-        {"type": "calculate", "name": "base_version",
-         "calculation": f"instance('{SUBJECTS_FILE[:-4]}')/root/item[name=${{subject}}]/version"},
+        {
+            "type": "calculate",
+            "name": "base_version",
+            "calculation": f"instance('{SUBJECTS_FILE[:-4]}')/root/item[name=${{subject}}]/version",
+        },
     ]
     names = field_names(definition)
     for criterion in definition.criteria:
-        survey.append({"type": "begin_group", "name": f"g_{names[criterion.indicators[0].code][2:]}",
-                       "label": f"{criterion.code}. {criterion.name_vi}"})
+        survey.append(
+            {
+                "type": "begin_group",
+                "name": f"g_{names[criterion.indicators[0].code][2:]}",
+                "label": f"{criterion.code}. {criterion.name_vi}",
+            }
+        )
         for indicator in criterion.indicators:
             name = names[indicator.code]
             label = f"{indicator.code}. {indicator.text_vi}"
             if indicator.kind == "pass_fail":
-                question = {"type": "select_one dat", "name": name, "label": label,
-                            "hint": "Chọn Đạt hoặc Chưa đạt." + (" Chỉ số bắt buộc." if indicator.mandatory else "")}
+                question = {
+                    "type": "select_one dat",
+                    "name": name,
+                    "label": label,
+                    "hint": "Chọn Đạt hoặc Chưa đạt." + (" Chỉ số bắt buộc." if indicator.mandatory else ""),
+                }
             else:
                 hints, bounds = [], [". >= 0"]
                 if indicator.max_points is not None:
@@ -109,23 +126,50 @@ def xlsform(definition: CriteriaSet, *, form_id: str, title: str, version: str) 
                 if indicator.mandatory:
                     hints.append("Chỉ số bắt buộc.")
                 question = {
-                    "type": "decimal", "name": name, "label": label, "hint": " ".join(hints),
+                    "type": "decimal",
+                    "name": name,
+                    "label": label,
+                    "hint": " ".join(hints),
                     "constraint": " and ".join(bounds),
-                    "constraint_message": (f"Điểm phải từ 0 đến {_vi_number(indicator.max_points)}."
-                                           if indicator.max_points is not None else "Điểm không được âm."),
+                    "constraint_message": (
+                        f"Điểm phải từ 0 đến {_vi_number(indicator.max_points)}."
+                        if indicator.max_points is not None
+                        else "Điểm không được âm."
+                    ),
                 }
             survey.append(question)
             photo_hint = "; ".join(indicator.evidence_hints) or "Chụp giấy tờ hoặc hiện trạng chứng minh chỉ số này."
-            survey.append({"type": "image", "name": photo_name(name), "label": f"Ảnh minh chứng cho {indicator.code}",
-                           "hint": photo_hint, "parameters": f"max-pixels={PHOTO_MAX_PIXELS}"})
+            survey.append(
+                {
+                    "type": "image",
+                    "name": photo_name(name),
+                    "label": f"Ảnh minh chứng cho {indicator.code}",
+                    "hint": photo_hint,
+                    "parameters": f"max-pixels={PHOTO_MAX_PIXELS}",
+                }
+            )
         survey.append({"type": "end_group", "name": ""})
     survey += [
-        {"type": "text", "name": "note", "label": "Ghi chú", "appearance": "multiline",
-         "hint": "Điều cần báo cho người thẩm định (không bắt buộc)."},
-        {"type": "geopoint", "name": "location", "label": "Vị trí (không bắt buộc)",
-         "hint": "Bấm để ghi vị trí nơi đánh giá, nếu có tín hiệu GPS."},
-        {"type": "select_one gui", "name": "action", "required": "yes", "label": "Gửi lên để làm gì?",
-         "required_message": "Hãy chọn lưu nháp hoặc nộp."},
+        {
+            "type": "text",
+            "name": "note",
+            "label": "Ghi chú",
+            "appearance": "multiline",
+            "hint": "Điều cần báo cho người thẩm định (không bắt buộc).",
+        },
+        {
+            "type": "geopoint",
+            "name": "location",
+            "label": "Vị trí (không bắt buộc)",
+            "hint": "Bấm để ghi vị trí nơi đánh giá, nếu có tín hiệu GPS.",
+        },
+        {
+            "type": "select_one gui",
+            "name": "action",
+            "required": "yes",
+            "label": "Gửi lên để làm gì?",
+            "required_message": "Hãy chọn lưu nháp hoặc nộp.",
+        },
     ]
     choices = [
         {"list_name": "dat", "name": "1", "label": "Đạt"},
@@ -133,14 +177,21 @@ def xlsform(definition: CriteriaSet, *, form_id: str, title: str, version: str) 
         {"list_name": "gui", "name": DRAFT, "label": "Lưu nháp (còn sửa tiếp)"},
         {"list_name": "gui", "name": SUBMIT, "label": "Nộp hồ sơ tự đánh giá để xét"},
     ]
-    settings = [{"form_title": title, "form_id": form_id, "version": version,
-                 "instance_name": f"instance('{SUBJECTS_FILE[:-4]}')/root/item[name=${{subject}}]/label"}]
+    settings = [
+        {
+            "form_title": title,
+            "form_id": form_id,
+            "version": version,
+            "instance_name": f"instance('{SUBJECTS_FILE[:-4]}')/root/item[name=${{subject}}]/label",
+        }
+    ]
     return {"survey": survey, "choices": choices, "settings": settings}
 
 
 @lru_cache(maxsize=256)
-def _generate(source_yaml: str, set_label: str, set_version: int, campaign_id: int, set_id: int,
-              title: str, year: int) -> GeneratedForm:
+def _generate(
+    source_yaml: str, set_label: str, set_version: int, campaign_id: int, set_id: int, title: str, year: int
+) -> GeneratedForm:
     from hoctap.criteria import loader
 
     definition = loader.load_text(source_yaml, set_label)
@@ -153,5 +204,12 @@ def _generate(source_yaml: str, set_label: str, set_version: int, campaign_id: i
 
 
 def generate(campaign, criteria_set) -> GeneratedForm:
-    return _generate(criteria_set.source_yaml, f"{criteria_set.code} v{criteria_set.version}", criteria_set.version,
-                     campaign.pk, criteria_set.pk, campaign.title, campaign.year)
+    return _generate(
+        criteria_set.source_yaml,
+        f"{criteria_set.code} v{criteria_set.version}",
+        criteria_set.version,
+        campaign.pk,
+        criteria_set.pk,
+        campaign.title,
+        campaign.year,
+    )

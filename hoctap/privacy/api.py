@@ -43,8 +43,9 @@ class RequestOut(Schema):
 
 def _person(request, person_id):
     scope = scope_for(request)
-    return scope, scope.get_or_404(Person.objects.select_related("unit", "commune"), Capability.EDIT_REGISTRY,
-                                   pk=person_id)
+    return scope, scope.get_or_404(
+        Person.objects.select_related("unit", "commune"), Capability.EDIT_REGISTRY, pk=person_id
+    )
 
 
 @router.get("/people/{person_id}/basis", response=list[BasisOut], url_name="privacy_person_basis")
@@ -66,5 +67,8 @@ def pending_requests(request):
     """The commune's pending requests, soonest deadline first (the to-do list's)."""
     scope = scope_for(request)
     scope.require(Capability.EDIT_REGISTRY)
-    return list(scope.filter(DataRequest.objects.filter(state=RequestState.PENDING), Capability.EDIT_REGISTRY)
-                .order_by("due_on", "pk")[:200])
+    return list(
+        scope.filter(DataRequest.objects.filter(state=RequestState.PENDING), Capability.EDIT_REGISTRY).order_by(
+            "due_on", "pk"
+        )[:200]
+    )

@@ -34,8 +34,10 @@ def load(context, log):
     today = timezone.localdate()
     cao_bang = Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE, short_name="Cao Bằng").first()
     if cao_bang is not None:
-        Controller.objects.get_or_create(province=cao_bang, defaults={
-            "kind": ControllerKind.COMMITTEE, "contact": "Bộ phận một cửa, Ủy ban nhân dân xã"})
+        Controller.objects.get_or_create(
+            province=cao_bang,
+            defaults={"kind": ControllerKind.COMMITTEE, "contact": "Bộ phận một cửa, Ủy ban nhân dân xã"},
+        )
     citizen = users["citizen"]
     mine = Person.objects.filter(account=citizen).first()
     if mine is not None and not LegalBasis.objects.filter(person=mine).exists():
@@ -47,21 +49,37 @@ def load(context, log):
     village = context["villages"][commune.pk][0]
     on_paper = Person.objects.filter(unit=village, account=None, legal_bases__isnull=True).order_by("pk")[:12]
     if on_paper:
-        services.record_basis(scope, on_paper, kind=BasisKind.CONSENT_PAPER,
-                              collected_by=users["village_officer"].full_name,
-                              collected_on=today - datetime.timedelta(days=30))
-    pending = set(DataRequest.objects.filter(commune=commune, state=RequestState.PENDING).values_list("kind", flat=True))
+        services.record_basis(
+            scope,
+            on_paper,
+            kind=BasisKind.CONSENT_PAPER,
+            collected_by=users["village_officer"].full_name,
+            collected_on=today - datetime.timedelta(days=30),
+        )
+    pending = set(
+        DataRequest.objects.filter(commune=commune, state=RequestState.PENDING).values_list("kind", flat=True)
+    )
     if mine is not None and RequestKind.ACCESS not in pending:
         services.citizen_request(citizen, kind=RequestKind.ACCESS, details="Xin bản sao dữ liệu của tôi.")
     if mine is not None and RequestKind.WITHDRAW not in pending:
-        services.citizen_request(citizen, kind=RequestKind.WITHDRAW, withdraw_covers=Covers.SENSITIVE,
-                                 details="Tôi không muốn ghi dân tộc nữa.")
+        services.citizen_request(
+            citizen,
+            kind=RequestKind.WITHDRAW,
+            withdraw_covers=Covers.SENSITIVE,
+            details="Tôi không muốn ghi dân tộc nữa.",
+        )
     others = Person.objects.filter(commune=commune, account=None, assessments__isnull=True).order_by("pk")
     if RequestKind.CORRECT not in pending and (person := others.first()) is not None:
-        services.office_request(scope, person, kind=RequestKind.CORRECT,
-                                details=f"Năm sinh đúng là {person.birth_year - 1}, không phải {person.birth_year}.")
+        services.office_request(
+            scope,
+            person,
+            kind=RequestKind.CORRECT,
+            details=f"Năm sinh đúng là {person.birth_year - 1}, không phải {person.birth_year}.",
+        )
     if RequestKind.DELETE not in pending and (second := list(others[1:2])):
         services.office_request(scope, second[0], kind=RequestKind.DELETE, details="Đã chuyển đi nơi khác sống.")
-    log(f"Dữ liệu cá nhân: thông báo phiên bản {services.current_notice().version}; "
+    log(
+        f"Dữ liệu cá nhân: thông báo phiên bản {services.current_notice().version}; "
         f"{LegalBasis.objects.count()} căn cứ đã ghi; "
-        f"{DataRequest.objects.filter(state=RequestState.PENDING).count()} yêu cầu chờ xử lý")
+        f"{DataRequest.objects.filter(state=RequestState.PENDING).count()} yêu cầu chờ xử lý"
+    )

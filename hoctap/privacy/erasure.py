@@ -25,8 +25,9 @@ REDACTED = "[đã xóa]"
 
 
 def redact_history(record) -> None:
-    entries = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(type(record)),
-                                      object_pk=str(record.pk))
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(record)), object_pk=str(record.pk)
+    )
     for entry in entries:
         changes = entry.changes_dict or {}
         entry.changes = {field: [REDACTED, REDACTED] for field in changes}

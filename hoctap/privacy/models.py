@@ -84,21 +84,30 @@ CONSENT_KINDS = (BasisKind.CONSENT_ONLINE, BasisKind.CONSENT_PAPER, BasisKind.CO
 class LegalBasis(models.Model):
     """Why the data of one person (or one sign-up account still waiting for the commune) is held."""
 
-    person = models.ForeignKey(Person, models.CASCADE, null=True, blank=True, related_name="legal_bases",
-                               verbose_name=_("nhân khẩu"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                             related_name="legal_bases", verbose_name=_("tài khoản"))
+    person = models.ForeignKey(
+        Person, models.CASCADE, null=True, blank=True, related_name="legal_bases", verbose_name=_("nhân khẩu")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="legal_bases",
+        verbose_name=_("tài khoản"),
+    )
     commune = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("xã, phường"))
     covers = models.CharField(_("phạm vi"), max_length=10, choices=Covers.choices, default=Covers.GENERAL)
     kind = models.CharField(_("căn cứ"), max_length=16, choices=BasisKind.choices)
-    notice = models.ForeignKey(Notice, models.PROTECT, null=True, blank=True, related_name="+",
-                               verbose_name=_("phiên bản thông báo"))
+    notice = models.ForeignKey(
+        Notice, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("phiên bản thông báo")
+    )
     controller = models.CharField(_("bên kiểm soát dữ liệu"), max_length=255, blank=True)
     collected_by = models.CharField(_("người thu phiếu đồng ý"), max_length=200, blank=True)
     collected_on = models.DateField(_("ngày đồng ý"), null=True, blank=True)
     reference = models.CharField(_("văn bản pháp luật"), max_length=255, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("người ghi"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người ghi")
+    )
     recorded_at = models.DateTimeField(_("thời điểm ghi"))
     withdrawn_at = models.DateTimeField(_("rút lại lúc"), null=True, blank=True)
 
@@ -139,24 +148,37 @@ class RequestState(models.TextChoices):
 class DataRequest(models.Model):
     """A data subject's request, in the commune's to-do list until answered."""
 
-    person = models.ForeignKey(Person, models.SET_NULL, null=True, blank=True, related_name="data_requests",
-                               verbose_name=_("nhân khẩu"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                             related_name="data_requests", verbose_name=_("tài khoản"))
+    person = models.ForeignKey(
+        Person, models.SET_NULL, null=True, blank=True, related_name="data_requests", verbose_name=_("nhân khẩu")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="data_requests",
+        verbose_name=_("tài khoản"),
+    )
     commune = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("xã, phường"))
     kind = models.CharField(_("yêu cầu"), max_length=10, choices=RequestKind.choices)
     details = models.TextField(_("nội dung"), blank=True, max_length=2000)
     withdraw_covers = models.CharField(_("rút lại đồng ý về"), max_length=10, choices=Covers.choices, blank=True)
     channel = models.CharField(_("hình thức"), max_length=8, choices=Channel.choices)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("cán bộ ghi"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("cán bộ ghi")
+    )
     received_at = models.DateTimeField(_("nhận lúc"))
     due_on = models.DateField(_("hạn xử lý"))
-    state = models.CharField(_("trạng thái"), max_length=8, choices=RequestState.choices,
-                             default=RequestState.PENDING)
+    state = models.CharField(_("trạng thái"), max_length=8, choices=RequestState.choices, default=RequestState.PENDING)
     answer = models.TextField(_("trả lời"), blank=True, max_length=2000)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("cán bộ trả lời"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cán bộ trả lời"),
+    )
     answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
 
     scope_path_lookup = "commune__path"

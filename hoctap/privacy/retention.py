@@ -38,9 +38,11 @@ def _years_before(day: datetime.date, years: int) -> datetime.datetime:
 
 def expired_people(today: datetime.date):
     cutoff = _years_before(today, settings.PRIVACY_RETENTION["person_years"])
-    return (Person.objects.filter(household__isnull=True, employer__isnull=True, updated_at__lt=cutoff)
-            .filter(Q(account__isnull=True) | Q(account__is_active=False))
-            .exclude(full_name=erasure.ERASED_NAME))
+    return (
+        Person.objects.filter(household__isnull=True, employer__isnull=True, updated_at__lt=cutoff)
+        .filter(Q(account__isnull=True) | Q(account__is_active=False))
+        .exclude(full_name=erasure.ERASED_NAME)
+    )
 
 
 def run(today: datetime.date | None = None) -> Summary:
@@ -51,5 +53,7 @@ def run(today: datetime.date | None = None) -> Summary:
         erasure.erase(person)
         summary.people += 1
     old = _years_before(today, settings.PRIVACY_RETENTION["request_years"])
-    summary.requests, _detail = DataRequest.objects.exclude(state=RequestState.PENDING).filter(answered_at__lt=old).delete()
+    summary.requests, _detail = (
+        DataRequest.objects.exclude(state=RequestState.PENDING).filter(answered_at__lt=old).delete()
+    )
     return summary

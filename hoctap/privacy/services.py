@@ -33,6 +33,7 @@ from .models import (
 
 # -- the notice and the controller ------------------------------------------------------------------
 
+
 def current_notice(today: datetime.date | None = None) -> Notice | None:
     """The notice in force: the highest version already published."""
     today = today or timezone.localdate()
@@ -68,19 +69,38 @@ def controller_name(commune: Unit) -> str:
 
 # -- consent at sign-up --------------------------------------------------------------------------
 
+
 def signup_consent_errors(notice_version: int | None) -> dict[str, list[str]]:
     """A sign-up is refused unless the visitor agreed to the notice in force (the one they read)."""
     notice = current_notice()
     if notice is None:
-        return {"consent": [_("Chưa có thông báo xử lý dữ liệu cá nhân nên chưa thể đăng ký. Hãy liên hệ "
-                              "Ủy ban nhân dân xã, phường.")]}
+        return {
+            "consent": [
+                _(
+                    "Chưa có thông báo xử lý dữ liệu cá nhân nên chưa thể đăng ký. Hãy liên hệ "
+                    "Ủy ban nhân dân xã, phường."
+                )
+            ]
+        }
     if notice_version is None:
-        return {"consent": [_("Hãy đọc thông báo xử lý dữ liệu cá nhân và đánh dấu ô «Tôi đồng ý» để đăng ký. "
-                              "Không đồng ý thì không thể tạo tài khoản; bạn vẫn có thể đến Ủy ban nhân dân "
-                              "xã, phường để được hướng dẫn.")]}
+        return {
+            "consent": [
+                _(
+                    "Hãy đọc thông báo xử lý dữ liệu cá nhân và đánh dấu ô «Tôi đồng ý» để đăng ký. "
+                    "Không đồng ý thì không thể tạo tài khoản; bạn vẫn có thể đến Ủy ban nhân dân "
+                    "xã, phường để được hướng dẫn."
+                )
+            ]
+        }
     if notice_version != notice.version:
-        return {"consent": [_("Thông báo xử lý dữ liệu cá nhân vừa được cập nhật. Hãy đọc lại bản mới và "
-                              "đánh dấu đồng ý một lần nữa.")]}
+        return {
+            "consent": [
+                _(
+                    "Thông báo xử lý dữ liệu cá nhân vừa được cập nhật. Hãy đọc lại bản mới và "
+                    "đánh dấu đồng ý một lần nữa."
+                )
+            ]
+        }
     return {}
 
 
@@ -88,9 +108,16 @@ def record_signup_consent(user, commune: Unit, *, sensitive: bool) -> list[Legal
     """The visitor's own consent, with the notice version and the time; ethnicity only if ticked."""
     notice = current_notice()
     now = timezone.now()
-    common = {"user": user, "commune": commune, "kind": BasisKind.CONSENT_ONLINE, "notice": notice,
-              "controller": controller_name(commune), "recorded_by": user, "recorded_at": now,
-              "collected_on": timezone.localdate(now)}
+    common = {
+        "user": user,
+        "commune": commune,
+        "kind": BasisKind.CONSENT_ONLINE,
+        "notice": notice,
+        "controller": controller_name(commune),
+        "recorded_by": user,
+        "recorded_at": now,
+        "collected_on": timezone.localdate(now),
+    }
     bases = [LegalBasis.objects.create(covers=Covers.GENERAL, **common)]
     if sensitive:
         bases.append(LegalBasis.objects.create(covers=Covers.SENSITIVE, **common))
@@ -103,6 +130,7 @@ def attach_to_person(user, person: Person) -> None:
 
 
 # -- the legal basis an officer records ----------------------------------------------------------
+
 
 def _text(value: str, label: str, field: str, limit: int, errors: dict) -> str:
     try:
@@ -117,8 +145,16 @@ def _text(value: str, label: str, field: str, limit: int, errors: dict) -> str:
 
 
 @transaction.atomic
-def record_basis(scope, people, *, kind: str, covers: str = Covers.GENERAL, collected_by: str = "",
-                 collected_on: datetime.date | None = None, reference: str = "") -> list[LegalBasis]:
+def record_basis(
+    scope,
+    people,
+    *,
+    kind: str,
+    covers: str = Covers.GENERAL,
+    collected_by: str = "",
+    collected_on: datetime.date | None = None,
+    reference: str = "",
+) -> list[LegalBasis]:
     """The officer says on what basis the registry holds these people's data — never assumed: consent
     on paper or at the office names who collected it and when; a legal duty names the law."""
     errors: dict[str, list[str]] = {}
@@ -152,11 +188,18 @@ def record_basis(scope, people, *, kind: str, covers: str = Covers.GENERAL, coll
     notice = current_notice()
     return [
         LegalBasis.objects.create(
-            person=person, user=person.account, commune=person.commune, covers=covers, kind=kind,
-            notice=notice if kind in CONSENT_KINDS else None, controller=controller_name(person.commune),
+            person=person,
+            user=person.account,
+            commune=person.commune,
+            covers=covers,
+            kind=kind,
+            notice=notice if kind in CONSENT_KINDS else None,
+            controller=controller_name(person.commune),
             collected_by=collected_by if kind in CONSENT_KINDS else "",
             collected_on=collected_on if kind in CONSENT_KINDS else None,
-            reference=reference if kind == BasisKind.LEGAL_DUTY else "", recorded_by=scope.user, recorded_at=now,
+            reference=reference if kind == BasisKind.LEGAL_DUTY else "",
+            recorded_by=scope.user,
+            recorded_at=now,
         )
         for person in people
     ]
@@ -176,6 +219,7 @@ def has_sensitive_consent(person: Person) -> bool:
 
 # -- requests ------------------------------------------------------------------------------------
 
+
 def due_date(kind: str, received: datetime.date) -> datetime.date:
     return received + datetime.timedelta(days=settings.PRIVACY_REQUEST_DAYS[kind])
 
@@ -192,17 +236,33 @@ def _check_request(kind: str, details: str, withdraw_covers: str, errors: dict) 
 
 
 @transaction.atomic
-def file_request(*, person: Person | None, user, commune: Unit, kind: str, details: str = "",
-                 withdraw_covers: str = "", channel: str, recorded_by) -> DataRequest:
+def file_request(
+    *,
+    person: Person | None,
+    user,
+    commune: Unit,
+    kind: str,
+    details: str = "",
+    withdraw_covers: str = "",
+    channel: str,
+    recorded_by,
+) -> DataRequest:
     errors: dict[str, list[str]] = {}
     details = _check_request(kind, details, withdraw_covers, errors)
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
     return DataRequest.objects.create(
-        person=person, user=user, commune=commune, kind=kind, details=details,
-        withdraw_covers=withdraw_covers if kind == RequestKind.WITHDRAW else "", channel=channel,
-        recorded_by=recorded_by, received_at=now, due_on=due_date(kind, timezone.localdate(now)),
+        person=person,
+        user=user,
+        commune=commune,
+        kind=kind,
+        details=details,
+        withdraw_covers=withdraw_covers if kind == RequestKind.WITHDRAW else "",
+        channel=channel,
+        recorded_by=recorded_by,
+        received_at=now,
+        due_on=due_date(kind, timezone.localdate(now)),
     )
 
 
@@ -211,10 +271,19 @@ def citizen_request(user, *, kind: str, details: str = "", withdraw_covers: str 
     person = Person.objects.filter(account=user).select_related("commune").first()
     commune = person.commune if person else _signup_commune(user)
     if commune is None:
-        raise ValidationError(_("Tài khoản này chưa gắn với xã, phường nào. Hãy đến Ủy ban nhân dân xã, phường "
-                                "để gửi yêu cầu trực tiếp."))
-    return file_request(person=person, user=user, commune=commune, kind=kind, details=details,
-                        withdraw_covers=withdraw_covers, channel=Channel.ACCOUNT, recorded_by=user)
+        raise ValidationError(
+            _("Tài khoản này chưa gắn với xã, phường nào. Hãy đến Ủy ban nhân dân xã, phường để gửi yêu cầu trực tiếp.")
+        )
+    return file_request(
+        person=person,
+        user=user,
+        commune=commune,
+        kind=kind,
+        details=details,
+        withdraw_covers=withdraw_covers,
+        channel=Channel.ACCOUNT,
+        recorded_by=user,
+    )
 
 
 def _signup_commune(user) -> Unit | None:
@@ -226,8 +295,16 @@ def office_request(scope, person: Person, *, kind: str, details: str = "", withd
     """Recorded by the commune office for someone who came in person (with or without an account)."""
     if not scope.can(Capability.EDIT_REGISTRY, person.unit):
         raise ValidationError(_("Người này không thuộc địa bàn bạn quản lý."))
-    return file_request(person=person, user=person.account, commune=person.commune, kind=kind, details=details,
-                        withdraw_covers=withdraw_covers, channel=Channel.OFFICE, recorded_by=scope.user)
+    return file_request(
+        person=person,
+        user=person.account,
+        commune=person.commune,
+        kind=kind,
+        details=details,
+        withdraw_covers=withdraw_covers,
+        channel=Channel.OFFICE,
+        recorded_by=scope.user,
+    )
 
 
 @transaction.atomic
@@ -244,8 +321,9 @@ def answer_request(scope, data_request: DataRequest, *, done: bool, answer: str)
     errors: dict[str, list[str]] = {}
     answer = _text(answer, _("trả lời"), "answer", 2000, errors)
     if not answer and "answer" not in errors:
-        errors["answer"] = [_("Ghi câu trả lời cho người yêu cầu: đã làm gì, hoặc vì sao từ chối và họ có thể "
-                              "làm gì tiếp.")]
+        errors["answer"] = [
+            _("Ghi câu trả lời cho người yêu cầu: đã làm gì, hoặc vì sao từ chối và họ có thể làm gì tiếp.")
+        ]
     if errors:
         raise ValidationError(errors)
     if done:
@@ -265,8 +343,11 @@ def withdraw(data_request: DataRequest) -> None:
     """Consents are dated withdrawn (kept as proof of what was agreed); withdrawing the ethnicity consent
     also clears the recorded ethnicity. Processing before the withdrawal stays lawful (the notice says so)."""
     now = timezone.now()
-    owner = LegalBasis.objects.filter(person_id=data_request.person_id) if data_request.person_id else \
-        LegalBasis.objects.filter(user_id=data_request.user_id)
+    owner = (
+        LegalBasis.objects.filter(person_id=data_request.person_id)
+        if data_request.person_id
+        else LegalBasis.objects.filter(user_id=data_request.user_id)
+    )
     for basis in owner.filter(covers=data_request.withdraw_covers, kind__in=CONSENT_KINDS, withdrawn_at__isnull=True):
         basis.withdrawn_at = now
         basis.save()
@@ -279,6 +360,7 @@ def withdraw(data_request: DataRequest) -> None:
 
 # -- what a person's own download shows -------------------------------------------------------------
 
+
 def own_records(user) -> dict:
     """Consents and requests of the account's owner, for the citizen's JSON download and page."""
     people = list(Person.objects.filter(account=user).values_list("pk", flat=True))
@@ -289,19 +371,31 @@ def own_records(user) -> dict:
     requests = DataRequest.objects.filter(mine).order_by("received_at", "pk")
     return {
         "consents": [
-            {"covers": b.get_covers_display(), "basis": b.get_kind_display(),
-             "notice_version": b.notice.version if b.notice_id else None, "controller": b.controller,
-             "collected_by": b.collected_by or None,
-             "collected_on": b.collected_on.isoformat() if b.collected_on else None,
-             "reference": b.reference or None, "recorded_at": b.recorded_at.isoformat(),
-             "withdrawn_at": b.withdrawn_at.isoformat() if b.withdrawn_at else None}
+            {
+                "covers": b.get_covers_display(),
+                "basis": b.get_kind_display(),
+                "notice_version": b.notice.version if b.notice_id else None,
+                "controller": b.controller,
+                "collected_by": b.collected_by or None,
+                "collected_on": b.collected_on.isoformat() if b.collected_on else None,
+                "reference": b.reference or None,
+                "recorded_at": b.recorded_at.isoformat(),
+                "withdrawn_at": b.withdrawn_at.isoformat() if b.withdrawn_at else None,
+            }
             for b in bases
         ],
         "requests": [
-            {"id": r.pk, "kind": r.get_kind_display(), "details": r.details, "channel": r.get_channel_display(),
-             "received_at": r.received_at.isoformat(), "due_on": r.due_on.isoformat(),
-             "state": r.get_state_display(), "answer": r.answer or None,
-             "answered_at": r.answered_at.isoformat() if r.answered_at else None}
+            {
+                "id": r.pk,
+                "kind": r.get_kind_display(),
+                "details": r.details,
+                "channel": r.get_channel_display(),
+                "received_at": r.received_at.isoformat(),
+                "due_on": r.due_on.isoformat(),
+                "state": r.get_state_display(),
+                "answer": r.answer or None,
+                "answered_at": r.answered_at.isoformat() if r.answered_at else None,
+            }
             for r in requests
         ],
     }

@@ -1,7 +1,7 @@
 """Pages of personal data: the public notice, the citizen's rights, the commune's requests and bases."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,13 +34,17 @@ def notice(request):
     province_id = ascii_int(request.GET.get("province", ""))
     if province_id:
         province = Unit.objects.filter(pk=province_id, era=Era.CURRENT, level=Level.PROVINCE).first()
-    return render(request, "privacy/notice.html", {
-        "notice": services.current_notice(), "controller": services.ControllerKind(services.controller_kind(province)),
-        "province": province,
-    })
+    return render(
+        request,
+        "privacy/notice.html",
+        {
+            "notice": services.current_notice(),
+            "controller": services.ControllerKind(services.controller_kind(province)),
+            "province": province,
+        },
+    )
 
 
-@login_required
 def mine(request):
     """The citizen's consents and requests, and the form to make a request."""
     form = RequestForm(request.POST or None)
@@ -57,52 +61,67 @@ def mine(request):
     from django.db.models import Q
 
     mine_q = Q(user=request.user) | Q(person_id__in=list(people))
-    return render(request, "privacy/mine.html", {
-        "form": form, "records": records,
-        "bases": LegalBasis.objects.filter(mine_q).select_related("notice").order_by("-recorded_at"),
-        "requests": DataRequest.objects.filter(mine_q).order_by("-received_at"),
-    })
+    return render(
+        request,
+        "privacy/mine.html",
+        {
+            "form": form,
+            "records": records,
+            "bases": LegalBasis.objects.filter(mine_q).select_related("notice").order_by("-recorded_at"),
+            "requests": DataRequest.objects.filter(mine_q).order_by("-received_at"),
+        },
+    )
 
 
-@login_required
 def request_list(request):
     scope = scope_for(request)
     scope.require(Capability.EDIT_REGISTRY)
     requests = scope.filter(DataRequest.objects.select_related("person", "commune"), Capability.EDIT_REGISTRY)
-    return render(request, "privacy/request_list.html", {
-        "pending": requests.filter(state=RequestState.PENDING).order_by("due_on", "pk"),
-        "answered": requests.exclude(state=RequestState.PENDING).order_by("-answered_at")[:50],
-        "missing": services.people_without_basis(scope).count(),
-    })
+    return render(
+        request,
+        "privacy/request_list.html",
+        {
+            "pending": requests.filter(state=RequestState.PENDING).order_by("due_on", "pk"),
+            "answered": requests.exclude(state=RequestState.PENDING).order_by("-answered_at")[:50],
+            "missing": services.people_without_basis(scope).count(),
+        },
+    )
 
 
-@login_required
 def request_detail(request, request_id):
     scope = scope_for(request)
-    data_request = scope.get_or_404(DataRequest.objects.select_related("person__unit", "commune", "recorded_by"),
-                                    Capability.EDIT_REGISTRY, pk=request_id)
+    data_request = scope.get_or_404(
+        DataRequest.objects.select_related("person__unit", "commune", "recorded_by"),
+        Capability.EDIT_REGISTRY,
+        pk=request_id,
+    )
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.answer_request(scope, data_request, done=form.cleaned_data["outcome"] == "done",
-                                    answer=form.cleaned_data["answer"])
+            services.answer_request(
+                scope, data_request, done=form.cleaned_data["outcome"] == "done", answer=form.cleaned_data["answer"]
+            )
         except ValidationError as error:
             _errors_into(form, error)
         else:
             messages.success(request, _("Đã ghi câu trả lời. Người yêu cầu thấy nó trên trang của họ."))
             return redirect("privacy:request_list")
-    return render(request, "privacy/request_detail.html", {
-        "r": data_request, "form": form, "kinds": RequestKind,
-        "pending": data_request.state == RequestState.PENDING,
-    })
+    return render(
+        request,
+        "privacy/request_detail.html",
+        {
+            "r": data_request,
+            "form": form,
+            "kinds": RequestKind,
+            "pending": data_request.state == RequestState.PENDING,
+        },
+    )
 
 
-@login_required
 def office_request(request, person_id):
     """A request made at the commune office (people without an account, or who prefer paper)."""
     scope = scope_for(request)
-    person = scope.get_or_404(Person.objects.select_related("unit", "commune"), Capability.EDIT_REGISTRY,
-                              pk=person_id)
+    person = scope.get_or_404(Person.objects.select_related("unit", "commune"), Capability.EDIT_REGISTRY, pk=person_id)
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,17 +129,17 @@ def office_request(request, person_id):
         except ValidationError as error:
             _errors_into(form, error)
         else:
-            messages.success(request, _("Đã ghi yêu cầu; hạn xử lý %(day)s.") % {"day": created.due_on.strftime("%d/%m/%Y")})
+            messages.success(
+                request, _("Đã ghi yêu cầu; hạn xử lý %(day)s.") % {"day": created.due_on.strftime("%d/%m/%Y")}
+            )
             return redirect("privacy:request_detail", request_id=created.pk)
     return render(request, "privacy/office_request.html", {"person": person, "form": form})
 
 
-@login_required
 def basis(request, person_id):
     """The legal basis of one person's data, as the officer who registered them records it."""
     scope = scope_for(request)
-    person = scope.get_or_404(Person.objects.select_related("unit", "commune"), Capability.EDIT_REGISTRY,
-                              pk=person_id)
+    person = scope.get_or_404(Person.objects.select_related("unit", "commune"), Capability.EDIT_REGISTRY, pk=person_id)
     form = BasisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,13 +149,19 @@ def basis(request, person_id):
         else:
             messages.success(request, _("Đã ghi căn cứ xử lý dữ liệu của %(person)s.") % {"person": person.full_name})
             return redirect("registry:person_detail", person_id=person.pk)
-    return render(request, "privacy/basis.html", {
-        "person": person, "form": form,
-        "bases": LegalBasis.objects.filter(person=person).select_related("notice", "recorded_by").order_by("-recorded_at"),
-    })
+    return render(
+        request,
+        "privacy/basis.html",
+        {
+            "person": person,
+            "form": form,
+            "bases": LegalBasis.objects.filter(person=person)
+            .select_related("notice", "recorded_by")
+            .order_by("-recorded_at"),
+        },
+    )
 
 
-@login_required
 def basis_missing(request):
     """People registered (by form, import or API) whose basis nobody has recorded yet: one basis for a
     chosen group at once — typically the consent forms collected on paper at a village meeting."""
@@ -155,11 +180,23 @@ def basis_missing(request):
         except ValidationError as error:
             if "people" in getattr(error, "error_dict", {}):
                 chosen_error = error.message_dict["people"]
-            _errors_into(form, ValidationError({k: v for k, v in error.message_dict.items() if k != "people"})
-                         if hasattr(error, "error_dict") else error)
+            _errors_into(
+                form,
+                ValidationError({k: v for k, v in error.message_dict.items() if k != "people"})
+                if hasattr(error, "error_dict")
+                else error,
+            )
         else:
             messages.success(request, _("Đã ghi căn cứ cho %(count)d người.") % {"count": len(done)})
             return redirect("privacy:basis_missing")
-    return render(request, "privacy/basis_missing.html", {
-        "people": shown, "total": total, "form": form, "chosen_error": chosen_error, "limit": BULK_LIMIT,
-    })
+    return render(
+        request,
+        "privacy/basis_missing.html",
+        {
+            "people": shown,
+            "total": total,
+            "form": form,
+            "chosen_error": chosen_error,
+            "limit": BULK_LIMIT,
+        },
+    )

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from hoctap.core.limits import BirthYear, Id, Year, is_year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.core.limits import BirthYear, Id, Year, is_year
 from hoctap.territory.models import Level, Unit
 
 from .forms import ClanBranchForm, HouseholdForm, MemberForm, OrganisationForm, PersonForm
@@ -41,6 +41,7 @@ router = Router(tags=["registry"])
 
 
 # -- schemas -----------------------------------------------------------------------------------
+
 
 class WarningOut(Schema):
     reason: str
@@ -237,6 +238,7 @@ class DenominatorOut(Schema):
 
 # -- helpers -----------------------------------------------------------------------------------
 
+
 def _valid(form, prefix: str = ""):
     """A form's errors as a 422 naming the fields (members.0.full_name for nested ones)."""
     if not form.is_valid():
@@ -246,8 +248,11 @@ def _valid(form, prefix: str = ""):
 
 def _merged(instance, form_class, payload: Schema) -> dict:
     """For PATCH: the record's current values overlaid with the fields sent."""
-    data = {key: value for key, value in model_to_dict(instance, fields=form_class._meta.fields).items()
-            if value is not None}
+    data = {
+        key: value
+        for key, value in model_to_dict(instance, fields=form_class._meta.fields).items()
+        if value is not None
+    }
     data.update(payload.dict(exclude_unset=True))
     return data
 
@@ -262,6 +267,7 @@ def _household(scope, household_id):
 
 
 # -- households --------------------------------------------------------------------------------
+
 
 @router.get("/households", response=list[HouseholdOut], url_name="registry_household_list")
 @paginate
@@ -291,7 +297,9 @@ def create_household(request, payload: HouseholdIn):
     household = form.save(commit=False)
     members, head, warnings, id_numbers = [], None, [], set()
     for index, member in enumerate(payload.members):
-        member_form = _valid(MemberForm(member.dict(), instance=Person(household=household), scope=scope), f"members.{index}.")
+        member_form = _valid(
+            MemberForm(member.dict(), instance=Person(household=household), scope=scope), f"members.{index}."
+        )
         person = member_form.save(commit=False)
         if person.id_number:
             if person.id_number in id_numbers:
@@ -303,8 +311,13 @@ def create_household(request, payload: HouseholdIn):
             if problem:
                 raise ValidationError({f"members.{index}.is_head": [problem]})
             head = person
-        warnings += likely_duplicates(scope, full_name=person.full_name, birth_year=person.birth_year,
-                                      commune=household.village.parent, id_number=person.id_number)
+        warnings += likely_duplicates(
+            scope,
+            full_name=person.full_name,
+            birth_year=person.birth_year,
+            commune=household.village.parent,
+            id_number=person.id_number,
+        )
     save_household(scope, household, members, head or (members[0] if members else None))
     created = _household(scope, household.pk)
     created.warnings = [warning.as_dict() for warning in warnings]
@@ -321,6 +334,7 @@ def update_household(request, household_id: Id, payload: HouseholdPatch):
 
 
 # -- people ------------------------------------------------------------------------------------
+
 
 @router.get("/people", response=list[PersonOut], url_name="registry_person_list")
 @paginate
@@ -342,10 +356,20 @@ def get_person(request, person_id: Id, include_sensitive: bool = False):
     person = scope.get_or_404(Person.objects.select_related("unit"), pk=person_id)
     if include_sensitive:
         if not scope.can(Capability.VIEW_SENSITIVE, person.unit):
-            raise ValidationError({"include_sensitive": [_("Dân tộc là dữ liệu nhạy cảm: vai trò của bạn không được "
-                                                           "xem. Bỏ tham số include_sensitive.")]})
-        LogEntry.objects.log_create(person, action=LogEntry.Action.ACCESS, force_log=True, actor=scope.user,
-                                    additional_data={"field": "ethnicity"})
+            raise ValidationError(
+                {
+                    "include_sensitive": [
+                        _("Dân tộc là dữ liệu nhạy cảm: vai trò của bạn không được xem. Bỏ tham số include_sensitive.")
+                    ]
+                }
+            )
+        LogEntry.objects.log_create(
+            person,
+            action=LogEntry.Action.ACCESS,
+            force_log=True,
+            actor=scope.user,
+            additional_data={"field": "ethnicity"},
+        )
         request.shows_sensitive = True
     return person
 
@@ -357,9 +381,13 @@ def create_person(request, payload: PersonIn):
     form = _valid(PersonForm(payload.dict(), instance=Person(), scope=scope))
     person = form.save(commit=False)
     unit = form.cleaned_data["unit"]
-    warnings = likely_duplicates(scope, full_name=person.full_name, birth_year=person.birth_year,
-                                 commune=unit if unit.level == Level.COMMUNE else unit.parent,
-                                 id_number=person.id_number)
+    warnings = likely_duplicates(
+        scope,
+        full_name=person.full_name,
+        birth_year=person.birth_year,
+        commune=unit if unit.level == Level.COMMUNE else unit.parent,
+        id_number=person.id_number,
+    )
     save_person(scope, person)
     person.warnings = [warning.as_dict() for warning in warnings]
     return Status(201, person)
@@ -374,6 +402,7 @@ def update_person(request, person_id: Id, payload: PersonPatch):
 
 
 # -- clan branches -----------------------------------------------------------------------------
+
 
 @router.get("/clans", response=list[ClanBranchOut], url_name="registry_clan_list")
 @paginate
@@ -391,8 +420,9 @@ def get_clan(request, clan_id: Id):
 def create_clan(request, payload: ClanBranchIn):
     scope = scope_for(request)
     scope.require(Capability.EDIT_REGISTRY)
-    clan = save_clan_branch(scope, _valid(ClanBranchForm(payload.dict(), instance=ClanBranch(), scope=scope))
-                            .save(commit=False))
+    clan = save_clan_branch(
+        scope, _valid(ClanBranchForm(payload.dict(), instance=ClanBranch(), scope=scope)).save(commit=False)
+    )
     return Status(201, scope.get_or_404(clan_branches_in_scope(scope), pk=clan.pk))
 
 
@@ -406,6 +436,7 @@ def update_clan(request, clan_id: Id, payload: ClanBranchPatch):
 
 
 # -- organisations -----------------------------------------------------------------------------
+
 
 @router.get("/organisations", response=list[OrganisationOut], url_name="registry_organisation_list")
 @paginate
@@ -432,13 +463,15 @@ def create_organisation(request, payload: OrganisationIn):
 def update_organisation(request, organisation_id: Id, payload: OrganisationPatch):
     scope = scope_for(request)
     organisation = scope.get_or_404(Organisation.objects.all(), Capability.EDIT_REGISTRY, pk=organisation_id)
-    form = _valid(OrganisationForm(_merged(organisation, OrganisationForm, payload), instance=organisation,
-                                   scope=scope))
+    form = _valid(
+        OrganisationForm(_merged(organisation, OrganisationForm, payload), instance=organisation, scope=scope)
+    )
     save_organisation(scope, form.save(commit=False))
     return scope.get_or_404(organisations_in_scope(scope), pk=organisation.pk)
 
 
 # -- denominators ------------------------------------------------------------------------------
+
 
 @router.get("/denominators/{commune_id}/{year}", response=list[DenominatorOut], url_name="registry_denominators")
 def denominators(request, commune_id: Id, year: Year):
@@ -447,7 +480,13 @@ def denominators(request, commune_id: Id, year: Year):
     if not is_year(year):
         raise Http404
     return [
-        {"kind": kind.value, "label": str(kind.label), "value": figure.value, "source": figure.source,
-         "registry_count": registry_count(commune, year, kind)}
-        for kind in TotalKind for figure in [denominator(commune, year, kind)]
+        {
+            "kind": kind.value,
+            "label": str(kind.label),
+            "value": figure.value,
+            "source": figure.source,
+            "registry_count": registry_count(commune, year, kind),
+        }
+        for kind in TotalKind
+        for figure in [denominator(commune, year, kind)]
     ]

@@ -16,8 +16,10 @@ class RegistryConfig(AppConfig):
         from hoctap.audit.tracking import track
         from hoctap.web.navigation import CITIZEN_ENTRY, register
 
-        from . import imports  # noqa: F401  (registers the Excel templates with the import engine)
-        from . import village_moves
+        from . import (
+            imports,  # noqa: F401  (registers the Excel templates with the import engine)
+            village_moves,
+        )
         from .models import ClanBranch, DeclaredTotals, Household, Organisation, Person
 
         derived = ("name_folded", "sort_key")

@@ -34,7 +34,8 @@ MAX_SEARCH_TEXT = 100
 def households(scope) -> models.QuerySet:
     """Households a person can be placed in: those where the user edits the registry."""
     return scope.filter(Household.objects.select_related("village", "head"), Capability.EDIT_REGISTRY).order_by(
-        "sort_key", "code")
+        "sort_key", "code"
+    )
 
 
 def household_label(household: Household) -> str:
@@ -74,12 +75,13 @@ class Source:
         folded = fold(text)
         if len(folded) < MIN_SEARCH_LENGTH or ID_NUMBER_PATTERN.match(text):
             return None
-        return list(self.queryset(scope).filter(self.matching(folded))[:MAX_SUGGESTIONS + 1])
+        return list(self.queryset(scope).filter(self.matching(folded))[: MAX_SUGGESTIONS + 1])
 
 
 SOURCES = {
     "households": Source(
-        households, lambda folded: Q(code_folded__contains=folded) | Q(name_folded__contains=folded),
+        households,
+        lambda folded: Q(code_folded__contains=folded) | Q(name_folded__contains=folded),
         household_label,
     ),
     "organisations": Source(organisations, lambda folded: Q(name_folded__contains=folded)),

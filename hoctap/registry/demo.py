@@ -20,8 +20,11 @@ MEN = ["Văn Hùng", "Văn Dũng", "Đức Minh", "Quang Huy", "Văn Thắng", "
 WOMEN = ["Thị Hương", "Thị Lan", "Thị Thu", "Thị Mai", "Ngọc Anh", "Thu Hà"]
 # Children's ages (not birth years), so they stay children whatever the year.
 CHILDREN = [("Minh Khôi", "Nam", 14), ("Bảo Ngọc", "Nữ", 11), ("Gia Huy", "Nam", 7)]
-OCCUPATIONS = ["Nông dân và lao động nông thôn", "Công nhân, thợ thủ công, lao động tự do",
-               "Cán bộ, công chức, viên chức, người lao động trong cơ quan, tổ chức"]
+OCCUPATIONS = [
+    "Nông dân và lao động nông thôn",
+    "Công nhân, thợ thủ công, lao động tự do",
+    "Cán bộ, công chức, viên chức, người lao động trong cơ quan, tổ chức",
+]
 SKILLS = ["Chưa có", "Cơ bản", "Thành thạo"]
 # CCCD: the province of birth registration (033 Hưng Yên), then century and sex, then the year.
 PROVINCE_CODE = "033"
@@ -56,20 +59,33 @@ def _household_rows(context):
                 surname = SURNAMES[index % len(SURNAMES)]
                 code = f"DEMO-{v + 1}{h + 1:02d}"
                 husband = (f"{surname} {MEN[index % len(MEN)]}", "Nam", this_year - 66 + index % 30)
-                wife = (f"{SURNAMES[(index + 3) % len(SURNAMES)]} {WOMEN[index % len(WOMEN)]}", "Nữ", this_year - 63 + index % 30)
+                wife = (
+                    f"{SURNAMES[(index + 3) % len(SURNAMES)]} {WOMEN[index % len(WOMEN)]}",
+                    "Nữ",
+                    this_year - 63 + index % 30,
+                )
                 child = CHILDREN[index % len(CHILDREN)]
                 members = [husband, wife, (f"{surname} {child[0]}", child[1], this_year - child[2])]
                 for m, (name, sex, year) in enumerate(members):
                     serial += 1
                     adult = this_year - year >= 15
-                    rows.append([
-                        # Ethnicity as the commune recorded it; some children's not recorded yet (shown so).
-                        code, village.code, f"Xóm {h + 1}" if m == 0 else None, name, sex, None, year,
-                        None if m == 2 and h % 3 == 0 else "Kinh",
-                        _id_number(sex, year, serial) if adult else None,
-                        OCCUPATIONS[(index + m) % len(OCCUPATIONS)] if adult else "Khác",
-                        SKILLS[(index + m) % len(SKILLS)], "x" if m == 0 else None,
-                    ])
+                    rows.append(
+                        [
+                            # Ethnicity as the commune recorded it; some children's not recorded yet (shown so).
+                            code,
+                            village.code,
+                            f"Xóm {h + 1}" if m == 0 else None,
+                            name,
+                            sex,
+                            None,
+                            year,
+                            None if m == 2 and h % 3 == 0 else "Kinh",
+                            _id_number(sex, year, serial) if adult else None,
+                            OCCUPATIONS[(index + m) % len(OCCUPATIONS)] if adult else "Khác",
+                            SKILLS[(index + m) % len(SKILLS)],
+                            "x" if m == 0 else None,
+                        ]
+                    )
     return rows
 
 
@@ -78,14 +94,66 @@ def _organisation_rows(context):
     rows = []
     for commune in context["communes"]:
         rows += [
-            ["UBND " + commune.name, "Cơ quan", "Cấp xã quản lý", commune.code, None,
-             "Lương Văn Khoa", "Nam", None, this_year - 48, None, None, None, "Thành thạo"],
-            ["UBND " + commune.name, "Cơ quan", "Cấp xã quản lý", commune.code, None,
-             "Đinh Thị Nga", "Nữ", None, this_year - 41, None, None, None, "Thành thạo"],
-            ["Trường THCS " + commune.short_name, "Trường học", "Cấp xã quản lý", commune.code, None,
-             "Tạ Văn Bình", "Nam", None, this_year - 46, None, None, None, "Cơ bản"],
-            ["Hợp tác xã Nông nghiệp " + commune.short_name, "Hợp tác xã", "Cấp xã quản lý",
-             context["villages"][commune.pk][0].code, None, None, None, None, None, None, None, None, None],
+            [
+                "UBND " + commune.name,
+                "Cơ quan",
+                "Cấp xã quản lý",
+                commune.code,
+                None,
+                "Lương Văn Khoa",
+                "Nam",
+                None,
+                this_year - 48,
+                None,
+                None,
+                None,
+                "Thành thạo",
+            ],
+            [
+                "UBND " + commune.name,
+                "Cơ quan",
+                "Cấp xã quản lý",
+                commune.code,
+                None,
+                "Đinh Thị Nga",
+                "Nữ",
+                None,
+                this_year - 41,
+                None,
+                None,
+                None,
+                "Thành thạo",
+            ],
+            [
+                "Trường THCS " + commune.short_name,
+                "Trường học",
+                "Cấp xã quản lý",
+                commune.code,
+                None,
+                "Tạ Văn Bình",
+                "Nam",
+                None,
+                this_year - 46,
+                None,
+                None,
+                None,
+                "Cơ bản",
+            ],
+            [
+                "Hợp tác xã Nông nghiệp " + commune.short_name,
+                "Hợp tác xã",
+                "Cấp xã quản lý",
+                context["villages"][commune.pk][0].code,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
         ]
     return rows
 
@@ -103,8 +171,11 @@ def load(context, log) -> None:
     officer = context["users"]["province_officer"]
     scope = Scope(officer)
     summary = []
-    for template, rows in ((HOUSEHOLDS, _household_rows(context)), (ORGANISATIONS, _organisation_rows(context)),
-                           (CLANS, _clan_rows(context))):
+    for template, rows in (
+        (HOUSEHOLDS, _household_rows(context)),
+        (ORGANISATIONS, _organisation_rows(context)),
+        (CLANS, _clan_rows(context)),
+    ):
         result = import_file(_workbook(template, rows), template, scope=scope, actor=officer)
         if not result.committed:
             raise RuntimeError(f"demo import {template.code}: {result.file_error or result.errors[:3]}")
@@ -115,8 +186,11 @@ def load(context, log) -> None:
     if not DeclaredTotals.objects.filter(commune=commune, year=DEMO_YEAR).exists():
         # The registry holds part of the commune: the commune declares its totals until it is complete.
         totals = DeclaredTotals(commune=commune, year=DEMO_YEAR, villages_complete=True, organisations_complete=True)
-        for kind, extra in ((TotalKind.HOUSEHOLDS, 1150), (TotalKind.CLAN_BRANCHES, 14),
-                            (TotalKind.WORKING_AGE_ADULTS, 2300)):
+        for kind, extra in (
+            (TotalKind.HOUSEHOLDS, 1150),
+            (TotalKind.CLAN_BRANCHES, 14),
+            (TotalKind.WORKING_AGE_ADULTS, 2300),
+        ):
             setattr(totals, kind.value, registry_count(commune, DEMO_YEAR, kind) + extra)
         save_declared_totals(Scope(context["users"]["commune_officer"]), totals, context["users"]["commune_officer"])
     log("Sổ theo dõi (nhập từ Excel): " + "; ".join(summary) + f"; số liệu khai báo {commune.name} {DEMO_YEAR}")

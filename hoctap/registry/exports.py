@@ -29,7 +29,9 @@ PERSON_COLUMNS = (
 # Ethnicity is sensitive personal data: only in an export asked for explicitly by a role holding
 # VIEW_SENSITIVE, and audited (registry.views.person_export).
 PERSON_COLUMNS_WITH_ETHNICITY = (
-    *PERSON_COLUMNS[:4], ExportColumn(_("Dân tộc"), lambda p: p.get_ethnicity_display(), 12), *PERSON_COLUMNS[4:],
+    *PERSON_COLUMNS[:4],
+    ExportColumn(_("Dân tộc"), lambda p: p.get_ethnicity_display(), 12),
+    *PERSON_COLUMNS[4:],
 )
 
 CLAN_COLUMNS = (

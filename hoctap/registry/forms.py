@@ -7,9 +7,9 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoctap.core.limits import FIRST_BIRTH_YEAR
 from hoctap.accounts.roles import Capability
 from hoctap.core.imports import all_templates
+from hoctap.core.limits import FIRST_BIRTH_YEAR
 from hoctap.territory.models import Level, Unit
 
 from .choices import SOURCES
@@ -70,6 +70,7 @@ def scoped_units(scope, capability, levels):
 
 # -- subjects ----------------------------------------------------------------------------------
 
+
 class HouseholdForm(forms.ModelForm):
     village = UnitChoiceField(queryset=Unit.objects.none(), label=_("Thôn, tổ dân phố"))
 
@@ -108,8 +109,13 @@ class BirthAndEthnicityMixin:
     def clean(self):
         data = super().clean()
         if "ethnicity" not in self.fields and self.is_bound and self.data.get(self.add_prefix("ethnicity")):
-            self.add_error(None, _("Dân tộc là dữ liệu nhạy cảm: chỉ cán bộ xã được giao mới ghi được. Để trống "
-                                   "cột, trường dân tộc và nhờ cán bộ xã ghi."))
+            self.add_error(
+                None,
+                _(
+                    "Dân tộc là dữ liệu nhạy cảm: chỉ cán bộ xã được giao mới ghi được. Để trống "
+                    "cột, trường dân tộc và nhờ cán bộ xã ghi."
+                ),
+            )
         if data.get("birth_date") and not data.get("birth_year"):
             data["birth_year"] = data["birth_date"].year
         if not data.get("birth_date") and not data.get("birth_year") and "birth_year" not in self.errors:
@@ -145,9 +151,16 @@ class IdNumberKeptMixin:
         except ValidationError as error:
             self._update_errors(error)
         number = self.cleaned_data.get("id_number")
-        if number and "id_number" not in self.errors and number != (self.instance.id_number if self.instance.pk else None):
-            refusal = id_number_refusal(self.scope, number, exclude_pk=self.instance.pk) if self.scope else (
-                id_number_not_usable() if Person.objects.filter(id_number=number).exists() else None)
+        if (
+            number
+            and "id_number" not in self.errors
+            and number != (self.instance.id_number if self.instance.pk else None)
+        ):
+            refusal = (
+                id_number_refusal(self.scope, number, exclude_pk=self.instance.pk)
+                if self.scope
+                else (id_number_not_usable() if Person.objects.filter(id_number=number).exists() else None)
+            )
             if refusal:
                 self.add_error("id_number", refusal)
 
@@ -167,8 +180,16 @@ PERSON_WIDGETS = {
     "id_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12}),
     "full_name": forms.TextInput(attrs={"autocomplete": "off"}),
 }
-PERSON_FIELDS = ["full_name", "sex", "birth_date", "birth_year", "ethnicity", "id_number", "occupation_group",
-                 "digital_skill"]
+PERSON_FIELDS = [
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "ethnicity",
+    "id_number",
+    "occupation_group",
+    "digital_skill",
+]
 
 
 class MemberForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
@@ -225,14 +246,24 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
 
 def member_formset(extra: int):
     return inlineformset_factory(
-        Household, Person, form=MemberForm, formset=BaseMemberFormSet, fk_name="household",
-        extra=extra, can_delete=False,
+        Household,
+        Person,
+        form=MemberForm,
+        formset=BaseMemberFormSet,
+        fk_name="household",
+        extra=extra,
+        can_delete=False,
     )
 
 
 class PersonForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
-    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Nơi cư trú (thôn hoặc xã)"), required=False,
-                           empty_label=NONE, help_text=_("Chỉ cần khi người này không thuộc hộ nào trong sổ."))
+    unit = UnitChoiceField(
+        queryset=Unit.objects.none(),
+        label=_("Nơi cư trú (thôn hoặc xã)"),
+        required=False,
+        empty_label=NONE,
+        help_text=_("Chỉ cần khi người này không thuộc hộ nào trong sổ."),
+    )
 
     class Meta:
         model = Person
@@ -284,7 +315,8 @@ class ClanBranchForm(forms.ModelForm):
         super().validate_unique()
         self.instance.refresh_derived()
         clash = ClanBranch.objects.filter(
-            commune_id=self.instance.commune_id, name_folded=self.instance.name_folded,
+            commune_id=self.instance.commune_id,
+            name_folded=self.instance.name_folded,
             branch_folded=self.instance.branch_folded,
         ).exclude(pk=self.instance.pk)
         if self.instance.commune_id and clash.exists():
@@ -339,6 +371,7 @@ class DeclaredTotalsForm(forms.ModelForm):
 
 # -- lists -------------------------------------------------------------------------------------
 
+
 class ListFilterForm(forms.Form):
     """Searches by name, code or ID number. The page always sends it by POST: an ID number typed
     into a GET form would end up in the address bar and in the server's access logs."""
@@ -361,18 +394,20 @@ class ListFilterForm(forms.Form):
 
 class HouseholdFilterForm(ListFilterForm):
     q = forms.CharField(label=_("Tìm (tên chủ hộ, mã hộ hoặc số CCCD)"), required=False, max_length=100)
-    village = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("Thôn, tổ dân phố"),
-                              empty_label=ALL)
+    village = UnitChoiceField(
+        queryset=Unit.objects.none(), required=False, label=_("Thôn, tổ dân phố"), empty_label=ALL
+    )
 
 
 class PersonFilterForm(ListFilterForm):
     q = forms.CharField(label=_("Tìm (họ tên hoặc số CCCD)"), required=False, max_length=100)
-    village = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("Thôn, tổ dân phố"),
-                              empty_label=ALL)
-    occupation_group = forms.ChoiceField(label=_("Nhóm nghề nghiệp"), required=False,
-                                         choices=[("", ALL)] + OccupationGroup.choices)
-    digital_skill = forms.ChoiceField(label=_("Kỹ năng số"), required=False,
-                                      choices=[("", ALL)] + DigitalSkill.choices)
+    village = UnitChoiceField(
+        queryset=Unit.objects.none(), required=False, label=_("Thôn, tổ dân phố"), empty_label=ALL
+    )
+    occupation_group = forms.ChoiceField(
+        label=_("Nhóm nghề nghiệp"), required=False, choices=[("", ALL)] + OccupationGroup.choices
+    )
+    digital_skill = forms.ChoiceField(label=_("Kỹ năng số"), required=False, choices=[("", ALL)] + DigitalSkill.choices)
     working_age = forms.BooleanField(label=_("Chỉ người trong độ tuổi lao động"), required=False)
 
 
@@ -381,6 +416,7 @@ class OrganisationFilterForm(ListFilterForm):
 
 
 # -- imports -----------------------------------------------------------------------------------
+
 
 class ImportForm(forms.Form):
     template = forms.ChoiceField(label=_("Mẫu"))

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,12 +31,13 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 def _job(request, job_id):
     """Only the uploader sees a job (its error list quotes their file). A job whose process died is
     marked failed here, so its page never waits for it."""
-    return jobs.recover_if_abandoned(scope_for(request).get_or_404(
-        ImportJob.objects.filter(uploaded_by=request.user).select_related("unit"), pk=job_id
-    ))
+    return jobs.recover_if_abandoned(
+        scope_for(request).get_or_404(
+            ImportJob.objects.filter(uploaded_by=request.user).select_related("unit"), pk=job_id
+        )
+    )
 
 
-@login_required
 def import_start(request):
     scope = scope_for(request)
     templates = _templates_for(scope)
@@ -47,8 +47,9 @@ def import_start(request):
     if request.method == "POST" and form.is_valid():
         template = get_template(form.cleaned_data["template"])
         try:
-            job = jobs.create_job(scope, request.user, template, form.cleaned_data["file"],
-                                  request_id=getattr(request, "request_id", ""))
+            job = jobs.create_job(
+                scope, request.user, template, form.cleaned_data["file"], request_id=getattr(request, "request_id", "")
+            )
         except UploadRejected as rejected:
             form.add_error("file", rejected.messages[0])
         else:
@@ -58,7 +59,6 @@ def import_start(request):
     return render(request, "registry/import_start.html", {"form": form, "templates": templates, "recent": recent})
 
 
-@login_required
 def import_template(request, code):
     template = get_template(code)
     if template is None or not template.permitted(scope_for(request)):
@@ -66,20 +66,28 @@ def import_template(request, code):
     return _xlsx(template_workbook(template), f"mau-{template.code}.xlsx")
 
 
-@login_required
 def import_job(request, job_id):
     job = _job(request, job_id)
     template = get_template(job.template)
     # A template that belongs to another page (a campaign's results) leads back there.
     back_url = template.return_url() if hasattr(template, "return_url") else ""
-    return render(request, "registry/import_job.html", {
-        "job": job, "template": template, "errors": job.errors[:SHOWN_ERRORS], "back_url": back_url,
-        "counts": [(template.entities[entity], outcomes) for entity, outcomes in job.counts.items()
-                   if entity in template.entities],
-    })
+    return render(
+        request,
+        "registry/import_job.html",
+        {
+            "job": job,
+            "template": template,
+            "errors": job.errors[:SHOWN_ERRORS],
+            "back_url": back_url,
+            "counts": [
+                (template.entities[entity], outcomes)
+                for entity, outcomes in job.counts.items()
+                if entity in template.entities
+            ],
+        },
+    )
 
 
-@login_required
 def import_progress(request, job_id):
     job = _job(request, job_id)
     response = render(request, "registry/_import_progress.html", {"job": job})
@@ -88,7 +96,6 @@ def import_progress(request, job_id):
     return response
 
 
-@login_required
 def import_commit(request, job_id):
     job = _job(request, job_id)
     if request.method != "POST":
@@ -96,15 +103,19 @@ def import_commit(request, job_id):
     if job.status != ImportJob.Status.CHECKED:
         messages.error(request, _("Chỉ nhập được tệp đã kiểm tra và không có lỗi."))
     elif not job.file:
-        messages.error(request, _("Tệp này đã được xoá vì để quá %(hours)d giờ mà chưa nhập (để không lưu số CCCD "
-                                  "lâu hơn cần thiết). Hãy tải tệp lên lại để kiểm tra và nhập.")
-                       % {"hours": settings.HOCTAP_UPLOAD_RETENTION_HOURS})
+        messages.error(
+            request,
+            _(
+                "Tệp này đã được xoá vì để quá %(hours)d giờ mà chưa nhập (để không lưu số CCCD "
+                "lâu hơn cần thiết). Hãy tải tệp lên lại để kiểm tra và nhập."
+            )
+            % {"hours": settings.HOCTAP_UPLOAD_RETENTION_HOURS},
+        )
     else:
         jobs.start(job, commit=True)
     return redirect("registry:import_job", job_id=job.pk)
 
 
-@login_required
 def import_report(request, job_id):
     job = _job(request, job_id)
     if not job.errors or not job.file or not default_storage.exists(job.file.name):

@@ -50,8 +50,18 @@ from .services import (
 from .signals import registry_bulk_written
 
 PERSON_VALUES = (
-    "id", "full_name", "sex", "birth_date", "birth_year", "ethnicity", "id_number", "occupation_group",
-    "digital_skill", "household_id", "employer_id", "name_folded",
+    "id",
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "ethnicity",
+    "id_number",
+    "occupation_group",
+    "digital_skill",
+    "household_id",
+    "employer_id",
+    "name_folded",
 )
 
 # A staff member created without an occupation group gets the group of most people in that kind of
@@ -71,25 +81,73 @@ DEFAULT_STAFF_GROUP = {
 def _person_columns(name_key: str, name_header, *, name_required: bool) -> tuple[Column, ...]:
     return (
         Column(name_key, name_header, required=name_required, max_length=200, width=26, example="Nguyễn Văn An"),
-        Column("sex", gettext_lazy("Giới tính"), Kind.CHOICE, required=name_required, choices=tuple(Sex.choices),
-               width=10, example="Nam"),
-        Column("birth_date", gettext_lazy("Ngày sinh"), Kind.DATE, width=13, example="25/03/1980",
-               help=gettext_lazy("Ghi ngày sinh hoặc năm sinh.")),
-        Column("birth_year", gettext_lazy("Năm sinh"), Kind.YEAR, width=10, example="1980",
-               help=gettext_lazy("Bắt buộc nếu không có ngày sinh.")),
-        Column("ethnicity", gettext_lazy("Dân tộc"), max_length=50, width=12, example="Tày",
-               help=gettext_lazy("Tên dân tộc (ví dụ Tày, H'Mông, Dao) hoặc mã 2 chữ số theo danh mục của "
-                                 "Tổng cục Thống kê (QĐ 1019/QĐ-TCTK); để trống: chưa ghi nhận.")),
-        Column("id_number", gettext_lazy("Số CCCD"), Kind.DIGITS, digits=12, sensitive=True, width=16,
-               example="034080001234", help=gettext_lazy("12 chữ số; không bắt buộc.")),
-        Column("occupation_group", gettext_lazy("Nhóm nghề nghiệp"), Kind.CHOICE,
-               choices=tuple(OccupationGroup.choices), width=30, example=str(OccupationGroup.FARMER.label)),
-        Column("digital_skill", gettext_lazy("Kỹ năng số"), Kind.CHOICE, choices=tuple(DigitalSkill.choices),
-               width=12, example=str(DigitalSkill.BASIC.label)),
+        Column(
+            "sex",
+            gettext_lazy("Giới tính"),
+            Kind.CHOICE,
+            required=name_required,
+            choices=tuple(Sex.choices),
+            width=10,
+            example="Nam",
+        ),
+        Column(
+            "birth_date",
+            gettext_lazy("Ngày sinh"),
+            Kind.DATE,
+            width=13,
+            example="25/03/1980",
+            help=gettext_lazy("Ghi ngày sinh hoặc năm sinh."),
+        ),
+        Column(
+            "birth_year",
+            gettext_lazy("Năm sinh"),
+            Kind.YEAR,
+            width=10,
+            example="1980",
+            help=gettext_lazy("Bắt buộc nếu không có ngày sinh."),
+        ),
+        Column(
+            "ethnicity",
+            gettext_lazy("Dân tộc"),
+            max_length=50,
+            width=12,
+            example="Tày",
+            help=gettext_lazy(
+                "Tên dân tộc (ví dụ Tày, H'Mông, Dao) hoặc mã 2 chữ số theo danh mục của "
+                "Tổng cục Thống kê (QĐ 1019/QĐ-TCTK); để trống: chưa ghi nhận."
+            ),
+        ),
+        Column(
+            "id_number",
+            gettext_lazy("Số CCCD"),
+            Kind.DIGITS,
+            digits=12,
+            sensitive=True,
+            width=16,
+            example="034080001234",
+            help=gettext_lazy("12 chữ số; không bắt buộc."),
+        ),
+        Column(
+            "occupation_group",
+            gettext_lazy("Nhóm nghề nghiệp"),
+            Kind.CHOICE,
+            choices=tuple(OccupationGroup.choices),
+            width=30,
+            example=str(OccupationGroup.FARMER.label),
+        ),
+        Column(
+            "digital_skill",
+            gettext_lazy("Kỹ năng số"),
+            Kind.CHOICE,
+            choices=tuple(DigitalSkill.choices),
+            width=12,
+            example=str(DigitalSkill.BASIC.label),
+        ),
     )
 
 
 # -- shared row logic --------------------------------------------------------------------------
+
 
 def _resolve_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], capability: str) -> None:
     """row.data["unit"] := the current-map unit whose code the row names, if it lies in scope."""
@@ -114,8 +172,11 @@ def _resolve_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], 
             row.error(key, _("Đơn vị mã %(code)s nằm ngoài địa bàn bạn được giao.") % {"code": code})
         elif unit.valid_to is not None:
             # merged or split away (territory.village_changes): what lived there moved on
-            row.error(key, _("%(name)s đã sáp nhập hoặc chia tách từ %(day)s; hãy ghi mã thôn hiện nay.")
-                      % {"name": unit.name, "day": (unit.valid_to + datetime.timedelta(days=1)).strftime("%d/%m/%Y")})
+            row.error(
+                key,
+                _("%(name)s đã sáp nhập hoặc chia tách từ %(day)s; hãy ghi mã thôn hiện nay.")
+                % {"name": unit.name, "day": (unit.valid_to + datetime.timedelta(days=1)).strftime("%d/%m/%Y")},
+            )
         else:
             row.data["unit"] = unit
             row.data["commune_id"] = unit.pk if unit.level == Level.COMMUNE else unit.parent_id
@@ -132,7 +193,10 @@ def _check_names(row: Row, template: ImportTemplate, *keys: str) -> None:
 
 
 ETHNICITY_1979 = Column(
-    "ethnicity_1979", gettext_lazy("Mã dân tộc cũ (danh mục 1979)"), max_length=2, width=14,
+    "ethnicity_1979",
+    gettext_lazy("Mã dân tộc cũ (danh mục 1979)"),
+    max_length=2,
+    width=14,
     help=gettext_lazy("Chỉ dùng cho hồ sơ cũ ghi mã theo QĐ 121-TCTK/PPCĐ năm 1979; để trống nếu đã ghi cột Dân tộc."),
 )
 
@@ -143,8 +207,13 @@ def _check_ethnicity(row: Row) -> None:
     if row["ethnicity"] and row.ok("ethnicity"):
         code = resolve_ethnicity(row["ethnicity"])
         if code is None:
-            row.error("ethnicity", _("Không có trong danh mục 54 dân tộc; ghi tên dân tộc (ví dụ Tày, H'Mông) "
-                                     "hoặc mã 2 chữ số, hoặc để trống nếu chưa biết."))
+            row.error(
+                "ethnicity",
+                _(
+                    "Không có trong danh mục 54 dân tộc; ghi tên dân tộc (ví dụ Tày, H'Mông) "
+                    "hoặc mã 2 chữ số, hoặc để trống nếu chưa biết."
+                ),
+            )
             return
     if row["ethnicity_1979"] and row.ok("ethnicity_1979"):
         old = from_1979_code(row["ethnicity_1979"])
@@ -152,8 +221,11 @@ def _check_ethnicity(row: Row) -> None:
             row.error("ethnicity_1979", _("Mã dân tộc cũ phải từ 01 đến 54."))
             return
         if code and code != old:
-            row.error("ethnicity_1979", _("Mã cũ %(old)s là dân tộc %(name)s, khác cột Dân tộc.")
-                      % {"old": row["ethnicity_1979"], "name": ethnicity_name(old)})
+            row.error(
+                "ethnicity_1979",
+                _("Mã cũ %(old)s là dân tộc %(name)s, khác cột Dân tộc.")
+                % {"old": row["ethnicity_1979"], "name": ethnicity_name(old)},
+            )
             return
         code = old
     row.data["ethnicity"] = code
@@ -180,9 +252,14 @@ def _check_person(row: Row) -> None:
 def _person_values(row: Row, name_key: str) -> dict:
     """The person fields the row fills in (blank cells are left out: they erase nothing)."""
     values = {
-        "full_name": row[name_key], "sex": row["sex"], "birth_date": row["birth_date"],
-        "birth_year": row.data["birth_year"], "ethnicity": row.data.get("ethnicity"), "id_number": row["id_number"],
-        "occupation_group": row["occupation_group"], "digital_skill": row["digital_skill"],
+        "full_name": row[name_key],
+        "sex": row["sex"],
+        "birth_date": row["birth_date"],
+        "birth_year": row.data["birth_year"],
+        "ethnicity": row.data.get("ethnicity"),
+        "id_number": row["id_number"],
+        "occupation_group": row["occupation_group"],
+        "digital_skill": row["digital_skill"],
     }
     return {field: value for field, value in values.items() if value not in (None, "")}
 
@@ -200,9 +277,11 @@ def _people_lookup(rows: list[Row], run: ImportRun, group_field: str, group_ids:
     ids = {p["id"] for p in by_number.values()} | {p["id"] for same in by_key.values() for p in same}
     # The allowance of refusals is read again for each chunk (see _probe_refusal).
     run.state.pop("probe_refusal", None)
-    writable = set(
-        run.scope.filter(Person.objects.filter(pk__in=ids), Capability.EDIT_REGISTRY).values_list("pk", flat=True)
-    ) if ids else set()
+    writable = (
+        set(run.scope.filter(Person.objects.filter(pk__in=ids), Capability.EDIT_REGISTRY).values_list("pk", flat=True))
+        if ids
+        else set()
+    )
     return by_number, by_key, writable
 
 
@@ -225,8 +304,11 @@ def _match_person(row: Row, run: ImportRun, name_key: str, by_number, by_key, gr
         claimed.add(person["id"])
         return person
     if namesakes and number:
-        run.note(row.number, _("Đã có %(name)s (%(year)s) với số CCCD khác: đã ghi là một người khác.")
-                 % {"name": row[name_key], "year": row.data["birth_year"]})
+        run.note(
+            row.number,
+            _("Đã có %(name)s (%(year)s) với số CCCD khác: đã ghi là một người khác.")
+            % {"name": row[name_key], "year": row.data["birth_year"]},
+        )
     return None
 
 
@@ -272,9 +354,14 @@ def _namesake_note(row: Row, run: ImportRun, name_key: str, group_key, where) ->
     seen: FirstRows = run.state.setdefault("namesakes", FirstRows())
     first = seen.first((group_key, fold(row[name_key]), row.data["birth_year"]), row.number)
     if first != row.number:
-        run.note(row.number, _("%(name)s (%(year)s) trùng họ tên và năm sinh với dòng %(row)d trong %(where)s: "
-                               "đã ghi là hai người; nếu là một người, hãy xoá một dòng.")
-                 % {"name": row[name_key], "year": row.data["birth_year"], "row": first, "where": where()})
+        run.note(
+            row.number,
+            _(
+                "%(name)s (%(year)s) trùng họ tên và năm sinh với dòng %(row)d trong %(where)s: "
+                "đã ghi là hai người; nếu là một người, hãy xoá một dòng."
+            )
+            % {"name": row[name_key], "year": row.data["birth_year"], "row": first, "where": where()},
+        )
 
 
 def _changed_fields(record: dict, values: dict) -> dict:
@@ -307,8 +394,18 @@ class _Seen:
     """What a multi-row record (a household, an organisation, a clan branch) looked like at its
     first row; kept for the whole file, so it holds ids and short texts only."""
 
-    __slots__ = ("first_row", "unit_id", "signature", "existing_id", "created_id", "outcome", "head_row", "head_id",
-                 "kind", "code")
+    __slots__ = (
+        "first_row",
+        "unit_id",
+        "signature",
+        "existing_id",
+        "created_id",
+        "outcome",
+        "head_row",
+        "head_id",
+        "kind",
+        "code",
+    )
 
     def __init__(self, first_row: int, unit_id: int, signature: str):
         self.first_row = first_row
@@ -344,6 +441,7 @@ class RegistryTemplate(ImportTemplate):
 
 # -- households with members -------------------------------------------------------------------
 
+
 class HouseholdsTemplate(RegistryTemplate):
     code = "households"
     title = gettext_lazy("Hộ gia đình và nhân khẩu")
@@ -356,10 +454,23 @@ class HouseholdsTemplate(RegistryTemplate):
         gettext_lazy("Mã thôn, tổ dân phố xem ở trang Địa bàn của xã."),
     )
     columns = (
-        Column("household_code", gettext_lazy("Mã hộ"), required=True, max_length=30, width=12, example="H0001",
-               help=gettext_lazy("Duy nhất trong xã.")),
-        Column("village_code", gettext_lazy("Mã thôn, tổ dân phố"), required=True, max_length=20, width=16,
-               example="12001-001"),
+        Column(
+            "household_code",
+            gettext_lazy("Mã hộ"),
+            required=True,
+            max_length=30,
+            width=12,
+            example="H0001",
+            help=gettext_lazy("Duy nhất trong xã."),
+        ),
+        Column(
+            "village_code",
+            gettext_lazy("Mã thôn, tổ dân phố"),
+            required=True,
+            max_length=20,
+            width=16,
+            example="12001-001",
+        ),
         Column("address", gettext_lazy("Địa chỉ"), max_length=255, width=28, example="Xóm 3"),
         *_person_columns("full_name", gettext_lazy("Họ và tên"), name_required=True),
         Column("is_head", gettext_lazy("Chủ hộ"), Kind.FLAG, width=8, example="x"),
@@ -370,7 +481,8 @@ class HouseholdsTemplate(RegistryTemplate):
         # Codes with a head marked on any row, even one refused for another reason: a household
         # whose head row has an error is not reported a second time as having no head.
         run.state.setdefault("head_marked", set()).update(
-            fold(str(row["household_code"])) for row in rows if row["is_head"] and row["household_code"])
+            fold(str(row["household_code"])) for row in rows if row["is_head"] and row["household_code"]
+        )
         _resolve_units(rows, run, "village_code", {Level.VILLAGE}, Capability.EDIT_REGISTRY)
         for row in rows:
             _check_names(row, self, "full_name")
@@ -389,11 +501,17 @@ class HouseholdsTemplate(RegistryTemplate):
             candidates = Household.objects.filter(
                 commune_id__in={key[0] for key in fresh}, code_folded__in={key[1] for key in fresh}
             ).values("id", "commune_id", "code_folded", "village_id", "address", "head_id")
-            existing = {(r["commune_id"], r["code_folded"]): r for r in candidates
-                        if (r["commune_id"], r["code_folded"]) in fresh}
+            existing = {
+                (r["commune_id"], r["code_folded"]): r
+                for r in candidates
+                if (r["commune_id"], r["code_folded"]) in fresh
+            }
             ids = [record["id"] for record in existing.values()]
-            writable = set(run.scope.filter(Household.objects.filter(pk__in=ids), Capability.EDIT_REGISTRY)
-                           .values_list("pk", flat=True))
+            writable = set(
+                run.scope.filter(Household.objects.filter(pk__in=ids), Capability.EDIT_REGISTRY).values_list(
+                    "pk", flat=True
+                )
+            )
         for row in rows:
             key = row.data.get("household_key")
             if key is None:
@@ -403,8 +521,11 @@ class HouseholdsTemplate(RegistryTemplate):
             if seen is None:
                 record = existing.get(key)
                 if record is not None and record["id"] not in writable:
-                    row.error("household_code", _("Mã hộ %(code)s đã được dùng cho một hộ ngoài địa bàn bạn được giao.")
-                              % {"code": row["household_code"]})
+                    row.error(
+                        "household_code",
+                        _("Mã hộ %(code)s đã được dùng cho một hộ ngoài địa bàn bạn được giao.")
+                        % {"code": row["household_code"]},
+                    )
                     del row.data["household_key"]
                     continue
                 seen = seen_all[key] = _Seen(row.number, unit.pk, fold(address))
@@ -420,30 +541,49 @@ class HouseholdsTemplate(RegistryTemplate):
                     seen.outcome = Outcome.CHANGE if changes else Outcome.UNCHANGED
                 run.count("household", seen.outcome)
             elif seen.unit_id != unit.pk:
-                row.error("village_code", _("Hộ %(code)s đã được ghi ở dòng %(row)d với thôn khác.")
-                          % {"code": row["household_code"], "row": seen.first_row})
+                row.error(
+                    "village_code",
+                    _("Hộ %(code)s đã được ghi ở dòng %(row)d với thôn khác.")
+                    % {"code": row["household_code"], "row": seen.first_row},
+                )
             elif address and fold(address) != seen.signature:
-                row.error("address", _("Địa chỉ của hộ %(code)s ghi ở dòng đầu tiên của hộ (dòng %(row)d); "
-                                       "các dòng sau để trống hoặc ghi giống hệt.")
-                          % {"code": row["household_code"], "row": seen.first_row})
+                row.error(
+                    "address",
+                    _(
+                        "Địa chỉ của hộ %(code)s ghi ở dòng đầu tiên của hộ (dòng %(row)d); "
+                        "các dòng sau để trống hoặc ghi giống hệt."
+                    )
+                    % {"code": row["household_code"], "row": seen.first_row},
+                )
             if row["is_head"]:
                 if seen.head_row is not None and seen.head_row != row.number:
-                    row.error("is_head", _("Hộ %(code)s đã có chủ hộ ở dòng %(row)d.")
-                              % {"code": row["household_code"], "row": seen.head_row})
+                    row.error(
+                        "is_head",
+                        _("Hộ %(code)s đã có chủ hộ ở dòng %(row)d.")
+                        % {"code": row["household_code"], "row": seen.head_row},
+                    )
                 else:
                     seen.head_row = row.number
             row.data["seen"] = seen
 
     def _check_members(self, rows, run):
-        members = [row for row in rows if "household_key" in row.data
-                   and row.ok("full_name", "birth_date", "birth_year", "id_number")]
+        members = [
+            row
+            for row in rows
+            if "household_key" in row.data and row.ok("full_name", "birth_date", "birth_year", "id_number")
+        ]
         group_ids = {row.data["seen"].pk for row in members} - {None}
         by_number, by_key, writable = _people_lookup(members, run, "household_id", group_ids)
         for row in members:
             seen = row.data["seen"]
             record = _match_person(row, run, "full_name", by_number, by_key, seen.pk)
-            _namesake_note(row, run, "full_name", row.data["household_key"],
-                           lambda row=row: _("hộ %(code)s") % {"code": row["household_code"]})
+            _namesake_note(
+                row,
+                run,
+                "full_name",
+                row.data["household_key"],
+                lambda row=row: _("hộ %(code)s") % {"code": row["household_code"]},
+            )
             if _id_number_refused(row, run, record, by_number, writable):
                 continue
             _person_outcome(row, run, record, _person_values(row, "full_name"), {"household_id": seen.pk})
@@ -460,8 +600,14 @@ class HouseholdsTemplate(RegistryTemplate):
         for seen in run.state.get("households", {}).values():
             if seen.head_row is None and seen.head_id is None and fold(seen.code) not in marked:
                 row = Row(seen.first_row)
-                row.error("is_head", _("Hộ %(code)s chưa có chủ hộ: đánh x ở cột Chủ hộ cho đúng một người "
-                                       "của hộ (thêm cột Chủ hộ nếu tệp chưa có).") % {"code": seen.code})
+                row.error(
+                    "is_head",
+                    _(
+                        "Hộ %(code)s chưa có chủ hộ: đánh x ở cột Chủ hộ cho đúng một người "
+                        "của hộ (thêm cột Chủ hộ nếu tệp chưa có)."
+                    )
+                    % {"code": seen.code},
+                )
                 yield row
 
     def unique_keys(self, row):
@@ -478,8 +624,12 @@ class HouseholdsTemplate(RegistryTemplate):
                 continue
             if seen.pk is None:
                 unit = row.data["unit"]
-                household = Household(code=row["household_code"], village_id=unit.pk, commune_id=unit.parent_id,
-                                      address=row["address"] or "")
+                household = Household(
+                    code=row["household_code"],
+                    village_id=unit.pk,
+                    commune_id=unit.parent_id,
+                    address=row["address"] or "",
+                )
                 household.refresh_derived(head_name=head_names.get(row.data["household_key"], ""))
                 created[row.data["household_key"]] = household
             elif row.data.get("household_changes"):
@@ -495,8 +645,9 @@ class HouseholdsTemplate(RegistryTemplate):
         for row in rows:
             seen, unit = row.data["seen"], row.data["unit"]
             if row.data["person_id"] is None:
-                person = Person(**_person_values(row, "full_name"), household_id=seen.pk, unit_id=unit.pk,
-                                commune_id=unit.parent_id)
+                person = Person(
+                    **_person_values(row, "full_name"), household_id=seen.pk, unit_id=unit.pk, commune_id=unit.parent_id
+                )
                 person.refresh_derived()
                 new_people.append(person)
                 row.data["person"] = person
@@ -538,32 +689,68 @@ def _set_heads(pairs: list[tuple[int, int]]) -> None:
 
 # -- organisations with staff ------------------------------------------------------------------
 
+
 class OrganisationsTemplate(RegistryTemplate):
     code = "organisations"
     title = gettext_lazy("Cơ quan, đơn vị và cán bộ, nhân viên")
     sheet_title = "Cơ quan, đơn vị"
     entities = {"organisation": gettext_lazy("Cơ quan, đơn vị"), "person": gettext_lazy("Cán bộ, nhân viên")}
     guide = (
-        gettext_lazy("Mỗi dòng là một cán bộ, nhân viên; ghi tên, loại hình, cấp quản lý và mã đơn vị giống nhau "
-                     "cho mọi người của cùng một cơ quan."),
+        gettext_lazy(
+            "Mỗi dòng là một cán bộ, nhân viên; ghi tên, loại hình, cấp quản lý và mã đơn vị giống nhau "
+            "cho mọi người của cùng một cơ quan."
+        ),
         gettext_lazy("Một cơ quan chưa có danh sách cán bộ: ghi một dòng, để trống các cột về cán bộ."),
         gettext_lazy("Mã đơn vị là mã xã, phường hoặc mã thôn, tổ dân phố nơi đặt trụ sở."),
     )
     columns = (
-        Column("organisation_name", gettext_lazy("Tên cơ quan, đơn vị"), required=True, width=32,
-               example="Trường Tiểu học An Lạc"),
-        Column("kind", gettext_lazy("Loại hình"), Kind.CHOICE, required=True, choices=tuple(OrganisationKind.choices),
-               width=16, example=str(OrganisationKind.SCHOOL.label)),
-        Column("managing_level", gettext_lazy("Cấp quản lý"), Kind.CHOICE, choices=tuple(ManagingLevel.choices),
-               width=16, example=str(ManagingLevel.COMMUNE.label), help=gettext_lazy("Để trống: cấp xã quản lý.")),
-        Column("unit_code", gettext_lazy("Mã đơn vị nơi đặt trụ sở"), required=True, max_length=20, width=16,
-               example="12001"),
+        Column(
+            "organisation_name",
+            gettext_lazy("Tên cơ quan, đơn vị"),
+            required=True,
+            width=32,
+            example="Trường Tiểu học An Lạc",
+        ),
+        Column(
+            "kind",
+            gettext_lazy("Loại hình"),
+            Kind.CHOICE,
+            required=True,
+            choices=tuple(OrganisationKind.choices),
+            width=16,
+            example=str(OrganisationKind.SCHOOL.label),
+        ),
+        Column(
+            "managing_level",
+            gettext_lazy("Cấp quản lý"),
+            Kind.CHOICE,
+            choices=tuple(ManagingLevel.choices),
+            width=16,
+            example=str(ManagingLevel.COMMUNE.label),
+            help=gettext_lazy("Để trống: cấp xã quản lý."),
+        ),
+        Column(
+            "unit_code",
+            gettext_lazy("Mã đơn vị nơi đặt trụ sở"),
+            required=True,
+            max_length=20,
+            width=16,
+            example="12001",
+        ),
         Column("address", gettext_lazy("Địa chỉ"), width=24),
         *_person_columns("staff_name", gettext_lazy("Họ và tên cán bộ, nhân viên"), name_required=False),
         ETHNICITY_1979,
     )
-    staff_columns = ("sex", "birth_date", "birth_year", "id_number", "occupation_group", "digital_skill", "ethnicity",
-                     "ethnicity_1979")
+    staff_columns = (
+        "sex",
+        "birth_date",
+        "birth_year",
+        "id_number",
+        "occupation_group",
+        "digital_skill",
+        "ethnicity",
+        "ethnicity_1979",
+    )
 
     def check(self, rows, run):
         _resolve_units(rows, run, "unit_code", {Level.COMMUNE, Level.VILLAGE}, Capability.EDIT_REGISTRY)
@@ -589,11 +776,17 @@ class OrganisationsTemplate(RegistryTemplate):
             candidates = Organisation.objects.filter(
                 commune_id__in={key[0] for key in fresh}, name_folded__in={key[1] for key in fresh}
             ).values("id", "commune_id", "name_folded", "name", "kind", "managing_level", "unit_id", "address")
-            existing = {(r["commune_id"], r["name_folded"]): r for r in candidates
-                        if (r["commune_id"], r["name_folded"]) in fresh}
+            existing = {
+                (r["commune_id"], r["name_folded"]): r
+                for r in candidates
+                if (r["commune_id"], r["name_folded"]) in fresh
+            }
             ids = [record["id"] for record in existing.values()]
-            writable = set(run.scope.filter(Organisation.objects.filter(pk__in=ids), Capability.EDIT_REGISTRY)
-                           .values_list("pk", flat=True))
+            writable = set(
+                run.scope.filter(Organisation.objects.filter(pk__in=ids), Capability.EDIT_REGISTRY).values_list(
+                    "pk", flat=True
+                )
+            )
         for row in rows:
             key = row.data.get("organisation_key")
             if key is None:
@@ -612,27 +805,41 @@ class OrganisationsTemplate(RegistryTemplate):
                 seen.kind = row["kind"]
                 if record is not None:
                     seen.existing_id = record["id"]
-                    wanted = {"name": row["organisation_name"], "kind": row["kind"], "unit_id": unit.pk,
-                              "managing_level": row["managing_level"], "address": row["address"]}
+                    wanted = {
+                        "name": row["organisation_name"],
+                        "kind": row["kind"],
+                        "unit_id": unit.pk,
+                        "managing_level": row["managing_level"],
+                        "address": row["address"],
+                    }
                     changes = _changed_fields(record, {f: v for f, v in wanted.items() if v not in (None, "")})
                     row.data["organisation_changes"] = changes
                     seen.outcome = Outcome.CHANGE if changes else Outcome.UNCHANGED
                 run.count("organisation", seen.outcome)
             elif seen.unit_id != unit.pk or seen.signature != signature:
-                row.error("organisation_name", _("Cơ quan này đã được ghi ở dòng %(row)d với loại hình, cấp quản lý "
-                                                 "hoặc mã đơn vị khác.") % {"row": seen.first_row})
+                row.error(
+                    "organisation_name",
+                    _("Cơ quan này đã được ghi ở dòng %(row)d với loại hình, cấp quản lý hoặc mã đơn vị khác.")
+                    % {"row": seen.first_row},
+                )
             row.data["seen"] = seen
 
     def _check_staff(self, rows, run):
-        staff = [row for row in rows if "organisation_key" in row.data and row["staff_name"]
-                 and row.ok("staff_name", "birth_date", "birth_year", "id_number")]
+        staff = [
+            row
+            for row in rows
+            if "organisation_key" in row.data
+            and row["staff_name"]
+            and row.ok("staff_name", "birth_date", "birth_year", "id_number")
+        ]
         group_ids = {row.data["seen"].pk for row in staff} - {None}
         by_number, by_key, writable = _people_lookup(staff, run, "employer_id", group_ids)
         for row in staff:
             seen = row.data["seen"]
             record = _match_person(row, run, "staff_name", by_number, by_key, seen.pk)
-            _namesake_note(row, run, "staff_name", row.data["organisation_key"],
-                           lambda row=row: row["organisation_name"])
+            _namesake_note(
+                row, run, "staff_name", row.data["organisation_key"], lambda row=row: row["organisation_name"]
+            )
             if _id_number_refused(row, run, record, by_number, writable):
                 continue
             _person_outcome(row, run, record, _person_values(row, "staff_name"), {"employer_id": seen.pk})
@@ -650,9 +857,12 @@ class OrganisationsTemplate(RegistryTemplate):
             unit = row.data["unit"]
             if seen.pk is None:
                 organisation = Organisation(
-                    name=row["organisation_name"], kind=row["kind"],
-                    managing_level=row["managing_level"] or ManagingLevel.COMMUNE, unit_id=unit.pk,
-                    commune_id=row.data["commune_id"], address=row["address"] or "",
+                    name=row["organisation_name"],
+                    kind=row["kind"],
+                    managing_level=row["managing_level"] or ManagingLevel.COMMUNE,
+                    unit_id=unit.pk,
+                    commune_id=row.data["commune_id"],
+                    address=row["address"] or "",
                 )
                 organisation.refresh_derived()
                 created[row.data["organisation_key"]] = organisation
@@ -685,6 +895,7 @@ class OrganisationsTemplate(RegistryTemplate):
 
 
 # -- clan branches -----------------------------------------------------------------------------
+
 
 class ClanBranchesTemplate(RegistryTemplate):
     code = "clans"
@@ -739,8 +950,9 @@ class ClanBranchesTemplate(RegistryTemplate):
                     seen.outcome = Outcome.CHANGE if changes else Outcome.UNCHANGED
                 run.count("clan_branch", seen.outcome)
             elif representative and fold(representative) != seen.signature:
-                row.error("representative",
-                          _("Chi này đã ghi trưởng chi khác ở dòng %(row)d.") % {"row": seen.first_row})
+                row.error(
+                    "representative", _("Chi này đã ghi trưởng chi khác ở dòng %(row)d.") % {"row": seen.first_row}
+                )
             row.data["seen"] = seen
 
     def _check_members(self, rows, run):
@@ -756,8 +968,11 @@ class ClanBranchesTemplate(RegistryTemplate):
         for row in members:
             household = found.get((row.data["commune_id"], fold(row["household_code"])))
             if household is None:
-                row.error("household_code", _("Trong địa bàn bạn được giao, xã không có hộ mã %(code)s "
-                                              "(hãy nhập hộ gia đình trước).") % {"code": row["household_code"]})
+                row.error(
+                    "household_code",
+                    _("Trong địa bàn bạn được giao, xã không có hộ mã %(code)s (hãy nhập hộ gia đình trước).")
+                    % {"code": row["household_code"]},
+                )
                 continue
             seen = row.data["seen"]
             row.data["household"] = household
@@ -770,8 +985,11 @@ class ClanBranchesTemplate(RegistryTemplate):
 
     def unique_keys(self, row):
         if "clan_key" in row.data and row["household_code"]:
-            yield ("household_code", ("member", row.data["commune_id"], fold(row["household_code"])),
-                   _("hộ %(code)s (mỗi hộ thuộc tối đa một chi)") % {"code": row["household_code"]})
+            yield (
+                "household_code",
+                ("member", row.data["commune_id"], fold(row["household_code"])),
+                _("hộ %(code)s (mỗi hộ thuộc tối đa một chi)") % {"code": row["household_code"]},
+            )
 
     def apply(self, rows, run):
         created: dict[tuple, ClanBranch] = {}
@@ -780,8 +998,12 @@ class ClanBranchesTemplate(RegistryTemplate):
             if seen.first_row != row.number:
                 continue
             if seen.pk is None:
-                clan = ClanBranch(name=row["clan_name"], branch=row["branch"] or "", commune_id=row.data["commune_id"],
-                                  representative=row["representative"] or "")
+                clan = ClanBranch(
+                    name=row["clan_name"],
+                    branch=row["branch"] or "",
+                    commune_id=row.data["commune_id"],
+                    representative=row["representative"] or "",
+                )
                 clan.refresh_derived()
                 created[row.data["clan_key"]] = clan
             elif row.data.get("clan_changes"):
@@ -799,14 +1021,17 @@ class ClanBranchesTemplate(RegistryTemplate):
         audit = []
         for clan_pk, households in moves.items():
             Household.objects.filter(pk__in=[h["id"] for h in households]).update(clan_branch_id=clan_pk)
-            audit += [(h["id"], _("Hộ %(code)s") % {"code": h["code"]},
-                       {"clan_branch": [h["clan_branch_id"], clan_pk]}) for h in households]
+            audit += [
+                (h["id"], _("Hộ %(code)s") % {"code": h["code"]}, {"clan_branch": [h["clan_branch_id"], clan_pk]})
+                for h in households
+            ]
         log_bulk_creation(created.values(), actor=run.actor, request_id=run.request_id)
         log_bulk_update(Household, audit, actor=run.actor, request_id=run.request_id)
         self.written_in_bulk(run, rows)
 
 
 # -- villages ----------------------------------------------------------------------------------
+
 
 class VillagesTemplate(RegistryTemplate):
     code = "villages"
@@ -816,8 +1041,15 @@ class VillagesTemplate(RegistryTemplate):
     guide = (gettext_lazy("Mỗi dòng là một thôn, tổ dân phố. Để trống mã thôn để hệ thống tự cấp."),)
     columns = (
         Column("commune_code", gettext_lazy("Mã xã, phường"), required=True, max_length=20, width=14, example="12001"),
-        Column("division_type", gettext_lazy("Loại"), Kind.CHOICE, required=True, choices=tuple(village_kind_choices()),
-               width=14, example="Thôn"),
+        Column(
+            "division_type",
+            gettext_lazy("Loại"),
+            Kind.CHOICE,
+            required=True,
+            choices=tuple(village_kind_choices()),
+            width=14,
+            example="Thôn",
+        ),
         Column("short_name", gettext_lazy("Tên"), required=True, max_length=150, width=24, example="Đông"),
         Column("village_code", gettext_lazy("Mã thôn (nếu có)"), max_length=20, width=16),
     )
@@ -834,13 +1066,18 @@ class VillagesTemplate(RegistryTemplate):
         existing = {}
         if named:
             candidates = Unit.objects.filter(
-                era=Era.CURRENT, level=Level.VILLAGE, parent_id__in={row.data["commune_id"] for row in named},
+                era=Era.CURRENT,
+                level=Level.VILLAGE,
+                parent_id__in={row.data["commune_id"] for row in named},
                 name_folded__in={row.data["village_key"][1] for row in named},
             ).values("id", "parent_id", "name_folded", "code")
             existing = {(r["parent_id"], r["name_folded"]): r for r in candidates}
         codes = {row["village_code"] for row in named if row["village_code"]}
-        taken = dict(Unit.objects.filter(era=Era.CURRENT, level=Level.VILLAGE, code__in=codes)
-                     .values_list("code", "id")) if codes else {}
+        taken = (
+            dict(Unit.objects.filter(era=Era.CURRENT, level=Level.VILLAGE, code__in=codes).values_list("code", "id"))
+            if codes
+            else {}
+        )
         for row in named:
             record = existing.get(row.data["village_key"])
             code = row["village_code"]
@@ -865,8 +1102,13 @@ class VillagesTemplate(RegistryTemplate):
     def apply(self, rows, run):
         for row in rows:
             if row.data["outcome"] == Outcome.CREATE:
-                create_village(run.scope, row.data["unit"], division_type=row["division_type"],
-                               short_name=normalise(row["short_name"]), code=row["village_code"] or "")
+                create_village(
+                    run.scope,
+                    row.data["unit"],
+                    division_type=row["division_type"],
+                    short_name=normalise(row["short_name"]),
+                    code=row["village_code"] or "",
+                )
 
 
 HOUSEHOLDS = register_template(HouseholdsTemplate())

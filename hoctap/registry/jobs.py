@@ -38,8 +38,13 @@ def create_job(scope, user, template, uploaded, *, request_id: str = "") -> Impo
     units = [unit for unit in scope.home_units() if scope.can(template.capability, unit)]
     name = store_upload(uploaded, UPLOAD_FOLDER)
     return ImportJob.objects.create(
-        template=template.code, file=name, original_name=(uploaded.name or "")[:255], uploaded_by=user,
-        unit=units[0], request_id=request_id, status=ImportJob.Status.CHECKING,
+        template=template.code,
+        file=name,
+        original_name=(uploaded.name or "")[:255],
+        uploaded_by=user,
+        unit=units[0],
+        request_id=request_id,
+        status=ImportJob.Status.CHECKING,
     )
 
 
@@ -75,18 +80,23 @@ def _run_job(job_id: int, *, commit: bool) -> ImportJob:
 
     try:
         # Audited as the uploader, under the id of the request that uploaded the file.
-        with acting_as(user, job=f"import {job.pk}", request_id=job.request_id or None), \
-                default_storage.open(job.file.name, "rb") as source:
+        with (
+            acting_as(user, job=f"import {job.pk}", request_id=job.request_id or None),
+            default_storage.open(job.file.name, "rb") as source,
+        ):
             run = import_file if commit else check_file
-            result = run(source, template, scope=Scope(user), actor=user, progress=progress,
-                         request_id=job.request_id)
+            result = run(source, template, scope=Scope(user), actor=user, progress=progress, request_id=job.request_id)
     except Exception as error:
         # The job must not poll forever. Only the error's type is logged: database errors quote the
         # values they refused, and those may be ID numbers.
         logger.error("import job %s failed: %s", job.pk, type(error).__name__)
-        result = ImportResult(template.code, file_error=_(
-            "Lỗi hệ thống khi xử lý tệp; chưa ghi gì. Hãy thử lại hoặc báo cán bộ quản trị (mã yêu cầu %(id)s)."
-        ) % {"id": job.request_id or job.pk})
+        result = ImportResult(
+            template.code,
+            file_error=_(
+                "Lỗi hệ thống khi xử lý tệp; chưa ghi gì. Hãy thử lại hoặc báo cán bộ quản trị (mã yêu cầu %(id)s)."
+            )
+            % {"id": job.request_id or job.pk},
+        )
     job.refresh_from_db()
     job.counts, job.errors, job.error_count = result.counts, result.errors, result.error_count
     job.notes = result.notes
@@ -117,8 +127,10 @@ RUNNING = (ImportJob.Status.CHECKING, ImportJob.Status.IMPORTING)
 
 
 def abandoned_message() -> str:
-    return _("Việc xử lý tệp đã dừng giữa chừng vì máy chủ bị tắt hoặc khởi động lại; chưa ghi gì vào sổ. "
-             "Hãy tải tệp lên lại để kiểm tra và nhập.")
+    return _(
+        "Việc xử lý tệp đã dừng giữa chừng vì máy chủ bị tắt hoặc khởi động lại; chưa ghi gì vào sổ. "
+        "Hãy tải tệp lên lại để kiểm tra và nhập."
+    )
 
 
 def recover_if_abandoned(job: ImportJob) -> ImportJob:
@@ -129,7 +141,10 @@ def recover_if_abandoned(job: ImportJob) -> ImportJob:
     with liveness.if_abandoned("import", job.pk, job.worker) as dead:
         if dead:
             ImportJob.objects.filter(pk=job.pk, status__in=RUNNING, worker=job.worker).update(
-                status=ImportJob.Status.FAILED, writing=False, worker="", file_error=abandoned_message(),
+                status=ImportJob.Status.FAILED,
+                writing=False,
+                worker="",
+                file_error=abandoned_message(),
                 finished_at=timezone.now(),
             )
             logger.warning("import job %s: its process died; marked failed", job.pk)
@@ -156,8 +171,11 @@ def purge_uploads(now=None) -> list[int]:
     died between saving the file and creating its job) goes after the same delay. Returns the ids of
     the jobs whose file was deleted."""
     cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.HOCTAP_UPLOAD_RETENTION_HOURS)
-    stale = (ImportJob.objects.exclude(status__in=RUNNING).exclude(file="")
-             .filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)))
+    stale = (
+        ImportJob.objects.exclude(status__in=RUNNING)
+        .exclude(file="")
+        .filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff))
+    )
     purged = []
     for job_id, name in stale.values_list("pk", "file"):
         default_storage.delete(name)

@@ -20,6 +20,7 @@ from hoctap.core.validators import VisibleText
 from hoctap.territory.models import Era, Level, Unit
 
 from .ethnicity import ethnicity_choices
+
 # Working age for the learning-citizen denominators: 15 to 60 inclusive in the reference year.
 # 15 is where the Labour Code 2019 (Bộ luật Lao động, art. 3) starts working age; 15-60 is the band
 # of the literacy standard (Nghị định 20/2014/NĐ-CP) that the commune learning-community criteria
@@ -40,9 +41,7 @@ def validate_id_number(value: str) -> None:
     if not ID_NUMBER_PATTERN.match(value or ""):
         raise ValidationError(_("Số CCCD phải gồm đúng 12 chữ số."), code="id_number_format")
     if int(value[:3]) not in _ID_PROVINCE_CODES:
-        raise ValidationError(
-            _("Ba chữ số đầu của số CCCD phải là mã tỉnh từ 001 đến 096."), code="id_number_province"
-        )
+        raise ValidationError(_("Ba chữ số đầu của số CCCD phải là mã tỉnh từ 001 đến 096."), code="id_number_province")
 
 
 def mask_id_number(value: str | None) -> str:
@@ -85,8 +84,9 @@ class OrganisationKind(models.TextChoices):
 
 # The kinds of organisation that have learners (TT 24/2023 criterion 3: schools and continuing-
 # education centres): they declare their learners' figures (`assessments.learners`).
-EDUCATIONAL_KINDS = frozenset({OrganisationKind.SCHOOL, OrganisationKind.KINDERGARTEN,
-                               OrganisationKind.CONTINUING_EDUCATION})
+EDUCATIONAL_KINDS = frozenset(
+    {OrganisationKind.SCHOOL, OrganisationKind.KINDERGARTEN, OrganisationKind.CONTINUING_EDUCATION}
+)
 
 
 class ManagingLevel(models.TextChoices):
@@ -108,16 +108,26 @@ def _check_current_unit(unit: Unit | None, levels: set[str], field: str, message
 class ClanBranch(models.Model):
     """A clan branch (chi, ngành of a dòng họ) in one commune; national statistics count branches."""
 
-    name = models.CharField(_("dòng họ"), max_length=150, help_text=_("Ví dụ: Họ Nguyễn Văn"),
-                            validators=[VisibleText(_("dòng họ"))])
-    branch = models.CharField(_("chi, ngành"), max_length=100, blank=True, help_text=_("Ví dụ: Chi 2"),
-                              validators=[VisibleText(_("chi, ngành"))])
+    name = models.CharField(
+        _("dòng họ"), max_length=150, help_text=_("Ví dụ: Họ Nguyễn Văn"), validators=[VisibleText(_("dòng họ"))]
+    )
+    branch = models.CharField(
+        _("chi, ngành"),
+        max_length=100,
+        blank=True,
+        help_text=_("Ví dụ: Chi 2"),
+        validators=[VisibleText(_("chi, ngành"))],
+    )
     commune = models.ForeignKey(
-        Unit, models.PROTECT, related_name="clan_branches", verbose_name=_("xã, phường"),
+        Unit,
+        models.PROTECT,
+        related_name="clan_branches",
+        verbose_name=_("xã, phường"),
         limit_choices_to={"level": Level.COMMUNE, "era": Era.CURRENT},
     )
-    representative = models.CharField(_("trưởng chi, trưởng họ"), max_length=200, blank=True,
-                                      validators=[VisibleText(_("trưởng chi, trưởng họ"))])
+    representative = models.CharField(
+        _("trưởng chi, trưởng họ"), max_length=200, blank=True, validators=[VisibleText(_("trưởng chi, trưởng họ"))]
+    )
     name_folded = models.CharField(max_length=150, db_index=True, editable=False)
     branch_folded = models.CharField(max_length=100, editable=False)
     sort_key = models.CharField(max_length=800, editable=False)
@@ -151,8 +161,12 @@ class ClanBranch(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        _check_current_unit(self.commune if self.commune_id else None, {Level.COMMUNE}, "commune",
-                            _("Chọn một xã, phường trên bản đồ hiện hành."))
+        _check_current_unit(
+            self.commune if self.commune_id else None,
+            {Level.COMMUNE},
+            "commune",
+            _("Chọn một xã, phường trên bản đồ hiện hành."),
+        )
 
 
 class Organisation(models.Model):
@@ -164,7 +178,10 @@ class Organisation(models.Model):
         _("cấp quản lý"), max_length=10, choices=ManagingLevel.choices, default=ManagingLevel.COMMUNE
     )
     unit = models.ForeignKey(
-        Unit, models.PROTECT, related_name="organisations", verbose_name=_("nơi đặt trụ sở"),
+        Unit,
+        models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("nơi đặt trụ sở"),
         help_text=_("Xã, phường hoặc thôn, tổ dân phố."),
     )
     commune = models.ForeignKey(Unit, models.PROTECT, related_name="+", editable=False)
@@ -199,8 +216,12 @@ class Organisation(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        _check_current_unit(self.unit if self.unit_id else None, {Level.COMMUNE, Level.VILLAGE}, "unit",
-                            _("Chọn một xã, phường hoặc thôn, tổ dân phố trên bản đồ hiện hành."))
+        _check_current_unit(
+            self.unit if self.unit_id else None,
+            {Level.COMMUNE, Level.VILLAGE},
+            "unit",
+            _("Chọn một xã, phường hoặc thôn, tổ dân phố trên bản đồ hiện hành."),
+        )
 
 
 class Household(models.Model):
@@ -208,7 +229,10 @@ class Household(models.Model):
 
     code = models.CharField(_("mã hộ"), max_length=30, help_text=_("Duy nhất trong xã; để trống để hệ thống tự cấp."))
     village = models.ForeignKey(
-        Unit, models.PROTECT, related_name="households", verbose_name=_("thôn, tổ dân phố"),
+        Unit,
+        models.PROTECT,
+        related_name="households",
+        verbose_name=_("thôn, tổ dân phố"),
         limit_choices_to={"level": Level.VILLAGE, "era": Era.CURRENT},
     )
     commune = models.ForeignKey(Unit, models.PROTECT, related_name="+", editable=False)
@@ -217,7 +241,11 @@ class Household(models.Model):
         "Person", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("chủ hộ")
     )
     clan_branch = models.ForeignKey(
-        ClanBranch, models.SET_NULL, null=True, blank=True, related_name="households",
+        ClanBranch,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="households",
         verbose_name=_("chi dòng họ"),
     )
     code_folded = models.CharField(max_length=30, editable=False)
@@ -302,8 +330,13 @@ class Person(models.Model):
     # The GSO code (registry/ethnicity.py); "" = not recorded, never assumed Kinh.
     ethnicity = models.CharField(_("dân tộc"), max_length=2, blank=True, default="", choices=ethnicity_choices)
     id_number = models.CharField(
-        _("số CCCD"), max_length=ID_NUMBER_LENGTH, null=True, blank=True, unique=True,
-        validators=[validate_id_number], help_text=_("12 chữ số; không bắt buộc."),
+        _("số CCCD"),
+        max_length=ID_NUMBER_LENGTH,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_id_number],
+        help_text=_("12 chữ số; không bắt buộc."),
     )
     household = models.ForeignKey(
         Household, models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("hộ gia đình")
@@ -312,14 +345,22 @@ class Person(models.Model):
         _("nhóm nghề nghiệp"), max_length=10, choices=OccupationGroup.choices, default=OccupationGroup.OTHER
     )
     employer = models.ForeignKey(
-        Organisation, models.SET_NULL, null=True, blank=True, related_name="staff",
+        Organisation,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
         verbose_name=_("cơ quan, đơn vị công tác"),
     )
     digital_skill = models.CharField(
         _("kỹ năng số"), max_length=10, choices=DigitalSkill.choices, default=DigitalSkill.NONE
     )
     account = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="person_records",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person_records",
         verbose_name=_("tài khoản công dân"),
     )
     # Where the record is managed: the household's village, else the chosen village or commune
@@ -398,8 +439,12 @@ class Person(models.Model):
             errors["unit"] = _("Chọn hộ gia đình, cơ quan công tác hoặc nơi cư trú (thôn hoặc xã).")
         if self.household is None and self.unit_id:
             try:
-                _check_current_unit(self.unit, {Level.COMMUNE, Level.VILLAGE}, "unit",
-                                    _("Chọn một xã, phường hoặc thôn, tổ dân phố trên bản đồ hiện hành."))
+                _check_current_unit(
+                    self.unit,
+                    {Level.COMMUNE, Level.VILLAGE},
+                    "unit",
+                    _("Chọn một xã, phường hoặc thôn, tổ dân phố trên bản đồ hiện hành."),
+                )
             except ValidationError as error:
                 errors.update(error.message_dict)
         if errors:
@@ -425,7 +470,10 @@ class DeclaredTotals(models.Model):
     """
 
     commune = models.ForeignKey(
-        Unit, models.PROTECT, related_name="declared_totals", verbose_name=_("xã, phường"),
+        Unit,
+        models.PROTECT,
+        related_name="declared_totals",
+        verbose_name=_("xã, phường"),
         limit_choices_to={"level": Level.COMMUNE, "era": Era.CURRENT},
     )
     year = models.PositiveSmallIntegerField(_("năm"))

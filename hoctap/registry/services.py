@@ -39,6 +39,7 @@ DECLARED = "declared"
 
 # -- saving subjects ---------------------------------------------------------------------------
 
+
 def next_household_code(commune: Unit) -> str:
     """Households without a local code get H0001, H0002, … within their commune."""
     taken = set(Household.objects.filter(commune=commune).values_list("code_folded", flat=True))
@@ -93,6 +94,7 @@ def save_organisation(scope, organisation: Organisation) -> Organisation:
 
 # -- duplicates --------------------------------------------------------------------------------
 
+
 @dataclass
 class DuplicateHint:
     person: Person
@@ -104,17 +106,30 @@ class DuplicateHint:
         where = person.household.code if person.household_id else person.unit.name
         if self.reason == "same_id_number":
             return _("Số CCCD đã được ghi cho %(name)s (%(year)s), %(where)s.") % {
-                "name": person.full_name, "year": person.birth_year, "where": where}
+                "name": person.full_name,
+                "year": person.birth_year,
+                "where": where,
+            }
         return _("Đã có %(name)s sinh năm %(year)s ở %(where)s: có thể trùng người.") % {
-            "name": person.full_name, "year": person.birth_year, "where": where}
+            "name": person.full_name,
+            "year": person.birth_year,
+            "where": where,
+        }
 
     def as_dict(self) -> dict:
         return {"reason": self.reason, "person_id": self.person.pk, "message": self.message}
 
 
-def likely_duplicates(scope, *, full_name: str = "", birth_year: int | None = None,
-                      commune: Unit | None = None, id_number: str | None = None,
-                      exclude_pk: int | None = None, limit: int = 5) -> list[DuplicateHint]:
+def likely_duplicates(
+    scope,
+    *,
+    full_name: str = "",
+    birth_year: int | None = None,
+    commune: Unit | None = None,
+    id_number: str | None = None,
+    exclude_pk: int | None = None,
+    limit: int = 5,
+) -> list[DuplicateHint]:
     """People the user can see who may be the one being entered: the same ID number anywhere in
     scope, or the same name (folded: no diacritics, case or look-alike letters) and birth year in the
     commune. A hint to confirm, never a refusal: namesakes born the same year are common."""
@@ -137,12 +152,15 @@ def likely_duplicates(scope, *, full_name: str = "", birth_year: int | None = No
 
 # -- ID numbers --------------------------------------------------------------------------------
 
+
 def id_number_not_usable() -> str:
     """The one answer for an ID number held outside the user's own territory: it says neither where
     nor whether the number is registered, only what to do next."""
-    return _("Số định danh này không dùng được ở đây. Hãy kiểm tra lại từng chữ số; nếu số đúng, hãy "
-             "đề nghị người này liên hệ xã, phường nơi họ đang cư trú (hoặc xã, phường đó liên hệ "
-             "bạn) để chuyển hồ sơ về đây.")
+    return _(
+        "Số định danh này không dùng được ở đây. Hãy kiểm tra lại từng chữ số; nếu số đúng, hãy "
+        "đề nghị người này liên hệ xã, phường nơi họ đang cư trú (hoặc xã, phường đó liên hệ "
+        "bạn) để chuyển hồ sơ về đây."
+    )
 
 
 def id_number_refusal(scope, id_number: str | None, *, exclude_pk: int | None = None) -> str | None:
@@ -191,6 +209,7 @@ def count_refused_id_number(scope) -> str | None:
 
 
 # -- denominators ------------------------------------------------------------------------------
+
 
 class Denominator(NamedTuple):
     value: int
@@ -252,12 +271,16 @@ def save_declared_totals(scope, totals: DeclaredTotals, user) -> DeclaredTotals:
 
 # -- personal data -----------------------------------------------------------------------------
 
+
 def reveal_id_number(scope, person: Person, actor) -> str:
     """The full ID number, for a role allowed to see it; every showing is an audit entry."""
     if not person.id_number or not scope.can(Capability.VIEW_ID_NUMBERS, person.unit):
         raise Http404
     LogEntry.objects.log_create(
-        person, action=LogEntry.Action.ACCESS, force_log=True, actor=actor,
+        person,
+        action=LogEntry.Action.ACCESS,
+        force_log=True,
+        actor=actor,
         additional_data={"field": "id_number"},
     )
     return person.id_number
@@ -267,8 +290,13 @@ def log_sensitive_export(scope, actor, query: str) -> None:
     """An export with ethnicity (sensitive data) is an audited access, entered on each unit whose
     people it may hold (the units where the exporter reads sensitive data), with the filters used."""
     for unit in Unit.objects.filter(path__in=scope.paths(Capability.VIEW_SENSITIVE)):
-        LogEntry.objects.log_create(unit, action=LogEntry.Action.ACCESS, force_log=True, actor=actor,
-                                    additional_data={"export": "people", "field": "ethnicity", "query": query})
+        LogEntry.objects.log_create(
+            unit,
+            action=LogEntry.Action.ACCESS,
+            force_log=True,
+            actor=actor,
+            additional_data={"export": "people", "field": "ethnicity", "query": query},
+        )
 
 
 def personal_data(scope, user, *, log_access: bool = False) -> dict:
@@ -283,34 +311,42 @@ def personal_data(scope, user, *, log_access: bool = False) -> dict:
     records = []
     for person in people:
         if log_access:
-            LogEntry.objects.log_create(person, action=LogEntry.Action.ACCESS, force_log=True, actor=user,
-                                        additional_data={"export": "personal_data"})
-        records.append({
-            "id": person.pk,
-            "full_name": person.full_name,
-            "sex": person.get_sex_display(),
-            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
-            "birth_year": person.birth_year,
-            "ethnicity": person.get_ethnicity_display(),
-            "id_number": person.id_number,
-            "occupation_group": person.get_occupation_group_display(),
-            "digital_skill": person.get_digital_skill_display(),
-            "place": person.unit.name,
-            "commune": person.commune.name,
-            "household": _household_facts(person.household, person) if person.household_id else None,
-            "employer": {"name": person.employer.name, "kind": person.employer.get_kind_display()}
-            if person.employer_id else None,
-            "created_at": person.created_at.isoformat(),
-            "updated_at": person.updated_at.isoformat(),
-            "history": [
-                {
-                    "at": entry.timestamp.isoformat(),
-                    "action": entry.get_action_display(),
-                    "changed_fields": sorted((entry.changes_dict or {}).keys()),
-                }
-                for entry in LogEntry.objects.get_for_object(person).order_by("timestamp", "pk")
-            ],
-        })
+            LogEntry.objects.log_create(
+                person,
+                action=LogEntry.Action.ACCESS,
+                force_log=True,
+                actor=user,
+                additional_data={"export": "personal_data"},
+            )
+        records.append(
+            {
+                "id": person.pk,
+                "full_name": person.full_name,
+                "sex": person.get_sex_display(),
+                "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+                "birth_year": person.birth_year,
+                "ethnicity": person.get_ethnicity_display(),
+                "id_number": person.id_number,
+                "occupation_group": person.get_occupation_group_display(),
+                "digital_skill": person.get_digital_skill_display(),
+                "place": person.unit.name,
+                "commune": person.commune.name,
+                "household": _household_facts(person.household, person) if person.household_id else None,
+                "employer": {"name": person.employer.name, "kind": person.employer.get_kind_display()}
+                if person.employer_id
+                else None,
+                "created_at": person.created_at.isoformat(),
+                "updated_at": person.updated_at.isoformat(),
+                "history": [
+                    {
+                        "at": entry.timestamp.isoformat(),
+                        "action": entry.get_action_display(),
+                        "changed_fields": sorted((entry.changes_dict or {}).keys()),
+                    }
+                    for entry in LogEntry.objects.get_for_object(person).order_by("timestamp", "pk")
+                ],
+            }
+        )
     data = {
         "generated_at": timezone.now().isoformat(),
         "account": {"username": user.username, "full_name": user.full_name},
@@ -333,6 +369,7 @@ def _household_facts(household: Household, person: Person) -> dict:
 
 
 # -- bulk writes keep their audit trail -------------------------------------------------------
+
 
 def log_bulk_creation(objects, *, actor, request_id: str = "") -> None:
     """One CREATE audit entry per object written in bulk (which sends no signals).
@@ -359,7 +396,7 @@ def log_bulk_creation(objects, *, actor, request_id: str = "") -> None:
             if field.name in masked:
                 value = mask(str(value))
             elif isinstance(value, datetime.datetime):
-                value = str(timezone.make_naive(value, datetime.timezone.utc))
+                value = str(timezone.make_naive(value, datetime.UTC))
             elif isinstance(value, datetime.date):
                 value = str(value)
             changes[field.name] = [None, value]
@@ -377,14 +414,21 @@ def _insert_log_entries(rows: list[tuple], *, actor, request_id: str, timestamp)
 
     given = {"actor_id": actor.pk if actor is not None else None, "cid": request_id or None, "timestamp": timestamp}
     fields = [field for field in LogEntry._meta.concrete_fields if not field.primary_key]
-    constant = {field.attname: given.get(field.attname, field.get_default()) for field in fields
-                if field.attname not in _LOG_COLUMNS}
+    constant = {
+        field.attname: given.get(field.attname, field.get_default())
+        for field in fields
+        if field.attname not in _LOG_COLUMNS
+    }
     order = [_LOG_COLUMNS.index(field.attname) if field.attname in _LOG_COLUMNS else None for field in fields]
     values = [constant.get(field.attname) for field in fields]
-    bulk.insert(LogEntry, fields, (
-        tuple(row[index] if index is not None else value for index, value in zip(order, values, strict=True))
-        for row in rows
-    ))
+    bulk.insert(
+        LogEntry,
+        fields,
+        (
+            tuple(row[index] if index is not None else value for index, value in zip(order, values, strict=True))
+            for row in rows
+        ),
+    )
 
 
 @functools.cache
@@ -392,7 +436,8 @@ def _tracked_columns(model):
     """(columns auditlog tracks for `model`, the masked ones, the mask function)."""
     options = auditlog.get_model_fields(model)
     columns = [
-        field for field in model._meta.concrete_fields
+        field
+        for field in model._meta.concrete_fields
         if field.name not in options["exclude_fields"]
         and (not options["include_fields"] or field.name in options["include_fields"])
     ]
@@ -404,11 +449,16 @@ def log_bulk_update(model, changes: list[tuple[int, str, dict]], *, actor, reque
     if not changes:
         return
     content_type = ContentType.objects.get_for_model(model).pk
-    _insert_log_entries([(content_type, str(pk), pk, text, LogEntry.Action.UPDATE, diff) for pk, text, diff in changes],
-                        actor=actor, request_id=request_id, timestamp=timezone.now())
+    _insert_log_entries(
+        [(content_type, str(pk), pk, text, LogEntry.Action.UPDATE, diff) for pk, text, diff in changes],
+        actor=actor,
+        request_id=request_id,
+        timestamp=timezone.now(),
+    )
 
 
 # -- lists -------------------------------------------------------------------------------------
+
 
 def _id_query(query: str) -> str | None:
     query = normalise(query)
@@ -431,8 +481,15 @@ def households_in_scope(scope, *, q: str = "", village: Unit | None = None):
     )
 
 
-def people_in_scope(scope, *, q: str = "", village: Unit | None = None, occupation_group: str = "",
-                    digital_skill: str = "", working_age_year: int | None = None):
+def people_in_scope(
+    scope,
+    *,
+    q: str = "",
+    village: Unit | None = None,
+    occupation_group: str = "",
+    digital_skill: str = "",
+    working_age_year: int | None = None,
+):
     people = scope.filter(Person.objects.all(), Capability.VIEW).search(q)
     if village is not None:
         people = people.filter(unit=village)

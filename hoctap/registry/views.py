@@ -3,19 +3,19 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _, pgettext
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
-from hoctap.core.limits import ascii_int, is_year, parse_year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import OutOfScope, scope_for
 from hoctap.core.exports import export_response
+from hoctap.core.limits import ascii_int, is_year, parse_year
 from hoctap.territory.models import Level, Unit
 from hoctap.web.shortcuts import download, is_htmx
 
@@ -80,8 +80,12 @@ def _not_post(request):
 def _list_page(request, *, title, form, queryset, rows_template, export_name, create_name=None, can_create=False):
     page = Paginator(queryset, PAGE_SIZE).get_page(_params(request).get("page"))
     context = {
-        "title": title, "form": form, "page": page, "rows_template": rows_template,
-        "export_url": reverse(export_name), "create_url": reverse(create_name) if create_name and can_create else "",
+        "title": title,
+        "form": form,
+        "page": page,
+        "rows_template": rows_template,
+        "export_url": reverse(export_name),
+        "create_url": reverse(create_name) if create_name and can_create else "",
     }
     return render(request, rows_template if is_htmx(request) else "registry/list_page.html", context)
 
@@ -95,47 +99,59 @@ def _export(request, form_class, rows_for, columns, filename, sheet_title, filte
 
 # -- households --------------------------------------------------------------------------------
 
-@login_required
+
 def household_list(request):
     scope = scope_for(request)
     form = _filter_form(request, HouseholdFilterForm, scope)
     return _list_page(
-        request, title=_("Hộ gia đình"), form=form, queryset=households_in_scope(scope, **_filters(form)),
-        rows_template="registry/_household_rows.html", export_name="registry:household_export",
-        create_name="registry:household_create", can_create=scope.can(Capability.EDIT_REGISTRY),
+        request,
+        title=_("Hộ gia đình"),
+        form=form,
+        queryset=households_in_scope(scope, **_filters(form)),
+        rows_template="registry/_household_rows.html",
+        export_name="registry:household_export",
+        create_name="registry:household_create",
+        can_create=scope.can(Capability.EDIT_REGISTRY),
     )
 
 
-@login_required
 def household_export(request):
-    return _export(request, HouseholdFilterForm, households_in_scope, exports.HOUSEHOLD_COLUMNS, pgettext("file name", "ho-gia-dinh"),
-                   _("Hộ gia đình"))
+    return _export(
+        request,
+        HouseholdFilterForm,
+        households_in_scope,
+        exports.HOUSEHOLD_COLUMNS,
+        pgettext("file name", "ho-gia-dinh"),
+        _("Hộ gia đình"),
+    )
 
 
-@login_required
 def household_detail(request, household_id):
     scope = scope_for(request)
     household = scope.get_or_404(
         Household.objects.select_related("village__parent", "head", "clan_branch"), pk=household_id
     )
     members = scope.filter(household.members.select_related("employer"), Capability.VIEW).in_order()
-    return render(request, "registry/household_detail.html", {
-        "household": household, "members": members, "can_edit": scope.can(Capability.EDIT_REGISTRY, household.village),
-    })
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "can_edit": scope.can(Capability.EDIT_REGISTRY, household.village),
+        },
+    )
 
 
-@login_required
 def household_create(request):
     scope = scope_for(request)
     scope.require(Capability.EDIT_REGISTRY)
     return _household_form(request, scope, Household(), extra=1)
 
 
-@login_required
 def household_edit(request, household_id):
     scope = scope_for(request)
-    household = scope.get_or_404(Household.objects.select_related("village"), Capability.EDIT_REGISTRY,
-                                 pk=household_id)
+    household = scope.get_or_404(Household.objects.select_related("village"), Capability.EDIT_REGISTRY, pk=household_id)
     return _household_form(request, scope, household, extra=0)
 
 
@@ -148,16 +164,26 @@ def _household_form(request, scope, household, *, extra):
         data["members-TOTAL_FORMS"] = str(_form_count(data.get("members-TOTAL_FORMS")) + 1)
     form = HouseholdForm(data, instance=household, scope=scope)
     formset = member_formset(extra)(
-        data, instance=household, prefix="members", form_kwargs={"scope": scope},
+        data,
+        instance=household,
+        prefix="members",
+        form_kwargs={"scope": scope},
         queryset=household.members.order_by("pk") if household.pk else Person.objects.none(),
     )
     if data is not None and not adding_member and form.is_valid() and formset.is_valid():
         household = form.save(commit=False)
         changed_members = [f.instance for f in formset.entered_forms() if f.has_changed()]
         warnings = [
-            hint for person in changed_members if person.pk is None
-            for hint in likely_duplicates(scope, full_name=person.full_name, birth_year=person.birth_year,
-                                          commune=household.village.parent, id_number=person.id_number)
+            hint
+            for person in changed_members
+            if person.pk is None
+            for hint in likely_duplicates(
+                scope,
+                full_name=person.full_name,
+                birth_year=person.birth_year,
+                commune=household.village.parent,
+                id_number=person.id_number,
+            )
         ]
         try:
             save_household(scope, household, changed_members, formset.chosen_head())
@@ -176,18 +202,20 @@ def _form_count(value) -> int:
     return min(ascii_int(value) or 0, 50)
 
 
-@login_required
 def member_form(request):
     """One more empty member for the household form (htmx appends it and bumps the form count)."""
     index = _form_count(request.GET.get("members-TOTAL_FORMS"))
-    form = MemberForm(prefix=f"members-{index}", empty_permitted=True, use_required_attribute=False,
-                      scope=scope_for(request))  # the scope decides whether ethnicity is asked
+    form = MemberForm(
+        prefix=f"members-{index}", empty_permitted=True, use_required_attribute=False, scope=scope_for(request)
+    )  # the scope decides whether ethnicity is asked
     form.fields["full_name"].widget.attrs["autofocus"] = True  # htmx moves the focus to the new member
-    return render(request, "registry/_member_fieldset.html", {"member": form, "index": index, "added": True,
-                                                             "total_forms": index + 1})
+    return render(
+        request,
+        "registry/_member_fieldset.html",
+        {"member": form, "index": index, "added": True, "total_forms": index + 1},
+    )
 
 
-@login_required
 def duplicate_hint(request):
     """Likely duplicates of the member being typed (POST: the ID number must not travel in a URL)."""
     if refused := _not_post(request):
@@ -199,13 +227,19 @@ def duplicate_hint(request):
         return (request.POST.get(f"{prefix}-{name}") or "").strip()
 
     village_id = ascii_int(request.POST.get("village"))
-    village = scope.filter(Unit.objects.filter(level=Level.VILLAGE).select_related("parent")).filter(
-        pk=village_id).first() if village_id else None
+    village = (
+        scope.filter(Unit.objects.filter(level=Level.VILLAGE).select_related("parent")).filter(pk=village_id).first()
+        if village_id
+        else None
+    )
     birth_year = field("birth_year") or field("birth_date")[:4]
     exclude = field("id")
     hints = likely_duplicates(
-        scope, full_name=field("full_name"), birth_year=ascii_int(birth_year, maximum=9999),
-        commune=village.parent if village else None, id_number=field("id_number") or None,
+        scope,
+        full_name=field("full_name"),
+        birth_year=ascii_int(birth_year, maximum=9999),
+        commune=village.parent if village else None,
+        id_number=field("id_number") or None,
         exclude_pk=ascii_int(exclude),
     )
     return render(request, "registry/_duplicate_hint.html", {"hints": hints})
@@ -213,7 +247,7 @@ def duplicate_hint(request):
 
 # -- search selects ----------------------------------------------------------------------------
 
-@login_required
+
 @require_GET
 def suggest(request, kind):
     """The <option>s of a search select (widgets.SearchSelect): the empty choice, the record the form
@@ -225,25 +259,35 @@ def suggest(request, kind):
     found = source.search(scope, request.GET.get("q", ""))
     # The current record heads the list; a match that is the current record is not repeated.
     shown = [r for r in (found or [])[:MAX_SUGGESTIONS] if current is None or r.pk != current.pk]
-    return render(request, "registry/_suggestions.html", {
-        "none": NONE,
-        "current": (current.pk, source.label(current)) if current else None,
-        "found": [(record.pk, source.label(record)) for record in shown],
-        "nothing_found": found == [],
-        "more": found is not None and len(found) > MAX_SUGGESTIONS, "limit": MAX_SUGGESTIONS,
-    })
+    return render(
+        request,
+        "registry/_suggestions.html",
+        {
+            "none": NONE,
+            "current": (current.pk, source.label(current)) if current else None,
+            "found": [(record.pk, source.label(record)) for record in shown],
+            "nothing_found": found == [],
+            "more": found is not None and len(found) > MAX_SUGGESTIONS,
+            "limit": MAX_SUGGESTIONS,
+        },
+    )
 
 
 # -- persons -----------------------------------------------------------------------------------
 
-@login_required
+
 def person_list(request):
     scope = scope_for(request)
     form = _filter_form(request, PersonFilterForm, scope)
     return _list_page(
-        request, title=_("Nhân khẩu"), form=form, queryset=people_in_scope(scope, **_person_filters(form)),
-        rows_template="registry/_person_rows.html", export_name="registry:person_export",
-        create_name="registry:person_create", can_create=scope.can(Capability.EDIT_REGISTRY),
+        request,
+        title=_("Nhân khẩu"),
+        form=form,
+        queryset=people_in_scope(scope, **_person_filters(form)),
+        rows_template="registry/_person_rows.html",
+        export_name="registry:person_export",
+        create_name="registry:person_create",
+        can_create=scope.can(Capability.EDIT_REGISTRY),
     )
 
 
@@ -254,7 +298,6 @@ def _person_filters(form) -> dict:
     return filters
 
 
-@login_required
 def person_export(request):
     """Ethnicity (sensitive) is left out unless asked for (`?sensitive=1`) by a role that may read it;
     such an export is written to the audit log."""
@@ -265,11 +308,17 @@ def person_export(request):
             raise Http404
         columns = exports.PERSON_COLUMNS_WITH_ETHNICITY
         log_sensitive_export(scope, request.user, request.GET.urlencode())
-    return _export(request, PersonFilterForm, people_in_scope, columns, pgettext("file name", "nhan-khau"), _("Nhân khẩu"),
-                   filters=_person_filters)
+    return _export(
+        request,
+        PersonFilterForm,
+        people_in_scope,
+        columns,
+        pgettext("file name", "nhan-khau"),
+        _("Nhân khẩu"),
+        filters=_person_filters,
+    )
 
 
-@login_required
 def person_detail(request, person_id):
     scope = scope_for(request)
     person = scope.get_or_404(
@@ -280,20 +329,21 @@ def person_detail(request, person_id):
 
 def _person_context(scope, person, number: str = "") -> dict:
     return {
-        "person": person, "number": number,
+        "person": person,
+        "number": number,
         "can_edit": scope.can(Capability.EDIT_REGISTRY, person.unit),
         "can_reveal": bool(person.id_number) and scope.can(Capability.VIEW_ID_NUMBERS, person.unit),
         "can_view_sensitive": scope.can(Capability.VIEW_SENSITIVE, person.unit),
     }
 
 
-@login_required
 def person_reveal_id(request, person_id):
     """Show the full ID number once, on request; the showing is written to the audit log."""
     scope = scope_for(request)
     person = scope.get_or_404(
         Person.objects.select_related("household__village", "unit", "commune", "employer"),
-        Capability.VIEW_ID_NUMBERS, pk=person_id,
+        Capability.VIEW_ID_NUMBERS,
+        pk=person_id,
     )
     if refused := _not_post(request):
         return refused
@@ -304,14 +354,12 @@ def person_reveal_id(request, person_id):
     return response
 
 
-@login_required
 def person_create(request):
     scope = scope_for(request)
     scope.require(Capability.EDIT_REGISTRY)
     return _person_form(request, scope, Person())
 
 
-@login_required
 def person_edit(request, person_id):
     scope = scope_for(request)
     person = scope.get_or_404(Person.objects.all(), Capability.EDIT_REGISTRY, pk=person_id)
@@ -323,9 +371,16 @@ def _person_form(request, scope, person):
     if request.method == "POST" and form.is_valid():
         person = form.save(commit=False)
         unit = form.cleaned_data["unit"]
-        hints = [] if person.pk else likely_duplicates(
-            scope, full_name=person.full_name, birth_year=person.birth_year,
-            commune=unit if unit.level == Level.COMMUNE else unit.parent, id_number=person.id_number,
+        hints = (
+            []
+            if person.pk
+            else likely_duplicates(
+                scope,
+                full_name=person.full_name,
+                birth_year=person.birth_year,
+                commune=unit if unit.level == Level.COMMUNE else unit.parent,
+                id_number=person.id_number,
+            )
         )
         try:
             save_person(scope, person)
@@ -336,57 +391,95 @@ def _person_form(request, scope, person):
                 messages.warning(request, hint.message)
             messages.success(request, _("Đã lưu %(person)s.") % {"person": person})
             return redirect("registry:person_detail", person_id=person.pk)
-    return render(request, "registry/subject_form.html", {
-        "form": form, "title": _("Sửa nhân khẩu") if person.pk else _("Thêm nhân khẩu"),
-        "cancel_url": (reverse("registry:person_detail", args=[person.pk]) if person.pk
-                       else reverse("registry:person_list")),
-    })
+    return render(
+        request,
+        "registry/subject_form.html",
+        {
+            "form": form,
+            "title": _("Sửa nhân khẩu") if person.pk else _("Thêm nhân khẩu"),
+            "cancel_url": (
+                reverse("registry:person_detail", args=[person.pk]) if person.pk else reverse("registry:person_list")
+            ),
+        },
+    )
 
 
 # -- clan branches -----------------------------------------------------------------------------
 
-@login_required
+
 def clan_list(request):
     scope = scope_for(request)
     form = _filter_form(request, ListFilterForm, scope)
     return _list_page(
-        request, title=_("Chi dòng họ"), form=form, queryset=clan_branches_in_scope(scope, **_filters(form)),
-        rows_template="registry/_clan_rows.html", export_name="registry:clan_export",
-        create_name="registry:clan_create", can_create=scope.can(Capability.EDIT_REGISTRY),
+        request,
+        title=_("Chi dòng họ"),
+        form=form,
+        queryset=clan_branches_in_scope(scope, **_filters(form)),
+        rows_template="registry/_clan_rows.html",
+        export_name="registry:clan_export",
+        create_name="registry:clan_create",
+        can_create=scope.can(Capability.EDIT_REGISTRY),
     )
 
 
-@login_required
 def clan_export(request):
-    return _export(request, ListFilterForm, clan_branches_in_scope, exports.CLAN_COLUMNS, pgettext("file name", "chi-dong-ho"),
-                   _("Chi dòng họ"))
+    return _export(
+        request,
+        ListFilterForm,
+        clan_branches_in_scope,
+        exports.CLAN_COLUMNS,
+        pgettext("file name", "chi-dong-ho"),
+        _("Chi dòng họ"),
+    )
 
 
-@login_required
 def clan_detail(request, clan_id):
     scope = scope_for(request)
     clan = scope.get_or_404(ClanBranch.objects.select_related("commune"), pk=clan_id)
     households = scope.filter(clan.households.select_related("village", "head"), Capability.VIEW).order_by(
-        "village__sort_key", "sort_key")
-    return render(request, "registry/clan_detail.html", {
-        "clan": clan, "households": households, "can_edit": scope.can(Capability.EDIT_REGISTRY, clan.commune),
-    })
+        "village__sort_key", "sort_key"
+    )
+    return render(
+        request,
+        "registry/clan_detail.html",
+        {
+            "clan": clan,
+            "households": households,
+            "can_edit": scope.can(Capability.EDIT_REGISTRY, clan.commune),
+        },
+    )
 
 
-@login_required
 def clan_create(request):
     scope = scope_for(request)
     scope.require(Capability.EDIT_REGISTRY)
-    return _subject_form(request, scope, ClanBranchForm, ClanBranch(), save_clan_branch, "registry:clan_detail",
-                         "clan_id", _("Thêm chi dòng họ"), reverse("registry:clan_list"))
+    return _subject_form(
+        request,
+        scope,
+        ClanBranchForm,
+        ClanBranch(),
+        save_clan_branch,
+        "registry:clan_detail",
+        "clan_id",
+        _("Thêm chi dòng họ"),
+        reverse("registry:clan_list"),
+    )
 
 
-@login_required
 def clan_edit(request, clan_id):
     scope = scope_for(request)
     clan = scope.get_or_404(ClanBranch.objects.all(), Capability.EDIT_REGISTRY, pk=clan_id)
-    return _subject_form(request, scope, ClanBranchForm, clan, save_clan_branch, "registry:clan_detail", "clan_id",
-                         _("Sửa chi dòng họ"), reverse("registry:clan_detail", args=[clan.pk]))
+    return _subject_form(
+        request,
+        scope,
+        ClanBranchForm,
+        clan,
+        save_clan_branch,
+        "registry:clan_detail",
+        "clan_id",
+        _("Sửa chi dòng họ"),
+        reverse("registry:clan_detail", args=[clan.pk]),
+    )
 
 
 def _subject_form(request, scope, form_class, instance, save, detail_name, id_name, title, cancel_url):
@@ -404,61 +497,89 @@ def _subject_form(request, scope, form_class, instance, save, detail_name, id_na
 
 # -- organisations -----------------------------------------------------------------------------
 
-@login_required
+
 def organisation_list(request):
     scope = scope_for(request)
     form = _filter_form(request, OrganisationFilterForm, scope)
     return _list_page(
-        request, title=_("Cơ quan, đơn vị"), form=form, queryset=organisations_in_scope(scope, **_filters(form)),
-        rows_template="registry/_organisation_rows.html", export_name="registry:organisation_export",
-        create_name="registry:organisation_create", can_create=scope.can(Capability.EDIT_REGISTRY),
+        request,
+        title=_("Cơ quan, đơn vị"),
+        form=form,
+        queryset=organisations_in_scope(scope, **_filters(form)),
+        rows_template="registry/_organisation_rows.html",
+        export_name="registry:organisation_export",
+        create_name="registry:organisation_create",
+        can_create=scope.can(Capability.EDIT_REGISTRY),
     )
 
 
-@login_required
 def organisation_export(request):
-    return _export(request, OrganisationFilterForm, organisations_in_scope, exports.ORGANISATION_COLUMNS,
-                   pgettext("file name", "co-quan-don-vi"), _("Cơ quan, đơn vị"))
+    return _export(
+        request,
+        OrganisationFilterForm,
+        organisations_in_scope,
+        exports.ORGANISATION_COLUMNS,
+        pgettext("file name", "co-quan-don-vi"),
+        _("Cơ quan, đơn vị"),
+    )
 
 
-@login_required
 def organisation_detail(request, organisation_id):
     scope = scope_for(request)
     organisation = scope.get_or_404(Organisation.objects.select_related("unit"), pk=organisation_id)
     staff = scope.filter(organisation.staff.select_related("household"), Capability.VIEW).in_order()
-    return render(request, "registry/organisation_detail.html", {
-        "organisation": organisation, "staff": staff,
-        "can_edit": scope.can(Capability.EDIT_REGISTRY, organisation.unit),
-        # schools and continuing-education centres declare their learners (assessments.learners)
-        "has_learners": organisation.kind in EDUCATIONAL_KINDS,
-    })
+    return render(
+        request,
+        "registry/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "staff": staff,
+            "can_edit": scope.can(Capability.EDIT_REGISTRY, organisation.unit),
+            # schools and continuing-education centres declare their learners (assessments.learners)
+            "has_learners": organisation.kind in EDUCATIONAL_KINDS,
+        },
+    )
 
 
-@login_required
 def organisation_create(request):
     scope = scope_for(request)
     scope.require(Capability.EDIT_REGISTRY)
-    return _subject_form(request, scope, OrganisationForm, Organisation(), save_organisation,
-                         "registry:organisation_detail", "organisation_id", _("Thêm cơ quan, đơn vị"),
-                         reverse("registry:organisation_list"))
+    return _subject_form(
+        request,
+        scope,
+        OrganisationForm,
+        Organisation(),
+        save_organisation,
+        "registry:organisation_detail",
+        "organisation_id",
+        _("Thêm cơ quan, đơn vị"),
+        reverse("registry:organisation_list"),
+    )
 
 
-@login_required
 def organisation_edit(request, organisation_id):
     scope = scope_for(request)
     organisation = scope.get_or_404(Organisation.objects.all(), Capability.EDIT_REGISTRY, pk=organisation_id)
-    return _subject_form(request, scope, OrganisationForm, organisation, save_organisation,
-                         "registry:organisation_detail", "organisation_id", _("Sửa cơ quan, đơn vị"),
-                         reverse("registry:organisation_detail", args=[organisation.pk]))
+    return _subject_form(
+        request,
+        scope,
+        OrganisationForm,
+        organisation,
+        save_organisation,
+        "registry:organisation_detail",
+        "organisation_id",
+        _("Sửa cơ quan, đơn vị"),
+        reverse("registry:organisation_detail", args=[organisation.pk]),
+    )
 
 
 # -- declared totals ---------------------------------------------------------------------------
+
 
 def _year(request) -> int:
     return parse_year(request.GET.get("year")) or timezone.localdate().year
 
 
-@login_required
 def totals_list(request):
     scope = scope_for(request)
     scope.require(Capability.REPORT)
@@ -470,14 +591,14 @@ def totals_list(request):
     return render(request, "registry/totals_list.html", {"year": year, "page": page, "rows": rows})
 
 
-@login_required
 def totals_edit(request, commune_id, year):
     scope = scope_for(request)
     commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE), Capability.REPORT, pk=commune_id)
     if not is_year(year):
         raise Http404
-    totals = DeclaredTotals.objects.filter(commune=commune, year=year).first() or DeclaredTotals(commune=commune,
-                                                                                                   year=year)
+    totals = DeclaredTotals.objects.filter(commune=commune, year=year).first() or DeclaredTotals(
+        commune=commune, year=year
+    )
     form = DeclaredTotalsForm(request.POST or None, instance=totals)
     if request.method == "POST" and form.is_valid():
         save_declared_totals(scope, form.save(commit=False), request.user)
@@ -486,23 +607,30 @@ def totals_edit(request, commune_id, year):
     figures = [
         (kind.label, registry_count(commune, year, kind), denominator(commune, year, kind)) for kind in TotalKind
     ]
-    return render(request, "registry/totals_form.html", {
-        "form": form, "commune": commune, "year": year, "figures": figures,
-    })
+    return render(
+        request,
+        "registry/totals_form.html",
+        {
+            "form": form,
+            "commune": commune,
+            "year": year,
+            "figures": figures,
+        },
+    )
 
 
 # -- a citizen's own data ----------------------------------------------------------------------
 
-@login_required
+
 def my_data(request):
     scope = scope_for(request)
     return render(request, "registry/my_data.html", {"data": personal_data(scope, request.user)})
 
 
-@login_required
 def my_data_download(request):
     data = personal_data(scope_for(request), request.user, log_access=True)
-    response = download(json.dumps(data, ensure_ascii=False, indent=2), "du-lieu-ca-nhan.json",
-                        "application/json; charset=utf-8")
+    response = download(
+        json.dumps(data, ensure_ascii=False, indent=2), "du-lieu-ca-nhan.json", "application/json; charset=utf-8"
+    )
     response["Cache-Control"] = "no-store"
     return response

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from hoctap.core.limits import Count, Id, Year
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.core.limits import Count, Id, Year
 from hoctap.territory.models import Unit
 
 from . import jobs, sections, services
@@ -197,17 +197,39 @@ def _report_out(report: Report) -> dict:
             for o in services.outstanding_children(report)
         ]
     return {
-        **{field: getattr(report, field) for field in (
-            "id", "year", "unit_id", "state", "due_date", "results", "difficulties", "proposals", "outstanding_note",
-            "number", "place", "dated", "signer_title", "signer_name", "recipients", "return_reason", "first_submitted_at", "submitted_at", "decided_at", "version",
-        )},
+        **{
+            field: getattr(report, field)
+            for field in (
+                "id",
+                "year",
+                "unit_id",
+                "state",
+                "due_date",
+                "results",
+                "difficulties",
+                "proposals",
+                "outstanding_note",
+                "number",
+                "place",
+                "dated",
+                "signer_title",
+                "signer_name",
+                "recipients",
+                "return_reason",
+                "first_submitted_at",
+                "submitted_at",
+                "decided_at",
+                "version",
+            )
+        },
         "due_date": report.due_date or services.due_date_for(report.report_type, report.unit, report.year),
         "report_type": report.report_type.code,
         "unit_name": report.unit.name,
         "frozen": report.snapshot is not None,
         "table": data[sections.TITLES],
-        "sections": [{"code": shown.code, "label": shown.label, "table": shown.table}
-                     for shown in sections.shown(report, data)],
+        "sections": [
+            {"code": shown.code, "label": shown.label, "table": shown.table} for shown in sections.shown(report, data)
+        ],
         "figures_year": sections.figures_year(report),
         "addressees": [addressee.line for addressee in report.addressees.order_by("pk")],
         "outstanding": outstanding,
@@ -222,8 +244,7 @@ def _get(request, report_id: Id) -> Report:
 def report_types(request):
     scope = scope_for(request)
     return [
-        {"code": t.code, "name": t.name, "heading": t.heading,
-         "schedules": list(scope.filter(t.schedules.all()))}
+        {"code": t.code, "name": t.name, "heading": t.heading, "schedules": list(scope.filter(t.schedules.all()))}
         for t in ReportType.objects.prefetch_related("schedules")
     ]
 
@@ -236,9 +257,16 @@ def report_board(request, report_type: str, year: Year, unit_id: Id):
         raise Http404
     rows = services.status_board(scope, get_object_or_404(ReportType, code=report_type), year, unit)
     return [
-        {"unit_id": row.unit.pk, "unit_name": row.unit.name, "is_own": row.is_own, "due_date": row.due,
-         "days_left": row.days_left, "status": row.status, "status_label": str(row.status_label),
-         "report_id": row.report.pk if row.report else None}
+        {
+            "unit_id": row.unit.pk,
+            "unit_name": row.unit.name,
+            "is_own": row.is_own,
+            "due_date": row.due,
+            "days_left": row.days_left,
+            "status": row.status,
+            "status_label": str(row.status_label),
+            "report_id": row.report.pk if row.report else None,
+        }
         for row in rows
     ]
 
@@ -289,8 +317,9 @@ def report_transition(request, report_id: Id, payload: ReportTransitionIn):
     scope = scope_for(request)
     report = _get(request, report_id)
     if payload.action == "submit":
-        report = services.submit(scope, report, actor=request.user, outstanding_note=payload.outstanding_note,
-                                 version=payload.version)
+        report = services.submit(
+            scope, report, actor=request.user, outstanding_note=payload.outstanding_note, version=payload.version
+        )
     elif payload.action == "accept":
         report = services.accept(scope, report, actor=request.user)
     else:
@@ -304,6 +333,7 @@ def report_differences(request, report_id: Id):
 
 
 # -- export jobs ---------------------------------------------------------------------------------
+
 
 @exports_router.get("/", response=list[ExportOut])
 @paginate
@@ -322,7 +352,8 @@ def create_export(request, payload: ExportIn):
 @exports_router.get("/{job_id}", response=ExportOut)
 def export_detail(request, job_id: Id):
     return jobs.recover_if_abandoned(
-        scope_for(request).get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id))
+        scope_for(request).get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id)
+    )
 
 
 @exports_router.get("/{job_id}/download")

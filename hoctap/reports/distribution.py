@@ -57,5 +57,7 @@ def line_for(kind: str, unit: Unit) -> str:
 def recipients(report_type, unit: Unit) -> list[Recipient]:
     """The distribution list of `report_type` for `unit`'s level, in the order printed."""
     kinds = (report_type.distribution or {}).get(unit.level, DEFAULT)
-    return [Recipient(kind, None if kind == ABOVE else kind, None if kind == ABOVE else unit, line_for(kind, unit))
-            for kind in kinds]
+    return [
+        Recipient(kind, None if kind == ABOVE else kind, None if kind == ABOVE else unit, line_for(kind, unit))
+        for kind in kinds
+    ]

@@ -28,8 +28,15 @@ from .xlsx import AdminSheet, workbook
 
 BATCH = 5000
 HOUSEHOLD_COLUMNS = [
-    ("STT", 8), ("Xã, phường", 24), ("Thôn, tổ dân phố", 20), ("Mã hộ", 12), ("Chủ hộ", 26),
-    ("Địa chỉ", 30), ("Chi dòng họ", 22), ("Trạng thái GĐHT", 22), ("Xếp loại", 14),
+    ("STT", 8),
+    ("Xã, phường", 24),
+    ("Thôn, tổ dân phố", 20),
+    ("Mã hộ", 12),
+    ("Chủ hộ", 26),
+    ("Địa chỉ", 30),
+    ("Chi dòng họ", 22),
+    ("Trạng thái GĐHT", 22),
+    ("Xếp loại", 14),
 ]
 # The list is an administrative document: Vietnamese whatever the interface language.
 STATE_LABELS = {value: str(label) for value, label in State.choices}
@@ -85,25 +92,39 @@ def merged(unit: Unit, year: int):
         yield household, _best(found)
 
 
-def write_households(unit: Unit, year: int, out: BinaryIO, progress: Progress, *,
-                     today: datetime.date | None = None) -> int:
+def write_households(
+    unit: Unit, year: int, out: BinaryIO, progress: Progress, *, today: datetime.date | None = None
+) -> int:
     total = households(unit).count()
     progress(0, total)
     book = workbook()
     sheet = AdminSheet(book, f"Ho gia dinh {year}", [width for _label, width in HOUSEHOLD_COLUMNS])
     governing, issuing, place = issuing_bodies(unit)
     sheet.header(
-        governing_body=governing, issuing_body=issuing, place=place, day=today or timezone.localdate(),
-        title=f"Danh sách hộ gia đình và kết quả đánh giá Gia đình học tập năm {year}", subtitle=unit.name,
+        governing_body=governing,
+        issuing_body=issuing,
+        place=place,
+        day=today or timezone.localdate(),
+        title=f"Danh sách hộ gia đình và kết quả đánh giá Gia đình học tập năm {year}",
+        subtitle=unit.name,
     )
     sheet.simple_headers([label for label, _width in HOUSEHOLD_COLUMNS])
     done = 0
     for (commune, village, code, head, address, clan), (state, classification) in merged(unit, year):
         done += 1
-        sheet.ws.append((
-            done, commune, village, neutralise(code), neutralise(head or ""), neutralise(address),
-            neutralise(clan or ""), STATE_LABELS.get(state, NOT_REGISTERED), classification or "",
-        ))
+        sheet.ws.append(
+            (
+                done,
+                commune,
+                village,
+                neutralise(code),
+                neutralise(head or ""),
+                neutralise(address),
+                neutralise(clan or ""),
+                STATE_LABELS.get(state, NOT_REGISTERED),
+                classification or "",
+            )
+        )
         if done % BATCH == 0:
             progress(done, total)
     book.save(out)

@@ -76,8 +76,12 @@ def table(unit: Unit, year: int) -> dict:
         "year": year,
         "titles": [{"code": code, "label": str(label)} for code, label in Title.choices],
         "rows": [
-            {"unit_id": child.pk, "code": child.code, "name": child.name,
-             "cells": _cells(data, year, child, targets_of(child))}
+            {
+                "unit_id": child.pk,
+                "code": child.code,
+                "name": child.name,
+                "cells": _cells(data, year, child, targets_of(child)),
+            }
             for child in data.children
         ],
         "total": {"cells": _cells(data, year, None, targets_of(unit))},
@@ -112,10 +116,17 @@ def compare(frozen: dict, live: dict) -> list[dict]:
             new = after.get(unit_id, {"cells": {}})["cells"].get(code, {})
             for metric in METRICS:
                 if old.get(metric) != new.get(metric):
-                    differences.append({
-                        "unit_id": unit_id, "unit_name": name, "title": code,
-                        "title_label": labels.get(code) or Title(code).label, "metric": metric,
-                        "metric_label": METRIC_LABELS[metric], "frozen": old.get(metric), "live": new.get(metric),
-                        "delta": _delta(old.get(metric), new.get(metric)),
-                    })
+                    differences.append(
+                        {
+                            "unit_id": unit_id,
+                            "unit_name": name,
+                            "title": code,
+                            "title_label": labels.get(code) or Title(code).label,
+                            "metric": metric,
+                            "metric_label": METRIC_LABELS[metric],
+                            "frozen": old.get(metric),
+                            "live": new.get(metric),
+                            "delta": _delta(old.get(metric), new.get(metric)),
+                        }
+                    )
     return differences

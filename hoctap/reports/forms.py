@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoctap.core.limits import LAST_YEAR, MAX_COUNT
 from hoctap.accounts.roles import Capability
+from hoctap.core.limits import LAST_YEAR, MAX_COUNT
 from hoctap.territory.models import Level, Unit
 
 from .models import ExportKind, Report, ReportType
@@ -22,7 +22,10 @@ def workable_units(scope, levels, capability):
 
 class BoardForm(forms.Form):
     report_type = forms.ModelChoiceField(
-        label=_("Loại báo cáo"), queryset=ReportType.objects.all(), to_field_name="code", required=False,
+        label=_("Loại báo cáo"),
+        queryset=ReportType.objects.all(),
+        to_field_name="code",
+        required=False,
     )
     year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=LAST_YEAR, required=False)
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), required=False)
@@ -46,11 +49,23 @@ class NarrativeForm(forms.ModelForm):
 
     class Meta:
         model = Report
-        fields = ["results", "difficulties", "proposals", "outstanding_note",
-                  "number", "place", "dated", "signer_title", "signer_name", "recipients"]
+        fields = [
+            "results",
+            "difficulties",
+            "proposals",
+            "outstanding_note",
+            "number",
+            "place",
+            "dated",
+            "signer_title",
+            "signer_name",
+            "recipients",
+        ]
         widgets = {
-            **{name: forms.Textarea(attrs={"rows": 6}) for name in ("results", "difficulties", "proposals",
-                                                                   "outstanding_note")},
+            **{
+                name: forms.Textarea(attrs={"rows": 6})
+                for name in ("results", "difficulties", "proposals", "outstanding_note")
+            },
             "dated": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "recipients": forms.Textarea(attrs={"rows": 3}),
         }

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
-from hoctap.core.limits import is_year
 from hoctap.accounts.roles import Capability
 from hoctap.core import liveness
+from hoctap.core.limits import is_year
 from hoctap.territory.models import Era, Level, Unit
 
 from .models import ExportJob, ExportKind, ExportStatus
@@ -58,10 +58,12 @@ def recover_if_abandoned(job: ExportJob) -> ExportJob:
     with liveness.if_abandoned("export", job.pk, job.worker) as dead:
         if dead:
             marked = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING, worker=job.worker).update(
-                status=ExportStatus.FAILED, error=abandoned_message(), finished_at=timezone.now())
+                status=ExportStatus.FAILED, error=abandoned_message(), finished_at=timezone.now()
+            )
             if marked and job.task_id:
                 DBTaskResult.objects.filter(id=job.task_id, status=TaskResultStatus.RUNNING).update(
-                    status=TaskResultStatus.FAILED, finished_at=timezone.now(),
+                    status=TaskResultStatus.FAILED,
+                    finished_at=timezone.now(),
                     exception_class_path="hoctap.core.liveness.ProcessDied",
                     traceback="The worker running this task died (found by hoctap.core.liveness).",
                 )

@@ -59,9 +59,15 @@ def load_schedules(path: Path = DEFAULT_FILE, log=lambda message: None) -> dict[
         period = entry.get("period") or [None, None]
         report_type, _ = ReportType.objects.update_or_create(
             code=entry["code"],
-            defaults={"name": entry["name"], "heading": entry["heading"], "order": entry.get("order", 0),
-                      "sections": _sections(entry), "distribution": _distribution(entry),
-                      "period_first": period[0], "period_last": period[1]},
+            defaults={
+                "name": entry["name"],
+                "heading": entry["heading"],
+                "order": entry.get("order", 0),
+                "sections": _sections(entry),
+                "distribution": _distribution(entry),
+                "period_first": period[0],
+                "period_last": period[1],
+            },
         )
         types[report_type.code] = report_type
         counts["types"] += 1
@@ -77,7 +83,10 @@ def load_schedules(path: Path = DEFAULT_FILE, log=lambda message: None) -> dict[
         level = ReportLevel(entry["level"])
         day, month = _due(entry["due"])
         ReportSchedule.objects.update_or_create(
-            report_type=types[entry["report_type"]], province=province, year=entry.get("year"), level=level,
+            report_type=types[entry["report_type"]],
+            province=province,
+            year=entry.get("year"),
+            level=level,
             defaults={"due_day": day, "due_month": month, "source": entry.get("source", "")},
         )
         counts["schedules"] += 1

@@ -17,7 +17,8 @@ class ReportType(models.Model):
     code = models.SlugField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên"), max_length=200)
     heading = models.CharField(
-        _("tiêu đề biểu"), max_length=300,
+        _("tiêu đề biểu"),
+        max_length=300,
         help_text=_("Tiêu đề in trên biểu và báo cáo; {year} được thay bằng năm."),
     )
     order = models.PositiveSmallIntegerField(default=0)
@@ -60,10 +61,18 @@ class ReportSchedule(models.Model):
     """
 
     report_type = models.ForeignKey(
-        ReportType, models.CASCADE, related_name="schedules", verbose_name=_("loại báo cáo"),
+        ReportType,
+        models.CASCADE,
+        related_name="schedules",
+        verbose_name=_("loại báo cáo"),
     )
     province = models.ForeignKey(
-        Unit, models.CASCADE, null=True, blank=True, related_name="report_schedules", verbose_name=_("tỉnh"),
+        Unit,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_schedules",
+        verbose_name=_("tỉnh"),
         help_text=_("Để trống: mặc định toàn quốc."),
     )
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True, help_text=_("Để trống: hằng năm."))
@@ -114,7 +123,8 @@ class Report(models.Model):
     difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
     proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
     outstanding_note = models.TextField(
-        _("giải trình đơn vị chưa báo cáo"), blank=True,
+        _("giải trình đơn vị chưa báo cáo"),
+        blank=True,
         help_text=_(
             "Bắt buộc khi còn đơn vị cấp dưới chưa gửi hoặc chưa được tiếp nhận báo cáo; phải nêu tên từng đơn vị."
         ),
@@ -123,25 +133,41 @@ class Report(models.Model):
     # Set by the reporting officer, defaulted when the report is started and completed on
     # submission; the rules are `services.check_document` (pages and API alike).
     number = models.CharField(
-        _("số văn bản"), max_length=40, blank=True,
+        _("số văn bản"),
+        max_length=40,
+        blank=True,
         help_text=_("Ví dụ: 15/BC-HKH. Để trống: khi gửi, hệ thống cấp số tiếp theo của đơn vị trong năm."),
     )
     place = models.CharField(
-        _("địa danh"), max_length=100, blank=True, validators=[VisibleText(_("địa danh"))],
+        _("địa danh"),
+        max_length=100,
+        blank=True,
+        validators=[VisibleText(_("địa danh"))],
         help_text=_("Ghi ở dòng ngày tháng, ví dụ: Cao Bằng."),
     )
     dated = models.DateField(
-        _("ngày báo cáo"), null=True, blank=True, help_text=_("Để trống: ngày gửi báo cáo."),
+        _("ngày báo cáo"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: ngày gửi báo cáo."),
     )
     signer_title = models.CharField(
-        _("chức vụ người ký"), max_length=120, default="Chủ tịch", validators=[VisibleText(_("chức vụ người ký"))],
+        _("chức vụ người ký"),
+        max_length=120,
+        default="Chủ tịch",
+        validators=[VisibleText(_("chức vụ người ký"))],
     )
     signer_name = models.CharField(
-        _("người ký"), max_length=200, blank=True, validators=[VisibleText(_("người ký"))],
+        _("người ký"),
+        max_length=200,
+        blank=True,
+        validators=[VisibleText(_("người ký"))],
         help_text=_("Họ và tên người ký; bắt buộc khi gửi."),
     )
     recipients = models.TextField(
-        _("nơi nhận"), blank=True, help_text=_("Mỗi nơi nhận một dòng; dòng cuối là nơi lưu, ví dụ: Lưu: VT."),
+        _("nơi nhận"),
+        blank=True,
+        help_text=_("Mỗi nơi nhận một dòng; dòng cuối là nơi lưu, ví dụ: Lưu: VT."),
     )
     snapshot = models.JSONField(_("số liệu đã chốt"), null=True, blank=True, editable=False)
     due_date = models.DateField(_("hạn gửi"), null=True, blank=True, editable=False)
@@ -176,7 +202,11 @@ class Report(models.Model):
         return self.state in LOCKED_STATES
 
     def recipient_lines(self) -> list[str]:
-        return [line.strip().lstrip("-–").strip() for line in self.recipients.splitlines() if line.strip().lstrip("-–").strip()]
+        return [
+            line.strip().lstrip("-–").strip()
+            for line in self.recipients.splitlines()
+            if line.strip().lstrip("-–").strip()
+        ]
 
 
 class ReportAddressee(models.Model):

@@ -22,7 +22,7 @@ from .xlsx import MOTTO_LINE, MOTTO_NATION
 
 
 def signature_lines(signer_title: str) -> list[str]:
-    """"TM. BAN CHẤP HÀNH / CHỦ TỊCH", or with "KT. CHỦ TỊCH" above a vice-chair's title: the
+    """ "TM. BAN CHẤP HÀNH / CHỦ TỊCH", or with "KT. CHỦ TỊCH" above a vice-chair's title: the
     association's executive committee signs its reports."""
     title = (signer_title or "").strip().upper()
     lines = ["TM. BAN CHẤP HÀNH"]
@@ -34,7 +34,7 @@ def signature_lines(signer_title: str) -> list[str]:
 def title_lines(heading: str) -> tuple[str, str]:
     """("BÁO CÁO", "Kết quả … năm 2026"): the kind of document, then what it is about."""
     if fold(heading).startswith("bao cao "):
-        rest = heading[len("Báo cáo "):].strip()
+        rest = heading[len("Báo cáo ") :].strip()
         return "BÁO CÁO", rest[:1].upper() + rest[1:]
     return heading.upper(), ""
 
@@ -55,20 +55,32 @@ def report_pdf(report: Report, table: dict, data: dict | None = None) -> bytes:
     governing, issuing, default_place = issuing_bodies(report.unit)
     titles = table["titles"]
     kind, about = title_lines(report.report_type.heading_for(report.year))
-    html = render_to_string("reports/report_pdf.html", {
-        "report": report, "table": table, "titles": titles, "metrics": METRICS,
-        "rows": [(row["name"], [vi_number(v) for v in cell_values(row["cells"], titles)]) for row in table["rows"]],
-        "total": [vi_number(v) for v in cell_values(table["total"]["cells"], titles)],
-        "governing": governing, "issuing": issuing,
-        "number": report.number or f"{' ' * 6}/{NUMBER_SYMBOL}",
-        "date_line": f"{report.place or default_place}, {day_in_words(document_day(report))}",
-        "motto_nation": MOTTO_NATION, "motto_line": MOTTO_LINE,
-        "heading": report.report_type.heading_for(report.year), "kind": kind, "about": about,
-        "recipients": report.recipient_lines(),
-        "signature_lines": signature_lines(report.signer_title),
-        "font_faces": font_faces(),
-        "outstanding": (report.snapshot or {}).get("outstanding", []),
-        "sections": [shown for shown in report_sections.shown(report, data) if shown.code != report_sections.TITLES],
-        "figures_year": report_sections.figures_year(report),
-    })
+    html = render_to_string(
+        "reports/report_pdf.html",
+        {
+            "report": report,
+            "table": table,
+            "titles": titles,
+            "metrics": METRICS,
+            "rows": [(row["name"], [vi_number(v) for v in cell_values(row["cells"], titles)]) for row in table["rows"]],
+            "total": [vi_number(v) for v in cell_values(table["total"]["cells"], titles)],
+            "governing": governing,
+            "issuing": issuing,
+            "number": report.number or f"{' ' * 6}/{NUMBER_SYMBOL}",
+            "date_line": f"{report.place or default_place}, {day_in_words(document_day(report))}",
+            "motto_nation": MOTTO_NATION,
+            "motto_line": MOTTO_LINE,
+            "heading": report.report_type.heading_for(report.year),
+            "kind": kind,
+            "about": about,
+            "recipients": report.recipient_lines(),
+            "signature_lines": signature_lines(report.signer_title),
+            "font_faces": font_faces(),
+            "outstanding": (report.snapshot or {}).get("outstanding", []),
+            "sections": [
+                shown for shown in report_sections.shown(report, data) if shown.code != report_sections.TITLES
+            ],
+            "figures_year": report_sections.figures_year(report),
+        },
+    )
     return write_pdf(html)

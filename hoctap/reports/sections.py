@@ -61,34 +61,47 @@ class ReportSection:
     by_default: bool = True  # carried by a report type that lists no sections
 
     @classmethod
-    def of(cls, section: Section) -> "ReportSection":
-        return cls(section.code, section.label, section.order, lambda unit, year, report_type: section.compute(unit, year))
+    def of(cls, section: Section) -> ReportSection:
+        return cls(
+            section.code, section.label, section.order, lambda unit, year, report_type: section.compute(unit, year)
+        )
 
 
 # -- the titles: this app's own table -------------------------------------------------------------
 
+
 def titles_as_table(table: dict) -> dict:
     """`figures.table` in the common shape: per title its four metrics under one heading."""
     columns = [
-        {"code": f"{t['code']}.{metric}", "label": label, "kind": "percent" if metric in ("rate", "target") else "count",
-         "group": t["label"]}
-        for t in table["titles"] for metric, label in figures.METRIC_LABELS.items()
+        {
+            "code": f"{t['code']}.{metric}",
+            "label": label,
+            "kind": "percent" if metric in ("rate", "target") else "count",
+            "group": t["label"],
+        }
+        for t in table["titles"]
+        for metric, label in figures.METRIC_LABELS.items()
     ]
 
     def values(cells):
-        return {f"{code}.{metric}": cells.get(code, {}).get(metric)
-                for code in (t["code"] for t in table["titles"]) for metric in figures.METRICS}
+        return {
+            f"{code}.{metric}": cells.get(code, {}).get(metric)
+            for code in (t["code"] for t in table["titles"])
+            for metric in figures.METRICS
+        }
 
     return {
         "columns": columns,
-        "rows": [{"key": str(row["unit_id"]), "name": row["name"], "values": values(row["cells"])}
-                 for row in table["rows"]],
+        "rows": [
+            {"key": str(row["unit_id"]), "name": row["name"], "values": values(row["cells"])} for row in table["rows"]
+        ],
         "total": {"values": values(table["total"]["cells"])},
         "notes": [],
     }
 
 
 # -- the period of a review: each year's rates against the period's targets ------------------------
+
 
 def _period_years(report_type, year: int) -> list[int]:
     first, last = report_type.period_first or year, report_type.period_last or year
@@ -103,10 +116,17 @@ def period_table(unit, year: int, report_type) -> dict:
     applied = Targets([unit])
     targets = {code: applied.applied(unit, code, years[-1]) for code in Title.values}
     return {
-        "columns": [{"code": code, "label": str(label), "kind": "percent", "group": ""} for code, label in Title.choices],
-        "rows": [{"key": str(each), "name": str(each),
-                  "values": {code: plain(data.value(code, each).rate, "percent") for code in Title.values}}
-                 for each in years],
+        "columns": [
+            {"code": code, "label": str(label), "kind": "percent", "group": ""} for code, label in Title.choices
+        ],
+        "rows": [
+            {
+                "key": str(each),
+                "name": str(each),
+                "values": {code: plain(data.value(code, each).rate, "percent") for code in Title.values},
+            }
+            for each in years
+        ],
         "total": {"values": {code: plain(t.value if t else None, "percent") for code, t in targets.items()}},
         "total_label": str(pgettext_lazy("report row", "Chỉ tiêu năm %(year)s") % {"year": years[-1]}),
         "notes": [str(_("Tỷ lệ công nhận (%) từng năm của giai đoạn, tính trên bản đồ hành chính hiện hành."))],
@@ -114,8 +134,13 @@ def period_table(unit, year: int, report_type) -> dict:
 
 
 OWN = [
-    ReportSection(TITLES, _("Kết quả công nhận các danh hiệu"), 10,
-                  lambda unit, year, report_type: figures.table(unit, year), titles_as_table),
+    ReportSection(
+        TITLES,
+        _("Kết quả công nhận các danh hiệu"),
+        10,
+        lambda unit, year, report_type: figures.table(unit, year),
+        titles_as_table,
+    ),
     ReportSection(PERIOD, _("Kết quả qua các năm của giai đoạn"), 15, period_table, by_default=False),
 ]
 
@@ -147,6 +172,7 @@ def for_type(report_type) -> list[ReportSection]:
 
 # -- live and frozen ------------------------------------------------------------------------------
 
+
 def figures_year(report) -> int:
     """The year a report's figures are of: its own, or the last year of the period it reviews."""
     return report.report_type.period_last or report.year
@@ -154,17 +180,23 @@ def figures_year(report) -> int:
 
 def live(report) -> dict[str, dict]:
     year = figures_year(report)
-    return {section.code: section.compute(report.unit, year, report.report_type)
-            for section in for_type(report.report_type)}
+    return {
+        section.code: section.compute(report.unit, year, report.report_type) for section in for_type(report.report_type)
+    }
 
 
 @in_official_language  # the labels frozen are the paper's, whatever the sender reads
 def snapshot(report, now, outstanding: list[dict]) -> dict:
     """What submission freezes: every section's data exactly as computed now."""
     data = live(report)
-    return {"version": SNAPSHOT_VERSION, "frozen_at": now.isoformat(), "figures_year": figures_year(report),
-            "table": data.pop(TITLES, None) or figures.table(report.unit, figures_year(report)),
-            "sections": data, "outstanding": outstanding}
+    return {
+        "version": SNAPSHOT_VERSION,
+        "frozen_at": now.isoformat(),
+        "figures_year": figures_year(report),
+        "table": data.pop(TITLES, None) or figures.table(report.unit, figures_year(report)),
+        "sections": data,
+        "outstanding": outstanding,
+    }
 
 
 def frozen(report) -> dict[str, dict] | None:
@@ -255,6 +287,7 @@ def shown(report, data: dict[str, dict] | None = None) -> list[Shown]:
 
 # -- comparing -----------------------------------------------------------------------------------
 
+
 def _delta(old, new):
     if old is None or new is None:
         return None
@@ -286,7 +319,11 @@ def compare(before: dict[str, dict], after: dict[str, dict]) -> list[dict]:
 
         def keyed(table):
             rows = {row["key"]: row for row in table["rows"]}
-            rows[None] = {"key": None, "name": table.get("total_label") or "Tổng cộng", "values": table["total"]["values"]}
+            rows[None] = {
+                "key": None,
+                "name": table.get("total_label") or "Tổng cộng",
+                "values": table["total"]["values"],
+            }
             return rows
 
         a, b = keyed(old), keyed(new)
@@ -296,11 +333,18 @@ def compare(before: dict[str, dict], after: dict[str, dict]) -> list[dict]:
                 frozen_value = a.get(key, {"values": {}})["values"].get(column_code)
                 live_value = b.get(key, {"values": {}})["values"].get(column_code)
                 if frozen_value != live_value:
-                    out.append({
-                        "section": code, "unit_id": int(key) if key and key.isdigit() and code != PERIOD else None,
-                        "unit_name": name, "title": code, "title_label": column["group"] or label,
-                        "metric": column_code, "metric_label": column["label"], "frozen": frozen_value,
-                        "live": live_value, "delta": _delta(frozen_value, live_value),
-                    })
+                    out.append(
+                        {
+                            "section": code,
+                            "unit_id": int(key) if key and key.isdigit() and code != PERIOD else None,
+                            "unit_name": name,
+                            "title": code,
+                            "title_label": column["group"] or label,
+                            "metric": column_code,
+                            "metric_label": column["label"],
+                            "frozen": frozen_value,
+                            "live": live_value,
+                            "delta": _delta(frozen_value, live_value),
+                        }
+                    )
     return out
-

@@ -44,6 +44,7 @@ CHILD_LEVEL = {Level.NATION: Level.PROVINCE, Level.PROVINCE: Level.COMMUNE}
 
 # -- deadlines ---------------------------------------------------------------------------------
 
+
 def province_of(unit: Unit) -> Unit | None:
     if unit.level == Level.PROVINCE:
         return unit
@@ -56,9 +57,11 @@ def schedule_for(report_type: ReportType, unit: Unit, year: int) -> ReportSchedu
     if unit.level not in ReportLevel.values:
         return None
     province = province_of(unit)
-    rows = ReportSchedule.objects.filter(report_type=report_type, level=unit.level).filter(
-        Q(year=year) | Q(year__isnull=True)
-    ).filter(Q(province=province) | Q(province__isnull=True) if province else Q(province__isnull=True))
+    rows = (
+        ReportSchedule.objects.filter(report_type=report_type, level=unit.level)
+        .filter(Q(year=year) | Q(year__isnull=True))
+        .filter(Q(province=province) | Q(province__isnull=True) if province else Q(province__isnull=True))
+    )
     return min(rows, key=lambda row: (row.province_id is None, row.year is None), default=None)
 
 
@@ -72,6 +75,7 @@ def required_types(unit: Unit, year: int) -> list[ReportType]:
 
 
 # -- who acts ----------------------------------------------------------------------------------
+
 
 def _writes_own(scope, report: Report) -> None:
     """A report is written and sent by its own unit: an officer of the level above may read it
@@ -97,6 +101,7 @@ def can_write(scope, report: Report) -> bool:
 
 
 # -- the document: number, place and date, signer, recipients ---------------------------------
+
 
 @in_official_language  # the paper's own text, stored as typed
 def default_recipients(unit: Unit) -> str:
@@ -143,7 +148,8 @@ def _numbers_taken(report: Report, year: int) -> dict[str, Report]:
     """The numbers the unit's other reports dated in `year` carry (numbering restarts each year)."""
     others = Report.objects.filter(unit_id=report.unit_id).exclude(pk=report.pk).exclude(number="")
     return {
-        other.number: other for other in others.select_related("report_type")
+        other.number: other
+        for other in others.select_related("report_type")
         if _number_year(other, other.dated or (other.submitted_at and timezone.localdate(other.submitted_at))) == year
     }
 
@@ -174,21 +180,26 @@ def check_document(report: Report, *, sending: bool = False, today: datetime.dat
     report.number = (report.number or "").strip().upper().replace(" ", "")
     if report.number:
         if not NUMBER_PATTERN.match(report.number):
-            errors["number"] = _("Số văn bản viết như 15/BC-HKH: số thứ tự, dấu gạch chéo, rồi ký hiệu bắt đầu bằng "
-                                 "BC-. Để trống thì hệ thống cấp số khi gửi.")
+            errors["number"] = _(
+                "Số văn bản viết như 15/BC-HKH: số thứ tự, dấu gạch chéo, rồi ký hiệu bắt đầu bằng "
+                "BC-. Để trống thì hệ thống cấp số khi gửi."
+            )
         else:
             other = _numbers_taken(report, _number_year(report)).get(report.number)
             if other is not None:
-                errors["number"] = _("Số %(number)s đã dùng cho báo cáo «%(other)s» trong năm; hãy chọn số khác "
-                                     "hoặc để trống để hệ thống cấp số.") % {
-                    "number": report.number, "other": f"{other.report_type} {other.year}"}
+                errors["number"] = _(
+                    "Số %(number)s đã dùng cho báo cáo «%(other)s» trong năm; hãy chọn số khác "
+                    "hoặc để trống để hệ thống cấp số."
+                ) % {"number": report.number, "other": f"{other.report_type} {other.year}"}
     if report.dated is not None:
         if report.dated < datetime.date(report.year, 1, 1):
-            errors["dated"] = _("Báo cáo năm %(year)d không thể ghi ngày trước 01/01/%(year)d; hãy sửa ngày hoặc "
-                                "để trống (ngày gửi).") % {"year": report.year}
+            errors["dated"] = _(
+                "Báo cáo năm %(year)d không thể ghi ngày trước 01/01/%(year)d; hãy sửa ngày hoặc để trống (ngày gửi)."
+            ) % {"year": report.year}
         elif sending and report.dated > today:
             errors["dated"] = _("Ngày báo cáo %(day)s chưa đến; hãy ghi ngày hôm nay hoặc để trống.") % {
-                "day": report.dated.strftime("%d/%m/%Y")}
+                "day": report.dated.strftime("%d/%m/%Y")
+            }
     report.place = (report.place or "").strip()
     report.signer_title = (report.signer_title or "").strip()
     report.signer_name = (report.signer_name or "").strip()
@@ -212,8 +223,9 @@ def check_document(report: Report, *, sending: bool = False, today: datetime.dat
         if not [line for line in lines if not fold(line).startswith("luu")]:
             errors["recipients"] = _("Hãy ghi ít nhất một nơi nhận, ví dụ Hội Khuyến học cấp trên (để báo cáo).")
         elif missing := missing_distribution(report, lines):
-            errors["recipients"] = _("Báo cáo này được gửi đến cả các nơi sau trên hệ thống; hãy ghi thêm vào nơi "
-                                     "nhận: %(lines)s") % {"lines": " ".join(missing)}
+            errors["recipients"] = _(
+                "Báo cáo này được gửi đến cả các nơi sau trên hệ thống; hãy ghi thêm vào nơi nhận: %(lines)s"
+            ) % {"lines": " ".join(missing)}
     if lines and not fold(lines[-1]).startswith("luu"):
         lines.append(ARCHIVE_LINE)  # every administrative document ends its list with where it is filed
     report.recipients = "\n".join(lines)
@@ -222,6 +234,7 @@ def check_document(report: Report, *, sending: bool = False, today: datetime.dat
 
 
 # -- the workflow ------------------------------------------------------------------------------
+
 
 def start_report(scope, report_type: ReportType, year: int, unit: Unit, *, actor) -> Report:
     """The unit's report for that type and year, created as a draft on first use."""
@@ -233,7 +246,9 @@ def start_report(scope, report_type: ReportType, year: int, unit: Unit, *, actor
     if due is None:
         raise ValidationError({"report_type": _("Tỉnh chưa quy định loại báo cáo này cho cấp của đơn vị.")})
     report, _created = Report.objects.get_or_create(
-        report_type=report_type, year=year, unit=unit,
+        report_type=report_type,
+        year=year,
+        unit=unit,
         defaults={"created_by": actor, "due_date": due, **document_defaults(unit, report_type)},
     )
     return report
@@ -309,20 +324,31 @@ def _check_note_names(note: str, outstanding: list[Outstanding]) -> None:
     folded = fold(note)
     unnamed = [item.unit.name for item in outstanding if fold(item.unit.short_name) not in folded]
     if not note.strip() or unnamed:
-        raise ValidationError({
-            "outstanding_note": _(
-                "Còn đơn vị chưa gửi hoặc chưa được tiếp nhận báo cáo; giải trình phải nêu tên: %(names)s."
-            ) % {"names": ", ".join(unnamed or [item.unit.name for item in outstanding])}
-        })
+        raise ValidationError(
+            {
+                "outstanding_note": _(
+                    "Còn đơn vị chưa gửi hoặc chưa được tiếp nhận báo cáo; giải trình phải nêu tên: %(names)s."
+                )
+                % {"names": ", ".join(unnamed or [item.unit.name for item in outstanding])}
+            }
+        )
 
 
 def _record(report: Report, action: str, from_state: str, actor, reason: str = "") -> None:
-    ReportEvent.objects.create(report=report, action=action, from_state=from_state, to_state=report.state,
-                               actor=actor, reason=reason)
+    ReportEvent.objects.create(
+        report=report, action=action, from_state=from_state, to_state=report.state, actor=actor, reason=reason
+    )
 
 
-def submit(scope, report: Report, *, actor, outstanding_note: str | None = None, version: int | None = None,
-           now: datetime.datetime | None = None) -> Report:
+def submit(
+    scope,
+    report: Report,
+    *,
+    actor,
+    outstanding_note: str | None = None,
+    version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Report:
     """Send the report to the level above: its figures are frozen as they are at this moment."""
     _writes_own(scope, report)
     now = now or timezone.now()
@@ -343,10 +369,14 @@ def submit(scope, report: Report, *, actor, outstanding_note: str | None = None,
         check_document(report, sending=True, today=timezone.localdate(now))
         report.number = report.number or next_number(report, report.dated)
         from_state = report.state
-        report.snapshot = sections.snapshot(report, now, [
-            {"unit_id": item.unit.pk, "name": item.unit.name, "state": item.state, "label": item.label}
-            for item in outstanding
-        ])
+        report.snapshot = sections.snapshot(
+            report,
+            now,
+            [
+                {"unit_id": item.unit.pk, "name": item.unit.name, "state": item.state, "label": item.label}
+                for item in outstanding
+            ],
+        )
         report.due_date = due_date_for(report.report_type, report.unit, report.year)
         report.state = ReportState.SUBMITTED
         report.submitted_at = now
@@ -365,7 +395,8 @@ def _address(report: Report) -> None:
     for recipient in distribution.recipients(report.report_type, report.unit):
         if recipient.role:
             ReportAddressee.objects.update_or_create(
-                report=report, role=recipient.role, unit=recipient.unit, defaults={"line": recipient.line})
+                report=report, role=recipient.role, unit=recipient.unit, defaults={"line": recipient.line}
+            )
 
 
 def accept(scope, report: Report, *, actor, now: datetime.datetime | None = None) -> Report:
@@ -404,6 +435,7 @@ def return_report(scope, report: Report, *, actor, reason: str, now: datetime.da
 
 # -- figures -----------------------------------------------------------------------------------
 
+
 def current_table(report: Report) -> dict:
     """The titles table the report shows: the frozen one once sent, the live one while a draft."""
     if report.snapshot:
@@ -435,10 +467,12 @@ def received(scope):
             condition |= Q(addressees__role=assignment.role, addressees__unit_id=assignment.unit_id)
     addressed = Report.objects.filter(condition).values("pk")
     return scope.filter(Report.objects.filter(pk__in=addressed).exclude(state=ReportState.DRAFT)).order_by(
-        "-submitted_at", "-pk")
+        "-submitted_at", "-pk"
+    )
 
 
 # -- the status board --------------------------------------------------------------------------
+
 
 class BoardStatus:
     NOT_STARTED = "not_started"

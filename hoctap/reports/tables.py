@@ -20,7 +20,10 @@ from .xlsx import AdminSheet, workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 METRICS = [
-    ("registered", "Đăng ký"), ("recognised", "Được công nhận"), ("rate", "Tỷ lệ (%)"), ("target", "Chỉ tiêu (%)"),
+    ("registered", "Đăng ký"),
+    ("recognised", "Được công nhận"),
+    ("rate", "Tỷ lệ (%)"),
+    ("target", "Chỉ tiêu (%)"),
 ]
 LEADING = ["STT", "Đơn vị"]
 
@@ -56,8 +59,14 @@ def _section_sheet(book, report: Report, shown, number: int, frozen_line: str) -
     columns = shown.table["columns"]
     sheet = AdminSheet(book, f"{number}. {shown.label}"[:31].replace("/", "-"), [6, 28] + [14] * len(columns))
     governing, issuing, place = issuing_bodies(report.unit)
-    sheet.header(governing_body=governing, issuing_body=issuing, place=place, day=_sheet_day(report),
-                 title=f"{number}. {shown.label}", subtitle=frozen_line)
+    sheet.header(
+        governing_body=governing,
+        issuing_body=issuing,
+        place=place,
+        day=_sheet_day(report),
+        title=f"{number}. {shown.label}",
+        subtitle=frozen_line,
+    )
     first = "Năm" if shown.code == "period" else "Đơn vị"
     if shown.grouped:
         groups = []
@@ -72,8 +81,11 @@ def _section_sheet(book, report: Report, shown, number: int, frozen_line: str) -
     formats = [None, None] + [{"percent": "0.0", "money": "#,##0", "count": "#,##0"}.get(c["kind"]) for c in columns]
     for index, row in enumerate(shown.table["rows"], start=1):
         sheet.row([index, row["name"]] + [_number(v) for v in shown.cells(row["values"])], formats=formats)
-    sheet.row(["", shown.total_label] + [_number(v) for v in shown.cells(shown.table["total"]["values"])], bold=True,
-              formats=formats)
+    sheet.row(
+        ["", shown.total_label] + [_number(v) for v in shown.cells(shown.table["total"]["values"])],
+        bold=True,
+        formats=formats,
+    )
     for note in shown.notes:
         sheet.plain_rows([("", note)])
 
@@ -100,7 +112,9 @@ def report_table_xlsx(report: Report, table: dict, data: dict | None = None) -> 
     else:
         subtitle = f"{report.unit.name} · số liệu tạm tính (báo cáo chưa gửi)"
     sheet.header(
-        governing_body=governing, issuing_body=issuing, place=place,
+        governing_body=governing,
+        issuing_body=issuing,
+        place=place,
         day=_sheet_day(report),
         title=f"Biểu tổng hợp kết quả xây dựng các mô hình học tập năm {sections.figures_year(report)}",
         subtitle=subtitle,

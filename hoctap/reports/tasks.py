@@ -52,12 +52,14 @@ def _run_export(job_id: int, worker: str) -> dict:
     # requester still holds the territory (an assignment can end in between).
     if not Scope(job.requested_by).can(Capability.REPORT, job.unit):
         ExportJob.objects.filter(pk=job_id).update(
-            status=ExportStatus.FAILED, error=_("Người yêu cầu không còn được giao địa bàn này."),
+            status=ExportStatus.FAILED,
+            error=_("Người yêu cầu không còn được giao địa bàn này."),
             finished_at=timezone.now(),
         )
         return {"status": ExportStatus.FAILED}
     started = ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING, started_at=timezone.now(), worker=worker)
+        status=ExportStatus.RUNNING, started_at=timezone.now(), worker=worker
+    )
     if not started:  # marked failed meanwhile (a crash recovery that saw it half-started)
         return {"status": ExportJob.objects.get(pk=job_id).status}
     name = filename_for(job.kind, job.unit, job.year)
@@ -76,7 +78,11 @@ def _run_export(job_id: int, worker: str) -> dict:
         )
         raise
     ExportJob.objects.filter(pk=job_id).update(
-        status=ExportStatus.DONE, progress=100, rows_done=rows, file=job.file.name, filename=name,
+        status=ExportStatus.DONE,
+        progress=100,
+        rows_done=rows,
+        file=job.file.name,
+        filename=name,
         finished_at=timezone.now(),
     )
     return {"status": ExportStatus.DONE, "rows": rows}

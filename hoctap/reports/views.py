@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,6 @@ def _errors(error: ValidationError) -> list[str]:
     return [message for messages_ in error.message_dict.values() for message in messages_]
 
 
-@login_required
 def board(request):
     scope = scope_for(request)
     form = BoardForm(request.GET or None, scope=scope)
@@ -31,14 +29,22 @@ def board(request):
     if unit is None or report_type is None or not scope.can(Capability.VIEW, unit):
         raise Http404
     rows = services.status_board(scope, report_type, year, unit)
-    return render(request, "reports/board.html", {
-        "form": form, "rows": rows, "summary": services.board_summary(rows), "report_type": report_type,
-        "year": year, "unit": unit, "labels": services.BoardStatus.LABELS,
-        "writable_paths": set(scope.paths(Capability.REPORT)),
-    })
+    return render(
+        request,
+        "reports/board.html",
+        {
+            "form": form,
+            "rows": rows,
+            "summary": services.board_summary(rows),
+            "report_type": report_type,
+            "year": year,
+            "unit": unit,
+            "labels": services.BoardStatus.LABELS,
+            "writable_paths": set(scope.paths(Capability.REPORT)),
+        },
+    )
 
 
-@login_required
 def received(request):
     """The reports sent to the bodies the user speaks for (the People's Committee, the steering
     committee, the Party committee of their unit): read-only, newest first."""
@@ -48,7 +54,6 @@ def received(request):
     return render(request, "reports/received.html", {"reports": reports})
 
 
-@login_required
 @require_POST
 def start(request):
     scope = scope_for(request)
@@ -82,24 +87,23 @@ def _detail_context(scope, report, narrative_form=None, transition_form=None):
         "titles_only": bool(report.snapshot) and "sections" not in report.snapshot,
         "figures_year": sections.figures_year(report),
         "distribution": [r.line for r in distribution.recipients(report.report_type, report.unit)],
-        "received_as": [a.line for a in addressees if any(
-            x.role == a.role and x.unit_id == a.unit_id for x in scope.assignments)],
-        "frozen": bool(report.snapshot),
-        "outstanding": report.snapshot["outstanding"] if report.snapshot else [
-            {"unit_id": o.unit.pk, "name": o.unit.name, "label": o.label} for o in outstanding
+        "received_as": [
+            a.line for a in addressees if any(x.role == a.role and x.unit_id == a.unit_id for x in scope.assignments)
         ],
+        "frozen": bool(report.snapshot),
+        "outstanding": report.snapshot["outstanding"]
+        if report.snapshot
+        else [{"unit_id": o.unit.pk, "name": o.unit.name, "label": o.label} for o in outstanding],
         "can_write": can_write,
         "can_review": services.is_reviewer(scope, report) and report.state == "submitted",
-        "narrative_form": narrative_form or NarrativeForm(
-            instance=report, initial={"version": report.version, "outstanding_note": initial_note}
-        ),
+        "narrative_form": narrative_form
+        or NarrativeForm(instance=report, initial={"version": report.version, "outstanding_note": initial_note}),
         "transition_form": transition_form or TransitionForm(initial={"version": report.version}),
         "events": report.events.select_related("actor"),
         "due": report.due_date or services.due_date_for(report.report_type, report.unit, report.year),
     }
 
 
-@login_required
 def detail(request, report_id):
     scope = scope_for(request)
     report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
@@ -118,7 +122,6 @@ def detail(request, report_id):
     return render(request, "reports/detail.html", _detail_context(scope, report, narrative_form=form))
 
 
-@login_required
 def transition(request, report_id):
     scope = scope_for(request)
     # Look the report up before checking the method: a report outside the scope is a 404 whatever
@@ -152,7 +155,6 @@ def transition(request, report_id):
     return render(request, "reports/detail.html", _detail_context(scope, report, transition_form=form), status=422)
 
 
-@login_required
 def differences(request, report_id):
     scope = scope_for(request)
     report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
@@ -164,7 +166,6 @@ def _file_stem(report: Report) -> str:
     return f"{report.report_type.code}-{report.unit.code}-{report.year}"
 
 
-@login_required
 def table_xlsx(request, report_id):
     scope = scope_for(request)
     report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
@@ -174,7 +175,6 @@ def table_xlsx(request, report_id):
     return response
 
 
-@login_required
 def pdf(request, report_id):
     scope = scope_for(request)
     report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
@@ -186,7 +186,7 @@ def pdf(request, report_id):
 
 # -- exports -----------------------------------------------------------------------------------
 
-@login_required
+
 def export_list(request):
     scope = scope_for(request)
     scope.require(Capability.REPORT)
@@ -203,7 +203,6 @@ def export_list(request):
     return render(request, "reports/export_list.html", {"form": form, "jobs": exports})
 
 
-@login_required
 def export_detail(request, job_id):
     scope = scope_for(request)
     job = scope.get_or_404(ExportJob.objects.select_related("unit"), Capability.REPORT, pk=job_id)
@@ -212,7 +211,6 @@ def export_detail(request, job_id):
     return render(request, template, {"job": job})
 
 
-@login_required
 def export_download(request, job_id):
     scope = scope_for(request)
     job = scope.get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id)

@@ -46,8 +46,9 @@ class AdminSheet:
         for index, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
 
-    def _cell(self, value, *, bold=False, italic=False, underline=False, size=12, align=None, border=False,
-              number_format=None):
+    def _cell(
+        self, value, *, bold=False, italic=False, underline=False, size=12, align=None, border=False, number_format=None
+    ):
         cell = WriteOnlyCell(self.ws, value=value)
         cell.font = Font(name=_FONT, size=size, bold=bold, italic=italic, underline="single" if underline else None)
         if align is not None:
@@ -67,8 +68,9 @@ class AdminSheet:
         if last > first or (last_row or row) > row:
             self.ws.merged_cells.add(f"{get_column_letter(first)}{row}:{get_column_letter(last)}{last_row or row}")
 
-    def header(self, *, governing_body: str, issuing_body: str, place: str, day: datetime.date, title: str,
-               subtitle: str = "") -> None:
+    def header(
+        self, *, governing_body: str, issuing_body: str, place: str, day: datetime.date, title: str, subtitle: str = ""
+    ) -> None:
         left = max(1, self.ncols // 2 - 1)
         right_first = left + 1
         blank = [None] * self.ncols
@@ -79,16 +81,20 @@ class AdminSheet:
             cells[right_first - 1] = right_cell
             return cells
 
-        row = self._append(split(
-            self._cell(governing_body.upper(), size=12, align=_CENTER),
-            self._cell(MOTTO_NATION, bold=True, size=12, align=_CENTER),
-        ))
+        row = self._append(
+            split(
+                self._cell(governing_body.upper(), size=12, align=_CENTER),
+                self._cell(MOTTO_NATION, bold=True, size=12, align=_CENTER),
+            )
+        )
         self._merge(row, 1, left)
         self._merge(row, right_first, self.ncols)
-        row = self._append(split(
-            self._cell(issuing_body.upper(), bold=True, size=12, align=_CENTER),
-            self._cell(MOTTO_LINE, bold=True, underline=True, size=13, align=_CENTER),
-        ))
+        row = self._append(
+            split(
+                self._cell(issuing_body.upper(), bold=True, size=12, align=_CENTER),
+                self._cell(MOTTO_LINE, bold=True, underline=True, size=13, align=_CENTER),
+            )
+        )
         self._merge(row, 1, left)
         self._merge(row, right_first, self.ncols)
         row = self._append(split(None, self._cell(place_and_date(place, day), italic=True, align=_CENTER)))

@@ -3,8 +3,8 @@
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from hoctap.core.limits import Id, Year
 from hoctap.accounts.scoping import scope_for
+from hoctap.core.limits import Id, Year
 from hoctap.territory.models import Unit
 
 from . import by_ethnicity
@@ -97,23 +97,40 @@ def stats_unit(request, unit_id: Id, year: Year | None = None, map: str = CURREN
     for line in board.lines:
         if line.indicator in ("family", "clan", "community", "commune_community", "unit", "citizen"):
             counts = board.figures.title_counts(line.indicator, board.year)
-            titles.append({
-                "title": line.indicator, "registered": float(counts.registered),
-                "self_assessed": float(counts.self_assessed), "decided": float(counts.decided),
-                "recognised": float(counts.recognised), "carried": float(counts.carried), "by_class": {k: float(v) for k, v in counts.by_class.items()},
-            })
+            titles.append(
+                {
+                    "title": line.indicator,
+                    "registered": float(counts.registered),
+                    "self_assessed": float(counts.self_assessed),
+                    "decided": float(counts.decided),
+                    "recognised": float(counts.recognised),
+                    "carried": float(counts.carried),
+                    "by_class": {k: float(v) for k, v in counts.by_class.items()},
+                }
+            )
     return {
-        "unit_id": unit.pk, "code": unit.code, "name": unit.name, "level": unit.level, "era": unit.era,
-        "year": board.year, "map": board.map, "focus": board.focus,
+        "unit_id": unit.pk,
+        "code": unit.code,
+        "name": unit.name,
+        "level": unit.level,
+        "era": unit.era,
+        "year": board.year,
+        "map": board.map,
+        "focus": board.focus,
         "indicators": [
             {
-                "indicator": line.indicator, "label": line.label, "year": board.year,
-                "numerator": _num(line.value.numerator), "denominator": _num(line.value.denominator),
-                "denominator_source": line.value.source, "rate": _num(line.rate),
+                "indicator": line.indicator,
+                "label": line.label,
+                "year": board.year,
+                "numerator": _num(line.value.numerator),
+                "denominator": _num(line.value.denominator),
+                "denominator_source": line.value.source,
+                "rate": _num(line.rate),
                 "approximate": line.value.approximate,
                 "target": _num(line.target.value) if line.target else None,
                 "target_deadline": line.target.deadline if line.target else None,
-                "status": line.status, "projected_year": line.projected,
+                "status": line.status,
+                "projected_year": line.projected,
                 "series": [{"year": y, "rate": _num(r)} for y, r in line.series],
             }
             for line in board.lines
@@ -121,9 +138,14 @@ def stats_unit(request, unit_id: Id, year: Year | None = None, map: str = CURREN
         "titles": titles,
         "children": [
             {
-                "unit_id": c.unit.pk, "code": c.unit.code, "name": c.unit.name,
-                "numerator": _num(c.value.numerator), "denominator": _num(c.value.denominator), "rate": _num(c.rate),
-                "target": _num(c.target.value) if c.target else None, "status": c.status,
+                "unit_id": c.unit.pk,
+                "code": c.unit.code,
+                "name": c.unit.name,
+                "numerator": _num(c.value.numerator),
+                "denominator": _num(c.value.denominator),
+                "rate": _num(c.rate),
+                "target": _num(c.target.value) if c.target else None,
+                "status": c.status,
                 "approximate": c.value.approximate,
             }
             for c in board.children
@@ -156,7 +178,8 @@ class EthnicCutOut(Schema):
 
 def _ethnic_row(row) -> dict:
     return {
-        "ethnicity": row.code, "label": row.label,
+        "ethnicity": row.code,
+        "label": row.label,
         **{column: row.shown(column) for column in by_ethnicity.COLUMNS},
         **{name: _num(row.share(name)) for name in by_ethnicity.SHARES},
         "hidden": sorted(row.hidden),
@@ -170,9 +193,13 @@ def stats_unit_ethnicity(request, unit_id: Id, year: Year | None = None):
     unit = scope_for(request).get_or_404(Unit.objects.current(), pk=unit_id)
     cut = by_ethnicity.cut(unit, year or default_year())
     return {
-        "unit_id": unit.pk, "year": cut.year, "small_cell": by_ethnicity.SMALL_CELL,
-        "note": _("Ô dưới 5 người bị ẩn (null) để bảo vệ dữ liệu cá nhân; khi một cột chỉ có một ô bị ẩn, ô nhỏ "
-                  "tiếp theo cũng bị ẩn."),
+        "unit_id": unit.pk,
+        "year": cut.year,
+        "small_cell": by_ethnicity.SMALL_CELL,
+        "note": _(
+            "Ô dưới 5 người bị ẩn (null) để bảo vệ dữ liệu cá nhân; khi một cột chỉ có một ô bị ẩn, ô nhỏ "
+            "tiếp theo cũng bị ẩn."
+        ),
         "rows": [_ethnic_row(row) for row in cut.rows],
         "total": {**_ethnic_row(cut.total), "label": _("Tổng số")},
     }
@@ -187,7 +214,13 @@ def stats_targets(request, indicator: str = "", year: Year | None = None):
     if year is not None:
         targets = targets.filter(year=year)
     return [
-        {"id": t.pk, "indicator": t.indicator, "year": t.year, "unit_id": t.unit_id, "value": float(t.value),
-         "source": t.source}
+        {
+            "id": t.pk,
+            "indicator": t.indicator,
+            "year": t.year,
+            "unit_id": t.unit_id,
+            "value": float(t.value),
+            "source": t.source,
+        }
         for t in targets.order_by("indicator", "year", "unit_id")[:1000]
     ]

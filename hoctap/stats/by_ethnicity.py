@@ -32,8 +32,11 @@ HIDDEN = "<5"
 NOT_SHOWN = "—"
 COLUMNS = ("adults", "citizens", "digital", "proficient")
 # share name → (numerator column, denominator column)
-SHARES = {"citizens_share": ("citizens", "adults"), "digital_share": ("digital", "citizens"),
-          "proficient_share": ("proficient", "digital")}
+SHARES = {
+    "citizens_share": ("citizens", "adults"),
+    "digital_share": ("digital", "citizens"),
+    "proficient_share": ("proficient", "digital"),
+}
 
 
 @dataclass
@@ -64,9 +67,12 @@ class Row:
     @property
     def cells(self) -> list[tuple[str, str]]:
         """(display, share display) in the table's column order, for templates and spreadsheets."""
-        return [(self.display("adults"), ""), (self.display("citizens"), self.share_display("citizens_share")),
-                (self.display("digital"), self.share_display("digital_share")),
-                (self.display("proficient"), self.share_display("proficient_share"))]
+        return [
+            (self.display("adults"), ""),
+            (self.display("citizens"), self.share_display("citizens_share")),
+            (self.display("digital"), self.share_display("digital_share")),
+            (self.display("proficient"), self.share_display("proficient_share")),
+        ]
 
 
 @dataclass
@@ -85,16 +91,23 @@ def _counts(unit: Unit, year: int) -> dict[str, Counter]:
     counts = {column: Counter() for column in COLUMNS}
     under = {"unit__path__startswith": unit.path}
     adults = (
-        Person.objects.filter(household__isnull=False, birth_year__gte=year - WORKING_AGE_MAX,
-                              birth_year__lte=year - WORKING_AGE_MIN, **under)
-        .values_list("ethnicity").annotate(n=Count("pk")).order_by()
+        Person.objects.filter(
+            household__isnull=False,
+            birth_year__gte=year - WORKING_AGE_MAX,
+            birth_year__lte=year - WORKING_AGE_MIN,
+            **under,
+        )
+        .values_list("ethnicity")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     for code, n in adults:
         counts["adults"][code or NOT_RECORDED] += n
     holding = digital.holding_in(year).filter(person__unit__path__startswith=unit.path)
     citizens = (
         holding.values_list("person__ethnicity", "person__digital_skill")
-        .annotate(n=Count("person", distinct=True)).order_by()
+        .annotate(n=Count("person", distinct=True))
+        .order_by()
     )
     for code, skill, n in citizens:
         code = code or NOT_RECORDED
@@ -103,9 +116,12 @@ def _counts(unit: Unit, year: int) -> dict[str, Counter]:
             counts["digital"][code] += n
         if skill == DigitalSkill.PROFICIENT:
             counts["proficient"][code] += n
-    shown_by_scores = dict(digital.shown_by_assessments(
-        holding.exclude(person__digital_skill__in=digital.REGISTRY_DIGITAL), fields=("person_id", "person__ethnicity"),
-    ))
+    shown_by_scores = dict(
+        digital.shown_by_assessments(
+            holding.exclude(person__digital_skill__in=digital.REGISTRY_DIGITAL),
+            fields=("person_id", "person__ethnicity"),
+        )
+    )
     for code in shown_by_scores.values():
         counts["digital"][code or NOT_RECORDED] += 1
     return counts
@@ -118,8 +134,10 @@ def _suppress(rows: list[Row]) -> None:
         hidden = [row for row in rows if column in row.hidden]
         if len(hidden) == 1:
             # One hidden cell is the total minus the others: hide the next smallest as well.
-            others = sorted((row for row in rows if column not in row.hidden and row.counts[column]),
-                            key=lambda row: row.counts[column])
+            others = sorted(
+                (row for row in rows if column not in row.hidden and row.counts[column]),
+                key=lambda row: row.counts[column],
+            )
             if others:
                 others[0].hidden.add(column)
 
@@ -132,8 +150,14 @@ def cut(unit: Unit, year: int) -> Cut:
     codes += sorted(present - set(order) - {NOT_RECORDED})  # an unknown code still counts, by its code
     if NOT_RECORDED in present:
         codes.append(NOT_RECORDED)
-    rows = [Row(code, ethnicity_name(code) if code in order or code == NOT_RECORDED else code,
-                {column: counts[column][code] for column in COLUMNS}) for code in codes]
+    rows = [
+        Row(
+            code,
+            ethnicity_name(code) if code in order or code == NOT_RECORDED else code,
+            {column: counts[column][code] for column in COLUMNS},
+        )
+        for code in codes
+    ]
     _suppress(rows)
     total = Row("*", "", {column: sum(counts[column].values()) for column in COLUMNS})
     total.hidden = {column for column in COLUMNS if 0 < total.counts[column] < SMALL_CELL}

@@ -23,8 +23,16 @@ from .tallies import Batch, Holding, UnitInfo, carried_years
 CHUNK = 5000
 LOCK_NAMESPACE = 0x4854  # "HT": hoctap's advisory locks, apart from other applications' keys
 SUBJECT_FIELDS = ("household_id", "clan_branch_id", "community_id", "organisation_id", "person_id")
-FIELDS = ("pk", "title", "campaign__year", "validity_years", "unit_id", "recorded_unit_id",
-          "classification", *SUBJECT_FIELDS)
+FIELDS = (
+    "pk",
+    "title",
+    "campaign__year",
+    "validity_years",
+    "unit_id",
+    "recorded_unit_id",
+    "classification",
+    *SUBJECT_FIELDS,
+)
 
 
 def subject_key(row: dict) -> tuple:
@@ -43,8 +51,9 @@ def holdings_of(rows: list[dict]) -> list[dict]:
     for (title, name), ids in wanted.items():
         ids = sorted(ids)
         for start in range(0, len(ids), CHUNK):  # a recount may ask for many: SQLite caps the parameters
-            rows += Assessment.objects.filter(title=title, state__in=HOLDING_STATES,
-                                              **{f"{name}__in": ids[start:start + CHUNK]}).values(*FIELDS)
+            rows += Assessment.objects.filter(
+                title=title, state__in=HOLDING_STATES, **{f"{name}__in": ids[start : start + CHUNK]}
+            ).values(*FIELDS)
     return rows
 
 
@@ -115,9 +124,13 @@ def _apply_difference(batch: Batch, units: UnitInfo, before: list[dict], after: 
 
 def _row(assessment: Assessment) -> dict:
     return {
-        "pk": assessment.pk, "title": assessment.title, "campaign__year": assessment.campaign.year,
-        "validity_years": assessment.validity_years, "unit_id": assessment.unit_id,
-        "recorded_unit_id": assessment.recorded_unit_id, "classification": assessment.classification,
+        "pk": assessment.pk,
+        "title": assessment.title,
+        "campaign__year": assessment.campaign.year,
+        "validity_years": assessment.validity_years,
+        "unit_id": assessment.unit_id,
+        "recorded_unit_id": assessment.recorded_unit_id,
+        "classification": assessment.classification,
         **{f: getattr(assessment, f) for f in SUBJECT_FIELDS},
     }
 

@@ -69,8 +69,10 @@ def sparkline(points: list[tuple[int, Fraction | None]], label: str, target=None
 
     body = []
     if target is not None:
-        body.append(f'<line x1="{pad}" x2="{width - 44}" y1="{y(float(target)):.1f}" y2="{y(float(target)):.1f}" '
-                    f'stroke="{TARGET}" stroke-dasharray="3 2" stroke-width="1"/>')
+        body.append(
+            f'<line x1="{pad}" x2="{width - 44}" y1="{y(float(target)):.1f}" y2="{y(float(target)):.1f}" '
+            f'stroke="{TARGET}" stroke-dasharray="3 2" stroke-width="1"/>'
+        )
     line = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in known)
     body.append(f'<polyline points="{line}" fill="none" stroke="{ACCENT}" stroke-width="2"/>')
     last_year, last = known[-1]
@@ -97,17 +99,23 @@ def bar_chart(items: list[dict], label: str, target=None, target_label: str = ""
             bar = scale_width * float(value) / top
             body.append(f'<rect x="{left}" y="{y0 + 5}" width="{max(bar, 1):.1f}" height="12" fill="{ACCENT}"/>')
         else:
-            body.append(f'<rect x="{left}" y="{y0 + 5}" width="{scale_width}" height="12" fill="none" '
-                        f'stroke="{GRID}" stroke-dasharray="2 2"/>')
+            body.append(
+                f'<rect x="{left}" y="{y0 + 5}" width="{scale_width}" height="12" fill="none" '
+                f'stroke="{GRID}" stroke-dasharray="2 2"/>'
+            )
         text = f"{pct(value)}{item.get('note', '')} {SYMBOLS.get(item.get('status'), '')}".strip()
         body.append(f'<text x="{width - right + 6}" y="{y0 + 15}" font-size="12" fill="#1b1b1b">{escape(text)}</text>')
     if target is not None:
         tx = left + scale_width * float(target) / top
-        body.append(f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="2" y2="{height - 14}" stroke="{TARGET}" '
-                    f'stroke-width="1.5" stroke-dasharray="4 3"/>')
+        body.append(
+            f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="2" y2="{height - 14}" stroke="{TARGET}" '
+            f'stroke-width="1.5" stroke-dasharray="4 3"/>'
+        )
         anchor = "end" if tx > width / 2 else "start"
-        body.append(f'<text x="{tx:.1f}" y="{height - 2}" font-size="11" text-anchor="{anchor}" fill="{TARGET}">'
-                    f"{escape(target_label or pct(target))}</text>")
+        body.append(
+            f'<text x="{tx:.1f}" y="{height - 2}" font-size="11" text-anchor="{anchor}" fill="{TARGET}">'
+            f"{escape(target_label or pct(target))}</text>"
+        )
     return _svg(width, height, label, "".join(body), "bars")
 
 
@@ -130,26 +138,33 @@ def line_chart(points: list[tuple[int, Fraction | None]], label: str, targets=No
     body = []
     for tick in (0, 50, 100):
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="{GRID}"/>')
-        body.append(f'<text x="{left - 4}" y="{y(tick) + 4:.1f}" font-size="10" text-anchor="end" fill="{MUTED}">'
-                    f"{tick}%</text>")
+        body.append(
+            f'<text x="{left - 4}" y="{y(tick) + 4:.1f}" font-size="10" text-anchor="end" fill="{MUTED}">{tick}%</text>'
+        )
     for year in years:
-        body.append(f'<text x="{x(year):.1f}" y="{height - 6}" font-size="10" text-anchor="middle" fill="{MUTED}">'
-                    f"{year}</text>")
+        body.append(
+            f'<text x="{x(year):.1f}" y="{height - 6}" font-size="10" text-anchor="middle" fill="{MUTED}">{year}</text>'
+        )
     known = [(yr, v) for yr, v in points if v is not None]
     if targets:
         known_targets = [(yr, v) for yr, v in targets if v is not None]
         if known_targets:
             line = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in known_targets)
-            body.append(f'<polyline points="{line}" fill="none" stroke="{TARGET}" stroke-width="1.5" '
-                        f'stroke-dasharray="4 3"/>')
+            body.append(
+                f'<polyline points="{line}" fill="none" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+            )
             last_year, last = known_targets[-1]
-            body.append(f'<text x="{x(last_year):.1f}" y="{y(last) - 4:.1f}" font-size="10" text-anchor="end" '
-                        f'fill="{TARGET}">{escape(target_label or _("chỉ tiêu %(rate)s") % {"rate": pct(last)})}</text>')
+            body.append(
+                f'<text x="{x(last_year):.1f}" y="{y(last) - 4:.1f}" font-size="10" text-anchor="end" '
+                f'fill="{TARGET}">{escape(target_label or _("chỉ tiêu %(rate)s") % {"rate": pct(last)})}</text>'
+            )
     if known:
         line = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in known)
         body.append(f'<polyline points="{line}" fill="none" stroke="{ACCENT}" stroke-width="2.5"/>')
         for yr, v in known:
             body.append(f'<circle cx="{x(yr):.1f}" cy="{y(v):.1f}" r="3" fill="{ACCENT}"/>')
-            body.append(f'<text x="{x(yr):.1f}" y="{y(v) + 14:.1f}" font-size="10" text-anchor="middle" '
-                        f'fill="#1b1b1b">{escape(pct(v))}</text>')
+            body.append(
+                f'<text x="{x(yr):.1f}" y="{y(v) + 14:.1f}" font-size="10" text-anchor="middle" '
+                f'fill="#1b1b1b">{escape(pct(v))}</text>'
+            )
     return _svg(width, height, label, "".join(body), "line")

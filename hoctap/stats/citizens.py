@@ -54,23 +54,35 @@ class World:
         # year (a multi-year recognition holds in each year of its validity; two may overlap)
         self.holding = holding
 
-    def copy(self) -> "World":
+    def copy(self) -> World:
         return World(copy.deepcopy(self.persons), Counter(self.holding))
 
     def years(self) -> set[int]:
         return {year for _, year, _ in self.holding}
 
 
-PERSON_FIELDS = ("id", "unit_id", "birth_year", "digital_skill", "household_id", "household__clan_branch_id",
-                 "employer_id", "employer__unit_id")
+PERSON_FIELDS = (
+    "id",
+    "unit_id",
+    "birth_year",
+    "digital_skill",
+    "household_id",
+    "household__clan_branch_id",
+    "employer_id",
+    "employer__unit_id",
+)
 
 
 def load_world(person_filter: Q) -> World:
     persons = {
         row["id"]: {
-            "unit_id": row["unit_id"], "birth_year": row["birth_year"], "digital_skill": row["digital_skill"],
-            "household_id": row["household_id"], "clan_branch_id": row["household__clan_branch_id"],
-            "employer_id": row["employer_id"], "employer_unit_id": row["employer__unit_id"],
+            "unit_id": row["unit_id"],
+            "birth_year": row["birth_year"],
+            "digital_skill": row["digital_skill"],
+            "household_id": row["household_id"],
+            "clan_branch_id": row["household__clan_branch_id"],
+            "employer_id": row["employer_id"],
+            "employer_unit_id": row["employer__unit_id"],
         }
         for row in Person.objects.filter(person_filter).values(*PERSON_FIELDS)
     }
@@ -91,16 +103,20 @@ def load_holding(persons, person_ids) -> Counter:
         if ids:
             condition |= Q(title=title, **{f"{SUBJECT_FIELD[title]}__in": ids})
     rows = Assessment.objects.filter(condition, state__in=HOLDING_STATES).values_list(
-        "title", "campaign__year", "validity_years", "criteria_set_id", "review_answers", "self_answers",
-        *SUBJECT_FIELD.values()
+        "title",
+        "campaign__year",
+        "validity_years",
+        "criteria_set_id",
+        "review_answers",
+        "self_answers",
+        *SUBJECT_FIELD.values(),
     )
     holding = Counter()
     rows = list(rows)
     rules = digital.rules_of_sets(row[3] for row in rows if row[0] == Title.CITIZEN)
     for title, year, validity, set_id, review_answers, self_answers, *subjects in rows:
         subject = subjects[list(SUBJECT_FIELD).index(title)]
-        shows_digital = title == Title.CITIZEN and digital.answers_show(rules.get(set_id), review_answers,
-                                                                         self_answers)
+        shows_digital = title == Title.CITIZEN and digital.answers_show(rules.get(set_id), review_answers, self_answers)
         for held_year in validity_rule.held_years(year, validity):
             holding[(title, held_year, subject)] += 1
             if shows_digital:
@@ -150,8 +166,9 @@ def lock_communes(commune_ids, units: UnitInfo) -> None:
     _upsert(CitizenTally, ("unit_id", "level", "parent_id", "year"), ("unit_id", "year"), CitizenTally.COUNTS, rows)
 
 
-def apply_change(batch: Batch, person_filter: Q, undo, communes, *, units: UnitInfo | None = None,
-                 before_world: World | None = None) -> None:
+def apply_change(
+    batch: Batch, person_filter: Q, undo, communes, *, units: UnitInfo | None = None, before_world: World | None = None
+) -> None:
     """Add to `batch` the indicator delta of a change already written to the database.
 
     `person_filter` selects the people the change may affect; `undo(world)` turns a copy of the
@@ -170,7 +187,7 @@ def apply_change(batch: Batch, person_filter: Q, undo, communes, *, units: UnitI
     then = contributions(before, units, years)
     for key in set(now) | set(then):
         a, b = now.get(key, [0] * N), then.get(key, [0] * N)
-        delta = [x - y for x, y in zip(a, b)]
+        delta = [x - y for x, y in zip(a, b, strict=True)]
         if any(delta):
             unit_id, year = key
             units.load([unit_id])
@@ -179,9 +196,11 @@ def apply_change(batch: Batch, person_filter: Q, undo, communes, *, units: UnitI
 
 # -- the undo functions for each kind of change ----------------------------------------------
 
+
 def undo_holding(title: str, years, subject_id: int, was_holding: bool, shows_digital: bool = False):
     """Before the change: one recognition more (it was holding) or less, in each year it covers
     (and, for a learning citizen whose scores show digital skills, that too)."""
+
     def undo(world: World) -> World:
         for year in years:
             world.holding[(title, year, subject_id)] += 1 if was_holding else -1
@@ -189,11 +208,13 @@ def undo_holding(title: str, years, subject_id: int, was_holding: bool, shows_di
                 world.holding[(DIGITAL, year, subject_id)] += 1 if was_holding else -1
         world.holding = +world.holding  # drop the years no recognition covers any more
         return world
+
     return undo
 
 
 def undo_person_fields(person_id: int, old: dict | None):
     """old=None: the person did not exist before (a creation)."""
+
     def undo(world: World) -> World:
         if old is None:
             world.persons.pop(person_id, None)
@@ -203,6 +224,7 @@ def undo_person_fields(person_id: int, old: dict | None):
             world.persons[person_id] = dict(old)
         world.holding |= load_holding([world.persons[person_id]], [person_id]) if old is not None else Counter()
         return world
+
     return undo
 
 
@@ -212,9 +234,11 @@ def undo_household_clan(household_id: int, old_clan_branch_id):
             if p["household_id"] == household_id:
                 p["clan_branch_id"] = old_clan_branch_id
         if old_clan_branch_id is not None:
-            world.holding |= load_holding([{"household_id": None, "clan_branch_id": old_clan_branch_id,
-                                            "unit_id": None, "employer_id": None}], [])
+            world.holding |= load_holding(
+                [{"household_id": None, "clan_branch_id": old_clan_branch_id, "unit_id": None, "employer_id": None}], []
+            )
         return world
+
     return undo
 
 
@@ -224,4 +248,5 @@ def undo_organisation_unit(organisation_id: int, old_unit_id: int):
             if p["employer_id"] == organisation_id:
                 p["employer_unit_id"] = old_unit_id
         return world
+
     return undo

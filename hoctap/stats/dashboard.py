@@ -6,11 +6,11 @@ The number of queries does not depend on the unit's level or on how many childre
 
 from __future__ import annotations
 
-from django.utils import timezone
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoctap.territory.models import Level, Unit
@@ -112,16 +112,23 @@ def _line(indicator, unit, figs, targets, year, years) -> Line:
     target = targets.applied(unit, indicator, year)
     projected = projected_year(points, target.value) if target else None
     actual = value.rate if value.has_data else None
-    line = Line(indicator, str(Indicator(indicator).label), str(SHORT_LABELS[indicator]), value, target,
-                status(actual, target.value if target else None, projected, target.deadline if target else None),
-                projected, series)
-    line.sparkline = charts.sparkline(series, f"{line.short}: {years[0]}–{years[-1]}",
-                                      target.value if target else None)
+    line = Line(
+        indicator,
+        str(Indicator(indicator).label),
+        str(SHORT_LABELS[indicator]),
+        value,
+        target,
+        status(actual, target.value if target else None, projected, target.deadline if target else None),
+        projected,
+        series,
+    )
+    line.sparkline = charts.sparkline(series, f"{line.short}: {years[0]}–{years[-1]}", target.value if target else None)
     return line
 
 
-def build(unit: Unit, *, year: int | None = None, map: str = CURRENT, focus: str | None = None,
-          scope=None) -> Dashboard:
+def build(
+    unit: Unit, *, year: int | None = None, map: str = CURRENT, focus: str | None = None, scope=None
+) -> Dashboard:
     year = year or default_year()
     years = years_up_to(year)
     map = map if map in MAPS else CURRENT
@@ -139,21 +146,42 @@ def build(unit: Unit, *, year: int | None = None, map: str = CURRENT, focus: str
         value = figs.value(focus, year, child)
         target = targets.applied(child, focus, year)
         rate = value.rate if value.has_data or value.numerator else None
-        board.children.append(ChildLine(child, value, target, status(rate, target.value if target else None, None,
-                                                                        target.deadline if target else None), rate))
+        board.children.append(
+            ChildLine(
+                child,
+                value,
+                target,
+                status(rate, target.value if target else None, None, target.deadline if target else None),
+                rate,
+            )
+        )
     board.children.sort(key=lambda c: (c.rate is None, -(c.rate or 0), c.unit.sort_key))
     focus_line = board.focus_line
     target = focus_line.target if focus_line else None
-    board.bar_chart = charts.bar_chart(
-        [{"label": c.unit.short_name, "value": c.rate, "status": c.status, "note": "≈" if c.value.approximate else ""}
-         for c in board.children],
-        _("%(indicator)s %(year)s: các đơn vị trực thuộc") % {"indicator": SHORT_LABELS[focus], "year": year},
-        target.value if target else None,
-        _("chỉ tiêu %(rate)s") % {"rate": charts.pct(target.value)} if target else "",
-    ) if board.children else ""
+    board.bar_chart = (
+        charts.bar_chart(
+            [
+                {
+                    "label": c.unit.short_name,
+                    "value": c.rate,
+                    "status": c.status,
+                    "note": "≈" if c.value.approximate else "",
+                }
+                for c in board.children
+            ],
+            _("%(indicator)s %(year)s: các đơn vị trực thuộc") % {"indicator": SHORT_LABELS[focus], "year": year},
+            target.value if target else None,
+            _("chỉ tiêu %(rate)s") % {"rate": charts.pct(target.value)} if target else "",
+        )
+        if board.children
+        else ""
+    )
     target_points = [(y, (targets.applied(unit, focus, y) or _none).value) for y in years]
-    board.line_chart = charts.line_chart(focus_line.series, f"{SHORT_LABELS[focus]} {unit.name} {years[0]}–{years[-1]}",
-                                         target_points) if focus_line else ""
+    board.line_chart = (
+        charts.line_chart(focus_line.series, f"{SHORT_LABELS[focus]} {unit.name} {years[0]}–{years[-1]}", target_points)
+        if focus_line
+        else ""
+    )
     return board
 
 

@@ -105,8 +105,9 @@ def score_reaches(value, mark: Decimal) -> bool:
         return False
 
 
-def answers_show(rule: tuple[str, Decimal] | None, review_answers: dict | None,
-                 self_answers: dict | None = None) -> bool:
+def answers_show(
+    rule: tuple[str, Decimal] | None, review_answers: dict | None, self_answers: dict | None = None
+) -> bool:
     """The reviewed score of the digital-skills indicator (the self-assessed one where the review
     recorded none) reaches the set's mark; `rule` is `rule_of_set(...)`."""
     if rule is None:
@@ -138,9 +139,14 @@ def shown_by_assessments(assessments, fields=("person_id", "person__unit_id")) -
         if rule is None:
             continue
         code, mark = rule
-        rows = assessments.filter(criteria_set_id=set_id).annotate(
-            reviewed=KeyTextTransform(code, "review_answers"), selfscored=KeyTextTransform(code, "self_answers"),
-        ).values_list("reviewed", "selfscored", *fields)
+        rows = (
+            assessments.filter(criteria_set_id=set_id)
+            .annotate(
+                reviewed=KeyTextTransform(code, "review_answers"),
+                selfscored=KeyTextTransform(code, "self_answers"),
+            )
+            .values_list("reviewed", "selfscored", *fields)
+        )
         for reviewed, selfscored, *values in rows.iterator(chunk_size=5000):
             if score_reaches(reviewed if reviewed is not None else selfscored, mark):
                 yield tuple(values)
@@ -149,8 +155,9 @@ def shown_by_assessments(assessments, fields=("person_id", "person__unit_id")) -
 def assessment_only_counts(year: int, path: str | None = None) -> dict[int, int]:
     """{person's unit id: learning citizens holding in `year` whom only their assessment shows
     to have digital skills} — what the recount adds to the registry's count."""
-    assessments = holding_in(year).exclude(person__digital_skill__in=REGISTRY_DIGITAL).filter(
-        person__unit__isnull=False)
+    assessments = (
+        holding_in(year).exclude(person__digital_skill__in=REGISTRY_DIGITAL).filter(person__unit__isnull=False)
+    )
     if path:
         assessments = assessments.filter(person__unit__path__startswith=path)
     people: dict[int, int] = {}

@@ -33,8 +33,13 @@ from .progress import percent
 from .tallies import COUNTS
 
 CURRENT, RECORDED = "current", "recorded"
-DECLARABLE = (SubjectKind.HOUSEHOLDS, SubjectKind.CLAN_BRANCHES, SubjectKind.VILLAGES, SubjectKind.ORGANISATIONS,
-              SubjectKind.WORKING_AGE_ADULTS)
+DECLARABLE = (
+    SubjectKind.HOUSEHOLDS,
+    SubjectKind.CLAN_BRANCHES,
+    SubjectKind.VILLAGES,
+    SubjectKind.ORGANISATIONS,
+    SubjectKind.WORKING_AGE_ADULTS,
+)
 CAPACITY_COUNTS = AssociationCapacity.COUNTS
 CITIZEN_COUNTS = CitizenTally.COUNTS
 
@@ -127,11 +132,12 @@ class Node:
         self.capacity: dict[int, dict] = defaultdict(_zero_capacity)
         self.approximate: set[tuple[str, int]] = set()  # ("titles"|"eligible"|"citizen"|"capacity", year)
 
-    def merge(self, other: "Node", weight=1):
+    def merge(self, other: Node, weight=1):
         for key, counts in other.titles.items():
             mine = self.titles[key]
-            mine.add((counts.registered, counts.self_assessed, counts.decided, counts.recognised, counts.carried), "",
-                     weight)
+            mine.add(
+                (counts.registered, counts.self_assessed, counts.decided, counts.recognised, counts.carried), "", weight
+            )
             for cls, n in counts.by_class.items():
                 mine.by_class[cls] = mine.by_class.get(cls, 0) + weight * n
         for name in ("registry", "declared", "overridden"):
@@ -139,14 +145,18 @@ class Node:
             for key, n in getattr(other, name).items():
                 mine[key] += weight * n
         for year, values in other.citizen.items():
-            self.citizen[year] = [a + weight * b for a, b in zip(self.citizen[year], values)]
+            self.citizen[year] = [a + weight * b for a, b in zip(self.citizen[year], values, strict=True)]
         for year, values in other.capacity.items():
             for key, n in values.items():
                 self.capacity[year][key] += weight * n
         self.approximate |= other.approximate
         if weight != 1 and weight != 0:
-            years = {y for (_, y) in other.titles} | {y for (_, y) in other.declared} | set(other.citizen) \
+            years = (
+                {y for (_, y) in other.titles}
+                | {y for (_, y) in other.declared}
+                | set(other.citizen)
                 | set(other.capacity)
+            )
             for year in years:
                 for part in ("titles", "eligible", "citizen", "capacity"):
                     self.approximate.add((part, year))
@@ -169,7 +179,7 @@ class Node:
             value.has_data = bool(counts and (counts.decided or counts.carried))
             value.approximate = ("titles", year) in self.approximate or ("eligible", year) in self.approximate
         elif indicator in CITIZEN_INDICATORS:
-            c = dict(zip(CITIZEN_COUNTS, self.citizen.get(year, [0] * len(CITIZEN_COUNTS))))
+            c = dict(zip(CITIZEN_COUNTS, self.citizen.get(year, [0] * len(CITIZEN_COUNTS)), strict=True))
             value.numerator, value.denominator = {
                 Indicator.WORKERS_CITIZENS: (c["adults_in_groups_citizens"], c["adults_in_groups"]),
                 Indicator.STAFF_CITIZENS: (c["staff_in_units_citizens"], c["staff_in_units"]),
@@ -222,6 +232,7 @@ class Figures:
 
 # -- current map ------------------------------------------------------------------------------
 
+
 def _grouping(unit: Unit):
     """(filter for rows with level/parent columns, the column naming the child, own-row?)"""
     if unit.level == Level.NATION:
@@ -255,8 +266,10 @@ def current(unit: Unit, years: list[int], child_years=None) -> tuple[Node, dict[
     if unit.level == Level.NATION:
         # 34 children: one pass by (province, year, title, class) gives both the children and the total
         rows = (
-            Tally.objects.filter(condition, year__in=years).values_list(key, "year", "title", "classification")
-            .annotate(*[Sum(c) for c in COUNTS]).order_by()
+            Tally.objects.filter(condition, year__in=years)
+            .values_list(key, "year", "title", "classification")
+            .annotate(*[Sum(c) for c in COUNTS])
+            .order_by()
         )
         for child, year, title, classification, *counts in rows:
             total.titles[(title, year)].add(counts, classification)
@@ -265,28 +278,36 @@ def current(unit: Unit, years: list[int], child_years=None) -> tuple[Node, dict[
     else:
         own = Q(unit_id=unit.pk) if own_row else condition
         rows = (
-            Tally.objects.filter(own, year__in=years).values_list("year", "title", "classification")
-            .annotate(*[Sum(c) for c in COUNTS]).order_by()
+            Tally.objects.filter(own, year__in=years)
+            .values_list("year", "title", "classification")
+            .annotate(*[Sum(c) for c in COUNTS])
+            .order_by()
         )
         for year, title, classification, *counts in rows:
             total.titles[(title, year)].add(counts, classification)
         children = condition & ~Q(unit_id=unit.pk) if own_row else condition
         rows = (
             Tally.objects.filter(children, year__in=child_years, classification="")
-            .values_list(key, "year", "title").annotate(*[Sum(c) for c in COUNTS]).order_by()
+            .values_list(key, "year", "title")
+            .annotate(*[Sum(c) for c in COUNTS])
+            .order_by()
         )
         for child, year, title, *counts in rows:
             nodes[child].titles[(title, year)].add(counts)
     rows = (
         SubjectCount.objects.filter(condition, year__in=[0, *years])
-        .values_list(key, "kind", "year").annotate(Sum("count")).order_by()
+        .values_list(key, "kind", "year")
+        .annotate(Sum("count"))
+        .order_by()
     )
     for child, kind, year, count in rows:
         nodes[child].registry[(kind, year)] += count
     _communes(nodes, unit)
     rows = (
         CitizenTally.objects.filter(condition, year__in=years)
-        .values_list(key, "year").annotate(*[Sum(c) for c in CITIZEN_COUNTS]).order_by()
+        .values_list(key, "year")
+        .annotate(*[Sum(c) for c in CITIZEN_COUNTS])
+        .order_by()
     )
     for child, year, *counts in rows:
         nodes[child].citizen[year] = [int(c or 0) for c in counts]
@@ -314,7 +335,7 @@ def _sum_into(total: Node, node: Node) -> None:
         for key, n in getattr(node, name).items():
             mine[key] += n
     for year, values in node.citizen.items():
-        total.citizen[year] = [a + b for a, b in zip(total.citizen[year], values)]
+        total.citizen[year] = [a + b for a, b in zip(total.citizen[year], values, strict=True)]
     for year, values in node.capacity.items():
         for key, n in values.items():
             total.capacity[year][key] += n
@@ -339,7 +360,9 @@ def _declared(nodes, condition, key, years):
     for kind in DECLARABLE:
         applies = Q(**{f"{kind}__isnull": False, f"{kind}_complete": False})
         aggregates[f"d_{kind}"] = Sum(kind, filter=applies)
-    rows = DeclaredTotals.objects.filter(condition, year__in=years).values(key, "year").annotate(**aggregates).order_by()
+    rows = (
+        DeclaredTotals.objects.filter(condition, year__in=years).values(key, "year").annotate(**aggregates).order_by()
+    )
     for row in rows:
         node = nodes[row[key]]
         for kind in DECLARABLE:
@@ -370,10 +393,15 @@ def _overridden(nodes, unit, years):
 
 
 def _capacity(nodes, queryset, key):
-    rows = queryset.values(key, "year").annotate(
-        reporting=Count("pk"), chair=Count("pk", filter=Q(chair_manages_clc=True)),
-        **{c: Sum(c) for c in CAPACITY_COUNTS},
-    ).order_by()
+    rows = (
+        queryset.values(key, "year")
+        .annotate(
+            reporting=Count("pk"),
+            chair=Count("pk", filter=Q(chair_manages_clc=True)),
+            **{c: Sum(c) for c in CAPACITY_COUNTS},
+        )
+        .order_by()
+    )
     for row in rows:
         target = nodes[row[key]].capacity[row["year"]]
         for name in ("reporting", "chair", *CAPACITY_COUNTS):
@@ -397,12 +425,19 @@ def recorded(unit: Unit, years: list[int]) -> tuple[Node, dict[int, Node], list[
     """
     depth = unit.depth
     if unit.era == Era.CURRENT:
-        current_paths = dict(Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, path__startswith=unit.path)
-                             .values_list("pk", "path"))
+        current_paths = dict(
+            Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, path__startswith=unit.path).values_list(
+                "pk", "path"
+            )
+        )
     else:
-        current_paths = dict(Unit.objects.filter(
-            era=Era.CURRENT, level=Level.COMMUNE,
-            predecessor_links__old_unit__path__startswith=unit.path).distinct().values_list("pk", "path"))
+        current_paths = dict(
+            Unit.objects.filter(
+                era=Era.CURRENT, level=Level.COMMUNE, predecessor_links__old_unit__path__startswith=unit.path
+            )
+            .distinct()
+            .values_list("pk", "path")
+        )
     predecessors: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for new_id, old_id, old_path in UnitLineage.objects.filter(
         new_unit_id__in=list(current_paths), old_unit__level=Level.COMMUNE
@@ -452,8 +487,15 @@ def recorded(unit: Unit, years: list[int]) -> tuple[Node, dict[int, Node], list[
             children[child].merge(node, weight)
 
     rows = RecordedTally.objects.filter(unit_id__in=list(current_paths), year__in=years).values_list(
-        "recorded_unit_id", "recorded_unit__era", "recorded_unit__path", "unit_id", "year", "title",
-        "classification", *COUNTS)
+        "recorded_unit_id",
+        "recorded_unit__era",
+        "recorded_unit__path",
+        "unit_id",
+        "year",
+        "title",
+        "classification",
+        *COUNTS,
+    )
     for recorded_id, recorded_era, recorded_path, commune_id, year, title, cls, *counts in rows:
         node = Node()
         node.titles[(title, year)].add(counts, cls)
@@ -495,9 +537,8 @@ def _year_slice(node: Node, year: int) -> Node:
 
 
 def _per_commune_current(nodes, commune_ids, years):
-    rows = (
-        SubjectCount.objects.filter(level="commune", unit_id__in=commune_ids, year__in=[0, *years])
-        .values_list("unit_id", "kind", "year", "count")
+    rows = SubjectCount.objects.filter(level="commune", unit_id__in=commune_ids, year__in=[0, *years]).values_list(
+        "unit_id", "kind", "year", "count"
     )
     for commune_id, kind, year, count in rows:
         nodes[commune_id].registry[(kind, year)] += count
@@ -511,13 +552,15 @@ def _per_commune_current(nodes, commune_ids, years):
                 registry_year = row["year"] if kind == SubjectKind.WORKING_AGE_ADULTS else 0
                 node.overridden[(kind, row["year"])] += node.registry.get((kind, registry_year), 0)
     rows = CitizenTally.objects.filter(level="commune", unit_id__in=commune_ids, year__in=years).values_list(
-        "unit_id", "year", *CITIZEN_COUNTS)
+        "unit_id", "year", *CITIZEN_COUNTS
+    )
     for commune_id, year, *counts in rows:
         nodes[commune_id].citizen[year] = [int(c) for c in counts]
     _capacity(nodes, AssociationCapacity.objects.filter(unit_id__in=commune_ids, year__in=years), "unit_id")
 
 
 # -- entry point ---------------------------------------------------------------------------------
+
 
 def figures(unit: Unit, years, map: str = CURRENT, selected_year: int | None = None) -> Figures:
     years = sorted(set(years))
@@ -532,6 +575,9 @@ def figures(unit: Unit, years, map: str = CURRENT, selected_year: int | None = N
         children = [c for c in children if c.era == era or unit.era == Era.LEGACY]
         return Figures(unit, RECORDED, years, total, children, nodes, era)
     total, nodes = current(unit, years, child_years)
-    children = list(unit.children.filter(era=Era.CURRENT).exclude(level=Level.DISTRICT).in_order()) \
-        if unit.level != Level.VILLAGE else []
+    children = (
+        list(unit.children.filter(era=Era.CURRENT).exclude(level=Level.DISTRICT).in_order())
+        if unit.level != Level.VILLAGE
+        else []
+    )
     return Figures(unit, CURRENT, years, total, children, nodes, Era.CURRENT)

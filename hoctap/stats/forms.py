@@ -2,8 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hoctap.core.limits import FIRST_YEAR, LAST_YEAR
 from hoctap.accounts.roles import Capability
+from hoctap.core.limits import FIRST_YEAR, LAST_YEAR
 from hoctap.territory.models import Era, Level, Unit
 
 from .figures import CURRENT, RECORDED
@@ -15,7 +15,8 @@ from .models import AssociationCapacity, Target
 class DashboardForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
     map = forms.ChoiceField(
-        label=_("Bản đồ"), required=False,
+        label=_("Bản đồ"),
+        required=False,
         choices=[(CURRENT, _("Địa giới hiện hành")), (RECORDED, _("Địa giới khi ghi nhận"))],
     )
     focus = forms.ChoiceField(label=_("Chỉ số"), required=False, choices=Indicator.choices)
@@ -23,11 +24,14 @@ class DashboardForm(forms.Form):
 
 class TargetForm(forms.ModelForm):
     unit_code = forms.CharField(
-        label=_("Mã tỉnh hoặc xã"), max_length=20, required=False,
+        label=_("Mã tỉnh hoặc xã"),
+        max_length=20,
+        required=False,
         help_text=_("Để trống: chỉ tiêu toàn quốc (chỉ quản trị trung ương)."),
     )
-    era = forms.ChoiceField(label=_("Bản đồ"), choices=[(Era.CURRENT, _("mới")), (Era.LEGACY, _("cũ"))],
-                            initial=Era.CURRENT)
+    era = forms.ChoiceField(
+        label=_("Bản đồ"), choices=[(Era.CURRENT, _("mới")), (Era.LEGACY, _("cũ"))], initial=Era.CURRENT
+    )
     value = forms.CharField(label=_("Tỷ lệ (%)"), max_length=12)
 
     class Meta:
@@ -54,8 +58,9 @@ class TargetForm(forms.ModelForm):
         code = (data.get("unit_code") or "").strip()
         unit = None
         if code:
-            unit = Unit.objects.filter(era=data.get("era") or Era.CURRENT, code=code,
-                                       level__in=[Level.PROVINCE, Level.COMMUNE]).first()
+            unit = Unit.objects.filter(
+                era=data.get("era") or Era.CURRENT, code=code, level__in=[Level.PROVINCE, Level.COMMUNE]
+            ).first()
             if unit is None:
                 self.add_error("unit_code", _("Không có tỉnh hoặc xã mang mã này."))
             elif not self.scope.can(Capability.REPORT, unit):
@@ -81,8 +86,15 @@ class TargetForm(forms.ModelForm):
 class CapacityForm(forms.ModelForm):
     class Meta:
         model = AssociationCapacity
-        fields = ["chair_manages_clc", "officers", "officers_in_clc", "officers_in_clc_it_trained",
-                  "officers_and_members", "briefed", "briefed_citizen"]
+        fields = [
+            "chair_manages_clc",
+            "officers",
+            "officers_in_clc",
+            "officers_in_clc_it_trained",
+            "officers_and_members",
+            "briefed",
+            "briefed_citizen",
+        ]
 
     def _post_clean(self):
         super()._post_clean()  # runs the model's clean(): a part never exceeds its whole

@@ -60,10 +60,11 @@ def compare_years(commune: Unit, first: int = FIRST_REVIEW_YEAR, last: int | Non
     recognised = defaultdict(lambda: [0] * len(years))
     holding = defaultdict(lambda: [0] * len(years))
     for row in Tally.objects.filter(unit=commune, year__in=years, classification="").values(
-            "title", "year", "recognised", "carried"):
+        "title", "year", "recognised", "carried"
+    ):
         recognised[row["title"]][index[row["year"]]] += row["recognised"]
         holding[row["title"]][index[row["year"]]] += row["recognised"] + row["carried"]
-    labels = dict(zip(TITLE_INDICATORS, TITLE_INDICATORS))
+    labels = dict(zip(TITLE_INDICATORS, TITLE_INDICATORS, strict=True))
     titles = [Line(str(SHORT_LABELS[labels[t]]), recognised[t]) for t in TITLE_ORDER]
     holding_lines = [Line(str(SHORT_LABELS[labels[t]]), holding[t]) for t in TITLE_ORDER]
 
@@ -71,11 +72,17 @@ def compare_years(commune: Unit, first: int = FIRST_REVIEW_YEAR, last: int | Non
     old_index = {year: i for i, year in enumerate(old_years)}
     by_old = defaultdict(lambda: [0] * len(old_years))
     if old_years:
-        for row in (RecordedTally.objects.filter(unit=commune, year__in=old_years, classification="")
-                    .values("recorded_unit_id", "year").annotate(n=Sum("recognised")).order_by()):
+        for row in (
+            RecordedTally.objects.filter(unit=commune, year__in=old_years, classification="")
+            .values("recorded_unit_id", "year")
+            .annotate(n=Sum("recognised"))
+            .order_by()
+        ):
             by_old[row["recorded_unit_id"]][old_index[row["year"]]] += row["n"]
-    sources = {u.pk: u for u in Unit.objects.filter(pk__in=set(by_old) | set(
-        commune.predecessors().values_list("pk", flat=True)))}
+    sources = {
+        u.pk: u
+        for u in Unit.objects.filter(pk__in=set(by_old) | set(commune.predecessors().values_list("pk", flat=True)))
+    }
     old_lines = []
     for unit in sorted((u for u in sources.values() if u.pk != commune.pk), key=lambda u: u.sort_key):
         old_lines.append(Line(unit.name, by_old.get(unit.pk, [0] * len(old_years)), unit=unit))
@@ -85,11 +92,15 @@ def compare_years(commune: Unit, first: int = FIRST_REVIEW_YEAR, last: int | Non
 
     villages = list(commune.children.filter(level=Level.VILLAGE).in_order())
     by_village = defaultdict(lambda: [0] * len(years))
-    for row in (Tally.objects.filter(parent=commune, level="village", year__in=years, classification="")
-                .values("unit_id", "year").annotate(n=Sum("recognised")).order_by()):
+    for row in (
+        Tally.objects.filter(parent=commune, level="village", year__in=years, classification="")
+        .values("unit_id", "year")
+        .annotate(n=Sum("recognised"))
+        .order_by()
+    ):
         by_village[row["unit_id"]][index[row["year"]]] += row["n"]
     went = defaultdict(list)
-    for change in (VillageChange.objects.filter(commune=commune).prefetch_related("from_villages", "to_villages")):
+    for change in VillageChange.objects.filter(commune=commune).prefetch_related("from_villages", "to_villages"):
         targets = list(change.to_villages.all())
         for village in change.from_villages.all():
             if village not in targets:

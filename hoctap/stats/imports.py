@@ -40,13 +40,26 @@ class TargetsTemplate(ImportTemplate):
         gettext_lazy("Mã đơn vị: mã tỉnh hoặc mã xã của Tổng cục Thống kê; bản đồ cũ (trước 01/07/2025) ghi «cũ»."),
     )
     columns = (
-        Column("indicator", gettext_lazy("Chỉ số"), Kind.CHOICE, required=True, choices=tuple(Indicator.choices),
-               width=40),
+        Column(
+            "indicator", gettext_lazy("Chỉ số"), Kind.CHOICE, required=True, choices=tuple(Indicator.choices), width=40
+        ),
         Column("year", gettext_lazy("Năm"), Kind.YEAR, required=True, example="2026", width=8),
-        Column("unit_code", gettext_lazy("Mã đơn vị"), max_length=20, example="33", width=12,
-               help=gettext_lazy("Mã tỉnh hoặc mã xã; để trống: toàn quốc.")),
-        Column("era", gettext_lazy("Bản đồ"), Kind.CHOICE, choices=ERA_CHOICES, width=10,
-               help=gettext_lazy("«mới» (mặc định) hoặc «cũ».")),
+        Column(
+            "unit_code",
+            gettext_lazy("Mã đơn vị"),
+            max_length=20,
+            example="33",
+            width=12,
+            help=gettext_lazy("Mã tỉnh hoặc mã xã; để trống: toàn quốc."),
+        ),
+        Column(
+            "era",
+            gettext_lazy("Bản đồ"),
+            Kind.CHOICE,
+            choices=ERA_CHOICES,
+            width=10,
+            help=gettext_lazy("«mới» (mặc định) hoặc «cũ»."),
+        ),
         Column("value", gettext_lazy("Tỷ lệ (%)"), required=True, max_length=12, example="70", width=10),
         Column("source", gettext_lazy("Văn bản"), max_length=200, example="29/KH-KHKH", width=24),
     )
@@ -60,19 +73,24 @@ class TargetsTemplate(ImportTemplate):
         return scope.can(self.capability)
 
     def unique_keys(self, row):
-        yield "year", (row["indicator"], row["year"], row["era"] or Era.CURRENT, row["unit_code"] or ""), \
-            _("chỉ tiêu này")
+        yield (
+            "year",
+            (row["indicator"], row["year"], row["era"] or Era.CURRENT, row["unit_code"] or ""),
+            _("chỉ tiêu này"),
+        )
 
     def check(self, rows, run):
         scope = run.scope
         codes = {(row["era"] or Era.CURRENT, row["unit_code"]) for row in rows if row["unit_code"]}
         units = {}
         if codes:
-            for unit in Unit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE],
-                                            code__in=[code for _, code in codes]):
+            for unit in Unit.objects.filter(
+                level__in=[Level.PROVINCE, Level.COMMUNE], code__in=[code for _, code in codes]
+            ):
                 units[(unit.era, unit.code)] = unit
         existing = {
-            (t.indicator, t.year, t.unit_id): t for t in Target.objects.filter(
+            (t.indicator, t.year, t.unit_id): t
+            for t in Target.objects.filter(
                 year__in={row["year"] for row in rows if row["year"]},
                 indicator__in={row["indicator"] for row in rows if row["indicator"]},
             )
@@ -117,8 +135,14 @@ class TargetsTemplate(ImportTemplate):
 TARGETS = register_template(TargetsTemplate())
 
 
-CAPACITY_FIELDS = ("officers", "officers_in_clc", "officers_in_clc_it_trained", "officers_and_members", "briefed",
-                   "briefed_citizen")
+CAPACITY_FIELDS = (
+    "officers",
+    "officers_in_clc",
+    "officers_in_clc_it_trained",
+    "officers_and_members",
+    "briefed",
+    "briefed_citizen",
+)
 
 
 class CapacityTemplate(ImportTemplate):
@@ -132,19 +156,30 @@ class CapacityTemplate(ImportTemplate):
     sheet_title = "Năng lực Hội"
     entities = {"capacity": gettext_lazy("Khai báo năng lực Hội")}
     guide = (
-        gettext_lazy("Mỗi dòng là khai báo của một xã, phường (bản đồ hiện hành) cho một năm, như trên trang «Năng lực "
-                     "Hội» của xã."),
-        gettext_lazy("Số người ghi bằng số nguyên; phần không được lớn hơn tổng (ví dụ: cán bộ tham gia TTHTCĐ không quá "
-                     "số cán bộ Hội xã)."),
+        gettext_lazy(
+            "Mỗi dòng là khai báo của một xã, phường (bản đồ hiện hành) cho một năm, như trên trang «Năng lực "
+            "Hội» của xã."
+        ),
+        gettext_lazy(
+            "Số người ghi bằng số nguyên; phần không được lớn hơn tổng (ví dụ: cán bộ tham gia TTHTCĐ không quá "
+            "số cán bộ Hội xã)."
+        ),
         gettext_lazy("Xã, năm đã khai báo: dòng trong tệp thay số liệu cũ, như khi lưu lại trên trang."),
     )
     columns = (
         Column("commune_code", gettext_lazy("Mã xã, phường"), required=True, max_length=20, example="12001", width=12),
         Column("year", gettext_lazy("Năm"), Kind.YEAR, required=True, example="2026", width=8),
-        Column("chair_manages_clc", gettext_lazy("Chủ tịch/Phó Chủ tịch Hội trong Ban quản lý TTHTCĐ"), Kind.FLAG,
-               width=16, help=gettext_lazy("Ghi x nếu có.")),
-        *(Column(name, AssociationCapacity._meta.get_field(name).verbose_name, Kind.INTEGER, required=True, width=14)
-          for name in CAPACITY_FIELDS),
+        Column(
+            "chair_manages_clc",
+            gettext_lazy("Chủ tịch/Phó Chủ tịch Hội trong Ban quản lý TTHTCĐ"),
+            Kind.FLAG,
+            width=16,
+            help=gettext_lazy("Ghi x nếu có."),
+        ),
+        *(
+            Column(name, AssociationCapacity._meta.get_field(name).verbose_name, Kind.INTEGER, required=True, width=14)
+            for name in CAPACITY_FIELDS
+        ),
     )
     chunk_size = 500
     capability = Capability.REPORT
@@ -158,8 +193,12 @@ class CapacityTemplate(ImportTemplate):
     def check(self, rows, run):
         _resolve_units(rows, run, "commune_code", {Level.COMMUNE}, self.capability)
         placed = [row for row in rows if "unit" in row.data and row.ok("year")]
-        existing = {(c.unit_id, c.year): c for c in AssociationCapacity.objects.filter(
-            unit_id__in={row.data["unit"].pk for row in placed}, year__in={row["year"] for row in placed})}
+        existing = {
+            (c.unit_id, c.year): c
+            for c in AssociationCapacity.objects.filter(
+                unit_id__in={row.data["unit"].pk for row in placed}, year__in={row["year"] for row in placed}
+            )
+        }
         for row in rows:
             for name in CAPACITY_FIELDS:
                 if row[name] is not None and row[name] < 0:

@@ -31,10 +31,20 @@ class Indicator(models.TextChoices):
     BRIEFED_CITIZEN = "briefed_citizen", _("Cán bộ, hội viên được quán triệt tiêu chí Công dân học tập")
 
 
-TITLE_INDICATORS = [Indicator.FAMILY, Indicator.CLAN, Indicator.COMMUNITY, Indicator.COMMUNE_COMMUNITY,
-                    Indicator.UNIT, Indicator.CITIZEN]
-CITIZEN_INDICATORS = [Indicator.WORKERS_CITIZENS, Indicator.STAFF_CITIZENS, Indicator.CITIZENS_DIGITAL,
-                      Indicator.CITIZENS_PROFICIENT]
+TITLE_INDICATORS = [
+    Indicator.FAMILY,
+    Indicator.CLAN,
+    Indicator.COMMUNITY,
+    Indicator.COMMUNE_COMMUNITY,
+    Indicator.UNIT,
+    Indicator.CITIZEN,
+]
+CITIZEN_INDICATORS = [
+    Indicator.WORKERS_CITIZENS,
+    Indicator.STAFF_CITIZENS,
+    Indicator.CITIZENS_DIGITAL,
+    Indicator.CITIZENS_PROFICIENT,
+]
 CAPACITY_INDICATORS = [Indicator.CHAIR_IN_CLC, Indicator.OFFICERS_IT, Indicator.BRIEFED, Indicator.BRIEFED_CITIZEN]
 assert set(TITLE_INDICATORS) == set(Title.values)
 

@@ -59,9 +59,11 @@ class Tally(models.Model):
         indexes = [
             models.Index(fields=["level", "year", "title", "parent"], name="stats_tally_rollup"),
             # PostgreSQL: the national and provincial sums read this index alone (index-only scan)
-            models.Index(fields=["level", "year", "title", "classification", "parent"],
-                         include=["registered", "self_assessed", "decided", "recognised", "carried"],
-                         name="stats_tally_covering"),
+            models.Index(
+                fields=["level", "year", "title", "classification", "parent"],
+                include=["registered", "self_assessed", "decided", "recognised", "carried"],
+                name="stats_tally_covering",
+            ),
         ]
 
 
@@ -118,8 +120,15 @@ class CitizenTally(models.Model):
 
     scope_path_lookup = "unit__path"
 
-    COUNTS = ("adults_in_groups", "adults_in_groups_citizens", "staff_in_units", "staff_in_units_citizens",
-              "citizens", "citizens_digital", "citizens_proficient")
+    COUNTS = (
+        "adults_in_groups",
+        "adults_in_groups_citizens",
+        "staff_in_units",
+        "staff_in_units_citizens",
+        "citizens",
+        "citizens_digital",
+        "citizens_proficient",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="stats_citizen_key")]
@@ -166,7 +175,9 @@ class SubjectCount(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "kind", "year"], name="stats_subjectcount_key")]
         indexes = [
             models.Index(fields=["level", "kind", "year", "parent"], name="stats_subjectcount_rollup"),
-            models.Index(fields=["level", "year", "kind", "parent"], include=["count"], name="stats_subjectcount_covering"),
+            models.Index(
+                fields=["level", "year", "kind", "parent"], include=["count"], name="stats_subjectcount_covering"
+            ),
         ]
 
 
@@ -177,7 +188,12 @@ class Target(models.Model):
     indicator = models.CharField(_("chỉ tiêu"), max_length=24, choices=Indicator.choices)
     year = models.PositiveSmallIntegerField(_("năm"))
     unit = models.ForeignKey(
-        Unit, models.CASCADE, null=True, blank=True, related_name="stats_targets", verbose_name=_("địa bàn"),
+        Unit,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="stats_targets",
+        verbose_name=_("địa bàn"),
         help_text=_("Để trống: chỉ tiêu toàn quốc."),
     )
     value = models.DecimalField(_("tỷ lệ (%)"), max_digits=5, decimal_places=2)
@@ -226,7 +242,10 @@ class AssociationCapacity(models.Model):
     """
 
     unit = models.ForeignKey(
-        Unit, models.CASCADE, related_name="association_capacity", verbose_name=_("xã, phường"),
+        Unit,
+        models.CASCADE,
+        related_name="association_capacity",
+        verbose_name=_("xã, phường"),
     )
     year = models.PositiveSmallIntegerField(_("năm"))
     chair_manages_clc = models.BooleanField(
@@ -250,8 +269,14 @@ class AssociationCapacity(models.Model):
         ("briefed", "officers_and_members"),
         ("briefed_citizen", "officers_and_members"),
     )
-    COUNTS = ("officers", "officers_in_clc", "officers_in_clc_it_trained", "officers_and_members", "briefed",
-              "briefed_citizen")
+    COUNTS = (
+        "officers",
+        "officers_in_clc",
+        "officers_in_clc_it_trained",
+        "officers_and_members",
+        "briefed",
+        "briefed_citizen",
+    )
 
     class Meta:
         verbose_name = _("năng lực Hội Khuyến học")
@@ -285,7 +310,8 @@ class AssociationCapacity(models.Model):
             part_value, whole_value = getattr(self, part), getattr(self, whole)
             if part_value is not None and whole_value is not None and part_value > whole_value:
                 errors.setdefault(part, []).append(
-                    _("%(part)s (%(value)s) không được lớn hơn %(whole)s (%(limit)s).") % {
+                    _("%(part)s (%(value)s) không được lớn hơn %(whole)s (%(limit)s).")
+                    % {
                         "part": self._meta.get_field(part).verbose_name,
                         "value": part_value,
                         "whole": self._meta.get_field(whole).verbose_name,

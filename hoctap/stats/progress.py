@@ -12,9 +12,9 @@ Pure functions on exact fractions (no float rounding decides a status or a year)
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +31,9 @@ SYMBOLS = {Status.MET: "✓", Status.ON_TRACK: "↗", Status.BEHIND: "✗", None
 
 
 def _fraction(value) -> Fraction:
-    return value if isinstance(value, Fraction) else Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    return (
+        value if isinstance(value, Fraction) else Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ or not at all.
 
 from __future__ import annotations
 
-
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
@@ -18,8 +17,8 @@ from hoctap.assessments.signals import assessment_transitioned
 from hoctap.assessments.states import HOLDING_STATES
 from hoctap.criteria import validity
 from hoctap.criteria.titles import Title
-from hoctap.registry.signals import registry_bulk_written
 from hoctap.registry.models import WORKING_AGE_MAX, WORKING_AGE_MIN, ClanBranch, Household, Organisation, Person
+from hoctap.registry.signals import registry_bulk_written
 from hoctap.territory.models import Era, Level, Unit
 
 from . import carried, citizens, digital
@@ -28,6 +27,7 @@ from .recompute import rebuild_units
 from .tallies import Batch, Place, UnitInfo, counted_years
 
 # -- state changes ------------------------------------------------------------------------------
+
 
 def on_transition(sender, assessment, from_state, to_state, **kwargs):
     units = UnitInfo()
@@ -41,13 +41,23 @@ def on_transition(sender, assessment, from_state, to_state, **kwargs):
     batch.add_assessment(place, recorded, year, title, from_state, assessment.classification, -1)
     if from_state is None and assessment.replaces_id:
         # The revoked assessment this one replaces stops counting: the subject counts once.
-        old = Assessment.objects.filter(pk=assessment.replaces_id).values(
-            "unit_id", "recorded_unit_id", "state", "classification", "campaign__year", "title").first()
+        old = (
+            Assessment.objects.filter(pk=assessment.replaces_id)
+            .values("unit_id", "recorded_unit_id", "state", "classification", "campaign__year", "title")
+            .first()
+        )
         if old is not None:
             units.load([old["unit_id"], old["recorded_unit_id"]])
             old_place = units.place(old["unit_id"])
-            batch.add_assessment(old_place, units.recorded_commune(old["recorded_unit_id"], old_place),
-                                 old["campaign__year"], old["title"], old["state"], old["classification"], -1)
+            batch.add_assessment(
+                old_place,
+                units.recorded_commune(old["recorded_unit_id"], old_place),
+                old["campaign__year"],
+                old["title"],
+                old["state"],
+                old["classification"],
+                -1,
+            )
     was, now = from_state in HOLDING_STATES, to_state in HOLDING_STATES
     if was != now:
         carried.on_holding_changed(batch, units, assessment, now)
@@ -67,8 +77,9 @@ def on_transition(sender, assessment, from_state, to_state, **kwargs):
             if employer_unit is not None:
                 communes.add(units.place(employer_unit).commune_id)
         held_years = validity.held_years(year, assessment.validity_years)
-        undo = citizens.undo_holding(title, held_years, subject_id, was,
-                                     shows_digital=digital.assessment_shows(assessment))
+        undo = citizens.undo_holding(
+            title, held_years, subject_id, was, shows_digital=digital.assessment_shows(assessment)
+        )
         citizens.apply_change(batch, person_filter, undo, communes, units=units)
         batch.flush()
 
@@ -80,25 +91,52 @@ def on_moved(sender, moved, **kwargs):
     units.load([unit for m in moved for unit in (m.old_unit_id, m.new_unit_id, m.recorded_unit_id)])
     for m in moved:
         old_place, new_place = units.place(m.old_unit_id), units.place(m.new_unit_id)
-        batch.add_assessment(old_place, units.recorded_commune(m.recorded_unit_id, old_place), m.year, m.title,
-                             m.state, m.classification, -1, replaced=m.replaced)
-        batch.add_assessment(new_place, units.recorded_commune(m.recorded_unit_id, new_place), m.year, m.title,
-                             m.state, m.classification, +1, replaced=m.replaced)
+        batch.add_assessment(
+            old_place,
+            units.recorded_commune(m.recorded_unit_id, old_place),
+            m.year,
+            m.title,
+            m.state,
+            m.classification,
+            -1,
+            replaced=m.replaced,
+        )
+        batch.add_assessment(
+            new_place,
+            units.recorded_commune(m.recorded_unit_id, new_place),
+            m.year,
+            m.title,
+            m.state,
+            m.classification,
+            +1,
+            replaced=m.replaced,
+        )
     carried.on_moved(batch, units, moved)
     batch.flush()
 
 
 # -- the registry -----------------------------------------------------------------------------
 
-PERSON_OLD_FIELDS = ("unit_id", "birth_year", "digital_skill", "household_id", "household__clan_branch_id",
-                     "employer_id", "employer__unit_id")
+PERSON_OLD_FIELDS = (
+    "unit_id",
+    "birth_year",
+    "digital_skill",
+    "household_id",
+    "household__clan_branch_id",
+    "employer_id",
+    "employer__unit_id",
+)
 
 
 def _person_state(row) -> dict:
     return {
-        "unit_id": row["unit_id"], "birth_year": row["birth_year"], "digital_skill": row["digital_skill"],
-        "household_id": row["household_id"], "clan_branch_id": row["household__clan_branch_id"],
-        "employer_id": row["employer_id"], "employer_unit_id": row["employer__unit_id"],
+        "unit_id": row["unit_id"],
+        "birth_year": row["birth_year"],
+        "digital_skill": row["digital_skill"],
+        "household_id": row["household_id"],
+        "clan_branch_id": row["household__clan_branch_id"],
+        "employer_id": row["employer_id"],
+        "employer_unit_id": row["employer__unit_id"],
     }
 
 
@@ -160,13 +198,22 @@ def person_changed(sender, instance, created=False, raw=False, **kwargs):
     units.load([old and old["unit_id"], old and old["employer_unit_id"], new["unit_id"], new["employer_unit_id"]])
     _person_counts(batch, units, old, -1)
     _person_counts(batch, units, new, +1)
-    relevant = ("unit_id", "birth_year", "digital_skill", "household_id", "clan_branch_id", "employer_id",
-                "employer_unit_id")
+    relevant = (
+        "unit_id",
+        "birth_year",
+        "digital_skill",
+        "household_id",
+        "clan_branch_id",
+        "employer_id",
+        "employer_unit_id",
+    )
     if old is None or any(old[f] != new[f] for f in relevant):
-        communes = _communes(units, new["unit_id"], new["employer_unit_id"],
-                             old and old["unit_id"], old and old["employer_unit_id"])
-        citizens.apply_change(batch, Q(pk=instance.pk), citizens.undo_person_fields(instance.pk, old), communes,
-                              units=units)
+        communes = _communes(
+            units, new["unit_id"], new["employer_unit_id"], old and old["unit_id"], old and old["employer_unit_id"]
+        )
+        citizens.apply_change(
+            batch, Q(pk=instance.pk), citizens.undo_person_fields(instance.pk, old), communes, units=units
+        )
     batch.flush()
     instance._stats_old = new
 
@@ -180,8 +227,14 @@ def person_deleted(sender, instance, **kwargs):
     units.load([old["unit_id"], old["employer_unit_id"]])
     _person_counts(batch, units, old, -1)
     before = citizens.World({instance.pk: dict(old)}, citizens.load_holding([old], [instance.pk]))
-    citizens.apply_change(batch, Q(pk=instance.pk), None, _communes(units, old["unit_id"], old["employer_unit_id"]),
-                          units=units, before_world=before)
+    citizens.apply_change(
+        batch,
+        Q(pk=instance.pk),
+        None,
+        _communes(units, old["unit_id"], old["employer_unit_id"]),
+        units=units,
+        before_world=before,
+    )
     batch.flush()
 
 
@@ -198,8 +251,13 @@ def household_changed(sender, instance, created=False, raw=False, **kwargs):
     if old and old["clan_branch_id"] != instance.clan_branch_id:
         # The members' learning-clan membership changed.
         communes = _communes(units, instance.village_id)
-        citizens.apply_change(batch, Q(household_id=instance.pk),
-                              citizens.undo_household_clan(instance.pk, old["clan_branch_id"]), communes, units=units)
+        citizens.apply_change(
+            batch,
+            Q(household_id=instance.pk),
+            citizens.undo_household_clan(instance.pk, old["clan_branch_id"]),
+            communes,
+            units=units,
+        )
     batch.flush()
     instance._stats_old = {"village_id": instance.village_id, "clan_branch_id": instance.clan_branch_id}
 
@@ -242,9 +300,13 @@ def organisation_changed(sender, instance, created=False, raw=False, **kwargs):
         batch.add_subjects(units.place(instance.unit_id), SubjectKind.ORGANISATIONS, 0, +1)
         if old:
             # Its staff now count where it is.
-            citizens.apply_change(batch, Q(employer_id=instance.pk),
-                                  citizens.undo_organisation_unit(instance.pk, old["unit_id"]),
-                                  _communes(units, old["unit_id"], instance.unit_id), units=units)
+            citizens.apply_change(
+                batch,
+                Q(employer_id=instance.pk),
+                citizens.undo_organisation_unit(instance.pk, old["unit_id"]),
+                _communes(units, old["unit_id"], instance.unit_id),
+                units=units,
+            )
         batch.flush()
     instance._stats_old = {"unit_id": instance.unit_id}
 
@@ -276,8 +338,9 @@ def unit_changed(sender, instance, created=False, raw=False, **kwargs):
         # A village merged into another or split (territory.village_changes) is no longer counted
         # among the villages (the community title's eligible); reopened, it counts again.
         batch = Batch()
-        batch.add_subjects(UnitInfo().place(instance.pk), UNIT_KIND[instance.level],
-                           0, -1 if instance.valid_to is not None else +1)
+        batch.add_subjects(
+            UnitInfo().place(instance.pk), UNIT_KIND[instance.level], 0, -1 if instance.valid_to is not None else +1
+        )
         batch.flush()
     elif old and old["parent_id"] != instance.parent_id:
         # A village moved to another commune (an administrative correction, rare). Unit.save()

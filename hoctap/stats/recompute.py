@@ -21,7 +21,12 @@ from hoctap.assessments.models import Assessment
 from hoctap.assessments.states import HOLDING_STATES
 from hoctap.criteria import validity
 from hoctap.registry.models import (
-    WORKING_AGE_MAX, WORKING_AGE_MIN, ClanBranch, Household, Organisation, Person,
+    WORKING_AGE_MAX,
+    WORKING_AGE_MIN,
+    ClanBranch,
+    Household,
+    Organisation,
+    Person,
 )
 from hoctap.territory.models import Era, Level, Unit
 
@@ -53,8 +58,9 @@ def _years_with_assessments(years, path):
         qs = qs.filter(unit__path__startswith=path)
     found = set(qs.values_list("campaign__year", flat=True).distinct().order_by())
     # and the later years a recognition still holds in (`criteria.validity`, see carried.py)
-    for year, validity_years in qs.filter(state__in=HOLDING_STATES).values_list(
-            "campaign__year", "validity_years").distinct().order_by():
+    for year, validity_years in (
+        qs.filter(state__in=HOLDING_STATES).values_list("campaign__year", "validity_years").distinct().order_by()
+    ):
         found.update(validity.held_years(year, validity_years))
     return sorted(found & set(years)) if years else sorted(found)
 
@@ -73,12 +79,20 @@ def expected(years=None, path: str | None = None, units: UnitInfo | None = None)
         assessments = assessments.filter(unit__path__startswith=path)
     groups = (
         assessments.values("unit_id", "recorded_unit_id", "campaign__year", "title", "state", "classification")
-        .annotate(n=Count("pk")).order_by()
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     for row in groups.iterator(chunk_size=20000):
         place = units.place(row["unit_id"])
-        batch.add_assessment(place, units.recorded_commune(row["recorded_unit_id"], place), row["campaign__year"],
-                             row["title"], row["state"], row["classification"], row["n"])
+        batch.add_assessment(
+            place,
+            units.recorded_commune(row["recorded_unit_id"], place),
+            row["campaign__year"],
+            row["title"],
+            row["state"],
+            row["classification"],
+            row["n"],
+        )
     carried.expected(batch, units, years, path)
     # -- learning-citizen indicators ------------------------------------------------------------
     for year in _years_with_assessments(years, path):
@@ -133,9 +147,12 @@ def _citizen_year(batch: Batch, units: UnitInfo, year: int, path: str | None):
     so a province of millions of people is counted in seconds)."""
     quote = connection.ops.quote_name
     tables = {
-        "assessment": quote(Assessment._meta.db_table), "campaign": quote("assessments_campaign"),
-        "person": quote(Person._meta.db_table), "household": quote(Household._meta.db_table),
-        "organisation": quote(Organisation._meta.db_table), "unit": quote(Unit._meta.db_table),
+        "assessment": quote(Assessment._meta.db_table),
+        "campaign": quote("assessments_campaign"),
+        "person": quote(Person._meta.db_table),
+        "household": quote(Household._meta.db_table),
+        "organisation": quote(Organisation._meta.db_table),
+        "unit": quote(Unit._meta.db_table),
         "holding": ", ".join(f"'{state}'" for state in sorted(HOLDING_STATES)),
     }
     working = f"p.birth_year BETWEEN {int(year) - WORKING_AGE_MAX} AND {int(year) - WORKING_AGE_MIN}"
@@ -148,18 +165,31 @@ def _citizen_year(batch: Batch, units: UnitInfo, year: int, path: str | None):
         resident_scope = f"JOIN {tables['unit']} u ON u.id = p.unit_id AND u.path LIKE %s"
         staff_scope = f"JOIN {tables['unit']} u ON u.id = o.unit_id AND u.path LIKE %s"
     with connection.cursor() as cursor:
-        cursor.execute(with_clause + RESIDENTS_SQL.format(working=working, in_group=in_group, scope=resident_scope,
-                                                          **tables), params + ([path + "%"] if path else []))
+        cursor.execute(
+            with_clause + RESIDENTS_SQL.format(working=working, in_group=in_group, scope=resident_scope, **tables),
+            params + ([path + "%"] if path else []),
+        )
         for unit_id, adults, adults_citizens, held, digital, proficient in cursor.fetchall():
-            batch.add_citizen(units.place(unit_id), year,
-                              [int(adults or 0), int(adults_citizens or 0), 0, 0, int(held or 0), int(digital or 0),
-                               int(proficient or 0)])
+            batch.add_citizen(
+                units.place(unit_id),
+                year,
+                [
+                    int(adults or 0),
+                    int(adults_citizens or 0),
+                    0,
+                    0,
+                    int(held or 0),
+                    int(digital or 0),
+                    int(proficient or 0),
+                ],
+            )
         # The registry's half of the digital-skills rule is in RESIDENTS_SQL; the assessment's half
         # (digital.py) adds the citizens whom only their scores show to have digital skills.
         for unit_id, count in digital_rule.assessment_only_counts(year, path).items():
             batch.add_citizen(units.place(unit_id), year, [0, 0, 0, 0, 0, count, 0])
-        cursor.execute(with_clause + STAFF_SQL.format(scope=staff_scope, **tables),
-                       params + ([path + "%"] if path else []))
+        cursor.execute(
+            with_clause + STAFF_SQL.format(scope=staff_scope, **tables), params + ([path + "%"] if path else [])
+        )
         for unit_id, staff, staff_citizens in cursor.fetchall():
             batch.add_citizen(units.place(unit_id), year, [0, 0, int(staff), int(staff_citizens or 0), 0, 0, 0])
 
@@ -181,7 +211,9 @@ def _subject_counts(batch: Batch, units: UnitInfo, path: str | None):
     people = (
         under(Person.objects.filter(household__isnull=False), "unit__path")
         .filter(birth_year__gte=years[0] - WORKING_AGE_MAX, birth_year__lte=years[-1] - WORKING_AGE_MIN)
-        .values("unit_id", "birth_year").annotate(n=Count("pk")).order_by()
+        .values("unit_id", "birth_year")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     for row in people.iterator(chunk_size=20000):
         place = units.place(row["unit_id"])
@@ -191,6 +223,7 @@ def _subject_counts(batch: Batch, units: UnitInfo, path: str | None):
 
 
 # -- stored rows, in the same shape ------------------------------------------------------------
+
 
 def _in_scope(model, years, path):
     qs = model.objects.all()
@@ -208,7 +241,8 @@ def stored(years=None, path: str | None = None) -> dict[str, dict[tuple, tuple]]
     rows = _in_scope(Tally, years, path).values_list("unit_id", "year", "title", "classification", *COUNTS)
     out["tally"] = {tuple(r[:4]): tuple(r[4:]) for r in rows.iterator(chunk_size=20000)}
     rows = _in_scope(RecordedTally, years, path).values_list(
-        "recorded_unit_id", "unit_id", "year", "title", "classification", *COUNTS)
+        "recorded_unit_id", "unit_id", "year", "title", "classification", *COUNTS
+    )
     out["recorded"] = {tuple(r[:5]): tuple(r[5:]) for r in rows.iterator(chunk_size=20000)}
     rows = _in_scope(CitizenTally, years, path).values_list("unit_id", "year", *CitizenTally.COUNTS)
     out["citizen"] = {tuple(r[:2]): tuple(r[2:]) for r in rows.iterator(chunk_size=20000)}
@@ -301,26 +335,55 @@ def _replace(batch: Batch, years, path) -> int:
         qs.delete()
     rows = as_rows(batch)
     tally = [
-        Tally(unit_id=k[0], level=batch.tally_meta[k][0], parent_id=batch.tally_meta[k][1], year=k[1], title=k[2],
-              classification=k[3], **dict(zip(COUNTS, v)))
+        Tally(
+            unit_id=k[0],
+            level=batch.tally_meta[k][0],
+            parent_id=batch.tally_meta[k][1],
+            year=k[1],
+            title=k[2],
+            classification=k[3],
+            **dict(zip(COUNTS, v, strict=True)),
+        )
         for k, v in rows["tally"].items()
     ]
     recorded = [
-        RecordedTally(recorded_unit_id=k[0], unit_id=k[1], year=k[2], title=k[3], classification=k[4],
-                      **dict(zip(COUNTS, v)))
+        RecordedTally(
+            recorded_unit_id=k[0],
+            unit_id=k[1],
+            year=k[2],
+            title=k[3],
+            classification=k[4],
+            **dict(zip(COUNTS, v, strict=True)),
+        )
         for k, v in rows["recorded"].items()
     ]
     citizen = [
-        CitizenTally(unit_id=k[0], level=batch.citizen_meta[k][0], parent_id=batch.citizen_meta[k][1], year=k[1],
-                     **dict(zip(CitizenTally.COUNTS, v)))
+        CitizenTally(
+            unit_id=k[0],
+            level=batch.citizen_meta[k][0],
+            parent_id=batch.citizen_meta[k][1],
+            year=k[1],
+            **dict(zip(CitizenTally.COUNTS, v, strict=True)),
+        )
         for k, v in rows["citizen"].items()
     ]
     subjects = [
-        SubjectCount(unit_id=k[0], level=batch.subject_meta[k][0], parent_id=batch.subject_meta[k][1], kind=k[1],
-                     year=k[2], count=v[0])
+        SubjectCount(
+            unit_id=k[0],
+            level=batch.subject_meta[k][0],
+            parent_id=batch.subject_meta[k][1],
+            kind=k[1],
+            year=k[2],
+            count=v[0],
+        )
         for k, v in rows["subjects"].items()
     ]
-    for model, objects in ((Tally, tally), (RecordedTally, recorded), (CitizenTally, citizen), (SubjectCount, subjects)):
+    for model, objects in (
+        (Tally, tally),
+        (RecordedTally, recorded),
+        (CitizenTally, citizen),
+        (SubjectCount, subjects),
+    ):
         model.objects.bulk_create(objects, batch_size=5000)
     return len(tally) + len(recorded) + len(citizen) + len(subjects)
 

@@ -26,8 +26,11 @@ PARTS = (
 
 
 def _columns(indicators) -> list[Column]:
-    return [Column(f"{indicator}.{part}", label, kind, group=indicator.label)
-            for indicator in indicators for part, label, kind in PARTS]
+    return [
+        Column(f"{indicator}.{part}", label, kind, group=indicator.label)
+        for indicator in indicators
+        for part, label, kind in PARTS
+    ]
 
 
 def _line(data, applied: Targets, unit, indicators, year, child=None) -> dict:
@@ -60,9 +63,12 @@ def _indicator_figures(indicators, coverage: bool = False):
             total["reporting"] = value.covered
             if value.expected:
                 # The honest-coverage rule: say over how many communes the shares stand.
-                notes.append(_("%(covered)s/%(expected)s xã đã báo cáo năng lực Hội.") % {
-                    "covered": value.covered, "expected": value.expected})
+                notes.append(
+                    _("%(covered)s/%(expected)s xã đã báo cáo năng lực Hội.")
+                    % {"covered": value.covered, "expected": value.expected}
+                )
         return SectionFigures(total, children, notes)
+
     return compute
 
 
@@ -72,9 +78,19 @@ CAPACITY = [Indicator.CHAIR_IN_CLC, Indicator.OFFICERS_IT, Indicator.BRIEFED, In
 REPORTING = Column("reporting", pgettext_lazy("report column", "Xã đã báo cáo"), "count")
 
 SECTIONS = [
-    Section("citizens", _("Công dân học tập trong các mô hình học tập"), 20, _columns(CITIZEN_SHARES),
-            _indicator_figures(CITIZEN_SHARES)),
+    Section(
+        "citizens",
+        _("Công dân học tập trong các mô hình học tập"),
+        20,
+        _columns(CITIZEN_SHARES),
+        _indicator_figures(CITIZEN_SHARES),
+    ),
     Section("digital", _("Công dân học tập có kỹ năng số"), 30, _columns(DIGITAL), _indicator_figures(DIGITAL)),
-    Section("capacity", _("Năng lực Hội Khuyến học"), 40, [REPORTING, *_columns(CAPACITY)],
-            _indicator_figures(CAPACITY, coverage=True)),
+    Section(
+        "capacity",
+        _("Năng lực Hội Khuyến học"),
+        40,
+        [REPORTING, *_columns(CAPACITY)],
+        _indicator_figures(CAPACITY, coverage=True),
+    ),
 ]

@@ -88,7 +88,6 @@ class Place:
             yield self.village_id, "village", self.commune_id
 
 
-
 def place_of(level: str, path: str) -> Place | None:
     """From a unit's level and materialised path (no query): a village counts in itself and its
     commune; a commune in itself; anything else (a province or the nation) has no tally row and
@@ -128,8 +127,9 @@ class UnitInfo:
         self.load([unit_id])
         return place_of(*self.cache[unit_id]) if unit_id in self.cache else None
 
-    def carried_recorded_commune(self, recorded_unit_id: int | None, place: Place | None, assessment_year: int,
-                                 year: int) -> int | None:
+    def carried_recorded_commune(
+        self, recorded_unit_id: int | None, place: Place | None, assessment_year: int, year: int
+    ) -> int | None:
         """Where a recognition carried into `year` counts on the map in force that year: where it
         was recorded while the map is the same, else (an old-map recognition carried past the
         2025 reform) the commune the subject lives in now."""
@@ -166,13 +166,30 @@ class Batch:
         self.subject_meta: dict[tuple, tuple[str, int]] = {}
 
     # -- assessments ------------------------------------------------------------------------
-    def add_assessment(self, place: Place | None, recorded_commune_id: int, year: int, title: str, state: str | None,
-                       classification: str, sign: int = 1, replaced: bool = False):
-        self._add_counts(place, recorded_commune_id, year, title, classification,
-                         ZERO if replaced else state_vector(state), sign)
+    def add_assessment(
+        self,
+        place: Place | None,
+        recorded_commune_id: int,
+        year: int,
+        title: str,
+        state: str | None,
+        classification: str,
+        sign: int = 1,
+        replaced: bool = False,
+    ):
+        self._add_counts(
+            place, recorded_commune_id, year, title, classification, ZERO if replaced else state_vector(state), sign
+        )
 
-    def add_carried(self, place: Place | None, recorded_commune_id: int | None, year: int, title: str,
-                    classification: str, sign: int = 1):
+    def add_carried(
+        self,
+        place: Place | None,
+        recorded_commune_id: int | None,
+        year: int,
+        title: str,
+        classification: str,
+        sign: int = 1,
+    ):
         """One subject holding `title` during `year` through an earlier recognition (see
         `carried_years`)."""
         self._add_counts(place, recorded_commune_id, year, title, classification, CARRIED, sign)
@@ -217,33 +234,63 @@ class Batch:
             self.subject_meta[(unit_id, kind, year)] = (level, parent_id)
 
     def is_empty(self) -> bool:
-        return not any(any(v) for v in self.tally.values()) and not any(any(v) for v in self.recorded.values()) \
-            and not any(any(v) for v in self.citizen.values()) and not any(self.subjects.values())
+        return (
+            not any(any(v) for v in self.tally.values())
+            and not any(any(v) for v in self.recorded.values())
+            and not any(any(v) for v in self.citizen.values())
+            and not any(self.subjects.values())
+        )
 
     def flush(self):
         """Write every non-zero delta: tables in a fixed order, rows sorted by key."""
         tally_rows = [
             (unit, *self.tally_meta[(unit, year, title, cls)], year, title, cls, *values)
-            for (unit, year, title, cls), values in sorted(self.tally.items()) if any(values)
+            for (unit, year, title, cls), values in sorted(self.tally.items())
+            if any(values)
         ]
         recorded_rows = [(*key, *values) for key, values in sorted(self.recorded.items()) if any(values)]
         citizen_rows = [
             (unit, *self.citizen_meta[(unit, year)], year, *values)
-            for (unit, year), values in sorted(self.citizen.items()) if any(values)
+            for (unit, year), values in sorted(self.citizen.items())
+            if any(values)
         ]
         subject_rows = [
             (unit, *self.subject_meta[(unit, kind, year)], kind, year, count)
-            for (unit, kind, year), count in sorted(self.subjects.items()) if count
+            for (unit, kind, year), count in sorted(self.subjects.items())
+            if count
         ]
         with transaction.atomic():
-            _upsert(Tally, ("unit_id", "level", "parent_id", "year", "title", "classification"),
-                    ("unit_id", "year", "title", "classification"), COUNTS, tally_rows, refresh=("level", "parent_id"))
-            _upsert(RecordedTally, ("recorded_unit_id", "unit_id", "year", "title", "classification"),
-                    ("recorded_unit_id", "unit_id", "year", "title", "classification"), COUNTS, recorded_rows)
-            _upsert(CitizenTally, ("unit_id", "level", "parent_id", "year"), ("unit_id", "year"),
-                    CitizenTally.COUNTS, citizen_rows, refresh=("level", "parent_id"))
-            _upsert(SubjectCount, ("unit_id", "level", "parent_id", "kind", "year"), ("unit_id", "kind", "year"),
-                    ("count",), subject_rows, refresh=("level", "parent_id"))
+            _upsert(
+                Tally,
+                ("unit_id", "level", "parent_id", "year", "title", "classification"),
+                ("unit_id", "year", "title", "classification"),
+                COUNTS,
+                tally_rows,
+                refresh=("level", "parent_id"),
+            )
+            _upsert(
+                RecordedTally,
+                ("recorded_unit_id", "unit_id", "year", "title", "classification"),
+                ("recorded_unit_id", "unit_id", "year", "title", "classification"),
+                COUNTS,
+                recorded_rows,
+            )
+            _upsert(
+                CitizenTally,
+                ("unit_id", "level", "parent_id", "year"),
+                ("unit_id", "year"),
+                CitizenTally.COUNTS,
+                citizen_rows,
+                refresh=("level", "parent_id"),
+            )
+            _upsert(
+                SubjectCount,
+                ("unit_id", "level", "parent_id", "kind", "year"),
+                ("unit_id", "kind", "year"),
+                ("count",),
+                subject_rows,
+                refresh=("level", "parent_id"),
+            )
         self.__init__()
 
 
@@ -261,7 +308,7 @@ def _upsert(model, key_columns, conflict_columns, count_columns, rows, refresh=(
     chunk = max(1, 900 // len(columns))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
-            part = rows[start:start + chunk]
+            part = rows[start : start + chunk]
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
                 f"VALUES {', '.join([placeholders] * len(part))} "

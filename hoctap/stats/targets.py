@@ -30,7 +30,6 @@ class Applied:
     unit_id: int | None = None
 
 
-
 class Targets:
     """All targets that can apply to `units`, read in two queries."""
 
@@ -53,7 +52,8 @@ class Targets:
                 self.old_provinces[province_id] |= mapping.get(province_id, set())
         if communes:
             pairs = UnitLineage.objects.filter(new_unit_id__in=set(communes.values())).values_list(
-                "new_unit_id", "old_unit__path")
+                "new_unit_id", "old_unit__path"
+            )
             olds = defaultdict(set)
             for new_commune, old_path in pairs:
                 ids = path_ids(old_path)
@@ -66,7 +66,7 @@ class Targets:
         for target in Target.objects.filter(Q(unit_id__in=ids) | Q(unit__isnull=True)):
             self.by_key[(target.unit_id, target.indicator, target.year)] = target
         self.milestones: dict[str, list[int]] = defaultdict(list)
-        for (unit_id, indicator, year) in self.by_key:
+        for unit_id, indicator, year in self.by_key:
             if unit_id is None:
                 self.milestones[indicator].append(year)
         for years in self.milestones.values():

@@ -1,17 +1,17 @@
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _, pgettext
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
-from hoctap.core.limits import is_year, year_choices
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core import imports as engine
 from hoctap.core.exports import XLSX_CONTENT_TYPE, ExportColumn, xlsx_response
+from hoctap.core.limits import is_year, year_choices
 from hoctap.members import services as member_services
 from hoctap.territory.models import Era, Level, Unit, path_ids
 from hoctap.web.shortcuts import download
@@ -27,27 +27,34 @@ from .models import AssociationCapacity, Target
 EXPORT_TABLES = ("indicators", "children", "series")
 
 
-@login_required
 def year_comparison(request, unit_id):
     """A commune's titles recognised per year since 2021 (the five-year review), with the years of
     the old map by old commune and the villages' lines (`history.compare_years`)."""
     scope = scope_for(request)
-    commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE).select_related("parent"),
-                               pk=unit_id)
-    return render(request, "stats/year_comparison.html", {
-        "commune": commune, "cmp": history.compare_years(commune),
-        "can_record_villages": scope.can(Capability.MANAGE_TERRITORY, commune),
-    })
+    commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE).select_related("parent"), pk=unit_id)
+    return render(
+        request,
+        "stats/year_comparison.html",
+        {
+            "commune": commune,
+            "cmp": history.compare_years(commune),
+            "can_record_villages": scope.can(Capability.MANAGE_TERRITORY, commune),
+        },
+    )
 
 
 def _board(request, unit):
     form = DashboardForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
-    return build(unit, year=params.get("year"), map=params.get("map") or CURRENT, focus=params.get("focus"),
-                 scope=scope_for(request)), form
+    return build(
+        unit,
+        year=params.get("year"),
+        map=params.get("map") or CURRENT,
+        focus=params.get("focus"),
+        scope=scope_for(request),
+    ), form
 
 
-@login_required
 def home(request):
     scope = scope_for(request)
     units = scope.home_units()
@@ -56,7 +63,6 @@ def home(request):
     return redirect("stats:dashboard", unit_id=units[0].pk)
 
 
-@login_required
 def dashboard(request, unit_id):
     scope = scope_for(request)
     unit = scope.get_or_404(Unit.objects.select_related("parent"), pk=unit_id)
@@ -66,15 +72,26 @@ def dashboard(request, unit_id):
     query = request.GET.urlencode()
     title_counts = [
         (line.short, board.figures.title_counts(line.indicator, board.year))
-        for line in board.lines if line.indicator in TITLE_INDICATORS
+        for line in board.lines
+        if line.indicator in TITLE_INDICATORS
     ]
-    return render(request, "stats/dashboard.html", {
-        "board": board, "form": form, "unit": unit, "ancestors": ancestors, "query": query,
-        "year_choices": year_choices(PLAN_FIRST_YEAR, board.year), "title_counts": title_counts,
-        "can_capacity": unit.level == Level.COMMUNE and unit.era == Era.CURRENT
-        and scope.can(Capability.REPORT, unit),
-        "status_label": status_label,
-    })
+    return render(
+        request,
+        "stats/dashboard.html",
+        {
+            "board": board,
+            "form": form,
+            "unit": unit,
+            "ancestors": ancestors,
+            "query": query,
+            "year_choices": year_choices(PLAN_FIRST_YEAR, board.year),
+            "title_counts": title_counts,
+            "can_capacity": unit.level == Level.COMMUNE
+            and unit.era == Era.CURRENT
+            and scope.can(Capability.REPORT, unit),
+            "status_label": status_label,
+        },
+    )
 
 
 def _visible(scope, unit):
@@ -85,17 +102,19 @@ def _export_rows(board, table):
     pct = lambda v: round(float(v), 2) if v is not None else None  # noqa: E731
     if table == "indicators":
         columns = [
-            ExportColumn(_("Chỉ số"), lambda l: l.label, 50),
-            ExportColumn(_("Năm"), lambda l: board.year, 8),
-            ExportColumn(_("Tử số"), lambda l: float(l.value.numerator) if l.value.numerator is not None else None),
-            ExportColumn(_("Mẫu số"), lambda l: float(l.value.denominator) if l.value.denominator else None),
-            ExportColumn(_("Nguồn mẫu số"), lambda l: l.value.source or ""),
-            ExportColumn(_("Tỷ lệ (%)"), lambda l: pct(l.rate)),
-            ExportColumn(_("Chỉ tiêu (%)"), lambda l: pct(l.target.value) if l.target else None),
-            ExportColumn(_("Hạn chỉ tiêu"), lambda l: l.target.deadline if l.target else None),
-            ExportColumn(_("Tình trạng"), lambda l: status_label(l.status)),
-            ExportColumn(_("Năm dự kiến đạt"), lambda l: l.projected),
-            ExportColumn(_("Ước tính"), lambda l: "x" if l.value.approximate else ""),
+            ExportColumn(_("Chỉ số"), lambda line: line.label, 50),
+            ExportColumn(_("Năm"), lambda line: board.year, 8),
+            ExportColumn(
+                _("Tử số"), lambda line: float(line.value.numerator) if line.value.numerator is not None else None
+            ),
+            ExportColumn(_("Mẫu số"), lambda line: float(line.value.denominator) if line.value.denominator else None),
+            ExportColumn(_("Nguồn mẫu số"), lambda line: line.value.source or ""),
+            ExportColumn(_("Tỷ lệ (%)"), lambda line: pct(line.rate)),
+            ExportColumn(_("Chỉ tiêu (%)"), lambda line: pct(line.target.value) if line.target else None),
+            ExportColumn(_("Hạn chỉ tiêu"), lambda line: line.target.deadline if line.target else None),
+            ExportColumn(_("Tình trạng"), lambda line: status_label(line.status)),
+            ExportColumn(_("Năm dự kiến đạt"), lambda line: line.projected),
+            ExportColumn(_("Ước tính"), lambda line: "x" if line.value.approximate else ""),
         ]
         return columns, board.lines
     if table == "children":
@@ -117,7 +136,6 @@ def _export_rows(board, table):
     return columns, [(line,) for line in board.lines]
 
 
-@login_required
 def export(request, unit_id, table):
     scope = scope_for(request)
     unit = scope.get_or_404(Unit.objects.all(), pk=unit_id)
@@ -144,28 +162,35 @@ def _ethnicity_cut(request, unit_id):
     return scope, unit, by_ethnicity.cut(unit, year)
 
 
-@login_required
 def ethnicity(request, unit_id):
     scope, unit, cut = _ethnicity_cut(request, unit_id)
     visible = _visible(scope, unit)
-    return render(request, "stats/ethnicity.html", {
-        "cut": cut, "unit": unit, "ancestors": [a for a in unit.ancestors() if a.pk in visible],
-        "year_choices": year_choices(PLAN_FIRST_YEAR, cut.year), "small_cell": by_ethnicity.SMALL_CELL,
-    })
+    return render(
+        request,
+        "stats/ethnicity.html",
+        {
+            "cut": cut,
+            "unit": unit,
+            "ancestors": [a for a in unit.ancestors() if a.pk in visible],
+            "year_choices": year_choices(PLAN_FIRST_YEAR, cut.year),
+            "small_cell": by_ethnicity.SMALL_CELL,
+        },
+    )
 
 
-@login_required
 def ethnicity_export(request, unit_id):
     _scope, unit, cut = _ethnicity_cut(request, unit_id)
 
-    note = str(_("“<5”: dưới 5 người, không hiển thị để bảo vệ dữ liệu cá nhân; “—”: không tính được "
-                 "hoặc tính từ ô bị ẩn."))
+    note = str(
+        _("“<5”: dưới 5 người, không hiển thị để bảo vệ dữ liệu cá nhân; “—”: không tính được hoặc tính từ ô bị ẩn.")
+    )
 
     def count(column):
         def value(row):
             if isinstance(row, str):
                 return ""
             return row.shown(column) if row.shown(column) is not None else by_ethnicity.HIDDEN
+
         return value
 
     def share(name):
@@ -173,6 +198,7 @@ def ethnicity_export(request, unit_id):
             if isinstance(row, str):
                 return ""
             return round(float(row.share(name)) * 100, 2) if row.share(name) is not None else by_ethnicity.NOT_SHOWN
+
         return value
 
     columns = [
@@ -186,11 +212,11 @@ def ethnicity_export(request, unit_id):
         ExportColumn(_("Tỷ lệ thành thạo (%)"), share("proficient_share")),
     ]
     prefix, stem = pgettext("file name", "thong-ke"), pgettext("file name", "cdht-theo-dan-toc")
-    return xlsx_response(f"{prefix}-{unit.code}-{cut.year}-{stem}", _("Theo dân tộc"), columns,
-                         [*cut.rows, cut.total, note])
+    return xlsx_response(
+        f"{prefix}-{unit.code}-{cut.year}-{stem}", _("Theo dân tộc"), columns, [*cut.rows, cut.total, note]
+    )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def capacity_edit(request, unit_id, year):
     scope = scope_for(request)
@@ -198,7 +224,8 @@ def capacity_edit(request, unit_id, year):
     if not is_year(year):
         raise Http404
     instance = AssociationCapacity.objects.filter(unit=commune, year=year).first() or AssociationCapacity(
-        unit=commune, year=year)
+        unit=commune, year=year
+    )
     # What the association's own lists show (hoctap.members). Offered, never written by itself: a
     # commune reports when its officer saves this form, so a partial list never counts as a report.
     from_records = member_services.capacity_counts(commune, year)
@@ -210,25 +237,37 @@ def capacity_edit(request, unit_id, year):
         scope.save(form.save(commit=False), Capability.REPORT)
         messages.success(request, _("Đã lưu số liệu năng lực Hội năm %(year)s.") % {"year": year})
         return redirect(f"{reverse('stats:dashboard', args=[commune.pk])}?year={year}&focus=chair_in_clc")
-    return render(request, "stats/capacity_form.html", {"form": form, "unit": commune, "year": year,
-                                                        "from_records": from_records,
-                                                        "filled": bool(request.GET.get("from_records"))})
+    return render(
+        request,
+        "stats/capacity_form.html",
+        {
+            "form": form,
+            "unit": commune,
+            "year": year,
+            "from_records": from_records,
+            "filled": bool(request.GET.get("from_records")),
+        },
+    )
 
 
-@login_required
 def target_list(request):
     scope = scope_for(request)
     targets = scope.filter(Target.objects.select_related("unit")).order_by("indicator", "year", "unit__sort_key")
     indicator = request.GET.get("indicator", "")
     if indicator in Indicator.values:
         targets = targets.filter(indicator=indicator)
-    return render(request, "stats/target_list.html", {
-        "targets": targets[:500], "indicators": Indicator.choices, "indicator": indicator,
-        "can_edit": scope.can(Capability.REPORT),
-    })
+    return render(
+        request,
+        "stats/target_list.html",
+        {
+            "targets": targets[:500],
+            "indicators": Indicator.choices,
+            "indicator": indicator,
+            "can_edit": scope.can(Capability.REPORT),
+        },
+    )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def target_edit(request, target_id=None):
     scope = scope_for(request)
@@ -251,7 +290,6 @@ def target_edit(request, target_id=None):
     return render(request, "stats/target_form.html", {"form": form, "target": target})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def target_import(request):
     scope = scope_for(request)
@@ -277,7 +315,15 @@ def public_province(request, code):
     form = DashboardForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
     board = build(province, year=params.get("year"), map=CURRENT, focus=params.get("focus"), scope=None)
-    return render(request, "stats/public_province.html", {
-        "board": board, "year_choices": year_choices(PLAN_FIRST_YEAR, board.year), "unit": province, "form": form, "status_label": status_label, "pct": charts.pct,
-    })
-
+    return render(
+        request,
+        "stats/public_province.html",
+        {
+            "board": board,
+            "year_choices": year_choices(PLAN_FIRST_YEAR, board.year),
+            "unit": province,
+            "form": form,
+            "status_label": status_label,
+            "pct": charts.pct,
+        },
+    )

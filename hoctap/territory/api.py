@@ -1,8 +1,8 @@
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from hoctap.core.limits import Id
 from hoctap.accounts.scoping import scope_for
+from hoctap.core.limits import Id
 
 from .models import Era, Unit
 

@@ -35,8 +35,17 @@ def designation_for(unit: Unit | None, year: int) -> AreaDesignation | None:
     return next((found[pk] for pk in ids if pk in found), None)
 
 
-def set_designation(scope, unit: Unit, years: Iterable[int], *, designation: str, basis_number: str,
-                    basis_date, basis_issuer: str, note: str = "") -> list[AreaDesignation]:
+def set_designation(
+    scope,
+    unit: Unit,
+    years: Iterable[int],
+    *,
+    designation: str,
+    basis_number: str,
+    basis_date,
+    basis_issuer: str,
+    note: str = "",
+) -> list[AreaDesignation]:
     """Give `unit` `designation` for each of `years` (replacing what those years held), as the
     scope's user, who must hold the province's right to classify areas over the unit."""
     scope.assert_unit(unit, Capability.CLASSIFY_AREAS)
@@ -46,7 +55,9 @@ def set_designation(scope, unit: Unit, years: Iterable[int], *, designation: str
     saved = []
     with transaction.atomic():
         for year in sorted(set(years)):
-            record = AreaDesignation.objects.filter(unit=unit, year=year).first() or AreaDesignation(unit=unit, year=year)
+            record = AreaDesignation.objects.filter(unit=unit, year=year).first() or AreaDesignation(
+                unit=unit, year=year
+            )
             record.designation, record.basis_number, record.basis_date = designation, basis_number.strip(), basis_date
             record.basis_issuer, record.note = basis_issuer.strip(), note.strip()
             record.full_clean()  # the basis is required, as on the form and in the import

@@ -33,7 +33,8 @@ def load(context, log) -> list[AreaDesignation]:
     for unit in units:
         for year in demo_years():
             record, made = AreaDesignation.objects.get_or_create(
-                unit=unit, year=year, defaults={"designation": codes[unit.code], **BASIS})
+                unit=unit, year=year, defaults={"designation": codes[unit.code], **BASIS}
+            )
             if made:
                 created.append(record)
     names = ", ".join(unit.name for unit in units) or "—"
@@ -61,12 +62,20 @@ def merge_villages(context, log):
     this_year = demo_years()[-1]
     effective_on = not_after_today(datetime.date(this_year, 3, 1))
     change = village_changes.record(
-        Scope(context["users"]["commune_officer"]), commune, kind=VillageChangeKind.MERGE, effective_on=effective_on,
-        from_villages=merging, to_villages=[], receiving=None,
+        Scope(context["users"]["commune_officer"]),
+        commune,
+        kind=VillageChangeKind.MERGE,
+        effective_on=effective_on,
+        from_villages=merging,
+        to_villages=[],
+        receiving=None,
         new_village={"division_type": "Thôn", "short_name": "Nam Bắc"},
-        basis_number="12/NQ-HĐND", basis_date=not_after_today(datetime.date(this_year, 2, 20)),
+        basis_number="12/NQ-HĐND",
+        basis_date=not_after_today(datetime.date(this_year, 2, 20)),
         basis_issuer="Hội đồng nhân dân tỉnh Hưng Yên (dữ liệu mẫu)",
         note="Dữ liệu mẫu: hai thôn nhỏ sáp nhập.",
     )
-    log(f"Sáp nhập thôn: {', '.join(v.name for v in merging)} → {change.receiving.name} "
-        f"({change.effective_on:%d/%m/%Y})")
+    log(
+        f"Sáp nhập thôn: {', '.join(v.name for v in merging)} → {change.receiving.name} "
+        f"({change.effective_on:%d/%m/%Y})"
+    )

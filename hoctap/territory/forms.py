@@ -32,7 +32,9 @@ class VillageForm(forms.Form):
     division_type = forms.ChoiceField(label=_("Loại"), choices=village_kind_choices)
     short_name = forms.CharField(label=_("Tên"), max_length=150)
     code = forms.CharField(
-        label=_("Mã thôn (nếu có)"), max_length=20, required=False,
+        label=_("Mã thôn (nếu có)"),
+        max_length=20,
+        required=False,
         help_text=_("Để trống để hệ thống tự cấp mã."),
     )
 
@@ -65,15 +67,28 @@ class AreaDesignationForm(forms.Form):
 
     designation = forms.ChoiceField(label=_("Loại vùng"))
     year_from = forms.IntegerField(label=_("Từ năm"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
-    year_to = forms.IntegerField(label=_("Đến năm"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False,
-                                 help_text=_("Để trống nếu chỉ một năm."))
+    year_to = forms.IntegerField(
+        label=_("Đến năm"),
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        required=False,
+        help_text=_("Để trống nếu chỉ một năm."),
+    )
     basis_number = forms.CharField(label=_("Số văn bản"), max_length=60, help_text=_("Ví dụ: 861/QĐ-TTg"))
-    basis_date = forms.DateField(label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}),
-                                 input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-    basis_issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200,
-                                   help_text=_("Ví dụ: Thủ tướng Chính phủ; Ủy ban Dân tộc; UBND tỉnh"))
-    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False,
-                           help_text=_("Ví dụ: xã mới hình thành từ các xã khu vực III và khu vực I; tỉnh quyết định xếp khu vực III."))
+    basis_date = forms.DateField(
+        label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
+    basis_issuer = forms.CharField(
+        label=_("Cơ quan ban hành"),
+        max_length=200,
+        help_text=_("Ví dụ: Thủ tướng Chính phủ; Ủy ban Dân tộc; UBND tỉnh"),
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        max_length=300,
+        required=False,
+        help_text=_("Ví dụ: xã mới hình thành từ các xã khu vực III và khu vực I; tỉnh quyết định xếp khu vực III."),
+    )
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,24 +141,38 @@ class VillageChangeForm(forms.Form):
     """A merge or split of one commune's villages (`village_changes.record` checks the rest)."""
 
     kind = forms.ChoiceField(label=_("Loại thay đổi"), choices=VillageChangeKind.choices, widget=forms.RadioSelect)
-    effective_on = forms.DateField(label=_("Ngày hiệu lực"), widget=forms.DateInput(attrs={"type": "date"}),
-                                   input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-    from_villages = VillageChoices(queryset=Unit.objects.none(), label=_("Thôn trước thay đổi"),
-                                   help_text=_("Sáp nhập: các thôn nhập lại. Chia tách: thôn được chia."))
-    to_villages = VillageChoices(queryset=Unit.objects.none(), required=False, label=_("Thôn sau thay đổi"),
-                                 help_text=_("Chọn thôn giữ tên (nếu có); thôn mới ghi tên ở dưới."))
+    effective_on = forms.DateField(
+        label=_("Ngày hiệu lực"), widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
+    from_villages = VillageChoices(
+        queryset=Unit.objects.none(),
+        label=_("Thôn trước thay đổi"),
+        help_text=_("Sáp nhập: các thôn nhập lại. Chia tách: thôn được chia."),
+    )
+    to_villages = VillageChoices(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("Thôn sau thay đổi"),
+        help_text=_("Chọn thôn giữ tên (nếu có); thôn mới ghi tên ở dưới."),
+    )
     new_division_type = forms.ChoiceField(label=_("Loại thôn mới"), choices=village_kind_choices, required=False)
     new_short_name = forms.CharField(label=_("Tên thôn mới (nếu có)"), max_length=150, required=False)
     receiving = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), required=False, label=_("Thôn nhận hộ của thôn giải thể"),
-        help_text=_("Chỉ khi chia tách mà thôn cũ không còn: các hộ chuyển sang thôn này trước, rồi chuyển từng hộ "
-                    "sang đúng thôn trong sổ theo dõi. Để trống: thôn mới nhận."),
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("Thôn nhận hộ của thôn giải thể"),
+        help_text=_(
+            "Chỉ khi chia tách mà thôn cũ không còn: các hộ chuyển sang thôn này trước, rồi chuyển từng hộ "
+            "sang đúng thôn trong sổ theo dõi. Để trống: thôn mới nhận."
+        ),
     )
     basis_number = forms.CharField(label=_("Số văn bản"), max_length=60, help_text=_("Ví dụ: 45/NQ-HĐND"))
-    basis_date = forms.DateField(label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}),
-                                 input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-    basis_issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200,
-                                   help_text=_("Ví dụ: Hội đồng nhân dân tỉnh Hưng Yên"))
+    basis_date = forms.DateField(
+        label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
+    basis_issuer = forms.CharField(
+        label=_("Cơ quan ban hành"), max_length=200, help_text=_("Ví dụ: Hội đồng nhân dân tỉnh Hưng Yên")
+    )
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
     def __init__(self, *args, commune: Unit, **kwargs):

@@ -27,22 +27,38 @@ class AreaDesignationTemplate(ImportTemplate):
     entities = {"designation": gettext_lazy("Loại vùng của đơn vị trong năm")}
     guide = (
         gettext_lazy("Mỗi dòng là loại vùng của một xã hoặc một thôn trong một năm, kèm văn bản làm căn cứ."),
-        gettext_lazy("Mã đơn vị: mã xã, phường, đặc khu (Tổng cục Thống kê) hoặc mã thôn trên hệ thống, theo bản đồ hiện hành."),
-        gettext_lazy("Xã nhận khu vực I, II, III (QĐ 861/QĐ-TTg ngày 04/06/2021 hoặc danh sách sau); thôn nhận «thôn đặc biệt khó khăn» (QĐ 612/QĐ-UBDT ngày 16/09/2021 hoặc danh sách sau)."),
+        gettext_lazy(
+            "Mã đơn vị: mã xã, phường, đặc khu (Tổng cục Thống kê) hoặc mã thôn trên hệ thống, theo bản đồ hiện hành."
+        ),
+        gettext_lazy(
+            "Xã nhận khu vực I, II, III (QĐ 861/QĐ-TTg ngày 04/06/2021 hoặc danh sách sau); thôn nhận «thôn đặc biệt khó khăn» (QĐ 612/QĐ-UBDT ngày 16/09/2021 hoặc danh sách sau)."
+        ),
         gettext_lazy("Thôn không có dòng riêng thì theo loại vùng của xã trong năm đó."),
         gettext_lazy("Dòng trùng đơn vị và năm đã có sẽ thay loại vùng cũ; hồ sơ đã lập giữ loại vùng lúc lập."),
     )
     columns = (
         Column("unit_code", gettext_lazy("Mã đơn vị"), required=True, max_length=20, example="01290", width=14),
         Column("year", gettext_lazy("Năm"), Kind.INTEGER, required=True, example="2026", width=8),
-        Column("designation", gettext_lazy("Loại vùng"), Kind.CHOICE, required=True,
-               choices=tuple(Designation.choices), width=26),
-        Column("basis_number", gettext_lazy("Số văn bản"), required=True, max_length=60, example="861/QĐ-TTg",
-               width=18),
-        Column("basis_date", gettext_lazy("Ngày ban hành"), Kind.DATE, required=True, example="04/06/2021",
-               width=14),
-        Column("basis_issuer", gettext_lazy("Cơ quan ban hành"), required=True, max_length=200,
-               example="Thủ tướng Chính phủ", width=26),
+        Column(
+            "designation",
+            gettext_lazy("Loại vùng"),
+            Kind.CHOICE,
+            required=True,
+            choices=tuple(Designation.choices),
+            width=26,
+        ),
+        Column(
+            "basis_number", gettext_lazy("Số văn bản"), required=True, max_length=60, example="861/QĐ-TTg", width=18
+        ),
+        Column("basis_date", gettext_lazy("Ngày ban hành"), Kind.DATE, required=True, example="04/06/2021", width=14),
+        Column(
+            "basis_issuer",
+            gettext_lazy("Cơ quan ban hành"),
+            required=True,
+            max_length=200,
+            example="Thủ tướng Chính phủ",
+            width=26,
+        ),
         Column("note", gettext_lazy("Ghi chú"), max_length=300, width=30),
     )
 
@@ -60,12 +76,14 @@ class AreaDesignationTemplate(ImportTemplate):
     def check(self, rows, run):
         codes = {row["unit_code"] for row in rows if row["unit_code"]}
         units = {
-            unit.code: unit for unit in Unit.objects.filter(
-                era=Era.CURRENT, level__in=[Level.COMMUNE, Level.VILLAGE], code__in=codes)
+            unit.code: unit
+            for unit in Unit.objects.filter(era=Era.CURRENT, level__in=[Level.COMMUNE, Level.VILLAGE], code__in=codes)
         }
         existing = {
-            (record.unit_id, record.year): record for record in AreaDesignation.objects.filter(
-                unit__in=units.values(), year__in={row["year"] for row in rows if row["year"]})
+            (record.unit_id, record.year): record
+            for record in AreaDesignation.objects.filter(
+                unit__in=units.values(), year__in={row["year"] for row in rows if row["year"]}
+            )
         }
         for row in rows:
             year = row["year"]
@@ -97,8 +115,9 @@ class AreaDesignationTemplate(ImportTemplate):
     def apply(self, rows, run):
         for row in rows:
             if row.data.get("outcome") in (Outcome.CREATE, Outcome.CHANGE):
-                record = AreaDesignation.objects.filter(unit_id=row.data["unit_id"], year=row["year"]).first() \
-                    or AreaDesignation(unit_id=row.data["unit_id"], year=row["year"])
+                record = AreaDesignation.objects.filter(
+                    unit_id=row.data["unit_id"], year=row["year"]
+                ).first() or AreaDesignation(unit_id=row.data["unit_id"], year=row["year"])
                 for key in FIELDS:
                     setattr(record, key, (row[key] or "") if key != "basis_date" else row[key])
                 run.scope.save(record, Capability.CLASSIFY_AREAS)

@@ -159,8 +159,13 @@ class LoadResult:
 
     @property
     def changed(self) -> bool:
-        return bool(sum(self.created.values()) or sum(self.updated.values()) or self.lineage_created
-                    or self.lineage_updated or self.lineage_deleted)
+        return bool(
+            sum(self.created.values())
+            or sum(self.updated.values())
+            or self.lineage_created
+            or self.lineage_updated
+            or self.lineage_deleted
+        )
 
 
 def clean_name(raw: str, division_type: str) -> tuple[str, str]:
@@ -179,8 +184,7 @@ def _province_record(era, code: str, raw_name: str, centrally_run: frozenset, na
     is_city = code in centrally_run
     division_type = "thành phố trung ương" if is_city else "tỉnh"
     name, short = clean_name(raw_name, division_type)
-    return Record(era, Level.PROVINCE, code, name, short, division_type, is_city, nation_key,
-                  valid_from, valid_to)
+    return Record(era, Level.PROVINCE, code, name, short, division_type, is_city, nation_key, valid_from, valid_to)
 
 
 def read_package() -> PackageMap:
@@ -212,12 +216,18 @@ def read_package() -> PackageMap:
         note_fix("tỉnh hiện hành", code, item["name"], rec.name)
         cur_prov[item["code"]] = rec
         records.append(rec)
-    python_cities = {f"{p.code.value:02d}" for p in current.PROVINCE_MAPPING.values()
-                     if p.division_type.value == "thành phố trung ương"}
+    python_cities = {
+        f"{p.code.value:02d}"
+        for p in current.PROVINCE_MAPPING.values()
+        if p.division_type.value == "thành phố trung ương"
+    }
     if python_cities != CURRENT_CENTRALLY_RUN:
-        notes.append("gói đánh dấu thành phố trung ương (đối tượng Python): "
-                     + ", ".join(sorted(python_cities)) + "; dùng danh sách chính thức: "
-                     + ", ".join(sorted(CURRENT_CENTRALLY_RUN)))
+        notes.append(
+            "gói đánh dấu thành phố trung ương (đối tượng Python): "
+            + ", ".join(sorted(python_cities))
+            + "; dùng danh sách chính thức: "
+            + ", ".join(sorted(CURRENT_CENTRALLY_RUN))
+        )
     json_codes = {p["code"] for p in nested}
     if json_codes != set(current.PROVINCE_MAPPING):
         raise ValueError("vietnam-provinces: JSON and Python province lists differ")
@@ -230,8 +240,16 @@ def read_package() -> PackageMap:
         name, short = clean_name(w.name, division_type)
         note_fix("xã hiện hành", code, w.name, name)
         cur_ward[w.code.value] = Record(
-            Era.CURRENT, Level.COMMUNE, code, name, short, division_type, False,
-            cur_prov[w.province_code.value].key, REFORM_DATE, None,
+            Era.CURRENT,
+            Level.COMMUNE,
+            code,
+            name,
+            short,
+            division_type,
+            False,
+            cur_prov[w.province_code.value].key,
+            REFORM_DATE,
+            None,
         )
 
     # Legacy provinces, districts, communes.
@@ -248,12 +266,14 @@ def read_package() -> PackageMap:
         division_type = d.division_type.value
         province = leg_prov[d.province_code.value]
         if division_type == "thành phố":
-            division_type = ("thành phố thuộc thành phố trung ương" if province.is_centrally_run
-                             else "thành phố thuộc tỉnh")
+            division_type = (
+                "thành phố thuộc thành phố trung ương" if province.is_centrally_run else "thành phố thuộc tỉnh"
+            )
         name, short = clean_name(d.name, division_type)
         note_fix("huyện cũ", code, d.name, name)
-        leg_dist[d.code.value] = Record(Era.LEGACY, Level.DISTRICT, code, name, short, division_type, False,
-                                        province.key, None, LAST_LEGACY_DAY)
+        leg_dist[d.code.value] = Record(
+            Era.LEGACY, Level.DISTRICT, code, name, short, division_type, False, province.key, None, LAST_LEGACY_DAY
+        )
     records.extend(leg_dist.values())
     leg_ward = {}
     ward_district = {}
@@ -261,8 +281,18 @@ def read_package() -> PackageMap:
         code = f"{w.code.value:05d}"
         name, short = clean_name(w.name, w.division_type.value)
         note_fix("xã cũ", code, w.name, name)
-        leg_ward[w.code.value] = Record(Era.LEGACY, Level.COMMUNE, code, name, short, w.division_type.value, False,
-                                        leg_dist[w.district_code.value].key, None, LAST_LEGACY_DAY)
+        leg_ward[w.code.value] = Record(
+            Era.LEGACY,
+            Level.COMMUNE,
+            code,
+            name,
+            short,
+            w.division_type.value,
+            False,
+            leg_dist[w.district_code.value].key,
+            None,
+            LAST_LEGACY_DAY,
+        )
         ward_district[w.code.value] = w.district_code.value
     district_province = {d.code.value: d.province_code.value for d in legacy.DISTRICT_MAPPING.values()}
 
@@ -282,13 +312,17 @@ def read_package() -> PackageMap:
     if unknown_old:
         notes.append(
             f"bảng chuyển đổi có {len(unknown_old)} mã xã cũ không có trong danh mục cũ của gói, bỏ qua: "
-            + "; ".join(f"{c:05d} (huyện {e.old_ward.district_code:03d}) → "
-                        + ", ".join(f"{n.code:05d}" for n in e.new_wards) for c, e in sorted(unknown_old))
+            + "; ".join(
+                f"{c:05d} (huyện {e.old_ward.district_code:03d}) → " + ", ".join(f"{n.code:05d}" for n in e.new_wards)
+                for c, e in sorted(unknown_old)
+            )
         )
     for old_code, new, partial, why in _reconcile_unmapped(leg_ward, ward_district, cur_ward, successors):
         successors.setdefault(old_code, {})[new] = partial
-        notes.append(f"kế thừa suy ra cho {leg_ward[old_code].name} ({old_code:05d}) → "
-                     f"{cur_ward[new].name} ({new:05d}){' [một phần]' if partial else ''}: {why}")
+        notes.append(
+            f"kế thừa suy ra cho {leg_ward[old_code].name} ({old_code:05d}) → "
+            f"{cur_ward[new].name} ({new:05d}){' [một phần]' if partial else ''}: {why}"
+        )
 
     # Current communes with no source: the special zones formed from island districts without
     # communes. Derived, then announced, so a change of data shows up.
@@ -296,8 +330,9 @@ def read_package() -> PackageMap:
     no_source = sorted(c for c in cur_ward if c not in with_source)
     for c in no_source:
         cur_ward[c] = replace(cur_ward[c], has_no_source=True)
-    notes.append("đơn vị mới không có đơn vị cũ nguồn: "
-                 + ", ".join(f"{cur_ward[c].name} ({c:05d})" for c in no_source))
+    notes.append(
+        "đơn vị mới không có đơn vị cũ nguồn: " + ", ".join(f"{cur_ward[c].name} ({c:05d})" for c in no_source)
+    )
     records.extend(cur_ward.values())
     records.extend(leg_ward.values())
 
@@ -315,8 +350,10 @@ def read_package() -> PackageMap:
     table = {(o, n.code) for o, e in province_conversion.OLD_TO_NEW.items() for n in e.new_provinces}
     derived = {(o, n) for o, ns in province_flows.items() for n in ns}
     for o, n in sorted(table - derived):
-        notes.append(f"bảng tỉnh của gói ghi {leg_prov[o].name} → {cur_prov[n].name}, "
-                     "nhưng không xã nào đi theo đường đó: bỏ qua")
+        notes.append(
+            f"bảng tỉnh của gói ghi {leg_prov[o].name} → {cur_prov[n].name}, "
+            "nhưng không xã nào đi theo đường đó: bỏ qua"
+        )
     for o, n in sorted(derived - table):
         notes.append(f"{leg_prov[o].name} → {cur_prov[n].name} suy từ cấp xã, bảng tỉnh của gói không có")
     for o, ns in province_flows.items():
@@ -369,8 +406,18 @@ def _reconcile_unmapped(leg_ward, ward_district, cur_ward, successors):
 # Writing to the database
 # ----------------------------------------------------------------------------------------------
 _LEVEL_ORDER = [Level.NATION, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
-_MANAGED_FIELDS = ["name", "short_name", "division_type", "is_centrally_run", "parent_id", "name_folded",
-                   "sort_key", "valid_from", "valid_to", "has_no_source"]
+_MANAGED_FIELDS = [
+    "name",
+    "short_name",
+    "division_type",
+    "is_centrally_run",
+    "parent_id",
+    "name_folded",
+    "sort_key",
+    "valid_from",
+    "valid_to",
+    "has_no_source",
+]
 
 
 def load_territories(package: PackageMap | None = None) -> LoadResult:
@@ -396,10 +443,16 @@ def _sync_units(records: list[Record], result: LoadResult) -> dict[tuple, Unit]:
             parent = by_key[r.parent] if r.parent else None
             name, short = normalise(r.name), normalise(r.short_name or r.name)
             values = {
-                "name": name, "short_name": short, "division_type": r.division_type,
-                "is_centrally_run": r.is_centrally_run, "parent_id": parent.pk if parent else None,
-                "name_folded": fold(name), "sort_key": sort_key(short),  # as Unit.save() computes them
-                "valid_from": r.valid_from, "valid_to": r.valid_to, "has_no_source": r.has_no_source,
+                "name": name,
+                "short_name": short,
+                "division_type": r.division_type,
+                "is_centrally_run": r.is_centrally_run,
+                "parent_id": parent.pk if parent else None,
+                "name_folded": fold(name),
+                "sort_key": sort_key(short),  # as Unit.save() computes them
+                "valid_from": r.valid_from,
+                "valid_to": r.valid_to,
+                "has_no_source": r.has_no_source,
             }
             unit = existing.get(r.key)
             if unit is None:
@@ -442,22 +495,22 @@ def _sync_units(records: list[Record], result: LoadResult) -> dict[tuple, Unit]:
     # Villages (created by users under current communes) follow their commune if its path moved.
     for old, new in moved:
         Unit.objects.filter(level=Level.VILLAGE, path__startswith=old).update(
-            path=Replace("path", Value(old), Value(new)))
+            path=Replace("path", Value(old), Value(new))
+        )
     return by_key
 
 
 def _sync_lineage(lineage: dict[tuple, bool], by_key: dict[tuple, Unit], result: LoadResult) -> None:
     desired = {(by_key[o].pk, by_key[n].pk): partial for (o, n), partial in lineage.items()}
-    managed = UnitLineage.objects.filter(
-        old_unit__era=Era.LEGACY, old_unit__level__in=[Level.PROVINCE, Level.COMMUNE]
-    )
+    managed = UnitLineage.objects.filter(old_unit__era=Era.LEGACY, old_unit__level__in=[Level.PROVINCE, Level.COMMUNE])
     existing = {(link.old_unit_id, link.new_unit_id): link for link in managed}
     to_create, to_update = [], []
     for pair, partial in desired.items():
         link = existing.get(pair)
         if link is None:
-            to_create.append(UnitLineage(old_unit_id=pair[0], new_unit_id=pair[1], is_partial=partial,
-                                         effective_on=REFORM_DATE))
+            to_create.append(
+                UnitLineage(old_unit_id=pair[0], new_unit_id=pair[1], is_partial=partial, effective_on=REFORM_DATE)
+            )
         elif link.is_partial != partial or link.effective_on != REFORM_DATE:
             link.is_partial, link.effective_on = partial, REFORM_DATE
             to_update.append(link)
@@ -465,7 +518,7 @@ def _sync_lineage(lineage: dict[tuple, bool], by_key: dict[tuple, Unit], result:
     UnitLineage.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
     UnitLineage.objects.bulk_update(to_update, ["is_partial", "effective_on"], batch_size=BATCH_SIZE)
     for start in range(0, len(stale), BATCH_SIZE):
-        UnitLineage.objects.filter(pk__in=stale[start:start + BATCH_SIZE]).delete()
+        UnitLineage.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
     result.lineage_created = len(to_create)
     result.lineage_updated = len(to_update)
     result.lineage_deleted = len(stale)
@@ -488,8 +541,11 @@ def check_map() -> CheckResult:
     """Counts per era, level and division type, compared with FIGURES; lineage completeness;
     path consistency. Reads the database only."""
     lines, problems = [], []
-    rows = (Unit.objects.values("era", "level", "division_type").annotate(n=Count("id"))
-            .order_by("era", "level", "division_type"))
+    rows = (
+        Unit.objects.values("era", "level", "division_type")
+        .annotate(n=Count("id"))
+        .order_by("era", "level", "division_type")
+    )
     counts: dict[tuple, Counter] = defaultdict(Counter)
     for row in rows:
         counts[(row["era"], row["level"])][row["division_type"]] = row["n"]
@@ -508,17 +564,26 @@ def check_map() -> CheckResult:
             if isinstance(expected, dict):
                 for t in sorted(set(expected) | set(by_type)):
                     if by_type.get(t, 0) != expected.get(t, 0):
-                        problems.append(f"{era} {level} «{t}»: {by_type.get(t, 0):,}, chính thức {expected.get(t, 0):,}")
+                        problems.append(
+                            f"{era} {level} «{t}»: {by_type.get(t, 0):,}, chính thức {expected.get(t, 0):,}"
+                        )
             elif total != expected:
                 problems.append(f"{era} {level}: {total:,}, chính thức {expected:,}")
-    lines.append(f"(số xã cũ Bộ Nội vụ công bố tại 30/06/2025: {OFFICIAL_LEGACY_COMMUNES_30_06_2025:,}; "
-                 f"danh mục cũ của gói: {figure_total(Era.LEGACY, Level.COMMUNE):,})")
+    lines.append(
+        f"(số xã cũ Bộ Nội vụ công bố tại 30/06/2025: {OFFICIAL_LEGACY_COMMUNES_30_06_2025:,}; "
+        f"danh mục cũ của gói: {figure_total(Era.LEGACY, Level.COMMUNE):,})"
+    )
 
-    cities = list(Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE, is_centrally_run=True)
-                  .order_by("code").values_list("code", flat=True))
+    cities = list(
+        Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE, is_centrally_run=True)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     lines.append(f"current  thành phố trực thuộc trung ương: {len(cities)} ({', '.join(cities)})")
     if len(cities) != FIGURES["centrally_run"][Era.CURRENT] or set(cities) != CURRENT_CENTRALLY_RUN:
-        problems.append(f"thành phố trực thuộc trung ương hiện hành: {cities}, chính thức {sorted(CURRENT_CENTRALLY_RUN)}")
+        problems.append(
+            f"thành phố trực thuộc trung ương hiện hành: {cities}, chính thức {sorted(CURRENT_CENTRALLY_RUN)}"
+        )
 
     # Lineage.
     for era, level, attr, label in [
@@ -526,12 +591,16 @@ def check_map() -> CheckResult:
         (Era.LEGACY, Level.PROVINCE, "successor_links", "tỉnh cũ không có đơn vị kế thừa"),
         (Era.CURRENT, Level.PROVINCE, "predecessor_links", "tỉnh mới không có đơn vị cũ"),
     ]:
-        orphans = list(Unit.objects.filter(era=era, level=level, **{f"{attr}__isnull": True})
-                       .values_list("code", flat=True)[:20])
+        orphans = list(
+            Unit.objects.filter(era=era, level=level, **{f"{attr}__isnull": True}).values_list("code", flat=True)[:20]
+        )
         if orphans:
             problems.append(f"{label}: {', '.join(orphans)}")
-    orphans = list(Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, has_no_source=False,
-                                       predecessor_links__isnull=True).values_list("code", flat=True)[:20])
+    orphans = list(
+        Unit.objects.filter(
+            era=Era.CURRENT, level=Level.COMMUNE, has_no_source=False, predecessor_links__isnull=True
+        ).values_list("code", flat=True)[:20]
+    )
     if orphans:
         problems.append(f"xã mới không có đơn vị cũ (và không đánh dấu 'không có nguồn'): {', '.join(orphans)}")
     no_source = list(Unit.objects.filter(has_no_source=True).order_by("code").values_list("name", flat=True))
@@ -549,8 +618,11 @@ def check_map() -> CheckResult:
 
     # Paths (bulk loads bypass Unit.save(), so check them).
     paths = dict(Unit.objects.values_list("id", "path"))
-    bad = [pk for pk, parent in Unit.objects.values_list("id", "parent_id")
-           if paths[pk] != f"{paths[parent] if parent else '/'}{pk}/"]
+    bad = [
+        pk
+        for pk, parent in Unit.objects.values_list("id", "parent_id")
+        if paths[pk] != f"{paths[parent] if parent else '/'}{pk}/"
+    ]
     if bad:
         problems.append(f"{len(bad)} đơn vị có đường dẫn (path) sai, ví dụ id {bad[:5]}")
     return CheckResult(lines=lines, problems=problems)

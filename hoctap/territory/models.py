@@ -79,7 +79,8 @@ class Unit(models.Model):
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     has_no_source = models.BooleanField(
-        _("không có đơn vị cũ tương ứng"), default=False,
+        _("không có đơn vị cũ tương ứng"),
+        default=False,
         help_text=_("Đặc khu hình thành từ đơn vị không có trong danh mục cũ."),
     )
 
@@ -221,7 +222,9 @@ class AreaDesignation(models.Model):
     def basis(self) -> str:
         """The legal basis as a document cites it: "QĐ 861/QĐ-TTg ngày 04/06/2021 của Thủ tướng Chính phủ"."""
         return _("%(number)s ngày %(day)s của %(issuer)s") % {
-            "number": self.basis_number, "day": self.basis_date.strftime("%d/%m/%Y"), "issuer": self.basis_issuer,
+            "number": self.basis_number,
+            "day": self.basis_date.strftime("%d/%m/%Y"),
+            "issuer": self.basis_issuer,
         }
 
     def clean(self):
@@ -235,8 +238,10 @@ def designation_problem(unit: Unit, designation: str) -> str | None:
     from .area_codes import COMMUNE_DESIGNATIONS, VILLAGE_DESIGNATIONS
 
     if unit.era != Era.CURRENT or unit.level not in (Level.COMMUNE, Level.VILLAGE):
-        return _("Chỉ xã, phường, đặc khu hoặc thôn, tổ dân phố trên bản đồ hiện hành mới được xếp loại vùng; "
-                 "hồ sơ trước 01/07/2025 đọc loại vùng của đơn vị hiện hành mà nó thuộc về.")
+        return _(
+            "Chỉ xã, phường, đặc khu hoặc thôn, tổ dân phố trên bản đồ hiện hành mới được xếp loại vùng; "
+            "hồ sơ trước 01/07/2025 đọc loại vùng của đơn vị hiện hành mà nó thuộc về."
+        )
     allowed = COMMUNE_DESIGNATIONS if unit.level == Level.COMMUNE else VILLAGE_DESIGNATIONS
     if designation not in allowed:
         names = ", ".join(str(Designation(code).label) for code in allowed)
@@ -267,17 +272,22 @@ class VillageChange(models.Model):
     from_villages = models.ManyToManyField(Unit, related_name="changed_into", verbose_name=_("thôn trước thay đổi"))
     to_villages = models.ManyToManyField(Unit, related_name="changed_from", verbose_name=_("thôn sau thay đổi"))
     receiving = models.ForeignKey(
-        Unit, models.PROTECT, related_name="+", verbose_name=_("thôn nhận hộ của thôn giải thể"),
+        Unit,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("thôn nhận hộ của thôn giải thể"),
     )
     basis_number = models.CharField(_("số văn bản"), max_length=60, help_text=_("Ví dụ: 45/NQ-HĐND"))
     basis_date = models.DateField(_("ngày ban hành"))
-    basis_issuer = models.CharField(_("cơ quan ban hành"), max_length=200,
-                                    help_text=_("Ví dụ: Hội đồng nhân dân tỉnh Hưng Yên"))
+    basis_issuer = models.CharField(
+        _("cơ quan ban hành"), max_length=200, help_text=_("Ví dụ: Hội đồng nhân dân tỉnh Hưng Yên")
+    )
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
     # Who recorded it (a string reference: territory imports nothing of the accounts' models; the
     # audit entry names them too).
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("người ghi"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người ghi")
+    )
     recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
     scope_path_lookup = "commune__path"
@@ -293,5 +303,7 @@ class VillageChange(models.Model):
     @property
     def basis(self) -> str:
         return _("%(number)s ngày %(day)s của %(issuer)s") % {
-            "number": self.basis_number, "day": self.basis_date.strftime("%d/%m/%Y"), "issuer": self.basis_issuer,
+            "number": self.basis_number,
+            "day": self.basis_date.strftime("%d/%m/%Y"),
+            "issuer": self.basis_issuer,
         }

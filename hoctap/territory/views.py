@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -29,7 +28,6 @@ from .models import AreaDesignation, Level, Unit, VillageChange
 from .services import create_village
 
 
-@login_required
 def unit_list(request):
     scope = scope_for(request)
     form = UnitFilterForm(request.GET or None)
@@ -43,7 +41,6 @@ def unit_list(request):
     return render(request, template, {"form": form, "page": page})
 
 
-@login_required
 def unit_detail(request, unit_id):
     scope = scope_for(request)
     unit = scope.get_or_404(Unit.objects.select_related("parent"), pk=unit_id)
@@ -57,22 +54,27 @@ def unit_detail(request, unit_id):
             "children": children,
             "predecessors": scope.filter(unit.predecessors()),
             "successors": scope.filter(unit.successors()),
-            "can_add_village": unit.level == Level.COMMUNE and unit.is_current
+            "can_add_village": unit.level == Level.COMMUNE
+            and unit.is_current
             and scope.can(Capability.MANAGE_TERRITORY, unit),
             "area": designation_for(unit, timezone.localdate().year),
             "area_year": timezone.localdate().year,
             "village_changes_link": unit.level == Level.COMMUNE and unit.is_current,
             "formed_from": village_changes.predecessors_of(unit) if unit.level == Level.VILLAGE else [],
-            "went_into": scope.filter(VillageChange.objects.filter(from_villages=unit).exclude(to_villages=unit))
-            .prefetch_related("to_villages") if unit.level == Level.VILLAGE else [],
+            "went_into": scope.filter(
+                VillageChange.objects.filter(from_villages=unit).exclude(to_villages=unit)
+            ).prefetch_related("to_villages")
+            if unit.level == Level.VILLAGE
+            else [],
         },
     )
 
 
-@login_required
 def village_create(request, unit_id):
     scope = scope_for(request)
-    commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE), Capability.MANAGE_TERRITORY, pk=unit_id)
+    commune = scope.get_or_404(
+        Unit.objects.current().filter(level=Level.COMMUNE), Capability.MANAGE_TERRITORY, pk=unit_id
+    )
     form = VillageForm(request.POST or None, commune=commune)
     if request.method == "POST" and form.is_valid():
         village = create_village(scope, commune, **form.cleaned_data)
@@ -81,14 +83,12 @@ def village_create(request, unit_id):
     return render(request, "territory/village_form.html", {"form": form, "commune": commune})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def village_change_list(request, unit_id):
     """A commune's village merges and splits, most recent first; the commune's officer records one
     here (`village_changes.record`: scoped, audited, every problem by field)."""
     scope = scope_for(request)
-    commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE).select_related("parent"),
-                               pk=unit_id)
+    commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE).select_related("parent"), pk=unit_id)
     can_record = scope.can(Capability.MANAGE_TERRITORY, commune)
     if request.method == "POST" and not can_record:
         raise Http404
@@ -97,31 +97,53 @@ def village_change_list(request, unit_id):
         data = form.cleaned_data
         try:
             change = village_changes.record(
-                scope, commune, kind=data["kind"], effective_on=data["effective_on"],
-                from_villages=list(data["from_villages"]), to_villages=list(data["to_villages"]),
-                receiving=data["receiving"], basis_number=data["basis_number"], basis_date=data["basis_date"],
-                basis_issuer=data["basis_issuer"], note=data["note"], new_village=data["new_village"],
+                scope,
+                commune,
+                kind=data["kind"],
+                effective_on=data["effective_on"],
+                from_villages=list(data["from_villages"]),
+                to_villages=list(data["to_villages"]),
+                receiving=data["receiving"],
+                basis_number=data["basis_number"],
+                basis_date=data["basis_date"],
+                basis_issuer=data["basis_issuer"],
+                note=data["note"],
+                new_village=data["new_village"],
             )
         except ValidationError as error:
             for field, messages_ in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, messages_)
         else:
-            messages.success(request, _("Đã ghi %(kind)s thôn ngày %(day)s; các hộ của thôn giải thể đã chuyển sang "
-                                        "%(village)s.") % {"kind": change.get_kind_display().lower(),
-                                                             "day": change.effective_on.strftime("%d/%m/%Y"),
-                                                             "village": change.receiving.name})
+            messages.success(
+                request,
+                _("Đã ghi %(kind)s thôn ngày %(day)s; các hộ của thôn giải thể đã chuyển sang %(village)s.")
+                % {
+                    "kind": change.get_kind_display().lower(),
+                    "day": change.effective_on.strftime("%d/%m/%Y"),
+                    "village": change.receiving.name,
+                },
+            )
             return redirect("territory:village_changes", unit_id=commune.pk)
-    changes = (scope.filter(VillageChange.objects.filter(commune=commune))
-               .select_related("receiving", "recorded_by").prefetch_related("from_villages", "to_villages"))
-    return render(request, "territory/village_changes.html", {
-        "commune": commune, "changes": changes, "form": form, "can_record": can_record,
-    })
+    changes = (
+        scope.filter(VillageChange.objects.filter(commune=commune))
+        .select_related("receiving", "recorded_by")
+        .prefetch_related("from_villages", "to_villages")
+    )
+    return render(
+        request,
+        "territory/village_changes.html",
+        {
+            "commune": commune,
+            "changes": changes,
+            "form": form,
+            "can_record": can_record,
+        },
+    )
 
 
 # -- disadvantaged-area designations -------------------------------------------------------------
 
 
-@login_required
 def area_list(request):
     """The designations of the user's territory for a year (this year by default), with links to
     each unit's page; the province's officer also gets the Excel import."""
@@ -130,18 +152,25 @@ def area_list(request):
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
     records = scope.filter(AreaDesignation.objects.filter(year=year).select_related("unit__parent"))
     page = Paginator(records.order_by("unit__path", "unit__sort_key"), 100).get_page(request.GET.get("page"))
-    return render(request, "territory/area_list.html", {
-        "form": form, "year": year, "page": page, "can_classify": scope.can(Capability.CLASSIFY_AREAS),
-    })
+    return render(
+        request,
+        "territory/area_list.html",
+        {
+            "form": form,
+            "year": year,
+            "page": page,
+            "can_classify": scope.can(Capability.CLASSIFY_AREAS),
+        },
+    )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def unit_areas(request, unit_id):
     """One commune's or village's designations, year by year; the province sets them here."""
     scope = scope_for(request)
-    unit = scope.get_or_404(Unit.objects.current().filter(level__in=[Level.COMMUNE, Level.VILLAGE])
-                            .select_related("parent"), pk=unit_id)
+    unit = scope.get_or_404(
+        Unit.objects.current().filter(level__in=[Level.COMMUNE, Level.VILLAGE]).select_related("parent"), pk=unit_id
+    )
     can_classify = scope.can(Capability.CLASSIFY_AREAS, unit)
     if request.method == "POST" and not can_classify:
         raise Http404
@@ -149,39 +178,60 @@ def unit_areas(request, unit_id):
     if form is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            saved = set_designation(scope, unit, form.years(), designation=data["designation"],
-                                    basis_number=data["basis_number"], basis_date=data["basis_date"],
-                                    basis_issuer=data["basis_issuer"], note=data["note"])
+            saved = set_designation(
+                scope,
+                unit,
+                form.years(),
+                designation=data["designation"],
+                basis_number=data["basis_number"],
+                basis_date=data["basis_date"],
+                basis_issuer=data["basis_issuer"],
+                note=data["note"],
+            )
         except ValidationError as error:
             form.add_error("designation", error.message_dict.get("designation", error.messages))
         else:
-            messages.success(request, _("Đã ghi loại vùng của %(unit)s cho %(n)s năm.") % {"unit": unit.name, "n": len(saved)})
+            messages.success(
+                request, _("Đã ghi loại vùng của %(unit)s cho %(n)s năm.") % {"unit": unit.name, "n": len(saved)}
+            )
             return redirect("territory:unit_areas", unit_id=unit.pk)
     records = scope.filter(AreaDesignation.objects.filter(unit=unit)).order_by("-year")
     inherited = []
     if unit.level == Level.VILLAGE and unit.parent_id:
         own_years = set(records.values_list("year", flat=True))
-        inherited = [r for r in scope.filter(AreaDesignation.objects.filter(unit_id=unit.parent_id)).order_by("-year")
-                     if r.year not in own_years]
-    return render(request, "territory/unit_areas.html", {
-        "unit": unit, "records": records, "inherited": inherited, "form": form, "can_classify": can_classify,
-    })
+        inherited = [
+            r
+            for r in scope.filter(AreaDesignation.objects.filter(unit_id=unit.parent_id)).order_by("-year")
+            if r.year not in own_years
+        ]
+    return render(
+        request,
+        "territory/unit_areas.html",
+        {
+            "unit": unit,
+            "records": records,
+            "inherited": inherited,
+            "form": form,
+            "can_classify": can_classify,
+        },
+    )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def area_delete(request, designation_id):
     scope = scope_for(request)
-    record = scope.get_or_404(AreaDesignation.objects.select_related("unit"), Capability.CLASSIFY_AREAS,
-                              pk=designation_id)
+    record = scope.get_or_404(
+        AreaDesignation.objects.select_related("unit"), Capability.CLASSIFY_AREAS, pk=designation_id
+    )
     if request.method == "GET":  # the button is a form on the unit's page
         return redirect("territory:unit_areas", unit_id=record.unit_id)
     remove_designation(scope, record)
-    messages.success(request, _("Đã xoá loại vùng năm %(year)s của %(unit)s.") % {"year": record.year, "unit": record.unit.name})
+    messages.success(
+        request, _("Đã xoá loại vùng năm %(year)s của %(unit)s.") % {"year": record.year, "unit": record.unit.name}
+    )
     return redirect("territory:unit_areas", unit_id=record.unit_id)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def area_import(request):
     scope = scope_for(request)

@@ -30,26 +30,46 @@ from .services import create_village
 from .signals import villages_changed
 
 
-def record(scope, commune: Unit, *, kind: str, effective_on: datetime.date, from_villages: list[Unit],
-           to_villages: list[Unit], receiving: Unit | None, basis_number: str, basis_date: datetime.date,
-           basis_issuer: str, note: str = "", new_village: dict | None = None) -> VillageChange:
+def record(
+    scope,
+    commune: Unit,
+    *,
+    kind: str,
+    effective_on: datetime.date,
+    from_villages: list[Unit],
+    to_villages: list[Unit],
+    receiving: Unit | None,
+    basis_number: str,
+    basis_date: datetime.date,
+    basis_issuer: str,
+    note: str = "",
+    new_village: dict | None = None,
+) -> VillageChange:
     """Record a merge (several villages → one) or a split (one → several) of `commune`'s villages.
 
     `new_village` ({"division_type", "short_name"}) creates a resulting village on the spot; it
     joins `to_villages` (and, for a merge, receives). Every problem is reported at once by field.
     """
     scope.assert_unit(commune, Capability.MANAGE_TERRITORY)
-    problems = problems_of(commune, kind=kind, effective_on=effective_on, from_villages=from_villages,
-                           to_villages=to_villages, receiving=receiving, basis_date=basis_date,
-                           new_village=new_village)
+    problems = problems_of(
+        commune,
+        kind=kind,
+        effective_on=effective_on,
+        from_villages=from_villages,
+        to_villages=to_villages,
+        receiving=receiving,
+        basis_date=basis_date,
+        new_village=new_village,
+    )
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
         to_villages = list(to_villages)
         created = None
         if new_village:
-            created = create_village(scope, commune, division_type=new_village["division_type"],
-                                     short_name=new_village["short_name"])
+            created = create_village(
+                scope, commune, division_type=new_village["division_type"], short_name=new_village["short_name"]
+            )
             Unit.objects.filter(pk=created.pk).update(valid_from=effective_on)
             to_villages.append(created)
         if receiving is None:
@@ -58,9 +78,15 @@ def record(scope, commune: Unit, *, kind: str, effective_on: datetime.date, from
             receiving = continuing or created or to_villages[0]
         user = scope.user if scope.user is not None and scope.user.is_authenticated else None
         change = VillageChange.objects.create(
-            commune=commune, kind=kind, effective_on=effective_on, receiving=receiving,
-            basis_number=basis_number.strip(), basis_date=basis_date, basis_issuer=basis_issuer.strip(),
-            note=note.strip(), recorded_by=user,
+            commune=commune,
+            kind=kind,
+            effective_on=effective_on,
+            receiving=receiving,
+            basis_number=basis_number.strip(),
+            basis_date=basis_date,
+            basis_issuer=basis_issuer.strip(),
+            note=note.strip(),
+            recorded_by=user,
         )
         change.from_villages.set(from_villages)
         change.to_villages.set(to_villages)
@@ -72,8 +98,9 @@ def record(scope, commune: Unit, *, kind: str, effective_on: datetime.date, from
         return change
 
 
-def problems_of(commune: Unit, *, kind, effective_on, from_villages, to_villages, receiving, basis_date,
-                new_village) -> dict[str, str]:
+def problems_of(
+    commune: Unit, *, kind, effective_on, from_villages, to_villages, receiving, basis_date, new_village
+) -> dict[str, str]:
     """Why the change cannot be recorded, by field (empty: it can)."""
     problems: dict[str, str] = {}
     today = timezone.localdate()
@@ -84,35 +111,44 @@ def problems_of(commune: Unit, *, kind, effective_on, from_villages, to_villages
     if basis_date and effective_on and basis_date > effective_on:
         problems["basis_date"] = _("Văn bản phải ban hành trước hoặc đúng ngày hiệu lực.")
     everyone = [*from_villages, *to_villages, *([receiving] if receiving else [])]
-    foreign = [v.name for v in everyone if v.era != Era.CURRENT or v.level != Level.VILLAGE
-               or v.parent_id != commune.pk]
+    foreign = [
+        v.name for v in everyone if v.era != Era.CURRENT or v.level != Level.VILLAGE or v.parent_id != commune.pk
+    ]
     if foreign:
         problems["from_villages"] = _("Chỉ chọn thôn, tổ dân phố của %(commune)s: %(names)s.") % {
-            "commune": commune.name, "names": ", ".join(foreign)}
+            "commune": commune.name,
+            "names": ", ".join(foreign),
+        }
         return problems
     closed = [v.name for v in [*from_villages, *to_villages] if v.valid_to is not None]
     if closed:
         problems["from_villages"] = _("%(names)s đã giải thể (sáp nhập hoặc chia tách trước đó).") % {
-            "names": ", ".join(closed)}
+            "names": ", ".join(closed)
+        }
     results = len(to_villages) + (1 if new_village else 0)
     if kind == VillageChangeKind.MERGE:
         if len(from_villages) < 2:
             problems["from_villages"] = _("Sáp nhập cần ít nhất hai thôn trước thay đổi.")
         if results != 1:
-            problems["to_villages"] = _("Sáp nhập tạo ra đúng một thôn: chọn một thôn (một trong các thôn sáp nhập giữ "
-                                        "tên) hoặc ghi tên thôn mới.")
+            problems["to_villages"] = _(
+                "Sáp nhập tạo ra đúng một thôn: chọn một thôn (một trong các thôn sáp nhập giữ "
+                "tên) hoặc ghi tên thôn mới."
+            )
         if receiving is not None and receiving not in to_villages:
             problems["receiving"] = _("Khi sáp nhập, thôn nhận hộ là thôn sau sáp nhập; để trống ô này.")
     elif kind == VillageChangeKind.SPLIT:
         if len(from_villages) != 1:
             problems["from_villages"] = _("Chia tách bắt đầu từ đúng một thôn.")
         if results < 2:
-            problems["to_villages"] = _("Chia tách tạo ra ít nhất hai thôn: chọn các thôn sau chia tách (thôn cũ nếu "
-                                        "còn giữ tên) hoặc ghi thêm tên thôn mới.")
+            problems["to_villages"] = _(
+                "Chia tách tạo ra ít nhất hai thôn: chọn các thôn sau chia tách (thôn cũ nếu "
+                "còn giữ tên) hoặc ghi thêm tên thôn mới."
+            )
         continuing = [v for v in from_villages if v in to_villages]
         if receiving is None and not continuing and not new_village:
-            problems["receiving"] = _("Chọn thôn nhận các hộ của thôn cũ; sau đó chuyển từng hộ sang đúng thôn mới "
-                                      "trong sổ theo dõi.")
+            problems["receiving"] = _(
+                "Chọn thôn nhận các hộ của thôn cũ; sau đó chuyển từng hộ sang đúng thôn mới trong sổ theo dõi."
+            )
         elif receiving is not None and receiving not in to_villages:
             problems["receiving"] = _("Thôn nhận hộ phải là một trong các thôn sau chia tách.")
     else:
@@ -123,6 +159,9 @@ def problems_of(commune: Unit, *, kind, effective_on, from_villages, to_villages
 def predecessors_of(village: Unit) -> list[tuple[VillageChange, list[Unit]]]:
     """The changes that formed `village` (or that it received from), each with the other villages
     before it, most recent first: what the village's pages show as its history."""
-    changes = (VillageChange.objects.filter(to_villages=village)
-               .prefetch_related("from_villages").order_by("-effective_on", "-pk"))
+    changes = (
+        VillageChange.objects.filter(to_villages=village)
+        .prefetch_related("from_villages")
+        .order_by("-effective_on", "-pk")
+    )
     return [(change, [v for v in change.from_villages.all() if v.pk != village.pk]) for change in changes]

@@ -10,7 +10,11 @@ from django.middleware.gzip import GZipMiddleware
 # xlsx and docx are zip archives, PDFs and images carry their own compression: gzip would spend
 # CPU on a large file for nothing.
 ALREADY_COMPRESSED = (
-    "application/vnd.openxmlformats", "application/zip", "application/pdf", "image/", "application/gzip",
+    "application/vnd.openxmlformats",
+    "application/zip",
+    "application/pdf",
+    "image/",
+    "application/gzip",
 )
 
 

@@ -26,10 +26,16 @@ GROUPS = [
     (ADMINISTRATION, _("Quản trị")),
 ]
 GROUP_OF_NAMESPACE = {
-    "territory": REGISTERS, "registry": REGISTERS,
-    "assessments": ASSESSMENT, "criteria": ASSESSMENT, "inspections": ASSESSMENT, "awards": ASSESSMENT,
-    "stats": FIGURES, "reports": FIGURES,
-    "accounts": ADMINISTRATION, "audit": ADMINISTRATION,
+    "territory": REGISTERS,
+    "registry": REGISTERS,
+    "assessments": ASSESSMENT,
+    "criteria": ASSESSMENT,
+    "inspections": ASSESSMENT,
+    "awards": ASSESSMENT,
+    "stats": FIGURES,
+    "reports": FIGURES,
+    "accounts": ADMINISTRATION,
+    "audit": ADMINISTRATION,
 }
 # Entries that sit in another group than their namespace's: linking sign-ups to the register of
 # people is register work; declared totals feed the statistics.

@@ -16,7 +16,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoctap.accounts.roles import Capability, Role
 from hoctap.accounts.scoping import Scope
@@ -112,8 +113,14 @@ def _to_review(scope: Scope) -> Item | None:
         for group in groups
     ]
     total = sum(group["n"] for group in groups)
-    return Item("review", _("Hồ sơ chờ thẩm định"), total, _assessment_list(state=State.SUBMITTED),
-                lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+    return Item(
+        "review",
+        _("Hồ sơ chờ thẩm định"),
+        total,
+        _assessment_list(state=State.SUBMITTED),
+        lines[:MAX_LINES],
+        max(0, len(lines) - MAX_LINES),
+    )
 
 
 def _to_recognise(scope: Scope) -> Item | None:
@@ -122,23 +129,25 @@ def _to_recognise(scope: Scope) -> Item | None:
     rows = (
         scope.filter(Assessment.objects.filter(state=State.PROPOSED), Capability.RECOGNISE)
         .exclude(subject_kind=SubjectKind.COMMUNE, unit_id__in=own_commune_ids(scope))
-        .values_list("campaign__recognising_role", "campaign__level_rules", "organisation__managing_level",
-                     "unit__path")
+        .values_list(
+            "campaign__recognising_role", "campaign__level_rules", "organisation__managing_level", "unit__path"
+        )
     )
     count = sum(
-        1 for role, rules, level, path in rows
+        1
+        for role, rules, level, path in rows
         if scope.holds_role(recognising_role_for(role, rules, level), SimpleNamespace(path=path))
     )
-    return Item("recognise", _("Hồ sơ được đề nghị, chờ ký công nhận"), count,
-                reverse("assessments:decision_list"))
+    return Item("recognise", _("Hồ sơ được đề nghị, chờ ký công nhận"), count, reverse("assessments:decision_list"))
 
 
 def _signups(scope: Scope) -> Item:
     count = scope.filter(
         CitizenSignup.objects.filter(status=CitizenSignup.Status.PENDING), Capability.EDIT_REGISTRY
     ).count()
-    return Item("signups", _("Công dân đăng ký chờ liên kết với sổ nhân khẩu"), count,
-                reverse("assessments:signup_list"))
+    return Item(
+        "signups", _("Công dân đăng ký chờ liên kết với sổ nhân khẩu"), count, reverse("assessments:signup_list")
+    )
 
 
 def _data_requests(scope: Scope, today: datetime.date) -> Item:
@@ -146,22 +155,36 @@ def _data_requests(scope: Scope, today: datetime.date) -> Item:
     first (the deadline is the decree's, `settings.PRIVACY_REQUEST_DAYS`)."""
     pending = list(
         scope.filter(DataRequest.objects.filter(state=RequestState.PENDING), Capability.EDIT_REGISTRY)
-        .select_related("person").order_by("due_on", "pk")[: MAX_LINES + 1]
+        .select_related("person")
+        .order_by("due_on", "pk")[: MAX_LINES + 1]
     )
     lines = [
-        Line(text=f"{request.get_kind_display()} · "
-                  f"{request.person.full_name if request.person_id else _('tài khoản chưa gắn sổ')}"
-                  + (f" · {_('quá hạn')}" if request.due_on < today else ""),
-             url=reverse("privacy:request_detail", args=[request.pk]), date=request.due_on)
+        Line(
+            text=f"{request.get_kind_display()} · "
+            f"{request.person.full_name if request.person_id else _('tài khoản chưa gắn sổ')}"
+            + (f" · {_('quá hạn')}" if request.due_on < today else ""),
+            url=reverse("privacy:request_detail", args=[request.pk]),
+            date=request.due_on,
+        )
         for request in pending
     ]
-    return Item("data_requests", _("Yêu cầu về dữ liệu cá nhân chờ trả lời"), len(pending),
-                reverse("privacy:request_list"), lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+    return Item(
+        "data_requests",
+        _("Yêu cầu về dữ liệu cá nhân chờ trả lời"),
+        len(pending),
+        reverse("privacy:request_list"),
+        lines[:MAX_LINES],
+        max(0, len(lines) - MAX_LINES),
+    )
 
 
 def _missing_basis(scope: Scope) -> Item:
-    return Item("missing_basis", _("Nhân khẩu chưa ghi căn cứ xử lý dữ liệu (phiếu đồng ý hoặc văn bản pháp luật)"),
-                people_without_basis(scope).count(), reverse("privacy:basis_missing"))
+    return Item(
+        "missing_basis",
+        _("Nhân khẩu chưa ghi căn cứ xử lý dữ liệu (phiếu đồng ý hoặc văn bản pháp luật)"),
+        people_without_basis(scope).count(),
+        reverse("privacy:basis_missing"),
+    )
 
 
 def _returned_dossiers(scope: Scope) -> Item:
@@ -185,8 +208,14 @@ def _own_dossiers(scope: Scope) -> Item | None:
         )
         for assessment in own
     ]
-    return Item("mine", _("Hồ sơ của tôi cần hoàn thành"), len(own), reverse("assessments:mine"),
-                lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+    return Item(
+        "mine",
+        _("Hồ sơ của tôi cần hoàn thành"),
+        len(own),
+        reverse("assessments:mine"),
+        lines[:MAX_LINES],
+        max(0, len(lines) - MAX_LINES),
+    )
 
 
 def _reports_to_review(scope: Scope) -> Item:
@@ -208,19 +237,38 @@ def _returned_reports(scope: Scope) -> Item | None:
         .order_by("due_date", "pk")[: MAX_LINES + 1]
     )
     lines = [Line(text=str(report), url=reverse("reports:detail", args=[report.pk])) for report in reports]
-    return Item("returned_reports", _("Báo cáo bị trả lại"), len(reports), reverse("reports:board"),
-                lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+    return Item(
+        "returned_reports",
+        _("Báo cáo bị trả lại"),
+        len(reports),
+        reverse("reports:board"),
+        lines[:MAX_LINES],
+        max(0, len(lines) - MAX_LINES),
+    )
 
 
 def _received_reports(scope: Scope, today: datetime.date) -> Item | None:
     """Reports sent this month to a body the user speaks for (the People's Committee…), to read."""
     since = timezone.now() - datetime.timedelta(days=RECEIVED_DAYS)
-    reports = list(received(scope).filter(submitted_at__gte=since).select_related("report_type", "unit")[: MAX_LINES + 1])
-    lines = [Line(text=f"{report.report_type.name} {report.year} · {report.unit.name}",
-                  url=reverse("reports:detail", args=[report.pk]), date=timezone.localdate(report.submitted_at))
-             for report in reports]
-    return Item("received_reports", _("Báo cáo gửi đến trong %(days)d ngày qua") % {"days": RECEIVED_DAYS},
-                len(reports), reverse("reports:received"), lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+    reports = list(
+        received(scope).filter(submitted_at__gte=since).select_related("report_type", "unit")[: MAX_LINES + 1]
+    )
+    lines = [
+        Line(
+            text=f"{report.report_type.name} {report.year} · {report.unit.name}",
+            url=reverse("reports:detail", args=[report.pk]),
+            date=timezone.localdate(report.submitted_at),
+        )
+        for report in reports
+    ]
+    return Item(
+        "received_reports",
+        _("Báo cáo gửi đến trong %(days)d ngày qua") % {"days": RECEIVED_DAYS},
+        len(reports),
+        reverse("reports:received"),
+        lines[:MAX_LINES],
+        max(0, len(lines) - MAX_LINES),
+    )
 
 
 def _deadlines(scope: Scope, today: datetime.date) -> Item | None:
@@ -238,41 +286,77 @@ def _deadlines(scope: Scope, today: datetime.date) -> Item | None:
         for name in names:
             day = getattr(campaign, name)
             if today <= day <= until:
-                lines.append(Line(text=f"{str(labels[name]).capitalize()}: {campaign}",
-                                  url=reverse("assessments:campaign_detail", args=[campaign.pk]), date=day))
+                lines.append(
+                    Line(
+                        text=f"{str(labels[name]).capitalize()}: {campaign}",
+                        url=reverse("assessments:campaign_detail", args=[campaign.pk]),
+                        date=day,
+                    )
+                )
     if scope.can(Capability.REPORT):
         reports = (
             scope.filter(Report.objects.filter(state__in=(ReportState.DRAFT, ReportState.RETURNED)), Capability.REPORT)
             .filter(unit__path__in=scope.paths(Capability.REPORT), due_date__range=(today, until))
             .select_related("report_type", "unit")
         )
-        lines += [Line(text=_("Hạn gửi báo cáo: %(report)s") % {"report": report},
-                       url=reverse("reports:detail", args=[report.pk]), date=report.due_date)
-                  for report in reports]
+        lines += [
+            Line(
+                text=_("Hạn gửi báo cáo: %(report)s") % {"report": report},
+                url=reverse("reports:detail", args=[report.pk]),
+                date=report.due_date,
+            )
+            for report in reports
+        ]
     lines.sort(key=lambda line: (line.date, line.text))
-    return Item("deadlines", ngettext("Hạn trong %(days)d ngày tới", "Hạn trong %(days)d ngày tới", DEADLINE_DAYS)
-                % {"days": DEADLINE_DAYS}, len(lines), lines[0].url if lines else "",
-                lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+    return Item(
+        "deadlines",
+        ngettext("Hạn trong %(days)d ngày tới", "Hạn trong %(days)d ngày tới", DEADLINE_DAYS) % {"days": DEADLINE_DAYS},
+        len(lines),
+        lines[0].url if lines else "",
+        lines[:MAX_LINES],
+        max(0, len(lines) - MAX_LINES),
+    )
 
 
 def _finished_jobs(scope: Scope, today: datetime.date) -> Item | None:
     """The user's own imports and exports finished this week (one query each, newest first)."""
     since = timezone.now() - datetime.timedelta(days=RECENT_JOB_DAYS)
-    finished_imports = (ImportJob.Status.INVALID, ImportJob.Status.CHECKED, ImportJob.Status.DONE,
-                        ImportJob.Status.FAILED)
+    finished_imports = (
+        ImportJob.Status.INVALID,
+        ImportJob.Status.CHECKED,
+        ImportJob.Status.DONE,
+        ImportJob.Status.FAILED,
+    )
     lines = [
-        Line(text=f"{job.original_name} · {job.get_status_display()}",
-             url=reverse("registry:import_job", args=[job.pk]), date=timezone.localdate(job.created_at))
-        for job in scope.filter(ImportJob.objects.filter(uploaded_by=scope.user, status__in=finished_imports,
-                                                         created_at__gte=since)).order_by("-created_at")[:MAX_LINES]
+        Line(
+            text=f"{job.original_name} · {job.get_status_display()}",
+            url=reverse("registry:import_job", args=[job.pk]),
+            date=timezone.localdate(job.created_at),
+        )
+        for job in scope.filter(
+            ImportJob.objects.filter(uploaded_by=scope.user, status__in=finished_imports, created_at__gte=since)
+        ).order_by("-created_at")[:MAX_LINES]
     ]
     lines += [
-        Line(text=f"{job} · {job.get_status_display()}",
-             url=reverse("reports:export_detail", args=[job.pk]), date=timezone.localdate(job.finished_at))
-        for job in scope.filter(ExportJob.objects.filter(requested_by=scope.user, finished_at__gte=since,
-                                                         status__in=(ExportStatus.DONE, ExportStatus.FAILED)))
-        .select_related("unit").order_by("-finished_at")[:MAX_LINES]
+        Line(
+            text=f"{job} · {job.get_status_display()}",
+            url=reverse("reports:export_detail", args=[job.pk]),
+            date=timezone.localdate(job.finished_at),
+        )
+        for job in scope.filter(
+            ExportJob.objects.filter(
+                requested_by=scope.user, finished_at__gte=since, status__in=(ExportStatus.DONE, ExportStatus.FAILED)
+            )
+        )
+        .select_related("unit")
+        .order_by("-finished_at")[:MAX_LINES]
     ]
     lines.sort(key=lambda line: line.date, reverse=True)
-    return Item("jobs", _("Tệp nhập, xuất đã xong"), len(lines), lines[0].url if lines else "", lines[:MAX_LINES],
-                max(0, len(lines) - MAX_LINES))
+    return Item(
+        "jobs",
+        _("Tệp nhập, xuất đã xong"),
+        len(lines),
+        lines[0].url if lines else "",
+        lines[:MAX_LINES],
+        max(0, len(lines) - MAX_LINES),
+    )

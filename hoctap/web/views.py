@@ -11,9 +11,7 @@ from .todo import todo_for
 def home(request):
     """Signed in: the work waiting now. Anonymous: what a visitor can do without an account."""
     if not request.user.is_authenticated:
-        provinces = Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE).order_by("sort_key").only(
-            "code", "name"
-        )
+        provinces = Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE).order_by("sort_key").only("code", "name")
         return render(request, "web/landing.html", {"provinces": provinces})
     scope = scope_for(request)
     return render(request, "web/home.html", {"items": todo_for(scope)})

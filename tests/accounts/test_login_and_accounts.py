@@ -26,33 +26,57 @@ def test_csp_and_security_headers(client, officer_a):
 
 
 def test_officer_creates_account_inside_own_territory_only(client_a, small_map):
-    ok = client_a.post("/accounts/new/", {
-        "username": "thon_dong", "full_name": "Cán bộ thôn Đông", "password": "mat-khau-dai-2026",
-        "role": Role.VILLAGE_OFFICER, "unit": small_map["village_a"].pk,
-    })
+    ok = client_a.post(
+        "/accounts/new/",
+        {
+            "username": "thon_dong",
+            "full_name": "Cán bộ thôn Đông",
+            "password": "mat-khau-dai-2026",
+            "role": Role.VILLAGE_OFFICER,
+            "unit": small_map["village_a"].pk,
+        },
+    )
     assert ok.status_code == 302
     assert RoleAssignment.objects.get(user__username="thon_dong").unit == small_map["village_a"]
-    refused = client_a.post("/accounts/new/", {
-        "username": "thon_doai", "full_name": "x", "password": "mat-khau-dai-2026",
-        "role": Role.VILLAGE_OFFICER, "unit": small_map["village_b"].pk,
-    })
+    refused = client_a.post(
+        "/accounts/new/",
+        {
+            "username": "thon_doai",
+            "full_name": "x",
+            "password": "mat-khau-dai-2026",
+            "role": Role.VILLAGE_OFFICER,
+            "unit": small_map["village_b"].pk,
+        },
+    )
     assert refused.status_code == 200 and "unit" in refused.context["form"].errors
     assert not User.objects.filter(username="thon_doai").exists()
 
 
 def test_officer_cannot_grant_a_province_role(client_a, small_map):
-    response = client_a.post("/accounts/new/", {
-        "username": "sneaky", "full_name": "x", "password": "mat-khau-dai-2026",
-        "role": Role.PROVINCE_APPROVER, "unit": small_map["commune_a"].pk,
-    })
+    response = client_a.post(
+        "/accounts/new/",
+        {
+            "username": "sneaky",
+            "full_name": "x",
+            "password": "mat-khau-dai-2026",
+            "role": Role.PROVINCE_APPROVER,
+            "unit": small_map["commune_a"].pk,
+        },
+    )
     assert "role" in response.context["form"].errors
 
 
 def test_weak_password_is_refused_with_the_field_named(client_a, small_map):
-    response = client_a.post("/accounts/new/", {
-        "username": "weak", "full_name": "x", "password": "123",
-        "role": Role.VILLAGE_OFFICER, "unit": small_map["village_a"].pk,
-    })
+    response = client_a.post(
+        "/accounts/new/",
+        {
+            "username": "weak",
+            "full_name": "x",
+            "password": "123",
+            "role": Role.VILLAGE_OFFICER,
+            "unit": small_map["village_a"].pk,
+        },
+    )
     assert "password" in response.context["form"].errors
 
 

@@ -20,8 +20,11 @@ def test_password_change_ends_other_sessions_and_revokes_tokens(client, officer_
     _, token = ApiToken.issue(officer_a, "script")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     assert client.get("/api/v1/me/", **auth).status_code == 200
-    response = client.post("/account/password/", {"old_password": PASSWORD, "new_password1": "a-new-tea-pot-42",
-                                                   "new_password2": "a-new-tea-pot-42"}, follow=True)
+    response = client.post(
+        "/account/password/",
+        {"old_password": PASSWORD, "new_password1": "a-new-tea-pot-42", "new_password2": "a-new-tea-pot-42"},
+        follow=True,
+    )
     assert "1 mã truy cập API đã bị thu hồi" in response.content.decode()
     officer_a.refresh_from_db()
     assert officer_a.check_password("a-new-tea-pot-42")
@@ -33,8 +36,9 @@ def test_password_change_ends_other_sessions_and_revokes_tokens(client, officer_
 
 def test_password_change_errors_are_in_vietnamese(client, officer_a):
     client.force_login(officer_a)
-    page = client.post("/account/password/", {"old_password": "wrong", "new_password1": "123",
-                                              "new_password2": "123"}).content.decode()
+    page = client.post(
+        "/account/password/", {"old_password": "wrong", "new_password1": "123", "new_password2": "123"}
+    ).content.decode()
     assert "Mật khẩu cũ không chính xác" in page
     assert "Mật khẩu quá ngắn: cần ít nhất 10 ký tự." in page  # Django 6's wording, missing from its vi catalogue
     assert "too short" not in page and "entered incorrectly" not in page

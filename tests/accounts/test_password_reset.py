@@ -37,8 +37,12 @@ def test_an_officer_of_the_level_above_gives_a_one_time_code(client, small_map, 
     assert entry.actor == officer_a and "digest" not in entry.changes_dict
 
     visitor = Client()
-    form = {"username": "village_a_officer", "code": code.lower().replace("-", " "), "new_password1": NEW,
-            "new_password2": NEW}
+    form = {
+        "username": "village_a_officer",
+        "code": code.lower().replace("-", " "),
+        "new_password1": NEW,
+        "new_password2": NEW,
+    }
     response = visitor.post("/password/reset/code/", form)
     assert response.status_code == 302 and response["Location"] == "/login/"
     village_officer.refresh_from_db()

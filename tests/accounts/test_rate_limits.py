@@ -14,6 +14,7 @@ from hoctap.accounts.models import ApiToken, RateCounter
 def low_limits(settings):
     def lower(name, limit):
         settings.HOCTAP_RATE_LIMITS = {**settings.HOCTAP_RATE_LIMITS, name: {"limit": limit, "seconds": 600}}
+
     return lower
 
 
@@ -41,12 +42,20 @@ def test_password_spraying_across_usernames_is_limited_per_address(client, offic
     assert "thử lại sau" in refused.content.decode()
     assert "_auth_user_id" not in client.session
     # successful sign-ins do not use up a shared office address's allowance
-    assert client.post("/login/", {"username": "officer_a", "password": "correct-horse-battery-9"},
-                       REMOTE_ADDR="10.0.0.7").status_code == 302
+    assert (
+        client.post(
+            "/login/", {"username": "officer_a", "password": "correct-horse-battery-9"}, REMOTE_ADDR="10.0.0.7"
+        ).status_code
+        == 302
+    )
     for _ in range(5):
         client.logout()
-        assert client.post("/login/", {"username": "officer_a", "password": "correct-horse-battery-9"},
-                           REMOTE_ADDR="10.0.0.7").status_code == 302
+        assert (
+            client.post(
+                "/login/", {"username": "officer_a", "password": "correct-horse-battery-9"}, REMOTE_ADDR="10.0.0.7"
+            ).status_code
+            == 302
+        )
 
 
 def test_certificate_checks_are_limited(client, db, low_limits):
@@ -67,8 +76,9 @@ def test_criteria_validation_is_limited(client, officer_a, low_limits):
     for _ in range(2):
         ok = client.post("/api/v1/criteria/validate", {"yaml": "code: x"}, content_type="application/json", **headers)
         assert ok.status_code == 200
-    refused = _is_refusal(client.post("/api/v1/criteria/validate", {"yaml": "code: x"},
-                                      content_type="application/json", **headers))
+    refused = _is_refusal(
+        client.post("/api/v1/criteria/validate", {"yaml": "code: x"}, content_type="application/json", **headers)
+    )
     assert refused.json()["detail"].startswith("Bạn đã gửi quá nhiều yêu cầu")
 
 

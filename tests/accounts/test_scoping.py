@@ -38,8 +38,13 @@ def test_province_and_nation_scopes(small_map, province_officer, central_admin):
 
 def test_expired_assignment_grants_nothing(small_map):
     user = User.objects.create_user("expired", password="x-very-long-pass")
-    RoleAssignment.objects.create(user=user, role=Role.COMMUNE_OFFICER, unit=small_map["commune_a"],
-                                  valid_from=datetime.date(2020, 1, 1), valid_to=datetime.date(2021, 1, 1))
+    RoleAssignment.objects.create(
+        user=user,
+        role=Role.COMMUNE_OFFICER,
+        unit=small_map["commune_a"],
+        valid_from=datetime.date(2020, 1, 1),
+        valid_to=datetime.date(2021, 1, 1),
+    )
     assert not Scope(user).filter(Unit.objects.all()).exists()
 
 
@@ -58,8 +63,10 @@ def test_role_assignment_out_of_scope_is_refused(small_map, officer_a):
     scope = Scope(officer_a)
     target = User.objects.create_user("newbie", password="x-very-long-pass")
     with pytest.raises(OutOfScope):
-        scope.save(RoleAssignment(user=target, role=Role.VILLAGE_OFFICER, unit=small_map["village_b"]),
-                   Capability.MANAGE_ACCOUNTS)
+        scope.save(
+            RoleAssignment(user=target, role=Role.VILLAGE_OFFICER, unit=small_map["village_b"]),
+            Capability.MANAGE_ACCOUNTS,
+        )
     assert not RoleAssignment.objects.filter(user=target).exists()
 
 
@@ -86,12 +93,26 @@ def test_records_set_by_the_level_above_are_readable_below(small_map, officer_a,
 
     other_province = make_unit("province", "35", "Tỉnh Hà Nam", small_map["nation"])
     ours = CriteriaSetVersion.objects.create(
-        code="hy-citizen", version=1, title="citizen", status="provisional", name_vi="HY", name_en="HY",
-        effective_from=datetime.date(2025, 1, 1), province=small_map["province"], source_yaml="-",
+        code="hy-citizen",
+        version=1,
+        title="citizen",
+        status="provisional",
+        name_vi="HY",
+        name_en="HY",
+        effective_from=datetime.date(2025, 1, 1),
+        province=small_map["province"],
+        source_yaml="-",
     )
     theirs = CriteriaSetVersion.objects.create(
-        code="hn-citizen", version=1, title="citizen", status="provisional", name_vi="HN", name_en="HN",
-        effective_from=datetime.date(2025, 1, 1), province=other_province, source_yaml="-",
+        code="hn-citizen",
+        version=1,
+        title="citizen",
+        status="provisional",
+        name_vi="HN",
+        name_en="HN",
+        effective_from=datetime.date(2025, 1, 1),
+        province=other_province,
+        source_yaml="-",
     )
     visible = set(Scope(officer_a).filter(CriteriaSetVersion.objects.all()))
     assert ours in visible and theirs not in visible
@@ -106,4 +127,7 @@ def test_a_named_role_is_held_at_its_unit_and_below_only(small_map, officer_a):
     assert not scope.holds_role(Role.COMMUNE_APPROVER, small_map["commune_b"])
     assert not scope.holds_role(Role.COMMUNE_OFFICER, small_map["village_a"])  # another role's capabilities are not it
     assert scope.units_with_role(Role.COMMUNE_APPROVER) == [small_map["commune_a"]]
-    assert not Scope(officer_a).holds_role(Role.COMMUNE_APPROVER) and Scope(officer_a).units_with_role(Role.COMMUNE_APPROVER) == []
+    assert (
+        not Scope(officer_a).holds_role(Role.COMMUNE_APPROVER)
+        and Scope(officer_a).units_with_role(Role.COMMUNE_APPROVER) == []
+    )

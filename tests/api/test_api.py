@@ -40,8 +40,16 @@ def test_openapi_schema_and_docs_need_sign_in(client, officer_a):
     schema = client.get("/api/v1/openapi.json").json()
     # Schemas once shared a name across apps and the docs showed one app's fields for the other's.
     names = set(schema["components"]["schemas"])
-    assert {"ReportTransitionIn", "TransitionIn", "FindingScoreIn", "ScoreIn", "NominationDecisionIn",
-            "DecisionIn", "NominationDecisionOut", "DecisionOut"} <= names
+    assert {
+        "ReportTransitionIn",
+        "TransitionIn",
+        "FindingScoreIn",
+        "ScoreIn",
+        "NominationDecisionIn",
+        "DecisionIn",
+        "NominationDecisionOut",
+        "DecisionOut",
+    } <= names
     transition = schema["paths"]["/api/v1/reports/{report_id}/transitions"]["post"]
     assert transition["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/ReportTransitionIn")
     page = client.get("/api/v1/docs").content.decode()

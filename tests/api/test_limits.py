@@ -20,14 +20,32 @@ HUGE = 10**20  # beyond any 64-bit integer column
 INT64 = 2**63  # one past BigAutoField's largest id
 
 PAGED_GETS = [
-    "/api/v1/units/", "/api/v1/criteria/", "/api/v1/registry/households", "/api/v1/registry/people",
-    "/api/v1/registry/clans", "/api/v1/registry/organisations", "/api/v1/campaigns/", "/api/v1/assessments/",
-    "/api/v1/decisions/", "/api/v1/reports/", "/api/v1/exports/", "/api/v1/inspections/",
-    "/api/v1/awards/self-reports", "/api/v1/awards/nominations", "/api/v1/awards/records",
+    "/api/v1/units/",
+    "/api/v1/criteria/",
+    "/api/v1/registry/households",
+    "/api/v1/registry/people",
+    "/api/v1/registry/clans",
+    "/api/v1/registry/organisations",
+    "/api/v1/campaigns/",
+    "/api/v1/assessments/",
+    "/api/v1/decisions/",
+    "/api/v1/reports/",
+    "/api/v1/exports/",
+    "/api/v1/inspections/",
+    "/api/v1/awards/self-reports",
+    "/api/v1/awards/nominations",
+    "/api/v1/awards/records",
 ]
 PAGED_POSTS = ["/api/v1/registry/households/search", "/api/v1/registry/people/search"]
-YEAR_FILTERS = ["/api/v1/campaigns/", "/api/v1/assessments/", "/api/v1/decisions/", "/api/v1/reports/",
-                "/api/v1/inspections/", "/api/v1/awards/self-reports", "/api/v1/stats/targets"]
+YEAR_FILTERS = [
+    "/api/v1/campaigns/",
+    "/api/v1/assessments/",
+    "/api/v1/decisions/",
+    "/api/v1/reports/",
+    "/api/v1/inspections/",
+    "/api/v1/awards/self-reports",
+    "/api/v1/stats/targets",
+]
 
 
 @pytest.fixture
@@ -73,8 +91,13 @@ def test_id_filters_and_path_ids_out_of_range_are_4xx(api, value):
     assert api.get("/api/v1/criteria/", province_id=value).status_code == 422
     assert api.get("/api/v1/units/", parent_id=value).status_code == 422
     assert api.get("/api/v1/assessments/", campaign_id=value).status_code == 422
-    for url in (f"/api/v1/units/{value}", f"/api/v1/registry/people/{value}", f"/api/v1/criteria/{value}/yaml",
-                f"/api/v1/stats/units/{value}", f"/api/v1/exports/{value}/download"):
+    for url in (
+        f"/api/v1/units/{value}",
+        f"/api/v1/registry/people/{value}",
+        f"/api/v1/criteria/{value}/yaml",
+        f"/api/v1/stats/units/{value}",
+        f"/api/v1/exports/{value}/download",
+    ):
         assert api.get(url).status_code in (404, 422), url
 
 
@@ -94,18 +117,26 @@ def test_stats_for_a_far_year_are_refused_at_once(client, small_map):
     citizen = make_user("citizen", Role.CITIZEN, small_map["commune_a"])
     _, token = ApiToken.issue(citizen, "t")
     started = time.monotonic()
-    response = client.get(f"/api/v1/stats/units/{small_map['province'].pk}", {"year": 60000},
-                          HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.get(
+        f"/api/v1/stats/units/{small_map['province'].pk}", {"year": 60000}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
     assert response.status_code == 422 and "year" in errors_of(response)
     assert time.monotonic() - started < 2
-    ok = client.get(f"/api/v1/stats/units/{small_map['province'].pk}", {"year": LAST_YEAR},
-                    HTTP_AUTHORIZATION=f"Bearer {token}")
+    ok = client.get(
+        f"/api/v1/stats/units/{small_map['province'].pk}", {"year": LAST_YEAR}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
     assert ok.status_code == 200 and ok.json()["year"] == LAST_YEAR
 
 
 def test_payload_numbers_are_bounded(api, small_map):
-    body = {"name": "Kiểm tra", "province_id": small_map["province"].pk, "year": 2025,
-            "commune_ids": [HUGE], "seed": HUGE, "sample_size": HUGE}
+    body = {
+        "name": "Kiểm tra",
+        "province_id": small_map["province"].pk,
+        "year": 2025,
+        "commune_ids": [HUGE],
+        "seed": HUGE,
+        "sample_size": HUGE,
+    }
     assert errors_of(api.post("/api/v1/inspections/", body)) >= {"commune_ids.0", "seed", "sample_size"}
     person = {"full_name": "Nguyễn Văn A", "sex": "male", "birth_year": HUGE, "unit": HUGE}
     assert errors_of(api.post("/api/v1/registry/people", person)) >= {"birth_year", "unit"}
@@ -120,11 +151,21 @@ def test_an_unknown_honours_stage_is_422(api, small_map):
 def test_superscript_digits_in_names_sort_and_sign_up(client, small_map):
     assert sort_key("Lê Văn²") == sort_key("Lê Văn")  # "²" is not a digit of the alphabet; it is skipped
     assert sort_key("Tổ 2") != sort_key("Tổ")
-    response = client.post(reverse("signup"), {
-        "full_name": "Nguyễn Văn ²", "birth_year": "1990", "sex": "male", "province": small_map["province"].pk,
-        "commune": small_map["commune_a"].pk, "occupation_group": "farmers", "username": "nguyenvan2",
-        "password": "correct-horse-battery-9", "notice_version": "1", "consent": "on",
-    })
+    response = client.post(
+        reverse("signup"),
+        {
+            "full_name": "Nguyễn Văn ²",
+            "birth_year": "1990",
+            "sex": "male",
+            "province": small_map["province"].pk,
+            "commune": small_map["commune_a"].pk,
+            "occupation_group": "farmers",
+            "username": "nguyenvan2",
+            "password": "correct-horse-battery-9",
+            "notice_version": "1",
+            "consent": "on",
+        },
+    )
     assert response.status_code in (200, 302)
     # Anonymous visitors choosing a province "²" (the probe's 500 at /signup/): the form just asks again.
     for province in ("²", "١", "99999999999999999999999"):
@@ -135,8 +176,10 @@ def test_superscript_digits_in_names_sort_and_sign_up(client, small_map):
 
 
 def test_superscript_digits_through_the_api(api, small_map):
-    response = api.post("/api/v1/registry/people", {"full_name": "Trần ² Bình", "sex": "male", "birth_year": 1980,
-                                                    "unit": small_map["village_a"].pk})
+    response = api.post(
+        "/api/v1/registry/people",
+        {"full_name": "Trần ² Bình", "sex": "male", "birth_year": 1980, "unit": small_map["village_a"].pk},
+    )
     assert response.status_code < 500
 
 

@@ -38,26 +38,43 @@ def campaigns(published):
 def people(small_map):
     village = small_map["village_a"]
     household = Household.objects.create(code="H001", village=village)
-    head = Person.objects.create(full_name="Nguyễn Văn An", sex=Sex.MALE, birth_year=1980, household=household,
-                                 occupation_group=OccupationGroup.FARMER)
-    spouse = Person.objects.create(full_name="Trần Thị Bình", sex=Sex.FEMALE, birth_year=1982, household=household,
-                                   occupation_group=OccupationGroup.WORKER)
+    head = Person.objects.create(
+        full_name="Nguyễn Văn An",
+        sex=Sex.MALE,
+        birth_year=1980,
+        household=household,
+        occupation_group=OccupationGroup.FARMER,
+    )
+    spouse = Person.objects.create(
+        full_name="Trần Thị Bình",
+        sex=Sex.FEMALE,
+        birth_year=1982,
+        household=household,
+        occupation_group=OccupationGroup.WORKER,
+    )
     household.head = head
     household.save()
     neighbour = Household.objects.create(code="H002", village=village)
-    neighbour_head = Person.objects.create(full_name="Lê Văn Cường", sex=Sex.MALE, birth_year=1975,
-                                           household=neighbour)
+    neighbour_head = Person.objects.create(full_name="Lê Văn Cường", sex=Sex.MALE, birth_year=1975, household=neighbour)
     neighbour.head = neighbour_head
     neighbour.save()
     clan = ClanBranch.objects.create(name="Họ Nguyễn", branch="Chi 2", commune=small_map["commune_a"])
-    organisation = Organisation.objects.create(name="Trường Tiểu học An Lạc", kind="school", unit=small_map["commune_a"])
+    organisation = Organisation.objects.create(
+        name="Trường Tiểu học An Lạc", kind="school", unit=small_map["commune_a"]
+    )
     household_b = Household.objects.create(code="HB01", village=small_map["village_b"])
     person_b = Person.objects.create(full_name="Phạm Văn Đông", sex=Sex.MALE, birth_year=1990, household=household_b)
     household_b.head = person_b
     household_b.save()
     return {
-        "household": household, "head": head, "spouse": spouse, "neighbour": neighbour, "clan": clan,
-        "organisation": organisation, "household_b": household_b, "person_b": person_b,
+        "household": household,
+        "head": head,
+        "spouse": spouse,
+        "neighbour": neighbour,
+        "clan": clan,
+        "organisation": organisation,
+        "household_b": household_b,
+        "person_b": person_b,
     }
 
 
@@ -116,8 +133,13 @@ def recognise(assessment, users, issued_on=datetime.date(2025, 12, 20)):
     from hoctap.assessments.decisions import issue_decision
 
     approver = scope_of(users["commune_approver"])
-    decision = issue_decision(approver, assessment.campaign, [assessment], issuer=assessment.unit.parent
-                              if assessment.unit.level == "village" else assessment.unit,
-                              issued_on=issued_on, signer_name="Phạm Văn Đức")
+    decision = issue_decision(
+        approver,
+        assessment.campaign,
+        [assessment],
+        issuer=assessment.unit.parent if assessment.unit.level == "village" else assessment.unit,
+        issued_on=issued_on,
+        signer_name="Phạm Văn Đức",
+    )
     assessment.refresh_from_db()
     return decision

@@ -24,11 +24,16 @@ def api(client):
                 return client.post(f"/api/v1{url}", data=body, content_type="application/json", **headers)
 
         return Caller()
+
     return as_user
 
 
 def test_register_and_walk_through_the_api(api, head_is_citizen, users, people):
-    village, commune, approver = api(users["village_officer"]), api(users["commune_officer"]), api(users["commune_approver"])
+    village, commune, approver = (
+        api(users["village_officer"]),
+        api(users["commune_officer"]),
+        api(users["commune_approver"]),
+    )
     created = village.post("/assessments/", {"title": "family", "subject_id": people["household"].pk, "year": YEAR})
     assert created.status_code == 201, created.content
     body = created.json()
@@ -43,16 +48,30 @@ def test_register_and_walk_through_the_api(api, head_is_citizen, users, people):
     commune.post(url, {"action": "start_review"})
     proposed = commune.post(url, {"action": "propose"}).json()
     assert proposed["state"] == "proposed"
-    decision = approver.post("/decisions/", {
-        "campaign_id": proposed["campaign_id"], "issuer_id": people["household"].village.parent_id,
-        "issued_on": "2025-12-20", "signer_name": "Phạm Văn Đức", "assessment_ids": [proposed["id"]]})
+    decision = approver.post(
+        "/decisions/",
+        {
+            "campaign_id": proposed["campaign_id"],
+            "issuer_id": people["household"].village.parent_id,
+            "issued_on": "2025-12-20",
+            "signer_name": "Phạm Văn Đức",
+            "assessment_ids": [proposed["id"]],
+        },
+    )
     assert decision.status_code == 201 and decision.json()["number"] == "02/QĐ-UBND"
     issued = approver.post(f"/decisions/{decision.json()['id']}/certificates", {})
     [code] = issued.json()["certificate_codes"]
     assert api(users["viewer"]).get(f"/verify/{code}").json()["status"] == "valid"
     steps = village.get(url).json()
-    assert [s["action"] for s in steps] == ["register", "start", "submit", "start_review", "propose", "recognise",
-                                            "issue_certificate"]
+    assert [s["action"] for s in steps] == [
+        "register",
+        "start",
+        "submit",
+        "start_review",
+        "propose",
+        "recognise",
+        "issue_certificate",
+    ]
 
 
 def test_refusals_carry_status_code_and_field(api, family_assessment, users):
@@ -78,14 +97,19 @@ def test_registration_input_errors_name_their_fields(api, campaigns, users, peop
     missing = village.post("/assessments/", {"title": "family"})
     assert missing.status_code == 422
     assert {"payload.subject_id", "payload.year"} <= {e["field"] for e in missing.json()["errors"]}
-    assert village.post("/assessments/", {"title": "family", "subject_id": people["household_b"].pk,
-                                          "year": YEAR}).status_code == 404
+    assert (
+        village.post(
+            "/assessments/", {"title": "family", "subject_id": people["household_b"].pk, "year": YEAR}
+        ).status_code
+        == 404
+    )
     assert village.post("/assessments/", {"title": "nobility", "subject_id": 1, "year": YEAR}).status_code == 422
 
 
 def test_lists_are_scoped(api, family_assessment, users, officer_b):
-    assert [a["id"] for a in api(users["commune_officer"]).get("/assessments/").json()["items"]] \
-        == [a.pk for a in family_assessment.__class__.objects.order_by("-campaign__year", "pk")]
+    assert [a["id"] for a in api(users["commune_officer"]).get("/assessments/").json()["items"]] == [
+        a.pk for a in family_assessment.__class__.objects.order_by("-campaign__year", "pk")
+    ]
     assert api(officer_b).get("/assessments/").json()["count"] == 0
     assert api(officer_b).get(f"/assessments/{family_assessment.pk}").status_code == 404
     campaigns = api(officer_b).get("/campaigns/?year=2025").json()

@@ -81,13 +81,15 @@ def test_pages_show_the_pass_mark_and_its_area(client, campaigns, people, users,
     board = client.get(reverse("assessments:review_board", args=[assessment.campaign_id, small_map["village_a"].pk]))
     assert "Ngưỡng đạt: 70 điểm — xã khu vực III" in board.content.decode()
     client.cookies["django_language"] = "en"
-    english = client.get(reverse("assessments:assessment_detail", args=[assessment.pk]),
-                         HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english = client.get(
+        reverse("assessments:assessment_detail", args=[assessment.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "Pass mark: 70 points — zone III commune" in english
 
 
-def test_the_api_registers_in_the_units_class_and_applies_the_70_point_mark(client, campaigns, people, users,
-                                                                            small_map):
+def test_the_api_registers_in_the_units_class_and_applies_the_70_point_mark(
+    client, campaigns, people, users, small_map
+):
     designate(small_map["commune_a"], "zone_3")
     _, token = ApiToken.issue(users["village_officer"], "test")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
@@ -96,8 +98,9 @@ def test_the_api_registers_in_the_units_class_and_applies_the_70_point_mark(clie
         return client.post(f"/api/v1{url}", data=body, content_type="application/json", **headers)
 
     # an area class sent by the caller is not an input: the unit's designation decides
-    created = post("/assessments/", {"title": "citizen", "subject_id": people["head"].pk, "year": YEAR,
-                                     "area_class": "normal"})
+    created = post(
+        "/assessments/", {"title": "citizen", "subject_id": people["head"].pk, "year": YEAR, "area_class": "normal"}
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert (body["area_class"], body["area_designation"], body["pass_mark"]) == ("disadvantaged", "zone_3", "70")
@@ -108,8 +111,13 @@ def test_the_api_registers_in_the_units_class_and_applies_the_70_point_mark(clie
     submitted = post(url, {"action": "submit", "answers": answers})
     assert submitted.status_code == 200 and submitted.json()["self_result"]["achieved"]
     # and a person of an ordinary commune with the same answers is refused
-    person = Person.objects.create(full_name="Hoàng Thị Én", sex=Sex.FEMALE, birth_year=1988,
-                                   unit=small_map["village_b"], occupation_group=OccupationGroup.FARMER)
+    person = Person.objects.create(
+        full_name="Hoàng Thị Én",
+        sex=Sex.FEMALE,
+        birth_year=1988,
+        unit=small_map["village_b"],
+        occupation_group=OccupationGroup.FARMER,
+    )
     officer_b = make_user("village_officer_b", Role.VILLAGE_OFFICER, small_map["village_b"])
     _, token_b = ApiToken.issue(officer_b, "test")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token_b}"}

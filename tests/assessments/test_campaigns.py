@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 from hoctap.accounts.roles import Role
 from hoctap.assessments.campaigns import campaign_for, create_campaign, pick_criteria_set, valid_until
-from hoctap.criteria.shipped import publish_shipped_sets
 from hoctap.criteria.models import CriteriaSetVersion
+from hoctap.criteria.shipped import publish_shipped_sets
 from hoctap.criteria.titles import Title
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,13 @@ def test_a_province_inherits_the_national_campaign_until_it_makes_its_own(publis
     province = small_map["province"]
     assert campaign_for(Title.FAMILY, 2025, province) == national
     assert campaign_for(Title.FAMILY, 2025, province.pk) == national
-    own = create_campaign(Title.FAMILY, 2025, province=province, recognition_deadline=datetime.date(2026, 1, 15),
-                          review_deadline=datetime.date(2026, 1, 5))
+    own = create_campaign(
+        Title.FAMILY,
+        2025,
+        province=province,
+        recognition_deadline=datetime.date(2026, 1, 15),
+        review_deadline=datetime.date(2026, 1, 5),
+    )
     assert campaign_for(Title.FAMILY, 2025, province) == own
     assert campaign_for(Title.FAMILY, 2025, None) == national
     # inherited: the windows it did not change and the pinned sets
@@ -54,8 +59,9 @@ def test_every_year_has_its_national_defaults_without_anyone_preparing_them(publ
     assert Campaign.objects.filter(year=2031).count() == len(Title.values)
     assert campaign_for(Title.FAMILY, LAST_YEAR + 1, None) is None  # outside the years the system records
     # a province adjusts the lazily made default: its own campaign copies it
-    own = create_campaign(Title.FAMILY, 2031, province=small_map["province"],
-                          recognition_deadline=datetime.date(2031, 12, 20))
+    own = create_campaign(
+        Title.FAMILY, 2031, province=small_map["province"], recognition_deadline=datetime.date(2031, 12, 20)
+    )
     assert campaign_for(Title.FAMILY, 2031, small_map["province"]) == own
     assert own.registration_opens == datetime.date(2031, 1, 1)
     with pytest.raises(ValidationError):  # one national default per year and title
@@ -79,26 +85,43 @@ def test_no_set_published_means_no_campaign_and_a_refusal_that_says_what_to_do(d
 def test_untouched_dates_follow_the_dates_given(published, small_map):
     """Only the deadline typed is later than the defaults: the untouched ones after it move with it,
     no date-order error lands on a field nobody touched; two typed dates out of order are refused."""
-    campaign = create_campaign(Title.FAMILY, 2031, province=small_map["province"],
-                               self_assessment_deadline=datetime.date(2031, 12, 20))
+    campaign = create_campaign(
+        Title.FAMILY, 2031, province=small_map["province"], self_assessment_deadline=datetime.date(2031, 12, 20)
+    )
     assert campaign.review_deadline == datetime.date(2031, 12, 20)
     assert campaign.recognition_deadline == datetime.date(2031, 12, 31)
     early = create_campaign(Title.CITIZEN, 2031, recognition_deadline=datetime.date(2031, 2, 1))
-    assert early.registration_opens == datetime.date(2031, 1, 1) and early.registration_closes <= early.recognition_deadline
+    assert (
+        early.registration_opens == datetime.date(2031, 1, 1)
+        and early.registration_closes <= early.recognition_deadline
+    )
     assert early.self_assessment_deadline == early.review_deadline == datetime.date(2031, 2, 1)
     with pytest.raises(ValidationError) as refused:
-        create_campaign(Title.CLAN, 2031, self_assessment_deadline=datetime.date(2031, 12, 20),
-                        review_deadline=datetime.date(2031, 12, 1))
+        create_campaign(
+            Title.CLAN,
+            2031,
+            self_assessment_deadline=datetime.date(2031, 12, 20),
+            review_deadline=datetime.date(2031, 12, 1),
+        )
     assert "review_deadline" in refused.value.message_dict
 
 
 def test_optional_dates_left_blank_in_the_form(client, published, small_map, province_officer):
     client.force_login(province_officer)
-    response = client.post("/campaigns/new/", {
-        "title": "family", "year": "2031", "province": small_map["province"].pk,
-        "registration_opens": "", "registration_closes": "", "self_assessment_deadline": "2031-12-20",
-        "review_deadline": "", "recognition_deadline": "", "allow_bulk_accept": "on",
-    })
+    response = client.post(
+        "/campaigns/new/",
+        {
+            "title": "family",
+            "year": "2031",
+            "province": small_map["province"].pk,
+            "registration_opens": "",
+            "registration_closes": "",
+            "self_assessment_deadline": "2031-12-20",
+            "review_deadline": "",
+            "recognition_deadline": "",
+            "allow_bulk_accept": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[-2000:]
     own = campaign_for(Title.FAMILY, 2031, small_map["province"])
     assert own.province == small_map["province"] and own.review_deadline == datetime.date(2031, 12, 20)
@@ -133,8 +156,12 @@ def test_sets_are_picked_by_group_and_area_class(published):
 
 def test_windows_must_be_in_order_and_sets_must_match_the_title(published):
     with pytest.raises(ValidationError):
-        create_campaign(Title.FAMILY, 2025, self_assessment_deadline=datetime.date(2025, 11, 30),
-                        review_deadline=datetime.date(2025, 1, 2))
+        create_campaign(
+            Title.FAMILY,
+            2025,
+            self_assessment_deadline=datetime.date(2025, 11, 30),
+            review_deadline=datetime.date(2025, 1, 2),
+        )
     with pytest.raises(ValidationError):
         create_campaign(Title.FAMILY, 2025, criteria_sets=CriteriaSetVersion.objects.filter(title=Title.CITIZEN))
 
@@ -145,13 +172,16 @@ def test_no_published_set_is_a_clear_refusal(db):
     assert "công bố bộ tiêu chí" in " ".join(refused.value.messages)
 
 
-def test_a_province_officer_creates_their_provinces_campaign_in_the_browser(client, published, small_map,
-                                                                             province_officer):
+def test_a_province_officer_creates_their_provinces_campaign_in_the_browser(
+    client, published, small_map, province_officer
+):
     create_campaign(Title.CITIZEN, 2025)
     client.force_login(province_officer)
     assert client.get("/campaigns/new/").status_code == 200
-    response = client.post("/campaigns/new/", {"title": "citizen", "year": "2025", "province": small_map["province"].pk,
-                                               "allow_bulk_accept": "on"})
+    response = client.post(
+        "/campaigns/new/",
+        {"title": "citizen", "year": "2025", "province": small_map["province"].pk, "allow_bulk_accept": "on"},
+    )
     assert response.status_code == 302
     own = campaign_for(Title.CITIZEN, 2025, small_map["province"])
     assert own.province == small_map["province"]

@@ -5,6 +5,7 @@ shows a revocation's decision and reason and dates as dd/mm/yyyy."""
 
 import datetime
 import re
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +13,13 @@ from hypothesis import strategies as st
 
 from hoctap.assessments import certificates, workflow
 from hoctap.assessments.certificates import (
-    CROCKFORD, Status, canonical_code, make_code, make_legacy_code, parse_code, verify,
+    CROCKFORD,
+    Status,
+    canonical_code,
+    make_code,
+    make_legacy_code,
+    parse_code,
+    verify,
 )
 from hoctap.assessments.decisions import issue_certificates
 from hoctap.assessments.models import Certificate
@@ -43,8 +50,13 @@ def test_any_spelling_of_a_code_reads_the_same(certificate_id, signature, data):
     code = make_code(certificate_id, signature)
     plain = code.replace("-", "")
     spellings = [
-        code.lower(), plain, plain.lower(), " ".join(code.split("-")), code.replace("-", " – "),
-        f"  {code}\n", "".join(chr(ord(c) + 0xFEE0) for c in plain),  # full-width forms
+        code.lower(),
+        plain,
+        plain.lower(),
+        " ".join(code.split("-")),
+        code.replace("-", " – "),
+        f"  {code}\n",
+        "".join(chr(ord(c) + 0xFEE0) for c in plain),  # full-width forms
         f"https://hoctap.example.vn/verify/{code}",
     ]
     confusable = "".join(
@@ -69,7 +81,7 @@ def test_consecutive_certificates_share_no_prefix():
     repeated, consecutive ids never share their first group, and first characters spread evenly."""
     for signature in (bytes(64), b"\xff" * 64, bytes(range(64))):
         codes = [make_code(certificate_id, signature) for certificate_id in range(1, 2001)]
-        assert all(a[:4] != b[:4] for a, b in zip(codes, codes[1:]))
+        assert all(a[:4] != b[:4] for a, b in pairwise(codes))
         first = [code[0] for code in codes]
         assert max(first.count(char) for char in set(first)) < 2000 * 0.08
         assert len(set(first)) == 32
@@ -82,10 +94,23 @@ def test_a_code_never_holds_an_id_it_cannot_carry():
         make_code(2**32, bytes(64))
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "a/b", "../../etc/passwd", "ZZZZ-ZZZZ-ZZZZ-ZZZ", "ZZZZ-ZZZZ-ZZZZ-ZZZZ-Z", "UUUU-UUUU-UUUU-UUUU",
-    "AAAAAAAAAAAAAAAAAAAAAA1", "x" * 5000, "7K3M-Q9TX-2HCA-D4W%", "<script>", "０",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "a/b",
+        "../../etc/passwd",
+        "ZZZZ-ZZZZ-ZZZZ-ZZZ",
+        "ZZZZ-ZZZZ-ZZZZ-ZZZZ-Z",
+        "UUUU-UUUU-UUUU-UUUU",
+        "AAAAAAAAAAAAAAAAAAAAAA1",
+        "x" * 5000,
+        "7K3M-Q9TX-2HCA-D4W%",
+        "<script>",
+        "０",
+    ],
+)
 def test_what_is_not_a_code_is_none(text):
     assert parse_code(text) is None and canonical_code(text) is None
 
@@ -162,7 +187,9 @@ def test_the_form_names_what_is_not_a_code(client, typed):
 
 
 @pytestmark_db
-@pytest.mark.parametrize("path", ["/verify/a%2Fb", "/verify/%00", "/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ", "/verify/" + "A" * 500])
+@pytest.mark.parametrize(
+    "path", ["/verify/a%2Fb", "/verify/%00", "/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ", "/verify/" + "A" * 500]
+)
 def test_an_unknown_code_page_is_a_404_with_the_form(client, path):
     response = client.get(path)
     assert response.status_code == 404
@@ -181,8 +208,13 @@ def test_the_page_writes_dates_as_dd_mm_yyyy_and_names_the_criteria_set(client, 
 
 @pytestmark_db
 def test_a_revocation_shows_its_decision_reason_and_date(client, certificate, users):
-    workflow.transition(scope_of(users["commune_approver"]), certificate.assessment, "revoke",
-                        reason="Hồ sơ kê khai không đúng số người lớn", revocation_reference="15/QĐ-UBND")
+    workflow.transition(
+        scope_of(users["commune_approver"]),
+        certificate.assessment,
+        "revoke",
+        reason="Hồ sơ kê khai không đúng số người lớn",
+        revocation_reference="15/QĐ-UBND",
+    )
     certificate.assessment.refresh_from_db()
     revoked_on = certificates.timezone.localdate(certificate.assessment.revoked_at).strftime("%d/%m/%Y")
     body = client.get(f"/verify/{certificate.code}").content.decode()

@@ -57,8 +57,13 @@ def test_a_re_signed_payload_with_another_key_fails(certificate, settings):
 
 
 def test_a_revoked_certificate_says_so(certificate, users):
-    workflow.transition(scope_of(users["commune_approver"]), certificate.assessment, "revoke",
-                        reason="Kê khai không đúng", revocation_reference="7/QĐ-UBND")
+    workflow.transition(
+        scope_of(users["commune_approver"]),
+        certificate.assessment,
+        "revoke",
+        reason="Kê khai không đúng",
+        revocation_reference="7/QĐ-UBND",
+    )
     result = certificates.verify(certificate.code)
     assert result.status == certificates.Status.REVOKED and result.revoked_on is not None
     assert (result.revocation_reference, result.revocation_reason) == ("7/QĐ-UBND", "Kê khai không đúng")
@@ -81,8 +86,14 @@ def test_the_decision_pdf_embeds_liberation_serif(certificate):
     assert fonts and all(font.embedded for font in fonts)
     assert {font.name for font in fonts} >= {"Liberation-Serif", "Liberation-Serif-Bold", "Liberation-Serif-Italic"}
     text = pdf_text(pdf)
-    for phrase in ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "QUYẾT ĐỊNH",
-                   "An Lạc, ngày 20 tháng 12 năm 2025", "Phạm Văn Đức", "Hộ ông Nguyễn Văn An"):
+    for phrase in (
+        "ỦY BAN NHÂN DÂN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "QUYẾT ĐỊNH",
+        "An Lạc, ngày 20 tháng 12 năm 2025",
+        "Phạm Văn Đức",
+        "Hộ ông Nguyễn Văn An",
+    ):
         assert phrase in text, phrase
 
 
@@ -93,8 +104,14 @@ def test_the_decision_cites_legal_bases_not_explanations(certificate):
     assert "Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16 tháng 6 năm 2025;" in text
     assert "Căn cứ Quyết định số 387/QĐ-TTg ngày 25 tháng 3 năm 2022 của Thủ tướng Chính phủ" in text
     assert "Xét đề nghị của Hội đồng đánh giá, công nhận “Gia đình học tập” xã An Lạc năm 2025." in text
-    for provenance in ("Ghi chú", "tạm thời", "chưa có văn bản", "family-provisional", "giao Hội Khuyến học",
-                       "677/QĐ-TTg"):
+    for provenance in (
+        "Ghi chú",
+        "tạm thời",
+        "chưa có văn bản",
+        "family-provisional",
+        "giao Hội Khuyến học",
+        "677/QĐ-TTg",
+    ):
         assert provenance not in text, provenance
 
 
@@ -105,12 +122,21 @@ def test_the_certificate_shows_what_the_paper_should_show(certificate):
     assert {font.name for font in pdf_fonts(pdf)} >= {"Liberation-Serif", "Liberation-Serif-Bold"}
     text = pdf_text(pdf)
     for phrase in (
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-        "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ AN LẠC", "GIẤY CÔNG NHẬN", "“GIA ĐÌNH HỌC TẬP”", "Năm 2025",
-        "Công nhận: Hộ ông Nguyễn Văn An", "Thôn Đông, xã An Lạc, tỉnh Hưng Yên",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ AN LẠC",
+        "GIẤY CÔNG NHẬN",
+        "“GIA ĐÌNH HỌC TẬP”",
+        "Năm 2025",
+        "Công nhận: Hộ ông Nguyễn Văn An",
+        "Thôn Đông, xã An Lạc, tỉnh Hưng Yên",
         "Theo Quyết định số 02/QĐ-UBND ngày 20/12/2025 của Chủ tịch Ủy ban nhân dân xã An Lạc.",
-        "Có giá trị đến hết ngày 31/12/2026.", "An Lạc, ngày 20 tháng 12 năm 2025",
-        "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Phạm Văn Đức", f"Mã tra cứu: {certificate.code}",
+        "Có giá trị đến hết ngày 31/12/2026.",
+        "An Lạc, ngày 20 tháng 12 năm 2025",
+        "TM. ỦY BAN NHÂN DÂN",
+        "CHỦ TỊCH",
+        "Phạm Văn Đức",
+        f"Mã tra cứu: {certificate.code}",
         f"https://hoctap.example.vn/verify/{certificate.code}",
     ):
         assert phrase in text, phrase
@@ -151,7 +177,9 @@ def test_certificates_signed_before_a_key_rotation_still_verify(certificate, set
     old_public = certificates.public_key(certificates.signing_key().verify_key)
     settings.CERTIFICATE_SIGNING_KEY = SigningKey.generate().encode(encoder=Base64Encoder).decode()
     # rotated without keeping the old public key: a genuine certificate would look forged
-    assert certificates.verify(certificate.code, today=datetime.date(2025, 12, 31)).status == certificates.Status.INVALID
+    assert (
+        certificates.verify(certificate.code, today=datetime.date(2025, 12, 31)).status == certificates.Status.INVALID
+    )
     settings.CERTIFICATE_RETIRED_VERIFY_KEYS = [old_public]
     assert certificates.verify(certificate.code, today=datetime.date(2025, 12, 31)).status == certificates.Status.VALID
     # a certificate signed afterwards carries the new key's id
@@ -160,9 +188,8 @@ def test_certificates_signed_before_a_key_rotation_still_verify(certificate, set
 
 
 def test_a_malformed_retired_key_is_named(settings):
-    from django.core.exceptions import ImproperlyConfigured
-
     from django.core import checks
+    from django.core.exceptions import ImproperlyConfigured
 
     settings.CERTIFICATE_RETIRED_VERIFY_KEYS = ["not-a-key"]
     with pytest.raises(ImproperlyConfigured, match="key 1"):
@@ -177,8 +204,10 @@ def test_the_key_command_prints_public_keys_and_a_new_key(certificate, settings,
 
     call_command("certificate_keys")
     current = certificates.signing_key().verify_key
-    assert f"current: id {certificates.key_id(current)}, public key {certificates.public_key(current)}" in \
-        capsys.readouterr().out
+    assert (
+        f"current: id {certificates.key_id(current)}, public key {certificates.public_key(current)}"
+        in capsys.readouterr().out
+    )
     call_command("certificate_keys", "--new")
     line = capsys.readouterr().out.splitlines()[0]
     assert line.startswith("CERTIFICATE_SIGNING_KEY=")

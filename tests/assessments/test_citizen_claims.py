@@ -25,16 +25,34 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|csrftoken=[^;"]*')
 
 
 def visitor_post(small_map, **overrides):
-    return {"full_name": "Hoàng Văn Khách", "birth_year": "1988", "sex": "male",
-            "province": small_map["province"].pk, "commune": small_map["commune_a"].pk, "id_number": NUMBER,
-            "occupation_group": "farmer", "username": "khach", "password": PASSWORD, "notice_version": "1",
-            "consent": "on", **overrides}
+    return {
+        "full_name": "Hoàng Văn Khách",
+        "birth_year": "1988",
+        "sex": "male",
+        "province": small_map["province"].pk,
+        "commune": small_map["commune_a"].pk,
+        "id_number": NUMBER,
+        "occupation_group": "farmer",
+        "username": "khach",
+        "password": PASSWORD,
+        "notice_version": "1",
+        "consent": "on",
+        **overrides,
+    }
 
 
 def sign_up(small_map, username, full_name, birth_year, id_number=NUMBER, commune="commune_a"):
-    return citizens.sign_up(username=username, password=PASSWORD, full_name=full_name, birth_year=birth_year,
-                            sex=Sex.FEMALE, commune=small_map[commune], id_number=id_number,
-                            occupation_group="farmer", notice_version=1)
+    return citizens.sign_up(
+        username=username,
+        password=PASSWORD,
+        full_name=full_name,
+        birth_year=birth_year,
+        sex=Sex.FEMALE,
+        commune=small_map[commune],
+        id_number=id_number,
+        occupation_group="farmer",
+        notice_version=1,
+    )
 
 
 def _already_registered(small_map, people):
@@ -50,8 +68,11 @@ def _held_by_someone_else(small_map, people):
     people["spouse"].save()
 
 
-CASES = {"unknown": lambda small_map, people: None, "already registered": _already_registered,
-         "held by someone else": _held_by_someone_else}
+CASES = {
+    "unknown": lambda small_map, people: None,
+    "already registered": _already_registered,
+    "held by someone else": _held_by_someone_else,
+}
 
 
 def _visitor_sees(small_map, people, setup, post):
@@ -78,9 +99,13 @@ def test_the_three_cases_give_the_visitor_byte_identical_answers(small_map, peop
     assert "chờ cán bộ Xã An Lạc xác nhận" in answers["unknown"][4]
     assert answers["unknown"] == answers["already registered"] == answers["held by someone else"]
     # a refused form (weak password) says the same too, and nothing about the number
-    weak = {name: _visitor_sees(small_map, people, setup, visitor_post(small_map, password="123"))
-            for name, setup in CASES.items()}
-    assert weak["unknown"][0] == 200 and "CCCD" not in re.sub(r"<label[^>]*>[^<]*</label>", "", weak["unknown"][2].split("errorlist", 1)[1])
+    weak = {
+        name: _visitor_sees(small_map, people, setup, visitor_post(small_map, password="123"))
+        for name, setup in CASES.items()
+    }
+    assert weak["unknown"][0] == 200 and "CCCD" not in re.sub(
+        r"<label[^>]*>[^<]*</label>", "", weak["unknown"][2].split("errorlist", 1)[1]
+    )
     assert weak["unknown"] == weak["already registered"] == weak["held by someone else"]
 
 
@@ -196,4 +221,3 @@ def test_an_unknown_number_is_recorded_when_the_commune_confirms(small_map, peop
     citizens.link(scope, namesake, people["head"])
     people["head"].refresh_from_db()
     assert people["head"].id_number == OTHER_NUMBER and people["head"].account == namesake.user
-

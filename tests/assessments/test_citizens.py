@@ -17,9 +17,17 @@ PASSWORD = "mat-khau-rat-dai-2025"
 
 
 def sign_up(small_map, **overrides):
-    data = {"username": "lan.nguyen", "password": PASSWORD, "full_name": "Nguyễn Thị Lan", "birth_year": 1990,
-            "sex": Sex.FEMALE, "commune": small_map["commune_a"], "occupation_group": "farmer", "notice_version": 1,
-            **overrides}
+    data = {
+        "username": "lan.nguyen",
+        "password": PASSWORD,
+        "full_name": "Nguyễn Thị Lan",
+        "birth_year": 1990,
+        "sex": Sex.FEMALE,
+        "commune": small_map["commune_a"],
+        "occupation_group": "farmer",
+        "notice_version": 1,
+        **overrides,
+    }
     return citizens.sign_up(**data)
 
 
@@ -106,11 +114,22 @@ def test_signup_page_creates_the_account_and_signs_in(client, small_map, campaig
     assert page.status_code == 200 and "Đăng ký tài khoản công dân" in page.content.decode()
     communes = client.get("/signup/", {"province": small_map["province"].pk}, HTTP_HX_REQUEST="true")
     assert "Xã An Lạc" in communes.content.decode()
-    response = client.post("/signup/", {
-        "full_name": "Nguyễn Thị Lan", "birth_year": "1990", "sex": "female", "province": small_map["province"].pk,
-        "commune": small_map["commune_a"].pk, "id_number": "", "occupation_group": "farmer",
-        "username": "lan", "password": PASSWORD, "notice_version": "1", "consent": "on",
-    })
+    response = client.post(
+        "/signup/",
+        {
+            "full_name": "Nguyễn Thị Lan",
+            "birth_year": "1990",
+            "sex": "female",
+            "province": small_map["province"].pk,
+            "commune": small_map["commune_a"].pk,
+            "id_number": "",
+            "occupation_group": "farmer",
+            "username": "lan",
+            "password": PASSWORD,
+            "notice_version": "1",
+            "consent": "on",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == "/my/"
     mine = client.get("/my/")
     assert "Đăng ký Công dân học tập" in mine.content.decode() or "Nguyễn Thị Lan" in mine.content.decode()

@@ -43,11 +43,22 @@ def test_no_one_of_the_commune_reviews_or_recognises_it(submitted, users, small_
         workflow.save_answers(scope_of(second_officer), under_review, {"TC1.1": False})
     proposed = workflow.transition(province, under_review, "propose")
     with pytest.raises(workflow.TransitionRefused):
-        issue_decision(scope_of(users["commune_approver"]), proposed.campaign, [proposed],
-                       issuer=small_map["commune_a"], issued_on=datetime.date(YEAR, 12, 1), signer_name="Chủ tịch xã")
-    decision = issue_decision(scope_of(users["province_approver"]), proposed.campaign, [proposed],
-                              issuer=small_map["province"], issued_on=datetime.date(YEAR, 12, 1),
-                              signer_name="Chủ tịch tỉnh")
+        issue_decision(
+            scope_of(users["commune_approver"]),
+            proposed.campaign,
+            [proposed],
+            issuer=small_map["commune_a"],
+            issued_on=datetime.date(YEAR, 12, 1),
+            signer_name="Chủ tịch xã",
+        )
+    decision = issue_decision(
+        scope_of(users["province_approver"]),
+        proposed.campaign,
+        [proposed],
+        issuer=small_map["province"],
+        issued_on=datetime.date(YEAR, 12, 1),
+        signer_name="Chủ tịch tỉnh",
+    )
     assert decision.assessments.get().state == "recognised"
 
 
@@ -59,8 +70,12 @@ def test_the_other_communes_officers_are_not_concerned(submitted, users, small_m
 
 def test_the_same_refusal_through_the_api(client, submitted, users):
     _, token = ApiToken.issue(users["commune_approver"], "test")
-    response = client.post(f"/api/v1/assessments/{submitted.pk}/transitions", {"action": "start_review"},
-                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post(
+        f"/api/v1/assessments/{submitted.pk}/transitions",
+        {"action": "start_review"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
     assert response.status_code == 403 and response.json()["code"] == "own_assessment"
 
 

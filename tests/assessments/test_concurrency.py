@@ -62,11 +62,18 @@ def test_two_reviewers_on_one_assessment_one_wins_the_other_is_told(under_review
     version = under_review.version
     steps_before = StateChange.objects.filter(assessment=under_review).count()
     propose = lambda: workflow.transition(  # noqa: E731
-        scope_of(users["commune_officer"]), Assessment.objects.get(pk=under_review.pk), Action.PROPOSE,
-        expected_version=version)
+        scope_of(users["commune_officer"]),
+        Assessment.objects.get(pk=under_review.pk),
+        Action.PROPOSE,
+        expected_version=version,
+    )
     send_back = lambda: workflow.transition(  # noqa: E731
-        scope_of(users["commune_approver"]), Assessment.objects.get(pk=under_review.pk), Action.RETURN,
-        reason="Thiếu minh chứng", expected_version=version)
+        scope_of(users["commune_approver"]),
+        Assessment.objects.get(pk=under_review.pk),
+        Action.RETURN,
+        reason="Thiếu minh chứng",
+        expected_version=version,
+    )
     results = run_together(propose, send_back)
     winners = [r for r in results if isinstance(r, Assessment)]
     losers = [r for r in results if isinstance(r, StaleAssessment)]
@@ -90,10 +97,20 @@ def test_two_reviewers_on_two_rows_both_keep_their_scores(under_review, users, p
     other = workflow.transition(village, other, Action.SUBMIT, answers=full_answers(other.criteria_set, "9"))
     first_code = next(iter(full_answers(under_review.criteria_set)))
     results = run_together(
-        lambda: change_scores(scope_of(users["commune_officer"]), Assessment.objects.get(pk=under_review.pk),
-                              {first_code: "8"}, expected_version=under_review.version, propose=False),
-        lambda: change_scores(scope_of(users["commune_approver"]), Assessment.objects.get(pk=other.pk),
-                              {first_code: "7"}, expected_version=other.version, propose=False),
+        lambda: change_scores(
+            scope_of(users["commune_officer"]),
+            Assessment.objects.get(pk=under_review.pk),
+            {first_code: "8"},
+            expected_version=under_review.version,
+            propose=False,
+        ),
+        lambda: change_scores(
+            scope_of(users["commune_approver"]),
+            Assessment.objects.get(pk=other.pk),
+            {first_code: "7"},
+            expected_version=other.version,
+            propose=False,
+        ),
     )
     assert all(isinstance(r, Assessment) for r in results), results
     assert Assessment.objects.get(pk=under_review.pk).review_answers[first_code] == "8"
@@ -107,7 +124,9 @@ def test_two_requests_open_the_same_years_national_default_at_once(published):
     from hoctap.assessments.models import Campaign
     from hoctap.criteria.titles import Title
 
-    results = run_together(lambda: campaign_for(Title.FAMILY, 2033, None), lambda: campaign_for(Title.FAMILY, 2033, None))
+    results = run_together(
+        lambda: campaign_for(Title.FAMILY, 2033, None), lambda: campaign_for(Title.FAMILY, 2033, None)
+    )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Campaign.objects.filter(year=2033, title=Title.FAMILY).count() == 1
     assert results[0].pk == results[1].pk

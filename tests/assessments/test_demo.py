@@ -12,8 +12,8 @@ from hoctap.assessments.models import Assessment, Campaign, Certificate, Citizen
 from hoctap.assessments.states import State
 from hoctap.core.demo import demo_years
 from hoctap.criteria.titles import Title
-from hoctap.stats.models import Tally
 from hoctap.demo.steps import run_all
+from hoctap.stats.models import Tally
 
 
 @pytest.mark.django_db
@@ -21,8 +21,9 @@ def test_demo_cycle(loaded_map):
     context = run_all(log=lambda *args: None)
     counts = [model.objects.count() for model in (Campaign, Assessment, Decision, Certificate, Evidence, CitizenSignup)]
     run_all(log=lambda *args: None)
-    assert [model.objects.count() for model in (Campaign, Assessment, Decision, Certificate, Evidence,
-                                                CitizenSignup)] == counts
+    assert [
+        model.objects.count() for model in (Campaign, Assessment, Decision, Certificate, Evidence, CitizenSignup)
+    ] == counts
     province = context["province"]
     first, last, this = demo_years()
     assert Campaign.objects.filter(province=province, year__in=[first, last, this]).count() == 6
@@ -34,8 +35,9 @@ def test_demo_cycle(loaded_map):
     assert set(mine.filter(campaign__year=last).values_list("state", flat=True)) == {State.CERTIFIED}
     # every title has an assessment this year but the commune learning community, recognised two
     # years ago for 3 years (not assessed again meanwhile), which this year's statistics still count
-    assert set(mine.filter(campaign__year=this).values_list("title", flat=True)) == \
-        set(Title.values) - {Title.COMMUNE_COMMUNITY}
+    assert set(mine.filter(campaign__year=this).values_list("title", flat=True)) == set(Title.values) - {
+        Title.COMMUNE_COMMUNITY
+    }
     held = mine.get(title=Title.COMMUNE_COMMUNITY)
     assert (held.campaign.year, held.state, held.validity_years) == (first, State.CERTIFIED, 3)
     assert Tally.objects.get(unit=commune, year=this, title=Title.COMMUNE_COMMUNITY, classification="").carried == 1
@@ -46,8 +48,7 @@ def test_demo_cycle(loaded_map):
     assert CitizenSignup.objects.filter(status=CitizenSignup.Status.PENDING).exists()
     # the year before the first: four families recognised on paper, imported by the chairman from Excel
     archived = mine.filter(campaign__year=first - 1)
-    assert archived.count() == 4 and set(archived.values_list("state", "decision__sequence")) == {
-        (State.RECOGNISED, 9)}
+    assert archived.count() == 4 and set(archived.values_list("state", "decision__sequence")) == {(State.RECOGNISED, 9)}
     assert archived.first().review_result["recorded"]
     # 2021 and 2022 on the old map: families recorded by their old communes, living today in the
     # village the demo merged this year (issue 15 §2)

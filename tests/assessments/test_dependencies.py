@@ -26,8 +26,9 @@ def plain(body: str) -> str:
 def submit(assessment, users, answers=None):
     village = scope_of(users["village_officer"])
     assessment = workflow.transition(village, assessment, Action.START_SELF_ASSESSMENT)
-    return workflow.transition(village, assessment, Action.SUBMIT,
-                               answers=answers or full_answers(assessment.criteria_set, "9"))
+    return workflow.transition(
+        village, assessment, Action.SUBMIT, answers=answers or full_answers(assessment.criteria_set, "9")
+    )
 
 
 @pytest.fixture
@@ -47,7 +48,9 @@ def test_the_household_counts_its_working_age_adults_and_says_who_holds_and_who_
     citizen = workflow.register(scope_of(users["village_officer"]), Title.CITIZEN, people["spouse"], YEAR)
     [population] = adapter.populations(people["household"], YEAR, definition).values()
     assert [(m.label, m.holds, m.pending) for m in population.members] == [
-        ("Nguyễn Văn An", False, False), ("Trần Thị Bình", False, True)]
+        ("Nguyễn Văn An", False, False),
+        ("Trần Thị Bình", False, True),
+    ]
     assert (population.count.whole, population.count.held, population.count.pending) == (2, 0, 1)
     recognise(walk_to_proposed(citizen, users), users)
     [population] = adapter.populations(people["household"], YEAR, definition).values()
@@ -69,7 +72,11 @@ def test_the_council_uses_the_facts_of_review_time_and_the_page_says_what_change
     family = workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["household"], YEAR)
     family = submit(family, users)
     assert family.self_result["counted"]["adults_citizen_share"] == {
-        "held": 0, "whole": 2, "pending": 0, "fallback": False}
+        "held": 0,
+        "whole": 2,
+        "pending": 0,
+        "fallback": False,
+    }
     assert not family.self_result["achieved"]
     commune = scope_of(users["commune_officer"])
     family = workflow.transition(commune, family, Action.START_REVIEW)
@@ -151,8 +158,9 @@ def test_a_decided_file_shows_the_figures_of_its_council_result(family_assessmen
     assert "Số liệu lúc thẩm định." in plain(client.get(f"/assessments/{proposed.pk}/").content.decode())
 
 
-def test_the_detail_page_costs_the_same_queries_for_a_bigger_household(campaigns, people, users, client,
-                                                                        django_assert_max_num_queries):
+def test_the_detail_page_costs_the_same_queries_for_a_bigger_household(
+    campaigns, people, users, client, django_assert_max_num_queries
+):
     family = workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["household"], YEAR)
     client.force_login(users["commune_officer"])
     from django.db import connection
@@ -161,8 +169,9 @@ def test_the_detail_page_costs_the_same_queries_for_a_bigger_household(campaigns
     with CaptureQueriesContext(connection) as small:
         client.get(f"/assessments/{family.pk}/")
     for index in range(6):
-        Person.objects.create(full_name=f"Nguyễn Văn Con {index}", sex=Sex.MALE, birth_year=1995 + index,
-                              household=people["household"])
+        Person.objects.create(
+            full_name=f"Nguyễn Văn Con {index}", sex=Sex.MALE, birth_year=1995 + index, household=people["household"]
+        )
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(f"/assessments/{family.pk}/")
 
@@ -173,8 +182,9 @@ def test_the_review_board_offers_to_accept_a_file_held_back_only_by_a_title_reco
     reason while they are unmet, proposed once the head is recognised)."""
     from hoctap.assessments import review
 
-    family = submit(workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["household"], YEAR),
-                    users)
+    family = submit(
+        workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["household"], YEAR), users
+    )
     assert not family.self_result["achieved"] and family.self_result["unmet_dependencies"]
     commune = scope_of(users["commune_officer"])
     [row] = review.rows_for(commune, family.campaign, family.unit)
@@ -190,8 +200,11 @@ def test_the_review_board_offers_to_accept_a_file_held_back_only_by_a_title_reco
     assert proposed.state == State.PROPOSED and proposed.review_result["achieved"]
 
     # Scores under the pass mark are never offered, whatever the other titles say.
-    low = submit(workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["neighbour"], YEAR),
-                 users, answers=full_answers(family.criteria_set, "1"))
+    low = submit(
+        workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["neighbour"], YEAR),
+        users,
+        answers=full_answers(family.criteria_set, "1"),
+    )
     assert not review.worth_proposing(low.self_result)
 
 
@@ -200,8 +213,9 @@ def test_a_refusal_reads_in_the_readers_language(campaigns, people, users):
     reads them in English, a Vietnamese one in Vietnamese."""
     from django.utils import translation
 
-    family = submit(workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["household"], YEAR),
-                    users)
+    family = submit(
+        workflow.register(scope_of(users["village_officer"]), Title.FAMILY, people["household"], YEAR), users
+    )
     commune = scope_of(users["commune_officer"])
     family = workflow.transition(commune, family, Action.START_REVIEW)
     texts = {}

@@ -30,8 +30,9 @@ def upload(name, data, content_type="image/jpeg"):
 
 
 def attach(users, assessment, name, data, **kwargs):
-    return evidence.attach(scope_of(users["village_officer"]), assessment, upload(name, data),
-                           effective_date=TODAY, **kwargs)
+    return evidence.attach(
+        scope_of(users["village_officer"]), assessment, upload(name, data), effective_date=TODAY, **kwargs
+    )
 
 
 def test_photos_and_pdfs_are_accepted_and_stored_by_their_hash(family_assessment, users, settings):
@@ -39,8 +40,11 @@ def test_photos_and_pdfs_are_accepted_and_stored_by_their_hash(family_assessment
     assert photo.file.content_type == "image/jpeg" and (photo.file.width, photo.file.height) == (1600, 1200)
     assert default_storage.exists(photo.file.path)  # MEDIA_ROOT, or the bucket (--storage=s3)
     assert photo.file.path.endswith(photo.file.sha256)
-    for name, data in [("a.png", image_bytes("PNG")), ("a.webp", image_bytes("WEBP")),
-                       ("a.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")]:
+    for name, data in [
+        ("a.png", image_bytes("PNG")),
+        ("a.webp", image_bytes("WEBP")),
+        ("a.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+    ]:
         assert attach(users, family_assessment, name, data).pk
 
 
@@ -80,7 +84,10 @@ def test_the_same_file_for_two_subjects_is_flagged(family_assessment, users, peo
     assert second.file == first.file and EvidenceFile.objects.count() == 1
     flagged = evidence.with_shared_flag(type(first).objects.filter(pk__in=[first.pk, second.pk]))
     assert all(e.shared_elsewhere for e in flagged)
-    assert evidence.assessments_with_shared_files([family_assessment.pk, neighbour.pk]) == {family_assessment.pk, neighbour.pk}
+    assert evidence.assessments_with_shared_files([family_assessment.pk, neighbour.pk]) == {
+        family_assessment.pk,
+        neighbour.pk,
+    }
 
 
 def test_evidence_is_closed_once_submitted(family_assessment, users):
@@ -121,8 +128,11 @@ def test_upload_through_the_api(client, family_assessment, users):
     _, token = ApiToken.issue(users["village_officer"], "t")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     url = f"/api/v1/assessments/{family_assessment.pk}/evidence"
-    good = client.post(url, {"file": upload("a.png", image_bytes("PNG")), "effective_date": "2025-05-01",
-                             "indicator_codes": "TC1.1"}, **headers)
+    good = client.post(
+        url,
+        {"file": upload("a.png", image_bytes("PNG")), "effective_date": "2025-05-01", "indicator_codes": "TC1.1"},
+        **headers,
+    )
     assert good.status_code == 201 and good.json()["content_type"] == "image/png"
     bad = client.post(url, {"file": upload("a.jpg", b"MZ" + b"\x00" * 100), "effective_date": "2025-05-01"}, **headers)
     assert bad.status_code == 422 and bad.json()["errors"]["file"]
@@ -163,7 +173,7 @@ def test_an_image_with_too_many_pixels_is_refused_from_its_header(side):
 
 
 def test_a_large_image_within_the_limit_is_accepted():
-    side = int(evidence.MAX_IMAGE_PIXELS ** 0.5) // 4  # small enough to decode quickly in a test
+    side = int(evidence.MAX_IMAGE_PIXELS**0.5) // 4  # small enough to decode quickly in a test
     checked = evidence.check_upload(SimpleUploadedFile("ok.png", _png_header_of_a_huge_image(side)))
     assert (checked.width, checked.height) == (side, side)
 
@@ -200,12 +210,15 @@ def test_word_and_excel_files_are_accepted_by_their_content(family_assessment, u
     assert not word.file.is_image and word.file.width is None
 
 
-@pytest.mark.parametrize("maker, says", [
-    ("docm_bytes", "macro"),
-    ("vba_in_docx", "macro"),
-    ("fake_docx_bytes", "không phải tệp Word"),
-    ("broken_zip", "không phải tệp Word"),
-])
+@pytest.mark.parametrize(
+    "maker, says",
+    [
+        ("docm_bytes", "macro"),
+        ("vba_in_docx", "macro"),
+        ("fake_docx_bytes", "không phải tệp Word"),
+        ("broken_zip", "không phải tệp Word"),
+    ],
+)
 def test_macro_enabled_or_fake_office_files_are_refused(family_assessment, users, maker, says):
     from tests import evidence_files
 

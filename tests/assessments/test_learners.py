@@ -30,12 +30,19 @@ def png(name="danh-sach.png"):
 def school(campaigns, small_map, users):
     """A province-managed upper-secondary school whose one teacher is a learning citizen of YEAR."""
     commune = small_map["commune_a"]
-    school = Organisation.objects.create(name="Trường THPT An Lạc", kind="school", unit=commune,
-                                         managing_level=ManagingLevel.PROVINCE)
+    school = Organisation.objects.create(
+        name="Trường THPT An Lạc", kind="school", unit=commune, managing_level=ManagingLevel.PROVINCE
+    )
     teacher = Person.objects.create(full_name="Vi Văn Tú", sex=Sex.MALE, birth_year=1980, employer=school)
     citizen = walk(workflow.register(scope_of(users["commune_officer"]), Title.CITIZEN, teacher, YEAR), users)
-    issue_decision(scope_of(users["commune_approver"]), citizen.campaign, [citizen], issuer=commune,
-                   issued_on=datetime.date(YEAR, 6, 1), signer_name="Phạm Văn Đức")
+    issue_decision(
+        scope_of(users["commune_approver"]),
+        citizen.campaign,
+        [citizen],
+        issuer=commune,
+        issued_on=datetime.date(YEAR, 6, 1),
+        signer_name="Phạm Văn Đức",
+    )
     return school
 
 
@@ -48,8 +55,9 @@ def walk(assessment, users, *, propose=True):
 
 
 def test_without_figures_the_school_is_refused_and_told_why(school, users):
-    under_review = walk(workflow.register(scope_of(users["commune_officer"]), Title.UNIT, school, YEAR), users,
-                        propose=False)
+    under_review = walk(
+        workflow.register(scope_of(users["commune_officer"]), Title.UNIT, school, YEAR), users, propose=False
+    )
     with pytest.raises(workflow.TransitionRefused) as refused:
         workflow.transition(scope_of(users["province_officer"]), under_review, "propose")
     assert "người học" in refused.value.text
@@ -58,8 +66,9 @@ def test_without_figures_the_school_is_refused_and_told_why(school, users):
 @pytest.mark.parametrize(("citizens", "passes"), [(96, True), (95, True), (94, False)])
 def test_the_rule_reads_the_declared_share(school, users, citizens, passes):
     learners.record(scope_of(users["commune_officer"]), school, YEAR, learners=100, citizens=citizens, uploaded=png())
-    under_review = walk(workflow.register(scope_of(users["commune_officer"]), Title.UNIT, school, YEAR), users,
-                        propose=False)
+    under_review = walk(
+        workflow.register(scope_of(users["commune_officer"]), Title.UNIT, school, YEAR), users, propose=False
+    )
     if passes:
         proposed = workflow.transition(scope_of(users["province_officer"]), under_review, "propose")
         assert proposed.classification == "level_1"
@@ -81,12 +90,19 @@ def test_the_service_names_each_bad_field_and_writes_nothing(school, users, peop
         learners.record(officer, school, YEAR, learners=0, citizens=0, uploaded=png())
     assert "learners" in none.value.message_dict
     with pytest.raises(Exception) as not_a_file:
-        learners.record(officer, school, YEAR, learners=10, citizens=9,
-                        uploaded=SimpleUploadedFile("x.png", b"not an image"))
+        learners.record(
+            officer, school, YEAR, learners=10, citizens=9, uploaded=SimpleUploadedFile("x.png", b"not an image")
+        )
     assert "evidence" in not_a_file.value.message_dict
     with pytest.raises(Exception) as agency:
-        learners.record(officer, Organisation.objects.create(name="Kho bạc", kind="agency", unit=school.unit),
-                        YEAR, learners=10, citizens=9, uploaded=png())
+        learners.record(
+            officer,
+            Organisation.objects.create(name="Kho bạc", kind="agency", unit=school.unit),
+            YEAR,
+            learners=10,
+            citizens=9,
+            uploaded=png(),
+        )
     assert "không phải cơ sở giáo dục" in str(agency.value)
     with pytest.raises(workflow.TransitionRefused) as viewer:
         learners.record(scope_of(users["viewer"]), school, YEAR, learners=10, citizens=9, uploaded=png())
@@ -105,8 +121,14 @@ def test_figures_of_a_decided_year_no_longer_change(school, users, small_map):
     officer = scope_of(users["commune_officer"])
     learners.record(officer, school, YEAR, learners=100, citizens=96, uploaded=png())
     proposed = walk(workflow.register(officer, Title.UNIT, school, YEAR), users)
-    issue_decision(scope_of(users["province_approver"]), proposed.campaign, [proposed], issuer=small_map["province"],
-                   issued_on=datetime.date(YEAR, 12, 1), signer_name="Chủ tịch tỉnh")
+    issue_decision(
+        scope_of(users["province_approver"]),
+        proposed.campaign,
+        [proposed],
+        issuer=small_map["province"],
+        issued_on=datetime.date(YEAR, 12, 1),
+        signer_name="Chủ tịch tỉnh",
+    )
     with pytest.raises(workflow.TransitionRefused) as refused:
         learners.record(officer, school, YEAR, learners=100, citizens=50)
     assert refused.value.code == "wrong_state" and "thu hồi" in refused.value.text
@@ -127,8 +149,9 @@ def test_the_unit_enters_them_on_its_page_and_the_reviewer_sees_them(client, sch
     figures = LearnerFigures.objects.get(organisation=school)
     assert client.get(f"/learner-figures/{figures.pk}/evidence/").status_code == 200
 
-    under_review = walk(workflow.register(scope_of(users["commune_officer"]), Title.UNIT, school, YEAR), users,
-                        propose=False)
+    under_review = walk(
+        workflow.register(scope_of(users["commune_officer"]), Title.UNIT, school, YEAR), users, propose=False
+    )
     client.force_login(users["province_officer"])
     review = client.get(f"/assessments/{under_review.pk}/").content.decode()
     assert f"Người học năm {YEAR}" in review and "96 %" in review and "Cần ít nhất 95 %" in review
@@ -156,6 +179,9 @@ def test_the_api_writes_through_the_same_rule(client, school, users):
     assert created.json()["share"] == "0.9600" and created.json()["has_evidence"]
     assert client.get(url, **headers).json()[0]["learners"] == 100
     _, viewer_token = ApiToken.issue(users["viewer"], "test")
-    refused = client.post(url, {"year": YEAR, "learners": 100, "citizens": 96, "evidence": png()},
-                          HTTP_AUTHORIZATION=f"Bearer {viewer_token}")
+    refused = client.post(
+        url,
+        {"year": YEAR, "learners": 100, "citizens": 96, "evidence": png()},
+        HTTP_AUTHORIZATION=f"Bearer {viewer_token}",
+    )
     assert refused.status_code == 403

@@ -32,28 +32,36 @@ def workbook(rows):
 
 def test_learners_import(small_map, users):
     commune = small_map["commune_a"]
-    school = Organisation.objects.create(name="Trường THPT An Lạc", kind="school", unit=commune,
-                                         managing_level=ManagingLevel.PROVINCE)
+    school = Organisation.objects.create(
+        name="Trường THPT An Lạc", kind="school", unit=commune, managing_level=ManagingLevel.PROVINCE
+    )
     Organisation.objects.create(name="Kho bạc An Lạc", kind="agency", unit=commune)
     officer = users["commune_officer"]
     scope = scope_of(officer)
     assert LEARNERS in engine.all_templates() and LEARNERS.permitted(scope)
-    bad = workbook([
-        [commune.code, "Trường THPT An Lạc", YEAR, 412, 396],      # 2: fine
-        ["99999", "Trường THPT An Lạc", YEAR, 412, 396],           # 3: no such commune
-        [commune.code, "Trường THPT Không Có", YEAR, 412, 396],    # 4: no such school
-        [commune.code, "Kho bạc An Lạc", YEAR, 10, 9],             # 5: not educational
-        [commune.code, "Trường THPT An Lạc", YEAR + 1, 10, 11],    # 6: more citizens than learners
-        [commune.code, "trường thpt an lạc", YEAR, 400, 390],      # 7: repeats row 2
-    ])
+    bad = workbook(
+        [
+            [commune.code, "Trường THPT An Lạc", YEAR, 412, 396],  # 2: fine
+            ["99999", "Trường THPT An Lạc", YEAR, 412, 396],  # 3: no such commune
+            [commune.code, "Trường THPT Không Có", YEAR, 412, 396],  # 4: no such school
+            [commune.code, "Kho bạc An Lạc", YEAR, 10, 9],  # 5: not educational
+            [commune.code, "Trường THPT An Lạc", YEAR + 1, 10, 11],  # 6: more citizens than learners
+            [commune.code, "trường thpt an lạc", YEAR, 400, 390],  # 7: repeats row 2
+        ]
+    )
     result = engine.import_file(bad, LEARNERS, scope=scope, actor=officer)
     assert not result.committed and not LearnerFigures.objects.exists()
     assert {(e["row"], e["header"]) for e in result.errors} == {
-        (3, "Mã xã, phường"), (4, "Tên đơn vị"), (5, "Tên đơn vị"), (6, "Số đạt danh hiệu Công dân học tập"),
-        (7, "Tên đơn vị")}
+        (3, "Mã xã, phường"),
+        (4, "Tên đơn vị"),
+        (5, "Tên đơn vị"),
+        (6, "Số đạt danh hiệu Công dân học tập"),
+        (7, "Tên đơn vị"),
+    }
 
-    good = workbook([[commune.code, "Trường THPT An Lạc", YEAR, 412, 396],
-                     [commune.code, "Trường THPT An Lạc", YEAR + 1, 420, 410]])
+    good = workbook(
+        [[commune.code, "Trường THPT An Lạc", YEAR, 412, 396], [commune.code, "Trường THPT An Lạc", YEAR + 1, 420, 410]]
+    )
     result = engine.import_file(good, LEARNERS, scope=scope, actor=officer)
     assert result.committed and result.counts["figures"]["create"] == 2
     figures = LearnerFigures.objects.get(organisation=school, year=YEAR)
@@ -65,6 +73,10 @@ def test_learners_import(small_map, users):
 
     # outside the officer's commune: refused by row
     other = scope_of(users["village_officer"])
-    result = engine.import_file(workbook([[commune.code, "Trường THPT An Lạc", YEAR, 412, 400]]), LEARNERS,
-                                scope=other, actor=users["village_officer"])
+    result = engine.import_file(
+        workbook([[commune.code, "Trường THPT An Lạc", YEAR, 412, 400]]),
+        LEARNERS,
+        scope=other,
+        actor=users["village_officer"],
+    )
     assert not result.committed and result.errors[0]["header"] == "Tên đơn vị"

@@ -31,14 +31,17 @@ def test_dates_are_written_as_the_decree_writes_them():
     assert day_in_words(datetime.date(2026, 12, 20)) == "ngày 20 tháng 12 năm 2026"
 
 
-@pytest.mark.parametrize(("signed", "number"), [
-    (datetime.date(2026, 12, 5), "72/2025/QH15"),
-    (datetime.date(2025, 6, 16), "72/2025/QH15"),
-    (datetime.date(2025, 6, 15), "65/2025/QH15"),
-    (datetime.date(2025, 3, 1), "65/2025/QH15"),
-    (datetime.date(2024, 12, 20), "47/2019/QH14"),
-    (datetime.date(2018, 12, 20), "77/2015/QH13"),
-])
+@pytest.mark.parametrize(
+    ("signed", "number"),
+    [
+        (datetime.date(2026, 12, 5), "72/2025/QH15"),
+        (datetime.date(2025, 6, 16), "72/2025/QH15"),
+        (datetime.date(2025, 6, 15), "65/2025/QH15"),
+        (datetime.date(2025, 3, 1), "65/2025/QH15"),
+        (datetime.date(2024, 12, 20), "47/2019/QH14"),
+        (datetime.date(2018, 12, 20), "77/2015/QH13"),
+    ],
+)
 def test_the_local_government_law_is_the_one_in_force_on_the_signing_day(signed, number):
     assert number in [document.number for document in local_government_law(signed)]
 
@@ -92,7 +95,8 @@ def test_a_province_official_set_cites_its_own_document():
     official, partial, provisional = "official", "partial", "provisional"
     own = "Quyết định số 12/QĐ-UBND của Ủy ban nhân dân tỉnh Cao Bằng"
     assert legal_bases.document_citation(official, own, datetime.date(2026, 3, 2)) == (
-        "Quyết định số 12/QĐ-UBND ngày 02 tháng 3 năm 2026 của Ủy ban nhân dân tỉnh Cao Bằng")
+        "Quyết định số 12/QĐ-UBND ngày 02 tháng 3 năm 2026 của Ủy ban nhân dân tỉnh Cao Bằng"
+    )
     dated = "Quyết định số 12/QĐ-UBND ngày 02/3/2026 của Ủy ban nhân dân tỉnh Cao Bằng"
     assert legal_bases.document_citation(official, dated, None) == dated
     assert legal_bases.document_citation(official, own, None) is None  # no date known: not cited
@@ -101,7 +105,8 @@ def test_a_province_official_set_cites_its_own_document():
     assert legal_bases.document_citation(partial, "QĐ 244/QĐ-KHVN ngày 28/07/2022", datetime.date(2022, 7, 28)) is None
     assert legal_bases.document_citation(provisional, "Thông tư 25/2023/TT-BGDĐT", None) is None
     assert legal_bases.document_citation(partial, "Thông tư 25/2023/TT-BGDĐT ngày 27/12/2023", None).startswith(
-        "Thông tư số 25/2023/TT-BGDĐT ngày 27 tháng 12 năm 2023")
+        "Thông tư số 25/2023/TT-BGDĐT ngày 27 tháng 12 năm 2023"
+    )
 
 
 def test_the_form_default_and_the_stored_default_agree(campaigns, small_map):
@@ -109,9 +114,18 @@ def test_the_form_default_and_the_stored_default_agree(campaigns, small_map):
     association of the level above."""
     campaign = campaigns[Title.COMMUNE_COMMUNITY]
     text = default_legal_bases(campaign, small_map["commune_a"], datetime.date(2026, 12, 5))
-    assert text.splitlines()[0] == "Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16 tháng 6 năm 2025;"
+    assert (
+        text.splitlines()[0] == "Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16 tháng 6 năm 2025;"
+    )
     assert "Căn cứ Thông tư số 25/2023/TT-BGDĐT ngày 27 tháng 12 năm 2023" in text
-    assert text.splitlines()[-1].startswith("Xét đề nghị của Hội đồng đánh giá, công nhận “Cộng đồng học tập cấp xã” xã An Lạc")
+    assert text.splitlines()[-1].startswith(
+        "Xét đề nghị của Hội đồng đánh giá, công nhận “Cộng đồng học tập cấp xã” xã An Lạc"
+    )
     assert default_recipients(small_map["commune_a"]).splitlines() == [
-        "Như Điều 3;", "Hội Khuyến học tỉnh Hưng Yên (để báo cáo);", "Lưu: VT."]
-    assert default_recipients(small_map["province"]).splitlines()[1] == "Trung ương Hội Khuyến học Việt Nam (để báo cáo);"
+        "Như Điều 3;",
+        "Hội Khuyến học tỉnh Hưng Yên (để báo cáo);",
+        "Lưu: VT.",
+    ]
+    assert (
+        default_recipients(small_map["province"]).splitlines()[1] == "Trung ương Hội Khuyến học Việt Nam (để báo cáo);"
+    )

@@ -28,9 +28,17 @@ def registered_many(family_assessment, people, users):
     workflow.register(commune, Title.UNIT, people["organisation"], YEAR)
     workflow.register(scope_of(users["province_officer"]), Title.CITIZEN, people["person_b"], YEAR)
 
+
 FILTERS = [
-    {}, {"title": "family"}, {"title": "citizen"}, {"state": "submitted"}, {"state": "self_assessing"}, {"year": str(YEAR)}, {"q": "nguyen"},
-    {"q": "Nguyễn", "title": "family"}, {"q": "khong co ai"},
+    {},
+    {"title": "family"},
+    {"title": "citizen"},
+    {"state": "submitted"},
+    {"state": "self_assessing"},
+    {"year": str(YEAR)},
+    {"q": "nguyen"},
+    {"q": "Nguyễn", "title": "family"},
+    {"q": "khong co ai"},
 ]
 
 
@@ -57,6 +65,9 @@ def test_the_page_and_the_api_filter_and_order_alike(client, users, registered_m
         seen_any |= bool(on_page)
     assert seen_any
     # Commune B's file is in neither; the rest is listed in the one order.
-    mine = list(Assessment.objects.filter(unit__path__startswith=users["commune_officer"].assignments.get().unit.path)
-                .order_by(*ORDER).values_list("pk", flat=True))
+    mine = list(
+        Assessment.objects.filter(unit__path__startswith=users["commune_officer"].assignments.get().unit.path)
+        .order_by(*ORDER)
+        .values_list("pk", flat=True)
+    )
     assert page_ids(client, {}) == mine and len(mine) == Assessment.objects.count() - 1

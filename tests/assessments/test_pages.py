@@ -22,8 +22,13 @@ def submitted_citizens(count, small_map, users):
     village = scope_of(users["village_officer"])
     made = []
     for _ in range(count):
-        person = Person.objects.create(full_name=f"Người Thử {Person.objects.count()}", sex=Sex.MALE, birth_year=1970,
-                                       unit=small_map["village_a"], occupation_group="farmer")
+        person = Person.objects.create(
+            full_name=f"Người Thử {Person.objects.count()}",
+            sex=Sex.MALE,
+            birth_year=1970,
+            unit=small_map["village_a"],
+            occupation_group="farmer",
+        )
         assessment = workflow.register(village, Title.CITIZEN, person, YEAR)
         assessment = workflow.transition(village, assessment, "start")
         made.append(workflow.transition(village, assessment, "submit", answers=full_answers(assessment.criteria_set)))
@@ -58,7 +63,9 @@ def test_bulk_accept_proposes_every_achieving_row(client, campaigns, users, smal
     url = f"/campaigns/{campaign.pk}/units/{small_map['village_a'].pk}/review/"
     confirmation = client.post(url, {"bulk": "accept"})  # a first POST only asks
     assert confirmation.status_code == 200 and "Chấp nhận 3 hồ sơ?" in confirmation.content.decode()
-    assert set(Assessment.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True)) == {State.SUBMITTED}
+    assert set(Assessment.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True)) == {
+        State.SUBMITTED
+    }
     response = client.post(url, {"bulk": "accept", "confirm": [f"{r.pk}:{r.version}" for r in rows]})
     assert response.status_code == 302
     states = set(Assessment.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True))
@@ -69,21 +76,29 @@ def test_row_actions_over_htmx(client, campaigns, users, small_map):
     accept, change, back = submitted_citizens(3, small_map, users)
     client.force_login(users["commune_officer"])
     htmx = {"HTTP_HX_REQUEST": "true"}
-    accepted = client.post(f"/assessments/{accept.pk}/review-row/", {"op": "accept", "expected_version": accept.version}, **htmx)
+    accepted = client.post(
+        f"/assessments/{accept.pk}/review-row/", {"op": "accept", "expected_version": accept.version}, **htmx
+    )
     assert accepted.status_code == 200 and accepted.content.decode().lstrip().startswith("<tr")
     assert Assessment.objects.get(pk=accept.pk).state == State.PROPOSED
     editor = client.get(f"/assessments/{change.pk}/review-row/?edit=1", **htmx).content.decode()
     assert 'name="a_CS1"' in editor
     answers = {f"a_{code}": value for code, value in full_answers(change.criteria_set, "8").items()}
-    changed = client.post(f"/assessments/{change.pk}/review-row/",
-                          {"op": "change", "expected_version": change.version, **answers}, **htmx)
+    changed = client.post(
+        f"/assessments/{change.pk}/review-row/", {"op": "change", "expected_version": change.version, **answers}, **htmx
+    )
     assert changed.status_code == 200
     stored = Assessment.objects.get(pk=change.pk)
     assert stored.state == State.PROPOSED and stored.review_answers["CS1"] == "8"
-    refused = client.post(f"/assessments/{back.pk}/review-row/", {"op": "return", "reason": "", "expected_version": back.version}, **htmx)
+    refused = client.post(
+        f"/assessments/{back.pk}/review-row/", {"op": "return", "reason": "", "expected_version": back.version}, **htmx
+    )
     assert "Cần ghi lý do" in refused.content.decode()
-    returned = client.post(f"/assessments/{back.pk}/review-row/",
-                           {"op": "return", "reason": "Thiếu ảnh", "expected_version": back.version}, **htmx)
+    returned = client.post(
+        f"/assessments/{back.pk}/review-row/",
+        {"op": "return", "reason": "Thiếu ảnh", "expected_version": back.version},
+        **htmx,
+    )
     assert returned.status_code == 200 and Assessment.objects.get(pk=back.pk).state == State.RETURNED
     stale = client.post(f"/assessments/{accept.pk}/review-row/", {"op": "accept", "expected_version": 1}, **htmx)
     assert "người khác cập nhật" in stale.content.decode()
@@ -121,11 +136,16 @@ def test_detail_page_actions_and_transition_form(client, family_assessment, user
     client.force_login(users["village_officer"])
     page = client.get(f"/assessments/{family_assessment.pk}/").content.decode()
     assert "Bắt đầu tự đánh giá" in page
-    client.post(f"/assessments/{family_assessment.pk}/transition/",
-                {"action": "start", "expected_version": family_assessment.version})
+    client.post(
+        f"/assessments/{family_assessment.pk}/transition/",
+        {"action": "start", "expected_version": family_assessment.version},
+    )
     assert Assessment.objects.get(pk=family_assessment.pk).state == State.SELF_ASSESSING
-    response = client.post(f"/assessments/{family_assessment.pk}/transition/",
-                           {"action": "start_review", "expected_version": family_assessment.version + 1}, follow=True)
+    response = client.post(
+        f"/assessments/{family_assessment.pk}/transition/",
+        {"action": "start_review", "expected_version": family_assessment.version + 1},
+        follow=True,
+    )
     assert "Không thể" in response.content.decode()
 
 
@@ -146,10 +166,18 @@ def test_decision_and_certificates_from_the_pages(client, family_assessment, use
     client.force_login(users["commune_approver"])
     form = client.get(f"/campaigns/{proposed.campaign_id}/decisions/new/").content.decode()
     assert "Hộ ông Nguyễn Văn An" in form and "Căn cứ" in form
-    response = client.post(f"/campaigns/{proposed.campaign_id}/decisions/new/", {
-        "assessment": [proposed.pk], "issuer": proposed.unit.parent_id, "issued_on": "2025-12-20",
-        "signer_name": "Phạm Văn Đức", "signer_title": "Chủ tịch", "legal_bases": "Căn cứ A;", "recipients": "Như Điều 3;",
-    })
+    response = client.post(
+        f"/campaigns/{proposed.campaign_id}/decisions/new/",
+        {
+            "assessment": [proposed.pk],
+            "issuer": proposed.unit.parent_id,
+            "issued_on": "2025-12-20",
+            "signer_name": "Phạm Văn Đức",
+            "signer_title": "Chủ tịch",
+            "legal_bases": "Căn cứ A;",
+            "recipients": "Như Điều 3;",
+        },
+    )
     assert response.status_code == 302
     decision_url = response["Location"]
     client.post(decision_url)

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from hoctap.accounts.scoping import Scope
 from hoctap.assessments.campaigns import create_campaign, pick_criteria_set
-from hoctap.assessments.results_import import ResultsTemplate
 from hoctap.assessments.models import Assessment, Decision, StateChange
+from hoctap.assessments.results_import import ResultsTemplate
 from hoctap.assessments.states import State
 from hoctap.core.imports import check_file, error_report, import_file, template_workbook
 from hoctap.criteria.titles import Title
@@ -65,11 +65,14 @@ def family_answers(family_now):
 
 
 def test_a_good_file_submits_every_self_assessment_and_a_second_upload_changes_nothing(
-        family_now, family_answers, people, users, capsys):
+    family_now, family_answers, people, users, capsys
+):
     template = ResultsTemplate(family_now)
     officer = Scope(users["commune_officer"])
-    rows = [{"commune_code": COMMUNE_A, "household_code": "H001", **scores(template, family_answers)},
-            {"commune_code": COMMUNE_A, "household_code": "h002", **scores(template, family_answers)}]
+    rows = [
+        {"commune_code": COMMUNE_A, "household_code": "H001", **scores(template, family_answers)},
+        {"commune_code": COMMUNE_A, "household_code": "h002", **scores(template, family_answers)},
+    ]
     checked = check_file(sheet_file(template, rows), template, scope=officer, actor=users["commune_officer"])
     assert checked.ok, checked.errors
     assert checked.counts["assessment"] == {"create": 2, "change": 0, "unchanged": 0}
@@ -112,12 +115,12 @@ def test_every_kind_of_bad_row_is_reported_at_once_and_nothing_is_written(family
     first_code = next(iter(family_answers))
     too_many = {**good, f"i:{first_code}": 99}
     rows = [
-        {"commune_code": COMMUNE_A, "household_code": "H001", **good},              # 2: fine
-        {"commune_code": COMMUNE_A, "household_code": "H999", **good},              # 3: unknown subject
-        {"commune_code": COMMUNE_B, "household_code": "HB01", **good},              # 4: outside the scope
-        {"commune_code": COMMUNE_A, "household_code": "H002", **too_many},          # 5: above the maximum
-        {"commune_code": COMMUNE_A, "household_code": "H001", **good},              # 6: duplicate of row 2
-        {"commune_code": COMMUNE_A, "household_code": "H002"},                       # 7: no scores (and row 5's)
+        {"commune_code": COMMUNE_A, "household_code": "H001", **good},  # 2: fine
+        {"commune_code": COMMUNE_A, "household_code": "H999", **good},  # 3: unknown subject
+        {"commune_code": COMMUNE_B, "household_code": "HB01", **good},  # 4: outside the scope
+        {"commune_code": COMMUNE_A, "household_code": "H002", **too_many},  # 5: above the maximum
+        {"commune_code": COMMUNE_A, "household_code": "H001", **good},  # 6: duplicate of row 2
+        {"commune_code": COMMUNE_A, "household_code": "H002"},  # 7: no scores (and row 5's)
     ]
     result = import_file(sheet_file(template, rows), template, scope=officer, actor=users["commune_officer"])
     assert not result.committed
@@ -130,7 +133,9 @@ def test_every_kind_of_bad_row_is_reported_at_once_and_nothing_is_written(family
     assert by_row[5]["header"] == first_code and letter == "C"
     assert "Trùng đối tượng với dòng 2" in by_row[6]["reason"]
     assert [e["reason"] for e in result.errors if e["row"] == 7] == [
-        "Dòng chưa có điểm: ghi điểm từng chỉ số, hoặc Tổng điểm và Xếp loại.", "Trùng đối tượng với dòng 5."]
+        "Dòng chưa có điểm: ghi điểm từng chỉ số, hoặc Tổng điểm và Xếp loại.",
+        "Trùng đối tượng với dòng 5.",
+    ]
     assert Assessment.objects.count() == 0 and StateChange.objects.count() == 0
     marked = load_workbook(io.BytesIO(error_report(sheet_file(template, rows), template, result.errors)))
     assert marked["Kết quả"]["C5"].comment is not None and "Lỗi" in marked.sheetnames
@@ -141,8 +146,10 @@ def test_an_id_number_outside_the_scope_cannot_be_used_here(campaigns, people, u
     Person.objects.filter(pk=people["person_b"].pk).update(id_number="034090001111")
     Person.objects.filter(pk=people["head"].pk).update(id_number="034080002222")
     answers = full_answers(campaigns[Title.CITIZEN].criteria_sets.first())
-    rows = [{"id_number": "034090001111", **scores(template, answers)},
-            {"id_number": "034099999999", **scores(template, answers)}]
+    rows = [
+        {"id_number": "034090001111", **scores(template, answers)},
+        {"id_number": "034099999999", **scores(template, answers)},
+    ]
     result = check_file(sheet_file(template, rows), template, scope=Scope(users["village_officer"]))
     reasons = [error["reason"] for error in result.errors]
     assert len(reasons) == 2 and reasons[0] == reasons[1] and "không dùng được ở đây" in reasons[0]
@@ -151,15 +158,26 @@ def test_an_id_number_outside_the_scope_cannot_be_used_here(campaigns, people, u
 
 # -- earlier years: recognitions from the archive -----------------------------------------------
 
+
 def test_past_recognitions_with_totals_recognise_through_the_workflow_and_reuploads_change_nothing(
-        campaigns, people, users, capsys):
+    campaigns, people, users, capsys
+):
     campaign = campaigns[Title.FAMILY]
     template = ResultsTemplate(campaign)
     approver = Scope(users["commune_approver"])
     total, top = top_result(campaign)
-    rows = [{"commune_code": COMMUNE_A, "household_code": code, "total": total, "classification": top,
-             "decision_number": "12/QĐ-UBND", "decision_date": datetime.date(YEAR, 12, 20),
-             "signer_name": "Phạm Văn Đức"} for code in ("H001", "H002")]
+    rows = [
+        {
+            "commune_code": COMMUNE_A,
+            "household_code": code,
+            "total": total,
+            "classification": top,
+            "decision_number": "12/QĐ-UBND",
+            "decision_date": datetime.date(YEAR, 12, 20),
+            "signer_name": "Phạm Văn Đức",
+        }
+        for code in ("H001", "H002")
+    ]
     checked = check_file(sheet_file(template, rows), template, scope=approver, actor=users["commune_approver"])
     assert checked.ok, checked.errors
     assert Decision.objects.count() == 0 and Assessment.objects.count() == 0
@@ -172,7 +190,8 @@ def test_past_recognitions_with_totals_recognise_through_the_workflow_and_reuplo
         assert assessment.classification == top and assessment.review_result["recorded"]
         steps = list(assessment.state_changes.values_list("action", "actor"))
         assert steps[:5] == [("register", users["commune_approver"].pk)] + [
-            (action, None) for action in ("start", "submit", "start_review", "propose")]
+            (action, None) for action in ("start", "submit", "start_review", "propose")
+        ]
         assert steps[-1] == ("recognise", users["commune_approver"].pk)
     verify_stats(capsys)
     again = import_file(sheet_file(template, rows), template, scope=approver, actor=users["commune_approver"])
@@ -186,10 +205,17 @@ def test_past_recognitions_with_scores_are_scored_by_the_engine(campaigns, peopl
     template = ResultsTemplate(campaign)
     Person.objects.filter(pk=people["head"].pk).update(id_number="034080002222")
     answers = full_answers(pick_criteria_set(campaign, group="farmers"), "10")
-    rows = [{"id_number": "034080002222", **scores(template, answers), "decision_number": "3/QĐ-UBND",
-             "decision_date": datetime.date(YEAR, 12, 1)}]
-    result = import_file(sheet_file(template, rows), template, scope=Scope(users["commune_approver"]),
-                         actor=users["commune_approver"])
+    rows = [
+        {
+            "id_number": "034080002222",
+            **scores(template, answers),
+            "decision_number": "3/QĐ-UBND",
+            "decision_date": datetime.date(YEAR, 12, 1),
+        }
+    ]
+    result = import_file(
+        sheet_file(template, rows), template, scope=Scope(users["commune_approver"]), actor=users["commune_approver"]
+    )
     assert result.committed, result.errors
     assessment = Assessment.objects.get()
     assert assessment.state == State.RECOGNISED and assessment.review_result["achieved"]
@@ -198,23 +224,48 @@ def test_past_recognitions_with_scores_are_scored_by_the_engine(campaigns, peopl
 
 
 def test_recognition_rows_need_the_recognising_authority_a_date_and_an_earlier_year(
-        campaigns, family_now, family_answers, people, users):
+    campaigns, family_now, family_answers, people, users
+):
     past = ResultsTemplate(campaigns[Title.FAMILY])
     now = ResultsTemplate(family_now)
-    row = {"commune_code": COMMUNE_A, "household_code": "H001", "total": "90", "classification": "achieved",
-           "decision_number": "12/QĐ-UBND", "decision_date": datetime.date(YEAR, 12, 20)}
+    row = {
+        "commune_code": COMMUNE_A,
+        "household_code": "H001",
+        "total": "90",
+        "classification": "achieved",
+        "decision_number": "12/QĐ-UBND",
+        "decision_date": datetime.date(YEAR, 12, 20),
+    }
     officer = check_file(sheet_file(past, [row]), past, scope=Scope(users["commune_officer"]))
     assert "Chỉ lãnh đạo có thẩm quyền công nhận" in officer.errors[0]["reason"]
-    no_date = check_file(sheet_file(past, [{**row, "decision_date": None}]), past, scope=Scope(users["commune_approver"]))
+    no_date = check_file(
+        sheet_file(past, [{**row, "decision_date": None}]), past, scope=Scope(users["commune_approver"])
+    )
     assert [(e["header"], e["reason"]) for e in no_date.errors] == [
-        ("Ngày quyết định", "Có số quyết định thì cần cả ngày quyết định.")]
-    this_year = check_file(sheet_file(now, [{**row, **scores(now, family_answers), "total": None,
-                                             "classification": None,
-                                             "decision_date": datetime.date(THIS_YEAR, 11, 1)}]),
-                           now, scope=Scope(users["commune_approver"]))
+        ("Ngày quyết định", "Có số quyết định thì cần cả ngày quyết định.")
+    ]
+    this_year = check_file(
+        sheet_file(
+            now,
+            [
+                {
+                    **row,
+                    **scores(now, family_answers),
+                    "total": None,
+                    "classification": None,
+                    "decision_date": datetime.date(THIS_YEAR, 11, 1),
+                }
+            ],
+        ),
+        now,
+        scope=Scope(users["commune_approver"]),
+    )
     assert any("các năm trước" in e["reason"] for e in this_year.errors)
-    totals_only = check_file(sheet_file(past, [{**row, "decision_number": None, "decision_date": None}]), past,
-                             scope=Scope(users["commune_officer"]))
+    totals_only = check_file(
+        sheet_file(past, [{**row, "decision_number": None, "decision_date": None}]),
+        past,
+        scope=Scope(users["commune_officer"]),
+    )
     assert "phải kèm số và ngày quyết định" in totals_only.errors[0]["reason"]
     assert Assessment.objects.count() == 0 and Decision.objects.count() == 0
 
@@ -222,8 +273,14 @@ def test_recognition_rows_need_the_recognising_authority_a_date_and_an_earlier_y
 def test_an_approver_cannot_record_a_recognition_of_their_own_household(campaigns, people, users):
     Person.objects.filter(pk=people["spouse"].pk).update(account=users["commune_approver"])
     template = ResultsTemplate(campaigns[Title.FAMILY])
-    row = {"commune_code": COMMUNE_A, "household_code": "H001", "total": "90", "classification": "achieved",
-           "decision_number": "12/QĐ-UBND", "decision_date": datetime.date(YEAR, 12, 20)}
+    row = {
+        "commune_code": COMMUNE_A,
+        "household_code": "H001",
+        "total": "90",
+        "classification": "achieved",
+        "decision_number": "12/QĐ-UBND",
+        "decision_date": datetime.date(YEAR, 12, 20),
+    }
     total, top = top_result(campaigns[Title.FAMILY])
     row.update(total=total, classification=top)
     result = check_file(sheet_file(template, [row]), template, scope=Scope(users["commune_approver"]))
@@ -232,6 +289,7 @@ def test_an_approver_cannot_record_a_recognition_of_their_own_household(campaign
 
 
 # -- through the pages ---------------------------------------------------------------------------
+
 
 def test_upload_from_the_campaign_page_then_confirm(client, family_now, family_answers, people, users, capsys):
     client.force_login(users["commune_officer"])
@@ -243,8 +301,7 @@ def test_upload_from_the_campaign_page_then_confirm(client, family_now, family_a
     assert workbook.sheetnames[:2] == ["Kết quả", "Hướng dẫn"]
     template = ResultsTemplate(family_now)
     rows = [{"commune_code": COMMUNE_A, "household_code": "H001", **scores(template, family_answers)}]
-    response = client.post(f"/campaigns/{family_now.pk}/results/import/",
-                           {"file": sheet_file(template, rows)})
+    response = client.post(f"/campaigns/{family_now.pk}/results/import/", {"file": sheet_file(template, rows)})
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response.url == f"/registry/imports/{job.pk}/"
     assert job.status == ImportJob.Status.CHECKED and Assessment.objects.count() == 0
@@ -258,8 +315,11 @@ def test_upload_from_the_campaign_page_then_confirm(client, family_now, family_a
 
 def test_a_file_of_another_campaign_is_refused_by_name(campaigns, family_now, people, users):
     past, now = ResultsTemplate(campaigns[Title.FAMILY]), ResultsTemplate(family_now)
-    result = check_file(sheet_file(past, [{"commune_code": COMMUNE_A, "household_code": "H001"}]), now,
-                        scope=Scope(users["commune_officer"]))
+    result = check_file(
+        sheet_file(past, [{"commune_code": COMMUNE_A, "household_code": "H001"}]),
+        now,
+        scope=Scope(users["commune_officer"]),
+    )
     assert "không phải mẫu" in result.file_error and str(YEAR) in result.file_error
 
 
@@ -277,8 +337,17 @@ def test_a_long_results_file_goes_to_the_worker(client, campaigns, people, users
     campaign = campaigns[Title.FAMILY]
     template = ResultsTemplate(campaign)
     total, classification = top_result(campaign)
-    rows = [{"commune_code": COMMUNE_A, "household_code": f"X{i:04d}", "total": total, "classification": classification,
-             "decision_number": "12/QĐ-UBND", "decision_date": datetime.date(YEAR, 12, 20)} for i in range(120)]
+    rows = [
+        {
+            "commune_code": COMMUNE_A,
+            "household_code": f"X{i:04d}",
+            "total": total,
+            "classification": classification,
+            "decision_number": "12/QĐ-UBND",
+            "decision_date": datetime.date(YEAR, 12, 20),
+        }
+        for i in range(120)
+    ]
     client.force_login(users["commune_approver"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/campaigns/{campaign.pk}/results/import/", {"file": sheet_file(template, rows)})
@@ -293,10 +362,13 @@ def test_review_scores_for_what_another_officer_submitted(family_now, family_ans
     template = ResultsTemplate(family_now)
     village = Scope(users["village_officer"])
     submitted = [{"commune_code": COMMUNE_A, "household_code": "H001", **scores(template, family_answers)}]
-    assert import_file(sheet_file(template, submitted), template, scope=village, actor=users["village_officer"]).committed
+    assert import_file(
+        sheet_file(template, submitted), template, scope=village, actor=users["village_officer"]
+    ).committed
     reviewed_scores = {**family_answers, next(iter(family_answers)): "7"}
-    rows = [{"commune_code": COMMUNE_A, "household_code": "H001", "stage": "Thẩm định",
-             **scores(template, reviewed_scores)}]
+    rows = [
+        {"commune_code": COMMUNE_A, "household_code": "H001", "stage": "Thẩm định", **scores(template, reviewed_scores)}
+    ]
     refused = check_file(sheet_file(template, rows), template, scope=village)
     assert refused.errors[0]["header"] == "Điểm của" and "không có quyền thẩm định" in refused.errors[0]["reason"]
     officer = Scope(users["commune_officer"])

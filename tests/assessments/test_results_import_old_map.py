@@ -43,8 +43,13 @@ def family_old(published):
 
 def recognition(campaign, **row):
     total, top = top_result(campaign)
-    return {"total": total, "classification": top, "decision_number": "7/QĐ-UBND",
-            "decision_date": datetime.date(OLD_YEAR, 12, 15), **row}
+    return {
+        "total": total,
+        "classification": top,
+        "decision_number": "7/QĐ-UBND",
+        "decision_date": datetime.date(OLD_YEAR, 12, 15),
+        **row,
+    }
 
 
 def verify_stats(capsys):
@@ -74,12 +79,15 @@ def test_old_map_rows_count_on_both_maps_and_stats_verify_holds(family_old, old_
     # the current map: both under An Lạc of today
     assert Tally.objects.get(unit=commune_a, year=OLD_YEAR, title=Title.FAMILY, classification="").recognised == 2
     # the recorded map: each under its old commune
-    recorded = {r.recorded_unit_id: r.recognised for r in RecordedTally.objects.filter(
-        year=OLD_YEAR, title=Title.FAMILY, classification="")}
+    recorded = {
+        r.recorded_unit_id: r.recognised
+        for r in RecordedTally.objects.filter(year=OLD_YEAR, title=Title.FAMILY, classification="")
+    }
     assert recorded == {old_map["whole"].pk: 1, old_map["split"].pk: 1}
     old_figures = figures(small_map["old_district"], [OLD_YEAR], RECORDED)
-    values = {child.pk: old_figures.title_counts(Title.FAMILY, OLD_YEAR, child).recognised
-              for child in old_figures.children}
+    values = {
+        child.pk: old_figures.title_counts(Title.FAMILY, OLD_YEAR, child).recognised for child in old_figures.children
+    }
     assert values[old_map["whole"].pk] == 1 and values[old_map["split"].pk] == 1
     verify_stats(capsys)
 
@@ -92,12 +100,14 @@ def test_old_map_rows_count_on_both_maps_and_stats_verify_holds(family_old, old_
 def test_ambiguous_and_wrong_old_codes_are_refused_naming_row_and_column(family_old, old_map, people, users):
     template = ResultsTemplate(family_old)
     rows = [
-        recognition(family_old, commune_code="12960", era="cũ", household_code="H001"),       # 2: split, no place
-        recognition(family_old, commune_code="12999", era="cũ", household_code="H001"),       # 3: no such old code
-        recognition(family_old, commune_code="12950", era="cũ", household_code="H002",
-                    current_place="12002"),                                                    # 4: not its successor
-        recognition(family_old, commune_code="12960", era="cũ", household_code="H002",
-                    current_place="12002-001"),                                                # 5: H002 is not there
+        recognition(family_old, commune_code="12960", era="cũ", household_code="H001"),  # 2: split, no place
+        recognition(family_old, commune_code="12999", era="cũ", household_code="H001"),  # 3: no such old code
+        recognition(
+            family_old, commune_code="12950", era="cũ", household_code="H002", current_place="12002"
+        ),  # 4: not its successor
+        recognition(
+            family_old, commune_code="12960", era="cũ", household_code="H002", current_place="12002-001"
+        ),  # 5: H002 is not there
         recognition(family_old, commune_code="12001", household_code="H002", current_place="12002"),  # 6: new map
     ]
     result = check_file(sheet_file(template, rows), template, scope=Scope(users["commune_approver"]))
@@ -112,14 +122,16 @@ def test_ambiguous_and_wrong_old_codes_are_refused_naming_row_and_column(family_
     assert Assessment.objects.count() == 0
 
 
-def test_the_workflow_refuses_an_old_commune_the_subject_does_not_come_from(family_old, old_map, people, users,
-                                                                           small_map):
+def test_the_workflow_refuses_an_old_commune_the_subject_does_not_come_from(
+    family_old, old_map, people, users, small_map
+):
     officer = Scope(users["commune_officer"])
     with pytest.raises(workflow.TransitionRefused) as refused:
-        workflow.register(officer, Title.FAMILY, people["household"], OLD_YEAR, recorded_unit=small_map["old_commune_b"])
+        workflow.register(
+            officer, Title.FAMILY, people["household"], OLD_YEAR, recorded_unit=small_map["old_commune_b"]
+        )
     assert refused.value.code == "wrong_recorded_unit"
-    assessment = workflow.register(officer, Title.FAMILY, people["household"], OLD_YEAR,
-                                   recorded_unit=old_map["split"])
+    assessment = workflow.register(officer, Title.FAMILY, people["household"], OLD_YEAR, recorded_unit=old_map["split"])
     assert assessment.recorded_unit == old_map["split"]
 
 

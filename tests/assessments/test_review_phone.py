@@ -31,10 +31,14 @@ def test_the_board_asks_before_a_bulk_accept_and_names_the_count(client, campaig
     asked = client.get(url + "?confirm=accept").content.decode()
     assert "Chấp nhận 3 hồ sơ?" in asked
     assert all(r.person.full_name in asked for r in rows)
-    assert set(Assessment.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True)) == {State.SUBMITTED}
+    assert set(Assessment.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True)) == {
+        State.SUBMITTED
+    }
     done = client.post(url, {"bulk": "accept", "confirm": [f"{r.pk}:{r.version}" for r in rows]}, follow=True)
     assert "Đã chấp nhận điểm tự chấm của 3 hồ sơ" in done.content.decode()
-    assert set(Assessment.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True)) == {State.PROPOSED}
+    assert set(Assessment.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True)) == {
+        State.PROPOSED
+    }
 
 
 def test_a_row_changed_after_the_confirmation_is_not_accepted_but_named(client, campaigns, users, small_map):
@@ -59,7 +63,9 @@ def test_bulk_accept_without_a_confirmation_accepts_nothing(client, campaigns, u
     client.force_login(users["commune_officer"])
     answer = client.post(board(rows[0].campaign, small_map["village_a"]), {"bulk": "accept", "confirm": ["x:y"]})
     assert answer.status_code == 200 and "Chấp nhận 2 hồ sơ?" in answer.content.decode()
-    assert set(Assessment.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True)) == {State.SUBMITTED}
+    assert set(Assessment.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True)) == {
+        State.SUBMITTED
+    }
 
 
 def test_the_village_officer_follows_the_board_but_cannot_act(client, campaigns, users, small_map):
@@ -71,7 +77,9 @@ def test_the_village_officer_follows_the_board_but_cannot_act(client, campaigns,
     assert "Chấp nhận" not in page and "Trả lại" not in page and "confirm=accept" not in page
     assert client.get(url + "?confirm=accept").status_code == 404
     assert client.post(url, {"bulk": "accept", "confirm": [f"{r.pk}:{r.version}" for r in rows]}).status_code == 404
-    assert set(Assessment.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True)) == {State.SUBMITTED}
+    assert set(Assessment.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True)) == {
+        State.SUBMITTED
+    }
     campaign_page = client.get(f"/campaigns/{rows[0].campaign_id}/").content.decode()
     assert "Tình trạng hồ sơ" in campaign_page
 
@@ -88,8 +96,12 @@ def test_every_card_carries_its_actions(client, campaigns, users, small_map):
 
 
 def citizens(count, village, prefix="Người Thử"):
-    return [Person.objects.create(full_name=f"{prefix} {i:03d}", sex=Sex.FEMALE, birth_year=1980, unit=village,
-                                  occupation_group="farmer") for i in range(count)]
+    return [
+        Person.objects.create(
+            full_name=f"{prefix} {i:03d}", sex=Sex.FEMALE, birth_year=1980, unit=village, occupation_group="farmer"
+        )
+        for i in range(count)
+    ]
 
 
 def register_url(campaign, village):

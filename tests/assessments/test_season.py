@@ -41,11 +41,14 @@ def test_clans_and_villages_wait_on_families(campaigns, people, users):
     workflow.register(village_scope, Title.FAMILY, people["household"], YEAR)
     assert season.waiting(commune, campaigns[Title.CLAN]) == ["1 dòng họ chờ kết quả Gia đình học tập"]
     assert season.waiting(commune, campaigns[Title.COMMUNITY]) == [
-        "1 thôn chờ kết quả Gia đình học tập", "1 thôn chờ kết quả Dòng họ học tập"]
+        "1 thôn chờ kết quả Gia đình học tập",
+        "1 thôn chờ kết quả Dòng họ học tập",
+    ]
 
 
-def test_the_campaign_page_shows_the_order_and_the_waits_within_the_users_scope(campaigns, people, users, client,
-                                                                                officer_b):
+def test_the_campaign_page_shows_the_order_and_the_waits_within_the_users_scope(
+    campaigns, people, users, client, officer_b
+):
     village = scope_of(users["village_officer"])
     workflow.register(village, Title.FAMILY, people["household"], YEAR)
     workflow.register(village, Title.CITIZEN, people["head"], YEAR)

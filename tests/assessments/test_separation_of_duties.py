@@ -31,8 +31,9 @@ PASSWORD = "mat-khau-dai-2026-x"
 def account_made_by(maker, username, role, unit):
     """An account as the account page makes it: created by `maker`, its role granted by `maker`."""
     user = User.objects.create_user(username=username, password=PASSWORD, full_name=username, created_by=maker)
-    RoleAssignment.objects.create(user=user, role=role, unit=unit, valid_from=datetime.date(2020, 1, 1),
-                                  granted_by=maker)
+    RoleAssignment.objects.create(
+        user=user, role=role, unit=unit, valid_from=datetime.date(2020, 1, 1), granted_by=maker
+    )
     return user
 
 
@@ -44,8 +45,9 @@ def submitted_by(officer, assessment):
 
 def api_post(client, user, url, body):
     _, token = ApiToken.issue(user, "probe")
-    return client.post(f"/api/v1{url}", data=body, content_type="application/json",
-                       HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client.post(
+        f"/api/v1{url}", data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
 
 
 # -- granting roles -------------------------------------------------------------------------------
@@ -53,18 +55,30 @@ def api_post(client, user, url, body):
 
 def test_a_commune_officer_can_no_longer_make_the_communes_approver_on_the_web(client, users, small_map):
     client.force_login(users["commune_officer"])
-    refused = client.post("/accounts/new/", {
-        "username": "chu_tich_gia", "full_name": "Chủ tịch giả", "password": PASSWORD,
-        "role": Role.COMMUNE_APPROVER, "unit": small_map["commune_a"].pk,
-    })
+    refused = client.post(
+        "/accounts/new/",
+        {
+            "username": "chu_tich_gia",
+            "full_name": "Chủ tịch giả",
+            "password": PASSWORD,
+            "role": Role.COMMUNE_APPROVER,
+            "unit": small_map["commune_a"].pk,
+        },
+    )
     assert refused.status_code == 200 and "role" in refused.context["form"].errors
     assert not User.objects.filter(username="chu_tich_gia").exists()
 
     client.force_login(users["province_officer"])
-    made = client.post("/accounts/new/", {
-        "username": "chu_tich_that", "full_name": "Chủ tịch xã", "password": PASSWORD,
-        "role": Role.COMMUNE_APPROVER, "unit": small_map["commune_a"].pk,
-    })
+    made = client.post(
+        "/accounts/new/",
+        {
+            "username": "chu_tich_that",
+            "full_name": "Chủ tịch xã",
+            "password": PASSWORD,
+            "role": Role.COMMUNE_APPROVER,
+            "unit": small_map["commune_a"].pk,
+        },
+    )
     assert made.status_code == 302
     approver = User.objects.get(username="chu_tich_that")
     assert approver.created_by == users["province_officer"]
@@ -73,10 +87,16 @@ def test_a_commune_officer_can_no_longer_make_the_communes_approver_on_the_web(c
 
 def test_the_account_page_records_who_made_the_account(client, users, small_map):
     client.force_login(users["commune_officer"])
-    client.post("/accounts/new/", {
-        "username": "can_bo_xa_2", "full_name": "Cán bộ xã 2", "password": PASSWORD,
-        "role": Role.COMMUNE_OFFICER, "unit": small_map["commune_a"].pk,
-    })
+    client.post(
+        "/accounts/new/",
+        {
+            "username": "can_bo_xa_2",
+            "full_name": "Cán bộ xã 2",
+            "password": PASSWORD,
+            "role": Role.COMMUNE_OFFICER,
+            "unit": small_map["commune_a"].pk,
+        },
+    )
     made = User.objects.get(username="can_bo_xa_2")
     assert made.created_by == users["commune_officer"]
     assert Scope(made).accountable_ids() == {made.pk, users["commune_officer"].pk}
@@ -86,31 +106,51 @@ def test_the_account_page_records_who_made_the_account(client, users, small_map)
 # of the granter's own assignment, "below" = a unit under it.
 MAY_GRANT = {
     Role.COMMUNE_OFFICER: {
-        (Role.CITIZEN, "same"), (Role.CITIZEN, "below"), (Role.VILLAGE_OFFICER, "below"),
-        (Role.COMMUNE_OFFICER, "same"), (Role.VIEWER, "same"),
+        (Role.CITIZEN, "same"),
+        (Role.CITIZEN, "below"),
+        (Role.VILLAGE_OFFICER, "below"),
+        (Role.COMMUNE_OFFICER, "same"),
+        (Role.VIEWER, "same"),
         # The commune's own bodies that receive its reports.
-        (Role.PEOPLES_COMMITTEE, "same"), (Role.STEERING_COMMITTEE, "same"), (Role.PARTY_COMMITTEE, "same"),
+        (Role.PEOPLES_COMMITTEE, "same"),
+        (Role.STEERING_COMMITTEE, "same"),
+        (Role.PARTY_COMMITTEE, "same"),
     },
     Role.PROVINCE_OFFICER: {
-        (Role.CITIZEN, "below"), (Role.VILLAGE_OFFICER, "below"), (Role.COMMUNE_OFFICER, "below"),
-        (Role.COMMUNE_APPROVER, "below"), (Role.PROVINCE_OFFICER, "same"), (Role.VIEWER, "same"),
+        (Role.CITIZEN, "below"),
+        (Role.VILLAGE_OFFICER, "below"),
+        (Role.COMMUNE_OFFICER, "below"),
+        (Role.COMMUNE_APPROVER, "below"),
+        (Role.PROVINCE_OFFICER, "same"),
+        (Role.VIEWER, "same"),
         (Role.VIEWER, "below"),
-        (Role.PEOPLES_COMMITTEE, "same"), (Role.STEERING_COMMITTEE, "same"), (Role.PARTY_COMMITTEE, "same"),
-        (Role.PEOPLES_COMMITTEE, "below"), (Role.STEERING_COMMITTEE, "below"), (Role.PARTY_COMMITTEE, "below"),
+        (Role.PEOPLES_COMMITTEE, "same"),
+        (Role.STEERING_COMMITTEE, "same"),
+        (Role.PARTY_COMMITTEE, "same"),
+        (Role.PEOPLES_COMMITTEE, "below"),
+        (Role.STEERING_COMMITTEE, "below"),
+        (Role.PARTY_COMMITTEE, "below"),
     },
     Role.CENTRAL_ADMIN: {(role, where) for role in Role.values for where in ("same", "below")},
 }
 
 
 def test_the_matrix_of_who_may_grant_what_where(small_map):
-    homes = {Role.COMMUNE_OFFICER: small_map["commune_a"], Role.PROVINCE_OFFICER: small_map["province"],
-             Role.CENTRAL_ADMIN: small_map["nation"]}
-    below = {"commune_a": [small_map["village_a"]], "province": [small_map["commune_a"], small_map["village_a"]],
-             "nation": [small_map["province"], small_map["commune_a"], small_map["village_a"]]}
+    homes = {
+        Role.COMMUNE_OFFICER: small_map["commune_a"],
+        Role.PROVINCE_OFFICER: small_map["province"],
+        Role.CENTRAL_ADMIN: small_map["nation"],
+    }
+    below = {
+        "commune_a": [small_map["village_a"]],
+        "province": [small_map["commune_a"], small_map["village_a"]],
+        "nation": [small_map["province"], small_map["commune_a"], small_map["village_a"]],
+    }
     checked = 0
     for granter_role in Role.values:
-        home = homes.get(granter_role, small_map["commune_a"] if granter_role != Role.PROVINCE_APPROVER
-                         else small_map["province"])
+        home = homes.get(
+            granter_role, small_map["commune_a"] if granter_role != Role.PROVINCE_APPROVER else small_map["province"]
+        )
         if granter_role in (Role.VILLAGE_OFFICER, Role.CITIZEN):
             home = small_map["village_a"]
         scope = Scope(make_user(f"granter_{granter_role}", granter_role, home))
@@ -146,8 +186,13 @@ def probe(family_assessment, users, small_map):
     grandchild = account_made_by(own_officer, "can_bo_chau", Role.COMMUNE_OFFICER, small_map["commune_a"])
     assessment = submitted_by(officer, family_assessment)
     return {
-        "assessment": assessment, "officer": officer, "own_approver": own_approver, "own_officer": own_officer,
-        "grandchild": grandchild, "real_approver": real_approver, "other_officer": other_officer,
+        "assessment": assessment,
+        "officer": officer,
+        "own_approver": own_approver,
+        "own_officer": own_officer,
+        "grandchild": grandchild,
+        "real_approver": real_approver,
+        "other_officer": other_officer,
         "province_officer": province,
     }
 
@@ -155,16 +200,20 @@ def probe(family_assessment, users, small_map):
 def test_the_probes_approver_cannot_review_on_the_web_or_the_api(client, probe):
     assessment = probe["assessment"]
     client.force_login(probe["own_approver"])
-    page = client.post(f"/assessments/{assessment.pk}/transition/",
-                       {"action": Action.START_REVIEW, "expected_version": assessment.version}, follow=True)
+    page = client.post(
+        f"/assessments/{assessment.pk}/transition/",
+        {"action": Action.START_REVIEW, "expected_version": assessment.version},
+        follow=True,
+    )
     assert "kể cả qua tài khoản do mình tạo hay phân quyền" in page.content.decode()
     assert Assessment.objects.get(pk=assessment.pk).state == State.SUBMITTED
     detail = client.get(f"/api/v1/assessments/{assessment.pk}").json()
     assert detail["allowed_actions"] == []
 
     for account in ("own_approver", "own_officer", "grandchild", "officer"):
-        refused = api_post(client, probe[account], f"/assessments/{assessment.pk}/transitions",
-                           {"action": Action.START_REVIEW})
+        refused = api_post(
+            client, probe[account], f"/assessments/{assessment.pk}/transitions", {"action": Action.START_REVIEW}
+        )
         assert refused.status_code == 403 and refused.json()["code"] == "own_assessment", account
     assert Assessment.objects.get(pk=assessment.pk).state == State.SUBMITTED
 
@@ -174,15 +223,33 @@ def test_the_probes_approver_cannot_decide_after_an_independent_review(client, p
     reviewer = scope_of(probe["other_officer"])
     assessment = workflow.transition(reviewer, assessment, Action.START_REVIEW)
     assessment = workflow.transition(reviewer, assessment, Action.PROPOSE)
-    refused = api_post(client, probe["own_approver"], "/decisions/", {
-        "campaign_id": assessment.campaign_id, "issuer_id": assessment.unit.parent_id, "issued_on": "2025-12-20",
-        "signer_name": "Chủ tịch giả", "assessment_ids": [assessment.pk]})
+    refused = api_post(
+        client,
+        probe["own_approver"],
+        "/decisions/",
+        {
+            "campaign_id": assessment.campaign_id,
+            "issuer_id": assessment.unit.parent_id,
+            "issued_on": "2025-12-20",
+            "signer_name": "Chủ tịch giả",
+            "assessment_ids": [assessment.pk],
+        },
+    )
     assert refused.status_code == 403 and refused.json()["code"] == "own_assessment"
     assert Assessment.objects.get(pk=assessment.pk).state == State.PROPOSED
     # The independent approver can: the rule does not block the honest path.
-    made = api_post(client, probe["real_approver"], "/decisions/", {
-        "campaign_id": assessment.campaign_id, "issuer_id": assessment.unit.parent_id, "issued_on": "2025-12-20",
-        "signer_name": "Chủ tịch xã", "assessment_ids": [assessment.pk]})
+    made = api_post(
+        client,
+        probe["real_approver"],
+        "/decisions/",
+        {
+            "campaign_id": assessment.campaign_id,
+            "issuer_id": assessment.unit.parent_id,
+            "issued_on": "2025-12-20",
+            "signer_name": "Chủ tịch xã",
+            "assessment_ids": [assessment.pk],
+        },
+    )
     assert made.status_code == 201, made.content
     assert Assessment.objects.get(pk=assessment.pk).state == State.RECOGNISED
 
@@ -194,8 +261,14 @@ def test_a_reviewer_does_not_decide_what_they_reviewed(probe):
     assessment = workflow.transition(approver, assessment, Action.START_REVIEW)
     assessment = workflow.transition(approver, assessment, Action.PROPOSE)
     with pytest.raises(workflow.TransitionRefused) as refused:
-        issue_decision(approver, assessment.campaign, [assessment], issuer=assessment.unit.parent,
-                       issued_on=datetime.date(2025, 12, 20), signer_name="Chủ tịch xã")
+        issue_decision(
+            approver,
+            assessment.campaign,
+            [assessment],
+            issuer=assessment.unit.parent,
+            issued_on=datetime.date(2025, 12, 20),
+            signer_name="Chủ tịch xã",
+        )
     assert refused.value.code == "own_assessment"
     assert Action.RECOGNISE not in workflow.allowed_actions(approver, Assessment.objects.get(pk=assessment.pk))
 
@@ -210,17 +283,29 @@ def _attempt(step, actor, assessment_pk):
     assessment = Assessment.objects.get(pk=assessment_pk)
     try:
         if step == Action.RECOGNISE:
-            issue_decision(scope, assessment.campaign, [assessment], issuer=assessment.unit.parent,
-                           issued_on=datetime.date(2025, 12, 20), signer_name=actor.full_name)
+            issue_decision(
+                scope,
+                assessment.campaign,
+                [assessment],
+                issuer=assessment.unit.parent,
+                issued_on=datetime.date(2025, 12, 20),
+                signer_name=actor.full_name,
+            )
         elif step == Action.ISSUE_CERTIFICATE:
             issue_certificates(scope, assessment.decision)
         else:
             workflow.transition(scope, assessment, step)
     except (ValidationError, Http404):
         return False
-    return Assessment.objects.get(pk=assessment_pk).state == {
-        Action.START_REVIEW: State.UNDER_REVIEW, Action.PROPOSE: State.PROPOSED,
-        Action.RECOGNISE: State.RECOGNISED, Action.ISSUE_CERTIFICATE: State.CERTIFIED}[step]
+    return (
+        Assessment.objects.get(pk=assessment_pk).state
+        == {
+            Action.START_REVIEW: State.UNDER_REVIEW,
+            Action.PROPOSE: State.PROPOSED,
+            Action.RECOGNISE: State.RECOGNISED,
+            Action.ISSUE_CERTIFICATE: State.CERTIFIED,
+        }[step]
+    )
 
 
 def test_no_path_leads_to_a_self_certified_dossier(probe):

@@ -43,8 +43,14 @@ def cast(campaigns, people, users, small_map):
     assert set(by_role) == set(Role.values)
     campaign = campaigns[Title.CITIZEN]
     decision = Decision.objects.create(
-        campaign=campaign, issuer=small_map["commune_a"], year=YEAR, sequence=1, issued_on=datetime.date(YEAR, 12, 1),
-        signer_name="Phạm Văn Đức", legal_bases="-", recipients="-",
+        campaign=campaign,
+        issuer=small_map["commune_a"],
+        year=YEAR,
+        sequence=1,
+        issued_on=datetime.date(YEAR, 12, 1),
+        signer_name="Phạm Văn Đức",
+        legal_bases="-",
+        recipients="-",
     )
     return {"users": by_role, "campaign": campaign, "person": people["head"], "decision": decision}
 
@@ -63,13 +69,24 @@ def expected_allowed(state: str, action: str, role: str, recognising_role: str) 
 
 def assessment_in(state: str, cast) -> Assessment:
     criteria_set = cast["campaign"].criteria_sets.get()
-    answers = {code: str(value) if not isinstance(value, bool) else value
-               for code, value in full_answers(criteria_set, "9").items()}
+    answers = {
+        code: str(value) if not isinstance(value, bool) else value
+        for code, value in full_answers(criteria_set, "9").items()
+    }
     person = cast["person"]
     return Assessment.objects.create(
-        campaign=cast["campaign"], title=Title.CITIZEN, subject_kind="person", person=person, unit=person.unit,
-        criteria_set=criteria_set, subject_group="farmers", state=state, self_answers=answers,
-        review_answers=answers, self_result={"achieved": True}, review_result={"achieved": True},
+        campaign=cast["campaign"],
+        title=Title.CITIZEN,
+        subject_kind="person",
+        person=person,
+        unit=person.unit,
+        criteria_set=criteria_set,
+        subject_group="farmers",
+        state=state,
+        self_answers=answers,
+        review_answers=answers,
+        self_result={"achieved": True},
+        review_result={"achieved": True},
         decision=cast["decision"] if state in (State.RECOGNISED, State.CERTIFIED) else None,
     )
 
@@ -84,13 +101,23 @@ def test_cell(state, action, cast):
             # that would tell it the file exists.
             assert not allowed
             with pytest.raises(Http404):
-                workflow.transition(scope_of(user), assessment, action, reason="Lý do kiểm thử",
-                                    revocation_reference="9/QĐ-UBND", decision=cast["decision"])
+                workflow.transition(
+                    scope_of(user),
+                    assessment,
+                    action,
+                    reason="Lý do kiểm thử",
+                    revocation_reference="9/QĐ-UBND",
+                    decision=cast["decision"],
+                )
             Assessment.objects.filter(pk=assessment.pk).update(state=State.REVOKED)
             continue
         try:
             moved = workflow.transition(
-                scope_of(user), assessment, action, reason="Lý do kiểm thử", revocation_reference="9/QĐ-UBND",
+                scope_of(user),
+                assessment,
+                action,
+                reason="Lý do kiểm thử",
+                revocation_reference="9/QĐ-UBND",
                 decision=cast["decision"],
             )
         except workflow.TransitionRefused as refusal:

@@ -24,13 +24,20 @@ pytestmark = pytest.mark.django_db
 def agency(campaigns, small_map, users):
     """A province-managed agency in commune A whose one staff member is a learning citizen of YEAR."""
     commune = small_map["commune_a"]
-    agency = Organisation.objects.create(name="Chi cục Thủy lợi", kind="agency", unit=commune,
-                                         managing_level=ManagingLevel.PROVINCE)
+    agency = Organisation.objects.create(
+        name="Chi cục Thủy lợi", kind="agency", unit=commune, managing_level=ManagingLevel.PROVINCE
+    )
     staff = Person.objects.create(full_name="Đỗ Văn Hải", sex=Sex.MALE, birth_year=1985, employer=agency)
     citizen = workflow.register(scope_of(users["commune_officer"]), Title.CITIZEN, staff, YEAR)
     proposed = walk(citizen, users, keeper="commune_officer", reviewer="province_officer")
-    issue_decision(scope_of(users["commune_approver"]), proposed.campaign, [proposed], issuer=commune,
-                   issued_on=datetime.date(YEAR, 6, 1), signer_name="Phạm Văn Đức")
+    issue_decision(
+        scope_of(users["commune_approver"]),
+        proposed.campaign,
+        [proposed],
+        issuer=commune,
+        issued_on=datetime.date(YEAR, 6, 1),
+        signer_name="Phạm Văn Đức",
+    )
     return agency
 
 
@@ -45,21 +52,30 @@ def walk(assessment, users, *, keeper="commune_officer", reviewer="province_offi
 def test_a_unit_campaign_gives_province_managed_units_their_own_rule(campaigns):
     campaign = campaigns[Title.UNIT]
     assert campaign.level_rules["province"] == {
-        "recognising_role": Role.PROVINCE_APPROVER, "validity_years": 3, "upgrade_after_months": 12}
+        "recognising_role": Role.PROVINCE_APPROVER,
+        "validity_years": 3,
+        "upgrade_after_months": 12,
+    }
     assert level_rule(campaign, "province").validity_years == 3
     # commune-managed units keep the campaign's own rule: the commune chairman, 1 year
     assert level_rule(campaign, "commune") == level_rule(campaign, None)
-    assert (level_rule(campaign, "commune").recognising_role, level_rule(campaign, "commune").validity_years) == \
-        (Role.COMMUNE_APPROVER, 1)
+    assert (level_rule(campaign, "commune").recognising_role, level_rule(campaign, "commune").validity_years) == (
+        Role.COMMUNE_APPROVER,
+        1,
+    )
 
 
 def test_a_province_campaign_inherits_and_changes_the_level_rule(campaigns, small_map):
     from django.core.exceptions import ValidationError
 
-    own = create_campaign(Title.UNIT, YEAR, province=small_map["province"],
-                          level_overrides={"province": {"validity_years": 2}})
+    own = create_campaign(
+        Title.UNIT, YEAR, province=small_map["province"], level_overrides={"province": {"validity_years": 2}}
+    )
     assert own.level_rules["province"] == {
-        "recognising_role": Role.PROVINCE_APPROVER, "validity_years": 2, "upgrade_after_months": 12}
+        "recognising_role": Role.PROVINCE_APPROVER,
+        "validity_years": 2,
+        "upgrade_after_months": 12,
+    }
     # a province-managed unit is never the commune chairman's; nonsense periods are refused
     for bad in ({"recognising_role": Role.COMMUNE_APPROVER}, {"validity_years": 0}, {"upgrade_after_months": 500}):
         with pytest.raises(ValidationError) as refused:
@@ -72,16 +88,32 @@ def test_three_years_recognised_by_the_province_not_the_commune_chairman(agency,
     assert assessment.criteria_set.code == "unit-tt24-2023" and assessment.validity_years == 3
     proposed = walk(assessment, users)
     with pytest.raises(workflow.TransitionRefused) as refused:
-        issue_decision(scope_of(users["commune_approver"]), proposed.campaign, [proposed],
-                       issuer=small_map["commune_a"], issued_on=datetime.date(YEAR, 12, 1), signer_name="Chủ tịch xã")
+        issue_decision(
+            scope_of(users["commune_approver"]),
+            proposed.campaign,
+            [proposed],
+            issuer=small_map["commune_a"],
+            issued_on=datetime.date(YEAR, 12, 1),
+            signer_name="Chủ tịch xã",
+        )
     assert refused.value.code == "no_capability" and "Lãnh đạo tỉnh" in refused.value.text
     approver = scope_of(users["province_approver"])
-    decision = issue_decision(approver, proposed.campaign, [proposed], issuer=small_map["province"],
-                              issued_on=datetime.date(YEAR, 12, 1), signer_name="Chủ tịch tỉnh")
+    decision = issue_decision(
+        approver,
+        proposed.campaign,
+        [proposed],
+        issuer=small_map["province"],
+        issued_on=datetime.date(YEAR, 12, 1),
+        signer_name="Chủ tịch tỉnh",
+    )
     [certificate] = issue_certificates(approver, decision)
     assert certificate.valid_until == datetime.date(YEAR + 3, 12, 31)
-    assert [y for y in range(YEAR - 1, YEAR + 6) if holders(Title.UNIT, y).filter(organisation=agency).exists()] == \
-        [YEAR, YEAR + 1, YEAR + 2, YEAR + 3]
+    assert [y for y in range(YEAR - 1, YEAR + 6) if holders(Title.UNIT, y).filter(organisation=agency).exists()] == [
+        YEAR,
+        YEAR + 1,
+        YEAR + 2,
+        YEAR + 3,
+    ]
 
 
 def test_a_commune_managed_unit_keeps_one_year(campaigns, people, users):
@@ -95,16 +127,30 @@ def test_a_decision_does_not_mix_validities(agency, people, users, small_map):
     campaign = province_unit.campaign
     campaign.recognising_role = Role.PROVINCE_APPROVER  # the province signs every unit of this campaign
     campaign.save()
-    teacher = Person.objects.create(full_name="Lò Thị Hoa", sex=Sex.FEMALE, birth_year=1990,
-                                    employer=people["organisation"])
+    teacher = Person.objects.create(
+        full_name="Lò Thị Hoa", sex=Sex.FEMALE, birth_year=1990, employer=people["organisation"]
+    )
     citizen = walk(workflow.register(scope_of(users["commune_officer"]), Title.CITIZEN, teacher, YEAR), users)
-    issue_decision(scope_of(users["commune_approver"]), citizen.campaign, [citizen], issuer=small_map["commune_a"],
-                   issued_on=datetime.date(YEAR, 6, 2), signer_name="Phạm Văn Đức")
-    commune_unit = walk(workflow.register(scope_of(users["commune_officer"]), Title.UNIT, people["organisation"], YEAR),
-                        users)
+    issue_decision(
+        scope_of(users["commune_approver"]),
+        citizen.campaign,
+        [citizen],
+        issuer=small_map["commune_a"],
+        issued_on=datetime.date(YEAR, 6, 2),
+        signer_name="Phạm Văn Đức",
+    )
+    commune_unit = walk(
+        workflow.register(scope_of(users["commune_officer"]), Title.UNIT, people["organisation"], YEAR), users
+    )
     with pytest.raises(Exception) as refused:
-        issue_decision(scope_of(users["province_approver"]), campaign, [province_unit, commune_unit],
-                       issuer=small_map["province"], issued_on=datetime.date(YEAR, 12, 1), signer_name="Chủ tịch tỉnh")
+        issue_decision(
+            scope_of(users["province_approver"]),
+            campaign,
+            [province_unit, commune_unit],
+            issuer=small_map["province"],
+            issued_on=datetime.date(YEAR, 12, 1),
+            signer_name="Chủ tịch tỉnh",
+        )
     assert "thời hạn công nhận khác nhau" in str(refused.value)
 
 
@@ -117,23 +163,47 @@ def test_level_2_waits_12_months_after_level_1(agency, users, small_map):
     assert capped and "12 tháng" in capped[0]["message_vi"] and capped[0]["message_vi"].startswith("Đạt Mức độ 1")
     assert not [r for r in first.review_result["reasons"] if r["code"] == "level_reached"]
     assert first.self_result["classification"] == "level_1"  # the unit's own result says the same
-    issue_decision(approver, first.campaign, [first], issuer=small_map["province"],
-                   issued_on=datetime.date(YEAR, 6, 1), signer_name="Chủ tịch tỉnh")
+    issue_decision(
+        approver,
+        first.campaign,
+        [first],
+        issuer=small_map["province"],
+        issued_on=datetime.date(YEAR, 6, 1),
+        signer_name="Chủ tịch tỉnh",
+    )
 
     # a year later the citizen title has been renewed and the unit asks for level 2
     renewed = workflow.register(keeper, Title.CITIZEN, Person.objects.get(employer=agency), YEAR + 1)
     renewed = walk(renewed, users)
-    issue_decision(scope_of(users["commune_approver"]), renewed.campaign, [renewed], issuer=small_map["commune_a"],
-                   issued_on=datetime.date(YEAR + 1, 6, 1), signer_name="Chủ tịch xã")
+    issue_decision(
+        scope_of(users["commune_approver"]),
+        renewed.campaign,
+        [renewed],
+        issuer=small_map["commune_a"],
+        issued_on=datetime.date(YEAR + 1, 6, 1),
+        signer_name="Chủ tịch xã",
+    )
     second = walk(workflow.register(keeper, Title.UNIT, agency, YEAR + 1), users)
     assert second.classification == "level_2"
     # the decision must come 12 months after the level-1 one (01/06/YEAR)
     with pytest.raises(workflow.TransitionRefused) as refused:
-        issue_decision(approver, second.campaign, [second], issuer=small_map["province"],
-                       issued_on=datetime.date(YEAR + 1, 5, 31), signer_name="Chủ tịch tỉnh")
+        issue_decision(
+            approver,
+            second.campaign,
+            [second],
+            issuer=small_map["province"],
+            issued_on=datetime.date(YEAR + 1, 5, 31),
+            signer_name="Chủ tịch tỉnh",
+        )
     assert refused.value.code == "upgrade_too_early" and f"01/06/{YEAR + 1}" in refused.value.text
-    issue_decision(approver, second.campaign, [second], issuer=small_map["province"],
-                   issued_on=datetime.date(YEAR + 1, 6, 1), signer_name="Chủ tịch tỉnh")
+    issue_decision(
+        approver,
+        second.campaign,
+        [second],
+        issuer=small_map["province"],
+        issued_on=datetime.date(YEAR + 1, 6, 1),
+        signer_name="Chủ tịch tỉnh",
+    )
     assert Assessment.objects.get(pk=second.pk).state == "recognised"
 
 
@@ -151,6 +221,7 @@ def api(client):
                 return client.post(f"/api/v1{url}", data=body, content_type="application/json", **headers)
 
         return Caller()
+
     return as_user
 
 
@@ -167,13 +238,27 @@ def test_the_same_rules_through_the_api(agency, users, small_map, api):
     assert proposed["classification"] == "level_1"
     campaign = api(users["province_officer"]).get(f"/campaigns/{created['campaign_id']}").json()
     assert campaign["level_rules"]["province"]["recognising_role"] == Role.PROVINCE_APPROVER
-    refused = api(users["commune_approver"]).post("/decisions/", {
-        "campaign_id": created["campaign_id"], "issuer_id": small_map["commune_a"].pk, "issued_on": f"{YEAR}-12-01",
-        "signer_name": "Chủ tịch xã", "assessment_ids": [created["id"]]})
+    refused = api(users["commune_approver"]).post(
+        "/decisions/",
+        {
+            "campaign_id": created["campaign_id"],
+            "issuer_id": small_map["commune_a"].pk,
+            "issued_on": f"{YEAR}-12-01",
+            "signer_name": "Chủ tịch xã",
+            "assessment_ids": [created["id"]],
+        },
+    )
     assert refused.status_code == 403, refused.content
-    decided = api(users["province_approver"]).post("/decisions/", {
-        "campaign_id": created["campaign_id"], "issuer_id": small_map["province"].pk, "issued_on": f"{YEAR}-12-01",
-        "signer_name": "Chủ tịch tỉnh", "assessment_ids": [created["id"]]})
+    decided = api(users["province_approver"]).post(
+        "/decisions/",
+        {
+            "campaign_id": created["campaign_id"],
+            "issuer_id": small_map["province"].pk,
+            "issued_on": f"{YEAR}-12-01",
+            "signer_name": "Chủ tịch tỉnh",
+            "assessment_ids": [created["id"]],
+        },
+    )
     assert decided.status_code == 201, decided.content
     issued = api(users["province_approver"]).post(f"/decisions/{decided.json()['id']}/certificates", {})
     [code] = issued.json()["certificate_codes"]
@@ -188,10 +273,17 @@ def test_the_campaign_page_shows_who_recognises_each_level(client, campaigns, us
 
 def test_the_province_sets_the_level_rule_in_its_campaign_form(client, campaigns, users, small_map):
     client.force_login(users["province_officer"])
-    response = client.post("/campaigns/new/", {
-        "title": Title.UNIT, "year": YEAR, "province": small_map["province"].pk,
-        "province_units_role": Role.PROVINCE_APPROVER, "province_units_validity": "2", "allow_bulk_accept": "on",
-    })
+    response = client.post(
+        "/campaigns/new/",
+        {
+            "title": Title.UNIT,
+            "year": YEAR,
+            "province": small_map["province"].pk,
+            "province_units_role": Role.PROVINCE_APPROVER,
+            "province_units_validity": "2",
+            "allow_bulk_accept": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     own = campaign_for(Title.UNIT, YEAR, small_map["province"])
     assert own.province_id == small_map["province"].pk and own.level_rules["province"]["validity_years"] == 2
@@ -214,7 +306,10 @@ def test_campaigns_made_before_level_rules_get_them(agency, campaigns, users):
     fill(apps, None)
     campaign.refresh_from_db()
     assert campaign.level_rules["province"] == {
-        "recognising_role": Role.PROVINCE_APPROVER, "validity_years": 3, "upgrade_after_months": 12}
+        "recognising_role": Role.PROVINCE_APPROVER,
+        "validity_years": 3,
+        "upgrade_after_months": 12,
+    }
     assert Assessment.objects.get(pk=open_file.pk).validity_years == 3
     family = campaigns[Title.FAMILY]
     family.refresh_from_db()
@@ -225,6 +320,8 @@ def test_the_home_queue_gives_a_province_unit_to_the_province_approver(agency, u
     from hoctap.web.todo import todo_for
 
     walk(workflow.register(scope_of(users["commune_officer"]), Title.UNIT, agency, YEAR), users)
-    queue = {user: {item.key: item.count for item in todo_for(scope_of(users[user]))}
-             for user in ("commune_approver", "province_approver")}
+    queue = {
+        user: {item.key: item.count for item in todo_for(scope_of(users[user]))}
+        for user in ("commune_approver", "province_approver")
+    }
     assert "recognise" not in queue["commune_approver"] and queue["province_approver"]["recognise"] == 1

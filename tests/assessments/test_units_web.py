@@ -29,20 +29,36 @@ def test_the_review_page_proposes_level_1_and_the_province_decides(client, agenc
     # the commune chairman is not offered this campaign's province-managed unit
     client.force_login(users["commune_approver"])
     form = client.get(f"/campaigns/{proposed.campaign_id}/decisions/new/")
-    refused = client.post(f"/campaigns/{proposed.campaign_id}/decisions/new/", {
-        "issuer": small_map["commune_a"].pk, "issued_on": f"{YEAR}-12-01", "signer_name": "Chủ tịch xã",
-        "signer_title": "Chủ tịch", "legal_bases": "Căn cứ Thông tư 24/2023/TT-BGDĐT;", "recipients": "Như Điều 3;",
-        "assessment": [proposed.pk]})
+    refused = client.post(
+        f"/campaigns/{proposed.campaign_id}/decisions/new/",
+        {
+            "issuer": small_map["commune_a"].pk,
+            "issued_on": f"{YEAR}-12-01",
+            "signer_name": "Chủ tịch xã",
+            "signer_title": "Chủ tịch",
+            "legal_bases": "Căn cứ Thông tư 24/2023/TT-BGDĐT;",
+            "recipients": "Như Điều 3;",
+            "assessment": [proposed.pk],
+        },
+    )
     # the form does not list it, and a forged post signs nothing
     assert form.status_code == 200 and "Chi cục Thủy lợi" not in form.content.decode()
     assert refused.status_code == 200 and "Chọn ít nhất một hồ sơ" in refused.content.decode()
     assert not Decision.objects.filter(assessments=proposed).exists()
     client.force_login(users["province_approver"])
     assert "Chi cục Thủy lợi" in client.get(f"/campaigns/{proposed.campaign_id}/decisions/new/").content.decode()
-    decided = client.post(f"/campaigns/{proposed.campaign_id}/decisions/new/", {
-        "issuer": small_map["province"].pk, "issued_on": f"{YEAR}-12-01", "signer_name": "Chủ tịch tỉnh",
-        "signer_title": "Chủ tịch", "legal_bases": "Căn cứ Thông tư 24/2023/TT-BGDĐT;", "recipients": "Như Điều 3;",
-        "assessment": [proposed.pk]})
+    decided = client.post(
+        f"/campaigns/{proposed.campaign_id}/decisions/new/",
+        {
+            "issuer": small_map["province"].pk,
+            "issued_on": f"{YEAR}-12-01",
+            "signer_name": "Chủ tịch tỉnh",
+            "signer_title": "Chủ tịch",
+            "legal_bases": "Căn cứ Thông tư 24/2023/TT-BGDĐT;",
+            "recipients": "Như Điều 3;",
+            "assessment": [proposed.pk],
+        },
+    )
     assert decided.status_code == 302, decided.content.decode()[:2000]
     assert Assessment.objects.get(pk=assessment.pk).state == "recognised"
 

@@ -25,8 +25,11 @@ from tests.assessments.conftest import YEAR
 from tests.assessments.test_results_import import sheet_file, top_result
 
 DAY = datetime.date(2026, 3, 1)
-BASIS = {"basis_number": "45/NQ-HĐND", "basis_date": datetime.date(2026, 2, 10),
-         "basis_issuer": "Hội đồng nhân dân tỉnh Hưng Yên"}
+BASIS = {
+    "basis_number": "45/NQ-HĐND",
+    "basis_date": datetime.date(2026, 2, 10),
+    "basis_issuer": "Hội đồng nhân dân tỉnh Hưng Yên",
+}
 
 
 def verify_stats(capsys):
@@ -39,16 +42,27 @@ def history(campaigns, people, users, small_map):
     """Two households of Thôn Đông recognised learning families in YEAR, and Thôn Đông itself a
     learning community; a second village, Thôn Tây, in the same commune."""
     approver = Scope(users["commune_approver"])
-    for title, rows in ((Title.FAMILY, [{"commune_code": "12001", "household_code": c} for c in ("H001", "H002")]),
-                        (Title.COMMUNITY, [{"village_code": "12001-001"}])):
+    for title, rows in (
+        (Title.FAMILY, [{"commune_code": "12001", "household_code": c} for c in ("H001", "H002")]),
+        (Title.COMMUNITY, [{"village_code": "12001-001"}]),
+    ):
         template = ResultsTemplate(campaigns[title])
         total, top = top_result(campaigns[title])
-        rows = [{**row, "total": total, "classification": top,
-                 "decision_number": f"{10 + len(title)}/QĐ-UBND", "decision_date": datetime.date(YEAR, 12, 20)}
-                for row in rows]
+        rows = [
+            {
+                **row,
+                "total": total,
+                "classification": top,
+                "decision_number": f"{10 + len(title)}/QĐ-UBND",
+                "decision_date": datetime.date(YEAR, 12, 20),
+            }
+            for row in rows
+        ]
         result = import_file(sheet_file(template, rows), template, scope=approver, actor=users["commune_approver"])
         assert result.committed, result.errors
-    tay = create_village(Scope(users["commune_officer"]), small_map["commune_a"], division_type="Thôn", short_name="Tây")
+    tay = create_village(
+        Scope(users["commune_officer"]), small_map["commune_a"], division_type="Thôn", short_name="Tây"
+    )
     return {"tay": tay}
 
 
@@ -62,13 +76,22 @@ def villages_counted(commune):
 
 
 def test_a_merge_moves_households_with_their_history_and_keeps_the_villages_own_title(
-        history, small_map, people, users, capsys):
+    history, small_map, people, users, capsys
+):
     commune, dong, tay = small_map["commune_a"], small_map["village_a"], history["tay"]
     assert count(dong, Title.FAMILY) == 2 and count(dong, Title.COMMUNITY) == 1 and villages_counted(commune) == 2
     officer = Scope(users["commune_officer"])
     change = village_changes.record(
-        officer, commune, kind=VillageChangeKind.MERGE, effective_on=DAY, from_villages=[dong, tay], to_villages=[],
-        receiving=None, new_village={"division_type": "Thôn", "short_name": "Đông Tây"}, **BASIS)
+        officer,
+        commune,
+        kind=VillageChangeKind.MERGE,
+        effective_on=DAY,
+        from_villages=[dong, tay],
+        to_villages=[],
+        receiving=None,
+        new_village={"division_type": "Thôn", "short_name": "Đông Tây"},
+        **BASIS,
+    )
     merged = change.receiving
     assert merged.name == "Thôn Đông Tây" and list(change.to_villages.all()) == [merged]
     assert change.recorded_by == users["commune_officer"]
@@ -96,17 +119,32 @@ def test_a_merge_moves_households_with_their_history_and_keeps_the_villages_own_
     assert lines["Thôn Đông"].went_into[0][1] == [merged]
     # a closed village takes no more households and no new merge
     with pytest.raises(ValidationError) as refused:
-        village_changes.record(officer, commune, kind=VillageChangeKind.MERGE, effective_on=DAY,
-                               from_villages=[dong, merged], to_villages=[merged], receiving=None, **BASIS)
+        village_changes.record(
+            officer,
+            commune,
+            kind=VillageChangeKind.MERGE,
+            effective_on=DAY,
+            from_villages=[dong, merged],
+            to_villages=[merged],
+            receiving=None,
+            **BASIS,
+        )
     assert "đã giải thể" in refused.value.message_dict["from_villages"][0]
 
 
 def test_a_split_keeps_the_households_in_the_village_that_keeps_its_name(history, small_map, users, capsys):
     commune, dong = small_map["commune_a"], small_map["village_a"]
     change = village_changes.record(
-        Scope(users["commune_officer"]), commune, kind=VillageChangeKind.SPLIT, effective_on=DAY,
-        from_villages=[dong], to_villages=[dong], receiving=None,
-        new_village={"division_type": "Thôn", "short_name": "Đông Hai"}, **BASIS)
+        Scope(users["commune_officer"]),
+        commune,
+        kind=VillageChangeKind.SPLIT,
+        effective_on=DAY,
+        from_villages=[dong],
+        to_villages=[dong],
+        receiving=None,
+        new_village={"division_type": "Thôn", "short_name": "Đông Hai"},
+        **BASIS,
+    )
     dong.refresh_from_db()
     assert dong.valid_to is None and change.receiving == dong
     assert Household.objects.filter(village=dong).count() == 2
@@ -117,9 +155,16 @@ def test_a_split_keeps_the_households_in_the_village_that_keeps_its_name(history
 def test_a_split_whose_old_village_ends_sends_its_households_to_the_chosen_part(history, small_map, users, capsys):
     commune, dong, tay = small_map["commune_a"], small_map["village_a"], history["tay"]
     village_changes.record(
-        Scope(users["commune_officer"]), commune, kind=VillageChangeKind.SPLIT, effective_on=DAY,
-        from_villages=[dong], to_villages=[tay], receiving=tay,
-        new_village={"division_type": "Thôn", "short_name": "Đông Mới"}, **BASIS)
+        Scope(users["commune_officer"]),
+        commune,
+        kind=VillageChangeKind.SPLIT,
+        effective_on=DAY,
+        from_villages=[dong],
+        to_villages=[tay],
+        receiving=tay,
+        new_village={"division_type": "Thôn", "short_name": "Đông Mới"},
+        **BASIS,
+    )
     assert Household.objects.filter(code__in=["H001", "H002"], village=tay).count() == 2
     assert count(tay, Title.FAMILY) == 2
     verify_stats(capsys)
@@ -131,25 +176,42 @@ def test_refusals_name_the_field_and_write_nothing(history, small_map, users):
     cases = [
         ({"kind": VillageChangeKind.MERGE, "from_villages": [dong], "to_villages": [dong]}, "from_villages"),
         ({"kind": VillageChangeKind.MERGE, "from_villages": [dong, history["tay"]], "to_villages": []}, "to_villages"),
-        ({"kind": VillageChangeKind.SPLIT, "from_villages": [small_map["village_b"]], "to_villages": [dong]},
-         "from_villages"),
-        ({"kind": VillageChangeKind.SPLIT, "from_villages": [dong], "to_villages": [history["tay"]],
-          "effective_on": datetime.date(2099, 1, 1)}, "effective_on"),
+        (
+            {"kind": VillageChangeKind.SPLIT, "from_villages": [small_map["village_b"]], "to_villages": [dong]},
+            "from_villages",
+        ),
+        (
+            {
+                "kind": VillageChangeKind.SPLIT,
+                "from_villages": [dong],
+                "to_villages": [history["tay"]],
+                "effective_on": datetime.date(2099, 1, 1),
+            },
+            "effective_on",
+        ),
     ]
     for change, field in cases:
         arguments = {"effective_on": DAY, "receiving": None, **BASIS, **change}
         with pytest.raises(ValidationError) as refused:
             village_changes.record(officer, commune, **arguments)
         assert field in refused.value.message_dict, (change, refused.value.message_dict)
-    assert VillageChange.objects.count() == 0 and Unit.objects.filter(valid_to__isnull=False, level="village").count() == 0
+    assert (
+        VillageChange.objects.count() == 0 and Unit.objects.filter(valid_to__isnull=False, level="village").count() == 0
+    )
 
 
 def test_the_page_records_a_merge_for_the_commune_officer_only(client, history, small_map, users):
     commune, dong, tay = small_map["commune_a"], small_map["village_a"], history["tay"]
     url = reverse("territory:village_changes", args=[commune.pk])
-    post = {"kind": "merge", "effective_on": "01/03/2026", "from_villages": [dong.pk, tay.pk],
-            "to_villages": [tay.pk], "basis_number": "45/NQ-HĐND", "basis_date": "10/02/2026",
-            "basis_issuer": "Hội đồng nhân dân tỉnh Hưng Yên"}
+    post = {
+        "kind": "merge",
+        "effective_on": "01/03/2026",
+        "from_villages": [dong.pk, tay.pk],
+        "to_villages": [tay.pk],
+        "basis_number": "45/NQ-HĐND",
+        "basis_date": "10/02/2026",
+        "basis_issuer": "Hội đồng nhân dân tỉnh Hưng Yên",
+    }
     client.force_login(users["village_officer"])
     assert client.post(url, post).status_code == 404
     page = client.get(url)
@@ -164,12 +226,20 @@ def test_the_page_records_a_merge_for_the_commune_officer_only(client, history, 
     assert comparison.status_code == 200 and "Thôn Đông" in comparison.content.decode()
 
 
-def test_the_comparison_costs_the_same_queries_whatever_the_commune(history, small_map, users,
-                                                                   django_assert_max_num_queries):
+def test_the_comparison_costs_the_same_queries_whatever_the_commune(
+    history, small_map, users, django_assert_max_num_queries
+):
     commune = small_map["commune_a"]
-    village_changes.record(Scope(users["commune_officer"]), commune, kind=VillageChangeKind.MERGE, effective_on=DAY,
-                           from_villages=[small_map["village_a"], history["tay"]], to_villages=[history["tay"]],
-                           receiving=None, **BASIS)
+    village_changes.record(
+        Scope(users["commune_officer"]),
+        commune,
+        kind=VillageChangeKind.MERGE,
+        effective_on=DAY,
+        from_villages=[small_map["village_a"], history["tay"]],
+        to_villages=[history["tay"]],
+        receiving=None,
+        **BASIS,
+    )
     with django_assert_max_num_queries(8):
         cmp = compare_years(commune)
     assert [line.label for line in cmp.villages] == ["Thôn Đông", "Thôn Tây"]
@@ -182,10 +252,25 @@ def test_a_household_list_naming_a_village_that_ended_is_refused(history, small_
     from tests.assessments.test_results_import import sheet_file as fill
 
     commune, dong, tay = small_map["commune_a"], small_map["village_a"], history["tay"]
-    village_changes.record(Scope(users["commune_officer"]), commune, kind=VillageChangeKind.MERGE, effective_on=DAY,
-                           from_villages=[dong, tay], to_villages=[tay], receiving=None, **BASIS)
-    row = {"commune_code": "12001", "household_code": "H009", "village_code": dong.code,
-           "full_name": "Đào Văn Tiến", "birth_year": 1980, "sex": "Nam", "is_head": "x"}
+    village_changes.record(
+        Scope(users["commune_officer"]),
+        commune,
+        kind=VillageChangeKind.MERGE,
+        effective_on=DAY,
+        from_villages=[dong, tay],
+        to_villages=[tay],
+        receiving=None,
+        **BASIS,
+    )
+    row = {
+        "commune_code": "12001",
+        "household_code": "H009",
+        "village_code": dong.code,
+        "full_name": "Đào Văn Tiến",
+        "birth_year": 1980,
+        "sex": "Nam",
+        "is_head": "x",
+    }
     result = check_file(fill(HOUSEHOLDS, [row]), HOUSEHOLDS, scope=Scope(users["commune_officer"]))
     errors = [e for e in result.errors if e["header"] == "Mã thôn, tổ dân phố"]
     assert errors and "đã sáp nhập hoặc chia tách từ 01/03/2026" in errors[0]["reason"], result.errors

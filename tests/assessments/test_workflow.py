@@ -33,9 +33,23 @@ def test_household_goes_from_registration_to_certificate(family_assessment, user
         assessment_transitioned.disconnect(receiver)
     proposed.refresh_from_db()
     assert proposed.state == State.CERTIFIED and certificate.code
-    assert [step[2] for step in heard] == ["start", "submit", "start_review", "propose", "recognise", "issue_certificate"]
+    assert [step[2] for step in heard] == [
+        "start",
+        "submit",
+        "start_review",
+        "propose",
+        "recognise",
+        "issue_certificate",
+    ]
     assert [c.action for c in StateChange.objects.filter(assessment=proposed)] == [
-        "register", "start", "submit", "start_review", "propose", "recognise", "issue_certificate"]
+        "register",
+        "start",
+        "submit",
+        "start_review",
+        "propose",
+        "recognise",
+        "issue_certificate",
+    ]
     entries = LogEntry.objects.get_for_object(proposed)
     assert entries.count() == 7
     assert {e.additional_data["action"] for e in entries} >= {"register", "recognise", "issue_certificate"}
@@ -176,8 +190,14 @@ def test_recognition_belongs_to_the_campaigns_recognising_role(family_assessment
 
     proposed = walk_to_proposed(family_assessment, users)
     with pytest.raises(workflow.TransitionRefused) as refused:
-        issue_decision(scope_of(users["province_approver"]), proposed.campaign, [proposed],
-                       issuer=proposed.unit.parent, issued_on=datetime.date(2025, 12, 1), signer_name="X")
+        issue_decision(
+            scope_of(users["province_approver"]),
+            proposed.campaign,
+            [proposed],
+            issuer=proposed.unit.parent,
+            issued_on=datetime.date(2025, 12, 1),
+            signer_name="X",
+        )
     assert refused.value.code == "no_capability"
 
 
@@ -231,8 +251,14 @@ def test_a_three_year_title_is_not_reassessed_while_held_except_to_move_up(campa
         assessment = workflow.transition(officer, assessment, Action.SUBMIT, answers=answers(assessment))
         assessment = workflow.transition(reviewer, assessment, Action.START_REVIEW)
         assessment = workflow.transition(reviewer, assessment, Action.PROPOSE)
-        issue_decision(approver, assessment.campaign, [assessment], issuer=small_map["province"],
-                       issued_on=issued_on, signer_name="Hoàng Văn Nam")
+        issue_decision(
+            approver,
+            assessment.campaign,
+            [assessment],
+            issuer=small_map["province"],
+            issued_on=issued_on,
+            signer_name="Hoàng Văn Nam",
+        )
         return Assessment.objects.get(pk=assessment.pk)
 
     def level_one(assessment):

@@ -47,9 +47,11 @@ def test_the_server_request_id_is_stamped_on_entries_and_the_clients_kept_beside
 
 def test_an_unsafe_client_request_id_is_dropped(small_map, officer_a, client):
     client.force_login(officer_a)
-    response = client.post(f"/units/{small_map['commune_a'].pk}/villages/new/",
-                           {"division_type": "Thôn", "short_name": "Hạ", "code": ""},
-                           HTTP_X_REQUEST_ID="<script>alert(1)</script>")
+    response = client.post(
+        f"/units/{small_map['commune_a'].pk}/villages/new/",
+        {"division_type": "Thôn", "short_name": "Hạ", "code": ""},
+        HTTP_X_REQUEST_ID="<script>alert(1)</script>",
+    )
     entry = LogEntry.objects.filter(action=LogEntry.Action.CREATE, object_repr="Thôn Hạ").get()
     assert entry.cid == response["X-Request-Id"] and len(entry.cid) == 32
     assert "client_request_id" not in (entry.additional_data or {})

@@ -18,25 +18,38 @@ def citizen_a(small_map):
 
 @pytest.fixture
 def reset_code(officer_a, citizen_a):
-    return PasswordResetCode.objects.create(user=citizen_a, issued_by=officer_a, digest="0" * 64,
-                                            expires_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC))
+    return PasswordResetCode.objects.create(
+        user=citizen_a,
+        issued_by=officer_a,
+        digest="0" * 64,
+        expires_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
+    )
 
 
 def account_routes(officer_a, citizen_a, reset_code):
     grant = RoleAssignment.objects.get(user=citizen_a)
     return [
-        f"/accounts/{citizen_a.pk}/", f"/history/accounts.user/{citizen_a.pk}/",
-        f"/accounts/{officer_a.pk}/", f"/history/accounts.user/{officer_a.pk}/",
-        f"/history/accounts.roleassignment/{grant.pk}/", f"/history/accounts.passwordresetcode/{reset_code.pk}/",
+        f"/accounts/{citizen_a.pk}/",
+        f"/history/accounts.user/{citizen_a.pk}/",
+        f"/accounts/{officer_a.pk}/",
+        f"/history/accounts.user/{officer_a.pk}/",
+        f"/history/accounts.roleassignment/{grant.pk}/",
+        f"/history/accounts.passwordresetcode/{reset_code.pk}/",
     ]
 
 
-@pytest.mark.parametrize("role, where", [
-    (Role.VILLAGE_OFFICER, "village_a"), (Role.VIEWER, "commune_a"), (Role.COMMUNE_APPROVER, "commune_a"),
-    (Role.CITIZEN, "village_a"),
-])
-def test_who_may_not_open_an_account_may_not_read_its_history(client, small_map, officer_a, citizen_a, reset_code,
-                                                              role, where):
+@pytest.mark.parametrize(
+    "role, where",
+    [
+        (Role.VILLAGE_OFFICER, "village_a"),
+        (Role.VIEWER, "commune_a"),
+        (Role.COMMUNE_APPROVER, "commune_a"),
+        (Role.CITIZEN, "village_a"),
+    ],
+)
+def test_who_may_not_open_an_account_may_not_read_its_history(
+    client, small_map, officer_a, citizen_a, reset_code, role, where
+):
     client.force_login(make_user(f"reader_{role}", role, small_map[where]))
     for url in account_routes(officer_a, citizen_a, reset_code):
         assert client.get(url).status_code == 404, url

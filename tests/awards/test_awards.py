@@ -20,7 +20,12 @@ pytestmark = pytest.mark.django_db
 def test_the_shipped_programme_has_the_son_la_levels_and_the_congress_years():
     programme = emulation.programme()
     assert [b.code for b in programme.bodies] == [
-        "province_association", "department", "commune_association", "family_clan", "enterprise", "individual",
+        "province_association",
+        "department",
+        "commune_association",
+        "family_clan",
+        "enterprise",
+        "individual",
     ]
     assert all(b.criteria for b in programme.bodies)
     assert {o.year for o in programme.occasions if o.kind == "congress"} == {2023, 2025, 2028, 2030}
@@ -31,38 +36,75 @@ def test_self_report_checks_criteria_and_level_then_submits(officer_a, small_map
     scope = Scope(officer_a)
     commune = small_map["commune_a"]
     with pytest.raises(ValidationError) as error:
-        services.save_self_report(scope, year=2025, body="province_association", body_name="Hội", unit=commune, answers={})
+        services.save_self_report(
+            scope, year=2025, body="province_association", body_name="Hội", unit=commune, answers={}
+        )
     assert "unit_id" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.save_self_report(scope, year=2025, body="commune_association", body_name="Hội Khuyến học xã An Lạc",
-                                  unit=commune, answers={"P1": {"met": True}})
+        services.save_self_report(
+            scope,
+            year=2025,
+            body="commune_association",
+            body_name="Hội Khuyến học xã An Lạc",
+            unit=commune,
+            answers={"P1": {"met": True}},
+        )
     assert "answers" in error.value.message_dict
-    report = services.save_self_report(scope, year=2025, body="commune_association", body_name="Hội Khuyến học xã An Lạc",
-                                       unit=commune, answers={"C1": {"met": True, "note": "Nghị quyết 12"}})
+    report = services.save_self_report(
+        scope,
+        year=2025,
+        body="commune_association",
+        body_name="Hội Khuyến học xã An Lạc",
+        unit=commune,
+        answers={"C1": {"met": True, "note": "Nghị quyết 12"}},
+    )
     with pytest.raises(ValidationError) as error:
         services.submit_self_report(scope, report, actor=officer_a)
     assert "C2" in str(error.value)
     report = services.save_self_report(
-        scope, year=2025, body="commune_association", body_name=report.body_name, unit=commune, report=report,
+        scope,
+        year=2025,
+        body="commune_association",
+        body_name=report.body_name,
+        unit=commune,
+        report=report,
         answers={code: {"met": code != "C4"} for code in ("C1", "C2", "C3", "C4")},
     )
     report = services.submit_self_report(scope, report, actor=officer_a)
     assert report.state == "submitted" and report.met_count == 3
     with pytest.raises(ValidationError):
-        services.save_self_report(scope, year=2025, body="commune_association", body_name=report.body_name,
-                                  unit=commune, answers={}, report=report)
+        services.save_self_report(
+            scope,
+            year=2025,
+            body="commune_association",
+            body_name=report.body_name,
+            unit=commune,
+            answers={},
+            report=report,
+        )
 
 
 def test_self_report_outside_the_territory_is_refused(officer_a, small_map):
     with pytest.raises(OutOfScope):
-        services.save_self_report(Scope(officer_a), year=2025, body="commune_association", body_name="Hội xã Bình Minh",
-                                  unit=small_map["commune_b"], answers={})
+        services.save_self_report(
+            Scope(officer_a),
+            year=2025,
+            body="commune_association",
+            body_name="Hội xã Bình Minh",
+            unit=small_map["commune_b"],
+            answers={},
+        )
 
 
 def _nominate(officer, unit, name="Gia đình ông Nguyễn Văn An"):
     return services.create_nomination(
-        Scope(officer), occasion="congress-2025", nominee_kind="family", nominee_name=name, unit=unit,
-        achievements="Ba thế hệ cùng học; hai con đỗ đại học.", actor=officer,
+        Scope(officer),
+        occasion="congress-2025",
+        nominee_kind="family",
+        nominee_name=name,
+        unit=unit,
+        achievements="Ba thế hệ cùng học; hai con đỗ đại học.",
+        actor=officer,
     )
 
 
@@ -89,16 +131,21 @@ def test_a_nomination_moves_up_level_by_level(officer_a, province_officer, centr
     for stage, unit in ((Stage.COMMUNE, "commune_a"), (Stage.PROVINCE, "province"), (Stage.CENTRAL, "nation")):
         listed = services.honour_list(Scope(central_admin), "congress-2025", stage, small_map[unit])
         assert list(listed) == [nomination]
-    assert not services.honour_list(Scope(central_admin), "congress-2030", Stage.PROVINCE, small_map["province"]).exists()
+    assert not services.honour_list(
+        Scope(central_admin), "congress-2030", Stage.PROVINCE, small_map["province"]
+    ).exists()
 
 
 def test_declined_nomination_is_not_on_the_honour_list(officer_a, province_officer, small_map):
     nomination = _nominate(officer_a, small_map["commune_a"])
     services.transition(Scope(officer_a), nomination, "propose", actor=officer_a)
-    nomination = services.transition(Scope(province_officer), nomination, "decline", actor=province_officer,
-                                 reason="Chưa đủ tiêu chuẩn")
+    nomination = services.transition(
+        Scope(province_officer), nomination, "decline", actor=province_officer, reason="Chưa đủ tiêu chuẩn"
+    )
     assert nomination.status == NominationStatus.DECLINED
-    assert not services.honour_list(Scope(province_officer), "congress-2025", Stage.PROVINCE, small_map["province"]).exists()
+    assert not services.honour_list(
+        Scope(province_officer), "congress-2025", Stage.PROVINCE, small_map["province"]
+    ).exists()
 
 
 def test_honour_lists_are_scoped(officer_a, officer_b, province_officer, small_map):
@@ -107,14 +154,24 @@ def test_honour_lists_are_scoped(officer_a, officer_b, province_officer, small_m
     for officer, nomination in ((officer_a, a), (officer_b, b)):
         services.transition(Scope(officer), nomination, "honour", actor=officer)
     assert list(services.honour_list(Scope(officer_a), "congress-2025", Stage.COMMUNE, small_map["province"])) == [a]
-    assert set(services.honour_list(Scope(province_officer), "congress-2025", Stage.COMMUNE, small_map["province"])) == {a, b}
+    assert set(
+        services.honour_list(Scope(province_officer), "congress-2025", Stage.COMMUNE, small_map["province"])
+    ) == {a, b}
 
 
 def test_award_records_are_validated(officer_a, small_map):
     scope = Scope(officer_a)
-    fields = dict(kind="giay_khen", issuer="Chủ tịch Hội Khuyến học tỉnh Hưng Yên", decision_number="15/QĐ-HKH",
-                  decision_date=datetime.date(2025, 11, 20), recipient_name="Gia đình bà Lê Thị Hoa",
-                  recipient_kind="family", unit=small_map["commune_a"], actor=officer_a, today=datetime.date(2025, 12, 1))
+    fields = dict(
+        kind="giay_khen",
+        issuer="Chủ tịch Hội Khuyến học tỉnh Hưng Yên",
+        decision_number="15/QĐ-HKH",
+        decision_date=datetime.date(2025, 11, 20),
+        recipient_name="Gia đình bà Lê Thị Hoa",
+        recipient_kind="family",
+        unit=small_map["commune_a"],
+        actor=officer_a,
+        today=datetime.date(2025, 12, 1),
+    )
     award = services.record_award(scope, **fields)
     assert award.get_kind_display() == "Giấy khen"
     with pytest.raises(ValidationError) as error:
@@ -130,7 +187,9 @@ def test_honour_list_xlsx_has_the_administrative_header(officer_a, small_map):
     services.transition(Scope(officer_a), nomination, "honour", actor=officer_a)
     content = honour_list_xlsx(
         services.honour_list(Scope(officer_a), "congress-2025", Stage.COMMUNE, small_map["commune_a"]),
-        occasion_code="congress-2025", stage=Stage.COMMUNE, unit=small_map["commune_a"],
+        occasion_code="congress-2025",
+        stage=Stage.COMMUNE,
+        unit=small_map["commune_a"],
     )
     sheet = load_workbook(io.BytesIO(content)).active
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell]
@@ -142,23 +201,41 @@ def test_honour_list_xlsx_has_the_administrative_header(officer_a, small_map):
 def test_api_nominations_and_field_errors(client, officer_a, small_map):
     _, token = ApiToken.issue(officer_a, "t")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    payload = {"occasion": "congress-2025", "nominee_kind": "citizen", "nominee_name": "Phạm Thị Thu",
-               "unit_id": small_map["commune_a"].pk, "achievements": "Tự học tiếng Anh, dạy lại cho thôn."}
+    payload = {
+        "occasion": "congress-2025",
+        "nominee_kind": "citizen",
+        "nominee_name": "Phạm Thị Thu",
+        "unit_id": small_map["commune_a"].pk,
+        "achievements": "Tự học tiếng Anh, dạy lại cho thôn.",
+    }
     created = client.post("/api/v1/awards/nominations", json.dumps(payload), content_type="application/json", **auth)
     assert created.status_code == 201, created.content
     nomination_id = created.json()["id"]
-    decided = client.post(f"/api/v1/awards/nominations/{nomination_id}/decisions", json.dumps({"action": "honour"}),
-                          content_type="application/json", **auth)
+    decided = client.post(
+        f"/api/v1/awards/nominations/{nomination_id}/decisions",
+        json.dumps({"action": "honour"}),
+        content_type="application/json",
+        **auth,
+    )
     assert decided.json()["status"] == "honoured"
-    bad = client.post("/api/v1/awards/nominations", json.dumps({**payload, "occasion": "congress-1999", "nominee_name": ""}),
-                      content_type="application/json", **auth)
+    bad = client.post(
+        "/api/v1/awards/nominations",
+        json.dumps({**payload, "occasion": "congress-1999", "nominee_name": ""}),
+        content_type="application/json",
+        **auth,
+    )
     assert bad.status_code == 422
     assert {"occasion", "nominee_name"} <= set(bad.json()["errors"])
-    missing = client.post("/api/v1/awards/nominations", json.dumps({"occasion": "congress-2025"}),
-                          content_type="application/json", **auth)
+    missing = client.post(
+        "/api/v1/awards/nominations", json.dumps({"occasion": "congress-2025"}), content_type="application/json", **auth
+    )
     assert missing.status_code == 422
     assert "payload.nominee_name" in {e["field"] for e in missing.json()["errors"]}
-    honours = client.get(f"/api/v1/awards/honours?occasion=congress-2025&stage=commune&unit_id={small_map['commune_a'].pk}", **auth)
+    honours = client.get(
+        f"/api/v1/awards/honours?occasion=congress-2025&stage=commune&unit_id={small_map['commune_a'].pk}", **auth
+    )
     assert [n["nominee_name"] for n in honours.json()] == ["Phạm Thị Thu"]
-    xlsx = client.get(f"/api/v1/awards/honours.xlsx?occasion=congress-2025&stage=commune&unit_id={small_map['commune_a'].pk}", **auth)
+    xlsx = client.get(
+        f"/api/v1/awards/honours.xlsx?occasion=congress-2025&stage=commune&unit_id={small_map['commune_a'].pk}", **auth
+    )
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxml")

@@ -18,16 +18,25 @@ pytestmark = pytest.mark.django_db
 
 DECIDERS = {Stage.COMMUNE: "officer_a", Stage.PROVINCE: "province_officer", Stage.CENTRAL: "central_admin"}
 EXPECTED = {  # what the table must say, written out by hand: (status, action) -> (status after, moves up)
-    ("draft", "propose"): ("pending", True), ("draft", "honour"): ("honoured", False),
-    ("pending", "propose"): ("pending", True), ("pending", "honour"): ("honoured", False),
-    ("pending", "decline"): ("declined", False), ("honoured", "propose"): ("pending", True),
+    ("draft", "propose"): ("pending", True),
+    ("draft", "honour"): ("honoured", False),
+    ("pending", "propose"): ("pending", True),
+    ("pending", "honour"): ("honoured", False),
+    ("pending", "decline"): ("declined", False),
+    ("honoured", "propose"): ("pending", True),
 }
 
 
 def _nomination(small_map, officer_a, *, status, stage):
     nomination = services.create_nomination(
-        Scope(officer_a), occasion="congress-2025", nominee_kind="family", nominee_name="Gia đình bà Vi Thị Lả",
-        unit=small_map["village_a"], achievements="Cả nhà cùng học chữ.", actor=officer_a)
+        Scope(officer_a),
+        occasion="congress-2025",
+        nominee_kind="family",
+        nominee_name="Gia đình bà Vi Thị Lả",
+        unit=small_map["village_a"],
+        achievements="Cả nhà cùng học chữ.",
+        actor=officer_a,
+    )
     Nomination.objects.filter(pk=nomination.pk).update(status=status, stage=stage)
     nomination.refresh_from_db()
     return nomination
@@ -54,8 +63,9 @@ def test_every_status_stage_and_action(status, stage, action, request, small_map
         nomination.refresh_from_db()
         assert (nomination.status, nomination.stage, nomination.version) == (status, stage, 1)
         return
-    moved = services.transition(Scope(decider), nomination, action, actor=decider, reason="Chưa đủ tiêu chuẩn",
-                                expected_version=1)
+    moved = services.transition(
+        Scope(decider), nomination, action, actor=decider, reason="Chưa đủ tiêu chuẩn", expected_version=1
+    )
     assert moved.status == expected[0] and moved.version == 2
     assert moved.stage == (NEXT_STAGE[stage] if expected[1] else stage)
     assert moved.decisions.get().action == action
@@ -73,8 +83,15 @@ def test_a_decision_on_a_version_someone_moved_on_is_refused(small_map, officer_
     assert 'name="version" value="2"' in page.content.decode()
     # The API: 409 with the current version, then the current version goes through.
     _, token = ApiToken.issue(officer_a, "t")
-    call = lambda body: client.post(f"/api/v1/awards/nominations/{nomination.pk}/decisions", json.dumps(body),  # noqa: E731
-                                    content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def call(body):
+        return client.post(
+            f"/api/v1/awards/nominations/{nomination.pk}/decisions",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+
     stale = call({"action": "propose", "version": 1})
     assert stale.status_code == 409 and stale.json()["current_version"] == 2
     moved = call({"action": "propose", "version": 2})

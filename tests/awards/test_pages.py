@@ -19,10 +19,16 @@ def text(response) -> str:
 
 
 def _nominate_by_page(client, small_map, name="Gia đình bà Lò Thị Xuân"):
-    return client.post("/awards/nominations/new/", {
-        "occasion": "congress-2025", "nominee_kind": "family", "nominee_name": name,
-        "unit": small_map["village_a"].pk, "achievements": "Ba thế hệ cùng học chữ và học nghề.",
-    })
+    return client.post(
+        "/awards/nominations/new/",
+        {
+            "occasion": "congress-2025",
+            "nominee_kind": "family",
+            "nominee_name": name,
+            "unit": small_map["village_a"].pk,
+            "achievements": "Ba thế hệ cùng học chữ và học nghề.",
+        },
+    )
 
 
 def test_a_commune_officer_nominates_honours_and_forwards_through_the_pages(client, officer_a, small_map):
@@ -47,10 +53,16 @@ def test_a_commune_officer_nominates_honours_and_forwards_through_the_pages(clie
 
 def test_the_nomination_form_names_what_is_missing_and_keeps_what_was_typed(client, officer_a, small_map):
     client.force_login(officer_a)
-    response = client.post("/awards/nominations/new/", {
-        "occasion": "congress-2025", "nominee_kind": "family", "nominee_name": "Dòng họ Hà",
-        "unit": small_map["village_b"].pk, "achievements": "",
-    })
+    response = client.post(
+        "/awards/nominations/new/",
+        {
+            "occasion": "congress-2025",
+            "nominee_kind": "family",
+            "nominee_name": "Dòng họ Hà",
+            "unit": small_map["village_b"].pk,
+            "achievements": "",
+        },
+    )
     assert response.status_code == 200 and not Nomination.objects.exists()
     errors = response.context["form"].errors
     assert set(errors) == {"unit", "achievements"}  # another commune's village is not offered
@@ -58,7 +70,8 @@ def test_the_nomination_form_names_what_is_missing_and_keeps_what_was_typed(clie
 
 
 def test_the_province_sees_a_commune_draft_but_cannot_decide_it_another_commune_cannot_open_it(
-        client, officer_a, officer_b, province_officer, small_map):
+    client, officer_a, officer_b, province_officer, small_map
+):
     client.force_login(officer_a)
     _nominate_by_page(client, small_map)
     nomination = Nomination.objects.get()
@@ -85,9 +98,15 @@ def test_an_award_is_recorded_from_a_nomination_and_a_future_date_is_refused(cli
     nomination = Nomination.objects.get()
     form = client.get(f"/awards/records/new/?nomination={nomination.pk}")
     assert 'value="Gia đình bà Lò Thị Xuân"' in form.content.decode()  # prefilled from the nomination
-    fields = {"nomination": nomination.pk, "kind": "giay_khen", "issuer": "Chủ tịch Hội Khuyến học xã An Lạc",
-              "decision_number": "07/QĐ-HKH", "recipient_name": nomination.nominee_name, "recipient_kind": "family",
-              "unit": small_map["village_a"].pk}
+    fields = {
+        "nomination": nomination.pk,
+        "kind": "giay_khen",
+        "issuer": "Chủ tịch Hội Khuyến học xã An Lạc",
+        "decision_number": "07/QĐ-HKH",
+        "recipient_name": nomination.nominee_name,
+        "recipient_kind": "family",
+        "unit": small_map["village_a"].pk,
+    }
     tomorrow = datetime.date.today() + datetime.timedelta(days=2)
     refused = client.post("/awards/records/new/", {**fields, "decision_date": tomorrow.isoformat()})
     assert refused.status_code == 200 and "decision_date" in refused.context["form"].errors
@@ -114,9 +133,15 @@ def test_the_honour_list_page_and_its_workbook(client, officer_a, small_map):
 
 def test_the_self_report_page_saves_a_draft_then_submits_then_is_closed(client, officer_a, small_map):
     client.force_login(officer_a)
-    response = client.post("/awards/emulation/new/", {"year": 2025, "body": "commune_association",
-                                                      "body_name": "Hội Khuyến học xã An Lạc",
-                                                      "unit": small_map["commune_a"].pk})
+    response = client.post(
+        "/awards/emulation/new/",
+        {
+            "year": 2025,
+            "body": "commune_association",
+            "body_name": "Hội Khuyến học xã An Lạc",
+            "unit": small_map["commune_a"].pk,
+        },
+    )
     assert response.status_code == 302
     url = response.url
     page = text(client.get(url))

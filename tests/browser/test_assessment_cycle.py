@@ -70,7 +70,9 @@ def test_a_household_from_registration_to_certificate(browser, live_server, head
     page.get_by_role("button", name="Cấp giấy công nhận").click()
     page.wait_for_selector("text=Đã cấp 1 giấy công nhận")
     with page.expect_response(re.compile(r"certificates\.pdf$")) as pdf:
-        page.evaluate("url => fetch(url)", page.get_by_role("link", name="In tất cả giấy công nhận (PDF)").get_attribute("href"))
+        page.evaluate(
+            "url => fetch(url)", page.get_by_role("link", name="In tất cả giấy công nhận (PDF)").get_attribute("href")
+        )
     assert pdf.value.headers["content-type"] == "application/pdf"
     code = page.locator("a[href^='/verify/']").first.inner_text()
     page.context.close()

@@ -25,8 +25,14 @@ def _shot(phone, name):
 def test_the_officer_resolves_a_claim_on_a_phone(phone, live_server, small_map, people, officer_a):  # noqa: F811
     people["spouse"].id_number = NUMBER
     people["spouse"].save()
-    data = {"password": "mat-khau-rat-dai-2025", "sex": Sex.FEMALE, "commune": small_map["commune_a"],
-            "id_number": NUMBER, "occupation_group": "farmer", "notice_version": 1}
+    data = {
+        "password": "mat-khau-rat-dai-2025",
+        "sex": Sex.FEMALE,
+        "commune": small_map["commune_a"],
+        "id_number": NUMBER,
+        "occupation_group": "farmer",
+        "notice_version": 1,
+    }
     owner = citizens.sign_up(username="binh", full_name="Trần Thị Bình", birth_year=1982, **data)
     stranger = citizens.sign_up(username="la", full_name="Đặng Văn Lạ", birth_year=1975, **data)
     login(phone, live_server, "officer_a", "correct-horse-battery-9")
@@ -50,14 +56,23 @@ def test_the_officer_resolves_a_claim_on_a_phone(phone, live_server, small_map, 
     phone.get_by_role("button", name="Xác nhận").click()
     phone.wait_for_selector("text=Công dân sẽ thấy lý do")
     assert dict(CitizenSignup.objects.values_list("user__username", "status")) == {
-        "binh": CitizenSignup.Status.LINKED, "la": CitizenSignup.Status.REJECTED}
+        "binh": CitizenSignup.Status.LINKED,
+        "la": CitizenSignup.Status.REJECTED,
+    }
     assert owner.user.person_records.get().pk == people["spouse"].pk
 
 
 def test_the_visitor_waits_with_what_to_do_next_on_a_phone(phone, live_server, small_map):
-    citizens.sign_up(username="khach", password="mat-khau-rat-dai-2025", full_name="Hoàng Văn Khách",
-                     birth_year=1988, sex=Sex.MALE, commune=small_map["commune_a"], id_number=NUMBER,
-                     notice_version=1)
+    citizens.sign_up(
+        username="khach",
+        password="mat-khau-rat-dai-2025",
+        full_name="Hoàng Văn Khách",
+        birth_year=1988,
+        sex=Sex.MALE,
+        commune=small_map["commune_a"],
+        id_number=NUMBER,
+        notice_version=1,
+    )
     login(phone, live_server, "khach", "mat-khau-rat-dai-2025")
     phone.goto(f"{live_server.url}/my/")
     assert "mang căn cước" in phone.locator("main").inner_text()

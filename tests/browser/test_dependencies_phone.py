@@ -10,7 +10,15 @@ import pytest
 from hoctap.assessments import workflow
 from hoctap.criteria.titles import Title
 from tests.assessments.conftest import (  # noqa: F401  (fixtures)
-    YEAR, campaigns, full_answers, people, published, recognise, scope_of, users, walk_to_proposed,
+    YEAR,
+    campaigns,
+    full_answers,
+    people,
+    published,
+    recognise,
+    scope_of,
+    users,
+    walk_to_proposed,
 )
 from tests.browser.conftest import login
 

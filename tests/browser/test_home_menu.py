@@ -40,8 +40,9 @@ def test_landing_page_for_an_anonymous_visitor(phone, live_server, small_map):
     phone.wait_for_url(f"{live_server.url}/signup/")
 
 
-def test_officer_home_is_the_work_and_the_menu_opens_with_the_keyboard(phone, live_server, small_map, campaigns,
-                                                                       people, users):  # noqa: F811
+def test_officer_home_is_the_work_and_the_menu_opens_with_the_keyboard(
+    phone, live_server, small_map, campaigns, people, users
+):  # noqa: F811
     scope = Scope(users["village_officer"])
     assessment = workflow.register(scope, Title.CITIZEN, people["head"], YEAR)
     assessment = workflow.transition(scope, assessment, "start")
@@ -72,8 +73,7 @@ def test_officer_home_is_the_work_and_the_menu_opens_with_the_keyboard(phone, li
     assert "/review/" in phone.url
 
 
-def test_lists_of_check_boxes_get_a_select_all(phone, live_server, small_map, campaigns, people,
-                                               users):  # noqa: F811
+def test_lists_of_check_boxes_get_a_select_all(phone, live_server, small_map, campaigns, people, users):  # noqa: F811
     login(phone, live_server, "commune_officer_a", "correct-horse-battery-9")
     campaign = campaigns[Title.CITIZEN]
     phone.goto(f"{live_server.url}/campaigns/{campaign.pk}/units/{small_map['village_a'].pk}/register/")

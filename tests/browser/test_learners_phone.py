@@ -23,8 +23,9 @@ SHOTS = os.environ.get("HOCTAP_SCREENSHOTS")
 
 def test_learners_page_and_review_page_on_a_phone(phone, live_server, campaigns, users, small_map):  # noqa: F811
     commune = small_map["commune_a"]
-    school = Organisation.objects.create(name="Trường THPT An Lạc", kind="school", unit=commune,
-                                         managing_level=ManagingLevel.PROVINCE)
+    school = Organisation.objects.create(
+        name="Trường THPT An Lạc", kind="school", unit=commune, managing_level=ManagingLevel.PROVINCE
+    )
     teacher = Person.objects.create(full_name="Vi Văn Tú", sex=Sex.MALE, birth_year=1980, employer=school)
     keeper, province = Scope(users["commune_officer"]), Scope(users["province_officer"])
 
@@ -34,12 +35,24 @@ def test_learners_page_and_review_page_on_a_phone(phone, live_server, campaigns,
         return workflow.transition(province, assessment, "start_review")
 
     citizen = workflow.transition(province, walk(workflow.register(keeper, Title.CITIZEN, teacher, YEAR)), "propose")
-    issue_decision(Scope(users["commune_approver"]), citizen.campaign, [citizen], issuer=commune,
-                   issued_on=datetime.date(YEAR, 6, 1), signer_name="Phạm Văn Đức")
+    issue_decision(
+        Scope(users["commune_approver"]),
+        citizen.campaign,
+        [citizen],
+        issuer=commune,
+        issued_on=datetime.date(YEAR, 6, 1),
+        signer_name="Phạm Văn Đức",
+    )
     out = io.BytesIO()
     Image.new("RGB", (8, 8), "white").save(out, "PNG")
-    learners.record(keeper, school, YEAR, learners=412, citizens=396,
-                    uploaded=SimpleUploadedFile("danh-sach-nguoi-hoc.png", out.getvalue()))
+    learners.record(
+        keeper,
+        school,
+        YEAR,
+        learners=412,
+        citizens=396,
+        uploaded=SimpleUploadedFile("danh-sach-nguoi-hoc.png", out.getvalue()),
+    )
     under_review = walk(workflow.register(keeper, Title.UNIT, school, YEAR))
 
     login(phone, live_server, "commune_officer_a", "correct-horse-battery-9")
@@ -76,7 +89,11 @@ def test_learners_page_and_review_page_on_a_phone(phone, live_server, campaigns,
         phone.screenshot(path=f"{SHOTS}/campaign-province-officer.png", full_page=True)
     phone.goto(f"{live_server.url}/assessments/{under_review.pk}/")
     text = phone.inner_text("main")
-    assert f"Người học năm {YEAR}" in text and "412 người học, trong đó 396 (96,11 %)" in text and "Cần ít nhất 95 %" in text
+    assert (
+        f"Người học năm {YEAR}" in text
+        and "412 người học, trong đó 396 (96,11 %)" in text
+        and "Cần ít nhất 95 %" in text
+    )
     assert "_share" not in text
     if SHOTS:
         phone.screenshot(path=f"{SHOTS}/review-province-officer.png", full_page=True)

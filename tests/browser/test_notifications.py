@@ -24,7 +24,7 @@ def fits(phone):
 
 def test_inbox_on_a_phone(phone, live_server, small_map):
     load_schedules()
-    officer = make_user("officer_inbox", Role.COMMUNE_OFFICER, small_map["commune_a"])
+    make_user("officer_inbox", Role.COMMUNE_OFFICER, small_map["commune_a"])
     due = datetime.date(timezone.localdate().year, 12, 1)  # Hưng Yên's communes report by 01/12
     for day in (due - datetime.timedelta(days=7), due - datetime.timedelta(days=1), due + datetime.timedelta(days=1)):
         services.run(day)

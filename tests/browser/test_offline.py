@@ -30,8 +30,9 @@ def _photo(tmp_path):
 
 
 def _phone(browser, live_server, username):
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True,
-                                  service_workers="allow")
+    context = browser.new_context(
+        viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True, service_workers="allow"
+    )
     page = context.new_page()
     login(page, live_server, username, PASSWORD)
     return context, page
@@ -42,8 +43,9 @@ def _ready(page):
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
 
 
-def test_a_self_assessment_filled_offline_with_a_photo_arrives_once(browser, live_server, people, users,
-                                                                     campaigns, tmp_path):
+def test_a_self_assessment_filled_offline_with_a_photo_arrives_once(
+    browser, live_server, people, users, campaigns, tmp_path
+):
     assessment = workflow.register(Scope(users["village_officer"]), Title.CITIZEN, people["head"], 2025)
     context, page = _phone(browser, live_server, "village_officer_a")
     url = f"{live_server.url}/assessments/{assessment.pk}/self-assessment/"
@@ -82,15 +84,15 @@ def test_a_self_assessment_filled_offline_with_a_photo_arrives_once(browser, liv
     assert assessment.state == State.SELF_ASSESSING
     assert assessment.self_answers == {codes[0]: "8", codes[1]: "7"}
     assert [(e.original_name, e.description) for e in assessment.evidence.all()] == [
-        ("so-sach.jpg", "Sổ ghi chép học tập")]
+        ("so-sach.jpg", "Sổ ghi chép học tập")
+    ]
     page.reload()  # nothing is sent twice
     page.wait_for_timeout(300)
     assert Evidence.objects.count() == 1
     context.close()
 
 
-def test_a_change_made_meanwhile_on_the_web_is_shown_as_a_conflict(browser, live_server, people, users,
-                                                                    campaigns):
+def test_a_change_made_meanwhile_on_the_web_is_shown_as_a_conflict(browser, live_server, people, users, campaigns):
     assessment = workflow.register(Scope(users["village_officer"]), Title.CITIZEN, people["head"], 2025)
     context, page = _phone(browser, live_server, "village_officer_a")
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/self-assessment/")
@@ -112,8 +114,9 @@ def test_a_change_made_meanwhile_on_the_web_is_shown_as_a_conflict(browser, live
     context.close()
 
 
-def test_the_review_board_accepts_a_row_offline_and_sends_it_when_back(browser, live_server, people, users,
-                                                                       campaigns, small_map):
+def test_the_review_board_accepts_a_row_offline_and_sends_it_when_back(
+    browser, live_server, people, users, campaigns, small_map
+):
     village = Scope(users["village_officer"])
     assessment = workflow.register(village, Title.CITIZEN, people["head"], 2025)
     answers = {i.code: "8" for i in assessment.criteria_set.definition.indicators}

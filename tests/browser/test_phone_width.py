@@ -14,8 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("username", ["officer_a", "province_officer"])
-def test_every_menu_page_fits_a_phone(phone, live_server, small_map, officer_a, province_officer, household_a,
-                                      annual, username):  # noqa: F811
+def test_every_menu_page_fits_a_phone(
+    phone, live_server, small_map, officer_a, province_officer, household_a, annual, username
+):  # noqa: F811
     login(phone, live_server, username, "correct-horse-battery-9")
     links = phone.eval_on_selector_all("header nav a", "links => links.map(a => a.getAttribute('href'))")
     assert len(links) >= 10
@@ -53,12 +54,10 @@ def test_account_and_landing_pages_fit_a_phone(phone, live_server, small_map, of
     assert too_wide == {}
 
 
-def test_review_registration_campaign_and_import_pages_fit_a_phone(browser, live_server, small_map, campaigns,
-                                                                    users):  # noqa: F811
+def test_review_registration_campaign_and_import_pages_fit_a_phone(browser, live_server, small_map, campaigns, users):  # noqa: F811
     """Issue 12 §5: the review board (with a row's score editor open), the bulk-accept confirmation,
     registration, the campaign page and an import's result, as each role that uses them."""
     from django.test import Client
-
     from django.utils import timezone
 
     from hoctap.registry import jobs
@@ -73,14 +72,28 @@ def test_review_registration_campaign_and_import_pages_fit_a_phone(browser, live
     register = f"/campaigns/{campaign.pk}/units/{village.pk}/register/"
     importer = Client()
     importer.force_login(users["commune_officer"])
-    importer.post("/registry/imports/", {"template": "households", "file": xlsx(HOUSEHOLDS, [
-        household_row("H1", "12001-001", "Nguyễn Văn Một Cái Tên Rất Dài Để Thử Bề Ngang Màn Hình", head=True),
-        household_row("H2", "00000-000", "Trần Thị Hai")])})
+    importer.post(
+        "/registry/imports/",
+        {
+            "template": "households",
+            "file": xlsx(
+                HOUSEHOLDS,
+                [
+                    household_row(
+                        "H1", "12001-001", "Nguyễn Văn Một Cái Tên Rất Dài Để Thử Bề Ngang Màn Hình", head=True
+                    ),
+                    household_row("H2", "00000-000", "Trần Thị Hai"),
+                ],
+            ),
+        },
+    )
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.INVALID  # the result page lists the bad row
     # The same result once its upload was deleted after the retention delay (registry.jobs.purge_uploads).
-    importer.post("/registry/imports/", {"template": "households", "file": xlsx(HOUSEHOLDS, [
-        household_row("H3", "00000-000", "Lò Văn Ba")])})
+    importer.post(
+        "/registry/imports/",
+        {"template": "households", "file": xlsx(HOUSEHOLDS, [household_row("H3", "00000-000", "Lò Văn Ba")])},
+    )
     purged = ImportJob.objects.latest("pk")
     ImportJob.objects.filter(pk=purged.pk).update(finished_at=timezone.now() - datetime.timedelta(days=30))
     assert jobs.purge_uploads() == [purged.pk]
@@ -92,8 +105,14 @@ def test_review_registration_campaign_and_import_pages_fit_a_phone(browser, live
             too_wide[label] = width
 
     pages = {
-        "commune_officer_a": [board, f"{board}?confirm=accept", register, f"/campaigns/{campaign.pk}/",
-                              f"/registry/imports/{job.pk}/", f"/registry/imports/{purged.pk}/"],
+        "commune_officer_a": [
+            board,
+            f"{board}?confirm=accept",
+            register,
+            f"/campaigns/{campaign.pk}/",
+            f"/registry/imports/{job.pk}/",
+            f"/registry/imports/{purged.pk}/",
+        ],
         "village_officer_a": [board, register, f"/campaigns/{campaign.pk}/"],
         "province_officer_x": [f"/campaigns/{campaign.pk}/", board],
     }

@@ -47,10 +47,10 @@ def test_the_visitor_reads_the_notice_first_and_is_refused_without_consent(phone
     phone.wait_for_url(f"{live_server.url}/my/")
 
 
-def test_the_officer_answers_a_request_from_the_to_do_list(phone, live_server, small_map, officer_a,
-                                                           person_a):  # noqa: F811
-    request = services.office_request(Scope(officer_a), person_a, kind="correct",
-                                      details="Năm sinh đúng là 1979, không phải 1980.")
+def test_the_officer_answers_a_request_from_the_to_do_list(phone, live_server, small_map, officer_a, person_a):  # noqa: F811
+    request = services.office_request(
+        Scope(officer_a), person_a, kind="correct", details="Năm sinh đúng là 1979, không phải 1980."
+    )
     login(phone, live_server, "officer_a", "correct-horse-battery-9")
     phone.get_by_role("link", name="Sửa dữ liệu sai · Nguyễn Văn An").click()
     phone.wait_for_selector("h1:has-text('Sửa dữ liệu sai')")

@@ -12,8 +12,9 @@ from tests.registry.conftest import household_a, village_officer_a  # noqa: F401
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_village_officer_adds_a_household_with_two_members_on_a_phone(phone, live_server, small_map,
-                                                                        village_officer_a):  # noqa: F811
+def test_a_village_officer_adds_a_household_with_two_members_on_a_phone(
+    phone, live_server, small_map, village_officer_a
+):  # noqa: F811
     login(phone, live_server, "village_officer_a", "correct-horse-battery-9")
     phone.goto(f"{live_server.url}/registry/households/new/")
     phone.select_option("#id_village", label="Thôn Đông · Xã An Lạc")
@@ -48,8 +49,10 @@ def test_a_village_officer_adds_a_household_with_two_members_on_a_phone(phone, l
     household = Household.objects.get()
     assert household.head.full_name == "Vi Thị Hoa" and household.head.sex == "female"
     assert household.head.birth_date == datetime.date(1983, 7, 15)
-    assert sorted(household.members.values_list("full_name", "birth_year")) == [("Hoàng Văn Sơn", 1979),
-                                                                                 ("Vi Thị Hoa", 1983)]
+    assert sorted(household.members.values_list("full_name", "birth_year")) == [
+        ("Hoàng Văn Sơn", 1979),
+        ("Vi Thị Hoa", 1983),
+    ]
     assert phone.locator("h1").inner_text() == "Hộ H0001"
     assert phone.locator("tbody tr").count() == 2
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
@@ -65,8 +68,7 @@ def test_an_officer_shows_a_full_id_number_on_a_phone(phone, live_server, househ
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_a_person_is_placed_in_a_household_found_by_typing_on_a_phone(phone, live_server, household_a,
-                                                                       officer_a):  # noqa: F811
+def test_a_person_is_placed_in_a_household_found_by_typing_on_a_phone(phone, live_server, household_a, officer_a):  # noqa: F811
     """The household select holds no list of the commune's households: typing in the search box
     fetches the matches, the keyboard picks one, the person is saved into it."""
     from hoctap.registry.models import Person

@@ -31,8 +31,15 @@ def _fits(phone, name):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360, name
 
 
-def test_the_report_page_fits_a_phone_for_each_reader(phone, live_server, national_targets, season, small_map,  # noqa: F811
-                                                       officer_a, province_officer):
+def test_the_report_page_fits_a_phone_for_each_reader(
+    phone,
+    live_server,
+    national_targets,
+    season,
+    small_map,  # noqa: F811
+    officer_a,
+    province_officer,
+):
     make_user("ubnd_an_lac", Role.PEOPLES_COMMITTEE, small_map["commune_a"])
     draft = _draft(officer_a, season, small_map["commune_a"])
     login(phone, live_server, "officer_a", PASSWORD)

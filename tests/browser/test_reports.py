@@ -13,8 +13,9 @@ from tests.reports.conftest import annual  # noqa: F401  (fixture)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_report_goes_up_is_returned_and_accepted_on_a_phone(phone, live_server, small_map, officer_a,
-                                                                province_officer, annual):  # noqa: F811
+def test_a_report_goes_up_is_returned_and_accepted_on_a_phone(
+    phone, live_server, small_map, officer_a, province_officer, annual
+):  # noqa: F811
     login(phone, live_server, "officer_a", "correct-horse-battery-9")
     phone.goto(f"{live_server.url}/reports/?year=2025")
     phone.get_by_role("button", name="Lập báo cáo").click()

@@ -32,8 +32,15 @@ def test_a_commune_officer_imports_results_on_a_phone(phone, live_server, tmp_pa
     assert download.value.suggested_filename == f"mau-ket-qua-gia-dinh-hoc-tap-{THIS_YEAR}.xlsx"
 
     upload = tmp_path / "ket-qua-co-loi.xlsx"
-    upload.write_bytes(sheet_file(template, [{"commune_code": "12001", "household_code": "H001", **good},
-                                             {"commune_code": "12001", "household_code": "H009", **bad}]).getvalue())
+    upload.write_bytes(
+        sheet_file(
+            template,
+            [
+                {"commune_code": "12001", "household_code": "H001", **good},
+                {"commune_code": "12001", "household_code": "H009", **bad},
+            ],
+        ).getvalue()
+    )
     phone.set_input_files("#id_file", str(upload))
     phone.get_by_role("button", name="Kiểm tra tệp").click()
     phone.wait_for_selector("text=Tải tệp đánh dấu lỗi")
@@ -43,8 +50,11 @@ def test_a_commune_officer_imports_results_on_a_phone(phone, live_server, tmp_pa
 
     phone.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
     fixed = tmp_path / "ket-qua.xlsx"
-    fixed.write_bytes(sheet_file(template, [{"commune_code": "12001", "household_code": code, **good}
-                                            for code in ("H001", "H002")]).getvalue())
+    fixed.write_bytes(
+        sheet_file(
+            template, [{"commune_code": "12001", "household_code": code, **good} for code in ("H001", "H002")]
+        ).getvalue()
+    )
     phone.set_input_files("#id_file", str(fixed))
     phone.get_by_role("button", name="Kiểm tra tệp").click()
     phone.get_by_role("button", name="Ghi kết quả").click()
@@ -54,8 +64,9 @@ def test_a_commune_officer_imports_results_on_a_phone(phone, live_server, tmp_pa
         phone.screenshot(path=os.path.join(SHOTS, "results-import-done-360.png"), full_page=True)
 
 
-def test_the_chairman_records_an_earlier_years_recognitions_on_a_phone(phone, live_server, tmp_path, published,
-                                                                      people, users):  # noqa: F811
+def test_the_chairman_records_an_earlier_years_recognitions_on_a_phone(
+    phone, live_server, tmp_path, published, people, users
+):  # noqa: F811
     from tests.assessments.test_results_import import YEAR, top_result
 
     campaign = create_campaign(Title.FAMILY, YEAR)
@@ -65,10 +76,22 @@ def test_the_chairman_records_an_earlier_years_recognitions_on_a_phone(phone, li
     phone.goto(f"{live_server.url}/campaigns/{campaign.pk}/#results")
     assert phone.get_by_text("Ghi kết quả các năm trước từ sổ sách", exact=False).is_visible() and _fits(phone)
     upload = tmp_path / "ket-qua-2025.xlsx"
-    upload.write_bytes(sheet_file(template, [
-        {"commune_code": "12001", "household_code": code, "total": total, "classification": classification,
-         "decision_number": "12/QĐ-UBND", "decision_date": __import__("datetime").date(YEAR, 12, 20)}
-        for code in ("H001", "H002")]).getvalue())
+    upload.write_bytes(
+        sheet_file(
+            template,
+            [
+                {
+                    "commune_code": "12001",
+                    "household_code": code,
+                    "total": total,
+                    "classification": classification,
+                    "decision_number": "12/QĐ-UBND",
+                    "decision_date": __import__("datetime").date(YEAR, 12, 20),
+                }
+                for code in ("H001", "H002")
+            ],
+        ).getvalue()
+    )
     phone.set_input_files("#id_file", str(upload))
     phone.get_by_role("button", name="Kiểm tra tệp").click()
     phone.wait_for_selector("h2:has-text('Nếu nhập, hệ thống sẽ')")

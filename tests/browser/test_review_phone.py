@@ -58,13 +58,13 @@ def tab_until(page, wanted, limit=120):
             assert focused["outline"] >= 2, f"focus not visible on {focused}"
             assert focused["left"] >= 0 and focused["right"] <= PHONE["width"] + 1, f"focus off-screen: {focused}"
             if previous is not None:
-                assert focused["top"] >= previous["top"] - 1 or abs(focused["top"] - previous["top"]) < previous["height"], \
-                    f"focus went back up: {previous} -> {focused}"
+                assert (
+                    focused["top"] >= previous["top"] - 1 or abs(focused["top"] - previous["top"]) < previous["height"]
+                ), f"focus went back up: {previous} -> {focused}"
             previous = focused
         if re.search(wanted, focused["text"]):
             return focused
     raise AssertionError(f"Tab never reached {wanted!r}")
-
 
 
 def from_top(page):

@@ -38,8 +38,14 @@ def big_photo(path):
     width, height = 4000, 3000
     light = Image.linear_gradient("L").resize((width, height))
     grain = Image.effect_noise((width, height), 60)
-    photo = Image.merge("RGB", (Image.blend(light, grain, 0.5), Image.effect_noise((width, height), 40),
-                                light.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
+    photo = Image.merge(
+        "RGB",
+        (
+            Image.blend(light, grain, 0.5),
+            Image.effect_noise((width, height), 40),
+            light.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+        ),
+    )
     photo.save(path, "JPEG", quality=95)
     assert path.stat().st_size > 5 * 1024 * KB
     return path
@@ -78,8 +84,9 @@ class Taps:
         self.page.keyboard.press("Tab")
 
 
-def test_sign_up_to_a_submitted_self_assessment_with_a_photo_in_at_most_20_taps(phone, live_server, published,
-                                                                                   small_map, tmp_path):
+def test_sign_up_to_a_submitted_self_assessment_with_a_photo_in_at_most_20_taps(
+    phone, live_server, published, small_map, tmp_path
+):
     create_campaign(Title.CITIZEN, datetime.date.today().year)
     page, taps = phone, Taps(phone)
     sent = []
@@ -105,7 +112,7 @@ def test_sign_up_to_a_submitted_self_assessment_with_a_photo_in_at_most_20_taps(
     scores = page.locator("fieldset input[type=number]")
     assert scores.count() == 10
     taps.tap(scores.first)
-    for index in range(10):
+    for _ in range(10):
         page.keyboard.type("9")
         page.keyboard.press("Tab")  # the score's note
         page.keyboard.press("Tab")  # the next score
@@ -130,8 +137,7 @@ def test_sign_up_to_a_submitted_self_assessment_with_a_photo_in_at_most_20_taps(
     taps.tap(page.get_by_role("button", name="Nộp hồ sơ"))
     page.wait_for_selector("text=Đã nộp hồ sơ tự đánh giá")
     assert taps.count <= 20, taps.count
-    print(f"taps from sign-up to submitted with a photo: {taps.count}; photo sent: "
-          f"{body // KB} KB")
+    print(f"taps from sign-up to submitted with a photo: {taps.count}; photo sent: {body // KB} KB")
     assessment = Assessment.objects.get()
     assert assessment.state == State.SUBMITTED and assessment.evidence.count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -175,14 +181,16 @@ def test_without_javascript_an_upload_keeps_the_typed_scores(browser, live_serve
     context.close()
 
 
-@pytest.mark.parametrize("name, maker, stored_type", [
-    ("IMG_0042.HEIC", lambda: evidence_files.heic_bytes((2000, 1500)), "image/jpeg"),
-    ("bien-ban.docx", evidence_files.docx_bytes, "wordprocessingml"),
-    ("danh-sach.xlsx", evidence_files.xlsx_bytes, "spreadsheetml"),
-    ("quyet-dinh.pdf", lambda: b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
-])
-def test_heic_word_excel_and_pdf_evidence_is_accepted(browser, live_server, sheet, tmp_path, name, maker,
-                                                      stored_type):
+@pytest.mark.parametrize(
+    "name, maker, stored_type",
+    [
+        ("IMG_0042.HEIC", lambda: evidence_files.heic_bytes((2000, 1500)), "image/jpeg"),
+        ("bien-ban.docx", evidence_files.docx_bytes, "wordprocessingml"),
+        ("danh-sach.xlsx", evidence_files.xlsx_bytes, "spreadsheetml"),
+        ("quyet-dinh.pdf", lambda: b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
+    ],
+)
+def test_heic_word_excel_and_pdf_evidence_is_accepted(browser, live_server, sheet, tmp_path, name, maker, stored_type):
     context, page = _officer_phone(browser, live_server)
     page.goto(f"{live_server.url}/assessments/{sheet.pk}/self-assessment/")
     page.locator("fieldset input[type=number]").first.fill("9")
@@ -196,12 +204,16 @@ def test_heic_word_excel_and_pdf_evidence_is_accepted(browser, live_server, shee
     context.close()
 
 
-@pytest.mark.parametrize("maker, says", [
-    (evidence_files.docm_bytes, "có chứa macro"),
-    (evidence_files.fake_docx_bytes, "không phải tệp Word (.docx) hay Excel (.xlsx) thật"),
-])
-def test_a_macro_enabled_or_fake_office_file_is_refused_in_vietnamese(browser, live_server, sheet, tmp_path,
-                                                                       maker, says):
+@pytest.mark.parametrize(
+    "maker, says",
+    [
+        (evidence_files.docm_bytes, "có chứa macro"),
+        (evidence_files.fake_docx_bytes, "không phải tệp Word (.docx) hay Excel (.xlsx) thật"),
+    ],
+)
+def test_a_macro_enabled_or_fake_office_file_is_refused_in_vietnamese(
+    browser, live_server, sheet, tmp_path, maker, says
+):
     context, page = _officer_phone(browser, live_server)
     page.goto(f"{live_server.url}/assessments/{sheet.pk}/self-assessment/")
     page.locator("fieldset input[type=number]").first.fill("9")

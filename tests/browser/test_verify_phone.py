@@ -55,17 +55,27 @@ def test_a_valid_certificate_on_a_phone(phone, live_server, certificate):
     phone.goto(f"{live_server.url}/verify/{certificate.code}")
     assert phone.locator(".verify-result").inner_text() == "Còn hiệu lực"
     text = phone.locator("main").inner_text()
-    for fact in ("Hộ ông Nguyễn Văn An", "Thôn Đông, xã An Lạc, tỉnh Hưng Yên", "Số 02/QĐ-UBND ngày 20/12/2025",
-                 "31/12/2026", certificate.code, "Tiêu chí tạm thời Gia đình học tập"):
+    for fact in (
+        "Hộ ông Nguyễn Văn An",
+        "Thôn Đông, xã An Lạc, tỉnh Hưng Yên",
+        "Số 02/QĐ-UBND ngày 20/12/2025",
+        "31/12/2026",
+        certificate.code,
+        "Tiêu chí tạm thời Gia đình học tập",
+    ):
         assert fact in text, fact
     _check_phone_layout(phone)
     _shot(phone, "valid")
 
 
 def test_a_revoked_certificate_on_a_phone(phone, live_server, certificate, users):  # noqa: F811
-    workflow.transition(scope_of(users["commune_approver"]), certificate.assessment, "revoke",
-                        reason="Kê khai sai số người lớn trong hộ; hộ đã được đánh giá lại",
-                        revocation_reference="15/QĐ-UBND")
+    workflow.transition(
+        scope_of(users["commune_approver"]),
+        certificate.assessment,
+        "revoke",
+        reason="Kê khai sai số người lớn trong hộ; hộ đã được đánh giá lại",
+        revocation_reference="15/QĐ-UBND",
+    )
     phone.goto(f"{live_server.url}/verify/{certificate.code}")
     assert phone.locator(".verify-result").inner_text() == "Đã bị thu hồi"
     revocation = phone.locator(".verify-revocation").inner_text()

@@ -35,7 +35,9 @@ def test_every_entry_is_translated_with_its_placeholders():
 def test_the_compiled_catalogue_is_the_source_one(language):
     catalogue = REPO / "hoctap" / "locale" / language / "LC_MESSAGES" / "django.po"
     source = {(e.msgid, e.msgctxt): (e.msgstr, e.msgstr_plural) for e in polib.pofile(str(catalogue))}
-    compiled = {(e.msgid, e.msgctxt): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(catalogue.with_suffix(".mo")))}
+    compiled = {
+        (e.msgid, e.msgctxt): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(catalogue.with_suffix(".mo")))
+    }
     compiled.pop(("", None), None)
     assert compiled == source, f"run: python manage.py compilemessages -l {language}"
 
@@ -49,9 +51,16 @@ def test_the_catalogue_covers_every_marked_string(tmp_path):
     shutil.copy(REPO / "manage.py", copy / "manage.py")
     result = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete"],
-        cwd=copy, capture_output=True, text=True,
-        env={"PATH": "/usr/bin:/bin", "DEBUG": "1", "DATABASE_URL": "",
-             "DJANGO_SETTINGS_MODULE": "hoctap.settings", "PYTHONPATH": str(copy)},
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DEBUG": "1",
+            "DATABASE_URL": "",
+            "DJANGO_SETTINGS_MODULE": "hoctap.settings",
+            "PYTHONPATH": str(copy),
+        },
     )
     assert result.returncode == 0, result.stderr
     refreshed = polib.pofile(str(copy / "hoctap" / "locale" / "en" / "LC_MESSAGES" / "django.po"))
@@ -78,11 +87,17 @@ def test_numbers_follow_the_interface_language():
     from hoctap.stats import charts
 
     with translation.override("vi"):
-        assert (charts.fmt(Fraction(1306, 20)), charts.count(1240000), charts.pct(Fraction(1, 3) * 100)) == \
-            ("65,3", "1.240.000", "33,3%")
+        assert (charts.fmt(Fraction(1306, 20)), charts.count(1240000), charts.pct(Fraction(1, 3) * 100)) == (
+            "65,3",
+            "1.240.000",
+            "33,3%",
+        )
     with translation.override("en"):
-        assert (charts.fmt(Fraction(1306, 20)), charts.count(1240000), charts.pct(Fraction(1, 3) * 100)) == \
-            ("65.3", "1,240,000", "33.3%")
+        assert (charts.fmt(Fraction(1306, 20)), charts.count(1240000), charts.pct(Fraction(1, 3) * 100)) == (
+            "65.3",
+            "1,240,000",
+            "33.3%",
+        )
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ def log_output():
     assert streams, "settings.LOGGING configures no stream handler"
     previous = [h.setStream(stream) for h in streams]
     yield stream
-    for handler, old in zip(streams, previous):
+    for handler, old in zip(streams, previous, strict=True):
         handler.setStream(old)
 
 
@@ -36,8 +36,7 @@ def test_every_handler_of_the_django_loggers_redacts():
 
 
 @pytest.mark.parametrize("scheme", ["Token", "bearer-token", "Basic"])
-def test_a_wrongly_schemed_credential_is_refused_without_being_logged(client, officer_a, settings, log_output,
-                                                                        scheme):
+def test_a_wrongly_schemed_credential_is_refused_without_being_logged(client, officer_a, settings, log_output, scheme):
     settings.DEBUG = True  # django-ninja logs the header only in DEBUG
     _, token = ApiToken.issue(officer_a, "t")
     secret = base64.b64encode(b"officer_a:correct-horse-battery-9").decode() if scheme == "Basic" else token

@@ -13,5 +13,6 @@ def test_no_model_change_is_missing_its_migration():
     try:
         call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
     except SystemExit as exit_:
-        pytest.fail(f"makemigrations --check found model changes without a migration:\n{out.getvalue()}"
-                    f" (exit {exit_.code})")
+        pytest.fail(
+            f"makemigrations --check found model changes without a migration:\n{out.getvalue()} (exit {exit_.code})"
+        )

@@ -14,16 +14,25 @@ REPO = Path(__file__).resolve().parents[2]
 
 def load_settings(**env):
     base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": "", "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-c", "import hoctap.settings as s; print(s.SECRET_KEY)"], cwd=REPO,
-                          env={**base, **env}, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", "import hoctap.settings as s; print(s.SECRET_KEY)"],
+        cwd=REPO,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
-@pytest.mark.parametrize("env", [
-    {},
-    {"HOCTAP_ALLOW_INSECURE_KEY": "1"},
-    {"HOCTAP_ALLOW_INSECURE_KEY": "1", "DEBUG": "0"},
-    {"SECRET_KEY": DEVELOPMENT_SECRET_KEY},
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"HOCTAP_ALLOW_INSECURE_KEY": "1"},
+        {"HOCTAP_ALLOW_INSECURE_KEY": "1", "DEBUG": "0"},
+        {"SECRET_KEY": DEVELOPMENT_SECRET_KEY},
+    ],
+)
 def test_without_debug_the_development_key_is_refused(env):
     result = load_settings(**env)
     assert result.returncode != 0

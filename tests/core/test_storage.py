@@ -29,7 +29,13 @@ from hoctap.assessments import evidence
 from hoctap.core import documents as core_documents
 from hoctap.core.storage import S3_BACKEND, default_storage_from_environment, s3_storage, uses_bucket
 from tests.assessments.conftest import (  # noqa: F401  (fixtures)
-    campaigns, family_assessment, head_is_citizen, people, published, scope_of, users,
+    campaigns,
+    family_assessment,
+    head_is_citizen,
+    people,
+    published,
+    scope_of,
+    users,
 )
 from tests.crash.conftest import ROOT, LiveDatabase
 from tests.seaweedfs import free_ports
@@ -48,8 +54,9 @@ def photo(colour=(30, 120, 200), size=(1200, 900)) -> bytes:
 def bucket(seaweedfs):
     """A fresh bucket of the session's SeaweedFS server, as this process's default storage."""
     name = seaweedfs.create_bucket(f"test-{next(BUCKETS)}")
-    entry = s3_storage(name, endpoint_url=seaweedfs.endpoint_url, access_key=seaweedfs.access_key,
-                       secret_key=seaweedfs.secret_key)
+    entry = s3_storage(
+        name, endpoint_url=seaweedfs.endpoint_url, access_key=seaweedfs.access_key, secret_key=seaweedfs.secret_key
+    )
     with override_settings(STORAGES={**storages.backends, "default": entry}):
         yield name
 
@@ -60,24 +67,36 @@ def test_without_s3_bucket_files_stay_on_the_servers_disk(monkeypatch):
 
 
 def test_s3_variables_name_a_private_bucket(monkeypatch):
-    for key, value in {"S3_BUCKET": "hoctap-evidence", "S3_ENDPOINT_URL": "https://s3.example.vn",
-                       "S3_ACCESS_KEY_ID": "key", "S3_SECRET_ACCESS_KEY": "secret", "S3_PREFIX": "/tinh-33/"}.items():
+    for key, value in {
+        "S3_BUCKET": "hoctap-evidence",
+        "S3_ENDPOINT_URL": "https://s3.example.vn",
+        "S3_ACCESS_KEY_ID": "key",
+        "S3_SECRET_ACCESS_KEY": "secret",
+        "S3_PREFIX": "/tinh-33/",
+    }.items():
         monkeypatch.setenv(key, value)
     entry = default_storage_from_environment(1024)
     options = entry["OPTIONS"]
     assert entry["BACKEND"] == S3_BACKEND
     assert (options["bucket_name"], options["endpoint_url"], options["location"]) == (
-        "hoctap-evidence", "https://s3.example.vn", "tinh-33")
+        "hoctap-evidence",
+        "https://s3.example.vn",
+        "tinh-33",
+    )
     assert options["use_ssl"] and options["default_acl"] is None and options["querystring_expire"] == 60
 
 
 @pytest.mark.django_db
 def test_evidence_goes_to_the_bucket_by_its_hash_and_is_served_after_the_scope_check(
-        bucket, seaweedfs, family_assessment, users, client, officer_b):
+    bucket, seaweedfs, family_assessment, users, client, officer_b
+):
     data = photo()
-    attached = evidence.attach(scope_of(users["village_officer"]), family_assessment,
-                               SimpleUploadedFile("anh.jpg", data, content_type="image/jpeg"),
-                               effective_date=datetime.date(2025, 6, 1))
+    attached = evidence.attach(
+        scope_of(users["village_officer"]),
+        family_assessment,
+        SimpleUploadedFile("anh.jpg", data, content_type="image/jpeg"),
+        effective_date=datetime.date(2025, 6, 1),
+    )
     assert uses_bucket(default_storage)
     digest = hashlib.sha256(data).hexdigest()
     stored = seaweedfs.client().get_object(Bucket=bucket, Key=attached.file.path)["Body"].read()
@@ -101,8 +120,13 @@ def test_the_bucket_refuses_a_wrong_key_and_anonymous_reads(seaweedfs):
     seaweedfs.client().put_object(Bucket=name, Key="evidence/x", Body=b"secret")
     import boto3
 
-    wrong = boto3.client("s3", endpoint_url=seaweedfs.endpoint_url, aws_access_key_id=seaweedfs.access_key,
-                         aws_secret_access_key="not-the-secret", region_name="us-east-1")
+    wrong = boto3.client(
+        "s3",
+        endpoint_url=seaweedfs.endpoint_url,
+        aws_access_key_id=seaweedfs.access_key,
+        aws_secret_access_key="not-the-secret",
+        region_name="us-east-1",
+    )
     with pytest.raises(ClientError):
         wrong.get_object(Bucket=name, Key="evidence/x")
     assert requests.get(f"{seaweedfs.endpoint_url}/{name}/evidence/x", timeout=10).status_code == 403
@@ -135,7 +159,12 @@ class AppServer:
         self.log = open(log_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
-            cwd=ROOT, env=live.env(**env), stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            cwd=ROOT,
+            env=live.env(**env),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
 
     def wait(self, timeout=60.0):
         deadline = time.monotonic() + timeout
@@ -163,14 +192,19 @@ class AppServer:
 
 def login(session: requests.Session, server: AppServer, username: str) -> None:
     session.get(f"{server.url}/login/", timeout=30)
-    answer = session.post(f"{server.url}/login/", timeout=30, allow_redirects=False, data={
-        "username": username, "password": PASSWORD, "csrfmiddlewaretoken": session.cookies["csrftoken"]})
+    answer = session.post(
+        f"{server.url}/login/",
+        timeout=30,
+        allow_redirects=False,
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+    )
     assert answer.status_code == 302, answer.text[:500]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_app_servers_share_evidence_through_the_database_and_the_bucket(
-        seaweedfs, family_assessment, users, officer_b, tmp_path):
+    seaweedfs, family_assessment, users, officer_b, tmp_path
+):
     live = LiveDatabase(tmp_path)
     live.publish()
     name = seaweedfs.create_bucket(f"two-servers-{next(BUCKETS)}")
@@ -186,10 +220,12 @@ def test_two_app_servers_share_evidence_through_the_database_and_the_bucket(
         login(officer, first, users["village_officer"].username)
         data = photo(colour=(200, 90, 10))
         uploaded = officer.post(
-            f"{first.url}/assessments/{family_assessment.pk}/evidence/", timeout=60,
+            f"{first.url}/assessments/{family_assessment.pk}/evidence/",
+            timeout=60,
             headers={"Accept": "application/json", "X-CSRFToken": officer.cookies["csrftoken"]},
             data={"effective_date": "2025-06-01", "csrfmiddlewaretoken": officer.cookies["csrftoken"]},
-            files={"file": ("anh-ho-gia-dinh.jpg", data, "image/jpeg")})
+            files={"file": ("anh-ho-gia-dinh.jpg", data, "image/jpeg")},
+        )
         assert uploaded.status_code == 201, uploaded.text[:500]
 
         # The second server: the session (in the database) holds, the file comes from the bucket.
@@ -210,8 +246,9 @@ def test_two_app_servers_share_evidence_through_the_database_and_the_bucket(
         stranger = requests.Session()
         login(stranger, first, officer_b.username)
         assert stranger.get(f"{second.url}/evidence/{attached.pk}/file/", timeout=60).status_code == 404
-        assert not any((tmp_path / media).exists() and any((tmp_path / media).rglob("*.*"))
-                       for media in ("media-a", "media-b"))
+        assert not any(
+            (tmp_path / media).exists() and any((tmp_path / media).rglob("*.*")) for media in ("media-a", "media-b")
+        )
     finally:
         first.stop()
         second.stop()

@@ -1,5 +1,6 @@
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hoctap.core.text import fold, normalise, sort_key
 from hoctap.territory.models import Level, Unit
@@ -16,8 +17,38 @@ def test_normalise_gives_nfc():
     assert normalise(decomposed) == "Xã Bắc"
 
 
-VIETNAMESE_ORDER = ["An", "An Bình", "Ăn", "Ân", "Bình", "Cao", "Dương", "Đào", "Em", "Ê", "Giang", "Hà", "Hạ", "Inh",
-                    "Kim", "Long", "Mai", "Nam", "Oanh", "Ôn", "Ơn", "Phú", "Quang", "Sơn", "Tân", "Uyên", "Ưng", "Vân", "Xuân", "Yên"]
+VIETNAMESE_ORDER = [
+    "An",
+    "An Bình",
+    "Ăn",
+    "Ân",
+    "Bình",
+    "Cao",
+    "Dương",
+    "Đào",
+    "Em",
+    "Ê",
+    "Giang",
+    "Hà",
+    "Hạ",
+    "Inh",
+    "Kim",
+    "Long",
+    "Mai",
+    "Nam",
+    "Oanh",
+    "Ôn",
+    "Ơn",
+    "Phú",
+    "Quang",
+    "Sơn",
+    "Tân",
+    "Uyên",
+    "Ưng",
+    "Vân",
+    "Xuân",
+    "Yên",
+]
 
 
 def test_sort_key_follows_the_vietnamese_alphabet():
@@ -41,14 +72,17 @@ NAMES = ["Xã Đức Hợp", "Phường Đông Hưng", "Xã Quỳnh Phụ", "Xã
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query,expected", [
-    ("duc", {"Xã Đức Hợp", "Xã DUC THANH"}),
-    ("đức", {"Xã Đức Hợp", "Xã DUC THANH"}),
-    ("ĐỨC", {"Xã Đức Hợp", "Xã DUC THANH"}),
-    ("hung", {"Phường Đông Hưng", "Xã Hưng Hà"}),
-    ("an", {"Xã Ân Thi", "Xã An Bài", "Xã DUC THANH"}),
-    ("bai", {"Xã An Bài"}),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("duc", {"Xã Đức Hợp", "Xã DUC THANH"}),
+        ("đức", {"Xã Đức Hợp", "Xã DUC THANH"}),
+        ("ĐỨC", {"Xã Đức Hợp", "Xã DUC THANH"}),
+        ("hung", {"Phường Đông Hưng", "Xã Hưng Hà"}),
+        ("an", {"Xã Ân Thi", "Xã An Bài", "Xã DUC THANH"}),
+        ("bai", {"Xã An Bài"}),
+    ],
+)
 def test_search_and_order_are_the_same_on_every_database(query, expected):
     """Runs on SQLite and PostgreSQL (make test runs both): same rows, same order."""
     nation = make_unit(Level.NATION, "VN", "Việt Nam")
@@ -64,4 +98,7 @@ def test_lists_sort_in_vietnamese_order_in_the_database():
     nation = make_unit(Level.NATION, "VN", "Việt Nam")
     for i, name in enumerate(reversed(VIETNAMESE_ORDER)):
         make_unit(Level.COMMUNE, f"8{i:04d}", f"Xã {name}", nation)
-    assert list(Unit.objects.filter(level=Level.COMMUNE).in_order().values_list("short_name", flat=True)) == VIETNAMESE_ORDER
+    assert (
+        list(Unit.objects.filter(level=Level.COMMUNE).in_order().values_list("short_name", flat=True))
+        == VIETNAMESE_ORDER
+    )

@@ -73,8 +73,14 @@ class LiveDatabase:
 
     def env(self, **extra) -> dict:
         env = {key: value for key, value in os.environ.items() if not key.startswith("HOCTAP_CRASH_POINT")}
-        env.update(DATABASE_URL=self.url, DJANGO_SETTINGS_MODULE="tests.settings", HOCTAP_ALLOW_INSECURE_KEY="1",
-                   HOCTAP_VAR_DIR=str(self.var_dir), PYTHONPATH=str(ROOT), DB_CONN_MAX_AGE="0")
+        env.update(
+            DATABASE_URL=self.url,
+            DJANGO_SETTINGS_MODULE="tests.settings",
+            HOCTAP_ALLOW_INSECURE_KEY="1",
+            HOCTAP_VAR_DIR=str(self.var_dir),
+            PYTHONPATH=str(ROOT),
+            DB_CONN_MAX_AGE="0",
+        )
         env.update(extra)
         return env
 
@@ -82,8 +88,9 @@ class LiveDatabase:
         """Run `python <args>` (a manage.py command or a script of tests/crash) to its end; a first
         argument ending in .sh is run with bash instead."""
         program = ["bash"] if args[0].endswith(".sh") else [sys.executable]
-        done = subprocess.run([*program, *args], cwd=ROOT, env=self.env(**env), capture_output=True,
-                              text=True, timeout=STEP_TIMEOUT)
+        done = subprocess.run(
+            [*program, *args], cwd=ROOT, env=self.env(**env), capture_output=True, text=True, timeout=STEP_TIMEOUT
+        )
         if check:
             assert done.returncode == 0, f"{args} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
         return done
@@ -92,9 +99,14 @@ class LiveDatabase:
         """Start `python <args>`, wait until it reaches the crash point `point`, SIGKILL it there."""
         marker = self.var_dir / f"{point}.reached"
         marker.unlink(missing_ok=True)
-        process = subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True,
-                                   env=self.env(HOCTAP_CRASH_POINT=f"{point}:{marker}"))
+        process = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=self.env(HOCTAP_CRASH_POINT=f"{point}:{marker}"),
+        )
         deadline = time.monotonic() + STEP_TIMEOUT
         try:
             while not (marker.exists() and marker.read_text().strip() == str(process.pid)):

@@ -56,9 +56,12 @@ def wipe(live) -> None:
 
 
 def test_backup_wipe_restore_gives_back_every_row_and_file(live, family_assessment, users, tmp_path):
-    attached = evidence.attach(Scope(users["village_officer"]), family_assessment,
-                               SimpleUploadedFile("anh.jpg", photo(), content_type="image/jpeg"),
-                               effective_date=datetime.date(2025, 6, 1))
+    attached = evidence.attach(
+        Scope(users["village_officer"]),
+        family_assessment,
+        SimpleUploadedFile("anh.jpg", photo(), content_type="image/jpeg"),
+        effective_date=datetime.date(2025, 6, 1),
+    )
     digest = attached.file.sha256
     stored = Path(default_storage.path(attached.file.path))
     assert hashlib.sha256(stored.read_bytes()).hexdigest() == digest
@@ -70,7 +73,8 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(live, family_assessme
 
     live.run("scripts/backup.sh", str(backup), **media)
     assert sorted(path.name for path in backup.iterdir()) == sorted(
-        ["db.dump" if live.is_postgresql else "db.sqlite3", "media.tar.gz", "SHA256SUMS"])
+        ["db.dump" if live.is_postgresql else "db.sqlite3", "media.tar.gz", "SHA256SUMS"]
+    )
 
     wipe(live)
     assert not stored.exists()

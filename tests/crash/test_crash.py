@@ -49,8 +49,7 @@ def test_a_decision_killed_before_its_commit_leaves_nothing_decided(live, family
     tallies = sorted(Tally.objects.values_list("unit_id", "year", "title", "recognised"))
     live.publish()
 
-    live.kill_at("decision.before_commit", "tests/crash/decide.py", str(users["commune_approver"].pk),
-                 str(proposed.pk))
+    live.kill_at("decision.before_commit", "tests/crash/decide.py", str(users["commune_approver"].pk), str(proposed.pk))
 
     live.reload()
     stored = Assessment.objects.get(pk=proposed.pk)
@@ -81,8 +80,10 @@ def test_an_import_killed_while_writing_writes_nothing_and_its_job_is_failed(liv
     assert job.status == ImportJob.Status.IMPORTING and job.worker  # as the dead process left it
     assert Household.objects.count() == 0 and Person.objects.count() == 0  # no half of the file
     # The restart step finds the job's process dead and says so to the uploader.
-    recovered = wait_until(lambda: f"[{job.pk}]" in live.run("manage.py", "recover_jobs").stdout,
-                           what="recover_jobs marking the import failed")
+    recovered = wait_until(
+        lambda: f"[{job.pk}]" in live.run("manage.py", "recover_jobs").stdout,
+        what="recover_jobs marking the import failed",
+    )
     assert recovered
     live.reload()
     job.refresh_from_db()
@@ -124,7 +125,9 @@ def held_elsewhere(kind: str, job_id: int):
 def test_a_live_import_is_never_taken_for_a_dead_one(small_map, officer_a):
     """The recovery touches only jobs whose process is alive: here another connection of this very
     process holds the job."""
-    upload = SimpleUploadedFile("ho.xlsx", xlsx(HOUSEHOLDS, [household_row("H1", VILLAGE_A, "An", head=True)]).getvalue())
+    upload = SimpleUploadedFile(
+        "ho.xlsx", xlsx(HOUSEHOLDS, [household_row("H1", VILLAGE_A, "An", head=True)]).getvalue()
+    )
     job = import_jobs.create_job(Scope(officer_a), officer_a, HOUSEHOLDS, upload)
     with held_elsewhere("import", job.pk) as worker:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, worker=worker)
@@ -133,16 +136,19 @@ def test_a_live_import_is_never_taken_for_a_dead_one(small_map, officer_a):
 
 
 def test_an_export_whose_worker_is_killed_is_failed_and_a_new_worker_carries_on(
-        live, small_map, officer_a, client, django_capture_on_commit_callbacks):
+    live, small_map, officer_a, client, django_capture_on_commit_callbacks
+):
     for n in range(1, 4):
         Household.objects.create(code=f"H{n}", village=small_map["village_a"])
     with django_capture_on_commit_callbacks(execute=True):
-        job = export_jobs.request_export(Scope(officer_a), kind="households", unit=small_map["commune_a"],
-                                         year=2025, actor=officer_a)
+        job = export_jobs.request_export(
+            Scope(officer_a), kind="households", unit=small_map["commune_a"], year=2025, actor=officer_a
+        )
     live.publish()
 
-    live.kill_at("export.progress", "manage.py", "db_worker", "--queue-name", "*", "--no-startup-delay",
-                 "--interval", "0.2")
+    live.kill_at(
+        "export.progress", "manage.py", "db_worker", "--queue-name", "*", "--no-startup-delay", "--interval", "0.2"
+    )
 
     live.reload()
     job.refresh_from_db()
@@ -150,8 +156,10 @@ def test_an_export_whose_worker_is_killed_is_failed_and_a_new_worker_carries_on(
     assert DBTaskResult.objects.get(id=job.task_id).status == "RUNNING"
     # The requester's page finds the worker dead: the job is failed there, with what to do next.
     client.force_login(officer_a)
-    wait_until(lambda: "dừng giữa chừng" in client.get(f"/exports/{job.pk}/").content.decode(),
-               what="the export page marking the job failed")
+    wait_until(
+        lambda: "dừng giữa chừng" in client.get(f"/exports/{job.pk}/").content.decode(),
+        what="the export page marking the job failed",
+    )
     page = client.get(f"/exports/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
     assert "Xuất không thành công" in page and "Hãy yêu cầu xuất lại" in page and "every 1s" not in page
     job.refresh_from_db()
@@ -160,8 +168,9 @@ def test_an_export_whose_worker_is_killed_is_failed_and_a_new_worker_carries_on(
     assert client.get(f"/api/v1/exports/{job.pk}").json()["status"] == ExportStatus.FAILED
     # A restarted worker neither re-runs nor disturbs the failed job, and runs the next request.
     with django_capture_on_commit_callbacks(execute=True):
-        again = export_jobs.request_export(Scope(officer_a), kind="households", unit=small_map["commune_a"],
-                                           year=2025, actor=officer_a)
+        again = export_jobs.request_export(
+            Scope(officer_a), kind="households", unit=small_map["commune_a"], year=2025, actor=officer_a
+        )
     live.publish()
     live.run("manage.py", "db_worker", "--queue-name", "*", "--batch", "--no-startup-delay")
     live.reload()
@@ -174,7 +183,8 @@ def test_an_export_whose_worker_is_killed_is_failed_and_a_new_worker_carries_on(
 def test_an_export_running_in_a_live_worker_is_left_alone(small_map, officer_a):
     job = ExportJob.objects.create(kind="households", unit=small_map["commune_a"], year=2025, requested_by=officer_a)
     with held_elsewhere("export", job.pk) as worker:
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, worker=worker,
-                                                    started_at=datetime.datetime.now(datetime.UTC))
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.RUNNING, worker=worker, started_at=datetime.datetime.now(datetime.UTC)
+        )
         assert export_jobs.recover_abandoned() == []
         assert ExportJob.objects.get(pk=job.pk).status == ExportStatus.RUNNING

@@ -25,24 +25,30 @@ def rule(op=">=", value="0.40", fact="adults_citizen_share"):
 # --- who counts ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("ages, expected", [
-    ([40, 38, 12], ((0, 1), False)),          # working-age adults only; the child does not count
-    ([15, 60], ((0, 1), False)),               # both bounds are inside
-    ([14, 61], ((), False)),                   # nobody of working age, no fallback in this rule
-    ([], ((), False)),
-    ([None, 30], ((1,), False)),               # an unknown age never counts
-])
+@pytest.mark.parametrize(
+    "ages, expected",
+    [
+        ([40, 38, 12], ((0, 1), False)),  # working-age adults only; the child does not count
+        ([15, 60], ((0, 1), False)),  # both bounds are inside
+        ([14, 61], ((), False)),  # nobody of working age, no fallback in this rule
+        ([], ((), False)),
+        ([None, 30], ((1,), False)),  # an unknown age never counts
+    ],
+)
 def test_the_working_age_band_counts_its_people(ages, expected):
     assert counting.counted(WORKING_AGE_ONLY, ages) == expected
 
 
-@pytest.mark.parametrize("ages, expected", [
-    ([80, 76], ((0, 1), True)),                # an elderly household counts its elders
-    ([80, 76, 10], ((0, 1), True)),            # ...but not its grandchild
-    ([80, 40], ((1,), False)),                 # one working-age adult: the main band applies
-    ([12, 9], ((), False)),                    # children only: nobody, the fact is missing
-    ([None, 70], ((1,), True)),
-])
+@pytest.mark.parametrize(
+    "ages, expected",
+    [
+        ([80, 76], ((0, 1), True)),  # an elderly household counts its elders
+        ([80, 76, 10], ((0, 1), True)),  # ...but not its grandchild
+        ([80, 40], ((1,), False)),  # one working-age adult: the main band applies
+        ([12, 9], ((), False)),  # children only: nobody, the fact is missing
+        ([None, 70], ((1,), True)),
+    ],
+)
 def test_the_fallback_band_applies_only_when_nobody_is_of_working_age(ages, expected):
     assert counting.counted(ELDERS_TOO, ages) == expected
 
@@ -65,11 +71,12 @@ def test_groups_are_counted_household_by_household():
 
 def test_the_shipped_family_set_says_who_counts_as_provisional_data():
     dependency = FAMILY.dependencies[0]
-    assert dependency.counts == WhoCounts(min_age=15, max_age=60, otherwise_min_age=15, tag="I",
-                                          sources=("S12", "S16"))
+    assert dependency.counts == WhoCounts(min_age=15, max_age=60, otherwise_min_age=15, tag="I", sources=("S12", "S16"))
     vi, en = counting.describe(dependency.counts)
-    assert vi == ("Tính người từ 15 đến 60 tuổi; hộ không có ai trong độ tuổi này thì tính người từ 15 tuổi "
-                  "trở lên (cách tính tạm, chưa có văn bản quy định; tỉnh có thể điều chỉnh).")
+    assert vi == (
+        "Tính người từ 15 đến 60 tuổi; hộ không có ai trong độ tuổi này thì tính người từ 15 tuổi "
+        "trở lên (cách tính tạm, chưa có văn bản quy định; tỉnh có thể điều chỉnh)."
+    )
     assert "provisional" in en
     verified = counting.describe(WhoCounts(min_age=19, max_age=60, tag="V", sources=("S1",)))[0]
     assert verified == "Tính người từ 19 đến 60 tuổi."
@@ -90,7 +97,10 @@ def test_needed_is_the_fewest_more_holders_for_every_count(op, value):
     for whole in range(1, 13):
         for held in range(whole + 1):
             more = counting.needed(dependency, held, whole)
-            met = lambda k: engine.dependency_met(dependency, counting.share(held + k, whole))  # noqa: E731
+
+            def met(k, held=held, whole=whole):
+                return engine.dependency_met(dependency, counting.share(held + k, whole))
+
             if more is None:
                 assert not met(whole - held), (held, whole)
             else:
@@ -119,11 +129,15 @@ def test_an_unmet_rule_says_how_many_more_and_who_is_waiting():
     waiting = counting.explain(dependency, counting.Count("adults_citizen_share", 5, 1, 1))
     assert waiting.next_vi == "Cần thêm 1 người lớn là Công dân học tập; 1 người lớn đang chờ kết quả Công dân học tập."
     short = counting.explain(dependency, counting.Count("adults_citizen_share", 10, 1, 1))
-    assert short.next_vi == ("Cần thêm 3 người lớn là Công dân học tập; 1 người lớn đang chờ kết quả Công dân học tập, "
-                             "chưa đủ: cần thêm người lớn đăng ký danh hiệu Công dân học tập.")
+    assert short.next_vi == (
+        "Cần thêm 3 người lớn là Công dân học tập; 1 người lớn đang chờ kết quả Công dân học tập, "
+        "chưa đủ: cần thêm người lớn đăng ký danh hiệu Công dân học tập."
+    )
     nobody = counting.explain(dependency, counting.Count("adults_citizen_share", 2, 0, 0))
-    assert nobody.next_vi == ("Cần thêm 1 người lớn là Công dân học tập; chưa có người lớn nào đang chờ kết quả: "
-                              "cần đăng ký danh hiệu Công dân học tập.")
+    assert nobody.next_vi == (
+        "Cần thêm 1 người lớn là Công dân học tập; chưa có người lớn nào đang chờ kết quả: "
+        "cần đăng ký danh hiệu Công dân học tập."
+    )
 
 
 def test_households_and_clans_are_named_as_such():
@@ -131,7 +145,8 @@ def test_households_and_clans_are_named_as_such():
     assert clan.summary_vi == "3 trong 4 hộ (75 %) là Gia đình học tập; cần ít nhất 70 %."
     clans = COMMUNITY.dependencies[1]
     assert counting.explain(clans, counting.Count("clans_clan_title_share", 1, 0), {"clans_count": 1}).summary_vi == (
-        "0 trong 1 dòng họ (0 %) là Dòng họ học tập; cần ít nhất 65 %.")
+        "0 trong 1 dòng họ (0 %) là Dòng họ học tập; cần ít nhất 65 %."
+    )
 
 
 def test_a_rule_that_does_not_apply_is_met_and_says_so():
@@ -155,8 +170,11 @@ def test_no_fact_name_nor_raw_fraction_reaches_a_person_for_any_count():
         for whole in range(0, 8):
             for held in range(whole + 1):
                 for pending in range(whole - held + 1):
-                    e = counting.explain(dependency, counting.Count(dependency.fact, whole, held, pending),
-                                         {"clans_count": whole, "is_provincial_educational_institution": True})
+                    e = counting.explain(
+                        dependency,
+                        counting.Count(dependency.fact, whole, held, pending),
+                        {"clans_count": whole, "is_provincial_educational_institution": True},
+                    )
                     for text in (e.summary_vi, e.summary_en, e.next_vi, e.next_en):
                         assert "_share" not in text and "_count" not in text, text
                         assert not RAW_FRACTION.search(text), text

@@ -252,8 +252,13 @@ def test_the_documented_sheets_score_as_documented():
     document = (SHIPPED_SETS_DIR.parents[2] / "docs" / "answers-format.md").read_text(encoding="utf-8")
     citizen_json, unit_json = [part.split("```", 1)[0] for part in document.split("```json\n")[1:3]]
     citizen_doc = json.loads(citizen_json)
-    result = score(CITIZEN, citizen_doc["answers"], citizen_doc["facts"],
-                   area_class=citizen_doc["area_class"], group=citizen_doc["group"])
+    result = score(
+        CITIZEN,
+        citizen_doc["answers"],
+        citizen_doc["facts"],
+        area_class=citizen_doc["area_class"],
+        group=citizen_doc["group"],
+    )
     assert (result.total, result.failed_floors, result.classification) == (Decimal("86.5"), ("CS5",), "not_achieved")
     unit_doc = json.loads(unit_json)
     result = score(TT24, unit_doc["answers"], unit_doc["facts"], area_class=unit_doc["area_class"])
@@ -288,32 +293,52 @@ def points_sets(draw, *, floors=True, mandatory=True, pass_marks=True):
             indicators.append(indicator)
         if mandatory and draw(st.booleans()):
             number += 1
-            indicators.append({"code": f"I{number}", "text_vi": "x", "text_en": "x", "kind": "pass_fail",
-                               "mandatory": True, "tag": "I"})
+            indicators.append(
+                {
+                    "code": f"I{number}",
+                    "text_vi": "x",
+                    "text_en": "x",
+                    "kind": "pass_fail",
+                    "mandatory": True,
+                    "tag": "I",
+                }
+            )
         criteria.append({"code": f"C{c}", "name_vi": "x", "name_en": "x", "tag": "I", "indicators": indicators})
     total = sum(i["max_points"] for c in criteria for i in c["indicators"] if "max_points" in i)
-    mins = draw(st.lists(st.decimals(min_value=0, max_value=total, **TWO_PLACES), min_size=1, max_size=3,
-                         unique=True))
-    scoring = {"method": "points", "bands": [
-        {"code": f"b{n}", "name_vi": "x", "name_en": "x", "min": m, "tag": "I"}
-        for n, m in enumerate(sorted(mins, reverse=True))
-    ]}
+    mins = draw(st.lists(st.decimals(min_value=0, max_value=total, **TWO_PLACES), min_size=1, max_size=3, unique=True))
+    scoring = {
+        "method": "points",
+        "bands": [
+            {"code": f"b{n}", "name_vi": "x", "name_en": "x", "min": m, "tag": "I"}
+            for n, m in enumerate(sorted(mins, reverse=True))
+        ],
+    }
     if pass_marks and draw(st.booleans()):
-        scoring["pass_marks"] = [{"area_class": "normal", "min": draw(st.decimals(0, total, **TWO_PLACES)),
-                                  "tag": "I"}]
-    return CriteriaSet.model_validate({
-        "title": "unit", "code": "random-set", "version": 1, "name_vi": "x", "name_en": "x",
-        "effective_from": "2024-01-01", "status": "provisional",
-        "gaps": [{"text_vi": "x", "text_en": "x"}], "criteria": criteria, "scoring": scoring,
-        "recognition": {"validity_years": 1, "tag": "I"},
-    })
+        scoring["pass_marks"] = [{"area_class": "normal", "min": draw(st.decimals(0, total, **TWO_PLACES)), "tag": "I"}]
+    return CriteriaSet.model_validate(
+        {
+            "title": "unit",
+            "code": "random-set",
+            "version": 1,
+            "name_vi": "x",
+            "name_en": "x",
+            "effective_from": "2024-01-01",
+            "status": "provisional",
+            "gaps": [{"text_vi": "x", "text_en": "x"}],
+            "criteria": criteria,
+            "scoring": scoring,
+            "recognition": {"validity_years": 1, "tag": "I"},
+        }
+    )
 
 
 def answers_for(criteria_set: CriteriaSet):
-    return st.fixed_dictionaries({
-        i.code: st.booleans() if i.kind == "pass_fail" else st.decimals(0, i.max_points, **TWO_PLACES)
-        for i in criteria_set.indicators
-    })
+    return st.fixed_dictionaries(
+        {
+            i.code: st.booleans() if i.kind == "pass_fail" else st.decimals(0, i.max_points, **TWO_PLACES)
+            for i in criteria_set.indicators
+        }
+    )
 
 
 @st.composite

@@ -37,28 +37,59 @@ EXAMPLE = {
     },
     "criteria": [
         {
-            "code": "TC1", "name_vi": "Tiêu chí 1", "name_en": "Criterion 1", "max_points": 60, "tag": "V",
+            "code": "TC1",
+            "name_vi": "Tiêu chí 1",
+            "name_en": "Criterion 1",
+            "max_points": 60,
+            "tag": "V",
             "sources": ["S1"],
             "indicators": [
                 {
-                    "code": "TC1.1", "text_vi": "Chỉ số 1", "text_en": "Indicator 1", "max_points": 30,
-                    "floor": 10, "evidence_hints": ["Giấy xác nhận"], "evidence_code_pattern": r"^H1\.\d{2}$",
+                    "code": "TC1.1",
+                    "text_vi": "Chỉ số 1",
+                    "text_en": "Indicator 1",
+                    "max_points": 30,
+                    "floor": 10,
+                    "evidence_hints": ["Giấy xác nhận"],
+                    "evidence_code_pattern": r"^H1\.\d{2}$",
                     "group_texts": [
                         {"group": "farmers", "text_vi": "Cho nông dân", "text_en": "For farmers", "tag": "I"},
                     ],
-                    "tag": "V", "sources": ["S1"],
+                    "tag": "V",
+                    "sources": ["S1"],
                 },
-                {"code": "TC1.2", "text_vi": "Chỉ số 2", "text_en": "Indicator 2", "max_points": Decimal(30),
-                 "tag": "P", "sources": ["S2"]},
+                {
+                    "code": "TC1.2",
+                    "text_vi": "Chỉ số 2",
+                    "text_en": "Indicator 2",
+                    "max_points": Decimal(30),
+                    "tag": "P",
+                    "sources": ["S2"],
+                },
             ],
         },
         {
-            "code": "TC2", "name_vi": "Tiêu chí 2", "name_en": "Criterion 2", "tag": "I",
+            "code": "TC2",
+            "name_vi": "Tiêu chí 2",
+            "name_en": "Criterion 2",
+            "tag": "I",
             "indicators": [
-                {"code": "TC2.1", "text_vi": "Chỉ số 3", "text_en": "Indicator 3", "max_points": Decimal(40),
-                 "tag": "I"},
-                {"code": "TC2.2", "text_vi": "Không vi phạm pháp luật", "text_en": "No law broken",
-                 "kind": "pass_fail", "mandatory": True, "placeholder": True, "tag": "I"},
+                {
+                    "code": "TC2.1",
+                    "text_vi": "Chỉ số 3",
+                    "text_en": "Indicator 3",
+                    "max_points": Decimal(40),
+                    "tag": "I",
+                },
+                {
+                    "code": "TC2.2",
+                    "text_vi": "Không vi phạm pháp luật",
+                    "text_en": "No law broken",
+                    "kind": "pass_fail",
+                    "mandatory": True,
+                    "placeholder": True,
+                    "tag": "I",
+                },
             ],
         },
     ],
@@ -66,8 +97,7 @@ EXAMPLE = {
         "method": "points",
         "bands": [
             {"code": "tot", "name_vi": "Tốt", "name_en": "Good", "min": 85, "tag": "V", "sources": ["S2"]},
-            {"code": "kha", "name_vi": "Khá", "name_en": "Fair", "min": Decimal("70.5"), "tag": "V",
-             "sources": ["S2"]},
+            {"code": "kha", "name_vi": "Khá", "name_en": "Fair", "min": Decimal("70.5"), "tag": "V", "sources": ["S2"]},
         ],
         "pass_marks": [
             {"area_class": "normal", "min": 70, "tag": "I"},
@@ -75,9 +105,16 @@ EXAMPLE = {
         ],
     },
     "dependencies": [
-        {"code": "adults", "fact": "adults_citizen_share", "op": ">=", "value": Decimal("0.4"),
-         "when": {"fact": "has_adults", "op": "is_true"},
-         "text_vi": "Người lớn là CDHT", "text_en": "Adults are learning citizens", "tag": "I"},
+        {
+            "code": "adults",
+            "fact": "adults_citizen_share",
+            "op": ">=",
+            "value": Decimal("0.4"),
+            "when": {"fact": "has_adults", "op": "is_true"},
+            "text_vi": "Người lớn là CDHT",
+            "text_en": "Adults are learning citizens",
+            "tag": "I",
+        },
     ],
     "recognition": {"validity_years": 1, "tag": "I"},
 }
@@ -234,18 +271,22 @@ def test_levels_set_mistakes_name_their_paths():
     data["scoring"] = {
         "method": "levels",
         "levels": [
-            {"code": "level_1", "name_vi": "Mức 1", "name_en": "Level 1", "required_indicators": ["TC9.9"],
-             "tag": "I"},
-            {"code": "not_achieved", "name_vi": "Mức 2", "name_en": "Level 2", "required_indicators": "al",
-             "tag": "I"},
+            {"code": "level_1", "name_vi": "Mức 1", "name_en": "Level 1", "required_indicators": ["TC9.9"], "tag": "I"},
+            {"code": "not_achieved", "name_vi": "Mức 2", "name_en": "Level 2", "required_indicators": "al", "tag": "I"},
         ],
         "bands": [{"code": "tot", "name_vi": "Tốt", "name_en": "Good", "min": 1, "tag": "I"}],
     }
     data["dependencies"] = [
-        {"code": "share", "fact": "share", "op": ">=", "applies_to_levels": ["level_3"],
-         "text_vi": "x", "text_en": "x", "tag": "I"},
-        {"code": "flag", "fact": "flag", "op": "is_true", "value": 1, "text_vi": "x", "text_en": "x",
-         "tag": "I"},
+        {
+            "code": "share",
+            "fact": "share",
+            "op": ">=",
+            "applies_to_levels": ["level_3"],
+            "text_vi": "x",
+            "text_en": "x",
+            "tag": "I",
+        },
+        {"code": "flag", "fact": "flag", "op": "is_true", "value": 1, "text_vi": "x", "text_en": "x", "tag": "I"},
     ]
     data["recognition"] = {"validity_years": 3, "upgrade_after_months": 12, "tag": "I"}
     assert problems_of(data) == {
@@ -283,7 +324,8 @@ def test_points_set_rules():
 def test_group_texts_must_name_declared_groups():
     data = example()
     data["criteria"][0]["indicators"][0]["group_texts"].append(
-        {"group": "sailors", "text_vi": "x", "text_en": "x", "tag": "I"})
+        {"group": "sailors", "text_vi": "x", "text_en": "x", "tag": "I"}
+    )
     assert problems_of(data) == {("criteria[0].indicators[0].group_texts[1].group", "unknown_group")}
 
 
@@ -332,9 +374,9 @@ def test_area_rules_map_designations_to_declared_area_classes():
     assert criteria_set.area_class_for("zone_3") == "disadvantaged"
     assert criteria_set.area_class_for("zone_1") == "normal" and criteria_set.area_class_for(None) == "normal"
     data["scoring"]["area_rules"] += [
-        {"designation": "zone_3", "area_class": "normal", "tag": "I"},      # twice
-        {"designation": "zone_2", "area_class": "remote", "tag": "I"},      # not an area class at all
-        {"designation": "zone_9", "area_class": "normal", "tag": "I"},      # not a designation
+        {"designation": "zone_3", "area_class": "normal", "tag": "I"},  # twice
+        {"designation": "zone_2", "area_class": "remote", "tag": "I"},  # not an area class at all
+        {"designation": "zone_9", "area_class": "normal", "tag": "I"},  # not a designation
     ]
     data["applicability"]["area_classes"] = ["normal"]  # disadvantaged no longer declared
     found = problems_of(data)
@@ -343,8 +385,9 @@ def test_area_rules_map_designations_to_declared_area_classes():
     assert {path for path, _kind in found} >= {"scoring.area_rules[3].area_class", "scoring.area_rules[4].designation"}
     # a rule that holds a placeholder is not official content
     data = example(status="official", gaps=[])
-    data["scoring"]["area_rules"] = [{"designation": "zone_3", "area_class": "disadvantaged", "placeholder": True,
-                                      "tag": "I"}]
+    data["scoring"]["area_rules"] = [
+        {"designation": "zone_3", "area_class": "disadvantaged", "placeholder": True, "tag": "I"}
+    ]
     found = problems_of(data)
     assert ("scoring.area_rules[0].placeholder", "official_with_placeholder") in found
 
@@ -355,8 +398,10 @@ def test_the_citizen_set_gives_zone_iii_and_extremely_disadvantaged_villages_the
 
     citizen = load_file(SHIPPED_SETS_DIR / "citizen-677-2022.yaml")
     assert {r.designation: (r.area_class, r.placeholder, r.tag) for r in citizen.scoring.area_rules} == {
-        "zone_3": ("disadvantaged", True, "I"), "village_extreme": ("disadvantaged", True, "I"),
-        "zone_2": ("normal", True, "I"), "zone_1": ("normal", True, "I"),
+        "zone_3": ("disadvantaged", True, "I"),
+        "village_extreme": ("disadvantaged", True, "I"),
+        "zone_2": ("normal", True, "I"),
+        "zone_1": ("normal", True, "I"),
     }
     assert engine.pass_mark(citizen, citizen.area_class_for("zone_3")) == Decimal(70)
     assert engine.pass_mark(citizen, citizen.area_class_for(None)) == Decimal(80)
@@ -410,7 +455,10 @@ def test_the_documented_example_loads():
     example_yaml = document.split("## Example\n\n```yaml\n", 1)[1].split("```", 1)[0]
     criteria_set = load_text(example_yaml, "criteria-format.md")
     assert criteria_set.required_facts() == (
-        "is_provincial_educational_institution", "learners_citizen_share", "members_citizen_share")
+        "is_provincial_educational_institution",
+        "learners_citizen_share",
+        "members_citizen_share",
+    )
 
 
 def test_pure_modules_do_not_import_django():
@@ -426,7 +474,11 @@ def test_pure_modules_do_not_import_django():
         print(loaded)
     """)
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True,
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
     )
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
@@ -439,34 +491,61 @@ def with_counts(counts, fact="adults_citizen_share"):
 
 
 def test_who_counts_is_data_on_a_people_share():
-    criteria_set = load_mapping(with_counts(
-        {"min_age": 15, "max_age": 60, "otherwise_min_age": 15, "tag": "I", "sources": ["S1"]}), "example.yaml")
+    criteria_set = load_mapping(
+        with_counts({"min_age": 15, "max_age": 60, "otherwise_min_age": 15, "tag": "I", "sources": ["S1"]}),
+        "example.yaml",
+    )
     counts = criteria_set.dependencies[0].counts
     assert (counts.min_age, counts.max_age, counts.otherwise_min_age, counts.otherwise_max_age) == (15, 60, 15, None)
     again = load_text(to_yaml(criteria_set), "again.yaml")
     assert again == criteria_set
 
 
-@pytest.mark.parametrize("counts, fact, expected", [
-    ({"min_age": 15, "tag": "I"}, "households_family_title_share",
-     {("dependencies[0].counts", "counts_not_people")}),
-    ({"min_age": 60, "max_age": 15, "tag": "I"}, "adults_citizen_share",
-     {("dependencies[0].counts.max_age", "ages_out_of_order")}),
-    ({"min_age": 15, "otherwise_min_age": 70, "otherwise_max_age": 60, "tag": "I"}, "adults_citizen_share",
-     {("dependencies[0].counts.otherwise_max_age", "ages_out_of_order")}),
-    ({"min_age": 15, "otherwise_max_age": 60, "tag": "I"}, "adults_citizen_share",
-     {("dependencies[0].counts.otherwise_min_age", "missing_value")}),
-    ({"min_age": 15, "tag": "V"}, "adults_citizen_share", {("dependencies[0].counts.sources", "missing_sources")}),
-    ({"min_age": 15, "tag": "I", "sources": ["S9"]}, "adults_citizen_share",
-     {("dependencies[0].counts.sources[0]", "unlisted_source")}),
-])
+@pytest.mark.parametrize(
+    "counts, fact, expected",
+    [
+        (
+            {"min_age": 15, "tag": "I"},
+            "households_family_title_share",
+            {("dependencies[0].counts", "counts_not_people")},
+        ),
+        (
+            {"min_age": 60, "max_age": 15, "tag": "I"},
+            "adults_citizen_share",
+            {("dependencies[0].counts.max_age", "ages_out_of_order")},
+        ),
+        (
+            {"min_age": 15, "otherwise_min_age": 70, "otherwise_max_age": 60, "tag": "I"},
+            "adults_citizen_share",
+            {("dependencies[0].counts.otherwise_max_age", "ages_out_of_order")},
+        ),
+        (
+            {"min_age": 15, "otherwise_max_age": 60, "tag": "I"},
+            "adults_citizen_share",
+            {("dependencies[0].counts.otherwise_min_age", "missing_value")},
+        ),
+        ({"min_age": 15, "tag": "V"}, "adults_citizen_share", {("dependencies[0].counts.sources", "missing_sources")}),
+        (
+            {"min_age": 15, "tag": "I", "sources": ["S9"]},
+            "adults_citizen_share",
+            {("dependencies[0].counts.sources[0]", "unlisted_source")},
+        ),
+    ],
+)
 def test_who_counts_is_checked_where_it_is_written(counts, fact, expected):
     assert expected <= problems_of(with_counts(counts, fact))
 
 
-@pytest.mark.parametrize("counts", [
-    {"min_age": -1, "tag": "I"}, {"min_age": "mười lăm", "tag": "I"}, {"min_age": 15}, {"max_age": 60, "tag": "I"},
-    {"min_age": 15, "tag": "I", "upto": 3}, {"min_age": 131, "tag": "I"},
-])
+@pytest.mark.parametrize(
+    "counts",
+    [
+        {"min_age": -1, "tag": "I"},
+        {"min_age": "mười lăm", "tag": "I"},
+        {"min_age": 15},
+        {"max_age": 60, "tag": "I"},
+        {"min_age": 15, "tag": "I", "upto": 3},
+        {"min_age": 131, "tag": "I"},
+    ],
+)
 def test_a_malformed_who_counts_is_refused_with_its_path(counts):
     assert any(path.startswith("dependencies[0].counts") for path, _kind in problems_of(with_counts(counts)))

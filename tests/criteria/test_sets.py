@@ -17,9 +17,17 @@ from hoctap.criteria.loader import (
 SETS = load_shipped_sets()
 PATHS = shipped_set_paths()
 EXPECTED_CODES = {
-    "citizen-677-2022", "unit-tt22-2020", "unit-tt24-2023", "commune-community-tt25-2023",
-    "family-448-2015", "clan-448-2015", "community-448-2015", "unit-commune-448-2015",
-    "family-provisional-2021", "clan-provisional-2021", "community-provisional-2021",
+    "citizen-677-2022",
+    "unit-tt22-2020",
+    "unit-tt24-2023",
+    "commune-community-tt25-2023",
+    "family-448-2015",
+    "clan-448-2015",
+    "community-448-2015",
+    "unit-commune-448-2015",
+    "family-provisional-2021",
+    "clan-provisional-2021",
+    "community-provisional-2021",
     "unit-commune-provisional-2021",
 }
 
@@ -87,7 +95,10 @@ def test_tt22_set():
     assert (tt22.effective_from, tt22.effective_to) == (datetime.date(2020, 9, 21), datetime.date(2023, 12, 31))
     # Criterion 3 as Khoản 3 Điều 5 states it (criteria-sources.md §6): 25 + 10 + 5, no placeholder left.
     assert [(i.code, i.max_points, i.tag) for i in tt22.criteria[2].indicators] == [
-        ("TC3.1", 25, "V"), ("TC3.2", 10, "V"), ("TC3.3", 5, "V")]
+        ("TC3.1", 25, "V"),
+        ("TC3.2", 10, "V"),
+        ("TC3.3", 5, "V"),
+    ]
     assert "Tập thể lao động tiên tiến" in tt22.indicator("TC3.2").text_vi
     assert tt22.indicator("TC3.3").text_vi == "Góp phần tạo lập môi trường chia sẻ tri thức với các đơn vị khác."
     assert not any(i.placeholder for i in tt22.indicators) and tt22.version == 2
@@ -103,9 +114,17 @@ def test_tt24_set():
     assert all(i.placeholder for c in tt24.criteria[:2] for i in c.indicators)
     members, learners = tt24.dependencies
     assert (members.fact, members.op, members.value, members.when) == (
-        "members_citizen_share", ">=", Decimal("0.90"), None)
+        "members_citizen_share",
+        ">=",
+        Decimal("0.90"),
+        None,
+    )
     assert (learners.fact, learners.value, learners.when.fact, learners.when.op) == (
-        "learners_citizen_share", Decimal("0.95"), "is_provincial_educational_institution", "is_true")
+        "learners_citizen_share",
+        Decimal("0.95"),
+        "is_provincial_educational_institution",
+        "is_true",
+    )
     assert (tt24.recognition.validity_years, tt24.recognition.upgrade_after_months) == (3, 12)
     assert tt24.effective_from == datetime.date(2024, 1, 1)
 
@@ -143,7 +162,9 @@ def test_448_sets():
         assert criteria_set.status == "partial"
         assert all(i.placeholder for i in criteria_set.indicators)
         assert (criteria_set.effective_from, criteria_set.effective_to) == (
-            datetime.date(2016, 1, 1), datetime.date(2020, 12, 31))
+            datetime.date(2016, 1, 1),
+            datetime.date(2020, 12, 31),
+        )
 
 
 @pytest.mark.parametrize(

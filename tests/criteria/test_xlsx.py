@@ -75,15 +75,15 @@ def test_text_that_looks_like_a_formula_stays_text():
 def test_every_problem_in_an_edited_workbook_is_located():
     workbook = workbook_of(SETS["unit-tt22-2020"])
     info, criteria, classes = workbook[SHEET_INFO], workbook[SHEET_CRITERIA], workbook[SHEET_CLASSIFICATION]
-    info["C2"] = "famly"                  # title
-    info.append(["colour", None, "blue"])   # unknown key
-    criteria["K3"] = "mười"               # TC1.2 max_points not a number
-    criteria["L4"] = 50                   # TC1.3 floor above its maximum
-    criteria["G5"] = "TC1.1"              # duplicate indicator code
-    criteria["B6"] = "Tên khác"           # contradicts the criterion's first row
-    criteria["K7"] = "=5*2"               # a formula
-    classes["E3"] = 90                    # kha above tot
-    classes["A4"] = "bandd"               # unknown kind
+    info["C2"] = "famly"  # title
+    info.append(["colour", None, "blue"])  # unknown key
+    criteria["K3"] = "mười"  # TC1.2 max_points not a number
+    criteria["L4"] = 50  # TC1.3 floor above its maximum
+    criteria["G5"] = "TC1.1"  # duplicate indicator code
+    criteria["B6"] = "Tên khác"  # contradicts the criterion's first row
+    criteria["K7"] = "=5*2"  # a formula
+    classes["E3"] = 90  # kha above tot
+    classes["A4"] = "bandd"  # unknown kind
     problems = problems_of(saved(workbook))
     found = [(p.sheet, p.row, p.column, p.kind) for p in problems]
     assert found == [

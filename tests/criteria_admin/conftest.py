@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hoctap.accounts.roles import Role
 from hoctap.criteria import loader
-from hoctap.criteria.shipped import publish_shipped_sets
 from hoctap.criteria.models import CriteriaSetVersion
+from hoctap.criteria.shipped import publish_shipped_sets
 from hoctap.territory.models import Level
 from tests.conftest import make_unit, make_user
 
@@ -20,14 +20,35 @@ SHIPPED = loader.load_shipped_sets()
 # No shipped set is official yet (every one lists gaps); this small one is, for the pages that must
 # then stay quiet.
 OFFICIAL = {
-    "title": "family", "code": "family-official-test", "version": 1, "name_vi": "Bộ chính thức",
-    "name_en": "Official set", "issuing_document": "QĐ 1/QĐ-TEST", "issued_on": datetime.date(2025, 1, 1),
-    "effective_from": datetime.date(2025, 1, 1), "status": "official", "sources": ["S1"],
-    "criteria": [{
-        "code": "TC1", "name_vi": "Tiêu chí 1", "name_en": "Criterion 1", "tag": "V", "sources": ["S1"],
-        "indicators": [{"code": "TC1.1", "text_vi": "Chỉ số", "text_en": "Indicator", "max_points": 100,
-                        "tag": "V", "sources": ["S1"]}],
-    }],
+    "title": "family",
+    "code": "family-official-test",
+    "version": 1,
+    "name_vi": "Bộ chính thức",
+    "name_en": "Official set",
+    "issuing_document": "QĐ 1/QĐ-TEST",
+    "issued_on": datetime.date(2025, 1, 1),
+    "effective_from": datetime.date(2025, 1, 1),
+    "status": "official",
+    "sources": ["S1"],
+    "criteria": [
+        {
+            "code": "TC1",
+            "name_vi": "Tiêu chí 1",
+            "name_en": "Criterion 1",
+            "tag": "V",
+            "sources": ["S1"],
+            "indicators": [
+                {
+                    "code": "TC1.1",
+                    "text_vi": "Chỉ số",
+                    "text_en": "Indicator",
+                    "max_points": 100,
+                    "tag": "V",
+                    "sources": ["S1"],
+                }
+            ],
+        }
+    ],
     "scoring": {"method": "points", "pass_marks": [{"area_class": "normal", "min": 80, "tag": "V", "sources": ["S1"]}]},
     "recognition": {"validity_years": 1, "tag": "V", "sources": ["S1"]},
 }
@@ -75,9 +96,16 @@ def store(code, version, province=None, base="citizen-677-2022", **changes):
     changes.setdefault("effective_from", datetime.date(2025, 7, 1))
     definition = loader.load_mapping(set_data(base, code=code, version=version, **changes))
     return CriteriaSetVersion.objects.create(
-        code=definition.code, version=definition.version, title=definition.title, status=definition.status,
-        name_vi=definition.name_vi, name_en=definition.name_en, effective_from=definition.effective_from,
-        effective_to=definition.effective_to, province=province, source_yaml=loader.to_yaml(definition),
+        code=definition.code,
+        version=definition.version,
+        title=definition.title,
+        status=definition.status,
+        name_vi=definition.name_vi,
+        name_en=definition.name_en,
+        effective_from=definition.effective_from,
+        effective_to=definition.effective_to,
+        province=province,
+        source_yaml=loader.to_yaml(definition),
         fingerprint=definition.fingerprint(),
     )
 

@@ -53,8 +53,12 @@ def test_score(client, officer_a, published):
     template = client.get(f"/api/v1/criteria/{version.pk}/score", **bearer(officer_a)).json()
     assert list(template["answers"]) == [f"CS{n}" for n in range(1, 11)] and template["facts"] == {}
     answers = {code: "9" for code in template["answers"]} | {"CS10": 8.5}
-    response = client.post(f"/api/v1/criteria/{version.pk}/score", {"answers": answers, "group": "officials"},
-                           content_type="application/json", **bearer(officer_a))
+    response = client.post(
+        f"/api/v1/criteria/{version.pk}/score",
+        {"answers": answers, "group": "officials"},
+        content_type="application/json",
+        **bearer(officer_a),
+    )
     assert response.status_code == 200
     result = response.json()
     assert (result["total"], result["classification"], result["group"]) == ("89.5", "achieved", "officials")
@@ -62,39 +66,59 @@ def test_score(client, officer_a, published):
 
 def test_score_problems_are_422_with_field_names(client, officer_a, published):
     version = published["citizen-677-2022"]
-    response = client.post(f"/api/v1/criteria/{version.pk}/score",
-                           {"answers": {"CS1": "11", "CSX": 1}, "area_class": "city", "group": "nobody"},
-                           content_type="application/json", **bearer(officer_a))
+    response = client.post(
+        f"/api/v1/criteria/{version.pk}/score",
+        {"answers": {"CS1": "11", "CSX": 1}, "area_class": "city", "group": "nobody"},
+        content_type="application/json",
+        **bearer(officer_a),
+    )
     assert response.status_code == 422
     fields = {error["field"] for error in response.json()["errors"]}
-    assert {"payload.answers.CS1", "payload.answers.CSX", "payload.answers.CS2", "payload.area_class",
-            "payload.group"} <= fields
-    missing = client.post(f"/api/v1/criteria/{version.pk}/score", {}, content_type="application/json",
-                          **bearer(officer_a))
+    assert {
+        "payload.answers.CS1",
+        "payload.answers.CSX",
+        "payload.answers.CS2",
+        "payload.area_class",
+        "payload.group",
+    } <= fields
+    missing = client.post(
+        f"/api/v1/criteria/{version.pk}/score", {}, content_type="application/json", **bearer(officer_a)
+    )
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "payload.answers"
 
 
 def test_score_facts_problems_name_the_fact(client, officer_a, published):
     version = published["unit-tt24-2023"]
     answers = {i.code: True for i in version.definition.indicators}
-    response = client.post(f"/api/v1/criteria/{version.pk}/score",
-                           {"answers": answers, "facts": {"members_citizen_share": "nhiều"}},
-                           content_type="application/json", **bearer(officer_a))
+    response = client.post(
+        f"/api/v1/criteria/{version.pk}/score",
+        {"answers": answers, "facts": {"members_citizen_share": "nhiều"}},
+        content_type="application/json",
+        **bearer(officer_a),
+    )
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["payload.facts.members_citizen_share"]
 
 
 def test_validate(client, officer_a):
-    good = client.post("/api/v1/criteria/validate", {"yaml": yaml_of()}, content_type="application/json",
-                       **bearer(officer_a)).json()
+    good = client.post(
+        "/api/v1/criteria/validate", {"yaml": yaml_of()}, content_type="application/json", **bearer(officer_a)
+    ).json()
     assert good["valid"] and good["code"] == "citizen-677-2022" and good["problems"] == []
-    bad = client.post("/api/v1/criteria/validate", {"yaml": yaml_of().replace("status: partial", "status: x")},
-                      content_type="application/json", HTTP_ACCEPT_LANGUAGE="en", **bearer(officer_a)).json()
+    bad = client.post(
+        "/api/v1/criteria/validate",
+        {"yaml": yaml_of().replace("status: partial", "status: x")},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **bearer(officer_a),
+    ).json()
     [problem] = bad["problems"]
     assert not bad["valid"] and problem["path"] == "status" and problem["line"] == 11
     assert problem["message"] == problem["message_en"]
-    assert client.post("/api/v1/criteria/validate", {}, content_type="application/json",
-                       **bearer(officer_a)).status_code == 422
+    assert (
+        client.post("/api/v1/criteria/validate", {}, content_type="application/json", **bearer(officer_a)).status_code
+        == 422
+    )
 
 
 def test_another_province_gets_404_everywhere(client, province_officer_b, officer_a, own_set):
@@ -105,8 +129,12 @@ def test_another_province_gets_404_everywhere(client, province_officer_b, office
         assert client.get(f"/api/v1/criteria/{own_set.pk}/yaml", **headers).status_code == 404
         assert client.get(f"/api/v1/criteria/{own_set.pk}/score", **headers).status_code == 404
         answers = {i.code: "9" for i in own_set.definition.indicators}
-        assert client.post(f"/api/v1/criteria/{own_set.pk}/score", {"answers": answers},
-                           content_type="application/json", **headers).status_code == 404
+        assert (
+            client.post(
+                f"/api/v1/criteria/{own_set.pk}/score", {"answers": answers}, content_type="application/json", **headers
+            ).status_code
+            == 404
+        )
 
 
 def test_anonymous_is_refused(client, published):

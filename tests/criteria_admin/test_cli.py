@@ -18,8 +18,18 @@ REPO = Path(__file__).resolve().parents[2]
 NO_DATABASE = "postgres://nobody@127.0.0.1:1/none"
 
 SHEET = {
-    "answers": {"CS1": "10", "CS2": "9", "CS3": "9", "CS4": "9", "CS5": "4.5", "CS6": "9", "CS7": "9", "CS8": "9",
-                "CS9": "9", "CS10": "9"},
+    "answers": {
+        "CS1": "10",
+        "CS2": "9",
+        "CS3": "9",
+        "CS4": "9",
+        "CS5": "4.5",
+        "CS6": "9",
+        "CS7": "9",
+        "CS8": "9",
+        "CS9": "9",
+        "CS10": "9",
+    },
     "facts": {},
     "area_class": "normal",
     "group": "farmers",
@@ -29,8 +39,9 @@ SHEET = {
 def run(*args, database_url=NO_DATABASE):
     """The command in a fresh process whose database cannot be reached."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": database_url}
-    return subprocess.run([sys.executable, "manage.py", "criteria", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", "criteria", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_validate_a_shipped_file_without_a_database():
@@ -41,8 +52,10 @@ def test_validate_a_shipped_file_without_a_database():
 
 def test_validate_lists_every_problem_and_exits_1(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(yaml_of().replace("status: partial", "status: draft").replace("max_points: 10", "max_points: -1", 1),
-                   encoding="utf-8")
+    bad.write_text(
+        yaml_of().replace("status: partial", "status: draft").replace("max_points: 10", "max_points: -1", 1),
+        encoding="utf-8",
+    )
     done = run("validate", "--language", "en", str(bad))
     assert done.returncode == 1
     lines = done.stdout.strip().splitlines()
@@ -79,8 +92,15 @@ def test_score_from_the_shipped_files_when_the_database_is_unreachable(tmp_path)
 def test_score_options_override_the_sheet(tmp_path):
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({**SHEET["answers"], "CS5": 5}), encoding="utf-8")  # bare answers
-    done = run("score", str(SHIPPED_SETS_DIR / "citizen-677-2022.yaml"), str(answers), "--area-class",
-               "disadvantaged", "--group", "workers")
+    done = run(
+        "score",
+        str(SHIPPED_SETS_DIR / "citizen-677-2022.yaml"),
+        str(answers),
+        "--area-class",
+        "disadvantaged",
+        "--group",
+        "workers",
+    )
     result = json.loads(done.stdout)
     assert (result["area_class"], result["group"], result["pass_mark"]) == ("disadvantaged", "workers", "70")
     assert result["achieved"] is True
@@ -91,8 +111,16 @@ def test_score_with_facts_file(tmp_path):
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({i.code: True for i in unit.indicators}), encoding="utf-8")
     facts = tmp_path / "facts.json"
-    facts.write_text(json.dumps({"members_citizen_share": 0.95, "learners_citizen_share": 0.96,
-                                 "is_provincial_educational_institution": False}), encoding="utf-8")
+    facts.write_text(
+        json.dumps(
+            {
+                "members_citizen_share": 0.95,
+                "learners_citizen_share": 0.96,
+                "is_provincial_educational_institution": False,
+            }
+        ),
+        encoding="utf-8",
+    )
     done = run("score", "unit-tt24-2023", str(answers), "--facts", str(facts))
     assert json.loads(done.stdout)["classification"] == "level_2", done.stderr
 

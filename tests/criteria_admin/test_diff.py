@@ -56,9 +56,16 @@ def test_points_floor_text_and_hints_of_an_indicator():
 def test_added_and_removed_indicators_change_the_maximum_total():
     def edit(data):
         first = data["criteria"][0]
-        first["indicators"] = [*first["indicators"][1:], {
-            "code": "CS99", "text_vi": "Mới", "text_en": "New", "max_points": Decimal(10), "tag": "I",
-        }]
+        first["indicators"] = [
+            *first["indicators"][1:],
+            {
+                "code": "CS99",
+                "text_vi": "Mới",
+                "text_en": "New",
+                "max_points": Decimal(10),
+                "tag": "I",
+            },
+        ]
 
     changes = changed(SHIPPED["citizen-677-2022"], variant("citizen-677-2022", edit))
     assert ("indicators", "CS99", "added") in changes and ("indicators", "CS1", "removed") in changes

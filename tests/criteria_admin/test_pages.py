@@ -19,12 +19,22 @@ pytestmark = pytest.mark.django_db
 def own_sets(small_map, published):
     province = small_map["province"]
     v1 = store("citizen-hung-yen", 1, province=province, name_vi="Bộ tiêu chí riêng Hưng Yên")
-    v2 = store("citizen-hung-yen", 2, province=province, name_vi="Bộ tiêu chí riêng Hưng Yên",
-               scoring={"method": "points", "pass_marks": [
-                   {"area_class": "normal", "min": 75, "tag": "I"},
-                   {"area_class": "disadvantaged", "min": 65, "tag": "I"}],
-                   "area_rules": loader.load_file(loader.SHIPPED_SETS_DIR / "citizen-677-2022.yaml")
-                   .model_dump(mode="python")["scoring"]["area_rules"]})
+    v2 = store(
+        "citizen-hung-yen",
+        2,
+        province=province,
+        name_vi="Bộ tiêu chí riêng Hưng Yên",
+        scoring={
+            "method": "points",
+            "pass_marks": [
+                {"area_class": "normal", "min": 75, "tag": "I"},
+                {"area_class": "disadvantaged", "min": 65, "tag": "I"},
+            ],
+            "area_rules": loader.load_file(loader.SHIPPED_SETS_DIR / "citizen-677-2022.yaml").model_dump(mode="python")[
+                "scoring"
+            ]["area_rules"],
+        },
+    )
     return v1, v2
 
 
@@ -39,8 +49,9 @@ def test_list_groups_versions_and_filters(client, province_officer, own_sets, pu
     html = page(client, "criteria:set_list")
     assert html.count("citizen-hung-yen") == 1 and ">v1<" in html and ">v2<" in html
     assert "Nhập, công bố bộ tiêu chí" in html
-    titles = [latest.code for latest, _older in
-              client.get(reverse("criteria:set_list") + "?title=unit").context["groups"]]
+    titles = [
+        latest.code for latest, _older in client.get(reverse("criteria:set_list") + "?title=unit").context["groups"]
+    ]
     assert set(titles) == {"unit-tt22-2020", "unit-tt24-2023", "unit-commune-448-2015", "unit-commune-provisional-2021"}
     partial = client.get(reverse("criteria:set_list") + "?status=provisional").context["groups"]
     assert {latest.status for latest, _older in partial} == {"provisional"}
@@ -156,8 +167,11 @@ def test_another_provinces_officer_gets_404_on_every_page(client, province_offic
     client.force_login(province_officer_b)
     for user in (province_officer_b,):
         for name, args in [
-            ("criteria:set_detail", [v1.pk]), ("criteria:sheet", [v1.pk]), ("criteria:export_yaml", [v1.pk]),
-            ("criteria:export_xlsx", [v1.pk]), ("criteria:diff", [v1.pk, v2.pk]),
+            ("criteria:set_detail", [v1.pk]),
+            ("criteria:sheet", [v1.pk]),
+            ("criteria:export_yaml", [v1.pk]),
+            ("criteria:export_xlsx", [v1.pk]),
+            ("criteria:diff", [v1.pk, v2.pk]),
             ("criteria:diff", [national.pk, v2.pk]),
             ("audit:history", ["criteria.criteriasetversion", v1.pk]),
         ]:
@@ -178,5 +192,7 @@ def test_demo_step_publishes_shipped_and_provincial_sets_once(small_map, provinc
         criteria_step(context, log=lambda _message: None)
     versions = CriteriaSetVersion.objects.filter(code=DEMO_PROVINCIAL_SET).order_by("version")
     assert [(v.version, v.province, v.published_by) for v in versions] == [
-        (1, small_map["province"], province_officer), (2, small_map["province"], province_officer)]
+        (1, small_map["province"], province_officer),
+        (2, small_map["province"], province_officer),
+    ]
     assert CriteriaSetVersion.objects.filter(province=None).count() == len(loader.shipped_set_paths())

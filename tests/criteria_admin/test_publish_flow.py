@@ -134,8 +134,11 @@ def test_a_code_of_another_territory_or_title_is_refused(client, province_office
     target = str(small_map["province"].pk)
     [taken] = check(client, yaml_of(code="citizen-cao-nguyen", version=2), target=target).context["candidate"].problems
     assert taken.kind == "code_taken" and "Cao Nguyên" not in taken.message_vi  # whose it is stays hidden
-    [national] = check(client, yaml_of(code="citizen-677-2022", version=2, name_vi="x"),
-                       target=target).context["candidate"].problems
+    [national] = (
+        check(client, yaml_of(code="citizen-677-2022", version=2, name_vi="x"), target=target)
+        .context["candidate"]
+        .problems
+    )
     assert national.kind == "code_taken"
 
 
@@ -231,14 +234,21 @@ def test_malformed_workbook_points_at_sheet_row_and_column(client, central_admin
     assert CriteriaSetVersion.objects.count() == before
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"%PDF-1.7\n\x00\x01", "không phải văn bản YAML"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "tệp Excel cũ"),
-    (b"PK\x03\x04not really a zip", "bị hỏng"),
-    (b"   \n", "rỗng"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"%PDF-1.7\n\x00\x01", "không phải văn bản YAML"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "tệp Excel cũ"),
+        (b"PK\x03\x04not really a zip", "bị hỏng"),
+        (b"   \n", "rỗng"),
+    ],
+)
 def test_files_that_are_neither_yaml_nor_xlsx_are_refused_by_content(
-    client, central_admin, published, content, message,
+    client,
+    central_admin,
+    published,
+    content,
+    message,
 ):
     client.force_login(central_admin)
     response = check(client, content, name="looks-fine.yaml")

@@ -20,13 +20,23 @@ DAY = datetime.date(2025, 9, 1)
 def use(version, unit):
     """An assessment scored on `version`: the minimum rows the foreign keys need."""
     campaign = Campaign.objects.create(
-        year=2025, title=Title.CITIZEN, registration_opens=datetime.date(2025, 1, 1),
-        registration_closes=datetime.date(2025, 3, 1), self_assessment_deadline=datetime.date(2025, 10, 1),
-        review_deadline=datetime.date(2025, 11, 1), recognition_deadline=datetime.date(2025, 12, 1),
+        year=2025,
+        title=Title.CITIZEN,
+        registration_opens=datetime.date(2025, 1, 1),
+        registration_closes=datetime.date(2025, 3, 1),
+        self_assessment_deadline=datetime.date(2025, 10, 1),
+        review_deadline=datetime.date(2025, 11, 1),
+        recognition_deadline=datetime.date(2025, 12, 1),
     )
     person = Person.objects.create(full_name="Nguyễn Văn An", sex="male", birth_year=1980, unit=unit)
-    return Assessment.objects.create(campaign=campaign, title=Title.CITIZEN, subject_kind=SubjectKind.PERSON,
-                                     person=person, unit=unit, criteria_set=version)
+    return Assessment.objects.create(
+        campaign=campaign,
+        title=Title.CITIZEN,
+        subject_kind=SubjectKind.PERSON,
+        person=person,
+        unit=unit,
+        criteria_set=version,
+    )
 
 
 def test_a_used_version_refuses_any_change_to_its_content(small_map, published):
@@ -86,14 +96,22 @@ def test_province_set_is_picked_over_the_national_default(small_map, province_b,
     assert list(CriteriaSetVersion.objects.applicable(Title.CITIZEN, small_map["province"], before)) == [national]
     # A province set for another title does not displace this title's national set.
     assert national.title == Title.CITIZEN
-    assert CriteriaSetVersion.objects.applicable(Title.FAMILY, small_map["province"], DAY).filter(
-        province__isnull=True).exists()
+    assert (
+        CriteriaSetVersion.objects.applicable(Title.FAMILY, small_map["province"], DAY)
+        .filter(province__isnull=True)
+        .exists()
+    )
 
 
 def test_a_later_version_of_a_code_replaces_the_earlier_from_its_start(small_map, published):
     v1 = store("citizen-hung-yen", 1, province=small_map["province"])
-    v2 = store("citizen-hung-yen", 2, province=small_map["province"], effective_from=datetime.date(2026, 1, 1),
-               name_vi="Phiên bản 2")
+    v2 = store(
+        "citizen-hung-yen",
+        2,
+        province=small_map["province"],
+        effective_from=datetime.date(2026, 1, 1),
+        name_vi="Phiên bản 2",
+    )
     province = small_map["province"]
     assert list(CriteriaSetVersion.objects.applicable(Title.CITIZEN, province, DAY)) == [v1]
     assert list(CriteriaSetVersion.objects.applicable(Title.CITIZEN, province, datetime.date(2026, 3, 1))) == [v2]
@@ -105,4 +123,5 @@ def test_a_closed_province_set_hands_back_to_the_national_one(small_map, publish
     store("citizen-hung-yen", 1, province=small_map["province"], effective_to=datetime.date(2025, 12, 31))
     later = datetime.date(2026, 2, 1)
     assert list(CriteriaSetVersion.objects.applicable(Title.CITIZEN, small_map["province"], later)) == [
-        published["citizen-677-2022"]]
+        published["citizen-677-2022"]
+    ]

@@ -26,7 +26,7 @@ BILLION_LAUGHS = (
     'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
     + "".join(
         f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
-        for previous, name in zip("abcdef", "bcdefg")
+        for previous, name in zip("abcdef", "bcdefg", strict=True)
     )
     + "h: [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
 )
@@ -86,10 +86,17 @@ def test_api_validate_answers_the_bomb_and_control_characters_as_problems(client
     from hoctap.accounts.models import ApiToken
 
     _, token = ApiToken.issue(officer_a, "test")
-    for text, kind in ((BILLION_LAUGHS, "yaml_alias"), ("title: a\x07b\n", "yaml_syntax"),
-                       (yaml_of() + "#" * loader.MAX_BYTES, "too_large")):
-        response = client.post("/api/v1/criteria/validate", {"yaml": text}, content_type="application/json",
-                               HTTP_AUTHORIZATION=f"Bearer {token}")
+    for text, kind in (
+        (BILLION_LAUGHS, "yaml_alias"),
+        ("title: a\x07b\n", "yaml_syntax"),
+        (yaml_of() + "#" * loader.MAX_BYTES, "too_large"),
+    ):
+        response = client.post(
+            "/api/v1/criteria/validate",
+            {"yaml": text},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
         assert response.status_code == 200, text[:40]
         body = response.json()
         assert not body["valid"] and [p["kind"] for p in body["problems"]] == [kind]
@@ -98,7 +105,7 @@ def test_api_validate_answers_the_bomb_and_control_characters_as_problems(client
 @pytest.mark.django_db
 def test_upload_page_reports_the_bomb_and_stores_nothing(client, central_admin, published):
     client.force_login(central_admin)
-    for content in (BILLION_LAUGHS, "title: a\x1bb\n".encode()):
+    for content in (BILLION_LAUGHS, b"title: a\x1bb\n"):
         report = client.post(reverse("criteria:import"), {"file": upload(content), "target": "national"})
         assert report.status_code == 200
         assert not report.context["candidate"].is_valid and report.context["publish_form"] is None
@@ -107,9 +114,19 @@ def test_upload_page_reports_the_bomb_and_stores_nothing(client, central_admin, 
 def test_command_line_validate_refuses_the_bomb_quickly(tmp_path):
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(BILLION_LAUGHS, encoding="utf-8")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}
-    done = subprocess.run([sys.executable, "manage.py", "criteria", "validate", "--language", "en", str(bomb)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "criteria", "validate", "--language", "en", str(bomb)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert "anchors or aliases" in done.stdout
 

@@ -53,7 +53,8 @@ def answers_worth(assessment, total):
     ceiling = sum(Decimal(i.max_points) for i in definition.indicators if i.kind != "pass_fail") or Decimal(100)
     ratio = Decimal(total) / ceiling
     return {
-        i.code: True if i.kind == "pass_fail"
+        i.code: True
+        if i.kind == "pass_fail"
         else format(((Decimal(i.max_points) * ratio) * 2).quantize(Decimal(1), rounding=ROUND_DOWN) / 2, "f")
         for i in definition.indicators
     }
@@ -107,9 +108,14 @@ class Season:
         proposed = [a for a in proposed if a is not None]
         if not proposed:
             return
-        decision = issue_decision(self.scopes[approver], proposed[0].campaign, proposed,
-                                  issuer=issuer or self.c["commune"], issued_on=min_today(self.year),
-                                  signer_name=self.users[approver].full_name)
+        decision = issue_decision(
+            self.scopes[approver],
+            proposed[0].campaign,
+            proposed,
+            issuer=issuer or self.c["commune"],
+            issued_on=min_today(self.year),
+            signer_name=self.users[approver].full_name,
+        )
         issue_certificates(self.scopes[approver], decision)
 
     def play(self, title, subjects_and_totals, **recognising):
@@ -162,12 +168,17 @@ def test_a_mountain_communes_year_in_the_seasons_order(commune):
     # not. Hà Thị Hoa, Vàng Thị Dợ and Triệu Văn Lâm did not register.
     dinh_1, dinh_2 = person(h["BL-04"], "Thào A Dình"), person(h["BL-05"], "Thào A Dình")
     citizens = [
-        (person(h["BL-01"], "Nông Văn Dền"), 85), (person(h["BL-01"], "Hoàng Thị Mai"), 85),
+        (person(h["BL-01"], "Nông Văn Dền"), 85),
+        (person(h["BL-01"], "Hoàng Thị Mai"), 85),
         (person(h["BL-02"], "Nông Văn Tương"), 90),
-        (person(h["BL-03"], "Nông Văn Pản"), 85), (person(h["BL-03"], "Lý Thị Sao"), 80),
-        (dinh_1, 85), (person(h["BL-04"], "Lầu Thị Mai"), 75), (dinh_2, 90),
+        (person(h["BL-03"], "Nông Văn Pản"), 85),
+        (person(h["BL-03"], "Lý Thị Sao"), 80),
+        (dinh_1, 85),
+        (person(h["BL-04"], "Lầu Thị Mai"), 75),
+        (dinh_2, 90),
         (person(h["BL-06"], "Bàn Thị Mảy"), 60),
-        (person(h["BL-07"], "Đặng Văn Sinh"), 85), (person(h["BL-07"], "Triệu Thị Dung"), 85),
+        (person(h["BL-07"], "Đặng Văn Sinh"), 85),
+        (person(h["BL-07"], "Triệu Thị Dung"), 85),
     ]
     season.play(Title.CITIZEN, citizens[:-2] + citizens[-2:])
     season.play(Title.CITIZEN, [(member, 90) for member in commune["staff"]])
@@ -190,7 +201,12 @@ def test_a_mountain_communes_year_in_the_seasons_order(commune):
     # who-counts data counts its people from 15 instead, and it is recognised.
     elderly = by_code["BL-03"]
     assert elderly.state == State.CERTIFIED, elderly.return_reason
-    assert elderly.review_result["counted"]["adults_citizen_share"] == {"held": 2, "whole": 2, "pending": 0, "fallback": True}
+    assert elderly.review_result["counted"]["adults_citizen_share"] == {
+        "held": 2,
+        "whole": 2,
+        "pending": 0,
+        "fallback": True,
+    }
 
     # 3. Clans: the share of the clan's households holding the family title (at least 70 %).
     clans = season.play(Title.CLAN, [(clan, 95)])
@@ -241,8 +257,11 @@ def test_a_mountain_communes_year_in_the_seasons_order(commune):
     # what the certificates say.
     out = io.StringIO()
     call_command("stats", "verify", "--year", str(year), stdout=out)
-    certified = Certificate.objects.filter(assessment__campaign__year=year, assessment__state=State.CERTIFIED,
-                                           assessment__unit__path__startswith=place.path)
+    certified = Certificate.objects.filter(
+        assessment__campaign__year=year,
+        assessment__state=State.CERTIFIED,
+        assessment__unit__path__startswith=place.path,
+    )
     for title in Title.values:
         said = certified.filter(assessment__title=title).count()
         counted = Tally.objects.filter(unit=place, year=year, title=title, classification="").first()

@@ -35,18 +35,36 @@ def fund(small_map):
 
 
 def receipt(**row):
-    return {"commune_code": "12001", "fund_name": "Quỹ khuyến học xã An Lạc", "kind": "Thu", "date": DAY,
-            "amount": "2.000.000", "party": "Công ty May Hưng Long", **row}
+    return {
+        "commune_code": "12001",
+        "fund_name": "Quỹ khuyến học xã An Lạc",
+        "kind": "Thu",
+        "date": DAY,
+        "amount": "2.000.000",
+        "party": "Công ty May Hưng Long",
+        **row,
+    }
 
 
 def payment(**row):
-    return {**receipt(), "kind": "Chi", "amount": "500.000", "party": "Em Lê Thu Trang", "purpose": "Học bổng",
-            "reason": "Học sinh nghèo vượt khó", "decision": "05/QĐ-HKH", **row}
+    return {
+        **receipt(),
+        "kind": "Chi",
+        "amount": "500.000",
+        "party": "Em Lê Thu Trang",
+        "purpose": "Học bổng",
+        "reason": "Học sinh nghèo vượt khó",
+        "decision": "05/QĐ-HKH",
+        **row,
+    }
 
 
 def test_a_good_ledger_is_written_once_and_a_second_upload_records_nothing(fund, officer_a):
-    rows = [payment(date=DAY + datetime.timedelta(days=1)), receipt(), receipt(amount=1_000_000, in_kind="x",
-                                                                               goods="50 bộ sách", party="Hội Cựu giáo chức")]
+    rows = [
+        payment(date=DAY + datetime.timedelta(days=1)),
+        receipt(),
+        receipt(amount=1_000_000, in_kind="x", goods="50 bộ sách", party="Hội Cựu giáo chức"),
+    ]
     scope = Scope(officer_a)
     checked = check_file(sheet_file(FUND_ENTRIES, rows), FUND_ENTRIES, scope=scope, actor=officer_a)
     assert checked.ok, checked.errors
@@ -62,20 +80,28 @@ def test_a_good_ledger_is_written_once_and_a_second_upload_records_nothing(fund,
 def test_every_bad_cell_is_named_and_nothing_is_written(fund, officer_a, small_map):
     Fund.objects.create(unit=small_map["commune_b"], name="Quỹ xã Bình Minh")
     rows = [
-        receipt(),                                                            # 2 fine
-        receipt(amount="1,5 triệu"),                                          # 3 amount
-        payment(purpose=None, reason=None),                                   # 4 purpose and reason
-        receipt(fund_name="Quỹ không có"),                                    # 5 no such fund
-        receipt(commune_code="12002", fund_name="Quỹ xã Bình Minh"),          # 6 outside the scope
-        receipt(date=datetime.date(2099, 1, 1)),                              # 7 future
-        receipt(),                                                            # 8 same as row 2
-        payment(amount="9.000.000", date=DAY + datetime.timedelta(days=3)),   # 9 fund below zero
+        receipt(),  # 2 fine
+        receipt(amount="1,5 triệu"),  # 3 amount
+        payment(purpose=None, reason=None),  # 4 purpose and reason
+        receipt(fund_name="Quỹ không có"),  # 5 no such fund
+        receipt(commune_code="12002", fund_name="Quỹ xã Bình Minh"),  # 6 outside the scope
+        receipt(date=datetime.date(2099, 1, 1)),  # 7 future
+        receipt(),  # 8 same as row 2
+        payment(amount="9.000.000", date=DAY + datetime.timedelta(days=3)),  # 9 fund below zero
     ]
     result = import_file(sheet_file(FUND_ENTRIES, rows), FUND_ENTRIES, scope=Scope(officer_a), actor=officer_a)
     assert not result.committed
     found = {(e["row"], e["header"]) for e in result.errors}
-    assert found == {(3, "Số tiền (đồng)"), (4, "Mục đích chi"), (4, "Lý do"), (5, "Tên quỹ"), (6, "Mã xã, phường"),
-                     (7, "Ngày"), (8, "Người nộp hoặc người nhận"), (9, "Số tiền (đồng)")}, result.errors
+    assert found == {
+        (3, "Số tiền (đồng)"),
+        (4, "Mục đích chi"),
+        (4, "Lý do"),
+        (5, "Tên quỹ"),
+        (6, "Mã xã, phường"),
+        (7, "Ngày"),
+        (8, "Người nộp hoặc người nhận"),
+        (9, "Số tiền (đồng)"),
+    }, result.errors
     below = next(e for e in result.errors if e["row"] == 9)
     assert "quỹ âm 7.000.000 đ" in below["reason"]
     assert FundEntry.objects.count() == 0

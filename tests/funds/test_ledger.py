@@ -2,6 +2,7 @@
 database), figures rolled up, audited entries."""
 
 import datetime
+from itertools import pairwise
 
 import pytest
 from auditlog.models import LogEntry
@@ -32,13 +33,23 @@ def scope_a(officer_a):
 
 
 def receipt(scope, fund, amount, day=DAY, **extra):
-    return services.record(scope, fund, kind=EntryKind.RECEIPT, date=day, amount=amount, party="Ông Nguyễn Văn Hảo",
-                           **extra)
+    return services.record(
+        scope, fund, kind=EntryKind.RECEIPT, date=day, amount=amount, party="Ông Nguyễn Văn Hảo", **extra
+    )
 
 
 def payment(scope, fund, amount, day=DAY, **extra):
-    return services.record(scope, fund, kind=EntryKind.PAYMENT, date=day, amount=amount, party="Em Lê Thu Trang",
-                           purpose="scholarship", reason="Học sinh giỏi cấp tỉnh", **extra)
+    return services.record(
+        scope,
+        fund,
+        kind=EntryKind.PAYMENT,
+        date=day,
+        amount=amount,
+        party="Em Lê Thu Trang",
+        purpose="scholarship",
+        reason="Học sinh giỏi cấp tỉnh",
+        **extra,
+    )
 
 
 def test_money_is_shown_with_vietnamese_grouping_and_parsed_exactly():
@@ -60,7 +71,12 @@ def test_receipts_payments_and_balances_per_year(fund, scope_a):
     payment(scope_a, fund, 1500000, datetime.date(2024, 9, 5))
     receipt(scope_a, fund, 2000000, datetime.date(2025, 2, 1), in_kind=True, goods="40 bộ sách giáo khoa")
     lines = {line.year: line for line in services.balances(fund, until=2026)}
-    assert (lines[2024].opening, lines[2024].received, lines[2024].paid, lines[2024].closing) == (0, 5000000, 1500000, 3500000)
+    assert (lines[2024].opening, lines[2024].received, lines[2024].paid, lines[2024].closing) == (
+        0,
+        5000000,
+        1500000,
+        3500000,
+    )
     assert lines[2025].opening == 3500000 and lines[2025].closing == 5500000
     assert lines[2026].opening == lines[2026].closing == 5500000
     assert services.balance(fund) == 5500000
@@ -152,11 +168,22 @@ def test_figures_roll_up_to_the_province(small_map, scope_a, officer_b):
     paid = payment(scope_a, fund_a, 500000, datetime.date(2025, 2, 10))
     services.reverse(scope_a, paid, reason="Trùng", date=datetime.date(2025, 2, 11))
     receipt(scope_b, fund_b, 700000, datetime.date(2025, 4, 1))
-    payment(scope_b, fund_b, 200000, datetime.date(2025, 4, 2), )
+    payment(
+        scope_b,
+        fund_b,
+        200000,
+        datetime.date(2025, 4, 2),
+    )
 
     province = services.figures(small_map["province"], 2025)
-    assert province.total.as_dict() == {"mobilised": 700000, "paid": 1200000, "beneficiaries": 2,
-                                        "scholarships": 1200000, "balance": 2500000, "funds": 2}
+    assert province.total.as_dict() == {
+        "mobilised": 700000,
+        "paid": 1200000,
+        "beneficiaries": 2,
+        "scholarships": 1200000,
+        "balance": 2500000,
+        "funds": 2,
+    }
     by_child = {unit.pk: totals for unit, totals in province.children}
     assert by_child[small_map["commune_a"].pk].balance == 2000000
     assert by_child[small_map["commune_b"].pk].beneficiaries == 1
@@ -211,10 +238,10 @@ def build_machine(small_map, officer):
         @invariant()
         def books_tie(self):
             province_balance = 0
-            for fund, expected in zip(self.funds, self.expected):
+            for fund, expected in zip(self.funds, self.expected, strict=True):
                 lines = services.balances(fund, until=2025)
                 assert services.balance(fund) == expected == lines[-1].closing
-                for before, after in zip(lines, lines[1:]):
+                for before, after in pairwise(lines):
                     assert before.closing == after.opening and before.closing >= 0
                 assert sum(line.received - line.paid for line in lines) == expected
                 province_balance += expected
@@ -226,7 +253,9 @@ def build_machine(small_map, officer):
 def test_a_fund_always_ties_after_random_receipts_payments_and_reversals(small_map, officer_a):
     machine = build_machine(small_map, officer_a)
     machine.TestCase.settings = settings(
-        max_examples=25, stateful_step_count=15, deadline=None,
+        max_examples=25,
+        stateful_step_count=15,
+        deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     machine.TestCase().runTest()

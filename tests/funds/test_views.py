@@ -13,22 +13,34 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_officer_opens_a_fund_records_and_corrects(client_a, small_map):
-    response = client_a.post(reverse("funds:create"), {"unit": small_map["commune_a"].pk, "owner_kind": "commune",
-                                                        "name": "Quỹ khuyến học xã An Lạc"})
+    response = client_a.post(
+        reverse("funds:create"),
+        {"unit": small_map["commune_a"].pk, "owner_kind": "commune", "name": "Quỹ khuyến học xã An Lạc"},
+    )
     fund = Fund.objects.get()
     assert response.url == reverse("funds:detail", args=[fund.pk])
     day = timezone.localdate().replace(month=1, day=2).isoformat()
-    client_a.post(reverse("funds:receipt", args=[fund.pk]), {"date": day, "amount": "1.250.000",
-                                                              "party": "Công ty May Hưng Long"})
+    client_a.post(
+        reverse("funds:receipt", args=[fund.pk]), {"date": day, "amount": "1.250.000", "party": "Công ty May Hưng Long"}
+    )
     page = client_a.get(reverse("funds:detail", args=[fund.pk])).content.decode()
     assert "1.250.000 đ" in page and "Công ty May Hưng Long" in page
 
-    refused = client_a.post(reverse("funds:payment", args=[fund.pk]), {
-        "date": day, "amount": "2.000.000", "party": "Em Lê Thu Trang", "purpose": "scholarship",
-        "reason": "Học sinh nghèo vượt khó"}).content.decode()
+    refused = client_a.post(
+        reverse("funds:payment", args=[fund.pk]),
+        {
+            "date": day,
+            "amount": "2.000.000",
+            "party": "Em Lê Thu Trang",
+            "purpose": "scholarship",
+            "reason": "Học sinh nghèo vượt khó",
+        },
+    ).content.decode()
     assert "Quỹ không đủ" in refused and "Ghi khoản thu trước" in refused
-    bad = client_a.post(reverse("funds:payment", args=[fund.pk]), {
-        "date": day, "amount": "1,5 triệu", "party": "", "purpose": "", "reason": ""}).content.decode()
+    bad = client_a.post(
+        reverse("funds:payment", args=[fund.pk]),
+        {"date": day, "amount": "1,5 triệu", "party": "", "purpose": "", "reason": ""},
+    ).content.decode()
     assert "Nhập số tiền bằng đồng" in bad and "Ghi tên người nộp" in bad and "Chọn mục đích chi" in bad
     assert fund.entries.count() == 1
 

@@ -21,8 +21,12 @@ pytestmark = pytest.mark.django_db
 
 # -- sampling, pure ------------------------------------------------------------------------------
 
-@given(st.sets(st.integers(min_value=1, max_value=10_000), max_size=300), st.integers(min_value=0, max_value=400),
-       st.integers(min_value=0, max_value=2**63 - 1))
+
+@given(
+    st.sets(st.integers(min_value=1, max_value=10_000), max_size=300),
+    st.integers(min_value=0, max_value=400),
+    st.integers(min_value=0, max_value=2**63 - 1),
+)
 def test_a_seed_always_draws_the_same_sample_from_the_population(ids, k, seed):
     ordered = sorted(ids)
     sample = sampling.draw(ids, k, seed)
@@ -43,6 +47,7 @@ def test_sample_size_by_number_or_share():
 
 # -- planning ------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def third_commune(small_map):
     commune = make_unit("commune", "12003", "Xã Cẩm Giàng", small_map["province"])
@@ -61,15 +66,22 @@ def recognised(small_map, officer_a, officer_b, third_commune):
 
 
 def _plan(officer, small_map, communes, **extra):
-    fields = {"province": small_map["province"], "year": 2025, "communes": communes, "name": "Kiểm tra năm 2025",
-              "actor": officer, **extra}
+    fields = {
+        "province": small_map["province"],
+        "year": 2025,
+        "communes": communes,
+        "name": "Kiểm tra năm 2025",
+        "actor": officer,
+        **extra,
+    }
     if "sample_size" not in extra and "sample_percent" not in extra:
         fields["sample_size"] = 5
     return services.plan(Scope(officer), **fields)
 
 
-def test_the_sample_is_reproducible_and_stays_in_the_chosen_communes(recognised, small_map, province_officer,
-                                                                      third_commune):
+def test_the_sample_is_reproducible_and_stays_in_the_chosen_communes(
+    recognised, small_map, province_officer, third_commune
+):
     commune_c = third_commune[0]
     chosen = [small_map["commune_a"], commune_c]
     inspection = _plan(province_officer, small_map, chosen, seed=20251126)
@@ -115,6 +127,7 @@ def test_planning_is_validated_and_belongs_to_the_province(recognised, small_map
 
 # -- re-scoring and follow-up ---------------------------------------------------------------------
 
+
 @pytest.fixture
 def inspection(recognised, small_map, province_officer):
     return _plan(province_officer, small_map, [small_map["commune_a"], small_map["commune_b"]], sample_size=10, seed=1)
@@ -123,7 +136,9 @@ def inspection(recognised, small_map, province_officer):
 def test_rescoring_uses_the_same_criteria_and_records_agreement(inspection, province_officer):
     finding = inspection.findings.select_related("assessment__criteria_set").first()
     answers = services.starting_answers(finding)
-    finding = services.rescore(Scope(province_officer), finding, answers=answers, verdict="agree", actor=province_officer)
+    finding = services.rescore(
+        Scope(province_officer), finding, answers=answers, verdict="agree", actor=province_officer
+    )
     assert finding.matches_recorded is True
     assert finding.result["criteria_set_code"] == finding.assessment.criteria_set.code
     low = {code: (False if value is True else "0") for code, value in answers.items()}
@@ -131,9 +146,15 @@ def test_rescoring_uses_the_same_criteria_and_records_agreement(inspection, prov
     with pytest.raises(ValidationError) as error:
         services.rescore(Scope(province_officer), other, answers=low, verdict="disagree", actor=province_officer)
     assert "reasons" in error.value.message_dict
-    other = services.rescore(Scope(province_officer), other, answers=low, verdict="disagree",
-                             reasons="Không có minh chứng tham gia lớp học.", recommendation="revoke",
-                             actor=province_officer)
+    other = services.rescore(
+        Scope(province_officer),
+        other,
+        answers=low,
+        verdict="disagree",
+        reasons="Không có minh chứng tham gia lớp học.",
+        recommendation="revoke",
+        actor=province_officer,
+    )
     assert other.matches_recorded is False and other.result["achieved"] is False
     with pytest.raises(ValidationError) as error:
         services.rescore(Scope(province_officer), other, answers={"NOPE": 3}, verdict="agree", actor=province_officer)
@@ -142,22 +163,30 @@ def test_rescoring_uses_the_same_criteria_and_records_agreement(inspection, prov
 
 def test_a_disagreement_leads_to_revocation_through_the_workflow(inspection, small_map, province_officer):
     finding = inspection.findings.filter(commune=small_map["commune_a"]).first()
-    finding = services.rescore(Scope(province_officer), finding, answers=services.starting_answers(finding),
-                               verdict="disagree", reasons="Hồ sơ khống.", recommendation="revoke",
-                               actor=province_officer)
+    finding = services.rescore(
+        Scope(province_officer),
+        finding,
+        answers=services.starting_answers(finding),
+        verdict="disagree",
+        reasons="Hồ sơ khống.",
+        recommendation="revoke",
+        actor=province_officer,
+    )
     # The province inspects, but revoking belongs to the authority that recognised (the commune chairman).
     assert services.follow_up_actions(Scope(province_officer), finding) == []
     with pytest.raises(ValidationError):
-        services.follow_up(Scope(province_officer), finding, "revoke", reason="Hồ sơ khống.",
-                           revocation_reference="5/QĐ-UBND")
+        services.follow_up(
+            Scope(province_officer), finding, "revoke", reason="Hồ sơ khống.", revocation_reference="5/QĐ-UBND"
+        )
     chairman = builders.approver_for(small_map["commune_a"])
     finding = Finding.objects.get(pk=finding.pk)
     assert services.follow_up_actions(Scope(chairman), finding) == ["revoke"]
     with pytest.raises(ValidationError) as error:
         services.follow_up(Scope(chairman), finding, "revoke", reason="Hồ sơ khống.")
     assert "revocation_reference" in error.value.message_dict
-    finding = services.follow_up(Scope(chairman), finding, "revoke", reason="Hồ sơ khống.",
-                                 revocation_reference="5/QĐ-UBND")
+    finding = services.follow_up(
+        Scope(chairman), finding, "revoke", reason="Hồ sơ khống.", revocation_reference="5/QĐ-UBND"
+    )
     finding.assessment.refresh_from_db()
     assert finding.follow_up == "revoke" and finding.assessment.state == State.REVOKED
     assert finding.assessment.state_changes.filter(action="revoke").exists()
@@ -169,8 +198,14 @@ def test_agreement_rate_per_commune_and_title(inspection, small_map, province_of
     verdicts = {}
     for index, finding in enumerate(inspection.findings.select_related("commune")):
         verdict = "disagree" if finding.commune == small_map["commune_b"] and index % 2 == 0 else "agree"
-        services.rescore(Scope(province_officer), finding, answers=services.starting_answers(finding), verdict=verdict,
-                         reasons="Thiếu minh chứng." if verdict == "disagree" else "", actor=province_officer)
+        services.rescore(
+            Scope(province_officer),
+            finding,
+            answers=services.starting_answers(finding),
+            verdict=verdict,
+            reasons="Thiếu minh chứng." if verdict == "disagree" else "",
+            actor=province_officer,
+        )
         verdicts.setdefault(finding.commune_id, []).append(verdict)
     rows, total = services.summary(inspection)
     by_commune = {row.commune.pk: row for row in rows}
@@ -187,14 +222,23 @@ def test_agreement_rate_per_commune_and_title(inspection, small_map, province_of
 def test_pages(client, inspection, small_map, province_officer, officer_a, officer_b):
     client.force_login(province_officer)
     finding = inspection.findings.filter(commune=small_map["commune_b"]).first()
-    for url in ("/inspections/", "/inspections/new/", f"/inspections/{inspection.pk}/",
-                f"/inspections/{inspection.pk}/report/", f"/inspections/findings/{finding.pk}/"):
+    for url in (
+        "/inspections/",
+        "/inspections/new/",
+        f"/inspections/{inspection.pk}/",
+        f"/inspections/{inspection.pk}/report/",
+        f"/inspections/findings/{finding.pk}/",
+    ):
         assert client.get(url).status_code == 200, url
     assert "chọn lại cho cùng mẫu" in client.get(f"/inspections/{inspection.pk}/").content.decode()
-    answers = {f"answer_{code}": "on" if value is True else value
-               for code, value in services.starting_answers(finding).items() if value is not False}
-    response = client.post(f"/inspections/findings/{finding.pk}/",
-                           {"verdict": "agree", "reasons": "", "recommendation": "", **answers})
+    answers = {
+        f"answer_{code}": "on" if value is True else value
+        for code, value in services.starting_answers(finding).items()
+        if value is not False
+    }
+    response = client.post(
+        f"/inspections/findings/{finding.pk}/", {"verdict": "agree", "reasons": "", "recommendation": "", **answers}
+    )
     assert response.status_code == 302
     assert Finding.objects.get(pk=finding.pk).verdict == Verdict.AGREE
     # The inspected commune sees the findings about it, not the province's plan or other communes.
@@ -209,8 +253,14 @@ def test_pages(client, inspection, small_map, province_officer, officer_a, offic
 def test_api(client, recognised, small_map, province_officer):
     _, token = ApiToken.issue(province_officer, "t")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}", "content_type": "application/json"}
-    payload = {"province_id": small_map["province"].pk, "year": 2025, "name": "Kiểm tra", "seed": 99,
-               "commune_ids": [small_map["commune_a"].pk], "sample_percent": "50"}
+    payload = {
+        "province_id": small_map["province"].pk,
+        "year": 2025,
+        "name": "Kiểm tra",
+        "seed": 99,
+        "commune_ids": [small_map["commune_a"].pk],
+        "sample_percent": "50",
+    }
     created = client.post("/api/v1/inspections/", json.dumps(payload), **auth)
     assert created.status_code == 201, created.content
     body = created.json()
@@ -218,8 +268,11 @@ def test_api(client, recognised, small_map, province_officer):
     bad = client.post("/api/v1/inspections/", json.dumps({**payload, "sample_size": 3}), **auth)
     assert bad.status_code == 422 and "sample_size" in bad.json()["errors"]
     finding = body["findings"][0]
-    scored = client.post(f"/api/v1/inspections/findings/{finding['id']}/score",
-                         json.dumps({"answers": {}, "verdict": "disagree"}), **auth)
+    scored = client.post(
+        f"/api/v1/inspections/findings/{finding['id']}/score",
+        json.dumps({"answers": {}, "verdict": "disagree"}),
+        **auth,
+    )
     assert scored.status_code == 422 and "reasons" in scored.json()["errors"]
     detail = client.get(f"/api/v1/inspections/{body['id']}", HTTP_AUTHORIZATION=auth["HTTP_AUTHORIZATION"])
     assert detail.json()["total"]["sampled"] == 3

@@ -31,23 +31,34 @@ def xlsx(rows):
     return buffer
 
 
-def row(name, *, commune="12001", topic="Nông nghiệp, chăn nuôi, nghề", start=datetime.date(LAST, 3, 1), end=None,
-        sessions=2, participants=40, held_by="Trạm Khuyến nông"):
+def row(
+    name,
+    *,
+    commune="12001",
+    topic="Nông nghiệp, chăn nuôi, nghề",
+    start=datetime.date(LAST, 3, 1),
+    end=None,
+    sessions=2,
+    participants=40,
+    held_by="Trạm Khuyến nông",
+):
     return [commune, topic, name, start, end, sessions, participants, held_by]
 
 
 def test_bad_rows_are_named_and_nothing_is_written(officer_a):
     future = timezone.localdate() + datetime.timedelta(days=10)
-    source = xlsx([
-        row("Kỹ thuật nuôi cá"),
-        row("Lớp xã khác", commune="12002"),
-        row("Chủ đề lạ", topic="Chiêm tinh"),
-        row("Lớp tương lai", start=future),
-        row("Kết thúc sớm", end=datetime.date(LAST, 2, 1)),
-        row("Kỹ thuật nuôi cá"),
-        row("Thiếu người", participants="bốn mươi"),
-        row("Không ai tổ chức", held_by=None),
-    ])
+    source = xlsx(
+        [
+            row("Kỹ thuật nuôi cá"),
+            row("Lớp xã khác", commune="12002"),
+            row("Chủ đề lạ", topic="Chiêm tinh"),
+            row("Lớp tương lai", start=future),
+            row("Kết thúc sớm", end=datetime.date(LAST, 2, 1)),
+            row("Kỹ thuật nuôi cá"),
+            row("Thiếu người", participants="bốn mươi"),
+            row("Không ai tổ chức", held_by=None),
+        ]
+    )
     result = engine.import_file(source, CLASSES, scope=Scope(officer_a), actor=officer_a)
     assert not result.committed
     found = {(e["row"], e["header"]): e["reason"] for e in result.errors}
@@ -64,8 +75,16 @@ def test_bad_rows_are_named_and_nothing_is_written(officer_a):
 
 
 def test_a_clean_file_is_written_whole_and_again_changes_nothing(officer_a):
-    rows = [row("Kỹ thuật nuôi cá"), row("Tin học cho người cao tuổi", topic="Kỹ năng số, tin học", sessions=None,
-                                         participants=25, end=datetime.date(LAST, 3, 20))]
+    rows = [
+        row("Kỹ thuật nuôi cá"),
+        row(
+            "Tin học cho người cao tuổi",
+            topic="Kỹ năng số, tin học",
+            sessions=None,
+            participants=25,
+            end=datetime.date(LAST, 3, 20),
+        ),
+    ]
     result = engine.import_file(xlsx(rows), CLASSES, scope=Scope(officer_a), actor=officer_a)
     assert result.committed, result.errors
     assert result.counts["class"]["create"] == 2
@@ -73,8 +92,9 @@ def test_a_clean_file_is_written_whole_and_again_changes_nothing(officer_a):
     assert (digital.sessions, digital.participants, digital.recorded_by) == (1, 25, officer_a)
     again = engine.import_file(xlsx(rows), CLASSES, scope=Scope(officer_a), actor=officer_a)
     assert again.committed and again.counts["class"] == {"create": 0, "change": 0, "unchanged": 2}
-    changed = engine.import_file(xlsx([row("kỹ thuật nuôi cá", participants=41)]), CLASSES, scope=Scope(officer_a),
-                                 actor=officer_a)
+    changed = engine.import_file(
+        xlsx([row("kỹ thuật nuôi cá", participants=41)]), CLASSES, scope=Scope(officer_a), actor=officer_a
+    )
     assert not changed.committed and "«40»" in changed.errors[0]["reason"]
     assert CentreClass.objects.count() == 2
 

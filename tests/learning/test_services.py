@@ -32,15 +32,26 @@ def test_a_class_is_recorded_and_bad_fields_are_named(small_map, scope_a, office
     record = services.record_class(scope_a, commune, user=officer_a, **a_class(datetime.date(LAST_YEAR, 3, 12)))
     assert (record.participants, record.sessions, record.recorded_by) == (45, 3, officer_a)
     future = timezone.localdate() + datetime.timedelta(days=3)
-    errors = refusal(lambda: services.record_class(scope_a, commune, **a_class(
-        future, topic="astrology", name=" ", participants="4,5", held_by="", sessions=0)))
+    errors = refusal(
+        lambda: services.record_class(
+            scope_a, commune, **a_class(future, topic="astrology", name=" ", participants="4,5", held_by="", sessions=0)
+        )
+    )
     assert set(errors) == {"topic", "name", "started_on", "participants", "held_by", "sessions"}
     assert "sau hôm nay" in errors["started_on"][0] and "số nguyên" in errors["participants"][0]
-    errors = refusal(lambda: services.record_class(scope_a, commune, **a_class(
-        datetime.date(LAST_YEAR, 3, 12), ended_on=datetime.date(LAST_YEAR, 3, 1), participants=10**7)))
+    errors = refusal(
+        lambda: services.record_class(
+            scope_a,
+            commune,
+            **a_class(datetime.date(LAST_YEAR, 3, 12), ended_on=datetime.date(LAST_YEAR, 3, 1), participants=10**7),
+        )
+    )
     assert "trước ngày bắt đầu" in errors["ended_on"][0] and "quá lớn" in errors["participants"][0]
-    errors = refusal(lambda: services.record_class(scope_a, commune, **a_class(datetime.date(LAST_YEAR, 3, 12),
-                                                                            name="Lớp\x00A", held_by="Xã\u202eA")))
+    errors = refusal(
+        lambda: services.record_class(
+            scope_a, commune, **a_class(datetime.date(LAST_YEAR, 3, 12), name="Lớp\x00A", held_by="Xã\u202eA")
+        )
+    )
     assert set(errors) == {"name", "held_by"} and "ký tự ẩn" in errors["name"][0]  # PostgreSQL never sees a NUL
     assert CentreClass.objects.count() == 1
 
@@ -60,17 +71,39 @@ def test_only_the_communes_own_officers_write(small_map, scope_a, province_offic
 
 def test_declaration_checks_bands_and_source_and_corrects_in_place(small_map, scope_a):
     commune = small_map["commune_a"]
-    errors = refusal(lambda: services.declare(scope_a, commune, **source(
-        LAST_YEAR, literate_15_35=1001, literate2_15_60=2600, declared_by="", document="", literacy_level=3,
-        document_date=None)))
-    assert set(errors) == {"literate_15_35", "literate2_15_60", "declared_by", "document", "literacy_level",
-                           "document_date"}
+    errors = refusal(
+        lambda: services.declare(
+            scope_a,
+            commune,
+            **source(
+                LAST_YEAR,
+                literate_15_35=1001,
+                literate2_15_60=2600,
+                declared_by="",
+                document="",
+                literacy_level=3,
+                document_date=None,
+            ),
+        )
+    )
+    assert set(errors) == {
+        "literate_15_35",
+        "literate2_15_60",
+        "declared_by",
+        "document",
+        "literacy_level",
+        "document_date",
+    }
     assert "1001" in errors["literate_15_35"][0] and "1000" in errors["literate_15_35"][0]
-    errors = refusal(lambda: services.declare(scope_a, commune, **source(LAST_YEAR, population_15_35=3000,
-                                                                         literate_15_35=10)))
+    errors = refusal(
+        lambda: services.declare(scope_a, commune, **source(LAST_YEAR, population_15_35=3000, literate_15_35=10))
+    )
     assert "15–60" in errors["population_15_35"][0]
-    errors = refusal(lambda: services.declare(scope_a, commune, **source(
-        LAST_YEAR, document_date=datetime.date(LAST_YEAR - 1, 12, 1))))
+    errors = refusal(
+        lambda: services.declare(
+            scope_a, commune, **source(LAST_YEAR, document_date=datetime.date(LAST_YEAR - 1, 12, 1))
+        )
+    )
     assert "document_date" in errors
     errors = refusal(lambda: services.declare(scope_a, commune, **source(timezone.localdate().year + 1)))
     assert "year" in errors
@@ -86,11 +119,15 @@ def test_figures_roll_up_with_coverage(small_map, scope_a, officer_b):
     make_unit("commune", "12003", "Xã Cát Tiên", province)
     scope_b = Scope(officer_b)
     services.record_class(scope_a, a, **a_class(datetime.date(LAST_YEAR, 3, 12)))
-    services.record_class(scope_a, a, **a_class(datetime.date(LAST_YEAR, 5, 2), topic="digital", name="Kỹ năng số",
-                                                participants=30, sessions=2))
+    services.record_class(
+        scope_a,
+        a,
+        **a_class(datetime.date(LAST_YEAR, 5, 2), topic="digital", name="Kỹ năng số", participants=30, sessions=2),
+    )
     services.record_class(scope_b, b, **a_class(datetime.date(LAST_YEAR - 1, 5, 2)))  # another year
-    services.record_week_activity(scope_b, b, date=datetime.date(LAST_YEAR, 10, 1), activity="Khai mạc Tuần lễ",
-                                  participants=120)
+    services.record_week_activity(
+        scope_b, b, date=datetime.date(LAST_YEAR, 10, 1), activity="Khai mạc Tuần lễ", participants=120
+    )
     services.declare(scope_a, a, **source(LAST_YEAR))
 
     figures = services.figures(province, LAST_YEAR)
@@ -122,19 +159,24 @@ def test_nothing_declared_is_unknown_not_zero(small_map):
 
 def test_figures_cost_the_same_queries_at_any_size(small_map, scope_a, django_assert_max_num_queries):
     for n in range(12):
-        services.record_class(scope_a, small_map["commune_a"], **a_class(datetime.date(LAST_YEAR, 1 + n, 1),
-                                                                         name=f"Lớp {n}"))
+        services.record_class(
+            scope_a, small_map["commune_a"], **a_class(datetime.date(LAST_YEAR, 1 + n, 1), name=f"Lớp {n}")
+        )
     with django_assert_max_num_queries(6):
         services.figures(small_map["nation"], LAST_YEAR)
     with django_assert_max_num_queries(6):
         services.figures(small_map["province"], LAST_YEAR)
 
 
-DECLARATION = st.fixed_dictionaries({
-    "population_15_35": st.integers(0, 5000), "extra_15_60": st.integers(0, 5000),
-    "literate_part": st.fractions(0, 1), "literate2_part": st.fractions(0, 1),
-    "literacy_level": st.integers(0, 2),
-})
+DECLARATION = st.fixed_dictionaries(
+    {
+        "population_15_35": st.integers(0, 5000),
+        "extra_15_60": st.integers(0, 5000),
+        "literate_part": st.fractions(0, 1),
+        "literate2_part": st.fractions(0, 1),
+        "literacy_level": st.integers(0, 2),
+    }
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -150,16 +192,24 @@ def test_missing_reports_never_make_a_full_share(small_map, central_admin, decla
         existing.append(make_unit("commune", f"129{n:02d}", f"Xã Thử {n}", province))
     communes = existing
     expected_people, expected_literate, reporting, at_level2 = 0, 0, 0, 0
-    for commune, figures in zip(communes, declared):
+    for commune, figures in zip(communes, declared, strict=True):
         if figures is None:
             continue
         people = figures["population_15_35"]
         literate = int(people * figures["literate_part"])
         band = people + figures["extra_15_60"]
-        services.declare(admin, commune, **source(LAST_YEAR, population_15_35=people, literate_15_35=literate,
-                                                  population_15_60=band,
-                                                  literate2_15_60=int(band * figures["literate2_part"]),
-                                                  literacy_level=figures["literacy_level"]))
+        services.declare(
+            admin,
+            commune,
+            **source(
+                LAST_YEAR,
+                population_15_35=people,
+                literate_15_35=literate,
+                population_15_60=band,
+                literate2_15_60=int(band * figures["literate2_part"]),
+                literacy_level=figures["literacy_level"],
+            ),
+        )
         reporting += 1
         expected_people += people
         expected_literate += literate
@@ -181,8 +231,13 @@ def test_missing_reports_never_make_a_full_share(small_map, central_admin, decla
 def test_the_report_section_equals_the_live_figures(small_map, scope_a):
     from hoctap.learning.report_sections import SECTIONS
 
-    services.record_week_activity(scope_a, small_map["commune_a"], date=datetime.date(LAST_YEAR, 10, 2),
-                                  activity="Khai mạc Tuần lễ", participants=90)
+    services.record_week_activity(
+        scope_a,
+        small_map["commune_a"],
+        date=datetime.date(LAST_YEAR, 10, 2),
+        activity="Khai mạc Tuần lễ",
+        participants=90,
+    )
     empty = SECTIONS[0].compute(small_map["province"], LAST_YEAR)["total"]["values"]
     assert empty["literate_rate"] is None and empty["literacy_level_2"] is None and empty["week_communes"] == 1
     services.declare(scope_a, small_map["commune_a"], **source(LAST_YEAR))

@@ -24,22 +24,48 @@ def test_the_officer_records_a_class_an_activity_and_a_declaration(client_a, sma
     page = client_a.get(reverse("learning:summary", args=[commune.pk])).content.decode()
     assert "Chưa ghi lớp học nào" in page and "Xã chưa kê khai số liệu" in page
 
-    bad = client_a.post(reverse("learning:class_create", args=[commune.pk]), {
-        "topic": "digital", "name": "", "started_on": TODAY.isoformat(), "sessions": "2",
-        "participants": "3 chục", "held_by": "Đoàn Thanh niên xã"}).content.decode()
+    bad = client_a.post(
+        reverse("learning:class_create", args=[commune.pk]),
+        {
+            "topic": "digital",
+            "name": "",
+            "started_on": TODAY.isoformat(),
+            "sessions": "2",
+            "participants": "3 chục",
+            "held_by": "Đoàn Thanh niên xã",
+        },
+    ).content.decode()
     assert "Ghi tên lớp, chuyên đề" in bad and "số nguyên" in bad and not CentreClass.objects.exists()
-    response = client_a.post(reverse("learning:class_create", args=[commune.pk]), {
-        "topic": "digital", "name": "Sử dụng dịch vụ công trực tuyến", "started_on": TODAY.isoformat(),
-        "sessions": "2", "participants": "38", "held_by": "Đoàn Thanh niên xã"})
+    response = client_a.post(
+        reverse("learning:class_create", args=[commune.pk]),
+        {
+            "topic": "digital",
+            "name": "Sử dụng dịch vụ công trực tuyến",
+            "started_on": TODAY.isoformat(),
+            "sessions": "2",
+            "participants": "38",
+            "held_by": "Đoàn Thanh niên xã",
+        },
+    )
     assert response.status_code == 302
     record = CentreClass.objects.get()
-    edit = client_a.post(reverse("learning:class_edit", args=[record.pk]), {
-        "topic": "digital", "name": "Sử dụng dịch vụ công trực tuyến", "started_on": TODAY.isoformat(),
-        "sessions": "2", "participants": "40", "held_by": "Đoàn Thanh niên xã"})
+    edit = client_a.post(
+        reverse("learning:class_edit", args=[record.pk]),
+        {
+            "topic": "digital",
+            "name": "Sử dụng dịch vụ công trực tuyến",
+            "started_on": TODAY.isoformat(),
+            "sessions": "2",
+            "participants": "40",
+            "held_by": "Đoàn Thanh niên xã",
+        },
+    )
     assert edit.status_code == 302 and CentreClass.objects.get().participants == 40
 
-    client_a.post(reverse("learning:week_create", args=[commune.pk]), {
-        "date": TODAY.isoformat(), "activity": "Ngày hội đọc sách", "participants": "150"})
+    client_a.post(
+        reverse("learning:week_create", args=[commune.pk]),
+        {"date": TODAY.isoformat(), "activity": "Ngày hội đọc sách", "participants": "150"},
+    )
     assert WeekActivity.objects.get().participants == 150
 
     url = reverse("learning:declare", args=[commune.pk]) + f"?year={TODAY.year}"
@@ -61,6 +87,7 @@ def _form(data):
 def test_the_province_reads_with_coverage_and_cannot_write(client, small_map, officer_a, province_officer):
     last = TODAY.year - 1
     from hoctap.accounts.scoping import Scope
+
     services.record_class(Scope(officer_a), small_map["commune_a"], **a_class(datetime.date(last, 4, 1)))
     services.declare(Scope(officer_a), small_map["commune_a"], **source(last))
     client.force_login(province_officer)
@@ -87,8 +114,10 @@ def test_the_province_reads_with_coverage_and_cannot_write(client, small_map, of
 
 def test_another_communes_records_are_hidden(client_a, small_map, officer_b):
     from hoctap.accounts.scoping import Scope
-    record = services.record_class(Scope(officer_b), small_map["commune_b"],
-                                   **a_class(datetime.date(TODAY.year, 1, 5), name="Lớp Bình Minh"))
+
+    record = services.record_class(
+        Scope(officer_b), small_map["commune_b"], **a_class(datetime.date(TODAY.year, 1, 5), name="Lớp Bình Minh")
+    )
     assert client_a.get(reverse("learning:class_edit", args=[record.pk])).status_code == 404
     assert client_a.get(reverse("learning:summary", args=[small_map["commune_b"].pk])).status_code == 404
     assert client_a.get(reverse("learning:class_create", args=[small_map["commune_b"].pk])).status_code == 404

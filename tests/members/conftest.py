@@ -14,14 +14,16 @@ def scope_a(officer_a):
 
 @pytest.fixture
 def branch_a(small_map, scope_a):
-    return services.save_branch(scope_a, Branch(unit=small_map["village_a"], kind="village",
-                                                name="Chi hội khuyến học thôn Đông"))
+    return services.save_branch(
+        scope_a, Branch(unit=small_map["village_a"], kind="village", name="Chi hội khuyến học thôn Đông")
+    )
 
 
 @pytest.fixture
 def school_branch_a(small_map, scope_a):
-    return services.save_branch(scope_a, Branch(unit=small_map["commune_a"], kind="school",
-                                                name="Chi hội Trường THCS An Lạc"))
+    return services.save_branch(
+        scope_a, Branch(unit=small_map["commune_a"], kind="school", name="Chi hội Trường THCS An Lạc")
+    )
 
 
 @pytest.fixture

@@ -30,23 +30,38 @@ def xlsx(rows):
     return buffer
 
 
-def row(name, *, commune="12001", branch=BRANCH, sex="Nam", birth=1960, card=None, joined=datetime.date(2020, 3, 1),
-        left=None, reason=None, dues_year=None, dues=None, paid=None):
+def row(
+    name,
+    *,
+    commune="12001",
+    branch=BRANCH,
+    sex="Nam",
+    birth=1960,
+    card=None,
+    joined=datetime.date(2020, 3, 1),
+    left=None,
+    reason=None,
+    dues_year=None,
+    dues=None,
+    paid=None,
+):
     return [commune, branch, name, sex, birth, card, joined, left, reason, dues_year, dues, paid]
 
 
 def test_bad_rows_are_named_and_nothing_is_written(officer_a, branch_a, branch_b):
     future = datetime.date.today() + datetime.timedelta(days=30)
-    source = xlsx([
-        row("Nguyễn Văn An", dues_year=2024, dues=50000),
-        row("Trần Thị Bích", branch="Chi hội không có"),
-        row("Lê Văn Cường", commune="12002", branch="Chi hội thôn Đoài Bình Minh"),
-        row("Phạm Văn Dũng", joined=future),
-        row("Vũ Thị Em", left=datetime.date(2021, 1, 1)),
-        row("Đỗ Văn Giang", dues_year=2019, dues=50000),
-        row("Nguyễn Văn An"),
-        row("Hoàng Văn Hải", dues=30000),
-    ])
+    source = xlsx(
+        [
+            row("Nguyễn Văn An", dues_year=2024, dues=50000),
+            row("Trần Thị Bích", branch="Chi hội không có"),
+            row("Lê Văn Cường", commune="12002", branch="Chi hội thôn Đoài Bình Minh"),
+            row("Phạm Văn Dũng", joined=future),
+            row("Vũ Thị Em", left=datetime.date(2021, 1, 1)),
+            row("Đỗ Văn Giang", dues_year=2019, dues=50000),
+            row("Nguyễn Văn An"),
+            row("Hoàng Văn Hải", dues=30000),
+        ]
+    )
     result = engine.import_file(source, MEMBERS, scope=Scope(officer_a), actor=officer_a)
     assert not result.committed
     found = {(e["row"], e["header"]): e["reason"] for e in result.errors}
@@ -88,8 +103,12 @@ def test_a_clean_list_is_written_whole_and_again_changes_nothing(officer_a, bran
     ]
     result = engine.import_file(xlsx(later), MEMBERS, scope=Scope(officer_a), actor=officer_a)
     assert result.committed and result.counts["membership"]["change"] == 1
-    wrong = engine.import_file(xlsx([row("Trần Thị Bích", sex="Nữ", birth=1972, dues_year=2024, dues=70000)]),
-                               MEMBERS, scope=Scope(officer_a), actor=officer_a)
+    wrong = engine.import_file(
+        xlsx([row("Trần Thị Bích", sex="Nữ", birth=1972, dues_year=2024, dues=70000)]),
+        MEMBERS,
+        scope=Scope(officer_a),
+        actor=officer_a,
+    )
     assert not wrong.committed and "50.000 đ" in wrong.errors[0]["reason"]
     assert Dues.objects.count() == 3
 

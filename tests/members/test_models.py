@@ -15,15 +15,23 @@ pytestmark = pytest.mark.django_db
 
 
 def test_history_is_kept_through_leave_move_and_rejoin(scope_a, branch_a, school_branch_a, officer_a):
-    first = services.join(scope_a, branch_a, joined_on=day(2019, 3, 15), full_name="  Nguyễn Văn  An ",
-                          birth_year=1958, sex="male", user=officer_a)
+    first = services.join(
+        scope_a,
+        branch_a,
+        joined_on=day(2019, 3, 15),
+        full_name="  Nguyễn Văn  An ",
+        birth_year=1958,
+        sex="male",
+        user=officer_a,
+    )
     member = first.member
     assert member.full_name == "Nguyễn Văn An" and member.unit == branch_a.unit
     services.move(scope_a, member, school_branch_a, on=day(2023, 9, 1), user=officer_a)
     services.leave(scope_a, member, left_on=day(2024, 6, 30), reason="resigned")
     services.join(scope_a, branch_a, joined_on=day(2025, 2, 1), member=member)
-    rows = list(member.memberships.order_by("joined_on").values_list("branch__name", "joined_on", "left_on",
-                                                                     "leave_reason"))
+    rows = list(
+        member.memberships.order_by("joined_on").values_list("branch__name", "joined_on", "left_on", "leave_reason")
+    )
     assert rows == [
         ("Chi hội khuyến học thôn Đông", day(2019, 3, 15), day(2023, 9, 1), "moved"),
         ("Chi hội Trường THCS An Lạc", day(2023, 9, 1), day(2024, 6, 30), "resigned"),
@@ -88,15 +96,16 @@ def test_other_communes_branch_is_out_of_reach(scope_a, branch_b):
 def test_figures_roll_up_and_equal_a_recount(scope_a, small_map, branch_a, school_branch_a, branch_b):
     from hoctap.accounts.scoping import Scope
 
-    people = [services.join(scope_a, branch_a, joined_on=day(2020 + i % 4, 1 + i, 1), full_name=f"Hội viên {i}").member
-              for i in range(6)]
+    people = [
+        services.join(scope_a, branch_a, joined_on=day(2020 + i % 4, 1 + i, 1), full_name=f"Hội viên {i}").member
+        for i in range(6)
+    ]
     services.join(scope_a, school_branch_a, joined_on=day(2024, 2, 1), full_name="Giáo viên A")
     services.leave(scope_a, people[0], left_on=day(2024, 5, 1), reason="moved_away")
     services.move(scope_a, people[1], school_branch_a, on=day(2024, 6, 1))
     for member in people[2:5]:
         services.record_dues(scope_a, member, year=2024, amount=50_000, paid_on=day(2024, 3, 1))
-    services.join(Scope(_admin(small_map)), branch_b, joined_on=day(2021),
-                  full_name="Bình Minh")
+    services.join(Scope(_admin(small_map)), branch_b, joined_on=day(2021), full_name="Bình Minh")
 
     year = 2024
     end = day(year, 12, 31)
@@ -129,9 +138,15 @@ def test_capacity_from_records(scope_a, small_map, branch_a):
     services.add_training(scope_a, plain, topic="programme", date=day(2023, 5, 1))
     services.add_training(scope_a, deputy, topic="it", date=day(2025, 5, 1))  # after 2024: not counted then
     counts = services.capacity_counts(small_map["commune_a"], 2024)
-    assert counts == {"chair_manages_clc": True, "officers": 2, "officers_in_clc": 2,
-                      "officers_in_clc_it_trained": 1, "officers_and_members": 3, "briefed": 1,
-                      "briefed_citizen": 0}
+    assert counts == {
+        "chair_manages_clc": True,
+        "officers": 2,
+        "officers_in_clc": 2,
+        "officers_in_clc_it_trained": 1,
+        "officers_and_members": 3,
+        "briefed": 1,
+        "briefed_citizen": 0,
+    }
     assert services.capacity_counts(small_map["commune_b"], 2024) is None
     with pytest.raises(ValidationError) as error:
         services.add_office(scope_a, plain, position="executive", started_on=day(2021), manages_clc=True)

@@ -1,7 +1,11 @@
 import pytest
 
 from tests.assessments.conftest import (  # noqa: F401  (fixtures)
-    campaigns, people, private_media, published, users,
+    campaigns,
+    people,
+    private_media,
+    published,
+    users,
 )
 
 

@@ -15,8 +15,14 @@ PASSWORD = "correct-horse-battery-9"
 
 def notice(user, n, **extra):
     return Notification.objects.create(
-        user=user, kind=Kind.REPORT_RETURNED, key=f"report_returned:{n}", created_at=timezone.now(),
-        params={"report": "Báo cáo năm", "year": 2026, "unit": "Xã An Lạc"}, url="/reports/", **extra)
+        user=user,
+        kind=Kind.REPORT_RETURNED,
+        key=f"report_returned:{n}",
+        created_at=timezone.now(),
+        params={"report": "Báo cáo năm", "year": 2026, "unit": "Xã An Lạc"},
+        url="/reports/",
+        **extra,
+    )
 
 
 @pytest.fixture
@@ -71,7 +77,8 @@ def test_preferences_page_saves_choices(client, officer):
     wanted = [f"{kind}:inbox" for kind in Kind.values] + [f"{Kind.REPORT_DEADLINE}:email", "bogus:email"]
     assert client.post("/notifications/preferences/", {"on": wanted}).status_code == 302
     assert set(Muted.objects.filter(user=officer).values_list("kind", "channel")) == {
-        (kind, "email") for kind in Kind.values if kind != Kind.REPORT_DEADLINE}
+        (kind, "email") for kind in Kind.values if kind != Kind.REPORT_DEADLINE
+    }
     # turning one back on removes its mute only
     client.post("/notifications/preferences/", {"on": wanted + [f"{Kind.REPORT_RETURNED}:email"]})
     assert Muted.objects.filter(user=officer).count() == 2
@@ -79,16 +86,18 @@ def test_preferences_page_saves_choices(client, officer):
 
 def test_own_address_needs_the_password(client, officer):
     client.force_login(officer)
-    page = client.post("/notifications/preferences/", {"form": "email", "email": "x@example.vn",
-                                                         "password": "wrong"}).content.decode()
+    page = client.post(
+        "/notifications/preferences/", {"form": "email", "email": "x@example.vn", "password": "wrong"}
+    ).content.decode()
     assert "Mật khẩu không đúng" in page
     officer.refresh_from_db()
     assert officer.email == ""
     client.post("/notifications/preferences/", {"form": "email", "email": "x@example.vn", "password": PASSWORD})
     officer.refresh_from_db()
     assert officer.email == "x@example.vn"
-    page = client.post("/notifications/preferences/", {"form": "email", "email": "not-an-address",
-                                                        "password": PASSWORD}).content.decode()
+    page = client.post(
+        "/notifications/preferences/", {"form": "email", "email": "not-an-address", "password": PASSWORD}
+    ).content.decode()
     assert "Nhập địa chỉ email" in page
     officer.refresh_from_db()
     assert officer.email == "x@example.vn"

@@ -64,6 +64,7 @@ def stage_keys(user):
 
 # -- report deadlines ----------------------------------------------------------------------------
 
+
 def test_report_deadline_a_week_before_the_day_before_and_once_overdue(officers, annual):
     a = officers["a"]
     services.run(COMMUNE_DUE - days(8))
@@ -147,6 +148,7 @@ def test_a_failed_send_is_tried_again_later_and_never_twice(officers, annual, mo
 
 # -- preferences ---------------------------------------------------------------------------------
 
+
 def test_preferences_are_respected(officers, annual):
     a, b = officers["a"], officers["b"]
     Muted.objects.create(user=a, kind=Kind.REPORT_DEADLINE, channel="email")
@@ -173,14 +175,23 @@ def test_no_address_no_mail(small_map, annual):
 
 # -- campaign windows ----------------------------------------------------------------------------
 
+
 def test_campaign_windows_reach_who_acts_in_them(small_map, campaigns, users):
     today = datetime.date(YEAR, 6, 10)
     Campaign.objects.filter(pk=campaigns[Title.FAMILY].pk).update(
-        registration_opens=today, registration_closes=today + days(7), self_assessment_deadline=today + days(20),
-        review_deadline=today + days(30), recognition_deadline=today + days(40))
+        registration_opens=today,
+        registration_closes=today + days(7),
+        self_assessment_deadline=today + days(20),
+        review_deadline=today + days(30),
+        recognition_deadline=today + days(40),
+    )
     Campaign.objects.filter(pk=campaigns[Title.CLAN].pk).update(
-        registration_opens=today - days(60), registration_closes=today - days(30),
-        self_assessment_deadline=today - days(10), review_deadline=today + days(6), recognition_deadline=today + days(1))
+        registration_opens=today - days(60),
+        registration_closes=today - days(30),
+        self_assessment_deadline=today - days(10),
+        review_deadline=today + days(6),
+        recognition_deadline=today + days(1),
+    )
     other = make_user("officer_b_fields", Role.VILLAGE_OFFICER, small_map["village_b"])
     services.run(today)
     family, clan = campaigns[Title.FAMILY].pk, campaigns[Title.CLAN].pk
@@ -188,12 +199,16 @@ def test_campaign_windows_reach_who_acts_in_them(small_map, campaigns, users):
     assert notices(users["village_officer"]) == opened
     assert notices(other) == opened  # the national default applies in every province
     assert notices(users["commune_officer"]) == sorted([f"campaign:{clan}:review_deadline:week", *opened])
-    assert notices(users["commune_approver"]) == [f"campaign:{clan}:recognition_deadline:day",
-                                                  f"campaign:{clan}:review_deadline:week"]
+    assert notices(users["commune_approver"]) == [
+        f"campaign:{clan}:recognition_deadline:day",
+        f"campaign:{clan}:review_deadline:week",
+    ]
     assert notices(users["province_approver"]) == [] and notices(users["central_admin"]) == []
     texts = sorted(str(n) for n in Notification.objects.filter(user=users["village_officer"]))
-    assert texts == [f"Hạn đăng ký Gia đình học tập {YEAR} · toàn quốc: 17/06/{YEAR} (còn 7 ngày).",
-                     f"Đã mở đăng ký Gia đình học tập {YEAR} · toàn quốc từ 10/06/{YEAR}."]
+    assert texts == [
+        f"Hạn đăng ký Gia đình học tập {YEAR} · toàn quốc: 17/06/{YEAR} (còn 7 ngày).",
+        f"Đã mở đăng ký Gia đình học tập {YEAR} · toàn quốc từ 10/06/{YEAR}.",
+    ]
     # a week later registration is no longer news; the day before it closes is
     services.run(today + days(6))
     assert notices(users["village_officer"]) == sorted([f"campaign:{family}:registration_closes:day", *opened])
@@ -221,6 +236,7 @@ def test_citizens_hear_of_the_self_assessment_deadline_of_their_own_dossier(smal
 
 # -- returned dossiers and reports ---------------------------------------------------------------
 
+
 def _returned_dossier(person, users):
     scope = Scope(users["village_officer"])
     assessment = workflow.register(scope, Title.CITIZEN, person, YEAR)
@@ -247,7 +263,8 @@ def test_a_returned_dossier_reaches_its_keepers_not_another_commune(small_map, c
     assert notices(users["commune_officer"], Kind.DOSSIER_RETURNED) == []
     assert notices(officer_b) == [] and notices(users["province_officer"], Kind.DOSSIER_RETURNED) == []
     assert str(Notification.objects.get(user=account, kind=Kind.DOSSIER_RETURNED)) == (
-        f"Hồ sơ Công dân học tập {YEAR} của Trần Thị Bình (Thôn Đông) bị trả lại: xem lý do, bổ sung và nộp lại.")
+        f"Hồ sơ Công dân học tập {YEAR} của Trần Thị Bình (Thôn Đông) bị trả lại: xem lý do, bổ sung và nộp lại."
+    )
     # the e-mail names the dossier, nothing personal: no ID number, birth year or the reviewer's words
     [message] = [m for m in mail.outbox if m.to == ["c@example.vn"]]
     for private in ("001082012345", "1982", "CCCD", "Thiếu minh chứng"):
@@ -258,8 +275,9 @@ def test_a_returned_dossier_reaches_its_keepers_not_another_commune(small_map, c
 
 
 def test_a_returned_report_reaches_its_writers(officers, annual, small_map):
-    report = Report.objects.create(report_type=annual, year=THIS_YEAR, unit=small_map["commune_a"],
-                                   state=ReportState.SUBMITTED)
+    report = Report.objects.create(
+        report_type=annual, year=THIS_YEAR, unit=small_map["commune_a"], state=ReportState.SUBMITTED
+    )
     reports.return_report(Scope(officers["province"]), report, actor=officers["province"], reason="Thiếu số liệu")
     services.run(timezone.localdate())
     assert notices(officers["a"], Kind.REPORT_RETURNED) == [f"report_returned:{report.events.get().pk}"]

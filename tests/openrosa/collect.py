@@ -63,8 +63,11 @@ class Collect:
     def __init__(self, client, login: str, secret: str):
         self.client = client
         token = base64.b64encode(f"{login}:{secret}".encode()).decode()
-        self.headers = {"HTTP_AUTHORIZATION": f"Basic {token}", "HTTP_X_OPENROSA_VERSION": "1.0",
-                        "HTTP_DATE": http_date()}
+        self.headers = {
+            "HTTP_AUTHORIZATION": f"Basic {token}",
+            "HTTP_X_OPENROSA_VERSION": "1.0",
+            "HTTP_DATE": http_date(),
+        }
 
     def get(self, url):
         return self.client.get(url, secure=True, **self.headers)
@@ -75,7 +78,10 @@ class Collect:
         assert response["X-OpenRosa-Version"] == "1.0"
         root = ET.fromstring(response.content)
         assert root.tag == f"{LIST}xforms"
-        return [{child.tag.removeprefix(LIST): (child.text or "") for child in item} for item in root.findall(f"{LIST}xform")]
+        return [
+            {child.tag.removeprefix(LIST): (child.text or "") for child in item}
+            for item in root.findall(f"{LIST}xform")
+        ]
 
     def download(self, item: dict) -> DownloadedForm:
         form = self.get(item["downloadUrl"])
@@ -91,15 +97,30 @@ class Collect:
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
         return DownloadedForm(item["formID"], item["name"], item["version"], form.content, rows, media_hash)
 
-    def fill(self, form: DownloadedForm, assessment_id, answers: dict, *, action="draft", photos=None,
-             note="", location="", instance_id=None) -> tuple[bytes, dict]:
+    def fill(
+        self,
+        form: DownloadedForm,
+        assessment_id,
+        answers: dict,
+        *,
+        action="draft",
+        photos=None,
+        note="",
+        location="",
+        instance_id=None,
+    ) -> tuple[bytes, dict]:
         """The instance XML and attachments for `answers` (indicator code → text, as typed on the phone)
         and `photos` (indicator code → (file name, bytes)); base_version comes from the subject list,
         as the form's calculate computes it on the phone."""
         root = form.template()
-        values = {"subject": str(assessment_id), "base_version": form.subject(assessment_id)["version"],
-                  "note": note, "location": location, "action": action,
-                  "instanceID": f"uuid:{uuid.uuid4()}" if instance_id is None else instance_id}
+        values = {
+            "subject": str(assessment_id),
+            "base_version": form.subject(assessment_id)["version"],
+            "note": note,
+            "location": location,
+            "action": action,
+            "instanceID": f"uuid:{uuid.uuid4()}" if instance_id is None else instance_id,
+        }
         definition_names = self._names(root)
         for code, value in answers.items():
             values[definition_names[code]] = value

@@ -23,8 +23,9 @@ def test_creating_a_device_shows_its_qr_code_once(client, users):
 
 
 def test_the_settings_code_is_zlib_compressed_base64_json_as_collect_reads_it():
-    settings = collect_settings.collect_settings(server_url="https://hoctap.example/openrosa", login="tb-1",
-                                                 secret="bí-mật", project_name="hoctap · Xã An Lạc")
+    settings = collect_settings.collect_settings(
+        server_url="https://hoctap.example/openrosa", login="tb-1", secret="bí-mật", project_name="hoctap · Xã An Lạc"
+    )
     payload = collect_settings.encode(settings)
     decoded = json.loads(zlib.decompress(base64.b64decode(payload)))
     assert decoded["general"]["server_url"] == "https://hoctap.example/openrosa"

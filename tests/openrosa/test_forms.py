@@ -28,15 +28,17 @@ def _binds(root):
 
 
 def _body(root):
-    return {element.get("ref").rsplit("/", 1)[-1]: element for element in root.find(f"{H}body").iter()
-            if element.get("ref")}
+    return {
+        element.get("ref").rsplit("/", 1)[-1]: element for element in root.find(f"{H}body").iter() if element.get("ref")
+    }
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_every_shipped_set_becomes_a_form_with_every_indicator_and_its_bounds(path):
     definition = loader.load_file(path)
-    result = xform.convert(xform.xlsform(definition, form_id="hoctap_7_9", title="Thử", version="3.1"),
-                           form_name="data")
+    result = xform.convert(
+        xform.xlsform(definition, form_id="hoctap_7_9", title="Thử", version="3.1"), form_name="data"
+    )
     root = ET.fromstring(result.xform)
     binds, body = _binds(root), _body(root)
     [data] = [i[0] for i in root.iter(f"{XF}instance") if i.get("id") is None]
@@ -64,7 +66,9 @@ def test_every_shipped_set_becomes_a_form_with_every_indicator_and_its_bounds(pa
                 assert format(indicator.floor.normalize(), "f").replace(".", ",") in hint and "điểm sàn" in hint
         photo = body[xform.photo_name(name)]
         assert photo.tag == f"{XF}upload" and photo.get("mediatype") == "image/*"
-        assert binds[xform.photo_name(name)].get("{http://openrosa.org/xforms}max-pixels") == str(xform.PHOTO_MAX_PIXELS)
+        assert binds[xform.photo_name(name)].get("{http://openrosa.org/xforms}max-pixels") == str(
+            xform.PHOTO_MAX_PIXELS
+        )
     assert binds["subject"].get("required") == "true()"
     assert binds["location"].get("type") == "geopoint" and binds["location"].get("required") is None
     assert "instance('subjects')/root/item[name= /data/subject ]/version" in binds["base_version"].get("calculate")
@@ -82,7 +86,9 @@ def test_the_form_list_shows_one_form_per_campaign_and_set_with_the_headers(clie
     family = next(item for item in items if "Gia đình học tập 2025" in item["name"])
     form = collect.download(family)
     assert [row["label"] for row in form.subjects] == [
-        "Hộ ông Nguyễn Văn An · Thôn Đông", "Hộ ông Lê Văn Cường · Thôn Đông"]
+        "Hộ ông Nguyễn Văn An · Thôn Đông",
+        "Hộ ông Lê Văn Cường · Thôn Đông",
+    ]
     assert all(row["version"] == "1" for row in form.subjects)
     response = collect.get(family["downloadUrl"])
     assert response["X-OpenRosa-Version"] == "1.0" and response["Date"]
@@ -93,8 +99,9 @@ def test_two_communes_get_different_forms_and_subjects(client, people, users, ca
     officer_b = make_user("officer_b_odk", Role.COMMUNE_OFFICER, small_map["commune_b"])
     workflow.register(Scope(users["village_officer"]), Title.FAMILY, people["household"], 2025)
     workflow.register(Scope(officer_b), Title.FAMILY, people["household_b"], 2025)
-    person_b = Person.objects.create(full_name="Đỗ Thị Hạnh", sex=Sex.FEMALE, birth_year=1990,
-                                     unit=small_map["village_b"])
+    person_b = Person.objects.create(
+        full_name="Đỗ Thị Hạnh", sex=Sex.FEMALE, birth_year=1990, unit=small_map["village_b"]
+    )
     workflow.register(Scope(officer_b), Title.CITIZEN, person_b, 2025)
     a = Collect(client, *_device(users["commune_officer"]))
     b = Collect(client, *_device(officer_b))
@@ -171,7 +178,8 @@ def test_the_saved_form_is_named_after_its_subject():
 
 
 def test_the_form_list_and_subject_list_cost_the_same_queries_for_two_or_twenty_subjects(
-        client, people, users, campaigns, device, small_map):
+    client, people, users, campaigns, device, small_map
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -191,7 +199,8 @@ def test_the_form_list_and_subject_list_cost_the_same_queries_for_two_or_twenty_
     cost()  # the credential's first use is written once
     before = cost()
     for n in range(20):
-        person = Person.objects.create(full_name=f"Người thứ {n}", sex=Sex.MALE, birth_year=1970 + n,
-                                       unit=small_map["village_a"])
+        person = Person.objects.create(
+            full_name=f"Người thứ {n}", sex=Sex.MALE, birth_year=1970 + n, unit=small_map["village_a"]
+        )
         workflow.register(village, Title.CITIZEN, person, 2025)
     assert cost() == before

@@ -31,5 +31,7 @@ def test_the_self_assessment_and_review_pages_carry_the_offline_queue(client, pe
     page = client.get(f"/assessments/{assessment.pk}/self-assessment/").content.decode()
     assert 'id="offline-queue"' in page and "openrosa/offline.js" in page and 'data-t-pending="chưa gửi"' in page
     client.force_login(users["commune_officer"])
-    board = client.get(f"/campaigns/{assessment.campaign_id}/units/{small_map['village_a'].pk}/review/").content.decode()
+    board = client.get(
+        f"/campaigns/{assessment.campaign_id}/units/{small_map['village_a'].pk}/review/"
+    ).content.decode()
     assert 'id="offline-queue"' in board and "openrosa/offline.js" in board

@@ -36,24 +36,35 @@ def citizen_form(client, people, users, campaigns, collect):
 
 
 def _answers(assessment, points="8"):
-    return {i.code: ("1" if i.kind == "pass_fail" else min(points, str(i.max_points), key=float))
-            for i in assessment.criteria_set.definition.indicators}
+    return {
+        i.code: ("1" if i.kind == "pass_fail" else min(points, str(i.max_points), key=float))
+        for i in assessment.criteria_set.definition.indicators
+    }
 
 
 def _written():
     """What a submission could write, to compare before and after a refusal."""
-    return (Evidence.objects.count(), EvidenceFile.objects.count(), StateChange.objects.count(),
-            ProcessedInstance.objects.count(), list(Assessment.objects.values_list("pk", "version", "state",
-                                                                                     "self_answers")))
+    return (
+        Evidence.objects.count(),
+        EvidenceFile.objects.count(),
+        StateChange.objects.count(),
+        ProcessedInstance.objects.count(),
+        list(Assessment.objects.values_list("pk", "version", "state", "self_answers")),
+    )
 
 
 def test_a_draft_lands_as_a_draft_with_its_photo_stored_once(citizen_form, collect, users):
     assessment, form = citizen_form
     first, second = (i.code for i in assessment.criteria_set.definition.indicators[:2])
     photo = jpeg()
-    instance, files = collect.fill(form, assessment.pk, {first: "7.5", second: "6"}, note="Đã xem sổ sách",
-                                   location="22.6657 106.2579 500 5",
-                                   photos={first: ("1733400000000.jpg", photo), second: ("1733400000001.jpg", photo)})
+    instance, files = collect.fill(
+        form,
+        assessment.pk,
+        {first: "7.5", second: "6"},
+        note="Đã xem sổ sách",
+        location="22.6657 106.2579 500 5",
+        photos={first: ("1733400000000.jpg", photo), second: ("1733400000001.jpg", photo)},
+    )
     reply = collect.send(instance, files)
     assert reply.status == 201, reply
     assert "Đã lưu nháp" in reply.message and "Nguyễn Văn An" in reply.message
@@ -126,7 +137,9 @@ def test_a_subject_outside_the_scope_is_refused(citizen_form, collect, people, s
     officer_b = make_user("officer_b_odk", Role.COMMUNE_OFFICER, small_map["commune_b"])
     other = workflow.register(Scope(officer_b), Title.FAMILY, people["household_b"], 2025)
     instance, files = collect.fill(form, assessment.pk, {}, action="submit")
-    instance = instance.replace(f"<subject>{assessment.pk}</subject>".encode(), f"<subject>{other.pk}</subject>".encode())
+    instance = instance.replace(
+        f"<subject>{assessment.pk}</subject>".encode(), f"<subject>{other.pk}</subject>".encode()
+    )
     before = _written()
     reply = collect.send(instance, files)
     assert reply.status == 404
@@ -134,8 +147,14 @@ def test_a_subject_outside_the_scope_is_refused(citizen_form, collect, people, s
     assert _written() == before
 
 
-@pytest.mark.parametrize("body", [b"<data id='hoctap_1_1'><subject>1", b"not xml at all",
-                                  b"<!DOCTYPE d [<!ENTITY x 'y'>]><data id='hoctap_1_1'>&x;</data>"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<data id='hoctap_1_1'><subject>1",
+        b"not xml at all",
+        b"<!DOCTYPE d [<!ENTITY x 'y'>]><data id='hoctap_1_1'>&x;</data>",
+    ],
+)
 def test_malformed_xml_is_refused(citizen_form, collect, body):
     before = _written()
     reply = collect.send(body, {})
@@ -180,15 +199,17 @@ def test_an_attachment_that_is_not_an_image_is_refused(citizen_form, collect):
     assessment, form = citizen_form
     code = assessment.criteria_set.definition.indicators[0].code
     before = _written()
-    reply = collect.send(*collect.fill(form, assessment.pk, {code: "5"},
-                                       photos={code: ("d.jpg", b"#!/bin/sh\necho not a photo\n")}))
+    reply = collect.send(
+        *collect.fill(form, assessment.pk, {code: "5"}, photos={code: ("d.jpg", b"#!/bin/sh\necho not a photo\n")})
+    )
     assert reply.status == 415 and "JPEG" in reply.message
     assert _written() == before
 
 
 def test_a_submission_that_is_not_multipart_is_refused(client, collect, citizen_form):
-    response = client.post("/openrosa/submission", data=b"<data/>", content_type="text/xml", secure=True,
-                           **collect.headers)
+    response = client.post(
+        "/openrosa/submission", data=b"<data/>", content_type="text/xml", secure=True, **collect.headers
+    )
     assert response.status_code == 415
     assert response["X-OpenRosa-Accept-Content-Length"]
 

@@ -10,8 +10,14 @@ PASSWORD = "mat-khau-rat-dai-2025"
 @pytest.fixture
 def household_a(small_map):
     household = Household.objects.create(code="H001", village=small_map["village_a"])
-    head = Person.objects.create(full_name="Nguyễn Văn An", sex=Sex.MALE, birth_year=1980, household=household,
-                                 id_number="034080001234", ethnicity="02")
+    head = Person.objects.create(
+        full_name="Nguyễn Văn An",
+        sex=Sex.MALE,
+        birth_year=1980,
+        household=household,
+        id_number="034080001234",
+        ethnicity="02",
+    )
     household.head = head
     household.save()
     return household
@@ -34,6 +40,15 @@ def village_officer_a(small_map):
 
 
 def signup_post(small_map, **extra):
-    return {"full_name": "Nguyễn Thị Lan", "birth_year": "1990", "sex": "female",
-            "province": small_map["province"].pk, "commune": small_map["commune_a"].pk, "id_number": "",
-            "occupation_group": "farmer", "username": "lan", "password": PASSWORD, **extra}
+    return {
+        "full_name": "Nguyễn Thị Lan",
+        "birth_year": "1990",
+        "sex": "female",
+        "province": small_map["province"].pk,
+        "commune": small_map["commune_a"].pk,
+        "id_number": "",
+        "occupation_group": "farmer",
+        "username": "lan",
+        "password": PASSWORD,
+        **extra,
+    }

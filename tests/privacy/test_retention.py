@@ -35,7 +35,8 @@ def test_people_who_left_are_anonymised_after_the_period(settings, small_map, of
 
 
 def test_answered_requests_are_deleted_after_their_period_and_the_job_runs_as_command_and_task(
-        settings, small_map, officer_a, person_a, capsys):
+    settings, small_map, officer_a, person_a, capsys
+):
     scope = Scope(officer_a)
     old = services.office_request(scope, person_a, kind="access")
     services.answer_request(scope, old, done=True, answer="Đã gửi bản sao.")

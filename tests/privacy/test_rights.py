@@ -50,7 +50,9 @@ def test_access_from_the_account_to_the_answer_and_the_download(client, small_ma
     assert response.status_code == 302
     data_request = DataRequest.objects.get()
     assert data_request.person == citizen and data_request.channel == "account"
-    assert data_request.due_on == timezone.localdate() + datetime.timedelta(days=settings.PRIVACY_REQUEST_DAYS["access"])
+    assert data_request.due_on == timezone.localdate() + datetime.timedelta(
+        days=settings.PRIVACY_REQUEST_DAYS["access"]
+    )
     assert todo_line(officer_a, data_request).date == data_request.due_on
     download = json.loads(client.get("/registry/me/download/").content)
     assert [r["state"] for r in download["requests"]] == ["Chờ xử lý"]
@@ -100,7 +102,11 @@ def test_deletion_removes_a_person_nothing_points_at(client, small_map, officer_
     # The history keeps who changed what and when, without the values.
     entries = LogEntry.objects.filter(object_pk=str(citizen.pk), content_type__model="person")
     assert entries.exists() and all("Nguyễn Thị Lan" not in json.dumps(e.changes) for e in entries)
-    assert [(e.content_type.model, e.object_repr) for e in LogEntry.objects.all() if "Nguyễn Thị Lan" in (e.object_repr or "")] == []
+    assert [
+        (e.content_type.model, e.object_repr)
+        for e in LogEntry.objects.all()
+        if "Nguyễn Thị Lan" in (e.object_repr or "")
+    ] == []
     data_request.refresh_from_db()
     assert data_request.state == RequestState.DONE and data_request.person is None
     assert LogEntry.objects.get_for_object(data_request).filter(action=LogEntry.Action.UPDATE).exists()
@@ -126,7 +132,9 @@ def test_withdrawing_the_ethnicity_consent_clears_the_ethnicity(client, small_ma
     assert "Chọn rút lại đồng ý về dữ liệu cơ bản hay về dân tộc" in refused.content.decode()
     client.post("/privacy/mine/", {"kind": "withdraw", "withdraw_covers": "sensitive"})
     data_request = DataRequest.objects.get()
-    assert data_request.due_on == timezone.localdate() + datetime.timedelta(days=settings.PRIVACY_REQUEST_DAYS["withdraw"])
+    assert data_request.due_on == timezone.localdate() + datetime.timedelta(
+        days=settings.PRIVACY_REQUEST_DAYS["withdraw"]
+    )
     client.force_login(officer_a)
     answer(client, data_request, text="Đã xóa dân tộc và ghi nhận rút lại đồng ý.")
     citizen.refresh_from_db()

@@ -20,17 +20,27 @@ def test_only_the_commune_officer_and_the_central_administrator_read_ethnicity()
     assert readers == {Role.COMMUNE_OFFICER, Role.CENTRAL_ADMIN}
 
 
-def test_the_person_page_and_form_hide_ethnicity_from_other_roles(client, small_map, officer_a, village_officer_a,
-                                                                   person_a):
+def test_the_person_page_and_form_hide_ethnicity_from_other_roles(
+    client, small_map, officer_a, village_officer_a, person_a
+):
     client.force_login(officer_a)
     assert "Tày" in client.get(f"/registry/people/{person_a.pk}/").content.decode()
     assert 'name="ethnicity"' in client.get(f"/registry/people/{person_a.pk}/edit/").content.decode()
     client.force_login(village_officer_a)
     assert "Tày" not in client.get(f"/registry/people/{person_a.pk}/").content.decode()
     assert 'name="ethnicity"' not in client.get(f"/registry/people/{person_a.pk}/edit/").content.decode()
-    refused = client.post(f"/registry/people/{person_a.pk}/edit/", {
-        "full_name": person_a.full_name, "sex": "male", "birth_year": "1980", "household": person_a.household_id,
-        "occupation_group": "other", "digital_skill": "none", "ethnicity": "08"})
+    refused = client.post(
+        f"/registry/people/{person_a.pk}/edit/",
+        {
+            "full_name": person_a.full_name,
+            "sex": "male",
+            "birth_year": "1980",
+            "household": person_a.household_id,
+            "occupation_group": "other",
+            "digital_skill": "none",
+            "ethnicity": "08",
+        },
+    )
     assert "chỉ cán bộ xã được giao mới ghi được" in refused.content.decode()
     person_a.refresh_from_db()
     assert person_a.ethnicity == "02"
@@ -44,8 +54,9 @@ def export(client, query=""):
     return 200, list(csv.reader(io.StringIO(text)))
 
 
-def test_exports_leave_ethnicity_out_unless_asked_for_and_audited(client, small_map, officer_a, village_officer_a,
-                                                                  person_a):
+def test_exports_leave_ethnicity_out_unless_asked_for_and_audited(
+    client, small_map, officer_a, village_officer_a, person_a
+):
     client.force_login(officer_a)
     _status, rows = export(client)
     assert "Dân tộc" not in rows[0] and not any("Tày" in row for row in rows)
@@ -58,8 +69,9 @@ def test_exports_leave_ethnicity_out_unless_asked_for_and_audited(client, small_
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == 1
 
 
-def test_api_answers_leave_ethnicity_out_unless_asked_for_by_a_role_that_may(client, small_map, officer_a,
-                                                                             village_officer_a, person_a):
+def test_api_answers_leave_ethnicity_out_unless_asked_for_by_a_role_that_may(
+    client, small_map, officer_a, village_officer_a, person_a
+):
     client.force_login(village_officer_a)
     listed = client.get("/api/v1/registry/people").json()["items"]
     assert listed and all(p["ethnicity"] is None and p["ethnicity_name"] is None for p in listed)
@@ -82,14 +94,17 @@ def test_a_province_officer_reads_aggregates_only(client, small_map, province_of
 
 def test_public_aggregates_suppress_counts_under_five(small_map, household_a):
     for n in range(3):
-        Person.objects.create(full_name=f"Người Tày {n}", sex="male", birth_year=1990, household=household_a,
-                              ethnicity="02")
+        Person.objects.create(
+            full_name=f"Người Tày {n}", sex="male", birth_year=1990, household=household_a, ethnicity="02"
+        )
     for n in range(6):
-        Person.objects.create(full_name=f"Người H'Mông {n}", sex="male", birth_year=1990, household=household_a,
-                              ethnicity="08")
+        Person.objects.create(
+            full_name=f"Người H'Mông {n}", sex="male", birth_year=1990, household=household_a, ethnicity="08"
+        )
     for n in range(2):  # a second small group: one hidden cell alone would be hidden with the next one
-        Person.objects.create(full_name=f"Người Dao {n}", sex="male", birth_year=1990, household=household_a,
-                              ethnicity="09")
+        Person.objects.create(
+            full_name=f"Người Dao {n}", sex="male", birth_year=1990, household=household_a, ethnicity="09"
+        )
     cut = by_ethnicity.cut(small_map["commune_a"], 2026)
     shown = {row.label: row.display("adults") for row in cut.rows}
     assert shown["Tày"] == by_ethnicity.HIDDEN == "<5"  # 4 Tày adults (the head and three more)

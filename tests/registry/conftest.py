@@ -21,10 +21,17 @@ def village_officer_a(small_map):
 @pytest.fixture
 def household_a(small_map):
     household = Household.objects.create(code="H0001", village=small_map["village_a"], address="Xóm 1")
-    head = Person.objects.create(full_name="Nguyễn Văn An", sex="male", birth_year=1975, household=household,
-                                 id_number="034075001234", occupation_group="farmer")
-    Person.objects.create(full_name="Trần Thị Bích", sex="female", birth_date=datetime.date(1978, 5, 2),
-                          household=household)
+    head = Person.objects.create(
+        full_name="Nguyễn Văn An",
+        sex="male",
+        birth_year=1975,
+        household=household,
+        id_number="034075001234",
+        occupation_group="farmer",
+    )
+    Person.objects.create(
+        full_name="Trần Thị Bích", sex="female", birth_date=datetime.date(1978, 5, 2), household=household
+    )
     household.head = head
     household.save()
     return household
@@ -50,8 +57,33 @@ def xlsx(template, rows, *, transform=None) -> io.BytesIO:
     return buffer
 
 
-def household_row(code, village_code, name, *, sex="Nam", birth_date=None, birth_year=1980, id_number=None,
-                  head=False, address="", occupation="Nông dân và lao động nông thôn", skill="Cơ bản", ethnicity=""):
+def household_row(
+    code,
+    village_code,
+    name,
+    *,
+    sex="Nam",
+    birth_date=None,
+    birth_year=1980,
+    id_number=None,
+    head=False,
+    address="",
+    occupation="Nông dân và lao động nông thôn",
+    skill="Cơ bản",
+    ethnicity="",
+):
     """A row of the households template, in its column order."""
-    return [code, village_code, address, name, sex, birth_date, birth_year, ethnicity, id_number, occupation, skill,
-            "x" if head else None]
+    return [
+        code,
+        village_code,
+        address,
+        name,
+        sex,
+        birth_date,
+        birth_year,
+        ethnicity,
+        id_number,
+        occupation,
+        skill,
+        "x" if head else None,
+    ]

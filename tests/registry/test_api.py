@@ -41,14 +41,24 @@ def test_an_id_number_is_searched_by_post_only(api, household_a):
 
 
 def test_create_a_household_with_members_and_get_duplicate_warnings(api, small_map, household_a):
-    response = api("post", "/households", {
-        "village": small_map["village_a"].pk, "address": "Xóm 4",
-        "members": [
-            {"full_name": "nguyễn văn an", "sex": "male", "birth_year": 1975},
-            {"full_name": "Lò Thị Mai", "sex": "female", "birth_date": "1990-02-01", "ethnicity": "Thái",
-             "is_head": True},
-        ],
-    })
+    response = api(
+        "post",
+        "/households",
+        {
+            "village": small_map["village_a"].pk,
+            "address": "Xóm 4",
+            "members": [
+                {"full_name": "nguyễn văn an", "sex": "male", "birth_year": 1975},
+                {
+                    "full_name": "Lò Thị Mai",
+                    "sex": "female",
+                    "birth_date": "1990-02-01",
+                    "ethnicity": "Thái",
+                    "is_head": True,
+                },
+            ],
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["code"] == "H0002" and body["head_name"] == "Lò Thị Mai" and len(body["members"]) == 2
@@ -57,17 +67,30 @@ def test_create_a_household_with_members_and_get_duplicate_warnings(api, small_m
 
 
 def test_validation_errors_are_422_with_field_names(api, small_map, household_a):
-    response = api("post", "/households", {"village": small_map["village_a"].pk,
-                                           "members": [{"full_name": "X", "sex": "robot"}]})
+    response = api(
+        "post", "/households", {"village": small_map["village_a"].pk, "members": [{"full_name": "X", "sex": "robot"}]}
+    )
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert set(errors) == {"members.0.sex", "members.0.birth_year"}
-    response = api("post", "/people", {"full_name": "Y", "sex": "male", "birth_year": 1990,
-                                       "id_number": FULL_ID, "household": household_a.pk})
+    response = api(
+        "post",
+        "/people",
+        {"full_name": "Y", "sex": "male", "birth_year": 1990, "id_number": FULL_ID, "household": household_a.pk},
+    )
     assert response.status_code == 422 and "id_number" in response.json()["errors"]
     assert api("post", "/people", {"full_name": "Z"}).status_code == 422  # schema errors name fields too
-    twins = api("post", "/households", {"village": small_map["village_a"].pk, "members": [
-        {"full_name": name, "sex": "male", "birth_year": 1990, "id_number": "034090005555"} for name in ("P", "Q")]})
+    twins = api(
+        "post",
+        "/households",
+        {
+            "village": small_map["village_a"].pk,
+            "members": [
+                {"full_name": name, "sex": "male", "birth_year": 1990, "id_number": "034090005555"}
+                for name in ("P", "Q")
+            ],
+        },
+    )
     assert twins.status_code == 422 and list(twins.json()["errors"]) == ["members.1.id_number"]
     assert Person.objects.count() == 2
 
@@ -77,8 +100,14 @@ def test_writes_outside_the_scope_are_refused(api, small_map):
     assert api("post", "/households", {"village": small_map["village_b"].pk}).status_code == 422
     assert api("patch", f"/households/{other.pk}", {"address": "x"}).status_code == 404
     assert api("get", f"/households/{other.pk}").status_code == 404
-    assert api("patch", f"/households/{Household.objects.create(code='A9', village=small_map['village_a']).pk}",
-               {"village": small_map["village_b"].pk}).status_code == 422
+    assert (
+        api(
+            "patch",
+            f"/households/{Household.objects.create(code='A9', village=small_map['village_a']).pk}",
+            {"village": small_map["village_b"].pk},
+        ).status_code
+        == 422
+    )
 
 
 def test_update_is_partial(api, household_a):
@@ -91,12 +120,14 @@ def test_update_is_partial(api, household_a):
 
 
 def test_people_clans_and_organisations(api, small_map):
-    organisation = api("post", "/organisations", {"name": "Trường THCS An Lạc", "kind": "school",
-                                                  "unit": small_map["commune_a"].pk})
+    organisation = api(
+        "post", "/organisations", {"name": "Trường THCS An Lạc", "kind": "school", "unit": small_map["commune_a"].pk}
+    )
     assert organisation.status_code == 201
     organisation_id = organisation.json()["id"]
-    staff = api("post", "/people", {"full_name": "Cô Hạnh", "sex": "female", "birth_year": 1988,
-                                    "employer": organisation_id})
+    staff = api(
+        "post", "/people", {"full_name": "Cô Hạnh", "sex": "female", "birth_year": 1988, "employer": organisation_id}
+    )
     assert staff.status_code == 201 and staff.json()["unit_id"] == small_map["commune_a"].pk
     assert api("get", f"/organisations/{organisation_id}").json()["staff_count"] == 1
     clan = api("post", "/clans", {"name": "Họ Đặng", "commune": small_map["commune_a"].pk})

@@ -10,10 +10,20 @@ from hoctap.core.exports import neutralise
 from hoctap.registry.models import Household, Person
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+84912", "'+84912"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("An = Bình", "An = Bình"), (12, 12), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+84912", "'+84912"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("An = Bình", "An = Bình"),
+        (12, 12),
+        (None, None),
+    ],
+)
 def test_neutralise(value, expected):
     assert neutralise(value) == expected
 
@@ -21,8 +31,9 @@ def test_neutralise(value, expected):
 @pytest.fixture
 def dangerous(small_map):
     household = Household.objects.create(code="-H1", village=small_map["village_a"], address='=HYPERLINK("http://x")')
-    Person.objects.create(full_name="@SUM(1+1)", sex="male", birth_year=1980, household=household,
-                          id_number="034080001234")
+    Person.objects.create(
+        full_name="@SUM(1+1)", sex="male", birth_year=1980, household=household, id_number="034080001234"
+    )
     Household.objects.create(code="B1", village=small_map["village_b"], address="Thôn Đoài")
     return household
 
@@ -43,7 +54,7 @@ def test_xlsx_export_neutralises_formulas_and_stays_in_scope(client_a, dangerous
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = _xlsx_rows(response)
     assert rows[0][:2] == ["Mã hộ", "Chủ hộ"]
-    assert rows[1][0] == "'-H1" and rows[1][3] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][0] == "'-H1" and rows[1][3] == '\'=HYPERLINK("http://x")'
     assert len(rows) == 2  # commune B's household is not exported
     people = _xlsx_rows(client_a.get("/registry/people/export/?format=xlsx"))
     assert people[1][0] == "'@SUM(1+1)" and people[1][4] == "********1234"  # no ethnicity column (issue 19)

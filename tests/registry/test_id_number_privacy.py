@@ -13,15 +13,24 @@ FREE = "034080009999"
 
 @pytest.fixture
 def held_in_b(small_map):
-    return Person.objects.create(full_name="Lò Văn Bình", sex="male", birth_year=1980, id_number=NUMBER,
-                                 unit=small_map["village_b"])
+    return Person.objects.create(
+        full_name="Lò Văn Bình", sex="male", birth_year=1980, id_number=NUMBER, unit=small_map["village_b"]
+    )
 
 
 def _post_person(client, small_map, number):
-    return client.post("/registry/people/new/", {
-        "full_name": "Lò Văn Khác", "sex": "male", "birth_year": 1990, "id_number": number,
-        "occupation_group": "other", "digital_skill": "none", "unit": small_map["village_a"].pk,
-    })
+    return client.post(
+        "/registry/people/new/",
+        {
+            "full_name": "Lò Văn Khác",
+            "sex": "male",
+            "birth_year": 1990,
+            "id_number": number,
+            "occupation_group": "other",
+            "digital_skill": "none",
+            "unit": small_map["village_a"].pk,
+        },
+    )
 
 
 def test_form_answers_only_cannot_be_used_here(client_a, small_map, held_in_b):
@@ -32,10 +41,17 @@ def test_form_answers_only_cannot_be_used_here(client_a, small_map, held_in_b):
 
 
 def test_api_answers_the_same(client_a, small_map, held_in_b):
-    answer = client_a.post("/api/v1/registry/people", {
-        "full_name": "Lò Văn Khác", "sex": "male", "birth_year": 1990, "id_number": NUMBER,
-        "unit": small_map["village_a"].pk,
-    }, content_type="application/json")
+    answer = client_a.post(
+        "/api/v1/registry/people",
+        {
+            "full_name": "Lò Văn Khác",
+            "sex": "male",
+            "birth_year": 1990,
+            "id_number": NUMBER,
+            "unit": small_map["village_a"].pk,
+        },
+        content_type="application/json",
+    )
     assert answer.status_code == 422
     text = answer.content.decode()
     assert "kh\\u00f4ng d\\u00f9ng \\u0111\\u01b0\\u1ee3c" in text or "không dùng được" in text
@@ -44,8 +60,10 @@ def test_api_answers_the_same(client_a, small_map, held_in_b):
 
 def test_inside_own_territory_the_hint_names_the_person(officer_a, small_map):
     from hoctap.accounts.scoping import Scope
-    Person.objects.create(full_name="Lò Văn An", sex="male", birth_year=1980, id_number=NUMBER,
-                          unit=small_map["village_a"])
+
+    Person.objects.create(
+        full_name="Lò Văn An", sex="male", birth_year=1980, id_number=NUMBER, unit=small_map["village_a"]
+    )
     scope = Scope(officer_a)
     assert "Lò Văn An" in id_number_refusal(scope, NUMBER)
     assert [hint.person.full_name for hint in likely_duplicates(scope, id_number=NUMBER)] == ["Lò Văn An"]
@@ -53,11 +71,13 @@ def test_inside_own_territory_the_hint_names_the_person(officer_a, small_map):
 
 def test_duplicate_hints_never_reveal_people_outside(officer_a, held_in_b):
     from hoctap.accounts.scoping import Scope
+
     assert likely_duplicates(Scope(officer_a), id_number=NUMBER) == []
 
 
 def test_probing_is_limited_and_then_every_number_answers_alike(officer_a, held_in_b, settings):
     from hoctap.accounts.scoping import Scope
+
     settings.HOCTAP_RATE_LIMITS = {**settings.HOCTAP_RATE_LIMITS, "id_numbers": {"limit": 2, "seconds": 86400}}
     scope = Scope(officer_a)
     assert id_number_refusal(scope, FREE) is None
@@ -75,8 +95,10 @@ def test_an_import_answers_cannot_be_used_here_and_stops_probing(officer_a, smal
     from tests.registry.conftest import household_row, xlsx
 
     settings.HOCTAP_RATE_LIMITS = {**settings.HOCTAP_RATE_LIMITS, "id_numbers": {"limit": 1, "seconds": 86400}}
-    rows = [household_row("H1", "12001-001", "Lò Văn Khác", id_number=NUMBER, head=True),
-            household_row("H1", "12001-001", "Lò Thị Mới", id_number=FREE)]
+    rows = [
+        household_row("H1", "12001-001", "Lò Văn Khác", id_number=NUMBER, head=True),
+        household_row("H1", "12001-001", "Lò Thị Mới", id_number=FREE),
+    ]
     result = check_file(xlsx(HOUSEHOLDS, rows), HOUSEHOLDS, scope=Scope(officer_a))
     reasons = {e["row"]: e["reason"] for e in result.errors}
     assert reasons[2] == id_number_not_usable()

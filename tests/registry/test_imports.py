@@ -24,11 +24,18 @@ def thousand_rows():
     rows = []
     for number in range(1000):
         household, member = divmod(number, 4)
-        rows.append(household_row(
-            f"H{household:04d}", VILLAGE_A, f"Người Số {number}", sex="Nam" if member % 2 else "Nữ",
-            birth_year=1950 + number % 60, id_number=f"034{number:09d}", head=member == 0,
-            address=f"Xóm {household % 7}" if member == 0 else "",
-        ))
+        rows.append(
+            household_row(
+                f"H{household:04d}",
+                VILLAGE_A,
+                f"Người Số {number}",
+                sex="Nam" if member % 2 else "Nữ",
+                birth_year=1950 + number % 60,
+                id_number=f"034{number:09d}",
+                head=member == 0,
+                address=f"Xóm {household % 7}" if member == 0 else "",
+            )
+        )
     return rows
 
 
@@ -82,8 +89,10 @@ def test_the_corrected_file_imports_every_row_and_a_second_upload_changes_nothin
     source = xlsx(HOUSEHOLDS, thousand_rows())
     dry_run = check_file(source, HOUSEHOLDS, scope=scope_a)
     assert dry_run.ok
-    assert dry_run.counts == {"household": {"create": 250, "change": 0, "unchanged": 0},
-                              "person": {"create": 1000, "change": 0, "unchanged": 0}}
+    assert dry_run.counts == {
+        "household": {"create": 250, "change": 0, "unchanged": 0},
+        "person": {"create": 1000, "change": 0, "unchanged": 0},
+    }
     assert Person.objects.count() == 0
 
     result = import_file(source, HOUSEHOLDS, scope=scope_a, actor=officer_a)
@@ -103,8 +112,10 @@ def test_the_corrected_file_imports_every_row_and_a_second_upload_changes_nothin
     entries = LogEntry.objects.count()
     again = import_file(xlsx(HOUSEHOLDS, thousand_rows()), HOUSEHOLDS, scope=scope_a, actor=officer_a)
     assert again.committed
-    assert again.counts == {"household": {"create": 0, "change": 0, "unchanged": 250},
-                            "person": {"create": 0, "change": 0, "unchanged": 1000}}
+    assert again.counts == {
+        "household": {"create": 0, "change": 0, "unchanged": 250},
+        "person": {"create": 0, "change": 0, "unchanged": 1000},
+    }
     assert list(Person.objects.order_by("pk").values_list("pk", "updated_at")) == snapshot
     assert LogEntry.objects.count() == entries
 
@@ -123,10 +134,18 @@ def test_under_debug_an_import_leaves_no_query_log_behind(small_map, officer_a, 
 
 def test_a_changed_row_is_counted_and_written_as_a_change(small_map, officer_a, scope_a, household_a):
     rows = [
-        household_row("H0001", VILLAGE_A, "Nguyễn Văn An", birth_year=1975, id_number="034075001234", head=True,
-                      skill="Thành thạo"),
-        household_row("H0001", VILLAGE_A, "Trần Thị Bích", sex="Nữ", birth_date=datetime.date(1978, 5, 2),
-                      birth_year=None),
+        household_row(
+            "H0001",
+            VILLAGE_A,
+            "Nguyễn Văn An",
+            birth_year=1975,
+            id_number="034075001234",
+            head=True,
+            skill="Thành thạo",
+        ),
+        household_row(
+            "H0001", VILLAGE_A, "Trần Thị Bích", sex="Nữ", birth_date=datetime.date(1978, 5, 2), birth_year=None
+        ),
         household_row("H0001", VILLAGE_A, "Nguyễn Văn Cường", birth_year=2005),
     ]
     result = import_file(xlsx(HOUSEHOLDS, rows), HOUSEHOLDS, scope=scope_a, actor=officer_a)
@@ -147,14 +166,23 @@ def test_a_row_for_another_commune_is_an_error(small_map, officer_a, scope_a):
 
 
 def test_a_village_officer_cannot_import_into_the_other_villages_of_the_commune(small_map, village_officer_a):
-    other = Unit.objects.create(era="current", level="village", code="12001-002", name="Thôn Tây",
-                                short_name="Tây", division_type="Thôn", parent=small_map["commune_a"])
-    result = check_file(xlsx(HOUSEHOLDS, [household_row("H1", other.code, "Lê Văn Tây")]), HOUSEHOLDS,
-                        scope=Scope(village_officer_a))
+    other = Unit.objects.create(
+        era="current",
+        level="village",
+        code="12001-002",
+        name="Thôn Tây",
+        short_name="Tây",
+        division_type="Thôn",
+        parent=small_map["commune_a"],
+    )
+    result = check_file(
+        xlsx(HOUSEHOLDS, [household_row("H1", other.code, "Lê Văn Tây")]), HOUSEHOLDS, scope=Scope(village_officer_a)
+    )
     assert "ngoài địa bàn" in result.errors[0]["reason"]
 
 
 # -- bad files: each has its own message, and nothing is written --------------------------------
+
 
 def _merge(sheet):
     sheet.merge_cells("A2:A3")
@@ -172,10 +200,14 @@ def _without_head_column(sheet):
     sheet.delete_cols(12)
 
 
-@pytest.mark.parametrize("rows, transform, expected", [
-    ([household_row("H1", VILLAGE_A, "An"), household_row("H1", VILLAGE_A, "Bình")], _merge, "ô gộp (A2:A3)"),
-    ([household_row("H1", VILLAGE_A, "An")], _without_name_column, "Thiếu cột bắt buộc: Họ và tên"),
-], ids=["merged cells", "missing column"])
+@pytest.mark.parametrize(
+    "rows, transform, expected",
+    [
+        ([household_row("H1", VILLAGE_A, "An"), household_row("H1", VILLAGE_A, "Bình")], _merge, "ô gộp (A2:A3)"),
+        ([household_row("H1", VILLAGE_A, "An")], _without_name_column, "Thiếu cột bắt buộc: Họ và tên"),
+    ],
+    ids=["merged cells", "missing column"],
+)
 def test_files_refused_as_a_whole(small_map, officer_a, scope_a, rows, transform, expected):
     result = import_file(xlsx(HOUSEHOLDS, rows, transform=transform), HOUSEHOLDS, scope=scope_a, actor=officer_a)
     assert expected in result.file_error
@@ -202,26 +234,64 @@ def test_an_empty_file_is_refused(small_map, scope_a):
     assert "không có dòng dữ liệu" in check_file(xlsx(HOUSEHOLDS, []), HOUSEHOLDS, scope=scope_a).file_error
 
 
-@pytest.mark.parametrize("rows, transform, column, expected", [
-    ([household_row("H1", VILLAGE_A, "An", birth_date="25/03/1980", birth_year=None, head=True)], None, "F", "dạng chữ"),
-    ([household_row("H1", VILLAGE_A, "=1+1", head=True)], None, "D", "công thức"),
-    ([household_row("H1", VILLAGE_A, "An", head=True), household_row("H1", VILLAGE_A, "Bình")], _blank_row, "",
-     "Dòng trống giữa các dòng dữ liệu (dòng 3 đến 3)"),
-    ([household_row("H1", VILLAGE_A, "An\u200b", birth_year=1980, head=True)], None, "D", "ký tự ẩn"),
-    ([household_row("H1", VILLAGE_A, "An", id_number="034080001234", head=True),
-      household_row("H2", VILLAGE_A, "Bình", id_number="034080001234", head=True)], None, "I", "Trùng số CCCD với dòng 2"),
-    ([household_row("H1", "00000-000", "An")], None, "B", "Không có đơn vị mã 00000-000"),
-    ([household_row("H1", VILLAGE_A, "An", head=True), household_row("H1", VILLAGE_A, "Bình", head=True)], None, "L",
-     "đã có chủ hộ ở dòng 2"),
-    ([household_row("H1", VILLAGE_A, "An", birth_year=None, head=True)], None, "G", "Cần ngày sinh hoặc năm sinh"),
-    ([household_row("H1", VILLAGE_A, "An"), household_row("H1", VILLAGE_A, "Bình")], None, "L",
-     "Hộ H1 chưa có chủ hộ"),
-    ([household_row("H1", VILLAGE_A, "An")], _without_head_column, "",
-     "thêm cột Chủ hộ nếu tệp chưa có"),
-], ids=["date as text", "formula", "empty row between data", "zero-width space in a name", "duplicate ID number",
-        "unknown unit code", "two heads", "no birth", "no head", "no head column"])
-def test_bad_cells_are_reported_and_nothing_is_written(small_map, officer_a, scope_a, rows, transform, column,
-                                                       expected):
+@pytest.mark.parametrize(
+    "rows, transform, column, expected",
+    [
+        (
+            [household_row("H1", VILLAGE_A, "An", birth_date="25/03/1980", birth_year=None, head=True)],
+            None,
+            "F",
+            "dạng chữ",
+        ),
+        ([household_row("H1", VILLAGE_A, "=1+1", head=True)], None, "D", "công thức"),
+        (
+            [household_row("H1", VILLAGE_A, "An", head=True), household_row("H1", VILLAGE_A, "Bình")],
+            _blank_row,
+            "",
+            "Dòng trống giữa các dòng dữ liệu (dòng 3 đến 3)",
+        ),
+        ([household_row("H1", VILLAGE_A, "An\u200b", birth_year=1980, head=True)], None, "D", "ký tự ẩn"),
+        (
+            [
+                household_row("H1", VILLAGE_A, "An", id_number="034080001234", head=True),
+                household_row("H2", VILLAGE_A, "Bình", id_number="034080001234", head=True),
+            ],
+            None,
+            "I",
+            "Trùng số CCCD với dòng 2",
+        ),
+        ([household_row("H1", "00000-000", "An")], None, "B", "Không có đơn vị mã 00000-000"),
+        (
+            [household_row("H1", VILLAGE_A, "An", head=True), household_row("H1", VILLAGE_A, "Bình", head=True)],
+            None,
+            "L",
+            "đã có chủ hộ ở dòng 2",
+        ),
+        ([household_row("H1", VILLAGE_A, "An", birth_year=None, head=True)], None, "G", "Cần ngày sinh hoặc năm sinh"),
+        (
+            [household_row("H1", VILLAGE_A, "An"), household_row("H1", VILLAGE_A, "Bình")],
+            None,
+            "L",
+            "Hộ H1 chưa có chủ hộ",
+        ),
+        ([household_row("H1", VILLAGE_A, "An")], _without_head_column, "", "thêm cột Chủ hộ nếu tệp chưa có"),
+    ],
+    ids=[
+        "date as text",
+        "formula",
+        "empty row between data",
+        "zero-width space in a name",
+        "duplicate ID number",
+        "unknown unit code",
+        "two heads",
+        "no birth",
+        "no head",
+        "no head column",
+    ],
+)
+def test_bad_cells_are_reported_and_nothing_is_written(
+    small_map, officer_a, scope_a, rows, transform, column, expected
+):
     result = import_file(xlsx(HOUSEHOLDS, rows, transform=transform), HOUSEHOLDS, scope=scope_a, actor=officer_a)
     assert not result.committed
     assert [(e["column"], expected in e["reason"]) for e in result.errors] == [(column, True)], result.errors
@@ -254,19 +324,61 @@ def test_the_error_report_marks_every_bad_cell(small_map, scope_a):
 
 # -- the other templates -----------------------------------------------------------------------
 
+
 def test_organisations_with_staff(small_map, officer_a, scope_a, household_a):
     rows = [
-        ["Trường Tiểu học An Lạc", "Trường học", None, "12001", "", "Lê Thị Mai", "Nữ", None, 1985, "", None, None,
-         None],
-        ["Trường Tiểu học An Lạc", "Trường học", None, "12001", "", "Nguyễn Văn An", "Nam", None, 1975, "",
-         "034075001234", None, None],
-        ["HTX Nông nghiệp Đông", "Hợp tác xã", "Cấp xã quản lý", VILLAGE_A, "", None, None, None, None, None, None,
-         None, None],
+        [
+            "Trường Tiểu học An Lạc",
+            "Trường học",
+            None,
+            "12001",
+            "",
+            "Lê Thị Mai",
+            "Nữ",
+            None,
+            1985,
+            "",
+            None,
+            None,
+            None,
+        ],
+        [
+            "Trường Tiểu học An Lạc",
+            "Trường học",
+            None,
+            "12001",
+            "",
+            "Nguyễn Văn An",
+            "Nam",
+            None,
+            1975,
+            "",
+            "034075001234",
+            None,
+            None,
+        ],
+        [
+            "HTX Nông nghiệp Đông",
+            "Hợp tác xã",
+            "Cấp xã quản lý",
+            VILLAGE_A,
+            "",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],
     ]
     result = import_file(xlsx(ORGANISATIONS, rows), ORGANISATIONS, scope=scope_a, actor=officer_a)
     assert result.committed, result.errors
-    assert result.counts == {"organisation": {"create": 2, "change": 0, "unchanged": 0},
-                             "person": {"create": 1, "change": 1, "unchanged": 0}}
+    assert result.counts == {
+        "organisation": {"create": 2, "change": 0, "unchanged": 0},
+        "person": {"create": 1, "change": 1, "unchanged": 0},
+    }
     school = Organisation.objects.get(name="Trường Tiểu học An Lạc")
     assert sorted(school.staff.values_list("full_name", flat=True)) == ["Lê Thị Mai", "Nguyễn Văn An"]
     assert Person.objects.get(full_name="Lê Thị Mai").occupation_group == "official"
@@ -277,12 +389,13 @@ def test_organisations_with_staff(small_map, officer_a, scope_a, household_a):
 
 
 def test_clan_branches_with_member_households(small_map, officer_a, scope_a, household_a):
-    rows = [["Họ Nguyễn Văn", "Chi 2", "12001", "Nguyễn Văn An", "H0001"],
-            ["Họ Trần", "", "12001", "", None]]
+    rows = [["Họ Nguyễn Văn", "Chi 2", "12001", "Nguyễn Văn An", "H0001"], ["Họ Trần", "", "12001", "", None]]
     result = import_file(xlsx(CLANS, rows), CLANS, scope=scope_a, actor=officer_a)
     assert result.committed, result.errors
-    assert result.counts == {"clan_branch": {"create": 2, "change": 0, "unchanged": 0},
-                             "membership": {"create": 1, "change": 0, "unchanged": 0}}
+    assert result.counts == {
+        "clan_branch": {"create": 2, "change": 0, "unchanged": 0},
+        "membership": {"create": 1, "change": 0, "unchanged": 0},
+    }
     household_a.refresh_from_db()
     assert str(household_a.clan_branch) == "Họ Nguyễn Văn · Chi 2"
     assert LogEntry.objects.get_for_object(household_a).filter(action=LogEntry.Action.UPDATE).exists()
@@ -293,14 +406,19 @@ def test_clan_branches_with_member_households(small_map, officer_a, scope_a, hou
 
 
 def test_villages_are_created_under_the_commune(small_map, officer_a, scope_a):
-    rows = [["12001", "Thôn", "Bắc", None], ["12001", "Tổ dân phố", "Số 5", "12001-050"],
-            ["12001", "Thôn", "Đông", None]]
+    rows = [
+        ["12001", "Thôn", "Bắc", None],
+        ["12001", "Tổ dân phố", "Số 5", "12001-050"],
+        ["12001", "Thôn", "Đông", None],
+    ]
     result = import_file(xlsx(VILLAGES, rows), VILLAGES, scope=scope_a, actor=officer_a)
     assert result.committed, result.errors
     assert result.counts == {"village": {"create": 2, "change": 0, "unchanged": 1}}
     assert small_map["commune_a"].children.filter(code="12001-050", name="Tổ dân phố Số 5").exists()
-    assert "ngoài địa bàn" in check_file(xlsx(VILLAGES, [["12002", "Thôn", "X", None]]), VILLAGES,
-                                         scope=scope_a).errors[0]["reason"]
+    assert (
+        "ngoài địa bàn"
+        in check_file(xlsx(VILLAGES, [["12002", "Thôn", "X", None]]), VILLAGES, scope=scope_a).errors[0]["reason"]
+    )
 
 
 def test_a_village_officer_may_not_import_villages(village_officer_a):
@@ -309,6 +427,7 @@ def test_a_village_officer_may_not_import_villages(village_officer_a):
 
 
 # -- through the pages -------------------------------------------------------------------------
+
 
 def test_upload_check_confirm_import_through_the_pages(client_a, small_map):
     source = xlsx(HOUSEHOLDS, [household_row("H1", VILLAGE_A, "An", head=True), household_row("H1", VILLAGE_A, "Bình")])
@@ -339,14 +458,16 @@ def test_a_bad_upload_writes_nothing_and_offers_the_marked_file(client_a, small_
 def test_a_non_excel_upload_is_refused_with_a_message(client_a, small_map):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client_a.post("/registry/imports/", {"template": "households",
-                                                    "file": SimpleUploadedFile("ho.xlsx", b"ho,ten\n1,An\n")})
+    response = client_a.post(
+        "/registry/imports/", {"template": "households", "file": SimpleUploadedFile("ho.xlsx", b"ho,ten\n1,An\n")}
+    )
     assert "không phải bảng tính Excel" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
-def test_large_files_go_to_the_worker_and_the_task_runs_the_job(client_a, small_map, monkeypatch,
-                                                                django_capture_on_commit_callbacks):
+def test_large_files_go_to_the_worker_and_the_task_runs_the_job(
+    client_a, small_map, monkeypatch, django_capture_on_commit_callbacks
+):
     from django_tasks_db.models import DBTaskResult
 
     from hoctap.registry import jobs
@@ -374,8 +495,10 @@ def test_a_job_that_breaks_is_closed_and_logs_no_values(client_a, small_map, mon
         raise RuntimeError("duplicate key value 034080001234")
 
     monkeypatch.setattr(jobs, "check_file", broken)
-    client_a.post("/registry/imports/", {"template": "households",
-                                         "file": xlsx(HOUSEHOLDS, [household_row("H1", VILLAGE_A, "An")])})
+    client_a.post(
+        "/registry/imports/",
+        {"template": "households", "file": xlsx(HOUSEHOLDS, [household_row("H1", VILLAGE_A, "An")])},
+    )
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.INVALID and "Lỗi hệ thống" in job.file_error
     assert "RuntimeError" in caplog.text and "034080001234" not in caplog.text

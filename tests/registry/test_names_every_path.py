@@ -61,17 +61,35 @@ def household(small_map):
 
 
 def person_post(small_map, name, **extra):
-    return {"full_name": name, "sex": "male", "birth_year": "1990", "occupation_group": "farmer",
-            "digital_skill": "none", "unit": small_map["village_a"].pk, **extra}
+    return {
+        "full_name": name,
+        "sex": "male",
+        "birth_year": "1990",
+        "occupation_group": "farmer",
+        "digital_skill": "none",
+        "unit": small_map["village_a"].pk,
+        **extra,
+    }
 
 
 def signup_post(small_map, name, username, **extra):
-    return {"full_name": name, "birth_year": "1990", "sex": "male", "province": small_map["province"].pk,
-            "commune": small_map["commune_a"].pk, "occupation_group": "farmer", "username": username,
-            "password": "mat-khau-rat-dai-2025", "notice_version": "1", "consent": "on", **extra}
+    return {
+        "full_name": name,
+        "birth_year": "1990",
+        "sex": "male",
+        "province": small_map["province"].pk,
+        "commune": small_map["commune_a"].pk,
+        "occupation_group": "farmer",
+        "username": username,
+        "password": "mat-khau-rat-dai-2025",
+        "notice_version": "1",
+        "consent": "on",
+        **extra,
+    }
 
 
 # -- invisible characters: refused on every path, naming the field -------------------------------
+
 
 @pytest.mark.parametrize("name", HIDDEN)
 def test_person_form_refuses_hidden_characters(client_a, small_map, name):
@@ -82,8 +100,9 @@ def test_person_form_refuses_hidden_characters(client_a, small_map, name):
 
 @pytest.mark.parametrize("name", HIDDEN)
 def test_api_refuses_hidden_characters(api, small_map, name):
-    response = api("post", "/people", {"full_name": name, "sex": "male", "birth_year": 1990,
-                                       "unit": small_map["village_a"].pk})
+    response = api(
+        "post", "/people", {"full_name": name, "sex": "male", "birth_year": 1990, "unit": small_map["village_a"].pk}
+    )
     assert response.status_code == 422
     assert "Họ và tên có ký tự ẩn" in json.dumps(response.json(), ensure_ascii=False)
     assert not Person.objects.exists()
@@ -91,8 +110,12 @@ def test_api_refuses_hidden_characters(api, small_map, name):
 
 @pytest.mark.parametrize("name", HIDDEN)
 def test_import_refuses_hidden_characters(small_map, officer_a, name):
-    result = import_file(xlsx(HOUSEHOLDS, [household_row("H1", VILLAGE_A, name, head=True)]), HOUSEHOLDS,
-                         scope=Scope(officer_a), actor=officer_a)
+    result = import_file(
+        xlsx(HOUSEHOLDS, [household_row("H1", VILLAGE_A, name, head=True)]),
+        HOUSEHOLDS,
+        scope=Scope(officer_a),
+        actor=officer_a,
+    )
     assert not result.committed
     assert [(e["row"], e["header"]) for e in result.errors] == [(2, "Họ và tên")]
     assert "Họ và tên có ký tự ẩn" in result.errors[0]["reason"]
@@ -116,35 +139,52 @@ def test_sign_up_refuses_hidden_characters(client, small_map, name):
 def test_household_form_and_village_form_refuse_hidden_characters(client_a, small_map):
     from tests.registry.test_pages import members_data
 
-    page = client_a.post("/registry/households/new/", members_data(
-        {"full_name": "Thào A\u202eDình", "sex": "male", "birth_year": "1980", "occupation_group": "farmer",
-         "digital_skill": "none"}, village=small_map["village_a"])).content.decode()
+    page = client_a.post(
+        "/registry/households/new/",
+        members_data(
+            {
+                "full_name": "Thào A\u202eDình",
+                "sex": "male",
+                "birth_year": "1980",
+                "occupation_group": "farmer",
+                "digital_skill": "none",
+            },
+            village=small_map["village_a"],
+        ),
+    ).content.decode()
     assert "Họ và tên có ký tự ẩn" in page and not Household.objects.exists()
 
 
 # -- the same name and birth year: a hint, never a refusal -----------------------------------------
 
+
 def test_person_form_saves_a_namesake_with_a_hint(client_a, small_map, household):
-    response = client_a.post("/registry/people/new/", person_post(small_map, PAO_TILDE, household=household.pk),
-                             follow=True)
+    response = client_a.post(
+        "/registry/people/new/", person_post(small_map, PAO_TILDE, household=household.pk), follow=True
+    )
     assert Person.objects.filter(household=household).count() == 2
     assert "có thể trùng người" in response.content.decode()
 
 
 def test_person_form_gives_no_hint_between_two_different_id_numbers(client_a, small_map, household):
-    response = client_a.post("/registry/people/new/",
-                             person_post(small_map, PAO_TILDE, household=household.pk, id_number=ID_2), follow=True)
+    response = client_a.post(
+        "/registry/people/new/", person_post(small_map, PAO_TILDE, household=household.pk, id_number=ID_2), follow=True
+    )
     assert Person.objects.filter(household=household).count() == 2
     assert "có thể trùng người" not in response.content.decode()
 
 
 def test_api_saves_a_namesake_with_a_warning(api, small_map, household):
-    response = api("post", "/people", {"full_name": PAO_TILDE, "sex": "male", "birth_year": 1990,
-                                       "household": household.pk})
+    response = api(
+        "post", "/people", {"full_name": PAO_TILDE, "sex": "male", "birth_year": 1990, "household": household.pk}
+    )
     assert response.status_code == 201
     assert [w["reason"] for w in response.json()["warnings"]] == ["same_name_and_birth_year"]
-    different = api("post", "/people", {"full_name": PAO, "sex": "male", "birth_year": 1990,
-                                        "household": household.pk, "id_number": ID_2})
+    different = api(
+        "post",
+        "/people",
+        {"full_name": PAO, "sex": "male", "birth_year": 1990, "household": household.pk, "id_number": ID_2},
+    )
     assert different.status_code == 201
     # only the namesake without an ID number may be the same person; the one with ID_1 is not
     hinted = {w["person_id"] for w in different.json()["warnings"]}
@@ -153,8 +193,10 @@ def test_api_saves_a_namesake_with_a_warning(api, small_map, household):
 
 
 def test_import_keeps_two_namesakes_with_different_id_numbers_in_one_household(small_map, officer_a):
-    rows = [household_row("H1", VILLAGE_A, PAO, birth_year=1990, id_number=ID_1, head=True),
-            household_row("H1", VILLAGE_A, PAO_TILDE, birth_year=1990, id_number=ID_2)]
+    rows = [
+        household_row("H1", VILLAGE_A, PAO, birth_year=1990, id_number=ID_1, head=True),
+        household_row("H1", VILLAGE_A, PAO_TILDE, birth_year=1990, id_number=ID_2),
+    ]
     result = import_file(xlsx(HOUSEHOLDS, rows), HOUSEHOLDS, scope=Scope(officer_a), actor=officer_a)
     assert result.committed, result.errors
     assert sorted(Person.objects.values_list("id_number", flat=True)) == [ID_1, ID_2]
@@ -164,8 +206,10 @@ def test_import_keeps_two_namesakes_with_different_id_numbers_in_one_household(s
 
 
 def test_import_keeps_two_namesakes_without_id_numbers_and_a_reupload_changes_nothing(small_map, officer_a):
-    rows = [household_row("H1", VILLAGE_A, "Lầu Thị Mai", birth_year=1995, head=True),
-            household_row("H1", VILLAGE_A, "Lầu Thị Mai", birth_year=1995, sex="Nữ")]
+    rows = [
+        household_row("H1", VILLAGE_A, "Lầu Thị Mai", birth_year=1995, head=True),
+        household_row("H1", VILLAGE_A, "Lầu Thị Mai", birth_year=1995, sex="Nữ"),
+    ]
     result = import_file(xlsx(HOUSEHOLDS, rows), HOUSEHOLDS, scope=Scope(officer_a), actor=officer_a)
     assert result.committed and Person.objects.count() == 2
     again = import_file(xlsx(HOUSEHOLDS, rows), HOUSEHOLDS, scope=Scope(officer_a), actor=officer_a)
@@ -191,8 +235,14 @@ def test_sign_up_of_a_namesake_waits_for_the_commune(client, small_map):
 
 
 def test_sign_up_with_two_different_id_numbers_creates_two_people(small_map, officer_a):
-    data = {"password": "mat-khau-rat-dai-2025", "birth_year": 1990, "sex": "male",
-            "commune": small_map["commune_a"], "occupation_group": "farmer", "notice_version": 1}
+    data = {
+        "password": "mat-khau-rat-dai-2025",
+        "birth_year": 1990,
+        "sex": "male",
+        "commune": small_map["commune_a"],
+        "occupation_group": "farmer",
+        "notice_version": 1,
+    }
     first = citizens.sign_up(username="pao1", full_name=PAO, id_number=ID_1, **data)
     second = citizens.sign_up(username="pao2", full_name=PAO_TILDE, id_number=ID_2, **data)
     # An ID number typed online waits for the commune to see the card (issue 16 §4) ...
@@ -208,19 +258,24 @@ def test_sign_up_with_two_different_id_numbers_creates_two_people(small_map, off
 
 # -- look-alike letters ----------------------------------------------------------------------------
 
+
 def test_eth_and_d_with_stroke_are_one_letter_for_search_and_hints(client_a, officer_a, small_map):
-    stored = Person.objects.create(full_name="\u00d0inh Thị Hoa", sex="female", birth_year=1988,
-                                   unit=small_map["village_a"])
+    stored = Person.objects.create(
+        full_name="\u00d0inh Thị Hoa", sex="female", birth_year=1988, unit=small_map["village_a"]
+    )
     assert stored.full_name == "Đinh Thị Hoa"  # stored with the Vietnamese letter
     assert list(Person.objects.search("đinh")) == [stored] == list(Person.objects.search("\u00d0INH"))
-    hints = likely_duplicates(Scope(officer_a), full_name="Đinh Thị Hoa", birth_year=1988,
-                              commune=small_map["commune_a"])
+    hints = likely_duplicates(
+        Scope(officer_a), full_name="Đinh Thị Hoa", birth_year=1988, commune=small_map["commune_a"]
+    )
     assert [hint.person for hint in hints] == [stored]
 
 
 LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyÐðĐàáảãạ "
-INVISIBLE = [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x200C, 0x200D, 0x2060,
-                              0xFEFF, 0x200E, 0x200F]]
+INVISIBLE = [
+    chr(c)
+    for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x200E, 0x200F]
+]
 
 
 @given(st.text(alphabet=LETTERS, max_size=30))

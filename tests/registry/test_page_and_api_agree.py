@@ -8,8 +8,13 @@ import pytest
 from hoctap.accounts.models import ApiToken
 from hoctap.registry.models import Household, Person
 
-MEMBER = {"full_name": "Hà Văn Tuấn", "sex": "male", "birth_year": 1980, "occupation_group": "farmer",
-          "digital_skill": "none"}
+MEMBER = {
+    "full_name": "Hà Văn Tuấn",
+    "sex": "male",
+    "birth_year": 1980,
+    "occupation_group": "farmer",
+    "digital_skill": "none",
+}
 SPOUSE = {**MEMBER, "full_name": "Lường Thị Hoa", "sex": "female", "birth_year": 1983}
 
 CASES = {
@@ -18,15 +23,25 @@ CASES = {
     "no head ticked: the first becomes head": ([MEMBER], "created", None),
     "no members": ([], "refused", "Hộ phải có ít nhất một thành viên."),
     "two heads": ([{**MEMBER, "is_head": True}, {**SPOUSE, "is_head": True}], "refused", "Chỉ đánh dấu một chủ hộ."),
-    "one ID number twice": ([{**MEMBER, "id_number": "034080007777"}, {**SPOUSE, "id_number": "034080007777"}],
-                            "refused", None),
+    "one ID number twice": (
+        [{**MEMBER, "id_number": "034080007777"}, {**SPOUSE, "id_number": "034080007777"}],
+        "refused",
+        None,
+    ),
     "a name with a hidden direction mark": ([{**MEMBER, "full_name": "Hà\u202eVăn"}], "refused", None),
 }
 
 
 def through_page(client, village, members):
-    data = {"village": village.pk, "code": "", "address": "", "members-TOTAL_FORMS": len(members),
-            "members-INITIAL_FORMS": 0, "members-MIN_NUM_FORMS": 0, "members-MAX_NUM_FORMS": 1000}
+    data = {
+        "village": village.pk,
+        "code": "",
+        "address": "",
+        "members-TOTAL_FORMS": len(members),
+        "members-INITIAL_FORMS": 0,
+        "members-MIN_NUM_FORMS": 0,
+        "members-MAX_NUM_FORMS": 1000,
+    }
     for index, member in enumerate(members):
         for field, value in member.items():
             if field == "is_head":
@@ -39,12 +54,20 @@ def through_page(client, village, members):
 
 
 def through_api(client, token, village, members):
-    body = {"village": village.pk, "members": [
-        {key: value for key, value in member.items() if key not in ("occupation_group", "digital_skill")} | {
-            "occupation_group": member["occupation_group"], "digital_skill": member["digital_skill"]}
-        for member in members]}
-    response = client.post("/api/v1/registry/households", data=json.dumps(body), content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = {
+        "village": village.pk,
+        "members": [
+            {key: value for key, value in member.items() if key not in ("occupation_group", "digital_skill")}
+            | {"occupation_group": member["occupation_group"], "digital_skill": member["digital_skill"]}
+            for member in members
+        ],
+    }
+    response = client.post(
+        "/api/v1/registry/households",
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
     assert response.status_code in (201, 422), response.content
     return ("created" if response.status_code == 201 else "refused"), json.dumps(response.json(), ensure_ascii=False)
 

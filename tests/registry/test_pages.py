@@ -14,8 +14,15 @@ FULL_ID = "034075001234"
 
 
 def members_data(*members, village, code="", address=""):
-    data = {"village": village.pk, "code": code, "address": address, "members-TOTAL_FORMS": len(members),
-            "members-INITIAL_FORMS": 0, "members-MIN_NUM_FORMS": 0, "members-MAX_NUM_FORMS": 1000}
+    data = {
+        "village": village.pk,
+        "code": code,
+        "address": address,
+        "members-TOTAL_FORMS": len(members),
+        "members-INITIAL_FORMS": 0,
+        "members-MIN_NUM_FORMS": 0,
+        "members-MAX_NUM_FORMS": 1000,
+    }
     for index, member in enumerate(members):
         for field, value in member.items():
             data[f"members-{index}-{field}"] = value
@@ -25,13 +32,28 @@ def members_data(*members, village, code="", address=""):
 def test_a_village_officer_adds_a_household_with_its_members_in_one_form(client, small_map, village_officer_a):
     client.force_login(village_officer_a)
     assert client.get("/registry/households/new/").status_code == 200
-    response = client.post("/registry/households/new/", members_data(
-        {"full_name": "Phạm Văn Hùng", "sex": "male", "birth_year": "1980", "occupation_group": "farmer",
-         "digital_skill": "basic"},
-        {"full_name": "Đỗ Thị Lan", "sex": "female", "birth_date": "1982-04-30", "occupation_group": "worker",
-         "digital_skill": "none", "is_head": "on"},
-        village=small_map["village_a"], address="Xóm 2",
-    ))
+    response = client.post(
+        "/registry/households/new/",
+        members_data(
+            {
+                "full_name": "Phạm Văn Hùng",
+                "sex": "male",
+                "birth_year": "1980",
+                "occupation_group": "farmer",
+                "digital_skill": "basic",
+            },
+            {
+                "full_name": "Đỗ Thị Lan",
+                "sex": "female",
+                "birth_date": "1982-04-30",
+                "occupation_group": "worker",
+                "digital_skill": "none",
+                "is_head": "on",
+            },
+            village=small_map["village_a"],
+            address="Xóm 2",
+        ),
+    )
     household = Household.objects.get()
     assert response.status_code == 302 and response.url == f"/registry/households/{household.pk}/"
     assert household.code == "H0001" and household.head.full_name == "Đỗ Thị Lan"
@@ -40,19 +62,55 @@ def test_a_village_officer_adds_a_household_with_its_members_in_one_form(client,
 
 
 def test_the_household_form_refuses_a_village_outside_the_scope_and_two_heads(client_a, small_map):
-    response = client_a.post("/registry/households/new/", members_data(
-        {"full_name": "A", "sex": "male", "birth_year": "1980", "occupation_group": "other", "digital_skill": "none"},
-        village=small_map["village_b"]))
+    response = client_a.post(
+        "/registry/households/new/",
+        members_data(
+            {
+                "full_name": "A",
+                "sex": "male",
+                "birth_year": "1980",
+                "occupation_group": "other",
+                "digital_skill": "none",
+            },
+            village=small_map["village_b"],
+        ),
+    )
     assert response.status_code == 200 and "village" in response.context["form"].errors
-    response = client_a.post("/registry/households/new/", members_data(
-        *[{"full_name": name, "sex": "male", "birth_year": "1980", "occupation_group": "other",
-           "digital_skill": "none", "is_head": "on"} for name in ("A", "B")],
-        village=small_map["village_a"]))
+    response = client_a.post(
+        "/registry/households/new/",
+        members_data(
+            *[
+                {
+                    "full_name": name,
+                    "sex": "male",
+                    "birth_year": "1980",
+                    "occupation_group": "other",
+                    "digital_skill": "none",
+                    "is_head": "on",
+                }
+                for name in ("A", "B")
+            ],
+            village=small_map["village_a"],
+        ),
+    )
     assert "Chỉ đánh dấu một chủ hộ" in response.content.decode()
-    response = client_a.post("/registry/households/new/", members_data(
-        *[{"full_name": name, "sex": "male", "birth_year": "1980", "occupation_group": "other",
-           "digital_skill": "none", "id_number": "034080007777"} for name in ("A", "B")],
-        village=small_map["village_a"]))
+    response = client_a.post(
+        "/registry/households/new/",
+        members_data(
+            *[
+                {
+                    "full_name": name,
+                    "sex": "male",
+                    "birth_year": "1980",
+                    "occupation_group": "other",
+                    "digital_skill": "none",
+                    "id_number": "034080007777",
+                }
+                for name in ("A", "B")
+            ],
+            village=small_map["village_a"],
+        ),
+    )
     assert "trùng lặp" in response.content.decode()  # the model formset compares unique fields across members
     assert not Household.objects.exists()
 
@@ -71,8 +129,12 @@ def test_the_member_form_fragment_bumps_the_form_count(client_a):
 
 
 def test_duplicate_hints_while_typing(client_a, small_map, household_a):
-    post = {"prefix": "members-0", "village": small_map["village_a"].pk, "members-0-full_name": "nguyen van an",
-            "members-0-birth_year": "1975"}
+    post = {
+        "prefix": "members-0",
+        "village": small_map["village_a"].pk,
+        "members-0-full_name": "nguyen van an",
+        "members-0-birth_year": "1975",
+    }
     page = client_a.post("/registry/households/duplicates/", post).content.decode()
     assert "Nguyễn Văn An" in page and "có thể trùng" in page
     by_id = client_a.post("/registry/households/duplicates/", {"prefix": "m", "m-id_number": FULL_ID}).content.decode()
@@ -81,13 +143,25 @@ def test_duplicate_hints_while_typing(client_a, small_map, household_a):
 
 
 def test_duplicate_warnings_are_shown_after_saving(client_a, small_map, household_a):
-    response = client_a.post("/registry/households/new/", members_data(
-        {"full_name": "NGUYỄN VĂN AN", "sex": "male", "birth_year": "1975", "occupation_group": "other",
-         "digital_skill": "none"}, village=small_map["village_a"]), follow=True)
+    response = client_a.post(
+        "/registry/households/new/",
+        members_data(
+            {
+                "full_name": "NGUYỄN VĂN AN",
+                "sex": "male",
+                "birth_year": "1975",
+                "occupation_group": "other",
+                "digital_skill": "none",
+            },
+            village=small_map["village_a"],
+        ),
+        follow=True,
+    )
     assert "có thể trùng người" in response.content.decode()
 
 
 # -- lists -------------------------------------------------------------------------------------
+
 
 def test_lists_mask_id_numbers(client_a, household_a):
     pages = ("/registry/people/", f"/registry/households/{household_a.pk}/", f"/registry/people/{household_a.head_id}/")
@@ -117,18 +191,21 @@ def test_person_filters(client_a, household_a):
     assert "Nguyễn Văn An" in page and "Trần Thị Bích" not in page
 
 
-@pytest.mark.parametrize("url", ["/registry/households/", "/registry/people/", "/registry/clans/",
-                                 "/registry/organisations/"])
+@pytest.mark.parametrize(
+    "url", ["/registry/households/", "/registry/people/", "/registry/clans/", "/registry/organisations/"]
+)
 def test_list_pages_run_a_constant_number_of_queries(client_a, small_map, django_assert_max_num_queries, url):
     def grow(n):
         for i in range(n):
             household = Household.objects.create(code=f"Q{Household.objects.count()}", village=small_map["village_a"])
             clan = ClanBranch.objects.create(name=f"Họ {household.code}", commune=small_map["commune_a"])
             household.clan_branch = clan
-            organisation = Organisation.objects.create(name=f"Cơ quan {household.code}", kind="agency",
-                                                       unit=small_map["commune_a"])
-            person = Person.objects.create(full_name=f"Người {i}", sex="male", birth_year=1980, household=household,
-                                           employer=organisation)
+            organisation = Organisation.objects.create(
+                name=f"Cơ quan {household.code}", kind="agency", unit=small_map["commune_a"]
+            )
+            person = Person.objects.create(
+                full_name=f"Người {i}", sex="male", birth_year=1980, household=household, employer=organisation
+            )
             household.head = person
             household.save()
 
@@ -142,6 +219,7 @@ def test_list_pages_run_a_constant_number_of_queries(client_a, small_map, django
 
 
 # -- the full ID number ------------------------------------------------------------------------
+
 
 def test_showing_the_full_id_number_is_a_post_that_is_audited(client_a, household_a, officer_a):
     url = f"/registry/people/{household_a.head_id}/id-number/"
@@ -166,6 +244,7 @@ def test_roles_without_the_capability_cannot_see_the_full_id_number(client, hous
 
 # -- a citizen's own data ----------------------------------------------------------------------
 
+
 def test_a_citizen_sees_and_downloads_everything_held_about_them(client, small_map, household_a):
     citizen = make_user("citizen_an", Role.CITIZEN, small_map["village_a"])
     head = household_a.head
@@ -189,6 +268,7 @@ def test_a_citizen_sees_and_downloads_everything_held_about_them(client, small_m
 
 # -- declared totals ---------------------------------------------------------------------------
 
+
 def test_declared_totals_form_refuses_a_figure_below_the_registry(client_a, small_map, household_a):
     url = f"/registry/totals/{small_map['commune_a'].pk}/2025/"
     page = client_a.get(url).content.decode()
@@ -203,36 +283,57 @@ def test_declared_totals_form_refuses_a_figure_below_the_registry(client_a, smal
 
 
 def test_subject_forms(client_a, small_map):
-    response = client_a.post("/registry/clans/new/", {"name": "Họ Vũ", "branch": "Chi 1",
-                                                      "commune": small_map["commune_a"].pk})
+    response = client_a.post(
+        "/registry/clans/new/", {"name": "Họ Vũ", "branch": "Chi 1", "commune": small_map["commune_a"].pk}
+    )
     clan = ClanBranch.objects.get()
     assert response.url == f"/registry/clans/{clan.pk}/"
-    again = client_a.post("/registry/clans/new/", {"name": "HỌ VU", "branch": "chi 1",
-                                                   "commune": small_map["commune_a"].pk})
+    again = client_a.post(
+        "/registry/clans/new/", {"name": "HỌ VU", "branch": "chi 1", "commune": small_map["commune_a"].pk}
+    )
     assert "Xã đã có chi dòng họ này" in again.content.decode()
-    response = client_a.post("/registry/organisations/new/", {"name": "UBND xã", "kind": "agency",
-                                                              "managing_level": "commune",
-                                                              "unit": small_map["commune_a"].pk})
+    response = client_a.post(
+        "/registry/organisations/new/",
+        {"name": "UBND xã", "kind": "agency", "managing_level": "commune", "unit": small_map["commune_a"].pk},
+    )
     assert response.status_code == 302
     organisation = Organisation.objects.get()
-    response = client_a.post("/registry/people/new/", {"full_name": "Cán Bộ", "sex": "female", "birth_year": "1990",
-                                                       "occupation_group": "official", "digital_skill": "proficient",
-                                                       "employer": organisation.pk})
+    response = client_a.post(
+        "/registry/people/new/",
+        {
+            "full_name": "Cán Bộ",
+            "sex": "female",
+            "birth_year": "1990",
+            "occupation_group": "official",
+            "digital_skill": "proficient",
+            "employer": organisation.pk,
+        },
+    )
     person = Person.objects.get()
     assert response.url == f"/registry/people/{person.pk}/"
     assert person.unit == small_map["commune_a"] and person.ethnicity == ""  # not recorded, never Kinh by default
 
 
-def test_edit_forms_never_show_the_full_id_number_and_keep_it_when_left_empty(client, household_a, small_map,
-                                                                             village_officer_a):
+def test_edit_forms_never_show_the_full_id_number_and_keep_it_when_left_empty(
+    client, household_a, small_map, village_officer_a
+):
     client.force_login(village_officer_a)
     head = household_a.head
     page = client.get(f"/registry/people/{head.pk}/edit/").content.decode()
     assert FULL_ID not in page and 'placeholder="********1234"' in page
     assert FULL_ID not in client.get(f"/registry/households/{household_a.pk}/edit/").content.decode()
-    response = client.post(f"/registry/people/{head.pk}/edit/", {
-        "full_name": "Nguyễn Văn Ân", "sex": "male", "birth_year": "1975", "id_number": "",
-        "occupation_group": "farmer", "digital_skill": "basic", "household": household_a.pk})
+    response = client.post(
+        f"/registry/people/{head.pk}/edit/",
+        {
+            "full_name": "Nguyễn Văn Ân",
+            "sex": "male",
+            "birth_year": "1975",
+            "id_number": "",
+            "occupation_group": "farmer",
+            "digital_skill": "basic",
+            "household": household_a.pk,
+        },
+    )
     assert response.status_code == 302
     head.refresh_from_db()
     assert head.id_number == FULL_ID and head.full_name == "Nguyễn Văn Ân"
@@ -247,8 +348,14 @@ def test_an_id_number_on_record_can_be_removed_and_the_removal_is_audited(client
     page = client.get(url).content.decode()
     assert 'name="remove_id_number"' in page
     # no ethnicity: a village officer's form has no such field (sensitive data, issue 19)
-    fields = {"full_name": head.full_name, "sex": "male", "birth_year": "1975",
-              "occupation_group": "farmer", "digital_skill": "basic", "household": household_a.pk}
+    fields = {
+        "full_name": head.full_name,
+        "sex": "male",
+        "birth_year": "1975",
+        "occupation_group": "farmer",
+        "digital_skill": "basic",
+        "household": household_a.pk,
+    }
     # a new number and a removal at once: which one is meant? The form asks.
     refused = client.post(url, {**fields, "id_number": "034075009999", "remove_id_number": "on"})
     assert refused.status_code == 200 and "Để trống ô số CCCD khi xoá số đang lưu." in refused.content.decode()

@@ -42,4 +42,3 @@ def test_files_never_imported_go_after_the_delay_and_the_job_keeps_its_result(cl
     assert "Hãy tải tệp lên lại" in page
     checked.refresh_from_db()
     assert checked.status == ImportJob.Status.CHECKED
-

@@ -43,6 +43,7 @@ def values(response) -> list[str]:
 
 # -- the form pages ----------------------------------------------------------------------------
 
+
 def test_the_person_form_lists_only_the_chosen_household_and_a_search_box(client_a, small_map, household_a):
     many_households(small_map["village_a"], 30)
     head = household_a.head
@@ -50,7 +51,9 @@ def test_the_person_form_lists_only_the_chosen_household_and_a_search_box(client
     household_options = select_options(page, "household")
     assert len(household_options) <= 2
     assert household_options[0] == '<option value="">— Không —</option>'
-    assert household_options[1] == f'<option value="{household_a.pk}" selected>H0001 · Nguyễn Văn An · Thôn Đông</option>'
+    assert (
+        household_options[1] == f'<option value="{household_a.pk}" selected>H0001 · Nguyễn Văn An · Thôn Đông</option>'
+    )
     assert "S000" not in page and "S029" not in page
     search = re.search(r'<input type="search"[^>]*hx-get="/registry/suggest/households/"[^>]*>', page).group(0)
     assert 'aria-label="Tìm theo mã hộ hoặc tên chủ hộ"' in search
@@ -66,19 +69,27 @@ def test_the_person_form_lists_only_the_chosen_household_and_a_search_box(client
 
 
 def test_the_household_form_lists_only_the_chosen_clan_branch(client_a, small_map, household_a):
-    clans = ClanBranch.objects.bulk_create([
-        ClanBranch(name=f"Họ Phạm {i}", commune=small_map["commune_a"], name_folded=f"ho pham {i}",
-                   sort_key=f"{i:03d}") for i in range(25)])
+    clans = ClanBranch.objects.bulk_create(
+        [
+            ClanBranch(
+                name=f"Họ Phạm {i}", commune=small_map["commune_a"], name_folded=f"ho pham {i}", sort_key=f"{i:03d}"
+            )
+            for i in range(25)
+        ]
+    )
     household_a.clan_branch = clans[7]
     household_a.save()
     page = client_a.get(f"/registry/households/{household_a.pk}/edit/").content.decode()
     assert select_options(page, "clan_branch") == [
-        '<option value="">— Không —</option>', f'<option value="{clans[7].pk}" selected>Họ Phạm 7</option>']
+        '<option value="">— Không —</option>',
+        f'<option value="{clans[7].pk}" selected>Họ Phạm 7</option>',
+    ]
     assert 'hx-get="/registry/suggest/clan-branches/"' in page
 
 
-def test_rendering_the_widget_reads_only_the_chosen_record(small_map, household_a, officer_a,
-                                                           django_assert_num_queries):
+def test_rendering_the_widget_reads_only_the_chosen_record(
+    small_map, household_a, officer_a, django_assert_num_queries
+):
     many_households(small_map["village_a"], 30)
     form = PersonForm(instance=household_a.head, scope=Scope(officer_a))
     with django_assert_num_queries(1):
@@ -88,9 +99,17 @@ def test_rendering_the_widget_reads_only_the_chosen_record(small_map, household_
 
 # -- submitting --------------------------------------------------------------------------------
 
+
 def person_data(**extra):
-    return {"full_name": "Vũ Thị Hoa", "sex": "female", "birth_year": "1990", "ethnicity": "Kinh",
-            "occupation_group": "farmer", "digital_skill": "basic", **extra}
+    return {
+        "full_name": "Vũ Thị Hoa",
+        "sex": "female",
+        "birth_year": "1990",
+        "ethnicity": "Kinh",
+        "occupation_group": "farmer",
+        "digital_skill": "basic",
+        **extra,
+    }
 
 
 def test_a_household_chosen_in_the_search_is_saved(client_a, small_map, household_a):
@@ -113,8 +132,10 @@ def test_a_household_outside_the_scope_is_refused_by_the_field(client_a, small_m
 
 # -- the suggestions ---------------------------------------------------------------------------
 
-def test_households_are_found_by_code_and_by_the_head_name_without_diacritics(client_a, small_map, household_a,
-                                                                             officer_a):
+
+def test_households_are_found_by_code_and_by_the_head_name_without_diacritics(
+    client_a, small_map, household_a, officer_a
+):
     many_households(small_map["village_a"], 3)
     for query in ("nguyen van", "NGUYỄN VĂN", "van an", "h0001", "H000"):
         found = options(client_a.get(SUGGEST, {"q": query}))
@@ -128,7 +149,7 @@ def test_households_are_found_by_code_and_by_the_head_name_without_diacritics(cl
 def test_suggestions_are_capped_and_in_name_order(client_a, small_map):
     households = many_households(small_map["village_a"], 30)
     response = client_a.get(SUGGEST, {"q": "tran van"})
-    assert values(response)[1:MAX_SUGGESTIONS + 1] == [str(h.pk) for h in households[:MAX_SUGGESTIONS]]
+    assert values(response)[1 : MAX_SUGGESTIONS + 1] == [str(h.pk) for h in households[:MAX_SUGGESTIONS]]
     assert len(options(response)) == 1 + MAX_SUGGESTIONS + 1  # the empty choice, 20, "type more"
     assert "disabled>Chỉ hiện 20 kết quả đầu" in response.content.decode()
 
@@ -147,15 +168,19 @@ def test_nothing_found_says_so_and_keeps_the_current_record(client_a, small_map,
     ]
     # The current record is not repeated among the matches.
     assert values(client_a.get(SUGGEST, {"q": "nguyen", "field": "household", "household": household_a.pk})) == [
-        "", str(household_a.pk)]
+        "",
+        str(household_a.pk),
+    ]
 
 
 def test_organisations_and_clan_branches_are_found_by_name(client_a, small_map, school_a):
     clan = ClanBranch.objects.create(name="Họ Đặng", branch="Chi 2", commune=small_map["commune_a"])
     assert f'<option value="{school_a.pk}">Trường Tiểu học An Lạc</option>' in options(
-        client_a.get("/registry/suggest/organisations/", {"q": "tieu hoc"}))
+        client_a.get("/registry/suggest/organisations/", {"q": "tieu hoc"})
+    )
     assert f'<option value="{clan.pk}">Họ Đặng · Chi 2</option>' in options(
-        client_a.get("/registry/suggest/clan-branches/", {"q": "dang"}))
+        client_a.get("/registry/suggest/clan-branches/", {"q": "dang"})
+    )
 
 
 def test_nothing_outside_the_scope_is_suggested(client, small_map, officer_a, officer_b):
@@ -165,8 +190,12 @@ def test_nothing_outside_the_scope_is_suggested(client, small_map, officer_a, of
     foreign.save()
     Organisation.objects.create(name="Trường Bình Minh", kind="school", unit=small_map["commune_b"])
     ClanBranch.objects.create(name="Họ Bình Minh", commune=small_map["commune_b"])
-    searches = [(SUGGEST, "binh minh"), (SUGGEST, "hb-7"), ("/registry/suggest/organisations/", "binh minh"),
-                ("/registry/suggest/clan-branches/", "binh minh")]
+    searches = [
+        (SUGGEST, "binh minh"),
+        (SUGGEST, "hb-7"),
+        ("/registry/suggest/organisations/", "binh minh"),
+        ("/registry/suggest/clan-branches/", "binh minh"),
+    ]
     client.force_login(officer_b)  # the same searches find them for commune B's officer
     for url, query in searches:
         assert len(options(client.get(url, {"q": query}))) == 2, url

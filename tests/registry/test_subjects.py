@@ -44,15 +44,17 @@ def test_birth_year_is_always_stored(household_a):
     with pytest.raises(ValidationError) as error:
         person.full_clean()
     assert "birth_year" in error.value.message_dict
-    mismatch = Person(full_name="A", sex="male", birth_date=datetime.date(1990, 1, 1), birth_year=1991,
-                      unit=household_a.village)
+    mismatch = Person(
+        full_name="A", sex="male", birth_date=datetime.date(1990, 1, 1), birth_year=1991, unit=household_a.village
+    )
     with pytest.raises(ValidationError, match="Năm sinh khác"):
         mismatch.full_clean()
 
 
 def test_members_live_in_their_household_village_and_commune(small_map, household_a):
     assert {(p.unit_id, p.commune_id) for p in household_a.members.all()} == {
-        (small_map["village_a"].pk, small_map["commune_a"].pk)}
+        (small_map["village_a"].pk, small_map["commune_a"].pk)
+    }
     other = Household.objects.create(code="X", village=small_map["village_b"])
     moved = household_a.members.first()
     moved.household = other
@@ -60,10 +62,18 @@ def test_members_live_in_their_household_village_and_commune(small_map, househol
     assert (moved.unit, moved.commune) == (small_map["village_b"], small_map["commune_b"])
 
 
-@pytest.mark.parametrize("value, ok", [
-    ("034075001234", True), ("001099000001", True), ("096000000000", True),
-    ("097000000000", False), ("000123456789", False), ("03407500123", False), ("03407500123a", False),
-])
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        ("034075001234", True),
+        ("001099000001", True),
+        ("096000000000", True),
+        ("097000000000", False),
+        ("000123456789", False),
+        ("03407500123", False),
+        ("03407500123a", False),
+    ],
+)
 def test_id_numbers_are_validated(value, ok):
     if ok:
         validate_id_number(value)
@@ -119,12 +129,18 @@ def test_likely_duplicates(small_map, officer_a, officer_b, household_a):
 def test_saving_a_household_with_members_sets_the_head_and_checks_the_scope(small_map, officer_a):
     scope = Scope(officer_a)
     household = Household(village=small_map["village_a"])
-    members = [Person(full_name="Lê Văn Một", sex="male", birth_year=1970),
-               Person(full_name="Lê Thị Hai", sex="female", birth_year=1972)]
+    members = [
+        Person(full_name="Lê Văn Một", sex="male", birth_year=1970),
+        Person(full_name="Lê Thị Hai", sex="female", birth_year=1972),
+    ]
     save_household(scope, household, members, members[1])
     assert household.code == "H0001" and household.head == members[1] and household.members.count() == 2
     with pytest.raises(OutOfScope):
-        save_household(scope, Household(village=small_map["village_b"]), [Person(full_name="Lê Văn Ba", sex="male", birth_year=1990)])
+        save_household(
+            scope,
+            Household(village=small_map["village_b"]),
+            [Person(full_name="Lê Văn Ba", sex="male", birth_year=1990)],
+        )
     assert not Household.objects.filter(village=small_map["village_b"]).exists()
 
 
@@ -136,6 +152,7 @@ def test_clan_branches_and_organisations(small_map):
 
 
 # -- denominators ------------------------------------------------------------------------------
+
 
 def test_the_denominator_comes_from_the_registry_until_a_figure_is_declared(small_map, household_a):
     commune = small_map["commune_a"]
@@ -154,8 +171,14 @@ def test_every_kind_is_counted_from_the_registry(small_map, household_a, school_
     Person.objects.create(full_name="Cô giáo", sex="female", birth_year=1990, employer=school_a)
     ClanBranch.objects.create(name="Họ Lê", commune=commune)
     counts = {kind.value: denominator(commune, 2025, kind).value for kind in TotalKind}
-    assert counts == {"households": 1, "clan_branches": 1, "villages": 1, "organisations": 1,
-                      "working_age_adults": 2, "organisation_staff": 1}
+    assert counts == {
+        "households": 1,
+        "clan_branches": 1,
+        "villages": 1,
+        "organisations": 1,
+        "working_age_adults": 2,
+        "organisation_staff": 1,
+    }
 
 
 def test_a_declared_figure_below_the_registry_count_is_refused_naming_the_field(small_map, officer_a, household_a):

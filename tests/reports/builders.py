@@ -51,7 +51,10 @@ def reviewer_for(commune):
 
 def registered_citizen(officer, village, year: int = 2025, name: str | None = None):
     person = Person.objects.create(
-        full_name=name or f"Nguyễn Văn Mẫu {next(_names)}", sex=Sex.MALE, birth_year=1980, unit=village,
+        full_name=name or f"Nguyễn Văn Mẫu {next(_names)}",
+        sex=Sex.MALE,
+        birth_year=1980,
+        unit=village,
         occupation_group=OccupationGroup.FARMER,
     )
     return workflow.register(Scope(officer), Title.CITIZEN, person, year)
@@ -72,6 +75,12 @@ def recognised_citizens(officer, village, count: int, year: int = 2025):
         assessment = workflow.transition(reviewer_scope, assessment, Action.START_REVIEW)
         proposed.append(workflow.transition(reviewer_scope, assessment, Action.PROPOSE, answers=answers))
     if proposed:
-        issue_decision(approver_scope, proposed[0].campaign, proposed, issuer=commune,
-                       issued_on=datetime.date(year, 11, 10), signer_name="Phạm Văn Đức")
+        issue_decision(
+            approver_scope,
+            proposed[0].campaign,
+            proposed,
+            issuer=commune,
+            issued_on=datetime.date(year, 11, 10),
+            signer_name="Phạm Văn Đức",
+        )
     return [type(a).objects.get(pk=a.pk) for a in proposed]

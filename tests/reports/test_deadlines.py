@@ -54,9 +54,14 @@ def test_naive_moments_are_refused():
         deadlines.days_left(DUE, datetime.datetime(2025, 11, 15, 12, 0))
 
 
-@given(st.datetimes(min_value=datetime.datetime(2020, 1, 1), max_value=datetime.datetime(2035, 1, 1),
-                    timezones=st.sampled_from([UTC, VN, ZoneInfo("America/Los_Angeles"), ZoneInfo("Asia/Tokyo")])),
-       st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2035, 1, 1)))
+@given(
+    st.datetimes(
+        min_value=datetime.datetime(2020, 1, 1),
+        max_value=datetime.datetime(2035, 1, 1),
+        timezones=st.sampled_from([UTC, VN, ZoneInfo("America/Los_Angeles"), ZoneInfo("Asia/Tokyo")]),
+    ),
+    st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2035, 1, 1)),
+)
 def test_on_time_means_the_vietnamese_date_is_not_after_the_due_day(moment, due):
     assert deadlines.is_on_time(moment, due) == (moment.astimezone(VN).date() <= due)
     assert deadlines.days_left(due, moment) == (due - moment.astimezone(VN).date()).days
@@ -73,8 +78,9 @@ def test_most_specific_schedule_wins(schedules, small_map):
     commune, province = small_map["commune_a"], small_map["province"]
     assert services.due_date_for(annual, commune, 2025) == datetime.date(2025, 12, 1)  # Hưng Yên, every year
     assert services.due_date_for(annual, province, 2025) == datetime.date(2025, 12, 15)  # national default
-    ReportSchedule.objects.create(report_type=annual, province=province, year=2025, level="commune", due_month=11,
-                                  due_day=20)
+    ReportSchedule.objects.create(
+        report_type=annual, province=province, year=2025, level="commune", due_month=11, due_day=20
+    )
     assert services.due_date_for(annual, commune, 2025) == datetime.date(2025, 11, 20)
     assert services.due_date_for(annual, commune, 2026) == datetime.date(2026, 12, 1)
     # The mid-year report is asked only where a province's plan asks for it (Cao Bằng).
@@ -95,14 +101,26 @@ def test_board_status_at_the_day_boundary(schedules, small_map, officer_a, provi
 
     with override_settings(TIME_ZONE=server_zone), timezone.override(server_zone):
         annual = schedules
-        on_time = Report.objects.create(report_type=annual, year=2025, unit=small_map["commune_a"],
-                                        state=ReportState.SUBMITTED,
-                                        first_submitted_at=datetime.datetime(2025, 12, 1, 16, 59, tzinfo=UTC))
-        late = Report.objects.create(report_type=annual, year=2025, unit=small_map["commune_b"],
-                                     state=ReportState.SUBMITTED,
-                                     first_submitted_at=datetime.datetime(2025, 12, 1, 17, 1, tzinfo=UTC))
-        rows = {row.unit.pk: row for row in services.status_board(
-            Scope(province_officer), annual, 2025, small_map["province"], now=vn(2025, 12, 1, 23, 59))}
+        on_time = Report.objects.create(
+            report_type=annual,
+            year=2025,
+            unit=small_map["commune_a"],
+            state=ReportState.SUBMITTED,
+            first_submitted_at=datetime.datetime(2025, 12, 1, 16, 59, tzinfo=UTC),
+        )
+        late = Report.objects.create(
+            report_type=annual,
+            year=2025,
+            unit=small_map["commune_b"],
+            state=ReportState.SUBMITTED,
+            first_submitted_at=datetime.datetime(2025, 12, 1, 17, 1, tzinfo=UTC),
+        )
+        rows = {
+            row.unit.pk: row
+            for row in services.status_board(
+                Scope(province_officer), annual, 2025, small_map["province"], now=vn(2025, 12, 1, 23, 59)
+            )
+        }
         assert rows[on_time.unit_id].status == services.BoardStatus.ON_TIME
         assert rows[late.unit_id].status == services.BoardStatus.LATE
         assert rows[small_map["province"].pk].is_own
@@ -115,14 +133,22 @@ def test_board_statuses_and_days_left(schedules, small_map, province_officer):
     from hoctap.accounts.scoping import Scope
 
     annual = schedules
-    board = lambda now: {row.unit.pk: row for row in services.status_board(  # noqa: E731
-        Scope(province_officer), annual, 2025, small_map["province"], now=now)}
+
+    def board(now):
+        rows = services.status_board(Scope(province_officer), annual, 2025, small_map["province"], now=now)
+        return {row.unit.pk: row for row in rows}
+
     rows = board(vn(2025, 11, 28, 10, 0))
     assert rows[small_map["commune_a"].pk].status == services.BoardStatus.NOT_STARTED
     assert rows[small_map["commune_a"].pk].days_left == 3
     draft = Report.objects.create(report_type=annual, year=2025, unit=small_map["commune_a"])
-    returned = Report.objects.create(report_type=annual, year=2025, unit=small_map["commune_b"],
-                                     state=ReportState.RETURNED, first_submitted_at=vn(2025, 11, 20, 9, 0))
+    returned = Report.objects.create(
+        report_type=annual,
+        year=2025,
+        unit=small_map["commune_b"],
+        state=ReportState.RETURNED,
+        first_submitted_at=vn(2025, 11, 20, 9, 0),
+    )
     rows = board(vn(2025, 12, 3, 0, 1))
     assert rows[draft.unit_id].status == services.BoardStatus.DRAFT
     assert rows[draft.unit_id].overdue_days == 2

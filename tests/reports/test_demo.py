@@ -2,8 +2,8 @@
 
 import pytest
 
-from hoctap.core.demo import demo_years
 from hoctap.awards.models import Award, EmulationSelfReport, Nomination
+from hoctap.core.demo import demo_years
 from hoctap.demo.steps import run_all
 from hoctap.inspections.models import Finding, Inspection
 from hoctap.reports import services
@@ -15,8 +15,9 @@ def test_demo_reporting_season(loaded_map):
     context = run_all(log=lambda *args: None)
     counts = [model.objects.count() for model in (Report, Inspection, Finding, Nomination, Award, EmulationSelfReport)]
     run_all(log=lambda *args: None)
-    assert [model.objects.count() for model in (Report, Inspection, Finding, Nomination, Award,
-                                                EmulationSelfReport)] == counts
+    assert [
+        model.objects.count() for model in (Report, Inspection, Finding, Nomination, Award, EmulationSelfReport)
+    ] == counts
     communes = context["communes"]
     reports = {r.unit_id: r for r in Report.objects.filter(year=demo_years()[1])}
     board = {services.board_status(reports[c.pk], reports[c.pk].due_date) for c in communes}
@@ -55,14 +56,25 @@ def test_demo_citizens_scored_on_digital_skills_count_as_having_them(loaded_map)
     shown_only_by_scores = 0
     for year in sorted(set(CitizenTally.objects.exclude(year=0).values_list("year", flat=True))):
         # held in `year`: recognised that year or in one of the `validity_years` before it
-        held = [a for a in Assessment.objects.filter(title="citizen", state__in=HOLDING_STATES,
-                                                     person__unit__isnull=False).select_related("person", "campaign")
-                if a.campaign.year <= year <= a.campaign.year + a.validity_years]
-        by_hand = {a.person_id for a in held
-                   if float((a.review_answers or a.self_answers).get("CS5", 0)) >= 8
-                   or a.person.digital_skill in (DigitalSkill.BASIC, DigitalSkill.PROFICIENT)}
-        only_scores = {a.person_id for a in held if a.person.digital_skill == DigitalSkill.NONE
-                       and float((a.review_answers or a.self_answers).get("CS5", 0)) >= 8}
+        held = [
+            a
+            for a in Assessment.objects.filter(
+                title="citizen", state__in=HOLDING_STATES, person__unit__isnull=False
+            ).select_related("person", "campaign")
+            if a.campaign.year <= year <= a.campaign.year + a.validity_years
+        ]
+        by_hand = {
+            a.person_id
+            for a in held
+            if float((a.review_answers or a.self_answers).get("CS5", 0)) >= 8
+            or a.person.digital_skill in (DigitalSkill.BASIC, DigitalSkill.PROFICIENT)
+        }
+        only_scores = {
+            a.person_id
+            for a in held
+            if a.person.digital_skill == DigitalSkill.NONE
+            and float((a.review_answers or a.self_answers).get("CS5", 0)) >= 8
+        }
         communes = CitizenTally.objects.filter(year=year, level="commune")
         counted = sum(communes.values_list("citizens_digital", flat=True))
         assert counted == len(by_hand), year

@@ -16,9 +16,16 @@ pytestmark = pytest.mark.django_db
 
 def _draft(officer, annual, unit, results="Tuyên truyền sâu rộng; 2 công dân học tập được công nhận."):
     report = services.start_report(Scope(officer), annual, 2025, unit, actor=officer)
-    return services.update_narrative(Scope(officer), report, {"results": results, "difficulties": "Thiếu kinh phí.",
-                                                              "proposals": "Tập huấn phần mềm.",
-                                                              "signer_name": "Nông Văn Dền"})
+    return services.update_narrative(
+        Scope(officer),
+        report,
+        {
+            "results": results,
+            "difficulties": "Thiếu kinh phí.",
+            "proposals": "Tập huấn phần mềm.",
+            "signer_name": "Nông Văn Dền",
+        },
+    )
 
 
 def test_draft_submit_accept(annual, small_map, officer_a, province_officer):
@@ -48,8 +55,9 @@ def test_return_with_reason_then_resubmit(annual, small_map, officer_a, province
     with pytest.raises(ValidationError) as error:
         services.return_report(Scope(province_officer), report, actor=province_officer, reason="  ")
     assert "reason" in error.value.message_dict
-    report = services.return_report(Scope(province_officer), report, actor=province_officer,
-                                    reason="Thiếu số liệu thôn Đông.")
+    report = services.return_report(
+        Scope(province_officer), report, actor=province_officer, reason="Thiếu số liệu thôn Đông."
+    )
     assert report.state == ReportState.RETURNED and report.return_reason == "Thiếu số liệu thôn Đông."
     report = services.update_narrative(Scope(officer_a), report, {"results": "Đã bổ sung số liệu thôn Đông."})
     report = services.submit(Scope(officer_a), report, actor=officer_a)
@@ -76,8 +84,9 @@ def test_a_report_type_the_province_does_not_ask_for_cannot_be_started(annual, s
     from hoctap.reports.models import ReportType
 
     with pytest.raises(ValidationError) as error:
-        services.start_report(Scope(officer_a), ReportType.objects.get(code="mid_year"), 2025, small_map["commune_a"],
-                              actor=officer_a)
+        services.start_report(
+            Scope(officer_a), ReportType.objects.get(code="mid_year"), 2025, small_map["commune_a"], actor=officer_a
+        )
     assert "report_type" in error.value.message_dict
     with pytest.raises(Http404):
         services.start_report(Scope(officer_a), annual, 2025, small_map["commune_b"], actor=officer_a)
@@ -117,8 +126,9 @@ def test_the_table_carries_the_targets_that_apply(annual, small_map, officer_a):
     assert figures.table(small_map["nation"], 2025)["total"]["cells"]["citizen"]["target"] == "40.0"
 
 
-def test_province_report_names_the_communes_outstanding(annual, small_map, officer_a, officer_b, province_officer,
-                                                         central_admin):
+def test_province_report_names_the_communes_outstanding(
+    annual, small_map, officer_a, officer_b, province_officer, central_admin
+):
     accepted = services.submit(Scope(officer_a), _draft(officer_a, annual, small_map["commune_a"]), actor=officer_a)
     services.accept(Scope(province_officer), accepted, actor=province_officer)
     _draft(officer_b, annual, small_map["commune_b"])  # commune B is still drafting
@@ -128,50 +138,84 @@ def test_province_report_names_the_communes_outstanding(annual, small_map, offic
         services.submit(Scope(province_officer), report, actor=province_officer)
     assert "Xã Bình Minh" in error.value.message_dict["outstanding_note"][0]
     with pytest.raises(ValidationError):
-        services.submit(Scope(province_officer), report, actor=province_officer,
-                        outstanding_note="Một xã chưa gửi báo cáo.")
-    report = services.submit(Scope(province_officer), report, actor=province_officer,
-                             outstanding_note="Xã Bình Minh chưa gửi báo cáo do thay đổi cán bộ.")
+        services.submit(
+            Scope(province_officer), report, actor=province_officer, outstanding_note="Một xã chưa gửi báo cáo."
+        )
+    report = services.submit(
+        Scope(province_officer),
+        report,
+        actor=province_officer,
+        outstanding_note="Xã Bình Minh chưa gửi báo cáo do thay đổi cán bộ.",
+    )
     assert report.snapshot["outstanding"] == [
         {"unit_id": small_map["commune_b"].pk, "name": "Xã Bình Minh", "state": "draft", "label": "Đang soạn"}
     ]
-    assert [row["unit_id"] for row in report.snapshot["table"]["rows"]] == [small_map["commune_a"].pk,
-                                                                           small_map["commune_b"].pk]
+    assert [row["unit_id"] for row in report.snapshot["table"]["rows"]] == [
+        small_map["commune_a"].pk,
+        small_map["commune_b"].pk,
+    ]
     # The province report goes to the centre.
     with pytest.raises(Http404):
         services.accept(Scope(province_officer), report, actor=province_officer)
     assert services.accept(Scope(central_admin), report, actor=central_admin).state == ReportState.ACCEPTED
 
 
-def test_province_report_with_every_commune_accepted_needs_no_note(annual, small_map, officer_a, officer_b,
-                                                                    province_officer):
+def test_province_report_with_every_commune_accepted_needs_no_note(
+    annual, small_map, officer_a, officer_b, province_officer
+):
     for officer, unit in ((officer_a, "commune_a"), (officer_b, "commune_b")):
         report = services.submit(Scope(officer), _draft(officer, annual, small_map[unit]), actor=officer)
         services.accept(Scope(province_officer), report, actor=province_officer)
-    report = services.submit(Scope(province_officer), _draft(province_officer, annual, small_map["province"]),
-                             actor=province_officer)
+    report = services.submit(
+        Scope(province_officer), _draft(province_officer, annual, small_map["province"]), actor=province_officer
+    )
     assert report.snapshot["outstanding"] == []
 
 
 def test_pages_and_transitions(client, annual, small_map, officer_a, province_officer):
     client.force_login(officer_a)
     assert client.get("/reports/").status_code == 200
-    response = client.post("/reports/start/", {"report_type": "annual", "year": 2025, "unit": small_map["commune_a"].pk})
+    response = client.post(
+        "/reports/start/", {"report_type": "annual", "year": 2025, "unit": small_map["commune_a"].pk}
+    )
     report = Report.objects.get(unit=small_map["commune_a"])
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
     page = client.get(f"/reports/{report.pk}/")
     assert page.status_code == 200 and "Gửi báo cáo lên cấp trên" in page.content.decode()
-    paper = {"number": "", "place": "An Lạc", "dated": "", "signer_title": "Chủ tịch", "signer_name": "Nông Văn Dền",
-             "recipients": report.recipients}
-    saved = client.post(f"/reports/{report.pk}/", {"results": "Kết quả tốt.", "difficulties": "", "proposals": "",
-                                                    "outstanding_note": "", "version": report.version, **paper})
+    paper = {
+        "number": "",
+        "place": "An Lạc",
+        "dated": "",
+        "signer_title": "Chủ tịch",
+        "signer_name": "Nông Văn Dền",
+        "recipients": report.recipients,
+    }
+    saved = client.post(
+        f"/reports/{report.pk}/",
+        {
+            "results": "Kết quả tốt.",
+            "difficulties": "",
+            "proposals": "",
+            "outstanding_note": "",
+            "version": report.version,
+            **paper,
+        },
+    )
     assert saved.status_code == 302
     report.refresh_from_db()
     # The submit button sits in the narrative form: what was typed is saved, then sent.
-    response = client.post(f"/reports/{report.pk}/transition/", {
-        "action": "submit", "version": report.version, "results": "Kết quả tốt, đã bổ sung.", "difficulties": "",
-        "proposals": "Tập huấn.", "outstanding_note": "", **paper,
-    })
+    response = client.post(
+        f"/reports/{report.pk}/transition/",
+        {
+            "action": "submit",
+            "version": report.version,
+            "results": "Kết quả tốt, đã bổ sung.",
+            "difficulties": "",
+            "proposals": "Tập huấn.",
+            "outstanding_note": "",
+            **paper,
+        },
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED and report.results == "Kết quả tốt, đã bổ sung."
@@ -189,11 +233,19 @@ def test_api_transitions_and_field_errors(client, annual, small_map, officer_a, 
     tokens = {user.username: ApiToken.issue(user, "t")[1] for user in (officer_a, province_officer)}
 
     def call(user, method, url, payload=None):
-        return getattr(client, method)(url, json.dumps(payload) if payload is not None else None,
-                                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {tokens[user.username]}")
+        return getattr(client, method)(
+            url,
+            json.dumps(payload) if payload is not None else None,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {tokens[user.username]}",
+        )
 
-    created = call(officer_a, "post", "/api/v1/reports/", {"report_type": "annual", "year": 2025,
-                                                            "unit_id": small_map["commune_a"].pk})
+    created = call(
+        officer_a,
+        "post",
+        "/api/v1/reports/",
+        {"report_type": "annual", "year": 2025, "unit_id": small_map["commune_a"].pk},
+    )
     assert created.status_code == 201, created.content
     report_id = created.json()["id"]
     assert created.json()["due_date"] == "2025-12-01" and not created.json()["frozen"]
@@ -211,7 +263,11 @@ def test_api_transitions_and_field_errors(client, annual, small_map, officer_a, 
     assert no_reason.status_code == 422 and "reason" in no_reason.json()["errors"]
     accepted = call(province_officer, "post", f"/api/v1/reports/{report_id}/transitions", {"action": "accept"})
     assert accepted.json()["state"] == "accepted"
-    board = call(province_officer, "get", f"/api/v1/reports/board?report_type=annual&year=2025&unit_id={small_map['province'].pk}")
+    board = call(
+        province_officer,
+        "get",
+        f"/api/v1/reports/board?report_type=annual&year=2025&unit_id={small_map['province'].pk}",
+    )
     statuses = {row["unit_name"]: row["status"] for row in board.json()}
     assert statuses["Xã An Lạc"] == "accepted" and statuses["Xã Bình Minh"] == "not_started"
     assert call(officer_a, "get", f"/api/v1/reports/{report_id}/differences").json() == []

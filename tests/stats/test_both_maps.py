@@ -34,8 +34,9 @@ def two_eras(db):
     c4 = make_unit(Level.COMMUNE, "20004", "Xã Minh Quang", new_nd)
     for old, new, partial in ((h1, c1, False), (h2, c1, False), (t1, c2, False), (t2, c3, True), (t2, c4, True)):
         UnitLineage.objects.create(old_unit=old, new_unit=new, is_partial=partial)
-    villages = {c.code: make_unit(Level.VILLAGE, f"{c.code}-001", "Thôn Một", c, division_type="Thôn")
-                for c in (c1, c2, c3, c4)}
+    villages = {
+        c.code: make_unit(Level.VILLAGE, f"{c.code}-001", "Thôn Một", c, division_type="Thôn") for c in (c1, c2, c3, c4)
+    }
     return locals()
 
 

@@ -50,7 +50,10 @@ def test_groups_hidden_cells_and_agreement_with_the_counters(commune):
     assert rows[""].counts == {"adults": 6, "citizens": 5, "digital": 0, "proficient": 0}
     tally = CitizenTally.objects.get(unit=commune, year=YEAR)
     assert (cut.total.counts["citizens"], cut.total.counts["digital"], cut.total.counts["proficient"]) == (
-        tally.citizens, tally.citizens_digital, tally.citizens_proficient)
+        tally.citizens,
+        tally.citizens_digital,
+        tally.citizens_proficient,
+    )
     # Tày's 2 adults and 1 citizen are hidden; so are the next smallest of those columns (else
     # the total minus the others gives them back); the shares built on them are not shown.
     assert rows[TAY].hidden == {"adults", "citizens", "digital", "proficient"}
@@ -77,8 +80,13 @@ def test_page_export_and_api_hide_the_same_cells_in_fixed_queries(client, commun
     text = page.content.decode()
     assert page.status_code == 200 and "Tày" in text and "&lt;5" in text and "Chưa ghi nhận" in text
     assert "bảo vệ" in text or "nhạy cảm" in text
-    sheet = load_workbook(io.BytesIO(b"".join(client.get(
-        reverse("stats:ethnicity_export", args=[commune.pk]) + f"?year={YEAR}").streaming_content))).active
+    sheet = load_workbook(
+        io.BytesIO(
+            b"".join(
+                client.get(reverse("stats:ethnicity_export", args=[commune.pk]) + f"?year={YEAR}").streaming_content
+            )
+        )
+    ).active
     values = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert values["Tày"][1:3] == ("<5", "<5") and values["H'Mông"][2] == 6
     answer = client.get(f"/api/v1/stats/units/{commune.pk}/ethnicity?year={YEAR}").json()

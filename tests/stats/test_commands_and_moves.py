@@ -5,8 +5,8 @@ from django.core.management import call_command
 
 from hoctap.assessments.models import Assessment
 from hoctap.criteria.titles import Title
-from hoctap.registry.signals import registry_bulk_written
 from hoctap.registry.models import Household
+from hoctap.registry.signals import registry_bulk_written
 from hoctap.stats import recompute
 from hoctap.stats.models import CitizenTally, SubjectCount, Tally
 
@@ -78,8 +78,12 @@ def test_a_member_added_to_or_removed_from_a_learning_family_changes_the_indicat
 
 def test_bulk_registry_writes_are_recounted(make, small_map):
     village = small_map["village_a"]
-    Household.objects.bulk_create([Household(code=f"B{i}", code_folded=f"b{i}", village=village,
-                                             commune=small_map["commune_a"]) for i in range(5)])
+    Household.objects.bulk_create(
+        [
+            Household(code=f"B{i}", code_folded=f"b{i}", village=village, commune=small_map["commune_a"])
+            for i in range(5)
+        ]
+    )
     assert not recompute.verify().ok  # bulk_create sends no model signal
     registry_bulk_written.send(sender=None, communes={small_map["commune_a"].pk})
     assert recompute.verify().ok

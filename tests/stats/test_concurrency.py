@@ -93,7 +93,10 @@ def test_concurrent_decisions_in_one_commune(small_map):
     assert citizens.recognised == 24
     indicators = CitizenTally.objects.get(unit=village, year=2026)
     assert (indicators.adults_in_groups, indicators.adults_in_groups_citizens, indicators.citizens_digital) == (
-        24, 24, 24)
+        24,
+        24,
+        24,
+    )
     report = recompute.verify()
     assert report.ok, "\n".join(map(str, report.differences))
 
@@ -114,6 +117,7 @@ def test_a_unit_recognised_twice_at_once_counts_once_in_the_years_both_cover(sma
             for state in (State.SELF_ASSESSING, State.SUBMITTED, State.UNDER_REVIEW, State.PROPOSED):
                 assessment = make.move(assessment, state, "level_1" if state == State.PROPOSED else None)
             work[2 * index + offset].append(assessment.pk)
+
     def act(pk):
         from hoctap.assessments.models import Assessment
 
@@ -122,8 +126,10 @@ def test_a_unit_recognised_twice_at_once_counts_once_in_the_years_both_cover(sma
     errors = run_together([[(pk,) for pk in items] for items in work], act)
 
     assert not errors, errors
-    rows = {row.year: (row.recognised, row.carried) for row in Tally.objects.filter(
-        unit=small_map["commune_a"], title="unit", classification="")}
+    rows = {
+        row.year: (row.recognised, row.carried)
+        for row in Tally.objects.filter(unit=small_map["commune_a"], title="unit", classification="")
+    }
     n = len(organisations)
     assert rows == {2024: (n, 0), 2025: (n, 0), 2026: (0, n), 2027: (0, n), 2028: (0, n)}
     assert Organisation.objects.count() == n

@@ -38,8 +38,14 @@ def recognise(officer, village, scores_and_skills):
         assessment = workflow.transition(officer_scope, assessment, Action.SUBMIT, answers=answers)
         assessment = workflow.transition(reviewer_scope, assessment, Action.START_REVIEW)
         proposed.append(workflow.transition(reviewer_scope, assessment, Action.PROPOSE, answers=answers))
-    issue_decision(Scope(builders.approver_for(commune)), proposed[0].campaign, proposed, issuer=commune,
-                   issued_on=datetime.date(YEAR, 11, 10), signer_name="Phạm Văn Đức")
+    issue_decision(
+        Scope(builders.approver_for(commune)),
+        proposed[0].campaign,
+        proposed,
+        issuer=commune,
+        issued_on=datetime.date(YEAR, 11, 10),
+        signer_name="Phạm Văn Đức",
+    )
     return [type(a).objects.get(pk=a.pk) for a in proposed]
 
 
@@ -61,13 +67,17 @@ def test_the_set_names_its_digital_skills_indicator_and_mark(small_map):
 
 def test_registry_or_assessment_counts(small_map, officer_a):
     village, commune = small_map["village_a"], small_map["commune_a"]
-    scored = recognise(officer_a, village, [
-        ("10", DigitalSkill.NONE),        # the demo's case: the assessment says so, the registry not
-        ("8", DigitalSkill.NONE),         # at the mark
-        ("7", DigitalSkill.NONE),         # under it
-        ("6", DigitalSkill.BASIC),        # the registry says so
-        ("10", DigitalSkill.PROFICIENT),  # both; proficient is the registry's word
-    ])
+    scored = recognise(
+        officer_a,
+        village,
+        [
+            ("10", DigitalSkill.NONE),  # the demo's case: the assessment says so, the registry not
+            ("8", DigitalSkill.NONE),  # at the mark
+            ("7", DigitalSkill.NONE),  # under it
+            ("6", DigitalSkill.BASIC),  # the registry says so
+            ("10", DigitalSkill.PROFICIENT),  # both; proficient is the registry's word
+        ],
+    )
     assert [digital.assessment_shows(a) for a in scored] == [True, True, False, False, True]
     assert counts(village) == counts(commune) == (5, 4, 1)
     assert_verified()
@@ -91,7 +101,8 @@ def test_revoking_the_recognition_takes_the_citizen_out(small_map, officer_a):
     scored = recognise(officer_a, village, [("10", DigitalSkill.NONE), ("10", DigitalSkill.NONE)])
     assert counts(village) == (2, 2, 0)
     approver = builders.approver_for(small_map["commune_a"])
-    workflow.transition(Scope(approver), scored[0], Action.REVOKE, reason="Hồ sơ không trung thực.",
-                        revocation_reference="3/QĐ-UBND")
+    workflow.transition(
+        Scope(approver), scored[0], Action.REVOKE, reason="Hồ sơ không trung thực.", revocation_reference="3/QĐ-UBND"
+    )
     assert counts(village) == (1, 1, 0)
     assert_verified()

@@ -9,8 +9,8 @@ from hoctap.stats.targets import Targets, seed_provincial_targets
 from hoctap.territory.models import Era, Level, UnitLineage
 from tests.conftest import make_unit
 
-
 # -- projection -------------------------------------------------------------------------------
+
 
 def test_rising_trend_gives_the_first_year_at_or_above_the_target():
     # 50, 55, 60 → +5 a year → 70 in 2026
@@ -26,13 +26,16 @@ def test_least_squares_over_noisy_years():
     assert projected_year([(2022, 40), (2023, 50), (2024, 45), (2025, 55)], 70) == 2030
 
 
-@pytest.mark.parametrize("points", [
-    [(2022, 60), (2023, 60), (2024, 60)],  # flat
-    [(2022, 60), (2023, 55), (2024, 50)],  # falling
-    [(2024, 60)],  # one year: no trend
-    [],
-    [(2024, 60), (2024, 62)],  # one distinct year
-])
+@pytest.mark.parametrize(
+    "points",
+    [
+        [(2022, 60), (2023, 60), (2024, 60)],  # flat
+        [(2022, 60), (2023, 55), (2024, 50)],  # falling
+        [(2024, 60)],  # one year: no trend
+        [],
+        [(2024, 60), (2024, 62)],  # one distinct year
+    ],
+)
 def test_flat_falling_or_too_little_data_gives_none(points):
     assert projected_year(points, 70) is None
 
@@ -60,6 +63,7 @@ def test_percent():
 
 
 # -- which target applies ---------------------------------------------------------------------
+
 
 @pytest.fixture
 def map_with_targets(small_map):

@@ -18,8 +18,9 @@ MAX_QUERIES = 21  # 20, and the unread count of the menu (notifications)
 
 def populate(make, commune, villages=2, households=2):
     for v in range(villages):
-        village = make_unit(Level.VILLAGE, f"{commune.code}-{v + 10:03d}", f"Thôn Số {v + 10}", commune,
-                            division_type="Thôn")
+        village = make_unit(
+            Level.VILLAGE, f"{commune.code}-{v + 10:03d}", f"Thôn Số {v + 10}", commune, division_type="Thôn"
+        )
         for h in range(households):
             household = make.household(village)
             person = make.person(household, birth_year=1980, skill="basic")
@@ -28,8 +29,15 @@ def populate(make, commune, villages=2, households=2):
             if h == 0:
                 make.recognise(make.register(Title.CITIZEN, person, 2025))
     DeclaredTotals.objects.create(commune=commune, year=2025, households=50)
-    AssociationCapacity.objects.create(unit=commune, year=2025, officers=5, officers_in_clc=3,
-                                       officers_and_members=40, briefed=40, chair_manages_clc=True)
+    AssociationCapacity.objects.create(
+        unit=commune,
+        year=2025,
+        officers=5,
+        officers_in_clc=3,
+        officers_and_members=40,
+        briefed=40,
+        chair_manages_clc=True,
+    )
 
 
 def count(client, unit, year=2025, map="current"):
@@ -55,8 +63,9 @@ def test_query_count_does_not_grow_with_children(client, make, small_map, centra
 
 @pytest.mark.parametrize("level", ["nation", "province", "commune_a", "village_a", "old_province"])
 @pytest.mark.parametrize("map", ["current", "recorded"])
-def test_every_dashboard_within_the_bound(client, make, small_map, central_admin, level, map,
-                                          django_assert_max_num_queries):
+def test_every_dashboard_within_the_bound(
+    client, make, small_map, central_admin, level, map, django_assert_max_num_queries
+):
     client.force_login(central_admin)
     populate(make, small_map["commune_a"])
     populate(make, small_map["commune_b"])

@@ -2,11 +2,11 @@
 every stats route with parameters has a case, and commune A's officer gets 404 for commune B's."""
 
 import pytest
+from django.urls import reverse
 
+from hoctap.accounts.models import ApiToken
 from tests import matrix_cases
 from tests.test_scope_matrix import _fetch, all_routes, world  # noqa: F401 (fixture)
-from hoctap.accounts.models import ApiToken
-from django.urls import reverse
 
 STATS = ("stats:", "api:stats_")
 
@@ -18,7 +18,9 @@ def stats_routes():
 def test_every_stats_route_with_parameters_has_a_case():
     routes = stats_routes()
     assert len(routes) >= 10
-    missing = [n for n, p in routes if p and n not in matrix_cases.OBJECT_ROUTES and n not in matrix_cases.PUBLIC_ROUTES]
+    missing = [
+        n for n, p in routes if p and n not in matrix_cases.OBJECT_ROUTES and n not in matrix_cases.PUBLIC_ROUTES
+    ]
     assert not missing
 
 
@@ -50,8 +52,9 @@ def test_lists_do_not_show_commune_b(client, world, officer_a):
             continue
         for extra in matrix_cases.LIST_QUERIES.get(name, [""]):
             url = reverse(name) + extra
-            response = client.get(url, follow=True, **({"HTTP_AUTHORIZATION": f"Bearer {token}"}
-                                                        if "/api/" in url else {}))
+            response = client.get(
+                url, follow=True, **({"HTTP_AUTHORIZATION": f"Bearer {token}"} if "/api/" in url else {})
+            )
             body = response.content.decode()
             assert response.status_code < 500, url
             assert "Bình Minh" not in body and "Thôn Đoài" not in body, url

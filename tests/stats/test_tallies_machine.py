@@ -11,9 +11,9 @@ from hoctap.assessments.models import Assessment
 from hoctap.assessments.states import TRANSITIONS, State
 from hoctap.criteria.titles import Title
 from hoctap.stats import recompute
+from hoctap.territory.models import Level
 from tests.conftest import make_unit
 from tests.stats.conftest import Maker
-from hoctap.territory.models import Level
 
 YEARS = [2024, 2025, 2026]
 TITLES = [Title.FAMILY, Title.CLAN, Title.COMMUNITY, Title.COMMUNE_COMMUNITY, Title.UNIT, Title.CITIZEN]
@@ -27,8 +27,7 @@ def build_machine(small_map):
             self._atomic.__enter__()
             self.make = Maker()
             m = small_map
-            self.extra_village = make_unit(Level.VILLAGE, "12001-002", "Thôn Bắc", m["commune_a"],
-                                           division_type="Thôn")
+            self.extra_village = make_unit(Level.VILLAGE, "12001-002", "Thôn Bắc", m["commune_a"], division_type="Thôn")
             self.villages = [m["village_a"], m["village_b"], self.extra_village]
             self.communes = [m["commune_a"], m["commune_b"]]
             self.clans = [self.make.clan(m["commune_a"]), self.make.clan(m["commune_b"])]
@@ -41,9 +40,14 @@ def build_machine(small_map):
             self.people = []
             for index, household in enumerate(self.households):
                 for birth_year in (1950, 1985, 2012):
-                    self.people.append(self.make.person(
-                        household, birth_year=birth_year, skill=["none", "basic", "proficient"][index],
-                        employer=self.orgs[index % 2] if birth_year == 1985 else None))
+                    self.people.append(
+                        self.make.person(
+                            household,
+                            birth_year=birth_year,
+                            skill=["none", "basic", "proficient"][index],
+                            employer=self.orgs[index % 2] if birth_year == 1985 else None,
+                        )
+                    )
             self.assessments = []
 
         def teardown(self):
@@ -52,19 +56,39 @@ def build_machine(small_map):
 
         def subject(self, title, index):
             return {
-                Title.FAMILY: self.households, Title.CLAN: self.clans, Title.COMMUNITY: self.villages,
-                Title.COMMUNE_COMMUNITY: self.communes, Title.UNIT: self.orgs, Title.CITIZEN: self.people,
-            }[title][index % {Title.FAMILY: 3, Title.CLAN: 2, Title.COMMUNITY: 3, Title.COMMUNE_COMMUNITY: 2,
-                               Title.UNIT: 2, Title.CITIZEN: 9}[title]]
+                Title.FAMILY: self.households,
+                Title.CLAN: self.clans,
+                Title.COMMUNITY: self.villages,
+                Title.COMMUNE_COMMUNITY: self.communes,
+                Title.UNIT: self.orgs,
+                Title.CITIZEN: self.people,
+            }[title][
+                index
+                % {
+                    Title.FAMILY: 3,
+                    Title.CLAN: 2,
+                    Title.COMMUNITY: 3,
+                    Title.COMMUNE_COMMUNITY: 2,
+                    Title.UNIT: 2,
+                    Title.CITIZEN: 9,
+                }[title]
+            ]
 
         @rule(title=st.sampled_from(TITLES), index=st.integers(0, 8), year=st.sampled_from(YEARS))
         def register(self, title, index, year):
             subject = self.subject(title, index)
             subject.refresh_from_db()
-            field = {Title.FAMILY: "household", Title.CLAN: "clan_branch", Title.COMMUNITY: "community",
-                     Title.COMMUNE_COMMUNITY: "community", Title.UNIT: "organisation", Title.CITIZEN: "person"}[title]
+            field = {
+                Title.FAMILY: "household",
+                Title.CLAN: "clan_branch",
+                Title.COMMUNITY: "community",
+                Title.COMMUNE_COMMUNITY: "community",
+                Title.UNIT: "organisation",
+                Title.CITIZEN: "person",
+            }[title]
             live = Assessment.objects.filter(**{field: subject}, campaign__year=year, title=title).exclude(
-                state=State.REVOKED)
+                state=State.REVOKED
+            )
             if live.exists():
                 return
             recorded = "auto"
@@ -73,9 +97,14 @@ def build_machine(small_map):
             self.assessments.append(self.make.register(title, subject, year, recorded_unit=recorded))
 
         def where(self, title, subject):
-            unit = {Title.FAMILY: lambda s: s.village, Title.CLAN: lambda s: s.commune,
-                    Title.COMMUNITY: lambda s: s, Title.COMMUNE_COMMUNITY: lambda s: s,
-                    Title.UNIT: lambda s: s.unit, Title.CITIZEN: lambda s: s.unit}[title](subject)
+            unit = {
+                Title.FAMILY: lambda s: s.village,
+                Title.CLAN: lambda s: s.commune,
+                Title.COMMUNITY: lambda s: s,
+                Title.COMMUNE_COMMUNITY: lambda s: s,
+                Title.UNIT: lambda s: s.unit,
+                Title.CITIZEN: lambda s: s.unit,
+            }[title](subject)
             return unit if unit.level == Level.COMMUNE else unit.parent
 
         @precondition(lambda self: self.assessments)
@@ -96,15 +125,23 @@ def build_machine(small_map):
             """The usual path, all the way: self-assessment, review, proposal, recognition."""
             assessment = data.draw(st.sampled_from(self.assessments))
             assessment.refresh_from_db()
-            if assessment.state in (State.REGISTERED, State.SELF_ASSESSING, State.SUBMITTED, State.UNDER_REVIEW,
-                                    State.PROPOSED):
+            if assessment.state in (
+                State.REGISTERED,
+                State.SELF_ASSESSING,
+                State.SUBMITTED,
+                State.UNDER_REVIEW,
+                State.PROPOSED,
+            ):
                 self.make.recognise(assessment, data.draw(st.sampled_from(["good", "fair", "level_1"])))
 
         @precondition(lambda self: self.assessments)
         @rule(data=st.data())
         def revoke_and_replace(self, data):
-            held = [a for a in self.assessments if Assessment.objects.get(pk=a.pk).state in
-                    (State.RECOGNISED, State.CERTIFIED)]
+            held = [
+                a
+                for a in self.assessments
+                if Assessment.objects.get(pk=a.pk).state in (State.RECOGNISED, State.CERTIFIED)
+            ]
             if not held:
                 return
             assessment = data.draw(st.sampled_from(held))
@@ -112,9 +149,11 @@ def build_machine(small_map):
             if data.draw(st.booleans()):
                 a = Assessment.objects.get(pk=assessment.pk)
                 with transaction.atomic():
-                    self.assessments.append(self.make.register(
-                        a.title, a.subject, a.campaign.year, unit=a.unit, recorded_unit=a.recorded_unit,
-                        replaces=a))
+                    self.assessments.append(
+                        self.make.register(
+                            a.title, a.subject, a.campaign.year, unit=a.unit, recorded_unit=a.recorded_unit, replaces=a
+                        )
+                    )
 
         @rule(h=st.integers(0, 2), v=st.integers(0, 2))
         def move_household(self, h, v):
@@ -141,8 +180,11 @@ def build_machine(small_map):
             person.household = self.households[h]
             person.save()
 
-        @rule(p=st.integers(0, 8), skill=st.sampled_from(["none", "basic", "proficient"]),
-              employer=st.sampled_from([None, 0, 1]))
+        @rule(
+            p=st.integers(0, 8),
+            skill=st.sampled_from(["none", "basic", "proficient"]),
+            employer=st.sampled_from([None, 0, 1]),
+        )
         def edit_person(self, p, skill, employer):
             person = self.people[p]
             person.refresh_from_db()
@@ -187,7 +229,9 @@ def build_machine(small_map):
 def test_counters_equal_a_recount_after_any_sequence(small_map):
     machine = build_machine(small_map)
     machine.TestCase.settings = settings(
-        max_examples=25, stateful_step_count=25, deadline=None,
+        max_examples=25,
+        stateful_step_count=25,
+        deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     machine.TestCase().runTest()

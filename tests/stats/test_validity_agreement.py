@@ -48,8 +48,12 @@ def _subject(title, make, small_map):
     household = make.household(village, clan)
     person = make.person(household, unit=village, birth_year=1985)
     return {
-        Title.CITIZEN: person, Title.FAMILY: household, Title.CLAN: clan, Title.COMMUNITY: village,
-        Title.COMMUNE_COMMUNITY: small_map["commune_a"], Title.UNIT: make.organisation(village),
+        Title.CITIZEN: person,
+        Title.FAMILY: household,
+        Title.CLAN: clan,
+        Title.COMMUNITY: village,
+        Title.COMMUNE_COMMUNITY: small_map["commune_a"],
+        Title.UNIT: make.organisation(village),
     }[title]
 
 
@@ -77,7 +81,8 @@ def test_certificate_statistics_and_facts_agree(path, make, small_map):
     # the statistics: recognised in its year, carried in the later ones
     unit = small_map["commune_a"]
     counted = {
-        row.year for row in Tally.objects.filter(unit=unit, title=title, classification="")
+        row.year
+        for row in Tally.objects.filter(unit=unit, title=title, classification="")
         if row.recognised + row.carried
     }
     assert counted == held

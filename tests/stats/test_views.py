@@ -44,8 +44,9 @@ def test_exports(client, data, small_map, central_admin):
 
 def test_api(client, data, small_map, central_admin):
     _, token = ApiToken.issue(central_admin, "t")
-    body = client.get(f"/api/v1/stats/units/{small_map['province'].pk}?year=2025",
-                      HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    body = client.get(
+        f"/api/v1/stats/units/{small_map['province'].pk}?year=2025", HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
     family = next(i for i in body["indicators"] if i["indicator"] == "family")
     assert family["rate"] == 100.0
     assert family["target"] == 70.0

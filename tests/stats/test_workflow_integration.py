@@ -7,8 +7,17 @@ from hoctap.criteria.titles import Title
 from hoctap.stats import recompute
 from hoctap.stats.models import CitizenTally, Tally
 from tests.assessments.conftest import (  # noqa: F401 (fixtures)
-    YEAR, campaigns, family_assessment, head_is_citizen, people, private_media, published, recognise, scope_of,
-    users, walk_to_proposed,
+    YEAR,
+    campaigns,
+    family_assessment,
+    head_is_citizen,
+    people,
+    private_media,
+    published,
+    recognise,
+    scope_of,
+    users,
+    walk_to_proposed,
 )
 
 
@@ -36,16 +45,16 @@ def test_the_cycle_through_the_workflow(small_map, family_assessment, users, peo
     assert (indicators.adults_in_groups, indicators.adults_in_groups_citizens) == (2, 1)
     assert_verified()
     # correction: revoke and reopen; the subject still counts once
-    reopened = workflow.correct(scope_of(users["commune_approver"]), assessment, reason="Sai số liệu",
-                                revocation_reference="15/QĐ-UBND")
+    reopened = workflow.correct(
+        scope_of(users["commune_approver"]), assessment, reason="Sai số liệu", revocation_reference="15/QĐ-UBND"
+    )
     assert reopened.replaces_id == assessment.pk
     assert row(village) == (1, 0, 0, 0)
     assert CitizenTally.objects.get(unit=village, year=YEAR).adults_in_groups == 0
     assert_verified()
 
 
-def test_a_household_that_moves_takes_its_assessments_and_figures_along(small_map, family_assessment, users,
-                                                                         people):
+def test_a_household_that_moves_takes_its_assessments_and_figures_along(small_map, family_assessment, users, people):
     recognise(walk_to_proposed(family_assessment, users), users)
     household = people["household"]
     household.village = small_map["village_b"]

@@ -7,7 +7,14 @@ import unicodedata
 import pytest
 from django.core.management import CommandError, call_command
 
-from hoctap.territory.loader import CURRENT_CENTRALLY_RUN, FIGURES, check_map, clean_name, figure_total, load_territories
+from hoctap.territory.loader import (
+    CURRENT_CENTRALLY_RUN,
+    FIGURES,
+    check_map,
+    clean_name,
+    figure_total,
+    load_territories,
+)
 from hoctap.territory.models import Era, Level, Unit, UnitLineage
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +31,19 @@ def count(era, level, **extra):
 def checksum():
     digest = hashlib.sha256()
     for row in Unit.objects.order_by("era", "level", "code").values_list(
-        "era", "level", "code", "name", "short_name", "division_type", "is_centrally_run", "path",
-        "name_folded", "sort_key", "valid_from", "valid_to", "has_no_source",
+        "era",
+        "level",
+        "code",
+        "name",
+        "short_name",
+        "division_type",
+        "is_centrally_run",
+        "path",
+        "name_folded",
+        "sort_key",
+        "valid_from",
+        "valid_to",
+        "has_no_source",
     ):
         digest.update(repr(row).encode())
     for row in UnitLineage.objects.order_by("old_unit__code", "new_unit__code", "old_unit__level").values_list(
@@ -36,6 +54,7 @@ def checksum():
 
 
 # --- counts ------------------------------------------------------------------------------------
+
 
 def test_current_counts_are_the_official_figures(loaded_map):
     assert count(Era.CURRENT, Level.NATION) == 1
@@ -81,6 +100,7 @@ def test_six_centrally_run_cities_on_the_current_map(loaded_map):
 
 # --- the structure -------------------------------------------------------------------------------
 
+
 def test_both_eras_hang_under_the_nation_and_paths_follow_parents(loaded_map):
     nation = unit(Era.CURRENT, Level.NATION, "VN")
     assert nation.name == "Việt Nam" and nation.parent is None and nation.path == f"/{nation.pk}/"
@@ -90,20 +110,33 @@ def test_both_eras_hang_under_the_nation_and_paths_follow_parents(loaded_map):
     assert province.name == "Tỉnh Thái Bình" and province.parent == nation
     assert commune.path == f"/{nation.pk}/{province.pk}/{district.pk}/{commune.pk}/"
     assert [u.pk for u in commune.ancestors()] == [nation.pk, province.pk, district.pk]
-    assert Unit.objects.filter(path__startswith=province.path, level=Level.COMMUNE).count() == \
-        Unit.objects.filter(parent__parent=province).count()
+    assert (
+        Unit.objects.filter(path__startswith=province.path, level=Level.COMMUNE).count()
+        == Unit.objects.filter(parent__parent=province).count()
+    )
 
 
 def test_codes_are_zero_padded_and_dates_mark_the_era(loaded_map):
     assert unit(Era.CURRENT, Level.PROVINCE, "04").short_name == "Cao Bằng"
     assert unit(Era.LEGACY, Level.DISTRICT, "001").name == "Quận Ba Đình"
     assert unit(Era.CURRENT, Level.COMMUNE, "00004").name == "Phường Ba Đình"
-    lengths = {(era, level): {len(c) for c in Unit.objects.filter(era=era, level=level).values_list("code", flat=True)}
-               for era, level in [(Era.CURRENT, Level.PROVINCE), (Era.LEGACY, Level.PROVINCE),
-                                  (Era.LEGACY, Level.DISTRICT), (Era.CURRENT, Level.COMMUNE), (Era.LEGACY, Level.COMMUNE)]}
-    assert lengths == {(Era.CURRENT, Level.PROVINCE): {2}, (Era.LEGACY, Level.PROVINCE): {2},
-                       (Era.LEGACY, Level.DISTRICT): {3}, (Era.CURRENT, Level.COMMUNE): {5},
-                       (Era.LEGACY, Level.COMMUNE): {5}}
+    lengths = {
+        (era, level): {len(c) for c in Unit.objects.filter(era=era, level=level).values_list("code", flat=True)}
+        for era, level in [
+            (Era.CURRENT, Level.PROVINCE),
+            (Era.LEGACY, Level.PROVINCE),
+            (Era.LEGACY, Level.DISTRICT),
+            (Era.CURRENT, Level.COMMUNE),
+            (Era.LEGACY, Level.COMMUNE),
+        ]
+    }
+    assert lengths == {
+        (Era.CURRENT, Level.PROVINCE): {2},
+        (Era.LEGACY, Level.PROVINCE): {2},
+        (Era.LEGACY, Level.DISTRICT): {3},
+        (Era.CURRENT, Level.COMMUNE): {5},
+        (Era.LEGACY, Level.COMMUNE): {5},
+    }
     legacy = Unit.objects.filter(era=Era.LEGACY)
     assert set(legacy.values_list("valid_from", "valid_to").distinct()) == {(None, datetime.date(2025, 6, 30))}
     current = Unit.objects.filter(era=Era.CURRENT).exclude(level=Level.NATION)
@@ -111,6 +144,7 @@ def test_codes_are_zero_padded_and_dates_mark_the_era(loaded_map):
 
 
 # --- names -----------------------------------------------------------------------------------------
+
 
 def test_all_names_are_nfc_and_prefixed(loaded_map):
     for name, short in Unit.objects.values_list("name", "short_name"):
@@ -145,6 +179,7 @@ def test_clean_name():
 
 
 # --- lineage ---------------------------------------------------------------------------------------
+
 
 def predecessor_names(era_level_code):
     return sorted(unit(*era_level_code).predecessors().values_list("name", flat=True))
@@ -192,15 +227,22 @@ def test_a_whole_merge_is_not_partial(loaded_map):
 
 def test_lineage_is_complete(loaded_map):
     assert not Unit.objects.filter(era=Era.LEGACY, level=Level.COMMUNE, successor_links__isnull=True).exists()
-    assert not Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, has_no_source=False,
-                                   predecessor_links__isnull=True).exists()
+    assert not Unit.objects.filter(
+        era=Era.CURRENT, level=Level.COMMUNE, has_no_source=False, predecessor_links__isnull=True
+    ).exists()
     assert not UnitLineage.objects.filter(old_unit__level=Level.DISTRICT).exists()
     assert not UnitLineage.objects.exclude(old_unit__era=Era.LEGACY, new_unit__era=Era.CURRENT).exists()
 
 
 def test_five_island_special_zones_have_no_source(loaded_map):
     zones = Unit.objects.filter(has_no_source=True)
-    assert sorted(zones.values_list("short_name", flat=True)) == ["Bạch Long Vĩ", "Côn Đảo", "Cồn Cỏ", "Hoàng Sa", "Lý Sơn"]
+    assert sorted(zones.values_list("short_name", flat=True)) == [
+        "Bạch Long Vĩ",
+        "Côn Đảo",
+        "Cồn Cỏ",
+        "Hoàng Sa",
+        "Lý Sơn",
+    ]
     assert set(zones.values_list("era", "level", "division_type")) == {(Era.CURRENT, Level.COMMUNE, "đặc khu")}
     assert not zones.filter(predecessor_links__isnull=False).exists()
 
@@ -215,6 +257,7 @@ def test_stale_legacy_communes_get_successors(loaded_map):
 
 
 # --- the check command -----------------------------------------------------------------------------
+
 
 def test_territory_check_passes(loaded_map, capsys):
     call_command("territory_check")
@@ -245,6 +288,7 @@ def test_territory_check_fails_on_a_wrong_type_or_path(loaded_map):
 
 # --- idempotence -----------------------------------------------------------------------------------
 
+
 def test_loading_twice_changes_nothing(loaded_map):
     assert sum(loaded_map.created.values()) == 14_166
     before = (Unit.objects.count(), UnitLineage.objects.count(), checksum())
@@ -255,8 +299,15 @@ def test_loading_twice_changes_nothing(loaded_map):
 
 def test_reload_repairs_a_changed_name_and_keeps_villages(loaded_map):
     commune = unit(Era.CURRENT, Level.COMMUNE, "06325")
-    village = Unit.objects.create(era=Era.CURRENT, level=Level.VILLAGE, code="06325-001", name="Thôn Nà Pàn",
-                                  short_name="Nà Pàn", division_type="Thôn", parent=commune)
+    village = Unit.objects.create(
+        era=Era.CURRENT,
+        level=Level.VILLAGE,
+        code="06325-001",
+        name="Thôn Nà Pàn",
+        short_name="Nà Pàn",
+        division_type="Thôn",
+        parent=commune,
+    )
     Unit.objects.filter(pk=commune.pk).update(name="xã Bắc Sơn")
     UnitLineage.objects.filter(new_unit=commune).update(is_partial=True)
     result = load_territories()

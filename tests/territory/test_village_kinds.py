@@ -33,15 +33,22 @@ def test_a_commune_officer_adds_a_village_of_every_kind(client_a, small_map, kin
 @pytest.mark.django_db
 def test_the_village_form_refuses_hidden_characters(client_a, small_map):
     commune = small_map["commune_a"]
-    page = client_a.post(f"/units/{commune.pk}/villages/new/",
-                         {"division_type": "Bản", "short_name": "Nà\u202eLòa"}).content.decode()
-    assert "Tên thôn, tổ dân phố có ký tự ẩn" in page and not commune.children.filter(short_name__contains="Lòa").exists()
+    page = client_a.post(
+        f"/units/{commune.pk}/villages/new/", {"division_type": "Bản", "short_name": "Nà\u202eLòa"}
+    ).content.decode()
+    assert (
+        "Tên thôn, tổ dân phố có ký tự ẩn" in page and not commune.children.filter(short_name__contains="Lòa").exists()
+    )
 
 
 @pytest.mark.django_db
 def test_the_village_import_takes_every_kind_with_or_without_diacritics(small_map, officer_a):
-    rows = [["12001", "tieu khu", "7", None], ["12001", "Plei", "Ngol", None], ["12001", "Sóc", "Mới", None],
-            ["12001", "Bản", "Pá\u200bKhoang", None]]
+    rows = [
+        ["12001", "tieu khu", "7", None],
+        ["12001", "Plei", "Ngol", None],
+        ["12001", "Sóc", "Mới", None],
+        ["12001", "Bản", "Pá\u200bKhoang", None],
+    ]
     result = import_file(xlsx(VILLAGES, rows), VILLAGES, scope=Scope(officer_a), actor=officer_a)
     assert not result.committed
     assert [(e["row"], "ký tự ẩn" in e["reason"]) for e in result.errors] == [(5, True)]

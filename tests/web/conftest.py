@@ -1,3 +1,7 @@
 from tests.assessments.conftest import (  # noqa: F401  (fixtures)
-    campaigns, people, private_media, published, users,
+    campaigns,
+    people,
+    private_media,
+    published,
+    users,
 )

@@ -65,8 +65,9 @@ def test_dossiers_of_another_commune_are_not_counted(small_map, campaigns, peopl
 
 def test_sign_ups_returned_dossiers_and_deadlines(small_map, campaigns, people, users):
     citizen = make_user("citizen_new", Role.CITIZEN, small_map["commune_a"])
-    CitizenSignup.objects.create(user=citizen, full_name="Công Dân Mới", birth_year=1990, sex=Sex.FEMALE,
-                                 commune=small_map["commune_a"])
+    CitizenSignup.objects.create(
+        user=citizen, full_name="Công Dân Mới", birth_year=1990, sex=Sex.FEMALE, commune=small_map["commune_a"]
+    )
     assessment = submit_citizen(people["head"], users["village_officer"])
     council = Scope(users["commune_officer"])
     assessment = workflow.transition(council, assessment, "start_review")
@@ -74,7 +75,9 @@ def test_sign_ups_returned_dossiers_and_deadlines(small_map, campaigns, people, 
     today = timezone.localdate()
     Campaign.objects.filter(pk=campaigns[Title.FAMILY].pk).update(
         self_assessment_deadline=today + datetime.timedelta(days=3),
-        review_deadline=today + datetime.timedelta(days=7), recognition_deadline=today + datetime.timedelta(days=8))
+        review_deadline=today + datetime.timedelta(days=7),
+        recognition_deadline=today + datetime.timedelta(days=8),
+    )
     items = items_of(users["commune_officer"])
     assert items["signups"].count == 1 and items["signups"].url == "/signups/"
     assert items["returned"].count == 1 and "state=returned" in items["returned"].url
@@ -105,14 +108,16 @@ def test_home_costs_the_same_queries_whatever_the_data_size(client, small_map, c
         client.get("/")
     # ten times the work in three more villages: more dossiers, sign-ups, deadlines
     for index in range(3):
-        village = make_unit("village", f"12001-10{index}", f"Thôn Mới {index}", small_map["commune_a"],
-                            division_type="Thôn")
+        village = make_unit(
+            "village", f"12001-10{index}", f"Thôn Mới {index}", small_map["commune_a"], division_type="Thôn"
+        )
         officer_here = make_user(f"village_{index}", Role.VILLAGE_OFFICER, village)
         for number in range(3):
             submit_citizen(new_person(village, f"Người {index}-{number}"), officer_here)
             citizen = make_user(f"c{index}{number}", Role.CITIZEN, small_map["commune_a"])
-            CitizenSignup.objects.create(user=citizen, full_name="Công dân", birth_year=1990, sex=Sex.MALE,
-                                         commune=small_map["commune_a"])
+            CitizenSignup.objects.create(
+                user=citizen, full_name="Công dân", birth_year=1990, sex=Sex.MALE, commune=small_map["commune_a"]
+            )
     Campaign.objects.update(self_assessment_deadline=timezone.localdate() + datetime.timedelta(days=2))
     with CaptureQueriesContext(connection) as large:
         response = client.get("/")
@@ -136,7 +141,7 @@ def test_home_page_lists_the_work_not_the_menu(client, small_map, campaigns, peo
     client.force_login(users["commune_officer"])
     page = client.get("/").content.decode()
     assert "Việc cần làm" in page and "Hồ sơ chờ thẩm định" in page
-    main = page.split('<main', 1)[1]
+    main = page.split("<main", 1)[1]
     assert "/registry/households/" not in main  # the menu lives behind the menu button only
 
 

@@ -12,9 +12,22 @@ pytestmark = pytest.mark.django_db
 # up as a citizen (and reading the privacy notice it links to), checking a certificate, the public
 # figures, the language switch, the offline app's service worker and manifest.
 PUBLIC = {
-    "", "public/", "public/province/<str:code>/", "login/", "password/reset/", "password/reset/sent/",
-    "password/reset/code/", "password/reset/<uidb64>/<token>/", "password/reset/done/", "i18n/setlang/",
-    "signup/", "privacy/", "verify/", "verify/<path:code>", "sw.js", "manifest.webmanifest",
+    "",
+    "public/",
+    "public/province/<str:code>/",
+    "login/",
+    "password/reset/",
+    "password/reset/sent/",
+    "password/reset/code/",
+    "password/reset/<uidb64>/<token>/",
+    "password/reset/done/",
+    "i18n/setlang/",
+    "signup/",
+    "privacy/",
+    "verify/",
+    "verify/<path:code>",
+    "sw.js",
+    "manifest.webmanifest",
 }
 SELF_AUTHENTICATING = ("api/v1/", "openrosa/")  # answer 401 with their own challenge, never a redirect
 
@@ -44,7 +57,10 @@ def test_every_route_outside_the_public_list_asks_for_a_login(client):
         if route in PUBLIC:
             assert not (response.status_code == 302 and response.url.startswith("/login/")), route
         else:
-            assert response.status_code == 302 and response.url.startswith("/login/?next="), (route, response.status_code)
+            assert response.status_code == 302 and response.url.startswith("/login/?next="), (
+                route,
+                response.status_code,
+            )
     assert PUBLIC <= seen, PUBLIC - seen  # the list names no route that is gone
 
 

@@ -21,8 +21,10 @@ RAW_CODES = re.compile(
     r"commune_officer|province_officer|village_officer|central_admin|edit_registry|manage_accounts)\b"
 )
 PYTHON_VALUES = re.compile(r">\s*(None|True|False)\s*<|\{'[a-z_0-9]+': |\[\{'")
-ENGLISH = re.compile(r"\b(This field|Select an option|Enter a valid|This password|Password|Submit|Search|"
-                     r"Next|Previous|Page \d|Delete|Save|Cancel)\b")
+ENGLISH = re.compile(
+    r"\b(This field|Select an option|Enter a valid|This password|Password|Submit|Search|"
+    r"Next|Previous|Page \d|Delete|Save|Cancel)\b"
+)
 
 
 def visible_text(page: str) -> str:
@@ -33,7 +35,7 @@ def visible_text(page: str) -> str:
 
 def menu_pages(client, extra=()) -> list[str]:
     page = client.get("/").content.decode()
-    nav = page.split('<nav aria-label=', 1)[1].split("</nav>", 1)[0]
+    nav = page.split("<nav aria-label=", 1)[1].split("</nav>", 1)[0]
     return ["/"] + re.findall(r'href="(/[^"]*)"', nav) + list(extra)
 
 
@@ -99,10 +101,9 @@ def test_class_codes_read_as_their_names():
 
 
 def test_dashboard_counts_per_class_read_as_names(client, small_map, officer_a):
+    from hoctap.criteria.loader import load_shipped_sets
     from hoctap.criteria.titles import Title
     from tests.stats.conftest import Maker
-
-    from hoctap.criteria.loader import load_shipped_sets
 
     graded = next(d for d in load_shipped_sets().values() if d.title == Title.COMMUNE_COMMUNITY)
     band = graded.scoring.levels[-1]  # "level_2" on the dashboard was the reported bug
@@ -114,12 +115,16 @@ def test_dashboard_counts_per_class_read_as_names(client, small_map, officer_a):
     assert classes == [f"{band.name_vi}: 1"]
 
 
-@pytest.mark.parametrize("language, households, sheet, stats_file, stats_sheet", [
-    ("vi", "ho-gia-dinh", "Hộ gia đình", "thong-ke-12001-2025-chi-so", "Chỉ số"),
-    ("en", "households", "Household", "statistics-12001-2025-indicators", "Indicator"),
-])
-def test_spreadsheet_sheet_and_file_names_follow_the_language(client, small_map, officer_a, language, households,
-                                                               sheet, stats_file, stats_sheet):
+@pytest.mark.parametrize(
+    "language, households, sheet, stats_file, stats_sheet",
+    [
+        ("vi", "ho-gia-dinh", "Hộ gia đình", "thong-ke-12001-2025-chi-so", "Chỉ số"),
+        ("en", "households", "Household", "statistics-12001-2025-indicators", "Indicator"),
+    ],
+)
+def test_spreadsheet_sheet_and_file_names_follow_the_language(
+    client, small_map, officer_a, language, households, sheet, stats_file, stats_sheet
+):
     import io
 
     from openpyxl import load_workbook

@@ -44,9 +44,14 @@ def test_pages_are_compressed_and_within_the_budget(small_map, campaigns, people
     journeys = {
         None: ["/", "/login/", "/signup/", "/verify/", f"/public/province/{province.code}/"],
         users["commune_officer"]: [
-            "/", "/registry/households/", "/registry/people/", "/assessments/", f"/stats/units/{commune.pk}/",
+            "/",
+            "/registry/households/",
+            "/registry/people/",
+            "/assessments/",
+            f"/stats/units/{commune.pk}/",
             f"/campaigns/{campaigns[Title.FAMILY].pk}/units/{village.pk}/review/",
-            "/account/password/", "/account/tokens/",
+            "/account/password/",
+            "/account/tokens/",
         ],
         users["province_officer"]: ["/", f"/stats/units/{province.pk}/"],
         users["village_officer"]: [f"/assessments/{sheet.pk}/self-assessment/"],
@@ -61,7 +66,9 @@ def test_pages_are_compressed_and_within_the_budget(small_map, campaigns, people
             html, assets = first_load(client, url)
             weights[(str(user), url)] = (html, assets)
             assert html + assets <= BUDGET, (user, url, html, assets)
-    print("\n".join(f"{who} {url}: {html} B HTML + {assets} B CSS/JS" for (who, url), (html, assets) in weights.items()))
+    print(
+        "\n".join(f"{who} {url}: {html} B HTML + {assets} B CSS/JS" for (who, url), (html, assets) in weights.items())
+    )
     # the HTML itself shrinks: a dashboard's markup compresses to less than half
     raw = len(Client().get(f"/public/province/{province.code}/").content)
     assert weights[("None", f"/public/province/{province.code}/")][0] * 2 < raw

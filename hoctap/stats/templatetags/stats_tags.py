@@ -49,10 +49,17 @@ def children_list(board):
     return format_html(
         '<ol class="children">{}</ol>',
         format_html_join(
-            "", '<li><a href="{}">{}</a>: {}{} <span class="status status-{}">{}</span></li>',
+            "",
+            '<li><a href="{}">{}</a>: {}{} <span class="status status-{}">{}</span></li>',
             (
-                (base.format(c.unit.pk) + query, c.unit.name, charts.pct(c.rate),
-                 " ≈" if c.value.approximate else "", c.status or "none", SYMBOLS.get(c.status, "–"))
+                (
+                    base.format(c.unit.pk) + query,
+                    c.unit.name,
+                    charts.pct(c.rate),
+                    " ≈" if c.value.approximate else "",
+                    c.status or "none",
+                    SYMBOLS.get(c.status, "–"),
+                )
                 for c in board.children
             ),
         ),

@@ -24,8 +24,9 @@ class Command(BaseCommand):
         if new:
             key = SigningKey.generate()
             self.stdout.write(f"CERTIFICATE_SIGNING_KEY={key.encode(encoder=Base64Encoder).decode()}")
-            self.stdout.write(f"# id {certificates.key_id(key.verify_key)}, "
-                              f"public key {certificates.public_key(key.verify_key)}")
+            self.stdout.write(
+                f"# id {certificates.key_id(key.verify_key)}, public key {certificates.public_key(key.verify_key)}"
+            )
             return
         current = certificates.signing_key().verify_key
         self.stdout.write(f"current: id {certificates.key_id(current)}, public key {certificates.public_key(current)}")

@@ -71,24 +71,29 @@ class Command(BaseCommand):
             for problem in candidate.problems:
                 self.stdout.write(problem.render("en" if self.english else "vi"))
             count = len(candidate.problems)
-            raise CommandError(self._message(f"{path.name}: {count} lỗi.", f"{path.name}: {count} problem(s)."),
-                               returncode=1)
+            raise CommandError(
+                self._message(f"{path.name}: {count} lỗi.", f"{path.name}: {count} problem(s)."), returncode=1
+            )
         criteria_set = candidate.criteria_set
-        self.stdout.write(self._message(
-            f"{path.name}: hợp lệ. {criteria_set.code} phiên bản {criteria_set.version}, "
-            f"{len(criteria_set.indicators)} chỉ số, tình trạng {criteria_set.status}.",
-            f"{path.name}: valid. {criteria_set.code} version {criteria_set.version}, "
-            f"{len(criteria_set.indicators)} indicators, status {criteria_set.status}.",
-        ))
+        self.stdout.write(
+            self._message(
+                f"{path.name}: hợp lệ. {criteria_set.code} phiên bản {criteria_set.version}, "
+                f"{len(criteria_set.indicators)} chỉ số, tình trạng {criteria_set.status}.",
+                f"{path.name}: valid. {criteria_set.code} version {criteria_set.version}, "
+                f"{len(criteria_set.indicators)} indicators, status {criteria_set.status}.",
+            )
+        )
         self._write_gaps(criteria_set)
 
     def _write_gaps(self, criteria_set: CriteriaSet) -> None:
         if criteria_set.status == "official":
             return
-        self.stdout.write(self._message(
-            f"CẢNH BÁO: bộ tiêu chí chưa đầy đủ ({criteria_set.status}). Còn thiếu:",
-            f"WARNING: the set is incomplete ({criteria_set.status}). Missing:",
-        ))
+        self.stdout.write(
+            self._message(
+                f"CẢNH BÁO: bộ tiêu chí chưa đầy đủ ({criteria_set.status}). Còn thiếu:",
+                f"WARNING: the set is incomplete ({criteria_set.status}). Missing:",
+            )
+        )
         for gap in criteria_set.gaps:
             self.stdout.write(f"  - {gap.text_en if self.english else gap.text_vi}")
 
@@ -97,10 +102,12 @@ class Command(BaseCommand):
         try:
             versions = list(CriteriaSetVersion.objects.select_related("province"))
         except DatabaseError as error:
-            raise CommandError(self._message(
-                f"Không đọc được cơ sở dữ liệu ({error.__class__.__name__}); list cần cơ sở dữ liệu.",
-                f"The database cannot be read ({error.__class__.__name__}); list needs it.",
-            )) from None
+            raise CommandError(
+                self._message(
+                    f"Không đọc được cơ sở dữ liệu ({error.__class__.__name__}); list cần cơ sở dữ liệu.",
+                    f"The database cannot be read ({error.__class__.__name__}); list needs it.",
+                )
+            ) from None
         for version in versions:
             where = version.province.name if version.province else self._message("toàn quốc", "national")
             until = version.effective_to.isoformat() if version.effective_to else "…"
@@ -135,15 +142,19 @@ class Command(BaseCommand):
         for shipped in loader.shipped_set_paths():
             criteria_set = loader.load_file(shipped)
             if criteria_set.code == reference and version in (None, criteria_set.version):
-                self.stderr.write(self._message(
-                    f"{reference}: {reason}; dùng tệp đi kèm {shipped.name}.",
-                    f"{reference}: {reason}; using the shipped file {shipped.name}.",
-                ))
+                self.stderr.write(
+                    self._message(
+                        f"{reference}: {reason}; dùng tệp đi kèm {shipped.name}.",
+                        f"{reference}: {reason}; using the shipped file {shipped.name}.",
+                    )
+                )
                 return criteria_set
-        raise CommandError(self._message(
-            f"Không tìm thấy bộ tiêu chí {reference}{f' phiên bản {version}' if version else ''} ({reason}).",
-            f"No criteria set {reference}{f' version {version}' if version else ''} ({reason}).",
-        ))
+        raise CommandError(
+            self._message(
+                f"Không tìm thấy bộ tiêu chí {reference}{f' phiên bản {version}' if version else ''} ({reason}).",
+                f"No criteria set {reference}{f' version {version}' if version else ''} ({reason}).",
+            )
+        )
 
     # -- show -------------------------------------------------------------------------------
     def handle_show(self, code, set_version=None, yaml=False, **options):
@@ -152,8 +163,10 @@ class Command(BaseCommand):
             self.stdout.write(loader.to_yaml(criteria_set), ending="")
             return
         name = criteria_set.name_en if self.english else criteria_set.name_vi
-        self.stdout.write(f"{name}\n{criteria_set.code} v{criteria_set.version} · {criteria_set.title} · "
-                          f"{criteria_set.status} · {criteria_set.effective_from.isoformat()}")
+        self.stdout.write(
+            f"{name}\n{criteria_set.code} v{criteria_set.version} · {criteria_set.title} · "
+            f"{criteria_set.status} · {criteria_set.effective_from.isoformat()}"
+        )
         self._write_gaps(criteria_set)
         for criterion in criteria_set.criteria:
             self.stdout.write(f"\n{criterion.code}. {criterion.name_en if self.english else criterion.name_vi}")
@@ -197,10 +210,12 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}") from None
         except json.JSONDecodeError as error:
-            raise CommandError(self._message(
-                f"{file}: JSON sai ở dòng {error.lineno}, cột {error.colno}: {error.msg}.",
-                f"{file}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}.",
-            )) from None
+            raise CommandError(
+                self._message(
+                    f"{file}: JSON sai ở dòng {error.lineno}, cột {error.colno}: {error.msg}.",
+                    f"{file}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}.",
+                )
+            ) from None
 
     def handle_score(self, code, answers, set_version=None, area_class=None, group=None, facts=None, **options):
         criteria_set = self._load(code, set_version)
@@ -219,7 +234,11 @@ class Command(BaseCommand):
             for problem in error.problems:
                 message = problem.message_en if self.english else problem.message_vi
                 self.stderr.write(f"{services.answer_problem_field(problem)}: {message}")
-            raise CommandError(self._message(
-                f"{len(error.problems)} lỗi trong phiếu.", f"{len(error.problems)} problem(s) in the sheet.",
-            ), returncode=1) from None
+            raise CommandError(
+                self._message(
+                    f"{len(error.problems)} lỗi trong phiếu.",
+                    f"{len(error.problems)} problem(s) in the sheet.",
+                ),
+                returncode=1,
+            ) from None
         self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

@@ -15,6 +15,6 @@ class Command(BaseCommand):
                 context = run_all(log=self.stdout.write)
         except LookupError as error:
             raise CommandError(f"{error}. Chạy 'python manage.py load_territories' trước.") from error
-        self.stdout.write(self.style.SUCCESS("Tài khoản mẫu (mật khẩu chung: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):"))
         for role, username, unit in context["logins"]:
             self.stdout.write(f"  {role:<20} {username:<22} {unit}")

@@ -19,8 +19,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Ngày xét (YYYY-MM-DD); mặc định hôm nay theo giờ Việt Nam.")
-        parser.add_argument("--enqueue", action="store_true",
-                            help="Đưa việc vào hàng đợi cho tiến trình nền (db_worker) thay vì chạy ngay.")
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Đưa việc vào hàng đợi cho tiến trình nền (db_worker) thay vì chạy ngay.",
+        )
 
     def handle(self, *args, date=None, enqueue=False, **options):
         if date:
@@ -37,5 +40,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Đã đưa việc nhắc hạn ngày {day:%d/%m/%Y} vào hàng đợi ({result.id}).")
             return
         summary = services.run(day)
-        self.stdout.write(f"Ngày {day:%d/%m/%Y}: {summary.recorded} thông báo mới, {summary.sent} đã gửi, "
-                          f"{summary.failed} gửi lỗi.")
+        self.stdout.write(
+            f"Ngày {day:%d/%m/%Y}: {summary.recorded} thông báo mới, {summary.sent} đã gửi, {summary.failed} gửi lỗi."
+        )

@@ -18,8 +18,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Ngày xét (YYYY-MM-DD); mặc định hôm nay.")
-        parser.add_argument("--enqueue", action="store_true",
-                            help="Đưa việc vào hàng đợi cho tiến trình nền (db_worker) thay vì chạy ngay.")
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Đưa việc vào hàng đợi cho tiến trình nền (db_worker) thay vì chạy ngay.",
+        )
 
     def handle(self, *args, date=None, enqueue=False, **options):
         day = None

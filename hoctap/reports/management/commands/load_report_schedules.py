@@ -13,6 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         counts = load_schedules(file, log=self.stdout.write)
-        self.stdout.write(self.style.SUCCESS(
-            f"{counts['types']} loại báo cáo, {counts['schedules']} hạn báo cáo ({counts['skipped']} bỏ qua)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{counts['types']} loại báo cáo, {counts['schedules']} hạn báo cáo ({counts['skipped']} bỏ qua)."
+            )
+        )

@@ -17,5 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         imports = import_jobs.recover_abandoned()
         exports = export_jobs.recover_abandoned()
-        self.stdout.write(f"imports marked failed: {len(imports)} {imports}\n"
-                          f"exports marked failed: {len(exports)} {exports}")
+        self.stdout.write(
+            f"imports marked failed: {len(imports)} {imports}\nexports marked failed: {len(exports)} {exports}"
+        )

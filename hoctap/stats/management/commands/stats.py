@@ -43,14 +43,16 @@ class Command(BaseCommand):
         if action == "recompute":
             rows = recompute.recompute(year, unit)
             recompute.tidy_after_recompute()
-            self.stdout.write(f"recomputed {where} {year or 'all years'}: {rows} rows "
-                              f"in {time.perf_counter() - started:.1f} s")
+            self.stdout.write(
+                f"recomputed {where} {year or 'all years'}: {rows} rows in {time.perf_counter() - started:.1f} s"
+            )
             return
         report = recompute.verify(year, unit)
         elapsed = time.perf_counter() - started
         if report.ok:
-            self.stdout.write(f"verified {where} {year or 'all years'}: {report.rows} rows equal a recount "
-                              f"({elapsed:.1f} s)")
+            self.stdout.write(
+                f"verified {where} {year or 'all years'}: {report.rows} rows equal a recount ({elapsed:.1f} s)"
+            )
             return
         for difference in report.differences[:limit]:
             self.stdout.write(str(difference))
