@@ -1,3 +1,8 @@
+"""`/api/v1/inspections`: the same plan, scoring and follow-up as the pages, for tools that audit in
+bulk. Every route goes through the scoping layer and calls the same services, so the API refuses
+what the pages refuse (a sample by number and share at once, a disagreement without reasons, a
+follow-up the workflow does not allow) with the same messages, by field."""
+
 import datetime
 from decimal import Decimal
 from typing import Literal

@@ -1,3 +1,8 @@
+"""The inspection's three forms: planning (which province, year, communes, and a sample by number or
+share), the inspector's verdict, and the follow-up. They only read the input; every rule (a sample
+by number or by share, never both; reasons for a disagreement; who may follow up) is in `services`,
+so the page and the API refuse the same things."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +11,7 @@ from hoctap.core.limits import LAST_YEAR, MAX_COUNT
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Level, Unit
 
+from . import services
 from .models import FollowUp, Verdict
 
 
@@ -27,10 +33,10 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        provinces = scope.paths(Capability.REVIEW)
-        self.fields["province"].queryset = Unit.objects.current().filter(level=Level.PROVINCE, path__in=provinces)
+        provinces = services.inspected_provinces(scope)
+        self.fields["province"].queryset = provinces
         self.fields["communes"].queryset = scope.filter(
-            Unit.objects.current().filter(level=Level.COMMUNE, parent__path__in=provinces), Capability.REVIEW
+            Unit.objects.current().filter(level=Level.COMMUNE, parent__in=provinces), Capability.REVIEW
         ).in_order()
 
 

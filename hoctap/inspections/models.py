@@ -1,3 +1,8 @@
+"""An inspection keeps what is needed to check it afterwards: the seed and the size of the population
+it drew from (so the sample can be drawn again), and per sampled assessment the inspector's own
+answers and the engine's result beside the commune's recorded one. Findings are never about the
+inspection's province but about a commune's decision, so they are scoped by that commune."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,14 @@
-"""Planning an inspection, re-scoring the sample, following up disagreements, summarising."""
+"""Planning an inspection, re-scoring the sample, following up disagreements, summarising.
+
+Why it is built this way:
+* The sample is drawn by `sampling.draw` from the recognised assessments with a stored seed, so a
+  commune that doubts its sample (or an auditor) can draw it again and get the same assessments.
+* Re-scoring runs the same criteria engine with the same set, area class, group and subject facts
+  the workflow used, so a disagreement is about the answers, never about a different calculation.
+* Follow-up adds no rule of its own: returning or revoking is the assessments workflow's transition,
+  checked against who may do it there (revoking belongs to the authority that recognised).
+* The pages and the API call these functions alone, so both refuse the same inputs, by field.
+"""
 
 from __future__ import annotations
 
@@ -38,8 +48,21 @@ def population(year: int, communes: list[Unit], title: str = ""):
     return assessments.filter(title=title) if title else assessments
 
 
+def inspected_provinces(scope):
+    """The provinces this user inspects: those where they review at the province itself (a commune
+    officer reviews in the commune but does not inspect it; the nation does not plan a province's
+    inspection)."""
+    return Unit.objects.current().filter(level=Level.PROVINCE, path__in=scope.paths(Capability.REVIEW))
+
+
+def is_inspector(scope, inspection: Inspection) -> bool:
+    """May this user score the inspection's sample (rather than only read the findings about a commune)?"""
+    return inspection.province.path in scope.paths(Capability.REVIEW)
+
+
 def _require_inspector(scope, province: Unit) -> None:
-    """Inspection is the province's: an officer who reviews at the province itself."""
+    """Inspection is the province's: an officer who reviews at the province itself. Anyone else
+    meets 'not found', as for any record outside the scope."""
     if province.path not in scope.paths(Capability.REVIEW):
         raise Http404
 

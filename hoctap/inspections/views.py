@@ -1,3 +1,13 @@
+"""The inspection pages: the province plans an inspection and scores its sample, the inspected
+commune reads the findings about it and acts on them through the assessments workflow.
+
+Who sees what follows the scope: an inspection (its plan, sample and report) belongs to the
+province, so a commune officer meets 'not found' there; each finding is scoped by its commune, so
+the commune sees the findings about itself and never another commune's. The views only turn the
+request into service calls (`services` holds every rule) and a refusal into a message that says
+what to do instead.
+"""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
@@ -12,7 +22,7 @@ from hoctap.web.shortcuts import add_service_errors
 
 from . import services
 from .forms import FollowUpForm, PlanForm, ScoreForm
-from .models import Finding, Inspection
+from .models import Finding, FollowUp, Inspection, Verdict
 
 
 def inspection_list(request):
@@ -31,7 +41,7 @@ def inspection_list(request):
         {
             "inspections": inspections,
             "findings": findings[:200],
-            "can_plan": PlanForm(scope=scope).fields["province"].queryset.exists(),
+            "can_plan": services.inspected_provinces(scope).exists(),
         },
     )
 
@@ -39,6 +49,15 @@ def inspection_list(request):
 def inspection_create(request):
     scope = scope_for(request)
     scope.require(Capability.REVIEW)
+    if not services.inspected_provinces(scope).exists():
+        messages.error(
+            request,
+            _(
+                "Kiểm tra do cấp tỉnh lập kế hoạch. Kết quả kiểm tra về địa bàn của bạn có ở trang này; "
+                "cần kiểm tra thêm thì đề nghị cán bộ tỉnh lập kế hoạch."
+            ),
+        )
+        return redirect("inspections:list")
     form = PlanForm(request.POST or None, scope=scope, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -100,13 +119,22 @@ def finding_detail(request, finding_id):
         pk=finding_id,
     )
     assessment = finding.assessment
-    is_inspector = finding.inspection.province.path in scope.paths(Capability.REVIEW)
+    is_inspector = services.is_inspector(scope, finding.inspection)
     form = ScoreForm(
         request.POST or None,
         initial={"verdict": finding.verdict, "reasons": finding.reasons, "recommendation": finding.recommendation},
     )
     answers = services.starting_answers(finding)
-    if request.method == "POST" and is_inspector and form.is_valid():
+    if request.method == "POST" and not is_inspector:
+        messages.error(
+            request,
+            _(
+                "Chỉ đoàn kiểm tra của tỉnh ghi kết quả kiểm tra. Xã xem kết luận tại đây và xử lý hồ sơ "
+                "theo kiến nghị khi có."
+            ),
+        )
+        return redirect("inspections:finding", finding_id=finding.pk)
+    if request.method == "POST" and form.is_valid():
         definition = assessment.criteria_set.definition
         # A ticked box is a pass; points come as typed.
         answers = {}
@@ -134,7 +162,7 @@ def finding_detail(request, finding_id):
             "recorded": services.recorded_outcome(assessment),
             "is_inspector": is_inspector,
             "follow_up_form": FollowUpForm(initial={"action": finding.recommendation or None}),
-            "follow_up_actions": services.follow_up_actions(scope, finding),
+            "follow_up_actions": [(a, FollowUp(a).label) for a in services.follow_up_actions(scope, finding)],
         },
     )
 
@@ -168,7 +196,7 @@ def inspection_report(request, inspection_id):
     scope = scope_for(request)
     inspection = scope.get_or_404(Inspection.objects.select_related("province"), Capability.REVIEW, pk=inspection_id)
     rows, total = services.summary(inspection)
-    disagreements = inspection.findings.filter(verdict="disagree").select_related("commune", "assessment")
+    disagreements = inspection.findings.filter(verdict=Verdict.DISAGREE).select_related("commune", "assessment")
     return render(
         request,
         "inspections/report.html",

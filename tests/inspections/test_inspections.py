@@ -8,12 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hoctap.accounts.models import ApiToken
-from hoctap.accounts.roles import Role
 from hoctap.accounts.scoping import Scope
 from hoctap.assessments.states import State
 from hoctap.inspections import sampling, services
-from hoctap.inspections.models import Finding, Verdict
-from tests.conftest import make_unit, make_user
+from hoctap.inspections.models import Finding
+from tests.inspections.conftest import plan
 from tests.reports import builders
 
 pytestmark = pytest.mark.django_db
@@ -48,58 +47,27 @@ def test_sample_size_by_number_or_share():
 # -- planning ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def third_commune(small_map):
-    commune = make_unit("commune", "12003", "Xã Cẩm Giàng", small_map["province"])
-    village = make_unit("village", "12003-001", "Thôn Trung", commune, division_type="Thôn")
-    return commune, village, make_user("officer_c", Role.COMMUNE_OFFICER, commune)
-
-
-@pytest.fixture
-def recognised(small_map, officer_a, officer_b, third_commune):
-    commune_c, village_c, officer_c = third_commune
-    return {
-        "a": builders.recognised_citizens(officer_a, small_map["village_a"], 6),
-        "b": builders.recognised_citizens(officer_b, small_map["village_b"], 4),
-        "c": builders.recognised_citizens(officer_c, village_c, 5),
-    }
-
-
-def _plan(officer, small_map, communes, **extra):
-    fields = {
-        "province": small_map["province"],
-        "year": 2025,
-        "communes": communes,
-        "name": "Kiểm tra năm 2025",
-        "actor": officer,
-        **extra,
-    }
-    if "sample_size" not in extra and "sample_percent" not in extra:
-        fields["sample_size"] = 5
-    return services.plan(Scope(officer), **fields)
-
-
 def test_the_sample_is_reproducible_and_stays_in_the_chosen_communes(
     recognised, small_map, province_officer, third_commune
 ):
     commune_c = third_commune[0]
     chosen = [small_map["commune_a"], commune_c]
-    inspection = _plan(province_officer, small_map, chosen, seed=20251126)
+    inspection = plan(province_officer, small_map, chosen, seed=20251126)
     sample = list(inspection.findings.values_list("assessment_id", flat=True))
     assert len(sample) == 5 and inspection.population == 11 and inspection.seed == 20251126
     allowed = {a.pk for a in recognised["a"] + recognised["c"]}
     assert set(sample) <= allowed
     assert set(inspection.findings.values_list("commune", flat=True)) <= {c.pk for c in chosen}
     # The same seed over the same communes draws the same sample, in the same order.
-    again = _plan(province_officer, small_map, list(reversed(chosen)), seed=20251126)
+    again = plan(province_officer, small_map, list(reversed(chosen)), seed=20251126)
     assert list(again.findings.values_list("assessment_id", flat=True)) == sample
     assert services.redraw(inspection) == sample
-    other = _plan(province_officer, small_map, chosen, seed=7)
+    other = plan(province_officer, small_map, chosen, seed=7)
     assert list(other.findings.values_list("assessment_id", flat=True)) != sample
 
 
 def test_share_of_recognised_and_a_seed_chosen_by_the_system(recognised, small_map, province_officer):
-    inspection = _plan(province_officer, small_map, [small_map["commune_b"]], sample_percent=Decimal("50"))
+    inspection = plan(province_officer, small_map, [small_map["commune_b"]], sample_percent=Decimal("50"))
     assert inspection.findings.count() == 2 and inspection.population == 4
     assert 0 <= inspection.seed < 2**63
     assert {f.commune for f in inspection.findings.all()} == {small_map["commune_b"]}
@@ -108,29 +76,24 @@ def test_share_of_recognised_and_a_seed_chosen_by_the_system(recognised, small_m
 def test_only_recognised_assessments_are_drawn(small_map, officer_a, province_officer):
     builders.recognised_citizens(officer_a, small_map["village_a"], 2)
     builders.registered_citizen(officer_a, small_map["village_a"])
-    inspection = _plan(province_officer, small_map, [small_map["commune_a"]], sample_size=10)
+    inspection = plan(province_officer, small_map, [small_map["commune_a"]], sample_size=10)
     assert inspection.population == 2 and inspection.findings.count() == 2
     assert set(inspection.findings.values_list("assessment__state", flat=True)) == {State.RECOGNISED}
 
 
 def test_planning_is_validated_and_belongs_to_the_province(recognised, small_map, province_officer, officer_a):
     with pytest.raises(ValidationError) as error:
-        _plan(province_officer, small_map, [], sample_size=None)
+        plan(province_officer, small_map, [], sample_size=None)
     assert {"communes", "sample_size"} <= set(error.value.message_dict)
     with pytest.raises(ValidationError) as error:
-        _plan(province_officer, small_map, [small_map["commune_a"]], sample_percent=Decimal("120"))
+        plan(province_officer, small_map, [small_map["commune_a"]], sample_percent=Decimal("120"))
     assert "sample_percent" in error.value.message_dict
     # A commune officer reviews in the commune but does not inspect for the province.
     with pytest.raises(Http404):
-        _plan(officer_a, small_map, [small_map["commune_a"]])
+        plan(officer_a, small_map, [small_map["commune_a"]])
 
 
 # -- re-scoring and follow-up ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def inspection(recognised, small_map, province_officer):
-    return _plan(province_officer, small_map, [small_map["commune_a"], small_map["commune_b"]], sample_size=10, seed=1)
 
 
 def test_rescoring_uses_the_same_criteria_and_records_agreement(inspection, province_officer):
@@ -217,37 +180,6 @@ def test_agreement_rate_per_commune_and_title(inspection, small_map, province_of
         assert row.agreed == agreed
         assert row.rate == (Decimal(100 * agreed) / len(given_verdicts)).quantize(Decimal("0.1"))
     assert total.sampled == 10 and total.checked == 10
-
-
-def test_pages(client, inspection, small_map, province_officer, officer_a, officer_b):
-    client.force_login(province_officer)
-    finding = inspection.findings.filter(commune=small_map["commune_b"]).first()
-    for url in (
-        "/inspections/",
-        "/inspections/new/",
-        f"/inspections/{inspection.pk}/",
-        f"/inspections/{inspection.pk}/report/",
-        f"/inspections/findings/{finding.pk}/",
-    ):
-        assert client.get(url).status_code == 200, url
-    assert "chọn lại cho cùng mẫu" in client.get(f"/inspections/{inspection.pk}/").content.decode()
-    answers = {
-        f"answer_{code}": "on" if value is True else value
-        for code, value in services.starting_answers(finding).items()
-        if value is not False
-    }
-    response = client.post(
-        f"/inspections/findings/{finding.pk}/", {"verdict": "agree", "reasons": "", "recommendation": "", **answers}
-    )
-    assert response.status_code == 302
-    assert Finding.objects.get(pk=finding.pk).verdict == Verdict.AGREE
-    # The inspected commune sees the findings about it, not the province's plan or other communes.
-    client.force_login(officer_b)
-    assert client.get(f"/inspections/findings/{finding.pk}/").status_code == 200
-    assert f"/inspections/findings/{finding.pk}/" in client.get("/inspections/").content.decode()
-    assert client.get(f"/inspections/{inspection.pk}/").status_code == 404
-    client.force_login(officer_a)
-    assert client.get(f"/inspections/findings/{finding.pk}/").status_code == 404
 
 
 def test_api(client, recognised, small_map, province_officer):
