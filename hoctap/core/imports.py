@@ -5,7 +5,7 @@ The engine then
 
 1. refuses files it cannot trust as a whole (`FileRejected`): wrong template, missing columns,
    merged cells, more than MAX_DATA_ROWS rows, no data;
-2. streams the rows with openpyxl's read-only reader, parses each cell by its column's kind (dates
+2. streams the rows from the sheet's XML (`core.sheetrows`), parses each cell by its column's kind (dates
    typed as text, formulas, values outside a list are cell errors), and hands chunks of
    `chunk_size` rows to `template.check()`, which resolves them against the database, records
    errors on the rows and counts what would be created, changed or left unchanged;
@@ -19,7 +19,10 @@ hash of each unique key (to name the row a duplicate repeats), what a template k
 `run.state` for cross-row rules, and the error list (capped at MAX_KEPT_ERRORS; all are counted).
 openpyxl keeps the workbook's shared-string table in memory, which grows with distinct texts.
 
-Templates are always read and written in Vietnamese, whatever the interface language.
+Templates are always read and written in Vietnamese, whatever the interface language: sheet
+names, headers and list labels are part of the file format. Messages — cell errors, notes, refusals
+and the marked error file — are in the uploader's language (`language`, which an import job stores
+at upload because its check may run later in a background worker), as they are on the pages.
 """
 
 from __future__ import annotations
@@ -127,15 +130,20 @@ class FileRejected(Exception):
 
 
 class Row:
-    """One data row: parsed values by column key, and the errors found on it."""
+    """One data row: parsed values by column key, the cells as read, and the errors found on it.
 
-    __slots__ = ("number", "values", "problems", "data")
+    What a template resolves for the row (ids, outcomes) goes in `state`, an instance of the
+    template's `row_state` class when it declares one, else in the `data` dict."""
 
-    def __init__(self, number: int):
+    __slots__ = ("number", "values", "raw", "problems", "data", "state")
+
+    def __init__(self, number: int, state: Any = None):
         self.number = number
         self.values: dict[str, Any] = {}
+        self.raw: dict[str, Any] = {}  # the cells as read, for error messages
         self.problems: list[tuple[str | None, str]] = []
-        self.data: dict[str, Any] = {}  # what a template resolved for this row (ids, outcomes)
+        self.data: dict[str, Any] = {}
+        self.state = state
 
     def __getitem__(self, key: str):
         return self.values.get(key)
@@ -192,6 +200,8 @@ class ImportTemplate:
     entities: dict[str, str] = {}  # entity key → label, for the counts shown after a check
     guide: tuple[str, ...] = ()  # lines shown at the top of the guide sheet
     chunk_size: int = 500
+    # A class (typically a dataclass) whose instance each row gets as `row.state`; None: `row.data`.
+    row_state: Callable[[], Any] | None = None
 
     def permitted(self, scope) -> bool:
         """May this user import with this template at all? (Rows are still checked one by one.)"""
@@ -241,7 +251,9 @@ def get_template(code: str) -> ImportTemplate | None:
         return _TEMPLATES[code]
     prefix, _sep, number = code.rpartition("-")
     if prefix in _FAMILIES and number.isascii() and number.isdigit():
-        return _FAMILIES[prefix](int(number))
+        # Built in Vietnamese: what a factory reads into its columns (list labels) is the file's.
+        with translation.override("vi"):
+            return _FAMILIES[prefix](int(number))
     return None
 
 
@@ -290,11 +302,30 @@ def _no_query_log():
         del connection.make_debug_cursor
 
 
+def message_language(language: str | None = None) -> str:
+    """The language of an import's messages: the one asked for, else the active one."""
+    return translation.get_supported_language_variant(language or translation.get_language() or settings.LANGUAGE_CODE)
+
+
+def in_file(text) -> str:
+    """A header or list label as a file holds it, whatever the interface language."""
+    with translation.override("vi"):
+        return str(text)
+
+
 def check_file(
-    source, template: ImportTemplate, *, scope, actor=None, progress: Progress | None = None, request_id: str = ""
+    source,
+    template: ImportTemplate,
+    *,
+    scope,
+    actor=None,
+    progress: Progress | None = None,
+    request_id: str = "",
+    language: str | None = None,
 ) -> ImportResult:
-    """The dry run: every error, and how many records would be created, changed or left as they are."""
-    with translation.override("vi"), _no_query_log():
+    """The dry run: every error, and how many records would be created, changed or left as they are.
+    Messages are in `language` (default: the active language)."""
+    with translation.override(message_language(language)), _no_query_log():
         run = ImportRun(template, scope, actor, committing=False, request_id=request_id)
         try:
             _stream(source, template, run, progress)
@@ -304,15 +335,25 @@ def check_file(
 
 
 def import_file(
-    source, template: ImportTemplate, *, scope, actor=None, progress: Progress | None = None, request_id: str = ""
+    source,
+    template: ImportTemplate,
+    *,
+    scope,
+    actor=None,
+    progress: Progress | None = None,
+    request_id: str = "",
+    language: str | None = None,
 ) -> ImportResult:
     """Check the whole file; if it is clean, write all of it in one transaction, or nothing."""
-    checked = check_file(source, template, scope=scope, actor=actor, progress=progress, request_id=request_id)
+    language = message_language(language)
+    checked = check_file(
+        source, template, scope=scope, actor=actor, progress=progress, request_id=request_id, language=language
+    )
     if not checked.ok:
         return checked
     if progress:
         progress(WRITING, 0, checked.rows)
-    with translation.override("vi"), _no_query_log():
+    with translation.override(language), _no_query_log():
         run = ImportRun(template, scope, actor, committing=True, request_id=request_id)
         try:
             with transaction.atomic():
@@ -409,7 +450,8 @@ def _data_sheet_name(names: list[str], template: ImportTemplate) -> str:
 
 
 def _header_text(value) -> str:
-    return fold(str(value)).replace("*", "").strip() if value is not None else ""
+    """A header folded for comparison; a column's header is taken as the file holds it."""
+    return fold(in_file(value)).replace("*", "").strip() if value is not None else ""
 
 
 def _header(book: sheetrows.Book, part: str, template: ImportTemplate) -> dict[str, int]:
@@ -444,7 +486,7 @@ def _header(book: sheetrows.Book, part: str, template: ImportTemplate) -> dict[s
             _("Không nhận ra mẫu: dòng 1 phải là tiêu đề cột của mẫu «%(this)s». Hãy tải mẫu và dán dữ liệu vào.")
             % {"this": template.title}
         )
-    missing = [str(c.header) for c in template.columns if c.required and _header_text(c.header) not in positions]
+    missing = [in_file(c.header) for c in template.columns if c.required and _header_text(c.header) not in positions]
     if missing:
         raise FileRejected(_("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)})
     return {
@@ -513,7 +555,7 @@ def _read_rows(
             raise FileRejected(
                 _("Tệp có quá %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp.") % {"limit": _thousands(MAX_DATA_ROWS)}
             )
-        chunk.append(_parse_row(number, values, parsers))
+        chunk.append(_parse_row(number, values, parsers, template.row_state))
         if len(chunk) >= template.chunk_size:
             _handle_chunk(chunk, template, run, header, seen)
             chunk = []
@@ -594,12 +636,12 @@ def _keep_errors(row: Row, template: ImportTemplate, run: ImportRun, header: dic
             continue
         column = template.column(key) if key else None
         position = header.get(key) if key else None
-        raw = row.data.get("raw", {}).get(key) if key else None
+        raw = row.raw.get(key) if key else None
         run.errors.append(
             CellError(
                 row=row.number,
                 column=get_column_letter(position + 1) if position is not None else "",
-                header=str(column.header) if column else "",
+                header=in_file(column.header) if column else "",
                 value=_display(raw, column),
                 reason=reason,
             )
@@ -618,7 +660,7 @@ def _display(raw, column: Column | None) -> str:
 def _choice_map(column: Column) -> dict[str, str]:
     mapping = {}
     for value, label in column.choices:
-        mapping[fold(str(label))] = value
+        mapping[fold(in_file(label))] = value
         mapping[fold(str(value))] = value
     return mapping
 
@@ -642,9 +684,9 @@ def _cell_parsers(columns: list[tuple[Column, int]]) -> list[tuple[Column, int, 
     ]
 
 
-def _parse_row(number: int, cells: list, parsers) -> Row:
-    row = Row(number)
-    raw_values = {}
+def _parse_row(number: int, cells: list, parsers, state: Callable[[], Any] | None) -> Row:
+    row = Row(number, state() if state is not None else None)
+    raw_values = row.raw
     values = row.values
     for column, position, choice_map, memo in parsers:
         raw = cells[position] if position < len(cells) else None
@@ -662,7 +704,6 @@ def _parse_row(number: int, cells: list, parsers) -> Row:
         values[key] = found[0]
         if found[1]:
             row.error(key, found[1])
-    row.data["raw"] = raw_values
     return row
 
 
@@ -730,9 +771,9 @@ def _parse_date(column: Column, raw, _choices):
 def _parse_choice(column: Column, raw, choice_map):
     value = choice_map.get(fold(str(raw)))
     if value is None:
-        return None, _("Giá trị không có trong danh mục. Chọn một trong: %(choices)s.") % {
-            "choices": column.choices_text
-        }
+        with translation.override("vi"):  # the labels to type are the file's
+            choices = column.choices_text
+        return None, _("Giá trị không có trong danh mục. Chọn một trong: %(choices)s.") % {"choices": choices}
     return value, None
 
 
@@ -877,12 +918,13 @@ def _guide_sheet(sheet, template: ImportTemplate) -> None:
         sheet.cell(row=sheet.max_row, column=3).alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def error_report(source, template: ImportTemplate, errors: Iterable[dict]) -> bytes:
-    """The uploaded file with every bad cell filled and commented, and a sheet listing the errors.
+def error_report(source, template: ImportTemplate, errors: Iterable[dict], *, language: str | None = None) -> bytes:
+    """The uploaded file with every bad cell filled and commented, and a sheet listing the errors,
+    in `language` (the errors' own: an import job's uploader's; default: the active language).
 
     Written with openpyxl's normal (in-memory) mode from the original: only for files that failed.
     """
-    with translation.override("vi"):
+    with translation.override(message_language(language)):
         if hasattr(source, "seek"):
             source.seek(0)
         workbook = load_workbook(source)

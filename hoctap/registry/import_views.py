@@ -121,5 +121,5 @@ def import_report(request, job_id):
     if not job.errors or not job.file or not default_storage.exists(job.file.name):
         raise Http404
     with default_storage.open(job.file.name, "rb") as source:
-        content = error_report(source, get_template(job.template), job.errors)
+        content = error_report(source, get_template(job.template), job.errors, language=job.language)
     return _xlsx(content, "bao-cao-loi.xlsx")

@@ -10,7 +10,9 @@ person by ID number, else by (household or employer, folded name, birth year); a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -146,11 +148,74 @@ def _person_columns(name_key: str, name_header, *, name_required: bool) -> tuple
     )
 
 
+# -- the row's state ---------------------------------------------------------------------------
+
+
+class _Seen:
+    """What a multi-row record (a household, an organisation, a clan branch) looked like at its
+    first row; kept for the whole file, so it holds ids and short texts only."""
+
+    __slots__ = (
+        "first_row",
+        "unit_id",
+        "signature",
+        "existing_id",
+        "created_id",
+        "outcome",
+        "head_row",
+        "head_id",
+        "kind",
+        "code",
+    )
+
+    def __init__(self, first_row: int, unit_id: int, signature: str):
+        self.first_row = first_row
+        self.unit_id = unit_id
+        self.signature = signature
+        self.existing_id = None
+        self.created_id = None
+        self.outcome = Outcome.CREATE
+        self.head_row = None
+        self.head_id = None
+        self.kind = None  # an organisation's kind (its new staff's default occupation group)
+        self.code = ""  # the code as typed at the first row, for messages about the whole record
+
+    @property
+    def pk(self):
+        return self.existing_id or self.created_id
+
+
+@dataclass(slots=True)
+class RegistryRow:
+    """What the registry's templates resolve for one row (`row.state`), from check() to apply().
+
+    Lives as long as the row's chunk; what must outlive it (a household seen on an earlier row)
+    is in `run.state`."""
+
+    unit: Unit | None = None  # the current-map unit the row names, in the uploader's scope
+    commune_id: int | None = None
+    key: tuple | None = None  # the record the row names: (commune id, folded name or code, …)
+    group: _Seen | None = None  # the household, organisation or clan branch of `key`
+    group_changes: dict = dataclasses.field(default_factory=dict)  # on its first row: what changes on its record
+    # The person a row describes (none on an organisation's row without staff).
+    ethnicity: str = ""  # the 2008 code the row names, or ""
+    birth_year: int | None = None  # from the date of birth, else the year column
+    person: Outcome | None = None
+    person_id: int | None = None  # the existing person matched
+    person_changes: dict = dataclasses.field(default_factory=dict)
+    new_person: Person | None = None  # made by apply()
+    set_head: bool = False  # the row's person becomes head of its household
+    household: dict | None = None  # a clan branch's member household
+    membership: Outcome | None = None  # how that household's branch changes
+    outcome: Outcome | None = None  # a single-row record (a village)
+
+
 # -- shared row logic --------------------------------------------------------------------------
 
 
-def _resolve_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], capability: str) -> None:
-    """row.data["unit"] := the current-map unit whose code the row names, if it lies in scope."""
+def resolved_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], capability: str):
+    """(row, unit) for each row whose unit code names a current-map unit in scope; the other rows
+    get an error on the column."""
     cache = run.state.setdefault(f"units:{key}", {})
     wanted = {row[key] for row in rows if row[key] and row.ok(key)} - cache.keys()
     if wanted:
@@ -178,8 +243,26 @@ def _resolve_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], 
                 % {"name": unit.name, "day": (unit.valid_to + datetime.timedelta(days=1)).strftime("%d/%m/%Y")},
             )
         else:
-            row.data["unit"] = unit
-            row.data["commune_id"] = unit.pk if unit.level == Level.COMMUNE else unit.parent_id
+            yield row, unit
+
+
+def _commune_of(unit: Unit) -> int:
+    return unit.pk if unit.level == Level.COMMUNE else unit.parent_id
+
+
+def _resolve_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], capability: str) -> None:
+    """row.data["unit"] and row.data["commune_id"] for the templates that keep their state in
+    `row.data` (the other apps'); see resolved_units."""
+    for row, unit in resolved_units(rows, run, key, levels, capability):
+        row.data["unit"] = unit
+        row.data["commune_id"] = _commune_of(unit)
+
+
+def _place_rows(rows: list[Row], run: ImportRun, key: str, levels: set[str], capability: str) -> None:
+    """row.state.unit and .commune_id, for the registry's templates."""
+    for row, unit in resolved_units(rows, run, key, levels, capability):
+        row.state.unit = unit
+        row.state.commune_id = _commune_of(unit)
 
 
 def _check_names(row: Row, template: ImportTemplate, *keys: str) -> None:
@@ -202,7 +285,7 @@ ETHNICITY_1979 = Column(
 
 
 def _check_ethnicity(row: Row) -> None:
-    """row.data["ethnicity"] := the 2008 code the row names (a name, a 2008 code or a 1979 code), or ""."""
+    """row.state.ethnicity := the 2008 code the row names (a name, a 2008 code or a 1979 code), or ""."""
     code = ""
     if row["ethnicity"] and row.ok("ethnicity"):
         code = resolve_ethnicity(row["ethnicity"])
@@ -228,13 +311,13 @@ def _check_ethnicity(row: Row) -> None:
             )
             return
         code = old
-    row.data["ethnicity"] = code
+    row.state.ethnicity = code
 
 
 def _check_person(row: Row) -> None:
     _check_ethnicity(row)
     birth_date, birth_year = row["birth_date"], row["birth_year"]
-    row.data["birth_year"] = birth_date.year if birth_date else birth_year
+    row.state.birth_year = birth_date.year if birth_date else birth_year
     if row.ok("birth_date", "birth_year"):
         if birth_date is None and birth_year is None:
             row.error("birth_year", _("Cần ngày sinh hoặc năm sinh."))
@@ -255,8 +338,8 @@ def _person_values(row: Row, name_key: str) -> dict:
         "full_name": row[name_key],
         "sex": row["sex"],
         "birth_date": row["birth_date"],
-        "birth_year": row.data["birth_year"],
-        "ethnicity": row.data.get("ethnicity"),
+        "birth_year": row.state.birth_year,
+        "ethnicity": row.state.ethnicity,
         "id_number": row["id_number"],
         "occupation_group": row["occupation_group"],
         "digital_skill": row["digital_skill"],
@@ -297,7 +380,7 @@ def _match_person(row: Row, run: ImportRun, name_key: str, by_number, by_key, gr
         return by_number[number]
     if group_pk is None:
         return None
-    namesakes = by_key.get((group_pk, fold(row[name_key]), row.data["birth_year"]), ())
+    namesakes = by_key.get((group_pk, fold(row[name_key]), row.state.birth_year), ())
     for person in namesakes:
         if person["id"] in claimed or (number and person["id_number"] and person["id_number"] != number):
             continue
@@ -307,7 +390,7 @@ def _match_person(row: Row, run: ImportRun, name_key: str, by_number, by_key, gr
         run.note(
             row.number,
             _("Đã có %(name)s (%(year)s) với số CCCD khác: đã ghi là một người khác.")
-            % {"name": row[name_key], "year": row.data["birth_year"]},
+            % {"name": row[name_key], "year": row.state.birth_year},
         )
     return None
 
@@ -352,7 +435,7 @@ def _namesake_note(row: Row, run: ImportRun, name_key: str, group_key, where) ->
     `where` names the household or organisation when a note is made. The keys are kept hashed (a
     collision could only add a needless hint) so 100,000 rows cost 1.2 MB, not 25."""
     seen: FirstRows = run.state.setdefault("namesakes", FirstRows())
-    first = seen.first((group_key, fold(row[name_key]), row.data["birth_year"]), row.number)
+    first = seen.first((group_key, fold(row[name_key]), row.state.birth_year), row.number)
     if first != row.number:
         run.note(
             row.number,
@@ -360,7 +443,7 @@ def _namesake_note(row: Row, run: ImportRun, name_key: str, group_key, where) ->
                 "%(name)s (%(year)s) trùng họ tên và năm sinh với dòng %(row)d trong %(where)s: "
                 "đã ghi là hai người; nếu là một người, hãy xoá một dòng."
             )
-            % {"name": row[name_key], "year": row.data["birth_year"], "row": first, "where": where()},
+            % {"name": row[name_key], "year": row.state.birth_year, "row": first, "where": where()},
         )
 
 
@@ -379,70 +462,240 @@ def _update_person(person_id: int, changes: dict, link_field: str, link_pk: int)
 
 
 def _person_outcome(row: Row, run: ImportRun, record, values: dict, links: dict) -> None:
+    state = row.state
     if record is None:
-        row.data["person_id"] = None
-        run.count("person", Outcome.CREATE)
-        return
-    changes = _changed_fields(record, values)
-    changes.update({field: pk for field, pk in links.items() if record[field] != pk or pk is None})
-    row.data["person_id"] = record["id"]
-    row.data["person_changes"] = changes
-    run.count("person", Outcome.CHANGE if changes else Outcome.UNCHANGED)
-
-
-class _Seen:
-    """What a multi-row record (a household, an organisation, a clan branch) looked like at its
-    first row; kept for the whole file, so it holds ids and short texts only."""
-
-    __slots__ = (
-        "first_row",
-        "unit_id",
-        "signature",
-        "existing_id",
-        "created_id",
-        "outcome",
-        "head_row",
-        "head_id",
-        "kind",
-        "code",
-    )
-
-    def __init__(self, first_row: int, unit_id: int, signature: str):
-        self.first_row = first_row
-        self.unit_id = unit_id
-        self.signature = signature
-        self.existing_id = None
-        self.created_id = None
-        self.outcome = Outcome.CREATE
-        self.head_row = None
-        self.head_id = None
-        self.kind = None  # an organisation's kind (its new staff's default occupation group)
-        self.code = ""  # the code as typed at the first row, for messages about the whole record
-
-    @property
-    def pk(self):
-        return self.existing_id or self.created_id
+        state.person = Outcome.CREATE
+    else:
+        changes = _changed_fields(record, values)
+        changes.update({field: pk for field, pk in links.items() if record[field] != pk or pk is None})
+        state.person_id, state.person_changes = record["id"], changes
+        state.person = Outcome.CHANGE if changes else Outcome.UNCHANGED
+    run.count("person", state.person)
 
 
 class RegistryTemplate(ImportTemplate):
     capability = Capability.EDIT_REGISTRY  # needed over every row's unit, and somewhere to upload at all
+    row_state = RegistryRow
 
     def permitted(self, scope) -> bool:
         return scope.can(self.capability)
 
     @staticmethod
     def written_in_bulk(run: ImportRun, rows: list[Row]) -> None:
-        run.state.setdefault("bulk_communes", set()).update(row.data["commune_id"] for row in rows)
+        run.state.setdefault("bulk_communes", set()).update(row.state.commune_id for row in rows)
 
     def finish(self, run):
         if run.state.get("bulk_communes"):
             registry_bulk_written.send(sender=type(self), communes=set(run.state["bulk_communes"]))
 
 
+class GroupedTemplate(RegistryTemplate):
+    """Rows that each name a record shared by several rows — a household, an organisation, a clan
+    branch — and, on each row, one member of it. The record is resolved at its first row (created,
+    changed or unchanged, and refused if it exists outside the uploader's territory); later rows
+    must describe it alike. Members are checked chunk by chunk after the records.
+
+    A subclass says how its rows name their unit and their record, how a later row may differ from
+    the first, how its members are checked and written."""
+
+    group_model: type  # Household, Organisation, ClanBranch
+    group_entity: str  # the key of its counts
+    unit_column: str
+    unit_levels: frozenset[str]
+    name_columns: tuple[str, ...] = ()  # texts refused when they hold invisible characters
+    key_columns: tuple[str, ...] = ()  # columns the record's key is made from: no error on them
+    # The record's fields read when it exists (id and commune_id included).
+    group_values: tuple[str, ...] = ()
+    # Records the uploader may not change are refused (a clan branch belongs to its commune alone).
+    scoped_records = True
+
+    # -- what a subclass says
+
+    def record_key(self, row: Row) -> tuple:
+        """The folded parts of the record's natural key after the commune id."""
+        raise NotImplementedError
+
+    def existing(self, fresh: set[tuple]) -> dict[tuple, dict]:
+        """Records already in the registry under the given keys, by key."""
+        raise NotImplementedError
+
+    def refused(self, row: Row) -> tuple[str, str]:
+        """(column, message) for a record that exists outside the uploader's territory."""
+        raise NotImplementedError
+
+    def first_seen(self, row: Row, record: dict | None) -> _Seen:
+        raise NotImplementedError
+
+    def changes(self, row: Row, record: dict) -> dict:
+        """What the first row changes on an existing record (blank cells erase nothing)."""
+        raise NotImplementedError
+
+    def check_repeat(self, row: Row, seen: _Seen) -> None:
+        """A later row of a record: errors where it differs from the first."""
+
+    def after_group(self, row: Row, seen: _Seen) -> None:
+        """Every row of a record, once it is resolved."""
+
+    def check_row(self, row: Row, run: ImportRun) -> None:
+        """Rules on one row's own cells."""
+
+    def check_members(self, rows: list[Row], run: ImportRun) -> None:
+        raise NotImplementedError
+
+    def chunk_context(self, rows: list[Row]):
+        """What new_group needs to know about the whole chunk."""
+        return None
+
+    def new_group(self, row: Row, context):
+        """An unsaved record from its first row, derived fields filled (`context`: chunk_context's)."""
+        raise NotImplementedError
+
+    def create_groups(self, records: list) -> None:
+        self.group_model.objects.bulk_create(records)
+
+    def apply_members(self, rows: list[Row], run: ImportRun, created: dict) -> list:
+        """Write the chunk's members; returns the records created, for the audit log."""
+        raise NotImplementedError
+
+    def audit_members(self, rows: list[Row], run: ImportRun, created: dict) -> None:
+        """Audit entries for changes apply_members wrote in bulk."""
+
+    # -- the algorithm
+
+    def check(self, rows, run):
+        _place_rows(rows, run, self.unit_column, self.unit_levels, Capability.EDIT_REGISTRY)
+        for row in rows:
+            _check_names(row, self, *self.name_columns)
+            self.check_row(row, run)
+        self._check_groups(rows, run)
+        self.check_members(rows, run)
+
+    def _check_groups(self, rows, run):
+        seen_all: dict[tuple, _Seen] = run.state.setdefault("groups", {})
+        for row in rows:
+            if row.state.unit is not None and row.ok(*self.key_columns):
+                row.state.key = (row.state.commune_id, *self.record_key(row))
+        fresh = {row.state.key for row in rows if row.state.key is not None} - seen_all.keys()
+        existing = {key: record for key, record in self.existing(fresh).items() if key in fresh} if fresh else {}
+        writable = self._writable(existing, run)
+        for row in rows:
+            key = row.state.key
+            if key is None:
+                continue
+            seen = seen_all.get(key)
+            if seen is None:
+                record = existing.get(key)
+                if record is not None and record["id"] not in writable:
+                    row.error(*self.refused(row))
+                    row.state.key = None
+                    continue
+                seen = seen_all[key] = self.first_seen(row, record)
+                if record is not None:
+                    seen.existing_id = record["id"]
+                    row.state.group_changes = self.changes(row, record)
+                    seen.outcome = Outcome.CHANGE if row.state.group_changes else Outcome.UNCHANGED
+                run.count(self.group_entity, seen.outcome)
+            else:
+                self.check_repeat(row, seen)
+            self.after_group(row, seen)
+            row.state.group = seen
+
+    def _writable(self, existing: dict[tuple, dict], run: ImportRun) -> set[int]:
+        ids = [record["id"] for record in existing.values()]
+        if not self.scoped_records or not ids:
+            return set(ids)
+        records = run.scope.filter(self.group_model.objects.filter(pk__in=ids), Capability.EDIT_REGISTRY)
+        return set(records.values_list("pk", flat=True))
+
+    def apply(self, rows, run):
+        created: dict[tuple, object] = {}
+        context = self.chunk_context(rows)
+        for row in rows:
+            seen = row.state.group
+            if seen.first_row != row.number:
+                continue
+            if seen.pk is None:
+                created[row.state.key] = self.new_group(row, context)
+            elif row.state.group_changes:
+                record = self.group_model.objects.get(pk=seen.existing_id)
+                for name, value in row.state.group_changes.items():
+                    setattr(record, name, value)
+                record.save()
+        self.create_groups(list(created.values()))
+        seen_all = run.state["groups"]
+        for key, record in created.items():
+            seen_all[key].created_id = record.pk
+        new_members = self.apply_members(rows, run, created)
+        log_bulk_creation(created.values(), actor=run.actor, request_id=run.request_id)
+        log_bulk_creation(new_members, actor=run.actor, request_id=run.request_id)
+        self.audit_members(rows, run, created)
+        self.written_in_bulk(run, rows)
+
+
+class PeopleTemplate(GroupedTemplate):
+    """A grouped template whose members are people: a household's members, an organisation's staff."""
+
+    person_name: str  # the column of the person's name
+    person_link: str  # the person's field naming the record: household_id, employer_id
+
+    def where(self, row: Row) -> str:
+        """The record, named in a note about namesakes."""
+        raise NotImplementedError
+
+    def new_person(self, row: Row, values: dict) -> Person:
+        return Person(
+            **values,
+            **{self.person_link: row.state.group.pk},
+            unit_id=row.state.unit.pk,
+            commune_id=row.state.commune_id,
+        )
+
+    def person_matched(self, row: Row, run: ImportRun, record: dict | None) -> None:
+        """After the row's person is resolved (`record`: the existing person, or None)."""
+
+    def check_members(self, rows, run):
+        members = [
+            row
+            for row in rows
+            if row.state.key is not None
+            and row[self.person_name]
+            and row.ok(self.person_name, "birth_date", "birth_year", "id_number")
+        ]
+        group_ids = {row.state.group.pk for row in members} - {None}
+        by_number, by_key, writable = _people_lookup(members, run, self.person_link, group_ids)
+        for row in members:
+            seen = row.state.group
+            record = _match_person(row, run, self.person_name, by_number, by_key, seen.pk)
+            _namesake_note(row, run, self.person_name, row.state.key, lambda row=row: self.where(row))
+            if _id_number_refused(row, run, record, by_number, writable):
+                continue
+            _person_outcome(row, run, record, _person_values(row, self.person_name), {self.person_link: seen.pk})
+            self.person_matched(row, run, record)
+
+    def unique_keys(self, row):
+        # The same name and birth year twice in a record is not refused (see _namesake_note).
+        if row["id_number"]:
+            yield "id_number", ("id_number", row["id_number"]), ID_NUMBER_WHAT
+
+    def apply_members(self, rows, run, created):
+        new_people = []
+        for row in rows:
+            state = row.state
+            if state.person == Outcome.CREATE:
+                person = self.new_person(row, _person_values(row, self.person_name))
+                person.refresh_derived()
+                new_people.append(person)
+                state.new_person = person
+            elif state.person_changes:
+                _update_person(state.person_id, state.person_changes, self.person_link, state.group.pk)
+        bulk.create(new_people)
+        return new_people
+
+
 # -- households with members -------------------------------------------------------------------
 
 
-class HouseholdsTemplate(RegistryTemplate):
+class HouseholdsTemplate(PeopleTemplate):
     code = "households"
     title = gettext_lazy("Hộ gia đình và nhân khẩu")
     sheet_title = "Hộ gia đình"
@@ -477,127 +730,101 @@ class HouseholdsTemplate(RegistryTemplate):
         ETHNICITY_1979,
     )
 
+    group_model = Household
+    group_entity = "household"
+    unit_column = "village_code"
+    unit_levels = frozenset({Level.VILLAGE})
+    name_columns = ("full_name",)
+    key_columns = ("household_code",)
+    person_name = "full_name"
+    person_link = "household_id"
+
     def check(self, rows, run):
         # Codes with a head marked on any row, even one refused for another reason: a household
         # whose head row has an error is not reported a second time as having no head.
         run.state.setdefault("head_marked", set()).update(
             fold(str(row["household_code"])) for row in rows if row["is_head"] and row["household_code"]
         )
-        _resolve_units(rows, run, "village_code", {Level.VILLAGE}, Capability.EDIT_REGISTRY)
-        for row in rows:
-            _check_names(row, self, "full_name")
-            _check_person(row)
-        self._check_households(rows, run)
-        self._check_members(rows, run)
+        super().check(rows, run)
 
-    def _check_households(self, rows, run):
-        seen_all: dict = run.state.setdefault("households", {})
-        for row in rows:
-            if "unit" in row.data and row.ok("household_code"):
-                row.data["household_key"] = (row.data["commune_id"], fold(row["household_code"]))
-        fresh = {row.data["household_key"] for row in rows if "household_key" in row.data} - seen_all.keys()
-        existing, writable = {}, set()
-        if fresh:
-            candidates = Household.objects.filter(
-                commune_id__in={key[0] for key in fresh}, code_folded__in={key[1] for key in fresh}
-            ).values("id", "commune_id", "code_folded", "village_id", "address", "head_id")
-            existing = {
-                (r["commune_id"], r["code_folded"]): r
-                for r in candidates
-                if (r["commune_id"], r["code_folded"]) in fresh
-            }
-            ids = [record["id"] for record in existing.values()]
-            writable = set(
-                run.scope.filter(Household.objects.filter(pk__in=ids), Capability.EDIT_REGISTRY).values_list(
-                    "pk", flat=True
-                )
-            )
-        for row in rows:
-            key = row.data.get("household_key")
-            if key is None:
-                continue
-            unit, address = row.data["unit"], row["address"] or ""
-            seen = seen_all.get(key)
-            if seen is None:
-                record = existing.get(key)
-                if record is not None and record["id"] not in writable:
-                    row.error(
-                        "household_code",
-                        _("Mã hộ %(code)s đã được dùng cho một hộ ngoài địa bàn bạn được giao.")
-                        % {"code": row["household_code"]},
-                    )
-                    del row.data["household_key"]
-                    continue
-                seen = seen_all[key] = _Seen(row.number, unit.pk, fold(address))
-                seen.code = row["household_code"]
-                if record is not None:
-                    seen.existing_id, seen.head_id = record["id"], record["head_id"]
-                    changes = {}
-                    if record["village_id"] != unit.pk:
-                        changes["village_id"] = unit.pk
-                    if address and address != record["address"]:
-                        changes["address"] = address
-                    row.data["household_changes"] = changes
-                    seen.outcome = Outcome.CHANGE if changes else Outcome.UNCHANGED
-                run.count("household", seen.outcome)
-            elif seen.unit_id != unit.pk:
-                row.error(
-                    "village_code",
-                    _("Hộ %(code)s đã được ghi ở dòng %(row)d với thôn khác.")
-                    % {"code": row["household_code"], "row": seen.first_row},
-                )
-            elif address and fold(address) != seen.signature:
-                row.error(
-                    "address",
-                    _(
-                        "Địa chỉ của hộ %(code)s ghi ở dòng đầu tiên của hộ (dòng %(row)d); "
-                        "các dòng sau để trống hoặc ghi giống hệt."
-                    )
-                    % {"code": row["household_code"], "row": seen.first_row},
-                )
-            if row["is_head"]:
-                if seen.head_row is not None and seen.head_row != row.number:
-                    row.error(
-                        "is_head",
-                        _("Hộ %(code)s đã có chủ hộ ở dòng %(row)d.")
-                        % {"code": row["household_code"], "row": seen.head_row},
-                    )
-                else:
-                    seen.head_row = row.number
-            row.data["seen"] = seen
+    def check_row(self, row, run):
+        _check_person(row)
 
-    def _check_members(self, rows, run):
-        members = [
-            row
-            for row in rows
-            if "household_key" in row.data and row.ok("full_name", "birth_date", "birth_year", "id_number")
-        ]
-        group_ids = {row.data["seen"].pk for row in members} - {None}
-        by_number, by_key, writable = _people_lookup(members, run, "household_id", group_ids)
-        for row in members:
-            seen = row.data["seen"]
-            record = _match_person(row, run, "full_name", by_number, by_key, seen.pk)
-            _namesake_note(
-                row,
-                run,
-                "full_name",
-                row.data["household_key"],
-                lambda row=row: _("hộ %(code)s") % {"code": row["household_code"]},
+    def record_key(self, row):
+        return (fold(row["household_code"]),)
+
+    def existing(self, fresh):
+        candidates = Household.objects.filter(
+            commune_id__in={key[0] for key in fresh}, code_folded__in={key[1] for key in fresh}
+        ).values("id", "commune_id", "code_folded", "village_id", "address", "head_id")
+        return {(r["commune_id"], r["code_folded"]): r for r in candidates}
+
+    def refused(self, row):
+        return "household_code", _("Mã hộ %(code)s đã được dùng cho một hộ ngoài địa bàn bạn được giao.") % {
+            "code": row["household_code"]
+        }
+
+    def first_seen(self, row, record):
+        seen = _Seen(row.number, row.state.unit.pk, fold(row["address"] or ""))
+        seen.code = row["household_code"]
+        if record is not None:
+            seen.head_id = record["head_id"]
+        return seen
+
+    def changes(self, row, record):
+        unit, address = row.state.unit, row["address"] or ""
+        changes = {}
+        if record["village_id"] != unit.pk:
+            changes["village_id"] = unit.pk
+        if address and address != record["address"]:
+            changes["address"] = address
+        return changes
+
+    def check_repeat(self, row, seen):
+        address = row["address"] or ""
+        if seen.unit_id != row.state.unit.pk:
+            row.error(
+                "village_code",
+                _("Hộ %(code)s đã được ghi ở dòng %(row)d với thôn khác.")
+                % {"code": row["household_code"], "row": seen.first_row},
             )
-            if _id_number_refused(row, run, record, by_number, writable):
-                continue
-            _person_outcome(row, run, record, _person_values(row, "full_name"), {"household_id": seen.pk})
-            if row["is_head"] and (record is None or record["id"] != seen.head_id):
-                row.data["set_head"] = True
-                if seen.outcome == Outcome.UNCHANGED:
-                    seen.outcome = Outcome.CHANGE
-                    run.recount("household", Outcome.UNCHANGED, Outcome.CHANGE)
+        elif address and fold(address) != seen.signature:
+            row.error(
+                "address",
+                _(
+                    "Địa chỉ của hộ %(code)s ghi ở dòng đầu tiên của hộ (dòng %(row)d); "
+                    "các dòng sau để trống hoặc ghi giống hệt."
+                )
+                % {"code": row["household_code"], "row": seen.first_row},
+            )
+
+    def after_group(self, row, seen):
+        if not row["is_head"]:
+            return
+        if seen.head_row is not None and seen.head_row != row.number:
+            row.error(
+                "is_head",
+                _("Hộ %(code)s đã có chủ hộ ở dòng %(row)d.") % {"code": row["household_code"], "row": seen.head_row},
+            )
+        else:
+            seen.head_row = row.number
+
+    def where(self, row):
+        return _("hộ %(code)s") % {"code": row["household_code"]}
+
+    def person_matched(self, row, run, record):
+        seen = row.state.group
+        if row["is_head"] and (record is None or record["id"] != seen.head_id):
+            row.state.set_head = True
+            if seen.outcome == Outcome.UNCHANGED:
+                seen.outcome = Outcome.CHANGE
+                run.recount("household", Outcome.UNCHANGED, Outcome.CHANGE)
 
     def check_whole_file(self, run):
         """Exactly one head per household, whatever columns the file has: a household the file creates,
         or one still without a head, needs a row marked in the Chủ hộ column (the guide says so)."""
         marked = run.state.get("head_marked", set())
-        for seen in run.state.get("households", {}).values():
+        for seen in run.state.get("groups", {}).values():
             if seen.head_row is None and seen.head_id is None and fold(seen.code) not in marked:
                 row = Row(seen.first_row)
                 row.error(
@@ -610,70 +837,42 @@ class HouseholdsTemplate(RegistryTemplate):
                 )
                 yield row
 
-    def unique_keys(self, row):
-        # The same name and birth year twice in a household is not refused (see _namesake_note).
-        if row["id_number"]:
-            yield "id_number", ("id_number", row["id_number"]), ID_NUMBER_WHAT
+    def chunk_context(self, rows):
+        """The names of the heads the chunk sets, by household (a new household's sort name)."""
+        return {row.state.key: row["full_name"] for row in rows if row.state.set_head}
 
-    def apply(self, rows, run):
-        head_names = {row.data["household_key"]: row["full_name"] for row in rows if row.data.get("set_head")}
-        created: dict[tuple, Household] = {}
-        for row in rows:
-            seen = row.data["seen"]
-            if seen.first_row != row.number:
-                continue
-            if seen.pk is None:
-                unit = row.data["unit"]
-                household = Household(
-                    code=row["household_code"],
-                    village_id=unit.pk,
-                    commune_id=unit.parent_id,
-                    address=row["address"] or "",
-                )
-                household.refresh_derived(head_name=head_names.get(row.data["household_key"], ""))
-                created[row.data["household_key"]] = household
-            elif row.data.get("household_changes"):
-                household = Household.objects.get(pk=seen.existing_id)
-                for field, value in row.data["household_changes"].items():
-                    setattr(household, field, value)
-                household.save()
-        bulk.create(list(created.values()))
-        for key, household in created.items():
-            run.state["households"][key].created_id = household.pk
+    def new_group(self, row, head_names):
+        household = Household(
+            code=row["household_code"],
+            village_id=row.state.unit.pk,
+            commune_id=row.state.commune_id,
+            address=row["address"] or "",
+        )
+        household.refresh_derived(head_name=head_names.get(row.state.key, ""))
+        return household
 
-        new_people = []
-        for row in rows:
-            seen, unit = row.data["seen"], row.data["unit"]
-            if row.data["person_id"] is None:
-                person = Person(
-                    **_person_values(row, "full_name"), household_id=seen.pk, unit_id=unit.pk, commune_id=unit.parent_id
-                )
-                person.refresh_derived()
-                new_people.append(person)
-                row.data["person"] = person
-            elif row.data["person_changes"]:
-                _update_person(row.data["person_id"], row.data["person_changes"], "household_id", seen.pk)
-        bulk.create(new_people)
+    def create_groups(self, records):
+        bulk.create(records)
 
+    def apply_members(self, rows, run, created):
+        new_people = super().apply_members(rows, run, created)
         heads_of_new = []
         for row in rows:
-            if not row.data.get("set_head"):
+            state = row.state
+            if not state.set_head:
                 continue
-            seen = row.data["seen"]
-            person_pk = row.data["person"].pk if row.data["person_id"] is None else row.data["person_id"]
-            household = created.get(row.data["household_key"])
+            person_pk = state.new_person.pk if state.person == Outcome.CREATE else state.person_id
+            household = created.get(state.key)
             if household is not None:
                 household.head_id = person_pk
                 heads_of_new.append((person_pk, household.pk))
             else:
-                household = Household.objects.get(pk=seen.pk)
+                household = Household.objects.get(pk=state.group.pk)
                 household.head_id = person_pk
                 household.save()
-            seen.head_id = person_pk
+            state.group.head_id = person_pk
         _set_heads(heads_of_new)
-        log_bulk_creation(created.values(), actor=run.actor, request_id=run.request_id)
-        log_bulk_creation(new_people, actor=run.actor, request_id=run.request_id)
-        self.written_in_bulk(run, rows)
+        return new_people
 
 
 def _set_heads(pairs: list[tuple[int, int]]) -> None:
@@ -690,7 +889,7 @@ def _set_heads(pairs: list[tuple[int, int]]) -> None:
 # -- organisations with staff ------------------------------------------------------------------
 
 
-class OrganisationsTemplate(RegistryTemplate):
+class OrganisationsTemplate(PeopleTemplate):
     code = "organisations"
     title = gettext_lazy("Cơ quan, đơn vị và cán bộ, nhân viên")
     sheet_title = "Cơ quan, đơn vị"
@@ -752,152 +951,86 @@ class OrganisationsTemplate(RegistryTemplate):
         "ethnicity_1979",
     )
 
-    def check(self, rows, run):
-        _resolve_units(rows, run, "unit_code", {Level.COMMUNE, Level.VILLAGE}, Capability.EDIT_REGISTRY)
-        for row in rows:
-            _check_names(row, self, "organisation_name", "staff_name")
-            if row["staff_name"]:
-                if row["sex"] is None and row.ok("sex"):
-                    row.error("sex", _("Cần giới tính khi có họ tên cán bộ."))
-                _check_person(row)
-            elif any(row[key] not in (None, "") for key in self.staff_columns):
-                row.error("staff_name", _("Thiếu họ và tên cán bộ, nhân viên."))
-        self._check_organisations(rows, run)
-        self._check_staff(rows, run)
+    group_model = Organisation
+    group_entity = "organisation"
+    unit_column = "unit_code"
+    unit_levels = frozenset({Level.COMMUNE, Level.VILLAGE})
+    name_columns = ("organisation_name", "staff_name")
+    key_columns = ("organisation_name", "kind", "managing_level")
+    person_name = "staff_name"
+    person_link = "employer_id"
 
-    def _check_organisations(self, rows, run):
-        seen_all: dict = run.state.setdefault("organisations", {})
-        for row in rows:
-            if "unit" in row.data and row.ok("organisation_name", "kind", "managing_level"):
-                row.data["organisation_key"] = (row.data["commune_id"], fold(row["organisation_name"]))
-        fresh = {row.data["organisation_key"] for row in rows if "organisation_key" in row.data} - seen_all.keys()
-        existing, writable = {}, set()
-        if fresh:
-            candidates = Organisation.objects.filter(
-                commune_id__in={key[0] for key in fresh}, name_folded__in={key[1] for key in fresh}
-            ).values("id", "commune_id", "name_folded", "name", "kind", "managing_level", "unit_id", "address")
-            existing = {
-                (r["commune_id"], r["name_folded"]): r
-                for r in candidates
-                if (r["commune_id"], r["name_folded"]) in fresh
-            }
-            ids = [record["id"] for record in existing.values()]
-            writable = set(
-                run.scope.filter(Organisation.objects.filter(pk__in=ids), Capability.EDIT_REGISTRY).values_list(
-                    "pk", flat=True
-                )
+    def check_row(self, row, run):
+        if row["staff_name"]:
+            if row["sex"] is None and row.ok("sex"):
+                row.error("sex", _("Cần giới tính khi có họ tên cán bộ."))
+            _check_person(row)
+        elif any(row[key] not in (None, "") for key in self.staff_columns):
+            row.error("staff_name", _("Thiếu họ và tên cán bộ, nhân viên."))
+
+    def record_key(self, row):
+        return (fold(row["organisation_name"]),)
+
+    def existing(self, fresh):
+        candidates = Organisation.objects.filter(
+            commune_id__in={key[0] for key in fresh}, name_folded__in={key[1] for key in fresh}
+        ).values("id", "commune_id", "name_folded", "name", "kind", "managing_level", "unit_id", "address")
+        return {(r["commune_id"], r["name_folded"]): r for r in candidates}
+
+    def refused(self, row):
+        return "organisation_name", _("Xã đã có cơ quan, đơn vị cùng tên ngoài địa bàn bạn được giao.")
+
+    @staticmethod
+    def _signature(row):
+        return f"{row['kind']}|{row['managing_level'] or ManagingLevel.COMMUNE}"
+
+    def first_seen(self, row, record):
+        seen = _Seen(row.number, row.state.unit.pk, self._signature(row))
+        seen.kind = row["kind"]
+        return seen
+
+    def changes(self, row, record):
+        wanted = {
+            "name": row["organisation_name"],
+            "kind": row["kind"],
+            "unit_id": row.state.unit.pk,
+            "managing_level": row["managing_level"],
+            "address": row["address"],
+        }
+        return _changed_fields(record, {f: v for f, v in wanted.items() if v not in (None, "")})
+
+    def check_repeat(self, row, seen):
+        if seen.unit_id != row.state.unit.pk or seen.signature != self._signature(row):
+            row.error(
+                "organisation_name",
+                _("Cơ quan này đã được ghi ở dòng %(row)d với loại hình, cấp quản lý hoặc mã đơn vị khác.")
+                % {"row": seen.first_row},
             )
-        for row in rows:
-            key = row.data.get("organisation_key")
-            if key is None:
-                continue
-            unit = row.data["unit"]
-            level = row["managing_level"] or ManagingLevel.COMMUNE
-            signature = f"{row['kind']}|{level}"
-            seen = seen_all.get(key)
-            if seen is None:
-                record = existing.get(key)
-                if record is not None and record["id"] not in writable:
-                    row.error("organisation_name", _("Xã đã có cơ quan, đơn vị cùng tên ngoài địa bàn bạn được giao."))
-                    del row.data["organisation_key"]
-                    continue
-                seen = seen_all[key] = _Seen(row.number, unit.pk, signature)
-                seen.kind = row["kind"]
-                if record is not None:
-                    seen.existing_id = record["id"]
-                    wanted = {
-                        "name": row["organisation_name"],
-                        "kind": row["kind"],
-                        "unit_id": unit.pk,
-                        "managing_level": row["managing_level"],
-                        "address": row["address"],
-                    }
-                    changes = _changed_fields(record, {f: v for f, v in wanted.items() if v not in (None, "")})
-                    row.data["organisation_changes"] = changes
-                    seen.outcome = Outcome.CHANGE if changes else Outcome.UNCHANGED
-                run.count("organisation", seen.outcome)
-            elif seen.unit_id != unit.pk or seen.signature != signature:
-                row.error(
-                    "organisation_name",
-                    _("Cơ quan này đã được ghi ở dòng %(row)d với loại hình, cấp quản lý hoặc mã đơn vị khác.")
-                    % {"row": seen.first_row},
-                )
-            row.data["seen"] = seen
 
-    def _check_staff(self, rows, run):
-        staff = [
-            row
-            for row in rows
-            if "organisation_key" in row.data
-            and row["staff_name"]
-            and row.ok("staff_name", "birth_date", "birth_year", "id_number")
-        ]
-        group_ids = {row.data["seen"].pk for row in staff} - {None}
-        by_number, by_key, writable = _people_lookup(staff, run, "employer_id", group_ids)
-        for row in staff:
-            seen = row.data["seen"]
-            record = _match_person(row, run, "staff_name", by_number, by_key, seen.pk)
-            _namesake_note(
-                row, run, "staff_name", row.data["organisation_key"], lambda row=row: row["organisation_name"]
-            )
-            if _id_number_refused(row, run, record, by_number, writable):
-                continue
-            _person_outcome(row, run, record, _person_values(row, "staff_name"), {"employer_id": seen.pk})
+    def where(self, row):
+        return row["organisation_name"]
 
-    def unique_keys(self, row):
-        if row["id_number"]:
-            yield "id_number", ("id_number", row["id_number"]), ID_NUMBER_WHAT
+    def new_group(self, row, context):
+        organisation = Organisation(
+            name=row["organisation_name"],
+            kind=row["kind"],
+            managing_level=row["managing_level"] or ManagingLevel.COMMUNE,
+            unit_id=row.state.unit.pk,
+            commune_id=row.state.commune_id,
+            address=row["address"] or "",
+        )
+        organisation.refresh_derived()
+        return organisation
 
-    def apply(self, rows, run):
-        created: dict[tuple, Organisation] = {}
-        for row in rows:
-            seen = row.data["seen"]
-            if seen.first_row != row.number:
-                continue
-            unit = row.data["unit"]
-            if seen.pk is None:
-                organisation = Organisation(
-                    name=row["organisation_name"],
-                    kind=row["kind"],
-                    managing_level=row["managing_level"] or ManagingLevel.COMMUNE,
-                    unit_id=unit.pk,
-                    commune_id=row.data["commune_id"],
-                    address=row["address"] or "",
-                )
-                organisation.refresh_derived()
-                created[row.data["organisation_key"]] = organisation
-            elif row.data.get("organisation_changes"):
-                organisation = Organisation.objects.get(pk=seen.existing_id)
-                for field, value in row.data["organisation_changes"].items():
-                    setattr(organisation, field, value)
-                organisation.save()
-        Organisation.objects.bulk_create(created.values())
-        for key, organisation in created.items():
-            run.state["organisations"][key].created_id = organisation.pk
-
-        new_people = []
-        for row in rows:
-            if not row["staff_name"]:
-                continue
-            seen, unit = row.data["seen"], row.data["unit"]
-            if row.data["person_id"] is None:
-                values = _person_values(row, "staff_name")
-                values.setdefault("occupation_group", DEFAULT_STAFF_GROUP[seen.kind])
-                person = Person(**values, employer_id=seen.pk, unit_id=unit.pk, commune_id=row.data["commune_id"])
-                person.refresh_derived()
-                new_people.append(person)
-            elif row.data["person_changes"]:
-                _update_person(row.data["person_id"], row.data["person_changes"], "employer_id", seen.pk)
-        bulk.create(new_people)
-        log_bulk_creation(created.values(), actor=run.actor, request_id=run.request_id)
-        log_bulk_creation(new_people, actor=run.actor, request_id=run.request_id)
-        self.written_in_bulk(run, rows)
+    def new_person(self, row, values):
+        values.setdefault("occupation_group", DEFAULT_STAFF_GROUP[row.state.group.kind])
+        return super().new_person(row, values)
 
 
 # -- clan branches -----------------------------------------------------------------------------
 
 
-class ClanBranchesTemplate(RegistryTemplate):
+class ClanBranchesTemplate(GroupedTemplate):
     code = "clans"
     title = gettext_lazy("Chi dòng họ và hộ thành viên")
     sheet_title = "Dòng họ"
@@ -914,50 +1047,40 @@ class ClanBranchesTemplate(RegistryTemplate):
         Column("household_code", gettext_lazy("Mã hộ thành viên"), max_length=30, width=16, example="H0001"),
     )
 
-    def check(self, rows, run):
-        _resolve_units(rows, run, "commune_code", {Level.COMMUNE}, Capability.EDIT_REGISTRY)
-        for row in rows:
-            _check_names(row, self, "clan_name", "branch", "representative")
-        self._check_branches(rows, run)
-        self._check_members(rows, run)
+    group_model = ClanBranch
+    group_entity = "clan_branch"
+    unit_column = "commune_code"
+    unit_levels = frozenset({Level.COMMUNE})
+    name_columns = ("clan_name", "branch", "representative")
+    key_columns = ("clan_name", "branch")
+    scoped_records = False  # the commune's unit is in scope already; a branch belongs to it alone
 
-    def _check_branches(self, rows, run):
-        seen_all: dict = run.state.setdefault("clans", {})
-        for row in rows:
-            if "unit" in row.data and row.ok("clan_name", "branch"):
-                row.data["clan_key"] = (row.data["commune_id"], fold(row["clan_name"]), fold(row["branch"] or ""))
-        fresh = {row.data["clan_key"] for row in rows if "clan_key" in row.data} - seen_all.keys()
-        existing = {}
-        if fresh:
-            candidates = ClanBranch.objects.filter(
-                commune_id__in={key[0] for key in fresh}, name_folded__in={key[1] for key in fresh}
-            ).values("id", "commune_id", "name_folded", "branch_folded", "representative", "name", "branch")
-            existing = {(r["commune_id"], r["name_folded"], r["branch_folded"]): r for r in candidates}
-        for row in rows:
-            key = row.data.get("clan_key")
-            if key is None:
-                continue
-            representative = row["representative"] or ""
-            seen = seen_all.get(key)
-            if seen is None:
-                seen = seen_all[key] = _Seen(row.number, row.data["unit"].pk, fold(representative))
-                record = existing.get(key)
-                if record is not None:
-                    seen.existing_id = record["id"]
-                    wanted = {"name": row["clan_name"], "branch": row["branch"], "representative": representative}
-                    changes = _changed_fields(record, {f: v for f, v in wanted.items() if v})
-                    row.data["clan_changes"] = changes
-                    seen.outcome = Outcome.CHANGE if changes else Outcome.UNCHANGED
-                run.count("clan_branch", seen.outcome)
-            elif representative and fold(representative) != seen.signature:
-                row.error(
-                    "representative", _("Chi này đã ghi trưởng chi khác ở dòng %(row)d.") % {"row": seen.first_row}
-                )
-            row.data["seen"] = seen
+    def record_key(self, row):
+        return fold(row["clan_name"]), fold(row["branch"] or "")
 
-    def _check_members(self, rows, run):
-        members = [row for row in rows if "clan_key" in row.data and row["household_code"] and row.ok("household_code")]
-        wanted = {(row.data["commune_id"], fold(row["household_code"])) for row in members}
+    def existing(self, fresh):
+        candidates = ClanBranch.objects.filter(
+            commune_id__in={key[0] for key in fresh}, name_folded__in={key[1] for key in fresh}
+        ).values("id", "commune_id", "name_folded", "branch_folded", "representative", "name", "branch")
+        return {(r["commune_id"], r["name_folded"], r["branch_folded"]): r for r in candidates}
+
+    def first_seen(self, row, record):
+        return _Seen(row.number, row.state.unit.pk, fold(row["representative"] or ""))
+
+    def changes(self, row, record):
+        wanted = {"name": row["clan_name"], "branch": row["branch"], "representative": row["representative"] or ""}
+        return _changed_fields(record, {f: v for f, v in wanted.items() if v})
+
+    def check_repeat(self, row, seen):
+        representative = row["representative"] or ""
+        if representative and fold(representative) != seen.signature:
+            row.error("representative", _("Chi này đã ghi trưởng chi khác ở dòng %(row)d.") % {"row": seen.first_row})
+
+    def check_members(self, rows, run):
+        members = [
+            row for row in rows if row.state.key is not None and row["household_code"] and row.ok("household_code")
+        ]
+        wanted = {(row.state.commune_id, fold(row["household_code"])) for row in members}
         found = {}
         if wanted:
             candidates = run.scope.filter(
@@ -966,7 +1089,7 @@ class ClanBranchesTemplate(RegistryTemplate):
             ).values("id", "commune_id", "code_folded", "clan_branch_id", "code")
             found = {(r["commune_id"], r["code_folded"]): r for r in candidates}
         for row in members:
-            household = found.get((row.data["commune_id"], fold(row["household_code"])))
+            household = found.get((row.state.commune_id, fold(row["household_code"])))
             if household is None:
                 row.error(
                     "household_code",
@@ -974,60 +1097,53 @@ class ClanBranchesTemplate(RegistryTemplate):
                     % {"code": row["household_code"]},
                 )
                 continue
-            seen = row.data["seen"]
-            row.data["household"] = household
+            seen = row.state.group
+            row.state.household = household
             if household["clan_branch_id"] is None:
                 outcome = Outcome.CREATE
             else:
                 outcome = Outcome.UNCHANGED if seen.pk and household["clan_branch_id"] == seen.pk else Outcome.CHANGE
-            row.data["membership"] = outcome
+            row.state.membership = outcome
             run.count("membership", outcome)
 
     def unique_keys(self, row):
-        if "clan_key" in row.data and row["household_code"]:
+        if row.state.key is not None and row["household_code"]:
             yield (
                 "household_code",
-                ("member", row.data["commune_id"], fold(row["household_code"])),
+                ("member", row.state.commune_id, fold(row["household_code"])),
                 _("hộ %(code)s (mỗi hộ thuộc tối đa một chi)") % {"code": row["household_code"]},
             )
 
-    def apply(self, rows, run):
-        created: dict[tuple, ClanBranch] = {}
-        for row in rows:
-            seen = row.data["seen"]
-            if seen.first_row != row.number:
-                continue
-            if seen.pk is None:
-                clan = ClanBranch(
-                    name=row["clan_name"],
-                    branch=row["branch"] or "",
-                    commune_id=row.data["commune_id"],
-                    representative=row["representative"] or "",
-                )
-                clan.refresh_derived()
-                created[row.data["clan_key"]] = clan
-            elif row.data.get("clan_changes"):
-                clan = ClanBranch.objects.get(pk=seen.existing_id)
-                for field, value in row.data["clan_changes"].items():
-                    setattr(clan, field, value)
-                clan.save()
-        ClanBranch.objects.bulk_create(created.values())
-        for key, clan in created.items():
-            run.state["clans"][key].created_id = clan.pk
+    def new_group(self, row, context):
+        clan = ClanBranch(
+            name=row["clan_name"],
+            branch=row["branch"] or "",
+            commune_id=row.state.commune_id,
+            representative=row["representative"] or "",
+        )
+        clan.refresh_derived()
+        return clan
+
+    def _moves(self, rows) -> dict[int, list[dict]]:
+        """Member households whose branch the chunk sets, by branch."""
         moves: dict[int, list[dict]] = {}
         for row in rows:
-            if row.data.get("membership") in (Outcome.CREATE, Outcome.CHANGE):
-                moves.setdefault(row.data["seen"].pk, []).append(row.data["household"])
-        audit = []
-        for clan_pk, households in moves.items():
+            if row.state.membership in (Outcome.CREATE, Outcome.CHANGE):
+                moves.setdefault(row.state.group.pk, []).append(row.state.household)
+        return moves
+
+    def apply_members(self, rows, run, created):
+        for clan_pk, households in self._moves(rows).items():
             Household.objects.filter(pk__in=[h["id"] for h in households]).update(clan_branch_id=clan_pk)
-            audit += [
-                (h["id"], _("Hộ %(code)s") % {"code": h["code"]}, {"clan_branch": [h["clan_branch_id"], clan_pk]})
-                for h in households
-            ]
-        log_bulk_creation(created.values(), actor=run.actor, request_id=run.request_id)
+        return []
+
+    def audit_members(self, rows, run, created):
+        audit = [
+            (h["id"], _("Hộ %(code)s") % {"code": h["code"]}, {"clan_branch": [h["clan_branch_id"], clan_pk]})
+            for clan_pk, households in self._moves(rows).items()
+            for h in households
+        ]
         log_bulk_update(Household, audit, actor=run.actor, request_id=run.request_id)
-        self.written_in_bulk(run, rows)
 
 
 # -- villages ----------------------------------------------------------------------------------
@@ -1057,19 +1173,19 @@ class VillagesTemplate(RegistryTemplate):
     capability = Capability.MANAGE_TERRITORY
 
     def check(self, rows, run):
-        _resolve_units(rows, run, "commune_code", {Level.COMMUNE}, Capability.MANAGE_TERRITORY)
+        _place_rows(rows, run, "commune_code", {Level.COMMUNE}, Capability.MANAGE_TERRITORY)
         for row in rows:
             _check_names(row, self, "short_name")
-        named = [row for row in rows if "unit" in row.data and row.ok("division_type", "short_name")]
+        named = [row for row in rows if row.state.unit is not None and row.ok("division_type", "short_name")]
         for row in named:
-            row.data["village_key"] = (row.data["commune_id"], fold(f"{row['division_type']} {row['short_name']}"))
+            row.state.key = (row.state.commune_id, fold(f"{row['division_type']} {row['short_name']}"))
         existing = {}
         if named:
             candidates = Unit.objects.filter(
                 era=Era.CURRENT,
                 level=Level.VILLAGE,
-                parent_id__in={row.data["commune_id"] for row in named},
-                name_folded__in={row.data["village_key"][1] for row in named},
+                parent_id__in={row.state.commune_id for row in named},
+                name_folded__in={row.state.key[1] for row in named},
             ).values("id", "parent_id", "name_folded", "code")
             existing = {(r["parent_id"], r["name_folded"]): r for r in candidates}
         codes = {row["village_code"] for row in named if row["village_code"]}
@@ -1079,32 +1195,32 @@ class VillagesTemplate(RegistryTemplate):
             else {}
         )
         for row in named:
-            record = existing.get(row.data["village_key"])
+            record = existing.get(row.state.key)
             code = row["village_code"]
             if record is not None:
                 if code and code != record["code"]:
                     row.error("village_code", _("Thôn này đã có mã %(code)s.") % {"code": record["code"]})
                     continue
-                row.data["outcome"] = Outcome.UNCHANGED
+                row.state.outcome = Outcome.UNCHANGED
             else:
                 if code and code in taken:
                     row.error("village_code", _("Mã %(code)s đã được dùng cho thôn khác.") % {"code": code})
                     continue
-                row.data["outcome"] = Outcome.CREATE
-            run.count("village", row.data["outcome"])
+                row.state.outcome = Outcome.CREATE
+            run.count("village", row.state.outcome)
 
     def unique_keys(self, row):
-        if "village_key" in row.data:
-            yield "short_name", ("village", *row.data["village_key"]), _("thôn, tổ dân phố")
+        if row.state.key is not None:
+            yield "short_name", ("village", *row.state.key), _("thôn, tổ dân phố")
         if row["village_code"]:
             yield "village_code", ("code", row["village_code"]), _("mã thôn")
 
     def apply(self, rows, run):
         for row in rows:
-            if row.data["outcome"] == Outcome.CREATE:
+            if row.state.outcome == Outcome.CREATE:
                 create_village(
                     run.scope,
-                    row.data["unit"],
+                    row.state.unit,
                     division_type=row["division_type"],
                     short_name=normalise(row["short_name"]),
                     code=row["village_code"] or "",

@@ -14,13 +14,13 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.scoping import Scope
 from hoctap.audit.context import acting_as
 from hoctap.core import liveness
-from hoctap.core.imports import WRITING, ImportResult, check_file, get_template, import_file
+from hoctap.core.imports import WRITING, ImportResult, check_file, get_template, import_file, message_language
 from hoctap.core.uploads import check_xlsx, store_upload
 
 from .models import ImportJob
@@ -32,8 +32,9 @@ UPLOAD_FOLDER = "imports"
 logger = logging.getLogger(__name__)
 
 
-def create_job(scope, user, template, uploaded, *, request_id: str = "") -> ImportJob:
-    """Check the upload's content (raises UploadRejected) and store it as a new job."""
+def create_job(scope, user, template, uploaded, *, request_id: str = "", language: str | None = None) -> ImportJob:
+    """Check the upload's content (raises UploadRejected) and store it as a new job, with the
+    uploader's language (default: the active one) for its messages."""
     check_xlsx(uploaded)
     units = [unit for unit in scope.home_units() if scope.can(template.capability, unit)]
     name = store_upload(uploaded, UPLOAD_FOLDER)
@@ -44,6 +45,7 @@ def create_job(scope, user, template, uploaded, *, request_id: str = "") -> Impo
         uploaded_by=user,
         unit=units[0],
         request_id=request_id,
+        language=message_language(language),
         status=ImportJob.Status.CHECKING,
     )
 
@@ -78,25 +80,9 @@ def _run_job(job_id: int, *, commit: bool) -> ImportJob:
     def progress(phase, done, total):
         ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total, writing=phase == WRITING)
 
-    try:
-        # Audited as the uploader, under the id of the request that uploaded the file.
-        with (
-            acting_as(user, job=f"import {job.pk}", request_id=job.request_id or None),
-            default_storage.open(job.file.name, "rb") as source,
-        ):
-            run = import_file if commit else check_file
-            result = run(source, template, scope=Scope(user), actor=user, progress=progress, request_id=job.request_id)
-    except Exception as error:
-        # The job must not poll forever. Only the error's type is logged: database errors quote the
-        # values they refused, and those may be ID numbers.
-        logger.error("import job %s failed: %s", job.pk, type(error).__name__)
-        result = ImportResult(
-            template.code,
-            file_error=_(
-                "Lỗi hệ thống khi xử lý tệp; chưa ghi gì. Hãy thử lại hoặc báo cán bộ quản trị (mã yêu cầu %(id)s)."
-            )
-            % {"id": job.request_id or job.pk},
-        )
+    # Messages in the uploader's language, whichever process runs the job.
+    with translation.override(job.language):
+        result = _checked_or_imported(job, template, user, progress, commit=commit)
     job.refresh_from_db()
     job.counts, job.errors, job.error_count = result.counts, result.errors, result.error_count
     job.notes = result.notes
@@ -116,6 +102,36 @@ def _run_job(job_id: int, *, commit: bool) -> ImportJob:
         # Imported rows live in the registry now; the upload is not kept as a second copy.
         default_storage.delete(job.file.name)
     return job
+
+
+def _checked_or_imported(job: ImportJob, template, user, progress, *, commit: bool) -> ImportResult:
+    try:
+        # Audited as the uploader, under the id of the request that uploaded the file.
+        with (
+            acting_as(user, job=f"import {job.pk}", request_id=job.request_id or None),
+            default_storage.open(job.file.name, "rb") as source,
+        ):
+            run = import_file if commit else check_file
+            return run(
+                source,
+                template,
+                scope=Scope(user),
+                actor=user,
+                progress=progress,
+                request_id=job.request_id,
+                language=job.language,
+            )
+    except Exception as error:
+        # The job must not poll forever. Only the error's type is logged: database errors quote the
+        # values they refused, and those may be ID numbers.
+        logger.error("import job %s failed: %s", job.pk, type(error).__name__)
+        return ImportResult(
+            template.code,
+            file_error=_(
+                "Lỗi hệ thống khi xử lý tệp; chưa ghi gì. Hãy thử lại hoặc báo cán bộ quản trị (mã yêu cầu %(id)s)."
+            )
+            % {"id": job.request_id or job.pk},
+        )
 
 
 @task()

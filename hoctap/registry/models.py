@@ -536,6 +536,9 @@ class ImportJob(models.Model):
     notes = models.JSONField(default=list, blank=True)  # hints that refuse nothing (namesakes)
     file_error = models.TextField(blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # The uploader's interface language: the check may run later in a background worker, and its
+    # cell errors and the marked error file are written in it.
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     # The process running it now ("host:pid:start", core.liveness); "" while queued or finished.
     worker = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
