@@ -343,12 +343,15 @@ CERTIFICATE_RETIRED_VERIFY_KEYS = [
 # extra columns, which is fine for the embedded set-up.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
-# Personal data (hoctap.privacy, docs/data-protection.md). Days to complete a data subject's request,
-# counted from receipt. PROVISIONAL: taken from summaries of Nghị định 356/2025/NĐ-CP (an answer within
-# 2 working days, the request done within 10 to 20 days, a withdrawal within 15), not from the decree's
-# text, which was not at hand; check the decree and change here (the to-do list reads these).
+# Personal data (hoctap.privacy, docs/data-protection.md). The DEFAULT days to complete a data subject's
+# request, counted from receipt, for a province that has set none of its own (each province sets its
+# figures on the page «Dữ liệu cá nhân của tỉnh»: privacy.RequestDeadline). PROVISIONAL: taken from
+# summaries of Nghị định 356/2025/NĐ-CP (an answer within 2 working days, the request done within 10 to
+# 20 days, a withdrawal within 15), not from the decree's text, which was not at hand; every page that
+# shows a due date from these marks it «tạm tính». Counted in calendar days ("calendar"; or "working":
+# weekends and public holidays left out, hoctap.core.workdays) — calendar days never come later.
 PRIVACY_REQUEST_DAYS = {"access": 10, "correct": 10, "delete": 20, "withdraw": 15}
-PRIVACY_REQUEST_DAYS_PROVISIONAL = True
+PRIVACY_REQUEST_COUNTING = "calendar"
 # How long a kind of record is kept after it stops being current (docs/data-protection.md, "Retention"):
 # a person who left the registry (no household, no employer, not touched) and whose record nothing
 # requires any more is anonymised after `person_years`; a rejected sign-up is deleted after

@@ -41,6 +41,9 @@ class Capability(models.TextChoices):
     # Ethnicity is sensitive personal data (Luật 91/2025/QH15; Nghị định 356/2025/NĐ-CP): seen and
     # recorded only by the commune officers who keep the register; everyone else reads aggregates.
     VIEW_SENSITIVE = "view_sensitive", _("xem, ghi dân tộc (dữ liệu nhạy cảm)")
+    # The province decides who controls its people's data and the time limits of their requests
+    # (hoctap.privacy, «Dữ liệu cá nhân của tỉnh»); communes follow.
+    SET_PRIVACY = "set_privacy", _("chọn bên kiểm soát dữ liệu, thời hạn xử lý yêu cầu của tỉnh")
 
 
 C = Capability
@@ -71,6 +74,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.MANAGE_TERRITORY,
             C.REPORT,
             C.CLASSIFY_AREAS,
+            C.SET_PRIVACY,
         }
     ),
     Role.PROVINCE_APPROVER: frozenset({C.VIEW, C.REVIEW, C.RECOGNISE, C.REPORT, C.MANAGE_CRITERIA}),

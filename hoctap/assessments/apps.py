@@ -40,11 +40,12 @@ class AssessmentsConfig(AppConfig):
         track(Certificate)
         track(CitizenSignup, mask_fields=("id_number",))
 
-        from hoctap.privacy.signals import erasing
+        from hoctap.privacy.signals import erasing, retention_due
 
-        from .erasure import keep_for_record
+        from .erasure import keep_for_record, purge_rejected_signups
 
         erasing.connect(keep_for_record, dispatch_uid="assessments-erasure")
+        retention_due.connect(purge_rejected_signups, dispatch_uid="assessments-rejected-signups")
         navigation.register("assessments:mine", _("Hồ sơ của tôi"), navigation.CITIZEN_ENTRY)
         navigation.register("assessments:assessment_list", _("Hồ sơ đánh giá"), "view")
         navigation.register("assessments:campaign_list", _("Đợt đánh giá"), "view")

@@ -846,10 +846,12 @@ def privacy_notice_context(form) -> dict:
     """The notice shown above the sign-up form, with the controller of the chosen province."""
     province_id = ascii_int(str(form["province"].value() or ""))
     province = Unit.objects.filter(pk=province_id, level=Level.PROVINCE).first() if province_id else None
+    chosen = privacy.controller_of(province)
     return {
         "notice": privacy.current_notice(),
         "province": province,
-        "controller": privacy.ControllerKind(privacy.controller_kind(province)),
+        "controller": chosen.kind,
+        "controller_contact": chosen.contact,
     }
 
 

@@ -14,6 +14,10 @@ class Kind(models.TextChoices):
     CAMPAIGN_WINDOW = "campaign_window", _("Mốc của đợt đánh giá (mở đăng ký, sắp đến hạn)")
     DOSSIER_RETURNED = "dossier_returned", _("Hồ sơ đánh giá bị trả lại")
     REPORT_RETURNED = "report_returned", _("Báo cáo bị trả lại")
+    DATA_REQUEST_DUE = (
+        "data_request_due",
+        _("Hạn trả lời yêu cầu về dữ liệu cá nhân (trước 7 ngày, trước 1 ngày, khi quá hạn)"),
+    )
 
 
 # The kind as a row of the inbox names it (the choices' labels explain the kind on the preferences page).
@@ -22,6 +26,7 @@ SHORT_LABELS = {
     Kind.CAMPAIGN_WINDOW: _("Đợt đánh giá"),
     Kind.DOSSIER_RETURNED: _("Hồ sơ trả lại"),
     Kind.REPORT_RETURNED: _("Báo cáo trả lại"),
+    Kind.DATA_REQUEST_DUE: _("Yêu cầu về dữ liệu"),
 }
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from hoctap.assessments.models import Campaign
 from hoctap.criteria.titles import Title
+from hoctap.privacy.models import RequestKind
 
 from .models import Kind
 
@@ -72,4 +73,23 @@ def render(notice) -> str:
             "year": p["year"],
             "unit": p["unit"],
         }
+    if notice.kind == Kind.DATA_REQUEST_DUE:
+        facts = {
+            "kind": _request_kind(p["kind"]),
+            "unit": p["unit"],
+            "due": _day(p["due"]) + (f" ({_('tạm tính')})" if p.get("provisional") else ""),
+        }
+        if p["stage"] == "overdue":
+            return (
+                _("Yêu cầu «%(kind)s» của người dân tại %(unit)s đã quá hạn trả lời (hạn %(due)s): trả lời ngay.")
+                % facts
+            )
+        return _("Hạn trả lời yêu cầu «%(kind)s» của người dân tại %(unit)s: %(due)s (%(left)s).") % {
+            **facts,
+            "left": _left(p["days"]),
+        }
     return notice.kind
+
+
+def _request_kind(code: str) -> str:
+    return str(RequestKind(code).label) if code in RequestKind.values else code

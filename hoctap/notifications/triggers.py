@@ -20,6 +20,7 @@ from hoctap.accounts.roles import ROLE_LEVELS, Capability
 from hoctap.accounts.scoping import Holders
 from hoctap.assessments.models import Assessment, Campaign, StateChange
 from hoctap.assessments.states import State
+from hoctap.privacy.models import DataRequest, RequestState
 from hoctap.reports import deadlines
 from hoctap.reports.models import Report, ReportEvent, ReportLevel, ReportState, ReportType
 from hoctap.reports.services import due_date_for
@@ -60,7 +61,13 @@ def stage_before(days_left: int, *, overdue: bool = False) -> str | None:
 
 
 def all_planned(today: datetime.date) -> list[Planned]:
-    return [*report_deadlines(today), *campaign_windows(today), *dossiers_returned(today), *reports_returned(today)]
+    return [
+        *report_deadlines(today),
+        *campaign_windows(today),
+        *dossiers_returned(today),
+        *reports_returned(today),
+        *data_requests_due(today),
+    ]
 
 
 # -- report deadlines ----------------------------------------------------------------------------
@@ -305,4 +312,50 @@ def reports_returned(today: datetime.date) -> list[Planned]:
                         reverse("reports:detail", args=[report.pk]),
                     )
                 )
+    return planned
+
+
+# -- data requests -------------------------------------------------------------------------------
+
+
+def data_requests_due(today: datetime.date) -> list[Planned]:
+    """A person's pending request about their data, to the commune officers who answer it, a week and a
+    day before its due date and once when overdue. The date is the one stored on receipt
+    (`privacy.services.due_date`); the notice names the kind and the commune, never the person."""
+    pending = list(
+        DataRequest.objects.filter(
+            state=RequestState.PENDING,
+            due_on__gte=today - datetime.timedelta(days=OVERDUE_DAYS),
+            due_on__lte=today + datetime.timedelta(days=LEAD_DAYS),
+        ).select_related("commune")
+    )
+    if not pending:
+        return []
+    holders = Holders(Capability.EDIT_REGISTRY, levels=[Level.COMMUNE], on=today)
+    planned = []
+    for data_request in pending:
+        days = (data_request.due_on - today).days
+        stage = stage_before(days, overdue=True)
+        if stage is None:
+            continue
+        params = {
+            "kind": data_request.kind,
+            "unit": data_request.commune.name,
+            "due": data_request.due_on.isoformat(),
+            "provisional": data_request.due_provisional,
+            "stage": stage,
+            "days": days,
+        }
+        url = reverse("privacy:request_detail", args=[data_request.pk])
+        for user in holders.at(data_request.commune):
+            planned.append(
+                Planned(
+                    user,
+                    Kind.DATA_REQUEST_DUE,
+                    f"data_request:{data_request.pk}:{stage}",
+                    data_request.commune,
+                    params,
+                    url,
+                )
+            )
     return planned

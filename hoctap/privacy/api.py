@@ -37,7 +37,8 @@ class RequestOut(Schema):
     kind: str
     channel: str
     received_at: datetime.datetime
-    due_on: datetime.date
+    due_on: datetime.date  # computed once, on receipt (privacy.services.due_date)
+    due_provisional: bool  # the province's time limit is not yet checked against the decree («tạm tính»)
     state: str
 
 

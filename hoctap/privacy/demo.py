@@ -1,5 +1,7 @@
 """Demo data of personal data: the notice (a migration adds version 1), consents, bases recorded on
-paper, Cao Bằng's choice of controller, and one pending request of each kind in the demo commune.
+paper (ethnicity with its own consent), the provinces' choices (Cao Bằng: the People's Committee; the
+demo commune's province: where requests go and deletions in working days, still provisional), and one
+pending request of each kind in the demo commune, each with its due date.
 Idempotent: every record is looked up first. Runs after the assessments step, which links the demo
 citizen's account to their registry person."""
 
@@ -20,10 +22,67 @@ from .models import (
     ControllerKind,
     Covers,
     DataRequest,
+    DayCount,
     LegalBasis,
+    RequestDeadline,
     RequestKind,
     RequestState,
 )
+
+
+def _province_choices(context, users) -> None:
+    """Cao Bằng chose the People's Committee; the demo commune's province keeps the association but names
+    where requests are received and counts deletions in working days (still provisional: «tạm tính»)."""
+    cao_bang = Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE, short_name="Cao Bằng").first()
+    if cao_bang is not None and not Controller.objects.filter(province=cao_bang).exists():
+        services.set_controller(
+            Scope(users["central_admin"]),
+            cao_bang,
+            kind=ControllerKind.COMMITTEE,
+            contact="Bộ phận một cửa, Ủy ban nhân dân xã, phường nơi cư trú",
+        )
+    province = services.province_of(context["communes"][0])
+    if province is not None and not RequestDeadline.objects.filter(province=province).exists():
+        scope = Scope(users["province_officer"])
+        services.set_controller(
+            scope, province, kind=ControllerKind.ASSOCIATION, contact="Văn phòng Hội Khuyến học xã, phường"
+        )
+        services.set_deadlines(
+            scope, province, {RequestKind.DELETE: {"days": 20, "counting": DayCount.WORKING, "provisional": True}}
+        )
+
+
+def _ethnicity_with_consent(context, users, village, collected_on) -> None:
+    """Ethnicity is written only with the person's own consent: the demo's people whose group is recorded
+    (the mountain commune's) consented on paper; in the demo commune's first village the consent forms
+    of the village meeting covered ethnicity too, and the commune officer then recorded it (Kinh)."""
+    admin = Scope(users["central_admin"])
+    sensitive = LegalBasis.objects.filter(covers=Covers.SENSITIVE, withdrawn_at__isnull=True).values("person_id")
+    recorded = Person.objects.exclude(ethnicity="").exclude(pk__in=sensitive).order_by("pk")
+    if recorded.exists():
+        services.record_basis(
+            admin,
+            recorded,
+            kind=BasisKind.CONSENT_PAPER,
+            covers=Covers.SENSITIVE,
+            collected_by=users["commune_officer"].full_name,
+            collected_on=collected_on,
+        )
+    meeting = list(
+        Person.objects.filter(unit=village, account=None, ethnicity="").exclude(pk__in=sensitive).order_by("pk")[:8]
+    )
+    if meeting:
+        services.record_basis(
+            Scope(users["commune_officer"]),
+            meeting,
+            kind=BasisKind.CONSENT_PAPER,
+            covers=Covers.SENSITIVE,
+            collected_by=users["village_officer"].full_name,
+            collected_on=collected_on,
+        )
+        for person in meeting:  # the consent is on record: the commune officer's write the rule allows
+            person.ethnicity = "01"
+            person.save()
 
 
 def load(context, log):
@@ -32,12 +91,7 @@ def load(context, log):
     officer = users["commune_officer"]
     scope = Scope(officer)
     today = timezone.localdate()
-    cao_bang = Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE, short_name="Cao Bằng").first()
-    if cao_bang is not None:
-        Controller.objects.get_or_create(
-            province=cao_bang,
-            defaults={"kind": ControllerKind.COMMITTEE, "contact": "Bộ phận một cửa, Ủy ban nhân dân xã"},
-        )
+    _province_choices(context, users)
     citizen = users["citizen"]
     mine = Person.objects.filter(account=citizen).first()
     if mine is not None and not LegalBasis.objects.filter(person=mine).exists():
@@ -56,6 +110,7 @@ def load(context, log):
             collected_by=users["village_officer"].full_name,
             collected_on=today - datetime.timedelta(days=30),
         )
+    _ethnicity_with_consent(context, users, village, today - datetime.timedelta(days=30))
     pending = set(
         DataRequest.objects.filter(commune=commune, state=RequestState.PENDING).values_list("kind", flat=True)
     )

@@ -35,7 +35,8 @@ def redact_history(record) -> None:
         entry.save(update_fields=["changes", "object_repr"])
 
 
-def _close_account(user) -> None:
+def close_account(user) -> None:
+    """The account can no longer sign in and no longer names anyone; its history keeps who did what."""
     if user is None:
         return
     user.is_active = False
@@ -79,5 +80,5 @@ def erase(person: Person) -> str:
         LegalBasis.objects.filter(person=person).update(user=None)
         outcome = "name_kept" if KEEP_NAME in keeps else "anonymised"
     redact_history(person)
-    _close_account(user)
+    close_account(user)
     return outcome

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BasisKind, Covers, RequestKind
+from .models import BasisKind, ControllerKind, Covers, DayCount, RequestKind
 
 OFFICER_KINDS = [(k, label) for k, label in BasisKind.choices if k != BasisKind.CONSENT_ONLINE]
 
@@ -49,4 +49,39 @@ class AnswerForm(forms.Form):
     )
     answer = forms.CharField(
         label=_("Trả lời người yêu cầu"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ControllerForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Bên kiểm soát dữ liệu của người dân trong tỉnh (ở mỗi xã, phường)"),
+        choices=ControllerKind.choices,
+        widget=forms.RadioSelect,
+    )
+    contact = forms.CharField(
+        label=_("Nơi tiếp nhận yêu cầu về dữ liệu (thông báo công khai ghi dòng này)"),
+        required=False,
+        max_length=255,
+        help_text=_(
+            "Ví dụ: Bộ phận một cửa Ủy ban nhân dân xã, phường nơi cư trú; điện thoại đường dây nóng của tỉnh."
+        ),
+    )
+
+
+class DeadlineForm(forms.Form):
+    """One kind of request's time limit (the page shows one per kind, prefixed by the kind)."""
+
+    days = forms.IntegerField(
+        label=_("Số ngày"),
+        min_value=1,
+        max_value=90,
+        error_messages={
+            key: _("Ghi số ngày là một số nguyên từ 1 đến 90.")
+            for key in ("required", "invalid", "min_value", "max_value")
+        },
+    )
+    counting = forms.ChoiceField(label=_("Tính theo"), choices=DayCount.choices)
+    provisional = forms.BooleanField(label=_("Tạm tính (chưa đối chiếu văn bản)"), required=False)
+    source = forms.CharField(
+        label=_("Căn cứ (điều, khoản, văn bản) — bắt buộc khi bỏ «tạm tính»"), required=False, max_length=255
     )

@@ -8,7 +8,9 @@
   paper, at the office) or a legal duty named by its reference. Ethnicity is sensitive data and has its
   own basis row (`covers=sensitive`). A consent is withdrawn by dating it, never by deleting it.
 * `DataRequest`: a person's request to see, correct or delete their data or to withdraw consent, with
-  the deadline the decree sets, who answered and how.
+  its due date (computed once, on receipt, by `services.due_date`), who answered and how.
+* `RequestDeadline`: a province's time limit for one kind of request (days, calendar or working days,
+  provisional until checked against the decree's text); without a row, `settings.PRIVACY_REQUEST_DAYS`.
 """
 
 from django.conf import settings
@@ -54,6 +56,10 @@ class Controller(models.Model):
     province = models.OneToOneField(Unit, models.CASCADE, related_name="+", verbose_name=_("tỉnh, thành phố"))
     kind = models.CharField(_("bên kiểm soát dữ liệu"), max_length=12, choices=ControllerKind.choices)
     contact = models.CharField(_("nơi tiếp nhận yêu cầu"), max_length=255, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người ghi")
+    )
+    updated_at = models.DateTimeField(_("ghi lúc"), null=True, blank=True)
 
     scope_path_lookup = "province__path"
     scope_shared = True
@@ -169,6 +175,9 @@ class DataRequest(models.Model):
     )
     received_at = models.DateTimeField(_("nhận lúc"))
     due_on = models.DateField(_("hạn xử lý"))
+    # The rule the due date came from was provisional (not yet checked against the decree's text): every
+    # page that shows the date marks it «tạm tính».
+    due_provisional = models.BooleanField(_("hạn tạm tính"), default=True)
     state = models.CharField(_("trạng thái"), max_length=8, choices=RequestState.choices, default=RequestState.PENDING)
     answer = models.TextField(_("trả lời"), blank=True, max_length=2000)
     answered_by = models.ForeignKey(
@@ -191,3 +200,35 @@ class DataRequest(models.Model):
 
     def __str__(self):
         return _("Yêu cầu số %(id)s: %(kind)s") % {"id": self.pk, "kind": self.get_kind_display()}
+
+
+class DayCount(models.TextChoices):
+    CALENDAR = "calendar", _("ngày (kể cả thứ Bảy, Chủ nhật, ngày lễ)")
+    WORKING = "working", _("ngày làm việc (trừ thứ Bảy, Chủ nhật, ngày lễ, Tết)")
+
+
+class RequestDeadline(models.Model):
+    """A province's time limit for one kind of request, counted from the day of receipt. The decree's
+    figures were not verified when this was built, so a rule is provisional until the province's legal
+    officer checks it and says where the figure comes from (`source`)."""
+
+    province = models.ForeignKey(Unit, models.CASCADE, related_name="+", verbose_name=_("tỉnh, thành phố"))
+    kind = models.CharField(_("yêu cầu"), max_length=10, choices=RequestKind.choices)
+    days = models.PositiveSmallIntegerField(_("số ngày"))
+    counting = models.CharField(_("cách tính"), max_length=8, choices=DayCount.choices, default=DayCount.CALENDAR)
+    provisional = models.BooleanField(_("tạm tính (chưa đối chiếu văn bản)"), default=True)
+    source = models.CharField(_("căn cứ (điều, khoản, văn bản)"), max_length=255, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người ghi")
+    )
+    updated_at = models.DateTimeField(_("ghi lúc"), null=True, blank=True)
+
+    scope_path_lookup = "province__path"
+
+    class Meta:
+        verbose_name = _("thời hạn xử lý yêu cầu")
+        verbose_name_plural = _("thời hạn xử lý yêu cầu")
+        constraints = [models.UniqueConstraint(fields=["province", "kind"], name="privacy_deadline_once_per_kind")]
+
+    def __str__(self):
+        return f"{self.province.name}: {self.get_kind_display()} · {self.days} {self.get_counting_display()}"

@@ -4,15 +4,18 @@
 household, work for no organisation in the registry, have no active citizen account and nobody has
 touched their record for `person_years`: they are erased the way a deletion request erases (what a
 recognition decision names stays, the rest goes — `erasure.erase`). Answered requests are kept
-`request_years` as proof of the answer, then deleted (their text may hold personal data).
+`request_years` as proof of the answer, then deleted (their text may hold personal data). Apps to the
+right of privacy purge their own records through the `signals.retention_due` hook (assessments: sign-ups
+the commune rejected, after `rejected_signup_days`), as erasure does through `signals.erasing`.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -20,12 +23,17 @@ from hoctap.registry.models import Person
 
 from . import erasure
 from .models import DataRequest, RequestState
+from .signals import retention_due
 
 
 @dataclass
 class Summary:
     people: int = 0
     requests: int = 0
+    others: dict[str, int] = field(default_factory=dict)  # {what: how many} from the retention_due hook
+
+    def as_dict(self) -> dict[str, int]:
+        return {"people": self.people, "requests": self.requests, **self.others}
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.datetime:
@@ -56,4 +64,8 @@ def run(today: datetime.date | None = None) -> Summary:
     summary.requests, _detail = (
         DataRequest.objects.exclude(state=RequestState.PENDING).filter(answered_at__lt=old).delete()
     )
+    with transaction.atomic():
+        for _receiver, purged in retention_due.send(sender=None, today=today):
+            for what, count in (purged or {}).items():
+                summary.others[what] = summary.others.get(what, 0) + count
     return summary

@@ -4,6 +4,7 @@ bases, the data subject's requests and their deadlines. Views, the API and sign-
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
+from hoctap.core import workdays
 from hoctap.core.text import normalise
 from hoctap.core.validators import check_visible_text
 from hoctap.registry.models import Person
@@ -25,8 +27,10 @@ from .models import (
     ControllerKind,
     Covers,
     DataRequest,
+    DayCount,
     LegalBasis,
     Notice,
+    RequestDeadline,
     RequestKind,
     RequestState,
 )
@@ -53,18 +57,57 @@ def province_of(unit: Unit | None) -> Unit | None:
     return unit if unit is not None and unit.level == Level.PROVINCE else None
 
 
-def controller_kind(province: Unit | None) -> str:
+@dataclass(frozen=True)
+class ControllerChoice:
+    kind: ControllerKind
+    contact: str = ""
+    chosen: bool = False  # False: the default, the province has not chosen yet
+
+
+def controller_of(province: Unit | None) -> ControllerChoice:
     """The province's choice; the commune's Study Promotion Association when it has made none."""
-    if province is None:
-        return ControllerKind.ASSOCIATION
-    chosen = Controller.objects.filter(province=province).values_list("kind", flat=True).first()
-    return chosen or ControllerKind.ASSOCIATION
+    row = Controller.objects.filter(province=province).first() if province is not None else None
+    if row is None:
+        return ControllerChoice(ControllerKind.ASSOCIATION)
+    return ControllerChoice(ControllerKind(row.kind), row.contact, True)
+
+
+def controller_kind(province: Unit | None) -> str:
+    return controller_of(province).kind
 
 
 def controller_name(commune: Unit) -> str:
     """«Hội Khuyến học Xã An Lạc» or «Ủy ban nhân dân Xã An Lạc»: what a consent names."""
     kind = ControllerKind(controller_kind(province_of(commune)))
     return f"{kind.label} {commune.name}"
+
+
+def _settable_province(scope, province: Unit | None) -> Unit:
+    if province is None or province.level != Level.PROVINCE or not scope.can(Capability.SET_PRIVACY, province):
+        raise ValidationError(
+            _("Chỉ cán bộ tỉnh (hoặc quản trị trung ương) mới chọn được cho tỉnh này. Chọn tỉnh bạn được giao.")
+        )
+    return province
+
+
+@transaction.atomic
+def set_controller(scope, province: Unit, *, kind: str, contact: str = "") -> Controller:
+    """The province chooses who controls its people's data; the notice and new consents name it (consents
+    already given keep the controller they named). Audited (the model is tracked)."""
+    province = _settable_province(scope, province)
+    errors: dict[str, list[str]] = {}
+    if kind not in ControllerKind.values:
+        errors["kind"] = [_("Chọn Hội Khuyến học hoặc Ủy ban nhân dân xã, phường.")]
+    contact = _text(contact, _("nơi tiếp nhận yêu cầu"), "contact", 255, errors)
+    if errors:
+        raise ValidationError(errors)
+    row = Controller.objects.select_for_update().filter(province=province).first() or Controller(province=province)
+    if row.pk and (row.kind, row.contact) == (kind, contact):
+        return row
+    row.kind, row.contact = kind, contact
+    row.updated_by, row.updated_at = scope.user, timezone.now()
+    row.save()
+    return row
 
 
 # -- consent at sign-up --------------------------------------------------------------------------
@@ -214,14 +257,107 @@ def people_without_basis(scope):
 
 
 def has_sensitive_consent(person: Person) -> bool:
-    return LegalBasis.objects.filter(person=person, covers=Covers.SENSITIVE, withdrawn_at__isnull=True).exists()
+    return person.pk in sensitive_consents({person.pk})
+
+
+def sensitive_consents(person_ids) -> set[int]:
+    """Of these people, those whose own consent to record their ethnicity is current (never a legal duty:
+    record_basis refuses one for ethnicity)."""
+    return set(
+        LegalBasis.objects.filter(
+            person_id__in=person_ids, covers=Covers.SENSITIVE, kind__in=CONSENT_KINDS, withdrawn_at__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+
+
+def answer_sensitive_consent(sender, person_ids, **kwargs) -> set[int]:
+    """The registry asks before it writes an ethnicity (registry.sensitive)."""
+    return sensitive_consents(person_ids)
 
 
 # -- requests ------------------------------------------------------------------------------------
 
 
-def due_date(kind: str, received: datetime.date) -> datetime.date:
-    return received + datetime.timedelta(days=settings.PRIVACY_REQUEST_DAYS[kind])
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    days: int
+    counting: str
+    provisional: bool
+    source: str = ""
+    chosen: bool = False  # False: the default of settings.PRIVACY_REQUEST_DAYS
+
+    def due(self, received: datetime.date) -> datetime.date:
+        if self.counting == DayCount.WORKING:
+            return workdays.add_working_days(received, self.days)
+        return received + datetime.timedelta(days=self.days)
+
+
+DAYS_LIMIT = 90  # a longer limit is surely a typing slip (the decree's are a few weeks at most)
+
+
+def deadlines_for(province: Unit | None) -> dict[str, Deadline]:
+    """Each kind's time limit in the province: its own rule, else the default (provisional)."""
+    rules = {r.kind: r for r in RequestDeadline.objects.filter(province=province)} if province else {}
+    out = {}
+    for kind in RequestKind.values:
+        rule = rules.get(kind)
+        out[kind] = (
+            Deadline(kind, rule.days, rule.counting, rule.provisional, rule.source, True)
+            if rule
+            else Deadline(kind, settings.PRIVACY_REQUEST_DAYS[kind], settings.PRIVACY_REQUEST_COUNTING, True)
+        )
+    return out
+
+
+def due_date(commune: Unit, kind: str, received: datetime.date) -> tuple[datetime.date, bool]:
+    """THE due date of a request (and whether it is provisional): computed once, on receipt, and stored;
+    the to-do list, the request pages, the API and the reminders all read the stored date."""
+    deadline = deadlines_for(province_of(commune))[kind]
+    return deadline.due(received), deadline.provisional
+
+
+@transaction.atomic
+def set_deadlines(scope, province: Unit, rules: dict[str, dict]) -> list[RequestDeadline]:
+    """The province's time limits, per kind: {kind: {days, counting, provisional, source}}. A rule no
+    longer provisional must say where its figure comes from. Requests already received keep their date."""
+    province = _settable_province(scope, province)
+    errors: dict[str, list[str]] = {}
+    cleaned = {}
+    for kind, rule in rules.items():
+        if kind not in RequestKind.values:
+            continue
+        label = RequestKind(kind).label
+        days = rule.get("days")
+        if not isinstance(days, int) or not 1 <= days <= DAYS_LIMIT:
+            errors[f"{kind}-days"] = [_("%(kind)s: số ngày từ 1 đến %(limit)d.") % {"kind": label, "limit": DAYS_LIMIT}]
+        counting = rule.get("counting")
+        if counting not in DayCount.values:
+            errors[f"{kind}-counting"] = [_("%(kind)s: chọn ngày hoặc ngày làm việc.") % {"kind": label}]
+        source = _text(rule.get("source", ""), _("căn cứ"), f"{kind}-source", 255, errors)
+        provisional = bool(rule.get("provisional", True))
+        if not provisional and not source and f"{kind}-source" not in errors:
+            errors[f"{kind}-source"] = [
+                _("%(kind)s: ghi căn cứ (điều, khoản, văn bản) của thời hạn đã đối chiếu, hoặc để «tạm tính».")
+                % {"kind": label}
+            ]
+        cleaned[kind] = {"days": days, "counting": counting, "provisional": provisional, "source": source}
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    saved = []
+    for kind, values in cleaned.items():
+        row = RequestDeadline.objects.select_for_update().filter(province=province, kind=kind).first()
+        row = row or RequestDeadline(province=province, kind=kind)
+        if row.pk and all(getattr(row, field) == value for field, value in values.items()):
+            saved.append(row)
+            continue
+        for field, value in values.items():
+            setattr(row, field, value)
+        row.updated_by, row.updated_at = scope.user, now
+        row.save()
+        saved.append(row)
+    return saved
 
 
 def _check_request(kind: str, details: str, withdraw_covers: str, errors: dict) -> str:
@@ -252,6 +388,7 @@ def file_request(
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
+    due_on, provisional = due_date(commune, kind, timezone.localdate(now))
     return DataRequest.objects.create(
         person=person,
         user=user,
@@ -262,7 +399,8 @@ def file_request(
         channel=channel,
         recorded_by=recorded_by,
         received_at=now,
-        due_on=due_date(kind, timezone.localdate(now)),
+        due_on=due_on,
+        due_provisional=provisional,
     )
 
 
@@ -392,6 +530,7 @@ def own_records(user) -> dict:
                 "channel": r.get_channel_display(),
                 "received_at": r.received_at.isoformat(),
                 "due_on": r.due_on.isoformat(),
+                "due_provisional": r.due_provisional,
                 "state": r.get_state_display(),
                 "answer": r.answer or None,
                 "answered_at": r.answered_at.isoformat() if r.answered_at else None,

@@ -15,3 +15,8 @@ KEEP_NAME = "name"
 KEEP_ROW = "row"
 
 erasing = Signal()
+
+# Sent by the retention job (sender=None, today=<date>) inside its transaction: a receiver removes its
+# own records whose period in settings.PRIVACY_RETENTION is over (assessments: rejected sign-ups) and
+# returns {what: how many}, added to the job's summary. Running again on the same day removes nothing.
+retention_due = Signal()

@@ -16,4 +16,4 @@ def apply_retention(day: str | None = None) -> dict:
     today = datetime.date.fromisoformat(day) if day else None
     with acting_as(system="privacy_retention", job=f"retention {day or 'today'}"):
         summary = retention.run(today)
-    return {"people": summary.people, "requests": summary.requests}
+    return summary.as_dict()

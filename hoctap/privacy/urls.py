@@ -11,4 +11,5 @@ urlpatterns = [
     path("privacy/people/<int:person_id>/request/", views.office_request, name="office_request"),
     path("privacy/people/<int:person_id>/basis/", views.basis, name="basis"),
     path("privacy/basis/", views.basis_missing, name="basis_missing"),
+    path("privacy/province/", views.province_settings, name="province_settings"),
 ]

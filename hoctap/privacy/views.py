@@ -3,7 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
@@ -13,7 +16,7 @@ from hoctap.registry.models import Person
 from hoctap.territory.models import Era, Level, Unit
 
 from . import services
-from .forms import AnswerForm, BasisForm, RequestForm
+from .forms import AnswerForm, BasisForm, ControllerForm, DeadlineForm, RequestForm
 from .models import DataRequest, LegalBasis, RequestKind, RequestState
 
 BULK_LIMIT = 200  # people shown (and recorded) at once on the bulk page
@@ -30,17 +33,21 @@ def _errors_into(form, error: ValidationError) -> None:
 @login_not_required
 def notice(request):
     """Public: the notice in force, with the controller the chosen province has set."""
+    provinces = Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE).order_by("name")
     province = None
     province_id = ascii_int(request.GET.get("province", ""))
     if province_id:
-        province = Unit.objects.filter(pk=province_id, era=Era.CURRENT, level=Level.PROVINCE).first()
+        province = provinces.filter(pk=province_id).first()
+    chosen = services.controller_of(province)
     return render(
         request,
         "privacy/notice.html",
         {
             "notice": services.current_notice(),
-            "controller": services.ControllerKind(services.controller_kind(province)),
+            "controller": chosen.kind,
+            "controller_contact": chosen.contact,
             "province": province,
+            "provinces": provinces,
         },
     )
 
@@ -77,11 +84,13 @@ def request_list(request):
     scope = scope_for(request)
     scope.require(Capability.EDIT_REGISTRY)
     requests = scope.filter(DataRequest.objects.select_related("person", "commune"), Capability.EDIT_REGISTRY)
+    pending = list(requests.filter(state=RequestState.PENDING).order_by("due_on", "pk"))
     return render(
         request,
         "privacy/request_list.html",
         {
-            "pending": requests.filter(state=RequestState.PENDING).order_by("due_on", "pk"),
+            "pending": pending,
+            "any_provisional": any(r.due_provisional for r in pending),
             "answered": requests.exclude(state=RequestState.PENDING).order_by("-answered_at")[:50],
             "missing": services.people_without_basis(scope).count(),
         },
@@ -129,9 +138,12 @@ def office_request(request, person_id):
         except ValidationError as error:
             _errors_into(form, error)
         else:
-            messages.success(
-                request, _("Đã ghi yêu cầu; hạn xử lý %(day)s.") % {"day": created.due_on.strftime("%d/%m/%Y")}
+            message = (
+                _("Đã ghi yêu cầu; hạn xử lý %(day)s (tạm tính).")
+                if created.due_provisional
+                else _("Đã ghi yêu cầu; hạn xử lý %(day)s.")
             )
+            messages.success(request, message % {"day": created.due_on.strftime("%d/%m/%Y")})
             return redirect("privacy:request_detail", request_id=created.pk)
     return render(request, "privacy/office_request.html", {"person": person, "form": form})
 
@@ -198,5 +210,76 @@ def basis_missing(request):
             "form": form,
             "chosen_error": chosen_error,
             "limit": BULK_LIMIT,
+        },
+    )
+
+
+def province_settings(request):
+    """The province's choices about its people's data: who controls them (the commune's association or
+    its People's Committee, and where requests are received) and the time limit of each kind of request.
+    A province officer sets their own province; the central administrator picks one."""
+    scope = scope_for(request)
+    scope.require(Capability.SET_PRIVACY)
+    provinces = scope.filter(
+        Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE), Capability.SET_PRIVACY
+    ).order_by("name")
+    chosen_id = ascii_int(request.POST.get("province") or request.GET.get("province") or "")
+    province = provinces.filter(pk=chosen_id).first() if chosen_id else None
+    if province is None and chosen_id:
+        raise Http404
+    if province is None and provinces.count() == 1:
+        province = provinces.first()
+    if province is None:
+        return render(request, "privacy/province_settings.html", {"provinces": provinces, "province": None})
+    controller = services.controller_of(province)
+    deadlines = services.deadlines_for(province)
+    posted = request.POST if request.method == "POST" else None
+    controller_form = ControllerForm(posted, initial={"kind": controller.kind, "contact": controller.contact})
+    deadline_forms = [
+        (
+            RequestKind(kind),
+            DeadlineForm(
+                posted,
+                prefix=kind,
+                initial={
+                    "days": rule.days,
+                    "counting": rule.counting,
+                    "provisional": rule.provisional,
+                    "source": rule.source,
+                },
+            ),
+            rule,
+        )
+        for kind, rule in deadlines.items()
+    ]
+    if posted is not None and controller_form.is_valid() and all(form.is_valid() for _k, form, _r in deadline_forms):
+        try:
+            with transaction.atomic():
+                services.set_controller(scope, province, **controller_form.cleaned_data)
+                services.set_deadlines(scope, province, {kind: form.cleaned_data for kind, form, _r in deadline_forms})
+        except ValidationError as error:
+            by_kind = {kind.value: form for kind, form, _r in deadline_forms}
+            for key, errors in error.message_dict.items():
+                kind, _dash, field = key.partition("-")
+                if kind in by_kind and field in by_kind[kind].fields:
+                    by_kind[kind].add_error(field, errors)
+                else:
+                    controller_form.add_error(key if key in controller_form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Đã lưu cài đặt dữ liệu cá nhân của %(province)s. Yêu cầu nhận từ nay tính hạn theo cài đặt mới.")
+                % {"province": province.name},
+            )
+            return redirect(f"{reverse('privacy:province_settings')}?province={province.pk}")
+    return render(
+        request,
+        "privacy/province_settings.html",
+        {
+            "provinces": provinces,
+            "province": province,
+            "controller": controller,
+            "controller_form": controller_form,
+            "deadline_forms": deadline_forms,
         },
     )

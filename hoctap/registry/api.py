@@ -246,12 +246,13 @@ def _valid(form, prefix: str = ""):
     return form
 
 
-def _merged(instance, form_class, payload: Schema) -> dict:
-    """For PATCH: the record's current values overlaid with the fields sent."""
+def _merged(instance, form_class, payload: Schema, *, unseen=()) -> dict:
+    """For PATCH: the record's current values overlaid with the fields sent. `unseen` fields (ethnicity for
+    a role that may not read it) are not copied from the record: only what the caller sent is judged."""
     data = {
         key: value
         for key, value in model_to_dict(instance, fields=form_class._meta.fields).items()
-        if value is not None
+        if value is not None and key not in unseen
     }
     data.update(payload.dict(exclude_unset=True))
     return data
@@ -397,7 +398,8 @@ def create_person(request, payload: PersonIn):
 def update_person(request, person_id: Id, payload: PersonPatch):
     scope = scope_for(request)
     person = scope.get_or_404(Person.objects.all(), Capability.EDIT_REGISTRY, pk=person_id)
-    form = _valid(PersonForm(_merged(person, PersonForm, payload), instance=person, scope=scope))
+    unseen = () if scope.can(Capability.VIEW_SENSITIVE, person.unit) else ("ethnicity",)
+    form = _valid(PersonForm(_merged(person, PersonForm, payload, unseen=unseen), instance=person, scope=scope))
     return save_person(scope, form.save(commit=False))
 
 

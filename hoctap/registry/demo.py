@@ -71,7 +71,8 @@ def _household_rows(context):
                     adult = this_year - year >= 15
                     rows.append(
                         [
-                            # Ethnicity as the commune recorded it; some children's not recorded yet (shown so).
+                            # No ethnicity in the file: it is sensitive, written only by the commune
+                            # officer once the person's own consent is recorded (the privacy demo does).
                             code,
                             village.code,
                             f"Xóm {h + 1}" if m == 0 else None,
@@ -79,7 +80,7 @@ def _household_rows(context):
                             sex,
                             None,
                             year,
-                            None if m == 2 and h % 3 == 0 else "Kinh",
+                            None,
                             _id_number(sex, year, serial) if adult else None,
                             OCCUPATIONS[(index + m) % len(OCCUPATIONS)] if adult else "Khác",
                             SKILLS[(index + m) % len(SKILLS)],

@@ -12,6 +12,7 @@ from hoctap.core.imports import all_templates
 from hoctap.core.limits import FIRST_BIRTH_YEAR
 from hoctap.territory.models import Level, Unit
 
+from . import sensitive
 from .choices import SOURCES
 from .ethnicity import resolve_ethnicity
 from .models import (
@@ -105,17 +106,27 @@ class BirthAndEthnicityMixin:
         """Ethnicity is for roles holding VIEW_SENSITIVE only: the others neither see nor set it."""
         if scope is None or not scope.can(Capability.VIEW_SENSITIVE):
             self.fields.pop("ethnicity", None)
+        elif "ethnicity" in self.fields:
+            self.fields["ethnicity"].help_text = _(
+                "Chỉ ghi khi đã có phiếu đồng ý riêng của người này về việc ghi dân tộc (trang «Căn cứ xử lý dữ liệu»)."
+            )
 
     def clean(self):
         data = super().clean()
-        if "ethnicity" not in self.fields and self.is_bound and self.data.get(self.add_prefix("ethnicity")):
-            self.add_error(
-                None,
-                _(
-                    "Dân tộc là dữ liệu nhạy cảm: chỉ cán bộ xã được giao mới ghi được. Để trống "
-                    "cột, trường dân tộc và nhờ cán bộ xã ghi."
-                ),
+        # The one rule of every ethnicity write (registry.sensitive); the instance still holds the old value.
+        shown = "ethnicity" in self.fields
+        sent = data.get("ethnicity", "") if shown else (self.data.get(self.add_prefix("ethnicity")) or "")
+        if self.is_bound and self.scope is not None:
+            person = self.instance
+            problem = sensitive.refusal(
+                self.scope,
+                person.unit if person.unit_id else None,
+                person_id=person.pk,
+                old=person.ethnicity if person.pk else "",
+                new=sent,
             )
+            if problem:
+                self.add_error("ethnicity" if shown else None, problem)
         if data.get("birth_date") and not data.get("birth_year"):
             data["birth_year"] = data["birth_date"].year
         if not data.get("birth_date") and not data.get("birth_year") and "birth_year" not in self.errors:

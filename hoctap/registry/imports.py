@@ -29,6 +29,7 @@ from hoctap.territory.models import Era, Level, Unit
 from hoctap.territory.services import create_village
 from hoctap.territory.village_kinds import village_kind_choices
 
+from . import sensitive
 from .ethnicity import ethnicity_name, from_1979_code, resolve_ethnicity
 from .models import (
     ClanBranch,
@@ -461,6 +462,31 @@ def _update_person(person_id: int, changes: dict, link_field: str, link_pk: int)
     person.save()
 
 
+def _ethnicity_refused(rows: list[tuple[Row, dict | None]], run: ImportRun) -> set[int]:
+    """The one rule of ethnicity writes (registry.sensitive), for a chunk's (row, matched person) pairs:
+    a refused row gets its error on the column the file used; returns the numbers of refused rows."""
+    asked = [(row, record) for row, record in rows if row.state.ethnicity]
+    answers = sensitive.refusals(
+        run.scope,
+        [
+            sensitive.EthnicityWrite(
+                row.state.unit,
+                record["id"] if record else None,
+                record["ethnicity"] if record else "",
+                row.state.ethnicity,
+            )
+            for row, record in asked
+        ],
+        in_file=True,
+    )
+    refused = set()
+    for (row, _record), problem in zip(asked, answers, strict=True):
+        if problem:
+            row.error("ethnicity" if row["ethnicity"] else "ethnicity_1979", problem)
+            refused.add(row.number)
+    return refused
+
+
 def _person_outcome(row: Row, run: ImportRun, record, values: dict, links: dict) -> None:
     state = row.state
     if record is None:
@@ -663,12 +689,18 @@ class PeopleTemplate(GroupedTemplate):
         ]
         group_ids = {row.state.group.pk for row in members} - {None}
         by_number, by_key, writable = _people_lookup(members, run, self.person_link, group_ids)
+        matched = []
         for row in members:
             seen = row.state.group
             record = _match_person(row, run, self.person_name, by_number, by_key, seen.pk)
             _namesake_note(row, run, self.person_name, row.state.key, lambda row=row: self.where(row))
-            if _id_number_refused(row, run, record, by_number, writable):
+            if not _id_number_refused(row, run, record, by_number, writable):
+                matched.append((row, record))
+        refused = _ethnicity_refused(matched, run)  # one consent query for the chunk
+        for row, record in matched:
+            if row.number in refused:
                 continue
+            seen = row.state.group
             _person_outcome(row, run, record, _person_values(row, self.person_name), {self.person_link: seen.pk})
             self.person_matched(row, run, record)
 

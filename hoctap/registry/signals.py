@@ -11,3 +11,8 @@ registry_bulk_written = Signal()
 # the person's data (consents and requests: hoctap.privacy) answer with a dict of sections to add;
 # the registry cannot import them (they sit to its right in the data flow). Argument: user.
 personal_data_collected = Signal()
+
+# Asked before ethnicity is written (registry.sensitive): hoctap.privacy, which keeps consents, answers
+# with the set of the given person ids whose own consent to record their ethnicity is current.
+# Argument: person_ids=set[int].
+sensitive_consent_asked = Signal()

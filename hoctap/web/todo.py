@@ -152,7 +152,8 @@ def _signups(scope: Scope) -> Item:
 
 def _data_requests(scope: Scope, today: datetime.date) -> Item:
     """People's requests to see, correct or delete their data or withdraw consent, soonest deadline
-    first (the deadline is the decree's, `settings.PRIVACY_REQUEST_DAYS`)."""
+    first (the due date was computed on receipt by `privacy.services.due_date`; «tạm tính» while the
+    province's rule is provisional)."""
     pending = list(
         scope.filter(DataRequest.objects.filter(state=RequestState.PENDING), Capability.EDIT_REGISTRY)
         .select_related("person")
@@ -162,6 +163,7 @@ def _data_requests(scope: Scope, today: datetime.date) -> Item:
         Line(
             text=f"{request.get_kind_display()} · "
             f"{request.person.full_name if request.person_id else _('tài khoản chưa gắn sổ')}"
+            + (f" · {_('hạn tạm tính')}" if request.due_provisional else "")
             + (f" · {_('quá hạn')}" if request.due_on < today else ""),
             url=reverse("privacy:request_detail", args=[request.pk]),
             date=request.due_on,

@@ -53,7 +53,6 @@ def test_create_a_household_with_members_and_get_duplicate_warnings(api, small_m
                     "full_name": "Lò Thị Mai",
                     "sex": "female",
                     "birth_date": "1990-02-01",
-                    "ethnicity": "Thái",
                     "is_head": True,
                 },
             ],

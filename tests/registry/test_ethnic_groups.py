@@ -5,10 +5,12 @@ import importlib
 import json
 
 import pytest
+from django.utils import timezone
 
 from hoctap.accounts.models import ApiToken
 from hoctap.accounts.scoping import Scope
 from hoctap.core.imports import import_file
+from hoctap.privacy import services as privacy
 from hoctap.registry.ethnicity import (
     _key,
     ethnic_groups,
@@ -89,8 +91,21 @@ def test_a_person_saved_without_ethnicity_is_not_recorded(small_map):
     assert person.ethnicity == "" and person.get_ethnicity_display() == "Chưa ghi nhận"
 
 
+def consent_to_ethnicity(officer, people):
+    """The person's own consent to record their ethnicity, collected on paper (issue 19: no consent, no
+    ethnicity, on every path)."""
+    privacy.record_basis(
+        Scope(officer),
+        people,
+        kind="consent_paper",
+        covers="sensitive",
+        collected_by="Hoàng Văn Cán",
+        collected_on=timezone.localdate(),
+    )
+
+
 @pytest.mark.django_db
-def test_form_keeps_not_recorded_and_records_a_group(client_a, small_map):
+def test_form_keeps_not_recorded_and_records_a_group(client_a, small_map, officer_a):
     base = {
         "sex": "male",
         "birth_year": "1980",
@@ -99,7 +114,15 @@ def test_form_keeps_not_recorded_and_records_a_group(client_a, small_map):
         "unit": small_map["village_a"].pk,
     }
     client_a.post("/registry/people/new/", {**base, "full_name": "Nông Văn Dền"})
-    client_a.post("/registry/people/new/", {**base, "full_name": "Thào A Dình", "ethnicity": "08"})
+    refused = client_a.post("/registry/people/new/", {**base, "full_name": "Thào A Dình", "ethnicity": "08"})
+    assert "Người mới chưa có phiếu đồng ý riêng về việc ghi dân tộc" in refused.content.decode()
+    assert not Person.objects.filter(full_name="Thào A Dình").exists()
+    client_a.post("/registry/people/new/", {**base, "full_name": "Thào A Dình"})
+    dinh = Person.objects.get(full_name="Thào A Dình")
+    edit = {**base, "full_name": "Thào A Dình", "ethnicity": "08", "unit": dinh.unit_id}
+    assert "chưa có phiếu đồng ý riêng" in client_a.post(f"/registry/people/{dinh.pk}/edit/", edit).content.decode()
+    consent_to_ethnicity(officer_a, [dinh])
+    client_a.post(f"/registry/people/{dinh.pk}/edit/", edit)
     assert dict(Person.objects.values_list("full_name", "ethnicity")) == {"Nông Văn Dền": "", "Thào A Dình": "08"}
     page = client_a.get(f"/registry/people/{Person.objects.get(full_name='Nông Văn Dền').pk}/").content.decode()
     assert "Chưa ghi nhận" in page
@@ -110,31 +133,35 @@ def test_form_keeps_not_recorded_and_records_a_group(client_a, small_map):
 @pytest.mark.django_db
 def test_api_takes_a_code_or_a_name_and_shows_both(client, officer_a, small_map):
     _, token = ApiToken.issue(officer_a, "test")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     def post(body):
-        return client.post(
-            "/api/v1/registry/people",
-            data=json.dumps(body),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token}",
+        return client.post("/api/v1/registry/people", data=json.dumps(body), content_type="application/json", **auth)
+
+    def patch(person, body):
+        return client.patch(
+            f"/api/v1/registry/people/{person['id']}", data=json.dumps(body), content_type="application/json", **auth
         )
 
     base = {"sex": "male", "birth_year": 1980, "unit": small_map["village_a"].pk}
-    by_name = post({**base, "full_name": "Hà Văn Tương", "ethnicity": "Tày"}).json()
-    by_code = post({**base, "full_name": "Lầu Thị Mai", "ethnicity": "08"}).json()
+    refused = post({**base, "full_name": "Hà Văn Tương", "ethnicity": "Tày"})
+    assert refused.status_code == 422 and "phiếu đồng ý riêng" in json.dumps(refused.json(), ensure_ascii=False)
+    by_name = post({**base, "full_name": "Hà Văn Tương"}).json()
+    by_code = post({**base, "full_name": "Lầu Thị Mai"}).json()
     blank = post({**base, "full_name": "Nông Văn Dền"}).json()
-    assert by_name["ethnicity"] is None  # sensitive: only when asked for (issue 19), then audited
+    assert patch(by_name, {"ethnicity": "Tày"}).status_code == 422  # no consent yet
+    consent_to_ethnicity(officer_a, Person.objects.filter(pk__in=[by_name["id"], by_code["id"]]))
+    assert patch(by_name, {"ethnicity": "Tày"}).json()["ethnicity"] is None  # sensitive: only when asked for
+    assert patch(by_code, {"ethnicity": "08"}).status_code == 200
 
     def get(person):
-        return client.get(
-            f"/api/v1/registry/people/{person['id']}?include_sensitive=true", HTTP_AUTHORIZATION=f"Bearer {token}"
-        ).json()
+        return client.get(f"/api/v1/registry/people/{person['id']}?include_sensitive=true", **auth).json()
 
     by_name, by_code, blank = get(by_name), get(by_code), get(blank)
     assert (by_name["ethnicity"], by_name["ethnicity_name"]) == ("02", "Tày")
     assert (by_code["ethnicity"], by_code["ethnicity_name"]) == ("08", "H'Mông")
     assert (blank["ethnicity"], blank["ethnicity_name"]) == ("", "Chưa ghi nhận")
-    refused = post({**base, "full_name": "X Y", "ethnicity": "Sao Hỏa"})
+    refused = patch(by_code, {"ethnicity": "Sao Hỏa"})
     assert refused.status_code == 422 and "ethnicity" in json.dumps(refused.json())
 
 
@@ -146,7 +173,21 @@ def test_import_reads_names_2008_codes_1979_codes_and_blank(small_map, officer_a
         household_row("H1", VILLAGE_A, "Nông Văn Dền", ethnicity="", birth_year=1970),
         household_row("H1", VILLAGE_A, "Triệu Thị Hoa", ethnicity="09", birth_year=1985),
     ]
-    result = import_file(xlsx(HOUSEHOLDS, rows), HOUSEHOLDS, scope=Scope(officer_a), actor=officer_a)
+    scope = Scope(officer_a)
+    # New people have no consent yet: the rows naming a group are refused, on the column the file used.
+    refused = import_file(xlsx(HOUSEHOLDS, rows), HOUSEHOLDS, scope=scope, actor=officer_a)
+    assert not refused.committed and not Person.objects.exists()
+    assert [(e["row"], e["header"]) for e in refused.errors] == [
+        (2, "Dân tộc"),
+        (3, "Mã dân tộc cũ (danh mục 1979)"),
+        (5, "Dân tộc"),
+    ]
+    assert "tải lại tệp có cột Dân tộc" in refused.errors[0]["reason"]
+    # The documented way: the list without ethnicity, the consent forms recorded, the same file again.
+    blank = [row[:7] + [""] + row[8:12] for row in rows]  # the Dân tộc and old-code cells left empty
+    assert import_file(xlsx(HOUSEHOLDS, blank), HOUSEHOLDS, scope=scope, actor=officer_a).committed
+    consent_to_ethnicity(officer_a, Person.objects.exclude(full_name="Nông Văn Dền"))
+    result = import_file(xlsx(HOUSEHOLDS, rows), HOUSEHOLDS, scope=scope, actor=officer_a)
     assert result.committed, result.errors
     assert dict(Person.objects.values_list("full_name", "ethnicity")) == {
         "Hà Văn Tương": "02",

@@ -7,6 +7,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hoctap.audit.context import acting_as
 from hoctap.core.limits import is_year
 
 from ... import retention
@@ -14,7 +15,10 @@ from ...tasks import apply_retention
 
 
 class Command(BaseCommand):
-    help = "Khử nhận dạng người không còn hồ sơ hiện hành sau thời hạn lưu giữ; xóa yêu cầu đã trả lời quá hạn lưu."
+    help = (
+        "Khử nhận dạng người không còn hồ sơ hiện hành sau thời hạn lưu giữ; xóa yêu cầu đã trả lời và "
+        "đăng ký công dân bị từ chối quá hạn lưu."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Ngày xét (YYYY-MM-DD); mặc định hôm nay.")
@@ -37,5 +41,9 @@ class Command(BaseCommand):
             result = apply_retention.enqueue(day.isoformat() if day else None)
             self.stdout.write(f"Đã đưa việc lưu giữ dữ liệu vào hàng đợi ({result.id}).")
             return
-        summary = retention.run(day)
-        self.stdout.write(f"Đã khử nhận dạng {summary.people} người; đã xóa {summary.requests} yêu cầu cũ.")
+        with acting_as(system="privacy_retention", job=f"retention {day.isoformat() if day else 'today'}"):
+            summary = retention.run(day)
+        self.stdout.write(
+            f"Đã khử nhận dạng {summary.people} người; đã xóa {summary.requests} yêu cầu cũ; "
+            f"đã xóa {summary.others.get('rejected_signups', 0)} đăng ký công dân bị từ chối."
+        )
