@@ -203,8 +203,8 @@ class DataRequest(models.Model):
 
 
 class DayCount(models.TextChoices):
-    CALENDAR = "calendar", _("ngày (kể cả thứ Bảy, Chủ nhật, ngày lễ)")
-    WORKING = "working", _("ngày làm việc (trừ thứ Bảy, Chủ nhật, ngày lễ, Tết)")
+    CALENDAR = "calendar", _("ngày (tính cả ngày nghỉ)")
+    WORKING = "working", _("ngày làm việc")
 
 
 class RequestDeadline(models.Model):
