@@ -69,9 +69,11 @@ def _ethnicity_with_consent(context, users, village, collected_on) -> None:
             collected_on=collected_on,
         )
     meeting = list(
-        Person.objects.filter(unit=village, account=None, ethnicity="").exclude(pk__in=sensitive).order_by("pk")[:8]
+        Person.objects.filter(
+            unit=village, account=None, legal_bases__kind=BasisKind.CONSENT_PAPER, legal_bases__covers=Covers.GENERAL
+        ).order_by("pk")[:8]
     )
-    if meeting:
+    if meeting and not LegalBasis.objects.filter(person__in=meeting, covers=Covers.SENSITIVE).exists():
         services.record_basis(
             Scope(users["commune_officer"]),
             meeting,
@@ -102,7 +104,7 @@ def load(context, log):
     # the others are left for the officer to record (the to-do list shows them).
     village = context["villages"][commune.pk][0]
     on_paper = Person.objects.filter(unit=village, account=None, legal_bases__isnull=True).order_by("pk")[:12]
-    if on_paper:
+    if on_paper and not LegalBasis.objects.filter(person__unit=village, kind=BasisKind.CONSENT_PAPER).exists():
         services.record_basis(
             scope,
             on_paper,
