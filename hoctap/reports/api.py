@@ -1,9 +1,8 @@
 import datetime
-from typing import Literal
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hoctap.accounts.roles import Capability
@@ -13,6 +12,7 @@ from hoctap.territory.models import Unit
 
 from . import jobs, sections, services
 from .models import ExportJob, ExportStatus, Report, ReportType
+from .states import Action
 from .tables import XLSX_CONTENT_TYPE
 
 router = Router(tags=["reports"])
@@ -56,10 +56,10 @@ class NarrativeIn(Schema):
 
 
 class ReportTransitionIn(Schema):
-    action: Literal["submit", "accept", "return"]
+    action: Action
     reason: str = ""
     outstanding_note: str | None = None
-    version: Count | None = None
+    version: Count | None = Field(None, description="the version the client showed; a newer one is refused with 409")
 
 
 class OutstandingOut(Schema):
@@ -315,15 +315,15 @@ def report_history(request, report_id: Id):
 @router.post("/{report_id}/transitions", response=ReportOut)
 def report_transition(request, report_id: Id, payload: ReportTransitionIn):
     scope = scope_for(request)
-    report = _get(request, report_id)
-    if payload.action == "submit":
-        report = services.submit(
-            scope, report, actor=request.user, outstanding_note=payload.outstanding_note, version=payload.version
-        )
-    elif payload.action == "accept":
-        report = services.accept(scope, report, actor=request.user)
-    else:
-        report = services.return_report(scope, report, actor=request.user, reason=payload.reason)
+    report = services.transition(
+        scope,
+        _get(request, report_id),
+        payload.action,
+        actor=request.user,
+        reason=payload.reason,
+        outstanding_note=payload.outstanding_note,
+        expected_version=payload.version,
+    )
     return _report_out(report)
 
 

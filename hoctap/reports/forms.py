@@ -7,6 +7,7 @@ from hoctap.core.limits import LAST_YEAR, MAX_COUNT
 from hoctap.territory.models import Level, Unit
 
 from .models import ExportKind, Report, ReportType
+from .states import Action
 
 
 def _this_year() -> int:
@@ -72,7 +73,7 @@ class NarrativeForm(forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
-    action = forms.ChoiceField(choices=[("submit", "submit"), ("accept", "accept"), ("return", "return")])
+    action = forms.ChoiceField(choices=Action.choices)
     reason = forms.CharField(label=_("Lý do trả lại"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0, max_value=MAX_COUNT)
 

@@ -1,11 +1,13 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.core.validators import VisibleText
+from hoctap.core.versions import StaleRecord
 from hoctap.territory.models import Level, Unit
 
 
@@ -105,6 +107,21 @@ class ReportState(models.TextChoices):
 
 # States in which the report is locked against edits by its authors.
 LOCKED_STATES = frozenset({ReportState.SUBMITTED, ReportState.ACCEPTED})
+
+
+class StaleReport(StaleRecord):
+    """Someone else saved or moved the report since it was loaded. The refusal names the `version`
+    field, where the page and the API carry the version they showed."""
+
+    message = _(
+        "Báo cáo đã được người khác cập nhật (phiên bản %(current)s, bạn đang xem phiên bản %(loaded)s). "
+        "Hãy tải lại trang để xem thay đổi rồi làm lại."
+    )
+
+    def __init__(self, current_version: int, loaded_version: int):
+        self.current_version = current_version
+        params = {"current": current_version, "loaded": loaded_version}
+        ValidationError.__init__(self, {"version": ValidationError(self.message, code="stale", params=params)})
 
 
 class Report(models.Model):

@@ -1,5 +1,6 @@
 """The reporting workflow: draft → submitted (locked, figures frozen) → accepted, or returned with
-reasons by the level above and submitted again.
+reasons by the level above and submitted again; the moves are data (`states.TRANSITIONS`) and
+`transition` is the one way to make them.
 
 Views and API routes stay thin: they fetch through the scope and call these functions, which
 check who may act, validate, and raise ValidationError with field names.
@@ -24,11 +25,21 @@ from hoctap.assessments.legal_bases import unit_in_sentence
 from hoctap.core.documents import in_official_language
 from hoctap.core.text import fold
 from hoctap.core.validators import check_visible_text
+from hoctap.core.versions import check_version
 from hoctap.territory.models import Era, Level, Unit
 
-from . import deadlines, distribution, figures, sections
+from . import deadlines, distribution, figures, sections, states
 from .issuers import issuing_bodies
-from .models import Report, ReportAddressee, ReportEvent, ReportLevel, ReportSchedule, ReportState, ReportType
+from .models import (
+    Report,
+    ReportAddressee,
+    ReportEvent,
+    ReportLevel,
+    ReportSchedule,
+    ReportState,
+    ReportType,
+    StaleReport,
+)
 
 NARRATIVE_FIELDS = ("results", "difficulties", "proposals")
 # What the paper carries besides its content (Nghị định 30/2020/NĐ-CP): set on the same form.
@@ -89,11 +100,6 @@ def is_reviewer(scope, report: Report) -> bool:
     return any(
         report.unit.path.startswith(path) and report.unit.path != path for path in scope.paths(Capability.REVIEW)
     )
-
-
-def _reviews(scope, report: Report) -> None:
-    if not is_reviewer(scope, report):
-        raise Http404
 
 
 def can_write(scope, report: Report) -> bool:
@@ -258,16 +264,11 @@ def _locked_for_update(report: Report) -> Report:
     return Report.objects.select_for_update().select_related("unit", "report_type").get(pk=report.pk)
 
 
-def _check_version(report: Report, version: int | None) -> None:
-    if version is not None and version != report.version:
-        raise ValidationError({"version": _("Báo cáo đã được người khác sửa; hãy tải lại trang.")})
-
-
 def update_narrative(scope, report: Report, data: dict, *, version: int | None = None) -> Report:
     _writes_own(scope, report)
     with transaction.atomic():
         report = _locked_for_update(report)
-        _check_version(report, version)
+        check_version(report.version, version, StaleReport)
         if report.is_locked:
             raise ValidationError({"state": _("Báo cáo đã gửi thì không sửa được.")})
         for field in EDITABLE_FIELDS:
@@ -334,60 +335,102 @@ def _check_note_names(note: str, outstanding: list[Outstanding]) -> None:
         )
 
 
-def _record(report: Report, action: str, from_state: str, actor, reason: str = "") -> None:
-    ReportEvent.objects.create(
-        report=report, action=action, from_state=from_state, to_state=report.state, actor=actor, reason=reason
-    )
+def actor_kinds(scope, report: Report) -> set[str]:
+    """Whether the scope's user acts on `report` as its reporter, its reviewer, both or neither."""
+    kinds = set()
+    if report.unit.path in scope.paths(Capability.REPORT):
+        kinds.add(states.REPORTER)
+    if is_reviewer(scope, report):
+        kinds.add(states.REVIEWER)
+    return kinds
 
 
-def submit(
+def available_actions(scope, report: Report) -> list[str]:
+    """What the user may do with the report now (the buttons the page offers)."""
+    return states.actions_for(report.state, actor_kinds(scope, report))
+
+
+def transition(
     scope,
     report: Report,
+    action: str,
     *,
     actor,
+    reason: str = "",
     outstanding_note: str | None = None,
-    version: int | None = None,
+    expected_version: int | None = None,
     now: datetime.datetime | None = None,
 ) -> Report:
-    """Send the report to the level above: its figures are frozen as they are at this moment."""
-    _writes_own(scope, report)
+    """The one way a report moves (pages, API and demo alike): a step of `states.TRANSITIONS` taken
+    by its actor, on the version the caller saw. Someone who may never take `action` on this report
+    is told "not found" (Http404); a stale version raises StaleReport; anything else refused is a
+    ValidationError by field."""
+    if action not in states.Action.values:
+        raise ValidationError({"action": _("Thao tác không hợp lệ; hãy tải lại trang.")})
+    if states.ACTOR_OF[action] not in actor_kinds(scope, report):
+        raise Http404
     now = now or timezone.now()
     with transaction.atomic():
         report = _locked_for_update(report)
-        _check_version(report, version)
-        if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
-            raise ValidationError({"state": _("Báo cáo này đã được gửi.")})
-        if outstanding_note is not None:
-            report.outstanding_note = outstanding_note
-        if not report.results.strip():
-            raise ValidationError({"results": _("Phần kết quả thực hiện không được để trống.")})
-        outstanding = outstanding_children(report)
-        _check_note_names(report.outstanding_note, outstanding)
-        # The unit's row serialises its submissions, so two reports sent at once never share a number.
-        list(Unit.objects.select_for_update().filter(pk=report.unit_id).values_list("pk"))
-        report.dated = report.dated or timezone.localdate(now)
-        check_document(report, sending=True, today=timezone.localdate(now))
-        report.number = report.number or next_number(report, report.dated)
+        check_version(report.version, expected_version, StaleReport)
+        rule = states.TRANSITIONS.get((report.state, action))
+        if rule is None:
+            raise ValidationError({"state": str(states.NOT_NOW[action])})
+        # Only a step that asks for a reason records one.
+        reason = (reason or "").strip() if rule.needs_reason else ""
+        if rule.needs_reason and not reason:
+            raise ValidationError({"reason": _("Phải nêu lý do trả lại.")})
         from_state = report.state
-        report.snapshot = sections.snapshot(
-            report,
-            now,
-            [
-                {"unit_id": item.unit.pk, "name": item.unit.name, "state": item.state, "label": item.label}
-                for item in outstanding
-            ],
-        )
-        report.due_date = due_date_for(report.report_type, report.unit, report.year)
-        report.state = ReportState.SUBMITTED
-        report.submitted_at = now
-        report.first_submitted_at = report.first_submitted_at or now
-        report.submitted_by = actor
-        report.return_reason = ""
+        if rule.actor == states.REPORTER:
+            _send(report, actor, outstanding_note, now)
+        else:
+            _decide(report, actor, reason, now)
+        report.state = rule.to
         report.version += 1
-        scope.save(report, Capability.REPORT)
-        _address(report)
-        _record(report, "submit", from_state, actor)
+        scope.save(report, Capability.REPORT if rule.actor == states.REPORTER else Capability.REVIEW)
+        if rule.actor == states.REPORTER:
+            _address(report)
+        ReportEvent.objects.create(
+            report=report, action=action, from_state=from_state, to_state=report.state, actor=actor, reason=reason
+        )
     return report
+
+
+def _send(report: Report, actor, outstanding_note: str | None, now: datetime.datetime) -> None:
+    """What sending checks and writes: the content and the paper complete, every outstanding child
+    unit named, a number, and the figures frozen as they are at this moment."""
+    if outstanding_note is not None:
+        report.outstanding_note = outstanding_note
+    if not report.results.strip():
+        raise ValidationError({"results": _("Phần kết quả thực hiện không được để trống.")})
+    outstanding = outstanding_children(report)
+    _check_note_names(report.outstanding_note, outstanding)
+    # The unit's row serialises its submissions, so two reports sent at once never share a number.
+    list(Unit.objects.select_for_update().filter(pk=report.unit_id).values_list("pk"))
+    report.dated = report.dated or timezone.localdate(now)
+    check_document(report, sending=True, today=timezone.localdate(now))
+    report.number = report.number or next_number(report, report.dated)
+    report.snapshot = sections.snapshot(
+        report,
+        now,
+        [
+            {"unit_id": item.unit.pk, "name": item.unit.name, "state": item.state, "label": item.label}
+            for item in outstanding
+        ],
+    )
+    report.due_date = due_date_for(report.report_type, report.unit, report.year)
+    report.submitted_at = now
+    report.first_submitted_at = report.first_submitted_at or now
+    report.submitted_by = actor
+    report.return_reason = ""
+
+
+def _decide(report: Report, actor, reason: str, now: datetime.datetime) -> None:
+    """The level above accepts the report, or returns it with its reason for correction."""
+    if reason:
+        report.return_reason = reason
+    report.decided_at = now
+    report.decided_by = actor
 
 
 def _address(report: Report) -> None:
@@ -399,38 +442,27 @@ def _address(report: Report) -> None:
             )
 
 
-def accept(scope, report: Report, *, actor, now: datetime.datetime | None = None) -> Report:
-    _reviews(scope, report)
-    with transaction.atomic():
-        report = _locked_for_update(report)
-        if report.state != ReportState.SUBMITTED:
-            raise ValidationError({"state": _("Chỉ tiếp nhận được báo cáo đã gửi.")})
-        report.state = ReportState.ACCEPTED
-        report.decided_at = now or timezone.now()
-        report.decided_by = actor
-        report.version += 1
-        scope.save(report, Capability.REVIEW)
-        _record(report, "accept", ReportState.SUBMITTED, actor)
-    return report
+# Shorthands for callers that know the action (the demo, tests): the same single entry point.
 
 
-def return_report(scope, report: Report, *, actor, reason: str, now: datetime.datetime | None = None) -> Report:
-    """Send the report back for correction; the unit edits it and submits again."""
-    _reviews(scope, report)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Phải nêu lý do trả lại.")})
-    with transaction.atomic():
-        report = _locked_for_update(report)
-        if report.state != ReportState.SUBMITTED:
-            raise ValidationError({"state": _("Chỉ trả lại được báo cáo đã gửi.")})
-        report.state = ReportState.RETURNED
-        report.return_reason = reason.strip()
-        report.decided_at = now or timezone.now()
-        report.decided_by = actor
-        report.version += 1
-        scope.save(report, Capability.REVIEW)
-        _record(report, "return", ReportState.SUBMITTED, actor, reason.strip())
-    return report
+def submit(scope, report: Report, *, actor, outstanding_note=None, version=None, now=None) -> Report:
+    return transition(
+        scope,
+        report,
+        states.Action.SUBMIT,
+        actor=actor,
+        outstanding_note=outstanding_note,
+        expected_version=version,
+        now=now,
+    )
+
+
+def accept(scope, report: Report, *, actor, now=None) -> Report:
+    return transition(scope, report, states.Action.ACCEPT, actor=actor, now=now)
+
+
+def return_report(scope, report: Report, *, actor, reason: str, now=None) -> Report:
+    return transition(scope, report, states.Action.RETURN, actor=actor, reason=reason, now=now)
 
 
 # -- figures -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from . import distribution, jobs, sections, services
 from .forms import BoardForm, ExportForm, NarrativeForm, TransitionForm
 from .models import ExportJob, ExportStatus, Report, ReportType
 from .pdf import report_pdf
+from .states import ACTOR_OF, DONE, REVIEWER, Action
 from .tables import XLSX_CONTENT_TYPE, grid, report_table_xlsx
 
 
@@ -95,10 +96,10 @@ def _detail_context(scope, report, narrative_form=None, transition_form=None):
         if report.snapshot
         else [{"unit_id": o.unit.pk, "name": o.unit.name, "label": o.label} for o in outstanding],
         "can_write": can_write,
-        "can_review": services.is_reviewer(scope, report) and report.state == "submitted",
+        "review_actions": [a for a in services.available_actions(scope, report) if ACTOR_OF[a] == REVIEWER],
         "narrative_form": narrative_form
         or NarrativeForm(instance=report, initial={"version": report.version, "outstanding_note": initial_note}),
-        "transition_form": transition_form or TransitionForm(initial={"version": report.version}),
+        "transition_form": transition_form or TransitionForm(),
         "events": report.events.select_related("actor"),
         "due": report.due_date or services.due_date_for(report.report_type, report.unit, report.year),
     }
@@ -132,25 +133,22 @@ def transition(request, report_id):
     form = TransitionForm(request.POST)
     if form.is_valid():
         action, data = form.cleaned_data["action"], form.cleaned_data
+        version = data.get("version")
         try:
-            if action == "submit":
+            if action == Action.SUBMIT:
                 # The submit button sits in the narrative form: what was typed is saved, then sent.
-                fields = services.EDITABLE_FIELDS
-                typed = {f: request.POST[f] for f in fields if f in request.POST}
+                typed = {f: request.POST[f] for f in services.EDITABLE_FIELDS if f in request.POST}
                 if typed:
-                    report = services.update_narrative(scope, report, typed, version=data.get("version"))
-                services.submit(scope, report, actor=request.user, version=report.version)
-                messages.success(request, _("Đã gửi báo cáo; số liệu đã được chốt."))
-            elif action == "accept":
-                services.accept(scope, report, actor=request.user)
-                messages.success(request, _("Đã tiếp nhận báo cáo."))
-            else:
-                services.return_report(scope, report, actor=request.user, reason=data.get("reason", ""))
-                messages.success(request, _("Đã trả lại báo cáo."))
+                    report = services.update_narrative(scope, report, typed, version=version)
+                    version = report.version
+            services.transition(
+                scope, report, action, actor=request.user, reason=data.get("reason", ""), expected_version=version
+            )
+            messages.success(request, DONE[action])
             return redirect("reports:detail", report_id=report.pk)
         except ValidationError as error:
             for field, messages_ in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages_)
+                form.add_error(field if field in form.fields and field != "version" else None, messages_)
     report.refresh_from_db()
     return render(request, "reports/detail.html", _detail_context(scope, report, transition_form=form), status=422)
 
