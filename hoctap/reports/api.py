@@ -7,13 +7,13 @@ from ninja.pagination import paginate
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.core.exports import XLSX_CONTENT_TYPE
 from hoctap.core.limits import Count, Id, Year
 from hoctap.territory.models import Unit
 
 from . import jobs, sections, services
 from .models import ExportJob, ExportStatus, Report, ReportType
 from .states import Action
-from .tables import XLSX_CONTENT_TYPE
 
 router = Router(tags=["reports"])
 exports_router = Router(tags=["exports"])

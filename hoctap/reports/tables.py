@@ -18,7 +18,6 @@ from .issuers import issuing_bodies
 from .models import Report
 from .xlsx import AdminSheet, workbook
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 METRICS = [
     ("registered", "Đăng ký"),
     ("recognised", "Được công nhận"),

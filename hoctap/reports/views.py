@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.core.exports import XLSX_CONTENT_TYPE
 from hoctap.territory.models import Unit
 
 from . import distribution, jobs, sections, services
@@ -14,7 +15,7 @@ from .forms import BoardForm, ExportForm, NarrativeForm, TransitionForm
 from .models import ExportJob, ExportStatus, Report, ReportType
 from .pdf import report_pdf
 from .states import ACTOR_OF, DONE, REVIEWER, Action
-from .tables import XLSX_CONTENT_TYPE, grid, report_table_xlsx
+from .tables import grid, report_table_xlsx
 
 
 def _errors(error: ValidationError) -> list[str]:
