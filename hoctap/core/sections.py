@@ -24,16 +24,53 @@ child units in rows, the app's figures in columns, and the total:
 Values are ints (counts, whole đồng), decimal strings with one decimal for percentages ("55.0"),
 or None when the figure is unknown ("–" on paper, never 0): nothing is lost to floats and a frozen
 section reads back exactly as it was computed.
+
+Several sections stand on the same underlying figures (the titles, citizens, digital and capacity
+sections all read the statistics roll-up and the targets of the same unit and year). A report is
+built inside `one_build()`, and an app fetches such a figure through `shared(key, compute)`: within
+one build it is computed once and handed to every section that asks; outside a build (a dashboard,
+a test calling one section) `shared` simply computes it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
 KINDS = ("count", "money", "percent", "text")
+
+# The figures computed so far in the current build (None outside one). A context variable, so two
+# requests or tasks building reports at once never share a build.
+_BUILD: ContextVar[dict | None] = ContextVar("report_build", default=None)
+
+
+@contextmanager
+def one_build() -> Iterator[None]:
+    """Within it, each figure fetched through `shared` is computed once. Nested builds join the
+    outer one; the figures are dropped when the outermost ends (the next build reads fresh data)."""
+    if _BUILD.get() is not None:
+        yield
+        return
+    token = _BUILD.set({})
+    try:
+        yield
+    finally:
+        _BUILD.reset(token)
+
+
+def shared(key: Hashable, compute: Callable[[], object]):
+    """The figure named `key` (e.g. ("stats.figures", unit id, year)), computed by `compute` once
+    per build. The figure must be read-only for those who share it."""
+    figures = _BUILD.get()
+    if figures is None:
+        return compute()
+    if key not in figures:
+        figures[key] = compute()
+    return figures[key]
 
 
 @dataclass(frozen=True)

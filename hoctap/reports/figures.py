@@ -18,8 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from hoctap.criteria.titles import Title
-from hoctap.stats import figures as stats_figures
-from hoctap.stats.targets import Targets
+from hoctap.stats.report_sections import roll_up
 from hoctap.territory.models import Unit
 
 METRICS = ("registered", "recognised", "rate", "target")
@@ -63,8 +62,7 @@ def _cells(data, year: int, child: Unit | None, targets: dict[str, str | None]) 
 def table(unit: Unit, year: int) -> dict:
     """The unit's table for `year` on the current map: one row per child unit, and the total.
     Targets are those the statistics app applies to each unit (its own, inherited, or national)."""
-    data = stats_figures.figures(unit, [year])
-    applied = Targets([unit, *data.children])
+    data, applied = roll_up(unit, year)
 
     def targets_of(member: Unit) -> dict[str, str | None]:
         found = {title: applied.applied(member, title, year) for title in Title.values}

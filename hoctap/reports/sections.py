@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from hoctap.core.documents import in_official_language
-from hoctap.core.sections import Section, plain
+from hoctap.core.sections import Section, one_build, plain
 from hoctap.criteria.titles import Title
 from hoctap.stats import figures as stats_figures
 from hoctap.stats.targets import Targets
@@ -179,21 +179,27 @@ def figures_year(report) -> int:
 
 
 def live(report) -> dict[str, dict]:
+    """Every section of the report as the apps count it now; one build, so a figure several
+    sections stand on is computed once (`core.sections.shared`)."""
     year = figures_year(report)
-    return {
-        section.code: section.compute(report.unit, year, report.report_type) for section in for_type(report.report_type)
-    }
+    with one_build():
+        return {
+            section.code: section.compute(report.unit, year, report.report_type)
+            for section in for_type(report.report_type)
+        }
 
 
 @in_official_language  # the labels frozen are the paper's, whatever the sender reads
 def snapshot(report, now, outstanding: list[dict]) -> dict:
     """What submission freezes: every section's data exactly as computed now."""
-    data = live(report)
+    with one_build():
+        data = live(report)
+        table = data.pop(TITLES, None) or figures.table(report.unit, figures_year(report))
     return {
         "version": SNAPSHOT_VERSION,
         "frozen_at": now.isoformat(),
         "figures_year": figures_year(report),
-        "table": data.pop(TITLES, None) or figures.table(report.unit, figures_year(report)),
+        "table": table,
         "sections": data,
         "outstanding": outstanding,
     }

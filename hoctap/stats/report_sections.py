@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from hoctap.core.sections import Column, Section, SectionFigures
+from hoctap.core.sections import Column, Section, SectionFigures, shared
 
 from . import figures as stats_figures
 from .indicators import Indicator
@@ -46,10 +46,17 @@ def _line(data, applied: Targets, unit, indicators, year, child=None) -> dict:
     return line
 
 
+def roll_up(unit, year: int) -> tuple[stats_figures.Figures, Targets]:
+    """The unit's statistics for the year and the targets that apply to it and its children: what
+    the titles, citizens, digital and capacity sections all stand on, read once per report build."""
+    data = shared(("stats.figures", unit.pk, year), lambda: stats_figures.figures(unit, [year]))
+    applied = shared(("stats.targets", unit.pk, year), lambda: Targets([unit, *data.children]))
+    return data, applied
+
+
 def _indicator_figures(indicators, coverage: bool = False):
     def compute(unit, year: int) -> SectionFigures:
-        data = stats_figures.figures(unit, [year])
-        applied = Targets([unit, *data.children])
+        data, applied = roll_up(unit, year)
         children = []
         for child in data.children:
             line = _line(data, applied, unit, indicators, year, child)
