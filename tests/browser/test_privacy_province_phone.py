@@ -5,6 +5,7 @@ central administrator picks a province first, the commune officer sees «tạm t
 dates. Nothing scrolls sideways."""
 
 import pytest
+from django.utils import timezone
 
 from hoctap.accounts.roles import Role
 from hoctap.accounts.scoping import Scope
@@ -110,3 +111,51 @@ def test_the_citizen_reads_the_due_date_of_their_request_marked_provisional(
     phone.goto(f"{live_server.url}/privacy/mine/")
     assert f"hạn trả lời {made.due_on.strftime('%d/%m/%Y')} (tạm tính)" in phone.locator("main").inner_text()
     fits(phone, "citizen")
+
+
+def test_a_visitor_picks_their_province_on_the_public_notice(phone, live_server, small_map):
+    services.set_controller(
+        Scope(make_user("tinh", Role.PROVINCE_OFFICER, small_map["province"])),
+        small_map["province"],
+        kind="committee",
+        contact="Bộ phận một cửa UBND xã, phường",
+    )
+    phone.goto(f"{live_server.url}/privacy/")
+    assert "mỗi tỉnh quy định là Hội Khuyến học hay Ủy ban nhân dân" in phone.locator("main").inner_text()
+    phone.get_by_label("Tỉnh, thành phố của bạn (để biết ai kiểm soát dữ liệu)").select_option(label="Tỉnh Hưng Yên")
+    phone.get_by_role("button", name="Xem").click()
+    phone.wait_for_selector("text=Nơi tiếp nhận yêu cầu về dữ liệu: Bộ phận một cửa UBND xã, phường.")
+    assert "Ủy ban nhân dân xã, phường nơi bạn đăng ký (Tỉnh Hưng Yên quy định)" in phone.locator("main").inner_text()
+    fits(phone, "visitor-notice")
+
+
+def test_the_commune_officer_records_ethnicity_only_after_the_consent_form(
+    phone,
+    live_server,
+    small_map,
+    officer_a,
+    person_a,  # noqa: F811
+):
+    person_a.ethnicity = ""
+    person_a.save()
+    login(phone, live_server, officer_a.username, PASSWORD)
+    phone.goto(f"{live_server.url}/registry/people/{person_a.pk}/edit/")
+    assert phone.get_by_text("Chỉ ghi khi đã có phiếu đồng ý riêng").is_visible()
+    phone.locator("#id_ethnicity").select_option(label="Tày")
+    phone.get_by_role("button", name="Lưu").click()
+    phone.wait_for_selector("text=Người này chưa có phiếu đồng ý riêng về việc ghi dân tộc")
+    fits(phone, "person-ethnicity-refused")
+    phone.goto(f"{live_server.url}/privacy/people/{person_a.pk}/basis/")
+    phone.get_by_label("Đồng ý bằng văn bản giấy").check()
+    phone.get_by_label("Dân tộc (dữ liệu nhạy cảm)").check()
+    phone.get_by_label("Cán bộ nhận phiếu đồng ý").fill("Hoàng Văn Cán")
+    phone.get_by_label("Ngày người dân đồng ý (ngày trên phiếu)").fill(timezone.localdate().isoformat())
+    phone.get_by_role("button", name="Ghi").click()
+    phone.wait_for_selector("text=Đã ghi căn cứ xử lý dữ liệu")
+    phone.goto(f"{live_server.url}/registry/people/{person_a.pk}/edit/")
+    phone.locator("#id_ethnicity").select_option(label="Tày")
+    phone.get_by_role("button", name="Lưu").click()
+    phone.wait_for_url(f"{live_server.url}/registry/people/{person_a.pk}/")
+    person_a.refresh_from_db()
+    assert person_a.ethnicity == "02"
+    fits(phone, "person-ethnicity-recorded")
