@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.core.exceptions import ValidationError
@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
 from hoctap.core.limits import FIRST_YEAR
-from hoctap.territory.models import Level, Unit, child_under
+from hoctap.territory.models import Unit
+from hoctap.territory.rollup import Gathering, Rollup, Totals
 
 from .models import EntryKind, Fund, FundEntry
 from .money import format_dong, parse_dong
@@ -207,7 +208,7 @@ def balance(fund: Fund) -> int:
 
 
 @dataclass
-class FundTotals:
+class FundTotals(Totals):
     mobilised: int = 0  # receipts in the year, net of reversals
     paid: int = 0  # payments in the year, net of reversals
     beneficiaries: int = 0  # payments in the year, less the payments reversed in the year
@@ -215,26 +216,8 @@ class FundTotals:
     balance: int = 0  # held at the end of the year
     funds: int = 0  # funds with any entry up to the year's end
 
-    def add(self, other: FundTotals) -> None:
-        for name in ("mobilised", "paid", "beneficiaries", "scholarships", "balance", "funds"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    def as_dict(self) -> dict[str, int]:
-        return {
-            name: getattr(self, name)
-            for name in ("mobilised", "paid", "beneficiaries", "scholarships", "balance", "funds")
-        }
-
-
-@dataclass
-class FundFigures:
-    unit: Unit
-    year: int
-    total: FundTotals
-    children: list[tuple[Unit, FundTotals]] = field(default_factory=list)
-
-
-def figures(unit: Unit, year: int) -> FundFigures:
+def figures(unit: Unit, year: int) -> Rollup[FundTotals]:
     """The unit's fund figures for `year`, summed from the ledgers under it, with one line per child
     unit (provinces of the nation, communes of a province). Three queries whatever the level."""
     in_year = Q(date__year=year)
@@ -255,23 +238,15 @@ def figures(unit: Unit, year: int) -> FundFigures:
             paid_all=Sum("amount", filter=Q(kind=EntryKind.PAYMENT), default=0),
         )
     )
-    depth = unit.depth
-    total, per_child = FundTotals(), defaultdict(FundTotals)
+    gathering = Gathering(unit, FundTotals)
     for row in rows:
-        line = FundTotals(
-            row["mobilised"],
-            row["paid"],
-            row["beneficiaries"],
-            row["scholarships"],
-            row["received_all"] - row["paid_all"],
-            1,
+        gathering.spread(
+            row["fund__unit__path"],
+            mobilised=row["mobilised"],
+            paid=row["paid"],
+            beneficiaries=row["beneficiaries"],
+            scholarships=row["scholarships"],
+            balance=row["received_all"] - row["paid_all"],
+            funds=1,
         )
-        total.add(line)
-        child = child_under(row["fund__unit__path"], depth)
-        if child is not None:
-            per_child[child].add(line)
-    children = []
-    if unit.level != Level.COMMUNE:
-        for child in unit.children.filter(era=unit.era).exclude(level=Level.VILLAGE).in_order():
-            children.append((child, per_child.get(child.pk, FundTotals())))
-    return FundFigures(unit, year, total, children)
+    return gathering.rollup(year)

@@ -33,11 +33,7 @@ def _line(totals) -> dict:
 
 def _figures(unit, year: int) -> SectionFigures:
     data = services.figures(unit, year)
-    return SectionFigures(
-        _line(data.total),
-        [(child, _line(totals)) for child, totals in data.children],
-        [data.total.literate_share().coverage],
-    )
+    return data.section(_line, [data.total.literate_share().coverage])
 
 
 SECTIONS = [

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
@@ -31,6 +29,7 @@ from hoctap.core.limits import FIRST_YEAR
 from hoctap.core.text import normalise
 from hoctap.core.validators import check_visible_text
 from hoctap.territory.models import Era, Level, Unit
+from hoctap.territory.rollup import Gathering, Rollup, Share, Totals, grouped
 
 from . import topics
 from .models import CentreClass, LiteracyDeclaration, WeekActivity
@@ -69,7 +68,7 @@ def _check_count(value, name: str, errors: dict, *, minimum: int = 0, maximum: i
         errors[name] = _("Số phải từ %(min)d trở lên.") % {"min": minimum}
         return None
     if value > maximum:
-        errors[name] = _("Số quá lớn (tối đa %(max)s); kiểm tra lại số chữ số.") % {"max": count(maximum)}
+        errors[name] = _("Số quá lớn (tối đa %(max)s); kiểm tra lại số chữ số.") % {"max": grouped(maximum)}
         return None
     return value
 
@@ -123,16 +122,21 @@ def clean_class(*, topic, name, started_on, ended_on, sessions, participants, he
     return data
 
 
+def _write(scope, record, data: dict):
+    """The checked values onto the record, saved through the scope (a record that would leave the
+    writer's territory is rolled back)."""
+    for key, value in data.items():
+        setattr(record, key, value)
+    return scope.save(record, WRITE)
+
+
 def record_class(scope, commune: Unit, *, user=None, instance: CentreClass | None = None, **fields) -> CentreClass:
     """Record (or correct) a class of the commune's learning centre."""
     _check_commune(scope, commune)
     data = clean_class(**fields)
-    record = instance or CentreClass(commune=commune, recorded_by=user)
     if instance is not None and instance.commune_id != commune.pk:
         raise ValidationError({"commune": _("Lớp học thuộc xã khác; không chuyển được sang xã này.")})
-    for key, value in data.items():
-        setattr(record, key, value)
-    return scope.save(record, WRITE)
+    return _write(scope, instance or CentreClass(commune=commune, recorded_by=user), data)
 
 
 def clean_week_activity(*, date, activity, participants) -> dict:
@@ -154,12 +158,9 @@ def record_week_activity(
     """Record (or correct) an activity of the commune's Lifelong Learning Week."""
     _check_commune(scope, commune)
     data = clean_week_activity(**fields)
-    record = instance or WeekActivity(commune=commune, recorded_by=user)
     if instance is not None and instance.commune_id != commune.pk:
         raise ValidationError({"commune": _("Hoạt động thuộc xã khác; không chuyển được sang xã này.")})
-    for key, value in data.items():
-        setattr(record, key, value)
-    return scope.save(record, WRITE)
+    return _write(scope, instance or WeekActivity(commune=commune, recorded_by=user), data)
 
 
 DECLARED_COUNTS = ("population_15_35", "literate_15_35", "population_15_60", "literate2_15_60")
@@ -213,30 +214,26 @@ def clean_declaration(
                 "top": top
             }
         data[name] = value
-    if (
-        "literate_15_35" not in errors
-        and "population_15_35" not in errors
-        and data["literate_15_35"] > data["population_15_35"]
+    # A part counted inside a whole can never be larger than it.
+    for part, whole, message in (
+        (
+            "literate_15_35",
+            "population_15_35",
+            _("Số người biết chữ (%(n)d) không được lớn hơn số người 15–35 tuổi (%(total)d)."),
+        ),
+        (
+            "literate2_15_60",
+            "population_15_60",
+            _("Số người biết chữ mức độ 2 (%(n)d) không được lớn hơn số người 15–60 tuổi (%(total)d)."),
+        ),
+        (
+            "population_15_35",
+            "population_15_60",
+            _("Số người 15–35 tuổi (%(n)d) nằm trong nhóm 15–60 tuổi nên không được lớn hơn %(total)d."),
+        ),
     ):
-        errors["literate_15_35"] = _(
-            "Số người biết chữ (%(n)d) không được lớn hơn số người 15–35 tuổi (%(total)d)."
-        ) % {"n": data["literate_15_35"], "total": data["population_15_35"]}
-    if (
-        "literate2_15_60" not in errors
-        and "population_15_60" not in errors
-        and data["literate2_15_60"] > data["population_15_60"]
-    ):
-        errors["literate2_15_60"] = _(
-            "Số người biết chữ mức độ 2 (%(n)d) không được lớn hơn số người 15–60 tuổi (%(total)d)."
-        ) % {"n": data["literate2_15_60"], "total": data["population_15_60"]}
-    if (
-        "population_15_35" not in errors
-        and "population_15_60" not in errors
-        and data["population_15_35"] > data["population_15_60"]
-    ):
-        errors["population_15_35"] = _(
-            "Số người 15–35 tuổi (%(n)d) nằm trong nhóm 15–60 tuổi nên không được lớn hơn %(total)d."
-        ) % {"n": data["population_15_35"], "total": data["population_15_60"]}
+        if part not in errors and whole not in errors and data[part] > data[whole]:
+            errors[part] = message % {"n": data[part], "total": data[whole]}
     data["declared_by"] = _check_text(declared_by, "declared_by", _("người kê khai (họ tên, chức vụ)"), errors)
     data["document"] = _check_text(document, "document", _("văn bản nguồn"), errors, max_length=300)
     data["document_number"] = _check_text(
@@ -265,61 +262,14 @@ def declare(scope, commune: Unit, *, user=None, **fields) -> LiteracyDeclaration
         record = LiteracyDeclaration.objects.select_for_update().filter(
             commune=commune, year=data["year"]
         ).first() or LiteracyDeclaration(commune=commune)
-        for key, value in data.items():
-            setattr(record, key, value)
         record.recorded_by = user
-        return scope.save(record, WRITE)
+        return _write(scope, record, data)
 
 
 # -- figures up the hierarchy ------------------------------------------------------------------------
 
 
-def count(value) -> str:
-    """1240 → "1.240" in Vietnamese, "1,240" in English."""
-    return number_format(int(value), force_grouping=True)
-
-
-def percent(numerator, denominator) -> Fraction | None:
-    if not denominator:
-        return None
-    return Fraction(numerator) * 100 / Fraction(denominator)
-
-
-@dataclass(frozen=True)
-class Share:
-    """A share with the communes it covers: `covered` of `expected` communes reported."""
-
-    numerator: int
-    denominator: int
-    covered: int
-    expected: int
-
-    @property
-    def rate(self) -> Fraction | None:
-        # Nothing reported: unknown, whatever the arithmetic would say.
-        return percent(self.numerator, self.denominator) if self.covered else None
-
-    @property
-    def coverage(self) -> str:
-        return _("%(covered)s/%(expected)s xã đã báo cáo") % {
-            "covered": count(self.covered),
-            "expected": count(self.expected),
-        }
-
-
 STANDARDS = ("literacy_level", "primary_level", "lower_secondary_level", "preschool")
-TOTALS = (
-    "communes",
-    "classes",
-    "sessions",
-    "participants",
-    "centres_active",
-    "week_activities",
-    "week_participants",
-    "week_communes",
-    "declared",
-    *DECLARED_COUNTS,
-)
 
 
 def _levels():
@@ -327,7 +277,7 @@ def _levels():
 
 
 @dataclass
-class LearningTotals:
+class LearningTotals(Totals):
     communes: int = 0  # communes of the current map under the unit (the denominator of coverage)
     classes: int = 0  # centre classes started in the year
     sessions: int = 0
@@ -346,8 +296,7 @@ class LearningTotals:
     standards: dict = field(default_factory=lambda: defaultdict(_levels))
 
     def add(self, other: LearningTotals) -> None:
-        for name in TOTALS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        super().add(other)
         for code, (n, people) in other.by_topic.items():
             self.by_topic[code][0] += n
             self.by_topic[code][1] += people
@@ -381,18 +330,14 @@ class LearningTotals:
         return [(code, name, *self.by_topic.get(code, (0, 0))) for code, name in topics.choices()]
 
     def as_dict(self) -> dict:
-        out = {name: getattr(self, name) for name in TOTALS}
+        out = super().as_dict()
         out["by_topic"] = {code: {"classes": n, "participants": p} for code, _name, n, p in self.topic_lines()}
         out["standards"] = {s: {str(k): v for k, v in sorted(self.standards.get(s, {}).items())} for s in STANDARDS}
         return out
 
 
 @dataclass
-class LearningFigures:
-    unit: Unit
-    year: int
-    total: LearningTotals
-    children: list[tuple[Unit, LearningTotals]] = field(default_factory=list)
+class LearningFigures(Rollup[LearningTotals]):
     declarations: list[LiteracyDeclaration] = field(default_factory=list)  # a commune's own, with its source
 
 
@@ -404,7 +349,8 @@ def figures(unit: Unit, year: int) -> LearningFigures:
     if unit.level == Level.VILLAGE:
         unit = unit.parent
     child = "commune__parent_id" if unit.level == Level.NATION else "commune_id"
-    per_child: dict[int, LearningTotals] = defaultdict(LearningTotals)
+    gathering = Gathering(unit, LearningTotals)
+    per_child = gathering.lines
     under = {"commune__path__startswith": unit.path}
 
     communes = Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, path__startswith=unit.path)
@@ -463,13 +409,7 @@ def figures(unit: Unit, year: int) -> LearningFigures:
             if row[key]:
                 target.standards[standard][int(level)] = row[key]
 
-    total = LearningTotals()
-    for totals in per_child.values():
-        total.add(totals)
-    children, own = [], []
-    if unit.level == Level.COMMUNE:
-        own = list(declared)  # the commune's own declaration, shown with its source
-    else:
-        for unit_child in unit.children.filter(era=Era.CURRENT).exclude(level=Level.VILLAGE).in_order():
-            children.append((unit_child, per_child.get(unit_child.pk) or LearningTotals()))
-    return LearningFigures(unit, year, total, children, own)
+    gathering.total_of_lines()
+    # A commune's own declaration is shown with its source; a larger unit lists its children.
+    own = list(declared) if unit.level == Level.COMMUNE else []
+    return LearningFigures(unit, year, gathering.total, gathering.children(villages=False), own)

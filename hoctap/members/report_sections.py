@@ -12,8 +12,7 @@ from . import services
 
 
 def _figures(unit, year: int) -> SectionFigures:
-    data = services.figures(unit, year)
-    return SectionFigures(data.total.as_dict(), [(child, totals.as_dict()) for child, totals in data.children])
+    return services.figures(unit, year).section()
 
 
 SECTIONS = [

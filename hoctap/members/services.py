@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +20,8 @@ from hoctap.accounts.roles import Capability
 from hoctap.core.text import fold, normalise
 from hoctap.core.validators import check_visible_text
 from hoctap.funds.money import format_dong, parse_dong
-from hoctap.territory.models import Level, Unit, child_under
+from hoctap.territory.models import Level, Unit
+from hoctap.territory.rollup import Gathering, Rollup, Totals
 
 from .models import (
     BRANCH_POSITIONS,
@@ -348,11 +349,8 @@ def _branch_alive(day: datetime.date) -> Q:
     )
 
 
-NUMBERS = ("branches", "members", "joined", "left", "paying", "dues")
-
-
 @dataclass
-class MemberTotals:
+class MemberTotals(Totals):
     branches: int = 0  # branches existing at the end of the year
     members: int = 0  # members at the end of the year
     joined: int = 0  # joins in the year (a move between branches is a leave and a join)
@@ -360,43 +358,21 @@ class MemberTotals:
     paying: int = 0  # members who paid the year's dues
     dues: int = 0  # dues paid for the year, in đồng
 
-    def add(self, other: MemberTotals) -> None:
-        for name in NUMBERS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    def as_dict(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in NUMBERS}
-
-
-@dataclass
-class MemberFigures:
-    unit: Unit
-    year: int
-    total: MemberTotals
-    children: list[tuple[Unit, MemberTotals]] = field(default_factory=list)
-
-
-def figures(unit: Unit, year: int) -> MemberFigures:
+def figures(unit: Unit, year: int) -> Rollup[MemberTotals]:
     """Branches, members at the year's end, joins, leaves and dues of `year` under `unit`, with one
     line per child (provinces of the nation, communes of a province, villages of a commune: a
     commune's own branches in units, schools and clans are in its total only). Four queries at any
     level: each table is grouped by the unit its branch sits under."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    under = {"unit__path__startswith": unit.path}
-    depth = unit.depth
-    total, per_child = MemberTotals(), defaultdict(MemberTotals)
-
-    def spread(path, **values):
-        line = MemberTotals(**values)
-        total.add(line)
-        child = child_under(path, depth)
-        if child is not None:
-            per_child[child].add(line)
-
+    gathering = Gathering(unit, MemberTotals)
     for row in (
-        Branch.objects.filter(_branch_alive(end), **under).values("unit__path").annotate(n=Count("pk")).order_by()
+        Branch.objects.filter(_branch_alive(end), unit__path__startswith=unit.path)
+        .values("unit__path")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
-        spread(row["unit__path"], branches=row["n"])
+        gathering.spread(row["unit__path"], branches=row["n"])
     rows = (
         Membership.objects.filter(branch__unit__path__startswith=unit.path, joined_on__lte=end)
         .values("branch__unit__path")
@@ -408,7 +384,7 @@ def figures(unit: Unit, year: int) -> MemberFigures:
         )
     )
     for row in rows:
-        spread(row["branch__unit__path"], members=row["members"], joined=row["joined"], left=row["left"])
+        gathering.spread(row["branch__unit__path"], members=row["members"], joined=row["joined"], left=row["left"])
     rows = (
         Dues.objects.filter(branch__unit__path__startswith=unit.path, year=year)
         .values("branch__unit__path")
@@ -416,12 +392,8 @@ def figures(unit: Unit, year: int) -> MemberFigures:
         .annotate(n=Count("pk"), amount=Sum("amount"))
     )
     for row in rows:
-        spread(row["branch__unit__path"], paying=row["n"], dues=row["amount"] or 0)
-    children = []
-    if unit.level != Level.VILLAGE:
-        for child in unit.children.filter(era=unit.era).in_order():
-            children.append((child, per_child.get(child.pk, MemberTotals())))
-    return MemberFigures(unit, year, total, children)
+        gathering.spread(row["branch__unit__path"], paying=row["n"], dues=row["amount"] or 0)
+    return gathering.rollup(year, villages=True)
 
 
 # -- capacity, counted from the records (stats' declaration form offers these numbers) -----------

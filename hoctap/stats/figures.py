@@ -26,10 +26,10 @@ from django.db.models import Count, Q, Sum
 
 from hoctap.registry.models import DeclaredTotals
 from hoctap.territory.models import REFORM_DATE, Era, Level, Unit, UnitLineage, path_ids
+from hoctap.territory.rollup import percent
 
 from .indicators import CAPACITY_INDICATORS, CITIZEN_INDICATORS, TITLE_INDICATORS, Indicator
 from .models import ELIGIBLE_KIND, AssociationCapacity, CitizenTally, RecordedTally, SubjectCount, SubjectKind, Tally
-from .progress import percent
 from .tallies import COUNTS
 
 CURRENT, RECORDED = "current", "recorded"

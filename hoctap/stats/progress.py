@@ -80,10 +80,3 @@ def status(actual, target, projected: int | None, deadline: int | None) -> str |
     if projected is not None and deadline is not None and projected <= deadline:
         return Status.ON_TRACK
     return Status.BEHIND
-
-
-def percent(numerator, denominator) -> Fraction | None:
-    """numerator / denominator as a percentage; None when the denominator is unknown or zero."""
-    if not denominator:
-        return None
-    return Fraction(numerator or 0) * 100 / Fraction(denominator)

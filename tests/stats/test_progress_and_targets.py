@@ -4,9 +4,10 @@ from fractions import Fraction
 import pytest
 
 from hoctap.stats.models import Target
-from hoctap.stats.progress import Status, percent, projected_year, status, trend
+from hoctap.stats.progress import Status, projected_year, status, trend
 from hoctap.stats.targets import Targets, seed_provincial_targets
 from hoctap.territory.models import Era, Level, UnitLineage
+from hoctap.territory.rollup import percent
 from tests.conftest import make_unit
 
 # -- projection -------------------------------------------------------------------------------
