@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import F, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,7 +9,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core.limits import current_year, year_asked, year_choices
 from hoctap.territory.models import Level, Unit
-from hoctap.web.shortcuts import add_service_errors
+from hoctap.web.shortcuts import accepted
 
 from . import services
 from .forms import EntryForm, FundForm, ReverseForm
@@ -83,14 +82,10 @@ def entry_create(request, fund_id, kind):
     scope = scope_for(request)
     fund = scope.get_or_404(Fund.objects.select_related("unit"), Capability.REPORT, pk=fund_id)
     form = EntryForm(request.POST or None, kind=kind)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.record(scope, fund, kind=kind, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Đã ghi sổ: %(entry)s.") % {"entry": _entry_label(entry)})
-            return redirect(f"{fund_url(fund)}?year={entry.date.year}")
+    entry = accepted(request, form, lambda data: services.record(scope, fund, kind=kind, user=request.user, **data))
+    if entry is not None:
+        messages.success(request, _("Đã ghi sổ: %(entry)s.") % {"entry": _entry_label(entry)})
+        return redirect(f"{fund_url(fund)}?year={entry.date.year}")
     return render(
         request, "funds/entry_form.html", {"form": form, "fund": fund, "kind": kind, "balance": services.balance(fund)}
     )
@@ -113,14 +108,12 @@ def reverse(request, entry_id):
     scope = scope_for(request)
     entry = scope.get_or_404(FundEntry.objects.select_related("fund", "fund__unit"), Capability.REPORT, pk=entry_id)
     form = ReverseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            correction = services.reverse(scope, entry, reason=form.cleaned_data["reason"], user=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Đã ghi bút toán điều chỉnh; bút toán gốc vẫn được giữ trong sổ."))
-            return redirect(f"{fund_url(entry.fund)}?year={correction.date.year}")
+    correction = accepted(
+        request, form, lambda data: services.reverse(scope, entry, reason=data["reason"], user=request.user)
+    )
+    if correction is not None:
+        messages.success(request, _("Đã ghi bút toán điều chỉnh; bút toán gốc vẫn được giữ trong sổ."))
+        return redirect(f"{fund_url(entry.fund)}?year={correction.date.year}")
     return render(request, "funds/reverse_form.html", {"form": form, "entry": entry})
 
 
@@ -129,9 +122,6 @@ def summary(request, unit_id):
     unit = scope.get_or_404(Unit.objects.current().exclude(level=Level.VILLAGE), pk=unit_id)
     year = year_asked(request)
     figures = services.figures(unit, year)
-    visible = set(
-        scope.filter(Unit.objects.filter(pk__in=[c.pk for c, _t in figures.children])).values_list("pk", flat=True)
-    )
     return render(
         request,
         "funds/summary.html",
@@ -139,7 +129,7 @@ def summary(request, unit_id):
             "unit": unit,
             "year": year,
             "figures": figures,
-            "visible": visible,
+            "visible": figures.visible_children(scope),
             "years": year_choices(current_year() - 6),
         },
     )

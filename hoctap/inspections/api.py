@@ -246,17 +246,7 @@ def finding_scoring(request, finding_id: Id):
 @router.post("/findings/{finding_id}/score", response=FindingOut)
 def score_finding(request, finding_id: Id, payload: FindingScoreIn):
     finding = _finding(request, finding_id)
-    return _finding_out(
-        services.rescore(
-            scope_for(request),
-            finding,
-            answers=payload.answers,
-            verdict=payload.verdict,
-            reasons=payload.reasons,
-            recommendation=payload.recommendation,
-            actor=request.user,
-        )
-    )
+    return _finding_out(services.rescore(scope_for(request), finding, actor=request.user, **payload.model_dump()))
 
 
 @router.get("/findings/{finding_id}/follow-up", response=list[str])
@@ -268,12 +258,4 @@ def finding_follow_up_actions(request, finding_id: Id):
 @router.post("/findings/{finding_id}/follow-up", response=FindingOut)
 def finding_follow_up(request, finding_id: Id, payload: FollowUpIn):
     finding = _finding(request, finding_id)
-    return _finding_out(
-        services.follow_up(
-            scope_for(request),
-            finding,
-            payload.action,
-            reason=payload.reason,
-            revocation_reference=payload.revocation_reference,
-        )
-    )
+    return _finding_out(services.follow_up(scope_for(request), finding, **payload.model_dump()))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.assessments.subjects import display_name
-from hoctap.web.shortcuts import add_service_errors
+from hoctap.web.shortcuts import accepted
 
 from . import services
 from .forms import FollowUpForm, PlanForm, ScoreForm
@@ -59,26 +59,25 @@ def inspection_create(request):
         )
         return redirect("inspections:list")
     form = PlanForm(request.POST or None, scope=scope, initial={"year": timezone.localdate().year})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            inspection = services.plan(
-                scope,
-                province=data["province"],
-                year=data["year"],
-                communes=list(data["communes"]),
-                name=data["name"],
-                title=data["title"],
-                sample_size=data["sample_size"],
-                sample_percent=data["sample_percent"],
-                seed=data["seed"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Đã chọn mẫu %(count)s hồ sơ.") % {"count": inspection.findings.count()})
-            return redirect("inspections:detail", inspection_id=inspection.pk)
+
+    def plan(data):
+        return services.plan(
+            scope,
+            province=data["province"],
+            year=data["year"],
+            communes=list(data["communes"]),
+            name=data["name"],
+            title=data["title"],
+            sample_size=data["sample_size"],
+            sample_percent=data["sample_percent"],
+            seed=data["seed"],
+            actor=request.user,
+        )
+
+    inspection = accepted(request, form, plan)
+    if inspection is not None:
+        messages.success(request, _("Đã chọn mẫu %(count)s hồ sơ.") % {"count": inspection.findings.count()})
+        return redirect("inspections:detail", inspection_id=inspection.pk)
     return render(request, "inspections/form.html", {"form": form})
 
 
@@ -134,21 +133,20 @@ def finding_detail(request, finding_id):
             ),
         )
         return redirect("inspections:finding", finding_id=finding.pk)
-    if request.method == "POST" and form.is_valid():
-        definition = assessment.criteria_set.definition
-        # A ticked box is a pass; points come as typed.
-        answers = {}
-        for indicator in definition.indicators:
-            field = f"answer_{indicator.code}"
-            is_pass_fail = indicator.kind == "pass_fail"
-            answers[indicator.code] = field in request.POST if is_pass_fail else request.POST.get(field, "")
-        try:
-            services.rescore(scope, finding, answers=answers, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Đã ghi kết quả kiểm tra."))
-            return redirect("inspections:finding", finding_id=finding.pk)
+    if request.method == "POST":
+        # A ticked box is a pass; points come as typed (and stay on the page if the form is refused).
+        answers = {
+            indicator.code: f"answer_{indicator.code}" in request.POST
+            if indicator.kind == "pass_fail"
+            else request.POST.get(f"answer_{indicator.code}", "")
+            for indicator in assessment.criteria_set.definition.indicators
+        }
+    scored = accepted(
+        request, form, lambda data: services.rescore(scope, finding, answers=answers, actor=request.user, **data)
+    )
+    if scored is not None:
+        messages.success(request, _("Đã ghi kết quả kiểm tra."))
+        return redirect("inspections:finding", finding_id=finding.pk)
     indicators = [(i, answers.get(i.code)) for i in assessment.criteria_set.definition.indicators]
     return render(
         request,

@@ -3,7 +3,6 @@ services; a record outside the reader's territory is a 404, and so is a form the
 (a province officer reads a commune's records, the commune's officers write them)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from hoctap.accounts.scoping import scope_for
 from hoctap.core.exports import ExportColumn, xlsx_response
 from hoctap.core.limits import current_year, year_asked, year_choices
 from hoctap.territory.models import Era, Level, Unit
-from hoctap.web.shortcuts import add_service_errors
+from hoctap.web.shortcuts import accepted, form_page
 
 from . import services, topics
 from .forms import ClassForm, DeclarationForm, WeekActivityForm
@@ -50,15 +49,12 @@ def summary(request, unit_id):
     unit = _unit(scope, unit_id)
     year = year_asked(request)
     figures = services.figures(unit, year)
-    visible = set(
-        scope.filter(Unit.objects.filter(pk__in=[c.pk for c, _t in figures.children])).values_list("pk", flat=True)
-    )
     context = {
         "unit": unit,
         "year": year,
         "years": year_choices(current_year() - 6),
         "figures": figures,
-        "visible": visible,
+        "visible": figures.visible_children(scope),
         "total": figures.total,
         "can_write": scope.can(WRITE, unit) and unit.level == Level.COMMUNE,
         "child_kind": {Level.NATION: _("Tỉnh, thành phố"), Level.PROVINCE: _("Xã, phường")}.get(unit.level, ""),
@@ -139,11 +135,17 @@ def _commune(scope, unit_id):
 
 
 def _render_form(request, form, title, unit, back, submit):
-    return render(
-        request,
-        "learning/form.html",
-        {"form": form, "title": title, "subtitle": unit.name, "back": back, "submit": submit},
-    )
+    return form_page(request, form, title=title, subtitle=unit.name, back=back, submit=submit)
+
+
+def _record_and_form(request, scope, records, form_class, unit_id, record_id):
+    """The commune, the record and the form: a new record of the commune `unit_id`, or the record
+    `record_id` to correct (looked up through the scope first, so another commune's is a 404)."""
+    if record_id is None:
+        return _commune(scope, unit_id), None, form_class(request.POST or None)
+    instance = scope.get_or_404(records.select_related("commune"), WRITE, pk=record_id)
+    initial = {name: getattr(instance, name) for name in form_class.base_fields}
+    return instance.commune, instance, form_class(request.POST or None, initial=initial)
 
 
 def _back(unit, year):
@@ -153,25 +155,16 @@ def _back(unit, year):
 @require_http_methods(["GET", "POST"])
 def class_form(request, unit_id=None, class_id=None):
     scope = scope_for(request)
-    instance = None
-    if class_id is not None:
-        instance = scope.get_or_404(CentreClass.objects.select_related("commune"), WRITE, pk=class_id)
-        unit = instance.commune
-        initial = {name: getattr(instance, name) for name in ClassForm.base_fields}
-    else:
-        unit, initial = _commune(scope, unit_id), None
-    form = ClassForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.record_class(scope, unit, user=request.user, instance=instance, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Đã ghi lớp «%(name)s»: %(n)s người tham gia.") % {"name": record.name, "n": record.participants},
-            )
-            return redirect(_back(unit, record.started_on.year))
+    unit, instance, form = _record_and_form(request, scope, CentreClass.objects, ClassForm, unit_id, class_id)
+    record = accepted(
+        request, form, lambda data: services.record_class(scope, unit, user=request.user, instance=instance, **data)
+    )
+    if record is not None:
+        messages.success(
+            request,
+            _("Đã ghi lớp «%(name)s»: %(n)s người tham gia.") % {"name": record.name, "n": record.participants},
+        )
+        return redirect(_back(unit, record.started_on.year))
     title = _("Sửa lớp học") if instance else _("Ghi lớp học ở trung tâm học tập cộng đồng")
     return _render_form(request, form, title, unit, _back(unit, year_asked(request)), _("Ghi"))
 
@@ -179,24 +172,17 @@ def class_form(request, unit_id=None, class_id=None):
 @require_http_methods(["GET", "POST"])
 def week_form(request, unit_id=None, activity_id=None):
     scope = scope_for(request)
-    instance = None
-    if activity_id is not None:
-        instance = scope.get_or_404(WeekActivity.objects.select_related("commune"), WRITE, pk=activity_id)
-        unit = instance.commune
-        initial = {name: getattr(instance, name) for name in WeekActivityForm.base_fields}
-    else:
-        unit, initial = _commune(scope, unit_id), None
-    form = WeekActivityForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.record_week_activity(
-                scope, unit, user=request.user, instance=instance, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Đã ghi hoạt động «%(name)s».") % {"name": record.activity})
-            return redirect(_back(unit, record.date.year))
+    unit, instance, form = _record_and_form(
+        request, scope, WeekActivity.objects, WeekActivityForm, unit_id, activity_id
+    )
+    record = accepted(
+        request,
+        form,
+        lambda data: services.record_week_activity(scope, unit, user=request.user, instance=instance, **data),
+    )
+    if record is not None:
+        messages.success(request, _("Đã ghi hoạt động «%(name)s».") % {"name": record.activity})
+        return redirect(_back(unit, record.date.year))
     title = _("Sửa hoạt động Tuần lễ") if instance else _("Ghi hoạt động Tuần lễ hưởng ứng học tập suốt đời")
     return _render_form(request, form, title, unit, _back(unit, year_asked(request)), _("Ghi"))
 
@@ -209,13 +195,9 @@ def declaration_form(request, unit_id):
     existing = LiteracyDeclaration.objects.filter(commune=unit, year=year).first()
     initial = {name: getattr(existing, name) for name in DeclarationForm.base_fields} if existing else None
     form = DeclarationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.declare(scope, unit, user=request.user, year=year, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Đã ghi số liệu phổ cập giáo dục, xóa mù chữ năm %(year)d.") % {"year": year})
-            return redirect(_back(unit, year))
+    saved = accepted(request, form, lambda data: services.declare(scope, unit, user=request.user, year=year, **data))
+    if saved is not None:
+        messages.success(request, _("Đã ghi số liệu phổ cập giáo dục, xóa mù chữ năm %(year)d.") % {"year": year})
+        return redirect(_back(unit, year))
     title = _("Kê khai phổ cập giáo dục, xóa mù chữ năm %(year)d") % {"year": year}
     return _render_form(request, form, title, unit, _back(unit, year), _("Ghi số liệu"))

@@ -4,7 +4,6 @@ services; a record outside the reader's territory is a 404."""
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from hoctap.accounts.scoping import scope_for
 from hoctap.core.limits import current_year, year_asked, year_choices
 from hoctap.registry.models import ClanBranch, Organisation
 from hoctap.territory.models import Era, Level, Unit
-from hoctap.web.shortcuts import add_service_errors
+from hoctap.web.shortcuts import accepted, form_page
 
 from . import services
 from .forms import BranchForm, DuesForm, EndOfficeForm, JoinForm, LeaveForm, MoveForm, OfficeForm, TrainingForm
@@ -64,23 +63,12 @@ def branch_create(request):
         organisations=scope.filter(Organisation.objects.all(), WRITE).order_by("sort_key"),
         clans=scope.filter(ClanBranch.objects.all(), WRITE).order_by("sort_key"),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            branch = services.save_branch(scope, form.save(commit=False))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Đã lập %(name)s. Ghi tên hội viên đầu tiên bên dưới.") % {"name": branch.name})
-            return redirect("members:branch", branch_id=branch.pk)
-    return render(
-        request,
-        "members/form.html",
-        {
-            "form": form,
-            "title": _("Lập chi hội khuyến học"),
-            "back": reverse("members:index"),
-            "submit": _("Lập chi hội"),
-        },
+    branch = accepted(request, form, lambda data: services.save_branch(scope, form.save(commit=False)))
+    if branch is not None:
+        messages.success(request, _("Đã lập %(name)s. Ghi tên hội viên đầu tiên bên dưới.") % {"name": branch.name})
+        return redirect("members:branch", branch_id=branch.pk)
+    return form_page(
+        request, form, title=_("Lập chi hội khuyến học"), back=reverse("members:index"), submit=_("Lập chi hội")
     )
 
 
@@ -120,27 +108,20 @@ def join(request, branch_id):
     scope = scope_for(request)
     branch = scope.get_or_404(Branch.objects.select_related("unit", "commune"), WRITE, pk=branch_id)
     form = JoinForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.join(scope, branch, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Đã ghi %(name)s vào %(branch)s.") % {"name": membership.member.full_name, "branch": branch.name},
-            )
-            return redirect("members:branch", branch_id=branch.pk)
-    return render(
+    membership = accepted(request, form, lambda data: services.join(scope, branch, user=request.user, **data))
+    if membership is not None:
+        messages.success(
+            request,
+            _("Đã ghi %(name)s vào %(branch)s.") % {"name": membership.member.full_name, "branch": branch.name},
+        )
+        return redirect("members:branch", branch_id=branch.pk)
+    return form_page(
         request,
-        "members/form.html",
-        {
-            "form": form,
-            "title": _("Ghi tên hội viên mới"),
-            "subtitle": branch.name,
-            "back": reverse("members:branch", args=[branch.pk]),
-            "submit": _("Ghi tên"),
-        },
+        form,
+        title=_("Ghi tên hội viên mới"),
+        subtitle=branch.name,
+        back=reverse("members:branch", args=[branch.pk]),
+        submit=_("Ghi tên"),
     )
 
 
@@ -205,24 +186,17 @@ def act(request, member_id, action):
     form_class, title, submit = ACTIONS[action]
     extra = {"branches": _commune_branches(scope, member)} if action in ("move", "office") else {}
     form = form_class(request.POST or None, **extra)
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = _perform(scope, member, action, form.cleaned_data, request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("members:member", member_id=member.pk)
-    return render(
+    done = accepted(request, form, lambda data: _perform(scope, member, action, data, request.user))
+    if done is not None:
+        messages.success(request, done)
+        return redirect("members:member", member_id=member.pk)
+    return form_page(
         request,
-        "members/form.html",
-        {
-            "form": form,
-            "title": title,
-            "subtitle": member.full_name,
-            "submit": submit,
-            "back": reverse("members:member", args=[member.pk]),
-        },
+        form,
+        title=title,
+        subtitle=member.full_name,
+        submit=submit,
+        back=reverse("members:member", args=[member.pk]),
     )
 
 
@@ -231,24 +205,17 @@ def office_end(request, office_id):
     scope = scope_for(request)
     office = scope.get_or_404(Office.objects.select_related("member"), WRITE, pk=office_id)
     form = EndOfficeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_office(scope, office, ended_on=form.cleaned_data["ended_on"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Đã ghi ngày thôi giữ chức vụ."))
-            return redirect("members:member", member_id=office.member_id)
-    return render(
+    ended = accepted(request, form, lambda data: services.end_office(scope, office, ended_on=data["ended_on"]))
+    if ended is not None:
+        messages.success(request, _("Đã ghi ngày thôi giữ chức vụ."))
+        return redirect("members:member", member_id=office.member_id)
+    return form_page(
         request,
-        "members/form.html",
-        {
-            "form": form,
-            "title": _("Thôi giữ chức vụ"),
-            "subtitle": f"{office.get_position_display()} · {office.member}",
-            "submit": _("Ghi"),
-            "back": reverse("members:member", args=[office.member_id]),
-        },
+        form,
+        title=_("Thôi giữ chức vụ"),
+        subtitle=f"{office.get_position_display()} · {office.member}",
+        submit=_("Ghi"),
+        back=reverse("members:member", args=[office.member_id]),
     )
 
 
@@ -260,12 +227,9 @@ def summary(request, unit_id):
     own = None
     if unit.level == Level.COMMUNE:
         # The commune's branches in units, schools and clans sit on the commune itself.
-        own = services.MemberTotals(**figures.total.as_dict())
+        own = figures.total
         for _child, line in figures.children:
-            own.add(services.MemberTotals(**{k: -v for k, v in line.as_dict().items()}))
-    visible = set(
-        scope.filter(Unit.objects.filter(pk__in=[c.pk for c, _t in figures.children])).values_list("pk", flat=True)
-    )
+            own = own.minus(line)
     return render(
         request,
         "members/summary.html",
@@ -274,7 +238,7 @@ def summary(request, unit_id):
             "year": year,
             "years": year_choices(current_year() - 6),
             "figures": figures,
-            "visible": visible,
+            "visible": figures.visible_children(scope),
             "own": own,
             "child_kind": {
                 Level.NATION: _("Tỉnh, thành phố"),

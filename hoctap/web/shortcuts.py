@@ -1,7 +1,10 @@
 """The few things every app's views do alike, written once."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 
@@ -17,6 +20,26 @@ def add_service_errors(form, error: ValidationError, *, field_for: dict[str, str
         if name not in form.fields and name.removesuffix("_id") in form.fields:
             name = name.removesuffix("_id")
         form.add_error(name if name in form.fields else None, problems)
+
+
+def accepted[T](request, form, save: Callable[[dict], T]) -> T | None:
+    """What `save(form.cleaned_data)` wrote, when the form was posted, is valid and the service
+    accepted it; None when nothing was written: not posted, or refused (the form then shows why,
+    as `add_service_errors` puts it). `save` calls the service and returns the record it wrote."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+def form_page(request, form, *, title, submit, back: str, subtitle: str = "") -> HttpResponse:
+    """A page that is one form and nothing else: its title (and what it is about), the fields with
+    their errors, the button, and the way back (`web/form.html`)."""
+    context = {"form": form, "title": title, "subtitle": subtitle, "submit": submit, "back": back}
+    return render(request, "web/form.html", context)
 
 
 def is_htmx(request) -> bool:

@@ -59,3 +59,19 @@ def test_summary_rolls_up_and_other_communes_funds_are_hidden(client_a, small_ma
     client.force_login(province_officer)
     page = client.get(reverse("funds:summary", args=[small_map["province"].pk]) + "?year=2025").content.decode()
     assert "3.000.000 đ" in page and "Xã An Lạc" in page and "chưa có sổ quỹ" in page
+
+
+def test_a_refused_reversal_says_why_on_the_page(client_a, small_map):
+    """A receipt whose money was paid out cannot be reversed: the refusal names no field of the
+    correction form (it is about the amount), and the page shows it rather than reloading silently."""
+    fund = Fund.objects.create(unit=small_map["commune_a"], owner_kind="commune", name="Quỹ khuyến học xã An Lạc")
+    day = timezone.localdate().replace(month=1, day=2).isoformat()
+    client_a.post(reverse("funds:receipt", args=[fund.pk]), {"date": day, "amount": "500.000", "party": "Hội viên"})
+    client_a.post(
+        reverse("funds:payment", args=[fund.pk]),
+        {"date": day, "amount": "500.000", "party": "Em Lê Thu Trang", "purpose": "scholarship", "reason": "Học giỏi"},
+    )
+    receipt = fund.entries.get(kind="receipt")
+    refused = client_a.post(reverse("funds:reverse", args=[receipt.pk]), {"reason": "Ghi nhầm"})
+    assert refused.status_code == 200 and "Quỹ không đủ" in refused.content.decode()
+    assert not FundEntry.objects.filter(reverses=receipt).exists()
