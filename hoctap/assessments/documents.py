@@ -42,10 +42,8 @@ def signature_block(signer_title: str) -> list[str]:
     return lines + [title]
 
 
-def _render(template: str, context: dict) -> bytes:
-    # Kept in storage by the hash of the HTML: an issued decision is rendered once, whichever app
-    # server is asked for it again.
-    return stored_pdf(render_to_string(template, {**context, "font_faces": font_faces()}))
+def _html(template: str, context: dict) -> str:
+    return render_to_string(template, {**context, "font_faces": font_faces()})
 
 
 def incomplete_sets(set_ids) -> list[CriteriaSetVersion]:
@@ -70,8 +68,18 @@ def article_3(issuer) -> str:
     ) % {"issuer": unit_in_sentence(issuer)}
 
 
-@in_official_language
 def decision_pdf(decision: Decision) -> bytes:
+    """The decision as PDF, rendered here if it was not yet (pages queue it instead: `document_jobs`).
+    Kept in storage by the hash of the HTML: rendered once, whichever app server is asked again."""
+    return stored_pdf(decision_html(decision))
+
+
+def certificates_pdf(certificates: list[Certificate], verify_base: str) -> bytes:
+    return stored_pdf(certificates_html(certificates, verify_base))
+
+
+@in_official_language
+def decision_html(decision: Decision) -> str:
     assessments = list(decision.assessments.select_related(*SUBJECT_RELATIONS).order_by("unit__sort_key", "pk"))
     rows = [
         {
@@ -81,7 +89,7 @@ def decision_pdf(decision: Decision) -> bytes:
         }
         for a in assessments
     ]
-    return _render(
+    return _html(
         "assessments/pdf/decision.html",
         {
             "decision": decision,
@@ -100,7 +108,7 @@ def decision_pdf(decision: Decision) -> bytes:
 
 
 @in_official_language
-def certificates_pdf(certificates: list[Certificate], verify_base: str) -> bytes:
+def certificates_html(certificates: list[Certificate], verify_base: str) -> str:
     """One A4 landscape page per certificate; `verify_base` is the site's absolute root URL."""
     pages = []
     for certificate in certificates:
@@ -119,4 +127,4 @@ def certificates_pdf(certificates: list[Certificate], verify_base: str) -> bytes
                 "signer_name": decision.signer_name,
             }
         )
-    return _render("assessments/pdf/certificates.html", {"pages": pages})
+    return _html("assessments/pdf/certificates.html", {"pages": pages})

@@ -614,3 +614,55 @@ class LearnerFigures(models.Model):
 
     def __str__(self):
         return f"{self.organisation} · {self.year}"
+
+
+class DocumentKind(models.TextChoices):
+    DECISION = "decision", _("quyết định")
+    CERTIFICATES = "certificates", _("giấy công nhận của quyết định")
+    CERTIFICATE = "certificate", _("một giấy công nhận")
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", _("đang chờ")
+    RUNNING = "running", _("đang tạo")
+    DONE = "done", _("đã tạo")
+    FAILED = "failed", _("lỗi")
+
+
+class DocumentJob(models.Model):
+    """One official PDF (a decision, or certificates) rendered by the background worker.
+
+    `key` is the SHA-256 that names the stored file (`core.documents.document_key` of the HTML): the
+    request that needed the PDF rendered the HTML from what its reader may see, found no such file,
+    and queued this row with that HTML; the worker renders it once and keeps the file. A later
+    request for the same document computes the same key and reads the file, after its own scope
+    check. `html` is emptied once the file exists."""
+
+    key = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=12, choices=DocumentKind.choices)
+    decision = models.ForeignKey(Decision, models.CASCADE, related_name="document_jobs")
+    html = models.TextField(blank=True)
+    status = models.CharField(max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    # The process rendering it ("host:pid:start", core.liveness), recorded when it starts.
+    worker = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # When a reader last downloaded the file: certificates not read for long are purged (and made
+    # again when asked for); decisions are kept.
+    last_served_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path_lookup = "decision__issuer__path"
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["kind", "status", "last_served_at"], name="document_job_purge")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.decision_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (DocumentStatus.QUEUED, DocumentStatus.RUNNING)

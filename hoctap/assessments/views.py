@@ -33,6 +33,7 @@ from . import (
     certificates,
     citizens,
     decisions,
+    document_jobs,
     documents,
     evidence,
     learners,
@@ -54,7 +55,16 @@ from .forms import (
     TransitionForm,
 )
 from .lists import AssessmentFilters, assessments_in_scope
-from .models import Assessment, Campaign, Certificate, CitizenSignup, Decision, Evidence, StaleAssessment
+from .models import (
+    Assessment,
+    Campaign,
+    Certificate,
+    CitizenSignup,
+    Decision,
+    DocumentKind,
+    Evidence,
+    StaleAssessment,
+)
 from .sets import definition_of
 from .states import Action, State
 from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, display_name
@@ -62,6 +72,8 @@ from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, display_name
 PAGE_SIZE = 50
 # A confirmation carries at most this many rows (a village has far fewer dossiers).
 MAX_BULK_ROWS = 5000
+# How often a page waiting for a PDF asks again (the worker takes about a second for one).
+DOCUMENT_REFRESH_SECONDS = 2
 
 
 def _refusal_text(error: ValidationError) -> str:
@@ -754,7 +766,12 @@ def decision_create(request, campaign_id):
         except (ValidationError, StaleAssessment) as error:
             form.add_error(None, _refusal_text(error))
         else:
-            messages.success(request, _("Đã ban hành quyết định %(number)s.") % {"number": decision.number})
+            document_jobs.queue(documents.decision_html(decision), kind=DocumentKind.DECISION, decision=decision)
+            messages.success(
+                request,
+                _("Đã ban hành quyết định %(number)s. Tệp PDF của quyết định đang được tạo.")
+                % {"number": decision.number},
+            )
             return redirect("assessments:decision_detail", decision_id=decision.pk)
     rows = [{"assessment": a, "name": display_name(a)} for a in proposed]
     return render(request, "assessments/decision_form.html", {"campaign": campaign, "form": form, "rows": rows})
@@ -773,7 +790,24 @@ def decision_detail(request, decision_id):
             messages.success(request, _("Đã cấp %(n)s giấy công nhận.") % {"n": len(issued)})
         except (ValidationError, StaleAssessment) as error:
             messages.error(request, _refusal_text(error))
+        else:
+            # The printable certificates are made by the worker meanwhile; the page shows when.
+            certificates_in_scope = _certificates_of(scope, decision)
+            if certificates_in_scope:
+                document_jobs.queue(
+                    documents.certificates_html(certificates_in_scope, request.build_absolute_uri("/")),
+                    kind=DocumentKind.CERTIFICATES,
+                    decision=decision,
+                )
         return redirect("assessments:decision_detail", decision_id=decision.pk)
+    jobs = document_jobs.jobs_of(decision)
+    if is_htmx(request) and request.GET.get("part") == "documents":
+        has_certificates = _certificates_of(scope, decision, exists=True)
+        return render(
+            request,
+            "assessments/_decision_documents.html",
+            {"decision": decision, "jobs": jobs, "has_certificates": has_certificates},
+        )
     assessments = scope.filter(decision.assessments.select_related(*SUBJECT_RELATIONS).order_by("unit__sort_key", "pk"))
     certificate_by_assessment = {c.assessment_id: c for c in Certificate.objects.filter(decision=decision)}
     rows = [
@@ -786,6 +820,8 @@ def decision_detail(request, decision_id):
         {
             "decision": decision,
             "rows": rows,
+            "jobs": jobs,
+            "has_certificates": any(row["certificate"] for row in rows),
             "can_issue": any(a.state == State.RECOGNISED for a in assessments)
             and decision.issuer in decisions.issuers_for(scope, decision.campaign),
             "incomplete_sets": documents.incomplete_sets(a.criteria_set_id for a in assessments),
@@ -793,34 +829,76 @@ def decision_detail(request, decision_id):
     )
 
 
+def _certificates_of(scope, decision, *, exists=False):
+    issued = scope.filter(Certificate.objects.filter(decision=decision).select_related("decision__issuer"))
+    return issued.exists() if exists else list(issued.order_by("pk"))
+
+
 def _pdf(data: bytes, filename: str):
     return _private(download(data, filename, "application/pdf", inline=True))
 
 
+def _document(request, html: str, *, kind: str, decision, filename: str, title: str):
+    """The PDF if it was made; otherwise a page saying it is being made, which reloads itself until
+    it is there (the worker renders it: `document_jobs`). Its caller checked the reader's scope and
+    rendered `html` from what they may see. POST makes a failed document again."""
+    if request.method == "POST":
+        document_jobs.queue(html, kind=kind, decision=decision, retry_failed=True)
+        return redirect(request.get_full_path())
+    data, job = document_jobs.pdf_or_job(html, kind=kind, decision=decision)
+    if data is not None:
+        return _pdf(data, filename)
+    response = render(
+        request,
+        "assessments/document_wait.html",
+        {"job": job, "decision": decision, "title": title, "ahead": document_jobs.waiting_before(job)},
+        status=202,
+    )
+    if job.is_pending:
+        response["Refresh"] = str(DOCUMENT_REFRESH_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def decision_pdf(request, decision_id):
     decision = _decision(request, decision_id)
-    return _pdf(documents.decision_pdf(decision), f"quyet-dinh-{decision.sequence}-{decision.year}.pdf")
+    return _document(
+        request,
+        documents.decision_html(decision),
+        kind=DocumentKind.DECISION,
+        decision=decision,
+        filename=f"quyet-dinh-{decision.sequence}-{decision.year}.pdf",
+        title=_("Quyết định số %(number)s") % {"number": decision.number},
+    )
 
 
 def decision_certificates_pdf(request, decision_id):
     decision = _decision(request, decision_id)
-    issued = list(
-        scope_for(request)
-        .filter(Certificate.objects.filter(decision=decision).select_related("decision__issuer"))
-        .order_by("pk")
-    )
+    issued = _certificates_of(scope_for(request), decision)
     if not issued:
         raise Http404
-    pdf = documents.certificates_pdf(issued, request.build_absolute_uri("/"))
-    return _pdf(pdf, f"giay-cong-nhan-{decision.sequence}-{decision.year}.pdf")
+    return _document(
+        request,
+        documents.certificates_html(issued, request.build_absolute_uri("/")),
+        kind=DocumentKind.CERTIFICATES,
+        decision=decision,
+        filename=f"giay-cong-nhan-{decision.sequence}-{decision.year}.pdf",
+        title=_("Giấy công nhận theo quyết định số %(number)s") % {"number": decision.number},
+    )
 
 
 def certificate_pdf(request, certificate_id):
     certificate = scope_for(request).get_or_404(
         Certificate.objects.select_related("decision__issuer"), pk=certificate_id
     )
-    pdf = documents.certificates_pdf([certificate], request.build_absolute_uri("/"))
-    return _pdf(pdf, f"giay-cong-nhan-{certificate.code}.pdf")
+    return _document(
+        request,
+        documents.certificates_html([certificate], request.build_absolute_uri("/")),
+        kind=DocumentKind.CERTIFICATE,
+        decision=certificate.decision,
+        filename=f"giay-cong-nhan-{certificate.code}.pdf",
+        title=_("Giấy công nhận %(code)s") % {"code": certificate.code},
+    )
 
 
 @login_not_required

@@ -66,22 +66,41 @@ def write_pdf(html: str) -> bytes:
 STORED_PDF_FORMAT = 1
 
 
+def document_key(html: str) -> str:
+    """The SHA-256 naming the stored PDF of this HTML (with the layout format and the renderer's
+    version, so an upgrade renders afresh)."""
+    # The fonts' file:// addresses depend on where the code is installed, not on the document.
+    portable = html.replace(FONT_DIR.as_uri(), "")
+    return hashlib.sha256(
+        f"{STORED_PDF_FORMAT}:{version('weasyprint')}:".encode() + portable.encode("utf-8")
+    ).hexdigest()
+
+
+def document_path(key: str) -> str:
+    return f"documents/{key[:2]}/{key}.pdf"
+
+
+def made_pdf(key: str) -> bytes | None:
+    """The stored PDF of this key, or None while it has not been made."""
+    try:
+        return read_file(document_path(key))
+    except FileNotFoundError:
+        return None
+
+
 def stored_pdf(html: str) -> bytes:
     """The PDF of this HTML, rendered once and kept in default storage (MEDIA_ROOT or the bucket)
     under the SHA-256 of what was rendered: every app server then hands out the same bytes of an
     issued decision or certificate without rendering it again, and a changed record gives changed
     HTML, so a new file, never a stale one. Whoever calls this has checked the reader's scope; the
-    file is reachable only through that view."""
-    # The fonts' file:// addresses depend on where the code is installed, not on the document.
-    portable = html.replace(FONT_DIR.as_uri(), "")
-    key = hashlib.sha256(
-        f"{STORED_PDF_FORMAT}:{version('weasyprint')}:".encode() + portable.encode("utf-8")
-    ).hexdigest()
-    path = f"documents/{key[:2]}/{key}.pdf"
-    try:
-        return read_file(path)
-    except FileNotFoundError:
-        pass
+    file is reachable only through that view. Pages do not call this (a render takes about a
+    second): they queue the HTML for the background worker (`assessments.document_jobs`)."""
+    key = document_key(html)
+    data = made_pdf(key)
+    if data is not None:
+        return data
     data = write_pdf(html)
-    default_storage.save(path, ContentFile(data))
+    path = document_path(key)
+    if not default_storage.exists(path):  # two renders of one document: the first file stays
+        default_storage.save(path, ContentFile(data))
     return data

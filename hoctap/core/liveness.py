@@ -26,7 +26,7 @@ import socket
 
 from django.db import DatabaseError, connection
 
-NAMESPACES = {"export": 0x4845, "import": 0x4849}  # "HE", "HI"
+NAMESPACES = {"export": 0x4845, "import": 0x4849, "document": 0x4844}  # "HE", "HI", "HD"
 
 
 def _key(kind: str, job_id: int) -> tuple[int, int]:
