@@ -37,12 +37,17 @@ def assessments_in_scope(scope, filters: AssessmentFilters) -> QuerySet:
     if filters.state:
         assessments = assessments.filter(state=filters.state)
     if filters.q.strip():
-        folded = fold(filters.q)
-        assessments = assessments.filter(
-            Q(household__name_folded__contains=folded)
-            | Q(person__name_folded__contains=folded)
-            | Q(clan_branch__name_folded__contains=folded)
-            | Q(organisation__name_folded__contains=folded)
-            | Q(community__name_folded__contains=folded)
-        )
+        assessments = assessments.filter(name_matches(filters.q))
     return assessments.order_by(*ORDER)
+
+
+def name_matches(text: str) -> Q:
+    """Dossiers whose subject's name contains `text`, with or without diacritics."""
+    folded = fold(text)
+    return (
+        Q(household__name_folded__contains=folded)
+        | Q(person__name_folded__contains=folded)
+        | Q(clan_branch__name_folded__contains=folded)
+        | Q(organisation__name_folded__contains=folded)
+        | Q(community__name_folded__contains=folded)
+    )

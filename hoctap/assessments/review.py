@@ -11,14 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoctap.accounts.scoping import Scope
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.territory.models import Unit
 
 from .evidence import assessments_with_shared_files
+from .lists import name_matches
 from .models import Assessment, Campaign, StaleAssessment
 from .states import Action, State
 from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, display_name
@@ -80,9 +84,82 @@ def _summary(result: dict) -> str:
     return f"{total} · {name}" if total is not None else name
 
 
-def rows_for(scope: Scope, campaign: Campaign, unit: Unit) -> list[Row]:
-    """The rows of one village (or commune) for one campaign, in a fixed number of queries."""
-    return _rows(scope, Assessment.objects.filter(campaign=campaign, unit__path__startswith=unit.path))
+# A board page: small enough for a phone on a slow link (≈ 10 KB of cards), enough to work through.
+BOARD_PAGE_SIZE = 25
+BOARD_ORDER = ("household__sort_key", "person__sort_key", "pk")
+
+
+class BoardFilter(models.TextChoices):
+    """What the board shows: the state groups a reviewer works through."""
+
+    ALL = "", gettext_lazy("Tất cả hồ sơ")
+    WAITING = "waiting", gettext_lazy("Chờ thẩm định")
+    RETURNED = "returned", gettext_lazy("Đã trả lại")
+    PROPOSED = "proposed", gettext_lazy("Đã đề nghị công nhận")
+    NOT_SUBMITTED = "not_submitted", gettext_lazy("Chưa nộp")
+    DECIDED = "decided", gettext_lazy("Đã có quyết định")
+
+
+FILTER_STATES = {
+    BoardFilter.WAITING: REVIEWABLE_STATES,
+    BoardFilter.RETURNED: (State.RETURNED,),
+    BoardFilter.PROPOSED: (State.PROPOSED,),
+    BoardFilter.NOT_SUBMITTED: (State.REGISTERED, State.SELF_ASSESSING),
+    BoardFilter.DECIDED: (State.RECOGNISED, State.NOT_RECOGNISED, State.CERTIFIED, State.REVOKED),
+}
+
+
+@dataclass(frozen=True)
+class Board:
+    """Which of a unit's dossiers the board shows: a state group and part of a name."""
+
+    show: str = BoardFilter.ALL
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, data) -> Board:
+        show = data.get("show", "")
+        return cls(show=show if show in BoardFilter.values else BoardFilter.ALL, q=data.get("q", "").strip()[:100])
+
+    def query(self) -> dict[str, str]:
+        return {key: value for key, value in (("show", self.show), ("q", self.q)) if value}
+
+    def assessments(self, scope: Scope, campaign: Campaign, unit: Unit):
+        """The dossiers shown, scoped and in the board's order (no rows built yet)."""
+        assessments = scope.filter(Assessment.objects.filter(campaign=campaign, unit__path__startswith=unit.path))
+        if self.show:
+            assessments = assessments.filter(state__in=FILTER_STATES[self.show])
+        if self.q:
+            assessments = assessments.filter(name_matches(self.q))
+        return assessments.order_by(*BOARD_ORDER)
+
+
+def board_counts(scope: Scope, campaign: Campaign, unit: Unit, board: Board) -> dict[str, int]:
+    """How many dossiers each filter shows (with the board's name search), in one query."""
+    by_state = dict(
+        Board(q=board.q)
+        .assessments(scope, campaign, unit)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    counts = {BoardFilter.ALL: sum(by_state.values())}
+    for show, states in FILTER_STATES.items():
+        counts[show] = sum(by_state.get(state, 0) for state in states)
+    return counts
+
+
+def board_page(scope: Scope, campaign: Campaign, unit: Unit, board: Board, number) -> tuple[Page, list[Row]]:
+    """One page of the board and its rows, in a fixed number of queries whatever the village's size."""
+    page = Paginator(board.assessments(scope, campaign, unit), BOARD_PAGE_SIZE).get_page(number)
+    return page, _rows(scope, page.object_list)
+
+
+def rows_for(scope: Scope, campaign: Campaign, unit: Unit, board: Board | None = None) -> list[Row]:
+    """Every row of one village (or commune) for one campaign (that the board shows), in a fixed
+    number of queries."""
+    return _rows(scope, (board or Board()).assessments(scope, campaign, unit))
 
 
 def row_for(scope: Scope, assessment: Assessment) -> Row | None:
@@ -96,7 +173,7 @@ def _rows(scope: Scope, assessments) -> list[Row]:
         scope.filter(assessments)
         .select_related(*SUBJECT_RELATIONS, "campaign")
         .prefetch_related(*OWNER_PREFETCH, "state_changes")
-        .order_by("household__sort_key", "person__sort_key", "pk")
+        .order_by(*BOARD_ORDER)
     )
     # A village's rows share one or two criteria sets: read once and shared, rather than joined into
     # every row (each a copy of the set's YAML: a third of the board's queryset time, 491 rows).
@@ -173,10 +250,11 @@ def accept_all(scope: Scope, campaign: Campaign, unit: Unit, *, confirmed: dict[
             code="not_confirmed",
         )
     accepted, refused = 0, []
-    for row in rows_for(scope, campaign, unit):
-        seen = confirmed.get(row.assessment.pk)
-        if seen is None:
-            continue
+    # Only the rows confirmed (the filter they were counted under is not needed again): rows that
+    # appeared since, or that the filter no longer shows, are not taken along.
+    shown = Board().assessments(scope, campaign, unit).filter(pk__in=list(confirmed))
+    for row in _rows(scope, shown):
+        seen = confirmed[row.assessment.pk]
         if seen != row.assessment.version or not row.bulk_acceptable:
             refused.append(
                 _("%(name)s: hồ sơ đã thay đổi từ lúc bạn xác nhận, hãy xem lại dòng này.") % {"name": row.name}

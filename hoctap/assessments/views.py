@@ -593,16 +593,22 @@ def evidence_thumbnail(request, evidence_id, size):
 
 
 def review_board(request, campaign_id, unit_id):
-    """A village's dossiers, a card per subject on a phone. Reviewers act on them; the village's
-    own officers (who may see but not review) follow their dossiers' states on the same page.
+    """A village's dossiers, a card per subject on a phone, a page at a time (`review.BOARD_PAGE_SIZE`),
+    filtered by state group and name. Reviewers act on them; the village's own officers (who may see
+    but not review) follow their dossiers' states on the same page.
 
     Bulk accept is two steps: `?confirm=accept` (or a POST without the confirmed rows) shows how
-    many dossiers would be accepted and which; only the POST of that page, carrying each row with
-    the version shown, accepts them (`review.accept_all` refuses anything else)."""
+    many dossiers of the filter, on every page, would be accepted and which; only the POST of that
+    page, carrying each row with the version shown, accepts them, and only them
+    (`review.accept_all` refuses anything else)."""
     scope = scope_for(request)
     campaign = scope.get_or_404(Campaign.objects.all(), pk=campaign_id)
     unit = scope.get_or_404(Unit.objects.filter(era=Era.CURRENT), pk=unit_id)
     can_review = scope.can(Capability.REVIEW, unit)
+    board = review.Board.from_query(request.POST if request.method == "POST" else request.GET)
+    board_url = reverse("assessments:review_board", kwargs={"campaign_id": campaign.pk, "unit_id": unit.pk})
+    if board.query():
+        board_url += "?" + urlencode(board.query())
     bulk = request.POST.get("bulk") == "accept" or request.GET.get("confirm") == "accept"
     if bulk and not can_review:
         raise Http404
@@ -621,33 +627,48 @@ def review_board(request, campaign_id, unit_id):
                 messages.error(request, text)
         except workflow.TransitionRefused as refusal:
             messages.error(request, refusal.text)
-        return redirect("assessments:review_board", campaign_id=campaign.pk, unit_id=unit.pk)
-    rows = review.rows_for(scope, campaign, unit)
+        return redirect(board_url)
     if bulk:
         if not campaign.allow_bulk_accept:
             messages.error(request, _("Đợt này không cho phép chấp nhận điểm tự chấm hàng loạt."))
-            return redirect("assessments:review_board", campaign_id=campaign.pk, unit_id=unit.pk)
+            return redirect(board_url)
         return render(
             request,
             "assessments/review_confirm.html",
             {
                 "campaign": campaign,
                 "unit": unit,
-                "rows": review.bulk_rows(rows),
+                "board": board,
+                "board_url": board_url,
+                "rows": review.bulk_rows(review.rows_for(scope, campaign, unit, board)),
             },
         )
-    bulk_count = len(review.bulk_rows(rows)) if can_review and campaign.allow_bulk_accept else 0
+    page, rows = review.board_page(scope, campaign, unit, board, request.GET.get("page"))
+    counts = review.board_counts(scope, campaign, unit, board)
+    # The confirmation counts exactly; here only whether there is anything to accept in the filter.
+    bulk_offered = (
+        can_review
+        and campaign.allow_bulk_accept
+        and board.show in (review.BoardFilter.ALL, review.BoardFilter.WAITING)
+        and counts[review.BoardFilter.WAITING] > 0
+    )
+    set_ids = board.assessments(scope, campaign, unit).order_by().values_list("criteria_set_id", flat=True).distinct()
     return render(
         request,
         "assessments/review_board.html",
         {
             "campaign": campaign,
             "unit": unit,
+            "board": board,
+            "filters": [(value, label, counts[value]) for value, label in review.BoardFilter.choices],
+            "page": page,
+            "page_query": urlencode(board.query()),
             "rows": rows,
             "can_review": can_review,
             "can_register": scope.can(Capability.EDIT_REGISTRY, unit),
-            "incomplete_sets": documents.incomplete_sets(row.assessment.criteria_set_id for row in rows),
-            "bulk_count": bulk_count,
+            "incomplete_sets": documents.incomplete_sets(set_ids),
+            "bulk_offered": bulk_offered,
+            "bulk_query": urlencode({**board.query(), "confirm": "accept"}),
         },
     )
 

@@ -159,6 +159,15 @@ def test_registration_page_registers_ticked_households(client, campaigns, users,
     assert registered == {people["household"].pk, people["neighbour"].pk}
 
 
+def run_document_jobs():
+    """What the worker does with the queued PDFs (the task's own body, in this process)."""
+    from hoctap.assessments.models import DocumentJob
+    from hoctap.assessments.tasks import render_document
+
+    for job in DocumentJob.objects.filter(status="queued").order_by("pk"):
+        render_document.call(job.pk)
+
+
 def test_decision_and_certificates_from_the_pages(client, family_assessment, users):
     from tests.assessments.conftest import walk_to_proposed
 
@@ -183,9 +192,14 @@ def test_decision_and_certificates_from_the_pages(client, family_assessment, use
     client.post(decision_url)
     stored = Assessment.objects.get(pk=proposed.pk)
     assert stored.state == State.CERTIFIED
+    # The PDFs are made by the worker: the first ask says so, and the file is there once it ran.
+    waiting = client.get(decision_url + "decision.pdf")
+    assert waiting.status_code == 202 and "Đang tạo tệp PDF" in waiting.content.decode()
+    assert client.get(f"/certificates/{stored.certificate.pk}/certificate.pdf").status_code == 202
+    run_document_jobs()
     pdf = client.get(decision_url + "decision.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     batch = client.get(decision_url + "certificates.pdf")
     assert batch.status_code == 200 and batch.content.startswith(b"%PDF")
-    assert client.get(f"/certificates/{stored.certificate.pk}/certificate.pdf").status_code == 200
+    assert client.get(f"/certificates/{stored.certificate.pk}/certificate.pdf").content.startswith(b"%PDF")
     assert stored.certificate.code in client.get(decision_url).content.decode()
