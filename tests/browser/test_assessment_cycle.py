@@ -17,6 +17,7 @@ from tests.assessments.conftest import (  # noqa: F401  (fixtures)
     users,
 )
 from tests.browser.conftest import login
+from tests.reports.test_exports import run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery-9"
@@ -69,6 +70,8 @@ def test_a_household_from_registration_to_certificate(browser, live_server, head
     page.wait_for_selector("h1:has-text('Quyết định số')")
     page.get_by_role("button", name="Cấp giấy công nhận").click()
     page.wait_for_selector("text=Đã cấp 1 giấy công nhận")
+    run_worker()  # the background worker makes the PDFs (the page showed "đang tạo")
+    page.wait_for_selector(".document-state", state="detached", timeout=10_000)
     with page.expect_response(re.compile(r"certificates\.pdf$")) as pdf:
         page.evaluate(
             "url => fetch(url)", page.get_by_role("link", name="In tất cả giấy công nhận (PDF)").get_attribute("href")
