@@ -252,3 +252,41 @@ def test_two_app_servers_share_evidence_through_the_database_and_the_bucket(
     finally:
         first.stop()
         second.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_pdf_asked_on_one_server_is_made_by_the_worker_and_read_on_another(
+    seaweedfs, head_is_citizen, users, officer_b, tmp_path
+):
+    """Issue 17 §3 for the documents: the request on server A only queues the PDF (a row in the
+    database), the worker (a third process) renders it into the bucket, and server B reads it;
+    none of the three keeps a file of its own."""
+    live = LiveDatabase(tmp_path)
+    live.publish()
+    name = seaweedfs.create_bucket(f"documents-{next(BUCKETS)}")
+    env = {media: {**seaweedfs.storage_env(name), "MEDIA_ROOT": str(tmp_path / media)} for media in ("a", "b", "w")}
+    first = AppServer(live, env["a"], tmp_path / "a.log")
+    second = AppServer(live, env["b"], tmp_path / "b.log")
+    decision = head_is_citizen.decision
+    try:
+        first.wait(), second.wait()
+        approver = requests.Session()
+        login(approver, first, users["commune_approver"].username)
+        asked = approver.get(f"{first.url}/decisions/{decision.pk}/decision.pdf", timeout=60)
+        assert asked.status_code == 202 and "Đang tạo tệp PDF" in asked.text
+        live.run("manage.py", "db_worker", "--batch", "--no-startup-delay", "--queue-name=*", **env["w"])
+        # The session and the job are in the database, the file in the bucket: server B hands it out.
+        read = approver.get(f"{second.url}/decisions/{decision.pk}/decision.pdf", timeout=60)
+        assert read.status_code == 200 and read.content.startswith(b"%PDF")
+        assert approver.get(f"{first.url}/decisions/{decision.pk}/decision.pdf", timeout=60).content == read.content
+        stranger = requests.Session()
+        login(stranger, second, officer_b.username)
+        assert stranger.get(f"{second.url}/decisions/{decision.pk}/decision.pdf", timeout=60).status_code == 404
+        keys = [
+            item["Key"] for item in seaweedfs.client().list_objects_v2(Bucket=name, Prefix="documents/")["Contents"]
+        ]
+        assert len(keys) == 1
+        assert not any((tmp_path / media).exists() and any((tmp_path / media).rglob("*.*")) for media in env)
+    finally:
+        first.stop()
+        second.stop()
