@@ -12,8 +12,10 @@ The mix, by share of simulated people (weights below):
   citizens self-assessing (their sheet, a photo as evidence, submit, their page)  35
   new citizens signing up (and registering, self-assessing when the registry matched them)  5
   village heads (household register: list, search, a household, a new household; the village board) 25
-  commune officers (review board of a village, accepting dossiers, the commune's dashboard, sign-ups) 15
-  commune chairmen (the decision page, issuing a decision, certificates, the decision PDF)  3
+  commune officers (review board of a village, a page of the dossiers waiting for review, accepting
+    dossiers, the commune's dashboard, sign-ups) 15
+  commune chairmen (the decision page, issuing a decision, certificates, the decision PDF: made by
+    the worker, so the page polls and the PDF answers 202 until it is there)  3
   province officers (province and commune dashboards, xlsx export, a background export)  2
   anonymous visitors (/verify/ of a certificate code, the public province page, the landing page) 15
 
@@ -408,8 +410,13 @@ class CommuneOfficer(Person):
             self.villages = VILLAGES.get(self.account["unit"]) or [self.account["unit"]]
             self.wait()
         village = random.choice(self.villages)
-        board_url = f"/campaigns/{ACTORS['campaigns']['family']}/units/{village}/review/"
-        board = self.page(board_url, name="/campaigns/[id]/units/[village]/review/")
+        # The board comes a page of 25 at a time; a reviewer works through the dossiers waiting
+        # for review, now and then on a later page.
+        board_url = f"/campaigns/{ACTORS['campaigns']['family']}/units/{village}/review/?show=waiting"
+        board = self.page(board_url, name="/campaigns/[id]/units/[village]/review/?show=waiting")
+        if 'rel="next"' in board.text and random.random() < 0.3:
+            self.wait()
+            board = self.page(board_url + "&page=2", name="/campaigns/[id]/units/[village]/review/?show=waiting&page=")
         rows = ACCEPT_FORM.findall(board.text)
         random.shuffle(rows)
         for assessment_id, version in rows[:3]:
@@ -477,8 +484,34 @@ class CommuneApprover(Person):
         self.page(location, name="/decisions/[id]/")
         self.wait()
         self.post(f"/decisions/{decision}/", {}, name="/decisions/[id]/ (certificates)", expect=(302,))
+        # The page polls the state of its PDFs (made by the worker) while they are being made.
+        for _ in range(2):
+            time.sleep(2)
+            self.page(
+                f"/decisions/{decision}/?part=documents",
+                name="/decisions/[id]/?part=documents (htmx)",
+                headers={"HX-Request": "true"},
+            )
         self.wait()
-        self.page(f"/decisions/{decision}/decision.pdf", name="/decisions/[id]/decision.pdf")
+        self.document(f"/decisions/{decision}/decision.pdf", name="/decisions/[id]/decision.pdf")
+
+    def document(self, url, name):
+        """A PDF: 202 and a page that reloads itself every 2 s while the worker makes it, then the file."""
+        for _ in range(15):
+            with self.client.get(url, name=name, catch_response=True) as response:
+                if response.status_code == 200 and response.headers.get("Content-Type") == "application/pdf":
+                    return
+                if response.status_code != 202:
+                    response.failure(f"{response.status_code} on GET {name}")
+                    return
+            time.sleep(2)
+        events.request.fire(
+            request_type="GET",
+            name=f"{name} (never made)",
+            response_time=30_000,
+            response_length=0,
+            exception=RuntimeError("the PDF was not made within 30 s"),
+        )
 
 
 class ProvinceOfficer(Person):

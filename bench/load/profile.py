@@ -56,6 +56,11 @@ def pages(actors: dict) -> list[tuple[str, str, str | None]]:
             f"/campaigns/{family}/units/{village['unit']}/review/",
             None,
         ),  # filled below with the commune officer of that village
+        (
+            "/campaigns/[id]/units/[village]/review/?show=waiting (commune officer)",
+            f"/campaigns/{family}/units/{village['unit']}/review/?show=waiting",
+            None,
+        ),
         ("/stats/units/[commune]/", f"/stats/units/{commune['unit']}/", commune["session"]),
         ("/signups/", "/signups/", commune["session"]),
         (

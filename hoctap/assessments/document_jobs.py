@@ -131,6 +131,15 @@ def recover_if_abandoned(job: DocumentJob) -> DocumentJob:
     return job
 
 
+def recover_abandoned() -> list[int]:
+    """Every document whose worker died: marked failed (`manage.py recover_jobs`). Returns their ids."""
+    return [
+        job.pk
+        for job in DocumentJob.objects.filter(status=DocumentStatus.RUNNING).exclude(worker="").order_by("pk")
+        if recover_if_abandoned(job).status == DocumentStatus.FAILED
+    ]
+
+
 def jobs_of(decision: Decision) -> dict[str, DocumentJob]:
     """The latest job of each kind of this decision's documents (for its page to show their state)."""
     latest = {}

@@ -229,3 +229,19 @@ def test_a_job_whose_worker_died_is_failed_and_offered_again(client, certified):
     page = client.get(f"/decisions/{certified.decision.pk}/decision.pdf").content.decode()
     assert "Tạo lại" in page and "máy chủ bị tắt" in page
     assert DocumentJob.objects.get(pk=job.pk).status == DocumentStatus.FAILED
+
+
+def test_recover_jobs_marks_a_dead_workers_document_failed(certified):
+    import io
+
+    from django.core.management import call_command
+
+    from hoctap.core import liveness
+
+    job = DocumentJob.objects.get(decision=certified.decision, kind=DocumentKind.CERTIFICATES)
+    dead = f"{liveness.socket.gethostname()}:999999999:1"
+    DocumentJob.objects.filter(pk=job.pk).update(status=DocumentStatus.RUNNING, worker=dead)
+    out = io.StringIO()
+    call_command("recover_jobs", stdout=out)
+    assert f"documents marked failed: 1 [{job.pk}]" in out.getvalue()
+    assert DocumentJob.objects.get(pk=job.pk).status == DocumentStatus.FAILED
