@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime
 
-import segno
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hoctap.core.documents import font_faces, in_official_language, stored_pdf
+from hoctap.core.documents import font_faces, in_official_language, qr_source, stored_pdf
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Level
@@ -119,7 +118,7 @@ def certificates_html(certificates: list[Certificate], verify_base: str) -> str:
                 "certificate": certificate,
                 "payload": certificate.payload,
                 "url": url,
-                "qr": segno.make(url, error="m").svg_data_uri(scale=3, border=1),
+                "qr": qr_source(url),
                 "issuer_name": issuer_name(decision.issuer),
                 "issuer_body": issuer_body(decision.issuer),
                 "dated": vietnamese_date(decision.issuer.short_name, decision.issued_on),

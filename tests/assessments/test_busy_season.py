@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hoctap.assessments import document_jobs, review
+from hoctap.assessments import document_jobs, documents, review
 from hoctap.assessments.models import Assessment, DocumentJob, DocumentKind, DocumentStatus
 from hoctap.assessments.states import State
 from hoctap.core import documents as core_documents
@@ -245,3 +245,24 @@ def test_recover_jobs_marks_a_dead_workers_document_failed(certified):
     call_command("recover_jobs", stdout=out)
     assert f"documents marked failed: 1 [{job.pk}]" in out.getvalue()
     assert DocumentJob.objects.get(pk=job.pk).status == DocumentStatus.FAILED
+
+
+def test_the_qr_code_is_drawn_when_the_pdf_is_made_from_the_text_in_the_html(certified, tmp_path):
+    """The page that computes a document's key renders no QR code (≈ 10–20 ms each: seconds for a
+    decision's certificates); the HTML holds the verify address and WeasyPrint draws its code."""
+    from PIL import Image
+
+    from tests.pdfs import save_png
+
+    html = documents.certificates_html([certified.certificate], "https://hoctap.example.vn/")
+    address = f"https://hoctap.example.vn/verify/{certified.certificate.code}"
+    assert core_documents.qr_source(address) in html and "data:image/svg" not in html
+
+    def drawn(text, name):
+        page = f'<html><body><img src="{core_documents.qr_source(text)}" style="width:40mm"></body></html>'
+        image = Image.open(save_png(core_documents.write_pdf(page), tmp_path / name)[0]).convert("L")
+        return image.point(lambda value: 255 if value < 128 else 0).getbbox(), image.tobytes()
+
+    box, pixels = drawn(address, "qr")
+    assert box is not None and box[2] - box[0] > 50  # a code about 40 mm wide was drawn
+    assert drawn(address + "X", "other")[1] != pixels  # and it is the code of that text
