@@ -29,6 +29,7 @@ run: venv
 	$(MANAGE) load_demo
 	$(MANAGE) recover_jobs
 	$(MANAGE) purge_uploads
+	$(MANAGE) purge_exports
 	@echo "Mở http://$(HOST):$(PORT)/ (Ctrl+C để dừng; tiến trình nền chạy cùng)."
 	@trap 'kill 0' EXIT; $(MANAGE) db_worker --queue-name '*' >var/worker.log 2>&1 & \
 	  while :; do $(MANAGE) send_reminders --enqueue >>var/reminders.log 2>&1; sleep 3600; done & \

@@ -232,7 +232,7 @@ def export_once(unit_id: int) -> dict:
     from hoctap.accounts.roles import Role
     from hoctap.accounts.scoping import Scope
     from hoctap.reports.jobs import request_export
-    from hoctap.reports.models import ExportJob
+    from hoctap.exports.models import ExportJob
     from hoctap.territory.models import Level, Unit
 
     unit = Unit.objects.get(pk=unit_id)

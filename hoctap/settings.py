@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hoctap.territory",
     "hoctap.accounts",
     "hoctap.audit",
+    "hoctap.exports",
     "hoctap.registry",
     "hoctap.privacy",
     "hoctap.funds",
@@ -214,6 +215,12 @@ AXES_VERBOSE = False
 # 0: the app faces the network and the header is ignored.
 # Uploads never imported are deleted this many hours after their check ended (registry.jobs.purge_uploads).
 HOCTAP_UPLOAD_RETENTION_HOURS = int(os.environ.get("HOCTAP_UPLOAD_RETENTION_HOURS", "72"))
+# Finished export files (and their jobs) are deleted this many hours after they finished
+# (exports.jobs.purge_finished, `manage.py purge_exports`); the audit entry of each export stays.
+HOCTAP_EXPORT_RETENTION_HOURS = int(os.environ.get("HOCTAP_EXPORT_RETENTION_HOURS", "72"))
+# List exports up to this many rows are streamed at once; larger ones run as background jobs
+# (exports.lists: 5,000 person rows are about 1.5 s of xlsx, within a web request's budget).
+HOCTAP_EXPORT_STREAM_ROWS = int(os.environ.get("HOCTAP_EXPORT_STREAM_ROWS", "5000"))
 HOCTAP_TRUSTED_PROXIES = int(os.environ.get("HOCTAP_TRUSTED_PROXIES", "0"))
 AXES_CLIENT_IP_CALLABLE = "hoctap.core.clients.client_address"
 HOCTAP_RATE_LIMITS = {

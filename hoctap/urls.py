@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include("hoctap.audit.urls")),
     path("", include("hoctap.criteria.urls")),
     path("registry/", include("hoctap.registry.urls")),
+    path("", include("hoctap.exports.urls")),
     path("", include("hoctap.privacy.urls")),
     path("", include("hoctap.assessments.urls")),
     path("", include("hoctap.openrosa.urls")),

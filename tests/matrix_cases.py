@@ -334,7 +334,8 @@ def _reporting_world(world):
     from hoctap.awards import services as awards
     from hoctap.inspections import services as inspections
     from hoctap.reports.loader import load_schedules
-    from hoctap.reports.models import ExportJob, ExportStatus, Report, ReportAddressee, ReportType
+    from hoctap.exports.models import ExportJob, ExportStatus
+    from hoctap.reports.models import Report, ReportAddressee, ReportType
     from tests.conftest import make_user
     from tests.reports import builders
 

@@ -408,7 +408,7 @@ def main(argv=None) -> None:
 
 def exports_done(env) -> dict:
     code = (
-        "import django, json; django.setup(); from hoctap.reports.models import ExportJob; "
+        "import django, json; django.setup(); from hoctap.exports.models import ExportJob; "
         "from django.db.models import Count; "
         "print(json.dumps(dict(ExportJob.objects.values_list('status').annotate(n=Count('pk')))))"
     )

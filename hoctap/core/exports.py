@@ -14,7 +14,7 @@ import datetime
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
@@ -48,7 +48,8 @@ def _cell_value(value: Any) -> Any:
     return neutralise(str(value))
 
 
-def xlsx_response(filename: str, sheet_title: str, columns: Sequence[ExportColumn], records: Iterable) -> FileResponse:
+def write_xlsx(out: BinaryIO, sheet_title: str, columns: Sequence[ExportColumn], records: Iterable, on_row=None) -> int:
+    """Write the workbook to `out`; `on_row(count)` is called after each row. Returns the rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     for index, column in enumerate(columns, start=1):
@@ -60,18 +61,29 @@ def xlsx_response(filename: str, sheet_title: str, columns: Sequence[ExportColum
         cell.font = bold
         header.append(cell)
     sheet.append(header)
+    count = 0
     for record in records:
         row = []
         for column in columns:
             value = _cell_value(column.value(record))
-            cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, datetime.date):
+                cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "DD/MM/YYYY"
-            row.append(cell)
+                row.append(cell)
+            else:
+                row.append(value)  # a plain value: no cell object per value
         sheet.append(row)
+        count += 1
+        if on_row is not None:
+            on_row(count)
+    workbook.save(out)
+    return count
+
+
+def xlsx_response(filename: str, sheet_title: str, columns: Sequence[ExportColumn], records: Iterable) -> FileResponse:
     # The temporary file is removed when the response closes it.
     spool = tempfile.TemporaryFile(suffix=".xlsx")
-    workbook.save(spool)
+    write_xlsx(spool, sheet_title, columns, records)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
@@ -95,6 +107,20 @@ def _csv_value(value: Any) -> Any:
     return _cell_value(value)
 
 
+def write_csv(out: BinaryIO, columns: Sequence[ExportColumn], records: Iterable, on_row=None) -> int:
+    """Write the CSV (UTF-8 with a BOM) to `out`; `on_row(count)` after each row. Returns the rows."""
+    count = 0
+    lines = csv_rows(columns, records)
+    out.write(next(lines).encode())  # the BOM
+    out.write(next(lines).encode())  # the header
+    for line in lines:
+        out.write(line.encode())
+        count += 1
+        if on_row is not None:
+            on_row(count)
+    return count
+
+
 def csv_response(filename: str, columns: Sequence[ExportColumn], records: Iterable) -> StreamingHttpResponse:
     response = StreamingHttpResponse(csv_rows(columns, records), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -104,7 +130,8 @@ def csv_response(filename: str, columns: Sequence[ExportColumn], records: Iterab
 def export_response(
     export_format: str, filename: str, sheet_title: str, columns: Sequence[ExportColumn], records: Iterable
 ):
-    """`export_format` is "csv" or "xlsx" (anything else is xlsx)."""
+    """`export_format` is "csv" or "xlsx" (anything else is xlsx). Streamed at once: for lists that
+    may be large, `hoctap.exports.lists.export` decides between this and a background job."""
     if export_format == "csv":
         return csv_response(filename, columns, records)
     return xlsx_response(filename, sheet_title, columns, records)

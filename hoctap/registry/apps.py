@@ -17,6 +17,7 @@ class RegistryConfig(AppConfig):
         from hoctap.web.navigation import CITIZEN_ENTRY, register
 
         from . import (
+            exports,  # noqa: F401  (registers the list exports with hoctap.exports)
             imports,  # noqa: F401  (registers the Excel templates with the import engine)
             village_moves,
         )

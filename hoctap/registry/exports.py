@@ -1,8 +1,20 @@
-"""Columns of the registry's list exports. ID numbers leave the system masked, like on screen."""
+"""The registry's list exports: their columns and their registration with the one export path
+(hoctap.exports.lists: streamed when small, a background job when large). ID numbers leave the
+system masked, like on screen.
+
+A list's filters travel as plain params (what a job stores and the worker reads back): the searched
+text, the village's id, choice values, the year that makes "working age"."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
+from hoctap.accounts.roles import Capability
+from hoctap.audit.exports import search_filters
 from hoctap.core.exports import ExportColumn
+from hoctap.exports import lists
+from hoctap.territory.models import Unit
+
+from .services import clan_branches_in_scope, households_in_scope, organisations_in_scope, people_in_scope
 
 HOUSEHOLD_COLUMNS = (
     ExportColumn(_("Mã hộ"), lambda h: h.code, 12),
@@ -49,4 +61,115 @@ ORGANISATION_COLUMNS = (
     ExportColumn(_("Nơi đặt trụ sở"), lambda o: o.unit.name, 20),
     ExportColumn(_("Địa chỉ"), lambda o: o.address, 24),
     ExportColumn(_("Số cán bộ, nhân viên"), lambda o: o.staff_count, 12),
+)
+
+
+def params_of(filters: dict) -> dict:
+    """A list page's cleaned filters as plain params (a unit becomes its id)."""
+    return {key: (value.pk if isinstance(value, Unit) else value) for key, value in filters.items() if value}
+
+
+def _village(params: dict) -> Unit | None:
+    """The filtered village, or None. The queryset stays bounded by the scope whatever this returns:
+    a village outside it simply yields no rows (`filter(village=…)` on top of the scope)."""
+    return Unit.objects.filter(pk=params["village"]).first() if params.get("village") else None
+
+
+def _bounded(queryset, params: dict):
+    """A village filter naming no village (deleted meanwhile) yields nothing, never the whole scope."""
+    return queryset.none() if params.get("village") and _village(params) is None else queryset
+
+
+def _audit_filters(params: dict) -> dict:
+    return search_filters({key: value for key, value in params.items() if key != "format"})
+
+
+def _households(scope, params):
+    return _bounded(households_in_scope(scope, q=params.get("q", ""), village=_village(params)), params)
+
+
+def _people(scope, params):
+    people = people_in_scope(
+        scope,
+        q=params.get("q", ""),
+        village=_village(params),
+        occupation_group=params.get("occupation_group", ""),
+        digital_skill=params.get("digital_skill", ""),
+        working_age_year=params.get("working_age_year"),
+    )
+    return _bounded(people, params)
+
+
+def _clans(scope, params):
+    return clan_branches_in_scope(scope, q=params.get("q", ""))
+
+
+def _organisations(scope, params):
+    return organisations_in_scope(scope, q=params.get("q", ""), kind=params.get("kind", ""))
+
+
+HOUSEHOLDS = lists.register(
+    lists.ListExport(
+        key="registry.households",
+        label=_("Danh sách hộ gia đình"),
+        capability=Capability.VIEW,
+        rows=_households,
+        columns=lambda params: HOUSEHOLD_COLUMNS,
+        filename=lambda: pgettext("file name", "ho-gia-dinh"),
+        sheet_title=lambda: str(_("Hộ gia đình")),
+        unit=_village,
+        audit_filters=_audit_filters,
+    )
+)
+PEOPLE = lists.register(
+    lists.ListExport(
+        key="registry.people",
+        label=_("Danh sách nhân khẩu"),
+        capability=Capability.VIEW,
+        rows=_people,
+        columns=lambda params: PERSON_COLUMNS,
+        filename=lambda: pgettext("file name", "nhan-khau"),
+        sheet_title=lambda: str(_("Nhân khẩu")),
+        unit=_village,
+        audit_filters=_audit_filters,
+    )
+)
+# Ethnicity is sensitive: its own kind, so that the job is written and read only while the requester
+# still holds VIEW_SENSITIVE.
+PEOPLE_WITH_ETHNICITY = lists.register(
+    lists.ListExport(
+        key="registry.people_sensitive",
+        label=pgettext_lazy("export", "Danh sách nhân khẩu có dân tộc"),
+        capability=Capability.VIEW_SENSITIVE,
+        rows=_people,
+        columns=lambda params: PERSON_COLUMNS_WITH_ETHNICITY,
+        filename=lambda: pgettext("file name", "nhan-khau"),
+        sheet_title=lambda: str(_("Nhân khẩu")),
+        unit=_village,
+        audit_filters=_audit_filters,
+    )
+)
+CLANS = lists.register(
+    lists.ListExport(
+        key="registry.clans",
+        label=_("Danh sách chi dòng họ"),
+        capability=Capability.VIEW,
+        rows=_clans,
+        columns=lambda params: CLAN_COLUMNS,
+        filename=lambda: pgettext("file name", "chi-dong-ho"),
+        sheet_title=lambda: str(_("Chi dòng họ")),
+        audit_filters=_audit_filters,
+    )
+)
+ORGANISATIONS = lists.register(
+    lists.ListExport(
+        key="registry.organisations",
+        label=_("Danh sách cơ quan, đơn vị"),
+        capability=Capability.VIEW,
+        rows=_organisations,
+        columns=lambda params: ORGANISATION_COLUMNS,
+        filename=lambda: pgettext("file name", "co-quan-don-vi"),
+        sheet_title=lambda: str(_("Cơ quan, đơn vị")),
+        audit_filters=_audit_filters,
+    )
 )

@@ -9,13 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import OutOfScope, scope_for
-from hoctap.core.exports import export_response
 from hoctap.core.limits import ascii_int, is_year, parse_year
+from hoctap.exports import lists
 from hoctap.territory.models import Level, Unit
 from hoctap.web.shortcuts import download, is_htmx
 
@@ -55,7 +54,6 @@ from .services import (
 )
 
 PAGE_SIZE = 50
-EXPORT_CHUNK = 2000
 
 
 def _params(request):
@@ -90,11 +88,14 @@ def _list_page(request, *, title, form, queryset, rows_template, export_name, cr
     return render(request, rows_template if is_htmx(request) else "registry/list_page.html", context)
 
 
-def _export(request, form_class, rows_for, columns, filename, sheet_title, filters=None):
+def _export(request, export, form_class, filters=None):
+    """One export path for every list (hoctap.exports.lists): streamed at once when small, a
+    background job with a progress page when large; audited either way."""
     scope = scope_for(request)
     form = _filter_form(request, form_class, scope)
-    records = rows_for(scope, **(filters or _filters)(form)).iterator(chunk_size=EXPORT_CHUNK)
-    return export_response(request.GET.get("format", "xlsx"), filename, sheet_title, columns, records)
+    params = exports.params_of((filters or _filters)(form))
+    params["format"] = request.GET.get("format", "xlsx")
+    return lists.export(request, scope, export, params)
 
 
 # -- households --------------------------------------------------------------------------------
@@ -116,14 +117,7 @@ def household_list(request):
 
 
 def household_export(request):
-    return _export(
-        request,
-        HouseholdFilterForm,
-        households_in_scope,
-        exports.HOUSEHOLD_COLUMNS,
-        pgettext("file name", "ho-gia-dinh"),
-        _("Hộ gia đình"),
-    )
+    return _export(request, exports.HOUSEHOLDS, HouseholdFilterForm)
 
 
 def household_detail(request, household_id):
@@ -301,22 +295,14 @@ def _person_filters(form) -> dict:
 def person_export(request):
     """Ethnicity (sensitive) is left out unless asked for (`?sensitive=1`) by a role that may read it;
     such an export is written to the audit log."""
-    columns = exports.PERSON_COLUMNS
+    export = exports.PEOPLE
     if request.GET.get("sensitive") == "1":
         scope = scope_for(request)
         if not scope.can(Capability.VIEW_SENSITIVE):
             raise Http404
-        columns = exports.PERSON_COLUMNS_WITH_ETHNICITY
+        export = exports.PEOPLE_WITH_ETHNICITY
         log_sensitive_export(scope, request.user, request.GET.urlencode())
-    return _export(
-        request,
-        PersonFilterForm,
-        people_in_scope,
-        columns,
-        pgettext("file name", "nhan-khau"),
-        _("Nhân khẩu"),
-        filters=_person_filters,
-    )
+    return _export(request, export, PersonFilterForm, filters=_person_filters)
 
 
 def person_detail(request, person_id):
@@ -423,14 +409,7 @@ def clan_list(request):
 
 
 def clan_export(request):
-    return _export(
-        request,
-        ListFilterForm,
-        clan_branches_in_scope,
-        exports.CLAN_COLUMNS,
-        pgettext("file name", "chi-dong-ho"),
-        _("Chi dòng họ"),
-    )
+    return _export(request, exports.CLANS, ListFilterForm)
 
 
 def clan_detail(request, clan_id):
@@ -514,14 +493,7 @@ def organisation_list(request):
 
 
 def organisation_export(request):
-    return _export(
-        request,
-        OrganisationFilterForm,
-        organisations_in_scope,
-        exports.ORGANISATION_COLUMNS,
-        pgettext("file name", "co-quan-don-vi"),
-        _("Cơ quan, đơn vị"),
-    )
+    return _export(request, exports.ORGANISATIONS, OrganisationFilterForm)
 
 
 def organisation_detail(request, organisation_id):

@@ -1,18 +1,20 @@
 import datetime
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
-from hoctap.core.exports import XLSX_CONTENT_TYPE
 from hoctap.core.limits import Count, Id, Year
+from hoctap.exports import jobs as export_jobs
+from hoctap.exports.models import ExportStatus
+from hoctap.exports.views import job_file_response
 from hoctap.territory.models import Unit
 
 from . import jobs, sections, services
-from .models import ExportJob, ExportStatus, Report, ReportType
+from .models import ExportKind, Report, ReportType
 from .states import Action
 
 router = Router(tags=["reports"])
@@ -338,7 +340,8 @@ def report_differences(request, report_id: Id):
 @exports_router.get("/", response=list[ExportOut])
 @paginate
 def list_exports(request):
-    return scope_for(request).filter(ExportJob.objects.all(), Capability.REPORT)
+    """The user's own report export jobs: an export's file is read by who asked for it only."""
+    return export_jobs.jobs_of(scope_for(request)).filter(kind__in=ExportKind.values)
 
 
 @exports_router.post("/", response={202: ExportOut})
@@ -349,16 +352,18 @@ def create_export(request, payload: ExportIn):
     return Status(202, job)
 
 
+def _report_job(request, job_id):
+    job = export_jobs.job_for(scope_for(request), job_id)
+    if job.kind not in ExportKind.values:
+        raise Http404
+    return job
+
+
 @exports_router.get("/{job_id}", response=ExportOut)
 def export_detail(request, job_id: Id):
-    return jobs.recover_if_abandoned(
-        scope_for(request).get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id)
-    )
+    return export_jobs.recover_if_abandoned(_report_job(request, job_id))
 
 
 @exports_router.get("/{job_id}/download")
 def export_download(request, job_id: Id):
-    job = scope_for(request).get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id)
-    if job.status != ExportStatus.DONE or not job.file:
-        raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE)
+    return job_file_response(_report_job(request, job_id))

@@ -14,10 +14,10 @@ class ReportsConfig(AppConfig):
         from hoctap.audit.tracking import track
         from hoctap.web import navigation
 
-        from .models import ExportJob, Report, ReportSchedule
+        from . import exports  # noqa: F401  (registers the report export jobs with hoctap.exports)
+        from .models import Report, ReportSchedule
 
         track(Report, exclude_fields=("version",))
         track(ReportSchedule)
-        track(ExportJob, exclude_fields=("progress", "rows_done", "rows_total"))
         navigation.register("reports:board", _("Báo cáo"), "report")
         navigation.register("reports:received", _("Báo cáo gửi đến"), "receive_reports")

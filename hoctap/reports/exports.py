@@ -15,10 +15,12 @@ from typing import BinaryIO
 
 from django.utils import timezone
 
+from hoctap.accounts.roles import Capability
 from hoctap.assessments.models import Assessment
 from hoctap.assessments.states import State
 from hoctap.core.exports import neutralise
 from hoctap.criteria.titles import Title
+from hoctap.exports import kinds
 from hoctap.registry.models import Household
 from hoctap.territory.models import Unit
 
@@ -132,8 +134,18 @@ def write_households(
     return done
 
 
-WRITERS = {ExportKind.HOUSEHOLDS: write_households}
-
-
 def filename_for(kind: str, unit: Unit, year: int) -> str:
     return f"{kind}-{unit.code}-{year}.xlsx"
+
+
+# The job export of the report tables, run by hoctap.exports' one runner.
+kinds.register(
+    kinds.ExportKind(
+        key=ExportKind.HOUSEHOLDS,
+        label=ExportKind.HOUSEHOLDS.label,
+        capability=Capability.REPORT,
+        write=lambda job, scope, out, progress: write_households(job.unit, job.year, out, progress),
+        filename=lambda job: filename_for(job.kind, job.unit, job.year),
+        audit_filters=lambda params: {},
+    )
+)

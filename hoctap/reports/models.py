@@ -266,52 +266,7 @@ class ReportEvent(models.Model):
 
 
 class ExportKind(models.TextChoices):
-    """Exports whose size grows with the population run as jobs; the report's own table and PDF
-    (one row per child unit) are built while the user waits."""
+    """Report exports whose size grows with the population run as jobs (hoctap.exports); the
+    report's own table and PDF (one row per child unit) are built while the user waits."""
 
     HOUSEHOLDS = "households", _("Danh sách hộ gia đình và kết quả đánh giá")
-
-
-class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("Đang chờ")
-    RUNNING = "running", _("Đang xuất")
-    DONE = "done", _("Hoàn thành")
-    FAILED = "failed", _("Lỗi")
-
-
-class ExportJob(models.Model):
-    """One export run by the background worker. The web request only creates this row and enqueues
-    the task; the worker streams the file and records its progress here for the page to poll."""
-
-    kind = models.CharField(_("loại"), max_length=20, choices=ExportKind.choices)
-    unit = models.ForeignKey(Unit, models.PROTECT, related_name="export_jobs", verbose_name=_("phạm vi"))
-    year = models.PositiveSmallIntegerField(_("năm"))
-    params = models.JSONField(default=dict, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
-    rows_done = models.PositiveIntegerField(default=0)
-    rows_total = models.PositiveIntegerField(null=True, blank=True)
-    file = models.FileField(upload_to="exports/", blank=True)
-    filename = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
-    # The process running it ("host:pid:start", core.liveness), recorded when it starts.
-    worker = models.CharField(max_length=200, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    scope_path_lookup = "unit__path"
-
-    class Meta:
-        verbose_name = _("yêu cầu xuất dữ liệu")
-        verbose_name_plural = _("yêu cầu xuất dữ liệu")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} · {self.unit} · {self.year}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

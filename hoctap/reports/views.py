@@ -1,18 +1,21 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core.exports import XLSX_CONTENT_TYPE
+from hoctap.exports import jobs as export_jobs
+from hoctap.exports.views import job_file_response
 from hoctap.territory.models import Unit
 
 from . import distribution, jobs, sections, services
 from .forms import BoardForm, ExportForm, NarrativeForm, TransitionForm
-from .models import ExportJob, ExportStatus, Report, ReportType
+from .models import ExportKind, Report, ReportType
 from .pdf import report_pdf
 from .states import ACTOR_OF, DONE, REVIEWER, Action
 from .tables import grid, report_table_xlsx
@@ -198,21 +201,31 @@ def export_list(request):
                 form.add_error(None, message)
         else:
             return redirect("reports:export_detail", job_id=job.pk)
-    exports = scope.filter(ExportJob.objects.select_related("unit"), Capability.REPORT)[:50]
+    # The user's own: an export's file is read by who asked for it only.
+    exports = export_jobs.jobs_of(scope).filter(kind__in=ExportKind.values)[:50]
     return render(request, "reports/export_list.html", {"form": form, "jobs": exports})
 
 
+def _report_job(scope, job_id):
+    job = export_jobs.job_for(scope, job_id)
+    if job.kind not in ExportKind.values:
+        raise Http404
+    return job
+
+
 def export_detail(request, job_id):
-    scope = scope_for(request)
-    job = scope.get_or_404(ExportJob.objects.select_related("unit"), Capability.REPORT, pk=job_id)
-    job = jobs.recover_if_abandoned(job)  # a job whose worker died is failed here, not polled for ever
-    template = "reports/_export_progress.html" if request.headers.get("HX-Request") else "reports/export_detail.html"
-    return render(request, template, {"job": job})
+    job = export_jobs.recover_if_abandoned(_report_job(scope_for(request), job_id))  # not polled for ever
+    template = "exports/_progress.html" if request.headers.get("HX-Request") else "reports/export_detail.html"
+    return render(
+        request,
+        template,
+        {
+            "job": job,
+            "poll_url": request.path,
+            "download_url": reverse("reports:export_download", args=[job.pk]),
+        },
+    )
 
 
 def export_download(request, job_id):
-    scope = scope_for(request)
-    job = scope.get_or_404(ExportJob.objects.all(), Capability.REPORT, pk=job_id)
-    if job.status != ExportStatus.DONE or not job.file:
-        raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE)
+    return job_file_response(_report_job(scope_for(request), job_id))

@@ -25,10 +25,12 @@ from hoctap.assessments.campaigns import recognising_role_for
 from hoctap.assessments.models import Assessment, Campaign, CitizenSignup, SubjectKind
 from hoctap.assessments.states import State
 from hoctap.assessments.workflow import own_commune_ids
+from hoctap.exports import jobs as export_jobs
+from hoctap.exports.models import ExportStatus
 from hoctap.privacy.models import DataRequest, RequestState
 from hoctap.privacy.services import people_without_basis
 from hoctap.registry.models import ImportJob
-from hoctap.reports.models import ExportJob, ExportStatus, Report, ReportState
+from hoctap.reports.models import Report, ReportState
 from hoctap.reports.services import received
 
 # How far ahead a deadline counts as "coming", and how long a finished job stays on the list.
@@ -342,15 +344,11 @@ def _finished_jobs(scope: Scope, today: datetime.date) -> Item | None:
     lines += [
         Line(
             text=f"{job} · {job.get_status_display()}",
-            url=reverse("reports:export_detail", args=[job.pk]),
+            url=reverse("exports:job_detail", args=[job.pk]),
             date=timezone.localdate(job.finished_at),
         )
-        for job in scope.filter(
-            ExportJob.objects.filter(
-                requested_by=scope.user, finished_at__gte=since, status__in=(ExportStatus.DONE, ExportStatus.FAILED)
-            )
-        )
-        .select_related("unit")
+        for job in export_jobs.jobs_of(scope)
+        .filter(finished_at__gte=since, status__in=(ExportStatus.DONE, ExportStatus.FAILED))
         .order_by("-finished_at")[:MAX_LINES]
     ]
     lines.sort(key=lambda line: line.date, reverse=True)

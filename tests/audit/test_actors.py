@@ -112,14 +112,16 @@ def test_an_import_run_by_the_worker_is_audited_as_the_uploader_under_the_upload
 def test_an_export_job_writes_as_its_requester(small_map, officer_a, monkeypatch, django_capture_on_commit_callbacks):
     """Whatever an export job writes to audited records carries the requester, not "system"."""
     from hoctap.accounts.scoping import Scope
-    from hoctap.reports import tasks
+    import dataclasses
+
+    from hoctap.exports import kinds, tasks
     from hoctap.reports.jobs import request_export
 
-    def writer(unit, year, spool, progress):
-        ClanBranch.objects.create(name="Họ Ghi", commune=unit)  # stands for any audited write
+    def writer(job, scope, spool, progress):
+        ClanBranch.objects.create(name="Họ Ghi", commune=job.unit)  # stands for any audited write
         return 0
 
-    monkeypatch.setitem(tasks.WRITERS, "households", writer)
+    monkeypatch.setitem(kinds._KINDS, "households", dataclasses.replace(kinds.get("households"), write=writer))
     with django_capture_on_commit_callbacks(execute=False):
         job = request_export(
             Scope(officer_a), kind="households", unit=small_map["commune_a"], year=2025, actor=officer_a

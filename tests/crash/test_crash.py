@@ -27,7 +27,7 @@ from hoctap.registry import jobs as import_jobs
 from hoctap.registry.imports import HOUSEHOLDS
 from hoctap.registry.models import Household, ImportJob, Person
 from hoctap.reports import jobs as export_jobs
-from hoctap.reports.models import ExportJob, ExportStatus
+from hoctap.exports.models import ExportJob, ExportStatus
 from hoctap.stats.models import Tally
 from tests.assessments.conftest import walk_to_proposed
 from tests.crash.conftest import wait_until

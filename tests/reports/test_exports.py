@@ -16,7 +16,8 @@ from hoctap.accounts.models import ApiToken
 from hoctap.accounts.scoping import Scope
 from hoctap.registry.models import Household, Person, Sex
 from hoctap.reports import exports, services
-from hoctap.reports.models import ExportJob, ExportStatus, Report, ReportSchedule, ReportType
+from hoctap.exports.models import ExportJob, ExportStatus
+from hoctap.reports.models import Report, ReportSchedule, ReportType
 from hoctap.reports.pdf import report_pdf
 from hoctap.reports.tables import METRICS, report_table_xlsx
 from hoctap.reports.xlsx import MOTTO_LINE, MOTTO_NATION

@@ -8,8 +8,8 @@ pages also do it for the job they show. A job whose process is alive is never to
 from django.core.management.base import BaseCommand
 
 from hoctap.assessments import document_jobs
+from hoctap.exports import jobs as export_jobs
 from hoctap.registry import jobs as import_jobs
-from hoctap.reports import jobs as export_jobs
 
 
 class Command(BaseCommand):
