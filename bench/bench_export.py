@@ -231,8 +231,8 @@ def export_once(unit_id: int) -> dict:
     from hoctap.accounts.models import RoleAssignment, User
     from hoctap.accounts.roles import Role
     from hoctap.accounts.scoping import Scope
-    from hoctap.reports.jobs import request_export
     from hoctap.exports.models import ExportJob
+    from hoctap.reports.jobs import request_export
     from hoctap.territory.models import Level, Unit
 
     unit = Unit.objects.get(pk=unit_id)

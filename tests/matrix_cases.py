@@ -332,9 +332,9 @@ def _reporting_world(world):
     from hoctap.accounts.roles import Role
     from hoctap.accounts.scoping import Scope
     from hoctap.awards import services as awards
+    from hoctap.exports.models import ExportJob, ExportStatus
     from hoctap.inspections import services as inspections
     from hoctap.reports.loader import load_schedules
-    from hoctap.exports.models import ExportJob, ExportStatus
     from hoctap.reports.models import Report, ReportAddressee, ReportType
     from tests.conftest import make_user
     from tests.reports import builders

@@ -33,10 +33,11 @@ def record_export(actor, export: str, *, rows: int, unit=None, filters: dict | N
 
 
 def export_entries():
-    """The audit entries of exports, newest first."""
-    return LogEntry.objects.filter(action=LogEntry.Action.ACCESS, additional_data__has_key=EXPORT_KEY).order_by(
-        "-timestamp", "-pk"
-    )
+    """The audit entries of exports, newest first (the per-person access entries a citizen's download
+    or a sensitive export also writes name an export too, but count no rows)."""
+    return LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS, additional_data__has_keys=[EXPORT_KEY, "rows"]
+    ).order_by("-timestamp", "-pk")
 
 
 def search_filters(filters: dict) -> dict:

@@ -276,6 +276,7 @@ def honour_list_xlsx_download(request, occasion: str, stage: Stage, unit_id: Id)
     unit = _unit(scope, unit_id)
     nominations = services.honour_list(scope, occasion, stage, unit)
     content = honour_list_xlsx(nominations, occasion_code=occasion, stage=stage, unit=unit)
+    services.audit_honour_list(request.user, nominations, occasion, stage, unit)
     return download(content, f"bieu-duong-{occasion}-{unit.code}.xlsx", XLSX_CONTENT_TYPE)
 
 

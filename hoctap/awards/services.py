@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
+from hoctap.audit.exports import record_export
 from hoctap.core.versions import check_version
 from hoctap.territory.models import Era, Level, Unit
 
@@ -179,6 +180,13 @@ def transition(
         nomination.version += 1
         nomination.save(update_fields=["stage", "status", "version"])
     return nomination
+
+
+def audit_honour_list(actor, nominations, occasion: str, stage: str, unit: Unit) -> None:
+    """The audit entry of an honour list's export (rows: its nominations)."""
+    record_export(
+        actor, "awards.honours", rows=nominations.count(), unit=unit, filters={"occasion": occasion, "stage": stage}
+    )
 
 
 def honour_list(scope, occasion: str, stage: str, unit: Unit):

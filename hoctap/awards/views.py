@@ -180,6 +180,7 @@ def honours(request):
             content = honour_list_xlsx(
                 nominations, occasion_code=data["occasion"], stage=data["stage"], unit=data["unit"]
             )
+            services.audit_honour_list(request.user, nominations, data["occasion"], data["stage"], data["unit"])
             return download(content, f"bieu-duong-{data['occasion']}-{data['unit'].code}.xlsx", XLSX_CONTENT_TYPE)
     elif request.GET.get("format"):
         raise Http404

@@ -154,6 +154,7 @@ def criteria_set_detail(request, set_id: Id):
 def criteria_set_yaml(request, set_id: Id):
     """The set as published (status banner first when it is incomplete)."""
     version = scope_for(request).get_or_404(CriteriaSetVersion.objects.all(), pk=set_id)
+    services.audit_export(request.user, version, "yaml")
     return download(
         services.export_yaml(version), services.export_filename(version, "yaml"), services.YAML_CONTENT_TYPE
     )

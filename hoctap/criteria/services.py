@@ -28,6 +28,7 @@ from openpyxl import load_workbook
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import OutOfScope, Scope
+from hoctap.audit.exports import record_export
 from hoctap.core.uploads import OLE2_MAGIC, ZIP_MAGIC, UploadRejected, check_xlsx
 from hoctap.territory.models import Era, Level, Unit
 
@@ -382,6 +383,17 @@ def export_yaml(version: CriteriaSetVersion) -> str:
 
 def export_workbook(version: CriteriaSetVersion) -> bytes:
     return export_xlsx(version.definition)
+
+
+def audit_export(actor, version: CriteriaSetVersion, file_format: str) -> None:
+    """The audit entry of a criteria set's export (rows: its indicators)."""
+    record_export(
+        actor,
+        "criteria.set",
+        rows=len(version.definition.indicators),
+        filters={"set": version.code, "version": version.version},
+        file_format=file_format,
+    )
 
 
 def export_filename(version: CriteriaSetVersion, extension: str) -> str:

@@ -80,6 +80,7 @@ def scoring_sheet(request, set_id):
 
 def export_yaml(request, set_id):
     version = _version_or_404(request, set_id)
+    services.audit_export(request.user, version, "yaml")
     return download(
         services.export_yaml(version), services.export_filename(version, "yaml"), services.YAML_CONTENT_TYPE
     )
@@ -87,6 +88,7 @@ def export_yaml(request, set_id):
 
 def export_xlsx(request, set_id):
     version = _version_or_404(request, set_id)
+    services.audit_export(request.user, version, "xlsx")
     return download(services.export_workbook(version), services.export_filename(version, "xlsx"), XLSX_CONTENT_TYPE)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from hoctap.accounts.scoping import scope_for
+from hoctap.audit.exports import record_export
 from hoctap.core.exports import ExportColumn, xlsx_response
 from hoctap.core.limits import current_year, year_asked, year_choices
 from hoctap.territory.models import Era, Level, Unit
@@ -124,6 +125,7 @@ def summary_xlsx(request, unit_id):
     ]
     rows = [(_("Tổng: %(unit)s") % {"unit": unit.name}, figures.total)] + [(c.name, t) for c, t in figures.children]
     filename = f"{pgettext('file name', 'hoc-tap-cong-dong')}-{unit.code}-{year}"
+    record_export(request.user, "learning.summary", rows=len(rows), unit=unit, filters={"year": year})
     return xlsx_response(filename, pgettext("file name", "Học tập cộng đồng"), EXPORT_COLUMNS + topic_columns, rows)
 
 

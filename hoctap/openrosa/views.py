@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.audit.exports import record_export
 from hoctap.core.clients import client_address
 from hoctap.web.shortcuts import download
 
@@ -153,6 +154,9 @@ def subjects(request, campaign_id, set_id):
     scope = scope_for(request)
     catalog.form_or_404(scope, campaign_id, set_id)
     data = cache.get(_subjects_key(request, campaign_id, set_id)) or catalog.subjects_csv(scope, campaign_id, set_id)
+    # One line per subject after the header line.
+    rows = max(0, len(data.splitlines()) - 1)
+    record_export(request.user, "openrosa.subjects", rows=rows, filters={"campaign": campaign_id, "set": set_id})
     return download(data, xform.SUBJECTS_FILE, "text/csv; charset=utf-8")
 
 

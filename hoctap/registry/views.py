@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import OutOfScope, scope_for
+from hoctap.audit.exports import record_export
 from hoctap.core.limits import ascii_int, is_year, parse_year
 from hoctap.exports import lists
 from hoctap.territory.models import Level, Unit
@@ -601,6 +602,7 @@ def my_data(request):
 
 def my_data_download(request):
     data = personal_data(scope_for(request), request.user, log_access=True)
+    record_export(request.user, "registry.my_data", rows=len(data["people"]), file_format="json")
     response = download(
         json.dumps(data, ensure_ascii=False, indent=2), "du-lieu-ca-nhan.json", "application/json; charset=utf-8"
     )

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.audit.exports import record_export
 from hoctap.core.exports import XLSX_CONTENT_TYPE
 from hoctap.exports import jobs as export_jobs
 from hoctap.exports.views import job_file_response
@@ -168,10 +169,22 @@ def _file_stem(report: Report) -> str:
     return f"{report.report_type.code}-{report.unit.code}-{report.year}"
 
 
+def _audit_export(request, report: Report, export: str, table: dict) -> None:
+    """The report's table has one row per unit below the report's (its total is not counted)."""
+    record_export(
+        request.user,
+        export,
+        rows=len(table.get("rows", [])),
+        unit=report.unit,
+        filters={"report_type": report.report_type.code, "year": report.year},
+    )
+
+
 def table_xlsx(request, report_id):
     scope = scope_for(request)
     report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
     data = services.current_sections(report)
+    _audit_export(request, report, "reports.table", data[sections.TITLES])
     response = HttpResponse(report_table_xlsx(report, data[sections.TITLES], data), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bieu-{_file_stem(report)}.xlsx"'
     return response
@@ -181,6 +194,7 @@ def pdf(request, report_id):
     scope = scope_for(request)
     report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
     data = services.current_sections(report)
+    _audit_export(request, report, "reports.pdf", data[sections.TITLES])
     response = HttpResponse(report_pdf(report, data[sections.TITLES], data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{_file_stem(report)}.pdf"'
     return response

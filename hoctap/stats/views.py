@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
+from hoctap.audit.exports import record_export
 from hoctap.core import imports as engine
 from hoctap.core.exports import XLSX_CONTENT_TYPE, ExportColumn, xlsx_response
 from hoctap.core.limits import is_year, year_choices
@@ -150,6 +151,8 @@ def export(request, unit_id, table):
         "series": (_("Theo năm"), pgettext("file name", "theo-nam")),
     }[table]
     prefix = pgettext("file name", "thong-ke")
+    records = list(records)
+    record_export(request.user, f"stats.{table}", rows=len(records), unit=unit, filters={"year": board.year})
     return xlsx_response(f"{prefix}-{unit.code}-{board.year}-{stem}", sheet, columns, records)
 
 
@@ -212,6 +215,8 @@ def ethnicity_export(request, unit_id):
         ExportColumn(_("Tỷ lệ thành thạo (%)"), share("proficient_share")),
     ]
     prefix, stem = pgettext("file name", "thong-ke"), pgettext("file name", "cdht-theo-dan-toc")
+    # The ethnic groups' rows and the total (the note line under them is not a row of data).
+    record_export(request.user, "stats.ethnicity", rows=len(cut.rows) + 1, unit=unit, filters={"year": cut.year})
     return xlsx_response(
         f"{prefix}-{unit.code}-{cut.year}-{stem}", _("Theo dân tộc"), columns, [*cut.rows, cut.total, note]
     )

@@ -111,9 +111,9 @@ def test_an_import_run_by_the_worker_is_audited_as_the_uploader_under_the_upload
 @pytest.mark.django_db(transaction=True)
 def test_an_export_job_writes_as_its_requester(small_map, officer_a, monkeypatch, django_capture_on_commit_callbacks):
     """Whatever an export job writes to audited records carries the requester, not "system"."""
-    from hoctap.accounts.scoping import Scope
     import dataclasses
 
+    from hoctap.accounts.scoping import Scope
     from hoctap.exports import kinds, tasks
     from hoctap.reports.jobs import request_export
 

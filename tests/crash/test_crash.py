@@ -23,11 +23,11 @@ from django_tasks_db.models import DBTaskResult
 from hoctap.accounts.scoping import Scope
 from hoctap.assessments.models import Assessment, Decision, StateChange
 from hoctap.assessments.states import State
+from hoctap.exports.models import ExportJob, ExportStatus
 from hoctap.registry import jobs as import_jobs
 from hoctap.registry.imports import HOUSEHOLDS
 from hoctap.registry.models import Household, ImportJob, Person
 from hoctap.reports import jobs as export_jobs
-from hoctap.exports.models import ExportJob, ExportStatus
 from hoctap.stats.models import Tally
 from tests.assessments.conftest import walk_to_proposed
 from tests.crash.conftest import wait_until

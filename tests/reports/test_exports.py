@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 
 from hoctap.accounts.models import ApiToken
 from hoctap.accounts.scoping import Scope
+from hoctap.exports.models import ExportJob, ExportStatus
 from hoctap.registry.models import Household, Person, Sex
 from hoctap.reports import exports, services
-from hoctap.exports.models import ExportJob, ExportStatus
 from hoctap.reports.models import Report, ReportSchedule, ReportType
 from hoctap.reports.pdf import report_pdf
 from hoctap.reports.tables import METRICS, report_table_xlsx
