@@ -32,7 +32,8 @@ run() {
 # The tests that read and write files, run again with the files in a bucket: with the options given
 # (-x, -v ...); a run given test paths or other arguments is about those tests and has no bucket run.
 S3_TESTS=(tests/assessments/test_evidence.py tests/assessments/test_certificates.py tests/assessments/test_learners.py
-          tests/reports/test_exports.py tests/registry/test_imports.py tests/registry/test_purge_uploads.py)
+          tests/reports/test_exports.py tests/registry/test_imports.py tests/registry/test_purge_uploads.py
+          tests/exports/test_jobs.py)
 run_s3() {
   local name="$1 + S3 bucket"; shift
   echo "== tests on $name"

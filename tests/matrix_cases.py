@@ -357,6 +357,17 @@ def _reporting_world(world):
     )
     job.file.save("matrix-b.xlsx", ContentFile(b"PK"), save=True)
     world["export_b"] = job
+    listed = ExportJob.objects.create(
+        kind="registry.people",
+        unit=world["village_b"],
+        params={"village": world["village_b"].pk, "format": "csv"},
+        status=ExportStatus.DONE,
+        progress=100,
+        filename="nhan-khau.csv",
+        requested_by=world["officer_b"],
+    )
+    listed.file.save("matrix-b.csv", ContentFile("Bình Minh".encode()), save=True)
+    world["list_export_b"] = listed
     inspector = make_user("matrix_inspector", Role.PROVINCE_OFFICER, world["province"])
     builders.recognised_citizens(world["officer_b"], world["village_b"], 1)
     world["inspection_b"] = inspections.plan(
@@ -458,6 +469,9 @@ OBJECT_ROUTES = {
     "reports:table_xlsx": lambda w: [{"report_id": w["report_b"].pk}],
     "reports:pdf": lambda w: [{"report_id": w["report_b"].pk}],
     "reports:export_detail": lambda w: [{"job_id": w["export_b"].pk}],
+    # hoctap.exports: commune B's officer's own jobs (a report export and a list export)
+    "exports:job_detail": lambda w: [{"job_id": w["export_b"].pk}, {"job_id": w["list_export_b"].pk}],
+    "exports:job_download": lambda w: [{"job_id": w["export_b"].pk}, {"job_id": w["list_export_b"].pk}],
     "reports:export_download": lambda w: [{"job_id": w["export_b"].pk}],
     "inspections:detail": lambda w: [{"inspection_id": w["inspection_b"].pk}],
     "inspections:report": lambda w: [{"inspection_id": w["inspection_b"].pk}],

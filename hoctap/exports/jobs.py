@@ -2,7 +2,7 @@
 
 The request creates the job row and enqueues the task, nothing more; the worker writes the file
 (`tasks.run_export`). A job's file is read by the user who asked only, and only while their scope
-still holds the job's unit (`job_for`). Finished jobs and their files are deleted
+still holds the job's unit (`job_for`). Finished files are deleted
 `HOCTAP_EXPORT_RETENTION_HOURS` after they finished (`purge_finished`, `manage.py purge_exports`).
 """
 
@@ -12,6 +12,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
 from django.tasks import TaskResultStatus
@@ -25,6 +26,10 @@ from . import kinds
 from .models import ExportJob, ExportStatus
 
 logger = logging.getLogger(__name__)
+
+# Where finished files are kept in the default storage (the job's `file.upload_to`).
+FOLDER = "exports"
+PURGED = "purged"
 
 
 def request_job(*, kind: str, actor, unit=None, year=None, params=None, rows_total=None) -> ExportJob:
@@ -103,17 +108,36 @@ def recover_abandoned() -> list[int]:
 
 
 def purge_finished(now=None) -> list[int]:
-    """Jobs finished more than HOCTAP_EXPORT_RETENTION_HOURS ago: their file is deleted from storage,
-    then the row (the audit entry of the export stays). Returns the ids purged."""
+    """Files of jobs finished more than HOCTAP_EXPORT_RETENTION_HOURS ago are deleted from storage, and
+    the job forgets its filters (a searched name or ID number); the row stays, so its page says the
+    file was deleted and what to do, and the export's audit entry stays. A stored file no job refers
+    to (the worker died between saving the file and recording it) goes after the same delay.
+    Returns the ids of the jobs whose file was deleted."""
     cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.HOCTAP_EXPORT_RETENTION_HOURS)
+    stale = ExportJob.objects.filter(status__in=(ExportStatus.DONE, ExportStatus.FAILED), finished_at__lt=cutoff)
     purged = []
-    for job in ExportJob.objects.filter(
-        status__in=(ExportStatus.DONE, ExportStatus.FAILED), finished_at__lt=cutoff
-    ).order_by("pk"):
+    for job in stale.exclude(params__has_key=PURGED).order_by("pk"):
         if job.file:
-            job.file.delete(save=False)  # storage first: a row without its file is harmless, not the reverse
-        job.delete()
+            default_storage.delete(job.file.name)  # storage first: a row without its file is harmless
+        ExportJob.objects.filter(pk=job.pk).update(file="", params=_kept_params(job.params))
         purged.append(job.pk)
+    known = set(ExportJob.objects.exclude(file="").values_list("file", flat=True))
+    try:
+        _folders, names = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        names = []
+    for name in names:
+        path = f"{FOLDER}/{name}"
+        if path not in known and default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
     if purged:
-        logger.info("export jobs purged: %s", len(purged))
+        logger.info("export files deleted after the retention delay: %d", len(purged))
     return purged
+
+
+def _kept_params(params: dict) -> dict:
+    return {PURGED: True, **({"format": params["format"]} if "format" in params else {})}
+
+
+def is_purged(job: ExportJob) -> bool:
+    return bool(job.params.get(PURGED))
