@@ -24,7 +24,12 @@ class Migration(migrations.Migration):
                 (
                     "status",
                     models.CharField(
-                        choices=[("queued", "Đang chờ"), ("running", "Đang xuất"), ("done", "Hoàn thành"), ("failed", "Lỗi")],
+                        choices=[
+                            ("queued", "Đang chờ"),
+                            ("running", "Đang xuất"),
+                            ("done", "Hoàn thành"),
+                            ("failed", "Lỗi"),
+                        ],
                         default="queued",
                         max_length=8,
                         verbose_name="trạng thái",
