@@ -84,6 +84,7 @@ def _list_page(request, *, title, form, queryset, rows_template, export_name, cr
         "page": page,
         "rows_template": rows_template,
         "export_url": reverse(export_name),
+        "stream_limit": lists.stream_limit(),
         "create_url": reverse(create_name) if create_name and can_create else "",
     }
     return render(request, rows_template if is_htmx(request) else "registry/list_page.html", context)

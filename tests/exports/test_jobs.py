@@ -48,6 +48,7 @@ def _csv(response) -> list[list[str]]:
 
 def test_a_small_list_streams_at_once_without_a_job(client_a, people, settings):
     settings.HOCTAP_EXPORT_STREAM_ROWS = 12
+    assert "Danh sách trên 12 dòng được tạo ở chế độ nền" in client_a.get("/registry/people/").content.decode()
     response = client_a.post(PEOPLE + "?format=csv", {})
     rows = _csv(response)
     assert response.status_code == 200 and len(rows) == 13 and not ExportJob.objects.exists()
