@@ -219,7 +219,7 @@ HOCTAP_UPLOAD_RETENTION_HOURS = int(os.environ.get("HOCTAP_UPLOAD_RETENTION_HOUR
 # (exports.jobs.purge_finished, `manage.py purge_exports`); the audit entry of each export stays.
 HOCTAP_EXPORT_RETENTION_HOURS = int(os.environ.get("HOCTAP_EXPORT_RETENTION_HOURS", "72"))
 # List exports up to this many rows are streamed at once; larger ones run as background jobs
-# (exports.lists: 5,000 person rows are about 1.5 s of xlsx, within a web request's budget).
+# (exports.lists: 5,000 person rows are about 1.2 s of CPU as xlsx, within a web request's budget).
 HOCTAP_EXPORT_STREAM_ROWS = int(os.environ.get("HOCTAP_EXPORT_STREAM_ROWS", "5000"))
 HOCTAP_TRUSTED_PROXIES = int(os.environ.get("HOCTAP_TRUSTED_PROXIES", "0"))
 AXES_CLIENT_IP_CALLABLE = "hoctap.core.clients.client_address"

@@ -2,8 +2,9 @@
 
 The page asks for an export; `export()` counts the rows through the user's scope. Up to
 `HOCTAP_EXPORT_STREAM_ROWS` rows (5,000 by default) the file is streamed at once, as users of a
-village or commune list expect: 5,000 person rows take about 1.5 s as xlsx on this project's 2-core
-reference machine (bench/results/export-list*.json), within a web request's budget. Above that the
+village's list or a small commune's expect: 5,000 person rows are 1.24 s of CPU as xlsx on this
+project's 2-core machine (bench/results/export-list*.json), within a web request's budget, and a
+job would make them wait for the worker's next poll instead. Above that the
 export becomes a background job: the page goes to the job's progress page, which polls it, and the
 file is downloaded from there when done (350,000 persons took 88 s inside the request before).
 
