@@ -29,6 +29,12 @@ def load(context, log):
     year = demo_years()[1]
     admin = Scope(context["users"]["central_admin"])
     recorder = context["users"]["commune_officer"]
+
+    def book(fund, kind, month, day, amount, party, **details):
+        """One ledger entry of the demo year, written through the service as an officer would."""
+        when = datetime.date(year, month, day)
+        return services.record(admin, fund, kind=kind, date=when, amount=amount, party=party, user=recorder, **details)
+
     made = 0
     for index, commune in enumerate(context["communes"]):
         fund, _created = Fund.objects.get_or_create(
@@ -37,85 +43,25 @@ def load(context, log):
         if fund.entries.exists():
             continue
         for party, amount, month, day in DONORS[: 3 + (index == 0)]:
-            services.record(
-                admin,
-                fund,
-                kind=EntryKind.RECEIPT,
-                date=datetime.date(year, month, day),
-                amount=amount + 250_000 * index,
-                party=party,
-                user=recorder,
-            )
-        services.record(
-            admin,
-            fund,
-            kind=EntryKind.RECEIPT,
-            date=datetime.date(year, 4, 2),
-            amount=4_000_000,
-            party="Nhà sách Phương Nam",
-            in_kind=True,
-            goods="80 bộ sách giáo khoa lớp 1-5",
-            user=recorder,
-        )
-        wrong = services.record(
-            admin,
-            fund,
-            kind=EntryKind.RECEIPT,
-            date=datetime.date(year, 5, 6),
-            amount=20_000_000,
-            party="Hộ ông Đặng Văn Lực",
-            user=recorder,
-        )
+            book(fund, EntryKind.RECEIPT, month, day, amount + 250_000 * index, party)
+        goods = "80 bộ sách giáo khoa lớp 1-5"
+        book(fund, EntryKind.RECEIPT, 4, 2, 4_000_000, "Nhà sách Phương Nam", in_kind=True, goods=goods)
+        wrong = book(fund, EntryKind.RECEIPT, 5, 6, 20_000_000, "Hộ ông Đặng Văn Lực")
         services.reverse(
             admin, wrong, reason="Ghi nhầm: số đúng là 2.000.000 đ", date=datetime.date(year, 5, 7), user=recorder
         )
-        services.record(
-            admin,
-            fund,
-            kind=EntryKind.RECEIPT,
-            date=datetime.date(year, 5, 7),
-            amount=2_000_000,
-            party="Hộ ông Đặng Văn Lực",
-            user=recorder,
-        )
+        book(fund, EntryKind.RECEIPT, 5, 7, 2_000_000, "Hộ ông Đặng Văn Lực")
         for number, (party, purpose, reason, amount) in enumerate(SCHOLARSHIPS[: 4 + index % 2], start=1):
-            services.record(
-                admin,
-                fund,
-                kind=EntryKind.PAYMENT,
-                date=datetime.date(year, 9, 5),
-                amount=amount,
-                party=party,
-                purpose=purpose,
-                reason=reason,
-                decision=f"{number:02d}/QĐ-HKH",
-                user=recorder,
-            )
+            decision = f"{number:02d}/QĐ-HKH"
+            book(fund, EntryKind.PAYMENT, 9, 5, amount, party, purpose=purpose, reason=reason, decision=decision)
         made += 1
     clan, _created = Fund.objects.get_or_create(
         unit=context["communes"][0], name="Quỹ khuyến học dòng họ Nguyễn Văn", defaults={"owner_kind": OwnerKind.CLAN}
     )
     if not clan.entries.exists():
-        services.record(
-            admin,
-            clan,
-            kind=EntryKind.RECEIPT,
-            date=datetime.date(year, 2, 10),
-            amount=6_500_000,
-            party="Con cháu trong họ đóng góp dịp đầu xuân",
-            user=recorder,
-        )
-        services.record(
-            admin,
-            clan,
-            kind=EntryKind.PAYMENT,
-            date=datetime.date(year, 8, 20),
-            amount=500_000,
-            party="Cháu Nguyễn Văn Nam",
-            purpose="award",
-            reason="Đỗ vào lớp 10 trường chuyên",
-            user=recorder,
-        )
+        book(clan, EntryKind.RECEIPT, 2, 10, 6_500_000, "Con cháu trong họ đóng góp dịp đầu xuân")
+        reason = "Đỗ vào lớp 10 trường chuyên"
+        book(clan, EntryKind.PAYMENT, 8, 20, 500_000, "Cháu Nguyễn Văn Nam", purpose="award", reason=reason)
     totals = services.figures(context["province"], year).total
     log(
         f"Quỹ khuyến học năm {year}: {made} quỹ xã mới; huy động {totals.mobilised:,} đ, chi {totals.paid:,} đ, "

@@ -19,16 +19,22 @@ class FundForm(forms.ModelForm):
             self.fields["unit"].initial = units.first()
 
 
+def dong_field(help_text) -> forms.CharField:
+    """An amount of whole đồng as people type it ("1.250.000"); `funds.money.parse_dong`, called by
+    the services, reads it and says what is wrong."""
+    return forms.CharField(
+        label=_("Số tiền (đồng)"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=help_text,
+    )
+
+
 class EntryForm(forms.Form):
     """The fields of a receipt or a payment; the rules are in services.record."""
 
     date = forms.DateField(label=_("Ngày"), widget=forms.DateInput(attrs={"type": "date"}))
-    amount = forms.CharField(
-        label=_("Số tiền (đồng)"),
-        max_length=30,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text=_("Chỉ gồm chữ số, có thể có dấu chấm ngăn cách: 1.250.000"),
-    )
+    amount = dong_field(_("Chỉ gồm chữ số, có thể có dấu chấm ngăn cách: 1.250.000"))
     party = forms.CharField(max_length=200, required=False)  # required by services.record, with the other rules
     in_kind = forms.BooleanField(label=_("Nhận bằng hiện vật (ghi giá trị quy ra tiền ở trên)"), required=False)
     goods = forms.CharField(label=_("Hiện vật"), max_length=200, required=False)

@@ -147,33 +147,16 @@ def load(context, log):
                 and m not in (chair, vice, members[4])
             )
             services.add_office(scope, head, position="branch_head", branch=branch, started_on=started, in_clc=b < 2)
-        for m, member in enumerate(members[:30]):
-            services.add_training(
-                scope,
-                member,
-                topic="programme",
-                date=datetime.date(last, 4, 12),
-                course="Hội nghị quán triệt Chương trình 387 và 677",
-                organiser="Hội Khuyến học tỉnh",
-            )
-            if m % 2 == 0:
-                services.add_training(
-                    scope,
-                    member,
-                    topic="citizen",
-                    date=datetime.date(last, 6, 20),
-                    course="Tập huấn tiêu chí Công dân học tập",
-                    organiser="Hội Khuyến học xã",
-                )
-        for member in (chair, vice):
-            services.add_training(
-                scope,
-                member,
-                topic="it",
-                date=datetime.date(last, 8, 15),
-                course="Bồi dưỡng ứng dụng CNTT cho cán bộ khuyến học",
-                organiser="Hội Khuyến học tỉnh",
-            )
+        # Who was briefed on what, and trained in IT: (people, topic, day, course, organiser).
+        trainings = (
+            (members[:30], "programme", (4, 12), "Hội nghị quán triệt Chương trình 387 và 677", "Hội Khuyến học tỉnh"),
+            (members[:30:2], "citizen", (6, 20), "Tập huấn tiêu chí Công dân học tập", "Hội Khuyến học xã"),
+            ((chair, vice), "it", (8, 15), "Bồi dưỡng ứng dụng CNTT cho cán bộ khuyến học", "Hội Khuyến học tỉnh"),
+        )
+        for people, topic, (month, day), course, organiser in trainings:
+            for member in people:
+                when = datetime.date(last, month, day)
+                services.add_training(scope, member, topic=topic, date=when, course=course, organiser=organiser)
     totals = services.figures(context["province"], last).total
     log(
         f"Hội viên, chi hội năm {last}: {made} xã mới; {totals.branches} chi hội, {totals.members} hội viên, "

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.funds.forms import dong_field
 from hoctap.registry.models import Sex
 
 from .models import BRANCH_POSITIONS, Branch, LeaveReason, Position, TrainingTopic
@@ -84,12 +85,7 @@ class MoveForm(forms.Form):
 
 class DuesForm(forms.Form):
     year = forms.IntegerField(label=_("Hội phí năm"), widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    amount = forms.CharField(
-        label=_("Số tiền (đồng)"),
-        max_length=30,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text=_("Chỉ gồm chữ số, có thể có dấu chấm ngăn cách: 50.000"),
-    )
+    amount = dong_field(_("Chỉ gồm chữ số, có thể có dấu chấm ngăn cách: 50.000"))
     paid_on = _date(_("Ngày nộp"))
 
     def __init__(self, *args, **kwargs):
