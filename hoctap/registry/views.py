@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import OutOfScope, scope_for
 from hoctap.audit.exports import record_export
-from hoctap.core.limits import ascii_int, is_year, parse_year
+from hoctap.core.limits import ascii_int, parse_year
 from hoctap.exports import lists
 from hoctap.territory.models import Level, Unit
-from hoctap.web.shortcuts import download, is_htmx
+from hoctap.web.shortcuts import commune_year_record, download, is_htmx
 
 from . import exports
 from .choices import MAX_SUGGESTIONS, SOURCES
@@ -567,12 +567,7 @@ def totals_list(request):
 
 def totals_edit(request, commune_id, year):
     scope = scope_for(request)
-    commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE), Capability.REPORT, pk=commune_id)
-    if not is_year(year):
-        raise Http404
-    totals = DeclaredTotals.objects.filter(commune=commune, year=year).first() or DeclaredTotals(
-        commune=commune, year=year
-    )
+    commune, totals = commune_year_record(scope, DeclaredTotals.objects, commune_id, year)
     form = DeclaredTotalsForm(request.POST or None, instance=totals)
     if request.method == "POST" and form.is_valid():
         save_declared_totals(scope, form.save(commit=False), request.user)

@@ -73,19 +73,22 @@ PERSON_FIELDS = (
 )
 
 
-def load_world(person_filter: Q) -> World:
-    persons = {
-        row["id"]: {
-            "unit_id": row["unit_id"],
-            "birth_year": row["birth_year"],
-            "digital_skill": row["digital_skill"],
-            "household_id": row["household_id"],
-            "clan_branch_id": row["household__clan_branch_id"],
-            "employer_id": row["employer_id"],
-            "employer_unit_id": row["employer__unit_id"],
-        }
-        for row in Person.objects.filter(person_filter).values(*PERSON_FIELDS)
+def person_state(row: dict) -> dict:
+    """What the citizen indicators need of a person, from a row of `PERSON_FIELDS` (the counters
+    keep it before and after a change, the recount for everyone)."""
+    return {
+        "unit_id": row["unit_id"],
+        "birth_year": row["birth_year"],
+        "digital_skill": row["digital_skill"],
+        "household_id": row["household_id"],
+        "clan_branch_id": row["household__clan_branch_id"],
+        "employer_id": row["employer_id"],
+        "employer_unit_id": row["employer__unit_id"],
     }
+
+
+def load_world(person_filter: Q) -> World:
+    persons = {row["id"]: person_state(row) for row in Person.objects.filter(person_filter).values(*PERSON_FIELDS)}
     return World(persons, load_holding(persons.values(), persons.keys()))
 
 

@@ -117,28 +117,6 @@ def on_moved(sender, moved, **kwargs):
 
 # -- the registry -----------------------------------------------------------------------------
 
-PERSON_OLD_FIELDS = (
-    "unit_id",
-    "birth_year",
-    "digital_skill",
-    "household_id",
-    "household__clan_branch_id",
-    "employer_id",
-    "employer__unit_id",
-)
-
-
-def _person_state(row) -> dict:
-    return {
-        "unit_id": row["unit_id"],
-        "birth_year": row["birth_year"],
-        "digital_skill": row["digital_skill"],
-        "household_id": row["household_id"],
-        "clan_branch_id": row["household__clan_branch_id"],
-        "employer_id": row["employer_id"],
-        "employer_unit_id": row["employer__unit_id"],
-    }
-
 
 def _stored(model, pk, fields):
     return model._default_manager.filter(pk=pk).values(*fields).first()
@@ -150,8 +128,8 @@ def remember(sender, instance, raw=False, **kwargs):
         instance._stats_old = None
         return
     if sender is Person:
-        row = _stored(Person, instance.pk, PERSON_OLD_FIELDS)
-        instance._stats_old = _person_state(row) if row else None
+        row = _stored(Person, instance.pk, citizens.PERSON_FIELDS)
+        instance._stats_old = citizens.person_state(row) if row else None
     elif sender is Household:
         instance._stats_old = _stored(Household, instance.pk, ("village_id", "clan_branch_id"))
     elif sender is ClanBranch:
@@ -189,8 +167,8 @@ def person_changed(sender, instance, created=False, raw=False, **kwargs):
     if raw:
         return
     old = None if created else getattr(instance, "_stats_old", None)
-    row = _stored(Person, instance.pk, PERSON_OLD_FIELDS)
-    new = _person_state(row) if row else None
+    row = _stored(Person, instance.pk, citizens.PERSON_FIELDS)
+    new = citizens.person_state(row) if row else None
     if old == new:
         return
     units = UnitInfo()

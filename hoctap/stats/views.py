@@ -12,10 +12,10 @@ from hoctap.accounts.scoping import scope_for
 from hoctap.audit.exports import record_export
 from hoctap.core import imports as engine
 from hoctap.core.exports import XLSX_CONTENT_TYPE, ExportColumn, xlsx_response
-from hoctap.core.limits import is_year, year_choices
+from hoctap.core.limits import year_choices
 from hoctap.members import services as member_services
 from hoctap.territory.models import Era, Level, Unit, path_ids
-from hoctap.web.shortcuts import download
+from hoctap.web.shortcuts import commune_year_record, download
 
 from . import by_ethnicity, charts, history
 from .dashboard import PLAN_FIRST_YEAR, build, default_year, status_label
@@ -225,12 +225,7 @@ def ethnicity_export(request, unit_id):
 @require_http_methods(["GET", "POST"])
 def capacity_edit(request, unit_id, year):
     scope = scope_for(request)
-    commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE), Capability.REPORT, pk=unit_id)
-    if not is_year(year):
-        raise Http404
-    instance = AssociationCapacity.objects.filter(unit=commune, year=year).first() or AssociationCapacity(
-        unit=commune, year=year
-    )
+    commune, instance = commune_year_record(scope, AssociationCapacity.objects, unit_id, year, commune_field="unit")
     # What the association's own lists show (hoctap.members). Offered, never written by itself: a
     # commune reports when its officer saves this form, so a partial list never counts as a report.
     from_records = member_services.capacity_counts(commune, year)

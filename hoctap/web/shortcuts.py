@@ -3,9 +3,13 @@
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+
+from hoctap.accounts.roles import Capability
+from hoctap.core.limits import is_year
+from hoctap.territory.models import Level, Unit
 
 
 def add_service_errors(form, error: ValidationError, *, field_for: dict[str, str] | None = None) -> None:
@@ -53,3 +57,13 @@ def download(content, filename: str, content_type: str, *, inline: bool = False)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
     return response
+
+
+def commune_year_record(scope, records, unit_id, year, *, commune_field: str = "commune"):
+    """A commune's record for one year, to show or declare: the commune (where the user reports,
+    else 404), and its record for `year` or a new one not yet saved. A year out of range is a 404."""
+    commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE), Capability.REPORT, pk=unit_id)
+    if not is_year(year):
+        raise Http404
+    lookup = {commune_field: commune, "year": year}
+    return commune, records.filter(**lookup).first() or records.model(**lookup)
