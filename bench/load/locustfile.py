@@ -53,6 +53,7 @@ PROPOSED_BOX = re.compile(r'name="assessment" value="(\d+)"')
 DECISION_LINK = re.compile(r"/decisions/(\d+)/")
 VERSION_INPUT = re.compile(r'name="expected_version" value="(\d+)"')
 COMMUNE_OPTION = re.compile(r'<option value="(\d+)"')
+NOTICE_VERSION = re.compile(r'name="notice_version" value="(\d+)"')
 FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc", "Hữu", "Thanh"]
 GIVEN = [
@@ -293,7 +294,8 @@ class NewCitizen(Person):
         if self.client.cookies.get("sessionid"):
             self.page("/my/")
             return
-        self.page("/signup/")
+        form = self.page("/signup/")
+        notice = NOTICE_VERSION.search(form.text)
         self.wait()
         province = ACTORS["province"]
         options = self.page(
@@ -315,6 +317,9 @@ class NewCitizen(Person):
                 "occupation_group": "farmer",
                 "username": f"moi{os.getpid()}x{n}x{random.randint(0, 10**6)}",
                 "password": "Hoc-tap-suot-doi-2026",
+                # the personal-data notice read and agreed to (the sign-up is refused without it)
+                "notice_version": notice.group(1) if notice else "",
+                "consent": "on",
                 "step": "",
             },
             name="/signup/ (POST)",
@@ -370,7 +375,6 @@ class VillageOfficer(Person):
                 "members-0-full_name": name,
                 "members-0-sex": "male",
                 "members-0-birth_year": str(random.randint(1950, 2000)),
-                "members-0-ethnicity": "01",
                 "members-0-occupation_group": "farmer",
                 "members-0-digital_skill": "basic",
                 "head": "0",
