@@ -11,8 +11,10 @@ The engine then
    errors on the rows and counts what would be created, changed or left unchanged;
 3. detects keys repeated inside the file (`template.unique_keys()`); empty rows between data rows
    are errors too;
-4. to import, checks the whole file first and, only if it is clean, streams it again inside one
-   transaction, calling `check()` and `apply()` chunk by chunk. Any error then rolls everything back.
+4. to import, streams the file inside one transaction, calling `check()` then `apply()` chunk by
+   chunk; any error rolls everything back. A `one_pass` template is read once: from the first error
+   on nothing more is written and the rest is checked as in the dry run, so every error is still
+   reported. Any other template is checked whole first and read again only if clean.
 
 Memory does not grow with the file's rows: a chunk is dropped once handled. What survives is the
 hash of each unique key (to name the row a duplicate repeats), what a template keeps in
@@ -167,6 +169,7 @@ class ImportRun:
         self.template = template
         self.scope = scope
         self.actor = actor
+        # Chunks are written as they are checked; a one-pass import turns this off at its first error.
         self.committing = committing
         self.request_id = request_id
         self.state: dict[str, Any] = {}
@@ -202,6 +205,9 @@ class ImportTemplate:
     chunk_size: int = 500
     # A class (typically a dataclass) whose instance each row gets as `row.state`; None: `row.data`.
     row_state: Callable[[], Any] | None = None
+    # check() finds the same errors whether or not the chunks before were written, and apply()
+    # refuses nothing check() accepted: an import then reads the file once (see import_file).
+    one_pass: bool = False
 
     def permitted(self, scope) -> bool:
         """May this user import with this template at all? (Rows are still checked one by one.)"""
@@ -226,6 +232,9 @@ class ImportTemplate:
 
     def finish(self, run: ImportRun) -> None:
         """After the last chunk is written, still inside the transaction."""
+
+    def rolled_back(self, run: ImportRun) -> None:
+        """After an import's transaction was rolled back: what must outlive it (counted refusals)."""
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
@@ -344,32 +353,44 @@ def import_file(
     request_id: str = "",
     language: str | None = None,
 ) -> ImportResult:
-    """Check the whole file; if it is clean, write all of it in one transaction, or nothing."""
+    """Check the whole file and write all of it in one transaction, or nothing.
+
+    A template whose check finds the same errors whether or not it writes (`one_pass`) is read
+    once: each chunk is written as soon as it is checked while the file has no error; from the
+    first error on nothing more is written, the rest is checked as the dry run checks it (so every
+    error is reported), and everything is rolled back. Any other template is checked whole first
+    and, only if clean, read again and written."""
     language = message_language(language)
-    checked = check_file(
-        source, template, scope=scope, actor=actor, progress=progress, request_id=request_id, language=language
-    )
-    if not checked.ok:
-        return checked
+    rows = None
+    if not template.one_pass:
+        checked = check_file(
+            source, template, scope=scope, actor=actor, progress=progress, request_id=request_id, language=language
+        )
+        if not checked.ok:
+            return checked
+        rows = checked.rows
     if progress:
-        progress(WRITING, 0, checked.rows)
+        # No progress from inside the transaction: nobody else could read it.
+        progress(WRITING, 0, rows)
     with translation.override(language), _no_query_log():
         run = ImportRun(template, scope, actor, committing=True, request_id=request_id)
         try:
             with transaction.atomic():
-                # No progress from inside the transaction: nobody else could read it.
                 _stream(source, template, run, None)
                 if run.error_count:
                     raise _RolledBack
                 template.finish(run)
                 crash_point("import.before_commit")  # tests/crash: killed here, nothing is written
         except _RolledBack:
+            template.rolled_back(run)
             result = _result(run)
-            result.file_error = _(
-                "Dữ liệu trên hệ thống đã thay đổi trong lúc nhập; chưa ghi gì. Hãy kiểm tra lại tệp."
-            )
+            if not template.one_pass:  # the file was clean when checked
+                result.file_error = _(
+                    "Dữ liệu trên hệ thống đã thay đổi trong lúc nhập; chưa ghi gì. Hãy kiểm tra lại tệp."
+                )
             return result
         except FileRejected as rejected:
+            template.rolled_back(run)
             return ImportResult(template.code, file_error=rejected.message)
         result = _result(run)
         result.committed = True
@@ -625,8 +646,14 @@ def _handle_chunk(chunk: list[Row], template: ImportTemplate, run: ImportRun, he
         if row.has_errors:
             failed = True
             _keep_errors(row, template, run, header)
-    if run.committing and not failed and not run.error_count:
+    if not run.committing:
+        return
+    if not failed and not run.error_count:
         template.apply(chunk, run)
+    elif template.one_pass:
+        # Nothing more is written (the transaction will be rolled back): the rest of the file is
+        # checked as the dry run checks it.
+        run.committing = False
 
 
 def _keep_errors(row: Row, template: ImportTemplate, run: ImportRun, header: dict[str, int]) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 CHUNK = 1 << 20
+INTERNED = 4096
 
 
 class Formula:
@@ -185,8 +186,8 @@ class SheetRows:
         self.epoch = book.workbook.epoch
         self.width = width
         self.min_row = min_row
-        # Texts repeated down a column (village codes, list choices) share one str object, so rows
-        # kept in memory hold references rather than copies.
+        # Texts repeated down a column (village codes, list choices) are decoded once and share one
+        # str object; up to INTERNED texts, so that a column of distinct names does not grow it.
         self._interned: dict[bytes, str] = {}
 
     def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
@@ -230,6 +231,12 @@ class SheetRows:
                     return
                 tail = window[position:]
 
+    def _intern(self, raw: bytes) -> str:
+        text = _text(raw)
+        if len(self._interned) < INTERNED:
+            self._interned[raw] = text
+        return text
+
     def _cells(self, body: bytes) -> list[Any]:
         width = self.width
         values: list[Any] = [None] * width
@@ -258,7 +265,7 @@ class SheetRows:
                 raw = content[7:-9]
                 text = interned.get(raw)
                 if text is None:
-                    text = interned[raw] = _text(raw)
+                    text = self._intern(raw)
                 values[column] = text
                 continue
             else:
@@ -272,7 +279,7 @@ class SheetRows:
                     raw = b"".join(_TEXT.findall(inline))
                     text = interned.get(raw)
                     if text is None:
-                        text = interned[raw] = _text(raw)
+                        text = self._intern(raw)
                     values[column] = text
                     continue
                 value_match = _VALUE.search(content)
@@ -293,7 +300,7 @@ class SheetRows:
             elif kind == b"str":
                 text = interned.get(raw)
                 if text is None:
-                    text = interned[raw] = _text(raw)
+                    text = self._intern(raw)
                 values[column] = text
             elif kind == b"b":
                 values[column] = bool(int(raw))

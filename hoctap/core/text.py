@@ -14,17 +14,39 @@ _SPACES = re.compile(r"\s+")
 # Windows-1258 keyboards and old fonts produce for Đ, and the African D (Ɖ U+0189, ɖ U+0256). No
 # Vietnamese word uses them, so they are read as Đ/đ: "ÐỨC" is stored, searched and sorted as "ĐỨC".
 _LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110", "\u0256": "\u0111"})
+_HAS_LOOKALIKE = re.compile("[\u00d0\u00f0\u0189\u0256]")
 
 
 def normalise(text: str) -> str:
     """NFC with single spaces and look-alike letters replaced: the form every stored name takes."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "").translate(_LOOKALIKES)).strip()
+    text = unicodedata.normalize("NFC", text or "")
+    if _HAS_LOOKALIKE.search(text):  # rare; translate() with a table costs a dict lookup a character
+        text = text.translate(_LOOKALIKES)
+    return _SPACES.sub(" ", text).strip()
+
+
+# The per-character tables below keep at most this many characters (a file of every Unicode
+# character must not make them large); Vietnamese text uses a few hundred.
+_KEPT_CHARACTERS = 4096
+
+
+class _WithoutMarks(dict):
+    """str.translate table that drops combining marks (category Mn), filled in as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code)) == "Mn" else code
+        if len(self) < _KEPT_CHARACTERS:
+            self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _WithoutMarks()
 
 
 def fold(text: str) -> str:
     """Lowercase, no diacritics, đ→d: "ĐỨC", "ÐỨC" (eth), "đức" and "duc" all fold to "duc"."""
     decomposed = unicodedata.normalize("NFD", normalise(text).lower().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return decomposed.translate(_WITHOUT_MARKS)
 
 
 # Characters a reader cannot see: the bidirectional embeddings and overrides (U+202A–U+202E), isolates
@@ -51,22 +73,21 @@ _TONES = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5
 _LETTER_MARKS = {"\u0306": "ă", "\u0302": "â", "\u031b": "ơ"}  # breve, circumflex, horn
 
 
-def _letters(text: str):
-    """Yield (base letter or other char, tone) for each character of `text`."""
-    for ch in unicodedata.normalize("NFC", text.translate(_LOOKALIKES).lower()):
-        decomposed = unicodedata.normalize("NFD", ch)
-        base, marks = decomposed[0], decomposed[1:]
-        tone = 0
-        for mark in marks:
-            if mark in _TONES:
-                tone = _TONES[mark]
-            elif mark == "\u0302":
-                base = {"a": "â", "e": "ê", "o": "ô"}.get(base, base)
-            elif mark == "\u0306" and base == "a":
-                base = "ă"
-            elif mark == "\u031b":
-                base = {"o": "ơ", "u": "ư"}.get(base, base)
-        yield base, tone
+def _letter(ch: str) -> tuple[str, int]:
+    """(base letter or other char, tone) of one character of a lowercased NFC text."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    base, marks = decomposed[0], decomposed[1:]
+    tone = 0
+    for mark in marks:
+        if mark in _TONES:
+            tone = _TONES[mark]
+        elif mark == "\u0302":
+            base = {"a": "â", "e": "ê", "o": "ô"}.get(base, base)
+        elif mark == "\u0306" and base == "a":
+            base = "ă"
+        elif mark == "\u031b":
+            base = {"o": "ơ", "u": "ư"}.get(base, base)
+    return base, tone
 
 
 def _code(index: int) -> str:
@@ -82,17 +103,34 @@ def sort_key(text: str) -> str:
     The terminator "aa" sorts below everything so "An" comes before "An Bình".
     """
     primary, tones = [], []
-    for base, tone in _letters(normalise(text)):
-        if base == " ":
-            primary.append(_code(1))
-        elif "0" <= base <= "9":  # not str.isdigit(): "²" is a digit to it and int() refuses it
-            primary.append(_code(2 + int(base)))
-        elif base in _ALPHABET:
-            primary.append(_code(12 + _ALPHABET.index(base)))
-        else:
-            continue  # punctuation does not order names
-        tones.append(str(tone))
-    return "".join(primary) + _code(0) + "".join(chr(97 + int(t)) for t in tones)
+    keys = _CHARACTER_KEYS
+    for ch in unicodedata.normalize("NFC", normalise(text).lower()):
+        key = keys.get(ch)
+        if key is None:
+            key = _character_key(ch)
+            if len(keys) < _KEPT_CHARACTERS:
+                keys[ch] = key
+        if key:
+            primary.append(key[0])
+            tones.append(key[1])
+    return "".join(primary) + _code(0) + "".join(tones)
+
+
+# A character's (primary code, tone code), or () when it does not order names; filled in as met.
+_CHARACTER_KEYS: dict[str, tuple[str, str] | tuple[()]] = {}
+
+
+def _character_key(ch: str) -> tuple[str, str] | tuple[()]:
+    base, tone = _letter(ch)
+    if base == " ":
+        code = _code(1)
+    elif "0" <= base <= "9":  # not str.isdigit(): "²" is a digit to it and int() refuses it
+        code = _code(2 + int(base))
+    elif base in _ALPHABET:
+        code = _code(12 + _ALPHABET.index(base))
+    else:
+        return ()  # punctuation does not order names
+    return code, chr(97 + tone)
 
 
 def reader_reads_english() -> bool:

@@ -407,6 +407,7 @@ def _id_number_refused(row: Row, run: ImportRun, record, by_number, writable) ->
     held_outside = number in by_number and by_number[number]["id"] not in writable if number else False
     if held_outside:
         row.error("id_number", count_refused_id_number(run.scope) or id_number_not_usable())
+        run.state["refusals_counted"] = run.state.get("refusals_counted", 0) + 1
         run.state.pop("probe_refusal", None)  # that answer may have spent the allowance
         return True
     if record is not None:  # a namesake outside the territory (its household or employer is refused already)
@@ -502,6 +503,7 @@ def _person_outcome(row: Row, run: ImportRun, record, values: dict, links: dict)
 class RegistryTemplate(ImportTemplate):
     capability = Capability.EDIT_REGISTRY  # needed over every row's unit, and somewhere to upload at all
     row_state = RegistryRow
+    one_pass = True  # check() does not depend on run.committing; apply() records no errors
 
     def permitted(self, scope) -> bool:
         return scope.can(self.capability)
@@ -509,6 +511,12 @@ class RegistryTemplate(ImportTemplate):
     @staticmethod
     def written_in_bulk(run: ImportRun, rows: list[Row]) -> None:
         run.state.setdefault("bulk_communes", set()).update(row.state.commune_id for row in rows)
+
+    def rolled_back(self, run):
+        # The refusals this import counted were taken back with its transaction; an import must
+        # spend the allowance as a dry run does, or importing would be a free way to probe.
+        if run.state.get("refusals_counted"):
+            count_refused_id_number(run.scope, run.state["refusals_counted"])
 
     def finish(self, run):
         if run.state.get("bulk_communes"):
@@ -908,14 +916,23 @@ class HouseholdsTemplate(PeopleTemplate):
 
 
 def _set_heads(pairs: list[tuple[int, int]]) -> None:
-    """Heads of households created in this chunk, in one prepared statement: the queryset
-    bulk_update's CASE expressions cost more than the rest of the chunk's writes."""
+    """Heads of households created in this chunk, in one statement: the queryset bulk_update's CASE
+    expressions cost more than the rest of the chunk's writes. On PostgreSQL the pairs go as two
+    arrays (an executemany is one round trip a household there); SQLite's executemany runs in C."""
     if not pairs:
         return
     table = connection.ops.quote_name(Household._meta.db_table)
     column = connection.ops.quote_name(Household._meta.get_field("head").column)
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE id = %s", pairs)
+        if connection.vendor == "postgresql":
+            heads, households = zip(*pairs, strict=True)
+            cursor.execute(
+                f"UPDATE {table} SET {column} = pairs.head FROM unnest(%s::bigint[], %s::bigint[]) AS pairs(head, id) "
+                f"WHERE {table}.id = pairs.id",
+                [list(heads), list(households)],
+            )
+        else:
+            cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE id = %s", pairs)
 
 
 # -- organisations with staff ------------------------------------------------------------------

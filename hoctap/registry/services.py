@@ -200,11 +200,12 @@ def probe_budget_refusal(scope) -> str | None:
     return refusal.message if refusal else None
 
 
-def count_refused_id_number(scope) -> str | None:
-    """Count one "cannot be used here" answer; the refusal message if this one goes over the limit."""
+def count_refused_id_number(scope, amount: int = 1) -> str | None:
+    """Count one "cannot be used here" answer (or `amount` of them: an import counts again, after
+    rolling back, the ones its transaction took back); the refusal message if this goes over the limit."""
     from hoctap.accounts import ratelimits
 
-    refusal = ratelimits.hit("id_numbers", _probe_key(scope))
+    refusal = ratelimits.hit("id_numbers", _probe_key(scope), amount)
     return refusal.message if refusal else None
 
 
@@ -381,26 +382,29 @@ def log_bulk_creation(objects, *, actor, request_id: str = "") -> None:
     if not objects:
         return
     now = timezone.now()
-    content_types: dict = {}
+    kinds: dict = {}  # model → (content type id, [(attname, name, masked)], mask)
     rows = []
+    create = LogEntry.Action.CREATE
     for obj in objects:
         model = type(obj)
-        tracked, masked, mask = _tracked_columns(model)
-        if model not in content_types:
-            content_types[model] = ContentType.objects.get_for_model(model).pk
+        kind = kinds.get(model)
+        if kind is None:
+            tracked, masked, mask = _tracked_columns(model)
+            columns = [(field.attname, field.name, field.name in masked) for field in tracked]
+            kind = kinds[model] = (ContentType.objects.get_for_model(model).pk, columns, mask)
+        content_type, columns, mask = kind
+        values = obj.__dict__  # a new instance holds every concrete column there (a deferred one does not)
         changes = {}
-        for field in tracked:
-            value = getattr(obj, field.attname)
+        for attname, name, masked_column in columns:
+            value = values[attname] if attname in values else getattr(obj, attname)
             if value is None or value == "":
                 continue
-            if field.name in masked:
+            if masked_column:
                 value = mask(str(value))
-            elif isinstance(value, datetime.datetime):
-                value = str(timezone.make_naive(value, datetime.UTC))
             elif isinstance(value, datetime.date):
-                value = str(value)
-            changes[field.name] = [None, value]
-        rows.append((content_types[model], str(obj.pk), obj.pk, str(obj), LogEntry.Action.CREATE, changes))
+                value = str(timezone.make_naive(value, datetime.UTC) if isinstance(value, datetime.datetime) else value)
+            changes[name] = [None, value]
+        rows.append((content_type, str(obj.pk), obj.pk, str(obj), create, changes))
     _insert_log_entries(rows, actor=actor, request_id=request_id, timestamp=now)
 
 

@@ -105,3 +105,18 @@ def test_an_import_answers_cannot_be_used_here_and_stops_probing(officer_a, smal
     assert "Bình" not in reasons[2] and "Đoài" not in reasons[2]
     # the allowance is spent: the next number, free though it is, answers "try again later"
     assert "thử lại sau" in reasons[3]
+
+
+def test_an_import_rolled_back_still_spends_the_allowance(officer_a, small_map, held_in_b, settings):
+    """The import checks and writes in one pass and rolls back on errors; the refusals it counted
+    must outlive the rollback, or importing would be a free way to probe numbers."""
+    from hoctap.accounts.scoping import Scope
+    from hoctap.core.imports import import_file
+    from hoctap.registry.imports import HOUSEHOLDS
+    from tests.registry.conftest import household_row, xlsx
+
+    settings.HOCTAP_RATE_LIMITS = {**settings.HOCTAP_RATE_LIMITS, "id_numbers": {"limit": 1, "seconds": 86400}}
+    rows = [household_row("H1", "12001-001", "Lò Văn Khác", id_number=NUMBER, head=True)]
+    result = import_file(xlsx(HOUSEHOLDS, rows), HOUSEHOLDS, scope=Scope(officer_a), actor=officer_a)
+    assert not result.committed and result.errors[0]["reason"] == id_number_not_usable()
+    assert "thử lại sau" in id_number_refusal(Scope(officer_a), FREE)  # spent, though nothing was written
