@@ -2,8 +2,8 @@
 side by side.
 
 For each database and size, in a fresh process on a fresh copy of a migrated database: the check
-pass alone (the dry run: every row parsed and resolved, nothing written) and the import (check, then
-the writing pass in one transaction); at 100,000 rows the import runs once more under DEBUG=1 (what
+pass alone (the dry run: every row parsed and resolved, nothing written) and the import (one pass
+in one transaction, each chunk checked then written); at 100,000 rows the import runs once more under DEBUG=1 (what
 `make run` uses), whose query log once took the process to 330 MB. Each measurement records wall
 time, the process's CPU time (user + system, getrusage: the machine is shared, so wall time is
 stretched by other work and CPU time is the steadier figure; PostgreSQL's own CPU is in its server
@@ -309,7 +309,7 @@ def main() -> None:
         json.dumps(
             {
                 "what": "households-with-members template on SQLite and PostgreSQL side by side: check pass (dry run) "
-                "and import (check + write in one transaction), each in a fresh process on a fresh copy of "
+                "and import (one pass: each chunk checked then written, in one transaction), each in a fresh process on a fresh copy of "
                 "the database; wall and CPU seconds of the importing process (PostgreSQL's server CPU not "
                 "counted), peak RSS from getrusage; the last runs repeat the largest import under DEBUG=1",
                 "targets": {

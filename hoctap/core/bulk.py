@@ -14,11 +14,35 @@ IMMEDIATE transaction already holds — so callers get them as bulk_create gives
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
 from django.utils import timezone
+
+
+def instance(model: type[models.Model], /, **values) -> models.Model:
+    """`model(**values)`, through Model.__init__'s positional path, which skips its search of the
+    keywords for every column (half the time for a person: 100,000 of them cost seconds). Every
+    other column takes its default, computed once per model; a model with a callable default
+    (a fresh dict, a new uuid) takes the keyword path."""
+    layout = _layout(model)
+    if layout is None:
+        return model(**values)
+    positions, defaults = layout
+    arguments = defaults.copy()
+    for name, value in values.items():
+        arguments[positions[name]] = value
+    return model(*arguments)
+
+
+@functools.cache
+def _layout(model: type[models.Model]) -> tuple[dict[str, int], list] | None:
+    fields = model._meta.concrete_fields
+    if any(field.has_default() and callable(field.default) for field in fields):
+        return None
+    return {field.attname: index for index, field in enumerate(fields)}, [field.get_default() for field in fields]
 
 
 def create(objects: Sequence[models.Model], *, batch_size: int = 2000) -> None:

@@ -677,7 +677,8 @@ class PeopleTemplate(GroupedTemplate):
         raise NotImplementedError
 
     def new_person(self, row: Row, values: dict) -> Person:
-        return Person(
+        return bulk.instance(
+            Person,
             **values,
             **{self.person_link: row.state.group.pk},
             unit_id=row.state.unit.pk,
@@ -882,7 +883,8 @@ class HouseholdsTemplate(PeopleTemplate):
         return {row.state.key: row["full_name"] for row in rows if row.state.set_head}
 
     def new_group(self, row, head_names):
-        household = Household(
+        household = bulk.instance(
+            Household,
             code=row["household_code"],
             village_id=row.state.unit.pk,
             commune_id=row.state.commune_id,

@@ -78,7 +78,9 @@ def _run_job(job_id: int, *, commit: bool) -> ImportJob:
     user = job.uploaded_by
 
     def progress(phase, done, total):
-        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total, writing=phase == WRITING)
+        # A one-pass import writes without knowing its size yet: the row count of the job's check stays.
+        sized = {"rows_total": total} if total is not None or phase != WRITING else {}
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, writing=phase == WRITING, **sized)
 
     # Messages in the uploader's language, whichever process runs the job.
     with translation.override(job.language):

@@ -539,3 +539,33 @@ def test_a_file_over_the_limit_is_refused_from_its_declared_size_before_any_row_
     result = check_file(declared, HOUSEHOLDS, scope=scope_a, progress=lambda *args: seen.append(args))
     assert "Tệp có 100.001 dòng, quá 100.000 dòng dữ liệu" in result.file_error
     assert result.rows == 0 and seen == []  # refused before reading: no row counted, no progress
+
+
+def test_while_a_checked_file_is_written_the_page_keeps_its_row_count(client_a, small_map, monkeypatch):
+    """A one-pass import starts writing before it knows the file's size: the job keeps the row count
+    its check found, so the page says how many rows are being written."""
+    from django.template.loader import render_to_string
+
+    from hoctap.registry import jobs
+
+    rows = [household_row("H1", VILLAGE_A, "An", head=True), household_row("H1", VILLAGE_A, "Bình")]
+    client_a.post("/registry/imports/", {"template": "households", "file": xlsx(HOUSEHOLDS, rows)})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.CHECKED and job.rows_total == 2
+    seen = {}
+    real_import = jobs.import_file
+
+    def observed(source, template, *, progress, **kwargs):
+        def spy(phase, done, total):
+            progress(phase, done, total)
+            # The progress fragment as the page polls it (rendered here: the polling request would
+            # share this test's database connection, which holds the job's liveness lock).
+            seen["page"] = render_to_string("registry/_import_progress.html", {"job": ImportJob.objects.get()})
+
+        return real_import(source, template, progress=spy, **kwargs)
+
+    monkeypatch.setattr(jobs, "import_file", observed)
+    client_a.post(f"/registry/imports/{job.pk}/commit/")
+    assert "Đang ghi 2 dòng vào sổ" in seen["page"]
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and Person.objects.count() == 2
