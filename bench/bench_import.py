@@ -287,6 +287,8 @@ def main() -> None:
     for rows in SIZES:
         path = BENCH_DIR / f"households-{rows}.xlsx"
         if not path.exists():
+            if "DJANGO_SETTINGS_MODULE" not in os.environ:  # the base databases were built by an earlier run
+                _environment(f"sqlite:///{BASE_DB}")
             write_workbook(path, rows)
     runs = []
     phases = os.environ.get("BENCH_PHASES", "check,import,debug").split(",")
