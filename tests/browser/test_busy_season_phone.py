@@ -105,6 +105,18 @@ def test_a_decision_page_while_its_pdf_is_being_made(browser, live_server, head_
     assert set(DocumentJob.objects.values_list("status", flat=True)) == {DocumentStatus.DONE}
     page.wait_for_selector(".document-state", state="detached", timeout=10_000)  # the page's poll saw it
     shoot(page, "decision-pdf-made")
+    # Each subject is a card: its certificate is on the screen, not in a column scrolled off it.
+    certificate = page.locator("td[data-label='Giấy công nhận']").first.bounding_box()
+    assert certificate["x"] + certificate["width"] <= 360
+    page.goto(f"{live_server.url}/decisions/")
+    numbers = page.locator("table.cards th[scope=row] a")
+    assert numbers.count() >= 1 and numbers.first.inner_text().startswith("Quyết định số")
+    assert all(
+        box["x"] + box["width"] <= 360 for box in (cell.bounding_box() for cell in page.locator("table.cards td").all())
+    )
+    assert fits(page)
+    shoot(page, "decision-list")
+    page.goto(decision_url)
     for link in ("Quyết định (PDF)", "In tất cả giấy công nhận (PDF)"):
         with page.expect_response(re.compile(r"\.pdf$")) as pdf:
             page.evaluate("url => fetch(url)", page.get_by_role("link", name=link).get_attribute("href"))
