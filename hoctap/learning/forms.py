@@ -10,6 +10,10 @@ from .models import StandardLevel
 NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
 
 
+# Every field is optional here: the services check what is missing and name it, for the pages, the
+# API and the import alike.
+
+
 def _number(label, help_text=""):
     # Checked by services (whole number, bounds, named refusal); the widget only opens the digit keyboard.
     return forms.CharField(
@@ -17,31 +21,26 @@ def _number(label, help_text=""):
     )
 
 
+def _date(label, help_text=""):
+    return forms.DateField(
+        label=label, required=False, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def _text(label, help_text="", max_length=200):
+    return forms.CharField(label=label, max_length=max_length, required=False, help_text=help_text)
+
+
 class ClassForm(forms.Form):
     topic = forms.ChoiceField(label=_("Chủ đề"), choices=())
-    name = forms.CharField(
-        label=_("Tên lớp, chuyên đề"),
-        max_length=200,
-        required=False,
-        help_text=_("Ví dụ: Kỹ thuật trồng lúa chất lượng cao; Sử dụng dịch vụ công trực tuyến."),
+    name = _text(
+        _("Tên lớp, chuyên đề"), _("Ví dụ: Kỹ thuật trồng lúa chất lượng cao; Sử dụng dịch vụ công trực tuyến.")
     )
-    started_on = forms.DateField(
-        label=_("Ngày bắt đầu"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ended_on = forms.DateField(
-        label=_("Ngày kết thúc"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Để trống nếu lớp học trong một ngày."),
-    )
+    started_on = _date(_("Ngày bắt đầu"))
+    ended_on = _date(_("Ngày kết thúc"), _("Để trống nếu lớp học trong một ngày."))
     sessions = _number(_("Số buổi"))
     participants = _number(_("Số người tham gia"))
-    held_by = forms.CharField(
-        label=_("Đơn vị, người tổ chức"),
-        max_length=200,
-        required=False,
-        help_text=_("Ví dụ: Trạm Khuyến nông; Công an xã; Hội Khuyến học xã."),
-    )
+    held_by = _text(_("Đơn vị, người tổ chức"), _("Ví dụ: Trạm Khuyến nông; Công an xã; Hội Khuyến học xã."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,13 +50,8 @@ class ClassForm(forms.Form):
 
 
 class WeekActivityForm(forms.Form):
-    date = forms.DateField(label=_("Ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    activity = forms.CharField(
-        label=_("Hoạt động"),
-        max_length=200,
-        required=False,
-        help_text=_("Ví dụ: Lễ khai mạc Tuần lễ; Ngày hội đọc sách; Tập huấn kỹ năng số."),
-    )
+    date = _date(_("Ngày"))
+    activity = _text(_("Hoạt động"), _("Ví dụ: Lễ khai mạc Tuần lễ; Ngày hội đọc sách; Tập huấn kỹ năng số."))
     participants = _number(_("Số người tham gia"))
 
 
@@ -77,16 +71,9 @@ class DeclarationForm(forms.Form):
         label=_("Chuẩn phổ cập giáo dục trung học cơ sở"), coerce=int, choices=StandardLevel.choices
     )
     preschool = forms.BooleanField(label=_("Đạt chuẩn phổ cập giáo dục mầm non cho trẻ em 5 tuổi"), required=False)
-    declared_by = forms.CharField(label=_("Người kê khai (họ tên, chức vụ)"), max_length=200, required=False)
-    document = forms.CharField(
-        label=_("Văn bản nguồn"),
-        max_length=300,
-        required=False,
-        help_text=_("Ví dụ: Báo cáo kết quả phổ cập giáo dục, xóa mù chữ của UBND xã."),
+    declared_by = _text(_("Người kê khai (họ tên, chức vụ)"))
+    document = _text(
+        _("Văn bản nguồn"), _("Ví dụ: Báo cáo kết quả phổ cập giáo dục, xóa mù chữ của UBND xã."), max_length=300
     )
-    document_number = forms.CharField(
-        label=_("Số văn bản"), max_length=60, required=False, help_text=_("Ví dụ: 25/BC-UBND")
-    )
-    document_date = forms.DateField(
-        label=_("Ngày văn bản"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    document_number = _text(_("Số văn bản"), _("Ví dụ: 25/BC-UBND"), max_length=60)
+    document_date = _date(_("Ngày văn bản"))

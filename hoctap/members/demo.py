@@ -67,33 +67,24 @@ def load(context, log):
             for i, village in enumerate(context["villages"][commune.pk][:3])
         ]
         school = Organisation.objects.filter(commune=commune, kind="school").first()
-        branches.append(
-            services.save_branch(
-                scope,
-                Branch(
-                    unit=commune,
-                    kind=BranchKind.SCHOOL,
-                    organisation=school,
-                    name=f"Chi hội {school.name}"
-                    if school
-                    else f"Chi hội khuyến học Trường Tiểu học {commune.short_name}",
-                ),
-            )
-        )
         clan = ClanBranch.objects.filter(commune=commune).first()
-        branches.append(
-            services.save_branch(
-                scope,
-                Branch(
-                    unit=commune,
-                    kind=BranchKind.CLAN,
-                    clan=clan,
-                    name=f"Chi hội khuyến học {clan.name}"
-                    if clan
-                    else f"Chi hội khuyến học dòng họ Nguyễn {commune.short_name}",
-                ),
-            )
-        )
+        # The commune's own branches: in its primary school and in a clan (named after them when the
+        # registry demo made them).
+        for kind, link, name in (
+            (
+                BranchKind.SCHOOL,
+                {"organisation": school},
+                f"Chi hội {school.name}" if school else f"Chi hội khuyến học Trường Tiểu học {commune.short_name}",
+            ),
+            (
+                BranchKind.CLAN,
+                {"clan": clan},
+                f"Chi hội khuyến học {clan.name}"
+                if clan
+                else f"Chi hội khuyến học dòng họ Nguyễn {commune.short_name}",
+            ),
+        ):
+            branches.append(services.save_branch(scope, Branch(unit=commune, kind=kind, name=name, **link)))
         members = []
         for b, branch in enumerate(branches):
             for k in range(8 + 2 * (b < 3) - index):

@@ -86,15 +86,7 @@ class TargetForm(forms.ModelForm):
 class CapacityForm(forms.ModelForm):
     class Meta:
         model = AssociationCapacity
-        fields = [
-            "chair_manages_clc",
-            "officers",
-            "officers_in_clc",
-            "officers_in_clc_it_trained",
-            "officers_and_members",
-            "briefed",
-            "briefed_citizen",
-        ]
+        fields = ["chair_manages_clc", *AssociationCapacity.COUNTS]
 
     def _post_clean(self):
         super()._post_clean()  # runs the model's clean(): a part never exceeds its whole

@@ -135,14 +135,7 @@ class TargetsTemplate(ImportTemplate):
 TARGETS = register_template(TargetsTemplate())
 
 
-CAPACITY_FIELDS = (
-    "officers",
-    "officers_in_clc",
-    "officers_in_clc_it_trained",
-    "officers_and_members",
-    "briefed",
-    "briefed_citizen",
-)
+CAPACITY_FIELDS = AssociationCapacity.COUNTS
 
 
 class CapacityTemplate(ImportTemplate):
