@@ -636,6 +636,13 @@ def awards_step(context, log):
     log(f"Thi đua, khen thưởng: {congress.name}, {honoured} mô hình được tỉnh biểu dương")
 
 
+def exports_step(context, log):
+    """A list export that became a background job, finished, with its file and audit entry."""
+    from hoctap.exports import demo
+
+    demo.load(context, log)
+
+
 def notifications_step(context, log):
     """The inbox as the daily reminder job would have filled it over the last month."""
     from hoctap.notifications import demo
@@ -661,6 +668,7 @@ STEPS = [
     reports_step,
     inspections_step,
     awards_step,
+    exports_step,
     notifications_step,
 ]
 
