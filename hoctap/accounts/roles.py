@@ -20,6 +20,10 @@ class Role(models.TextChoices):
     PEOPLES_COMMITTEE = "peoples_committee", _("Ủy ban nhân dân (nhận báo cáo)")
     STEERING_COMMITTEE = "steering_committee", _("Ban Chỉ đạo xây dựng xã hội học tập (nhận báo cáo)")
     PARTY_COMMITTEE = "party_committee", _("Cấp ủy Đảng (nhận báo cáo)")
+    # A body other than the association that reports on the learning units it manages (its
+    # report type names it: reports/schedules.yaml `reporters:`): it starts and sends that report
+    # only, and reads what a viewer reads.
+    EDUCATION_DEPARTMENT = "education_department", _("Sở Giáo dục và Đào tạo (báo cáo về trường học)")
 
 
 class Capability(models.TextChoices):
@@ -83,9 +87,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PEOPLES_COMMITTEE: frozenset({C.RECEIVE_REPORTS}),
     Role.STEERING_COMMITTEE: frozenset({C.RECEIVE_REPORTS}),
     Role.PARTY_COMMITTEE: frozenset({C.RECEIVE_REPORTS}),
+    Role.EDUCATION_DEPARTMENT: frozenset({C.VIEW}),
 }
 # The roles that receive reports, each a body of the unit it is assigned at.
 RECIPIENT_ROLES = (Role.PEOPLES_COMMITTEE, Role.STEERING_COMMITTEE, Role.PARTY_COMMITTEE)
+# The roles that send a report of their own body's type (not by the `report` capability, which
+# writes the association's reports): reports.reporters names the type each one sends.
+REPORTER_ROLES = (Role.EDUCATION_DEPARTMENT,)
 
 # The level of unit a role is assigned at; an assignment at another level is refused.
 ROLE_LEVELS: dict[str, set[str]] = {
@@ -100,6 +108,7 @@ ROLE_LEVELS: dict[str, set[str]] = {
     Role.PEOPLES_COMMITTEE: {Level.PROVINCE, Level.COMMUNE},
     Role.STEERING_COMMITTEE: {Level.PROVINCE, Level.COMMUNE},
     Role.PARTY_COMMITTEE: {Level.PROVINCE, Level.COMMUNE},
+    Role.EDUCATION_DEPARTMENT: {Level.PROVINCE},
 }
 
 # Which roles an account manager may hand out, and where relative to the unit of their own
@@ -124,6 +133,7 @@ GRANTS: dict[str, dict[str, frozenset[str]]] = {
         Role.PROVINCE_OFFICER: frozenset({SAME}),
         Role.VIEWER: ANYWHERE,
         **{role: ANYWHERE for role in RECIPIENT_ROLES},
+        **{role: frozenset({SAME}) for role in REPORTER_ROLES},
     },
     Role.CENTRAL_ADMIN: {role: ANYWHERE for role in Role.values},
 }

@@ -384,6 +384,61 @@ def reports_step(context, log):
         f"(đúng hạn, muộn, bị trả lại; báo cáo tỉnh)"
     )
     _review_and_recipients(context, log)
+    _department_report(context, log)
+
+
+# Upper-secondary schools the province manages (the Department of Education's learning units).
+PROVINCE_SCHOOLS = ("Trường THPT Nguyễn Trãi", "Trường THPT Chu Văn An")
+
+
+def _department_report(context, log):
+    """A reporter other than the association: the province's Department of Education and Training
+    (the demo's "sogiaoduc" account, which also reads as a viewer) reports on the schools the
+    province manages, one of them registered for "Đơn vị học tập" last year, and the province's
+    association accepts the report."""
+    import datetime
+
+    from hoctap.accounts.scoping import Scope
+    from hoctap.assessments import workflow
+    from hoctap.assessments.models import Assessment
+    from hoctap.criteria.titles import Title
+    from hoctap.registry.models import ManagingLevel, Organisation
+    from hoctap.reports import services
+    from hoctap.reports.models import Report, ReportType
+
+    year = report_year()
+    education = ReportType.objects.filter(code="education_units").first()
+    communes, province = context["communes"], context["province"]
+    province_officer = context["users"]["province_officer"]
+    department = _account("sogiaoduc", "Sở Giáo dục và Đào tạo", Role.EDUCATION_DEPARTMENT, province, context["logins"])
+    if education is None or Report.objects.filter(report_type=education, year=year, unit=province).exists():
+        return
+    schools = [
+        Organisation.objects.filter(name=name, commune=commune).first()
+        or Organisation.objects.create(name=name, kind="school", managing_level=ManagingLevel.PROVINCE, unit=commune)
+        for name, commune in zip(PROVINCE_SCHOOLS, communes, strict=False)
+    ]
+    if schools and not Assessment.objects.filter(title=Title.UNIT, organisation=schools[0], campaign__year=year):
+        workflow.register(Scope(province_officer), Title.UNIT, schools[0], year)
+    scope = Scope(department)
+    report = services.start_report(scope, education, year, province, actor=department)
+    services.update_narrative(
+        scope,
+        report,
+        {
+            "results": f"{len(schools)} trường trung học phổ thông do tỉnh quản lý triển khai xây dựng "
+            "«Đơn vị học tập»; 1 trường đã đăng ký đánh giá trong năm (biểu kèm theo).",
+            "difficulties": "Các trường mới làm quen với Bộ tiêu chí Đơn vị học tập (TT 24/2023).",
+            "proposals": "Đề nghị Hội Khuyến học tỉnh phối hợp tập huấn tự đánh giá cho các trường.",
+            "signer_name": "Lương Văn Thành",
+        },
+    )
+    moment = _at(year, 11, 26, 10, 0)
+    report = services.submit(scope, report, actor=department, now=moment)
+    services.accept(Scope(province_officer), report, actor=province_officer, now=moment + datetime.timedelta(days=1))
+    log(
+        f"{education.name} {year}: Sở Giáo dục và Đào tạo đã gửi ({len(schools)} trường), Hội Khuyến học tỉnh đã tiếp nhận"
+    )
 
 
 def _review_and_recipients(context, log):

@@ -82,7 +82,8 @@ def report_deadlines(today: datetime.date) -> list[Planned]:
     if not units:
         return []
     years = sorted({today.year, (today - datetime.timedelta(days=OVERDUE_DAYS)).year})
-    types = list(ReportType.objects.all())
+    # The association's own reports: a type another body sends (reports.reporters) is not theirs.
+    types = list(ReportType.objects.filter(reporter=""))
     reports = {
         (r.report_type_id, r.year, r.unit_id): r
         for r in Report.objects.filter(year__in=years, unit__in=[u.pk for u in units])
@@ -291,6 +292,7 @@ def reports_returned(today: datetime.date) -> list[Planned]:
             at__gte=_since(today),
             at__lt=deadlines.end_of_day(today),
             report__state=ReportState.RETURNED,
+            report__report_type__reporter="",  # the association's reports (see report_deadlines)
         ).select_related("report__report_type", "report__unit")
     )
     if not events:

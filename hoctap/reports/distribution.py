@@ -20,14 +20,19 @@ from hoctap.assessments.legal_bases import unit_in_sentence
 from hoctap.territory.models import Level, Unit
 
 ABOVE = "above"
-KINDS = (ABOVE, Role.PEOPLES_COMMITTEE, Role.STEERING_COMMITTEE, Role.PARTY_COMMITTEE)
+# The association of the reporting unit itself: where a body other than the association sends its
+# report (the Department of Education's report goes to the province's association, `reporters.py`).
+ASSOCIATION = "association"
+KINDS = (ABOVE, ASSOCIATION, Role.PEOPLES_COMMITTEE, Role.STEERING_COMMITTEE, Role.PARTY_COMMITTEE)
+# The kinds whose reviewers already read the report: no addressee is recorded for them.
+REVIEWING = (ABOVE, ASSOCIATION)
 DEFAULT = [ABOVE, Role.PEOPLES_COMMITTEE, Role.STEERING_COMMITTEE, Role.PARTY_COMMITTEE]
 
 
 @dataclass(frozen=True)
 class Recipient:
     kind: str
-    role: str | None  # None: the association above (its reviewers read it already)
+    role: str | None  # None: the association above, or of the unit (its reviewers read it already)
     unit: Unit | None
     line: str  # as printed under "Nơi nhận:"
 
@@ -41,6 +46,8 @@ def _party_committee(unit: Unit) -> str:
 
 def line_for(kind: str, unit: Unit) -> str:
     """The line of the paper for `kind` (Vietnamese: an administrative document)."""
+    if kind == ASSOCIATION:
+        return f"Hội Khuyến học {unit_in_sentence(unit)} (để báo cáo);"
     if kind == ABOVE:
         parent = unit.parent
         if parent is None or parent.level == Level.NATION:
@@ -58,6 +65,6 @@ def recipients(report_type, unit: Unit) -> list[Recipient]:
     """The distribution list of `report_type` for `unit`'s level, in the order printed."""
     kinds = (report_type.distribution or {}).get(unit.level, DEFAULT)
     return [
-        Recipient(kind, None if kind == ABOVE else kind, None if kind == ABOVE else unit, line_for(kind, unit))
+        Recipient(kind, None if kind in REVIEWING else kind, None if kind in REVIEWING else unit, line_for(kind, unit))
         for kind in kinds
     ]

@@ -11,6 +11,7 @@ from django.db.models import Q
 from hoctap.core.text import fold
 from hoctap.territory.models import Era, Level, Unit
 
+from . import reporters
 from .models import ReportLevel, ReportSchedule, ReportType
 
 DEFAULT_FILE = Path(__file__).with_name("schedules.yaml")
@@ -50,9 +51,19 @@ def _distribution(entry) -> dict[str, list[str]]:
     return found
 
 
+def _reporter(entry, known) -> str:
+    code = entry.get("reporter") or ""
+    if code and code not in known:
+        raise ValueError(f"report type {entry['code']}: unknown reporter {code!r}; known: {list(known)}")
+    if code and set(entry.get("distribution") or {}) - {known[code].level}:
+        raise ValueError(f"report type {entry['code']}: its reporter sends at {known[code].level!r} only")
+    return code
+
+
 @transaction.atomic
 def load_schedules(path: Path = DEFAULT_FILE, log=lambda message: None) -> dict[str, int]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    known_reporters = reporters.parse(data.get("reporters"))
     counts = {"types": 0, "schedules": 0, "skipped": 0}
     types = {}
     for entry in data["report_types"]:
@@ -67,6 +78,7 @@ def load_schedules(path: Path = DEFAULT_FILE, log=lambda message: None) -> dict[
                 "distribution": _distribution(entry),
                 "period_first": period[0],
                 "period_last": period[1],
+                "reporter": _reporter(entry, known_reporters),
             },
         )
         types[report_type.code] = report_type

@@ -33,6 +33,9 @@ class ReportType(models.Model):
     # year, with each year of the period beside them. Empty for a report on its own year.
     period_first = models.PositiveSmallIntegerField(_("giai đoạn từ năm"), null=True, blank=True)
     period_last = models.PositiveSmallIntegerField(_("giai đoạn đến năm"), null=True, blank=True)
+    # Who sends it: empty for the association of the reporting unit; else a body that reports on the
+    # learning units it manages (`reporters.py`, schedules.yaml `reporters:`), by code.
+    reporter = models.CharField(_("đơn vị lập báo cáo"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("loại báo cáo")

@@ -13,10 +13,11 @@ from hoctap.assessments.legal_bases import day_in_words
 from hoctap.core.documents import font_faces, in_official_language, write_pdf
 from hoctap.core.text import fold
 
+from . import reporters
 from . import sections as report_sections
 from .issuers import issuing_bodies
 from .models import Report
-from .services import NUMBER_SYMBOL
+from .services import number_symbol
 from .tables import METRICS, cell_values, vi_number
 from .xlsx import MOTTO_LINE, MOTTO_NATION
 
@@ -52,7 +53,7 @@ def report_pdf(report: Report, table: dict, data: dict | None = None) -> bytes:
     """`table` is the titles table; `data` every section (frozen or live: `sections.current`), whose
     sections other than the titles follow the titles on the landscape pages."""
     data = data if data is not None else report_sections.current(report)
-    governing, issuing, default_place = issuing_bodies(report.unit)
+    governing, issuing, default_place = issuing_bodies(report.unit, reporters.of(report.report_type))
     titles = table["titles"]
     kind, about = title_lines(report.report_type.heading_for(report.year))
     html = render_to_string(
@@ -66,7 +67,7 @@ def report_pdf(report: Report, table: dict, data: dict | None = None) -> bytes:
             "total": [vi_number(v) for v in cell_values(table["total"]["cells"], titles)],
             "governing": governing,
             "issuing": issuing,
-            "number": report.number or f"{' ' * 6}/{NUMBER_SYMBOL}",
+            "number": report.number or f"{' ' * 6}/{number_symbol(report.report_type)}",
             "date_line": f"{report.place or default_place}, {day_in_words(document_day(report))}",
             "motto_nation": MOTTO_NATION,
             "motto_line": MOTTO_LINE,

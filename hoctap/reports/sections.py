@@ -36,7 +36,7 @@ from hoctap.criteria.titles import Title
 from hoctap.stats import figures as stats_figures
 from hoctap.stats.targets import Targets
 
-from . import figures
+from . import figures, managed, reporters
 
 SNAPSHOT_VERSION = 2
 TITLES = "titles"
@@ -133,12 +133,19 @@ def period_table(unit, year: int, report_type) -> dict:
     }
 
 
+def titles_table(unit, year: int, report_type) -> dict:
+    """The titles table: the unit's child units, or for a report another body sends, the learning
+    units it manages (`managed.py`)."""
+    reporter = reporters.of(report_type)
+    return managed.table(unit, year, reporter) if reporter else figures.table(unit, year)
+
+
 OWN = [
     ReportSection(
         TITLES,
         _("Kết quả công nhận các danh hiệu"),
         10,
-        lambda unit, year, report_type: figures.table(unit, year),
+        titles_table,
         titles_as_table,
     ),
     ReportSection(PERIOD, _("Kết quả qua các năm của giai đoạn"), 15, period_table, by_default=False),
@@ -194,7 +201,7 @@ def snapshot(report, now, outstanding: list[dict]) -> dict:
     """What submission freezes: every section's data exactly as computed now."""
     with one_build():
         data = live(report)
-        table = data.pop(TITLES, None) or figures.table(report.unit, figures_year(report))
+        table = data.pop(TITLES, None) or titles_table(report.unit, figures_year(report), report.report_type)
     return {
         "version": SNAPSHOT_VERSION,
         "frozen_at": now.isoformat(),

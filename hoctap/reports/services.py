@@ -28,7 +28,7 @@ from hoctap.core.validators import check_visible_text
 from hoctap.core.versions import check_version
 from hoctap.territory.models import Era, Level, Unit
 
-from . import deadlines, distribution, figures, sections, states
+from . import deadlines, distribution, figures, reporters, sections, states
 from .issuers import issuing_bodies
 from .models import (
     Report,
@@ -88,22 +88,42 @@ def required_types(unit: Unit, year: int) -> list[ReportType]:
 # -- who acts ----------------------------------------------------------------------------------
 
 
+def may_write(scope, report_type: ReportType, unit: Unit) -> bool:
+    """Who writes and sends a unit's report: the officers with `report` at the unit itself for the
+    association's reports; for a type another body sends (`reporters.py`), that body's role held at
+    the unit (the province's Department of Education for its schools), and nobody else."""
+    reporter = reporters.of(report_type)
+    if reporter is not None:
+        return any(a.role == reporter.role and a.unit_id == unit.pk for a in scope.assignments)
+    return unit.path in scope.paths(Capability.REPORT)
+
+
+def _write_capability(report_type: ReportType) -> str:
+    """What the saved report is re-checked against (`Scope.save`): a reporting body holds no `report`
+    capability, only its role (checked by `may_write`) and what a viewer reads."""
+    return Capability.VIEW if report_type.reporter else Capability.REPORT
+
+
 def _writes_own(scope, report: Report) -> None:
     """A report is written and sent by its own unit: an officer of the level above may read it
     and decide on it, but not write it on the unit's behalf."""
-    if report.unit.path not in scope.paths(Capability.REPORT):
+    if not may_write(scope, report.report_type, report.unit):
         raise Http404
 
 
 def is_reviewer(scope, report: Report) -> bool:
-    """The level above decides: a reviewer assigned strictly above the reporting unit."""
+    """The level above decides: a reviewer assigned strictly above the reporting unit. A body's
+    report goes to the association of its own unit (the province's association receives its
+    Department of Education's report), so a reviewer there decides on it too."""
+    own_level = bool(report.report_type.reporter)
     return any(
-        report.unit.path.startswith(path) and report.unit.path != path for path in scope.paths(Capability.REVIEW)
+        report.unit.path.startswith(path) and (own_level or report.unit.path != path)
+        for path in scope.paths(Capability.REVIEW)
     )
 
 
 def can_write(scope, report: Report) -> bool:
-    return report.unit.path in scope.paths(Capability.REPORT) and not report.is_locked
+    return may_write(scope, report.report_type, report.unit) and not report.is_locked
 
 
 # -- the document: number, place and date, signer, recipients ---------------------------------
@@ -131,7 +151,15 @@ def distribution_text(report_type: ReportType, unit: Unit) -> str:
 def document_defaults(unit: Unit, report_type: ReportType | None = None) -> dict:
     """What a new report's paper says until the officer changes it."""
     recipients = distribution_text(report_type, unit) if report_type else default_recipients(unit)
-    return {"place": issuing_bodies(unit)[2], "recipients": recipients, "signer_title": "Chủ tịch"}
+    reporter = reporters.of(report_type) if report_type else None
+    signer_title = reporter.signer_title if reporter else "Chủ tịch"
+    return {"place": issuing_bodies(unit, reporter)[2], "recipients": recipients, "signer_title": signer_title}
+
+
+def number_symbol(report_type: ReportType) -> str:
+    """The symbol of the report's number: the association's, or the sending body's own."""
+    reporter = reporters.of(report_type)
+    return reporter.symbol if reporter else NUMBER_SYMBOL
 
 
 def _body(line: str) -> str:
@@ -151,8 +179,13 @@ def _number_year(report: Report, day: datetime.date | None = None) -> int:
 
 
 def _numbers_taken(report: Report, year: int) -> dict[str, Report]:
-    """The numbers the unit's other reports dated in `year` carry (numbering restarts each year)."""
-    others = Report.objects.filter(unit_id=report.unit_id).exclude(pk=report.pk).exclude(number="")
+    """The numbers the issuing body's other reports dated in `year` carry (numbering restarts each
+    year; the unit's association and a body reporting at the same unit number their own papers)."""
+    others = (
+        Report.objects.filter(unit_id=report.unit_id, report_type__reporter=report.report_type.reporter)
+        .exclude(pk=report.pk)
+        .exclude(number="")
+    )
     return {
         other.number: other
         for other in others.select_related("report_type")
@@ -163,7 +196,7 @@ def _numbers_taken(report: Report, year: int) -> dict[str, Report]:
 def next_number(report: Report, day: datetime.date) -> str:
     taken = _numbers_taken(report, day.year)
     highest = max((int(NUMBER_PATTERN.match(n).group(1)) for n in taken if NUMBER_PATTERN.match(n)), default=0)
-    return f"{highest + 1}/{NUMBER_SYMBOL}"
+    return f"{highest + 1}/{number_symbol(report.report_type)}"
 
 
 def _as_date(value) -> datetime.date | None:
@@ -246,7 +279,7 @@ def start_report(scope, report_type: ReportType, year: int, unit: Unit, *, actor
     """The unit's report for that type and year, created as a draft on first use."""
     if unit.era != Era.CURRENT or unit.level not in ReportLevel.values:
         raise ValidationError({"unit_id": _("Chỉ xã, phường, đặc khu và tỉnh, thành phố lập báo cáo.")})
-    if unit.path not in scope.paths(Capability.REPORT):
+    if not may_write(scope, report_type, unit):
         raise Http404
     due = due_date_for(report_type, unit, year)
     if due is None:
@@ -276,7 +309,7 @@ def update_narrative(scope, report: Report, data: dict, *, version: int | None =
                 setattr(report, field, _as_date(data[field]) if field == "dated" else (data[field] or ""))
         check_document(report)
         report.version += 1
-        scope.save(report, Capability.REPORT)
+        scope.save(report, _write_capability(report.report_type))
     return report
 
 
@@ -338,7 +371,7 @@ def _check_note_names(note: str, outstanding: list[Outstanding]) -> None:
 def actor_kinds(scope, report: Report) -> set[str]:
     """Whether the scope's user acts on `report` as its reporter, its reviewer, both or neither."""
     kinds = set()
-    if report.unit.path in scope.paths(Capability.REPORT):
+    if may_write(scope, report.report_type, report.unit):
         kinds.add(states.REPORTER)
     if is_reviewer(scope, report):
         kinds.add(states.REVIEWER)
@@ -387,7 +420,9 @@ def transition(
             _decide(report, actor, reason, now)
         report.state = rule.to
         report.version += 1
-        scope.save(report, Capability.REPORT if rule.actor == states.REPORTER else Capability.REVIEW)
+        scope.save(
+            report, _write_capability(report.report_type) if rule.actor == states.REPORTER else Capability.REVIEW
+        )
         if rule.actor == states.REPORTER:
             _address(report)
         ReportEvent.objects.create(
@@ -546,6 +581,7 @@ class BoardRow:
     status: str
     days_left: int | None
     is_own: bool = False
+    can_start: bool = False  # no report yet and the user writes it
 
     @property
     def status_label(self):
@@ -588,7 +624,10 @@ def status_board(scope, report_type: ReportType, year: int, unit: Unit, *, now=N
         if due is None:
             continue
         report = reports.get(member.pk)
-        rows.append(BoardRow(member, due, report, board_status(report, due), deadlines.days_left(due, now), is_own))
+        can_start = report is None and may_write(scope, report_type, member)
+        rows.append(
+            BoardRow(member, due, report, board_status(report, due), deadlines.days_left(due, now), is_own, can_start)
+        )
     return rows
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from hoctap.core.documents import in_official_language
 
+from . import reporters
 from .issuers import issuing_bodies
 from .models import Report
 from .xlsx import AdminSheet, workbook
@@ -57,7 +58,7 @@ def _section_sheet(book, report: Report, shown, number: int, frozen_line: str) -
     """One section on its own sheet, in the same layout: header, the table, its notes."""
     columns = shown.table["columns"]
     sheet = AdminSheet(book, f"{number}. {shown.label}"[:31].replace("/", "-"), [6, 28] + [14] * len(columns))
-    governing, issuing, place = issuing_bodies(report.unit)
+    governing, issuing, place = issuing_bodies(report.unit, reporters.of(report.report_type))
     sheet.header(
         governing_body=governing,
         issuing_body=issuing,
@@ -104,7 +105,7 @@ def report_table_xlsx(report: Report, table: dict, data: dict | None = None) -> 
     widths = [6, 28] + [11] * (len(titles) * len(METRICS))
     book = workbook()
     sheet = AdminSheet(book, f"Bieu {report.year}", widths)
-    governing, issuing, place = issuing_bodies(report.unit)
+    governing, issuing, place = issuing_bodies(report.unit, reporters.of(report.report_type))
     frozen = report.snapshot is not None
     if frozen:
         subtitle = f"{report.unit.name} · số liệu chốt lúc gửi {timezone.localtime(report.submitted_at):%H:%M %d/%m/%Y}"

@@ -46,7 +46,6 @@ def board(request):
             "year": year,
             "unit": unit,
             "labels": services.BoardStatus.LABELS,
-            "writable_paths": set(scope.paths(Capability.REPORT)),
         },
     )
 
@@ -64,7 +63,9 @@ def received(request):
 def start(request):
     scope = scope_for(request)
     report_type = get_object_or_404(ReportType, code=request.POST.get("report_type"))
-    unit = scope.get_or_404(Unit.objects.current(), Capability.REPORT, pk=request.POST.get("unit"))
+    # Who writes the report (the association's officers, or the body its type names) is the
+    # service's rule; a unit the user may not even read is "not found" here.
+    unit = scope.get_or_404(Unit.objects.current(), pk=request.POST.get("unit"))
     try:
         year = int(request.POST.get("year", ""))
     except ValueError:

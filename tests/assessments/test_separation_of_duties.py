@@ -130,6 +130,7 @@ MAY_GRANT = {
         (Role.PEOPLES_COMMITTEE, "below"),
         (Role.STEERING_COMMITTEE, "below"),
         (Role.PARTY_COMMITTEE, "below"),
+        (Role.EDUCATION_DEPARTMENT, "same"),  # the province's own department, at the province
     },
     Role.CENTRAL_ADMIN: {(role, where) for role in Role.values for where in ("same", "below")},
 }

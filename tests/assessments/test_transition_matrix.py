@@ -11,7 +11,7 @@ import itertools
 import pytest
 from django.http import Http404
 
-from hoctap.accounts.roles import CAPABILITIES, RECIPIENT_ROLES, Capability, Role
+from hoctap.accounts.roles import CAPABILITIES, RECIPIENT_ROLES, REPORTER_ROLES, Capability, Role
 from hoctap.assessments import workflow
 from hoctap.assessments.models import Assessment, Decision
 from hoctap.assessments.states import SUBJECT, TRANSITIONS, Action, State
@@ -39,6 +39,9 @@ def cast(campaigns, people, users, small_map):
         Role.VIEWER: users["viewer"],
         # The commune's bodies that receive reports: they read what is sent to them and act on nothing.
         **{role: make_user(f"recipient_{role}", role, small_map["commune_a"]) for role in RECIPIENT_ROLES},
+        # A body that sends its own report (the province's Department of Education): it reads, and
+        # moves no dossier.
+        **{role: make_user(f"reporter_{role}", role, small_map["province"]) for role in REPORTER_ROLES},
     }
     assert set(by_role) == set(Role.values)
     campaign = campaigns[Title.CITIZEN]

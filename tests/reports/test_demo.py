@@ -19,7 +19,7 @@ def test_demo_reporting_season(loaded_map):
         model.objects.count() for model in (Report, Inspection, Finding, Nomination, Award, EmulationSelfReport)
     ] == counts
     communes = context["communes"]
-    reports = {r.unit_id: r for r in Report.objects.filter(year=demo_years()[1])}
+    reports = {r.unit_id: r for r in Report.objects.filter(year=demo_years()[1], report_type__code="annual")}
     board = {services.board_status(reports[c.pk], reports[c.pk].due_date) for c in communes}
     assert board == {services.BoardStatus.ACCEPTED, services.BoardStatus.LATE, services.BoardStatus.RETURNED}
     province_report = reports[context["province"].pk]
@@ -36,6 +36,18 @@ def test_demo_reporting_season(loaded_map):
 
     received = set(Scope(User.objects.get(username="ubndxa")).filter(Report.objects.all()))
     assert review in received and reports[communes[0].pk] in received and province_report not in received
+    # A reporter other than the association: the province's Department of Education sent its report
+    # on the schools the province manages, and the province's association accepted it.
+    education = Report.objects.get(report_type__code="education_units", year=demo_years()[1])
+    assert (education.unit, education.state, education.number) == (
+        context["province"],
+        ReportState.ACCEPTED,
+        "1/BC-SGDĐT",
+    )
+    schools = {row["name"] for row in education.snapshot["table"]["rows"]}
+    assert {"Trường THPT Nguyễn Trãi", "Trường THPT Chu Văn An"} <= schools
+    assert education.snapshot["table"]["total"]["cells"]["unit"]["registered"] >= 1
+    assert Scope(User.objects.get(username="sogiaoduc")).holds_role("education_department")
     inspection = Inspection.objects.get()
     assert inspection.findings.count() == 4
     assert set(inspection.findings.values_list("verdict", flat=True)) == {"agree", "disagree", "pending"}

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from hoctap.accounts.models import ApiToken
-from hoctap.accounts.roles import CAPABILITIES, RECIPIENT_ROLES, Capability, Role
+from hoctap.accounts.roles import CAPABILITIES, RECIPIENT_ROLES, REPORTER_ROLES, Capability, Role
 from hoctap.accounts.scoping import Scope
 from hoctap.reports import services
 from hoctap.reports.models import Report, ReportEvent, ReportState, StaleReport
@@ -36,6 +36,7 @@ PLACE = {
     Role.CENTRAL_ADMIN: "nation",
     Role.VIEWER: "province",
     **dict.fromkeys(RECIPIENT_ROLES, "commune_a"),
+    **dict.fromkeys(REPORTER_ROLES, "province"),  # sends its own type of report, never the commune's
 }
 
 
