@@ -19,9 +19,9 @@ from hoctap.assessments.models import Assessment
 from hoctap.assessments.states import HOLDING_STATES
 from hoctap.criteria.titles import Title
 from hoctap.registry.models import Organisation
-from hoctap.stats.progress import percent
 from hoctap.stats.targets import Targets
 from hoctap.territory.models import Unit
+from hoctap.territory.rollup import percent
 
 from .figures import _percent, _text
 

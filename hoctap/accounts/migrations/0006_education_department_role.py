@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_report_recipient_roles'),
+        ("accounts", "0005_report_recipient_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='roleassignment',
-            name='role',
-            field=models.CharField(choices=[('citizen', 'Công dân'), ('village_officer', 'Cán bộ thôn, tổ dân phố'), ('commune_officer', 'Cán bộ xã'), ('commune_approver', 'Lãnh đạo xã (ký công nhận)'), ('province_officer', 'Cán bộ tỉnh'), ('province_approver', 'Lãnh đạo tỉnh (ký công nhận)'), ('central_admin', 'Quản trị trung ương'), ('viewer', 'Xem (sở, ngành phối hợp)'), ('peoples_committee', 'Ủy ban nhân dân (nhận báo cáo)'), ('steering_committee', 'Ban Chỉ đạo xây dựng xã hội học tập (nhận báo cáo)'), ('party_committee', 'Cấp ủy Đảng (nhận báo cáo)'), ('education_department', 'Sở Giáo dục và Đào tạo (báo cáo về trường học)')], max_length=24, verbose_name='vai trò'),
+            model_name="roleassignment",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("citizen", "Công dân"),
+                    ("village_officer", "Cán bộ thôn, tổ dân phố"),
+                    ("commune_officer", "Cán bộ xã"),
+                    ("commune_approver", "Lãnh đạo xã (ký công nhận)"),
+                    ("province_officer", "Cán bộ tỉnh"),
+                    ("province_approver", "Lãnh đạo tỉnh (ký công nhận)"),
+                    ("central_admin", "Quản trị trung ương"),
+                    ("viewer", "Xem (sở, ngành phối hợp)"),
+                    ("peoples_committee", "Ủy ban nhân dân (nhận báo cáo)"),
+                    ("steering_committee", "Ban Chỉ đạo xây dựng xã hội học tập (nhận báo cáo)"),
+                    ("party_committee", "Cấp ủy Đảng (nhận báo cáo)"),
+                    ("education_department", "Sở Giáo dục và Đào tạo (báo cáo về trường học)"),
+                ],
+                max_length=24,
+                verbose_name="vai trò",
+            ),
         ),
     ]
