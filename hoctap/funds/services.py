@@ -22,11 +22,22 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
 from hoctap.core.limits import FIRST_YEAR
-from hoctap.territory.models import Unit
+from hoctap.core.text import normalise
+from hoctap.territory.models import Era, Level, Unit
 from hoctap.territory.rollup import Gathering, Rollup, Totals
 
 from .models import EntryKind, Fund, FundEntry
 from .money import format_dong, parse_dong
+
+
+def open_fund(scope, *, unit: Unit, owner_kind: str, name: str) -> Fund:
+    """A new fund managed by a commune the officer reports for: its name stored as every name is
+    (NFC, single spaces), unique in the commune. The page and any other caller open funds here."""
+    fund = Fund(unit=unit, owner_kind=owner_kind, name=normalise(name))
+    if unit.level != Level.COMMUNE or unit.era != Era.CURRENT:
+        raise ValidationError({"unit": _("Quỹ do một xã, phường trên bản đồ hiện hành quản lý: hãy chọn xã.")})
+    fund.full_clean()  # the name's length and visible characters, the owner kind, unique in the commune
+    return scope.save(fund, Capability.REPORT)
 
 
 def _signed(kind: str, amount: int) -> int:

@@ -49,8 +49,8 @@ def fund_create(request):
     if not communes.exists():
         raise Http404
     form = FundForm(request.POST or None, units=communes)
-    if request.method == "POST" and form.is_valid():
-        fund = scope.save(form.save(commit=False), Capability.REPORT)
+    fund = accepted(request, form, lambda data: services.open_fund(scope, **data))
+    if fund:
         messages.success(request, _("Đã lập quỹ %(name)s. Ghi khoản thu đầu tiên bên dưới.") % {"name": fund.name})
         return redirect("funds:detail", fund_id=fund.pk)
     return render(request, "funds/fund_form.html", {"form": form})

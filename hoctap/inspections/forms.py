@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.accounts.roles import Capability
-from hoctap.core.limits import LAST_YEAR, MAX_COUNT
+from hoctap.core.limits import FIRST_YEAR, LAST_YEAR, MAX_COUNT
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Level, Unit
 
@@ -18,7 +18,7 @@ from .models import FollowUp, Verdict
 class PlanForm(forms.Form):
     name = forms.CharField(label=_("Tên đợt kiểm tra"), max_length=200)
     province = forms.ModelChoiceField(label=_("Tỉnh"), queryset=Unit.objects.none())
-    year = forms.IntegerField(label=_("Năm được kiểm tra"), min_value=2021, max_value=LAST_YEAR)
+    year = forms.IntegerField(label=_("Năm được kiểm tra"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     title = forms.ChoiceField(label=_("Danh hiệu"), choices=[("", _("Mọi danh hiệu"))] + Title.choices, required=False)
     communes = forms.ModelMultipleChoiceField(
         label=_("Các xã"), queryset=Unit.objects.none(), widget=forms.SelectMultiple(attrs={"size": 10})

@@ -28,6 +28,7 @@ from hoctap.assessments import workflow
 from hoctap.assessments.models import Assessment
 from hoctap.assessments.states import HOLDING_STATES, Action
 from hoctap.assessments.subjects import adapter_for, subject_of
+from hoctap.core.limits import FIRST_YEAR, current_year, is_year
 from hoctap.criteria.engine import AnswerError, score
 from hoctap.criteria.titles import Title
 from hoctap.territory.models import Era, Level, Unit
@@ -83,6 +84,12 @@ def plan(
     errors = {}
     if province.level != Level.PROVINCE or province.era != Era.CURRENT:
         errors["province_id"] = _("Chọn một tỉnh trên bản đồ hiện hành.")
+    # One rule for page and API: a year the system records, and one whose recognitions exist (not ahead).
+    if not is_year(year) or year > current_year():
+        errors["year"] = _("Năm được kiểm tra phải từ %(first)d đến năm nay (%(now)d).") % {
+            "first": FIRST_YEAR,
+            "now": current_year(),
+        }
     if not communes:
         errors["communes"] = _("Chọn ít nhất một xã.")
     elif any(c.parent_id != province.pk or c.level != Level.COMMUNE for c in communes):

@@ -75,3 +75,29 @@ def test_a_refused_reversal_says_why_on_the_page(client_a, small_map):
     refused = client_a.post(reverse("funds:reverse", args=[receipt.pk]), {"reason": "Ghi nhầm"})
     assert refused.status_code == 200 and "Quỹ không đủ" in refused.content.decode()
     assert not FundEntry.objects.filter(reverses=receipt).exists()
+
+
+def test_opening_a_fund_is_one_rule_in_the_service(client_a, small_map, officer_a):
+    """The name is stored as every name is (decomposed letters and double spaces do not make a second
+    fund of the same name), a fund is a commune's, and another commune is out of reach."""
+    import unicodedata
+
+    from django.core.exceptions import ValidationError
+
+    from hoctap.accounts.scoping import OutOfScope, Scope
+    from hoctap.funds import services
+
+    scope = Scope(officer_a)
+    fund = services.open_fund(scope, unit=small_map["commune_a"], owner_kind="commune", name="Quỹ  khuyến học")
+    assert fund.name == "Quỹ khuyến học"
+    decomposed = unicodedata.normalize("NFD", "Quỹ khuyến học")
+    page = client_a.post(
+        reverse("funds:create"), {"unit": small_map["commune_a"].pk, "owner_kind": "commune", "name": decomposed}
+    )
+    assert page.status_code == 200 and "đã tồn tại" in page.content.decode() and Fund.objects.count() == 1
+    with pytest.raises(ValidationError) as refused:
+        services.open_fund(scope, unit=small_map["village_a"], owner_kind="commune", name="Quỹ thôn")
+    assert "unit" in refused.value.message_dict
+    with pytest.raises(OutOfScope):
+        services.open_fund(scope, unit=small_map["commune_b"], owner_kind="commune", name="Quỹ xã khác")
+    assert Fund.objects.count() == 1

@@ -315,3 +315,35 @@ def test_the_report_gives_agreement_per_commune_and_title(client, inspection, sm
     assert _row_cells(text, "Toàn đợt")[:5] == ["10", "8", "7", "1", "87,5"]
     # The disagreements, each with its reasons and the inspector's recommendation.
     assert "Hồ sơ khống." in text and "kiến nghị: Thu hồi công nhận" in text
+
+
+@pytest.mark.parametrize("year", [1999, "next"])
+def test_the_page_and_the_api_refuse_the_same_years(client, recognised, small_map, province_officer, year):
+    """The inspected year is checked once, in services.plan: a year before the records, or one that
+    has not come yet, is refused on its field by the page and by the API alike."""
+    import json
+
+    from hoctap.accounts.models import ApiToken
+    from hoctap.core.limits import current_year
+
+    year = current_year() + 1 if year == "next" else year
+    client.force_login(province_officer)
+    page = client.post("/inspections/new/", _plan_form(small_map, year=year))
+    assert page.status_code == 200 and "year" in page.context["form"].errors
+    _, token = ApiToken.issue(province_officer, "t")
+    api = client.post(
+        "/api/v1/inspections/",
+        json.dumps(
+            {
+                "province_id": small_map["province"].pk,
+                "year": year,
+                "name": "Kiểm tra",
+                "sample_size": 1,
+                "commune_ids": [small_map["commune_a"].pk],
+            }
+        ),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert api.status_code == 422 and "year" in json.dumps(api.json())
+    assert not Inspection.objects.exists()
