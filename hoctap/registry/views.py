@@ -90,11 +90,15 @@ def _list_page(request, *, title, form, queryset, rows_template, export_name, cr
     return render(request, rows_template if is_htmx(request) else "registry/list_page.html", context)
 
 
-def _export(request, export, form_class, filters=None):
+def _export(request, export, form_class, list_view, filters=None):
     """One export path for every list (hoctap.exports.lists): streamed at once when small, a
-    background job with a progress page when large; audited either way."""
+    background job with a progress page when large; audited either way. A filter that cannot be
+    applied is refused on the list page, never dropped: the whole area is not what was asked for."""
     scope = scope_for(request)
     form = _filter_form(request, form_class, scope)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("Chưa tải được danh sách: bộ lọc có lỗi (xem bên dưới). Sửa bộ lọc rồi tải lại."))
+        return list_view(request)
     params = exports.params_of((filters or _filters)(form))
     params["format"] = request.GET.get("format", "xlsx")
     return lists.export(request, scope, export, params)
@@ -119,7 +123,7 @@ def household_list(request):
 
 
 def household_export(request):
-    return _export(request, exports.HOUSEHOLDS, HouseholdFilterForm)
+    return _export(request, exports.HOUSEHOLDS, HouseholdFilterForm, household_list)
 
 
 def household_detail(request, household_id):
@@ -304,7 +308,7 @@ def person_export(request):
             raise Http404
         export = exports.PEOPLE_WITH_ETHNICITY
         log_sensitive_export(scope, request.user, request.GET.urlencode())
-    return _export(request, export, PersonFilterForm, filters=_person_filters)
+    return _export(request, export, PersonFilterForm, person_list, filters=_person_filters)
 
 
 def person_detail(request, person_id):
@@ -411,7 +415,7 @@ def clan_list(request):
 
 
 def clan_export(request):
-    return _export(request, exports.CLANS, ListFilterForm)
+    return _export(request, exports.CLANS, ListFilterForm, clan_list)
 
 
 def clan_detail(request, clan_id):
@@ -495,7 +499,7 @@ def organisation_list(request):
 
 
 def organisation_export(request):
-    return _export(request, exports.ORGANISATIONS, OrganisationFilterForm)
+    return _export(request, exports.ORGANISATIONS, OrganisationFilterForm, organisation_list)
 
 
 def organisation_detail(request, organisation_id):

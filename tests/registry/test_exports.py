@@ -78,3 +78,20 @@ def test_exports_follow_the_filters_posted_by_the_list_page(client_a, dangerous,
 def test_exports_of_clans_and_organisations(client_a, dangerous, school_a):
     assert _csv_rows(client_a.get("/registry/organisations/export/?format=csv"))[1][0] == "Trường Tiểu học An Lạc"
     assert len(_xlsx_rows(client_a.get("/registry/clans/export/"))) == 1
+
+
+@pytest.mark.parametrize("how", ["post", "get"])
+def test_a_filter_that_cannot_be_applied_is_refused_not_dropped(client_a, dangerous, small_map, how):
+    """A village outside the officer's area (or an ID number typed into an address) makes the filter
+    invalid: the list page says so and nothing is exported, rather than the whole area."""
+    from hoctap.audit.exports import export_entries
+
+    url = "/registry/households/export/?format=csv"
+    if how == "post":
+        response = client_a.post(url, {"village": small_map["village_b"].pk})
+    else:
+        response = client_a.get(url + "&q=034080001234")
+    assert not response.streaming and response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "bộ lọc có lỗi" in response.content.decode() and response.context["form"].errors
+    assert not export_entries().exists()
