@@ -94,6 +94,11 @@ RECIPIENT_ROLES = (Role.PEOPLES_COMMITTEE, Role.STEERING_COMMITTEE, Role.PARTY_C
 # The roles that send a report of their own body's type (not by the `report` capability, which
 # writes the association's reports): reports.reporters names the type each one sends.
 REPORTER_ROLES = (Role.EDUCATION_DEPARTMENT,)
+# Roles that only read (a citizen, a viewer, a body that receives reports): an account manager resets
+# their passwords at the manager's own unit too; a peer who can change records is reset from above.
+READ_ONLY_ROLES = frozenset(
+    role for role, capabilities in CAPABILITIES.items() if capabilities <= {C.VIEW, C.RECEIVE_REPORTS}
+)
 
 # The level of unit a role is assigned at; an assignment at another level is refused.
 ROLE_LEVELS: dict[str, set[str]] = {

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import ApiToken, PasswordResetCode, RoleAssignment, User
-from .roles import Capability, Role
+from .roles import READ_ONLY_ROLES, Capability, Role
 from .scoping import OutOfScope
 
 
@@ -97,8 +97,9 @@ def reset_refusal(scope, account: User) -> str | None:
     """Why this officer may not give `account` a reset code, or None when they may.
 
     An officer resets passwords of the level below: every unit the account works on lies strictly
-    under a unit where the officer manages accounts (a citizen or a viewer of the officer's own
-    commune counts as below it). Nobody resets their own password this way."""
+    under a unit where the officer manages accounts (an account of the officer's own unit that only
+    reads — `roles.READ_ONLY_ROLES`: a citizen, a viewer, a body receiving reports — counts as below
+    it). Nobody resets their own password this way."""
     if account.pk == scope.user.pk:
         return _("Bạn tự đổi mật khẩu của mình ở trang Đổi mật khẩu.")
     managed = scope.paths(Capability.MANAGE_ACCOUNTS)
@@ -108,7 +109,7 @@ def reset_refusal(scope, account: User) -> str | None:
     for assignment in assignments:
         path = assignment.unit.path
         below = any(path.startswith(mine) and path != mine for mine in managed)
-        same_unit_member = assignment.role in (Role.CITIZEN, Role.VIEWER) and path in managed
+        same_unit_member = assignment.role in READ_ONLY_ROLES and path in managed
         if not (below or same_unit_member):
             return _("Tài khoản này không thuộc cấp dưới của bạn; cán bộ cấp trên của tài khoản sẽ cấp mã.")
     return None

@@ -97,3 +97,19 @@ def test_reset_by_email_where_mail_is_configured(client, settings, small_map, of
 def test_without_mail_the_page_explains_the_code(client, small_map):
     page = client.get("/password/reset/").content.decode()
     assert "Nhờ cán bộ cấp trên" in page and 'href="/password/reset/code/"' in page and "Gửi thư" not in page
+
+
+def test_accounts_that_only_read_are_reset_at_the_officers_own_unit(small_map, officer_a, province_officer):
+    """A citizen, a viewer and the commune's bodies that receive its reports only read: the commune's
+    account officer gives them a code; the province's education department is the province's to reset."""
+    from hoctap.accounts.roles import READ_ONLY_ROLES, RECIPIENT_ROLES
+    from hoctap.accounts.scoping import Scope
+    from hoctap.accounts.services import reset_refusal
+
+    assert READ_ONLY_ROLES == {Role.CITIZEN, Role.VIEWER, Role.EDUCATION_DEPARTMENT, *RECIPIENT_ROLES}
+    for role in (Role.CITIZEN, Role.VIEWER, *RECIPIENT_ROLES):
+        account = make_user(f"read_only_{role}", role, small_map["commune_a"])
+        assert reset_refusal(Scope(officer_a), account) is None, role
+    department = make_user("so_giao_duc", Role.EDUCATION_DEPARTMENT, small_map["province"])
+    assert reset_refusal(Scope(officer_a), department)
+    assert reset_refusal(Scope(province_officer), department) is None
