@@ -42,7 +42,7 @@ bench: venv
 	$(PY) bench/run_all.py
 
 # Load test of the busy season on PostgreSQL (bench/load/run.py: province database, gunicorn, the
-# worker, Locust with stepped users; ≈ 10 minutes, 3 more the first time) → bench/results/load.json.
+# worker, Locust with stepped users; ≈ 5 minutes, 3 more the first time) → bench/results/load.json.
 # LOAD_ARGS="--quick" for a short smoke run; "--steps 50,100,200 --step-seconds 60" to choose.
 load: venv
 	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements-load.lock

@@ -14,8 +14,9 @@
    written: per step the request rate, p50/p95/p99, errors, CPU by process group; per endpoint p95;
    the sustained rate (the highest step with p95 ≤ 500 ms and no error) and where it bends.
 
-Options: --steps 50,100,200 --step-seconds 60 --workers 4 --quick (a short smoke run: 10,20 users,
-30 s each, nothing written to bench/results).
+Options (the defaults are the run in bench/results/load.json): --steps 200,300,400,500,600
+--step-seconds 45 --workers 4; --quick (a short smoke run: 10,20 users, 30 s each, nothing written to
+bench/results).
 """
 
 from __future__ import annotations
@@ -276,8 +277,8 @@ def analyse(log_path: Path, steps: list[int], sampler: CpuSampler) -> dict:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", default="50,100,150,200,300")
-    parser.add_argument("--step-seconds", type=int, default=75)
+    parser.add_argument("--steps", default="200,300,400,500,600")
+    parser.add_argument("--step-seconds", type=int, default=45)
     parser.add_argument("--ramp-seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--quick", action="store_true", help="smoke run: 10,20 users, 30 s each, no result file")
