@@ -2,7 +2,7 @@
 
 import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
@@ -60,7 +60,7 @@ def person_bases(request, person_id: Id):
 def record_basis(request, person_id: Id, payload: BasisIn):
     scope, person = _person(request, person_id)
     [basis] = services.record_basis(scope, [person], **payload.dict())
-    return 201, basis
+    return Status(201, basis)
 
 
 @router.get("/requests", response=list[RequestOut], url_name="privacy_requests")
