@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hoctap.accounts.roles import Capability
@@ -20,16 +20,30 @@ from hoctap.accounts.scoping import scope_for
 from hoctap.core.limits import BirthYear, Id, Year, is_year
 from hoctap.territory.models import Level, Unit
 
-from .forms import ClanBranchForm, HouseholdForm, MemberForm, OrganisationForm, PersonForm
-from .models import ID_NUMBER_PATTERN, ClanBranch, Household, Organisation, Person, TotalKind
-from .services import (
+from .forms import (
+    ClanBranchForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    ListFilterForm,
+    MemberForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    PersonFilterForm,
+    PersonForm,
+)
+from .lists import (
+    HouseholdFilters,
+    PersonFilters,
     clan_branches_in_scope,
-    denominator,
-    household_members_problem,
     households_in_scope,
-    likely_duplicates,
     organisations_in_scope,
     people_in_scope,
+)
+from .models import ID_NUMBER_PATTERN, ClanBranch, Household, Organisation, Person, TotalKind
+from .services import (
+    denominator,
+    household_members_problem,
+    likely_duplicates,
     registry_count,
     save_clan_branch,
     save_household,
@@ -228,6 +242,26 @@ class SearchIn(Schema):
     q: str = ""
 
 
+# The lists' query parameters: the page's filters (registry.lists), judged by its filter forms.
+class ClanQuery(Schema):
+    q: str = ""
+
+
+class OrganisationQuery(ClanQuery):
+    kind: str = ""
+
+
+class HouseholdQuery(ClanQuery):
+    village: int | None = None
+
+
+class PersonQuery(HouseholdQuery):
+    household: int | None = None
+    occupation_group: str = ""
+    digital_skill: str = ""
+    working_age: bool = False
+
+
 class DenominatorOut(Schema):
     kind: str
     label: str
@@ -263,6 +297,14 @@ def _no_id_in_query(q: str) -> None:
         raise ValidationError({"q": [_("Tìm theo số CCCD bằng POST …/search, không ghi vào địa chỉ.")]})
 
 
+def _filters(scope, form_class, query: ClanQuery):
+    """The list's filters from the API's parameters, judged by the page's own filter form (the same
+    villages in scope, the same choices): what the page refuses, the API refuses with a 422."""
+    _no_id_in_query(query.q)
+    form = form_class(query.dict(exclude_none=True), scope=scope, from_url=True)
+    return _valid(form).filters()
+
+
 def _household(scope, household_id):
     return scope.get_or_404(households_in_scope(scope), pk=household_id)
 
@@ -272,17 +314,15 @@ def _household(scope, household_id):
 
 @router.get("/households", response=list[HouseholdOut], url_name="registry_household_list")
 @paginate
-def list_households(request, q: str = "", village: int | None = None):
-    _no_id_in_query(q)
+def list_households(request, query: Query[HouseholdQuery]):
     scope = scope_for(request)
-    village_unit = Unit.objects.filter(pk=village, level=Level.VILLAGE).first() if village else None
-    return households_in_scope(scope, q=q, village=village_unit)
+    return households_in_scope(scope, _filters(scope, HouseholdFilterForm, query))
 
 
 @router.post("/households/search", response=list[HouseholdOut], url_name="registry_household_search")
 @paginate
 def search_households(request, search: SearchIn):
-    return households_in_scope(scope_for(request), q=search.q)
+    return households_in_scope(scope_for(request), HouseholdFilters(q=search.q))
 
 
 @router.get("/households/{household_id}", response=HouseholdDetailOut, url_name="registry_household_detail")
@@ -339,16 +379,15 @@ def update_household(request, household_id: Id, payload: HouseholdPatch):
 
 @router.get("/people", response=list[PersonOut], url_name="registry_person_list")
 @paginate
-def list_people(request, q: str = "", household: int | None = None):
-    _no_id_in_query(q)
-    people = people_in_scope(scope_for(request), q=q)
-    return people.filter(household_id=household) if household else people
+def list_people(request, query: Query[PersonQuery]):
+    scope = scope_for(request)
+    return people_in_scope(scope, _filters(scope, PersonFilterForm, query))
 
 
 @router.post("/people/search", response=list[PersonOut], url_name="registry_person_search")
 @paginate
 def search_people(request, search: SearchIn):
-    return people_in_scope(scope_for(request), q=search.q)
+    return people_in_scope(scope_for(request), PersonFilters(q=search.q))
 
 
 @router.get("/people/{person_id}", response=PersonOut, url_name="registry_person_detail")
@@ -408,8 +447,9 @@ def update_person(request, person_id: Id, payload: PersonPatch):
 
 @router.get("/clans", response=list[ClanBranchOut], url_name="registry_clan_list")
 @paginate
-def list_clans(request, q: str = ""):
-    return clan_branches_in_scope(scope_for(request), q=q)
+def list_clans(request, query: Query[ClanQuery]):
+    scope = scope_for(request)
+    return clan_branches_in_scope(scope, _filters(scope, ListFilterForm, query))
 
 
 @router.get("/clans/{clan_id}", response=ClanBranchOut, url_name="registry_clan_detail")
@@ -442,8 +482,9 @@ def update_clan(request, clan_id: Id, payload: ClanBranchPatch):
 
 @router.get("/organisations", response=list[OrganisationOut], url_name="registry_organisation_list")
 @paginate
-def list_organisations(request, q: str = "", kind: str = ""):
-    return organisations_in_scope(scope_for(request), q=q, kind=kind)
+def list_organisations(request, query: Query[OrganisationQuery]):
+    scope = scope_for(request)
+    return organisations_in_scope(scope, _filters(scope, OrganisationFilterForm, query))
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, url_name="registry_organisation_detail")

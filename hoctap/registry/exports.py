@@ -2,8 +2,9 @@
 (hoctap.exports.lists: streamed when small, a background job when large). ID numbers leave the
 system masked, like on screen.
 
-A list's filters travel as plain params (what a job stores and the worker reads back): the searched
-text, the village's id, choice values, the year that makes "working age"."""
+A list's filters travel as plain params (`registry.lists.params_of`: what a job stores and the
+worker reads back into the same filters): the searched text, the village's id, choice values, the
+year that makes "working age"."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -14,7 +15,17 @@ from hoctap.core.exports import ExportColumn
 from hoctap.exports import lists
 from hoctap.territory.models import Unit
 
-from .services import clan_branches_in_scope, households_in_scope, organisations_in_scope, people_in_scope
+from .lists import (
+    ClanFilters,
+    HouseholdFilters,
+    OrganisationFilters,
+    PersonFilters,
+    clan_branches_in_scope,
+    filters_from,
+    households_in_scope,
+    organisations_in_scope,
+    people_in_scope,
+)
 
 HOUSEHOLD_COLUMNS = (
     ExportColumn(_("Mã hộ"), lambda h: h.code, 12),
@@ -64,48 +75,24 @@ ORGANISATION_COLUMNS = (
 )
 
 
-def params_of(filters: dict) -> dict:
-    """A list page's cleaned filters as plain params (a unit becomes its id)."""
-    return {key: (value.pk if isinstance(value, Unit) else value) for key, value in filters.items() if value}
-
-
 def _village(params: dict) -> Unit | None:
-    """The filtered village, or None. The queryset stays bounded by the scope whatever this returns:
-    a village outside it simply yields no rows (`filter(village=…)` on top of the scope)."""
+    """The filtered village, or None: the unit the export's audit entry and job are bounded by."""
     return Unit.objects.filter(pk=params["village"]).first() if params.get("village") else None
-
-
-def _bounded(queryset, params: dict):
-    """A village filter naming no village (deleted meanwhile) yields nothing, never the whole scope."""
-    return queryset.none() if params.get("village") and _village(params) is None else queryset
 
 
 def _audit_filters(params: dict) -> dict:
     return search_filters({key: value for key, value in params.items() if key != "format"})
 
 
-def _households(scope, params):
-    return _bounded(households_in_scope(scope, q=params.get("q", ""), village=_village(params)), params)
+def _rows(list_in_scope, filters_class):
+    """The list's queryset rebuilt from a job's plain params (registry.lists: as on the page)."""
+    return lambda scope, params: list_in_scope(scope, filters_from(filters_class, params))
 
 
-def _people(scope, params):
-    people = people_in_scope(
-        scope,
-        q=params.get("q", ""),
-        village=_village(params),
-        occupation_group=params.get("occupation_group", ""),
-        digital_skill=params.get("digital_skill", ""),
-        working_age_year=params.get("working_age_year"),
-    )
-    return _bounded(people, params)
-
-
-def _clans(scope, params):
-    return clan_branches_in_scope(scope, q=params.get("q", ""))
-
-
-def _organisations(scope, params):
-    return organisations_in_scope(scope, q=params.get("q", ""), kind=params.get("kind", ""))
+_households = _rows(households_in_scope, HouseholdFilters)
+_people = _rows(people_in_scope, PersonFilters)
+_clans = _rows(clan_branches_in_scope, ClanFilters)
+_organisations = _rows(organisations_in_scope, OrganisationFilters)
 
 
 HOUSEHOLDS = lists.register(

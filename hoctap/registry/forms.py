@@ -15,6 +15,7 @@ from hoctap.territory.models import Level, Unit
 from . import sensitive
 from .choices import SOURCES
 from .ethnicity import resolve_ethnicity
+from .lists import ClanFilters, HouseholdFilters, OrganisationFilters, PersonFilters, filters_from
 from .models import (
     ID_NUMBER_PATTERN,
     ClanBranch,
@@ -388,6 +389,7 @@ class ListFilterForm(forms.Form):
     into a GET form would end up in the address bar and in the server's access logs."""
 
     q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=100)
+    filters_class = ClanFilters
 
     def __init__(self, *args, scope, from_url: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -402,8 +404,15 @@ class ListFilterForm(forms.Form):
             raise ValidationError(_("Tìm theo số CCCD bằng ô tìm kiếm trên trang, không ghi vào địa chỉ trang."))
         return query
 
+    def filters(self):
+        """What the list is filtered by (registry.lists); nothing while the form is unbound or invalid."""
+        if self.is_bound and self.is_valid():
+            return filters_from(self.filters_class, self.cleaned_data)
+        return self.filters_class()
+
 
 class HouseholdFilterForm(ListFilterForm):
+    filters_class = HouseholdFilters
     q = forms.CharField(label=_("Tìm (tên chủ hộ, mã hộ hoặc số CCCD)"), required=False, max_length=100)
     village = UnitChoiceField(
         queryset=Unit.objects.none(), required=False, label=_("Thôn, tổ dân phố"), empty_label=ALL
@@ -411,6 +420,7 @@ class HouseholdFilterForm(ListFilterForm):
 
 
 class PersonFilterForm(ListFilterForm):
+    filters_class = PersonFilters
     q = forms.CharField(label=_("Tìm (họ tên hoặc số CCCD)"), required=False, max_length=100)
     village = UnitChoiceField(
         queryset=Unit.objects.none(), required=False, label=_("Thôn, tổ dân phố"), empty_label=ALL
@@ -420,9 +430,12 @@ class PersonFilterForm(ListFilterForm):
     )
     digital_skill = forms.ChoiceField(label=_("Kỹ năng số"), required=False, choices=[("", ALL)] + DigitalSkill.choices)
     working_age = forms.BooleanField(label=_("Chỉ người trong độ tuổi lao động"), required=False)
+    # Set by the household page's link to its members (the API's `household`), not typed in.
+    household = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class OrganisationFilterForm(ListFilterForm):
+    filters_class = OrganisationFilters
     kind = forms.ChoiceField(label=_("Loại hình"), required=False, choices=[("", ALL)] + OrganisationKind.choices)
 
 

@@ -13,18 +13,17 @@ from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Capability
-from hoctap.core.text import fold, normalise
+from hoctap.core.text import fold
 from hoctap.territory.models import Era, Level, Unit
 
 from . import signals
 from .models import (
-    ID_NUMBER_PATTERN,
     ClanBranch,
     DeclaredTotals,
     Household,
@@ -459,64 +458,3 @@ def log_bulk_update(model, changes: list[tuple[int, str, dict]], *, actor, reque
         request_id=request_id,
         timestamp=timezone.now(),
     )
-
-
-# -- lists -------------------------------------------------------------------------------------
-
-
-def _id_query(query: str) -> str | None:
-    query = normalise(query)
-    return query if ID_NUMBER_PATTERN.match(query) else None
-
-
-def households_in_scope(scope, *, q: str = "", village: Unit | None = None):
-    """Households the user can see, found by head's name, household code or a member's ID number."""
-    households = scope.filter(Household.objects.all(), Capability.VIEW)
-    if village is not None:
-        households = households.filter(village=village)
-    if id_number := _id_query(q):
-        households = households.filter(pk__in=Person.objects.filter(id_number=id_number).values("household_id"))
-    elif folded := fold(q):
-        households = households.filter(Q(name_folded__contains=folded) | Q(code_folded__contains=folded))
-    return (
-        households.select_related("village", "head", "clan_branch")
-        .annotate(member_count=Count("members"))
-        .order_by("village__sort_key", "sort_key", "code_folded")
-    )
-
-
-def people_in_scope(
-    scope,
-    *,
-    q: str = "",
-    village: Unit | None = None,
-    occupation_group: str = "",
-    digital_skill: str = "",
-    working_age_year: int | None = None,
-):
-    people = scope.filter(Person.objects.all(), Capability.VIEW).search(q)
-    if village is not None:
-        people = people.filter(unit=village)
-    if occupation_group:
-        people = people.filter(occupation_group=occupation_group)
-    if digital_skill:
-        people = people.filter(digital_skill=digital_skill)
-    if working_age_year:
-        people = people.working_age_adults(working_age_year)
-    return people.select_related("household", "unit", "employer").in_order()
-
-
-def clan_branches_in_scope(scope, *, q: str = ""):
-    clans = scope.filter(ClanBranch.objects.all(), Capability.VIEW)
-    if folded := fold(q):
-        clans = clans.filter(name_folded__contains=folded)
-    return clans.select_related("commune").annotate(household_count=Count("households")).order_by("sort_key")
-
-
-def organisations_in_scope(scope, *, q: str = "", kind: str = ""):
-    organisations = scope.filter(Organisation.objects.all(), Capability.VIEW)
-    if folded := fold(q):
-        organisations = organisations.filter(name_folded__contains=folded)
-    if kind:
-        organisations = organisations.filter(kind=kind)
-    return organisations.select_related("unit").annotate(staff_count=Count("staff")).order_by("sort_key")

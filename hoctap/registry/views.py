@@ -35,15 +35,12 @@ from .forms import (
     PersonForm,
     member_formset,
 )
+from .lists import clan_branches_in_scope, households_in_scope, organisations_in_scope, params_of, people_in_scope
 from .models import EDUCATIONAL_KINDS, ClanBranch, DeclaredTotals, Household, Organisation, Person, TotalKind
 from .services import (
-    clan_branches_in_scope,
     denominator,
-    households_in_scope,
     likely_duplicates,
     log_sensitive_export,
-    organisations_in_scope,
-    people_in_scope,
     personal_data,
     registry_count,
     reveal_id_number,
@@ -68,10 +65,6 @@ def _filter_form(request, form_class, scope):
     return form_class(request.GET or None, scope=scope, from_url=True)
 
 
-def _filters(form) -> dict:
-    return {k: v for k, v in form.cleaned_data.items() if v} if form.is_bound and form.is_valid() else {}
-
-
 def _not_post(request):
     return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
@@ -90,7 +83,7 @@ def _list_page(request, *, title, form, queryset, rows_template, export_name, cr
     return render(request, rows_template if is_htmx(request) else "registry/list_page.html", context)
 
 
-def _export(request, export, form_class, list_view, filters=None):
+def _export(request, export, form_class, list_view):
     """One export path for every list (hoctap.exports.lists): streamed at once when small, a
     background job with a progress page when large; audited either way. A filter that cannot be
     applied is refused on the list page, never dropped: the whole area is not what was asked for."""
@@ -99,7 +92,7 @@ def _export(request, export, form_class, list_view, filters=None):
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Chưa tải được danh sách: bộ lọc có lỗi (xem bên dưới). Sửa bộ lọc rồi tải lại."))
         return list_view(request)
-    params = exports.params_of((filters or _filters)(form))
+    params = params_of(form.filters())
     params["format"] = request.GET.get("format", "xlsx")
     return lists.export(request, scope, export, params)
 
@@ -114,7 +107,7 @@ def household_list(request):
         request,
         title=_("Hộ gia đình"),
         form=form,
-        queryset=households_in_scope(scope, **_filters(form)),
+        queryset=households_in_scope(scope, form.filters()),
         rows_template="registry/_household_rows.html",
         export_name="registry:household_export",
         create_name="registry:household_create",
@@ -283,19 +276,12 @@ def person_list(request):
         request,
         title=_("Nhân khẩu"),
         form=form,
-        queryset=people_in_scope(scope, **_person_filters(form)),
+        queryset=people_in_scope(scope, form.filters()),
         rows_template="registry/_person_rows.html",
         export_name="registry:person_export",
         create_name="registry:person_create",
         can_create=scope.can(Capability.EDIT_REGISTRY),
     )
-
-
-def _person_filters(form) -> dict:
-    filters = _filters(form)
-    if filters.pop("working_age", False):
-        filters["working_age_year"] = timezone.localdate().year
-    return filters
 
 
 def person_export(request):
@@ -308,7 +294,7 @@ def person_export(request):
             raise Http404
         export = exports.PEOPLE_WITH_ETHNICITY
         log_sensitive_export(scope, request.user, request.GET.urlencode())
-    return _export(request, export, PersonFilterForm, person_list, filters=_person_filters)
+    return _export(request, export, PersonFilterForm, person_list)
 
 
 def person_detail(request, person_id):
@@ -406,7 +392,7 @@ def clan_list(request):
         request,
         title=_("Chi dòng họ"),
         form=form,
-        queryset=clan_branches_in_scope(scope, **_filters(form)),
+        queryset=clan_branches_in_scope(scope, form.filters()),
         rows_template="registry/_clan_rows.html",
         export_name="registry:clan_export",
         create_name="registry:clan_create",
@@ -490,7 +476,7 @@ def organisation_list(request):
         request,
         title=_("Cơ quan, đơn vị"),
         form=form,
-        queryset=organisations_in_scope(scope, **_filters(form)),
+        queryset=organisations_in_scope(scope, form.filters()),
         rows_template="registry/_organisation_rows.html",
         export_name="registry:organisation_export",
         create_name="registry:organisation_create",
