@@ -20,17 +20,8 @@ from hoctap.accounts.scoping import scope_for
 from hoctap.core.limits import BirthYear, Id, Year, is_year
 from hoctap.territory.models import Level, Unit
 
-from .forms import (
-    ClanBranchForm,
-    HouseholdFilterForm,
-    HouseholdForm,
-    ListFilterForm,
-    MemberForm,
-    OrganisationFilterForm,
-    OrganisationForm,
-    PersonFilterForm,
-    PersonForm,
-)
+from . import forms
+from .forms import ClanBranchForm, HouseholdForm, MemberForm, OrganisationForm, PersonForm
 from .lists import (
     HouseholdFilters,
     PersonFilters,
@@ -316,7 +307,7 @@ def _household(scope, household_id):
 @paginate
 def list_households(request, query: Query[HouseholdQuery]):
     scope = scope_for(request)
-    return households_in_scope(scope, _filters(scope, HouseholdFilterForm, query))
+    return households_in_scope(scope, _filters(scope, forms.HouseholdFilterForm, query))
 
 
 @router.post("/households/search", response=list[HouseholdOut], url_name="registry_household_search")
@@ -381,7 +372,7 @@ def update_household(request, household_id: Id, payload: HouseholdPatch):
 @paginate
 def list_people(request, query: Query[PersonQuery]):
     scope = scope_for(request)
-    return people_in_scope(scope, _filters(scope, PersonFilterForm, query))
+    return people_in_scope(scope, _filters(scope, forms.PersonFilterForm, query))
 
 
 @router.post("/people/search", response=list[PersonOut], url_name="registry_person_search")
@@ -449,7 +440,7 @@ def update_person(request, person_id: Id, payload: PersonPatch):
 @paginate
 def list_clans(request, query: Query[ClanQuery]):
     scope = scope_for(request)
-    return clan_branches_in_scope(scope, _filters(scope, ListFilterForm, query))
+    return clan_branches_in_scope(scope, _filters(scope, forms.ListFilterForm, query))
 
 
 @router.get("/clans/{clan_id}", response=ClanBranchOut, url_name="registry_clan_detail")
@@ -484,7 +475,7 @@ def update_clan(request, clan_id: Id, payload: ClanBranchPatch):
 @paginate
 def list_organisations(request, query: Query[OrganisationQuery]):
     scope = scope_for(request)
-    return organisations_in_scope(scope, _filters(scope, OrganisationFilterForm, query))
+    return organisations_in_scope(scope, _filters(scope, forms.OrganisationFilterForm, query))
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, url_name="registry_organisation_detail")

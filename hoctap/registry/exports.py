@@ -7,7 +7,7 @@ worker reads back into the same filters): the searched text, the village's id, c
 year that makes "working age"."""
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from hoctap.accounts.roles import Capability
 from hoctap.audit.exports import search_filters
@@ -95,68 +95,65 @@ _clans = _rows(clan_branches_in_scope, ClanFilters)
 _organisations = _rows(organisations_in_scope, OrganisationFilters)
 
 
-HOUSEHOLDS = lists.register(
-    lists.ListExport(
-        key="registry.households",
-        label=_("Danh sách hộ gia đình"),
-        capability=Capability.VIEW,
-        rows=_households,
-        columns=lambda params: HOUSEHOLD_COLUMNS,
-        filename=lambda: pgettext("file name", "ho-gia-dinh"),
-        sheet_title=lambda: str(_("Hộ gia đình")),
-        unit=_village,
-        audit_filters=_audit_filters,
+def _register(key, label, rows, columns, filename, sheet_title, *, capability=Capability.VIEW, unit=None):
+    return lists.register(
+        lists.ListExport(
+            key=key,
+            label=label,
+            capability=capability,
+            rows=rows,
+            columns=lambda params: columns,
+            filename=lambda: str(filename),
+            sheet_title=lambda: str(sheet_title),
+            unit=unit or (lambda params: None),
+            audit_filters=_audit_filters,
+        )
     )
+
+
+HOUSEHOLDS = _register(
+    "registry.households",
+    _("Danh sách hộ gia đình"),
+    _households,
+    HOUSEHOLD_COLUMNS,
+    pgettext_lazy("file name", "ho-gia-dinh"),
+    _("Hộ gia đình"),
+    unit=_village,
 )
-PEOPLE = lists.register(
-    lists.ListExport(
-        key="registry.people",
-        label=_("Danh sách nhân khẩu"),
-        capability=Capability.VIEW,
-        rows=_people,
-        columns=lambda params: PERSON_COLUMNS,
-        filename=lambda: pgettext("file name", "nhan-khau"),
-        sheet_title=lambda: str(_("Nhân khẩu")),
-        unit=_village,
-        audit_filters=_audit_filters,
-    )
+PEOPLE = _register(
+    "registry.people",
+    _("Danh sách nhân khẩu"),
+    _people,
+    PERSON_COLUMNS,
+    pgettext_lazy("file name", "nhan-khau"),
+    _("Nhân khẩu"),
+    unit=_village,
 )
 # Ethnicity is sensitive: its own kind, so that the job is written and read only while the requester
 # still holds VIEW_SENSITIVE.
-PEOPLE_WITH_ETHNICITY = lists.register(
-    lists.ListExport(
-        key="registry.people_sensitive",
-        label=pgettext_lazy("export", "Danh sách nhân khẩu có dân tộc"),
-        capability=Capability.VIEW_SENSITIVE,
-        rows=_people,
-        columns=lambda params: PERSON_COLUMNS_WITH_ETHNICITY,
-        filename=lambda: pgettext("file name", "nhan-khau"),
-        sheet_title=lambda: str(_("Nhân khẩu")),
-        unit=_village,
-        audit_filters=_audit_filters,
-    )
+PEOPLE_WITH_ETHNICITY = _register(
+    "registry.people_sensitive",
+    pgettext_lazy("export", "Danh sách nhân khẩu có dân tộc"),
+    _people,
+    PERSON_COLUMNS_WITH_ETHNICITY,
+    pgettext_lazy("file name", "nhan-khau"),
+    _("Nhân khẩu"),
+    capability=Capability.VIEW_SENSITIVE,
+    unit=_village,
 )
-CLANS = lists.register(
-    lists.ListExport(
-        key="registry.clans",
-        label=_("Danh sách chi dòng họ"),
-        capability=Capability.VIEW,
-        rows=_clans,
-        columns=lambda params: CLAN_COLUMNS,
-        filename=lambda: pgettext("file name", "chi-dong-ho"),
-        sheet_title=lambda: str(_("Chi dòng họ")),
-        audit_filters=_audit_filters,
-    )
+CLANS = _register(
+    "registry.clans",
+    _("Danh sách chi dòng họ"),
+    _clans,
+    CLAN_COLUMNS,
+    pgettext_lazy("file name", "chi-dong-ho"),
+    _("Chi dòng họ"),
 )
-ORGANISATIONS = lists.register(
-    lists.ListExport(
-        key="registry.organisations",
-        label=_("Danh sách cơ quan, đơn vị"),
-        capability=Capability.VIEW,
-        rows=_organisations,
-        columns=lambda params: ORGANISATION_COLUMNS,
-        filename=lambda: pgettext("file name", "co-quan-don-vi"),
-        sheet_title=lambda: str(_("Cơ quan, đơn vị")),
-        audit_filters=_audit_filters,
-    )
+ORGANISATIONS = _register(
+    "registry.organisations",
+    _("Danh sách cơ quan, đơn vị"),
+    _organisations,
+    ORGANISATION_COLUMNS,
+    pgettext_lazy("file name", "co-quan-don-vi"),
+    _("Cơ quan, đơn vị"),
 )

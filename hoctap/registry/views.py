@@ -1,6 +1,9 @@
 """Pages of the registry. Querysets and objects come from the scope; writes from services."""
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -9,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from hoctap.accounts.roles import Capability
@@ -69,54 +73,67 @@ def _not_post(request):
     return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
-def _list_page(request, *, title, form, queryset, rows_template, export_name, create_name=None, can_create=False):
-    page = Paginator(queryset, PAGE_SIZE).get_page(_params(request).get("page"))
+@dataclass(frozen=True)
+class ListPage:
+    """A registry list's page: `name` gives its URLs (registry:<name>_list, _export, _create) and rows
+    template; what it is filtered by and lists is registry.lists' (the filter form's `filters()`)."""
+
+    name: str
+    title: Any
+    form_class: type
+    in_scope: Callable
+    export: Any
+
+
+def _list_page(request, list_page: ListPage):
+    scope = scope_for(request)
+    form = _filter_form(request, list_page.form_class, scope)
+    queryset = list_page.in_scope(scope, form.filters())
+    rows_template = f"registry/_{list_page.name}_rows.html"
+    can_create = scope.can(Capability.EDIT_REGISTRY)
     context = {
-        "title": title,
+        "title": list_page.title,
         "form": form,
-        "page": page,
+        "page": Paginator(queryset, PAGE_SIZE).get_page(_params(request).get("page")),
         "rows_template": rows_template,
-        "export_url": reverse(export_name),
+        "export_url": reverse(f"registry:{list_page.name}_export"),
         "stream_limit": lists.stream_limit(),
-        "create_url": reverse(create_name) if create_name and can_create else "",
+        "create_url": reverse(f"registry:{list_page.name}_create") if can_create else "",
     }
     return render(request, rows_template if is_htmx(request) else "registry/list_page.html", context)
 
 
-def _export(request, export, form_class, list_view):
+def _export(request, list_page: ListPage, export=None):
     """One export path for every list (hoctap.exports.lists): streamed at once when small, a
     background job with a progress page when large; audited either way. A filter that cannot be
     applied is refused on the list page, never dropped: the whole area is not what was asked for."""
     scope = scope_for(request)
-    form = _filter_form(request, form_class, scope)
+    form = _filter_form(request, list_page.form_class, scope)
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Chưa tải được danh sách: bộ lọc có lỗi (xem bên dưới). Sửa bộ lọc rồi tải lại."))
-        return list_view(request)
+        return _list_page(request, list_page)
     params = params_of(form.filters())
     params["format"] = request.GET.get("format", "xlsx")
-    return lists.export(request, scope, export, params)
+    return lists.export(request, scope, export or list_page.export, params)
+
+
+HOUSEHOLDS = ListPage("household", _lazy("Hộ gia đình"), HouseholdFilterForm, households_in_scope, exports.HOUSEHOLDS)
+PEOPLE = ListPage("person", _lazy("Nhân khẩu"), PersonFilterForm, people_in_scope, exports.PEOPLE)
+CLANS = ListPage("clan", _lazy("Chi dòng họ"), ListFilterForm, clan_branches_in_scope, exports.CLANS)
+ORGANISATIONS = ListPage(
+    "organisation", _lazy("Cơ quan, đơn vị"), OrganisationFilterForm, organisations_in_scope, exports.ORGANISATIONS
+)
 
 
 # -- households --------------------------------------------------------------------------------
 
 
 def household_list(request):
-    scope = scope_for(request)
-    form = _filter_form(request, HouseholdFilterForm, scope)
-    return _list_page(
-        request,
-        title=_("Hộ gia đình"),
-        form=form,
-        queryset=households_in_scope(scope, form.filters()),
-        rows_template="registry/_household_rows.html",
-        export_name="registry:household_export",
-        create_name="registry:household_create",
-        can_create=scope.can(Capability.EDIT_REGISTRY),
-    )
+    return _list_page(request, HOUSEHOLDS)
 
 
 def household_export(request):
-    return _export(request, exports.HOUSEHOLDS, HouseholdFilterForm, household_list)
+    return _export(request, HOUSEHOLDS)
 
 
 def household_detail(request, household_id):
@@ -270,31 +287,20 @@ def suggest(request, kind):
 
 
 def person_list(request):
-    scope = scope_for(request)
-    form = _filter_form(request, PersonFilterForm, scope)
-    return _list_page(
-        request,
-        title=_("Nhân khẩu"),
-        form=form,
-        queryset=people_in_scope(scope, form.filters()),
-        rows_template="registry/_person_rows.html",
-        export_name="registry:person_export",
-        create_name="registry:person_create",
-        can_create=scope.can(Capability.EDIT_REGISTRY),
-    )
+    return _list_page(request, PEOPLE)
 
 
 def person_export(request):
     """Ethnicity (sensitive) is left out unless asked for (`?sensitive=1`) by a role that may read it;
     such an export is written to the audit log."""
-    export = exports.PEOPLE
+    export = None
     if request.GET.get("sensitive") == "1":
         scope = scope_for(request)
         if not scope.can(Capability.VIEW_SENSITIVE):
             raise Http404
         export = exports.PEOPLE_WITH_ETHNICITY
         log_sensitive_export(scope, request.user, request.GET.urlencode())
-    return _export(request, export, PersonFilterForm, person_list)
+    return _export(request, PEOPLE, export)
 
 
 def person_detail(request, person_id):
@@ -386,22 +392,11 @@ def _person_form(request, scope, person):
 
 
 def clan_list(request):
-    scope = scope_for(request)
-    form = _filter_form(request, ListFilterForm, scope)
-    return _list_page(
-        request,
-        title=_("Chi dòng họ"),
-        form=form,
-        queryset=clan_branches_in_scope(scope, form.filters()),
-        rows_template="registry/_clan_rows.html",
-        export_name="registry:clan_export",
-        create_name="registry:clan_create",
-        can_create=scope.can(Capability.EDIT_REGISTRY),
-    )
+    return _list_page(request, CLANS)
 
 
 def clan_export(request):
-    return _export(request, exports.CLANS, ListFilterForm, clan_list)
+    return _export(request, CLANS)
 
 
 def clan_detail(request, clan_id):
@@ -470,22 +465,11 @@ def _subject_form(request, scope, form_class, instance, save, detail_name, id_na
 
 
 def organisation_list(request):
-    scope = scope_for(request)
-    form = _filter_form(request, OrganisationFilterForm, scope)
-    return _list_page(
-        request,
-        title=_("Cơ quan, đơn vị"),
-        form=form,
-        queryset=organisations_in_scope(scope, form.filters()),
-        rows_template="registry/_organisation_rows.html",
-        export_name="registry:organisation_export",
-        create_name="registry:organisation_create",
-        can_create=scope.can(Capability.EDIT_REGISTRY),
-    )
+    return _list_page(request, ORGANISATIONS)
 
 
 def organisation_export(request):
-    return _export(request, exports.ORGANISATIONS, OrganisationFilterForm, organisation_list)
+    return _export(request, ORGANISATIONS)
 
 
 def organisation_detail(request, organisation_id):
