@@ -430,7 +430,7 @@ class PersonFilterForm(ListFilterForm):
     )
     digital_skill = forms.ChoiceField(label=_("Kỹ năng số"), required=False, choices=[("", ALL)] + DigitalSkill.choices)
     working_age = forms.BooleanField(label=_("Chỉ người trong độ tuổi lao động"), required=False)
-    # Set by the household page's link to its members (the API's `household`), not typed in.
+    # Only from an address (?household=…), like the API's `household`; nothing to type on the page.
     household = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
