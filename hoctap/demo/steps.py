@@ -394,8 +394,8 @@ PROVINCE_SCHOOLS = ("Trường THPT Nguyễn Trãi", "Trường THPT Chu Văn An
 def _department_report(context, log):
     """A reporter other than the association: the province's Department of Education and Training
     (the demo's "sogiaoduc" account, which also reads as a viewer) reports on the schools the
-    province manages, one of them registered for "Đơn vị học tập" last year, and the province's
-    association accepts the report."""
+    province manages (one of them registered for "Đơn vị học tập" this year), and the province's
+    association accepts last year's report."""
     import datetime
 
     from hoctap.accounts.scoping import Scope
@@ -418,8 +418,12 @@ def _department_report(context, log):
         or Organisation.objects.create(name=name, kind="school", managing_level=ManagingLevel.PROVINCE, unit=commune)
         for name, commune in zip(PROVINCE_SCHOOLS, communes, strict=False)
     ]
-    if schools and not Assessment.objects.filter(title=Title.UNIT, organisation=schools[0], campaign__year=year):
-        workflow.register(Scope(province_officer), Title.UNIT, schools[0], year)
+    # The school registers in this year's cycle, not in the report's year: the demo's past years are
+    # complete, and a school of a past year would have to be carried to its certificate with staff
+    # who are learning citizens.
+    this_year = demo_years()[-1]
+    if schools and not Assessment.objects.filter(title=Title.UNIT, organisation=schools[0], campaign__year=this_year):
+        workflow.register(Scope(province_officer), Title.UNIT, schools[0], this_year)
     scope = Scope(department)
     report = services.start_report(scope, education, year, province, actor=department)
     services.update_narrative(
@@ -427,7 +431,7 @@ def _department_report(context, log):
         report,
         {
             "results": f"{len(schools)} trường trung học phổ thông do tỉnh quản lý triển khai xây dựng "
-            "«Đơn vị học tập»; 1 trường đã đăng ký đánh giá trong năm (biểu kèm theo).",
+            "«Đơn vị học tập»; các trường chuẩn bị đăng ký đánh giá năm sau (biểu kèm theo).",
             "difficulties": "Các trường mới làm quen với Bộ tiêu chí Đơn vị học tập (TT 24/2023).",
             "proposals": "Đề nghị Hội Khuyến học tỉnh phối hợp tập huấn tự đánh giá cho các trường.",
             "signer_name": "Lương Văn Thành",
