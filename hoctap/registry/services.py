@@ -286,16 +286,19 @@ def reveal_id_number(scope, person: Person, actor) -> str:
     return person.id_number
 
 
-def log_sensitive_export(scope, actor, query: str) -> None:
+def log_sensitive_export(scope, actor, filters: dict) -> None:
     """An export with ethnicity (sensitive data) is an audited access, entered on each unit whose
-    people it may hold (the units where the exporter reads sensitive data), with the filters used."""
+    people it may hold (the units where the exporter reads sensitive data), with the filters used
+    (a searched name or number only as the fact of a search, as every export's audit entry)."""
+    from hoctap.audit.exports import search_filters
+
     for unit in Unit.objects.filter(path__in=scope.paths(Capability.VIEW_SENSITIVE)):
         LogEntry.objects.log_create(
             unit,
             action=LogEntry.Action.ACCESS,
             force_log=True,
             actor=actor,
-            additional_data={"export": "people", "field": "ethnicity", "query": query},
+            additional_data={"export": "people", "field": "ethnicity", "filters": search_filters(filters)},
         )
 
 

@@ -103,7 +103,7 @@ def _list_page(request, list_page: ListPage):
     return render(request, rows_template if is_htmx(request) else "registry/list_page.html", context)
 
 
-def _export(request, list_page: ListPage, export=None):
+def _export(request, list_page: ListPage, export=None, *, sensitive: bool = False):
     """One export path for every list (hoctap.exports.lists): streamed at once when small, a
     background job with a progress page when large; audited either way. A filter that cannot be
     applied is refused on the list page, never dropped: the whole area is not what was asked for."""
@@ -114,6 +114,8 @@ def _export(request, list_page: ListPage, export=None):
         return _list_page(request, list_page)
     params = params_of(form.filters())
     params["format"] = request.GET.get("format", "xlsx")
+    if sensitive:  # logged once the filters are known to apply, without the searched text
+        log_sensitive_export(scope, request.user, params)
     return lists.export(request, scope, export or list_page.export, params)
 
 
@@ -293,14 +295,11 @@ def person_list(request):
 def person_export(request):
     """Ethnicity (sensitive) is left out unless asked for (`?sensitive=1`) by a role that may read it;
     such an export is written to the audit log."""
-    export = None
-    if request.GET.get("sensitive") == "1":
-        scope = scope_for(request)
-        if not scope.can(Capability.VIEW_SENSITIVE):
-            raise Http404
-        export = exports.PEOPLE_WITH_ETHNICITY
-        log_sensitive_export(scope, request.user, request.GET.urlencode())
-    return _export(request, PEOPLE, export)
+    if request.GET.get("sensitive") != "1":
+        return _export(request, PEOPLE)
+    if not scope_for(request).can(Capability.VIEW_SENSITIVE):
+        raise Http404
+    return _export(request, PEOPLE, exports.PEOPLE_WITH_ETHNICITY, sensitive=True)
 
 
 def person_detail(request, person_id):

@@ -113,3 +113,17 @@ def test_public_aggregates_suppress_counts_under_five(small_map, household_a):
     shown = {row.label: row.display("adults") for row in cut.rows}
     assert shown["Tày"] == by_ethnicity.HIDDEN == "<5"  # 4 Tày adults (the head and three more)
     assert shown["Dao"] == "<5" and shown["H'Mông"] == "6"
+
+
+def test_the_sensitive_export_entry_keeps_no_searched_text_and_a_refused_filter_logs_nothing(
+    client, small_map, officer_a, person_a
+):
+    client.force_login(officer_a)
+    sensitive = LogEntry.objects.filter(additional_data__field="ethnicity")
+    client.post("/registry/people/export/?format=csv&sensitive=1", {"q": "Nông Thị"})
+    [entry] = sensitive
+    assert entry.additional_data["filters"] == {"search": True, "format": "csv"}
+    assert "Nông" not in str(entry.additional_data)
+    refused = client.post("/registry/people/export/?format=csv&sensitive=1", {"village": small_map["village_b"].pk})
+    assert refused.status_code == 200 and "bộ lọc có lỗi" in refused.content.decode()
+    assert sensitive.count() == 1
