@@ -4,6 +4,7 @@ import datetime
 import itertools
 import os
 
+import hypothesis
 import pytest
 from django.conf import settings as django_settings
 from django.test.utils import override_settings
@@ -14,6 +15,11 @@ from hoctap.accounts.roles import Role
 from hoctap.territory.loader import load_territories
 from hoctap.territory.models import Era, Level, Unit, UnitLineage
 from tests import seaweedfs as seaweed
+
+# Speed is measured in bench/, never by a unit test: hypothesis must not fail an example for taking long
+# on a loaded CI machine (its per-example deadline and "too slow" data-generation check).
+hypothesis.settings.register_profile("hoctap", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow])
+hypothesis.settings.load_profile("hoctap")
 
 
 @pytest.fixture(autouse=True)

@@ -41,7 +41,7 @@ def _province_choices(context, users) -> None:
             kind=ControllerKind.COMMITTEE,
             contact="Bộ phận một cửa, Ủy ban nhân dân xã, phường nơi cư trú",
         )
-    province = services.province_of(context["communes"][0])
+    province = context["communes"][0].province()
     if province is not None and not RequestDeadline.objects.filter(province=province).exists():
         scope = Scope(users["province_officer"])
         services.set_controller(

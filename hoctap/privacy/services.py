@@ -51,12 +51,6 @@ def current_notice(today: datetime.date | None = None) -> Notice | None:
     return notice
 
 
-def province_of(unit: Unit | None) -> Unit | None:
-    while unit is not None and unit.level not in (Level.PROVINCE, Level.NATION):
-        unit = unit.parent
-    return unit if unit is not None and unit.level == Level.PROVINCE else None
-
-
 @dataclass(frozen=True)
 class ControllerChoice:
     kind: ControllerKind
@@ -78,7 +72,7 @@ def controller_kind(province: Unit | None) -> str:
 
 def controller_name(commune: Unit) -> str:
     """«Hội Khuyến học Xã An Lạc» or «Ủy ban nhân dân Xã An Lạc»: what a consent names."""
-    kind = ControllerKind(controller_kind(province_of(commune)))
+    kind = ControllerKind(controller_kind(commune.province()))
     return f"{kind.label} {commune.name}"
 
 
@@ -313,7 +307,7 @@ def deadlines_for(province: Unit | None) -> dict[str, Deadline]:
 def due_date(commune: Unit, kind: str, received: datetime.date) -> tuple[datetime.date, bool]:
     """THE due date of a request (and whether it is provisional): computed once, on receipt, and stored;
     the to-do list, the request pages, the API and the reminders all read the stored date."""
-    deadline = deadlines_for(province_of(commune))[kind]
+    deadline = deadlines_for(commune.province())[kind]
     return deadline.due(received), deadline.provisional
 
 

@@ -56,18 +56,12 @@ CHILD_LEVEL = {Level.NATION: Level.PROVINCE, Level.PROVINCE: Level.COMMUNE}
 # -- deadlines ---------------------------------------------------------------------------------
 
 
-def province_of(unit: Unit) -> Unit | None:
-    if unit.level == Level.PROVINCE:
-        return unit
-    return next((a for a in unit.ancestors() if a.level == Level.PROVINCE), None)
-
-
 def schedule_for(report_type: ReportType, unit: Unit, year: int) -> ReportSchedule | None:
     """The most specific deadline row for `unit`'s level: province and year, province every
     year, national and year, national every year."""
     if unit.level not in ReportLevel.values:
         return None
-    province = province_of(unit)
+    province = unit.province()
     rows = (
         ReportSchedule.objects.filter(report_type=report_type, level=unit.level)
         .filter(Q(year=year) | Q(year__isnull=True))

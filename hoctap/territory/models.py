@@ -141,6 +141,13 @@ class Unit(models.Model):
         ids = path_ids(self.path)
         return ids[1] if len(ids) > 1 else None
 
+    def province(self) -> "Unit | None":
+        """The province the unit lies in (itself for a province; None for the nation): one query at most."""
+        if self.level == Level.PROVINCE:
+            return self
+        province_id = self.province_id
+        return Unit.objects.filter(pk=province_id, level=Level.PROVINCE).first() if province_id else None
+
     def predecessors(self):
         """Units of the old map that this unit was formed from."""
         return (
