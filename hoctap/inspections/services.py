@@ -217,34 +217,33 @@ def rescore(
 
 # -- follow-up through the assessments workflow ------------------------------------------------
 
-FOLLOW_UP_ACTIONS = {FollowUp.RETURN: Action.RETURN, FollowUp.REVOKE: Action.REVOKE}
-
 
 def follow_up_actions(scope, finding: Finding) -> list[str]:
-    """What this user may do about a disagreement: the workflow's own answer for the assessment
-    in its current state (returning is possible only where the state machine allows it; revoking
-    belongs to the authority that recognised). The inspection adds no rule of its own."""
+    """What this user may do about a disagreement. A sampled assessment is recognised, and a recognition
+    is never edited: both follow-ups start by revoking it, so both belong to whoever the workflow lets
+    revoke it (the authority that recognised). The inspection adds no rule of its own."""
     if finding.verdict != Verdict.DISAGREE or finding.follow_up:
         return []
-    allowed = set(workflow.allowed_actions(scope, finding.assessment))
-    return [choice for choice, action in FOLLOW_UP_ACTIONS.items() if action in allowed]
+    if Action.REVOKE not in workflow.allowed_actions(scope, finding.assessment):
+        return []
+    return [FollowUp.RETURN, FollowUp.REVOKE]
 
 
 def follow_up(scope, finding: Finding, action: str, *, reason: str, revocation_reference: str = "") -> Finding:
-    """Return the assessment to the commune or revoke it, through the assessments workflow (which
-    checks who may do it and records the step); the finding records what was done."""
+    """Revoke the recognition through the assessments workflow (which checks who may do it and records
+    the step); "return to the commune" also opens a new assessment of the same subject, which the
+    commune takes through the cycle again (the workflow's correction). The finding records what was done."""
     if finding.verdict != Verdict.DISAGREE or finding.follow_up:
         raise ValidationError({"action": _("Chỉ xử lý hồ sơ có kết luận không đồng ý và chưa được xử lý.")})
-    if action not in FOLLOW_UP_ACTIONS:
+    if action not in (FollowUp.RETURN, FollowUp.REVOKE):
         raise ValidationError({"action": _("Thao tác không hợp lệ.")})
     with transaction.atomic():
-        workflow.transition(
-            scope,
-            finding.assessment,
-            FOLLOW_UP_ACTIONS[action],
-            reason=reason,
-            revocation_reference=revocation_reference,
-        )
+        if action == FollowUp.RETURN:
+            workflow.correct(scope, finding.assessment, reason=reason, revocation_reference=revocation_reference)
+        else:
+            workflow.transition(
+                scope, finding.assessment, Action.REVOKE, reason=reason, revocation_reference=revocation_reference
+            )
         finding.follow_up = action
         finding.follow_up_reason = reason.strip()
         scope.save(finding, Capability.VIEW)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from hoctap.accounts.models import ApiToken
 from hoctap.accounts.scoping import Scope
-from hoctap.assessments.states import State
+from hoctap.assessments.states import HOLDING_STATES, State
 from hoctap.inspections import sampling, services
 from hoctap.inspections.models import Finding
 from tests.inspections.conftest import plan
@@ -143,7 +143,7 @@ def test_a_disagreement_leads_to_revocation_through_the_workflow(inspection, sma
         )
     chairman = builders.approver_for(small_map["commune_a"])
     finding = Finding.objects.get(pk=finding.pk)
-    assert services.follow_up_actions(Scope(chairman), finding) == ["revoke"]
+    assert services.follow_up_actions(Scope(chairman), finding) == ["return", "revoke"]
     with pytest.raises(ValidationError) as error:
         services.follow_up(Scope(chairman), finding, "revoke", reason="Hồ sơ khống.")
     assert "revocation_reference" in error.value.message_dict
@@ -155,6 +155,39 @@ def test_a_disagreement_leads_to_revocation_through_the_workflow(inspection, sma
     assert finding.assessment.state_changes.filter(action="revoke").exists()
     rows, total = services.summary(inspection)
     assert total.revoked == 1 and total.disagreed == 1
+
+
+def test_returning_to_the_commune_revokes_and_opens_the_assessment_again(
+    inspection, small_map, province_officer
+):
+    """A sampled assessment is recognised, so "Trả lại xã" cannot be the review step's return: the
+    authority revokes the recognition and the commune assesses the subject again in the same campaign."""
+    finding = inspection.findings.filter(commune=small_map["commune_a"]).first()
+    finding = services.rescore(
+        Scope(province_officer),
+        finding,
+        answers=services.starting_answers(finding),
+        verdict="disagree",
+        reasons="Thiếu minh chứng tham gia lớp học.",
+        recommendation="return",
+        actor=province_officer,
+    )
+    chairman = builders.approver_for(small_map["commune_a"])
+    finding = services.follow_up(
+        Scope(chairman),
+        Finding.objects.get(pk=finding.pk),
+        "return",
+        reason="Đánh giá lại có minh chứng.",
+        revocation_reference="6/QĐ-UBND",
+    )
+    revoked = finding.assessment
+    revoked.refresh_from_db()
+    again = revoked.replaced_by.get()
+    assert finding.follow_up == "return" and revoked.state == State.REVOKED
+    assert again.campaign_id == revoked.campaign_id and again.state not in HOLDING_STATES
+    assert services.follow_up_actions(Scope(chairman), finding) == []
+    rows, total = services.summary(inspection)
+    assert total.returned == 1 and total.disagreed == 1
 
 
 def test_agreement_rate_per_commune_and_title(inspection, small_map, province_officer):
