@@ -569,14 +569,14 @@ def _report_duplicates(
         seen.add(code)
 
 
+def _report_duplicate_codes(check: _Checker, path: str, entries: list[Any], what_vi: str, what_en: str) -> None:
+    """Duplicate ``code`` values among the entries of the list at ``path``."""
+    codes = [(f"{path}[{index}].code", _mapping(entry).get("code")) for index, entry in enumerate(entries)]
+    _report_duplicates(check, codes, what_vi, what_en)
+
+
 def _check_codes(check: _Checker, data: Mapping[str, Any]) -> set[str]:
-    criteria = _items(data.get("criteria"))
-    _report_duplicates(
-        check,
-        [(f"criteria[{i}].code", _mapping(c).get("code")) for i, c in enumerate(criteria)],
-        "tiêu chí",
-        "criterion",
-    )
+    _report_duplicate_codes(check, "criteria", _items(data.get("criteria")), "tiêu chí", "criterion")
     indicators = [(f"{path}.code", indicator.get("code")) for path, indicator in _walk_indicators(data)]
     _report_duplicates(check, indicators, "chỉ số", "indicator")
     return {code for _, code in indicators if isinstance(code, str)}
@@ -797,12 +797,7 @@ def _check_reserved(check: _Checker, path: str, code: Any) -> None:
 
 
 def _check_bands(check: _Checker, bands: list[Any], max_total: Decimal | None) -> None:
-    _report_duplicates(
-        check,
-        [(f"scoring.bands[{i}].code", _mapping(b).get("code")) for i, b in enumerate(bands)],
-        "mức xếp loại",
-        "band",
-    )
+    _report_duplicate_codes(check, "scoring.bands", bands, "mức xếp loại", "band")
     previous: Decimal | None = None
     for index, band in enumerate(bands):
         band = _mapping(band)
@@ -831,13 +826,28 @@ def _check_bands(check: _Checker, bands: list[Any], max_total: Decimal | None) -
         previous = minimum
 
 
+def _declared_area_classes(data: Mapping[str, Any]) -> list[Any]:
+    """The area classes the set declares; a set that declares none has ``normal`` only."""
+    return _items(_mapping(data.get("applicability")).get("area_classes")) or ["normal"]
+
+
+def _check_area_class_declared(check: _Checker, path: str, area: Any, declared: list[Any]) -> None:
+    if isinstance(area, str) and area not in declared:
+        check.add(
+            path,
+            "unknown_area_class",
+            f"Loại địa bàn «{area}» chưa được khai báo trong applicability.area_classes.",
+            f"Area class '{area}' is not declared in applicability.area_classes.",
+        )
+
+
 def _check_pass_marks(
     check: _Checker,
     data: Mapping[str, Any],
     pass_marks: list[Any],
     max_total: Decimal | None,
 ) -> None:
-    declared = _items(_mapping(data.get("applicability")).get("area_classes")) or ["normal"]
+    declared = _declared_area_classes(data)
     seen: set[str] = set()
     for index, mark in enumerate(pass_marks):
         mark = _mapping(mark)
@@ -851,13 +861,8 @@ def _check_pass_marks(
                     f"Loại địa bàn «{area}» có hai điểm đạt.",
                     f"Area class '{area}' has two pass marks.",
                 )
-            elif area not in declared:
-                check.add(
-                    f"{path}.area_class",
-                    "unknown_area_class",
-                    f"Loại địa bàn «{area}» chưa được khai báo trong applicability.area_classes.",
-                    f"Area class '{area}' is not declared in applicability.area_classes.",
-                )
+            else:
+                _check_area_class_declared(check, f"{path}.area_class", area, declared)
             seen.add(area)
         minimum = _number(mark.get("min"))
         if isinstance(minimum, Decimal) and max_total is not None and minimum > max_total:
@@ -878,7 +883,7 @@ def _check_pass_marks(
 
 
 def _check_area_rules(check: _Checker, data: Mapping[str, Any], rules: list[Any]) -> None:
-    declared = _items(_mapping(data.get("applicability")).get("area_classes")) or ["normal"]
+    declared = _declared_area_classes(data)
     seen: set[str] = set()
     for index, rule in enumerate(rules):
         rule = _mapping(rule)
@@ -893,22 +898,11 @@ def _check_area_rules(check: _Checker, data: Mapping[str, Any], rules: list[Any]
                     f"Designation '{designation}' has two rules; each maps to one area class.",
                 )
             seen.add(designation)
-        if isinstance(area, str) and area not in declared:
-            check.add(
-                f"{path}.area_class",
-                "unknown_area_class",
-                f"Loại địa bàn «{area}» chưa được khai báo trong applicability.area_classes.",
-                f"Area class '{area}' is not declared in applicability.area_classes.",
-            )
+        _check_area_class_declared(check, f"{path}.area_class", area, declared)
 
 
 def _check_levels(check: _Checker, levels: list[Any], indicator_codes: set[str]) -> None:
-    _report_duplicates(
-        check,
-        [(f"scoring.levels[{i}].code", _mapping(lv).get("code")) for i, lv in enumerate(levels)],
-        "mức độ",
-        "level",
-    )
+    _report_duplicate_codes(check, "scoring.levels", levels, "mức độ", "level")
     for index, level in enumerate(levels):
         level = _mapping(level)
         _check_reserved(check, f"scoring.levels[{index}].code", level.get("code"))
@@ -952,12 +946,7 @@ def _check_operator_value(check: _Checker, path: str, entry: Mapping[str, Any]) 
 
 def _check_dependencies(check: _Checker, data: Mapping[str, Any]) -> None:
     dependencies = _items(data.get("dependencies"))
-    _report_duplicates(
-        check,
-        [(f"dependencies[{i}].code", _mapping(d).get("code")) for i, d in enumerate(dependencies)],
-        "điều kiện",
-        "dependency",
-    )
+    _report_duplicate_codes(check, "dependencies", dependencies, "điều kiện", "dependency")
     scoring = _mapping(data.get("scoring"))
     method = scoring.get("method")
     level_codes = {_mapping(level).get("code") for level in _items(scoring.get("levels"))}
@@ -1027,12 +1016,7 @@ def _check_who_counts(check: _Checker, path: str, dependency: Mapping[str, Any])
 def _check_applicability(check: _Checker, data: Mapping[str, Any]) -> None:
     applicability = _mapping(data.get("applicability"))
     groups = _items(applicability.get("subject_groups"))
-    _report_duplicates(
-        check,
-        [(f"applicability.subject_groups[{i}].code", _mapping(g).get("code")) for i, g in enumerate(groups)],
-        "nhóm đối tượng",
-        "subject group",
-    )
+    _report_duplicate_codes(check, "applicability.subject_groups", groups, "nhóm đối tượng", "subject group")
     for key in ("admin_levels", "area_classes"):
         counts = Counter(v for v in _items(applicability.get(key)) if isinstance(v, str))
         for value, count in counts.items():
