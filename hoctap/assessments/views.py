@@ -999,13 +999,24 @@ def mine(request):
     campaign = None
     if person is not None:
         campaign = campaign_for(Title.CITIZEN, year, person.unit.province_id)
-        if request.method == "POST" and campaign is not None:
+    if request.method == "POST":
+        # A post the page would not have offered (no linked person, no campaign this year) is told why,
+        # never shown the page again as if nothing was asked.
+        if person is None:
+            messages.error(
+                request, _("Tài khoản chưa gắn sổ nhân khẩu: khi xã xác nhận tài khoản, hãy đăng ký lại tại đây.")
+            )
+        elif campaign is None:
+            messages.error(
+                request, _("Năm nay tỉnh chưa mở đợt đánh giá công dân học tập: hãy đăng ký khi xã thông báo.")
+            )
+        else:
             try:
                 created = workflow.register(scope, Title.CITIZEN, person, year)
                 return redirect("assessments:self_assessment", assessment_id=created.pk)
             except ValidationError as error:
                 messages.error(request, _refusal_text(error))
-                return redirect("assessments:mine")
+        return redirect("assessments:mine")
     registered = own.filter(campaign=campaign).exclude(state=State.REVOKED).exists() if campaign else True
     certificate_of = {c.assessment_id: c for c in Certificate.objects.filter(assessment__in=own)}
     rows = [{"a": a, "certificate": certificate_of.get(a.pk)} for a in own.order_by("-campaign__year", "-pk")]

@@ -133,3 +133,24 @@ def test_signup_page_creates_the_account_and_signs_in(client, small_map, campaig
     assert response.status_code == 302 and response["Location"] == "/my/"
     mine = client.get("/my/")
     assert "Đăng ký Công dân học tập" in mine.content.decode() or "Nguyễn Thị Lan" in mine.content.decode()
+
+
+def _posted_messages(client):
+    response = client.post("/my/", follow=True)
+    assert response.redirect_chain == [("/my/", 302)]
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_registering_without_a_linked_person_or_a_campaign_says_what_to_do(client, small_map):
+    linked = sign_up(small_map)
+    waiting = sign_up(small_map, username="lan2")  # the same name and year: waits for the commune
+    assert waiting.person is None
+    client.force_login(waiting.user)
+    assert _posted_messages(client) == [
+        "Tài khoản chưa gắn sổ nhân khẩu: khi xã xác nhận tài khoản, hãy đăng ký lại tại đây."
+    ]
+
+    client.force_login(linked.user)  # no citizen campaign is open in the province this year
+    assert _posted_messages(client) == [
+        "Năm nay tỉnh chưa mở đợt đánh giá công dân học tập: hãy đăng ký khi xã thông báo."
+    ]
