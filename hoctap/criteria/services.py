@@ -265,6 +265,22 @@ def _same_content(published: CriteriaSetVersion, criteria_set: CriteriaSet) -> b
     return criteria_set.model_copy(update={"version": published.version}).fingerprint() == published.fingerprint
 
 
+def new_version(criteria_set: CriteriaSet, **stored: Any) -> CriteriaSetVersion:
+    """An unsaved version of `criteria_set`: the columns read from the set, plus what `stored` gives
+    (its text and fingerprint; where it applies and who published it, when known)."""
+    return CriteriaSetVersion(
+        code=criteria_set.code,
+        version=criteria_set.version,
+        title=criteria_set.title,
+        status=criteria_set.status,
+        name_vi=criteria_set.name_vi,
+        name_en=criteria_set.name_en,
+        effective_from=criteria_set.effective_from,
+        effective_to=criteria_set.effective_to,
+        **stored,
+    )
+
+
 def require_publisher(scope: Scope, province: Unit | None) -> None:
     if province is None:
         allowed = scope.is_national(Capability.MANAGE_CRITERIA)
@@ -309,15 +325,8 @@ def publish(
                 )
             ]
         )
-    version = CriteriaSetVersion(
-        code=criteria_set.code,
-        version=criteria_set.version,
-        title=criteria_set.title,
-        status=criteria_set.status,
-        name_vi=criteria_set.name_vi,
-        name_en=criteria_set.name_en,
-        effective_from=criteria_set.effective_from,
-        effective_to=criteria_set.effective_to,
+    version = new_version(
+        criteria_set,
         province=province,
         source_yaml=candidate.source_yaml,
         fingerprint=candidate.fingerprint,

@@ -10,6 +10,7 @@ from functools import lru_cache
 from hoctap.criteria.loader import load_text, shipped_set_paths
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.schema import CriteriaSet
+from hoctap.criteria.services import new_version
 
 
 @lru_cache(maxsize=64)
@@ -34,19 +35,8 @@ def publish_shipped_sets(log=print) -> list[CriteriaSetVersion]:
                 )
             stored.append(existing)
             continue
-        stored.append(
-            CriteriaSetVersion.objects.create(
-                code=definition.code,
-                version=definition.version,
-                title=definition.title,
-                status=definition.status,
-                name_vi=definition.name_vi,
-                name_en=definition.name_en,
-                effective_from=definition.effective_from,
-                effective_to=definition.effective_to,
-                source_yaml=text,
-                fingerprint=fingerprint,
-            )
-        )
+        version = new_version(definition, source_yaml=text, fingerprint=fingerprint)
+        version.save(force_insert=True)
+        stored.append(version)
         log(f"Đã công bố {definition.code} v{definition.version}")
     return stored

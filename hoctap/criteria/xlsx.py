@@ -40,80 +40,6 @@ SHEETS = (
     SHEET_DEPENDENCIES,
 )
 
-INFO_HEADERS = ("Khóa", "Ý nghĩa", "Giá trị", "Giá trị (tiếng Anh)")
-GROUP_HEADERS = ("Mã nhóm", "Tên nhóm", "Tên nhóm (tiếng Anh)", "Mức tin cậy", "Nguồn")
-CRITERION_HEADERS = (
-    "Mã tiêu chí",
-    "Tên tiêu chí",
-    "Tên tiêu chí (tiếng Anh)",
-    "Điểm tối đa của tiêu chí",
-    "Mức tin cậy của tiêu chí",
-    "Nguồn của tiêu chí",
-)
-INDICATOR_HEADERS = (
-    "Mã chỉ số",
-    "Nội dung chỉ số",
-    "Nội dung chỉ số (tiếng Anh)",
-    "Loại chỉ số",
-    "Điểm tối đa",
-    "Điểm sàn",
-    "Bắt buộc",
-    "Giữ chỗ",
-    "Gợi ý minh chứng",
-    "Mẫu mã minh chứng",
-    "Mức tin cậy",
-    "Nguồn",
-    "Tính kỹ năng số từ (điểm)",
-)
-# Columns added after workbooks were already in use: a workbook without them still reads.
-# Who a people share counts (`dependencies[].counts`); workbooks made before these columns still read.
-COUNTS_HEADERS = (
-    "Người được tính: từ tuổi",
-    "Người được tính: đến tuổi",
-    "Nếu không có ai: từ tuổi",
-    "Nếu không có ai: đến tuổi",
-    "Người được tính: mức tin cậy",
-    "Người được tính: nguồn",
-)
-OPTIONAL_HEADERS = frozenset({"Tính kỹ năng số từ (điểm)", *COUNTS_HEADERS})
-GROUP_TEXT_HEADERS = ("Mã chỉ số", "Mã nhóm", "Nội dung", "Nội dung (tiếng Anh)", "Mức tin cậy")
-CLASSIFICATION_HEADERS = (
-    "Loại",
-    "Mã",
-    "Tên",
-    "Tên (tiếng Anh)",
-    "Điểm tối thiểu",
-    "Loại địa bàn",
-    "Chỉ số phải đạt",
-    "Giữ chỗ",
-    "Mức tin cậy",
-    "Nguồn",
-)
-DEPENDENCY_HEADERS = (
-    "Mã",
-    "Dữ kiện",
-    "Phép so sánh",
-    "Giá trị",
-    "Áp dụng cho mức độ",
-    "Chỉ khi: dữ kiện",
-    "Chỉ khi: phép so sánh",
-    "Chỉ khi: giá trị",
-    "Nội dung",
-    "Nội dung (tiếng Anh)",
-    "Giữ chỗ",
-    "Mức tin cậy",
-    "Nguồn",
-    *COUNTS_HEADERS,
-)
-HEADERS: dict[str, tuple[str, ...]] = {
-    SHEET_INFO: INFO_HEADERS,
-    SHEET_GROUPS: GROUP_HEADERS,
-    SHEET_CRITERIA: CRITERION_HEADERS + INDICATOR_HEADERS,
-    SHEET_GROUP_TEXTS: GROUP_TEXT_HEADERS,
-    SHEET_CLASSIFICATION: CLASSIFICATION_HEADERS,
-    SHEET_DEPENDENCIES: DEPENDENCY_HEADERS,
-}
-
 TRUE_WORDS = frozenset({"có", "x", "đúng", "true"})
 FALSE_WORDS = frozenset({"không", "sai", "false"})
 
@@ -215,14 +141,17 @@ _PROVENANCE_COLUMNS: _Columns = {
     "tag": ("Mức tin cậy", _text),
     "sources": ("Nguồn", _codes),
 }
+_NAME_COLUMNS: _Columns = {
+    "code": ("Mã", _text),
+    "name_vi": ("Tên", _text),
+    "name_en": ("Tên (tiếng Anh)", _text),
+}
 # Kind in the "Loại" column → (list under scoring, the columns that kind uses).
 _CLASSIFICATION_COLUMNS: dict[str, tuple[str, _Columns]] = {
     "band": (
         "bands",
         {
-            "code": ("Mã", _text),
-            "name_vi": ("Tên", _text),
-            "name_en": ("Tên (tiếng Anh)", _text),
+            **_NAME_COLUMNS,
             "min": ("Điểm tối thiểu", _number),
             **_PROVENANCE_COLUMNS,
         },
@@ -246,9 +175,7 @@ _CLASSIFICATION_COLUMNS: dict[str, tuple[str, _Columns]] = {
     "level": (
         "levels",
         {
-            "code": ("Mã", _text),
-            "name_vi": ("Tên", _text),
-            "name_en": ("Tên (tiếng Anh)", _text),
+            **_NAME_COLUMNS,
             "required_indicators": ("Chỉ số phải đạt", _selection),
             **_PROVENANCE_COLUMNS,
         },
@@ -312,6 +239,59 @@ _CONDITION_COLUMNS: _Columns = {
     "fact": ("Chỉ khi: dữ kiện", _text),
     "op": ("Chỉ khi: phép so sánh", _text),
     "value": ("Chỉ khi: giá trị", _number),
+}
+
+
+def _headers(columns: _Columns) -> tuple[str, ...]:
+    return tuple(header for header, _ in columns.values())
+
+
+# Row 1 of each sheet. The sheets of one kind of entry take their headers from its columns; the
+# classification and dependency sheets hold several kinds of entry, so their order is written here.
+INFO_HEADERS = ("Khóa", "Ý nghĩa", "Giá trị", "Giá trị (tiếng Anh)")
+GROUP_HEADERS = _headers(_GROUP_COLUMNS)
+CRITERION_HEADERS = _headers(_CRITERION_COLUMNS)
+INDICATOR_HEADERS = _headers(_INDICATOR_COLUMNS)
+# Who a people share counts (`dependencies[].counts`).
+COUNTS_HEADERS = _headers(_COUNTS_COLUMNS)
+# Columns added after workbooks were already in use: a workbook without them still reads.
+OPTIONAL_HEADERS = frozenset({"Tính kỹ năng số từ (điểm)", *COUNTS_HEADERS})
+GROUP_TEXT_HEADERS = ("Mã chỉ số", *_headers(_GROUP_TEXT_COLUMNS))
+CLASSIFICATION_HEADERS = (
+    "Loại",
+    "Mã",
+    "Tên",
+    "Tên (tiếng Anh)",
+    "Điểm tối thiểu",
+    "Loại địa bàn",
+    "Chỉ số phải đạt",
+    "Giữ chỗ",
+    "Mức tin cậy",
+    "Nguồn",
+)
+DEPENDENCY_HEADERS = (
+    "Mã",
+    "Dữ kiện",
+    "Phép so sánh",
+    "Giá trị",
+    "Áp dụng cho mức độ",
+    "Chỉ khi: dữ kiện",
+    "Chỉ khi: phép so sánh",
+    "Chỉ khi: giá trị",
+    "Nội dung",
+    "Nội dung (tiếng Anh)",
+    "Giữ chỗ",
+    "Mức tin cậy",
+    "Nguồn",
+    *COUNTS_HEADERS,
+)
+HEADERS: dict[str, tuple[str, ...]] = {
+    SHEET_INFO: INFO_HEADERS,
+    SHEET_GROUPS: GROUP_HEADERS,
+    SHEET_CRITERIA: CRITERION_HEADERS + INDICATOR_HEADERS,
+    SHEET_GROUP_TEXTS: GROUP_TEXT_HEADERS,
+    SHEET_CLASSIFICATION: CLASSIFICATION_HEADERS,
+    SHEET_DEPENDENCIES: DEPENDENCY_HEADERS,
 }
 
 
