@@ -104,8 +104,11 @@ class BirthAndEthnicityMixin:
         super().full_clean()
 
     def hide_sensitive(self, scope):
-        """Ethnicity is for roles holding VIEW_SENSITIVE only: the others neither see nor set it."""
-        if scope is None or not scope.can(Capability.VIEW_SENSITIVE):
+        """Ethnicity is for roles holding VIEW_SENSITIVE over the person's place only (the detail page's
+        and the API's rule): the others neither see the recorded value nor set it. A person not saved yet
+        has no value to show; the write rule (registry.sensitive) checks the place they are saved in."""
+        place = self.instance.unit if self.instance.unit_id else None
+        if scope is None or not scope.can(Capability.VIEW_SENSITIVE, place):
             self.fields.pop("ethnicity", None)
         elif "ethnicity" in self.fields:
             self.fields["ethnicity"].help_text = _(

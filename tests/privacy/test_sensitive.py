@@ -3,11 +3,13 @@ exports and API answers unless asked for by such a role, and then audited; publi
 suppress small counts."""
 
 import csv
+import datetime
 import io
 
 import pytest
 from auditlog.models import LogEntry
 
+from hoctap.accounts.models import RoleAssignment
 from hoctap.accounts.roles import CAPABILITIES, Capability, Role
 from hoctap.audit.exports import export_entries
 from hoctap.registry.models import Person
@@ -19,6 +21,19 @@ pytestmark = pytest.mark.django_db
 def test_only_the_commune_officer_and_the_central_administrator_read_ethnicity():
     readers = {role for role, capabilities in CAPABILITIES.items() if Capability.VIEW_SENSITIVE in capabilities}
     assert readers == {Role.COMMUNE_OFFICER, Role.CENTRAL_ADMIN}
+
+
+def test_ethnicity_is_read_where_the_capability_is_held_not_anywhere(client, small_map, officer_b, person_a):
+    """A commune officer of B who also keeps a village in A (two roles) edits A's people without seeing
+    their ethnicity: the form asks for the capability at the person's place, as the page and the API do."""
+    RoleAssignment.objects.create(
+        user=officer_b, role=Role.VILLAGE_OFFICER, unit=small_map["village_a"], valid_from=datetime.date(2020, 1, 1)
+    )
+    client.force_login(officer_b)
+    form = client.get(f"/registry/people/{person_a.pk}/edit/").content.decode()
+    assert 'name="full_name"' in form and 'name="ethnicity"' not in form and "Tày" not in form
+    assert "Tày" not in client.get(f"/registry/people/{person_a.pk}/").content.decode()
+    assert 'name="ethnicity"' in client.get("/registry/people/new/").content.decode()  # B's new people
 
 
 def test_the_person_page_and_form_hide_ethnicity_from_other_roles(
