@@ -333,15 +333,24 @@ class SubjectAdapter:
         raise NotImplementedError
 
 
-class HouseholdSubject(SubjectAdapter):
+class RegisteredSubject(SubjectAdapter):
+    """A record of the registry: its foreign key `place` puts it on the map, and it keeps its commune."""
+
+    place: str
+
+    def unit(self, subject):
+        return getattr(subject, self.place)
+
+    def commune(self, subject):
+        return subject.commune
+
+    def candidates(self, under):
+        return self.model.objects.filter(**{f"{self.place}__path__startswith": under.path}).select_related(self.place)
+
+
+class HouseholdSubject(RegisteredSubject):
     kind, field = SubjectKind.HOUSEHOLD, "household"
-    model = Household
-
-    def unit(self, household):
-        return household.village
-
-    def commune(self, household):
-        return household.commune
+    model, place = Household, "village"
 
     def display_name(self, household):
         head = household.head
@@ -358,15 +367,12 @@ class HouseholdSubject(SubjectAdapter):
         return {ADULTS: _adults(Person.objects.filter(household=household), year, definition)}
 
     def candidates(self, under):
-        return Household.objects.filter(village__path__startswith=under.path).select_related("head", "village")
+        return super().candidates(under).select_related("head")
 
 
-class ClanBranchSubject(SubjectAdapter):
+class ClanBranchSubject(RegisteredSubject):
     kind, field = SubjectKind.CLAN_BRANCH, "clan_branch"
-    model = ClanBranch
-
-    def unit(self, clan_branch):
-        return clan_branch.commune
+    model, place = ClanBranch, "commune"
 
     def owner_user_ids(self, clan_branch):
         return {
@@ -383,19 +389,10 @@ class ClanBranchSubject(SubjectAdapter):
             ADULTS: _adults(Person.objects.filter(household__clan_branch=clan_branch), year, definition),
         }
 
-    def candidates(self, under):
-        return ClanBranch.objects.filter(commune__path__startswith=under.path).select_related("commune")
 
-
-class OrganisationSubject(SubjectAdapter):
+class OrganisationSubject(RegisteredSubject):
     kind, field = SubjectKind.ORGANISATION, "organisation"
-    model = Organisation
-
-    def unit(self, organisation):
-        return organisation.unit
-
-    def commune(self, organisation):
-        return organisation.commune
+    model, place = Organisation, "unit"
 
     def owner_user_ids(self, organisation):
         return {member.account_id for member in organisation.staff.all() if member.account_id}
@@ -414,19 +411,10 @@ class OrganisationSubject(SubjectAdapter):
     def admin_level(self, organisation):
         return organisation.managing_level
 
-    def candidates(self, under):
-        return Organisation.objects.filter(unit__path__startswith=under.path).select_related("unit")
 
-
-class PersonSubject(SubjectAdapter):
+class PersonSubject(RegisteredSubject):
     kind, field = SubjectKind.PERSON, "person"
-    model = Person
-
-    def unit(self, person):
-        return person.unit
-
-    def commune(self, person):
-        return person.commune
+    model, place = Person, "unit"
 
     def display_name(self, person):
         return person.full_name
@@ -436,9 +424,6 @@ class PersonSubject(SubjectAdapter):
 
     def default_group(self, person):
         return CITIZEN_GROUP_OF_OCCUPATION.get(person.occupation_group, "")
-
-    def candidates(self, under):
-        return Person.objects.filter(unit__path__startswith=under.path).select_related("unit")
 
 
 class VillageSubject(SubjectAdapter):
