@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from hoctap.accounts.scoping import scope_for
 from hoctap.core.limits import Id
 from hoctap.core.text import reader_reads_english
-from hoctap.web.shortcuts import download
+from hoctap.web.shortcuts import download, filtered_by_given
 
 from . import services
 from .engine import AnswerError
@@ -98,17 +98,9 @@ def list_criteria_sets(
     national: bool | None = None,
 ):
     versions = scope_for(request).filter(CriteriaSetVersion.objects.all())
-    if title:
-        versions = versions.filter(title=title)
-    if status:
-        versions = versions.filter(status=status)
-    if code:
-        versions = versions.filter(code=code)
-    if province_id is not None:
-        versions = versions.filter(province_id=province_id)
-    if national is not None:
-        versions = versions.filter(province__isnull=national)
-    return versions
+    return filtered_by_given(
+        versions, title=title, status=status, code=code, province_id=province_id, province__isnull=national
+    )
 
 
 @router.post("/validate", response=ValidateOut, url_name="validate_criteria_set")

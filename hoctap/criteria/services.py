@@ -265,20 +265,14 @@ def _same_content(published: CriteriaSetVersion, criteria_set: CriteriaSet) -> b
     return criteria_set.model_copy(update={"version": published.version}).fingerprint() == published.fingerprint
 
 
+# The columns of a stored version that are copied from its set (lists and filters read them).
+COPIED_FROM_SET = ("code", "version", "title", "status", "name_vi", "name_en", "effective_from", "effective_to")
+
+
 def new_version(criteria_set: CriteriaSet, **stored: Any) -> CriteriaSetVersion:
-    """An unsaved version of `criteria_set`: the columns read from the set, plus what `stored` gives
-    (its text and fingerprint; where it applies and who published it, when known)."""
-    return CriteriaSetVersion(
-        code=criteria_set.code,
-        version=criteria_set.version,
-        title=criteria_set.title,
-        status=criteria_set.status,
-        name_vi=criteria_set.name_vi,
-        name_en=criteria_set.name_en,
-        effective_from=criteria_set.effective_from,
-        effective_to=criteria_set.effective_to,
-        **stored,
-    )
+    """An unsaved version of `criteria_set`: the columns copied from the set, plus what `stored`
+    gives (its text and fingerprint; where it applies and who published it, when known)."""
+    return CriteriaSetVersion(**{name: getattr(criteria_set, name) for name in COPIED_FROM_SET}, **stored)
 
 
 def require_publisher(scope: Scope, province: Unit | None) -> None:

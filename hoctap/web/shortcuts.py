@@ -67,3 +67,9 @@ def commune_year_record(scope, records, unit_id, year, *, commune_field: str = "
         raise Http404
     lookup = {commune_field: commune, "year": year}
     return commune, records.filter(**lookup).first() or records.model(**lookup)
+
+
+def filtered_by_given(queryset, **lookups):
+    """`queryset` narrowed by each lookup whose value was given: a list's filter left empty ("" or
+    None) narrows nothing, while False, as in `province__isnull=False`, does."""
+    return queryset.filter(**{lookup: value for lookup, value in lookups.items() if value not in ("", None)})
