@@ -4,6 +4,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from hoctap.accounts.models import ApiToken
 from hoctap.accounts.scoping import Scope
@@ -109,6 +110,18 @@ def test_submitted_figures_are_frozen_and_differences_shown(annual, small_map, o
     assert (village["frozen"], village["live"], village["delta"]) == (2, 3, 1)
     assert changes[(None, "citizen", "recognised")]["delta"] == 1
     assert changes[(None, "citizen", "registered")]["live"] == 3
+
+
+def test_figures_are_frozen_in_the_official_language_whatever_the_screen(annual, small_map, officer_a):
+    """Sent from an English screen, the record keeps Vietnamese labels (sections.snapshot runs in the
+    official language): the level above reads the report as it was sent."""
+    builders.recognised_citizens(officer_a, small_map["village_a"], 1)
+    draft = _draft(officer_a, annual, small_map["commune_a"])
+    with translation.override("en"):
+        report = services.submit(Scope(officer_a), draft, actor=officer_a)
+    labels = {title["code"]: title["label"] for title in report.snapshot["table"]["titles"]}
+    assert labels["citizen"] == "Công dân học tập"
+    assert "Learning" not in json.dumps(report.snapshot, ensure_ascii=False)
 
 
 def test_the_table_carries_the_targets_that_apply(annual, small_map, officer_a):
