@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hoctap.accounts.roles import Capability
-from hoctap.core.imports import Column, ImportTemplate, Kind, Outcome, register_template
+from hoctap.core.imports import Column, ImportTemplate, Kind, outcome_of, register_template, rows_to_write
 from hoctap.core.text import fold
 from hoctap.registry.models import EDUCATIONAL_KINDS, Organisation
 from hoctap.territory.models import Era, Level, Unit
@@ -49,13 +49,7 @@ class LearnersTemplate(ImportTemplate):
             width=16,
         ),
     )
-    chunk_size = 500
-
-    # The registry's upload pages file the job under a home unit where the uploader holds this.
     capability = Capability.EDIT_REGISTRY
-
-    def permitted(self, scope) -> bool:
-        return scope.can(self.capability)
 
     def unique_keys(self, row):
         yield (
@@ -124,20 +118,13 @@ class LearnersTemplate(ImportTemplate):
                 )
             if row.has_errors:
                 continue
-            current = existing.get((organisation.pk, row["year"]))
-            if current is None:
-                outcome = Outcome.CREATE
-            elif (current.learners, current.citizens) == (row["learners"], row["citizens"]):
-                outcome = Outcome.UNCHANGED
-            else:
-                outcome = Outcome.CHANGE
+            figures = {"learners": row["learners"], "citizens": row["citizens"]}
+            outcome = outcome_of(existing.get((organisation.pk, row["year"])), figures)
             row.data.update(organisation=organisation, outcome=outcome)
             run.count("figures", outcome)
 
     def apply(self, rows, run):
-        for row in rows:
-            if row.data.get("outcome") not in (Outcome.CREATE, Outcome.CHANGE):
-                continue
+        for row in rows_to_write(rows):
             try:
                 learners.record(
                     run.scope,

@@ -38,7 +38,6 @@ from django.utils.translation import gettext_lazy
 from hoctap.accounts.roles import Capability
 from hoctap.core.imports import (
     TRUE_FLAGS,
-    CellError,
     Column,
     ImportRun,
     ImportTemplate,
@@ -46,6 +45,7 @@ from hoctap.core.imports import (
     Outcome,
     Row,
     register_template_family,
+    rows_to_write,
 )
 from hoctap.core.text import fold
 from hoctap.criteria.labels import classification_label
@@ -125,6 +125,15 @@ def _subject_columns(title: str) -> tuple[Column, ...]:
 
 def _indicator_key(code: str) -> str:
     return f"i:{code}"
+
+
+def _named_in_communes(run: ImportRun, rows: list[Row], field: str, model, folded: str, *related: str):
+    """The records of `model` in the uploader's scope, in the rows' communes (`row.data["place"]`),
+    whose folded name or code (`folded`) is one the rows give in `field`."""
+    records = model.objects.filter(
+        commune_id__in={row.data["place"].pk for row in rows}, **{f"{folded}__in": {fold(row[field]) for row in rows}}
+    )
+    return run.scope.filter(records.select_related(*related))
 
 
 class ResultsTemplate(ImportTemplate):
@@ -336,16 +345,11 @@ class ResultsTemplate(ImportTemplate):
             for row in placed:
                 row.data["subject"] = row.data["place"]
             return
-        communes = {row.data["place"].pk for row in placed}
         if title == Title.FAMILY:
             field, what = "household_code", _("hộ mã %(code)s")
             found = {
                 (h.commune_id, h.code_folded): h
-                for h in run.scope.filter(
-                    Household.objects.filter(
-                        commune_id__in=communes, code_folded__in={fold(row[field]) for row in placed}
-                    ).select_related("village", "head")
-                )
+                for h in _named_in_communes(run, placed, field, Household, "code_folded", "village", "head")
             }
             key_of = lambda row: (row.data["place"].pk, fold(row[field]))  # noqa: E731
             named = lambda row: what % {"code": row[field]}  # noqa: E731
@@ -353,11 +357,7 @@ class ResultsTemplate(ImportTemplate):
             field = "clan_name"
             found = {
                 (c.commune_id, c.name_folded, c.branch_folded): c
-                for c in run.scope.filter(
-                    ClanBranch.objects.filter(
-                        commune_id__in=communes, name_folded__in={fold(row[field]) for row in placed}
-                    ).select_related("commune")
-                )
+                for c in _named_in_communes(run, placed, field, ClanBranch, "name_folded", "commune")
             }
             key_of = lambda row: (row.data["place"].pk, fold(row[field]), fold(row["branch"] or ""))  # noqa: E731
             named = lambda row: _("dòng họ %(name)s") % {"name": " ".join(filter(None, (row[field], row["branch"])))}  # noqa: E731
@@ -365,11 +365,7 @@ class ResultsTemplate(ImportTemplate):
             field = "organisation_name"
             found = {
                 (o.commune_id, o.name_folded): o
-                for o in run.scope.filter(
-                    Organisation.objects.filter(
-                        commune_id__in=communes, name_folded__in={fold(row[field]) for row in placed}
-                    ).select_related("unit", "commune")
-                )
+                for o in _named_in_communes(run, placed, field, Organisation, "name_folded", "unit", "commune")
             }
             key_of = lambda row: (row.data["place"].pk, fold(row[field]))  # noqa: E731
             named = lambda row: _("cơ quan, đơn vị %(name)s") % {"name": row[field]}  # noqa: E731
@@ -808,17 +804,13 @@ class ResultsTemplate(ImportTemplate):
     # -- writing ---------------------------------------------------------------------------------
 
     def apply(self, rows, run):
-        for row in rows:
-            if row.data.get("outcome") not in (Outcome.CREATE, Outcome.CHANGE):
-                continue
+        for row in rows_to_write(rows):
             try:
                 self._write(row, run)
             except (workflow.TransitionRefused, ValidationError, Http404) as refusal:
-                # The data changed since the check: the engine rolls the whole import back.
                 self._refused(row, refusal)
                 for _key, reason in row.problems:
-                    run.error_count += 1
-                    run.errors.append(CellError(row=row.number, column="", header="", value="", reason=reason))
+                    run.write_error(row.number, reason)
 
     def _write(self, row: Row, run: ImportRun) -> None:
         scope, subject = run.scope, row.data["subject"]

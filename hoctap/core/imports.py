@@ -162,6 +162,25 @@ class Row:
         return bool(self.problems)
 
 
+# The outcomes a template writes (the third, UNCHANGED, leaves the record alone).
+WRITTEN = (Outcome.CREATE, Outcome.CHANGE)
+
+
+def outcome_of(record, values: dict) -> Outcome:
+    """What a row does to the record it names (a model instance, or None when there is none yet):
+    creates it, leaves it as it is when it already holds every value, or changes it."""
+    if record is None:
+        return Outcome.CREATE
+    if all(getattr(record, name) == value for name, value in values.items()):
+        return Outcome.UNCHANGED
+    return Outcome.CHANGE
+
+
+def rows_to_write(rows: list[Row]) -> list[Row]:
+    """The rows whose check decided to create or change their record (`row.data["outcome"]`)."""
+    return [row for row in rows if row.data.get("outcome") in WRITTEN]
+
+
 class ImportRun:
     """One pass over a file: the template's memory between chunks, the counts and the errors."""
 
@@ -192,6 +211,12 @@ class ImportRun:
         self.counts[entity][before] -= 1
         self.counts[entity][after] += 1
 
+    def write_error(self, row: int, reason: str) -> None:
+        """A row refused while it is written (the database changed since its check): a whole-row
+        error, so the engine rolls the import back and reports it."""
+        self.error_count += 1
+        self.errors.append(CellError(row, "", "", "", reason))
+
 
 class ImportTemplate:
     """Subclass and register one per spreadsheet layout."""
@@ -209,9 +234,15 @@ class ImportTemplate:
     # refuses nothing check() accepted: an import then reads the file once (see import_file).
     one_pass: bool = False
 
+    # What the uploader must hold (`scope.can`) to use the template at all; the upload pages also
+    # file the job under a home unit where they hold it (registry.jobs.create_job).
+    capability: str = ""
+
     def permitted(self, scope) -> bool:
         """May this user import with this template at all? (Rows are still checked one by one.)"""
-        raise NotImplementedError
+        if not self.capability:
+            raise NotImplementedError
+        return scope.can(self.capability)
 
     def check(self, rows: list[Row], run: ImportRun) -> None:
         """Resolve rows against the database; `row.error()` what is wrong; `run.count()` outcomes."""
@@ -483,7 +514,7 @@ def _header(book: sheetrows.Book, part: str, template: ImportTemplate) -> dict[s
         raise FileRejected(_("Không đọc được tệp Excel. Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.")) from None
     positions: dict[str, int] = {}
     for position, value in enumerate(first_row):
-        if isinstance(value, (sheetrows.Formula, sheetrows.ErrorValue)):
+        if isinstance(value, sheetrows.RefusedCell):
             continue
         text = _header_text(value)
         if not text:

@@ -27,28 +27,28 @@ CHUNK = 1 << 20
 INTERNED = 4096
 
 
-class Formula:
+class RefusedCell:
+    """A cell an import refuses rather than reads, kept with its text for the error message."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self):
+        return self.text
+
+
+class Formula(RefusedCell):
     """A cell holding a formula (its cached result is not trusted: it may be stale)."""
 
-    __slots__ = ("text",)
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __str__(self):
-        return self.text
+    __slots__ = ()
 
 
-class ErrorValue:
+class ErrorValue(RefusedCell):
     """A cell showing one of Excel's errors (#DIV/0!, #N/A, …)."""
 
-    __slots__ = ("text",)
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __str__(self):
-        return self.text
+    __slots__ = ()
 
 
 # A namespace prefix is allowed on every tag (a few writers emit x:row, x:c).

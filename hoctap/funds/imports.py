@@ -74,10 +74,6 @@ class FundEntriesTemplate(ImportTemplate):
         Column("reason", gettext_lazy("Lý do"), max_length=300, width=30),
         Column("decision", gettext_lazy("Số quyết định"), max_length=100, width=16),
     )
-    chunk_size = 500
-
-    def permitted(self, scope) -> bool:
-        return scope.can(self.capability)
 
     def unique_keys(self, row):
         fund = row.data.get("fund")

@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hoctap.core.imports import CellError, Column, ImportTemplate, Kind, Outcome, register_template
+from hoctap.core.imports import Column, ImportTemplate, Kind, Outcome, register_template
 from hoctap.core.text import fold
-from hoctap.registry.imports import _check_names, _resolve_units
+from hoctap.registry.imports import COMMUNE_COLUMN, _check_names, _resolve_units
 from hoctap.territory.models import Level
 
 from . import services, topics
@@ -41,15 +41,7 @@ class CentreClassesTemplate(ImportTemplate):
         gettext_lazy("Số buổi và số người tham gia là số nguyên; để trống số buổi nếu lớp học một buổi."),
     )
     columns = (
-        Column(
-            "commune_code",
-            gettext_lazy("Mã xã"),
-            required=True,
-            max_length=20,
-            example="12001",
-            width=10,
-            help=gettext_lazy("Mã xã, phường, đặc khu theo bản đồ hiện hành."),
-        ),
+        COMMUNE_COLUMN,
         Column(
             "topic",
             gettext_lazy("Chủ đề"),
@@ -85,9 +77,6 @@ class CentreClassesTemplate(ImportTemplate):
             width=24,
         ),
     )
-
-    def permitted(self, scope) -> bool:
-        return scope.can(self.capability)
 
     def unique_keys(self, row):
         if row["commune_code"] and row["name"] and row["started_on"]:
@@ -150,8 +139,7 @@ class CentreClassesTemplate(ImportTemplate):
             except ValidationError as error:
                 # The database changed between the check and the write: the engine rolls the whole
                 # file back and says so.
-                run.error_count += 1
-                run.errors.append(CellError(row.number, "", "", "", "; ".join(error.messages)))
+                run.write_error(row.number, "; ".join(error.messages))
 
 
 def _shown(record, name):

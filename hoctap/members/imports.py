@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hoctap.accounts.roles import Capability
-from hoctap.core.imports import CellError, Column, ImportTemplate, Kind, Outcome, register_template
+from hoctap.core.imports import Column, ImportTemplate, Kind, Outcome, register_template
 from hoctap.core.text import fold
 from hoctap.funds.money import MAX_AMOUNT, format_dong
-from hoctap.registry.imports import _check_names, _resolve_units
+from hoctap.registry.imports import COMMUNE_COLUMN, _check_names, _resolve_units
 from hoctap.registry.models import Sex
 from hoctap.territory.models import Level
 
@@ -52,15 +52,7 @@ class MembersTemplate(ImportTemplate):
         gettext_lazy("Chuyển hội viên sang chi hội khác làm trên trang của hội viên, không qua tệp."),
     )
     columns = (
-        Column(
-            "commune_code",
-            gettext_lazy("Mã xã"),
-            required=True,
-            max_length=20,
-            example="12001",
-            width=10,
-            help=gettext_lazy("Mã xã, phường, đặc khu theo bản đồ hiện hành."),
-        ),
+        COMMUNE_COLUMN,
         Column("branch", gettext_lazy("Chi hội"), required=True, max_length=200, example="Chi hội thôn Đông", width=24),
         Column(
             "full_name", gettext_lazy("Họ và tên"), required=True, max_length=200, example="Nguyễn Văn An", width=24
@@ -87,9 +79,6 @@ class MembersTemplate(ImportTemplate):
             help=gettext_lazy("Để trống: ngày 31/12 của năm hội phí, hoặc hôm nay nếu năm chưa hết."),
         ),
     )
-
-    def permitted(self, scope) -> bool:
-        return scope.can(self.capability)
 
     def unique_keys(self, row):
         if not row["commune_code"] or not row["full_name"]:
@@ -320,8 +309,7 @@ class MembersTemplate(ImportTemplate):
             except ValidationError as error:
                 # The database changed between the check and the write: the engine rolls the
                 # whole file back and says so.
-                run.error_count += 1
-                run.errors.append(CellError(row.number, "", "", "", "; ".join(error.messages)))
+                run.write_error(row.number, "; ".join(error.messages))
 
     def _apply_row(self, row, run, branches):
         branch = branches[row.data["branch_id"]]

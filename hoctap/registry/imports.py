@@ -259,6 +259,19 @@ def _resolve_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], 
         row.data["commune_id"] = _commune_of(unit)
 
 
+# The commune of a row in the other apps' files (the association's members, the learning centres'
+# classes), placed on the current map by _resolve_units.
+COMMUNE_COLUMN = Column(
+    "commune_code",
+    gettext_lazy("Mã xã"),
+    required=True,
+    max_length=20,
+    example="12001",
+    width=10,
+    help=gettext_lazy("Mã xã, phường, đặc khu theo bản đồ hiện hành."),
+)
+
+
 def _place_rows(rows: list[Row], run: ImportRun, key: str, levels: set[str], capability: str) -> None:
     """row.state.unit and .commune_id, for the registry's templates."""
     for row, unit in resolved_units(rows, run, key, levels, capability):
@@ -504,9 +517,6 @@ class RegistryTemplate(ImportTemplate):
     capability = Capability.EDIT_REGISTRY  # needed over every row's unit, and somewhere to upload at all
     row_state = RegistryRow
     one_pass = True  # check() does not depend on run.committing; apply() records no errors
-
-    def permitted(self, scope) -> bool:
-        return scope.can(self.capability)
 
     @staticmethod
     def written_in_bulk(run: ImportRun, rows: list[Row]) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hoctap.accounts.roles import Capability
-from hoctap.core.imports import Column, ImportTemplate, Kind, Outcome, register_template
+from hoctap.core.imports import Column, ImportTemplate, Kind, outcome_of, register_template, rows_to_write
 from hoctap.registry.imports import _resolve_units
 from hoctap.territory.models import Era, Level, Unit
 
@@ -63,14 +63,7 @@ class TargetsTemplate(ImportTemplate):
         Column("value", gettext_lazy("Tỷ lệ (%)"), required=True, max_length=12, example="70", width=10),
         Column("source", gettext_lazy("Văn bản"), max_length=200, example="29/KH-KHKH", width=24),
     )
-    chunk_size = 500
-
-    # The registry's upload pages offer every permitted template and file the job under a home unit
-    # where the uploader holds this capability (registry.jobs.create_job).
     capability = Capability.REPORT
-
-    def permitted(self, scope) -> bool:
-        return scope.can(self.capability)
 
     def unique_keys(self, row):
         yield (
@@ -110,26 +103,18 @@ class TargetsTemplate(ImportTemplate):
                 row.error("unit_code", _("Chỉ quản trị trung ương đặt chỉ tiêu toàn quốc; hãy ghi mã đơn vị."))
             if row.has_errors:
                 continue
-            row.data.update(unit_id=unit.pk if unit else None, value=value)
-            current = existing.get((row["indicator"], row["year"], row.data["unit_id"]))
-            if current is None:
-                outcome = Outcome.CREATE
-            elif current.value == value and current.source == (row["source"] or current.source):
-                outcome = Outcome.UNCHANGED
-            else:
-                outcome = Outcome.CHANGE
-            row.data["outcome"] = outcome
+            unit_id = unit.pk if unit else None
+            # A blank source keeps the one recorded.
+            values = {"value": value, **({"source": row["source"]} if row["source"] else {})}
+            outcome = outcome_of(existing.get((row["indicator"], row["year"], unit_id)), values)
+            row.data.update(unit_id=unit_id, values=values, outcome=outcome)
             run.count("target", outcome)
 
     def apply(self, rows, run):
-        for row in rows:
-            if row.data.get("outcome") in (Outcome.CREATE, Outcome.CHANGE):
-                defaults = {"value": row.data["value"]}
-                if row["source"]:
-                    defaults["source"] = row["source"]
-                Target.objects.update_or_create(
-                    indicator=row["indicator"], year=row["year"], unit_id=row.data["unit_id"], defaults=defaults
-                )
+        for row in rows_to_write(rows):
+            Target.objects.update_or_create(
+                indicator=row["indicator"], year=row["year"], unit_id=row.data["unit_id"], defaults=row.data["values"]
+            )
 
 
 TARGETS = register_template(TargetsTemplate())
@@ -174,11 +159,7 @@ class CapacityTemplate(ImportTemplate):
             for name in CAPACITY_FIELDS
         ),
     )
-    chunk_size = 500
     capability = Capability.REPORT
-
-    def permitted(self, scope) -> bool:
-        return scope.can(self.capability)
 
     def unique_keys(self, row):
         yield "year", (row["commune_code"], row["year"]), _("xã và năm này")
@@ -209,19 +190,12 @@ class CapacityTemplate(ImportTemplate):
                     row.error(field if field in values else "commune_code", " ".join(messages))
                 continue
             current = existing.get((row.data["unit"].pk, row["year"]))
-            if current is None:
-                outcome = Outcome.CREATE
-            elif all(getattr(current, name) == value for name, value in values.items()):
-                outcome = Outcome.UNCHANGED
-            else:
-                outcome = Outcome.CHANGE
+            outcome = outcome_of(current, values)
             row.data.update(values=values, outcome=outcome, current=current)
             run.count("capacity", outcome)
 
     def apply(self, rows, run):
-        for row in rows:
-            if row.data.get("outcome") not in (Outcome.CREATE, Outcome.CHANGE):
-                continue
+        for row in rows_to_write(rows):
             record = row.data["current"] or AssociationCapacity(unit=row.data["unit"], year=row["year"])
             for name, value in row.data["values"].items():
                 setattr(record, name, value)

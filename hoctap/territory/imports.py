@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hoctap.accounts.roles import Capability
-from hoctap.core.imports import Column, ImportTemplate, Kind, Outcome, register_template
+from hoctap.core.imports import Column, ImportTemplate, Kind, outcome_of, register_template, rows_to_write
 from hoctap.core.limits import FIRST_YEAR, LAST_YEAR
 
 from .models import AreaDesignation, Designation, Era, Level, Unit, designation_problem
@@ -62,12 +62,7 @@ class AreaDesignationTemplate(ImportTemplate):
         Column("note", gettext_lazy("Ghi chú"), max_length=300, width=30),
     )
 
-    # The registry's upload pages offer every permitted template and file the job under a home unit
-    # where the uploader holds this capability (registry.jobs.create_job).
     capability = Capability.CLASSIFY_AREAS
-
-    def permitted(self, scope) -> bool:
-        return scope.can(self.capability)
 
     def unique_keys(self, row):
         if row["unit_code"] and row["year"]:
@@ -101,26 +96,18 @@ class AreaDesignationTemplate(ImportTemplate):
             if row.has_errors:
                 continue
             row.data["unit_id"] = unit.pk
-            current = existing.get((unit.pk, year))
-            values = {key: row[key] or "" for key in FIELDS}
-            if current is None:
-                outcome = Outcome.CREATE
-            elif all(getattr(current, key) == value for key, value in values.items()):
-                outcome = Outcome.UNCHANGED
-            else:
-                outcome = Outcome.CHANGE
+            outcome = outcome_of(existing.get((unit.pk, year)), {key: row[key] or "" for key in FIELDS})
             row.data["outcome"] = outcome
             run.count("designation", outcome)
 
     def apply(self, rows, run):
-        for row in rows:
-            if row.data.get("outcome") in (Outcome.CREATE, Outcome.CHANGE):
-                record = AreaDesignation.objects.filter(
-                    unit_id=row.data["unit_id"], year=row["year"]
-                ).first() or AreaDesignation(unit_id=row.data["unit_id"], year=row["year"])
-                for key in FIELDS:
-                    setattr(record, key, (row[key] or "") if key != "basis_date" else row[key])
-                run.scope.save(record, Capability.CLASSIFY_AREAS)
+        for row in rows_to_write(rows):
+            record = AreaDesignation.objects.filter(
+                unit_id=row.data["unit_id"], year=row["year"]
+            ).first() or AreaDesignation(unit_id=row.data["unit_id"], year=row["year"])
+            for key in FIELDS:
+                setattr(record, key, (row[key] or "") if key != "basis_date" else row[key])
+            run.scope.save(record, Capability.CLASSIFY_AREAS)
 
 
 AREA_DESIGNATIONS = register_template(AreaDesignationTemplate())
