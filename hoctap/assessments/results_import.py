@@ -51,6 +51,7 @@ from hoctap.core.text import fold
 from hoctap.criteria.labels import classification_label
 from hoctap.criteria.schema import NOT_ACHIEVED
 from hoctap.criteria.titles import Title
+from hoctap.registry.imports import CLANS
 from hoctap.registry.models import ClanBranch, Household, Organisation, Person
 from hoctap.registry.services import count_refused_id_number, id_number_not_usable
 from hoctap.territory.models import REFORM_DATE, Era, Level, Unit, UnitLineage
@@ -88,13 +89,7 @@ def _subject_columns(title: str) -> tuple[Column, ...]:
     if title == Title.FAMILY:
         return commune, _code_column("household_code", gettext_lazy("Mã hộ"), "H0001")
     if title == Title.CLAN:
-        return (
-            commune,
-            Column(
-                "clan_name", gettext_lazy("Dòng họ"), required=True, max_length=150, width=22, example="Họ Nguyễn Văn"
-            ),
-            Column("branch", gettext_lazy("Chi, ngành"), max_length=100, width=14, example="Chi 2"),
-        )
+        return commune, CLANS.column("clan_name"), CLANS.column("branch")  # as the registry's file names a branch
     if title == Title.COMMUNITY:
         return (_code_column("village_code", gettext_lazy("Mã thôn, tổ dân phố"), "1200101"),)
     if title == Title.COMMUNE_COMMUNITY:
