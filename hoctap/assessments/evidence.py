@@ -170,15 +170,21 @@ def _check_image(data: bytes, content_type: str) -> tuple[int, int]:
         raise broken from None
 
 
+def _upright_jpeg(image: Image.Image, edge: int) -> tuple[bytes, int, int]:
+    """`image` as a JPEG of at most `edge` on its long side: turned upright by its EXIF orientation
+    first, then without its EXIF (which may carry GPS positions)."""
+    image = ImageOps.exif_transpose(image).convert("RGB")
+    image.thumbnail((edge, edge))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=82, optimize=True)
+    return out.getvalue(), image.width, image.height
+
+
 def _heif_to_jpeg(data: bytes) -> tuple[bytes, int, int]:
     """A HEIC/HEIF photo (already checked for its pixel count) as an upright JPEG of at most
-    MAX_SENT_EDGE on its long side, without its EXIF (which may carry GPS positions)."""
+    MAX_SENT_EDGE on its long side, without its EXIF."""
     with Image.open(io.BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image).convert("RGB")
-        image.thumbnail((MAX_SENT_EDGE, MAX_SENT_EDGE))
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=82, optimize=True)
-        return out.getvalue(), image.width, image.height
+        return _upright_jpeg(image, MAX_SENT_EDGE)
 
 
 def _check_office(data: bytes) -> str:
@@ -341,12 +347,7 @@ def thumbnail(stored: EvidenceFile, size: str) -> tuple[bytes, str]:
     with Image.open(io.BytesIO(read_file(stored.path))) as image:
         # A JPEG decodes straight at 1/2-1/8 scale when that is still larger than the thumbnail.
         image.draft("RGB", (edge, edge))
-        # Orientation from EXIF first, then drop EXIF (it may carry GPS positions).
-        image = ImageOps.exif_transpose(image).convert("RGB")
-        image.thumbnail((edge, edge))
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=82, optimize=True)
-    data = out.getvalue()
+        data, _width, _height = _upright_jpeg(image, edge)
     default_storage.save(path, ContentFile(data))
     return data, JPEG
 

@@ -426,17 +426,26 @@ class PersonSubject(RegisteredSubject):
         return CITIZEN_GROUP_OF_OCCUPATION.get(person.occupation_group, "")
 
 
-class VillageSubject(SubjectAdapter):
+class UnitSubject(SubjectAdapter):
+    """A learning community that is a unit of the map itself, at `level`."""
+
+    field, model = "community", Unit
+    level: str
+
+    def unit(self, unit):
+        return unit
+
+    def display_name(self, unit):
+        return unit.name
+
+    def candidates(self, under):
+        return Unit.objects.filter(era=Era.CURRENT, level=self.level, path__startswith=under.path)
+
+
+class VillageSubject(UnitSubject):
     """The village-level learning community: the village itself."""
 
-    kind, field = SubjectKind.VILLAGE, "community"
-    model = Unit
-
-    def unit(self, village):
-        return village
-
-    def display_name(self, village):
-        return village.name
+    kind, level = SubjectKind.VILLAGE, Level.VILLAGE
 
     def populations(self, village, year, definition=None):
         households = Household.objects.filter(village=village).order_by("sort_key", "pk")
@@ -456,24 +465,14 @@ class VillageSubject(SubjectAdapter):
         return facts
 
     def candidates(self, under):
-        return Unit.objects.filter(era=Era.CURRENT, level=Level.VILLAGE, path__startswith=under.path).open()
+        return super().candidates(under).open()
 
 
-class CommuneSubject(SubjectAdapter):
+class CommuneSubject(UnitSubject):
     """The commune-level learning community (TT 25/2023): the commune itself, with the shares of
     every other title inside it (criterion 5, "effects")."""
 
-    kind, field = SubjectKind.COMMUNE, "community"
-    model = Unit
-
-    def unit(self, commune):
-        return commune
-
-    def commune(self, commune):
-        return commune
-
-    def display_name(self, commune):
-        return commune.name
+    kind, level = SubjectKind.COMMUNE, Level.COMMUNE
 
     def admin_level(self, commune):
         return "commune"
@@ -502,9 +501,6 @@ class CommuneSubject(SubjectAdapter):
             ),
             "adults_citizen_share": counted_share(people, "person", Title.CITIZEN, TotalKind.WORKING_AGE_ADULTS),
         }
-
-    def candidates(self, under):
-        return Unit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, path__startswith=under.path)
 
 
 ADAPTERS: dict[str, SubjectAdapter] = {
