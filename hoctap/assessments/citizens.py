@@ -129,22 +129,28 @@ def sign_up(
         id_number=id_number,
         subject_group=occupation_group,
     )
-    if not confirm:
-        signup.person = Person.objects.create(
-            full_name=full_name,
-            sex=sex,
-            birth_year=birth_year,
-            id_number=id_number,
-            unit=commune,
-            occupation_group=occupation_group or Person._meta.get_field("occupation_group").default,
-            account=user,
-        )
+    if not confirm:  # so no ID number was typed
+        signup.person = _new_person(signup)
+        signup.person.account = user
+        signup.person.save(force_insert=True)
         signup.status = CitizenSignup.Status.CREATED
     signup.save()
     privacy.record_signup_consent(user, commune, sensitive=sensitive_consent)
     if signup.person is not None:
         privacy.attach_to_person(user, signup.person)
     return signup
+
+
+def _new_person(signup: CitizenSignup) -> Person:
+    """A registry person (not saved) with what the citizen gave at sign-up, at their commune; the ID
+    number is never among it (see the module doc)."""
+    return Person(
+        full_name=signup.full_name,
+        sex=signup.sex,
+        birth_year=signup.birth_year,
+        unit=signup.commune,
+        occupation_group=signup.subject_group or Person._meta.get_field("occupation_group").default,
+    )
 
 
 def candidates_for(scope: Scope, signup: CitizenSignup):
@@ -192,13 +198,7 @@ def link(scope: Scope, signup: CitizenSignup, person: Person | None) -> CitizenS
     claimed ID number is recorded on that person only through the registry's one ID-number rule."""
     signup = _pending(scope, signup)
     if person is None:
-        person = Person(
-            full_name=signup.full_name,
-            sex=signup.sex,
-            birth_year=signup.birth_year,
-            unit=signup.commune,
-            occupation_group=signup.subject_group or Person._meta.get_field("occupation_group").default,
-        )
+        person = _new_person(signup)
     else:
         person = Person.objects.select_for_update().get(pk=person.pk)
         if person.account_id is not None:
