@@ -6,17 +6,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from hoctap.core.sections import Column, Section, SectionFigures
+from hoctap.core.sections import Column
+from hoctap.territory.rollup import rollup_section
 
 from . import services
 
-
-def _figures(unit, year: int) -> SectionFigures:
-    return services.figures(unit, year).section()
-
-
 SECTIONS = [
-    Section(
+    rollup_section(
         "funds",
         _("Quỹ khuyến học"),
         50,
@@ -28,6 +24,6 @@ SECTIONS = [
             Column("beneficiaries", pgettext_lazy("report column", "Lượt người được hỗ trợ"), "count"),
             Column("balance", pgettext_lazy("report column", "Số dư cuối năm (đồng)"), "money"),
         ],
-        _figures,
+        services.figures,
     ),
 ]

@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from hoctap.core.sections import Column, Section, SectionFigures
+from hoctap.core.sections import Column
+from hoctap.territory.rollup import rollup_section
 
 from . import services
 
@@ -31,13 +32,12 @@ def _line(totals) -> dict:
     }
 
 
-def _figures(unit, year: int) -> SectionFigures:
-    data = services.figures(unit, year)
-    return data.section(_line, [data.total.literate_share().coverage])
+def _notes(data: services.LearningFigures) -> list[str]:
+    return [data.total.literate_share().coverage]
 
 
 SECTIONS = [
-    Section(
+    rollup_section(
         "learning",
         _("Trung tâm học tập cộng đồng, Tuần lễ học tập suốt đời, xóa mù chữ"),
         70,
@@ -54,6 +54,8 @@ SECTIONS = [
             Column("literacy_level_2", pgettext_lazy("report column", "Xã đạt chuẩn xóa mù chữ mức độ 2"), "count"),
             Column("communes", pgettext_lazy("report column", "Tổng số xã"), "count"),
         ],
-        _figures,
+        services.figures,
+        line=_line,
+        notes=_notes,
     ),
 ]

@@ -6,17 +6,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from hoctap.core.sections import Column, Section, SectionFigures
+from hoctap.core.sections import Column
+from hoctap.territory.rollup import rollup_section
 
 from . import services
 
-
-def _figures(unit, year: int) -> SectionFigures:
-    return services.figures(unit, year).section()
-
-
 SECTIONS = [
-    Section(
+    rollup_section(
         "members",
         _("Hội viên, chi hội khuyến học"),
         60,
@@ -28,6 +24,6 @@ SECTIONS = [
             Column("paying", pgettext_lazy("report column", "Hội viên đóng hội phí"), "count"),
             Column("dues", pgettext_lazy("report column", "Hội phí đã thu (đồng)"), "money"),
         ],
-        _figures,
+        services.figures,
     ),
 ]

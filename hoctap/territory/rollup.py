@@ -24,7 +24,7 @@ from typing import Self
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from hoctap.core.sections import SectionFigures
+from hoctap.core.sections import Column, Section, SectionFigures
 
 from .models import Level, Unit, child_under
 
@@ -143,3 +143,24 @@ class Gathering[T: Totals]:
 
     def rollup(self, year: int, *, villages: bool = False) -> Rollup[T]:
         return Rollup(self.unit, year, self.total, self.children(villages=villages))
+
+
+def rollup_section[R: Rollup](
+    code: str,
+    label: str,
+    order: int,
+    columns: Sequence[Column],
+    figures: Callable[[Unit, int], R],
+    *,
+    line: Callable | None = None,
+    notes: Callable[[R], Sequence[str]] | None = None,
+) -> Section:
+    """A periodic report's section (`hoctap.core.sections`) drawn from an app's roll-up:
+    `figures(unit, year)` rolls the figures up, `Rollup.section` reads them (with `line`, by
+    default every number by name), and `notes` says what to print under them (coverage)."""
+
+    def compute(unit: Unit, year: int) -> SectionFigures:
+        rollup = figures(unit, year)
+        return rollup.section(line, notes(rollup) if notes else ())
+
+    return Section(code, label, order, columns, compute)
