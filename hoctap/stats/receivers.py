@@ -24,7 +24,7 @@ from hoctap.territory.models import Era, Level, Unit
 from . import carried, citizens, digital
 from .models import SubjectKind
 from .recompute import rebuild_units
-from .tallies import Batch, Place, UnitInfo, counted_years
+from .tallies import ASSESSMENT_FIELDS, Batch, Place, UnitInfo, counted_years
 
 # -- state changes ------------------------------------------------------------------------------
 
@@ -41,23 +41,10 @@ def on_transition(sender, assessment, from_state, to_state, **kwargs):
     batch.add_assessment(place, recorded, year, title, from_state, assessment.classification, -1)
     if from_state is None and assessment.replaces_id:
         # The revoked assessment this one replaces stops counting: the subject counts once.
-        old = (
-            Assessment.objects.filter(pk=assessment.replaces_id)
-            .values("unit_id", "recorded_unit_id", "state", "classification", "campaign__year", "title")
-            .first()
-        )
+        old = Assessment.objects.filter(pk=assessment.replaces_id).values(*ASSESSMENT_FIELDS).first()
         if old is not None:
             units.load([old["unit_id"], old["recorded_unit_id"]])
-            old_place = units.place(old["unit_id"])
-            batch.add_assessment(
-                old_place,
-                units.recorded_commune(old["recorded_unit_id"], old_place),
-                old["campaign__year"],
-                old["title"],
-                old["state"],
-                old["classification"],
-                -1,
-            )
+            batch.add_assessment_row(units, old, -1)
     was, now = from_state in HOLDING_STATES, to_state in HOLDING_STATES
     if was != now:
         carried.on_holding_changed(batch, units, assessment, now)
@@ -90,27 +77,10 @@ def on_moved(sender, moved, **kwargs):
     batch = Batch()
     units.load([unit for m in moved for unit in (m.old_unit_id, m.new_unit_id, m.recorded_unit_id)])
     for m in moved:
-        old_place, new_place = units.place(m.old_unit_id), units.place(m.new_unit_id)
-        batch.add_assessment(
-            old_place,
-            units.recorded_commune(m.recorded_unit_id, old_place),
-            m.year,
-            m.title,
-            m.state,
-            m.classification,
-            -1,
-            replaced=m.replaced,
-        )
-        batch.add_assessment(
-            new_place,
-            units.recorded_commune(m.recorded_unit_id, new_place),
-            m.year,
-            m.title,
-            m.state,
-            m.classification,
-            +1,
-            replaced=m.replaced,
-        )
+        for unit_id, sign in ((m.old_unit_id, -1), (m.new_unit_id, +1)):
+            place = units.place(unit_id)
+            recorded = units.recorded_commune(m.recorded_unit_id, place)
+            batch.add_assessment(place, recorded, m.year, m.title, m.state, m.classification, sign, replaced=m.replaced)
     carried.on_moved(batch, units, moved)
     batch.flush()
 
@@ -140,6 +110,11 @@ def remember(sender, instance, raw=False, **kwargs):
         instance._stats_old = _stored(Unit, instance.pk, ("parent_id", "level", "era", "valid_to"))
 
 
+def _before(instance, created: bool) -> dict | None:
+    """What the saved record was (read by `remember`); None for a new one."""
+    return None if created else getattr(instance, "_stats_old", None)
+
+
 def _working_years(birth_year):
     return [y for y in counted_years() if WORKING_AGE_MIN <= y - birth_year <= WORKING_AGE_MAX]
 
@@ -166,7 +141,7 @@ def _communes(units, *unit_ids):
 def person_changed(sender, instance, created=False, raw=False, **kwargs):
     if raw:
         return
-    old = None if created else getattr(instance, "_stats_old", None)
+    old = _before(instance, created)
     row = _stored(Person, instance.pk, citizens.PERSON_FIELDS)
     new = citizens.person_state(row) if row else None
     if old == new:
@@ -216,16 +191,27 @@ def person_deleted(sender, instance, **kwargs):
     batch.flush()
 
 
+def _subject_placed(batch: Batch, units: UnitInfo, kind: str, old_unit_id: int | None, unit_id: int) -> None:
+    """A registry subject counted under its unit: new (no old unit), or moved from `old_unit_id`."""
+    if old_unit_id is not None:
+        batch.add_subjects(units.place(old_unit_id), kind, 0, -1)
+    batch.add_subjects(units.place(unit_id), kind, 0, +1)
+
+
+def _subject_deleted(kind: str, unit_id: int) -> None:
+    batch = Batch()
+    batch.add_subjects(UnitInfo().place(unit_id), kind, 0, -1)
+    batch.flush()
+
+
 def household_changed(sender, instance, created=False, raw=False, **kwargs):
     if raw:
         return
-    old = None if created else getattr(instance, "_stats_old", None)
+    old = _before(instance, created)
     units = UnitInfo()
     batch = Batch()
     if created or (old and old["village_id"] != instance.village_id):
-        if old:
-            batch.add_subjects(units.place(old["village_id"]), SubjectKind.HOUSEHOLDS, 0, -1)
-        batch.add_subjects(units.place(instance.village_id), SubjectKind.HOUSEHOLDS, 0, +1)
+        _subject_placed(batch, units, SubjectKind.HOUSEHOLDS, old and old["village_id"], instance.village_id)
     if old and old["clan_branch_id"] != instance.clan_branch_id:
         # The members' learning-clan membership changed.
         communes = _communes(units, instance.village_id)
@@ -241,41 +227,32 @@ def household_changed(sender, instance, created=False, raw=False, **kwargs):
 
 
 def household_deleted(sender, instance, **kwargs):
-    batch = Batch()
-    batch.add_subjects(UnitInfo().place(instance.village_id), SubjectKind.HOUSEHOLDS, 0, -1)
-    batch.flush()
+    _subject_deleted(SubjectKind.HOUSEHOLDS, instance.village_id)
 
 
 def clan_changed(sender, instance, created=False, raw=False, **kwargs):
     if raw:
         return
-    old = None if created else getattr(instance, "_stats_old", None)
+    old = _before(instance, created)
     if created or (old and old["commune_id"] != instance.commune_id):
-        units = UnitInfo()
         batch = Batch()
-        if old:
-            batch.add_subjects(units.place(old["commune_id"]), SubjectKind.CLAN_BRANCHES, 0, -1)
-        batch.add_subjects(units.place(instance.commune_id), SubjectKind.CLAN_BRANCHES, 0, +1)
+        _subject_placed(batch, UnitInfo(), SubjectKind.CLAN_BRANCHES, old and old["commune_id"], instance.commune_id)
         batch.flush()
     instance._stats_old = {"commune_id": instance.commune_id}
 
 
 def clan_deleted(sender, instance, **kwargs):
-    batch = Batch()
-    batch.add_subjects(UnitInfo().place(instance.commune_id), SubjectKind.CLAN_BRANCHES, 0, -1)
-    batch.flush()
+    _subject_deleted(SubjectKind.CLAN_BRANCHES, instance.commune_id)
 
 
 def organisation_changed(sender, instance, created=False, raw=False, **kwargs):
     if raw:
         return
-    old = None if created else getattr(instance, "_stats_old", None)
+    old = _before(instance, created)
     if created or (old and old["unit_id"] != instance.unit_id):
         units = UnitInfo()
         batch = Batch()
-        if old:
-            batch.add_subjects(units.place(old["unit_id"]), SubjectKind.ORGANISATIONS, 0, -1)
-        batch.add_subjects(units.place(instance.unit_id), SubjectKind.ORGANISATIONS, 0, +1)
+        _subject_placed(batch, units, SubjectKind.ORGANISATIONS, old and old["unit_id"], instance.unit_id)
         if old:
             # Its staff now count where it is.
             citizens.apply_change(
@@ -290,9 +267,7 @@ def organisation_changed(sender, instance, created=False, raw=False, **kwargs):
 
 
 def organisation_deleted(sender, instance, **kwargs):
-    batch = Batch()
-    batch.add_subjects(UnitInfo().place(instance.unit_id), SubjectKind.ORGANISATIONS, 0, -1)
-    batch.flush()
+    _subject_deleted(SubjectKind.ORGANISATIONS, instance.unit_id)
 
 
 # Villages (the learning-community subjects) are counted as they are created by commune officers.
@@ -305,7 +280,7 @@ def unit_changed(sender, instance, created=False, raw=False, **kwargs):
     """Villages and communes of the current map are themselves subjects (learning communities)."""
     if raw or instance.era != Era.CURRENT or instance.level not in UNIT_KIND:
         return
-    old = None if created else getattr(instance, "_stats_old", None)
+    old = _before(instance, created)
     if created:
         # Unit.save() writes the path after this signal: place the unit from its parent.
         if instance.valid_to is None:
@@ -339,9 +314,7 @@ def _new_unit_place(unit: Unit) -> Place | None:
 def unit_deleted(sender, instance, **kwargs):
     if instance.era != Era.CURRENT or instance.level not in UNIT_KIND or instance.valid_to is not None:
         return
-    batch = Batch()
-    batch.add_subjects(UnitInfo().place(instance.pk), UNIT_KIND[instance.level], 0, -1)
-    batch.flush()
+    _subject_deleted(UNIT_KIND[instance.level], instance.pk)
 
 
 def bulk_written(sender, communes, **kwargs):

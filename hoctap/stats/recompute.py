@@ -12,6 +12,8 @@ nothing is lost or counted twice.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -33,9 +35,7 @@ from hoctap.territory.models import Era, Level, Unit
 from . import carried
 from . import digital as digital_rule
 from .models import CitizenTally, RecordedTally, SubjectCount, SubjectKind, Tally
-from .tallies import COUNTS, Batch, UnitInfo, counted_years
-
-TABLES = (Tally, RecordedTally, CitizenTally, SubjectCount)
+from .tallies import ASSESSMENT_FIELDS, COUNTS, Batch, UnitInfo, counted_years
 
 
 class AllUnits(UnitInfo):
@@ -77,22 +77,9 @@ def expected(years=None, path: str | None = None, units: UnitInfo | None = None)
         assessments = assessments.filter(campaign__year__in=years)
     if path:
         assessments = assessments.filter(unit__path__startswith=path)
-    groups = (
-        assessments.values("unit_id", "recorded_unit_id", "campaign__year", "title", "state", "classification")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    groups = assessments.values(*ASSESSMENT_FIELDS).annotate(n=Count("pk")).order_by()
     for row in groups.iterator(chunk_size=20000):
-        place = units.place(row["unit_id"])
-        batch.add_assessment(
-            place,
-            units.recorded_commune(row["recorded_unit_id"], place),
-            row["campaign__year"],
-            row["title"],
-            row["state"],
-            row["classification"],
-            row["n"],
-        )
+        batch.add_assessment_row(units, row, row["n"])
     carried.expected(batch, units, years, path)
     # -- learning-citizen indicators ------------------------------------------------------------
     for year in _years_with_assessments(years, path):
@@ -236,19 +223,44 @@ def _in_scope(model, years, path):
     return qs
 
 
+@dataclass(frozen=True)
+class CounterTable:
+    """A counter table as the recount reads and writes it: its rows keyed by `key`, holding
+    `counts`; `meta` names the Batch attribute with each row's (level, parent) for the roll-ups."""
+
+    name: str
+    model: type
+    key: tuple[str, ...]
+    counts: tuple[str, ...]
+    meta: str | None = None
+
+    def stored(self, years, path) -> dict[tuple, tuple]:
+        rows = _in_scope(self.model, years, path).values_list(*self.key, *self.counts)
+        width = len(self.key)
+        return {tuple(r[:width]): tuple(r[width:]) for r in rows.iterator(chunk_size=20000)}
+
+    def objects(self, batch: Batch, rows: dict[tuple, tuple]) -> list:
+        """The rows as instances of the model, each with the (level, parent) the batch placed it at."""
+        objects = []
+        for key, counts in rows.items():
+            fields = dict(zip(self.key, key, strict=True)) | dict(zip(self.counts, counts, strict=True))
+            if self.meta:
+                fields["level"], fields["parent_id"] = getattr(batch, self.meta)[key]
+            objects.append(self.model(**fields))
+        return objects
+
+
+COUNTER_TABLES = (
+    CounterTable("tally", Tally, ("unit_id", "year", "title", "classification"), COUNTS, "tally_meta"),
+    CounterTable("recorded", RecordedTally, ("recorded_unit_id", "unit_id", "year", "title", "classification"), COUNTS),
+    CounterTable("citizen", CitizenTally, ("unit_id", "year"), CitizenTally.COUNTS, "citizen_meta"),
+    CounterTable("subjects", SubjectCount, ("unit_id", "kind", "year"), ("count",), "subject_meta"),
+)
+TABLES = tuple(table.model for table in COUNTER_TABLES)
+
+
 def stored(years=None, path: str | None = None) -> dict[str, dict[tuple, tuple]]:
-    out = {}
-    rows = _in_scope(Tally, years, path).values_list("unit_id", "year", "title", "classification", *COUNTS)
-    out["tally"] = {tuple(r[:4]): tuple(r[4:]) for r in rows.iterator(chunk_size=20000)}
-    rows = _in_scope(RecordedTally, years, path).values_list(
-        "recorded_unit_id", "unit_id", "year", "title", "classification", *COUNTS
-    )
-    out["recorded"] = {tuple(r[:5]): tuple(r[5:]) for r in rows.iterator(chunk_size=20000)}
-    rows = _in_scope(CitizenTally, years, path).values_list("unit_id", "year", *CitizenTally.COUNTS)
-    out["citizen"] = {tuple(r[:2]): tuple(r[2:]) for r in rows.iterator(chunk_size=20000)}
-    rows = _in_scope(SubjectCount, years, path).values_list("unit_id", "kind", "year", "count")
-    out["subjects"] = {tuple(r[:3]): (r[3],) for r in rows.iterator(chunk_size=20000)}
-    return out
+    return {table.name: table.stored(years, path) for table in COUNTER_TABLES}
 
 
 def as_rows(batch: Batch) -> dict[str, dict[tuple, tuple]]:
@@ -294,98 +306,48 @@ def compare(live, wanted) -> Report:
 
 
 def verify(years=None, unit: Unit | None = None) -> Report:
-    path = unit.path if unit is not None and unit.level != Level.NATION else None
-    _check_unit(unit)
-    with transaction.atomic():
-        _lock_tables(mode="SHARE")
+    with _recount(unit, mode="SHARE") as path:
         wanted = as_rows(expected(years, path))
         return compare(stored(years, path), wanted)
 
 
-def _check_unit(unit):
-    if unit is not None and unit.era != Era.CURRENT:
-        raise ValueError("recount on the current map: give a unit of the current map")
-
-
-def _lock_tables(mode: str):
-    """Inside the recount's transaction: keep writers out (PostgreSQL; SQLite serialises writers
-    anyway), and give the big GROUP BYs and hash joins room in memory."""
-    if connection.vendor == "postgresql":
-        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in TABLES)
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {tables} IN {mode} MODE")
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-
-
 def recompute(years=None, unit: Unit | None = None) -> int:
     """Replace the counters within (years, unit) by a recount; returns the number of rows written."""
-    _check_unit(unit)
-    path = unit.path if unit is not None and unit.level != Level.NATION else None
-    with transaction.atomic():
-        _lock_tables(mode="SHARE ROW EXCLUSIVE")
+    with _recount(unit, mode="SHARE ROW EXCLUSIVE") as path:
         wanted = expected(years, path)
         return _replace(wanted, years, path)
 
 
+@contextmanager
+def _recount(unit: Unit | None, mode: str) -> Iterator[str | None]:
+    """A recount of the units under `unit` (of the current map; None or the nation: all), inside a
+    transaction that keeps writers out (PostgreSQL; SQLite serialises writers anyway) and gives the
+    big GROUP BYs and hash joins room in memory. Yields the path the recount is limited to."""
+    if unit is not None and unit.era != Era.CURRENT:
+        raise ValueError("recount on the current map: give a unit of the current map")
+    path = unit.path if unit is not None and unit.level != Level.NATION else None
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {_table_names()} IN {mode} MODE")
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+        yield path
+
+
+def _table_names() -> str:
+    return ", ".join(connection.ops.quote_name(m._meta.db_table) for m in TABLES)
+
+
 def _replace(batch: Batch, years, path) -> int:
     for model in TABLES:
-        qs = _in_scope(model, years, path)
-        if model is CitizenTally:
-            qs = qs.exclude(year=0)
-        qs.delete()
+        _in_scope(model, years, path).delete()
     rows = as_rows(batch)
-    tally = [
-        Tally(
-            unit_id=k[0],
-            level=batch.tally_meta[k][0],
-            parent_id=batch.tally_meta[k][1],
-            year=k[1],
-            title=k[2],
-            classification=k[3],
-            **dict(zip(COUNTS, v, strict=True)),
-        )
-        for k, v in rows["tally"].items()
-    ]
-    recorded = [
-        RecordedTally(
-            recorded_unit_id=k[0],
-            unit_id=k[1],
-            year=k[2],
-            title=k[3],
-            classification=k[4],
-            **dict(zip(COUNTS, v, strict=True)),
-        )
-        for k, v in rows["recorded"].items()
-    ]
-    citizen = [
-        CitizenTally(
-            unit_id=k[0],
-            level=batch.citizen_meta[k][0],
-            parent_id=batch.citizen_meta[k][1],
-            year=k[1],
-            **dict(zip(CitizenTally.COUNTS, v, strict=True)),
-        )
-        for k, v in rows["citizen"].items()
-    ]
-    subjects = [
-        SubjectCount(
-            unit_id=k[0],
-            level=batch.subject_meta[k][0],
-            parent_id=batch.subject_meta[k][1],
-            kind=k[1],
-            year=k[2],
-            count=v[0],
-        )
-        for k, v in rows["subjects"].items()
-    ]
-    for model, objects in (
-        (Tally, tally),
-        (RecordedTally, recorded),
-        (CitizenTally, citizen),
-        (SubjectCount, subjects),
-    ):
-        model.objects.bulk_create(objects, batch_size=5000)
-    return len(tally) + len(recorded) + len(citizen) + len(subjects)
+    written = 0
+    for table in COUNTER_TABLES:
+        objects = table.objects(batch, rows[table.name])
+        table.model.objects.bulk_create(objects, batch_size=5000)
+        written += len(objects)
+    return written
 
 
 def tidy_after_recompute() -> None:
@@ -398,9 +360,8 @@ def tidy_after_recompute() -> None:
     tally sum). VACUUM cannot run inside a transaction, so the caller runs this after the commit."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
-    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in TABLES)
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {tables}")
+        cursor.execute(f"VACUUM (ANALYZE) {_table_names()}")
 
 
 def rebuild_units(unit_ids) -> None:

@@ -27,6 +27,9 @@ from .models import CitizenTally, RecordedTally, SubjectCount, Tally
 # the live receivers and the recount both read it here.
 COUNTED_FROM = 2020
 
+# What an assessment is counted by, as the recount and the receivers read it (`add_assessment_row`).
+ASSESSMENT_FIELDS = ("unit_id", "recorded_unit_id", "campaign__year", "title", "state", "classification")
+
 
 def counted_years() -> range:
     return range(COUNTED_FROM, max(2030, timezone.localdate().year + 1) + 1)
@@ -179,6 +182,14 @@ class Batch:
     ):
         self._add_counts(
             place, recorded_commune_id, year, title, classification, ZERO if replaced else state_vector(state), sign
+        )
+
+    def add_assessment_row(self, units: UnitInfo, row: dict, sign: int) -> None:
+        """An assessment as `values(*ASSESSMENT_FIELDS)` reads it, placed by `units`, `sign` times."""
+        place = units.place(row["unit_id"])
+        recorded = units.recorded_commune(row["recorded_unit_id"], place)
+        self.add_assessment(
+            place, recorded, row["campaign__year"], row["title"], row["state"], row["classification"], sign
         )
 
     def add_carried(
