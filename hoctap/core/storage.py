@@ -117,3 +117,18 @@ def read_file(name: str) -> bytes:
         if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
             raise FileNotFoundError(name) from None
         raise
+
+
+def delete_strays(folder: str, known: set[str], cutoff) -> None:
+    """Delete the files of a folder of default storage that no record refers to (`known` names) and
+    that are older than `cutoff`: a process died between saving such a file and recording it."""
+    from django.core.files.storage import default_storage
+
+    try:
+        _folders, names = default_storage.listdir(folder)
+    except FileNotFoundError:
+        names = []
+    for name in names:
+        path = f"{folder}/{name}"
+        if path not in known and default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)

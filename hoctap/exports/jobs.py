@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from hoctap.core import liveness
+from hoctap.core.storage import delete_strays
 
 from . import kinds
 from .models import ExportJob, ExportStatus
@@ -121,15 +122,7 @@ def purge_finished(now=None) -> list[int]:
             default_storage.delete(job.file.name)  # storage first: a row without its file is harmless
         ExportJob.objects.filter(pk=job.pk).update(file="", params=_kept_params(job.params))
         purged.append(job.pk)
-    known = set(ExportJob.objects.exclude(file="").values_list("file", flat=True))
-    try:
-        _folders, names = default_storage.listdir(FOLDER)
-    except FileNotFoundError:
-        names = []
-    for name in names:
-        path = f"{FOLDER}/{name}"
-        if path not in known and default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
+    delete_strays(FOLDER, set(ExportJob.objects.exclude(file="").values_list("file", flat=True)), cutoff)
     if purged:
         logger.info("export files deleted after the retention delay: %d", len(purged))
     return purged

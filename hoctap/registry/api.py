@@ -7,7 +7,6 @@ goes by POST (…/search), never in a query string.
 
 import datetime
 
-from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import Http404
@@ -30,11 +29,12 @@ from .lists import (
     organisations_in_scope,
     people_in_scope,
 )
-from .models import ID_NUMBER_PATTERN, ClanBranch, Household, Organisation, Person, TotalKind
+from .models import ID_NUMBER_PATTERN, Household, Person, TotalKind
 from .services import (
     denominator,
+    duplicates_of,
     household_members_problem,
-    likely_duplicates,
+    record_access,
     registry_count,
     save_clan_branch,
     save_household,
@@ -296,8 +296,28 @@ def _filters(scope, form_class, query: ClanQuery):
     return _valid(form).filters()
 
 
+def _one(scope, in_scope, pk):
+    """One record of a list as the API shows it (the list's annotations), if the scope holds it."""
+    return scope.get_or_404(in_scope(scope), pk=pk)
+
+
 def _household(scope, household_id):
-    return scope.get_or_404(households_in_scope(scope), pk=household_id)
+    return _one(scope, households_in_scope, household_id)
+
+
+def _create(scope, form_class, payload: Schema, save, in_scope) -> Status:
+    """POST of a record without nested parts: judged by the page's form, saved by the page's service."""
+    scope.require(Capability.EDIT_REGISTRY)
+    form = _valid(form_class(payload.dict(), instance=form_class._meta.model(), scope=scope))
+    return Status(201, _one(scope, in_scope, save(scope, form.save(commit=False)).pk))
+
+
+def _update(scope, form_class, pk, payload: Schema, save, in_scope):
+    """PATCH: the record as it is, overlaid with the fields sent, judged and saved as on the page."""
+    record = scope.get_or_404(form_class._meta.model.objects.all(), Capability.EDIT_REGISTRY, pk=pk)
+    form = _valid(form_class(_merged(record, form_class, payload), instance=record, scope=scope))
+    save(scope, form.save(commit=False))
+    return _one(scope, in_scope, record.pk)
 
 
 # -- households --------------------------------------------------------------------------------
@@ -343,13 +363,7 @@ def create_household(request, payload: HouseholdIn):
             if problem:
                 raise ValidationError({f"members.{index}.is_head": [problem]})
             head = person
-        warnings += likely_duplicates(
-            scope,
-            full_name=person.full_name,
-            birth_year=person.birth_year,
-            commune=household.village.parent,
-            id_number=person.id_number,
-        )
+        warnings += duplicates_of(scope, person, household.village)
     save_household(scope, household, members, head or (members[0] if members else None))
     created = _household(scope, household.pk)
     created.warnings = [warning.as_dict() for warning in warnings]
@@ -358,11 +372,7 @@ def create_household(request, payload: HouseholdIn):
 
 @router.patch("/households/{household_id}", response=HouseholdDetailOut, url_name="registry_household_update")
 def update_household(request, household_id: Id, payload: HouseholdPatch):
-    scope = scope_for(request)
-    household = scope.get_or_404(Household.objects.all(), Capability.EDIT_REGISTRY, pk=household_id)
-    form = _valid(HouseholdForm(_merged(household, HouseholdForm, payload), instance=household, scope=scope))
-    save_household(scope, form.save(commit=False))
-    return _household(scope, household.pk)
+    return _update(scope_for(request), HouseholdForm, household_id, payload, save_household, households_in_scope)
 
 
 # -- people ------------------------------------------------------------------------------------
@@ -394,13 +404,7 @@ def get_person(request, person_id: Id, include_sensitive: bool = False):
                     ]
                 }
             )
-        LogEntry.objects.log_create(
-            person,
-            action=LogEntry.Action.ACCESS,
-            force_log=True,
-            actor=scope.user,
-            additional_data={"field": "ethnicity"},
-        )
+        record_access(person, scope.user, field="ethnicity")
         request.shows_sensitive = True
     return person
 
@@ -411,14 +415,7 @@ def create_person(request, payload: PersonIn):
     scope.require(Capability.EDIT_REGISTRY)
     form = _valid(PersonForm(payload.dict(), instance=Person(), scope=scope))
     person = form.save(commit=False)
-    unit = form.cleaned_data["unit"]
-    warnings = likely_duplicates(
-        scope,
-        full_name=person.full_name,
-        birth_year=person.birth_year,
-        commune=unit if unit.level == Level.COMMUNE else unit.parent,
-        id_number=person.id_number,
-    )
+    warnings = duplicates_of(scope, person, form.cleaned_data["unit"])
     save_person(scope, person)
     person.warnings = [warning.as_dict() for warning in warnings]
     return Status(201, person)
@@ -445,27 +442,17 @@ def list_clans(request, query: Query[ClanQuery]):
 
 @router.get("/clans/{clan_id}", response=ClanBranchOut, url_name="registry_clan_detail")
 def get_clan(request, clan_id: Id):
-    scope = scope_for(request)
-    return scope.get_or_404(clan_branches_in_scope(scope), pk=clan_id)
+    return _one(scope_for(request), clan_branches_in_scope, clan_id)
 
 
 @router.post("/clans", response={201: ClanBranchOut}, url_name="registry_clan_create")
 def create_clan(request, payload: ClanBranchIn):
-    scope = scope_for(request)
-    scope.require(Capability.EDIT_REGISTRY)
-    clan = save_clan_branch(
-        scope, _valid(ClanBranchForm(payload.dict(), instance=ClanBranch(), scope=scope)).save(commit=False)
-    )
-    return Status(201, scope.get_or_404(clan_branches_in_scope(scope), pk=clan.pk))
+    return _create(scope_for(request), ClanBranchForm, payload, save_clan_branch, clan_branches_in_scope)
 
 
 @router.patch("/clans/{clan_id}", response=ClanBranchOut, url_name="registry_clan_update")
 def update_clan(request, clan_id: Id, payload: ClanBranchPatch):
-    scope = scope_for(request)
-    clan = scope.get_or_404(ClanBranch.objects.all(), Capability.EDIT_REGISTRY, pk=clan_id)
-    form = _valid(ClanBranchForm(_merged(clan, ClanBranchForm, payload), instance=clan, scope=scope))
-    save_clan_branch(scope, form.save(commit=False))
-    return scope.get_or_404(clan_branches_in_scope(scope), pk=clan.pk)
+    return _update(scope_for(request), ClanBranchForm, clan_id, payload, save_clan_branch, clan_branches_in_scope)
 
 
 # -- organisations -----------------------------------------------------------------------------
@@ -480,28 +467,18 @@ def list_organisations(request, query: Query[OrganisationQuery]):
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, url_name="registry_organisation_detail")
 def get_organisation(request, organisation_id: Id):
-    scope = scope_for(request)
-    return scope.get_or_404(organisations_in_scope(scope), pk=organisation_id)
+    return _one(scope_for(request), organisations_in_scope, organisation_id)
 
 
 @router.post("/organisations", response={201: OrganisationOut}, url_name="registry_organisation_create")
 def create_organisation(request, payload: OrganisationIn):
-    scope = scope_for(request)
-    scope.require(Capability.EDIT_REGISTRY)
-    form = _valid(OrganisationForm(payload.dict(), instance=Organisation(), scope=scope))
-    organisation = save_organisation(scope, form.save(commit=False))
-    return Status(201, scope.get_or_404(organisations_in_scope(scope), pk=organisation.pk))
+    return _create(scope_for(request), OrganisationForm, payload, save_organisation, organisations_in_scope)
 
 
 @router.patch("/organisations/{organisation_id}", response=OrganisationOut, url_name="registry_organisation_update")
 def update_organisation(request, organisation_id: Id, payload: OrganisationPatch):
     scope = scope_for(request)
-    organisation = scope.get_or_404(Organisation.objects.all(), Capability.EDIT_REGISTRY, pk=organisation_id)
-    form = _valid(
-        OrganisationForm(_merged(organisation, OrganisationForm, payload), instance=organisation, scope=scope)
-    )
-    save_organisation(scope, form.save(commit=False))
-    return scope.get_or_404(organisations_in_scope(scope), pk=organisation.pk)
+    return _update(scope, OrganisationForm, organisation_id, payload, save_organisation, organisations_in_scope)
 
 
 # -- denominators ------------------------------------------------------------------------------

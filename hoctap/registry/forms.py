@@ -189,6 +189,19 @@ class IdNumberKeptMixin:
         return data
 
 
+class PersonFieldsMixin(IdNumberKeptMixin, BirthAndEthnicityMixin):
+    """A person's own fields, asked alike by the member form and the person form."""
+
+    def set_up_person_fields(self, scope):
+        self.scope = scope
+        self.fields["birth_year"].required = False
+        self.fields["ethnicity"].required = False
+        self.fields["birth_year"].widget.attrs.update(min=FIRST_BIRTH_YEAR, max=timezone.localdate().year)
+        blank_first(self.fields["sex"], CHOOSE)
+        self.hide_id_number()
+        self.hide_sensitive(scope)
+
+
 PERSON_WIDGETS = {
     "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
@@ -207,7 +220,7 @@ PERSON_FIELDS = [
 ]
 
 
-class MemberForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
+class MemberForm(PersonFieldsMixin, forms.ModelForm):
     """One member in the household form."""
 
     is_head = forms.BooleanField(label=_("Chủ hộ"), required=False)
@@ -219,13 +232,7 @@ class MemberForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
 
     def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope = scope
-        self.fields["birth_year"].required = False
-        self.fields["ethnicity"].required = False
-        self.fields["birth_year"].widget.attrs.update(min=FIRST_BIRTH_YEAR, max=timezone.localdate().year)
-        blank_first(self.fields["sex"], CHOOSE)
-        self.hide_id_number()
-        self.hide_sensitive(scope)
+        self.set_up_person_fields(scope)
 
 
 class BaseMemberFormSet(forms.BaseInlineFormSet):
@@ -271,7 +278,7 @@ def member_formset(extra: int):
     )
 
 
-class PersonForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
+class PersonForm(PersonFieldsMixin, forms.ModelForm):
     unit = UnitChoiceField(
         queryset=Unit.objects.none(),
         label=_("Nơi cư trú (thôn hoặc xã)"),
@@ -291,13 +298,7 @@ class PersonForm(IdNumberKeptMixin, BirthAndEthnicityMixin, forms.ModelForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope = scope
-        self.fields["birth_year"].required = False
-        self.fields["ethnicity"].required = False
-        self.fields["birth_year"].widget.attrs.update(min=FIRST_BIRTH_YEAR, max=timezone.localdate().year)
-        blank_first(self.fields["sex"], CHOOSE)
-        self.hide_id_number()
-        self.hide_sensitive(scope)
+        self.set_up_person_fields(scope)
         self.fields["unit"].queryset = scoped_units(scope, Capability.EDIT_REGISTRY, [Level.COMMUNE, Level.VILLAGE])
         searched_choice(self.fields["household"], scope, "households")
         searched_choice(self.fields["employer"], scope, "organisations")

@@ -21,6 +21,7 @@ from hoctap.accounts.scoping import Scope
 from hoctap.audit.context import acting_as
 from hoctap.core import liveness
 from hoctap.core.imports import WRITING, ImportResult, check_file, get_template, import_file, message_language
+from hoctap.core.storage import delete_strays
 from hoctap.core.uploads import check_xlsx, store_upload
 
 from .models import ImportJob
@@ -199,15 +200,7 @@ def purge_uploads(now=None) -> list[int]:
         default_storage.delete(name)
         ImportJob.objects.filter(pk=job_id).update(file="")
         purged.append(job_id)
-    known = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
-    try:
-        _folders, names = default_storage.listdir(UPLOAD_FOLDER)
-    except FileNotFoundError:
-        names = []
-    for name in names:
-        path = f"{UPLOAD_FOLDER}/{name}"
-        if path not in known and default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
+    delete_strays(UPLOAD_FOLDER, set(ImportJob.objects.exclude(file="").values_list("file", flat=True)), cutoff)
     if purged:
         logger.info("deleted %d uploads never imported", len(purged))
     return purged

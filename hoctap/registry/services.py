@@ -149,6 +149,18 @@ def likely_duplicates(
     return hints
 
 
+def duplicates_of(scope, person: Person, place: Unit) -> list[DuplicateHint]:
+    """The likely duplicates of a person about to be saved, who lives in `place` (a commune, or a
+    village of the commune)."""
+    return likely_duplicates(
+        scope,
+        full_name=person.full_name,
+        birth_year=person.birth_year,
+        commune=place if place.level == Level.COMMUNE else place.parent,
+        id_number=person.id_number,
+    )
+
+
 # -- ID numbers --------------------------------------------------------------------------------
 
 
@@ -272,17 +284,18 @@ def save_declared_totals(scope, totals: DeclaredTotals, user) -> DeclaredTotals:
 # -- personal data -----------------------------------------------------------------------------
 
 
+def record_access(target, actor, **facts) -> None:
+    """An audited reading of personal data (auditlog's ACCESS entry): what was read goes in `facts`."""
+    LogEntry.objects.log_create(
+        target, action=LogEntry.Action.ACCESS, force_log=True, actor=actor, additional_data=facts
+    )
+
+
 def reveal_id_number(scope, person: Person, actor) -> str:
     """The full ID number, for a role allowed to see it; every showing is an audit entry."""
     if not person.id_number or not scope.can(Capability.VIEW_ID_NUMBERS, person.unit):
         raise Http404
-    LogEntry.objects.log_create(
-        person,
-        action=LogEntry.Action.ACCESS,
-        force_log=True,
-        actor=actor,
-        additional_data={"field": "id_number"},
-    )
+    record_access(person, actor, field="id_number")
     return person.id_number
 
 
@@ -293,13 +306,7 @@ def log_sensitive_export(scope, actor, filters: dict) -> None:
     from hoctap.audit.exports import search_filters
 
     for unit in Unit.objects.filter(path__in=scope.paths(Capability.VIEW_SENSITIVE)):
-        LogEntry.objects.log_create(
-            unit,
-            action=LogEntry.Action.ACCESS,
-            force_log=True,
-            actor=actor,
-            additional_data={"export": "people", "field": "ethnicity", "filters": search_filters(filters)},
-        )
+        record_access(unit, actor, export="people", field="ethnicity", filters=search_filters(filters))
 
 
 def personal_data(scope, user, *, log_access: bool = False) -> dict:
@@ -314,13 +321,7 @@ def personal_data(scope, user, *, log_access: bool = False) -> dict:
     records = []
     for person in people:
         if log_access:
-            LogEntry.objects.log_create(
-                person,
-                action=LogEntry.Action.ACCESS,
-                force_log=True,
-                actor=user,
-                additional_data={"export": "personal_data"},
-            )
+            record_access(person, user, export="personal_data")
         records.append(
             {
                 "id": person.pk,

@@ -43,6 +43,7 @@ from .lists import clan_branches_in_scope, households_in_scope, organisations_in
 from .models import EDUCATIONAL_KINDS, ClanBranch, DeclaredTotals, Household, Organisation, Person, TotalKind
 from .services import (
     denominator,
+    duplicates_of,
     likely_duplicates,
     log_sensitive_export,
     personal_data,
@@ -127,6 +128,20 @@ ORGANISATIONS = ListPage(
 )
 
 
+@dataclass(frozen=True)
+class SubjectForm:
+    """The form page of a record without nested parts (a clan branch, an organisation): `name` gives
+    its URLs (registry:<name>_list, _detail); the form judges it, `save` (registry.services) saves it."""
+
+    name: str
+    form_class: type
+    save: Callable
+
+
+CLAN_FORM = SubjectForm("clan", ClanBranchForm, save_clan_branch)
+ORGANISATION_FORM = SubjectForm("organisation", OrganisationForm, save_organisation)
+
+
 # -- households --------------------------------------------------------------------------------
 
 
@@ -189,13 +204,7 @@ def _household_form(request, scope, household, *, extra):
             hint
             for person in changed_members
             if person.pk is None
-            for hint in likely_duplicates(
-                scope,
-                full_name=person.full_name,
-                birth_year=person.birth_year,
-                commune=household.village.parent,
-                id_number=person.id_number,
-            )
+            for hint in duplicates_of(scope, person, household.village)
         ]
         try:
             save_household(scope, household, changed_members, formset.chosen_head())
@@ -353,18 +362,7 @@ def _person_form(request, scope, person):
     form = PersonForm(request.POST or None, instance=person, scope=scope)
     if request.method == "POST" and form.is_valid():
         person = form.save(commit=False)
-        unit = form.cleaned_data["unit"]
-        hints = (
-            []
-            if person.pk
-            else likely_duplicates(
-                scope,
-                full_name=person.full_name,
-                birth_year=person.birth_year,
-                commune=unit if unit.level == Level.COMMUNE else unit.parent,
-                id_number=person.id_number,
-            )
-        )
+        hints = [] if person.pk else duplicates_of(scope, person, form.cleaned_data["unit"])
         try:
             save_person(scope, person)
         except OutOfScope as refused:
@@ -416,47 +414,36 @@ def clan_detail(request, clan_id):
 
 
 def clan_create(request):
-    scope = scope_for(request)
-    scope.require(Capability.EDIT_REGISTRY)
-    return _subject_form(
-        request,
-        scope,
-        ClanBranchForm,
-        ClanBranch(),
-        save_clan_branch,
-        "registry:clan_detail",
-        "clan_id",
-        _("Thêm chi dòng họ"),
-        reverse("registry:clan_list"),
-    )
+    return _subject_create(request, CLAN_FORM, _("Thêm chi dòng họ"))
 
 
 def clan_edit(request, clan_id):
+    return _subject_edit(request, CLAN_FORM, clan_id, _("Sửa chi dòng họ"))
+
+
+def _subject_create(request, subject: SubjectForm, title):
     scope = scope_for(request)
-    clan = scope.get_or_404(ClanBranch.objects.all(), Capability.EDIT_REGISTRY, pk=clan_id)
-    return _subject_form(
-        request,
-        scope,
-        ClanBranchForm,
-        clan,
-        save_clan_branch,
-        "registry:clan_detail",
-        "clan_id",
-        _("Sửa chi dòng họ"),
-        reverse("registry:clan_detail", args=[clan.pk]),
-    )
+    scope.require(Capability.EDIT_REGISTRY)
+    record = subject.form_class._meta.model()
+    return _subject_form(request, scope, subject, record, title, reverse(f"registry:{subject.name}_list"))
 
 
-def _subject_form(request, scope, form_class, instance, save, detail_name, id_name, title, cancel_url):
-    form = form_class(request.POST or None, instance=instance, scope=scope)
+def _subject_edit(request, subject: SubjectForm, pk, title):
+    scope = scope_for(request)
+    record = scope.get_or_404(subject.form_class._meta.model.objects.all(), Capability.EDIT_REGISTRY, pk=pk)
+    return _subject_form(request, scope, subject, record, title, reverse(f"registry:{subject.name}_detail", args=[pk]))
+
+
+def _subject_form(request, scope, subject: SubjectForm, record, title, cancel_url):
+    form = subject.form_class(request.POST or None, instance=record, scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = save(scope, form.save(commit=False))
+            saved = subject.save(scope, form.save(commit=False))
         except OutOfScope as refused:
             form.add_error(None, str(refused))
         else:
             messages.success(request, _("Đã lưu %(name)s.") % {"name": saved})
-            return redirect(detail_name, **{id_name: saved.pk})
+            return redirect(f"registry:{subject.name}_detail", saved.pk)
     return render(request, "registry/subject_form.html", {"form": form, "title": title, "cancel_url": cancel_url})
 
 
@@ -489,35 +476,11 @@ def organisation_detail(request, organisation_id):
 
 
 def organisation_create(request):
-    scope = scope_for(request)
-    scope.require(Capability.EDIT_REGISTRY)
-    return _subject_form(
-        request,
-        scope,
-        OrganisationForm,
-        Organisation(),
-        save_organisation,
-        "registry:organisation_detail",
-        "organisation_id",
-        _("Thêm cơ quan, đơn vị"),
-        reverse("registry:organisation_list"),
-    )
+    return _subject_create(request, ORGANISATION_FORM, _("Thêm cơ quan, đơn vị"))
 
 
 def organisation_edit(request, organisation_id):
-    scope = scope_for(request)
-    organisation = scope.get_or_404(Organisation.objects.all(), Capability.EDIT_REGISTRY, pk=organisation_id)
-    return _subject_form(
-        request,
-        scope,
-        OrganisationForm,
-        organisation,
-        save_organisation,
-        "registry:organisation_detail",
-        "organisation_id",
-        _("Sửa cơ quan, đơn vị"),
-        reverse("registry:organisation_detail", args=[organisation.pk]),
-    )
+    return _subject_edit(request, ORGANISATION_FORM, organisation_id, _("Sửa cơ quan, đơn vị"))
 
 
 # -- declared totals ---------------------------------------------------------------------------
