@@ -300,13 +300,9 @@ def load(context, log) -> None:
     log("Hồ sơ đánh giá: " + ", ".join(f"{label} {n}" for label, n in counts.items()))
 
 
-def past_results_file(commune, households, year: int):
-    """The Excel file a commune keeps of an earlier year: only totals and classifications, with the
-    chairman's decision (the results template of that year's family campaign, filled in)."""
-    from openpyxl import load_workbook
-
-    from hoctap.core.imports import template_workbook
-
+def _family_results_template(commune, year: int):
+    """That year's family campaign's results template, and the total and classification that recognise
+    a family under its criteria (the top band's, else five points above the pass mark)."""
     from .results_import import ResultsTemplate
 
     template = ResultsTemplate(campaign_for(Title.FAMILY, year, commune.parent))
@@ -316,38 +312,62 @@ def past_results_file(commune, households, year: int):
     if definition.scoring.bands:
         band = definition.scoring.bands[-1]
         total, classification = band.min, band.code
+    return template, {"total": str(total), "classification": classification}
+
+
+def _results_file(template, rows: list[dict]) -> io.BytesIO:
+    """The results template filled in, one row a household (its values by column key)."""
+    from openpyxl import load_workbook
+
+    from hoctap.core.imports import template_workbook
+
     workbook = load_workbook(io.BytesIO(template_workbook(template)))
     sheet = workbook[template.sheet_title]
     keys = [column.key for column in template.columns]
-    for household in households:
-        values = {
-            "commune_code": commune.code,
-            "household_code": household.code,
-            "total": str(total),
-            "classification": classification,
-            "decision_number": "09/QĐ-UBND",
-            "decision_date": datetime.date(year, 12, 15),
-            "signer_name": "Nguyễn Văn Bình",
-        }
+    for values in rows:
         sheet.append([values.get(key) for key in keys])
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
-    return template, buffer
+    return buffer
+
+
+def _import_results(approver, template, source, what: str) -> dict:
+    """A results file imported by the commune chairman (the demo stops if it is refused): the counts of
+    its recognitions."""
+    from hoctap.core.imports import import_file
+
+    result = import_file(source, template, scope=Scope(approver), actor=approver)
+    if not result.ok:
+        raise RuntimeError(f"demo {what} file refused: {result.file_error or result.errors[:3]}")
+    return result.counts["recognition"]
+
+
+def past_results_file(commune, households, year: int):
+    """The Excel file a commune keeps of an earlier year: only totals and classifications, with the
+    chairman's decision (the results template of that year's family campaign, filled in)."""
+    template, recognised = _family_results_template(commune, year)
+    rows = [
+        {
+            "commune_code": commune.code,
+            "household_code": household.code,
+            **recognised,
+            "decision_number": "09/QĐ-UBND",
+            "decision_date": datetime.date(year, 12, 15),
+            "signer_name": "Nguyễn Văn Bình",
+        }
+        for household in households
+    ]
+    return template, _results_file(template, rows)
 
 
 def _past_results(approver, commune, households, log) -> None:
     """The year before the demo's first: four families recognised on paper, entered by the commune
     chairman through the results import (a second run of the demo changes nothing)."""
-    from hoctap.core.imports import import_file
-
     year = demo_years()[0] - 1
     ensure_national_campaigns(year)
     template, source = past_results_file(commune, households[3:7], year)
-    result = import_file(source, template, scope=Scope(approver), actor=approver)
-    if not result.ok:
-        raise RuntimeError(f"demo results file refused: {result.file_error or result.errors[:3]}")
-    counts = result.counts["recognition"]
+    counts = _import_results(approver, template, source, "results")
     log(f"Nhập kết quả {year} từ Excel (QĐ 09/QĐ-UBND): thêm {counts['create']}, giữ nguyên {counts['unchanged']}")
 
 
@@ -374,12 +394,6 @@ def _old_map_results(approver, commune, villages, log) -> None:
     2021 and 2022, keyed on the old commune's code («cũ»), entered by the chairman through the
     results import; the lineage finds the commune of today (naming it when the old commune was
     split) and each assessment keeps the old commune as recorded."""
-    from openpyxl import load_workbook
-
-    from hoctap.core.imports import import_file, template_workbook
-
-    from .results_import import ResultsTemplate
-
     sources = list(commune.predecessors())
     if not sources or len(villages) < 4:
         return
@@ -404,38 +418,24 @@ def _old_map_results(approver, commune, villages, log) -> None:
         households.append(household)
     for year in old_map_years():
         ensure_national_campaigns(year)
-        template = ResultsTemplate(campaign_for(Title.FAMILY, year, commune.parent))
-        definition = definition_of(template.versions[0])
-        total = max(mark.min for mark in definition.scoring.pass_marks) + 5
-        classification = "achieved"
-        if definition.scoring.bands:
-            band = definition.scoring.bands[-1]
-            total, classification = band.min, band.code
-        workbook = load_workbook(io.BytesIO(template_workbook(template)))
-        sheet = workbook[template.sheet_title]
-        keys = [column.key for column in template.columns]
+        template, recognised = _family_results_template(commune, year)
+        rows = []
         for index, household in enumerate(households):
             old = sources[index // 2 % len(sources)]  # Thôn Nam's in the first old commune, Thôn Bắc's in the next
             split = old.successors().count() > 1
-            values = {
-                "commune_code": old.code,
-                "era": "cũ",
-                "current_place": commune.code if split else None,
-                "household_code": household.code,
-                "total": str(total),
-                "classification": classification,
-                "decision_number": "05/QĐ-UBND",
-                "decision_date": datetime.date(year, 12, 10),
-                "signer_name": "Nguyễn Văn Bình",
-            }
-            sheet.append([values.get(key) for key in keys])
-        source = io.BytesIO()
-        workbook.save(source)
-        source.seek(0)
-        result = import_file(source, template, scope=Scope(approver), actor=approver)
-        if not result.ok:
-            raise RuntimeError(f"demo old-map file refused: {result.file_error or result.errors[:3]}")
-        counts = result.counts["recognition"]
+            rows.append(
+                {
+                    "commune_code": old.code,
+                    "era": "cũ",
+                    "current_place": commune.code if split else None,
+                    "household_code": household.code,
+                    **recognised,
+                    "decision_number": "05/QĐ-UBND",
+                    "decision_date": datetime.date(year, 12, 10),
+                    "signer_name": "Nguyễn Văn Bình",
+                }
+            )
+        counts = _import_results(approver, template, _results_file(template, rows), "old-map")
         log(
             f"Nhập kết quả {year} theo xã cũ ({', '.join(s.name for s in sources[:2])}): thêm {counts['create']}, "
             f"giữ nguyên {counts['unchanged']}"

@@ -19,3 +19,13 @@ def demo_years() -> tuple[int, int, int]:
 def not_after_today(day: datetime.date) -> datetime.date:
     """A demo date in the current year that has not come yet is moved to today."""
     return min(day, timezone.localdate())
+
+
+def communes_without(context, model) -> list[tuple[int, object]]:
+    """The demo communes (with their place in the demo's list) that hold no `model` record yet: a step
+    fills those only, so a second run of the demo adds nothing."""
+    return [
+        (index, commune)
+        for index, commune in enumerate(context["communes"])
+        if not model.objects.filter(commune=commune).exists()
+    ]

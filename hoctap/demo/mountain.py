@@ -20,7 +20,6 @@ from hoctap.core.demo import demo_years
 from hoctap.registry.ethnicity import resolve_ethnicity
 from hoctap.registry.models import ClanBranch, Household, ManagingLevel, OccupationGroup, Organisation, Person, Sex
 from hoctap.territory.models import Era, Level, Unit
-from hoctap.territory.services import next_village_code
 from hoctap.territory.village_kinds import village_kind_named
 
 COMMUNE_CODE = "01290"  # Xã Bảo Lâm, Tỉnh Cao Bằng
@@ -91,7 +90,7 @@ def _person(this_year: int, serial: int, name: str, sex: str, age: int, group: s
 
 def load(context, log) -> dict | None:
     """The mountain commune's villages, registry and officers (None when the map lacks the commune)."""
-    from hoctap.demo.steps import _account
+    from hoctap.demo.steps import _account, demo_village
 
     place = commune()
     if place is None:
@@ -103,16 +102,7 @@ def load(context, log) -> dict | None:
         division_type = village_kind_named(kind)
         if division_type is None:
             raise LookupError(f"village kind {kind} missing from village_kinds.yaml")
-        village = place.children.filter(level=Level.VILLAGE, short_name=name).first() or Unit.objects.create(
-            era=Era.CURRENT,
-            level=Level.VILLAGE,
-            code=next_village_code(place),
-            name=f"{division_type} {name}",
-            short_name=name,
-            division_type=division_type,
-            parent=place,
-        )
-        villages.append(village)
+        villages.append(demo_village(place, division_type, name))
     clan, _created = ClanBranch.objects.get_or_create(
         commune=place, name=CLAN[0], branch=CLAN[1], defaults={"representative": CLAN[2]}
     )

@@ -49,6 +49,22 @@ def _communes(province):
     return picked
 
 
+def demo_village(commune, division_type: str, short_name: str) -> Unit:
+    """The commune's village of that name, created on the current map the first time."""
+    village = commune.children.filter(level=Level.VILLAGE, short_name=short_name).first()
+    if village is None:
+        village = Unit.objects.create(
+            era=Era.CURRENT,
+            level=Level.VILLAGE,
+            code=next_village_code(commune),
+            name=f"{division_type} {short_name}",
+            short_name=short_name,
+            division_type=division_type,
+            parent=commune,
+        )
+    return village
+
+
 def territory_step(context, log):
     province = _province()
     communes = _communes(province)
@@ -56,18 +72,7 @@ def territory_step(context, log):
     for commune in communes:
         for name in VILLAGES:
             division_type, short_name = name.rsplit(" ", 1) if name.startswith("Tổ") else name.split(" ", 1)
-            village = commune.children.filter(level=Level.VILLAGE, short_name=short_name).first()
-            if village is None:
-                village = Unit.objects.create(
-                    era=Era.CURRENT,
-                    level=Level.VILLAGE,
-                    code=next_village_code(commune),
-                    name=f"{division_type} {short_name}",
-                    short_name=short_name,
-                    division_type=division_type,
-                    parent=commune,
-                )
-            villages.setdefault(commune.pk, []).append(village)
+            villages.setdefault(commune.pk, []).append(demo_village(commune, division_type, short_name))
     context.update(province=province, communes=communes, villages=villages, nation=province.parent)
     log(f"Địa bàn mẫu: {province.name}; {', '.join(c.name for c in communes)}")
 
@@ -305,6 +310,16 @@ def _at(*args):
     return datetime.datetime(*args, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
+def _written_report(scope, report_type, year: int, unit, narrative: dict):
+    """A report started by the scope's user, its narrative written (results, difficulties, proposals,
+    signer), not yet submitted."""
+    from hoctap.reports import services
+
+    report = services.start_report(scope, report_type, year, unit, actor=scope.user)
+    services.update_narrative(scope, report, narrative)
+    return report
+
+
 def reports_step(context, log):
     """Last year's reporting season (Hưng Yên communes due 01/12): one commune on time and accepted, one
     late, one returned with reasons, and the province's report naming the communes outstanding."""
@@ -332,10 +347,11 @@ def reports_step(context, log):
         if officer is None or Report.objects.filter(report_type=annual, year=REPORT_YEAR, unit=commune).exists():
             continue
         scope = Scope(officer)
-        report = services.start_report(scope, annual, REPORT_YEAR, commune, actor=officer)
-        services.update_narrative(
+        report = _written_report(
             scope,
-            report,
+            annual,
+            REPORT_YEAR,
+            commune,
             {
                 "results": f"{commune.name} đã tuyên truyền Chương trình tới 100% thôn, tổ dân phố; tổ chức đăng ký, "
                 "tự đánh giá và công nhận các danh hiệu học tập theo kế hoạch.",
@@ -359,10 +375,11 @@ def reports_step(context, log):
     province = context["province"]
     if not Report.objects.filter(report_type=annual, year=REPORT_YEAR, unit=province).exists():
         scope = Scope(province_officer)
-        report = services.start_report(scope, annual, REPORT_YEAR, province, actor=province_officer)
-        services.update_narrative(
+        report = _written_report(
             scope,
-            report,
+            annual,
+            REPORT_YEAR,
+            province,
             {
                 "results": f"Các xã triển khai đăng ký, đánh giá và công nhận danh hiệu học tập năm {REPORT_YEAR} theo kế hoạch.",
                 "difficulties": "Nhiều xã mới sau sắp xếp chưa kiện toàn cán bộ phụ trách.",
@@ -425,10 +442,11 @@ def _department_report(context, log):
     if schools and not Assessment.objects.filter(title=Title.UNIT, organisation=schools[0], campaign__year=this_year):
         workflow.register(Scope(province_officer), Title.UNIT, schools[0], this_year)
     scope = Scope(department)
-    report = services.start_report(scope, education, year, province, actor=department)
-    services.update_narrative(
+    report = _written_report(
         scope,
-        report,
+        education,
+        year,
+        province,
         {
             "results": f"{len(schools)} trường trung học phổ thông do tỉnh quản lý triển khai xây dựng "
             "«Đơn vị học tập»; các trường chuẩn bị đăng ký đánh giá năm sau (biểu kèm theo).",
@@ -475,10 +493,11 @@ def _review_and_recipients(context, log):
     ):
         return
     scope = Scope(officer)
-    report = services.start_report(scope, review, held, commune, actor=officer)
-    services.update_narrative(
+    report = _written_report(
         scope,
-        report,
+        review,
+        held,
+        commune,
         {
             "results": f"Sau 5 năm, {commune.name} duy trì Trung tâm học tập cộng đồng, quỹ khuyến học và các chi hội; "
             "tỷ lệ gia đình, dòng họ, công dân học tập tăng qua từng năm (biểu kèm theo).",

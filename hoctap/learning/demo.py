@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 
 from hoctap.accounts.scoping import Scope
-from hoctap.core.demo import demo_years
+from hoctap.core.demo import communes_without, demo_years
 
 from . import services
 from .models import CentreClass, LiteracyDeclaration
@@ -57,11 +57,8 @@ def load(context, log):
     today = timezone.localdate()
     scope = Scope(context["users"]["central_admin"])
     recorder = context["users"]["commune_officer"]
-    made = 0
-    for index, commune in enumerate(context["communes"]):
-        if CentreClass.objects.filter(commune=commune).exists():
-            continue
-        made += 1
+    fresh = communes_without(context, CentreClass)
+    for index, commune in fresh:
         for year in (last, this):
             for n, (topic, name, month, day, sessions, people, held_by) in enumerate(CLASSES):
                 if (n + index) % 4 == 3:
@@ -94,7 +91,7 @@ def load(context, log):
     province = context["province"]
     totals = services.figures(province, last).total
     log(
-        f"Học tập cộng đồng năm {last}: {made} xã mới; {totals.classes} lớp, {totals.participants} lượt người, "
+        f"Học tập cộng đồng năm {last}: {len(fresh)} xã mới; {totals.classes} lớp, {totals.participants} lượt người, "
         f"Tuần lễ {totals.week_activities} hoạt động; {totals.literate_share().coverage} "
         f"({LiteracyDeclaration.objects.filter(year=last).count()} bản kê khai)"
     )

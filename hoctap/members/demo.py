@@ -6,7 +6,7 @@ the commune's chair and vice-chair, branch heads, and their training. Dates are 
 import datetime
 
 from hoctap.accounts.scoping import Scope
-from hoctap.core.demo import demo_years, not_after_today
+from hoctap.core.demo import communes_without, demo_years, not_after_today
 from hoctap.registry.models import ClanBranch, Organisation
 
 from . import services
@@ -49,11 +49,8 @@ def load(context, log):
     first, last, this = demo_years()
     scope = Scope(context["users"]["central_admin"])
     recorder = context["users"]["commune_officer"]
-    made = 0
-    for index, commune in enumerate(context["communes"]):
-        if Branch.objects.filter(commune=commune).exists():
-            continue
-        made += 1
+    fresh = communes_without(context, Branch)
+    for index, commune in fresh:
         branches = [
             services.save_branch(
                 scope,
@@ -150,6 +147,6 @@ def load(context, log):
                 services.add_training(scope, member, topic=topic, date=when, course=course, organiser=organiser)
     totals = services.figures(context["province"], last).total
     log(
-        f"Hội viên, chi hội năm {last}: {made} xã mới; {totals.branches} chi hội, {totals.members} hội viên, "
+        f"Hội viên, chi hội năm {last}: {len(fresh)} xã mới; {totals.branches} chi hội, {totals.members} hội viên, "
         f"hội phí {totals.dues:,} đ"
     )
