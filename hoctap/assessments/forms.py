@@ -20,6 +20,16 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# A campaign's season dates: each typed with a date picker, each optional (blank: the national campaign's).
+CAMPAIGN_DATES = (
+    "registration_opens",
+    "registration_closes",
+    "self_assessment_deadline",
+    "review_deadline",
+    "recognition_deadline",
+)
+
+
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
@@ -38,16 +48,7 @@ class CampaignForm(forms.ModelForm):
             "upgrade_after_months",
             "allow_bulk_accept",
         ]
-        widgets = {
-            name: DateInput()
-            for name in (
-                "registration_opens",
-                "registration_closes",
-                "self_assessment_deadline",
-                "review_deadline",
-                "recognition_deadline",
-            )
-        }
+        widgets = {name: DateInput() for name in CAMPAIGN_DATES}
 
     def __init__(self, *args, provinces, national_allowed, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,15 +63,7 @@ class CampaignForm(forms.ModelForm):
             (Role.COMMUNE_APPROVER, Role.COMMUNE_APPROVER.label),
             (Role.PROVINCE_APPROVER, Role.PROVINCE_APPROVER.label),
         ]
-        for name in (
-            "registration_opens",
-            "registration_closes",
-            "self_assessment_deadline",
-            "review_deadline",
-            "recognition_deadline",
-            "recognising_role",
-            "validity_years",
-        ):
+        for name in (*CAMPAIGN_DATES, "recognising_role", "validity_years"):
             self.fields[name].required = False
 
     # Province-managed units (TT 24/2023): their own recognising role, validity and upgrade period.

@@ -5,7 +5,6 @@ and read by the TT 24/2023 rule; its evidence file, served in scope."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.registry.models import Organisation
-from hoctap.web.shortcuts import download
+from hoctap.web.shortcuts import accepted, download, private_file, writer_form
 
 from . import evidence, learners
 from .forms import LearnerFiguresForm
@@ -26,30 +25,11 @@ def learner_figures(request, organisation_id):
     if not learners.has_learners(organisation):
         raise Http404
     can_edit = scope.can(Capability.EDIT_REGISTRY, organisation.unit)
-    form = LearnerFiguresForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not can_edit:
-            raise Http404
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                figures = learners.record(
-                    scope,
-                    organisation,
-                    data["year"],
-                    learners=data["learners"],
-                    citizens=data["citizens"],
-                    uploaded=data["evidence"],
-                )
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, problems in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, problems)
-                else:
-                    form.add_error(None, error)
-            else:
-                messages.success(request, _("Đã lưu số liệu người học năm %(year)s.") % {"year": figures.year})
-                return redirect("assessments:learner_figures", organisation_id=organisation.pk)
+    form = writer_form(request, can_edit, lambda: LearnerFiguresForm(request.POST or None, request.FILES or None))
+    figures = None if form is None else accepted(request, form, lambda data: _record(scope, organisation, data))
+    if figures is not None:
+        messages.success(request, _("Đã lưu số liệu người học năm %(year)s.") % {"year": figures.year})
+        return redirect("assessments:learner_figures", organisation_id=organisation.pk)
     rows = [
         {"figures": figures, "percent": learners.percent(learners.share_of(figures))}
         for figures in LearnerFigures.objects.filter(organisation=organisation).select_related(
@@ -62,9 +42,20 @@ def learner_figures(request, organisation_id):
         {
             "organisation": organisation,
             "rows": rows,
-            "form": form if can_edit else None,
+            "form": form,
             "is_provincial": learners.is_provincial_educational_institution(organisation),
         },
+    )
+
+
+def _record(scope, organisation, data: dict) -> LearnerFigures:
+    return learners.record(
+        scope,
+        organisation,
+        data["year"],
+        learners=data["learners"],
+        citizens=data["citizens"],
+        uploaded=data["evidence"],
     )
 
 
@@ -73,12 +64,11 @@ def learner_figures_evidence(request, figures_id):
     if figures.evidence is None:
         raise Http404
     stored = figures.evidence
-    response = download(
-        evidence.read_original(stored),
-        f"learners-{figures.pk}",
-        stored.content_type,
-        inline=stored.content_type != evidence.PDF,
+    return private_file(
+        download(
+            evidence.read_original(stored),
+            f"learners-{figures.pk}",
+            stored.content_type,
+            inline=stored.content_type != evidence.PDF,
+        )
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

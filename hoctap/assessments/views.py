@@ -27,7 +27,7 @@ from hoctap.core.text import fold
 from hoctap.criteria.titles import Title
 from hoctap.privacy import services as privacy
 from hoctap.territory.models import Era, Level, Unit
-from hoctap.web.shortcuts import add_service_errors, download, is_htmx
+from hoctap.web.shortcuts import add_service_errors, download, is_htmx, private_file
 
 from . import (
     certificates,
@@ -385,26 +385,35 @@ def _attach_from_sheet(request, scope, assessment, definition) -> None:
         return
     upload = EvidenceForm(request.POST, request.FILES, definition=definition)
     if not upload.is_valid():
-        messages.error(
-            request,
-            _("Chưa thêm được minh chứng: %(why)s")
-            % {"why": " ".join(str(e) for errors in upload.errors.values() for e in errors)},
-        )
+        messages.error(request, _not_attached_text(_form_errors_text(upload)))
         return
-    data = upload.cleaned_data
     try:
-        evidence.attach(
-            scope,
-            assessment,
-            data["file"],
-            effective_date=data["effective_date"],
-            indicator_codes=data["indicator_codes"],
-            description=data["description"],
-        )
+        _attach(scope, assessment, upload)
     except ValidationError as error:
-        messages.error(request, _("Chưa thêm được minh chứng: %(why)s") % {"why": _refusal_text(error)})
+        messages.error(request, _not_attached_text(_refusal_text(error)))
     else:
-        messages.success(request, _("Đã thêm minh chứng «%(name)s».") % {"name": data["file"].name})
+        messages.success(request, _("Đã thêm minh chứng «%(name)s».") % {"name": upload.cleaned_data["file"].name})
+
+
+def _attach(scope, assessment, upload: EvidenceForm) -> Evidence:
+    """Attach the file of a valid evidence form, with what the form says about it."""
+    data = upload.cleaned_data
+    return evidence.attach(
+        scope,
+        assessment,
+        data["file"],
+        effective_date=data["effective_date"],
+        indicator_codes=data["indicator_codes"],
+        description=data["description"],
+    )
+
+
+def _form_errors_text(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _not_attached_text(why: str) -> str:
+    return _("Chưa thêm được minh chứng: %(why)s") % {"why": why}
 
 
 def _engine_problems(form, assessment) -> None:
@@ -489,25 +498,13 @@ def assessment_transition(request, assessment_id):
         messages.error(request, _("Thao tác không hợp lệ."))
         return redirect("assessments:assessment_detail", assessment_id=assessment.pk)
     data = form.cleaned_data
+    details = {name: data[name] for name in ("reason", "expected_version", "revocation_reference")}
     try:
         if data["action"] == Action.REVOKE and data["reopen"]:
-            new = workflow.correct(
-                scope,
-                assessment,
-                reason=data["reason"],
-                expected_version=data["expected_version"],
-                revocation_reference=data["revocation_reference"],
-            )
+            new = workflow.correct(scope, assessment, **details)
             messages.success(request, _("Đã thu hồi và lập hồ sơ mới."))
             return redirect("assessments:assessment_detail", assessment_id=new.pk)
-        workflow.transition(
-            scope,
-            assessment,
-            data["action"],
-            reason=data["reason"],
-            expected_version=data["expected_version"],
-            revocation_reference=data["revocation_reference"],
-        )
+        workflow.transition(scope, assessment, data["action"], **details)
         messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": Action(data["action"]).label})
     except (workflow.TransitionRefused, StaleAssessment) as refusal:
         messages.error(request, _refusal_text(refusal))
@@ -525,23 +522,15 @@ def evidence_upload(request, assessment_id):
     form = EvidenceForm(request.POST, request.FILES, definition=definition_of(assessment.criteria_set))
     refusal = None
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            attached = evidence.attach(
-                scope,
-                assessment,
-                data["file"],
-                effective_date=data["effective_date"],
-                indicator_codes=data["indicator_codes"],
-                description=data["description"],
-            )
+            attached = _attach(scope, assessment, form)
         except ValidationError as error:
             refusal = _refusal_text(error)
     else:
-        refusal = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        refusal = _form_errors_text(form)
     if inline:
         if refusal is not None:
-            return JsonResponse({"error": _("Chưa thêm được minh chứng: %(why)s") % {"why": refusal}}, status=422)
+            return JsonResponse({"error": _not_attached_text(refusal)}, status=422)
         item = render_to_string("assessments/_evidence_item.html", {"e": attached}, request=request)
         return JsonResponse(
             {"html": item, "message": _("Đã thêm minh chứng «%(name)s».") % {"name": attached.original_name}},
@@ -561,17 +550,11 @@ def _evidence(request, evidence_id):
     return scope_for(request).get_or_404(Evidence.objects.select_related("file"), pk=evidence_id)
 
 
-def _private(response):
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 def evidence_file(request, evidence_id):
     attachment = _evidence(request, evidence_id)
     # Never rendered inline by the browser as a page of ours: images are shown as files, PDFs and
     # office files are downloaded.
-    return _private(
+    return private_file(
         download(
             evidence.read_original(attachment.file),
             f"evidence-{attachment.pk}",
@@ -586,7 +569,7 @@ def evidence_thumbnail(request, evidence_id, size):
     if size not in evidence.THUMBNAIL_SIZES or not attachment.file.is_image:
         raise Http404
     data, content_type = evidence.thumbnail(attachment.file, size)
-    return _private(HttpResponse(data, content_type=content_type))
+    return private_file(HttpResponse(data, content_type=content_type))
 
 
 # -- review ---------------------------------------------------------------------------------------
@@ -856,7 +839,7 @@ def _certificates_of(scope, decision, *, exists=False):
 
 
 def _pdf(data: bytes, filename: str):
-    return _private(download(data, filename, "application/pdf", inline=True))
+    return private_file(download(data, filename, "application/pdf", inline=True))
 
 
 def _document(request, html: str, *, kind: str, decision, filename: str, title: str):

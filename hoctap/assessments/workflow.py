@@ -310,6 +310,22 @@ def _fill_audit_actor(assessment: Assessment, actor) -> None:
         LogEntry.objects.filter(pk=latest.pk).update(actor=actor)
 
 
+def _locked(scope: Scope, assessment: Assessment, expected_version: int | None) -> Assessment:
+    """The assessment as stored, locked until the transaction ends: a 404 outside the scope, and
+    StaleAssessment when it changed since the version the user saw (`expected_version`)."""
+    try:
+        current = (
+            scope.filter(Assessment.objects.all())
+            .select_for_update(of=("self",))
+            .select_related("campaign", "unit", "criteria_set")
+            .get(pk=assessment.pk)
+        )
+    except Assessment.DoesNotExist:
+        raise Http404 from None
+    check_version(current.version, expected_version, StaleAssessment)
+    return current
+
+
 def transition(
     scope: Scope,
     assessment: Assessment,
@@ -330,16 +346,7 @@ def transition(
     reason = (reason or "").strip()
     actor = scope.user
     with transaction.atomic():
-        try:
-            current = (
-                scope.filter(Assessment.objects.all())
-                .select_for_update(of=("self",))
-                .select_related("campaign", "unit", "criteria_set")
-                .get(pk=assessment.pk)
-            )
-        except Assessment.DoesNotExist:
-            raise Http404 from None
-        check_version(current.version, expected_version, StaleAssessment)
+        current = _locked(scope, assessment, expected_version)
         rule = TRANSITIONS.get((current.state, action))
         if rule is None:
             raise _wrong_state(current, action)
@@ -570,16 +577,7 @@ def save_answers(
         assessment = transition(scope, assessment, Action.START_SELF_ASSESSMENT, expected_version=expected_version)
         expected_version = assessment.version
     with transaction.atomic():
-        try:
-            current = (
-                scope.filter(Assessment.objects.all())
-                .select_for_update(of=("self",))
-                .select_related("campaign", "unit", "criteria_set")
-                .get(pk=assessment.pk)
-            )
-        except Assessment.DoesNotExist:
-            raise Http404 from None
-        check_version(current.version, expected_version, StaleAssessment)
+        current = _locked(scope, assessment, expected_version)
         definition = definition_of(current.criteria_set)
         if current.state in (State.SELF_ASSESSING, State.RETURNED):
             if not is_subject_actor(scope, current):

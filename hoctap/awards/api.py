@@ -5,14 +5,12 @@ from ninja.pagination import paginate
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
-from hoctap.core.exports import XLSX_CONTENT_TYPE
 from hoctap.core.limits import Id, Year
 from hoctap.territory.models import Unit
-from hoctap.web.shortcuts import download
 
 from . import emulation, services
-from .exports import honour_list_xlsx
 from .models import Award, EmulationSelfReport, Nomination, Stage
+from .views import honour_list_download
 
 router = Router(tags=["awards"])
 
@@ -166,16 +164,7 @@ def list_self_reports(request, year: Year | None = None):
 
 @router.post("/self-reports", response={201: SelfReportOut})
 def create_self_report(request, payload: SelfReportIn):
-    scope = scope_for(request)
-    report = services.save_self_report(
-        scope,
-        year=payload.year,
-        body=payload.body,
-        body_name=payload.body_name,
-        unit=_unit(scope, payload.unit_id),
-        answers={code: answer.dict() for code, answer in payload.answers.items()},
-    )
-    return Status(201, report)
+    return Status(201, _save_self_report(scope_for(request), payload))
 
 
 @router.get("/self-reports/{report_id}", response=SelfReportOut)
@@ -187,6 +176,11 @@ def self_report_detail(request, report_id: Id):
 def update_self_report(request, report_id: Id, payload: SelfReportIn):
     scope = scope_for(request)
     report = scope.get_or_404(EmulationSelfReport.objects.all(), Capability.REPORT, pk=report_id)
+    return _save_self_report(scope, payload, report=report)
+
+
+def _save_self_report(scope, payload: SelfReportIn, *, report: EmulationSelfReport | None = None):
+    """Write the self-report the payload describes: a new one, or `report` (which the user may write)."""
     return services.save_self_report(
         scope,
         year=payload.year,
@@ -274,10 +268,7 @@ def honour_list(request, occasion: str, stage: Stage, unit_id: Id):
 def honour_list_xlsx_download(request, occasion: str, stage: Stage, unit_id: Id):
     scope = scope_for(request)
     unit = _unit(scope, unit_id)
-    nominations = services.honour_list(scope, occasion, stage, unit)
-    content = honour_list_xlsx(nominations, occasion_code=occasion, stage=stage, unit=unit)
-    services.audit_honour_list(request.user, nominations, occasion, stage, unit)
-    return download(content, f"bieu-duong-{occasion}-{unit.code}.xlsx", XLSX_CONTENT_TYPE)
+    return honour_list_download(request.user, services.honour_list(scope, occasion, stage, unit), occasion, stage, unit)
 
 
 @router.get("/records", response=list[AwardOut])

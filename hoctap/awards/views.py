@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core.exports import XLSX_CONTENT_TYPE
-from hoctap.web.shortcuts import add_service_errors, download
+from hoctap.web.shortcuts import accepted, download
 
 from . import emulation, services
 from .exports import honour_list_xlsx
@@ -42,13 +42,9 @@ def self_report_create(request):
     scope = scope_for(request)
     scope.require(Capability.REPORT)
     form = SelfReportForm(request.POST or None, scope=scope, initial={"year": timezone.localdate().year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.save_self_report(scope, answers={}, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("awards:self_report", report_id=report.pk)
+    report = accepted(request, form, lambda data: services.save_self_report(scope, answers={}, **data))
+    if report is not None:
+        return redirect("awards:self_report", report_id=report.pk)
     return render(request, "awards/form.html", {"form": form, "heading": _("Tự đánh giá thi đua")})
 
 
@@ -94,13 +90,9 @@ def nomination_create(request):
     scope = scope_for(request)
     scope.require(Capability.REPORT)
     form = NominationForm(request.POST or None, scope=scope)
-    if request.method == "POST" and form.is_valid():
-        try:
-            nomination = services.create_nomination(scope, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("awards:nomination", nomination_id=nomination.pk)
+    nomination = accepted(request, form, lambda data: services.create_nomination(scope, actor=request.user, **data))
+    if nomination is not None:
+        return redirect("awards:nomination", nomination_id=nomination.pk)
     return render(request, "awards/form.html", {"form": form, "heading": _("Đề nghị biểu dương")})
 
 
@@ -108,21 +100,16 @@ def nomination(request, nomination_id):
     scope = scope_for(request)
     item = scope.get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.transition(
-                scope,
-                item,
-                form.cleaned_data["action"],
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Đã ghi quyết định."))
-            return redirect("awards:nomination", nomination_id=item.pk)
+    decided = accepted(
+        request,
+        form,
+        lambda data: services.transition(
+            scope, item, data["action"], actor=request.user, reason=data["reason"], expected_version=data["version"]
+        ),
+    )
+    if decided is not None:
+        messages.success(request, _("Đã ghi quyết định."))
+        return redirect("awards:nomination", nomination_id=item.pk)
     return render(
         request,
         "awards/nomination.html",
@@ -150,14 +137,12 @@ def award_create(request):
         else {}
     )
     form = AwardForm(request.POST or None, scope=scope, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_award(scope, actor=request.user, nomination=nomination, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Đã ghi khen thưởng."))
-            return redirect("awards:index")
+    award = accepted(
+        request, form, lambda data: services.record_award(scope, actor=request.user, nomination=nomination, **data)
+    )
+    if award is not None:
+        messages.success(request, _("Đã ghi khen thưởng."))
+        return redirect("awards:index")
     return render(
         request,
         "awards/form.html",
@@ -177,11 +162,14 @@ def honours(request):
         data = form.cleaned_data
         nominations = services.honour_list(scope, data["occasion"], data["stage"], data["unit"])
         if request.GET.get("format") == "xlsx":
-            content = honour_list_xlsx(
-                nominations, occasion_code=data["occasion"], stage=data["stage"], unit=data["unit"]
-            )
-            services.audit_honour_list(request.user, nominations, data["occasion"], data["stage"], data["unit"])
-            return download(content, f"bieu-duong-{data['occasion']}-{data['unit'].code}.xlsx", XLSX_CONTENT_TYPE)
+            return honour_list_download(request.user, nominations, data["occasion"], data["stage"], data["unit"])
     elif request.GET.get("format"):
         raise Http404
     return render(request, "awards/honours.html", {"form": form, "nominations": nominations})
+
+
+def honour_list_download(actor, nominations, occasion: str, stage: str, unit):
+    """The honour list as a workbook to save, its export written in the audit log (page and API)."""
+    content = honour_list_xlsx(nominations, occasion_code=occasion, stage=stage, unit=unit)
+    services.audit_honour_list(actor, nominations, occasion, stage, unit)
+    return download(content, f"bieu-duong-{occasion}-{unit.code}.xlsx", XLSX_CONTENT_TYPE)

@@ -14,20 +14,13 @@ from hoctap.accounts.scoping import scope_for
 from hoctap.core.limits import ascii_int
 from hoctap.registry.models import Person
 from hoctap.territory.models import Era, Level, Unit
+from hoctap.web.shortcuts import accepted, add_service_errors
 
 from . import services
 from .forms import AnswerForm, BasisForm, ControllerForm, DeadlineForm, RequestForm
 from .models import DataRequest, LegalBasis, RequestKind, RequestState
 
 BULK_LIMIT = 200  # people shown (and recorded) at once on the bulk page
-
-
-def _errors_into(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_not_required
@@ -55,14 +48,9 @@ def notice(request):
 def mine(request):
     """The citizen's consents and requests, and the form to make a request."""
     form = RequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.citizen_request(request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _errors_into(form, error)
-        else:
-            messages.success(request, _("Đã gửi yêu cầu. Xã, phường sẽ trả lời trong thời hạn ghi dưới đây."))
-            return redirect("privacy:mine")
+    if accepted(request, form, lambda data: services.citizen_request(request.user, **data)) is not None:
+        messages.success(request, _("Đã gửi yêu cầu. Xã, phường sẽ trả lời trong thời hạn ghi dưới đây."))
+        return redirect("privacy:mine")
     records = services.own_records(request.user)
     people = Person.objects.filter(account=request.user).values_list("pk", flat=True)
     from django.db.models import Q
@@ -105,16 +93,16 @@ def request_detail(request, request_id):
         pk=request_id,
     )
     form = AnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.answer_request(
-                scope, data_request, done=form.cleaned_data["outcome"] == "done", answer=form.cleaned_data["answer"]
-            )
-        except ValidationError as error:
-            _errors_into(form, error)
-        else:
-            messages.success(request, _("Đã ghi câu trả lời. Người yêu cầu thấy nó trên trang của họ."))
-            return redirect("privacy:request_list")
+    answered = accepted(
+        request,
+        form,
+        lambda data: services.answer_request(
+            scope, data_request, done=data["outcome"] == "done", answer=data["answer"]
+        ),
+    )
+    if answered is not None:
+        messages.success(request, _("Đã ghi câu trả lời. Người yêu cầu thấy nó trên trang của họ."))
+        return redirect("privacy:request_list")
     return render(
         request,
         "privacy/request_detail.html",
@@ -132,19 +120,15 @@ def office_request(request, person_id):
     scope = scope_for(request)
     person = scope.get_or_404(Person.objects.select_related("unit", "commune"), Capability.EDIT_REGISTRY, pk=person_id)
     form = RequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.office_request(scope, person, **form.cleaned_data)
-        except ValidationError as error:
-            _errors_into(form, error)
-        else:
-            message = (
-                _("Đã ghi yêu cầu; hạn xử lý %(day)s (tạm tính).")
-                if created.due_provisional
-                else _("Đã ghi yêu cầu; hạn xử lý %(day)s.")
-            )
-            messages.success(request, message % {"day": created.due_on.strftime("%d/%m/%Y")})
-            return redirect("privacy:request_detail", request_id=created.pk)
+    created = accepted(request, form, lambda data: services.office_request(scope, person, **data))
+    if created is not None:
+        message = (
+            _("Đã ghi yêu cầu; hạn xử lý %(day)s (tạm tính).")
+            if created.due_provisional
+            else _("Đã ghi yêu cầu; hạn xử lý %(day)s.")
+        )
+        messages.success(request, message % {"day": created.due_on.strftime("%d/%m/%Y")})
+        return redirect("privacy:request_detail", request_id=created.pk)
     return render(request, "privacy/office_request.html", {"person": person, "form": form})
 
 
@@ -153,14 +137,9 @@ def basis(request, person_id):
     scope = scope_for(request)
     person = scope.get_or_404(Person.objects.select_related("unit", "commune"), Capability.EDIT_REGISTRY, pk=person_id)
     form = BasisForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_basis(scope, [person], **form.cleaned_data)
-        except ValidationError as error:
-            _errors_into(form, error)
-        else:
-            messages.success(request, _("Đã ghi căn cứ xử lý dữ liệu của %(person)s.") % {"person": person.full_name})
-            return redirect("registry:person_detail", person_id=person.pk)
+    if accepted(request, form, lambda data: services.record_basis(scope, [person], **data)) is not None:
+        messages.success(request, _("Đã ghi căn cứ xử lý dữ liệu của %(person)s.") % {"person": person.full_name})
+        return redirect("registry:person_detail", person_id=person.pk)
     return render(
         request,
         "privacy/basis.html",
@@ -192,7 +171,7 @@ def basis_missing(request):
         except ValidationError as error:
             if "people" in getattr(error, "error_dict", {}):
                 chosen_error = error.message_dict["people"]
-            _errors_into(
+            add_service_errors(
                 form,
                 ValidationError({k: v for k, v in error.message_dict.items() if k != "people"})
                 if hasattr(error, "error_dict")

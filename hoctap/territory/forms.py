@@ -11,6 +11,24 @@ from .models import Designation, Era, Level, Unit, VillageChangeKind
 from .village_kinds import village_kind_choices
 
 
+def _day_field(label) -> forms.DateField:
+    """A day picked in the browser's calendar, or typed as people write it here (dd/mm/yyyy)."""
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
+
+
+def _check_visible(form: forms.Form, data: dict, names) -> None:
+    """Each of the named texts, where given, must show something (`check_visible_text`); a refusal
+    stays on its field."""
+    for name in names:
+        if data.get(name):
+            try:
+                check_visible_text(data[name], form.fields[name].label)
+            except forms.ValidationError as error:
+                form.add_error(name, error)
+
+
 class UnitFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=100)
     era = forms.ChoiceField(label=_("Thời kỳ"), choices=Era.choices, required=False, initial=Era.CURRENT)
@@ -75,9 +93,7 @@ class AreaDesignationForm(forms.Form):
         help_text=_("Để trống nếu chỉ một năm."),
     )
     basis_number = forms.CharField(label=_("Số văn bản"), max_length=60, help_text=_("Ví dụ: 861/QĐ-TTg"))
-    basis_date = forms.DateField(
-        label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
-    )
+    basis_date = _day_field(_("Ngày ban hành"))
     basis_issuer = forms.CharField(
         label=_("Cơ quan ban hành"),
         max_length=200,
@@ -103,12 +119,7 @@ class AreaDesignationForm(forms.Form):
             self.add_error("year_to", _("Năm kết thúc phải từ năm bắt đầu trở đi."))
         elif first and last and last - first > 10:
             self.add_error("year_to", _("Mỗi lần ghi tối đa 11 năm."))
-        for name in ("basis_number", "basis_issuer", "note"):
-            if data.get(name):
-                try:
-                    check_visible_text(data[name], self.fields[name].label)
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
+        _check_visible(self, data, ("basis_number", "basis_issuer", "note"))
         return data
 
     def years(self) -> range:
@@ -141,9 +152,7 @@ class VillageChangeForm(forms.Form):
     """A merge or split of one commune's villages (`village_changes.record` checks the rest)."""
 
     kind = forms.ChoiceField(label=_("Loại thay đổi"), choices=VillageChangeKind.choices, widget=forms.RadioSelect)
-    effective_on = forms.DateField(
-        label=_("Ngày hiệu lực"), widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
-    )
+    effective_on = _day_field(_("Ngày hiệu lực"))
     from_villages = VillageChoices(
         queryset=Unit.objects.none(),
         label=_("Thôn trước thay đổi"),
@@ -167,9 +176,7 @@ class VillageChangeForm(forms.Form):
         ),
     )
     basis_number = forms.CharField(label=_("Số văn bản"), max_length=60, help_text=_("Ví dụ: 45/NQ-HĐND"))
-    basis_date = forms.DateField(
-        label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
-    )
+    basis_date = _day_field(_("Ngày ban hành"))
     basis_issuer = forms.CharField(
         label=_("Cơ quan ban hành"), max_length=200, help_text=_("Ví dụ: Hội đồng nhân dân tỉnh Hưng Yên")
     )
@@ -185,12 +192,7 @@ class VillageChangeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for name in ("basis_number", "basis_issuer", "note", "new_short_name"):
-            if data.get(name):
-                try:
-                    check_visible_text(data[name], self.fields[name].label)
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
+        _check_visible(self, data, ("basis_number", "basis_issuer", "note", "new_short_name"))
         name = normalise(data.get("new_short_name") or "")
         if name:
             full = f"{data.get('new_division_type') or ''} {name}".strip()

@@ -187,6 +187,12 @@ def _province_record(era, code: str, raw_name: str, centrally_run: frozenset, na
     return Record(era, Level.PROVINCE, code, name, short, division_type, is_city, nation_key, valid_from, valid_to)
 
 
+def _local_record(era, level, code: str, raw_name: str, division_type: str, parent_key, valid_from, valid_to):
+    """A district or commune, its name cleaned (only a province can be a centrally-run city)."""
+    name, short = clean_name(raw_name, division_type)
+    return Record(era, level, code, name, short, division_type, False, parent_key, valid_from, valid_to)
+
+
 def read_package() -> PackageMap:
     """Everything the loader needs from the package, corrected; no database access."""
     import json
@@ -236,21 +242,12 @@ def read_package() -> PackageMap:
     cur_ward = {}
     for w in current.WARD_MAPPING.values():
         code = f"{w.code.value:05d}"
-        division_type = w.division_type.value
-        name, short = clean_name(w.name, division_type)
-        note_fix("xã hiện hành", code, w.name, name)
-        cur_ward[w.code.value] = Record(
-            Era.CURRENT,
-            Level.COMMUNE,
-            code,
-            name,
-            short,
-            division_type,
-            False,
-            cur_prov[w.province_code.value].key,
-            REFORM_DATE,
-            None,
+        parent_key = cur_prov[w.province_code.value].key
+        rec = _local_record(
+            Era.CURRENT, Level.COMMUNE, code, w.name, w.division_type.value, parent_key, REFORM_DATE, None
         )
+        note_fix("xã hiện hành", code, w.name, rec.name)
+        cur_ward[w.code.value] = rec
 
     # Legacy provinces, districts, communes.
     leg_prov = {}
@@ -269,30 +266,22 @@ def read_package() -> PackageMap:
             division_type = (
                 "thành phố thuộc thành phố trung ương" if province.is_centrally_run else "thành phố thuộc tỉnh"
             )
-        name, short = clean_name(d.name, division_type)
-        note_fix("huyện cũ", code, d.name, name)
-        leg_dist[d.code.value] = Record(
-            Era.LEGACY, Level.DISTRICT, code, name, short, division_type, False, province.key, None, LAST_LEGACY_DAY
+        rec = _local_record(
+            Era.LEGACY, Level.DISTRICT, code, d.name, division_type, province.key, None, LAST_LEGACY_DAY
         )
+        note_fix("huyện cũ", code, d.name, rec.name)
+        leg_dist[d.code.value] = rec
     records.extend(leg_dist.values())
     leg_ward = {}
     ward_district = {}
     for w in legacy.WARD_MAPPING.values():
         code = f"{w.code.value:05d}"
-        name, short = clean_name(w.name, w.division_type.value)
-        note_fix("xã cũ", code, w.name, name)
-        leg_ward[w.code.value] = Record(
-            Era.LEGACY,
-            Level.COMMUNE,
-            code,
-            name,
-            short,
-            w.division_type.value,
-            False,
-            leg_dist[w.district_code.value].key,
-            None,
-            LAST_LEGACY_DAY,
+        parent_key = leg_dist[w.district_code.value].key
+        rec = _local_record(
+            Era.LEGACY, Level.COMMUNE, code, w.name, w.division_type.value, parent_key, None, LAST_LEGACY_DAY
         )
+        note_fix("xã cũ", code, w.name, rec.name)
+        leg_ward[w.code.value] = rec
         ward_district[w.code.value] = w.district_code.value
     district_province = {d.code.value: d.province_code.value for d in legacy.DISTRICT_MAPPING.values()}
 

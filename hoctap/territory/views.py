@@ -11,7 +11,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core import imports as engine
 from hoctap.core.exports import XLSX_CONTENT_TYPE
-from hoctap.web.shortcuts import download, is_htmx
+from hoctap.web.shortcuts import accepted, download, is_htmx, writer_form
 
 from . import village_changes
 from .areas import designation_for, remove_designation, set_designation
@@ -90,40 +90,19 @@ def village_change_list(request, unit_id):
     scope = scope_for(request)
     commune = scope.get_or_404(Unit.objects.current().filter(level=Level.COMMUNE).select_related("parent"), pk=unit_id)
     can_record = scope.can(Capability.MANAGE_TERRITORY, commune)
-    if request.method == "POST" and not can_record:
-        raise Http404
-    form = VillageChangeForm(request.POST or None, commune=commune) if can_record else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            change = village_changes.record(
-                scope,
-                commune,
-                kind=data["kind"],
-                effective_on=data["effective_on"],
-                from_villages=list(data["from_villages"]),
-                to_villages=list(data["to_villages"]),
-                receiving=data["receiving"],
-                basis_number=data["basis_number"],
-                basis_date=data["basis_date"],
-                basis_issuer=data["basis_issuer"],
-                note=data["note"],
-                new_village=data["new_village"],
-            )
-        except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages_)
-        else:
-            messages.success(
-                request,
-                _("Đã ghi %(kind)s thôn ngày %(day)s; các hộ của thôn giải thể đã chuyển sang %(village)s.")
-                % {
-                    "kind": change.get_kind_display().lower(),
-                    "day": change.effective_on.strftime("%d/%m/%Y"),
-                    "village": change.receiving.name,
-                },
-            )
-            return redirect("territory:village_changes", unit_id=commune.pk)
+    form = writer_form(request, can_record, lambda: VillageChangeForm(request.POST or None, commune=commune))
+    change = None if form is None else accepted(request, form, lambda data: _record_change(scope, commune, data))
+    if change is not None:
+        messages.success(
+            request,
+            _("Đã ghi %(kind)s thôn ngày %(day)s; các hộ của thôn giải thể đã chuyển sang %(village)s.")
+            % {
+                "kind": change.get_kind_display().lower(),
+                "day": change.effective_on.strftime("%d/%m/%Y"),
+                "village": change.receiving.name,
+            },
+        )
+        return redirect("territory:village_changes", unit_id=commune.pk)
     changes = (
         scope.filter(VillageChange.objects.filter(commune=commune))
         .select_related("receiving", "recorded_by")
@@ -138,6 +117,23 @@ def village_change_list(request, unit_id):
             "form": form,
             "can_record": can_record,
         },
+    )
+
+
+def _record_change(scope, commune, data: dict) -> VillageChange:
+    return village_changes.record(
+        scope,
+        commune,
+        kind=data["kind"],
+        effective_on=data["effective_on"],
+        from_villages=list(data["from_villages"]),
+        to_villages=list(data["to_villages"]),
+        receiving=data["receiving"],
+        basis_number=data["basis_number"],
+        basis_date=data["basis_date"],
+        basis_issuer=data["basis_issuer"],
+        note=data["note"],
+        new_village=data["new_village"],
     )
 
 
@@ -172,9 +168,7 @@ def unit_areas(request, unit_id):
         Unit.objects.current().filter(level__in=[Level.COMMUNE, Level.VILLAGE]).select_related("parent"), pk=unit_id
     )
     can_classify = scope.can(Capability.CLASSIFY_AREAS, unit)
-    if request.method == "POST" and not can_classify:
-        raise Http404
-    form = AreaDesignationForm(request.POST or None, unit=unit) if can_classify else None
+    form = writer_form(request, can_classify, lambda: AreaDesignationForm(request.POST or None, unit=unit))
     if form is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

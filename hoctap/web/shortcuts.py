@@ -39,6 +39,16 @@ def accepted[T](request, form, save: Callable[[dict], T]) -> T | None:
         return None
 
 
+def writer_form[F](request, may_write: bool, make_form: Callable[[], F]) -> F | None:
+    """The form of a page that everyone in scope reads and only some may write on: `make_form()`
+    for a writer; None for a reader, whose POST is a 404 (what they may not change is not there)."""
+    if may_write:
+        return make_form()
+    if request.method == "POST":
+        raise Http404
+    return None
+
+
 def form_page(request, form, *, title, submit, back: str, subtitle: str = "") -> HttpResponse:
     """A page that is one form and nothing else: its title (and what it is about), the fields with
     their errors, the button, and the way back (`web/form.html`)."""
@@ -56,6 +66,14 @@ def download(content, filename: str, content_type: str, *, inline: bool = False)
     (RFC 6266: Vietnamese names survive)."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return response
+
+
+def private_file(response: HttpResponse) -> HttpResponse:
+    """A file only its reader may see (evidence, a decision's PDF): the reader's browser may keep it
+    an hour, no shared cache may, and the browser never guesses it into another type (a page)."""
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
