@@ -20,6 +20,7 @@ from hoctap.territory.models import Level, Unit
 
 from . import services
 from .models import Finding, Inspection
+from .views import findings_named
 
 router = Router(tags=["inspections"])
 
@@ -146,14 +147,7 @@ def _agreement_out(row) -> dict:
 
 def _inspection_out(inspection: Inspection) -> dict:
     rows, total = services.summary(inspection)
-    findings = inspection.findings.select_related(
-        "commune",
-        "assessment__household__head",
-        "assessment__clan_branch",
-        "assessment__organisation",
-        "assessment__person",
-        "assessment__community",
-    )
+    findings = findings_named(inspection)
     return {
         **{
             f: getattr(inspection, f)

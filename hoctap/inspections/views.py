@@ -25,6 +25,19 @@ from .forms import FollowUpForm, PlanForm, ScoreForm
 from .models import Finding, FollowUp, Inspection, Verdict
 
 
+def findings_named(inspection):
+    """The inspection's findings with their commune and what names each subject (`display_name`),
+    read in the same query."""
+    return inspection.findings.select_related(
+        "commune",
+        "assessment__household__head",
+        "assessment__clan_branch",
+        "assessment__organisation",
+        "assessment__person",
+        "assessment__community",
+    )
+
+
 def inspection_list(request):
     scope = scope_for(request)
     scope.require(Capability.REVIEW)
@@ -84,15 +97,7 @@ def inspection_create(request):
 def inspection_detail(request, inspection_id):
     scope = scope_for(request)
     inspection = scope.get_or_404(Inspection.objects.select_related("province"), Capability.REVIEW, pk=inspection_id)
-    findings = inspection.findings.select_related(
-        "commune",
-        "assessment",
-        "assessment__household__head",
-        "assessment__clan_branch",
-        "assessment__organisation",
-        "assessment__person",
-        "assessment__community",
-    )
+    findings = findings_named(inspection)
     rows, total = services.summary(inspection)
     stored = list(findings.values_list("assessment_id", flat=True))
     return render(
