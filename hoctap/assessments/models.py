@@ -7,10 +7,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.accounts.roles import Role
+from hoctap.core.jobs import QueuedJob
 from hoctap.core.versions import StaleRecord
 from hoctap.criteria.models import CriteriaSetVersion
 from hoctap.criteria.titles import Title
-from hoctap.registry.models import Sex
+from hoctap.registry.models import PersonRecord, Sex
 from hoctap.territory.models import Unit
 
 from .states import FROZEN_STATES, State
@@ -521,7 +522,7 @@ class Certificate(models.Model):
         return self.code or str(_("giấy công nhận đang cấp"))
 
 
-class CitizenSignup(models.Model):
+class CitizenSignup(PersonRecord):
     """A citizen's own sign-up, until the commune links the account to a registry person.
 
     An ID number typed online is a claim, not a fact: it stays on the sign-up (several claims of
@@ -554,19 +555,9 @@ class CitizenSignup(models.Model):
     scope_path_lookup = "commune__path"
     scope_owner_lookup = "user"
 
-    class Meta:
+    class Meta(PersonRecord.Meta):
         verbose_name = _("đăng ký tài khoản công dân")
         verbose_name_plural = _("đăng ký tài khoản công dân")
-        indexes = [models.Index(fields=["commune", "name_folded", "birth_year"])]
-
-    def __str__(self):
-        return f"{self.full_name} ({self.birth_year})"
-
-    @property
-    def id_number_masked(self) -> str:
-        from hoctap.registry.models import mask_id_number
-
-        return mask_id_number(self.id_number)
 
 
 class LearnerFigures(models.Model):
@@ -629,7 +620,7 @@ class DocumentStatus(models.TextChoices):
     FAILED = "failed", _("lỗi")
 
 
-class DocumentJob(models.Model):
+class DocumentJob(QueuedJob):
     """One official PDF (a decision, or certificates) rendered by the background worker.
 
     `key` is the SHA-256 that names the stored file (`core.documents.document_key` of the HTML): the
@@ -643,13 +634,6 @@ class DocumentJob(models.Model):
     decision = models.ForeignKey(Decision, models.CASCADE, related_name="document_jobs")
     html = models.TextField(blank=True)
     status = models.CharField(max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
-    error = models.TextField(blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
-    # The process rendering it ("host:pid:start", core.liveness), recorded when it starts.
-    worker = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     # When a reader last downloaded the file: certificates not read for long are purged (and made
     # again when asked for); decisions are kept.
     last_served_at = models.DateTimeField(null=True, blank=True)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.jobs import QueuedJob
 from hoctap.territory.models import Unit
 
 
@@ -12,7 +13,7 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Lỗi")
 
 
-class ExportJob(models.Model):
+class ExportJob(QueuedJob):
     """One export run by the background worker. The web request only creates this row and enqueues
     the task; the worker streams the file and records its progress here for the page to poll.
 
@@ -34,14 +35,7 @@ class ExportJob(models.Model):
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     file = models.FileField(upload_to="exports/", blank=True)
     filename = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
-    # The process running it ("host:pid:start", core.liveness), recorded when it starts.
-    worker = models.CharField(max_length=200, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     scope_path_lookup = "unit__path"
 

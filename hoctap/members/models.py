@@ -19,11 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from hoctap.core.text import fold, normalise, sort_key
 from hoctap.core.validators import VisibleText
 from hoctap.registry.models import ClanBranch, Organisation, Sex
-from hoctap.territory.models import Era, Level, Unit
-
-
-def commune_of(unit: Unit) -> Unit:
-    return unit if unit.level == Level.COMMUNE else unit.parent
+from hoctap.territory.models import Level, Unit, check_current_unit, commune_of
 
 
 class BranchKind(models.TextChoices):
@@ -84,8 +80,12 @@ class Branch(models.Model):
     def clean(self):
         if not self.unit_id:
             return
-        if self.unit.era != Era.CURRENT or self.unit.level not in (Level.COMMUNE, Level.VILLAGE):
-            raise ValidationError({"unit": _("Chọn một thôn hoặc một xã, phường trên bản đồ hiện hành.")})
+        check_current_unit(
+            self.unit,
+            {Level.COMMUNE, Level.VILLAGE},
+            "unit",
+            _("Chọn một thôn hoặc một xã, phường trên bản đồ hiện hành."),
+        )
         if self.kind == BranchKind.VILLAGE and self.unit.level != Level.VILLAGE:
             raise ValidationError({"unit": _("Chi hội thôn, tổ dân phố phải gắn với một thôn, tổ dân phố.")})
         commune = commune_of(self.unit)

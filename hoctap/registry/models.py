@@ -14,10 +14,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.jobs import BackgroundJob
 from hoctap.core.limits import FIRST_BIRTH_YEAR
 from hoctap.core.text import fold, normalise, sort_key
 from hoctap.core.validators import VisibleText
-from hoctap.territory.models import Era, Level, Unit
+from hoctap.territory.models import Era, Level, Unit, check_current_unit, commune_of
 
 from .ethnicity import ethnicity_choices
 
@@ -94,17 +95,6 @@ class ManagingLevel(models.TextChoices):
     PROVINCE = "province", _("Cấp tỉnh quản lý")
 
 
-def _commune_of(unit: Unit | None) -> Unit | None:
-    if unit is None:
-        return None
-    return unit if unit.level == Level.COMMUNE else unit.parent
-
-
-def _check_current_unit(unit: Unit | None, levels: set[str], field: str, message) -> None:
-    if unit is not None and (unit.era != Era.CURRENT or unit.level not in levels):
-        raise ValidationError({field: message})
-
-
 class ClanBranch(models.Model):
     """A clan branch (chi, ngành of a dòng họ) in one commune; national statistics count branches."""
 
@@ -161,7 +151,7 @@ class ClanBranch(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        _check_current_unit(
+        check_current_unit(
             self.commune if self.commune_id else None,
             {Level.COMMUNE},
             "commune",
@@ -212,11 +202,11 @@ class Organisation(models.Model):
     def save(self, *args, **kwargs):
         self.refresh_derived()
         if self.unit_id:
-            self.commune = _commune_of(self.unit)
+            self.commune = commune_of(self.unit)
         super().save(*args, **kwargs)
 
     def clean(self):
-        _check_current_unit(
+        check_current_unit(
             self.unit if self.unit_id else None,
             {Level.COMMUNE, Level.VILLAGE},
             "unit",
@@ -290,7 +280,7 @@ class Household(models.Model):
 
     def clean(self):
         village = self.village if self.village_id else None
-        _check_current_unit(village, {Level.VILLAGE}, "village", _("Chọn một thôn, tổ dân phố trên bản đồ hiện hành."))
+        check_current_unit(village, {Level.VILLAGE}, "village", _("Chọn một thôn, tổ dân phố trên bản đồ hiện hành."))
         if self.clan_branch_id and village and self.clan_branch.commune_id != village.parent_id:
             raise ValidationError({"clan_branch": _("Chi dòng họ phải thuộc cùng xã với hộ.")})
         if self.head_id and self.pk and self.head.household_id != self.pk:
@@ -320,7 +310,24 @@ class PersonQuerySet(models.QuerySet):
         return self.order_by("sort_key", "birth_year", "pk")
 
 
-class Person(models.Model):
+class PersonRecord(models.Model):
+    """A person written down by name and birth year: the registry's `Person`, and a citizen's own
+    sign-up before the commune links it to one. Both are shown, found (commune, folded name, birth
+    year) and masked alike; each model declares its own fields."""
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["commune", "name_folded", "birth_year"])]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.birth_year})"
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class Person(PersonRecord):
     """A person: a household member, an organisation's staff member, or both."""
 
     full_name = models.CharField(_("họ và tên"), max_length=200, validators=[VisibleText(_("họ và tên"))])
@@ -376,17 +383,9 @@ class Person(models.Model):
     scope_path_lookup = "unit__path"
     scope_owner_lookup = "account"
 
-    class Meta:
+    class Meta(PersonRecord.Meta):
         verbose_name = _("nhân khẩu")
         verbose_name_plural = _("nhân khẩu")
-        indexes = [models.Index(fields=["commune", "name_folded", "birth_year"])]
-
-    def __str__(self):
-        return f"{self.full_name} ({self.birth_year})"
-
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
 
     @property
     def is_working_age_adult(self) -> bool:
@@ -413,7 +412,7 @@ class Person(models.Model):
         elif not self.unit_id and self.employer_id:
             self.unit_id = self.employer.unit_id
         if self.unit_id:
-            self.commune_id = _commune_of(self.unit).pk
+            self.commune_id = commune_of(self.unit).pk
 
     def save(self, *args, **kwargs):
         self.refresh_derived()
@@ -439,7 +438,7 @@ class Person(models.Model):
             errors["unit"] = _("Chọn hộ gia đình, cơ quan công tác hoặc nơi cư trú (thôn hoặc xã).")
         if self.household is None and self.unit_id:
             try:
-                _check_current_unit(
+                check_current_unit(
                     self.unit,
                     {Level.COMMUNE, Level.VILLAGE},
                     "unit",
@@ -509,7 +508,7 @@ class DeclaredTotals(models.Model):
         return getattr(self, f"{kind}_complete")
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """One uploaded Excel file on its way through checking and importing; progress is polled."""
 
     class Status(models.TextChoices):
@@ -539,10 +538,7 @@ class ImportJob(models.Model):
     # The uploader's interface language: the check may run later in a background worker, and its
     # cell errors and the marked error file are written in it.
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
-    # The process running it now ("host:pid:start", core.liveness); "" while queued or finished.
-    worker = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    # `worker` is emptied again whenever a run ends: "" while the job is queued or finished.
 
     scope_path_lookup = "unit__path"
 

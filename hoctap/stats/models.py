@@ -25,22 +25,25 @@ class TallyLevel(models.TextChoices):
     VILLAGE = "village", _("Thôn")
 
 
-class Tally(models.Model):
-    """Assessments of one title and year whose subject lives (now) in `unit`.
-
-    The row with classification "" holds the state counts; a row per classification holds the
-    recognitions of that class or level. `parent` is the unit's parent (the province of a commune,
-    the commune of a village), copied so that a province or the nation rolls up without a join.
-
-    `carried`: subjects that hold the title during `year` through a recognition of an earlier year
-    that is still valid (3 years under TT 24/25: `assessments.subjects.holders`) and were not
-    recognised again for `year`. The rate's numerator is recognised + carried: a learning unit
-    recognised in 2024 is still one in 2025 and 2026, and is not assessed again meanwhile.
-    """
+class LocalRow(models.Model):
+    """A row of one commune or village of the current map. `parent` is the unit's parent (the
+    province of a commune, the commune of a village), copied so that a province or the nation rolls
+    up without a join."""
 
     unit = models.ForeignKey(Unit, models.CASCADE, related_name="+")
     level = models.CharField(max_length=8, choices=TallyLevel.choices)
     parent = models.ForeignKey(Unit, models.CASCADE, related_name="+")
+
+    scope_path_lookup = "unit__path"
+
+    class Meta:
+        abstract = True
+
+
+class StateCounts(models.Model):
+    """Assessments of one title and year by state (`tallies.COUNTS`); the row with classification
+    "" holds the state counts, a row per classification the recognitions of that class or level."""
+
     year = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=24, choices=Title.choices)
     classification = models.CharField(max_length=40, blank=True, default="")
@@ -50,7 +53,18 @@ class Tally(models.Model):
     recognised = models.IntegerField(default=0)
     carried = models.IntegerField(default=0)
 
-    scope_path_lookup = "unit__path"
+    class Meta:
+        abstract = True
+
+
+class Tally(LocalRow, StateCounts):
+    """Assessments of one title and year whose subject lives (now) in `unit`.
+
+    `carried`: subjects that hold the title during `year` through a recognition of an earlier year
+    that is still valid (3 years under TT 24/25: `assessments.subjects.holders`) and were not
+    recognised again for `year`. The rate's numerator is recognised + carried: a learning unit
+    recognised in 2024 is still one in 2025 and 2026, and is not assessed again meanwhile.
+    """
 
     class Meta:
         constraints = [
@@ -67,7 +81,7 @@ class Tally(models.Model):
         ]
 
 
-class RecordedTally(models.Model):
+class RecordedTally(StateCounts):
     """The same counts by the commune the subject was recorded in (`recorded_unit`: an old-map
     commune for years before 01/07/2025) and the commune it lives in now (`unit`). Cut by
     `recorded_unit` it gives the figures on the map in force at the time; cut by `unit` it splits a
@@ -75,14 +89,6 @@ class RecordedTally(models.Model):
 
     recorded_unit = models.ForeignKey(Unit, models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=24, choices=Title.choices)
-    classification = models.CharField(max_length=40, blank=True, default="")
-    registered = models.IntegerField(default=0)
-    self_assessed = models.IntegerField(default=0)
-    decided = models.IntegerField(default=0)
-    recognised = models.IntegerField(default=0)
-    carried = models.IntegerField(default=0)
 
     scope_path_lookup = "unit__path"
 
@@ -95,7 +101,7 @@ class RecordedTally(models.Model):
         indexes = [models.Index(fields=["year", "title"], name="stats_recorded_year")]
 
 
-class CitizenTally(models.Model):
+class CitizenTally(LocalRow):
     """The learning-citizen indicators of 387/677 for one commune or village and year.
 
     adults_in_groups: working-age people (15-60) living in a household recognised as a learning
@@ -106,9 +112,6 @@ class CitizenTally(models.Model):
     proficient digital skills; `_proficient`: proficient.
     """
 
-    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+")
-    level = models.CharField(max_length=8, choices=TallyLevel.choices)
-    parent = models.ForeignKey(Unit, models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     adults_in_groups = models.IntegerField(default=0)
     adults_in_groups_citizens = models.IntegerField(default=0)
@@ -117,8 +120,6 @@ class CitizenTally(models.Model):
     citizens = models.IntegerField(default=0)
     citizens_digital = models.IntegerField(default=0)
     citizens_proficient = models.IntegerField(default=0)
-
-    scope_path_lookup = "unit__path"
 
     COUNTS = (
         "adults_in_groups",
@@ -157,19 +158,14 @@ ELIGIBLE_KIND = {
 }
 
 
-class SubjectCount(models.Model):
+class SubjectCount(LocalRow):
     """How many subjects of a kind the registry holds in a commune or village (the registry count
     of the eligible). Working-age adults depend on the year (age 15-60 in that year): one row per
     year; the other kinds have year 0 (they hold for every year)."""
 
-    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+")
-    level = models.CharField(max_length=8, choices=TallyLevel.choices)
-    parent = models.ForeignKey(Unit, models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=SubjectKind.choices)
     year = models.PositiveSmallIntegerField(default=0)
     count = models.IntegerField(default=0)
-
-    scope_path_lookup = "unit__path"
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "kind", "year"], name="stats_subjectcount_key")]

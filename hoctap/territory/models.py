@@ -165,6 +165,17 @@ class Unit(models.Model):
         )
 
 
+def commune_of(unit: Unit) -> Unit:
+    """The commune of a commune or village unit (a commune is its own)."""
+    return unit if unit.level == Level.COMMUNE else unit.parent
+
+
+def check_current_unit(unit: Unit | None, levels: set[str], field: str, message) -> None:
+    """Refuse, as `field`'s error `message`, a unit of the old map or of another level (None passes)."""
+    if unit is not None and (unit.era != Era.CURRENT or unit.level not in levels):
+        raise ValidationError({field: message})
+
+
 class UnitLineage(models.Model):
     """An old unit (legacy era) that became, wholly or partly, a new unit (current era)."""
 
@@ -192,7 +203,24 @@ class Designation(models.TextChoices):
     VILLAGE_EXTREME = "village_extreme", _("thôn đặc biệt khó khăn")
 
 
-class AreaDesignation(models.Model):
+class MadeByDocument(models.Model):
+    """A record a legal document decided: each model declares `basis_number`, `basis_date` and
+    `basis_issuer` (with its own examples), and every page cites the document the same way."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def basis(self) -> str:
+        """The legal basis as a document cites it: "QĐ 861/QĐ-TTg ngày 04/06/2021 của Thủ tướng Chính phủ"."""
+        return _("%(number)s ngày %(day)s của %(issuer)s") % {
+            "number": self.basis_number,
+            "day": self.basis_date.strftime("%d/%m/%Y"),
+            "issuer": self.basis_issuer,
+        }
+
+
+class AreaDesignation(MadeByDocument):
     """What a legal list says of one unit of the current map in one year, with its legal basis.
 
     A commune carries a zone of QĐ 861/QĐ-TTg (or a later list), a village the extremely
@@ -225,15 +253,6 @@ class AreaDesignation(models.Model):
     def __str__(self):
         return f"{self.unit} {self.year}: {self.get_designation_display()}"
 
-    @property
-    def basis(self) -> str:
-        """The legal basis as a document cites it: "QĐ 861/QĐ-TTg ngày 04/06/2021 của Thủ tướng Chính phủ"."""
-        return _("%(number)s ngày %(day)s của %(issuer)s") % {
-            "number": self.basis_number,
-            "day": self.basis_date.strftime("%d/%m/%Y"),
-            "issuer": self.basis_issuer,
-        }
-
     def clean(self):
         problem = designation_problem(self.unit, self.designation) if self.unit_id else None
         if problem:
@@ -261,7 +280,7 @@ class VillageChangeKind(models.TextChoices):
     SPLIT = "split", _("Chia tách")
 
 
-class VillageChange(models.Model):
+class VillageChange(MadeByDocument):
     """A commune's villages merged or split on a date, by a decision (the province's resolution or
     the commune's): several villages into one (`merge`), or one into several (`split`).
 
@@ -306,11 +325,3 @@ class VillageChange(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.effective_on:%d/%m/%Y}"
-
-    @property
-    def basis(self) -> str:
-        return _("%(number)s ngày %(day)s của %(issuer)s") % {
-            "number": self.basis_number,
-            "day": self.basis_date.strftime("%d/%m/%Y"),
-            "issuer": self.basis_issuer,
-        }
