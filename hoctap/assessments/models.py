@@ -490,10 +490,15 @@ class Decision(models.Model):
         return f"{self.sequence:02d}/{self.symbol}"
 
     def legal_basis_lines(self) -> list[str]:
-        return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]
+        return _lines(self.legal_bases)
 
     def recipient_lines(self) -> list[str]:
-        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+        return _lines(self.recipients)
+
+
+def _lines(text: str) -> list[str]:
+    """One item a line (a legal basis, a recipient), blank lines left out."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class Certificate(models.Model):

@@ -55,12 +55,17 @@ class ImmutableEntry(Exception):
     """An attempt to change or delete a ledger entry (a programming error: corrections reverse)."""
 
 
+# Said alike by the model and its queryset, whichever path the change took.
+NEVER_UPDATED = "Fund entries are never updated; record a reversing entry."
+NEVER_DELETED = "Fund entries are never deleted; record a reversing entry."
+
+
 class FundEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise ImmutableEntry("Fund entries are never updated; record a reversing entry.")
+        raise ImmutableEntry(NEVER_UPDATED)
 
     def delete(self):
-        raise ImmutableEntry("Fund entries are never deleted; record a reversing entry.")
+        raise ImmutableEntry(NEVER_DELETED)
 
 
 class FundEntry(models.Model):
@@ -119,11 +124,11 @@ class FundEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
-            raise ImmutableEntry("Fund entries are never updated; record a reversing entry.")
+            raise ImmutableEntry(NEVER_UPDATED)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ImmutableEntry("Fund entries are never deleted; record a reversing entry.")
+        raise ImmutableEntry(NEVER_DELETED)
 
     @property
     def is_reversal(self) -> bool:

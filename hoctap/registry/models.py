@@ -95,7 +95,31 @@ class ManagingLevel(models.TextChoices):
     PROVINCE = "province", _("Cấp tỉnh quản lý")
 
 
-class ClanBranch(models.Model):
+def _check_commune_or_village(unit: Unit | None) -> None:
+    check_current_unit(
+        unit,
+        {Level.COMMUNE, Level.VILLAGE},
+        "unit",
+        _("Chọn một xã, phường hoặc thôn, tổ dân phố trên bản đồ hiện hành."),
+    )
+
+
+class RegistryRecord(models.Model):
+    """A record whose text columns (the typed text normalised, the folded search column, the sort
+    key) `refresh_derived()` computes on every save; bulk imports, which skip save(), call it."""
+
+    class Meta:
+        abstract = True
+
+    def refresh_derived(self):
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        super().save(*args, **kwargs)
+
+
+class ClanBranch(RegistryRecord):
     """A clan branch (chi, ngành of a dòng họ) in one commune; national statistics count branches."""
 
     name = models.CharField(
@@ -146,10 +170,6 @@ class ClanBranch(models.Model):
         self.branch_folded = fold(self.branch)
         self.sort_key = sort_key(f"{self.name} {self.branch}")
 
-    def save(self, *args, **kwargs):
-        self.refresh_derived()
-        super().save(*args, **kwargs)
-
     def clean(self):
         check_current_unit(
             self.commune if self.commune_id else None,
@@ -159,7 +179,7 @@ class ClanBranch(models.Model):
         )
 
 
-class Organisation(models.Model):
+class Organisation(RegistryRecord):
     """An agency, school, enterprise, cooperative or armed-forces unit that can become a learning unit."""
 
     name = models.CharField(_("tên"), max_length=255, validators=[VisibleText(_("tên cơ quan, đơn vị"))])
@@ -200,21 +220,15 @@ class Organisation(models.Model):
         self.sort_key = sort_key(self.name)
 
     def save(self, *args, **kwargs):
-        self.refresh_derived()
         if self.unit_id:
             self.commune = commune_of(self.unit)
         super().save(*args, **kwargs)
 
     def clean(self):
-        check_current_unit(
-            self.unit if self.unit_id else None,
-            {Level.COMMUNE, Level.VILLAGE},
-            "unit",
-            _("Chọn một xã, phường hoặc thôn, tổ dân phố trên bản đồ hiện hành."),
-        )
+        _check_commune_or_village(self.unit if self.unit_id else None)
 
 
-class Household(models.Model):
+class Household(RegistryRecord):
     """A household (hộ gia đình) of a village; its code is unique within the commune."""
 
     code = models.CharField(_("mã hộ"), max_length=30, help_text=_("Duy nhất trong xã; để trống để hệ thống tự cấp."))
@@ -269,7 +283,6 @@ class Household(models.Model):
         self.sort_key = sort_key(head_name)
 
     def save(self, *args, **kwargs):
-        self.refresh_derived()
         if self.village_id:
             self.commune_id = self.village.parent_id
         super().save(*args, **kwargs)
@@ -327,7 +340,7 @@ class PersonRecord(models.Model):
         return mask_id_number(self.id_number)
 
 
-class Person(PersonRecord):
+class Person(RegistryRecord, PersonRecord):
     """A person: a household member, an organisation's staff member, or both."""
 
     full_name = models.CharField(_("họ và tên"), max_length=200, validators=[VisibleText(_("họ và tên"))])
@@ -415,7 +428,6 @@ class Person(PersonRecord):
             self.commune_id = commune_of(self.unit).pk
 
     def save(self, *args, **kwargs):
-        self.refresh_derived()
         self.place()
         super().save(*args, **kwargs)
         # Households are searched and ordered by their head's name.
@@ -438,12 +450,7 @@ class Person(PersonRecord):
             errors["unit"] = _("Chọn hộ gia đình, cơ quan công tác hoặc nơi cư trú (thôn hoặc xã).")
         if self.household is None and self.unit_id:
             try:
-                check_current_unit(
-                    self.unit,
-                    {Level.COMMUNE, Level.VILLAGE},
-                    "unit",
-                    _("Chọn một xã, phường hoặc thôn, tổ dân phố trên bản đồ hiện hành."),
-                )
+                _check_commune_or_village(self.unit)
             except ValidationError as error:
                 errors.update(error.message_dict)
         if errors:
