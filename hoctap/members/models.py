@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.derived import DerivedColumns
 from hoctap.core.text import fold, normalise, sort_key
 from hoctap.core.validators import VisibleText
 from hoctap.registry.models import ClanBranch, Organisation, Sex
@@ -29,7 +30,7 @@ class BranchKind(models.TextChoices):
     CLAN = "clan", _("Dòng họ")
 
 
-class Branch(models.Model):
+class Branch(DerivedColumns):
     """A branch (chi hội khuyến học) of a commune's association: in a village, or in an organisation,
     a school or a clan of the commune (then `unit` is the commune, and the registry record it belongs
     to may be linked)."""
@@ -70,10 +71,12 @@ class Branch(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def refresh_derived(self):
         self.name = normalise(self.name)
         self.name_folded = fold(self.name)
         self.sort_key = sort_key(self.name)
+
+    def save(self, *args, **kwargs):
         self.commune = commune_of(self.unit)
         super().save(*args, **kwargs)
 
@@ -97,7 +100,7 @@ class Branch(models.Model):
             raise ValidationError({"dissolved_on": _("Ngày giải thể không được trước ngày thành lập.")})
 
 
-class Member(models.Model):
+class Member(DerivedColumns):
     """A person on the association's lists. Where they belong is in their memberships; `unit` is the
     unit of their latest branch, kept by the services so that the scoping layer can filter members."""
 
@@ -123,12 +126,11 @@ class Member(models.Model):
     def __str__(self):
         return self.full_name
 
-    def save(self, *args, **kwargs):
+    def refresh_derived(self):
         self.full_name = normalise(self.full_name)
         self.card_number = normalise(self.card_number)
         self.name_folded = fold(self.full_name)
         self.sort_key = sort_key(self.full_name)
-        super().save(*args, **kwargs)
 
 
 class HistoryRewrite(Exception):

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.derived import DerivedColumns
 from hoctap.core.jobs import BackgroundJob
 from hoctap.core.limits import FIRST_BIRTH_YEAR
 from hoctap.core.text import fold, normalise, sort_key
@@ -104,22 +105,7 @@ def _check_commune_or_village(unit: Unit | None) -> None:
     )
 
 
-class RegistryRecord(models.Model):
-    """A record whose text columns (the typed text normalised, the folded search column, the sort
-    key) `refresh_derived()` computes on every save; bulk imports, which skip save(), call it."""
-
-    class Meta:
-        abstract = True
-
-    def refresh_derived(self):
-        raise NotImplementedError
-
-    def save(self, *args, **kwargs):
-        self.refresh_derived()
-        super().save(*args, **kwargs)
-
-
-class ClanBranch(RegistryRecord):
+class ClanBranch(DerivedColumns):
     """A clan branch (chi, ngành of a dòng họ) in one commune; national statistics count branches."""
 
     name = models.CharField(
@@ -179,7 +165,7 @@ class ClanBranch(RegistryRecord):
         )
 
 
-class Organisation(RegistryRecord):
+class Organisation(DerivedColumns):
     """An agency, school, enterprise, cooperative or armed-forces unit that can become a learning unit."""
 
     name = models.CharField(_("tên"), max_length=255, validators=[VisibleText(_("tên cơ quan, đơn vị"))])
@@ -228,7 +214,7 @@ class Organisation(RegistryRecord):
         _check_commune_or_village(self.unit if self.unit_id else None)
 
 
-class Household(RegistryRecord):
+class Household(DerivedColumns):
     """A household (hộ gia đình) of a village; its code is unique within the commune."""
 
     code = models.CharField(_("mã hộ"), max_length=30, help_text=_("Duy nhất trong xã; để trống để hệ thống tự cấp."))
@@ -340,7 +326,7 @@ class PersonRecord(models.Model):
         return mask_id_number(self.id_number)
 
 
-class Person(RegistryRecord, PersonRecord):
+class Person(DerivedColumns, PersonRecord):
     """A person: a household member, an organisation's staff member, or both."""
 
     full_name = models.CharField(_("họ và tên"), max_length=200, validators=[VisibleText(_("họ và tên"))])

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.core.derived import DerivedColumns
 from hoctap.core.text import fold, normalise, sort_key
 
 REFORM_DATE = datetime.date(2025, 7, 1)
@@ -57,7 +58,7 @@ class UnitQuerySet(models.QuerySet):
         return self.order_by("sort_key", "code")
 
 
-class Unit(models.Model):
+class Unit(DerivedColumns):
     """One administrative unit of one era: the nation, a province, a district (legacy only),
     a commune, or a village that commune officers create under a current commune.
 
@@ -102,11 +103,13 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def refresh_derived(self):
         self.name = normalise(self.name)
         self.short_name = normalise(self.short_name or self.name)
         self.name_folded = fold(self.name)
         self.sort_key = sort_key(self.short_name)
+
+    def save(self, *args, **kwargs):
         is_new = self.pk is None
         super().save(*args, **kwargs)
         path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
