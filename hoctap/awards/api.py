@@ -283,17 +283,10 @@ def create_award(request, payload: AwardIn):
     nomination = None
     if payload.nomination_id is not None:
         nomination = scope.get_or_404(Nomination.objects.all(), pk=payload.nomination_id)
+    # The rest of the payload is the award's own fields, named as `services.record_award` names them.
+    fields = payload.dict(exclude={"unit_id", "nomination_id"})
     award = services.record_award(
-        scope,
-        kind=payload.kind,
-        issuer=payload.issuer,
-        decision_number=payload.decision_number,
-        decision_date=payload.decision_date,
-        recipient_name=payload.recipient_name,
-        recipient_kind=payload.recipient_kind,
-        unit=_unit(scope, payload.unit_id),
-        actor=request.user,
-        nomination=nomination,
+        scope, unit=_unit(scope, payload.unit_id), actor=request.user, nomination=nomination, **fields
     )
     return Status(201, award)
 

@@ -195,18 +195,9 @@ def plan_inspection(request, payload: InspectionIn):
     communes = list(scope.filter(Unit.objects.current().filter(pk__in=payload.commune_ids), Capability.REVIEW))
     if len(communes) != len(set(payload.commune_ids)):
         raise ValidationError({"commune_ids": _("Có xã không tồn tại hoặc nằm ngoài địa bàn.")})
-    inspection = services.plan(
-        scope,
-        province=province,
-        year=payload.year,
-        communes=communes,
-        name=payload.name,
-        title=payload.title,
-        sample_size=payload.sample_size,
-        sample_percent=payload.sample_percent,
-        seed=payload.seed,
-        actor=request.user,
-    )
+    # The rest of the payload is the plan's own fields, named as `services.plan` names them.
+    plan = payload.dict(exclude={"province_id", "commune_ids"})
+    inspection = services.plan(scope, province=province, communes=communes, actor=request.user, **plan)
     return Status(201, _inspection_out(inspection))
 
 
