@@ -375,7 +375,18 @@ class Assessment(models.Model):
         return getattr(self, "_audit_transition", None)
 
 
-class StateChange(models.Model):
+class AboutAssessment(models.Model):
+    """A row about one assessment (its `assessment` field): whoever may read the assessment reads it,
+    its unit's officers and the citizen it is about (the scoping layer)."""
+
+    scope_path_lookup = "assessment__unit__path"
+    scope_owner_lookup = "assessment__person__account"
+
+    class Meta:
+        abstract = True
+
+
+class StateChange(AboutAssessment):
     """One step of an assessment's path, shown as its timeline (the audit log keeps the field diffs)."""
 
     assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="state_changes")
@@ -385,9 +396,6 @@ class StateChange(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     reason = models.TextField(_("lý do"), blank=True)
     at = models.DateTimeField(_("lúc"), auto_now_add=True)
-
-    scope_path_lookup = "assessment__unit__path"
-    scope_owner_lookup = "assessment__person__account"
 
     class Meta:
         verbose_name = _("bước xử lý hồ sơ")
@@ -429,7 +437,7 @@ class EvidenceFile(models.Model):
         return self.content_type.startswith("image/")
 
 
-class Evidence(models.Model):
+class Evidence(AboutAssessment):
     """A file attached to an assessment as evidence for some of its indicators."""
 
     assessment = models.ForeignKey(Assessment, models.PROTECT, related_name="evidence", verbose_name=_("hồ sơ"))
@@ -440,9 +448,6 @@ class Evidence(models.Model):
     indicator_codes = models.JSONField(_("chỉ số liên quan"), default=list, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    scope_path_lookup = "assessment__unit__path"
-    scope_owner_lookup = "assessment__person__account"
 
     class Meta:
         verbose_name = _("minh chứng")
@@ -501,7 +506,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class Certificate(models.Model):
+class Certificate(AboutAssessment):
     """A signed certificate (giấy công nhận). `payload` is exactly what it shows; `signature` is
     Ed25519 over the payload's canonical JSON, and the public code carries the certificate id and
     the first bytes of the signature."""
@@ -515,9 +520,6 @@ class Certificate(models.Model):
     code = models.CharField(_("mã tra cứu"), max_length=40, unique=True, null=True, blank=True)
     valid_until = models.DateField(_("hiệu lực đến"))
     issued_at = models.DateTimeField(_("ngày cấp"), auto_now_add=True)
-
-    scope_path_lookup = "assessment__unit__path"
-    scope_owner_lookup = "assessment__person__account"
 
     class Meta:
         verbose_name = _("giấy công nhận")

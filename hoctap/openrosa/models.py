@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.assessments.models import AboutAssessment
+
 
 class DeviceCredential(models.Model):
     user = models.ForeignKey(
@@ -60,7 +62,7 @@ class DeviceCredential(models.Model):
             self.save(update_fields=["revoked_at"])
 
 
-class ProcessedInstance(models.Model):
+class ProcessedInstance(AboutAssessment):
     """A submission applied to an assessment, by its instance id (ODK's `meta/instanceID`).
 
     Makes resends idempotent, and records the versions before and after, so a device that sends a
@@ -77,9 +79,6 @@ class ProcessedInstance(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
     location = models.CharField(_("vị trí GPS"), max_length=100, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
-
-    scope_path_lookup = "assessment__unit__path"
-    scope_owner_lookup = "assessment__person__account"
 
     class Meta:
         verbose_name = _("bản gửi từ ODK Collect")
