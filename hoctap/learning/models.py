@@ -17,11 +17,23 @@ from hoctap.core.validators import VisibleText
 from hoctap.territory.models import Unit
 
 
-class CentreClass(models.Model):
+class CommuneRecord(models.Model):
+    """What a commune records about its own learning: it sits on the commune (the scoping layer
+    filters it by the commune's path) and keeps who wrote it."""
+
+    commune = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("xã, phường"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+
+    scope_path_lookup = "commune__path"
+
+    class Meta:
+        abstract = True
+
+
+class CentreClass(CommuneRecord):
     """A class, course or talk held by the commune's learning centre (TTHTCĐ). It counts in the
     year it started."""
 
-    commune = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("xã, phường"))
     topic = models.CharField(_("chủ đề"), max_length=30)  # a code of data/topics.yaml
     name = models.CharField(_("tên lớp, chuyên đề"), max_length=200, validators=[VisibleText(_("tên lớp, chuyên đề"))])
     started_on = models.DateField(_("ngày bắt đầu"))
@@ -31,10 +43,7 @@ class CentreClass(models.Model):
     held_by = models.CharField(
         _("đơn vị, người tổ chức"), max_length=200, validators=[VisibleText(_("đơn vị, người tổ chức"))]
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-
-    scope_path_lookup = "commune__path"
 
     class Meta:
         verbose_name = _("lớp học ở trung tâm học tập cộng đồng")
@@ -58,18 +67,14 @@ class CentreClass(models.Model):
         return label(self.topic)
 
 
-class WeekActivity(models.Model):
+class WeekActivity(CommuneRecord):
     """An activity of the commune's Lifelong Learning Week (Tuần lễ hưởng ứng học tập suốt đời,
     held every year, usually in early October). It counts in the year of its date."""
 
-    commune = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("xã, phường"))
     date = models.DateField(_("ngày"))
     activity = models.CharField(_("hoạt động"), max_length=200, validators=[VisibleText(_("hoạt động"))])
     participants = models.PositiveIntegerField(_("số người tham gia"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-
-    scope_path_lookup = "commune__path"
 
     class Meta:
         verbose_name = _("hoạt động Tuần lễ học tập suốt đời")
@@ -90,14 +95,13 @@ class StandardLevel(models.IntegerChoices):
     THREE = 3, _("Mức độ 3")
 
 
-class LiteracyDeclaration(models.Model):
+class LiteracyDeclaration(CommuneRecord):
     """The commune's literacy and universal-education figures for a year, as its People's Committee
     reported them (Nghị định 20/2014/NĐ-CP on phổ cập giáo dục, xóa mù chữ): the people of the two
     age bands the literacy standards count and those recognised literate in them, the levels of the
     standards the commune holds, and the document the figures come from. One per commune and year;
     a correction rewrites it (the audit log keeps what it said before)."""
 
-    commune = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("xã, phường"))
     year = models.PositiveSmallIntegerField(_("năm"))
     population_15_35 = models.PositiveIntegerField(_("số người 15–35 tuổi"))
     literate_15_35 = models.PositiveIntegerField(_("số người 15–35 tuổi đạt chuẩn biết chữ (mức độ 1 trở lên)"))
@@ -121,10 +125,7 @@ class LiteracyDeclaration(models.Model):
         _("số văn bản"), max_length=60, blank=True, validators=[VisibleText(_("số văn bản"))]
     )
     document_date = models.DateField(_("ngày văn bản"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
-
-    scope_path_lookup = "commune__path"
 
     class Meta:
         verbose_name = _("kê khai phổ cập giáo dục, xóa mù chữ")
