@@ -157,9 +157,7 @@ def test_a_disagreement_leads_to_revocation_through_the_workflow(inspection, sma
     assert total.revoked == 1 and total.disagreed == 1
 
 
-def test_returning_to_the_commune_revokes_and_opens_the_assessment_again(
-    inspection, small_map, province_officer
-):
+def test_returning_to_the_commune_revokes_and_opens_the_assessment_again(inspection, small_map, province_officer):
     """A sampled assessment is recognised, so "Trả lại xã" cannot be the review step's return: the
     authority revokes the recognition and the commune assesses the subject again in the same campaign."""
     finding = inspection.findings.filter(commune=small_map["commune_a"]).first()
