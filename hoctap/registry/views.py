@@ -76,8 +76,9 @@ def _not_post(request):
 
 @dataclass(frozen=True)
 class ListPage:
-    """A registry list's page: `name` gives its URLs (registry:<name>_list, _export, _create) and rows
-    template; what it is filtered by and lists is registry.lists' (the filter form's `filters()`)."""
+    """A registry list's page, served by `list_page` and `list_export` (registry.urls names the list of
+    each URL): `name` gives its URLs (registry:<name>_list, _export, _create) and rows template; what it
+    is filtered by and lists is registry.lists' (the filter form's `filters()`)."""
 
     name: str
     title: Any
@@ -86,38 +87,38 @@ class ListPage:
     export: Any
 
 
-def _list_page(request, list_page: ListPage):
+def list_page(request, listed: ListPage):
     scope = scope_for(request)
-    form = _filter_form(request, list_page.form_class, scope)
-    queryset = list_page.in_scope(scope, form.filters())
-    rows_template = f"registry/_{list_page.name}_rows.html"
+    form = _filter_form(request, listed.form_class, scope)
+    queryset = listed.in_scope(scope, form.filters())
+    rows_template = f"registry/_{listed.name}_rows.html"
     can_create = scope.can(Capability.EDIT_REGISTRY)
     context = {
-        "title": list_page.title,
+        "title": listed.title,
         "form": form,
         "page": Paginator(queryset, PAGE_SIZE).get_page(_params(request).get("page")),
         "rows_template": rows_template,
-        "export_url": reverse(f"registry:{list_page.name}_export"),
+        "export_url": reverse(f"registry:{listed.name}_export"),
         "stream_limit": lists.stream_limit(),
-        "create_url": reverse(f"registry:{list_page.name}_create") if can_create else "",
+        "create_url": reverse(f"registry:{listed.name}_create") if can_create else "",
     }
     return render(request, rows_template if is_htmx(request) else "registry/list_page.html", context)
 
 
-def _export(request, list_page: ListPage, export=None, *, sensitive: bool = False):
+def list_export(request, listed: ListPage, export=None, *, sensitive: bool = False):
     """One export path for every list (hoctap.exports.lists): streamed at once when small, a
     background job with a progress page when large; audited either way. A filter that cannot be
     applied is refused on the list page, never dropped: the whole area is not what was asked for."""
     scope = scope_for(request)
-    form = _filter_form(request, list_page.form_class, scope)
+    form = _filter_form(request, listed.form_class, scope)
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Chưa tải được danh sách: bộ lọc có lỗi (xem bên dưới). Sửa bộ lọc rồi tải lại."))
-        return _list_page(request, list_page)
+        return list_page(request, listed)
     params = params_of(form.filters())
     params["format"] = request.GET.get("format", "xlsx")
     if sensitive:  # logged once the filters are known to apply, without the searched text
         log_sensitive_export(scope, request.user, params)
-    return lists.export(request, scope, export or list_page.export, params)
+    return lists.export(request, scope, export or listed.export, params)
 
 
 HOUSEHOLDS = ListPage("household", _lazy("Hộ gia đình"), HouseholdFilterForm, households_in_scope, exports.HOUSEHOLDS)
@@ -130,27 +131,24 @@ ORGANISATIONS = ListPage(
 
 @dataclass(frozen=True)
 class SubjectForm:
-    """The form page of a record without nested parts (a clan branch, an organisation): `name` gives
-    its URLs (registry:<name>_list, _detail); the form judges it, `save` (registry.services) saves it."""
+    """The form pages of a record without nested parts (a clan branch, an organisation), served by
+    `subject_create` and `_subject_edit`: `name` gives its URLs (registry:<name>_list, _detail); the
+    form judges it, `save` (registry.services) saves it."""
 
     name: str
     form_class: type
     save: Callable
+    create_title: Any
+    edit_title: Any
 
 
-CLAN_FORM = SubjectForm("clan", ClanBranchForm, save_clan_branch)
-ORGANISATION_FORM = SubjectForm("organisation", OrganisationForm, save_organisation)
+CLAN_FORM = SubjectForm("clan", ClanBranchForm, save_clan_branch, _lazy("Thêm chi dòng họ"), _lazy("Sửa chi dòng họ"))
+ORGANISATION_FORM = SubjectForm(
+    "organisation", OrganisationForm, save_organisation, _lazy("Thêm cơ quan, đơn vị"), _lazy("Sửa cơ quan, đơn vị")
+)
 
 
 # -- households --------------------------------------------------------------------------------
-
-
-def household_list(request):
-    return _list_page(request, HOUSEHOLDS)
-
-
-def household_export(request):
-    return _export(request, HOUSEHOLDS)
 
 
 def household_detail(request, household_id):
@@ -297,18 +295,14 @@ def suggest(request, kind):
 # -- persons -----------------------------------------------------------------------------------
 
 
-def person_list(request):
-    return _list_page(request, PEOPLE)
-
-
 def person_export(request):
     """Ethnicity (sensitive) is left out unless asked for (`?sensitive=1`) by a role that may read it;
     such an export is written to the audit log."""
     if request.GET.get("sensitive") != "1":
-        return _export(request, PEOPLE)
+        return list_export(request, PEOPLE)
     if not scope_for(request).can(Capability.VIEW_SENSITIVE):
         raise Http404
-    return _export(request, PEOPLE, exports.PEOPLE_WITH_ETHNICITY, sensitive=True)
+    return list_export(request, PEOPLE, exports.PEOPLE_WITH_ETHNICITY, sensitive=True)
 
 
 def person_detail(request, person_id):
@@ -388,14 +382,6 @@ def _person_form(request, scope, person):
 # -- clan branches -----------------------------------------------------------------------------
 
 
-def clan_list(request):
-    return _list_page(request, CLANS)
-
-
-def clan_export(request):
-    return _export(request, CLANS)
-
-
 def clan_detail(request, clan_id):
     scope = scope_for(request)
     clan = scope.get_or_404(ClanBranch.objects.select_related("commune"), pk=clan_id)
@@ -413,25 +399,24 @@ def clan_detail(request, clan_id):
     )
 
 
-def clan_create(request):
-    return _subject_create(request, CLAN_FORM, _("Thêm chi dòng họ"))
-
-
+# An edit page's URL names its record (clan_id, organisation_id): one small view per kind passes it on.
 def clan_edit(request, clan_id):
-    return _subject_edit(request, CLAN_FORM, clan_id, _("Sửa chi dòng họ"))
+    return _subject_edit(request, CLAN_FORM, clan_id)
 
 
-def _subject_create(request, subject: SubjectForm, title):
+def subject_create(request, subject: SubjectForm):
     scope = scope_for(request)
     scope.require(Capability.EDIT_REGISTRY)
     record = subject.form_class._meta.model()
-    return _subject_form(request, scope, subject, record, title, reverse(f"registry:{subject.name}_list"))
+    cancel_url = reverse(f"registry:{subject.name}_list")
+    return _subject_form(request, scope, subject, record, subject.create_title, cancel_url)
 
 
-def _subject_edit(request, subject: SubjectForm, pk, title):
+def _subject_edit(request, subject: SubjectForm, pk):
     scope = scope_for(request)
     record = scope.get_or_404(subject.form_class._meta.model.objects.all(), Capability.EDIT_REGISTRY, pk=pk)
-    return _subject_form(request, scope, subject, record, title, reverse(f"registry:{subject.name}_detail", args=[pk]))
+    cancel_url = reverse(f"registry:{subject.name}_detail", args=[pk])
+    return _subject_form(request, scope, subject, record, subject.edit_title, cancel_url)
 
 
 def _subject_form(request, scope, subject: SubjectForm, record, title, cancel_url):
@@ -448,14 +433,6 @@ def _subject_form(request, scope, subject: SubjectForm, record, title, cancel_ur
 
 
 # -- organisations -----------------------------------------------------------------------------
-
-
-def organisation_list(request):
-    return _list_page(request, ORGANISATIONS)
-
-
-def organisation_export(request):
-    return _export(request, ORGANISATIONS)
 
 
 def organisation_detail(request, organisation_id):
@@ -475,12 +452,8 @@ def organisation_detail(request, organisation_id):
     )
 
 
-def organisation_create(request):
-    return _subject_create(request, ORGANISATION_FORM, _("Thêm cơ quan, đơn vị"))
-
-
 def organisation_edit(request, organisation_id):
-    return _subject_edit(request, ORGANISATION_FORM, organisation_id, _("Sửa cơ quan, đơn vị"))
+    return _subject_edit(request, ORGANISATION_FORM, organisation_id)
 
 
 # -- declared totals ---------------------------------------------------------------------------
