@@ -18,6 +18,7 @@ from .ethnicity import resolve_ethnicity
 from .lists import ClanFilters, HouseholdFilters, OrganisationFilters, PersonFilters, filters_from
 from .models import (
     ID_NUMBER_PATTERN,
+    PERSON_FIELDS,
     ClanBranch,
     DeclaredTotals,
     DigitalSkill,
@@ -208,16 +209,6 @@ PERSON_WIDGETS = {
     "id_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12}),
     "full_name": forms.TextInput(attrs={"autocomplete": "off"}),
 }
-PERSON_FIELDS = [
-    "full_name",
-    "sex",
-    "birth_date",
-    "birth_year",
-    "ethnicity",
-    "id_number",
-    "occupation_group",
-    "digital_skill",
-]
 
 
 class MemberForm(PersonFieldsMixin, forms.ModelForm):

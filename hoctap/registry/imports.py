@@ -32,6 +32,7 @@ from hoctap.territory.village_kinds import village_kind_choices
 from . import sensitive
 from .ethnicity import ethnicity_name, from_1979_code, resolve_ethnicity
 from .models import (
+    PERSON_FIELDS,
     ClanBranch,
     DigitalSkill,
     Household,
@@ -52,20 +53,8 @@ from .services import (
 )
 from .signals import registry_bulk_written
 
-PERSON_VALUES = (
-    "id",
-    "full_name",
-    "sex",
-    "birth_date",
-    "birth_year",
-    "ethnicity",
-    "id_number",
-    "occupation_group",
-    "digital_skill",
-    "household_id",
-    "employer_id",
-    "name_folded",
-)
+# What is read of a person the rows may name: its own fields to compare, its links and its key.
+PERSON_VALUES = ("id", *PERSON_FIELDS, "household_id", "employer_id", "name_folded")
 
 # A staff member created without an occupation group gets the group of most people in that kind of
 # organisation (most Vietnamese cooperatives are agricultural).

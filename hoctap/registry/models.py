@@ -326,6 +326,20 @@ class PersonRecord(models.Model):
         return mask_id_number(self.id_number)
 
 
+# A person's own fields, without its links (household, employer, unit) and derived columns: what the
+# person and member forms ask, and what an Excel list fills in and compares with the stored person.
+PERSON_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "ethnicity",
+    "id_number",
+    "occupation_group",
+    "digital_skill",
+)
+
+
 class Person(DerivedColumns, PersonRecord):
     """A person: a household member, an organisation's staff member, or both."""
 
