@@ -613,7 +613,7 @@ def inspections_step(context, log):
                 reasons="" if verdict == "agree" else "Không có minh chứng tham gia lớp học tại TTHTCĐ.",
                 recommendation="" if verdict == "agree" else "revoke",
             )
-    log(f"Kiểm tra: {inspection.name}, mẫu {inspection.findings.count()} hồ sơ (hạt giống {inspection.seed})")
+    log(f"Kiểm tra: {inspection.name}, mẫu {inspection.findings.count()} hồ sơ (mã chọn mẫu {inspection.seed})")
 
 
 def _congress():

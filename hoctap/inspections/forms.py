@@ -28,7 +28,7 @@ class PlanForm(forms.Form):
         label=_("hoặc tỷ lệ (%)"), min_value=0, max_value=100, decimal_places=2, required=False
     )
     seed = forms.IntegerField(
-        label=_("Hạt giống ngẫu nhiên (để trống: hệ thống chọn)"), min_value=0, max_value=MAX_COUNT, required=False
+        label=_("Mã chọn mẫu (để trống: hệ thống chọn)"), min_value=0, max_value=MAX_COUNT, required=False
     )
 
     def __init__(self, *args, scope, **kwargs):

@@ -103,7 +103,7 @@ def plan(
     if title and title not in Title.values:
         errors["title"] = _("Danh hiệu không hợp lệ.")
     if seed is not None and not 0 <= seed <= MAX_SEED:
-        errors["seed"] = _("Hạt giống phải là số nguyên không âm.")
+        errors["seed"] = _("Mã chọn mẫu phải là số nguyên không âm.")
     if not (name or "").strip():
         errors["name"] = _("Cần đặt tên đợt kiểm tra.")
     if errors:
@@ -227,6 +227,14 @@ def follow_up_actions(scope, finding: Finding) -> list[str]:
     if Action.REVOKE not in workflow.allowed_actions(scope, finding.assessment):
         return []
     return [FollowUp.RETURN, FollowUp.REVOKE]
+
+
+def reopened(scope, finding: Finding):
+    """The assessment that "return to the commune" opened in place of the revoked one, where this user
+    may see it (None before a return, or outside the scope)."""
+    if finding.follow_up != FollowUp.RETURN:
+        return None
+    return scope.filter(Assessment.objects.filter(replaces=finding.assessment_id)).first()
 
 
 def follow_up(scope, finding: Finding, action: str, *, reason: str, revocation_reference: str = "") -> Finding:

@@ -166,6 +166,7 @@ def finding_detail(request, finding_id):
             "is_inspector": is_inspector,
             "follow_up_form": FollowUpForm(initial={"action": finding.recommendation or None}),
             "follow_up_actions": [(a, FollowUp(a).label) for a in services.follow_up_actions(scope, finding)],
+            "reopened": services.reopened(scope, finding),
         },
     )
 

@@ -270,6 +270,27 @@ def test_revoking_after_a_disagreement_goes_through_the_workflow(client, inspect
     assert "Ghi kết quả kiểm tra" not in client.get(url).content.decode()
 
 
+def test_returning_on_the_page_links_the_assessment_the_commune_does_again(
+    client, inspection, small_map, province_officer
+):
+    finding = _disagreed(inspection, small_map["commune_a"], province_officer)
+    url = f"/inspections/findings/{finding.pk}/"
+    chairman = builders.approver_for(small_map["commune_a"])
+    client.force_login(chairman)
+    before = _text(client.get(url))
+    assert "“Trả lại xã” mở lại hồ sơ trong cùng đợt" in before  # what each choice does, before choosing
+    done = client.post(
+        f"{url}follow-up/", {"action": "return", "reason": "Bổ sung minh chứng.", "revocation_reference": "7/QĐ-UBND"}
+    )
+    assert "Đã xử lý hồ sơ theo kết luận kiểm tra" in _messages(done)
+    again = finding.assessment.replaced_by.get()
+    page = client.get(url).content.decode()
+    assert f'href="/assessments/{again.pk}/">hồ sơ đánh giá lại</a>' in page
+    # Another commune's officer never meets the finding, nor the link.
+    client.force_login(builders.approver_for(small_map["commune_b"]))
+    assert client.get(url).status_code == 404
+
+
 # -- the report -------------------------------------------------------------------------------------
 
 
@@ -307,7 +328,7 @@ def test_the_report_gives_agreement_per_commune_and_title(client, inspection, sm
     assert (rows[small_map["commune_a"].pk].checked, rows[small_map["commune_a"].pk].rate) == (6, 100)
     b = rows[small_map["commune_b"].pk]
     assert (b.sampled, b.checked, b.agreed, b.disagreed, b.rate) == (4, 2, 1, 1, 50)
-    html = response.content.decode().replace("</td><td>", " ").replace("</td></tr>", "|")
+    html = re.sub(r"</t[dh]>\s*<td[^>]*>", " ", response.content.decode()).replace("</td></tr>", "|")
     text = re.sub(r"\s+", " ", re.sub(r"<(?!/td)[^>]+>", " ", html))
     # Commune, title, sampled, checked, agreed, disagreed, rate in percent (one decimal), returned, revoked.
     assert _row_cells(text, "Xã Bình Minh Công dân học tập")[:5] == ["4", "2", "1", "1", "50,0"]
