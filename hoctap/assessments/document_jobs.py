@@ -26,8 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoctap.core import liveness
 from hoctap.core.documents import document_key, document_path, made_pdf
+from hoctap.core.jobs import mark_if_abandoned, recover_each
 
 from .models import Decision, DocumentJob, DocumentKind, DocumentStatus
 
@@ -120,24 +120,16 @@ def run(job_id: int, worker: str) -> str:
 
 def recover_if_abandoned(job: DocumentJob) -> DocumentJob:
     """A running job whose worker died is marked failed (its page then offers to make it again)."""
-    if job.status != DocumentStatus.RUNNING or not job.worker:
-        return job
-    with liveness.if_abandoned("document", job.pk, job.worker) as dead:
-        if dead:
-            DocumentJob.objects.filter(pk=job.pk, status=DocumentStatus.RUNNING, worker=job.worker).update(
-                status=DocumentStatus.FAILED, error=abandoned_message(), finished_at=timezone.now()
-            )
-            job.refresh_from_db()
+    failed = {"status": DocumentStatus.FAILED, "error": abandoned_message(), "finished_at": timezone.now()}
+    mark_if_abandoned(job, kind="document", running=[DocumentStatus.RUNNING], failed=failed)
     return job
 
 
 def recover_abandoned() -> list[int]:
     """Every document whose worker died: marked failed (`manage.py recover_jobs`). Returns their ids."""
-    return [
-        job.pk
-        for job in DocumentJob.objects.filter(status=DocumentStatus.RUNNING).exclude(worker="").order_by("pk")
-        if recover_if_abandoned(job).status == DocumentStatus.FAILED
-    ]
+    return recover_each(
+        DocumentJob.objects.filter(status=DocumentStatus.RUNNING), recover_if_abandoned, DocumentStatus.FAILED
+    )
 
 
 def jobs_of(decision: Decision) -> dict[str, DocumentJob]:

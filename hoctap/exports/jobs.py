@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
-from hoctap.core import liveness
+from hoctap.core.jobs import mark_if_abandoned, recover_each
 from hoctap.core.storage import delete_strays
 
 from . import kinds
@@ -80,32 +80,24 @@ def abandoned_message() -> str:
 def recover_if_abandoned(job: ExportJob) -> ExportJob:
     """A running export whose worker died is marked failed, with a message its requester reads on
     the job's page, and its task result too. Returns the job as it is now."""
-    if job.status != ExportStatus.RUNNING or not job.worker:
-        return job
-    with liveness.if_abandoned("export", job.pk, job.worker) as dead:
-        if dead:
-            marked = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING, worker=job.worker).update(
-                status=ExportStatus.FAILED, error=abandoned_message(), finished_at=timezone.now()
+    failed = {"status": ExportStatus.FAILED, "error": abandoned_message(), "finished_at": timezone.now()}
+    if mark_if_abandoned(job, kind="export", running=[ExportStatus.RUNNING], failed=failed):
+        if job.task_id:  # so that a restarted worker never runs it again
+            DBTaskResult.objects.filter(id=job.task_id, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.FAILED,
+                finished_at=timezone.now(),
+                exception_class_path="hoctap.core.liveness.ProcessDied",
+                traceback="The worker running this task died (found by hoctap.core.liveness).",
             )
-            if marked and job.task_id:
-                DBTaskResult.objects.filter(id=job.task_id, status=TaskResultStatus.RUNNING).update(
-                    status=TaskResultStatus.FAILED,
-                    finished_at=timezone.now(),
-                    exception_class_path="hoctap.core.liveness.ProcessDied",
-                    traceback="The worker running this task died (found by hoctap.core.liveness).",
-                )
-            logger.warning("export job %s: its worker died; marked failed", job.pk)
-            job.refresh_from_db()
+        logger.warning("export job %s: its worker died; marked failed", job.pk)
     return job
 
 
 def recover_abandoned() -> list[int]:
     """Every export whose worker died: marked failed. Returns their ids."""
-    recovered = []
-    for job in ExportJob.objects.filter(status=ExportStatus.RUNNING).exclude(worker="").order_by("pk"):
-        if recover_if_abandoned(job).status == ExportStatus.FAILED:
-            recovered.append(job.pk)
-    return recovered
+    return recover_each(
+        ExportJob.objects.filter(status=ExportStatus.RUNNING), recover_if_abandoned, ExportStatus.FAILED
+    )
 
 
 def purge_finished(now=None) -> list[int]:

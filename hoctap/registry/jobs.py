@@ -21,6 +21,7 @@ from hoctap.accounts.scoping import Scope
 from hoctap.audit.context import acting_as
 from hoctap.core import liveness
 from hoctap.core.imports import WRITING, ImportResult, check_file, get_template, import_file, message_language
+from hoctap.core.jobs import mark_if_abandoned, recover_each
 from hoctap.core.storage import delete_strays
 from hoctap.core.uploads import check_xlsx, store_upload
 
@@ -155,29 +156,21 @@ def abandoned_message() -> str:
 def recover_if_abandoned(job: ImportJob) -> ImportJob:
     """A job whose process died is marked failed (nothing was written: the import is one
     transaction, which died with it) and says so to its uploader. Returns the job as it is now."""
-    if job.status not in RUNNING or not job.worker:
-        return job
-    with liveness.if_abandoned("import", job.pk, job.worker) as dead:
-        if dead:
-            ImportJob.objects.filter(pk=job.pk, status__in=RUNNING, worker=job.worker).update(
-                status=ImportJob.Status.FAILED,
-                writing=False,
-                worker="",
-                file_error=abandoned_message(),
-                finished_at=timezone.now(),
-            )
-            logger.warning("import job %s: its process died; marked failed", job.pk)
-            job.refresh_from_db()
+    failed = {
+        "status": ImportJob.Status.FAILED,
+        "writing": False,
+        "worker": "",
+        "file_error": abandoned_message(),
+        "finished_at": timezone.now(),
+    }
+    if mark_if_abandoned(job, kind="import", running=RUNNING, failed=failed):
+        logger.warning("import job %s: its process died; marked failed", job.pk)
     return job
 
 
 def recover_abandoned() -> list[int]:
     """Every import whose process died: marked failed. Returns their ids."""
-    recovered = []
-    for job in ImportJob.objects.filter(status__in=RUNNING).exclude(worker="").order_by("pk"):
-        if recover_if_abandoned(job).status == ImportJob.Status.FAILED:
-            recovered.append(job.pk)
-    return recovered
+    return recover_each(ImportJob.objects.filter(status__in=RUNNING), recover_if_abandoned, ImportJob.Status.FAILED)
 
 
 def purge_uploads(now=None) -> list[int]:
