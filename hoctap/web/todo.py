@@ -66,6 +66,13 @@ class Item:
     more: int = 0  # lines left off under MAX_LINES
 
 
+def _listed(key: str, title: str, url: str, lines: list[Line], *, count: int | None = None) -> Item:
+    """An item showing its first MAX_LINES lines, the others counted under "see all". Its count is
+    the number of lines unless a line stands for several (`count`)."""
+    count = len(lines) if count is None else count
+    return Item(key, title, count, url, lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+
+
 def todo_for(scope: Scope, today: datetime.date | None = None) -> list[Item]:
     """The user's queue, most pressing first; empty items are left out."""
     today = today or timezone.localdate()
@@ -115,14 +122,7 @@ def _to_review(scope: Scope) -> Item | None:
         for group in groups
     ]
     total = sum(group["n"] for group in groups)
-    return Item(
-        "review",
-        _("Hồ sơ chờ thẩm định"),
-        total,
-        _assessment_list(state=State.SUBMITTED),
-        lines[:MAX_LINES],
-        max(0, len(lines) - MAX_LINES),
-    )
+    return _listed("review", _("Hồ sơ chờ thẩm định"), _assessment_list(state=State.SUBMITTED), lines, count=total)
 
 
 def _to_recognise(scope: Scope) -> Item | None:
@@ -172,14 +172,7 @@ def _data_requests(scope: Scope, today: datetime.date) -> Item:
         )
         for request in pending
     ]
-    return Item(
-        "data_requests",
-        _("Yêu cầu về dữ liệu cá nhân chờ trả lời"),
-        len(pending),
-        reverse("privacy:request_list"),
-        lines[:MAX_LINES],
-        max(0, len(lines) - MAX_LINES),
-    )
+    return _listed("data_requests", _("Yêu cầu về dữ liệu cá nhân chờ trả lời"), reverse("privacy:request_list"), lines)
 
 
 def _missing_basis(scope: Scope) -> Item:
@@ -212,14 +205,7 @@ def _own_dossiers(scope: Scope) -> Item | None:
         )
         for assessment in own
     ]
-    return Item(
-        "mine",
-        _("Hồ sơ của tôi cần hoàn thành"),
-        len(own),
-        reverse("assessments:mine"),
-        lines[:MAX_LINES],
-        max(0, len(lines) - MAX_LINES),
-    )
+    return _listed("mine", _("Hồ sơ của tôi cần hoàn thành"), reverse("assessments:mine"), lines)
 
 
 def _reports_to_review(scope: Scope) -> Item:
@@ -241,14 +227,7 @@ def _returned_reports(scope: Scope) -> Item | None:
         .order_by("due_date", "pk")[: MAX_LINES + 1]
     )
     lines = [Line(text=str(report), url=reverse("reports:detail", args=[report.pk])) for report in reports]
-    return Item(
-        "returned_reports",
-        _("Báo cáo bị trả lại"),
-        len(reports),
-        reverse("reports:board"),
-        lines[:MAX_LINES],
-        max(0, len(lines) - MAX_LINES),
-    )
+    return _listed("returned_reports", _("Báo cáo bị trả lại"), reverse("reports:board"), lines)
 
 
 def _received_reports(scope: Scope, today: datetime.date) -> Item | None:
@@ -265,13 +244,11 @@ def _received_reports(scope: Scope, today: datetime.date) -> Item | None:
         )
         for report in reports
     ]
-    return Item(
+    return _listed(
         "received_reports",
         _("Báo cáo gửi đến trong %(days)d ngày qua") % {"days": RECEIVED_DAYS},
-        len(reports),
         reverse("reports:received"),
-        lines[:MAX_LINES],
-        max(0, len(lines) - MAX_LINES),
+        lines,
     )
 
 
@@ -312,13 +289,11 @@ def _deadlines(scope: Scope, today: datetime.date) -> Item | None:
             for report in reports
         ]
     lines.sort(key=lambda line: (line.date, line.text))
-    return Item(
+    return _listed(
         "deadlines",
         ngettext("Hạn trong %(days)d ngày tới", "Hạn trong %(days)d ngày tới", DEADLINE_DAYS) % {"days": DEADLINE_DAYS},
-        len(lines),
         lines[0].url if lines else "",
-        lines[:MAX_LINES],
-        max(0, len(lines) - MAX_LINES),
+        lines,
     )
 
 
@@ -352,11 +327,4 @@ def _finished_jobs(scope: Scope, today: datetime.date) -> Item | None:
         .order_by("-finished_at")[:MAX_LINES]
     ]
     lines.sort(key=lambda line: line.date, reverse=True)
-    return Item(
-        "jobs",
-        _("Tệp nhập, xuất đã xong"),
-        len(lines),
-        lines[0].url if lines else "",
-        lines[:MAX_LINES],
-        max(0, len(lines) - MAX_LINES),
-    )
+    return _listed("jobs", _("Tệp nhập, xuất đã xong"), lines[0].url if lines else "", lines)
