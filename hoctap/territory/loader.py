@@ -209,6 +209,15 @@ def read_package() -> PackageMap:
         if raw != fixed:
             notes.append(f"tên {kind} {code}: {raw!r} → {fixed!r}")
 
+    def commune_record(kind, era, ward, parent: Record, valid_from, valid_to) -> Record:
+        """A current or legacy commune of the package under `parent`, its name cleaned (and noted)."""
+        code = f"{ward.code.value:05d}"
+        rec = _local_record(
+            era, Level.COMMUNE, code, ward.name, ward.division_type.value, parent.key, valid_from, valid_to
+        )
+        note_fix(kind, code, ward.name, rec.name)
+        return rec
+
     nation_key = (Era.CURRENT, Level.NATION, NATION_CODE)
     records.append(Record(Era.CURRENT, Level.NATION, NATION_CODE, NATION_NAME, NATION_NAME, "quốc gia"))
 
@@ -239,15 +248,10 @@ def read_package() -> PackageMap:
         raise ValueError("vietnam-provinces: JSON and Python province lists differ")
 
     # Current communes: the Python objects (same set as the JSON, ASCII apostrophes).
-    cur_ward = {}
-    for w in current.WARD_MAPPING.values():
-        code = f"{w.code.value:05d}"
-        parent_key = cur_prov[w.province_code.value].key
-        rec = _local_record(
-            Era.CURRENT, Level.COMMUNE, code, w.name, w.division_type.value, parent_key, REFORM_DATE, None
-        )
-        note_fix("xã hiện hành", code, w.name, rec.name)
-        cur_ward[w.code.value] = rec
+    cur_ward = {
+        w.code.value: commune_record("xã hiện hành", Era.CURRENT, w, cur_prov[w.province_code.value], REFORM_DATE, None)
+        for w in current.WARD_MAPPING.values()
+    }
 
     # Legacy provinces, districts, communes.
     leg_prov = {}
@@ -275,13 +279,8 @@ def read_package() -> PackageMap:
     leg_ward = {}
     ward_district = {}
     for w in legacy.WARD_MAPPING.values():
-        code = f"{w.code.value:05d}"
-        parent_key = leg_dist[w.district_code.value].key
-        rec = _local_record(
-            Era.LEGACY, Level.COMMUNE, code, w.name, w.division_type.value, parent_key, None, LAST_LEGACY_DAY
-        )
-        note_fix("xã cũ", code, w.name, rec.name)
-        leg_ward[w.code.value] = rec
+        district = leg_dist[w.district_code.value]
+        leg_ward[w.code.value] = commune_record("xã cũ", Era.LEGACY, w, district, None, LAST_LEGACY_DAY)
         ward_district[w.code.value] = w.district_code.value
     district_province = {d.code.value: d.province_code.value for d in legacy.DISTRICT_MAPPING.values()}
 
