@@ -288,12 +288,14 @@ def _no_id_in_query(q: str) -> None:
         raise ValidationError({"q": [_("Tìm theo số CCCD bằng POST …/search, không ghi vào địa chỉ.")]})
 
 
-def _filters(scope, form_class, query: ClanQuery):
-    """The list's filters from the API's parameters, judged by the page's own filter form (the same
-    villages in scope, the same choices): what the page refuses, the API refuses with a 422."""
+def _listed(request, in_scope, form_class, query: ClanQuery):
+    """A list as the page lists it: the API's parameters judged by the page's own filter form (the
+    same villages in scope, the same choices; what the page refuses, the API refuses with a 422),
+    the rows from the list's one scoped queryset (registry.lists)."""
+    scope = scope_for(request)
     _no_id_in_query(query.q)
     form = form_class(query.dict(exclude_none=True), scope=scope, from_url=True)
-    return _valid(form).filters()
+    return in_scope(scope, _valid(form).filters())
 
 
 def _one(scope, in_scope, pk):
@@ -326,8 +328,7 @@ def _update(scope, form_class, pk, payload: Schema, save, in_scope):
 @router.get("/households", response=list[HouseholdOut], url_name="registry_household_list")
 @paginate
 def list_households(request, query: Query[HouseholdQuery]):
-    scope = scope_for(request)
-    return households_in_scope(scope, _filters(scope, forms.HouseholdFilterForm, query))
+    return _listed(request, households_in_scope, forms.HouseholdFilterForm, query)
 
 
 @router.post("/households/search", response=list[HouseholdOut], url_name="registry_household_search")
@@ -381,8 +382,7 @@ def update_household(request, household_id: Id, payload: HouseholdPatch):
 @router.get("/people", response=list[PersonOut], url_name="registry_person_list")
 @paginate
 def list_people(request, query: Query[PersonQuery]):
-    scope = scope_for(request)
-    return people_in_scope(scope, _filters(scope, forms.PersonFilterForm, query))
+    return _listed(request, people_in_scope, forms.PersonFilterForm, query)
 
 
 @router.post("/people/search", response=list[PersonOut], url_name="registry_person_search")
@@ -436,8 +436,7 @@ def update_person(request, person_id: Id, payload: PersonPatch):
 @router.get("/clans", response=list[ClanBranchOut], url_name="registry_clan_list")
 @paginate
 def list_clans(request, query: Query[ClanQuery]):
-    scope = scope_for(request)
-    return clan_branches_in_scope(scope, _filters(scope, forms.ListFilterForm, query))
+    return _listed(request, clan_branches_in_scope, forms.ListFilterForm, query)
 
 
 @router.get("/clans/{clan_id}", response=ClanBranchOut, url_name="registry_clan_detail")
@@ -461,8 +460,7 @@ def update_clan(request, clan_id: Id, payload: ClanBranchPatch):
 @router.get("/organisations", response=list[OrganisationOut], url_name="registry_organisation_list")
 @paginate
 def list_organisations(request, query: Query[OrganisationQuery]):
-    scope = scope_for(request)
-    return organisations_in_scope(scope, _filters(scope, forms.OrganisationFilterForm, query))
+    return _listed(request, organisations_in_scope, forms.OrganisationFilterForm, query)
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, url_name="registry_organisation_detail")
