@@ -7,6 +7,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core.limits import Id, Year
 from hoctap.territory.models import Unit
+from hoctap.web.shortcuts import filtered_by_given
 
 from . import emulation, services
 from .models import Award, EmulationSelfReport, Nomination, Stage
@@ -216,11 +217,7 @@ def submit_self_report(request, report_id: Id):
 @paginate
 def list_nominations(request, occasion: str = "", status: str = ""):
     nominations = scope_for(request).filter(Nomination.objects.select_related("unit").prefetch_related("decisions"))
-    if occasion:
-        nominations = nominations.filter(occasion=occasion)
-    if status:
-        nominations = nominations.filter(status=status)
-    return nominations.order_by("-created_at", "-pk")
+    return filtered_by_given(nominations, occasion=occasion, status=status).order_by("-created_at", "-pk")
 
 
 @router.post("/nominations", response={201: NominationOut})

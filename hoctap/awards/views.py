@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core.exports import XLSX_CONTENT_TYPE
-from hoctap.web.shortcuts import accepted, download
+from hoctap.web.shortcuts import accepted, download, filtered_by_given
 
 from . import emulation, services
 from .exports import honour_list_xlsx
@@ -20,8 +20,7 @@ def index(request):
     scope = scope_for(request)
     occasion = request.GET.get("occasion", "")
     nominations = scope.filter(Nomination.objects.select_related("unit")).order_by("-created_at")
-    if occasion:
-        nominations = nominations.filter(occasion=occasion)
+    nominations = filtered_by_given(nominations, occasion=occasion)
     return render(
         request,
         "awards/index.html",
@@ -45,7 +44,7 @@ def self_report_create(request):
     report = accepted(request, form, lambda data: services.save_self_report(scope, answers={}, **data))
     if report is not None:
         return redirect("awards:self_report", report_id=report.pk)
-    return render(request, "awards/form.html", {"form": form, "heading": _("Tự đánh giá thi đua")})
+    return _form_page(request, form, _("Tự đánh giá thi đua"))
 
 
 def self_report(request, report_id):
@@ -93,7 +92,7 @@ def nomination_create(request):
     nomination = accepted(request, form, lambda data: services.create_nomination(scope, actor=request.user, **data))
     if nomination is not None:
         return redirect("awards:nomination", nomination_id=nomination.pk)
-    return render(request, "awards/form.html", {"form": form, "heading": _("Đề nghị biểu dương")})
+    return _form_page(request, form, _("Đề nghị biểu dương"))
 
 
 def nomination(request, nomination_id):
@@ -143,15 +142,13 @@ def award_create(request):
     if award is not None:
         messages.success(request, _("Đã ghi khen thưởng."))
         return redirect("awards:index")
-    return render(
-        request,
-        "awards/form.html",
-        {
-            "form": form,
-            "heading": _("Ghi khen thưởng"),
-            "hidden": {"nomination": nomination.pk} if nomination else {},
-        },
-    )
+    return _form_page(request, form, _("Ghi khen thưởng"), hidden={"nomination": nomination.pk} if nomination else {})
+
+
+def _form_page(request, form, heading: str, *, hidden: dict | None = None):
+    """A page that is one awards form under its heading; `hidden` values go back with the post (the
+    nomination an award is recorded for)."""
+    return render(request, "awards/form.html", {"form": form, "heading": heading, "hidden": hidden or {}})
 
 
 def honours(request):

@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 from hoctap.accounts.scoping import scope_for
 from hoctap.core.limits import Count, Id, Year, current_year
 from hoctap.territory.models import Era, Level, Unit
+from hoctap.web.shortcuts import filtered_by_given
 
 from . import services
 from .models import CentreClass, LiteracyDeclaration, WeekActivity
@@ -155,11 +156,7 @@ def _class_fields(payload: ClassIn) -> dict:
 @paginate
 def learning_classes(request, year: Year | None = None, commune_id: Id | None = None):
     classes = scope_for(request).filter(CentreClass.objects.all())
-    if year:
-        classes = classes.filter(started_on__year=year)
-    if commune_id:
-        classes = classes.filter(commune_id=commune_id)
-    return classes.order_by("-started_on", "-pk")
+    return filtered_by_given(classes, started_on__year=year, commune_id=commune_id).order_by("-started_on", "-pk")
 
 
 @router.post("/classes", response={201: ClassOut})
@@ -204,7 +201,7 @@ class WeekOut(Schema):
 @paginate
 def learning_week_activities(request, year: Year | None = None):
     activities = scope_for(request).filter(WeekActivity.objects.all())
-    return (activities.filter(date__year=year) if year else activities).order_by("-date", "-pk")
+    return filtered_by_given(activities, date__year=year).order_by("-date", "-pk")
 
 
 @router.post("/week", response={201: WeekOut})
@@ -255,7 +252,7 @@ class DeclarationOut(Schema):
 @paginate
 def learning_declarations(request, year: Year | None = None):
     declarations = scope_for(request).filter(LiteracyDeclaration.objects.all())
-    return (declarations.filter(year=year) if year else declarations).order_by("-year", "commune_id")
+    return filtered_by_given(declarations, year=year).order_by("-year", "commune_id")
 
 
 @router.put("/declarations", response=DeclarationOut)
