@@ -49,14 +49,10 @@ def learner_figures(request, organisation_id):
 
 
 def _record(scope, organisation, data: dict) -> LearnerFigures:
-    return learners.record(
-        scope,
-        organisation,
-        data["year"],
-        learners=data["learners"],
-        citizens=data["citizens"],
-        uploaded=data["evidence"],
-    )
+    """Record the form's figures; its fields are named as `learners.record` names them, but for the
+    file, which the form calls evidence."""
+    figures = dict(data)
+    return learners.record(scope, organisation, uploaded=figures.pop("evidence"), **figures)
 
 
 def learner_figures_evidence(request, figures_id):

@@ -396,16 +396,10 @@ def _attach_from_sheet(request, scope, assessment, definition) -> None:
 
 
 def _attach(scope, assessment, upload: EvidenceForm) -> Evidence:
-    """Attach the file of a valid evidence form, with what the form says about it."""
-    data = upload.cleaned_data
-    return evidence.attach(
-        scope,
-        assessment,
-        data["file"],
-        effective_date=data["effective_date"],
-        indicator_codes=data["indicator_codes"],
-        description=data["description"],
-    )
+    """Attach the file of a valid evidence form, with what the form says about it (its other fields
+    are named as `evidence.attach` names them)."""
+    about = dict(upload.cleaned_data)
+    return evidence.attach(scope, assessment, about.pop("file"), **about)
 
 
 def _form_errors_text(form) -> str:

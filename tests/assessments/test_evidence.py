@@ -242,3 +242,25 @@ def test_an_office_file_is_downloaded_not_shown(client, family_assessment, users
     response = client.get(f"/evidence/{sheet.pk}/file/")
     assert response.status_code == 200 and response["Content-Type"] == evidence.XLSX
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_the_evidence_page_attaches_the_file_with_what_the_form_says_about_it(client, family_assessment, users):
+    client.force_login(users["village_officer"])
+    sent = client.post(
+        f"/assessments/{family_assessment.pk}/evidence/",
+        {
+            "file": upload("anh-ho.jpg", image_bytes()),
+            "effective_date": "2025-06-01",
+            "indicator_codes": ["TC1.1"],
+            "description": "Ảnh buổi họp",
+        },
+        HTTP_ACCEPT="application/json",
+    )
+    assert sent.status_code == 201, sent.content[:500]
+    attached = family_assessment.evidence.get()
+    assert (attached.original_name, attached.effective_date, attached.description) == (
+        "anh-ho.jpg",
+        TODAY,
+        "Ảnh buổi họp",
+    )
+    assert attached.indicator_codes == ["TC1.1"]
