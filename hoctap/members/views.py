@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hoctap.accounts.scoping import scope_for
-from hoctap.core.limits import current_year, year_asked, year_choices
+from hoctap.core.limits import year_asked
 from hoctap.registry.models import ClanBranch, Organisation
 from hoctap.territory.models import Era, Level, Unit
-from hoctap.web.shortcuts import accepted, form_page
+from hoctap.web.shortcuts import accepted, form_page, year_page
 
 from . import services
 from .forms import BranchForm, DuesForm, EndOfficeForm, JoinForm, LeaveForm, MoveForm, OfficeForm, TrainingForm
@@ -86,13 +86,12 @@ def branch_detail(request, branch_id):
     for row in rows:
         row.paid = paid.get(row.member_id)
     figures = services.figures(branch.unit, year) if branch.unit.level == Level.VILLAGE else None
-    return render(
+    return year_page(
         request,
         "members/branch.html",
+        year,
         {
             "branch": branch,
-            "year": year,
-            "years": year_choices(current_year() - 6),
             "rows": rows,
             "paid": paid,
             "at_end": sum(1 for m in rows if m.active_on(end)),
@@ -230,13 +229,12 @@ def summary(request, unit_id):
         own = figures.total
         for _child, line in figures.children:
             own = own.minus(line)
-    return render(
+    return year_page(
         request,
         "members/summary.html",
+        year,
         {
             "unit": unit,
-            "year": year,
-            "years": year_choices(current_year() - 6),
             "figures": figures,
             "visible": figures.visible_children(scope),
             "own": own,

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from hoctap.accounts.roles import Capability
-from hoctap.core.limits import is_year
+from hoctap.core.limits import current_year, is_year, year_choices
 from hoctap.territory.models import Level, Unit
 
 
@@ -54,6 +54,12 @@ def form_page(request, form, *, title, submit, back: str, subtitle: str = "") ->
     their errors, the button, and the way back (`web/form.html`)."""
     context = {"form": form, "title": title, "subtitle": subtitle, "submit": submit, "back": back}
     return render(request, "web/form.html", context)
+
+
+def year_page(request, template: str, year: int, context: dict) -> HttpResponse:
+    """A page about one year of a ledger or roll (`year` as `core.limits.year_asked` read it), which
+    offers the years to choose from: this one and the six before it."""
+    return render(request, template, {"year": year, "years": year_choices(current_year() - 6), **context})
 
 
 def is_htmx(request) -> bool:
