@@ -71,8 +71,9 @@ class OutstandingOut(Schema):
     label: str
 
 
-class ReportSummaryOut(Schema):
-    """A report in a list: its state and dates, without its tables."""
+class ReportHeadOut(Schema):
+    """Which report it is and where it stands: what a report in a list and a report read in full
+    both begin with."""
 
     id: int
     report_type: str
@@ -81,6 +82,11 @@ class ReportSummaryOut(Schema):
     unit_name: str
     state: str
     due_date: datetime.date | None
+
+
+class ReportSummaryOut(ReportHeadOut):
+    """A report in a list: its state and dates, without its tables."""
+
     first_submitted_at: datetime.datetime | None
     submitted_at: datetime.datetime | None
     decided_at: datetime.datetime | None
@@ -100,14 +106,7 @@ class SectionOut(Schema):
     table: dict
 
 
-class ReportOut(Schema):
-    id: int
-    report_type: str
-    year: int
-    unit_id: int
-    unit_name: str
-    state: str
-    due_date: datetime.date | None
+class ReportOut(ReportHeadOut):
     results: str
     difficulties: str
     proposals: str
@@ -207,16 +206,7 @@ def _report_out(report: Report) -> dict:
                 "unit_id",
                 "state",
                 "due_date",
-                "results",
-                "difficulties",
-                "proposals",
-                "outstanding_note",
-                "number",
-                "place",
-                "dated",
-                "signer_title",
-                "signer_name",
-                "recipients",
+                *services.EDITABLE_FIELDS,
                 "return_reason",
                 "first_submitted_at",
                 "submitted_at",

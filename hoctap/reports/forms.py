@@ -6,6 +6,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.core.limits import LAST_YEAR, MAX_COUNT
 from hoctap.territory.models import Level, Unit
 
+from . import services
 from .models import ExportKind, Report, ReportType
 from .states import Action
 
@@ -50,18 +51,9 @@ class NarrativeForm(forms.ModelForm):
 
     class Meta:
         model = Report
-        fields = [
-            "results",
-            "difficulties",
-            "proposals",
-            "outstanding_note",
-            "number",
-            "place",
-            "dated",
-            "signer_title",
-            "signer_name",
-            "recipients",
-        ]
+        # What a writer may change on a report is the service's rule (`update_narrative` writes only
+        # these): the page offers the same fields as the API, in the same order.
+        fields = services.EDITABLE_FIELDS
         widgets = {
             **{
                 name: forms.Textarea(attrs={"rows": 6})

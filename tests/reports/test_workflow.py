@@ -285,3 +285,26 @@ def test_api_transitions_and_field_errors(client, annual, small_map, officer_a, 
     assert statuses["Xã An Lạc"] == "accepted" and statuses["Xã Bình Minh"] == "not_started"
     assert call(officer_a, "get", f"/api/v1/reports/{report_id}/differences").json() == []
     assert call(officer_a, "get", "/api/v1/reports/types").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "typed, field",
+    [({"dated": "2024-12-31"}, "dated"), ({"place": "x" * 101}, "place"), ({"number": "15/QĐ-UBND"}, "number")],
+)
+def test_the_page_and_the_api_refuse_the_same_input(client, annual, small_map, officer_a, typed, field):
+    """What a writer may change and how it is checked is the service's rule: the page's form and the
+    API's PATCH offer the same fields (`services.EDITABLE_FIELDS`) and both refuse what it refuses."""
+    report = _draft(officer_a, annual, small_map["commune_a"])
+    page_fields = {name: getattr(report, name) or "" for name in services.EDITABLE_FIELDS}
+    client.force_login(officer_a)
+    page = client.post(f"/reports/{report.pk}/", {**page_fields, "version": report.version, **typed})
+    assert page.status_code == 200 and page.context["narrative_form"].errors
+    token = ApiToken.issue(officer_a, "t")[1]
+    api = client.patch(
+        f"/api/v1/reports/{report.pk}",
+        json.dumps(typed),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert api.status_code == 422 and field in api.json()["errors"]
+    assert Report.objects.get(pk=report.pk).version == report.version
