@@ -74,18 +74,10 @@ def inspection_create(request):
     form = PlanForm(request.POST or None, scope=scope, initial={"year": timezone.localdate().year})
 
     def plan(data):
-        return services.plan(
-            scope,
-            province=data["province"],
-            year=data["year"],
-            communes=list(data["communes"]),
-            name=data["name"],
-            title=data["title"],
-            sample_size=data["sample_size"],
-            sample_percent=data["sample_percent"],
-            seed=data["seed"],
-            actor=request.user,
-        )
+        # The form's fields are the plan's, named as `services.plan` names them (as the API passes its
+        # payload); the communes chosen are read once, as a list.
+        fields = data | {"communes": list(data["communes"])}
+        return services.plan(scope, actor=request.user, **fields)
 
     inspection = accepted(request, form, plan)
     if inspection is not None:
