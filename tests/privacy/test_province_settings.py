@@ -115,7 +115,9 @@ def test_one_due_date_for_the_to_do_list_the_request_page_the_api_and_the_remind
 
     province, commune = small_map["province"], small_map["commune_a"]
     default = services.office_request(Scope(officer_a), person_a, kind="access")
-    assert default.due_provisional and default.due_on == default.received_at.date() + datetime.timedelta(days=10)
+    assert default.due_provisional and default.due_on == timezone.localdate(default.received_at) + datetime.timedelta(
+        days=10
+    )
     client.force_login(province_officer)
     client.post(
         SETTINGS,
