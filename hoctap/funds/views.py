@@ -7,9 +7,9 @@ from django.views.decorators.http import require_http_methods
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
-from hoctap.core.limits import current_year, year_asked, year_choices
+from hoctap.core.limits import year_asked
 from hoctap.territory.models import Level, Unit
-from hoctap.web.shortcuts import accepted
+from hoctap.web.shortcuts import accepted, year_page
 
 from . import services
 from .forms import EntryForm, FundForm, ReverseForm
@@ -122,14 +122,9 @@ def summary(request, unit_id):
     unit = scope.get_or_404(Unit.objects.current().exclude(level=Level.VILLAGE), pk=unit_id)
     year = year_asked(request)
     figures = services.figures(unit, year)
-    return render(
+    return year_page(
         request,
         "funds/summary.html",
-        {
-            "unit": unit,
-            "year": year,
-            "figures": figures,
-            "visible": figures.visible_children(scope),
-            "years": year_choices(current_year() - 6),
-        },
+        year,
+        {"unit": unit, "figures": figures, "visible": figures.visible_children(scope)},
     )

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 from hoctap.accounts.scoping import scope_for
 from hoctap.audit.exports import record_export
 from hoctap.core.exports import ExportColumn, xlsx_response
-from hoctap.core.limits import current_year, year_asked, year_choices
+from hoctap.core.limits import year_asked
 from hoctap.territory.models import Era, Level, Unit
-from hoctap.web.shortcuts import accepted, form_page
+from hoctap.web.shortcuts import accepted, form_page, year_page
 
 from . import services, topics
 from .forms import ClassForm, DeclarationForm, WeekActivityForm
@@ -52,8 +52,6 @@ def summary(request, unit_id):
     figures = services.figures(unit, year)
     context = {
         "unit": unit,
-        "year": year,
-        "years": year_choices(current_year() - 6),
         "figures": figures,
         "visible": figures.visible_children(scope),
         "total": figures.total,
@@ -71,7 +69,7 @@ def summary(request, unit_id):
         context["classes"] = scope.filter(CentreClass.objects.filter(commune=unit, started_on__year=year))[:PAGE]
         context["activities"] = scope.filter(WeekActivity.objects.filter(commune=unit, date__year=year))[:PAGE]
         context["declaration"] = figures.declarations[0] if figures.declarations else None
-    return render(request, "learning/summary.html", context)
+    return year_page(request, "learning/summary.html", year, context)
 
 
 def _rate(share):
