@@ -47,6 +47,13 @@ class Scope:
             self.assignments = []
         self._accountable_ids = None
 
+    @property
+    def signed_in(self):
+        """The user to name as the one who wrote a record (a foreign key), or None where nobody signed
+        in does it (a job, a command, a submission read from a phone's queue)."""
+        user = self.user
+        return user if user is not None and user.is_authenticated else None
+
     # -- who may do what, where -------------------------------------------------------------
     def _assignments_with(self, capability: str, *, include_citizen: bool = False):
         for assignment in self.assignments:

@@ -306,7 +306,7 @@ def attach(
         description=description[:300],
         effective_date=effective_date,
         indicator_codes=codes,
-        uploaded_by=scope.user if scope.user is not None and scope.user.is_authenticated else None,
+        uploaded_by=scope.signed_in,
     )
 
 

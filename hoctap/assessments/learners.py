@@ -168,7 +168,7 @@ def record(
             figures.evidence = store(checked)
             figures.evidence_name = (getattr(uploaded, "name", "") or "").rsplit("/", 1)[-1][:255]
         figures.learners, figures.citizens, figures.source = learners, citizens, source
-        figures.recorded_by = scope.user if scope.user is not None and scope.user.is_authenticated else None
+        figures.recorded_by = scope.signed_in
         figures.save()
     return figures
 

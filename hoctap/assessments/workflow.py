@@ -684,7 +684,7 @@ def _open(
         group = ""
     if replaces is None:
         _check_still_held(adapter, subject, title, year)
-    user = scope.user if scope.user is not None and scope.user.is_authenticated else None
+    user = scope.signed_in
     assessment = Assessment(
         campaign=campaign,
         title=title,

@@ -76,7 +76,7 @@ def record(
             # a split's village that keeps its name keeps its households; else the new village takes them
             continuing = next((v for v in to_villages if v in from_villages), None)
             receiving = continuing or created or to_villages[0]
-        user = scope.user if scope.user is not None and scope.user.is_authenticated else None
+        user = scope.signed_in
         change = VillageChange.objects.create(
             commune=commune,
             kind=kind,
