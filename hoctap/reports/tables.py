@@ -58,15 +58,7 @@ def _section_sheet(book, report: Report, shown, number: int, frozen_line: str) -
     """One section on its own sheet, in the same layout: header, the table, its notes."""
     columns = shown.table["columns"]
     sheet = AdminSheet(book, f"{number}. {shown.label}"[:31].replace("/", "-"), [6, 28] + [14] * len(columns))
-    governing, issuing, place = issuing_bodies(report.unit, reporters.of(report.report_type))
-    sheet.header(
-        governing_body=governing,
-        issuing_body=issuing,
-        place=place,
-        day=_sheet_day(report),
-        title=f"{number}. {shown.label}",
-        subtitle=frozen_line,
-    )
+    _report_header(sheet, report, title=f"{number}. {shown.label}", subtitle=frozen_line)
     first = "Năm" if shown.code == "period" else "Đơn vị"
     if shown.grouped:
         groups = []
@@ -90,8 +82,13 @@ def _section_sheet(book, report: Report, shown, number: int, frozen_line: str) -
         sheet.plain_rows([("", note)])
 
 
-def _sheet_day(report: Report):
-    return timezone.localdate(report.submitted_at) if report.snapshot is not None else timezone.localdate()
+def _report_header(sheet: AdminSheet, report: Report, *, title: str, subtitle: str) -> str:
+    """The administrative heading each sheet of the report opens with: the bodies, the place and
+    the day (of sending, once sent). Returns the issuing body, in whose name the report is signed."""
+    governing, issuing, place = issuing_bodies(report.unit, reporters.of(report.report_type))
+    day = timezone.localdate(report.submitted_at) if report.snapshot is not None else timezone.localdate()
+    sheet.header(governing_body=governing, issuing_body=issuing, place=place, day=day, title=title, subtitle=subtitle)
+    return issuing
 
 
 @in_official_language
@@ -105,17 +102,13 @@ def report_table_xlsx(report: Report, table: dict, data: dict | None = None) -> 
     widths = [6, 28] + [11] * (len(titles) * len(METRICS))
     book = workbook()
     sheet = AdminSheet(book, f"Bieu {report.year}", widths)
-    governing, issuing, place = issuing_bodies(report.unit, reporters.of(report.report_type))
-    frozen = report.snapshot is not None
-    if frozen:
+    if report.snapshot is not None:
         subtitle = f"{report.unit.name} · số liệu chốt lúc gửi {timezone.localtime(report.submitted_at):%H:%M %d/%m/%Y}"
     else:
         subtitle = f"{report.unit.name} · số liệu tạm tính (báo cáo chưa gửi)"
-    sheet.header(
-        governing_body=governing,
-        issuing_body=issuing,
-        place=place,
-        day=_sheet_day(report),
+    issuing = _report_header(
+        sheet,
+        report,
         title=f"Biểu tổng hợp kết quả xây dựng các mô hình học tập năm {sections.figures_year(report)}",
         subtitle=subtitle,
     )
