@@ -7,6 +7,8 @@ or not at all.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
@@ -100,12 +102,8 @@ def remember(sender, instance, raw=False, **kwargs):
     if sender is Person:
         row = _stored(Person, instance.pk, citizens.PERSON_FIELDS)
         instance._stats_old = citizens.person_state(row) if row else None
-    elif sender is Household:
-        instance._stats_old = _stored(Household, instance.pk, ("village_id", "clan_branch_id"))
-    elif sender is ClanBranch:
-        instance._stats_old = _stored(ClanBranch, instance.pk, ("commune_id",))
-    elif sender is Organisation:
-        instance._stats_old = _stored(Organisation, instance.pk, ("unit_id",))
+    elif sender in COUNTED_UNDER:
+        instance._stats_old = _stored(sender, instance.pk, COUNTED_UNDER[sender].remembered)
     elif sender is Unit:
         instance._stats_old = _stored(Unit, instance.pk, ("parent_id", "level", "era", "valid_to"))
 
@@ -198,76 +196,68 @@ def _subject_placed(batch: Batch, units: UnitInfo, kind: str, old_unit_id: int |
     batch.add_subjects(units.place(unit_id), kind, 0, +1)
 
 
+def _citizens_follow(batch: Batch, units: UnitInfo, record, old: dict) -> None:
+    """The citizens counted with a saved household or organisation follow it: a household's members
+    its clan branch (their learning clan), an organisation's staff its unit (where they count)."""
+    if isinstance(record, Household) and old["clan_branch_id"] != record.clan_branch_id:
+        people = Q(household_id=record.pk)
+        undo = citizens.undo_household_clan(record.pk, old["clan_branch_id"])
+        communes = _communes(units, record.village_id)
+    elif isinstance(record, Organisation) and old["unit_id"] != record.unit_id:
+        people = Q(employer_id=record.pk)
+        undo = citizens.undo_organisation_unit(record.pk, old["unit_id"])
+        communes = _communes(units, old["unit_id"], record.unit_id)
+    else:
+        return
+    citizens.apply_change(batch, people, undo, communes, units=units)
+
+
+@dataclass(frozen=True)
+class CountedUnder:
+    """A registry record counted as a subject under one unit: households under their village, clan
+    branches under their commune, organisations under their unit."""
+
+    kind: str
+    unit_field: str
+    # What `remember` keeps of the saved record for the before/after difference.
+    remembered: tuple[str, ...]
+
+
+COUNTED_UNDER = {
+    Household: CountedUnder(SubjectKind.HOUSEHOLDS, "village_id", ("village_id", "clan_branch_id")),
+    ClanBranch: CountedUnder(SubjectKind.CLAN_BRANCHES, "commune_id", ("commune_id",)),
+    Organisation: CountedUnder(SubjectKind.ORGANISATIONS, "unit_id", ("unit_id",)),
+}
+
+
+def subject_changed(sender, instance, created=False, raw=False, **kwargs):
+    """A household, clan branch or organisation saved: counted under its unit when new, moved to
+    its new unit when that changed; then the citizens counted with it follow."""
+    if raw:
+        return
+    counted = COUNTED_UNDER[sender]
+    old = _before(instance, created)
+    unit_id = getattr(instance, counted.unit_field)
+    old_unit_id = old and old[counted.unit_field]
+    units = UnitInfo()
+    batch = Batch()
+    if created or (old and old_unit_id != unit_id):
+        _subject_placed(batch, units, counted.kind, old_unit_id, unit_id)
+    if old:
+        _citizens_follow(batch, units, instance, old)
+    batch.flush()
+    instance._stats_old = {name: getattr(instance, name) for name in counted.remembered}
+
+
 def _subject_deleted(kind: str, unit_id: int) -> None:
     batch = Batch()
     batch.add_subjects(UnitInfo().place(unit_id), kind, 0, -1)
     batch.flush()
 
 
-def household_changed(sender, instance, created=False, raw=False, **kwargs):
-    if raw:
-        return
-    old = _before(instance, created)
-    units = UnitInfo()
-    batch = Batch()
-    if created or (old and old["village_id"] != instance.village_id):
-        _subject_placed(batch, units, SubjectKind.HOUSEHOLDS, old and old["village_id"], instance.village_id)
-    if old and old["clan_branch_id"] != instance.clan_branch_id:
-        # The members' learning-clan membership changed.
-        communes = _communes(units, instance.village_id)
-        citizens.apply_change(
-            batch,
-            Q(household_id=instance.pk),
-            citizens.undo_household_clan(instance.pk, old["clan_branch_id"]),
-            communes,
-            units=units,
-        )
-    batch.flush()
-    instance._stats_old = {"village_id": instance.village_id, "clan_branch_id": instance.clan_branch_id}
-
-
-def household_deleted(sender, instance, **kwargs):
-    _subject_deleted(SubjectKind.HOUSEHOLDS, instance.village_id)
-
-
-def clan_changed(sender, instance, created=False, raw=False, **kwargs):
-    if raw:
-        return
-    old = _before(instance, created)
-    if created or (old and old["commune_id"] != instance.commune_id):
-        batch = Batch()
-        _subject_placed(batch, UnitInfo(), SubjectKind.CLAN_BRANCHES, old and old["commune_id"], instance.commune_id)
-        batch.flush()
-    instance._stats_old = {"commune_id": instance.commune_id}
-
-
-def clan_deleted(sender, instance, **kwargs):
-    _subject_deleted(SubjectKind.CLAN_BRANCHES, instance.commune_id)
-
-
-def organisation_changed(sender, instance, created=False, raw=False, **kwargs):
-    if raw:
-        return
-    old = _before(instance, created)
-    if created or (old and old["unit_id"] != instance.unit_id):
-        units = UnitInfo()
-        batch = Batch()
-        _subject_placed(batch, units, SubjectKind.ORGANISATIONS, old and old["unit_id"], instance.unit_id)
-        if old:
-            # Its staff now count where it is.
-            citizens.apply_change(
-                batch,
-                Q(employer_id=instance.pk),
-                citizens.undo_organisation_unit(instance.pk, old["unit_id"]),
-                _communes(units, old["unit_id"], instance.unit_id),
-                units=units,
-            )
-        batch.flush()
-    instance._stats_old = {"unit_id": instance.unit_id}
-
-
-def organisation_deleted(sender, instance, **kwargs):
-    _subject_deleted(SubjectKind.ORGANISATIONS, instance.unit_id)
+def subject_deleted(sender, instance, **kwargs):
+    counted = COUNTED_UNDER[sender]
+    _subject_deleted(counted.kind, getattr(instance, counted.unit_field))
 
 
 # Villages (the learning-community subjects) are counted as they are created by commune officers.
@@ -329,9 +319,7 @@ def connect() -> None:
     assessments_moved.connect(on_moved, dispatch_uid="stats-moved")
     for model, changed, deleted in (
         (Person, person_changed, person_deleted),
-        (Household, household_changed, household_deleted),
-        (ClanBranch, clan_changed, clan_deleted),
-        (Organisation, organisation_changed, organisation_deleted),
+        *((model, subject_changed, subject_deleted) for model in COUNTED_UNDER),
         (Unit, unit_changed, unit_deleted),
     ):
         pre_save.connect(remember, sender=model, dispatch_uid=f"stats-pre-{model.__name__}")

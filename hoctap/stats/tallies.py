@@ -254,6 +254,10 @@ class Batch:
 
     def flush(self):
         """Write every non-zero delta: tables in a fixed order, rows sorted by key."""
+        if self.is_empty():
+            # Nothing counted changed (a record saved where it was): no write, not even a savepoint.
+            self.__init__()
+            return
         tally_rows = [
             (unit, *self.tally_meta[(unit, year, title, cls)], year, title, cls, *values)
             for (unit, year, title, cls), values in sorted(self.tally.items())
