@@ -58,7 +58,8 @@ def form_page(request, form, *, title, submit, back: str, subtitle: str = "") ->
 
 def year_page(request, template: str, year: int, context: dict) -> HttpResponse:
     """A page about one year of a ledger or roll (`year` as `core.limits.year_asked` read it), which
-    offers the years to choose from: this one and the six before it."""
+    offers the years to choose from: this one and the six before it (the page shows them with
+    web/_year_picker.html)."""
     return render(request, template, {"year": year, "years": year_choices(current_year() - 6), **context})
 
 
