@@ -1,7 +1,10 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from hoctap.web.shortcuts import form_page
 
 from .forms import AccountForm
 from .models import RoleAssignment, User
@@ -28,7 +31,7 @@ def user_create(request):
         user = create_account(scope, **form.cleaned_data)
         messages.success(request, _("Đã tạo tài khoản %(name)s.") % {"name": user})
         return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html", {"form": form})
+    return form_page(request, form, title=_("Tạo tài khoản"), submit=_("Tạo"), back=reverse("accounts:user_list"))
 
 
 def user_detail(request, user_id):

@@ -27,7 +27,7 @@ from hoctap.core.text import fold
 from hoctap.criteria.titles import Title
 from hoctap.privacy import services as privacy
 from hoctap.territory.models import Era, Level, Unit
-from hoctap.web.shortcuts import add_service_errors, download, is_htmx, private_file
+from hoctap.web.shortcuts import add_service_errors, download, form_page, is_htmx, private_file
 
 from . import (
     certificates,
@@ -128,7 +128,16 @@ def campaign_create(request):
         else:
             messages.success(request, _("Đã tạo đợt %(campaign)s.") % {"campaign": campaign})
             return redirect("assessments:campaign_detail", campaign_id=campaign.pk)
-    return render(request, "assessments/campaign_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        title=_("Tạo đợt đánh giá"),
+        subtitle=_(
+            "Đợt của tỉnh kế thừa mọi thiết lập của đợt toàn quốc cùng năm và danh hiệu; chỉ cần điền những gì khác."
+        ),
+        submit=_("Tạo đợt"),
+        back=reverse("assessments:campaign_list"),
+    )
 
 
 def campaign_detail(request, campaign_id):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.db.models import F, Q, Sum
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -9,7 +9,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.core.limits import year_asked
 from hoctap.territory.models import Level, Unit
-from hoctap.web.shortcuts import accepted, year_page
+from hoctap.web.shortcuts import accepted, form_page, year_page
 
 from . import services
 from .forms import EntryForm, FundForm, ReverseForm
@@ -53,7 +53,7 @@ def fund_create(request):
     if fund:
         messages.success(request, _("Đã lập quỹ %(name)s. Ghi khoản thu đầu tiên bên dưới.") % {"name": fund.name})
         return redirect("funds:detail", fund_id=fund.pk)
-    return render(request, "funds/fund_form.html", {"form": form})
+    return form_page(request, form, title=_("Lập quỹ khuyến học"), submit=_("Lập quỹ"), back=resolve_url("funds:index"))
 
 
 def detail(request, fund_id):
