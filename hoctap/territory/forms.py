@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.core.limits import FIRST_YEAR, LAST_YEAR
-from hoctap.core.text import fold, normalise
+from hoctap.core.text import normalise
 from hoctap.core.uploads import check_xlsx
 from hoctap.core.validators import check_visible_text
 
@@ -56,28 +56,12 @@ class VillageForm(forms.Form):
         help_text=_("Để trống để hệ thống tự cấp mã."),
     )
 
-    def __init__(self, *args, commune: Unit, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.commune = commune
-
     def clean_short_name(self):
         check_visible_text(self.cleaned_data["short_name"], _("tên thôn, tổ dân phố"))
         name = normalise(self.cleaned_data["short_name"])
         if not name:
             raise forms.ValidationError(_("Tên không được để trống."))
         return name
-
-    def clean(self):
-        data = super().clean()
-        name = data.get("short_name")
-        if name:
-            full = f"{data.get('division_type', '')} {name}".strip()
-            if self.commune.children.filter(name_folded=fold(full)).exists():
-                self.add_error("short_name", _("Xã này đã có %(name)s.") % {"name": full})
-        code = (data.get("code") or "").strip()
-        if code and Unit.objects.filter(era=Era.CURRENT, level=Level.VILLAGE, code=code).exists():
-            self.add_error("code", _("Mã %(code)s đã được dùng.") % {"code": code})
-        return data
 
 
 class AreaDesignationForm(forms.Form):
@@ -194,11 +178,7 @@ class VillageChangeForm(forms.Form):
         data = super().clean()
         _check_visible(self, data, ("basis_number", "basis_issuer", "note", "new_short_name"))
         name = normalise(data.get("new_short_name") or "")
-        if name:
-            full = f"{data.get('new_division_type') or ''} {name}".strip()
-            if self.commune.children.filter(name_folded=fold(full)).exists():
-                self.add_error("new_short_name", _("Xã này đã có %(name)s.") % {"name": full})
-            elif not data.get("new_division_type"):
-                self.add_error("new_division_type", _("Chọn loại của thôn mới (thôn, xóm, bản, tổ dân phố…)."))
+        if name and not data.get("new_division_type"):
+            self.add_error("new_division_type", _("Chọn loại của thôn mới (thôn, xóm, bản, tổ dân phố…)."))
         data["new_village"] = {"division_type": data.get("new_division_type"), "short_name": name} if name else None
         return data

@@ -75,9 +75,9 @@ def village_create(request, unit_id):
     commune = scope.get_or_404(
         Unit.objects.current().filter(level=Level.COMMUNE), Capability.MANAGE_TERRITORY, pk=unit_id
     )
-    form = VillageForm(request.POST or None, commune=commune)
-    if request.method == "POST" and form.is_valid():
-        village = create_village(scope, commune, **form.cleaned_data)
+    form = VillageForm(request.POST or None)
+    village = accepted(request, form, lambda data: create_village(scope, commune, **data))
+    if village:
         messages.success(request, _("Đã thêm %(name)s.") % {"name": village.name})
         return redirect("territory:unit_detail", unit_id=commune.pk)
     return render(request, "territory/village_form.html", {"form": form, "commune": commune})

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from hoctap.accounts.roles import Capability
 
 from .models import Era, Level, Unit, VillageChange, VillageChangeKind
-from .services import create_village
+from .services import create_village, name_taken
 from .signals import villages_changed
 
 
@@ -125,6 +125,8 @@ def problems_of(
         problems["from_villages"] = _("%(names)s đã giải thể (sáp nhập hoặc chia tách trước đó).") % {
             "names": ", ".join(closed)
         }
+    if new_village and (taken := name_taken(commune, new_village["division_type"], new_village["short_name"])):
+        problems["new_short_name"] = taken
     results = len(to_villages) + (1 if new_village else 0)
     if kind == VillageChangeKind.MERGE:
         if len(from_villages) < 2:

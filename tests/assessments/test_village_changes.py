@@ -189,6 +189,16 @@ def test_refusals_name_the_field_and_write_nothing(history, small_map, users):
             },
             "effective_on",
         ),
+        # The new village's name is the commune's own rule (territory.services.name_taken), not the form's.
+        (
+            {
+                "kind": VillageChangeKind.MERGE,
+                "from_villages": [dong, history["tay"]],
+                "to_villages": [],
+                "new_village": {"division_type": dong.division_type, "short_name": dong.short_name.upper()},
+            },
+            "new_short_name",
+        ),
     ]
     for change, field in cases:
         arguments = {"effective_on": DAY, "receiving": None, **BASIS, **change}

@@ -57,3 +57,24 @@ def test_the_village_import_takes_every_kind_with_or_without_diacritics(small_ma
     names = set(small_map["commune_a"].children.values_list("name", flat=True))
     assert {"Tiểu khu 7", "Plei Ngol", "Sóc Mới"} <= names
     assert len(village_kind_choices()) == len(village_kinds())
+
+
+@pytest.mark.django_db
+def test_a_taken_name_or_code_is_refused_by_the_service_the_page_calls(client_a, small_map, officer_a):
+    """The rule lives in territory.services.create_village: the page shows its refusal on the field, and a
+    caller that skips the form (a village change, an import) meets the same refusal."""
+    from django.core.exceptions import ValidationError
+
+    from hoctap.territory.services import create_village
+
+    commune, village = small_map["commune_a"], small_map["village_a"]
+    with pytest.raises(ValidationError) as refused:
+        create_village(Scope(officer_a), commune, division_type=village.division_type, short_name=village.short_name)
+    assert set(refused.value.message_dict) == {"short_name"}
+    page = client_a.post(
+        f"/units/{commune.pk}/villages/new/",
+        {"division_type": village.division_type, "short_name": village.short_name.lower(), "code": village.code},
+    ).content.decode()
+    assert f"Xã này đã có {village.division_type} {village.short_name.lower()}." in page
+    assert f"Mã {village.code} đã được dùng." in page
+    assert commune.children.filter(name_folded=village.name_folded).count() == 1
