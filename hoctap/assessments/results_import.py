@@ -54,6 +54,7 @@ from hoctap.criteria.titles import Title
 from hoctap.registry.imports import CLANS
 from hoctap.registry.models import ClanBranch, Household, Organisation, Person
 from hoctap.registry.services import count_refused_id_number, id_number_not_usable
+from hoctap.territory.imports import era_column
 from hoctap.territory.models import REFORM_DATE, Era, Level, Unit, UnitLineage
 
 from . import workflow
@@ -65,7 +66,6 @@ from .states import HOLDING_STATES, Action, State
 from .subjects import adapter_for_title
 
 PREFIX = "results"
-ERA_CHOICES = ((Era.CURRENT, "mới"), (Era.LEGACY, "cũ"))
 FALSE_FLAGS = {"0", "khong", "khong dat", "no", "false"}
 # States in which a self-assessment may still be (re)submitted from a file.
 OPEN_STATES = (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED)
@@ -181,16 +181,11 @@ class ResultsTemplate(ImportTemplate):
         # lineage finds the commune of today, or the row names it when the old one was split.
         self.map_columns = (
             (
-                Column(
-                    "era",
-                    gettext_lazy("Bản đồ"),
-                    Kind.CHOICE,
-                    choices=ERA_CHOICES,
-                    width=10,
-                    help=gettext_lazy(
+                era_column(
+                    gettext_lazy(
                         "«mới» (mặc định): mã xã trên bản đồ hiện hành. «cũ»: mã xã trước 01/07/2025, "
                         "như trong hồ sơ lưu trữ."
-                    ),
+                    )
                 ),
                 Column(
                     "current_place",

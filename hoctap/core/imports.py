@@ -449,13 +449,18 @@ def _result(run: ImportRun) -> ImportResult:
 # -- reading -----------------------------------------------------------------------------------
 
 
+def _unreadable_file() -> FileRejected:
+    """A file that is no workbook, or whose sheet's XML cannot be read: damaged, or not from Excel."""
+    return FileRejected(_("Không đọc được tệp Excel. Hãy mở tệp bằng Excel và lưu lại dạng .xlsx."))
+
+
 def _stream(source, template: ImportTemplate, run: ImportRun, progress: Progress | None) -> None:
     if hasattr(source, "seek"):
         source.seek(0)
     try:
         book = sheetrows.Book(source)
     except Exception:  # openpyxl raises many kinds on a damaged archive; all mean the same here
-        raise FileRejected(_("Không đọc được tệp Excel. Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.")) from None
+        raise _unreadable_file() from None
     try:
         part = _data_sheet(book, template)
         header = _header(book, part, template)
@@ -477,7 +482,7 @@ def _stream(source, template: ImportTemplate, run: ImportRun, progress: Progress
         try:
             _read_rows(book, part, header, template, run, progress, total)
         except sheetrows.UnreadableSheet:
-            raise FileRejected(_("Không đọc được tệp Excel. Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.")) from None
+            raise _unreadable_file() from None
         for row in template.check_whole_file(run):
             _keep_errors(row, template, run, header)
     finally:
@@ -511,7 +516,7 @@ def _header(book: sheetrows.Book, part: str, template: ImportTemplate) -> dict[s
     try:
         first_row = book.first_row(part)
     except sheetrows.UnreadableSheet:
-        raise FileRejected(_("Không đọc được tệp Excel. Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.")) from None
+        raise _unreadable_file() from None
     positions: dict[str, int] = {}
     for position, value in enumerate(first_row):
         if isinstance(value, sheetrows.RefusedCell):

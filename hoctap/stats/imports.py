@@ -13,12 +13,11 @@ from django.utils.translation import gettext_lazy
 from hoctap.accounts.roles import Capability
 from hoctap.core.imports import Column, ImportTemplate, Kind, outcome_of, register_template, rows_to_write
 from hoctap.registry.imports import _resolve_units
+from hoctap.territory.imports import era_column
 from hoctap.territory.models import Era, Level, Unit
 
 from .indicators import Indicator
 from .models import AssociationCapacity, Target
-
-ERA_CHOICES = ((Era.CURRENT, "mới"), (Era.LEGACY, "cũ"))
 
 
 def parse_percent(raw) -> Decimal | None:
@@ -52,14 +51,7 @@ class TargetsTemplate(ImportTemplate):
             width=12,
             help=gettext_lazy("Mã tỉnh hoặc mã xã; để trống: toàn quốc."),
         ),
-        Column(
-            "era",
-            gettext_lazy("Bản đồ"),
-            Kind.CHOICE,
-            choices=ERA_CHOICES,
-            width=10,
-            help=gettext_lazy("«mới» (mặc định) hoặc «cũ»."),
-        ),
+        era_column(gettext_lazy("«mới» (mặc định) hoặc «cũ».")),
         Column("value", gettext_lazy("Tỷ lệ (%)"), required=True, max_length=12, example="70", width=10),
         Column("source", gettext_lazy("Văn bản"), max_length=200, example="29/KH-KHKH", width=24),
     )

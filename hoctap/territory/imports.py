@@ -19,6 +19,15 @@ from .models import AreaDesignation, Designation, Era, Level, Unit, designation_
 
 FIELDS = ("designation", "basis_number", "basis_date", "basis_issuer", "note")
 
+# The map a row's unit code is on, for templates that take codes of the map before the 2025 reform
+# too: blank or «mới» is the current map, «cũ» the legacy one. The labels are the file's (Vietnamese).
+ERA_CHOICES = ((Era.CURRENT, "mới"), (Era.LEGACY, "cũ"))
+
+
+def era_column(help) -> Column:
+    """The «Bản đồ» column (key `era`), with the template's own help on what its codes are."""
+    return Column("era", gettext_lazy("Bản đồ"), Kind.CHOICE, choices=ERA_CHOICES, width=10, help=help)
+
 
 class AreaDesignationTemplate(ImportTemplate):
     code = "area_designations"
