@@ -10,12 +10,11 @@ from django.views.decorators.http import require_http_methods
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.audit.exports import record_export
-from hoctap.core import imports as engine
-from hoctap.core.exports import XLSX_CONTENT_TYPE, ExportColumn, xlsx_response
+from hoctap.core.exports import ExportColumn, xlsx_response
 from hoctap.core.limits import year_choices
 from hoctap.members import services as member_services
 from hoctap.territory.models import Era, Level, Unit, path_ids
-from hoctap.web.shortcuts import commune_year_record, download
+from hoctap.web.shortcuts import commune_year_record, one_page_import
 
 from . import by_ethnicity, charts, history
 from .dashboard import PLAN_FIRST_YEAR, build, default_year, status_label
@@ -292,20 +291,14 @@ def target_edit(request, target_id=None):
 
 @require_http_methods(["GET", "POST"])
 def target_import(request):
-    scope = scope_for(request)
-    if not TARGETS.permitted(scope):
-        raise Http404
-    if request.GET.get("template"):
-        return download(engine.template_workbook(TARGETS), "mau-chi-tieu.xlsx", XLSX_CONTENT_TYPE)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        run = engine.check_file if form.cleaned_data["dry_run"] else engine.import_file
-        result = run(upload, TARGETS, scope=scope, actor=request.user)
-        if result.committed:
-            messages.success(request, _("Đã nhập %(n)s dòng chỉ tiêu.") % {"n": result.rows})
-    return render(request, "stats/target_import.html", {"form": form, "result": result, "template": TARGETS})
+    return one_page_import(
+        request,
+        TARGETS,
+        ImportForm,
+        page="stats/target_import.html",
+        filename="mau-chi-tieu.xlsx",
+        done=_("Đã nhập %(n)s dòng chỉ tiêu."),
+    )
 
 
 @login_not_required

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,9 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
-from hoctap.core import imports as engine
-from hoctap.core.exports import XLSX_CONTENT_TYPE
-from hoctap.web.shortcuts import accepted, download, is_htmx, writer_form
+from hoctap.web.shortcuts import accepted, is_htmx, one_page_import, writer_form
 
 from . import village_changes
 from .areas import designation_for, remove_designation, set_designation
@@ -228,16 +225,11 @@ def area_delete(request, designation_id):
 
 @require_http_methods(["GET", "POST"])
 def area_import(request):
-    scope = scope_for(request)
-    if not AREA_DESIGNATIONS.permitted(scope):
-        raise Http404
-    if request.GET.get("template"):
-        return download(engine.template_workbook(AREA_DESIGNATIONS), "mau-loai-vung.xlsx", XLSX_CONTENT_TYPE)
-    form = AreaImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        run = engine.check_file if form.cleaned_data["dry_run"] else engine.import_file
-        result = run(form.cleaned_data["file"], AREA_DESIGNATIONS, scope=scope, actor=request.user)
-        if result.committed:
-            messages.success(request, _("Đã nhập %(n)s dòng loại vùng.") % {"n": result.rows})
-    return render(request, "territory/area_import.html", {"form": form, "result": result})
+    return one_page_import(
+        request,
+        AREA_DESIGNATIONS,
+        AreaImportForm,
+        page="territory/area_import.html",
+        filename="mau-loai-vung.xlsx",
+        done=_("Đã nhập %(n)s dòng loại vùng."),
+    )

@@ -2,12 +2,16 @@
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from hoctap.accounts.roles import Capability
+from hoctap.accounts.scoping import scope_for
+from hoctap.core import imports as engine
+from hoctap.core.exports import XLSX_CONTENT_TYPE
 from hoctap.core.limits import current_year, is_year, year_choices
 from hoctap.territory.models import Level, Unit
 
@@ -74,6 +78,26 @@ def download(content, filename: str, content_type: str, *, inline: bool = False)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
     return response
+
+
+def one_page_import(request, template, form_class, *, page: str, filename: str, done: str) -> HttpResponse:
+    """An Excel import done on one page, without the registry's upload jobs (`page` includes
+    `web/_import_form.html`): a 404 for whom the template is not for, `?template=1` downloads the
+    template (as `filename`), a posted file is checked, or checked and written, by the engine there
+    and then. `done` is the message once written, `%(n)s` the rows."""
+    scope = scope_for(request)
+    if not template.permitted(scope):
+        raise Http404
+    if request.GET.get("template"):
+        return download(engine.template_workbook(template), filename, XLSX_CONTENT_TYPE)
+    form = form_class(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        run = engine.check_file if form.cleaned_data["dry_run"] else engine.import_file
+        result = run(form.cleaned_data["file"], template, scope=scope, actor=request.user)
+        if result.committed:
+            messages.success(request, done % {"n": result.rows})
+    return render(request, page, {"form": form, "result": result})
 
 
 def private_file(response: HttpResponse) -> HttpResponse:
