@@ -27,7 +27,7 @@ class Inspection(models.Model):
     communes = models.ManyToManyField(Unit, related_name="+", verbose_name=_("xã được kiểm tra"))
     sample_size = models.PositiveIntegerField(_("số hồ sơ chọn mẫu"), null=True, blank=True)
     sample_percent = models.DecimalField(_("tỷ lệ chọn mẫu (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
-    seed = models.BigIntegerField(_("hạt giống ngẫu nhiên"))
+    seed = models.BigIntegerField(_("mã chọn mẫu"))
     population = models.PositiveIntegerField(_("số hồ sơ được công nhận khi chọn mẫu"), default=0)
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     planned_at = models.DateTimeField(auto_now_add=True)
