@@ -8,12 +8,14 @@ clear message before openpyxl sees it.
 
 import zipfile
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -77,3 +79,16 @@ def store_upload(uploaded, folder: str) -> str:
     name = f"{folder.strip('/')}/{get_random_string(24)}.xlsx"
     uploaded.seek(0)
     return default_storage.save(name, uploaded)
+
+
+class XlsxImportForm(forms.Form):
+    """A one-page Excel import (targets, area designations): the workbook, checked as every upload is
+    (check_xlsx), and whether only to check it."""
+
+    file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx)"))
+    dry_run = forms.BooleanField(label=gettext_lazy("Chỉ kiểm tra, chưa ghi"), required=False, initial=True)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_xlsx(upload)
+        return upload

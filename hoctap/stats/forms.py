@@ -90,8 +90,3 @@ class CapacityForm(forms.ModelForm):
 
     def _post_clean(self):
         super()._post_clean()  # runs the model's clean(): a part never exceeds its whole
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
-    dry_run = forms.BooleanField(label=_("Chỉ kiểm tra, chưa ghi"), required=False, initial=True)

@@ -19,7 +19,7 @@ from hoctap.web.shortcuts import commune_year_record, one_page_import
 from . import by_ethnicity, charts, history
 from .dashboard import PLAN_FIRST_YEAR, build, default_year, status_label
 from .figures import CURRENT
-from .forms import CapacityForm, DashboardForm, ImportForm, TargetForm
+from .forms import CapacityForm, DashboardForm, TargetForm
 from .imports import TARGETS
 from .indicators import TITLE_INDICATORS, Indicator
 from .models import AssociationCapacity, Target
@@ -294,7 +294,6 @@ def target_import(request):
     return one_page_import(
         request,
         TARGETS,
-        ImportForm,
         page="stats/target_import.html",
         filename="mau-chi-tieu.xlsx",
         done=_("Đã nhập %(n)s dòng chỉ tiêu."),

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from hoctap.core.limits import FIRST_YEAR, LAST_YEAR
 from hoctap.core.text import normalise
-from hoctap.core.uploads import check_xlsx
 from hoctap.core.validators import check_visible_text
 
 from .area_codes import COMMUNE_DESIGNATIONS, VILLAGE_DESIGNATIONS
@@ -113,16 +112,6 @@ class AreaDesignationForm(forms.Form):
 
 class AreaYearForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
-
-
-class AreaImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
-    dry_run = forms.BooleanField(label=_("Chỉ kiểm tra, chưa ghi"), required=False, initial=True)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        check_xlsx(upload)
-        return upload
 
 
 class VillageChoices(forms.ModelMultipleChoiceField):

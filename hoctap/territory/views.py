@@ -14,7 +14,6 @@ from . import village_changes
 from .areas import designation_for, remove_designation, set_designation
 from .forms import (
     AreaDesignationForm,
-    AreaImportForm,
     AreaYearForm,
     UnitFilterForm,
     VillageChangeForm,
@@ -228,7 +227,6 @@ def area_import(request):
     return one_page_import(
         request,
         AREA_DESIGNATIONS,
-        AreaImportForm,
         page="territory/area_import.html",
         filename="mau-loai-vung.xlsx",
         done=_("Đã nhập %(n)s dòng loại vùng."),

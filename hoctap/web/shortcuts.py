@@ -13,6 +13,7 @@ from hoctap.accounts.scoping import scope_for
 from hoctap.core import imports as engine
 from hoctap.core.exports import XLSX_CONTENT_TYPE
 from hoctap.core.limits import current_year, is_year, year_choices
+from hoctap.core.uploads import XlsxImportForm
 from hoctap.territory.models import Level, Unit
 
 
@@ -80,17 +81,18 @@ def download(content, filename: str, content_type: str, *, inline: bool = False)
     return response
 
 
-def one_page_import(request, template, form_class, *, page: str, filename: str, done: str) -> HttpResponse:
+def one_page_import(request, template, *, page: str, filename: str, done: str) -> HttpResponse:
     """An Excel import done on one page, without the registry's upload jobs (`page` includes
     `web/_import_form.html`): a 404 for whom the template is not for, `?template=1` downloads the
-    template (as `filename`), a posted file is checked, or checked and written, by the engine there
-    and then. `done` is the message once written, `%(n)s` the rows."""
+    template (as `filename`), a posted file (`XlsxImportForm`: refused as every upload is when it is
+    not a plain workbook within the size limit) is checked, or checked and written, by the engine
+    there and then. `done` is the message once written, `%(n)s` the rows."""
     scope = scope_for(request)
     if not template.permitted(scope):
         raise Http404
     if request.GET.get("template"):
         return download(engine.template_workbook(template), filename, XLSX_CONTENT_TYPE)
-    form = form_class(request.POST or None, request.FILES or None)
+    form = XlsxImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         run = engine.check_file if form.cleaned_data["dry_run"] else engine.import_file

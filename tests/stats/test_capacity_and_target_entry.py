@@ -139,3 +139,17 @@ def test_import_reports_every_error_then_writes_all_or_nothing(client, small_map
     # old Thái Bình is not this province officer's territory (today's Hưng Yên is)
     outside = _workbook([[str(label["clan"]), 2024, "34", "cũ", "60", "29/KH-KHKH"]])
     assert "ngoài địa bàn" in client.post(url, {"file": outside, "dry_run": ""}).content.decode()
+
+
+@pytest.mark.parametrize("page", ["stats:target_import", "territory:area_import"])
+def test_one_page_imports_refuse_what_is_not_a_workbook_on_the_file_field(client, small_map, page):
+    """Both one-page imports take their file through one form (core.uploads.XlsxImportForm): a CSV named
+    .xlsx is refused on the file field, as every upload is, before the engine reads it (the targets
+    page let it through to the engine)."""
+    client.force_login(make_user("tinh", Role.PROVINCE_OFFICER, small_map["province"]))
+    csv = io.BytesIO("Chỉ tiêu;Năm\ngia đình;2026\n".encode())
+    csv.name = "chi-tieu.xlsx"
+    response = client.post(reverse(page), {"file": csv})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == ["file"] and "Excel" in errors["file"][0]
