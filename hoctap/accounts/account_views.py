@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+
+from hoctap.web.shortcuts import not_post
 
 from .forms import TokenForm
 from .models import ApiToken
@@ -61,8 +62,8 @@ def token_list(request):
 def token_revoke(request, token_id):
     # A user's tokens are their own: another user's token is a 404 like any out-of-scope record.
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if refused := not_post(request):
+        return refused
     revoke_token(token)
     messages.success(request, _("Đã thu hồi mã %(name)s.") % {"name": token.name})
     return redirect("accounts:token_list")

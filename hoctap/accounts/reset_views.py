@@ -8,13 +8,14 @@ from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+
+from hoctap.web.shortcuts import not_post
 
 from .models import User
 from .roles import Capability
@@ -109,8 +110,8 @@ def reset_code_for(request, user_id):
     """An officer gives an account of the level below a one-time code (shown once, audited)."""
     scope = scope_for(request)
     account = scope.get_or_404(User.objects.all(), Capability.MANAGE_ACCOUNTS, pk=user_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if refused := not_post(request):
+        return refused
     try:
         code = issue_reset_code(scope, account)
     except OutOfScope as refusal:

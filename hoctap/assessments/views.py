@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,7 +27,7 @@ from hoctap.core.text import fold
 from hoctap.criteria.titles import Title
 from hoctap.privacy import services as privacy
 from hoctap.territory.models import Era, Level, Unit
-from hoctap.web.shortcuts import add_service_errors, download, form_page, is_htmx, private_file
+from hoctap.web.shortcuts import add_service_errors, download, form_page, is_htmx, not_post, private_file
 
 from . import (
     certificates,
@@ -494,8 +494,8 @@ def _int(value):
 def assessment_transition(request, assessment_id):
     scope = scope_for(request)
     assessment = _assessment(request, assessment_id)  # out of scope is a 404 whatever the method
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if refused := not_post(request):
+        return refused
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Thao tác không hợp lệ."))
@@ -519,8 +519,8 @@ def evidence_upload(request, assessment_id):
     list item or the refusal as text, and the page around it is left as it is."""
     scope = scope_for(request)
     assessment = _assessment(request, assessment_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if refused := not_post(request):
+        return refused
     inline = request.headers.get("Accept", "").startswith("application/json")
     form = EvidenceForm(request.POST, request.FILES, definition=definition_of(assessment.criteria_set))
     refusal = None

@@ -10,7 +10,6 @@ what to do instead.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.assessments.subjects import display_name
-from hoctap.web.shortcuts import accepted
+from hoctap.web.shortcuts import accepted, not_post
 
 from . import services
 from .forms import FollowUpForm, PlanForm, ScoreForm
@@ -167,8 +166,8 @@ def finding_follow_up(request, finding_id):
     scope = scope_for(request)
     # Looked up before the method check, so a finding outside the scope is a 404 for every method.
     finding = scope.get_or_404(Finding.objects.select_related("assessment", "inspection"), pk=finding_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if refused := not_post(request):
+        return refused
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:

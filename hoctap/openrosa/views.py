@@ -30,7 +30,7 @@ from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.audit.exports import record_export
 from hoctap.core.clients import client_address
-from hoctap.web.shortcuts import download
+from hoctap.web.shortcuts import download, not_post
 
 from . import catalog, collect_settings, submissions, xform
 from .auth import challenge, credential_of, transport_allowed
@@ -239,8 +239,8 @@ def device_revoke(request, device_id):
     credential = _devices(request).filter(pk=device_id).first()
     if credential is None:
         raise Http404
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if refused := not_post(request):
+        return refused
     credential.revoke()
     messages.success(
         request,

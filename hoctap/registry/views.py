@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from hoctap.audit.exports import record_export
 from hoctap.core.limits import ascii_int, parse_year
 from hoctap.exports import lists
 from hoctap.territory.models import Level, Unit
-from hoctap.web.shortcuts import commune_year_record, download, is_htmx
+from hoctap.web.shortcuts import commune_year_record, download, is_htmx, not_post
 
 from . import exports
 from .choices import MAX_SUGGESTIONS, SOURCES
@@ -68,10 +68,6 @@ def _filter_form(request, form_class, scope):
     if request.method == "POST":
         return form_class(request.POST, scope=scope)
     return form_class(request.GET or None, scope=scope, from_url=True)
-
-
-def _not_post(request):
-    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
 @dataclass(frozen=True)
@@ -237,7 +233,7 @@ def member_form(request):
 
 def duplicate_hint(request):
     """Likely duplicates of the member being typed (POST: the ID number must not travel in a URL)."""
-    if refused := _not_post(request):
+    if refused := not_post(request):
         return refused
     scope = scope_for(request)
     prefix = request.POST.get("prefix", "")
@@ -331,7 +327,7 @@ def person_reveal_id(request, person_id):
         Capability.VIEW_ID_NUMBERS,
         pk=person_id,
     )
-    if refused := _not_post(request):
+    if refused := not_post(request):
         return refused
     number = reveal_id_number(scope, person, request.user)
     template = "registry/_id_number.html" if is_htmx(request) else "registry/person_detail.html"

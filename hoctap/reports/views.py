@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from hoctap.core.exports import XLSX_CONTENT_TYPE
 from hoctap.exports import jobs as export_jobs
 from hoctap.exports.views import job_file_response
 from hoctap.territory.models import Unit
+from hoctap.web.shortcuts import not_post
 
 from . import distribution, jobs, sections, services
 from .forms import BoardForm, ExportForm, NarrativeForm, TransitionForm
@@ -134,8 +135,8 @@ def transition(request, report_id):
     # Look the report up before checking the method: a report outside the scope is a 404 whatever
     # the method, so the answer never tells whether it exists.
     report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if refused := not_post(request):
+        return refused
     form = TransitionForm(request.POST)
     if form.is_valid():
         action, data = form.cleaned_data["action"], form.cleaned_data

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
@@ -42,6 +42,13 @@ def accepted[T](request, form, save: Callable[[dict], T]) -> T | None:
     except ValidationError as error:
         add_service_errors(form, error)
         return None
+
+
+def not_post(request) -> HttpResponse | None:
+    """None for a POST; else the 405 of a view that only acts. Such a view looks its record up first
+    and asks this second, so a record outside the scope is a 404 whatever the method (nobody learns
+    it exists by trying a GET)."""
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
 def writer_form[F](request, may_write: bool, make_form: Callable[[], F]) -> F | None:
