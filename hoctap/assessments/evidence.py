@@ -33,6 +33,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 from hoctap.accounts.scoping import Scope
+from hoctap.core.exports import XLSX_CONTENT_TYPE
 from hoctap.core.storage import read_file
 from hoctap.core.uploads import UploadRejected
 
@@ -44,7 +45,7 @@ from .workflow import TransitionRefused, is_subject_actor
 JPEG, PNG, WEBP, PDF = "image/jpeg", "image/png", "image/webp", "application/pdf"
 HEIF = "image/heif"  # only on the way in: stored as JPEG
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_CONTENT_TYPE
 PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP", HEIF: "HEIF"}
 # What the file picker offers (types and, for phones that do not know the office types, names).
 ACCEPT = "image/*,.heic,.heif,application/pdf,.pdf,.docx,.xlsx," + DOCX + "," + XLSX

@@ -45,6 +45,11 @@ class EmulationSelfReport(models.Model):
         return f"{self.body_name} · {self.year}"
 
     @property
+    def editable(self) -> bool:
+        """A self-report is changed only while it is drafted; once sent, it stands as sent."""
+        return self.state == SelfReportState.DRAFT
+
+    @property
     def met_count(self) -> int:
         return sum(1 for answer in self.answers.values() if answer.get("met"))
 

@@ -62,7 +62,7 @@ def save_self_report(
     if not body_name.strip():
         raise ValidationError({"body_name": _("Cần ghi tên tổ chức, cá nhân.")})
     scope.assert_unit(unit, Capability.REPORT)
-    if report is not None and report.state != SelfReportState.DRAFT:
+    if report is not None and not report.editable:
         raise ValidationError({"state": _("Bản tự đánh giá đã gửi thì không sửa được.")})
     report = report or EmulationSelfReport(year=year, body=body, unit=unit)
     report.year, report.body, report.unit = year, body, unit
@@ -81,7 +81,7 @@ def submit_self_report(scope, report: EmulationSelfReport, *, actor, now=None) -
     if missing:
         message = _("Chưa tự đánh giá các tiêu chí: %(codes)s.") % {"codes": ", ".join(missing)}
         raise ValidationError({"answers": message})
-    if report.state != SelfReportState.DRAFT:
+    if not report.editable:
         raise ValidationError({"state": _("Bản tự đánh giá đã được gửi.")})
     report.state = SelfReportState.SUBMITTED
     report.submitted_at = now or timezone.now()

@@ -79,7 +79,7 @@ def self_report(request, report_id):
             "body": body,
             "criteria": criteria,
             "error": error,
-            "can_edit": report.state == "draft" and scope.can(Capability.REPORT, report.unit),
+            "can_edit": report.editable and scope.can(Capability.REPORT, report.unit),
             "source": emulation.programme().source,
         },
     )

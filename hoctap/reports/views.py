@@ -13,7 +13,7 @@ from hoctap.core.exports import XLSX_CONTENT_TYPE
 from hoctap.exports import jobs as export_jobs
 from hoctap.exports.views import job_file_response
 from hoctap.territory.models import Unit
-from hoctap.web.shortcuts import not_post
+from hoctap.web.shortcuts import is_htmx, not_post
 
 from . import distribution, jobs, sections, services
 from .forms import BoardForm, ExportForm, NarrativeForm, TransitionForm
@@ -163,7 +163,7 @@ def transition(request, report_id):
 def differences(request, report_id):
     scope = scope_for(request)
     report = scope.get_or_404(Report.objects.select_related("unit", "report_type"), pk=report_id)
-    template = "reports/_differences.html" if request.headers.get("HX-Request") else "reports/differences.html"
+    template = "reports/_differences.html" if is_htmx(request) else "reports/differences.html"
     return render(request, template, {"report": report, "differences": services.differences(report)})
 
 
@@ -231,7 +231,7 @@ def _report_job(scope, job_id):
 
 def export_detail(request, job_id):
     job = export_jobs.recover_if_abandoned(_report_job(scope_for(request), job_id))  # not polled for ever
-    template = "exports/_progress.html" if request.headers.get("HX-Request") else "reports/export_detail.html"
+    template = "exports/_progress.html" if is_htmx(request) else "reports/export_detail.html"
     return render(
         request,
         template,
