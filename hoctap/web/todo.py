@@ -9,6 +9,7 @@ in the `web` shell on top of them, never inside an app.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -71,6 +72,15 @@ def _listed(key: str, title: str, url: str, lines: list[Line], *, count: int | N
     the number of lines unless a line stands for several (`count`)."""
     count = len(lines) if count is None else count
     return Item(key, title, count, url, lines[:MAX_LINES], max(0, len(lines) - MAX_LINES))
+
+
+def _records(key: str, title: str, url: str, records, line: Callable[[object], Line]) -> Item:
+    """An item with one line per record of the ordered queryset `records`: the first MAX_LINES shown,
+    every record counted (a count query only when there are more than it shows: the badge says 50
+    when 50 wait, never the 9 it read)."""
+    first = list(records[: MAX_LINES + 1])
+    count = len(first) if len(first) <= MAX_LINES else records.count()
+    return Item(key, title, count, url, [line(record) for record in first[:MAX_LINES]], count - len(first[:MAX_LINES]))
 
 
 def todo_for(scope: Scope, today: datetime.date | None = None) -> list[Item]:
@@ -156,13 +166,14 @@ def _data_requests(scope: Scope, today: datetime.date) -> Item:
     """People's requests to see, correct or delete their data or withdraw consent, soonest deadline
     first (the due date was computed on receipt by `privacy.services.due_date`; «tạm tính» while the
     province's rule is provisional)."""
-    pending = list(
+    pending = (
         scope.filter(DataRequest.objects.filter(state=RequestState.PENDING), Capability.EDIT_REGISTRY)
         .select_related("person")
-        .order_by("due_on", "pk")[: MAX_LINES + 1]
+        .order_by("due_on", "pk")
     )
-    lines = [
-        Line(
+
+    def line(request):
+        return Line(
             text=f"{request.get_kind_display()} · "
             f"{request.person.full_name if request.person_id else _('tài khoản chưa gắn sổ')}"
             + (f" · {_('hạn tạm tính')}" if request.due_provisional else "")
@@ -170,9 +181,9 @@ def _data_requests(scope: Scope, today: datetime.date) -> Item:
             url=reverse("privacy:request_detail", args=[request.pk]),
             date=request.due_on,
         )
-        for request in pending
-    ]
-    return _listed("data_requests", _("Yêu cầu về dữ liệu cá nhân chờ trả lời"), reverse("privacy:request_list"), lines)
+
+    title = _("Yêu cầu về dữ liệu cá nhân chờ trả lời")
+    return _records("data_requests", title, reverse("privacy:request_list"), pending, line)
 
 
 def _missing_basis(scope: Scope) -> Item:
@@ -193,19 +204,21 @@ def _own_dossiers(scope: Scope) -> Item | None:
     """A citizen's own dossiers still to fill in or send again (returned ones first)."""
     if Role.CITIZEN not in scope.roles:
         return None
-    own = list(
+    own = (
         scope.filter(Assessment.objects.filter(person__account=scope.user, state__in=OWN_OPEN))
         .select_related("campaign")
-        .order_by("-campaign__year", "pk")[: MAX_LINES + 1]
+        .order_by("-campaign__year", "pk")
     )
-    lines = [
-        Line(
+    return _records(
+        "mine",
+        _("Hồ sơ của tôi cần hoàn thành"),
+        reverse("assessments:mine"),
+        own,
+        lambda assessment: Line(
             text=f"{assessment.campaign.get_title_display()} {assessment.campaign.year} · {assessment.get_state_display()}",
             url=reverse("assessments:assessment_detail", args=[assessment.pk]),
-        )
-        for assessment in own
-    ]
-    return _listed("mine", _("Hồ sơ của tôi cần hoàn thành"), reverse("assessments:mine"), lines)
+        ),
+    )
 
 
 def _reports_to_review(scope: Scope) -> Item:
@@ -220,35 +233,34 @@ def _reports_to_review(scope: Scope) -> Item:
 
 
 def _returned_reports(scope: Scope) -> Item | None:
-    reports = list(
+    reports = (
         scope.filter(Report.objects.filter(state=ReportState.RETURNED), Capability.REPORT)
         .filter(unit__path__in=scope.paths(Capability.REPORT))
         .select_related("report_type", "unit")
-        .order_by("due_date", "pk")[: MAX_LINES + 1]
+        .order_by("due_date", "pk")
     )
-    lines = [Line(text=str(report), url=reverse("reports:detail", args=[report.pk])) for report in reports]
-    return _listed("returned_reports", _("Báo cáo bị trả lại"), reverse("reports:board"), lines)
+    return _records(
+        "returned_reports",
+        _("Báo cáo bị trả lại"),
+        reverse("reports:board"),
+        reports,
+        lambda report: Line(text=str(report), url=reverse("reports:detail", args=[report.pk])),
+    )
 
 
 def _received_reports(scope: Scope, today: datetime.date) -> Item | None:
     """Reports sent this month to a body the user speaks for (the People's Committee…), to read."""
     since = timezone.now() - datetime.timedelta(days=RECEIVED_DAYS)
-    reports = list(
-        received(scope).filter(submitted_at__gte=since).select_related("report_type", "unit")[: MAX_LINES + 1]
-    )
-    lines = [
-        Line(
-            text=f"{report.report_type.name} {report.year} · {report.unit.name}",
-            url=reverse("reports:detail", args=[report.pk]),
-            date=timezone.localdate(report.submitted_at),
-        )
-        for report in reports
-    ]
-    return _listed(
+    return _records(
         "received_reports",
         _("Báo cáo gửi đến trong %(days)d ngày qua") % {"days": RECEIVED_DAYS},
         reverse("reports:received"),
-        lines,
+        received(scope).filter(submitted_at__gte=since).select_related("report_type", "unit"),
+        lambda report: Line(
+            text=f"{report.report_type.name} {report.year} · {report.unit.name}",
+            url=reverse("reports:detail", args=[report.pk]),
+            date=timezone.localdate(report.submitted_at),
+        ),
     )
 
 

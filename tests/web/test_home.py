@@ -153,3 +153,16 @@ def test_anonymous_visitor_gets_a_landing_page(client, small_map):
     response = client.get("/public/", {"code": "33"})
     assert response.status_code == 302 and response["Location"] == "/public/province/33/"
     assert client.get("/public/", {"code": "nope"})["Location"] == "/"
+
+
+def test_an_item_counts_every_record_not_only_the_lines_it_shows(small_map, users):
+    """Eleven requests wait: the badge says 11, eight lines show and «và 3 mục khác» the rest (the
+    item read nine rows and said 9)."""
+    from hoctap.privacy import services as privacy
+    from hoctap.web.todo import MAX_LINES
+
+    officer = users["commune_officer"]
+    for number in range(MAX_LINES + 3):
+        privacy.office_request(Scope(officer), new_person(small_map["village_a"], f"Người {number}"), kind="access")
+    item = items_of(officer)["data_requests"]
+    assert (item.count, len(item.lines), item.more) == (MAX_LINES + 3, MAX_LINES, 3)
