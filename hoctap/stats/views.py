@@ -14,7 +14,7 @@ from hoctap.core.exports import ExportColumn, xlsx_response
 from hoctap.core.limits import year_choices
 from hoctap.members import services as member_services
 from hoctap.territory.models import Era, Level, Unit, path_ids
-from hoctap.web.shortcuts import commune_year_record, one_page_import
+from hoctap.web.shortcuts import commune_year_record, form_page, one_page_import
 
 from . import by_ethnicity, charts, history
 from .dashboard import PLAN_FIRST_YEAR, build, default_year, status_label
@@ -286,7 +286,8 @@ def target_edit(request, target_id=None):
             scope.save(saved, Capability.REPORT)
         messages.success(request, _("Đã lưu chỉ tiêu."))
         return redirect("stats:target_list")
-    return render(request, "stats/target_form.html", {"form": form, "target": target})
+    title = _("Sửa chỉ tiêu") if target else _("Thêm chỉ tiêu")
+    return form_page(request, form, title=title, submit=_("Lưu"), back=reverse("stats:target_list"))
 
 
 @require_http_methods(["GET", "POST"])
