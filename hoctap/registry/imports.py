@@ -25,7 +25,7 @@ from hoctap.core import bulk
 from hoctap.core.imports import Column, FirstRows, ImportRun, ImportTemplate, Kind, Outcome, Row, register_template
 from hoctap.core.text import fold, normalise
 from hoctap.core.validators import check_visible_text
-from hoctap.territory.models import Era, Level, Unit
+from hoctap.territory.models import Era, Level, Unit, commune_id_of
 from hoctap.territory.services import create_village
 from hoctap.territory.village_kinds import village_kind_choices
 
@@ -236,16 +236,12 @@ def resolved_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], 
             yield row, unit
 
 
-def _commune_of(unit: Unit) -> int:
-    return unit.pk if unit.level == Level.COMMUNE else unit.parent_id
-
-
 def _resolve_units(rows: list[Row], run: ImportRun, key: str, levels: set[str], capability: str) -> None:
     """row.data["unit"] and row.data["commune_id"] for the templates that keep their state in
     `row.data` (the other apps'); see resolved_units."""
     for row, unit in resolved_units(rows, run, key, levels, capability):
         row.data["unit"] = unit
-        row.data["commune_id"] = _commune_of(unit)
+        row.data["commune_id"] = commune_id_of(unit)
 
 
 # The commune of a row in the other apps' files (the association's members, the learning centres'
@@ -265,7 +261,7 @@ def _place_rows(rows: list[Row], run: ImportRun, key: str, levels: set[str], cap
     """row.state.unit and .commune_id, for the registry's templates."""
     for row, unit in resolved_units(rows, run, key, levels, capability):
         row.state.unit = unit
-        row.state.commune_id = _commune_of(unit)
+        row.state.commune_id = commune_id_of(unit)
 
 
 def _check_names(row: Row, template: ImportTemplate, *keys: str) -> None:

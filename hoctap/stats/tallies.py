@@ -103,7 +103,8 @@ def place_of(level: str, path: str) -> Place | None:
     return None
 
 
-def commune_of(level: str, path: str) -> int:
+def commune_id_at(level: str, path: str) -> int:
+    """The id of the commune of a commune or village unit, from its level and path."""
     ids = path_ids(path)
     return ids[-2] if level == Level.VILLAGE else ids[-1]
 
@@ -153,7 +154,7 @@ class UnitInfo:
         level, path = self.cache[recorded_unit_id]
         if level not in (Level.VILLAGE, Level.COMMUNE):
             return place.commune_id
-        return commune_of(level, path)
+        return commune_id_at(level, path)
 
 
 class Batch:

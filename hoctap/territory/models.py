@@ -173,6 +173,11 @@ def commune_of(unit: Unit) -> Unit:
     return unit if unit.level == Level.COMMUNE else unit.parent
 
 
+def commune_id_of(unit: Unit) -> int:
+    """The id of `commune_of(unit)`, without reading the commune."""
+    return unit.pk if unit.level == Level.COMMUNE else unit.parent_id
+
+
 def check_current_unit(unit: Unit | None, levels: set[str], field: str, message) -> None:
     """Refuse, as `field`'s error `message`, a unit of the old map or of another level (None passes)."""
     if unit is not None and (unit.era != Era.CURRENT or unit.level not in levels):
