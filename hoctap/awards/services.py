@@ -190,7 +190,12 @@ def audit_honour_list(actor, nominations, occasion: str, stage: str, unit: Unit)
 
 
 def honour_list(scope, occasion: str, stage: str, unit: Unit):
-    """Nominations honoured at `stage` for `occasion`, under `unit` (the list a congress reads out)."""
+    """Nominations honoured at `stage` for `occasion`, under `unit` (the list a congress reads out).
+
+    An occasion the programme does not have is refused, not listed as empty: the page's form offers
+    only the programme's occasions, and the API must not answer a mistyped code with «nobody»."""
+    if emulation.occasion(occasion) is None:
+        raise ValidationError({"occasion": _("Không có đợt biểu dương này.")})
     return (
         scope.filter(Nomination.objects.all())
         .filter(

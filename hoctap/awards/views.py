@@ -119,6 +119,7 @@ def nomination(request, nomination_id):
             "decisions": item.decisions.select_related("actor"),
             "awards": scope.filter(item.awards.all()),
             "occasion": emulation.occasion(item.occasion),
+            "can_write": scope.can(Capability.REPORT),
         },
     )
 
