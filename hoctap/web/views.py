@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 
+from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.territory.models import Era, Level, Unit
 
@@ -14,7 +15,10 @@ def home(request):
         provinces = Unit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE).order_by("sort_key").only("code", "name")
         return render(request, "web/landing.html", {"provinces": provinces})
     scope = scope_for(request)
-    return render(request, "web/home.html", {"items": todo_for(scope)})
+    # "Your area" links to the unit's page: only the units the user may open (a body that only
+    # receives reports, a People's Committee, holds its unit without reading it).
+    units = [unit for unit in scope.home_units() if scope.can(Capability.VIEW, unit)]
+    return render(request, "web/home.html", {"items": todo_for(scope), "home_units": units})
 
 
 @login_not_required

@@ -166,3 +166,15 @@ def test_an_item_counts_every_record_not_only_the_lines_it_shows(small_map, user
         privacy.office_request(Scope(officer), new_person(small_map["village_a"], f"Người {number}"), kind="access")
     item = items_of(officer)["data_requests"]
     assert (item.count, len(item.lines), item.more) == (MAX_LINES + 3, MAX_LINES, 3)
+
+
+def test_your_area_links_only_to_units_the_user_may_open(client, small_map, users):
+    """A People's Committee receives reports and reads no unit page: home named its commune with a
+    link that answered 404 (the demo's ubndxa). An officer's link stays and opens."""
+    committee = make_user("ubnd_home", Role.PEOPLES_COMMITTEE, small_map["commune_a"])
+    unit_page = f'href="/units/{small_map["commune_a"].pk}/"'
+    client.force_login(committee)
+    assert unit_page not in client.get("/").content.decode()
+    client.force_login(users["commune_officer"])
+    assert unit_page in client.get("/").content.decode()
+    assert client.get(f"/units/{small_map['commune_a'].pk}/").status_code == 200
