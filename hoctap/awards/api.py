@@ -1,3 +1,7 @@
+"""The awards API: the programme, self-reports, nominations and their decisions, honour lists and
+award records. Every write goes through `services`, as the pages' do, so both refuse the same
+input with the same field; a record outside the caller's scope is a 404 whatever the method."""
+
 import datetime
 
 from ninja import Field, Router, Schema, Status
@@ -135,6 +139,8 @@ class AwardOut(Schema):
 
 
 def _unit(scope, unit_id: Id) -> Unit:
+    """A unit of today's map the caller can see; another territory's (or an old map's) is a 404,
+    as the pages do not offer it."""
     return scope.get_or_404(Unit.objects.current(), pk=unit_id)
 
 
@@ -247,6 +253,8 @@ def nomination_decisions(request, nomination_id: Id):
 
 @router.post("/nominations/{nomination_id}/decisions", response=NominationOut)
 def nomination_decide(request, nomination_id: Id, payload: NominationDecisionIn):
+    """One level's decision. 404 to anyone but the deciding level, 409 with the current version when
+    the nomination moved since `version`, 422 on «action» for a step the table refuses."""
     scope = scope_for(request)
     nomination = scope.get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
     decided = services.transition(

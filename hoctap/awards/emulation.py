@@ -48,6 +48,8 @@ class Emulation:
 
 
 def load(path: Path = DATA_FILE) -> Emulation:
+    """Read a programme file. Codes must be unique across bodies, since a self-report stores its
+    answers under criterion codes and would be misread by a duplicate."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     bodies = tuple(
         Body(b["code"], b["name"], b["territory"], tuple(Criterion(c["code"], c["text"]) for c in b["criteria"]))
@@ -66,6 +68,7 @@ def programme() -> Emulation:
 
 
 def body(code: str) -> Body | None:
+    """The body of `code`, or None: the services refuse an unknown code with their own message."""
     return next((b for b in programme().bodies if b.code == code), None)
 
 

@@ -18,6 +18,9 @@ COLUMNS = [("STT", 6), ("Tên", 32), ("Loại", 14), ("Địa bàn", 26), ("Thà
 
 @in_official_language
 def honour_list_xlsx(nominations, *, occasion_code: str, stage: str, unit) -> bytes:
+    """The list a congress reads out, as the association files it: the issuing body's header (that of
+    `unit`), the occasion and level, then one row per nomination with its awards in one cell. In
+    the official language whatever the user's, since the file leaves the system."""
     occasion = emulation.occasion(occasion_code)
     book = workbook()
     sheet = AdminSheet(book, "Danh sach bieu duong", [width for _label, width in COLUMNS])

@@ -1,3 +1,7 @@
+"""The awards pages' forms. Each offers only what its user may choose (the units they write for or
+read, the programme's bodies and occasions); the services check the rest, so the API refuses the
+same."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +15,7 @@ from .models import AwardKind, NomineeKind, Stage
 
 
 def _units(scope, levels):
+    """The units of `levels` the user writes awards records for (not the ancestors they only see)."""
     return workable_units(scope, levels, Capability.REPORT)
 
 
@@ -48,6 +53,9 @@ class NominationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """One button of the nomination page. The action is not a choice field: an action the table
+    refuses goes to `services.transition`, whose refusal says to reload, like a stale page."""
+
     action = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

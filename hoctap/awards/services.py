@@ -34,6 +34,9 @@ from .states import actions_for, rule_for
 
 
 def _clean_answers(body: emulation.Body, answers: dict) -> dict:
+    """The answers as stored: only this body's criteria (a code of another body is refused, not
+    dropped, so a client that sends the wrong body's sheet hears of it), each a real yes/no.
+    Unanswered criteria stay absent: a draft may be partial, and `submit_self_report` lists them."""
     known = set(body.criterion_codes())
     unknown = sorted(set(answers) - known)
     if unknown:
@@ -53,6 +56,10 @@ def _clean_answers(body: emulation.Body, answers: dict) -> dict:
 def save_self_report(
     scope, *, year: int, body: str, body_name: str, unit: Unit, answers: dict, report: EmulationSelfReport | None = None
 ) -> EmulationSelfReport:
+    """Create or change a draft self-report (page and API). A body reports at the level the plan
+    puts it (a commune association under its commune), on today's map, inside the writer's
+    territory; a sent report is not changed, and one body reports once a year (the unique
+    constraint, turned into a refusal on `body_name`)."""
     definition = emulation.body(body)
     if definition is None:
         raise ValidationError({"body": _("Không có đối tượng thi đua này.")})
@@ -76,6 +83,8 @@ def save_self_report(
 
 
 def submit_self_report(scope, report: EmulationSelfReport, *, actor, now=None) -> EmulationSelfReport:
+    """Send the report: only once every criterion has an answer (a «not met» is an answer; silence
+    is not), and only once. Who sent it and when are kept, since the level above reads it as sent."""
     definition = emulation.body(report.body)
     missing = [code for code in definition.criterion_codes() if code not in report.answers]
     if missing:
@@ -100,6 +109,7 @@ def _stage_unit(nomination: Nomination, stage: str) -> Unit | None:
 
 
 def deciding_unit(nomination: Nomination) -> Unit | None:
+    """The unit whose officers decide now: a nomination is before one level at a time."""
     return _stage_unit(nomination, nomination.stage)
 
 
@@ -111,6 +121,8 @@ def can_decide(scope, nomination: Nomination) -> bool:
 
 
 def available_actions(scope, nomination: Nomination) -> list[str]:
+    """What the page offers this user: the table's steps, to the deciding level only (everyone else
+    who may read the nomination sees its history and no buttons)."""
     if not can_decide(scope, nomination):
         return []
     return actions_for(nomination.status, nomination.stage)
@@ -119,6 +131,9 @@ def available_actions(scope, nomination: Nomination) -> list[str]:
 def create_nomination(
     scope, *, occasion: str, nominee_kind: str, nominee_name: str, unit: Unit, achievements: str, actor
 ) -> Nomination:
+    """Put someone forward (page and API). Every field's problem is reported at once, before the
+    scope check, so a form shows them all; an occasion must be one of the programme's, since the
+    honour lists are read by occasion code."""
     errors = {}
     if emulation.occasion(occasion) is None:
         errors["occasion"] = _("Không có đợt biểu dương này.")
@@ -228,6 +243,10 @@ def record_award(
     nomination: Nomination | None = None,
     today: datetime.date | None = None,
 ) -> Award:
+    """Record a certificate already decided (page and API): a decision cannot be dated after today
+    (`today` for tests), and one decision names a recipient once (a second entry would count the
+    certificate twice). `nomination`, when given, carries its occasion onto the award so the honour
+    list shows it."""
     errors = {}
     if kind not in AwardKind.values:
         errors["kind"] = _("Hình thức khen thưởng không hợp lệ.")

@@ -11,6 +11,9 @@ from .models import NEXT_STAGE, DecisionAction, NominationStatus
 
 @dataclass(frozen=True)
 class Rule:
+    """Where an action leaves a nomination. Moving up and needing a reason are properties of the
+    step, not of who takes it, so the page, the API and the demo cannot disagree about them."""
+
     to: str
     moves_up: bool = False  # the nomination goes on to the next stage (none above the centre)
     needs_reason: bool = False
@@ -37,6 +40,8 @@ def rule_for(status: str, stage: str, action: str) -> Rule | None:
 
 
 def actions_for(status: str, stage: str) -> list[str]:
+    """The buttons of a nomination in `status` at `stage`, in the table's order. The page draws
+    exactly these, so a button never leads to a refusal (nothing to propose to above the centre)."""
     return [
         action for (from_status, action) in TRANSITIONS if from_status == status and rule_for(status, stage, action)
     ]

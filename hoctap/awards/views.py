@@ -17,6 +17,8 @@ from .models import Award, EmulationSelfReport, Nomination
 
 
 def index(request):
+    """The awards home: nominations (by occasion), self-reports and awards in the user's territory.
+    The write buttons are shown to those with the report capability only; the rest read."""
     scope = scope_for(request)
     occasion = request.GET.get("occasion", "")
     nominations = scope.filter(Nomination.objects.select_related("unit")).order_by("-created_at")
@@ -38,6 +40,8 @@ def index(request):
 
 
 def self_report_create(request):
+    """Start a self-report: who reports, for which year and where. The criteria are answered on
+    the report's own page, so a new report starts with none answered."""
     scope = scope_for(request)
     scope.require(Capability.REPORT)
     form = SelfReportForm(request.POST or None, scope=scope, initial={"year": timezone.localdate().year})
@@ -48,6 +52,9 @@ def self_report_create(request):
 
 
 def self_report(request, report_id):
+    """A self-report's criteria sheet. Anyone in scope reads it; a writer saves it as a draft or saves
+    and sends it (the `submit` button). A POST by someone who may not write is a 404 (looked up
+    with the report capability), and a sent report shows the refusal rather than changing."""
     scope = scope_for(request)
     report = scope.get_or_404(EmulationSelfReport.objects.select_related("unit"), pk=report_id)
     body = emulation.body(report.body)
@@ -86,6 +93,8 @@ def self_report(request, report_id):
 
 
 def nomination_create(request):
+    """Put someone forward; it starts at the level of the place it is raised in (see
+    `services.create_nomination`)."""
     scope = scope_for(request)
     scope.require(Capability.REPORT)
     form = NominationForm(request.POST or None, scope=scope)
@@ -96,6 +105,10 @@ def nomination_create(request):
 
 
 def nomination(request, nomination_id):
+    """A nomination: its facts, the deciding level's buttons, the decisions so far and its awards.
+    Each button posts the version the page showed, so a decision taken meanwhile by a colleague
+    makes the old page's post a refusal that says to reload; a POST by anyone but the deciding level
+    is a 404 (`services.transition`)."""
     scope = scope_for(request)
     item = scope.get_or_404(Nomination.objects.select_related("unit"), pk=nomination_id)
     form = DecisionForm(request.POST or None)
@@ -125,6 +138,8 @@ def nomination(request, nomination_id):
 
 
 def award_create(request):
+    """Record an award, from scratch or for a nomination (`?nomination=`, prefilling its name, kind
+    and place). The nomination is looked up in the user's scope, so another territory's is a 404."""
     scope = scope_for(request)
     scope.require(Capability.REPORT)
     nomination_id = request.GET.get("nomination") or request.POST.get("nomination")
@@ -153,6 +168,8 @@ def _form_page(request, form, heading: str, *, hidden: dict | None = None):
 
 
 def honours(request):
+    """The honour list of an occasion at a level, under a unit the user may read; `format=xlsx`
+    downloads it. A download without a valid choice is a 404 rather than an empty file."""
     scope = scope_for(request)
     form = HonourListForm(request.GET or None, scope=scope)
     nominations = None

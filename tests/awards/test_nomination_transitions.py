@@ -96,3 +96,48 @@ def test_a_decision_on_a_version_someone_moved_on_is_refused(small_map, officer_
     assert stale.status_code == 409 and stale.json()["current_version"] == 2
     moved = call({"action": "propose", "version": 2})
     assert moved.status_code == 200 and moved.json()["stage"] == Stage.PROVINCE and moved.json()["version"] == 3
+
+
+BUTTONS = {"propose": "Đề nghị lên cấp trên", "honour": "Biểu dương ở cấp này", "decline": "Không chọn"}
+
+
+@pytest.mark.parametrize("stage", list(Stage))
+@pytest.mark.parametrize("status", list(NominationStatus))
+def test_the_page_offers_exactly_the_allowed_steps_and_the_api_refuses_the_others_naming_the_action(
+    status, stage, request, small_map, officer_a, client
+):
+    """What the deciding level sees on the page is the table: one button per allowed step; a step
+    the table refuses, posted through the API anyway, is a 422 on «action» and moves nothing."""
+    decider = request.getfixturevalue(DECIDERS[stage])
+    nomination = _nomination(small_map, officer_a, status=status, stage=stage)
+    allowed = [
+        action
+        for action in DecisionAction
+        if (status, action) in EXPECTED and (not EXPECTED[(status, action)][1] or stage in NEXT_STAGE)
+    ]
+    client.force_login(decider)
+    page = client.get(f"/awards/nominations/{nomination.pk}/").content.decode()
+    assert [action for action in DecisionAction if f'name="action" value="{action}"' in page] == allowed
+    for action in allowed:
+        assert BUTTONS[action] in page
+    _, token = ApiToken.issue(decider, "t")
+    for action in set(DecisionAction) - set(allowed):
+        refused = client.post(
+            f"/api/v1/awards/nominations/{nomination.pk}/decisions",
+            json.dumps({"action": action, "reason": "Chưa đủ tiêu chuẩn", "version": 1}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        assert refused.status_code == 422 and list(refused.json()["errors"]) == ["action"], action
+    nomination.refresh_from_db()
+    assert (nomination.status, nomination.stage, nomination.version) == (status, stage, 1)
+    assert not nomination.decisions.exists()
+
+
+def test_an_unknown_action_is_refused_like_a_disallowed_one(small_map, officer_a, client):
+    nomination = _nomination(small_map, officer_a, status="draft", stage=Stage.COMMUNE)
+    client.force_login(officer_a)
+    page = client.post(f"/awards/nominations/{nomination.pk}/", {"action": "approve", "version": 1})
+    assert page.status_code == 200 and "tải lại trang" in page.content.decode()
+    nomination.refresh_from_db()
+    assert nomination.version == 1
