@@ -579,3 +579,96 @@ def test_the_province_reads_and_the_commune_reads_the_same_self_report_but_not_e
     assert "Hội Khuyến học xã An Lạc" not in _text(client.get("/awards/"))
     assert client.get(f"/awards/emulation/{a.pk}/").status_code == 404
     assert "Hội Khuyến học xã Bình Minh" in _text(client.get(f"/awards/emulation/{b.pk}/"))
+
+
+# -- other roles and the lists ------------------------------------------------------------------------
+
+
+def test_a_commune_approver_decides_at_the_commune_and_a_citizen_finds_no_nominations(client, officer_a, small_map):
+    approver = make_user("approver_a", Role.COMMUNE_APPROVER, small_map["commune_a"])
+    citizen = make_user("citizen_a", Role.CITIZEN, small_map["village_a"])
+    ours = _nominate(officer_a, small_map["village_a"])
+    theirs = _nominate(
+        make_user("officer_b2", Role.COMMUNE_OFFICER, small_map["commune_b"]), small_map["village_b"], "Dòng họ Lê"
+    )
+    client.force_login(approver)
+    url = f"/awards/nominations/{ours.pk}/"
+    assert client.post(url, {"action": "honour", "version": 1}).status_code == 302
+    ours.refresh_from_db()
+    assert ours.status == NominationStatus.HONOURED and ours.decisions.get().actor == approver
+    # A citizen's role opens their own records only: the association's nominations are not there.
+    client.force_login(citizen)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "propose", "version": 2}).status_code == 404
+    assert "Lò Thị Xuân" not in _text(client.get("/awards/"))
+    client.force_login(approver)
+    assert client.get(f"/awards/nominations/{theirs.pk}/").status_code == 404
+    assert "Dòng họ Lê" not in _text(client.get("/awards/"))
+    ours.refresh_from_db()
+    assert ours.version == 2
+
+
+def test_the_award_form_offers_only_the_officers_own_places_and_an_award_for_a_nomination_carries_its_occasion(
+    client, api, officer_a, small_map
+):
+    client.force_login(officer_a)
+    form = client.get("/awards/records/new/")
+    offered = {unit.pk for unit in form.context["form"].fields["unit"].queryset}
+    assert offered == {small_map["commune_a"].pk, small_map["village_a"].pk}
+    other = client.post(
+        "/awards/records/new/",
+        {
+            "kind": "bang_khen",
+            "issuer": "Chủ tịch UBND xã An Lạc",
+            "decision_number": "01/QĐ-UBND",
+            "decision_date": "2025-11-20",
+            "recipient_name": "Dòng họ Lê",
+            "recipient_kind": "clan",
+            "unit": small_map["commune_b"].pk,
+        },
+    )
+    assert set(other.context["form"].errors) == {"unit"} and not Award.objects.exists()
+    nomination = _nominate(officer_a, small_map["village_a"])
+    created = api(officer_a).post(
+        "/records",
+        {
+            "kind": "bang_khen",
+            "issuer": "Chủ tịch UBND xã An Lạc",
+            "decision_number": "02/QĐ-UBND",
+            "decision_date": "2025-11-20",
+            "recipient_name": nomination.nominee_name,
+            "recipient_kind": "family",
+            "unit_id": small_map["village_a"].pk,
+            "nomination_id": nomination.pk,
+        },
+    )
+    assert created.status_code == 201
+    assert (created.json()["nomination_id"], created.json()["occasion"]) == (nomination.pk, "congress-2025")
+    page = _text(client.get(f"/awards/nominations/{nomination.pk}/"))
+    assert "Bằng khen · Chủ tịch UBND xã An Lạc · QĐ 02/QĐ-UBND 20/11/2025" in page
+
+
+def test_the_api_lists_nominations_by_occasion_and_status_and_shows_each_ones_decisions(
+    api, officer_a, province_officer, small_map
+):
+    first = _nominate(officer_a, small_map["village_a"], "Gia đình ông Đỗ Văn Đức")
+    second = _nominate(officer_a, small_map["village_a"], "Gia đình ông Hà Văn Nam", occasion="congress-2030")
+    services.transition(Scope(officer_a), first, "propose", actor=officer_a)
+    call = api(province_officer)
+    everything = call.get("/nominations").json()["items"]
+    assert [n["id"] for n in everything] == [second.pk, first.pk]  # the newest first
+    pending = call.get("/nominations?status=pending").json()["items"]
+    assert [(n["id"], n["stage"], n["unit_name"]) for n in pending] == [(first.pk, "province", "Thôn Đông")]
+    assert [d["action"] for d in pending[0]["decisions"]] == ["propose"]
+    assert [n["id"] for n in call.get("/nominations?occasion=congress-2030").json()["items"]] == [second.pk]
+    assert [d["stage"] for d in call.get(f"/nominations/{first.pk}/decisions").json()] == ["commune"]
+
+
+def test_the_api_programme_is_the_shipped_plan(api, reader):
+    programme = api(reader).get("/programme").json()
+    commune = next(b for b in programme["bodies"] if b["code"] == "commune_association")
+    assert commune["territory"] == "commune"
+    assert [c["code"] for c in commune["criteria"]] == ["C1", "C2", "C3", "C4"]
+    assert {"code": "congress-2025", "year": 2025, "kind": "congress"}.items() <= next(
+        o for o in programme["occasions"] if o["code"] == "congress-2025"
+    ).items()
