@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
+from hoctap.accounts.roles import Capability
 from hoctap.accounts.scoping import scope_for
 from hoctap.audit.exports import record_export
 from hoctap.core.exports import ExportColumn, xlsx_response
@@ -66,8 +67,11 @@ def summary(request, unit_id):
         preschool=total.standard_share("preschool", 1),
     )
     if unit.level == Level.COMMUNE:
-        context["classes"] = scope.filter(CentreClass.objects.filter(commune=unit, started_on__year=year))[:PAGE]
-        context["activities"] = scope.filter(WeekActivity.objects.filter(commune=unit, date__year=year))[:PAGE]
+        # The commune's own records list only for who reads the commune: a village officer reads its
+        # totals, and an empty list said «Chưa ghi lớp học nào» beside seven classes.
+        if scope.can(Capability.VIEW, unit):
+            context["classes"] = scope.filter(CentreClass.objects.filter(commune=unit, started_on__year=year))[:PAGE]
+            context["activities"] = scope.filter(WeekActivity.objects.filter(commune=unit, date__year=year))[:PAGE]
         context["declaration"] = figures.declarations[0] if figures.declarations else None
     return year_page(request, "learning/summary.html", year, context)
 

@@ -121,3 +121,22 @@ def test_another_communes_records_are_hidden(client_a, small_map, officer_b):
     assert client_a.get(reverse("learning:class_edit", args=[record.pk])).status_code == 404
     assert client_a.get(reverse("learning:summary", args=[small_map["commune_b"].pk])).status_code == 404
     assert client_a.get(reverse("learning:class_create", args=[small_map["commune_b"].pk])).status_code == 404
+
+
+def test_a_village_officer_reads_the_communes_totals_without_an_empty_list_beside_them(client, small_map, officer_a):
+    """A village officer opens their commune's page: the totals count the commune's classes, and the
+    list (which their scope leaves empty) is not shown: it said «Chưa ghi lớp học nào» beside them."""
+    from hoctap.accounts.roles import Role
+    from hoctap.accounts.scoping import Scope
+    from tests.conftest import make_user
+
+    commune = small_map["commune_a"]
+    services.record_class(Scope(officer_a), commune, **a_class(datetime.date(TODAY.year, 1, 5)))
+    services.record_week_activity(
+        Scope(officer_a), commune, date=datetime.date(TODAY.year, 1, 6), activity="Ngày hội đọc sách", participants=40
+    )
+    client.force_login(make_user("village_officer_learning", Role.VILLAGE_OFFICER, small_map["village_a"]))
+    assert client.get(reverse("learning:index")).url == reverse("learning:summary", args=[commune.pk])
+    page = client.get(reverse("learning:summary", args=[commune.pk])).content.decode()
+    assert "Kỹ thuật trồng lúa" not in page  # the list is the commune's
+    assert "Chưa ghi lớp học nào" not in page and "Chưa ghi hoạt động Tuần lễ" not in page
