@@ -1,6 +1,7 @@
 """The awards API: the programme, self-reports, nominations and their decisions, honour lists and
 award records. Every write goes through `services`, as the pages' do, so both refuse the same
-input with the same field; a record outside the caller's scope is a 404 whatever the method."""
+input with the same field; a record outside the caller's scope is a 404 whatever the method, and so
+is a create by someone who only reads (as on the pages: what they may not write is not there)."""
 
 import datetime
 
@@ -171,7 +172,9 @@ def list_self_reports(request, year: Year | None = None):
 
 @router.post("/self-reports", response={201: SelfReportOut})
 def create_self_report(request, payload: SelfReportIn):
-    return Status(201, _save_self_report(scope_for(request), payload))
+    scope = scope_for(request)
+    scope.require(Capability.REPORT)
+    return Status(201, _save_self_report(scope, payload))
 
 
 @router.get("/self-reports/{report_id}", response=SelfReportOut)
@@ -229,6 +232,7 @@ def list_nominations(request, occasion: str = "", status: str = ""):
 @router.post("/nominations", response={201: NominationOut})
 def create_nomination(request, payload: NominationIn):
     scope = scope_for(request)
+    scope.require(Capability.REPORT)
     nomination = services.create_nomination(
         scope,
         occasion=payload.occasion,
@@ -285,6 +289,7 @@ def list_awards(request):
 @router.post("/records", response={201: AwardOut})
 def create_award(request, payload: AwardIn):
     scope = scope_for(request)
+    scope.require(Capability.REPORT)
     nomination = None
     if payload.nomination_id is not None:
         nomination = scope.get_or_404(Nomination.objects.all(), pk=payload.nomination_id)

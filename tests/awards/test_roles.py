@@ -166,7 +166,22 @@ def test_a_reader_writing_through_the_api_is_refused_and_nothing_changes(api, re
             "achievements": "Khuyến học ba đời.",
         },
     )
-    assert created.status_code == 403 and created.json()["detail"]
+    # As on the pages, what a reader may not create is not there: a 404, not a 403 that would say
+    # the unit lies outside their territory (it does not; they only read it).
+    assert created.status_code == 404
+    report_body = {"year": 2025, "body": "family_clan", "body_name": "Dòng họ Hà", "unit_id": small_map["commune_a"].pk}
+    assert call.post("/self-reports", report_body).status_code == 404
+    award = {
+        "kind": "giay_khen",
+        "issuer": "Chủ tịch Hội Khuyến học xã An Lạc",
+        "decision_number": "07/QĐ-HKH",
+        "decision_date": "2025-11-20",
+        "recipient_name": "Dòng họ Hà",
+        "recipient_kind": "clan",
+        "unit_id": small_map["commune_a"].pk,
+    }
+    assert call.post("/records", award).status_code == 404
+    assert not Award.objects.exists() and EmulationSelfReport.objects.count() == 1
     assert (
         call.put(
             f"/self-reports/{report.pk}",
