@@ -154,3 +154,16 @@ def test_registering_without_a_linked_person_or_a_campaign_says_what_to_do(clien
     assert _posted_messages(client) == [
         "Năm nay tỉnh chưa mở đợt đánh giá công dân học tập: hãy đăng ký khi xã thông báo."
     ]
+
+
+def test_a_citizens_dossier_page_leads_back_to_their_own_dossiers(client, small_map, campaigns, users):
+    """The citizen came from «Hồ sơ của tôi»; the page's way back named the officers' list «Hồ sơ
+    đánh giá». An officer's page keeps the list."""
+    signup = sign_up(small_map)
+    assessment = workflow.register(scope_of(signup.user), Title.CITIZEN, signup.person, YEAR)
+    client.force_login(signup.user)
+    page = client.get(f"/assessments/{assessment.pk}/").content.decode()
+    assert '<p class="crumbs"><a href="/my/">Hồ sơ của tôi</a></p>' in page
+    client.force_login(users["commune_officer"])
+    page = client.get(f"/assessments/{assessment.pk}/").content.decode()
+    assert '<p class="crumbs"><a href="/assessments/">Hồ sơ đánh giá</a></p>' in page
