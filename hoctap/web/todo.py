@@ -24,6 +24,7 @@ from hoctap.accounts.roles import Capability, Role
 from hoctap.accounts.scoping import Scope
 from hoctap.assessments.campaigns import recognising_role_for
 from hoctap.assessments.models import Assessment, Campaign, CitizenSignup, SubjectKind
+from hoctap.assessments.review import BoardFilter
 from hoctap.assessments.states import State
 from hoctap.assessments.workflow import own_commune_ids
 from hoctap.exports import jobs as export_jobs
@@ -126,7 +127,9 @@ def _to_review(scope: Scope) -> Item | None:
     lines = [
         Line(
             text=f"{group['unit__name']} · {Title(group['campaign__title']).label} {group['campaign__year']}",
-            url=reverse("assessments:review_board", args=[group["campaign_id"], group["unit_id"]]),
+            # the board opened on the dossiers waiting, not on all of the village's
+            url=reverse("assessments:review_board", args=[group["campaign_id"], group["unit_id"]])
+            + f"?{urlencode({'show': BoardFilter.WAITING})}",
             count=group["n"],
         )
         for group in groups

@@ -48,7 +48,10 @@ def test_commune_officer_sees_dossiers_to_review_per_village(small_map, campaign
     assert review.count == 2
     [line] = review.lines
     assert line.count == 2 and line.text.startswith("Thôn Đông · Công dân học tập 2025")
-    assert line.url == f"/campaigns/{campaigns[Title.CITIZEN].pk}/units/{small_map['village_a'].pk}/review/"
+    # the board opens on the dossiers waiting (it opened on all, the two among the village's others)
+    assert (
+        line.url == f"/campaigns/{campaigns[Title.CITIZEN].pk}/units/{small_map['village_a'].pk}/review/?show=waiting"
+    )
     # the village officer sends dossiers, the council reviews them: nothing to review for the village
     assert "review" not in items_of(users["village_officer"])
 
