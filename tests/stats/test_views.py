@@ -58,3 +58,13 @@ def test_public_page(client, data, small_map):
     body = response.content.decode()
     assert "Hưng Yên" in body
     assert Target.objects.filter(unit=None).count() >= 20
+
+
+def test_a_figure_without_a_target_shows_no_empty_status(client, data, small_map, central_admin):
+    """With no target there is no progress to name: the card said «– —» (an empty symbol and an empty
+    status) under its rate, beside «Chưa có chỉ tiêu»."""
+    Target.objects.all().delete()
+    client.force_login(central_admin)
+    body = client.get(reverse("stats:dashboard", args=[small_map["commune_a"].pk]) + "?year=2025").content.decode()
+    assert "Chưa có chỉ tiêu" in body
+    assert "– —" not in body  # the ranking below still marks a unit without a status «–»
