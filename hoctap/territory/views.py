@@ -142,6 +142,8 @@ def area_list(request):
     scope = scope_for(request)
     form = AreaYearForm(request.GET or None)
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
+    if not form.is_bound:
+        form = AreaYearForm(initial={"year": year})  # the year shown in the title, not an empty box
     records = scope.filter(AreaDesignation.objects.filter(year=year).select_related("unit__parent"))
     page = Paginator(records.order_by("unit__path", "unit__sort_key"), 100).get_page(request.GET.get("page"))
     return render(

@@ -221,3 +221,14 @@ def test_import_page_is_for_those_who_classify(client, small_map, officer_a, pro
     response = client.post(url, {"file": good, "dry_run": ""})
     assert "Đã nhập 1 dòng loại vùng" in response.content.decode()
     assert designation_for(small_map["commune_a"], 2026).designation == "zone_3"
+
+
+def test_the_list_shows_its_year_in_the_year_box(client, small_map, officer_a):
+    """Opened without a year the list is this year's, named in the title; the year box was empty."""
+    from django.utils import timezone
+
+    client.force_login(officer_a)
+    year = timezone.localdate().year
+    page = client.get(reverse("territory:area_list")).content.decode()
+    assert f"vùng khó khăn năm {year}" in page
+    assert f'name="year" value="{year}"' in page
