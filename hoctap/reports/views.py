@@ -32,6 +32,8 @@ def board(request):
     form = BoardForm(request.GET or None, scope=scope)
     home = scope.home_units()
     report_type, year, unit = form.values(home[0] if home else None)
+    if not form.is_bound:  # the choices show the board's type, year and unit, not «— Chọn —» and an empty year
+        form = BoardForm(scope=scope, initial={"report_type": report_type, "year": year, "unit": unit})
     # The board shows the territory the user works on, not an ancestor seen only for navigation.
     if unit is None or report_type is None or not scope.can(Capability.VIEW, unit):
         raise Http404

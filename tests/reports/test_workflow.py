@@ -308,3 +308,20 @@ def test_the_page_and_the_api_refuse_the_same_input(client, annual, small_map, o
     )
     assert api.status_code == 422 and field in api.json()["errors"]
     assert Report.objects.get(pk=report.pk).version == report.version
+
+
+def test_the_board_opened_without_a_choice_shows_what_it_shows(client, annual, small_map, officer_a):
+    """The board opens on the first report type, this year and the user's unit (its title says so);
+    its choices read «— Chọn —» and an empty year."""
+    import re
+
+    from django.utils import timezone
+
+    from hoctap.reports.models import ReportType
+
+    client.force_login(officer_a)
+    page = client.get("/reports/").content.decode()
+    first = ReportType.objects.first()
+    assert re.search(rf'<option value="{first.code}" selected>', page)
+    assert f'name="year" value="{timezone.localdate().year}"' in page
+    assert re.search(rf'<option value="{small_map["commune_a"].pk}" selected>', page)
