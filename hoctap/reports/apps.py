@@ -19,5 +19,13 @@ class ReportsConfig(AppConfig):
 
         track(Report, exclude_fields=("version",))
         track(ReportSchedule)
-        navigation.register("reports:board", _("Báo cáo"), "report")
+        # The board is where a report is started: the association's writers, and a body that sends
+        # a report of its own (the education department's, reports.reporters).
+        navigation.register("reports:board", _("Báo cáo"), writes_reports)
         navigation.register("reports:received", _("Báo cáo gửi đến"), "receive_reports")
+
+
+def writes_reports(scope) -> bool:
+    from hoctap.accounts.roles import REPORTER_ROLES, Capability
+
+    return scope.can(Capability.REPORT) or any(role in scope.roles for role in REPORTER_ROLES)

@@ -5,6 +5,7 @@ recognition, statistics and reports, administration. An app may name its group; 
 group follows the URL's namespace (GROUP_OF_NAMESPACE), so adding an entry needs one line.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -15,7 +16,8 @@ from hoctap.accounts.scoping import scope_for
 
 # (url name, label, capability needed somewhere in scope, group); apps append in AppConfig.ready().
 # The capability CITIZEN_ENTRY marks pages for citizens' own records (officer capabilities
-# deliberately leave the citizen role out, see Scope._assignments_with).
+# deliberately leave the citizen role out, see Scope._assignments_with); a function of the scope
+# decides where a capability alone does not say who uses the page.
 CITIZEN_ENTRY = "citizen"
 
 REGISTERS, ASSESSMENT, FIGURES, ADMINISTRATION = "registers", "assessment", "figures", "administration"
@@ -44,7 +46,7 @@ GROUP_OF_ENTRY = {"assessments:signup_list": REGISTERS, "registry:totals_list": 
 ENTRIES: list[tuple[str, object, str, str | None]] = []
 
 
-def register(url_name: str, label, capability: str = "view", group: str | None = None) -> None:
+def register(url_name: str, label, capability: str | Callable = "view", group: str | None = None) -> None:
     if all(entry[0] != url_name for entry in ENTRIES):
         ENTRIES.append((url_name, label, capability, group))
 
@@ -60,11 +62,17 @@ class Group:
     items: list[dict]
 
 
+def _shown(scope, capability) -> bool:
+    if callable(capability):
+        return capability(scope)
+    return Role.CITIZEN in scope.roles if capability == CITIZEN_ENTRY else scope.can(capability)
+
+
 def menu_for(scope) -> list[Group]:
     """The entries this user may open, in their groups; empty groups are left out."""
     allowed = []
     for name, label, capability, group in ENTRIES:
-        if Role.CITIZEN in scope.roles if capability == CITIZEN_ENTRY else scope.can(capability):
+        if _shown(scope, capability):
             allowed.append((group_of(name, group), {"url": reverse(name), "label": label}))
     groups = []
     for key, label in GROUPS:

@@ -158,6 +158,11 @@ def test_its_figures_are_the_units_it_manages_frozen_at_sending(schools, small_m
 
 
 def test_the_department_uses_the_pages(client, schools, small_map, department, province_officer):
+    from hoctap.web.navigation import menu_for
+
+    # Its menu leads to the board (the entry asked for the association's «report» capability).
+    entries = {item["url"] for group in menu_for(Scope(department)) for item in group.items}
+    assert "/reports/" in entries
     client.force_login(department)
     board = client.get(f"/reports/?report_type=education_units&year={YEAR}&unit={small_map['province'].pk}")
     assert "Lập báo cáo" in board.content.decode()
