@@ -9,6 +9,7 @@ from hoctap.criteria.titles import Title
 from hoctap.registry.models import OccupationGroup, Sex
 from hoctap.territory.models import Era, Level, Unit
 
+from .lists import WAITING
 from .models import Campaign
 from .states import Action, State
 
@@ -287,7 +288,11 @@ class SignupForm(forms.Form):
 class AssessmentFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
     title = forms.ChoiceField(label=_("Danh hiệu"), required=False, choices=[("", "—"), *Title.choices])
-    state = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[("", "—"), *State.choices])
+    state = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", "—"), (WAITING, _("Chờ thẩm định (đã gửi hoặc đang thẩm định)")), *State.choices],
+    )
     q = forms.CharField(label=_("Tìm tên"), required=False, max_length=100)
     # Set by the campaign page's link ("the files of this campaign"); kept while filtering further.
     campaign = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

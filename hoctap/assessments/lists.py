@@ -11,10 +11,15 @@ from django.db.models import Q, QuerySet
 from hoctap.core.text import fold
 
 from .models import Assessment
+from .states import State
 from .subjects import SUBJECT_RELATIONS
 
 # Newest year first, then the territory's own order, then creation.
 ORDER = ("-campaign__year", "unit__sort_key", "pk")
+# A state filter may name a group of states the work speaks of as one: the dossiers waiting for the
+# council are those sent in and those it has started on (the home's «Hồ sơ chờ thẩm định» counts both).
+WAITING = "waiting"
+STATE_GROUPS = {WAITING: (State.SUBMITTED, State.UNDER_REVIEW)}
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,9 @@ def assessments_in_scope(scope, filters: AssessmentFilters) -> QuerySet:
         assessments = assessments.filter(campaign__year=filters.year)
     if filters.title:
         assessments = assessments.filter(title=filters.title)
-    if filters.state:
+    if filters.state in STATE_GROUPS:
+        assessments = assessments.filter(state__in=STATE_GROUPS[filters.state])
+    elif filters.state:
         assessments = assessments.filter(state=filters.state)
     if filters.q.strip():
         assessments = assessments.filter(name_matches(filters.q))

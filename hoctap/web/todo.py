@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from hoctap.accounts.roles import Capability, Role
 from hoctap.accounts.scoping import Scope
 from hoctap.assessments.campaigns import recognising_role_for
+from hoctap.assessments.lists import STATE_GROUPS, WAITING
 from hoctap.assessments.models import Assessment, Campaign, CitizenSignup, SubjectKind
 from hoctap.assessments.review import BoardFilter
 from hoctap.assessments.states import State
@@ -43,7 +44,7 @@ RECEIVED_DAYS = 30
 # The longest list of villages shown under one item; the rest are behind "see all".
 MAX_LINES = 8
 
-WAITING_FOR_REVIEW = (State.SUBMITTED, State.UNDER_REVIEW)
+WAITING_FOR_REVIEW = STATE_GROUPS[WAITING]
 OWN_OPEN = (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED)
 CAMPAIGN_DEADLINES = ("registration_closes", "self_assessment_deadline", "review_deadline", "recognition_deadline")
 
@@ -135,7 +136,7 @@ def _to_review(scope: Scope) -> Item | None:
         for group in groups
     ]
     total = sum(group["n"] for group in groups)
-    return _listed("review", _("Hồ sơ chờ thẩm định"), _assessment_list(state=State.SUBMITTED), lines, count=total)
+    return _listed("review", _("Hồ sơ chờ thẩm định"), _assessment_list(state=WAITING), lines, count=total)
 
 
 def _to_recognise(scope: Scope) -> Item | None:

@@ -181,3 +181,17 @@ def test_your_area_links_only_to_units_the_user_may_open(client, small_map, user
     client.force_login(users["commune_officer"])
     assert unit_page in client.get("/").content.decode()
     assert client.get(f"/units/{small_map['commune_a'].pk}/").status_code == 200
+
+
+def test_the_review_items_head_lists_every_dossier_it_counts(client, small_map, campaigns, people, users):
+    """«Hồ sơ chờ thẩm định» counts the dossiers sent in and those the council has started on; its
+    «xem tất cả» opens the list on both (state=waiting), not on the sent ones only."""
+    sent = submit_citizen(people["head"], users["village_officer"])
+    started = submit_citizen(new_person(small_map["village_a"], "Người Thứ Hai"), users["village_officer"])
+    reviewer = next(u for u in users.values() if Scope(u).can("review", started.unit))
+    workflow.transition(Scope(reviewer), started, "start_review")
+    item = items_of(users["commune_officer"])["review"]
+    assert item.count == 2 and item.url.endswith("?state=waiting")
+    client.force_login(users["commune_officer"])
+    listed = client.get(item.url).context["page"].object_list
+    assert {a.pk for a in listed} == {sent.pk, started.pk}
