@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import F
 from django.utils import timezone
 
+from hoctap.accounts.roles import Capability, Role
 from hoctap.reports import deadlines
 
 from . import triggers
@@ -177,11 +178,34 @@ def muted_pairs(user) -> set[tuple[str, str]]:
     return set(Muted.objects.filter(user=user).values_list("kind", "channel"))
 
 
-def set_preferences(user, wanted: set[tuple[str, str]]) -> None:
-    """Everything not in `wanted` (kind, channel) is muted, for the channels in use."""
-    every = {(kind, c.code) for kind in Kind.values for c in channels()}
+# Who is sent each kind: the capabilities triggers.py picks its recipients by (Holders), and for a
+# returned dossier also the citizen it is about. The preferences page offers a person these only.
+RECEIVED_WITH = {
+    Kind.REPORT_DEADLINE: (Capability.REPORT,),
+    Kind.CAMPAIGN_WINDOW: (Capability.EDIT_REGISTRY, Capability.REVIEW, Capability.RECOGNISE),
+    Kind.DOSSIER_RETURNED: (Capability.EDIT_REGISTRY,),
+    Kind.REPORT_RETURNED: (Capability.REPORT,),
+    Kind.DATA_REQUEST_DUE: (Capability.EDIT_REGISTRY,),
+}
+TO_CITIZENS = {Kind.DOSSIER_RETURNED}
+
+
+def kinds_for(scope) -> list[str]:
+    """The kinds of notice this person can be sent, in the order of `Kind`."""
+    citizen = Role.CITIZEN in scope.roles
+    return [
+        kind
+        for kind in Kind.values
+        if any(scope.can(capability) for capability in RECEIVED_WITH[kind]) or (citizen and kind in TO_CITIZENS)
+    ]
+
+
+def set_preferences(user, wanted: set[tuple[str, str]], kinds: list[str]) -> None:
+    """Of the `kinds` offered, everything not in `wanted` (kind, channel) is muted, for the channels in
+    use; a kind not offered keeps its setting (it comes back as it was if the person's roles change)."""
+    every = {(kind, c.code) for kind in kinds for c in channels()}
     mute = every - wanted
-    Muted.objects.filter(user=user).exclude(
+    Muted.objects.filter(user=user, kind__in=kinds).exclude(
         pk__in=[m.pk for m in Muted.objects.filter(user=user) if (m.kind, m.channel) in mute]
     ).delete()
     have = muted_pairs(user)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from hoctap.accounts.scoping import scope_for
+
 from . import services
 from .channels import channels
 from .models import SHORT_LABELS, Kind, Notification
@@ -81,14 +83,15 @@ def preferences(request):
             user.save(update_fields=["email"])
             messages.success(request, _("Đã lưu địa chỉ thư điện tử."))
             return redirect("notifications:preferences")
-    elif request.method == "POST":
+    kinds = services.kinds_for(scope_for(request))
+    if request.method == "POST" and request.POST.get("form") != "email":
         codes = {c.code for c in channels()}
         wanted = set()
         for value in request.POST.getlist("on"):
             kind, _sep, code = value.partition(":")
-            if kind in Kind.values and code in codes:
+            if kind in kinds and code in codes:
                 wanted.add((kind, code))
-        services.set_preferences(user, wanted)
+        services.set_preferences(user, wanted, kinds)
         messages.success(request, _("Đã lưu lựa chọn thông báo."))
         return redirect("notifications:preferences")
     muted = services.muted_pairs(user)
@@ -105,6 +108,7 @@ def preferences(request):
             ],
         }
         for kind, label in Kind.choices
+        if kind in kinds
     ]
     return render(
         request, "notifications/preferences.html", {"rows": rows, "channels": chans, "email_form": email_form}

@@ -109,3 +109,23 @@ def test_the_inbox_speaks_english_too(client, officer):
     client.cookies["django_language"] = "en"
     page = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Notifications" in page and "returned" in page
+
+
+def test_a_person_chooses_only_among_the_notices_they_can_be_sent(client, small_map, officer):
+    """A citizen is sent a returned dossier of their own and nothing about reports, requests or
+    campaigns; the page offers them that kind alone, and saving keeps what it did not offer."""
+    citizen = make_user("citizen_prefs", Role.CITIZEN, small_map["village_a"])
+    Muted.objects.create(user=citizen, kind=Kind.REPORT_DEADLINE, channel="inbox")
+    client.force_login(citizen)
+    page = client.get("/notifications/preferences/")
+    assert [row["kind"] for row in page.context["rows"]] == [Kind.DOSSIER_RETURNED]
+    assert "Hạn gửi báo cáo" not in page.content.decode()
+    client.post("/notifications/preferences/", {"on": [f"{Kind.DOSSIER_RETURNED}:inbox"]})
+    assert set(Muted.objects.filter(user=citizen).values_list("kind", "channel")) == {
+        (Kind.REPORT_DEADLINE, "inbox"),  # not offered: kept as it was
+        (Kind.DOSSIER_RETURNED, "email"),
+    }
+    # A commune officer is offered every kind the commune's work brings.
+    client.force_login(officer)
+    offered = [row["kind"] for row in client.get("/notifications/preferences/").context["rows"]]
+    assert offered == list(Kind.values)
