@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -204,6 +205,9 @@ def audit_honour_list(actor, nominations, occasion: str, stage: str, unit: Unit)
     )
 
 
+KIND_ORDER = [When(nominee_kind=kind, then=Value(position)) for position, kind in enumerate(NomineeKind.values)]
+
+
 def honour_list(scope, occasion: str, stage: str, unit: Unit):
     """Nominations honoured at `stage` for `occasion`, under `unit` (the list a congress reads out).
 
@@ -222,7 +226,9 @@ def honour_list(scope, occasion: str, stage: str, unit: Unit):
         .select_related("unit")
         .prefetch_related("awards")
         .distinct()
-        .order_by("nominee_kind", "unit__sort_key", "nominee_name")
+        # Grouped by kind in the programme's order (families, clans, communities…), as the form lists them.
+        .annotate(kind_order=Case(*KIND_ORDER, output_field=IntegerField()))
+        .order_by("kind_order", "unit__sort_key", "nominee_name")
     )
 
 

@@ -501,18 +501,18 @@ def test_the_honour_list_workbook_lists_who_was_honoured_at_that_level_with_thei
     assert ("DANH SÁCH MÔ HÌNH HỌC TẬP TIÊU BIỂU ĐƯỢC BIỂU DƯƠNG",) in rows  # the title in capitals
     assert ("Đại hội biểu dương mô hình học tập tiêu biểu năm 2025 · Cấp xã · Xã An Lạc",) in rows
     header = rows.index(("STT", "Tên", "Loại", "Địa bàn", "Thành tích tiêu biểu", "Khen thưởng"))
-    # Grouped by kind (by its code: the clan before the family), then by place, then by name; the
+    # Grouped by kind in the form's order (families, then clans…), then by place, then by name; the
     # declined one, the other congress's and the other commune's are not on it.
     assert [row for row in rows[header + 1 :] if row] == [
-        (1, "Dòng họ Trần", "Dòng họ", "Xã An Lạc", "Ba thế hệ cùng học chữ và học nghề."),
         (
-            2,
+            1,
             "Gia đình ông Đỗ Văn Đức",
             "Gia đình",
             "Thôn Đông",
             "Ba thế hệ cùng học chữ và học nghề.",
             "Giấy khen Chủ tịch Hội Khuyến học xã An Lạc, QĐ 07/QĐ-HKH ngày 20/11/2025",
         ),
+        (2, "Dòng họ Trần", "Dòng họ", "Xã An Lạc", "Ba thế hệ cùng học chữ và học nghề."),
     ]
     # The export is in the audit log: who, which list, how many rows.
     entry = export_entries().get()
