@@ -12,6 +12,7 @@ from hoctap.territory.models import Level, Unit
 
 from . import emulation
 from .models import AwardKind, NomineeKind, Stage
+from .services import HONOUR_LIST_LEVELS
 
 
 def _units(scope, levels):
@@ -83,5 +84,4 @@ class HonourListForm(forms.Form):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occasion"].choices = emulation.occasion_choices()
-        levels = [Level.NATION, Level.PROVINCE, Level.COMMUNE]
-        self.fields["unit"].queryset = workable_units(scope, levels, Capability.VIEW)
+        self.fields["unit"].queryset = workable_units(scope, HONOUR_LIST_LEVELS, Capability.VIEW)

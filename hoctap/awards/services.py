@@ -206,6 +206,8 @@ def audit_honour_list(actor, nominations, occasion: str, stage: str, unit: Unit)
 
 
 KIND_ORDER = [When(nominee_kind=kind, then=Value(position)) for position, kind in enumerate(NomineeKind.values)]
+# An honour list covers the country, a province or a commune (a village's models are a commune's).
+HONOUR_LIST_LEVELS = (Level.NATION, Level.PROVINCE, Level.COMMUNE)
 
 
 def honour_list(scope, occasion: str, stage: str, unit: Unit):
@@ -215,6 +217,8 @@ def honour_list(scope, occasion: str, stage: str, unit: Unit):
     only the programme's occasions, and the API must not answer a mistyped code with «nobody»."""
     if emulation.occasion(occasion) is None:
         raise ValidationError({"occasion": _("Không có đợt biểu dương này.")})
+    if unit.level not in HONOUR_LIST_LEVELS:
+        raise ValidationError({"unit": _("Chọn phạm vi là toàn quốc, một tỉnh hoặc một xã, phường.")})
     return (
         scope.filter(Nomination.objects.all())
         .filter(

@@ -449,6 +449,13 @@ def test_the_honour_list_page_and_the_api_refuse_the_same_occasion_and_stage(cli
     assert response.status_code == 422 and _field_errors(response) == {"occasion"}
     response = api(officer_a).get(f"/honours?occasion=congress-2025&stage=district&unit_id={unit}")
     assert response.status_code == 422 and _field_errors(response) == {"stage"}
+    # A village is not a scope of an honour list: the page does not offer it, the API refuses it.
+    village = small_map["village_a"].pk
+    page = client.get(f"/awards/honours/?occasion=congress-2025&stage=commune&unit={village}")
+    assert set(page.context["form"].errors) == {"unit"}
+    for path in ("/honours", "/honours.xlsx"):
+        response = api(officer_a).get(f"{path}?occasion=congress-2025&stage=commune&unit_id={village}")
+        assert response.status_code == 422 and _field_errors(response) == {"unit"}, path
 
 
 # -- the honour list's workbook ---------------------------------------------------------------------
