@@ -291,7 +291,7 @@ class AssessmentFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("Trạng thái"),
         required=False,
-        choices=[("", "—"), (WAITING, _("Chờ thẩm định (đã gửi hoặc đang thẩm định)")), *State.choices],
+        choices=[("", "—"), (WAITING, _("Chờ thẩm định")), *State.choices],
     )
     q = forms.CharField(label=_("Tìm tên"), required=False, max_length=100)
     # Set by the campaign page's link ("the files of this campaign"); kept while filtering further.
