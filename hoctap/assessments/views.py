@@ -87,8 +87,12 @@ def campaign_list(request):
     scope = scope_for(request)
     # This year's national defaults open on first need: nobody has to prepare a year.
     ensure_national_campaigns(current_year())
-    campaigns = scope.filter(Campaign.objects.select_related("province")).annotate(
-        set_count=Count("criteria_sets", distinct=True)
+    # The newest year first, as the model orders campaigns: a query with an aggregate drops the
+    # model's ordering (GROUP BY), and the list came in no order (past years first on a phone).
+    campaigns = (
+        scope.filter(Campaign.objects.select_related("province"))
+        .annotate(set_count=Count("criteria_sets", distinct=True))
+        .order_by(*Campaign._meta.ordering)
     )
     return render(
         request,

@@ -188,3 +188,15 @@ def test_a_province_officer_creates_their_provinces_campaign_in_the_browser(
     assert client.get(f"/campaigns/{own.pk}/").status_code == 200
     listing = client.get("/campaigns/").content.decode()
     assert "Mặc định toàn quốc" in listing and "Tỉnh Hưng Yên" in listing
+
+
+def test_the_campaign_list_opens_on_the_newest_year(client, published, province_officer):
+    """The list annotates each campaign with its criteria sets (an aggregate), which drops the model's
+    ordering: it must say its order, newest year first, or past years come first on a phone."""
+    from hoctap.core.limits import current_year
+
+    for year in (2024, 2022, 2025):
+        create_campaign(Title.CITIZEN, year)
+    client.force_login(province_officer)
+    years = [campaign.year for campaign in client.get("/campaigns/").context["campaigns"]]
+    assert years == sorted(years, reverse=True) and years[0] == current_year()
