@@ -11,15 +11,15 @@ from django.db.models import Q, QuerySet
 from hoctap.core.text import fold
 
 from .models import Assessment
-from .states import State
+from .states import WAITING_FOR_REVIEW
 from .subjects import SUBJECT_RELATIONS
 
 # Newest year first, then the territory's own order, then creation.
 ORDER = ("-campaign__year", "unit__sort_key", "pk")
-# A state filter may name a group of states the work speaks of as one: the dossiers waiting for the
-# council are those sent in and those it has started on (the home's «Hồ sơ chờ thẩm định» counts both).
+# A state filter may name a group of states the work speaks of as one, by the review board's name
+# for it: the dossiers waiting for the council, sent in or started on.
 WAITING = "waiting"
-STATE_GROUPS = {WAITING: (State.SUBMITTED, State.UNDER_REVIEW)}
+STATE_GROUPS = {WAITING: WAITING_FOR_REVIEW}
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ from .campaigns import campaign_for, pick_criteria_set
 from .decisions import issuers_for, parse_number, record_archived_decision
 from .models import Assessment, Campaign
 from .sets import definition_of
-from .states import HOLDING_STATES, Action, State
+from .states import HOLDING_STATES, WAITING_FOR_REVIEW, Action, State
 from .subjects import adapter_for_title
 
 PREFIX = "results"
@@ -73,7 +73,6 @@ OPEN_STATES = (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED)
 
 STAGES = (("self", gettext_lazy("Tự đánh giá")), ("review", gettext_lazy("Thẩm định")))
 # States in which a file's review scores apply: submitted (the review starts) or under review.
-REVIEW_STATES = (State.SUBMITTED, State.UNDER_REVIEW)
 
 
 class _Trial(Exception):
@@ -618,7 +617,7 @@ class ResultsTemplate(ImportTemplate):
             )
             return
         existing = self._existing(row)
-        if existing is None or existing.state not in REVIEW_STATES:
+        if existing is None or existing.state not in WAITING_FOR_REVIEW:
             row.error(
                 "stage",
                 _(

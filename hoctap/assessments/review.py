@@ -24,11 +24,9 @@ from hoctap.territory.models import Unit
 from .evidence import assessments_with_shared_files
 from .lists import name_matches
 from .models import Assessment, Campaign, StaleAssessment
-from .states import Action, State
+from .states import WAITING_FOR_REVIEW, Action, State
 from .subjects import OWNER_PREFETCH, SUBJECT_RELATIONS, display_name
 from .workflow import TransitionRefused, allowed_actions, save_answers, transition
-
-REVIEWABLE_STATES = (State.SUBMITTED, State.UNDER_REVIEW)
 
 
 @dataclass
@@ -58,7 +56,7 @@ class Row:
 
     @property
     def bulk_acceptable(self) -> bool:
-        return self.assessment.state in REVIEWABLE_STATES and self.can_accept
+        return self.assessment.state in WAITING_FOR_REVIEW and self.can_accept
 
 
 def worth_proposing(result: dict) -> bool:
@@ -101,7 +99,7 @@ class BoardFilter(models.TextChoices):
 
 
 FILTER_STATES = {
-    BoardFilter.WAITING: REVIEWABLE_STATES,
+    BoardFilter.WAITING: WAITING_FOR_REVIEW,
     BoardFilter.RETURNED: (State.RETURNED,),
     BoardFilter.PROPOSED: (State.PROPOSED,),
     BoardFilter.NOT_SUBMITTED: (State.REGISTERED, State.SELF_ASSESSING),

@@ -66,6 +66,9 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
 
 # A recognised assessment never changes again; a correction is a revocation and a new assessment.
 FROZEN_STATES = frozenset({State.RECOGNISED, State.CERTIFIED, State.REVOKED, State.NOT_RECOGNISED})
+# Sent in and not yet decided by the council: what the review board, the home's «Hồ sơ chờ thẩm
+# định», the dossiers' list and a results import all call waiting for review.
+WAITING_FOR_REVIEW = (State.SUBMITTED, State.UNDER_REVIEW)
 # States in which the title counts as held (for statistics and dependency facts).
 HOLDING_STATES = frozenset({State.RECOGNISED, State.CERTIFIED})
 # States of an assessment still on its way: a title that depends on this one waits for its result.

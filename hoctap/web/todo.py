@@ -23,10 +23,10 @@ from django.utils.translation import ngettext
 from hoctap.accounts.roles import Capability, Role
 from hoctap.accounts.scoping import Scope
 from hoctap.assessments.campaigns import recognising_role_for
-from hoctap.assessments.lists import STATE_GROUPS, WAITING
+from hoctap.assessments.lists import WAITING
 from hoctap.assessments.models import Assessment, Campaign, CitizenSignup, SubjectKind
 from hoctap.assessments.review import BoardFilter
-from hoctap.assessments.states import State
+from hoctap.assessments.states import WAITING_FOR_REVIEW, State
 from hoctap.assessments.workflow import own_commune_ids
 from hoctap.exports import jobs as export_jobs
 from hoctap.exports.models import ExportStatus
@@ -44,7 +44,6 @@ RECEIVED_DAYS = 30
 # The longest list of villages shown under one item; the rest are behind "see all".
 MAX_LINES = 8
 
-WAITING_FOR_REVIEW = STATE_GROUPS[WAITING]
 OWN_OPEN = (State.REGISTERED, State.SELF_ASSESSING, State.RETURNED)
 CAMPAIGN_DEADLINES = ("registration_closes", "self_assessment_deadline", "review_deadline", "recognition_deadline")
 
